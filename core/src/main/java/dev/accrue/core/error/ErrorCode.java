@@ -1,0 +1,59 @@
+package dev.accrue.core.error;
+
+import java.util.Locale;
+
+/**
+ * Stable error codes. The wire form is the lower-case name ({@link #wire()}); never rename a constant
+ * once released, add a new one instead. The {@link Kind} tells the HTTP adapter which status family applies.
+ */
+public enum ErrorCode {
+    // 400: the request itself is wrong
+    MALFORMED_JSON(Kind.BAD_REQUEST),
+    UNKNOWN_FIELD(Kind.BAD_REQUEST),
+    WRONG_TYPE(Kind.BAD_REQUEST),
+    MISSING_FIELD(Kind.BAD_REQUEST),
+    VALIDATION_FAILED(Kind.BAD_REQUEST),
+    INVALID_CURRENCY(Kind.BAD_REQUEST),
+    INVALID_TIME_ZONE(Kind.BAD_REQUEST),
+    INVALID_CURSOR(Kind.BAD_REQUEST),
+    INVALID_CATALOG(Kind.BAD_REQUEST),
+    CURRENCY_MISMATCH(Kind.BAD_REQUEST),
+    // 401 / 403
+    UNAUTHENTICATED(Kind.UNAUTHENTICATED),
+    FORBIDDEN(Kind.FORBIDDEN),
+    // 404
+    NOT_FOUND(Kind.NOT_FOUND),
+    ROUTE_NOT_FOUND(Kind.NOT_FOUND),
+    // 409: the request is fine but conflicts with current state
+    IDEMPOTENCY_KEY_REUSED(Kind.CONFLICT),
+    IDEMPOTENCY_KEY_IN_USE(Kind.CONFLICT),
+    ALREADY_EXISTS(Kind.CONFLICT),
+    CUSTOMER_HAS_BILLING_HISTORY(Kind.CONFLICT),
+    CATALOG_VERSION_EXISTS(Kind.CONFLICT),
+    API_KEY_REVOKED(Kind.UNAUTHENTICATED),
+    // 405 / 415 / 413
+    METHOD_NOT_ALLOWED(Kind.METHOD_NOT_ALLOWED),
+    UNSUPPORTED_MEDIA_TYPE(Kind.UNSUPPORTED_MEDIA_TYPE),
+    PAYLOAD_TOO_LARGE(Kind.PAYLOAD_TOO_LARGE),
+    // 500
+    INTERNAL_ERROR(Kind.INTERNAL);
+
+    public enum Kind {
+        BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, METHOD_NOT_ALLOWED,
+        UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, INTERNAL
+    }
+
+    private final Kind kind;
+
+    ErrorCode(Kind kind) {
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

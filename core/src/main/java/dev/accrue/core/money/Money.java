@@ -1,0 +1,122 @@
+package dev.accrue.core.money;
+
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Currency;
+import java.util.Objects;
+
+/**
+ * An exact amount in one currency. Amounts keep whatever precision the computation produced (unit prices
+ * carry 9+ decimals); {@link #rounded(RoundingMode)} is the one place an amount is brought to the currency's
+ * minor unit, and invoice lines call it exactly once. Mixing currencies throws {@code currency_mismatch}.
+ */
+public record Money(BigDecimal amount, Currency currency) implements Comparable<Money> {
+
+    public Money {
+        Objects.requireNonNull(amount, "amount");
+        Objects.requireNonNull(currency, "currency");
+        amount = amount.stripTrailingZeros();
+        if (amount.scale() < 0) {
+            amount = amount.setScale(0);
+        }
+    }
+
+    public static Money of(String amount, String currencyCode) {
+        return new Money(new BigDecimal(amount), currency(currencyCode));
+    }
+
+    public static Money of(BigDecimal amount, String currencyCode) {
+        return new Money(amount, currency(currencyCode));
+    }
+
+    public static Money zero(Currency currency) {
+        return new Money(BigDecimal.ZERO, currency);
+    }
+
+    public static Money zero(String currencyCode) {
+        return zero(currency(currencyCode));
+    }
+
+    /** Parses an ISO 4217 code, failing with {@code invalid_currency} for anything the JDK does not know. */
+    public static Currency currency(String code) {
+        if (code == null || !code.matches("[A-Z]{3}")) {
+            throw new AccrueException(ErrorCode.INVALID_CURRENCY, "currency",
+                    "Currency must be an ISO 4217 code such as USD or EUR, got '" + code + "'");
+        }
+        try {
+            return Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw new AccrueException(ErrorCode.INVALID_CURRENCY, "currency", "Unknown ISO 4217 currency '" + code + "'");
+        }
+    }
+
+    public Money plus(Money other) {
+        requireSameCurrency(other);
+        return new Money(amount.add(other.amount), currency);
+    }
+
+    public Money minus(Money other) {
+        requireSameCurrency(other);
+        return new Money(amount.subtract(other.amount), currency);
+    }
+
+    public Money times(BigDecimal factor) {
+        return new Money(amount.multiply(factor), currency);
+    }
+
+    public Money times(long factor) {
+        return times(BigDecimal.valueOf(factor));
+    }
+
+    public Money negate() {
+        return new Money(amount.negate(), currency);
+    }
+
+    /** Rounds to the currency's minor unit. The only rounding of money in the code base. */
+    public Money rounded(RoundingMode mode) {
+        int digits = Math.max(currency.getDefaultFractionDigits(), 0);
+        return new Money(amount.setScale(digits, mode), currency);
+    }
+
+    public boolean isZero() {
+        return amount.signum() == 0;
+    }
+
+    public boolean isNegative() {
+        return amount.signum() < 0;
+    }
+
+    public boolean isPositive() {
+        return amount.signum() > 0;
+    }
+
+    public int minorUnitDigits() {
+        return Math.max(currency.getDefaultFractionDigits(), 0);
+    }
+
+    /** Amount with exactly the currency's minor-unit digits, e.g. "16.00"; for display and wire only. */
+    public String toPlainMinorString() {
+        return amount.setScale(Math.max(minorUnitDigits(), amount.scale()), RoundingMode.UNNECESSARY).toPlainString();
+    }
+
+    @Override
+    public int compareTo(Money other) {
+        requireSameCurrency(other);
+        return amount.compareTo(other.amount);
+    }
+
+    private void requireSameCurrency(Money other) {
+        if (!currency.equals(other.currency)) {
+            throw new AccrueException(ErrorCode.CURRENCY_MISMATCH,
+                    "Cannot combine " + currency.getCurrencyCode() + " with " + other.currency.getCurrencyCode());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return toPlainMinorString() + " " + currency.getCurrencyCode();
+    }
+}
