@@ -1,0 +1,80 @@
+package dev.accrue.adapters.http;
+
+import dev.accrue.adapters.http.support.ErrorMapper;
+import dev.accrue.adapters.http.support.Requests;
+import dev.accrue.app.tenant.ApiKeyService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP front door: authentication of /v1, problem+json for every error, request metrics, and the routes
+ * each feature registers. Handlers run on virtual threads.
+ */
+public final class ApiServer {
+    public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+    private static final String STARTED = "accrue.started";
+    private final Javalin app;
+
+    public ApiServer(ApiKeyService keys, PrometheusMeterRegistry metrics, List<Consumer<Javalin>> routes) {
+        this.app = Javalin.create(config -> {
+            config.useVirtualThreads = true;
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.router.ignoreTrailingSlashes = true;
+        });
+        app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+        app.before("/v1/*", ctx -> authenticate(ctx, keys));
+        app.after(ctx -> record(ctx, metrics));
+        app.exception(Exception.class, ErrorMapper::handle);
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                ErrorMapper.handle(new io.javalin.http.NotFoundResponse(), ctx);
+            }
+        });
+        routes.forEach(r -> r.accept(app));
+    }
+
+    private static void authenticate(Context ctx, ApiKeyService keys) {
+        if (ctx.method() == HandlerType.OPTIONS) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        ctx.attribute(Requests.CALLER, keys.authenticate(secret));
+    }
+
+    private static void record(Context ctx, PrometheusMeterRegistry metrics) {
+        Long started = ctx.attribute(STARTED);
+        if (started == null) {
+            return;
+        }
+        String route = ctx.endpointHandlerPath();
+        Timer.builder("accrue_http_requests")
+                .description("HTTP requests by route and status")
+                .tag("method", ctx.method().name())
+                .tag("route", route == null || route.isEmpty() ? "unmatched" : route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .publishPercentileHistogram()
+                .register(metrics)
+                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public ApiServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.accrue.adapters.http.support;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.accrue.adapters.json.Json;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import io.javalin.http.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Reading requests: the caller, strict JSON bodies, and pagination parameters. */
+public final class Requests {
+    public static final String CALLER = "accrue.caller";
+
+    private Requests() {
+    }
+
+    public static Caller caller(Context ctx) {
+        Caller caller = ctx.attribute(CALLER);
+        if (caller == null) {
+            throw new AccrueException(ErrorCode.UNAUTHENTICATED, "Authentication required");
+        }
+        return caller;
+    }
+
+    public static <T> T body(Context ctx, Class<T> type) {
+        return convert(object(ctx), type);
+    }
+
+    /** The body as a JSON object; anything else (empty, an array, a bare value) is refused. */
+    public static ObjectNode object(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body is empty; a JSON object is required");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw rethrow(e);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
+        }
+        return object;
+    }
+
+    public static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return Json.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw rethrow(e);
+        }
+    }
+
+    public static PageRequest page(Context ctx) {
+        String limitText = ctx.queryParam("limit");
+        int limit = PageRequest.DEFAULT_LIMIT;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                throw new AccrueException(ErrorCode.WRONG_TYPE, "limit", "limit must be an integer, got '" + limitText + "'");
+            }
+        }
+        return new PageRequest(limit, decodeCursor(ctx.queryParam("cursor")));
+    }
+
+    public static String encodeCursor(String lastId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("after:" + lastId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeCursor(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (text.startsWith("after:") && text.length() > 6 && text.length() < 100) {
+                return text.substring(6);
+            }
+        } catch (IllegalArgumentException ignored) {
+            // falls through to the error below
+        }
+        throw new AccrueException(ErrorCode.INVALID_CURSOR, "cursor", "cursor is not one this API returned");
+    }
+
+    private static RuntimeException rethrow(JsonProcessingException e) {
+        AccrueException translated = ErrorMapper.translate(e);
+        translated.initCause(e);
+        return translated;
+    }
+}

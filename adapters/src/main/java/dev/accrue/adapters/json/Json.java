@@ -1,0 +1,84 @@
+package dev.accrue.adapters.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.accrue.core.money.Money;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Currency;
+
+/**
+ * The one JSON configuration of the wire and of stored snapshots: snake_case names, ISO-8601 instants,
+ * exact decimals, strict input (unknown fields, wrong types and numbers-as-strings are errors, not guesses).
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = create();
+
+    private Json() {
+    }
+
+    private static ObjectMapper create() {
+        SimpleModule accrue = new SimpleModule("accrue");
+        accrue.addSerializer(Money.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Money value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                gen.writeStartObject();
+                gen.writeStringField("amount", value.toPlainMinorString());
+                gen.writeStringField("currency", value.currency().getCurrencyCode());
+                gen.writeEndObject();
+            }
+        });
+        accrue.addSerializer(Currency.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Currency value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                gen.writeString(value.getCurrencyCode());
+            }
+        });
+        // Enums go on the wire in snake_case ("auto_pay", "half_year"), matching their wire() forms in core.
+        accrue.addSerializer(Enum.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Enum value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                gen.writeString(value.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
+        JsonMapper mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(accrue)
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .serializationInclusion(JsonInclude.Include.ALWAYS)
+                .build();
+        // "12" is not a number and 12 is not a string: a client sending the wrong type hears about it.
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.adapters.json.Json;
+import dev.accrue.app.audit.AuditEntry;
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.time.Clock;
+
+public final class PostgresAuditLog implements AuditLog {
+    private static final RowMapper<AuditEntry> MAPPER = (rs, ctx) -> new AuditEntry(rs.getString("id"), rs.getString("object_type"),
+            rs.getString("object_id"), rs.getString("action"), rs.getString("actor"), Rows.instant(rs, "occurred_at"),
+            rs.getString("before"), rs.getString("after"));
+    private final JdbiTransactions tx;
+    private final Clock clock;
+
+    public PostgresAuditLog(JdbiTransactions tx, Clock clock) {
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @Override
+    public void record(Caller caller, String objectType, String objectId, String action, Object before, Object after) {
+        tx.handle().createUpdate("""
+                        INSERT INTO audit_events (tenant_id, id, object_type, object_id, action, actor, occurred_at, before, after)
+                        VALUES (:tenant, :id, :type, :object, :action, :actor, :at, CAST(:before AS jsonb), CAST(:after AS jsonb))""")
+                .bind("tenant", caller.tenantId()).bind("id", Ids.next("aud")).bind("type", objectType).bind("object", objectId)
+                .bind("action", action).bind("actor", caller.actor().wire()).bind("at", Rows.utc(clock.instant()))
+                .bind("before", before == null ? null : Json.write(before))
+                .bind("after", after == null ? null : Json.write(after))
+                .execute();
+    }
+
+    @Override
+    public Page<AuditEntry> forObject(String tenantId, String objectId, PageRequest page) {
+        var rows = tx.handle().createQuery("""
+                        SELECT * FROM audit_events WHERE tenant_id = :tenant AND object_id = :object AND (:after IS NULL OR id < :after)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("object", objectId).bind("after", page.startingAfter()).bind("limit", page.limit() + 1)
+                .map(MAPPER).list();
+        return Page.fromOverfetch(rows, page.limit());
+    }
+}

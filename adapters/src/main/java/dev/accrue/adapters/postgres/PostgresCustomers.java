@@ -1,0 +1,144 @@
+package dev.accrue.adapters.postgres;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.accrue.adapters.json.Json;
+import dev.accrue.app.customer.CustomerQuery;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.core.customer.AccountType;
+import dev.accrue.core.customer.BillingAddress;
+import dev.accrue.core.customer.CollectionMethod;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.customer.PaymentTerms;
+import dev.accrue.core.time.Alignment;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Array;
+import java.time.ZoneId;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+public final class PostgresCustomers implements CustomerRepository {
+    private static final RowMapper<Customer> MAPPER = (rs, ctx) -> {
+        Array emails = rs.getArray("billing_emails");
+        String alignment = rs.getString("alignment");
+        return new Customer(rs.getString("id"), rs.getString("external_id"), rs.getString("legal_name"),
+                List.of((String[]) emails.getArray()),
+                read(rs.getString("billing_address"), BillingAddress.class),
+                Currency.getInstance(rs.getString("currency")), ZoneId.of(rs.getString("time_zone")), rs.getString("tax_id"),
+                alignment == null ? null : Alignment.fromWire(alignment),
+                new PaymentTerms(CollectionMethod.valueOf(rs.getString("collection_method").toUpperCase(Locale.ROOT)), rs.getInt("net_days")),
+                AccountType.valueOf(rs.getString("account_type").toUpperCase(Locale.ROOT)),
+                readMap(rs.getString("metadata")),
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"), rs.getInt("version"));
+    };
+    private final JdbiTransactions tx;
+    private final BillingHistory history;
+
+    public PostgresCustomers(JdbiTransactions tx) {
+        this.tx = tx;
+        this.history = new BillingHistory(tx);
+    }
+
+    @Override
+    public void insert(String tenantId, Customer c) {
+        bindAll(tx.handle().createUpdate("""
+                INSERT INTO customers (tenant_id, id, external_id, legal_name, billing_emails, billing_address, currency, time_zone,
+                  tax_id, alignment, collection_method, net_days, account_type, metadata, created_at, updated_at, version)
+                VALUES (:tenant, :id, :external_id, :legal_name, :emails, CAST(:address AS jsonb), :currency, :time_zone,
+                  :tax_id, :alignment, :collection_method, :net_days, :account_type, CAST(:metadata AS jsonb), :created_at, :updated_at, :version)"""),
+                tenantId, c).execute();
+    }
+
+    @Override
+    public void update(String tenantId, Customer c) {
+        bindAll(tx.handle().createUpdate("""
+                UPDATE customers SET external_id = :external_id, legal_name = :legal_name, billing_emails = :emails,
+                  billing_address = CAST(:address AS jsonb), currency = :currency, time_zone = :time_zone, tax_id = :tax_id,
+                  alignment = :alignment, collection_method = :collection_method, net_days = :net_days, account_type = :account_type,
+                  metadata = CAST(:metadata AS jsonb), updated_at = :updated_at, version = :version
+                WHERE tenant_id = :tenant AND id = :id"""), tenantId, c).execute();
+    }
+
+    private static <S extends SqlStatement<S>> S bindAll(S s, String tenantId, Customer c) {
+        return s.bind("tenant", tenantId).bind("id", c.id()).bind("external_id", c.externalId()).bind("legal_name", c.legalName())
+                .bindArray("emails", String.class, c.billingEmails())
+                .bind("address", Json.write(c.billingAddress())).bind("currency", c.currency().getCurrencyCode())
+                .bind("time_zone", c.timeZone().getId()).bind("tax_id", c.taxId())
+                .bind("alignment", c.alignment() == null ? null : c.alignment().wire())
+                .bind("collection_method", c.paymentTerms().collectionMethod().wire()).bind("net_days", c.paymentTerms().netDays())
+                .bind("account_type", c.accountType().wire()).bind("metadata", Json.write(c.metadata()))
+                .bind("created_at", Rows.utc(c.createdAt())).bind("updated_at", Rows.utc(c.updatedAt())).bind("version", c.version());
+    }
+
+    @Override
+    public Optional<Customer> find(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
+    }
+
+    @Override
+    public Optional<Customer> findForUpdate(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
+    }
+
+    @Override
+    public Optional<Customer> findByExternalId(String tenantId, String externalId) {
+        return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND external_id = :ext")
+                .bind("tenant", tenantId).bind("ext", externalId).map(MAPPER).findOne();
+    }
+
+    @Override
+    public Page<Customer> list(String tenantId, CustomerQuery q, PageRequest page) {
+        String like = q.text() == null ? null : "%" + q.text().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        var rows = tx.handle().createQuery("""
+                        SELECT * FROM customers
+                        WHERE tenant_id = :tenant AND (:after IS NULL OR id < :after)
+                          AND (:like IS NULL OR lower(legal_name) LIKE :like OR lower(coalesce(external_id, '')) LIKE :like
+                               OR lower(coalesce(tax_id, '')) LIKE :like OR EXISTS (SELECT 1 FROM unnest(billing_emails) e WHERE e LIKE :like))
+                          AND (:email IS NULL OR :email = ANY (billing_emails))
+                          AND (:ext IS NULL OR external_id = :ext)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("after", page.startingAfter()).bind("like", like)
+                .bind("email", q.email() == null ? null : q.email().toLowerCase(Locale.ROOT)).bind("ext", q.externalId())
+                .bind("limit", page.limit() + 1).map(MAPPER).list();
+        return Page.fromOverfetch(rows, page.limit());
+    }
+
+    @Override
+    public boolean hasBillingHistory(String tenantId, String id) {
+        return history.exists(tenantId, id);
+    }
+
+    @Override
+    public void delete(String tenantId, String id) {
+        tx.handle().createUpdate("DELETE FROM customers WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> readMap(String json) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(json);
+            return Map.copyOf(Json.MAPPER.convertValue(node, new TypeReference<Map<String, String>>() {
+            }));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.tenant.Tenant;
+import dev.accrue.app.tenant.TenantRepository;
+import dev.accrue.core.tenant.TenantMode;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.List;
+import java.util.Optional;
+
+public final class PostgresTenants implements TenantRepository {
+    private static final RowMapper<Tenant> MAPPER = (rs, ctx) -> new Tenant(rs.getString("id"), rs.getString("name"),
+            TenantMode.fromWire(rs.getString("mode")), Rows.instant(rs, "created_at"));
+    private final JdbiTransactions tx;
+
+    public PostgresTenants(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public void insert(Tenant t) {
+        tx.handle().createUpdate("INSERT INTO tenants (id, name, mode, created_at) VALUES (:id, :name, :mode, :at)")
+                .bind("id", t.id()).bind("name", t.name()).bind("mode", t.mode().wire()).bind("at", Rows.utc(t.createdAt()))
+                .execute();
+    }
+
+    @Override
+    public Optional<Tenant> find(String id) {
+        return tx.handle().createQuery("SELECT * FROM tenants WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+    }
+
+    @Override
+    public Optional<Tenant> findByName(String name) {
+        return tx.handle().createQuery("SELECT * FROM tenants WHERE name = :name").bind("name", name).map(MAPPER).findOne();
+    }
+
+    @Override
+    public List<Tenant> all() {
+        return tx.handle().createQuery("SELECT * FROM tenants ORDER BY id").map(MAPPER).list();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.accrue.app.audit;
+
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+
+/**
+ * Append-only record of every change. {@link #record} must be called inside the transaction that makes
+ * the change, so a change and its audit entry commit together or not at all. {@code before}/{@code after}
+ * are snapshots serialised by the adapter (null for a creation / deletion).
+ */
+public interface AuditLog {
+    void record(Caller caller, String objectType, String objectId, String action, Object before, Object after);
+
+    Page<AuditEntry> forObject(String tenantId, String objectId, PageRequest page);
+}

@@ -1,0 +1,27 @@
+package dev.accrue.app.customer;
+
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.core.customer.Customer;
+
+import java.util.Optional;
+
+public interface CustomerRepository {
+    void insert(String tenantId, Customer customer);
+
+    Optional<Customer> find(String tenantId, String id);
+
+    /** Locks the row for the rest of the transaction, so concurrent updates apply one after the other. */
+    Optional<Customer> findForUpdate(String tenantId, String id);
+
+    Optional<Customer> findByExternalId(String tenantId, String externalId);
+
+    void update(String tenantId, Customer customer);
+
+    Page<Customer> list(String tenantId, CustomerQuery query, PageRequest page);
+
+    /** True when anything billed (subscriptions, invoices, usage, wallet entries) references the customer. */
+    boolean hasBillingHistory(String tenantId, String id);
+
+    void delete(String tenantId, String id);
+}

@@ -1,0 +1,132 @@
+package dev.accrue.app.customer;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.customer.CustomerDraft;
+import dev.accrue.core.customer.CustomerRules;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/** Billing accounts: create, read, update (as a change to the draft form), list/search, delete when nothing was billed. */
+public final class CustomerService {
+    private final Transactions tx;
+    private final CustomerRepository customers;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public CustomerService(Transactions tx, CustomerRepository customers, AuditLog audit, Clock clock) {
+        this.tx = tx;
+        this.customers = customers;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public Customer create(Caller caller, CustomerDraft draft) {
+        caller.requireWrite();
+        Instant now = clock.instant();
+        Customer customer = validate(Ids.next("cus"), draft, now, now, 1);
+        return tx.inTransaction(() -> {
+            requireExternalIdFree(caller.tenantId(), customer.externalId(), null);
+            customers.insert(caller.tenantId(), customer);
+            audit.record(caller, "customer", customer.id(), "customer.created", null, customer);
+            return customer;
+        });
+    }
+
+    public Customer get(Caller caller, String id) {
+        return tx.inTransaction(() -> customers.find(caller.tenantId(), id)).orElseThrow(() -> AccrueException.notFound("customer", id));
+    }
+
+    /**
+     * Applies {@code change} to the customer's current fields and validates the result as a whole, so an
+     * update can never leave an account that a create would have refused.
+     */
+    public Customer update(Caller caller, String id, UnaryOperator<CustomerDraft> change) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            Customer before = customers.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("customer", id));
+            CustomerDraft draft = change.apply(toDraft(before));
+            if (!Objects.equals(draft.currency(), before.currency().getCurrencyCode()) && customers.hasBillingHistory(caller.tenantId(), id)) {
+                throw new AccrueException(ErrorCode.CUSTOMER_HAS_BILLING_HISTORY, "currency",
+                        "The currency of a customer with billing history cannot change");
+            }
+            Customer after = validate(id, draft, before.createdAt(), clock.instant(), before.version() + 1);
+            if (sameFields(before, after)) {
+                return before;
+            }
+            requireExternalIdFree(caller.tenantId(), after.externalId(), id);
+            customers.update(caller.tenantId(), after);
+            audit.record(caller, "customer", id, "customer.updated", before, after);
+            return after;
+        });
+    }
+
+    public Page<Customer> list(Caller caller, CustomerQuery query, PageRequest page) {
+        return tx.inTransaction(() -> customers.list(caller.tenantId(), query, page));
+    }
+
+    public void delete(Caller caller, String id) {
+        caller.requireWrite();
+        tx.run(() -> {
+            Customer before = customers.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("customer", id));
+            if (customers.hasBillingHistory(caller.tenantId(), id)) {
+                throw new AccrueException(ErrorCode.CUSTOMER_HAS_BILLING_HISTORY,
+                        "Customer " + id + " has billing history (subscriptions, invoices, usage or wallet entries) and cannot be deleted");
+            }
+            customers.delete(caller.tenantId(), id);
+            audit.record(caller, "customer", id, "customer.deleted", before, null);
+        });
+    }
+
+    public static CustomerDraft toDraft(Customer c) {
+        var a = c.billingAddress();
+        return new CustomerDraft(c.externalId(), c.legalName(), c.billingEmails(),
+                new CustomerDraft.AddressDraft(a.line1(), a.line2(), a.city(), a.region(), a.postalCode(), a.country()),
+                c.currency().getCurrencyCode(), c.timeZone().getId(), c.taxId(),
+                c.alignment() == null ? null : c.alignment().wire(),
+                new CustomerDraft.TermsDraft(c.paymentTerms().collectionMethod().wire(), c.paymentTerms().netDays()),
+                c.accountType().wire(), c.metadata());
+    }
+
+    private static Customer validate(String id, CustomerDraft d, Instant createdAt, Instant updatedAt, int version) {
+        return new Customer(id,
+                CustomerRules.externalId(d.externalId()),
+                CustomerRules.legalName(d.legalName()),
+                CustomerRules.billingEmails(d.billingEmails()),
+                CustomerRules.billingAddress(d.billingAddress()),
+                CustomerRules.currency(d.currency()),
+                CustomerRules.timeZone(d.timeZone()),
+                CustomerRules.taxId(d.taxId()),
+                CustomerRules.alignment(d.alignment()),
+                CustomerRules.paymentTerms(d.paymentTerms()),
+                CustomerRules.accountType(d.accountType()),
+                CustomerRules.metadata(d.metadata()),
+                createdAt, updatedAt, version);
+    }
+
+    private void requireExternalIdFree(String tenantId, String externalId, String selfId) {
+        if (externalId == null) {
+            return;
+        }
+        customers.findByExternalId(tenantId, externalId)
+                .filter(other -> !other.id().equals(selfId))
+                .ifPresent(other -> {
+                    throw new AccrueException(ErrorCode.ALREADY_EXISTS, "external_id",
+                            "external_id '" + externalId + "' is already used by customer " + other.id());
+                });
+    }
+
+    private static boolean sameFields(Customer a, Customer b) {
+        return toDraft(a).equals(toDraft(b));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.accrue.app.tenant;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Actor;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.auth.Role;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.tenant.TenantMode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+
+/**
+ * Issues, authenticates and revokes API keys. Secrets are 192 random bits, so a plain SHA-256 is a safe
+ * one-way store (no slow hash is needed against brute force) and lets authentication be one indexed lookup.
+ */
+public final class ApiKeyService {
+    private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private final Transactions tx;
+    private final ApiKeyRepository keys;
+    private final TenantRepository tenants;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public ApiKeyService(Transactions tx, ApiKeyRepository keys, TenantRepository tenants, AuditLog audit, Clock clock) {
+        this.tx = tx;
+        this.keys = keys;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public IssuedApiKey create(Caller caller, String name, Role role) {
+        caller.requireWrite();
+        String label = name == null || name.isBlank() ? "api key" : name.trim();
+        if (label.length() > 100) {
+            throw AccrueException.invalid("name", "name must be at most 100 characters");
+        }
+        if (role == null) {
+            throw AccrueException.invalid("role", "role must be 'admin' or 'read_only'");
+        }
+        return tx.inTransaction(() -> {
+            Tenant tenant = tenants.find(caller.tenantId()).orElseThrow(() -> AccrueException.notFound("tenant", caller.tenantId()));
+            String secret = (tenant.mode() == TenantMode.LIVE ? "sk_live_" : "sk_test_") + randomToken(32);
+            ApiKey key = new ApiKey(Ids.next("key"), tenant.id(), label, role, secret.substring(0, 12), clock.instant(), null);
+            keys.insert(key, hash(secret));
+            audit.record(caller, "api_key", key.id(), "api_key.created", null, key);
+            return new IssuedApiKey(key, secret);
+        });
+    }
+
+    /** Resolves a presented secret to its caller, or fails with {@code unauthenticated} without saying why. */
+    public Caller authenticate(String secret) {
+        if (secret == null || secret.length() < 20 || secret.length() > 100) {
+            throw unauthenticated();
+        }
+        ApiKey key = tx.inTransaction(() -> keys.findBySecretHash(hash(secret))).orElseThrow(ApiKeyService::unauthenticated);
+        if (key.revoked()) {
+            throw new AccrueException(ErrorCode.API_KEY_REVOKED, "This API key was revoked");
+        }
+        return new Caller(key.tenantId(), new Actor(Actor.Type.API_KEY, key.id()), key.role());
+    }
+
+    public ApiKey revoke(Caller caller, String keyId) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            ApiKey before = keys.find(caller.tenantId(), keyId).orElseThrow(() -> AccrueException.notFound("api_key", keyId));
+            if (!keys.revoke(caller.tenantId(), keyId, clock.instant())) {
+                return before;
+            }
+            ApiKey after = keys.find(caller.tenantId(), keyId).orElseThrow();
+            audit.record(caller, "api_key", keyId, "api_key.revoked", before, after);
+            return after;
+        });
+    }
+
+    public ApiKey get(Caller caller, String keyId) {
+        return tx.inTransaction(() -> keys.find(caller.tenantId(), keyId)).orElseThrow(() -> AccrueException.notFound("api_key", keyId));
+    }
+
+    public Page<ApiKey> list(Caller caller, PageRequest page) {
+        return tx.inTransaction(() -> keys.list(caller.tenantId(), page));
+    }
+
+    private String randomToken(int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        }
+        return new String(out);
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+
+    private static AccrueException unauthenticated() {
+        return new AccrueException(ErrorCode.UNAUTHENTICATED, "Missing or unknown API key; send 'Authorization: Bearer sk_…'");
+    }
+}

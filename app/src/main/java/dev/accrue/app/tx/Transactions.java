@@ -1,0 +1,19 @@
+package dev.accrue.app.tx;
+
+import java.util.function.Supplier;
+
+/**
+ * The one way use cases make several writes atomic. A call made while a transaction is already open on
+ * this thread joins it, so an outer step (an idempotency key, a billing run) and the use case it wraps
+ * commit or roll back together.
+ */
+public interface Transactions {
+    <T> T inTransaction(Supplier<T> work);
+
+    default void run(Runnable work) {
+        inTransaction(() -> {
+            work.run();
+            return null;
+        });
+    }
+}

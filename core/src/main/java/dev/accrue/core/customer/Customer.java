@@ -1,0 +1,32 @@
+package dev.accrue.core.customer;
+
+import dev.accrue.core.time.Alignment;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A billing account of a tenant's customer. {@code timeZone} is where its billing dates fall (a period
+ * boundary is local midnight there); {@code alignment} is the preferred cycle alignment for new
+ * subscriptions when the plan allows either. {@code version} increases on every update.
+ */
+public record Customer(
+        String id,
+        String externalId,
+        String legalName,
+        List<String> billingEmails,
+        BillingAddress billingAddress,
+        Currency currency,
+        ZoneId timeZone,
+        String taxId,
+        Alignment alignment,
+        PaymentTerms paymentTerms,
+        AccountType accountType,
+        Map<String, String> metadata,
+        Instant createdAt,
+        Instant updatedAt,
+        int version) {
+}

@@ -1,0 +1,28 @@
+package dev.accrue.core.customer;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Customer fields as a client sent them, before validation. Every field is nullable here; {@link CustomerRules}
+ * decides which are required, which have defaults, and what is well-formed.
+ */
+public record CustomerDraft(
+        String externalId,
+        String legalName,
+        List<String> billingEmails,
+        AddressDraft billingAddress,
+        String currency,
+        String timeZone,
+        String taxId,
+        String alignment,
+        TermsDraft paymentTerms,
+        String accountType,
+        Map<String, String> metadata) {
+
+    public record AddressDraft(String line1, String line2, String city, String region, String postalCode, String country) {
+    }
+
+    public record TermsDraft(String collectionMethod, Integer netDays) {
+    }
+}

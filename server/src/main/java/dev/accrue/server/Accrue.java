@@ -1,0 +1,114 @@
+package dev.accrue.server;
+
+import dev.accrue.adapters.http.ApiServer;
+import dev.accrue.adapters.http.audit.AuditRoutes;
+import dev.accrue.adapters.http.customer.CustomerRoutes;
+import dev.accrue.adapters.http.support.Idempotency;
+import dev.accrue.adapters.http.system.SystemRoutes;
+import dev.accrue.adapters.http.tenant.TenantRoutes;
+import dev.accrue.adapters.postgres.Database;
+import dev.accrue.server.db.EmbeddedDatabase;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One Accrue node: its database (embedded or external, migrated on start), its use cases, and optionally its
+ * HTTP server. Closing it stops everything it started, in reverse order.
+ */
+public final class Accrue implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+    private final EmbeddedDatabase embedded;
+    private final Database database;
+    private final Services services;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private ApiServer server;
+
+    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock) {
+        this.embedded = embedded;
+        this.database = database;
+        this.services = Services.wire(database.jdbi(), clock);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+    }
+
+    /** Connects (starting the embedded PostgreSQL when no URL is configured) and migrates; no HTTP yet. */
+    public static Accrue open(AccrueConfig config, Clock clock) {
+        EmbeddedDatabase embedded = null;
+        String url = config.dbUrl();
+        if (config.embedded()) {
+            var other = EmbeddedDatabase.runningElsewhere(config.dataDir());
+            if (other.isPresent()) {
+                url = other.get();
+            } else {
+                embedded = EmbeddedDatabase.start(config.dataDir());
+                url = embedded.jdbcUrl();
+            }
+        }
+        Database database = new Database(url, config.dbUser(), config.dbPassword(), config.dbPoolSize());
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+        return new Accrue(embedded, database, clock);
+    }
+
+    public Accrue serve(String host, int port) {
+        Idempotency idempotency = new Idempotency(services.idempotency());
+        List<Consumer<Javalin>> routes = List.of(
+                new SystemRoutes(this::databaseUp, metrics, VERSION)::register,
+                new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
+                new CustomerRoutes(services.customers(), idempotency)::register,
+                new AuditRoutes(services.audit())::register);
+        server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
+        return this;
+    }
+
+    private boolean databaseUp() {
+        try {
+            return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public int port() {
+        return server == null ? -1 : server.port();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+        }
+        database.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

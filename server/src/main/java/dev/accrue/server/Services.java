@@ -1,0 +1,40 @@
+package dev.accrue.server;
+
+import dev.accrue.adapters.postgres.JdbiTransactions;
+import dev.accrue.adapters.postgres.PostgresApiKeys;
+import dev.accrue.adapters.postgres.PostgresAuditLog;
+import dev.accrue.adapters.postgres.PostgresCustomers;
+import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
+import dev.accrue.adapters.postgres.PostgresTenants;
+import dev.accrue.app.audit.AuditHistory;
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.customer.CustomerService;
+import dev.accrue.app.idempotency.IdempotencyService;
+import dev.accrue.app.tenant.ApiKeyService;
+import dev.accrue.app.tenant.TenantService;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+
+/** Every use case of a node, wired to its PostgreSQL adapters. The one place that knows both sides. */
+public record Services(
+        JdbiTransactions tx,
+        TenantService tenants,
+        ApiKeyService apiKeys,
+        CustomerService customers,
+        AuditHistory audit,
+        IdempotencyService idempotency) {
+
+    public static Services wire(Jdbi jdbi, Clock clock) {
+        JdbiTransactions tx = new JdbiTransactions(jdbi);
+        PostgresTenants tenantRepo = new PostgresTenants(tx);
+        AuditLog auditLog = new PostgresAuditLog(tx, clock);
+        ApiKeyService keys = new ApiKeyService(tx, new PostgresApiKeys(tx), tenantRepo, auditLog, clock);
+        return new Services(tx,
+                new TenantService(tx, tenantRepo, keys, auditLog, clock),
+                keys,
+                new CustomerService(tx, new PostgresCustomers(tx), auditLog, clock),
+                new AuditHistory(tx, auditLog),
+                new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock));
+    }
+}

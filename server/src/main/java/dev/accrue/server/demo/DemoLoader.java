@@ -1,0 +1,133 @@
+package dev.accrue.server.demo;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.auth.Role;
+import dev.accrue.app.customer.CustomerQuery;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tenant.Tenant;
+import dev.accrue.core.customer.CustomerDraft;
+import dev.accrue.core.tenant.TenantMode;
+import dev.accrue.server.Services;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Loads the demo tenants, their catalogs and customers from {@code demo/demo.yaml}, idempotently: a tenant is
+ * found by name, a customer by external id. Because a key's secret is never stored by Accrue, the demo keeps
+ * the secrets it issued in {@code <dataDir>/demo-keys.properties} (a local sandbox convenience) so every start
+ * can print them.
+ */
+public final class DemoLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final Services services;
+    private final Path keysFile;
+
+    public DemoLoader(Services services, Path dataDir) {
+        this.services = services;
+        this.keysFile = dataDir.resolve("demo-keys.properties");
+    }
+
+    record DemoFile(List<DemoTenant> tenants) {
+    }
+
+    record DemoTenant(String name, String mode, String catalog, List<CustomerDraft> customers) {
+    }
+
+    public record LoadedTenant(Tenant tenant, String apiKey, int customersCreated, int customersTotal) {
+    }
+
+    public record Result(List<LoadedTenant> tenants) {
+        public String firstKey() {
+            return tenants.getFirst().apiKey();
+        }
+
+        public void print(PrintStream out) {
+            out.println("  Demo tenants (sandbox) and their API keys:");
+            for (LoadedTenant t : tenants) {
+                out.printf("    %-22s %s  key %s  (%d customers%s)%n", t.tenant().name(), t.tenant().id(), t.apiKey(),
+                        t.customersTotal(), t.customersCreated() > 0 ? ", " + t.customersCreated() + " new" : "");
+            }
+        }
+    }
+
+    public Result load() {
+        DemoFile file = read("/demo/demo.yaml", DemoFile.class);
+        Properties keys = loadKeys();
+        List<LoadedTenant> loaded = new ArrayList<>();
+        for (DemoTenant demo : file.tenants()) {
+            Tenant tenant = services.tenants().findByName(demo.name()).orElse(null);
+            String secret = keys.getProperty(demo.name());
+            if (tenant == null) {
+                var created = services.tenants().create(demo.name(), TenantMode.fromWire(demo.mode()));
+                tenant = created.tenant();
+                secret = created.adminKey().secret();
+            } else if (secret == null) {
+                secret = services.apiKeys().create(Caller.operator(tenant.id()), "demo key", Role.ADMIN).secret();
+            }
+            keys.setProperty(demo.name(), secret);
+            Caller operator = Caller.operator(tenant.id());
+            int created = 0;
+            for (CustomerDraft draft : demo.customers()) {
+                var existing = services.customers().list(operator, new CustomerQuery(null, null, draft.externalId()), PageRequest.first(1));
+                if (existing.items().isEmpty()) {
+                    services.customers().create(operator, draft);
+                    created++;
+                }
+            }
+            loaded.add(new LoadedTenant(tenant, secret, created, demo.customers().size()));
+        }
+        saveKeys(keys);
+        return new Result(loaded);
+    }
+
+    static <T> T read(String resource, Class<T> type) {
+        try (InputStream in = DemoLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Demo resource " + resource + " is missing from the build");
+            }
+            return YAML.readValue(in, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Demo resource " + resource + " does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    private Properties loadKeys() {
+        Properties keys = new Properties();
+        if (Files.exists(keysFile)) {
+            try (Reader r = Files.newBufferedReader(keysFile, StandardCharsets.UTF_8)) {
+                keys.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return keys;
+    }
+
+    private void saveKeys(Properties keys) {
+        try {
+            Files.createDirectories(keysFile.getParent());
+            try (Writer w = Files.newBufferedWriter(keysFile, StandardCharsets.UTF_8)) {
+                keys.store(w, "Secrets of the demo tenants' API keys (sandbox only). Accrue itself stores only their hashes.");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
