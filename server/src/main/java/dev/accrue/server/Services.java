@@ -15,6 +15,7 @@ import dev.accrue.app.tenant.TenantService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** Every use case of a node, wired to its PostgreSQL adapters. The one place that knows both sides. */
 public record Services(
@@ -25,7 +26,10 @@ public record Services(
         AuditHistory audit,
         IdempotencyService idempotency) {
 
-    public static Services wire(Jdbi jdbi, Clock clock) {
+    public static Services wire(Jdbi jdbi, Clock systemClock) {
+        // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
+        // equal to what a later read returns.
+        Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
         JdbiTransactions tx = new JdbiTransactions(jdbi);
         PostgresTenants tenantRepo = new PostgresTenants(tx);
         AuditLog auditLog = new PostgresAuditLog(tx, clock);

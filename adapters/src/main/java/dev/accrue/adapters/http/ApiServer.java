@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http;
 
 import dev.accrue.adapters.http.support.ErrorMapper;
+import dev.accrue.adapters.http.support.Problem;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.app.tenant.ApiKeyService;
 import io.javalin.Javalin;
@@ -32,8 +33,10 @@ public final class ApiServer {
         app.before("/v1/*", ctx -> authenticate(ctx, keys));
         app.after(ctx -> record(ctx, metrics));
         app.exception(Exception.class, ErrorMapper::handle);
+        // Javalin answers unmatched routes with plain text; our own 404s are already problem documents.
         app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith(Problem.CONTENT_TYPE)) {
                 ErrorMapper.handle(new io.javalin.http.NotFoundResponse(), ctx);
             }
         });

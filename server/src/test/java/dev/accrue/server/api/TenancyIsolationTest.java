@@ -1,0 +1,71 @@
+package dev.accrue.server.api;
+
+import dev.accrue.server.support.Api;
+import dev.accrue.server.support.Fixtures;
+import dev.accrue.server.support.TestNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A key of tenant B can neither read nor change anything of tenant A, on every resource. */
+class TenancyIsolationTest {
+    private Api a;
+    private Api b;
+    private String customerOfA;
+    private String keyOfA;
+
+    @BeforeEach
+    void twoTenants() {
+        a = TestNode.get().newTenant("tenant A").api();
+        b = TestNode.get().newTenant("tenant B").api();
+        customerOfA = a.post("/v1/customers", Map.of("legal_name", "A's customer", "billing_emails", java.util.List.of("a@a.example"),
+                "billing_address", Map.of("line1", "1 A St", "city", "A-town", "country", "US"), "currency", "USD", "external_id", "shared-ref")).text("id");
+        keyOfA = a.post("/v1/api_keys", Map.of("name", "A's second key")).text("id");
+    }
+
+    @Test
+    void customersOfAnotherTenantAreInvisibleAndUntouchable() {
+        assertThat(b.get("/v1/customers/" + customerOfA).code()).isEqualTo("not_found");
+        assertThat(b.patch("/v1/customers/" + customerOfA, Map.of("legal_name", "hijacked")).code()).isEqualTo("not_found");
+        assertThat(b.delete("/v1/customers/" + customerOfA).code()).isEqualTo("not_found");
+        assertThat(b.get("/v1/customers").json().get("data")).isEmpty();
+        assertThat(b.get("/v1/customers?query=customer").json().get("data")).isEmpty();
+        assertThat(b.get("/v1/customers?external_id=shared-ref").json().get("data")).isEmpty();
+        assertThat(a.get("/v1/customers/" + customerOfA).text("legal_name")).isEqualTo("A's customer");
+    }
+
+    @Test
+    void externalIdsAndIdempotencyKeysAreScopedToTheTenant() {
+        var body = Fixtures.customer();
+        body.put("external_id", "shared-ref");
+        assertThat(b.post("/v1/customers", body).status()).isEqualTo(201);
+        var withKey = Fixtures.customer("B's customer");
+        var first = b.withHeader("Idempotency-Key", "same-key").post("/v1/customers", withKey);
+        var aSame = a.withHeader("Idempotency-Key", "same-key").post("/v1/customers", Fixtures.customer("A's other"));
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(aSame.status()).isEqualTo(201);
+        assertThat(aSame.text("id")).isNotEqualTo(first.text("id"));
+    }
+
+    @Test
+    void apiKeysOfAnotherTenantAreInvisibleAndCannotBeRevoked() {
+        assertThat(b.get("/v1/api_keys/" + keyOfA).code()).isEqualTo("not_found");
+        assertThat(b.post("/v1/api_keys/" + keyOfA + "/revoke", null).code()).isEqualTo("not_found");
+        assertThat(b.get("/v1/api_keys").json().get("data")).allSatisfy(k -> assertThat(k.get("id").asText()).isNotEqualTo(keyOfA));
+        assertThat(a.get("/v1/api_keys/" + keyOfA).text("revoked_at")).isNull();
+    }
+
+    @Test
+    void theAuditTrailOfAnotherTenantIsInvisible() {
+        assertThat(a.get("/v1/audit_events?object_id=" + customerOfA).json().get("data")).isNotEmpty();
+        assertThat(b.get("/v1/audit_events?object_id=" + customerOfA).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void eachKeySeesItsOwnTenant() {
+        assertThat(a.get("/v1/tenant").text("id")).isNotEqualTo(b.get("/v1/tenant").text("id"));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.accrue.server.support;
+
+import dev.accrue.app.auth.Role;
+import dev.accrue.core.tenant.TenantMode;
+import dev.accrue.server.Accrue;
+import dev.accrue.server.AccrueConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real Accrue node per test JVM: embedded PostgreSQL in a temporary directory and the HTTP server on a
+ * free port. Tests isolate themselves by creating their own tenants, exactly as real tenants are isolated.
+ */
+public final class TestNode {
+    private static final AtomicInteger TENANTS = new AtomicInteger();
+    private static volatile TestNode instance;
+    private final Accrue accrue;
+    private final Path dataDir;
+
+    private TestNode(Path dataDir) {
+        this.dataDir = dataDir;
+        AccrueConfig config = AccrueConfig.fromEnvironment(java.util.Map.of()).withDataDir(dataDir).withPort(0);
+        this.accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0);
+        Runtime.getRuntime().addShutdownHook(new Thread(accrue::close));
+    }
+
+    public static TestNode get() {
+        if (instance == null) {
+            synchronized (TestNode.class) {
+                if (instance == null) {
+                    try {
+                        instance = new TestNode(Files.createTempDirectory("accrue-test-"));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        }
+        return instance;
+    }
+
+    public Accrue accrue() {
+        return accrue;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + accrue.port();
+    }
+
+    /** A fresh tenant with an admin key, for a test to own. */
+    public TestTenant newTenant(String label) {
+        return newTenant(label, TenantMode.SANDBOX);
+    }
+
+    public TestTenant newTenant(String label, TenantMode mode) {
+        var created = accrue.services().tenants().create(label + " " + TENANTS.incrementAndGet() + " " + System.nanoTime(), mode);
+        return new TestTenant(created.tenant().id(), new Api(baseUrl(), created.adminKey().secret()));
+    }
+
+    public record TestTenant(String id, Api api) {
+        public Api readOnlyApi() {
+            var issued = TestNode.get().accrue().services().apiKeys()
+                    .create(dev.accrue.app.auth.Caller.operator(id), "read only", Role.READ_ONLY);
+            return api.withKey(issued.secret());
+        }
+    }
+}
