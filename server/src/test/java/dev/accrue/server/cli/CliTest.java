@@ -1,0 +1,94 @@
+package dev.accrue.server.cli;
+
+import dev.accrue.server.support.Api;
+import dev.accrue.server.support.TestNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI against the test node's database (found through its data dir, as an operator's CLI finds a running server's). */
+class CliTest {
+    private final String dataDir = TestNode.get().dataDir().toString();
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            String[] full = new String[args.length + 2];
+            System.arraycopy(args, 0, full, 0, args.length);
+            full[args.length] = "--data-dir";
+            full[args.length + 1] = dataDir;
+            int exit = AccrueCli.run(full);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static String secret(String text) {
+        Matcher m = Pattern.compile("sk_(test|live)_[0-9A-Za-z]{32}").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return m.group();
+    }
+
+    @Test
+    void createsATenantWhoseKeyWorksThenIssuesAndRevokesKeys() {
+        String name = "cli tenant " + System.nanoTime();
+        Run created = run("tenant", "create", "--name", name, "--mode", "live");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String adminSecret = secret(created.out());
+        assertThat(adminSecret).startsWith("sk_live_");
+        Api api = new Api(TestNode.get().baseUrl(), adminSecret);
+        assertThat(api.get("/v1/tenant").text("name")).isEqualTo(name);
+
+        Run key = run("apikey", "create", "--tenant", name, "--role", "read_only", "--name", "reporting");
+        assertThat(key.exit()).as(key.err()).isZero();
+        Api reader = api.withKey(secret(key.out()));
+        assertThat(reader.get("/v1/customers").status()).isEqualTo(200);
+        String keyId = key.out().split("\\s+")[2];
+
+        Run revoked = run("apikey", "revoke", "--tenant", name, keyId);
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        assertThat(reader.get("/v1/customers").code()).isEqualTo("api_key_revoked");
+
+        assertThat(run("tenant", "list").out()).contains(name);
+    }
+
+    @Test
+    void refusesBadArgumentsWithAClearMessage() {
+        Run badMode = run("tenant", "create", "--name", "x" + System.nanoTime(), "--mode", "staging");
+        assertThat(badMode.exit()).isNotZero();
+        assertThat(badMode.err()).contains("--mode must be 'live' or 'sandbox'");
+        Run unknownTenant = run("apikey", "create", "--tenant", "no such tenant");
+        assertThat(unknownTenant.exit()).isNotZero();
+        assertThat(unknownTenant.err()).contains("No tenant");
+        String name = "dup " + System.nanoTime();
+        assertThat(run("tenant", "create", "--name", name).exit()).isZero();
+        Run dup = run("tenant", "create", "--name", name);
+        assertThat(dup.exit()).isNotZero();
+        assertThat(dup.err()).contains("already exists");
+    }
+
+    @Test
+    void migrateIsIdempotent() {
+        Run first = run("migrate");
+        Run second = run("migrate");
+        assertThat(first.exit()).isZero();
+        assertThat(second.exit()).isZero();
+        assertThat(second.out()).contains("up to date");
+    }
+}
