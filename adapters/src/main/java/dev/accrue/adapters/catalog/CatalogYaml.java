@@ -1,0 +1,132 @@
+package dev.accrue.adapters.catalog;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.accrue.core.catalog.Catalog;
+import dev.accrue.core.catalog.CatalogProblem;
+import dev.accrue.core.catalog.CatalogValidator;
+import dev.accrue.core.catalog.Charge;
+import dev.accrue.core.catalog.CountedCharge;
+import dev.accrue.core.catalog.InvalidCatalogException;
+import dev.accrue.core.catalog.MeteredCharge;
+import dev.accrue.core.catalog.RecurringCharge;
+
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads catalog YAML into the core model with Jackson (snake_case keys, unknown keys and wrong types refused
+ * with their line and column), then runs the {@link CatalogValidator}. Every problem names the file.
+ */
+public final class CatalogYaml {
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .addMixIn(Charge.class, ChargeTypes.class)
+            .addModule(new SimpleModule("catalog").addDeserializer(Instant.class, new EffectiveFrom()))
+            .build();
+
+    private CatalogYaml() {
+    }
+
+    /** The charge's {@code type} key picks its kind. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = RecurringCharge.class, name = "recurring"),
+            @JsonSubTypes.Type(value = MeteredCharge.class, name = "metered"),
+            @JsonSubTypes.Type(value = CountedCharge.class, name = "counted")})
+    private interface ChargeTypes {
+    }
+
+    /** effective_from accepts an ISO instant or a plain date (midnight UTC). */
+    private static final class EffectiveFrom extends JsonDeserializer<Instant> {
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+            } catch (DateTimeException | NullPointerException e) {
+                return (Instant) ctx.handleWeirdStringValue(Instant.class, text, "expected a date (2026-01-01) or an instant (2026-01-01T00:00:00Z)");
+            }
+        }
+    }
+
+    /** Parses and validates; throws {@link InvalidCatalogException} listing every problem found. */
+    public static Catalog read(String fileName, String yaml) {
+        Catalog catalog;
+        try {
+            catalog = YAML.readValue(yaml, Catalog.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidCatalogException(List.of(problemOf(e).inFile(fileName)));
+        }
+        if (catalog == null) {
+            throw new InvalidCatalogException(List.of(new CatalogProblem(CatalogProblem.MISSING_FIELD, "", "the document is empty").inFile(fileName)));
+        }
+        List<CatalogProblem> problems = CatalogValidator.validate(catalog);
+        if (!problems.isEmpty()) {
+            throw new InvalidCatalogException(problems.stream().map(p -> p.inFile(fileName)).toList());
+        }
+        return catalog;
+    }
+
+    private static CatalogProblem problemOf(JsonProcessingException e) {
+        var loc = e.getLocation();
+        Integer line = loc == null ? null : loc.getLineNr();
+        Integer column = loc == null ? null : loc.getColumnNr();
+        if (!(e instanceof JsonMappingException m)) {
+            return new CatalogProblem(CatalogProblem.SYNTAX_ERROR, "", "YAML syntax error: " + e.getOriginalMessage(), null, line, column);
+        }
+        String path = path(m);
+        if (m instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : " (expected one of " + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+            return new CatalogProblem(CatalogProblem.UNKNOWN_KEY, path, "unknown key '" + u.getPropertyName() + "'" + known, null, line, column);
+        }
+        if (m instanceof InvalidTypeIdException t) {
+            return new CatalogProblem(CatalogProblem.INVALID_VALUE, path + ".type",
+                    "charge type must be recurring, metered or counted, got '" + t.getTypeId() + "'", null, line, column);
+        }
+        if (m instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            String allowed = Arrays.stream(f.getTargetType().getEnumConstants()).map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "));
+            return new CatalogProblem(CatalogProblem.INVALID_VALUE, path, "'" + f.getValue() + "' is not one of: " + allowed, null, line, column);
+        }
+        return new CatalogProblem(CatalogProblem.WRONG_TYPE, path, "wrong type: " + m.getOriginalMessage(), null, line, column);
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                out.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,420 @@
+package dev.accrue.core.catalog;
+
+import dev.accrue.core.time.BillingInterval;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a whole catalog and reports every problem at once (not just the first), so an operator fixes a file
+ * in one pass. Pure: no I/O, same answer for the same document.
+ */
+public final class CatalogValidator {
+    private static final Pattern CODE = Pattern.compile("^[a-z0-9][a-z0-9_.-]{0,63}$");
+    private final Catalog catalog;
+    private final List<CatalogProblem> problems = new ArrayList<>();
+    private final Set<String> currencies = new HashSet<>();
+
+    private CatalogValidator(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public static List<CatalogProblem> validate(Catalog catalog) {
+        CatalogValidator v = new CatalogValidator(catalog);
+        v.run();
+        return List.copyOf(v.problems);
+    }
+
+    private void run() {
+        required("name", catalog.name());
+        if (catalog.version() < 1) {
+            problem(CatalogProblem.INVALID_VALUE, "version", "version must be a positive integer, got " + catalog.version());
+        }
+        if (catalog.effectiveFrom() == null) {
+            problem(CatalogProblem.MISSING_FIELD, "effective_from", "effective_from is required (e.g. 2026-01-01T00:00:00Z)");
+        }
+        if (catalog.currencies().isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, "currencies", "currencies must list at least one ISO 4217 code");
+        }
+        for (int i = 0; i < catalog.currencies().size(); i++) {
+            String c = catalog.currencies().get(i);
+            if (c == null || !c.matches("[A-Z]{3}") || !knownCurrency(c)) {
+                problem(CatalogProblem.INVALID_CURRENCY, "currencies[" + i + "]", "'" + c + "' is not an ISO 4217 currency code");
+            } else {
+                currencies.add(c);
+            }
+        }
+        uniqueCodes("metrics", catalog.metrics(), Metric::code);
+        uniqueCodes("rate_tables", catalog.rateTables(), RateTable::code);
+        uniqueCodes("features", catalog.features(), Feature::code);
+        uniqueCodes("products", catalog.products(), Product::code);
+        uniqueCodes("plans", catalog.plans(), Plan::code);
+        uniqueCodes("add_ons", catalog.addOns(), AddOn::code);
+        for (int i = 0; i < catalog.metrics().size(); i++) {
+            metric("metrics[" + i + "]", catalog.metrics().get(i));
+        }
+        for (int i = 0; i < catalog.features().size(); i++) {
+            Feature f = catalog.features().get(i);
+            if (f.type() == null) {
+                problem(CatalogProblem.MISSING_FIELD, "features[" + i + "].type", "type is required: boolean, limit or quota");
+            }
+        }
+        for (int i = 0; i < catalog.rateTables().size(); i++) {
+            rateTable("rate_tables[" + i + "]", catalog.rateTables().get(i));
+        }
+        for (int i = 0; i < catalog.plans().size(); i++) {
+            plan("plans[" + i + "]", catalog.plans().get(i));
+        }
+        for (int i = 0; i < catalog.addOns().size(); i++) {
+            addOn("add_ons[" + i + "]", catalog.addOns().get(i));
+        }
+    }
+
+    private void metric(String path, Metric m) {
+        if (m.aggregation() == null) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".aggregation",
+                    "aggregation is required: sum, count, max, unique_count, latest or time_weighted_sum");
+        } else if (m.aggregation() != Aggregation.COUNT && (m.field() == null || m.field().isBlank())) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".field", "field (the event property to aggregate) is required for " + m.aggregation().name().toLowerCase());
+        }
+    }
+
+    private void rateTable(String path, RateTable t) {
+        if (t.dimensions().isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".dimensions", "a rate table needs at least one dimension");
+        }
+        positive(path + ".per_units", t.perUnits());
+        if (t.rows().isEmpty() && t.defaultPrice().isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".rows", "a rate table needs rows or a default_price");
+        }
+        for (int r = 0; r < t.rows().size(); r++) {
+            RateRow row = t.rows().get(r);
+            String rowPath = path + ".rows[" + r + "]";
+            for (String dim : row.match().keySet()) {
+                if (!t.dimensions().contains(dim)) {
+                    problem(CatalogProblem.UNKNOWN_REFERENCE, rowPath + ".match." + dim, "'" + dim + "' is not one of the table's dimensions " + t.dimensions());
+                }
+            }
+            amounts(rowPath + ".price", row.price(), false);
+        }
+        amounts(path + ".default_price", t.defaultPrice(), false);
+    }
+
+    private void plan(String path, Plan p) {
+        required(path + ".product", p.product());
+        if (p.product() != null && catalog.product(p.product()).isEmpty()) {
+            problem(CatalogProblem.UNKNOWN_REFERENCE, path + ".product", "No product '" + p.product() + "' in this catalog");
+        }
+        required(path + ".name", p.name());
+        if (p.trialDays() < 0 || p.trialDays() > 365) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".trial_days", "trial_days must be 0-365, got " + p.trialDays());
+        }
+        if (p.intervals().isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".intervals", "a plan needs at least one billing interval");
+        }
+        Set<BillingInterval> seen = new HashSet<>();
+        for (int i = 0; i < p.intervals().size(); i++) {
+            IntervalOption o = p.intervals().get(i);
+            String ip = path + ".intervals[" + i + "]";
+            if (o.interval() == null) {
+                problem(CatalogProblem.MISSING_FIELD, ip + ".interval", "interval is required: week, month, quarter, half_year or year");
+                continue;
+            }
+            if (!seen.add(o.interval())) {
+                problem(CatalogProblem.DUPLICATE_CODE, ip + ".interval", "interval " + o.interval().wire() + " is listed twice");
+            }
+            if (o.discountPercent().signum() < 0 || o.discountPercent().compareTo(BigDecimal.valueOf(100)) >= 0) {
+                problem(CatalogProblem.DISCOUNT_OUT_OF_RANGE, ip + ".discount_percent", "discount_percent must be in [0, 100), got " + o.discountPercent().toPlainString());
+            }
+        }
+        uniqueCodes(path + ".charges", p.charges(), Charge::code);
+        for (int c = 0; c < p.charges().size(); c++) {
+            charge(path + ".charges[" + c + "]", p, p.charges().get(c));
+        }
+        entitlements(path + ".entitlements", p.entitlements());
+        if (p.lockIn() != null && (p.lockIn().months() < 1 || p.lockIn().months() > 120)) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".lock_in.months", "lock_in.months must be 1-120, got " + p.lockIn().months());
+        }
+    }
+
+    private void charge(String path, Plan plan, Charge charge) {
+        switch (charge) {
+            case RecurringCharge r -> {
+                amounts(path + ".monthly_price", r.monthlyPrice(), false);
+                r.intervalPrices().forEach((interval, prices) -> {
+                    if (BillingInterval.fromWire(interval) == null) {
+                        problem(CatalogProblem.INVALID_VALUE, path + ".interval_prices." + interval, "'" + interval + "' is not an interval: week, month, quarter, half_year or year");
+                    }
+                    amounts(path + ".interval_prices." + interval, prices, false);
+                });
+                for (IntervalOption o : plan.intervals()) {
+                    if (o.interval() == null) {
+                        continue;
+                    }
+                    for (String currency : currencies) {
+                        if (r.periodPrice(o, currency).isEmpty()) {
+                            boolean weekly = o.interval() == BillingInterval.WEEK;
+                            problem(weekly ? CatalogProblem.WEEKLY_NEEDS_PRICE : CatalogProblem.MISSING_PRICE,
+                                    weekly ? path + ".interval_prices.week" : path + ".monthly_price",
+                                    weekly ? "weekly billing needs an explicit interval_prices.week price in " + currency
+                                            : "no " + currency + " price for interval " + o.interval().wire());
+                        }
+                    }
+                }
+            }
+            case MeteredCharge m -> metered(path, m);
+            case CountedCharge k -> {
+                metricRef(path + ".metric", k.metric());
+                tiers(path + ".tiers", k.tiers(), true);
+                for (int i = 0; i < k.derivedAllowances().size(); i++) {
+                    DerivedAllowance d = k.derivedAllowances().get(i);
+                    metricRef(path + ".derived_allowances[" + i + "].metric", d.metric());
+                    positive(path + ".derived_allowances[" + i + "].per_unit", d.perUnit());
+                }
+            }
+        }
+    }
+
+    private void metered(String path, MeteredCharge m) {
+        metricRef(path + ".metric", m.metric());
+        for (int i = 0; i < m.allowances().size(); i++) {
+            Allowance a = m.allowances().get(i);
+            if (a.quantity() == null || a.quantity().signum() < 0) {
+                problem(CatalogProblem.NEGATIVE_AMOUNT, path + ".allowances[" + i + "].quantity", "allowance quantity must be zero or more");
+            }
+        }
+        if (m.pricing() != null && m.rateTable() != null) {
+            problem(CatalogProblem.PRICING_CONFLICT, path, "give either pricing or rate_table, not both");
+        } else if (m.pricing() == null && m.rateTable() == null && m.overage().policy() != Overage.OveragePolicy.BLOCK) {
+            problem(CatalogProblem.MISSING_PRICE, path + ".pricing", "a metered charge that is not blocked past its allowance needs pricing or a rate_table");
+        }
+        if (m.rateTable() != null && catalog.rateTable(m.rateTable()).isEmpty()) {
+            problem(CatalogProblem.UNKNOWN_REFERENCE, path + ".rate_table", "No rate table '" + m.rateTable() + "' in this catalog");
+        }
+        if (m.pricing() != null) {
+            pricing(path + ".pricing", m.pricing());
+        }
+        Overage o = m.overage();
+        if (o.policy() == null) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".overage.policy", "overage.policy is required: block, charge or charge_up_to_cap");
+        } else if (o.policy() == Overage.OveragePolicy.CHARGE_UP_TO_CAP) {
+            if (o.cap().isEmpty()) {
+                problem(CatalogProblem.CAP_MISSING, path + ".overage.cap", "charge_up_to_cap needs a cap amount per currency");
+            }
+            amounts(path + ".overage.cap", o.cap(), true);
+        } else if (!o.cap().isEmpty()) {
+            problem(CatalogProblem.CAP_WITHOUT_CAP_POLICY, path + ".overage.cap", "a cap only applies with policy charge_up_to_cap, not " + o.policy().name().toLowerCase());
+        }
+    }
+
+    private void pricing(String path, Pricing p) {
+        if (p.model() == null) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".model", "model is required: per_unit, graduated, volume or package");
+            return;
+        }
+        positive(path + ".per_units", p.perUnits());
+        switch (p.model()) {
+            case PER_UNIT -> amounts(path + ".unit_price", p.unitPrice(), true);
+            case GRADUATED, VOLUME -> tiers(path + ".tiers", p.tiers(), false);
+            case PACKAGE -> {
+                positive(path + ".package_size", p.packageSize());
+                amounts(path + ".package_price", p.packagePrice(), true);
+            }
+        }
+    }
+
+    private void tiers(String path, List<Tier> tiers, boolean flatOnly) {
+        if (tiers.isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, path, "at least one tier is required");
+            return;
+        }
+        BigDecimal previous = BigDecimal.ZERO;
+        for (int i = 0; i < tiers.size(); i++) {
+            Tier t = tiers.get(i);
+            String tp = path + "[" + i + "]";
+            boolean last = i == tiers.size() - 1;
+            if (t.upTo() == null && !last) {
+                problem(CatalogProblem.TIERS_NOT_ASCENDING, tp + ".up_to", "only the last tier may be open-ended (up_to omitted)");
+            } else if (t.upTo() != null && t.upTo().compareTo(previous) <= 0) {
+                problem(CatalogProblem.TIERS_NOT_ASCENDING, tp + ".up_to", "up_to must be greater than the previous tier's (" + previous.toPlainString() + ")");
+            }
+            if (last && t.upTo() != null) {
+                problem(CatalogProblem.LAST_TIER_BOUNDED, tp + ".up_to", "the last tier must be open-ended: omit up_to");
+            }
+            if (t.upTo() != null) {
+                previous = t.upTo();
+            }
+            if (t.unitPrice().isEmpty() && t.flatPrice().isEmpty()) {
+                problem(CatalogProblem.MISSING_PRICE, tp, "a tier needs unit_price or flat_price");
+            }
+            if (flatOnly && !t.unitPrice().isEmpty()) {
+                problem(CatalogProblem.INVALID_VALUE, tp + ".unit_price", "counted charges price each band with flat_price only");
+            }
+            amounts(tp + ".unit_price", t.unitPrice(), false);
+            amounts(tp + ".flat_price", t.flatPrice(), false);
+        }
+    }
+
+    private void entitlements(String path, Entitlements e) {
+        e.features().keySet().forEach(f -> featureRef(path + ".features." + f, f, FeatureType.BOOLEAN));
+        e.limits().forEach((f, v) -> {
+            featureRef(path + ".limits." + f, f, FeatureType.LIMIT);
+            if (v.signum() < 0) {
+                problem(CatalogProblem.NEGATIVE_AMOUNT, path + ".limits." + f, "limits cannot be negative");
+            }
+        });
+        e.quotas().forEach((f, v) -> {
+            featureRef(path + ".quotas." + f, f, FeatureType.QUOTA);
+            if (v < 0) {
+                problem(CatalogProblem.NEGATIVE_AMOUNT, path + ".quotas." + f, "quotas cannot be negative");
+            }
+        });
+    }
+
+    private void addOn(String path, AddOn a) {
+        required(path + ".name", a.name());
+        if (a.type() == null) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".type", "type is required: package, bundle or rental");
+            return;
+        }
+        for (int i = 0; i < a.availableOn().size(); i++) {
+            String plan = a.availableOn().get(i);
+            if (catalog.plan(plan).isEmpty()) {
+                problem(CatalogProblem.UNKNOWN_REFERENCE, path + ".available_on[" + i + "]", "No plan '" + plan + "' in this catalog");
+            }
+        }
+        for (int i = 0; i < a.grants().size(); i++) {
+            Grant g = a.grants().get(i);
+            metricRef(path + ".grants[" + i + "].metric", g.metric());
+            positive(path + ".grants[" + i + "].quantity", g.quantity());
+        }
+        amounts(path + ".up_front_fee", a.upFrontFee(), false);
+        uniqueCodes(path + ".charges", a.charges(), Charge::code);
+        Plan monthly = new Plan(a.code(), null, a.name(), 0, null,
+                List.of(new IntervalOption(BillingInterval.MONTH, BigDecimal.ZERO)), a.alignment(), 0, a.charges(), null, null, null, null);
+        for (int i = 0; i < a.charges().size(); i++) {
+            charge(path + ".charges[" + i + "]", monthly, a.charges().get(i));
+        }
+        switch (a.type()) {
+            case PACKAGE, BUNDLE -> amounts(path + ".price", a.price(), true);
+            case RENTAL -> rental(path + ".rental", a.rental());
+        }
+    }
+
+    private void rental(String path, Rental r) {
+        if (r == null) {
+            problem(CatalogProblem.MISSING_FIELD, path, "a rental add-on needs a rental section");
+            return;
+        }
+        if (r.quota() != null) {
+            featureRef(path + ".quota", r.quota(), FeatureType.QUOTA);
+        }
+        if (r.options().isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".options", "a rental needs at least one priced option");
+        }
+        for (int i = 0; i < r.options().size(); i++) {
+            RentalOption o = r.options().get(i);
+            for (String attr : o.match().keySet()) {
+                if (!r.attributes().contains(attr)) {
+                    problem(CatalogProblem.UNKNOWN_REFERENCE, path + ".options[" + i + "].match." + attr, "'" + attr + "' is not one of the rental's attributes " + r.attributes());
+                }
+            }
+            amounts(path + ".options[" + i + "].monthly_fee", o.monthlyFee(), true);
+            amounts(path + ".options[" + i + "].setup_fee", o.setupFee(), false);
+        }
+        if (r.firstItemTrialDays() < 0 || r.holdGraceDays() < 0) {
+            problem(CatalogProblem.INVALID_VALUE, path, "first_item_trial_days and hold_grace_days cannot be negative");
+        }
+        for (int i = 0; i < r.regulatoryFees().size(); i++) {
+            amounts(path + ".regulatory_fees[" + i + "].monthly_fee", r.regulatoryFees().get(i).monthlyFee(), true);
+        }
+    }
+
+    /** Amounts keyed by currency: declared currencies only, no negatives; {@code complete} demands every currency. */
+    private void amounts(String path, Map<String, BigDecimal> prices, boolean complete) {
+        prices.forEach((currency, amount) -> {
+            if (!currencies.contains(currency)) {
+                problem(knownCurrency(currency) ? CatalogProblem.UNDECLARED_CURRENCY : CatalogProblem.INVALID_CURRENCY, path + "." + currency,
+                        knownCurrency(currency) ? currency + " is not among the catalog's currencies " + catalog.currencies()
+                                : "'" + currency + "' is not an ISO 4217 currency code");
+            }
+            if (amount == null || amount.signum() < 0) {
+                problem(CatalogProblem.NEGATIVE_AMOUNT, path + "." + currency, "amounts must be zero or more");
+            }
+        });
+        if (complete) {
+            for (String currency : currencies) {
+                if (!prices.containsKey(currency)) {
+                    problem(CatalogProblem.MISSING_PRICE, path, "no " + currency + " amount");
+                }
+            }
+        }
+    }
+
+    private void metricRef(String path, String metric) {
+        if (metric == null) {
+            problem(CatalogProblem.MISSING_FIELD, path, "metric is required");
+        } else if (catalog.metric(metric).isEmpty()) {
+            problem(CatalogProblem.UNKNOWN_REFERENCE, path, "No metric '" + metric + "' in this catalog");
+        }
+    }
+
+    private void featureRef(String path, String code, FeatureType expected) {
+        var feature = catalog.feature(code);
+        if (feature.isEmpty()) {
+            problem(CatalogProblem.UNKNOWN_REFERENCE, path, "No feature '" + code + "' in this catalog");
+        } else if (feature.get().type() != null && feature.get().type() != expected) {
+            problem(CatalogProblem.WRONG_FEATURE_TYPE, path, "Feature '" + code + "' is a " + feature.get().type().name().toLowerCase()
+                    + ", not a " + expected.name().toLowerCase());
+        }
+    }
+
+    private void positive(String path, BigDecimal value) {
+        if (value == null) {
+            problem(CatalogProblem.MISSING_FIELD, path, "a positive number is required");
+        } else if (value.signum() <= 0) {
+            problem(CatalogProblem.INVALID_VALUE, path, "must be greater than zero, got " + value.toPlainString());
+        }
+    }
+
+    private <T> void uniqueCodes(String path, List<T> items, Function<T, String> code) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String c = code.apply(items.get(i));
+            String p = path + "[" + i + "].code";
+            if (c == null || c.isBlank()) {
+                problem(CatalogProblem.MISSING_FIELD, p, "code is required");
+            } else if (!CODE.matcher(c).matches()) {
+                problem(CatalogProblem.INVALID_VALUE, p, "code '" + c + "' must be lower-case letters, digits, '_', '.' or '-' (max 64)");
+            } else if (!seen.add(c)) {
+                problem(CatalogProblem.DUPLICATE_CODE, p, "code '" + c + "' is used twice in " + path);
+            }
+        }
+    }
+
+    private void required(String path, String value) {
+        if (value == null || value.isBlank()) {
+            problem(CatalogProblem.MISSING_FIELD, path, path.substring(path.lastIndexOf('.') + 1) + " is required");
+        }
+    }
+
+    private static boolean knownCurrency(String code) {
+        try {
+            Currency.getInstance(code);
+            return true;
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    private void problem(String code, String path, String message) {
+        problems.add(new CatalogProblem(code, path, message));
+    }
+}

@@ -1,0 +1,17 @@
+package dev.accrue.core.catalog;
+
+import java.util.List;
+
+/**
+ * A price per period chosen by a counted quantity measured at renewal (contacts): the {@code tiers} give a
+ * flat price per band of the count. With {@code minimumIsLastInvoiced} the price never drops below the last
+ * invoiced one. {@code derivedAllowances} grant allowances proportional to the count (email sends =
+ * 4 × contacts).
+ */
+public record CountedCharge(String code, String name, String metric, List<Tier> tiers, boolean minimumIsLastInvoiced,
+                            List<DerivedAllowance> derivedAllowances) implements Charge {
+    public CountedCharge {
+        tiers = Lists.orEmpty(tiers);
+        derivedAllowances = Lists.orEmpty(derivedAllowances);
+    }
+}

@@ -1,0 +1,5 @@
+package dev.accrue.core.catalog;
+
+public enum FeatureType {
+    BOOLEAN, LIMIT, QUOTA
+}

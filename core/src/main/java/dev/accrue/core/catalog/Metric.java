@@ -1,0 +1,18 @@
+package dev.accrue.core.catalog;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A billable metric: how usage events with this {@code code} aggregate into a quantity per period.
+ * {@code field} is the event property aggregated (not used by COUNT); {@code filters} keep only events whose
+ * property is one of the listed values (e.g. smtp: [platform] to leave custom-SMTP sends uncounted);
+ * {@code groupBy} are the dimensions usage is broken down and rated by (e.g. direction, country).
+ */
+public record Metric(String code, String name, Aggregation aggregation, String field, String unit,
+                     Map<String, List<String>> filters, List<String> groupBy) {
+    public Metric {
+        filters = Lists.orEmpty(filters);
+        groupBy = Lists.orEmpty(groupBy);
+    }
+}

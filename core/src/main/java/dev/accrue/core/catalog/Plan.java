@@ -1,0 +1,55 @@
+package dev.accrue.core.catalog;
+
+import dev.accrue.core.time.Alignment;
+import dev.accrue.core.time.BillingInterval;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A purchasable plan. {@code tier} ranks plans within a product (higher = upgrade). {@code intervals} are the
+ * billing intervals offered, each with its discount; {@code alignment} is the default cycle alignment;
+ * {@code trialDays} 0 means no trial.
+ */
+public record Plan(
+        String code,
+        String product,
+        String name,
+        int tier,
+        String description,
+        List<IntervalOption> intervals,
+        Alignment alignment,
+        int trialDays,
+        List<Charge> charges,
+        Entitlements entitlements,
+        ChangePolicy changePolicy,
+        LockIn lockIn,
+        CancellationPolicy cancellation) {
+
+    public Plan {
+        intervals = Lists.orEmpty(intervals);
+        charges = Lists.orEmpty(charges);
+        alignment = alignment == null ? Alignment.ANNIVERSARY : alignment;
+        entitlements = entitlements == null ? Entitlements.NONE : entitlements;
+        changePolicy = changePolicy == null ? ChangePolicy.DEFAULT : changePolicy;
+        cancellation = cancellation == null ? CancellationPolicy.DEFAULT : cancellation;
+    }
+
+    public Optional<Charge> charge(String code) {
+        return charges.stream().filter(c -> c.code().equals(code)).findFirst();
+    }
+
+    public Optional<IntervalOption> interval(BillingInterval interval) {
+        return intervals.stream().filter(i -> i.interval() == interval).findFirst();
+    }
+
+    public Plan withCharges(List<Charge> newCharges) {
+        return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
+                entitlements, changePolicy, lockIn, cancellation);
+    }
+
+    public Plan withEntitlements(Entitlements newEntitlements) {
+        return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
+                newEntitlements, changePolicy, lockIn, cancellation);
+    }
+}

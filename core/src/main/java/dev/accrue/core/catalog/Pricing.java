@@ -1,0 +1,21 @@
+package dev.accrue.core.catalog;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How overage quantity becomes money. PER_UNIT: {@code unitPrice} per {@code perUnits} units (a per-minute
+ * price on a quantity in seconds has perUnits 60, so 83 s cost 83/60 of the minute price, rounded once per
+ * line). GRADUATED: each tier prices the units falling inside it. VOLUME: the tier the total falls in prices
+ * every unit. PACKAGE: {@code packagePrice} per started block of {@code packageSize} units.
+ */
+public record Pricing(PriceModel model, Map<String, BigDecimal> unitPrice, BigDecimal perUnits, List<Tier> tiers,
+                      BigDecimal packageSize, Map<String, BigDecimal> packagePrice) {
+    public Pricing {
+        unitPrice = Lists.orEmpty(unitPrice);
+        perUnits = perUnits == null ? BigDecimal.ONE : perUnits;
+        tiers = Lists.orEmpty(tiers);
+        packagePrice = Lists.orEmpty(packagePrice);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.accrue.core.catalog;
+
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Prices keyed by usage dimensions (SMS by direction and destination country). A row matches when each of
+ * its {@code match} entries equals the usage's dimension; a dimension a row leaves out matches anything. The
+ * most specific matching row wins; {@code defaultPrice} prices what no row matches (absent: such usage is
+ * refused as unpriced). {@code perUnits} as in {@link Pricing}.
+ */
+public record RateTable(String code, String name, List<String> dimensions, String unit, BigDecimal perUnits,
+                        List<RateRow> rows, Map<String, BigDecimal> defaultPrice) {
+    public RateTable {
+        dimensions = Lists.orEmpty(dimensions);
+        rows = Lists.orEmpty(rows);
+        perUnits = perUnits == null ? BigDecimal.ONE : perUnits;
+        defaultPrice = Lists.orEmpty(defaultPrice);
+    }
+
+    public Optional<BigDecimal> rate(Map<String, String> usageDimensions, String currency) {
+        return rows.stream()
+                .filter(r -> r.matches(usageDimensions) && r.price().containsKey(currency))
+                .max(Comparator.comparingInt(r -> r.match().size()))
+                .map(r -> r.price().get(currency))
+                .or(() -> Optional.ofNullable(defaultPrice.get(currency)));
+    }
+
+    public RateTable withRows(List<RateRow> overridingRows) {
+        return new RateTable(code, name, dimensions, unit, perUnits, overridingRows, defaultPrice);
+    }
+}

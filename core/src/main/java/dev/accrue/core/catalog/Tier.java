@@ -1,0 +1,15 @@
+package dev.accrue.core.catalog;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * A band of quantity up to and including {@code upTo} (null = no upper bound, only on the last tier), with a
+ * price per unit and/or a flat price for reaching the band. Amounts are per currency.
+ */
+public record Tier(BigDecimal upTo, Map<String, BigDecimal> unitPrice, Map<String, BigDecimal> flatPrice) {
+    public Tier {
+        unitPrice = Lists.orEmpty(unitPrice);
+        flatPrice = Lists.orEmpty(flatPrice);
+    }
+}
