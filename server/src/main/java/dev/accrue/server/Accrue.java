@@ -2,6 +2,7 @@ package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.audit.AuditRoutes;
+import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.customer.CustomerRoutes;
 import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.system.SystemRoutes;
@@ -76,7 +77,8 @@ public final class Accrue implements AutoCloseable {
                 new SystemRoutes(this::databaseUp, metrics, VERSION)::register,
                 new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
                 new CustomerRoutes(services.customers(), idempotency)::register,
-                new AuditRoutes(services.audit())::register);
+                new AuditRoutes(services.audit())::register,
+                new CatalogRoutes(services.catalogs(), idempotency)::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

@@ -1,6 +1,8 @@
 package dev.accrue.server;
 
+import dev.accrue.adapters.catalog.CatalogYaml;
 import dev.accrue.adapters.postgres.JdbiTransactions;
+import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresApiKeys;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCustomers;
@@ -8,6 +10,7 @@ import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.app.audit.AuditHistory;
 import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerService;
 import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.tenant.ApiKeyService;
@@ -24,7 +27,8 @@ public record Services(
         ApiKeyService apiKeys,
         CustomerService customers,
         AuditHistory audit,
-        IdempotencyService idempotency) {
+        IdempotencyService idempotency,
+        CatalogService catalogs) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -39,6 +43,7 @@ public record Services(
                 keys,
                 new CustomerService(tx, new PostgresCustomers(tx), auditLog, clock),
                 new AuditHistory(tx, auditLog),
-                new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock));
+                new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock),
+                new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock));
     }
 }

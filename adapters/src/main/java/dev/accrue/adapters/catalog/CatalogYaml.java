@@ -58,7 +58,7 @@ public final class CatalogYaml {
             @JsonSubTypes.Type(value = RecurringCharge.class, name = "recurring"),
             @JsonSubTypes.Type(value = MeteredCharge.class, name = "metered"),
             @JsonSubTypes.Type(value = CountedCharge.class, name = "counted")})
-    private interface ChargeTypes {
+    public interface ChargeTypes {
     }
 
     /** effective_from accepts an ISO instant or a plain date (midnight UTC). */
@@ -80,14 +80,19 @@ public final class CatalogYaml {
         try {
             catalog = YAML.readValue(yaml, Catalog.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidCatalogException(List.of(problemOf(e).inFile(fileName)));
+            CatalogProblem problem = problemOf(e);
+            if (problem.code().equals(CatalogProblem.SYNTAX_ERROR)) {
+                throw new InvalidCatalogException(List.of(problem.inFile(fileName)));
+            }
+            throw new InvalidCatalogException(List.of(located(YamlLocator.of(yaml), problem).inFile(fileName)));
         }
         if (catalog == null) {
             throw new InvalidCatalogException(List.of(new CatalogProblem(CatalogProblem.MISSING_FIELD, "", "the document is empty").inFile(fileName)));
         }
         List<CatalogProblem> problems = CatalogValidator.validate(catalog);
         if (!problems.isEmpty()) {
-            throw new InvalidCatalogException(problems.stream().map(p -> p.inFile(fileName)).toList());
+            YamlLocator locator = YamlLocator.of(yaml);
+            throw new InvalidCatalogException(problems.stream().map(p -> located(locator, p).inFile(fileName)).toList());
         }
         return catalog;
     }
@@ -96,7 +101,7 @@ public final class CatalogYaml {
         var loc = e.getLocation();
         Integer line = loc == null ? null : loc.getLineNr();
         Integer column = loc == null ? null : loc.getColumnNr();
-        if (!(e instanceof JsonMappingException m)) {
+        if (!(e instanceof JsonMappingException m) || isSyntax(e)) {
             return new CatalogProblem(CatalogProblem.SYNTAX_ERROR, "", "YAML syntax error: " + e.getOriginalMessage(), null, line, column);
         }
         String path = path(m);
@@ -113,6 +118,20 @@ public final class CatalogYaml {
             return new CatalogProblem(CatalogProblem.INVALID_VALUE, path, "'" + f.getValue() + "' is not one of: " + allowed, null, line, column);
         }
         return new CatalogProblem(CatalogProblem.WRONG_TYPE, path, "wrong type: " + m.getOriginalMessage(), null, line, column);
+    }
+
+    private static CatalogProblem located(YamlLocator locator, CatalogProblem p) {
+        int[] at = locator.locate(p.path());
+        return at == null ? p : new CatalogProblem(p.code(), p.path(), p.message(), p.file(), at[0], at[1]);
+    }
+
+    private static boolean isSyntax(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.JsonParseException || t.getClass().getName().startsWith("org.yaml.snakeyaml")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String path(JsonMappingException e) {

@@ -56,7 +56,15 @@ public final class Json {
                 gen.writeString(value.name().toLowerCase(java.util.Locale.ROOT));
             }
         });
+        // Decimals travel as strings ("30.00"): exact, and no client parses them into binary floating point.
+        accrue.addSerializer(java.math.BigDecimal.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(java.math.BigDecimal value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                gen.writeString(value.toPlainString());
+            }
+        });
         JsonMapper mapper = JsonMapper.builder()
+                .addMixIn(dev.accrue.core.catalog.Charge.class, dev.accrue.adapters.catalog.CatalogYaml.ChargeTypes.class)
                 .addModule(new JavaTimeModule())
                 .addModule(accrue)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -154,12 +154,14 @@ public final class CatalogValidator {
                     }
                     amounts(path + ".interval_prices." + interval, prices, false);
                 });
+                Set<String> reported = new HashSet<>();
                 for (IntervalOption o : plan.intervals()) {
                     if (o.interval() == null) {
                         continue;
                     }
                     for (String currency : currencies) {
-                        if (r.periodPrice(o, currency).isEmpty()) {
+                        boolean weeklyOption = o.interval() == BillingInterval.WEEK;
+                        if (r.periodPrice(o, currency).isEmpty() && reported.add(weeklyOption + currency)) {
                             boolean weekly = o.interval() == BillingInterval.WEEK;
                             problem(weekly ? CatalogProblem.WEEKLY_NEEDS_PRICE : CatalogProblem.MISSING_PRICE,
                                     weekly ? path + ".interval_prices.week" : path + ".monthly_price",
@@ -207,8 +209,9 @@ public final class CatalogValidator {
         } else if (o.policy() == Overage.OveragePolicy.CHARGE_UP_TO_CAP) {
             if (o.cap().isEmpty()) {
                 problem(CatalogProblem.CAP_MISSING, path + ".overage.cap", "charge_up_to_cap needs a cap amount per currency");
+            } else {
+                amounts(path + ".overage.cap", o.cap(), true);
             }
-            amounts(path + ".overage.cap", o.cap(), true);
         } else if (!o.cap().isEmpty()) {
             problem(CatalogProblem.CAP_WITHOUT_CAP_POLICY, path + ".overage.cap", "a cap only applies with policy charge_up_to_cap, not " + o.policy().name().toLowerCase());
         }

@@ -79,11 +79,19 @@ public final class Api {
 
     /** Sends {@code body} as JSON (a String is sent verbatim, so tests can send malformed JSON). */
     public Response send(String method, String path, Object body) {
-        String text = body == null ? null : body instanceof String s ? s : Json.write(body);
+        return send(method, path, body == null ? null : body instanceof String s ? s : Json.write(body), "application/json");
+    }
+
+    /** POSTs a YAML document, as catalog imports take it. */
+    public Response postYaml(String path, String yaml) {
+        return send("POST", path, yaml, "application/yaml");
+    }
+
+    private Response send(String method, String path, String text, String contentType) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
         if (text != null) {
-            req.header("Content-Type", "application/json");
+            req.header("Content-Type", contentType);
         }
         if (key != null) {
             req.header("Authorization", "Bearer " + key);

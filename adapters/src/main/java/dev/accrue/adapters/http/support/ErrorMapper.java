@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.accrue.adapters.json.Json;
+import dev.accrue.core.catalog.InvalidCatalogException;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import io.javalin.http.Context;
@@ -57,8 +58,11 @@ public final class ErrorMapper {
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
         }
-        ctx.status(status).contentType(Problem.CONTENT_TYPE)
-                .result(Json.write(Problem.of(status, title, error.code().wire(), error.getMessage(), error.field(), ctx.path())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Problem problem = Problem.of(status, title, error.code().wire(), error.getMessage(), error.field(), ctx.path());
+        if (error instanceof InvalidCatalogException invalid) {
+            problem = problem.withErrors(invalid.problems());
+        }
+        ctx.status(status).contentType(Problem.CONTENT_TYPE).result(Json.write(problem).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static AccrueException translate(Exception e) {

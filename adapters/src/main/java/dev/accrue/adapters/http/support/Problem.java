@@ -1,13 +1,23 @@
 package dev.accrue.adapters.http.support;
 
+import dev.accrue.core.catalog.CatalogProblem;
+
+import java.util.List;
+
 /**
  * An RFC 9457 problem document. {@code code} is the stable snake_case error code clients branch on;
  * {@code field} names the offending input when one is to blame.
  */
-public record Problem(String type, String title, int status, String code, String detail, String field, String instance) {
+public record Problem(String type, String title, int status, String code, String detail, String field, String instance,
+                      List<CatalogProblem> errors) {
     public static final String CONTENT_TYPE = "application/problem+json";
 
     public static Problem of(int status, String title, String code, String detail, String field, String path) {
-        return new Problem("https://accrue.dev/errors/" + code, title, status, code, detail, field, path);
+        return new Problem("https://accrue.dev/errors/" + code, title, status, code, detail, field, path, null);
+    }
+
+    /** Errors that come as a list (every problem of a catalog file) carry it in {@code errors}. */
+    public Problem withErrors(List<CatalogProblem> list) {
+        return new Problem(type, title, status, code, detail, field, instance, list);
     }
 }

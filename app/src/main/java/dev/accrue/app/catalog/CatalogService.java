@@ -1,0 +1,105 @@
+package dev.accrue.app.catalog;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.Catalog;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Imports and serves catalog versions. A version is immutable once imported, so parsed catalogs are cached
+ * per (tenant, version) forever; the version in force at an instant is the highest one whose
+ * {@code effective_from} has passed. Existing subscriptions keep the version they were created on.
+ */
+public final class CatalogService {
+    private final Transactions tx;
+    private final CatalogRepository repository;
+    private final CatalogParser parser;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Map<String, Catalog> parsed = new ConcurrentHashMap<>();
+
+    public CatalogService(Transactions tx, CatalogRepository repository, CatalogParser parser, AuditLog audit, Clock clock) {
+        this.tx = tx;
+        this.repository = repository;
+        this.parser = parser;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public record Imported(CatalogVersion version, Catalog catalog) {
+    }
+
+    /** Parses and validates without storing anything. */
+    public Catalog validate(String fileName, String source) {
+        return parser.parse(fileName, source);
+    }
+
+    public Imported importCatalog(Caller caller, String fileName, String source) {
+        caller.requireWrite();
+        Catalog catalog = parser.parse(fileName, source);
+        return tx.inTransaction(() -> {
+            repository.lockTenant(caller.tenantId());
+            List<CatalogVersion> existing = repository.versions(caller.tenantId());
+            if (!existing.isEmpty()) {
+                CatalogVersion latest = existing.getFirst();
+                if (!latest.name().equals(catalog.name())) {
+                    throw new AccrueException(ErrorCode.CATALOG_NAME_MISMATCH, "name",
+                            "This tenant's catalog is '" + latest.name() + "'; the file defines '" + catalog.name() + "'");
+                }
+                if (catalog.version() <= latest.version()) {
+                    throw new AccrueException(ErrorCode.CATALOG_VERSION_EXISTS, "version",
+                            "Version " + catalog.version() + " is not newer than the latest imported version " + latest.version()
+                                    + "; versions are immutable, import version " + (latest.version() + 1) + " instead");
+                }
+                if (catalog.effectiveFrom().isBefore(latest.effectiveFrom())) {
+                    throw AccrueException.invalid("effective_from", "effective_from " + catalog.effectiveFrom()
+                            + " precedes version " + latest.version() + "'s " + latest.effectiveFrom());
+                }
+            }
+            CatalogVersion version = new CatalogVersion(Ids.next("catv"), catalog.name(), catalog.version(), catalog.effectiveFrom(),
+                    fileName, clock.instant(), caller.actor().wire());
+            repository.insert(caller.tenantId(), version, source);
+            audit.record(caller, "catalog_version", version.id(), "catalog.imported", null, version);
+            parsed.put(key(caller.tenantId(), version.version()), catalog);
+            return new Imported(version, catalog);
+        });
+    }
+
+    public List<CatalogVersion> versions(Caller caller) {
+        return tx.inTransaction(() -> repository.versions(caller.tenantId()));
+    }
+
+    public Imported version(Caller caller, int version) {
+        CatalogVersion v = tx.inTransaction(() -> repository.version(caller.tenantId(), version))
+                .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "No catalog version " + version));
+        return new Imported(v, catalog(caller.tenantId(), v));
+    }
+
+    /** The version in force at {@code at}; {@code catalog_not_found} when none is effective yet. */
+    public Imported current(Caller caller, Instant at) {
+        Instant when = at == null ? clock.instant() : at;
+        CatalogVersion v = versions(caller).stream().filter(c -> !c.effectiveFrom().isAfter(when)).findFirst()
+                .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "No catalog version is in effect at " + when));
+        return new Imported(v, catalog(caller.tenantId(), v));
+    }
+
+    private Catalog catalog(String tenantId, CatalogVersion v) {
+        return parsed.computeIfAbsent(key(tenantId, v.version()), k -> {
+            String source = tx.inTransaction(() -> repository.source(tenantId, v.version())).orElseThrow();
+            return parser.parse(v.sourceFile(), source);
+        });
+    }
+
+    private static String key(String tenantId, int version) {
+        return tenantId + "#" + version;
+    }
+}
