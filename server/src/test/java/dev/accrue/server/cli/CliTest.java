@@ -20,6 +20,14 @@ class CliTest {
     }
 
     private Run run(String... args) {
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--data-dir";
+        full[args.length + 1] = dataDir;
+        return runExactly(full);
+    }
+
+    private Run runExactly(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -27,11 +35,7 @@ class CliTest {
         System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
         try {
-            String[] full = new String[args.length + 2];
-            System.arraycopy(args, 0, full, 0, args.length);
-            full[args.length] = "--data-dir";
-            full[args.length + 1] = dataDir;
-            int exit = AccrueCli.run(full);
+            int exit = AccrueCli.run(args);
             return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
@@ -81,6 +85,29 @@ class CliTest {
         Run dup = run("tenant", "create", "--name", name);
         assertThat(dup.exit()).isNotZero();
         assertThat(dup.err()).contains("already exists");
+    }
+
+    @Test
+    void validatesAndImportsCatalogFiles() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("catalogs");
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("acme.yaml"), dev.accrue.server.support.Fixtures.CATALOG_V1);
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("broken.yaml"),
+                dev.accrue.server.support.Fixtures.CATALOG_V1.replace("product: crm", "product: nope"));
+        Run ok = runExactly("catalog", "validate", good.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("acme.yaml: ok (catalog acme version 1, 1 plans");
+        Run failed = runExactly("catalog", "validate", good.toString(), bad.toString());
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.out()).contains(bad + ":9:5: plans[0].product: No product 'nope' in this catalog [unknown_reference]");
+
+        var tenant = TestNode.get().newTenant("cli catalog");
+        Run imported = run("catalog", "import", "--tenant", tenant.id(), good.toString());
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("imported acme version 1");
+        assertThat(tenant.api().get("/v1/catalog/current").json().get("version").asInt()).isEqualTo(1);
+        Run refused = run("catalog", "import", "--tenant", tenant.id(), bad.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("unknown_reference");
     }
 
     @Test

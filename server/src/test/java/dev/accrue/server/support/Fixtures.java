@@ -9,6 +9,25 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** A small valid catalog: one product, one calendar-billed monthly plan at 30.00 USD. */
+    public static final String CATALOG_V1 = """
+            name: acme
+            version: 1
+            effective_from: 2026-01-01
+            currencies: [USD]
+            products:
+              - { code: crm, name: CRM }
+            plans:
+              - code: basic
+                product: crm
+                name: Basic
+                tier: 1
+                alignment: calendar
+                intervals: [{ interval: month }]
+                charges:
+                  - { type: recurring, code: base, name: Basic, monthly_price: { USD: "30.00" } }
+            """;
+
     public static Map<String, Object> customer() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("legal_name", "Brightside Dental LLC");
