@@ -16,7 +16,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class BillingScheduleProperties {
+class BillingSchedulePropertiesTest {
 
     @Property
     void anniversaryNthDateIsAnchorDayClampedToMonthLength(@ForAll("anchors") LocalDate anchor) {

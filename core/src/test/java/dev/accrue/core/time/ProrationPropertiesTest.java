@@ -17,7 +17,7 @@ import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ProrationProperties {
+class ProrationPropertiesTest {
 
     @Property
     void splitPiecesAllocateBackToTheFullPrice(@ForAll("periods") Period full, @ForAll("cents") long cents,
