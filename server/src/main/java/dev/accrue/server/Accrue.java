@@ -3,6 +3,9 @@ package dev.accrue.server;
 import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
+import dev.accrue.adapters.http.invoice.InvoiceRoutes;
+import dev.accrue.adapters.http.subscription.SubscriptionRoutes;
+import dev.accrue.adapters.http.testclock.TestClockRoutes;
 import dev.accrue.adapters.http.customer.CustomerRoutes;
 import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.system.SystemRoutes;
@@ -33,6 +36,7 @@ public final class Accrue implements AutoCloseable {
     private final Services services;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private ApiServer server;
+    private java.util.concurrent.ScheduledExecutorService scheduler;
 
     private Accrue(EmbeddedDatabase embedded, Database database, Clock clock) {
         this.embedded = embedded;
@@ -78,8 +82,27 @@ public final class Accrue implements AutoCloseable {
                 new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
                 new CustomerRoutes(services.customers(), idempotency)::register,
                 new AuditRoutes(services.audit())::register,
-                new CatalogRoutes(services.catalogs(), idempotency)::register);
+                new CatalogRoutes(services.catalogs(), idempotency)::register,
+                new SubscriptionRoutes(services.subscriptions(), idempotency)::register,
+                new InvoiceRoutes(services.invoices())::register,
+                new TestClockRoutes(services.testClocks(), idempotency)::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
+        return this;
+    }
+
+    /**
+     * Runs the billing scheduler every {@code period}: bills everything due across tenants, in batches that
+     * several nodes can share (rows are claimed with SKIP LOCKED).
+     */
+    public Accrue scheduleBilling(java.time.Duration period) {
+        scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-billing"));
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                services.billing().runDue(200);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Billing run failed; it will be retried", e);
+            }
+        }, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -105,6 +128,9 @@ public final class Accrue implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         if (server != null) {
             server.stop();
         }

@@ -2,19 +2,28 @@ package dev.accrue.server;
 
 import dev.accrue.adapters.catalog.CatalogYaml;
 import dev.accrue.adapters.postgres.JdbiTransactions;
-import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresApiKeys;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
+import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
+import dev.accrue.adapters.postgres.PostgresInvoices;
+import dev.accrue.adapters.postgres.PostgresPendingItems;
+import dev.accrue.adapters.postgres.PostgresSubscriptions;
 import dev.accrue.adapters.postgres.PostgresTenants;
+import dev.accrue.adapters.postgres.PostgresTestClocks;
 import dev.accrue.app.audit.AuditHistory;
 import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerService;
 import dev.accrue.app.idempotency.IdempotencyService;
+import dev.accrue.app.invoice.InvoiceService;
+import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.TenantService;
+import dev.accrue.app.testclock.TestClockService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -28,7 +37,11 @@ public record Services(
         CustomerService customers,
         AuditHistory audit,
         IdempotencyService idempotency,
-        CatalogService catalogs) {
+        CatalogService catalogs,
+        SubscriptionService subscriptions,
+        BillingService billing,
+        InvoiceService invoices,
+        TestClockService testClocks) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -38,12 +51,25 @@ public record Services(
         PostgresTenants tenantRepo = new PostgresTenants(tx);
         AuditLog auditLog = new PostgresAuditLog(tx, clock);
         ApiKeyService keys = new ApiKeyService(tx, new PostgresApiKeys(tx), tenantRepo, auditLog, clock);
+        PostgresCustomers customerRepo = new PostgresCustomers(tx);
+        PostgresTestClocks clockRepo = new PostgresTestClocks(tx);
+        PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
+        PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
+        PostgresPendingItems pending = new PostgresPendingItems(tx);
+        CustomerTime time = new CustomerTime(clock, clockRepo);
+        CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
+        BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog);
+        TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
-                new CustomerService(tx, new PostgresCustomers(tx), auditLog, clock),
+                new CustomerService(tx, customerRepo, auditLog, clock, testClocks),
                 new AuditHistory(tx, auditLog),
                 new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock),
-                new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock));
+                catalogs,
+                new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog),
+                billing,
+                new InvoiceService(tx, invoiceRepo),
+                testClocks);
     }
 }

@@ -38,6 +38,7 @@ public final class PostgresCustomers implements CustomerRepository {
                 new PaymentTerms(CollectionMethod.valueOf(rs.getString("collection_method").toUpperCase(Locale.ROOT)), rs.getInt("net_days")),
                 AccountType.valueOf(rs.getString("account_type").toUpperCase(Locale.ROOT)),
                 readMap(rs.getString("metadata")),
+                rs.getString("test_clock_id"),
                 Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"), rs.getInt("version"));
     };
     private final JdbiTransactions tx;
@@ -52,9 +53,9 @@ public final class PostgresCustomers implements CustomerRepository {
     public void insert(String tenantId, Customer c) {
         bindAll(tx.handle().createUpdate("""
                 INSERT INTO customers (tenant_id, id, external_id, legal_name, billing_emails, billing_address, currency, time_zone,
-                  tax_id, alignment, collection_method, net_days, account_type, metadata, created_at, updated_at, version)
+                  tax_id, alignment, collection_method, net_days, account_type, metadata, test_clock_id, created_at, updated_at, version)
                 VALUES (:tenant, :id, :external_id, :legal_name, :emails, CAST(:address AS jsonb), :currency, :time_zone,
-                  :tax_id, :alignment, :collection_method, :net_days, :account_type, CAST(:metadata AS jsonb), :created_at, :updated_at, :version)"""),
+                  :tax_id, :alignment, :collection_method, :net_days, :account_type, CAST(:metadata AS jsonb), :test_clock_id, :created_at, :updated_at, :version)"""),
                 tenantId, c).execute();
     }
 
@@ -75,7 +76,7 @@ public final class PostgresCustomers implements CustomerRepository {
                 .bind("time_zone", c.timeZone().getId()).bind("tax_id", c.taxId())
                 .bind("alignment", c.alignment() == null ? null : c.alignment().wire())
                 .bind("collection_method", c.paymentTerms().collectionMethod().wire()).bind("net_days", c.paymentTerms().netDays())
-                .bind("account_type", c.accountType().wire()).bind("metadata", Json.write(c.metadata()))
+                .bind("account_type", c.accountType().wire()).bind("metadata", Json.write(c.metadata())).bind("test_clock_id", c.testClockId())
                 .bind("created_at", Rows.utc(c.createdAt())).bind("updated_at", Rows.utc(c.updatedAt())).bind("version", c.version());
     }
 

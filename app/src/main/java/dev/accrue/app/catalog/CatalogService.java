@@ -86,10 +86,21 @@ public final class CatalogService {
 
     /** The version in force at {@code at}; {@code catalog_not_found} when none is effective yet. */
     public Imported current(Caller caller, Instant at) {
-        Instant when = at == null ? clock.instant() : at;
-        CatalogVersion v = versions(caller).stream().filter(c -> !c.effectiveFrom().isAfter(when)).findFirst()
-                .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "No catalog version is in effect at " + when));
-        return new Imported(v, catalog(caller.tenantId(), v));
+        return current(caller.tenantId(), at == null ? clock.instant() : at);
+    }
+
+    /** The parsed catalog of a tenant's version, for use cases acting on the tenant's behalf (billing runs). */
+    public Catalog catalog(String tenantId, int version) {
+        CatalogVersion v = tx.inTransaction(() -> repository.version(tenantId, version))
+                .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "No catalog version " + version));
+        return catalog(tenantId, v);
+    }
+
+    /** The tenant's version in force at {@code at}. */
+    public Imported current(String tenantId, Instant at) {
+        CatalogVersion v = tx.inTransaction(() -> repository.versions(tenantId)).stream().filter(c -> !c.effectiveFrom().isAfter(at)).findFirst()
+                .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "No catalog version is in effect at " + at + "; import a catalog first"));
+        return new Imported(v, catalog(tenantId, v));
     }
 
     private Catalog catalog(String tenantId, CatalogVersion v) {

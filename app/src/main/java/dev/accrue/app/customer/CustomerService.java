@@ -23,12 +23,19 @@ public final class CustomerService {
     private final CustomerRepository customers;
     private final AuditLog audit;
     private final Clock clock;
+    private final TestClockCheck testClocks;
 
-    public CustomerService(Transactions tx, CustomerRepository customers, AuditLog audit, Clock clock) {
+    /** Whether a customer may be attached to a test clock: it exists in the caller's tenant, a sandbox. */
+    public interface TestClockCheck {
+        void requireUsable(Caller caller, String testClockId);
+    }
+
+    public CustomerService(Transactions tx, CustomerRepository customers, AuditLog audit, Clock clock, TestClockCheck testClocks) {
         this.tx = tx;
         this.customers = customers;
         this.audit = audit;
         this.clock = clock;
+        this.testClocks = testClocks;
     }
 
     public Customer create(Caller caller, CustomerDraft draft) {
@@ -36,6 +43,9 @@ public final class CustomerService {
         Instant now = clock.instant();
         Customer customer = validate(Ids.next("cus"), draft, now, now, 1);
         return tx.inTransaction(() -> {
+            if (customer.testClockId() != null) {
+                testClocks.requireUsable(caller, customer.testClockId());
+            }
             requireExternalIdFree(caller.tenantId(), customer.externalId(), null);
             customers.insert(caller.tenantId(), customer);
             audit.record(caller, "customer", customer.id(), "customer.created", null, customer);
@@ -56,6 +66,9 @@ public final class CustomerService {
         return tx.inTransaction(() -> {
             Customer before = customers.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("customer", id));
             CustomerDraft draft = change.apply(toDraft(before));
+            if (!Objects.equals(draft.testClockId(), before.testClockId())) {
+                throw AccrueException.invalid("test_clock_id", "test_clock_id is set when a customer is created and cannot change");
+            }
             if (!Objects.equals(draft.currency(), before.currency().getCurrencyCode()) && customers.hasBillingHistory(caller.tenantId(), id)) {
                 throw new AccrueException(ErrorCode.CUSTOMER_HAS_BILLING_HISTORY, "currency",
                         "The currency of a customer with billing history cannot change");
@@ -95,7 +108,7 @@ public final class CustomerService {
                 c.currency().getCurrencyCode(), c.timeZone().getId(), c.taxId(),
                 c.alignment() == null ? null : c.alignment().wire(),
                 new CustomerDraft.TermsDraft(c.paymentTerms().collectionMethod().wire(), c.paymentTerms().netDays()),
-                c.accountType().wire(), c.metadata());
+                c.accountType().wire(), c.metadata(), c.testClockId());
     }
 
     private static Customer validate(String id, CustomerDraft d, Instant createdAt, Instant updatedAt, int version) {
@@ -111,6 +124,7 @@ public final class CustomerService {
                 CustomerRules.paymentTerms(d.paymentTerms()),
                 CustomerRules.accountType(d.accountType()),
                 CustomerRules.metadata(d.metadata()),
+                d.testClockId(),
                 createdAt, updatedAt, version);
     }
 

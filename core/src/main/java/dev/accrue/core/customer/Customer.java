@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A billing account of a tenant's customer. {@code timeZone} is where its billing dates fall (a period
  * boundary is local midnight there); {@code alignment} is the preferred cycle alignment for new
- * subscriptions when the plan allows either. {@code version} increases on every update.
+ * subscriptions when the plan allows either. {@code testClockId} (sandbox only) puts the customer on a test
+ * clock's simulated time. {@code version} increases on every update.
  */
 public record Customer(
         String id,
@@ -26,6 +27,7 @@ public record Customer(
         PaymentTerms paymentTerms,
         AccountType accountType,
         Map<String, String> metadata,
+        String testClockId,
         Instant createdAt,
         Instant updatedAt,
         int version) {

@@ -18,7 +18,8 @@ public record CustomerDraft(
         String alignment,
         TermsDraft paymentTerms,
         String accountType,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        String testClockId) {
 
     public record AddressDraft(String line1, String line2, String city, String region, String postalCode, String country) {
     }

@@ -25,6 +25,7 @@ class DemoCommand implements Callable<Integer> {
         serve.port = port;
         serve.host = host;
         serve.demo = true;
+        serve.billingSeconds = 60;
         return serve.call();
     }
 }

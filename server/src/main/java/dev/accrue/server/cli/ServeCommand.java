@@ -22,6 +22,9 @@ class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Interface to listen on (default 127.0.0.1 or ACCRUE_HOST)")
     String host;
 
+    @Option(names = "--billing-interval", defaultValue = "60", description = "Seconds between billing runs (default 60)")
+    int billingSeconds;
+
     @Option(names = "--demo", description = "Load the demo tenants, catalogs and customers first (idempotent)")
     boolean demo;
 
@@ -41,7 +44,7 @@ class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "accrue-shutdown"));
         DemoLoader.Result demoResult = demo ? new DemoLoader(accrue.services(), config.dataDir()).load() : null;
-        accrue.serve(config.host(), config.port());
+        accrue.serve(config.host(), config.port()).scheduleBilling(java.time.Duration.ofSeconds(billingSeconds));
         String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + accrue.port();
         var out = System.out;
         out.println();

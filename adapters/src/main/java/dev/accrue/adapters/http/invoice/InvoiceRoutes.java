@@ -1,0 +1,50 @@
+package dev.accrue.adapters.http.invoice;
+
+import dev.accrue.adapters.http.support.Requests;
+import dev.accrue.adapters.http.support.Responses;
+import dev.accrue.app.invoice.InvoiceQuery;
+import dev.accrue.app.invoice.InvoiceService;
+import dev.accrue.core.error.AccrueException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.Set;
+
+/** /v1/invoices: newest first, filtered by customer, subscription, status and issue-date range. */
+public final class InvoiceRoutes {
+    private static final Set<String> STATUSES = Set.of("draft", "finalized", "paid", "void", "uncollectible");
+    private final InvoiceService invoices;
+
+    public InvoiceRoutes(InvoiceService invoices) {
+        this.invoices = invoices;
+    }
+
+    public void register(Javalin app) {
+        app.get("/v1/invoices", this::list);
+        app.get("/v1/invoices/{id}", ctx -> Responses.json(ctx, 200, InvoiceView.of(invoices.get(Requests.caller(ctx), ctx.pathParam("id")))));
+    }
+
+    private void list(Context ctx) {
+        String status = ctx.queryParam("status");
+        if (status != null && !STATUSES.contains(status)) {
+            throw AccrueException.invalid("status", "status must be one of " + STATUSES + ", got '" + status + "'");
+        }
+        var query = new InvoiceQuery(ctx.queryParam("customer_id"), ctx.queryParam("subscription_id"), status,
+                date(ctx, "issued_from"), date(ctx, "issued_before"));
+        Responses.list(ctx, invoices.list(Requests.caller(ctx), query, Requests.page(ctx)).map(InvoiceView::of), InvoiceView::id);
+    }
+
+    static LocalDate date(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeException e) {
+            throw AccrueException.invalid(name, name + " must be a date such as 2026-07-01, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.accrue.adapters.http.subscription;
+
+import dev.accrue.adapters.http.invoice.InvoiceView;
+import dev.accrue.adapters.http.support.Idempotency;
+import dev.accrue.adapters.http.support.Requests;
+import dev.accrue.adapters.http.support.Responses;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.subscription.ChangeResult;
+import dev.accrue.app.subscription.CreateSubscription;
+import dev.accrue.app.subscription.SubscriptionService;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.Period;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * /v1/subscriptions: create, read, change plan (and preview the change), cancel at period end, reactivate,
+ * and revoke a pending downgrade.
+ */
+public final class SubscriptionRoutes {
+    private final SubscriptionService subscriptions;
+    private final Idempotency idempotency;
+
+    public SubscriptionRoutes(SubscriptionService subscriptions, Idempotency idempotency) {
+        this.subscriptions = subscriptions;
+        this.idempotency = idempotency;
+    }
+
+    record CreateBody(String customerId, String plan, String interval, LocalDate startDate, Integer trialDays, String alignment) {
+    }
+
+    record ChangeBody(String plan, String effective) {
+    }
+
+    record CancelBody(String reason) {
+    }
+
+    record SubscriptionView(String id, String object, String customerId, String plan, int catalogVersion, String interval,
+                            String alignment, String status, LocalDate startDate, LocalDate trialEnd, LocalDate currentPeriodStart,
+                            LocalDate currentPeriodEnd, LocalDate nextBillDate, String pendingPlan, boolean cancelAtPeriodEnd,
+                            String cancelReason, LocalDate endedOn, LocalDate lockInUntil) {
+        static SubscriptionView of(Subscription s, LocalDate today) {
+            Period current = s.billedThrough() == null || !today.isBefore(s.billedThrough()) || today.isBefore(s.anchor())
+                    ? null : s.periodContaining(today);
+            return new SubscriptionView(s.id(), "subscription", s.customerId(), s.planCode(), s.catalogVersion(), s.interval().wire(),
+                    s.alignment().wire(), s.statusOn(today).name().toLowerCase(), s.startDate(), s.trialEnd(),
+                    current == null ? null : current.start(), current == null ? null : current.end(), s.endedOn() == null ? s.nextBillDate() : null,
+                    s.pendingPlanCode(), s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil());
+        }
+    }
+
+    record ChangeView(String object, String timing, LocalDate effectiveOn, List<InvoiceView.LineView> lines, String total,
+                      String currency, boolean invoicedNow, SubscriptionView subscription, String invoiceId) {
+    }
+
+    public void register(Javalin app) {
+        app.post("/v1/subscriptions", this::create);
+        app.get("/v1/subscriptions", ctx -> {
+            Caller caller = Requests.caller(ctx);
+            var page = subscriptions.list(caller, ctx.queryParam("customer_id"), Requests.page(ctx));
+            Responses.list(ctx, page.map(s -> view(caller, s)), SubscriptionView::id);
+        });
+        app.get("/v1/subscriptions/{id}", ctx -> {
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.get(caller, ctx.pathParam("id"))));
+        });
+        app.post("/v1/subscriptions/{id}/change", ctx -> change(ctx, false));
+        app.post("/v1/subscriptions/{id}/change/preview", ctx -> change(ctx, true));
+        app.post("/v1/subscriptions/{id}/cancel", ctx -> {
+            CancelBody body = ctx.body().isBlank() ? new CancelBody(null) : Requests.body(ctx, CancelBody.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.cancel(caller, ctx.pathParam("id"), body.reason())));
+        });
+        app.post("/v1/subscriptions/{id}/reactivate", ctx -> {
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.reactivate(caller, ctx.pathParam("id"))));
+        });
+        app.post("/v1/subscriptions/{id}/revoke_pending_change", ctx -> {
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.revokePendingChange(caller, ctx.pathParam("id"))));
+        });
+    }
+
+    private SubscriptionView view(Caller caller, Subscription s) {
+        return SubscriptionView.of(s, subscriptions.today(caller, s));
+    }
+
+    private void create(Context ctx) {
+        CreateBody b = Requests.body(ctx, CreateBody.class);
+        Caller caller = Requests.caller(ctx);
+        idempotency.create(ctx, 201, () -> view(caller, subscriptions.create(caller,
+                new CreateSubscription(b.customerId(), b.plan(), b.interval(), b.startDate(), b.trialDays(), b.alignment()))));
+    }
+
+    private void change(Context ctx, boolean preview) {
+        ChangeBody b = Requests.body(ctx, ChangeBody.class);
+        boolean nextPeriod;
+        if (b.effective() == null || b.effective().equals("immediately")) {
+            nextPeriod = false;
+        } else if (b.effective().equals("next_period")) {
+            nextPeriod = true;
+        } else {
+            throw AccrueException.invalid("effective", "effective must be 'immediately' or 'next_period', got '" + b.effective() + "'");
+        }
+        Caller caller = Requests.caller(ctx);
+        ChangeResult r = subscriptions.changePlan(caller, ctx.pathParam("id"), b.plan(), nextPeriod, preview);
+        Responses.json(ctx, 200, new ChangeView(preview ? "subscription_change_preview" : "subscription_change",
+                r.quote().timing().name().toLowerCase(), r.quote().effectiveOn(), r.quote().lines().stream().map(InvoiceView.LineView::of).toList(),
+                r.total().toPlainMinorString(), r.total().currency().getCurrencyCode(), r.invoicedNow(), view(caller, r.subscription()),
+                r.invoice() == null ? null : r.invoice().id()));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.invoice.InvoiceQuery;
+import dev.accrue.app.invoice.InvoiceRepository;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.InvoiceStatus;
+import dev.accrue.core.money.Money;
+import dev.accrue.core.time.Period;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+public final class PostgresInvoices implements InvoiceRepository {
+    private final JdbiTransactions tx;
+
+    public PostgresInvoices(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public boolean insert(String tenantId, Invoice i) {
+        Handle h = tx.handle();
+        int inserted = h.createUpdate("""
+                        INSERT INTO invoices (tenant_id, id, customer_id, subscription_id, billing_key, number, status, currency, issue_date,
+                          due_date, period_start, period_end, subtotal, total, created_at, finalized_at)
+                        VALUES (:tenant, :id, :customer, :sub, :key, NULL, :status, :currency, :issue, :due, :ps, :pe, :subtotal, :total, :at, NULL)
+                        ON CONFLICT (tenant_id, billing_key) DO NOTHING""")
+                .bind("tenant", tenantId).bind("id", i.id()).bind("customer", i.customerId()).bind("sub", i.subscriptionId())
+                .bind("key", i.billingKey()).bind("status", i.status().name().toLowerCase(Locale.ROOT))
+                .bind("currency", i.total().currency().getCurrencyCode()).bind("issue", i.issueDate()).bind("due", i.dueDate())
+                .bind("ps", i.periodStart()).bind("pe", i.periodEnd()).bind("subtotal", i.subtotal().amount()).bind("total", i.total().amount())
+                .bind("at", Rows.utc(i.createdAt())).execute();
+        if (inserted == 0) {
+            return false;
+        }
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, charge_code, description, period_start, period_end,
+                  quantity, unit_price, amount)
+                VALUES (:tenant, :invoice, :no, :kind, :charge, :description, :ps, :pe, :quantity, :unit_price, :amount)""");
+        int no = 1;
+        for (InvoiceLine line : i.lines()) {
+            batch.bind("tenant", tenantId).bind("invoice", i.id()).bind("no", no++).bind("kind", line.kind()).bind("charge", line.chargeCode())
+                    .bind("description", line.description())
+                    .bind("ps", line.servicePeriod() == null ? null : line.servicePeriod().start())
+                    .bind("pe", line.servicePeriod() == null ? null : line.servicePeriod().end())
+                    .bind("quantity", line.quantity()).bind("unit_price", line.unitPrice().amount()).bind("amount", line.amount().amount())
+                    .add();
+        }
+        if (!i.lines().isEmpty()) {
+            batch.execute();
+        }
+        return true;
+    }
+
+    @Override
+    public long nextNumber(String tenantId) {
+        return tx.handle().createQuery("""
+                        INSERT INTO invoice_counters (tenant_id, last_number) VALUES (:tenant, 1)
+                        ON CONFLICT (tenant_id) DO UPDATE SET last_number = invoice_counters.last_number + 1
+                        RETURNING last_number""")
+                .bind("tenant", tenantId).mapTo(Long.class).one();
+    }
+
+    @Override
+    public void finalize(String tenantId, String invoiceId, String number, Instant at) {
+        tx.handle().createUpdate("UPDATE invoices SET status = 'finalized', number = :number, finalized_at = :at WHERE tenant_id = :tenant AND id = :id AND status = 'draft'")
+                .bind("number", number).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId).execute();
+    }
+
+    @Override
+    public Optional<Invoice> find(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM invoices WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> invoice(rs, List.of())).findOne()
+                .map(i -> withLines(tenantId, i));
+    }
+
+    @Override
+    public Page<Invoice> list(String tenantId, InvoiceQuery q, PageRequest page) {
+        var rows = tx.handle().createQuery("""
+                        SELECT * FROM invoices WHERE tenant_id = :tenant AND (:after IS NULL OR id < :after)
+                          AND (:customer IS NULL OR customer_id = :customer) AND (:sub IS NULL OR subscription_id = :sub)
+                          AND (:status IS NULL OR status = :status)
+                          AND (CAST(:from AS date) IS NULL OR issue_date >= :from) AND (CAST(:to AS date) IS NULL OR issue_date < :to)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("after", page.startingAfter()).bind("customer", q.customerId()).bind("sub", q.subscriptionId())
+                .bind("status", q.status()).bind("from", q.periodFrom()).bind("to", q.periodTo()).bind("limit", page.limit() + 1)
+                .map((rs, ctx) -> invoice(rs, List.of())).list();
+        return Page.fromOverfetch(rows.stream().map(i -> withLines(tenantId, i)).toList(), page.limit());
+    }
+
+    private Invoice withLines(String tenantId, Invoice i) {
+        Currency currency = i.total().currency();
+        List<InvoiceLine> lines = tx.handle().createQuery("SELECT * FROM invoice_lines WHERE tenant_id = :tenant AND invoice_id = :id ORDER BY line_no")
+                .bind("tenant", tenantId).bind("id", i.id())
+                .map((rs, ctx) -> new InvoiceLine(rs.getString("kind"), rs.getString("charge_code"), rs.getString("description"),
+                        period(rs.getDate("period_start"), rs.getDate("period_end")), rs.getBigDecimal("quantity").stripTrailingZeros(),
+                        new Money(rs.getBigDecimal("unit_price"), currency), new Money(rs.getBigDecimal("amount"), currency)))
+                .list();
+        return new Invoice(i.id(), i.customerId(), i.subscriptionId(), i.billingKey(), i.number(), i.status(), i.subtotal(), i.total(),
+                i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.createdAt(), i.finalizedAt(), lines);
+    }
+
+    private static Invoice invoice(ResultSet rs, List<InvoiceLine> lines) throws SQLException {
+        Currency currency = Currency.getInstance(rs.getString("currency"));
+        return new Invoice(rs.getString("id"), rs.getString("customer_id"), rs.getString("subscription_id"), rs.getString("billing_key"),
+                rs.getString("number"), InvoiceStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+                new Money(rs.getBigDecimal("subtotal"), currency), new Money(rs.getBigDecimal("total"), currency),
+                date(rs.getDate("issue_date")), date(rs.getDate("due_date")), date(rs.getDate("period_start")), date(rs.getDate("period_end")),
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "finalized_at"), lines);
+    }
+
+    private static LocalDate date(Date d) {
+        return d == null ? null : d.toLocalDate();
+    }
+
+    private static Period period(Date start, Date end) {
+        return start == null || end == null ? null : new Period(start.toLocalDate(), end.toLocalDate());
+    }
+}

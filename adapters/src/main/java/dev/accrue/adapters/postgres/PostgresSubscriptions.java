@@ -1,0 +1,114 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.core.catalog.PlanOverrides;
+import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.Alignment;
+import dev.accrue.core.time.BillingInterval;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+public final class PostgresSubscriptions implements SubscriptionRepository {
+    private static final RowMapper<Subscription> MAPPER = (rs, ctx) -> new Subscription(rs.getString("id"), rs.getString("customer_id"),
+            rs.getInt("catalog_version"), rs.getString("plan_code"), BillingInterval.fromWire(rs.getString("billing_interval")),
+            Alignment.fromWire(rs.getString("alignment")), date(rs.getDate("start_date")), date(rs.getDate("trial_end")),
+            date(rs.getDate("anchor")), date(rs.getDate("next_bill_date")), date(rs.getDate("billed_through")),
+            rs.getString("pending_plan_code"), rs.getBoolean("cancel_at_period_end"), rs.getString("cancel_reason"),
+            date(rs.getDate("ended_on")), date(rs.getDate("lock_in_until")),
+            StoredJson.read(rs.getString("overrides"), PlanOverrides.class), rs.getInt("version"));
+    private final JdbiTransactions tx;
+
+    public PostgresSubscriptions(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    private static LocalDate date(Date d) {
+        return d == null ? null : d.toLocalDate();
+    }
+
+    @Override
+    public void insert(String tenantId, Subscription s, Instant at) {
+        bind(tx.handle().createUpdate("""
+                INSERT INTO subscriptions (tenant_id, id, customer_id, catalog_version, plan_code, billing_interval, alignment, start_date,
+                  trial_end, anchor, next_bill_date, billed_through, pending_plan_code, cancel_at_period_end, cancel_reason, ended_on,
+                  lock_in_until, overrides, created_at, updated_at, version)
+                VALUES (:tenant, :id, :customer, :catalog_version, :plan, :interval, :alignment, :start, :trial_end, :anchor, :next_bill,
+                  :billed_through, :pending, :cancel, :reason, :ended, :lock_in, CAST(:overrides AS jsonb), :at, :at, 1)"""), tenantId, s, at).execute();
+    }
+
+    @Override
+    public void update(String tenantId, Subscription s, Instant at) {
+        bind(tx.handle().createUpdate("""
+                UPDATE subscriptions SET catalog_version = :catalog_version, plan_code = :plan, next_bill_date = :next_bill,
+                  billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
+                  ended_on = :ended, overrides = CAST(:overrides AS jsonb), updated_at = :at, version = version + 1
+                WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();
+    }
+
+    private static <S extends SqlStatement<S>> S bind(S q, String tenantId, Subscription s, Instant at) {
+        return q.bind("tenant", tenantId).bind("id", s.id()).bind("customer", s.customerId()).bind("catalog_version", s.catalogVersion())
+                .bind("plan", s.planCode()).bind("interval", s.interval().wire()).bind("alignment", s.alignment().wire())
+                .bind("start", s.startDate()).bind("trial_end", s.trialEnd()).bind("anchor", s.anchor()).bind("next_bill", s.nextBillDate())
+                .bind("billed_through", s.billedThrough()).bind("pending", s.pendingPlanCode()).bind("cancel", s.cancelAtPeriodEnd())
+                .bind("reason", s.cancelReason()).bind("ended", s.endedOn()).bind("lock_in", s.lockInUntil())
+                .bind("overrides", StoredJson.write(s.overrides())).bind("at", Rows.utc(at));
+    }
+
+    @Override
+    public Optional<Subscription> find(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
+    }
+
+    @Override
+    public Optional<Subscription> findForUpdate(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
+    }
+
+    @Override
+    public Page<Subscription> list(String tenantId, String customerId, PageRequest page) {
+        var rows = tx.handle().createQuery("""
+                        SELECT * FROM subscriptions WHERE tenant_id = :tenant AND (:customer IS NULL OR customer_id = :customer)
+                          AND (:after IS NULL OR id < :after) ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("after", page.startingAfter()).bind("limit", page.limit() + 1)
+                .map(MAPPER).list();
+        return Page.fromOverfetch(rows, page.limit());
+    }
+
+    @Override
+    public List<DueSubscription> claimDue(Instant now, int limit, Set<String> excluding) {
+        // "Due" is judged in each customer's own time zone; customers on test clocks move only with their clock.
+        return tx.handle().createQuery("""
+                        SELECT s.tenant_id, s.id FROM subscriptions s
+                        JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+                        WHERE s.ended_on IS NULL AND c.test_clock_id IS NULL
+                          AND s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                          AND NOT (s.id = ANY (:excluding))
+                        ORDER BY s.next_bill_date, s.id
+                        LIMIT :limit
+                        FOR UPDATE OF s SKIP LOCKED""")
+                .bind("now", Rows.utc(now)).bind("limit", limit).bindArray("excluding", String.class, List.copyOf(excluding))
+                .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();
+    }
+
+    @Override
+    public List<DueSubscription> onTestClock(String tenantId, String testClockId) {
+        return tx.handle().createQuery("""
+                        SELECT s.tenant_id, s.id FROM subscriptions s
+                        JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+                        WHERE s.tenant_id = :tenant AND c.test_clock_id = :clock AND s.ended_on IS NULL
+                        ORDER BY s.next_bill_date, s.id""")
+                .bind("tenant", tenantId).bind("clock", testClockId)
+                .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();
+    }
+}

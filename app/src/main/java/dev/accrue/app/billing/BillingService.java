@@ -1,0 +1,164 @@
+package dev.accrue.app.billing;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.auth.Role;
+import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.invoice.InvoiceRepository;
+import dev.accrue.app.subscription.PendingItems;
+import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.Plan;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.InvoiceStatus;
+import dev.accrue.core.invoice.InvoiceTotals;
+import dev.accrue.core.subscription.RecurringBilling;
+import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.Period;
+import dev.accrue.core.time.RoundingPolicy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bills what is due. For one subscription, inside one transaction holding its row: while its next billing
+ * date has come (in the customer's time), apply what takes effect on that boundary (a pending downgrade, a
+ * cancellation), invoice the new period in advance together with parked items, finalize the invoice with the
+ * tenant's next gapless number, and move on. An invoice's billing key is unique in the database, so a period
+ * is invoiced once even if two runs race; a crash rolls back the whole step and a rerun redoes it.
+ */
+public final class BillingService {
+    private static final String STATUS_FINALIZED = "finalized";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BillingService.class);
+    private final Transactions tx;
+    private final SubscriptionRepository subscriptions;
+    private final InvoiceRepository invoices;
+    private final PendingItems pending;
+    private final CustomerRepository customers;
+    private final CatalogService catalogs;
+    private final CustomerTime time;
+    private final AuditLog audit;
+    private final RoundingPolicy rounding = RoundingPolicy.DEFAULT;
+
+    public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
+                          CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit) {
+        this.tx = tx;
+        this.subscriptions = subscriptions;
+        this.invoices = invoices;
+        this.pending = pending;
+        this.customers = customers;
+        this.catalogs = catalogs;
+        this.time = time;
+        this.audit = audit;
+    }
+
+    /**
+     * Runs every due subscription of real-time customers, in batches claimed with SKIP LOCKED so several nodes
+     * share the work; returns the number of invoices issued. A batch that fails is retried one subscription
+     * per transaction, and a subscription that still fails is logged and left for the next run.
+     */
+    public int runDue(int batchSize) {
+        int issued = 0;
+        java.util.Set<String> failed = new java.util.HashSet<>();
+        while (true) {
+            List<SubscriptionRepository.DueSubscription> claimed = new ArrayList<>();
+            try {
+                issued += tx.inTransaction(() -> {
+                    claimed.addAll(subscriptions.claimDue(time.systemNow(), batchSize, failed));
+                    int n = 0;
+                    for (var d : claimed) {
+                        n += billDue(d.tenantId(), d.subscriptionId()).size();
+                    }
+                    return n;
+                });
+            } catch (RuntimeException batchFailure) {
+                for (var d : claimed) {
+                    try {
+                        issued += billDue(d.tenantId(), d.subscriptionId()).size();
+                    } catch (RuntimeException e) {
+                        LOG.error("Billing subscription {} of tenant {} failed; it stays due", d.subscriptionId(), d.tenantId(), e);
+                        failed.add(d.subscriptionId());
+                    }
+                }
+            }
+            if (claimed.size() < batchSize) {
+                return issued;
+            }
+        }
+    }
+
+    /** Bills one subscription up to its customer's today. */
+    public List<Invoice> billDue(String tenantId, String subscriptionId) {
+        return tx.inTransaction(() -> {
+            Subscription sub = subscriptions.findForUpdate(tenantId, subscriptionId).orElseThrow();
+            Customer customer = customers.find(tenantId, sub.customerId()).orElseThrow();
+            LocalDate today = time.today(tenantId, customer);
+            List<Invoice> issued = new ArrayList<>();
+            Subscription before = sub;
+            while (sub.endedOn() == null && !sub.nextBillDate().isAfter(today)) {
+                LocalDate boundary = sub.nextBillDate();
+                if (sub.cancelAtPeriodEnd() && sub.billedThrough() != null && boundary.equals(sub.billedThrough())) {
+                    sub = sub.with(sub.catalogVersion(), sub.planCode(), null, true, sub.cancelReason(), boundary);
+                    break;
+                }
+                if (sub.pendingPlanCode() != null) {
+                    int version = catalogs.current(tenantId, boundary.atStartOfDay(customer.timeZone()).toInstant()).version().version();
+                    sub = sub.with(version, sub.pendingPlanCode(), null, sub.cancelAtPeriodEnd(), sub.cancelReason(), null);
+                }
+                Period period = sub.periodContaining(boundary);
+                Plan plan = plan(tenantId, sub);
+                List<InvoiceLine> lines = new ArrayList<>(pending.open(tenantId, sub.id()));
+                lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
+                if (!lines.isEmpty()) {
+                    Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
+                    if (invoice != null) {
+                        pending.attach(tenantId, sub.id(), invoice.id());
+                        issued.add(invoice);
+                    }
+                }
+                sub = sub.billed(period.end(), period.end());
+            }
+            if (!sub.equals(before)) {
+                subscriptions.update(tenantId, sub, time.systemNow());
+            }
+            return issued;
+        });
+    }
+
+    /** The plan a subscription is billed on: its catalog version's plan with the subscription's overrides. */
+    public Plan plan(String tenantId, Subscription sub) {
+        Plan plan = catalogs.catalog(tenantId, sub.catalogVersion()).plan(sub.planCode()).orElseThrow();
+        return sub.overrides().applyTo(plan);
+    }
+
+    /**
+     * Creates and finalizes an invoice for {@code lines}; null when its billing key was already invoiced
+     * (a concurrent or repeated run), in which case nothing is written.
+     */
+    public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
+                         Period period, List<InvoiceLine> lines) {
+        var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
+        Invoice draft = new Invoice(Ids.next("inv"), customer.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT,
+                subtotal, subtotal, issueDate, issueDate.plusDays(customer.paymentTerms().netDays()),
+                period == null ? null : period.start(), period == null ? null : period.end(), time.systemNow(), null, List.copyOf(lines));
+        if (!invoices.insert(tenantId, draft)) {
+            return null;
+        }
+        String number = "INV-%06d".formatted(invoices.nextNumber(tenantId));
+        invoices.finalize(tenantId, draft.id(), number, time.systemNow());
+        Invoice finalized = invoices.find(tenantId, draft.id()).orElseThrow();
+        audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", finalized.id(),
+                "invoice." + STATUS_FINALIZED, null, summary(finalized));
+        return finalized;
+    }
+
+    private static java.util.Map<String, Object> summary(Invoice i) {
+        return java.util.Map.of("number", i.number(), "total", i.total().toPlainMinorString(), "currency",
+                i.total().currency().getCurrencyCode(), "billing_key", i.billingKey());
+    }
+}

@@ -1,0 +1,19 @@
+package dev.accrue.app.invoice;
+
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.InvoiceStatus;
+import dev.accrue.core.money.Money;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * An invoice. {@code billingKey} names what it bills (a subscription period or a change) and is unique per
+ * tenant, which is what makes billing runs idempotent. {@code number} is assigned at finalization.
+ */
+public record Invoice(String id, String customerId, String subscriptionId, String billingKey, String number,
+                      InvoiceStatus status, Money subtotal, Money total, LocalDate issueDate, LocalDate dueDate,
+                      LocalDate periodStart, LocalDate periodEnd, Instant createdAt, Instant finalizedAt,
+                      List<InvoiceLine> lines) {
+}

@@ -1,0 +1,21 @@
+package dev.accrue.app.invoice;
+
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+
+import java.time.Instant;
+import java.util.Optional;
+
+public interface InvoiceRepository {
+    /** Inserts the invoice and its lines; false (and nothing written) when its billing key was billed already. */
+    boolean insert(String tenantId, Invoice invoice);
+
+    /** Next gapless number of the tenant; the counter row stays locked until the transaction ends. */
+    long nextNumber(String tenantId);
+
+    void finalize(String tenantId, String invoiceId, String number, Instant at);
+
+    Optional<Invoice> find(String tenantId, String id);
+
+    Page<Invoice> list(String tenantId, InvoiceQuery query, PageRequest page);
+}

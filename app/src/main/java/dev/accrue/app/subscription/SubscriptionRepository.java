@@ -1,0 +1,31 @@
+package dev.accrue.app.subscription;
+
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.core.subscription.Subscription;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public interface SubscriptionRepository {
+    void insert(String tenantId, Subscription sub, Instant at);
+
+    Optional<Subscription> find(String tenantId, String id);
+
+    Optional<Subscription> findForUpdate(String tenantId, String id);
+
+    /** Writes the new state if the stored version is {@code sub.version() - 1}; false when someone else won. */
+    void update(String tenantId, Subscription sub, Instant at);
+
+    Page<Subscription> list(String tenantId, String customerId, PageRequest page);
+
+    /** Due subscriptions of real-time customers, locked, skipping rows another node holds. */
+    List<DueSubscription> claimDue(Instant now, int limit, java.util.Set<String> excluding);
+
+    /** Subscriptions of customers on a test clock. */
+    List<DueSubscription> onTestClock(String tenantId, String testClockId);
+
+    record DueSubscription(String tenantId, String subscriptionId) {
+    }
+}

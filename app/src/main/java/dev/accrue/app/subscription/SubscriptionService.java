@@ -1,0 +1,255 @@
+package dev.accrue.app.subscription;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.billing.CustomerTime;
+import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.ChangePolicy;
+import dev.accrue.core.catalog.Plan;
+import dev.accrue.core.catalog.PlanOverrides;
+import dev.accrue.core.catalog.RecurringCharge;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.InvoiceTotals;
+import dev.accrue.core.subscription.ChangeQuote;
+import dev.accrue.core.subscription.PlanChanges;
+import dev.accrue.core.subscription.RecurringBilling;
+import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.Alignment;
+import dev.accrue.core.time.BillingInterval;
+import dev.accrue.core.time.RoundingPolicy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.function.Function;
+
+/** Subscription lifecycle: create, change plan (with preview), cancel at period end, reactivate, revoke a pending change. */
+public final class SubscriptionService {
+    private final Transactions tx;
+    private final SubscriptionRepository subscriptions;
+    private final CustomerRepository customers;
+    private final CatalogService catalogs;
+    private final BillingService billing;
+    private final PendingItems pending;
+    private final CustomerTime time;
+    private final AuditLog audit;
+
+    public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
+                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit) {
+        this.tx = tx;
+        this.subscriptions = subscriptions;
+        this.customers = customers;
+        this.catalogs = catalogs;
+        this.billing = billing;
+        this.pending = pending;
+        this.time = time;
+        this.audit = audit;
+    }
+
+    public Subscription create(Caller caller, CreateSubscription req) {
+        caller.requireWrite();
+        if (req.customerId() == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "customer_id", "customer_id is required");
+        }
+        if (req.plan() == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "plan", "plan is required");
+        }
+        Subscription created = tx.inTransaction(() -> {
+            Customer customer = customers.find(caller.tenantId(), req.customerId())
+                    .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + req.customerId() + "'"));
+            Instant now = time.now(caller.tenantId(), customer);
+            var current = catalogs.current(caller.tenantId(), now);
+            Plan plan = current.catalog().plan(req.plan())
+                    .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "plan", "No plan '" + req.plan() + "' in catalog version " + current.version().version()));
+            BillingInterval interval = interval(plan, req.interval());
+            LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
+            LocalDate start = req.startDate() == null ? today : req.startDate();
+            int trialDays = req.trialDays() == null ? plan.trialDays() : req.trialDays();
+            if (trialDays < 0 || trialDays > 730) {
+                throw AccrueException.invalid("trial_days", "trial_days must be 0-730, got " + trialDays);
+            }
+            LocalDate trialEnd = trialDays == 0 ? null : start.plusDays(trialDays);
+            Alignment alignment = alignment(req.alignment(), customer, plan);
+            LocalDate anchor = trialEnd == null ? start : trialEnd;
+            LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
+            Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
+                    start, trialEnd, anchor, anchor, null, null, false, null, null, lockIn, PlanOverrides.NONE, 1);
+            requirePrices(sub, plan, customer);
+            subscriptions.insert(caller.tenantId(), sub, time.systemNow());
+            audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
+            return sub;
+        });
+        billing.billDue(caller.tenantId(), created.id());
+        return get(caller, created.id());
+    }
+
+    public Subscription get(Caller caller, String id) {
+        return tx.inTransaction(() -> subscriptions.find(caller.tenantId(), id)).orElseThrow(() -> AccrueException.notFound("subscription", id));
+    }
+
+    public Page<Subscription> list(Caller caller, String customerId, PageRequest page) {
+        return tx.inTransaction(() -> subscriptions.list(caller.tenantId(), customerId, page));
+    }
+
+    /** The customer's today, for status. */
+    public LocalDate today(Caller caller, Subscription sub) {
+        return tx.inTransaction(() -> time.today(caller.tenantId(), customers.find(caller.tenantId(), sub.customerId()).orElseThrow()));
+    }
+
+    /**
+     * Changes the plan, or with {@code preview} only says what the change would do: the same computation, then
+     * a rollback-free early return before anything is written.
+     */
+    public ChangeResult changePlan(Caller caller, String id, String planCode, boolean nextPeriod, boolean preview) {
+        if (!preview) {
+            caller.requireWrite();
+        }
+        if (planCode == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "plan", "plan is required");
+        }
+        ChangeResult result = tx.inTransaction(() -> {
+            Subscription sub = subscriptions.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("subscription", id));
+            Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
+            Instant now = time.now(caller.tenantId(), customer);
+            LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
+            var current = catalogs.current(caller.tenantId(), now);
+            Plan from = billing.plan(caller.tenantId(), sub);
+            Plan to = current.catalog().plan(planCode)
+                    .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "plan", "No plan '" + planCode + "' in catalog version " + current.version().version()));
+            if (!to.product().equals(from.product())) {
+                throw AccrueException.invalid("plan", "Plan " + planCode + " belongs to product " + to.product() + ", not " + from.product());
+            }
+            if (to.interval(sub.interval()).isEmpty()) {
+                throw AccrueException.invalid("plan", "Plan " + planCode + " is not sold on a " + sub.interval().wire() + " interval");
+            }
+            to = sub.overrides().applyTo(to);
+            requirePrices(sub, to, customer);
+            boolean upgrade = to.tier() > from.tier();
+            ChangeQuote quote = PlanChanges.quote(sub, from, to, upgrade, nextPeriod, today, customer.currency(), RoundingPolicy.DEFAULT);
+            var total = InvoiceTotals.subtotal(customer.currency(), quote.lines());
+            boolean invoiceNow = to.changePolicy().upgradeInvoicing() == ChangePolicy.ProrationInvoicing.IMMEDIATE;
+            if (preview) {
+                return new ChangeResult(quote, total, invoiceNow && !quote.lines().isEmpty(), sub, null);
+            }
+            Subscription after = quote.timing() == ChangeQuote.Timing.IMMEDIATE
+                    ? sub.with(current.version().version(), to.code(), null, sub.cancelAtPeriodEnd(), sub.cancelReason(), sub.endedOn())
+                    : sub.with(sub.catalogVersion(), sub.planCode(), to.code(), sub.cancelAtPeriodEnd(), sub.cancelReason(), sub.endedOn());
+            subscriptions.update(caller.tenantId(), after, time.systemNow());
+            Invoice invoice = null;
+            if (!quote.lines().isEmpty()) {
+                if (invoiceNow) {
+                    invoice = billing.issue(caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, null, quote.lines());
+                } else {
+                    for (InvoiceLine line : quote.lines()) {
+                        pending.add(caller.tenantId(), sub.id(), customer.id(), line, time.systemNow());
+                    }
+                }
+            }
+            audit.record(caller, "subscription", id, quote.timing() == ChangeQuote.Timing.IMMEDIATE ? "subscription.plan_changed" : "subscription.change_scheduled", sub, after);
+            return new ChangeResult(quote, total, invoice != null, subscriptions.find(caller.tenantId(), id).orElseThrow(), invoice);
+        });
+        if (!preview) {
+            billing.billDue(caller.tenantId(), id);
+        }
+        return result;
+    }
+
+    public Subscription cancel(Caller caller, String id, String reason) {
+        caller.requireWrite();
+        String why = reason == null ? null : reason.trim();
+        if (why != null && why.length() > 500) {
+            throw AccrueException.invalid("reason", "reason must be at most 500 characters");
+        }
+        return mutate(caller, id, "subscription.cancel_scheduled", (ctx) -> {
+            Subscription sub = ctx.sub();
+            PlanChanges.requireOutsideLockIn(sub, ctx.today(), "Cancellations");
+            if (sub.billedThrough() == null || !ctx.today().isBefore(sub.billedThrough())) {
+                // nothing paid for is running (future start, trial): the subscription ends today
+                LocalDate end = ctx.today().isBefore(sub.startDate()) ? sub.startDate() : ctx.today();
+                return sub.with(sub.catalogVersion(), sub.planCode(), null, true, why, end);
+            }
+            return sub.with(sub.catalogVersion(), sub.planCode(), sub.pendingPlanCode(), true, why, null);
+        });
+    }
+
+    public Subscription reactivate(Caller caller, String id) {
+        caller.requireWrite();
+        return mutate(caller, id, "subscription.cancel_revoked", ctx -> {
+            if (!ctx.sub().cancelAtPeriodEnd()) {
+                throw AccrueException.invalid("status", "Subscription " + id + " is not scheduled to cancel");
+            }
+            return ctx.sub().with(ctx.sub().catalogVersion(), ctx.sub().planCode(), ctx.sub().pendingPlanCode(), false, null, null);
+        });
+    }
+
+    public Subscription revokePendingChange(Caller caller, String id) {
+        caller.requireWrite();
+        return mutate(caller, id, "subscription.change_revoked", ctx -> {
+            if (ctx.sub().pendingPlanCode() == null) {
+                throw AccrueException.invalid("pending_plan", "Subscription " + id + " has no pending change");
+            }
+            return ctx.sub().with(ctx.sub().catalogVersion(), ctx.sub().planCode(), null, ctx.sub().cancelAtPeriodEnd(), ctx.sub().cancelReason(), null);
+        });
+    }
+
+    private record MutationContext(Subscription sub, LocalDate today) {
+    }
+
+    private Subscription mutate(Caller caller, String id, String action, Function<MutationContext, Subscription> change) {
+        tx.run(() -> {
+            Subscription sub = subscriptions.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("subscription", id));
+            Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
+            LocalDate today = time.today(caller.tenantId(), customer);
+            if (sub.endedOn() != null && !today.isBefore(sub.endedOn())) {
+                throw new AccrueException(ErrorCode.SUBSCRIPTION_ENDED, "Subscription " + id + " ended on " + sub.endedOn());
+            }
+            Subscription after = change.apply(new MutationContext(sub, today));
+            subscriptions.update(caller.tenantId(), after, time.systemNow());
+            audit.record(caller, "subscription", id, action, sub, after);
+        });
+        return get(caller, id);
+    }
+
+    private static BillingInterval interval(Plan plan, String requested) {
+        if (requested == null) {
+            return plan.intervals().getFirst().interval();
+        }
+        BillingInterval interval = BillingInterval.fromWire(requested);
+        if (interval == null) {
+            throw AccrueException.invalid("interval", "interval must be week, month, quarter, half_year or year, got '" + requested + "'");
+        }
+        if (plan.interval(interval).isEmpty()) {
+            throw AccrueException.invalid("interval", "Plan " + plan.code() + " is not sold on a " + requested + " interval");
+        }
+        return interval;
+    }
+
+    private static Alignment alignment(String requested, Customer customer, Plan plan) {
+        if (requested != null) {
+            Alignment a = Alignment.fromWire(requested);
+            if (a == null) {
+                throw AccrueException.invalid("alignment", "alignment must be 'calendar' or 'anniversary', got '" + requested + "'");
+            }
+            return a;
+        }
+        return customer.alignment() != null ? customer.alignment() : plan.alignment();
+    }
+
+    /** Refuses a plan the customer cannot be billed on in its currency. */
+    private static void requirePrices(Subscription sub, Plan plan, Customer customer) {
+        for (var charge : plan.charges()) {
+            if (charge instanceof RecurringCharge r) {
+                RecurringBilling.periodPrice(sub, plan, r, customer.currency());
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.accrue.app.testclock;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.customer.CustomerService;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.tenant.TenantRepository;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.tenant.TenantMode;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Test clocks let a sandbox tenant move its customers through months of billing in seconds. Advancing a
+ * clock bills, in order, every period of every attached subscription that falls due up to the new time,
+ * exactly as the real scheduler would have.
+ */
+public final class TestClockService implements CustomerService.TestClockCheck {
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+    private final Transactions tx;
+    private final TestClockRepository clocks;
+    private final TenantRepository tenants;
+    private final SubscriptionRepository subscriptions;
+    private final BillingService billing;
+    private final AuditLog audit;
+    private final java.time.Clock clock;
+
+    public TestClockService(Transactions tx, TestClockRepository clocks, TenantRepository tenants, SubscriptionRepository subscriptions,
+                            BillingService billing, AuditLog audit, java.time.Clock clock) {
+        this.tx = tx;
+        this.clocks = clocks;
+        this.tenants = tenants;
+        this.subscriptions = subscriptions;
+        this.billing = billing;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public TestClock create(Caller caller, String name, Instant frozenTime) {
+        caller.requireWrite();
+        Instant start = frozenTime == null ? clock.instant() : frozenTime;
+        requireSane(start);
+        return tx.inTransaction(() -> {
+            requireSandbox(caller);
+            TestClock created = new TestClock(Ids.next("clk"), name == null || name.isBlank() ? "test clock" : name.trim(), start, clock.instant());
+            clocks.insert(caller.tenantId(), created);
+            audit.record(caller, "test_clock", created.id(), "test_clock.created", null, created);
+            return created;
+        });
+    }
+
+    public TestClock get(Caller caller, String id) {
+        return tx.inTransaction(() -> clocks.find(caller.tenantId(), id)).orElseThrow(() -> AccrueException.notFound("test_clock", id));
+    }
+
+    public List<TestClock> list(Caller caller) {
+        return tx.inTransaction(() -> clocks.list(caller.tenantId()));
+    }
+
+    /** Moves the clock forward to {@code to} and runs every billing job that fell due on the way, in order. */
+    public TestClock advance(Caller caller, String id, Instant to) {
+        caller.requireWrite();
+        if (to == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "frozen_time", "frozen_time (the new time) is required");
+        }
+        requireSane(to);
+        TestClock before = tx.inTransaction(() -> {
+            TestClock c = clocks.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("test_clock", id));
+            if (to.isBefore(c.frozenTime())) {
+                throw new AccrueException(ErrorCode.TEST_CLOCK_BACKWARDS, "frozen_time",
+                        "A test clock only moves forward; it is at " + c.frozenTime() + ", asked for " + to);
+            }
+            clocks.setTime(caller.tenantId(), id, to);
+            audit.record(caller, "test_clock", id, "test_clock.advanced", c, new TestClock(c.id(), c.name(), to, c.createdAt()));
+            return c;
+        });
+        // Each subscription catches up period by period, in its own transaction, in date order.
+        for (var due : tx.inTransaction(() -> subscriptions.onTestClock(caller.tenantId(), id))) {
+            billing.billDue(due.tenantId(), due.subscriptionId());
+        }
+        return new TestClock(before.id(), before.name(), to, before.createdAt());
+    }
+
+    @Override
+    public void requireUsable(Caller caller, String testClockId) {
+        requireSandbox(caller);
+        if (clocks.find(caller.tenantId(), testClockId).isEmpty()) {
+            throw new AccrueException(ErrorCode.NOT_FOUND, "test_clock_id", "No test clock with id '" + testClockId + "'");
+        }
+    }
+
+    private void requireSandbox(Caller caller) {
+        boolean sandbox = tenants.find(caller.tenantId()).map(t -> t.mode() == TenantMode.SANDBOX).orElse(false);
+        if (!sandbox) {
+            throw new AccrueException(ErrorCode.TEST_CLOCK_REQUIRES_SANDBOX, "Test clocks exist only in sandbox tenants");
+        }
+    }
+
+    private static void requireSane(Instant t) {
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw AccrueException.invalid("frozen_time", "frozen_time must be between 2000 and 2100, got " + t);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.accrue.core.invoice;
+
+import dev.accrue.core.money.Money;
+import dev.accrue.core.time.Period;
+
+import java.math.BigDecimal;
+
+/**
+ * One line of an invoice. {@code amount} is already rounded to the currency's minor unit (once, when the line
+ * was built); {@code unitPrice} keeps full precision. {@code quantity} is a fraction of a period for
+ * prorated recurring lines (16/30 = 0.5333…), a count for usage. {@code servicePeriod} is half-open.
+ */
+public record InvoiceLine(String kind, String chargeCode, String description, Period servicePeriod, BigDecimal quantity,
+                          Money unitPrice, Money amount) {
+    public static final String RECURRING = "recurring";
+    public static final String PRORATION = "proration";
+}

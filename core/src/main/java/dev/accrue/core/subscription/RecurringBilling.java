@@ -1,0 +1,54 @@
+package dev.accrue.core.subscription;
+
+import dev.accrue.core.catalog.Plan;
+import dev.accrue.core.catalog.RecurringCharge;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.money.Money;
+import dev.accrue.core.time.BillingTiming;
+import dev.accrue.core.time.Fraction;
+import dev.accrue.core.time.Period;
+import dev.accrue.core.time.Proration;
+import dev.accrue.core.time.RoundingPolicy;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+
+/** The in-advance recurring lines of one billing period: full price, or prorated for a first stub period. */
+public final class RecurringBilling {
+    private RecurringBilling() {
+    }
+
+    public static List<InvoiceLine> linesFor(Subscription sub, Plan plan, Currency currency, Period period, RoundingPolicy rounding) {
+        Period full = sub.fullPeriodOf(period);
+        List<InvoiceLine> lines = new ArrayList<>();
+        for (var charge : plan.charges()) {
+            if (!(charge instanceof RecurringCharge r) || r.timing() != BillingTiming.IN_ADVANCE) {
+                continue;
+            }
+            Money price = periodPrice(sub, plan, r, currency);
+            Fraction share = Proration.fraction(period, full, r.proration());
+            Money amount = rounding.apply(Proration.prorate(price, share));
+            String description = plan.name() + " — " + r.name() + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
+            lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period, quantity(share), price, amount));
+        }
+        return lines;
+    }
+
+    /** The unrounded price of one full period of this charge, on the subscription's interval. */
+    public static Money periodPrice(Subscription sub, Plan plan, RecurringCharge charge, Currency currency) {
+        var option = plan.interval(sub.interval()).orElseThrow(() -> new AccrueException(ErrorCode.VALIDATION_FAILED, "interval",
+                "Plan " + plan.code() + " is not sold on a " + sub.interval().wire() + " interval"));
+        BigDecimal amount = charge.periodPrice(option, currency.getCurrencyCode()).orElseThrow(() -> new AccrueException(
+                ErrorCode.CURRENCY_MISMATCH, "currency", "Plan " + plan.code() + " has no " + currency.getCurrencyCode() + " price for " + charge.code()));
+        return new Money(amount, currency);
+    }
+
+    static BigDecimal quantity(Fraction f) {
+        return BigDecimal.valueOf(f.numerator()).divide(BigDecimal.valueOf(f.denominator()), MathContext.DECIMAL64);
+    }
+}

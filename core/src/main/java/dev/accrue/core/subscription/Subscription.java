@@ -1,0 +1,83 @@
+package dev.accrue.core.subscription;
+
+import dev.accrue.core.catalog.PlanOverrides;
+import dev.accrue.core.time.Alignment;
+import dev.accrue.core.time.BillingInterval;
+import dev.accrue.core.time.BillingSchedule;
+import dev.accrue.core.time.Period;
+
+import java.time.LocalDate;
+
+/**
+ * A customer's subscription to a plan of one catalog version. All dates are local dates in the customer's
+ * time zone. {@code anchor} fixes the billing schedule (the start, or the trial end for anniversary
+ * alignment); {@code nextBillDate} is the boundary at which the next in-advance invoice is due;
+ * {@code billedThrough} is the end of the last period already invoiced (null before the first invoice).
+ * A pending plan change or cancellation takes effect at {@code billedThrough}, which is also the current
+ * period's end. Billing dates never move on a change.
+ */
+public record Subscription(
+        String id,
+        String customerId,
+        int catalogVersion,
+        String planCode,
+        BillingInterval interval,
+        Alignment alignment,
+        LocalDate startDate,
+        LocalDate trialEnd,
+        LocalDate anchor,
+        LocalDate nextBillDate,
+        LocalDate billedThrough,
+        String pendingPlanCode,
+        boolean cancelAtPeriodEnd,
+        String cancelReason,
+        LocalDate endedOn,
+        LocalDate lockInUntil,
+        PlanOverrides overrides,
+        int version) {
+
+    public BillingSchedule schedule() {
+        return BillingSchedule.of(anchor, interval, alignment);
+    }
+
+    /** The period that holds {@code day}, or null before the first billed day. */
+    public Period periodContaining(LocalDate day) {
+        return day.isBefore(anchor) ? null : schedule().periodContaining(day);
+    }
+
+    /**
+     * The full nominal period a (possibly stub) period belongs to: a calendar-aligned first period that starts
+     * mid-month is priced against the whole month it cuts, so 10 days of a 31-day month cost 10/31.
+     */
+    public Period fullPeriodOf(Period period) {
+        LocalDate nominalStart = interval.isWeekly() ? period.end().minusDays(7) : period.end().minusMonths(interval.months());
+        boolean stub = alignment == Alignment.CALENDAR && period.start().equals(anchor) && nominalStart.isBefore(period.start());
+        return stub ? new Period(nominalStart, period.end()) : period;
+    }
+
+    public SubscriptionStatus statusOn(LocalDate today) {
+        if (endedOn != null && !today.isBefore(endedOn)) {
+            return SubscriptionStatus.ENDED;
+        }
+        if (today.isBefore(startDate)) {
+            return SubscriptionStatus.PENDING_START;
+        }
+        if (trialEnd != null && today.isBefore(trialEnd)) {
+            return SubscriptionStatus.TRIALING;
+        }
+        if (cancelAtPeriodEnd) {
+            return SubscriptionStatus.CANCELED_AT_PERIOD_END;
+        }
+        return pendingPlanCode != null ? SubscriptionStatus.PENDING_CHANGE : SubscriptionStatus.ACTIVE;
+    }
+
+    public Subscription with(int newCatalogVersion, String newPlan, String newPending, boolean cancel, String reason, LocalDate ended) {
+        return new Subscription(id, customerId, newCatalogVersion, newPlan, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, newPending, cancel, reason, ended, lockInUntil, overrides, version);
+    }
+
+    public Subscription billed(LocalDate next, LocalDate through) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                next, through, pendingPlanCode, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+    }
+}

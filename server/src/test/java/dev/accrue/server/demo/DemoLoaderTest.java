@@ -1,0 +1,41 @@
+package dev.accrue.server.demo;
+
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.customer.CustomerQuery;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.server.Services;
+import dev.accrue.server.support.TestNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The demo data loads every seed vendor's tenant, catalog and customers, and a second load adds nothing. */
+class DemoLoaderTest {
+
+    @Test
+    void loadsEveryDemoTenantOnceWithItsCatalogAndCustomers() throws Exception {
+        Services services = TestNode.get().accrue().services();
+        Path dir = Files.createTempDirectory("demo-keys");
+        DemoLoader.Result first = new DemoLoader(services, dir).load();
+        assertThat(first.tenants()).extracting(t -> t.tenant().name()).containsExactly(
+                "Numero CRM (demo)", "VoiceAgent (demo)", "AI Employees (demo)", "User.com (demo)", "CALLR (demo)");
+        for (DemoLoader.LoadedTenant t : first.tenants()) {
+            Caller operator = Caller.operator(t.tenant().id());
+            assertThat(services.catalogs().versions(operator)).as(t.tenant().name()).hasSize(1);
+            var customers = services.customers().list(operator, CustomerQuery.all(), PageRequest.first(100)).items();
+            assertThat(customers).hasSize(t.customersTotal());
+            String currency = customers.getFirst().currency().getCurrencyCode();
+            assertThat(services.catalogs().current(operator, null).catalog().currencies()).as(t.tenant().name()).contains(currency);
+        }
+        DemoLoader.Result second = new DemoLoader(services, dir).load();
+        assertThat(second.tenants()).allSatisfy(t -> assertThat(t.customersCreated()).isZero());
+        assertThat(second.tenants()).extracting(DemoLoader.LoadedTenant::apiKey)
+                .containsExactlyElementsOf(first.tenants().stream().map(DemoLoader.LoadedTenant::apiKey).toList());
+        for (DemoLoader.LoadedTenant t : second.tenants()) {
+            assertThat(services.catalogs().versions(Caller.operator(t.tenant().id()))).hasSize(1);
+        }
+    }
+}
