@@ -1,0 +1,202 @@
+package dev.accrue.server.billing;
+
+import dev.accrue.server.support.Sandbox;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Time-travel scenarios on PostgreSQL through the public API, asserting whole invoices. */
+class SubscriptionLifecycleTest {
+    static final String TIERS = """
+            name: tiers
+            version: 1
+            effective_from: 2020-01-01
+            currencies: [USD]
+            products:
+              - { code: app, name: App }
+            plans:
+              - code: basic
+                product: app
+                name: Basic
+                tier: 1
+                intervals: [{ interval: month }, { interval: year, discount_percent: 10 }]
+                charges:
+                  - { type: recurring, code: base, name: Basic, monthly_price: { USD: "10.00" } }
+              - code: plus
+                product: app
+                name: Plus
+                tier: 2
+                trial_days: 14
+                intervals: [{ interval: month }, { interval: year, discount_percent: 10 }]
+                charges:
+                  - { type: recurring, code: base, name: Plus, monthly_price: { USD: "20.00" } }
+              - code: pro
+                product: app
+                name: Pro
+                tier: 3
+                intervals: [{ interval: month }, { interval: quarter, discount_percent: 5 }, { interval: year, discount_percent: 10 }]
+                charges:
+                  - { type: recurring, code: base, name: Pro, monthly_price: { USD: "40.00" } }
+                change_policy: { upgrade_invoicing: immediate }
+              - code: enterprise
+                product: app
+                name: Enterprise
+                tier: 4
+                intervals: [{ interval: year }]
+                lock_in: { months: 12 }
+                charges:
+                  - { type: recurring, code: base, name: Enterprise, monthly_price: { USD: "100.00" } }
+            """;
+
+    @Test
+    void aCalendarCustomerOverAYearWithUpgradeDowngradeRevokedDowngradeAndCancellation() {
+        Sandbox s = new Sandbox("calendar year", TIERS, "2026-01-10T12:00:00Z");
+        String c = s.customer("Calendar Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic", "alignment", "calendar")).get("id").asText();
+        // Jan 10 → Feb 1: 22 of 31 days of 10.00 = 7.10
+        s.advanceTo("2026-03-16T09:00:00Z");
+        var up = s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "pro"));
+        // Mar 16 → Apr 1 is 16 of 31 days: 16/31 × 30.00 = 15.48, invoiced at once (pro invoices prorations immediately)
+        assertThat(up.text("total")).isEqualTo("15.48");
+        assertThat(up.json().get("invoiced_now").asBoolean()).isTrue();
+        s.advanceTo("2026-05-20T09:00:00Z");
+        var down = s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "plus"));
+        assertThat(down.text("timing")).isEqualTo("at_period_end");
+        assertThat(down.text("effective_on")).isEqualTo("2026-06-01");
+        assertThat(down.json().at("/subscription/status").asText()).isEqualTo("pending_change");
+        var revoked = s.api.post("/v1/subscriptions/" + sub + "/revoke_pending_change", null);
+        assertThat(revoked.text("status")).isEqualTo("active");
+        assertThat(revoked.text("pending_plan")).isNull();
+        s.advanceTo("2026-07-15T09:00:00Z");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "basic")).text("timing")).isEqualTo("at_period_end");
+        s.advanceTo("2026-09-05T09:00:00Z");
+        var cancel = s.api.post("/v1/subscriptions/" + sub + "/cancel", Map.of("reason", "moving to another tool"));
+        assertThat(cancel.text("status")).isEqualTo("canceled_at_period_end");
+        s.advanceTo("2027-01-10T09:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-01-10 7.10 [recurring base 2026-01-10..2026-02-01 7.10]",
+                "2026-02-01 10.00 [recurring base 2026-02-01..2026-03-01 10.00]",
+                "2026-03-01 10.00 [recurring base 2026-03-01..2026-04-01 10.00]",
+                "2026-03-16 15.48 [proration base 2026-03-16..2026-04-01 15.48]",
+                "2026-04-01 40.00 [recurring base 2026-04-01..2026-05-01 40.00]",
+                "2026-05-01 40.00 [recurring base 2026-05-01..2026-06-01 40.00]",
+                "2026-06-01 40.00 [recurring base 2026-06-01..2026-07-01 40.00]",
+                "2026-07-01 40.00 [recurring base 2026-07-01..2026-08-01 40.00]",
+                "2026-08-01 10.00 [recurring base 2026-08-01..2026-09-01 10.00]",
+                "2026-09-01 10.00 [recurring base 2026-09-01..2026-10-01 10.00]");
+        var ended = s.api.get("/v1/subscriptions/" + sub);
+        assertThat(ended.text("status")).isEqualTo("ended");
+        assertThat(ended.text("ended_on")).isEqualTo("2026-10-01");
+        assertThat(ended.text("cancel_reason")).isEqualTo("moving to another tool");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "pro")).code()).isEqualTo("subscription_ended");
+    }
+
+    @Test
+    void anAnniversaryCustomerStartingOnJanuary31RenewsOnTheLastDayOfShortMonths() {
+        Sandbox s = new Sandbox("anniversary", TIERS, "2027-01-31T10:00:00Z");
+        String c = s.customer("Anniversary Co", "USD", "Europe/Berlin");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic", "alignment", "anniversary")).get("id").asText();
+        s.advanceTo("2027-06-01T10:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2027-01-31 10.00 [recurring base 2027-01-31..2027-02-28 10.00]",
+                "2027-02-28 10.00 [recurring base 2027-02-28..2027-03-31 10.00]",
+                "2027-03-31 10.00 [recurring base 2027-03-31..2027-04-30 10.00]",
+                "2027-04-30 10.00 [recurring base 2027-04-30..2027-05-31 10.00]",
+                "2027-05-31 10.00 [recurring base 2027-05-31..2027-06-30 10.00]");
+    }
+
+    @Test
+    void anAnniversaryUpgradeIsProratedOverTheAnniversaryPeriodAndInvoicedAtOnceByDefault() {
+        Sandbox s = new Sandbox("anniversary upgrade", TIERS, "2026-04-15T10:00:00Z");
+        String c = s.customer("Upgrade Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic", "alignment", "anniversary")).get("id").asText();
+        s.advanceTo("2026-05-05T10:00:00Z");
+        // period Apr 15 → May 15 (30 days); May 5 → May 15 is 10 days: 10/30 × (20 − 10) = 3.33
+        var change = s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "plus"));
+        assertThat(change.text("total")).isEqualTo("3.33");
+        s.advanceTo("2026-06-16T10:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-04-15 10.00 [recurring base 2026-04-15..2026-05-15 10.00]",
+                "2026-05-05 3.33 [proration base 2026-05-05..2026-05-15 3.33]",
+                "2026-05-15 20.00 [recurring base 2026-05-15..2026-06-15 20.00]",
+                "2026-06-15 20.00 [recurring base 2026-06-15..2026-07-15 20.00]");
+    }
+
+    @Test
+    void aYearlyCustomerInALockInCannotDowngradeOrCancelUntilTheTermEnds() {
+        Sandbox s = new Sandbox("lock-in", TIERS, "2026-02-01T10:00:00Z");
+        String c = s.customer("Locked Co", "USD", "UTC");
+        var created = s.subscribe(Map.of("customer_id", c, "plan", "enterprise", "interval", "year"));
+        String sub = created.get("id").asText();
+        assertThat(created.get("lock_in_until").asText()).isEqualTo("2027-02-01");
+        s.advanceTo("2026-08-01T10:00:00Z");
+        var down = s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "pro"));
+        assertThat(down.status()).isEqualTo(409);
+        assertThat(down.code()).isEqualTo("lock_in_active");
+        assertThat(down.text("detail")).contains("2027-02-01");
+        var cancel = s.api.post("/v1/subscriptions/" + sub + "/cancel", null);
+        assertThat(cancel.code()).isEqualTo("lock_in_active");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("active");
+        s.advanceTo("2027-02-02T10:00:00Z");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/cancel", null).text("status")).isEqualTo("canceled_at_period_end");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-02-01 1200.00 [recurring base 2026-02-01..2027-02-01 1200.00]",
+                "2027-02-01 1200.00 [recurring base 2027-02-01..2028-02-01 1200.00]");
+    }
+
+    @Test
+    void aTrialDelaysTheFirstInvoiceAndAnchorsTheCycleAtItsEnd() {
+        Sandbox s = new Sandbox("trial", TIERS, "2026-03-03T10:00:00Z");
+        String c = s.customer("Trial Co", "USD", "UTC");
+        var created = s.subscribe(Map.of("customer_id", c, "plan", "plus", "alignment", "anniversary"));
+        String sub = created.get("id").asText();
+        assertThat(created.get("status").asText()).isEqualTo("trialing");
+        assertThat(created.get("trial_end").asText()).isEqualTo("2026-03-17");
+        assertThat(s.invoices(sub)).isEmpty();
+        s.advanceTo("2026-04-20T10:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-03-17 20.00 [recurring base 2026-03-17..2026-04-17 20.00]",
+                "2026-04-17 20.00 [recurring base 2026-04-17..2026-05-17 20.00]");
+    }
+
+    @Test
+    void aBackdatedStartIsBilledPeriodByPeriodAndReactivationRevokesACancellation() {
+        Sandbox s = new Sandbox("backdated", TIERS, "2026-05-20T10:00:00Z");
+        String c = s.customer("Backdated Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "pro", "interval", "quarter", "start_date", "2026-01-01",
+                "alignment", "anniversary")).get("id").asText();
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-01-01 114.00 [recurring base 2026-01-01..2026-04-01 114.00]",
+                "2026-04-01 114.00 [recurring base 2026-04-01..2026-07-01 114.00]");
+        s.api.post("/v1/subscriptions/" + sub + "/cancel", null);
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/reactivate", null).text("status")).isEqualTo("active");
+        s.advanceTo("2026-07-01T10:00:00Z");
+        assertThat(s.invoices(sub)).hasSize(3);
+    }
+
+    @Test
+    void badRequestsAreRefusedPreciselyAndChangeNothing() {
+        Sandbox s = new Sandbox("bad input", TIERS, "2026-05-20T10:00:00Z");
+        String c = s.customer("Careful Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "plus", "trial_days", 0)).get("id").asText();
+        var unknownPlan = s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "platinum"));
+        assertThat(unknownPlan.code()).isEqualTo("not_found");
+        assertThat(unknownPlan.text("field")).isEqualTo("plan");
+        assertThat(s.api.post("/v1/subscriptions", Map.of("customer_id", c, "plan", "basic", "interval", "fortnight")).text("field")).isEqualTo("interval");
+        assertThat(s.api.post("/v1/subscriptions", Map.of("customer_id", c, "plan", "enterprise", "interval", "month")).code()).isEqualTo("validation_failed");
+        assertThat(s.api.post("/v1/subscriptions", Map.of("customer_id", "cus_nope", "plan", "basic")).code()).isEqualTo("not_found");
+        assertThat(s.api.post("/v1/subscriptions", Map.of("customer_id", c, "plan", "basic", "start_date", "2026-13-01")).code()).isEqualTo("wrong_type");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "plus")).code()).isEqualTo("validation_failed");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "pro", "effective", "yesterday")).text("field")).isEqualTo("effective");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/reactivate", null).code()).isEqualTo("validation_failed");
+
+        String pound = s.customer("Pound Co", "GBP", "Europe/London");
+        var gbp = s.api.post("/v1/subscriptions", Map.of("customer_id", pound, "plan", "basic"));
+        assertThat(gbp.code()).isEqualTo("currency_mismatch");
+        assertThat(s.api.get("/v1/subscriptions?customer_id=" + pound).json().get("data")).isEmpty();
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("plan")).isEqualTo("plus");
+        assertThat(s.invoices(sub)).hasSize(1);
+    }
+}
