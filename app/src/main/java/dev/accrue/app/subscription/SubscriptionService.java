@@ -56,6 +56,16 @@ public final class SubscriptionService {
     }
 
     public Subscription create(Caller caller, CreateSubscription req) {
+        Subscription created = createWithoutBilling(caller, req);
+        billing.billDue(caller.tenantId(), created.id());
+        return get(caller, created.id());
+    }
+
+    /**
+     * Creates the subscription and leaves its due invoices to the billing scheduler (bulk imports, migrations
+     * from another billing system): nothing is lost, the next run bills every due period in order.
+     */
+    public Subscription createWithoutBilling(Caller caller, CreateSubscription req) {
         caller.requireWrite();
         if (req.customerId() == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "customer_id", "customer_id is required");
@@ -63,7 +73,7 @@ public final class SubscriptionService {
         if (req.plan() == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "plan", "plan is required");
         }
-        Subscription created = tx.inTransaction(() -> {
+        return tx.inTransaction(() -> {
             Customer customer = customers.find(caller.tenantId(), req.customerId())
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + req.customerId() + "'"));
             Instant now = time.now(caller.tenantId(), customer);
@@ -88,8 +98,6 @@ public final class SubscriptionService {
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
             return sub;
         });
-        billing.billDue(caller.tenantId(), created.id());
-        return get(caller, created.id());
     }
 
     public Subscription get(Caller caller, String id) {
