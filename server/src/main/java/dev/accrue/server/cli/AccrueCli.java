@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code accrue …}: the operator's command line. Each subcommand is its own class. */
 @Command(name = "accrue", mixinStandardHelpOptions = true, version = "accrue 0.1.0",
         description = "Open-source billing for subscription and usage-based businesses.",
-        subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, CatalogCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, CatalogCommand.class, BillingCommand.class, TestClockCommand.class,
                 TenantCommand.class, ApiKeyCommand.class, CommandLine.HelpCommand.class})
 public final class AccrueCli {
 

@@ -111,6 +111,26 @@ class CliTest {
     }
 
     @Test
+    void createsAndAdvancesATestClockAndRunsBilling() {
+        var tenant = TestNode.get().newTenant("cli clock");
+        tenant.api().postYaml("/v1/catalog/versions", dev.accrue.server.support.Fixtures.CATALOG_V1);
+        Run created = run("testclock", "create", "--tenant", tenant.id(), "--time", "2026-01-05T10:00:00Z");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String clock = created.out().split("\\s+")[2];
+        var body = dev.accrue.server.support.Fixtures.customer();
+        body.put("test_clock_id", clock);
+        String customer = tenant.api().post("/v1/customers", body).text("id");
+        tenant.api().post("/v1/subscriptions", java.util.Map.of("customer_id", customer, "plan", "basic"));
+        Run advanced = run("testclock", "advance", "--tenant", tenant.id(), clock, "2026-04-02T10:00:00Z");
+        assertThat(advanced.exit()).as(advanced.err()).isZero();
+        assertThat(advanced.out()).contains("now at 2026-04-02T10:00:00Z");
+        assertThat(tenant.api().get("/v1/invoices?customer_id=" + customer).json().get("data")).hasSize(4);
+        Run billing = run("billing", "run");
+        assertThat(billing.exit()).as(billing.err()).isZero();
+        assertThat(billing.out()).startsWith("issued ");
+    }
+
+    @Test
     void migrateIsIdempotent() {
         Run first = run("migrate");
         Run second = run("migrate");
