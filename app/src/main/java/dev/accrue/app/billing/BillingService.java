@@ -150,8 +150,11 @@ public final class BillingService {
             return null;
         }
         String number = "INV-%06d".formatted(invoices.nextNumber(tenantId));
-        invoices.finalize(tenantId, draft.id(), number, time.systemNow());
-        Invoice finalized = invoices.find(tenantId, draft.id()).orElseThrow();
+        var finalizedAt = time.systemNow();
+        invoices.finalize(tenantId, draft.id(), number, finalizedAt);
+        Invoice finalized = new Invoice(draft.id(), draft.customerId(), draft.subscriptionId(), draft.billingKey(), number,
+                InvoiceStatus.FINALIZED, draft.subtotal(), draft.total(), draft.issueDate(), draft.dueDate(), draft.periodStart(),
+                draft.periodEnd(), draft.createdAt(), finalizedAt, draft.lines());
         audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", finalized.id(),
                 "invoice." + STATUS_FINALIZED, null, summary(finalized));
         return finalized;

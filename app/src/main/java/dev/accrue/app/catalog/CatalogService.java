@@ -91,6 +91,10 @@ public final class CatalogService {
 
     /** The parsed catalog of a tenant's version, for use cases acting on the tenant's behalf (billing runs). */
     public Catalog catalog(String tenantId, int version) {
+        Catalog cached = parsed.get(key(tenantId, version));
+        if (cached != null) {
+            return cached;
+        }
         CatalogVersion v = tx.inTransaction(() -> repository.version(tenantId, version))
                 .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "No catalog version " + version));
         return catalog(tenantId, v);
