@@ -79,6 +79,8 @@ public final class Json {
         // "12" is not a number and 12 is not a string: a client sending the wrong type hears about it.
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        // Amounts may come as decimal strings ("25.00"), the form the API itself writes them in.
+        mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
         return mapper;
     }
 

@@ -49,6 +49,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     public void update(String tenantId, Subscription s, Instant at) {
         bind(tx.handle().createUpdate("""
                 UPDATE subscriptions SET catalog_version = :catalog_version, plan_code = :plan, next_bill_date = :next_bill,
+                  trial_end = :trial_end, anchor = :anchor,
                   billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
                   ended_on = :ended, overrides = CAST(:overrides AS jsonb), updated_at = :at, version = version + 1
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();

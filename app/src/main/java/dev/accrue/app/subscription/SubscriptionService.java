@@ -209,6 +209,41 @@ public final class SubscriptionService {
         });
     }
 
+    /** Operator only: lengthens a trial that has not ended; billing then starts at the new trial end. */
+    public Subscription extendTrial(Caller caller, String id, LocalDate newTrialEnd) {
+        caller.requireWrite();
+        if (newTrialEnd == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "trial_end", "trial_end is required");
+        }
+        return mutate(caller, id, "subscription.trial_extended", ctx -> {
+            Subscription sub = ctx.sub();
+            if (sub.trialEnd() == null || sub.billedThrough() != null || !ctx.today().isBefore(sub.trialEnd())) {
+                throw AccrueException.invalid("trial_end", "Only a running trial can be extended; subscription " + id + " is not trialing");
+            }
+            if (!newTrialEnd.isAfter(sub.trialEnd())) {
+                throw AccrueException.invalid("trial_end", "The new trial end " + newTrialEnd + " must be after the current one, " + sub.trialEnd());
+            }
+            return sub.withTrialEnd(newTrialEnd);
+        });
+    }
+
+    /**
+     * Replaces the subscription's enterprise overrides (custom prices, allowances, limits, quotas, contracted
+     * rates). They are checked against the plan now and apply from the next invoice on.
+     */
+    public Subscription setOverrides(Caller caller, String id, PlanOverrides overrides) {
+        caller.requireWrite();
+        PlanOverrides value = overrides == null ? PlanOverrides.NONE : overrides;
+        return mutate(caller, id, "subscription.overrides_set", ctx -> {
+            Subscription sub = ctx.sub();
+            Plan plan = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).plan(sub.planCode()).orElseThrow();
+            Plan custom = value.applyTo(plan);
+            Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
+            requirePrices(sub, custom, customer);
+            return sub.withOverrides(value);
+        });
+    }
+
     private record MutationContext(Subscription sub, LocalDate today) {
     }
 

@@ -76,6 +76,17 @@ public record Subscription(
                 nextBillDate, billedThrough, newPending, cancel, reason, ended, lockInUntil, overrides, version);
     }
 
+    /** A longer trial: billing (and, for every alignment, the schedule's anchor) moves to the new trial end. */
+    public Subscription withTrialEnd(LocalDate newTrialEnd) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, newTrialEnd, newTrialEnd,
+                newTrialEnd, billedThrough, pendingPlanCode, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+    }
+
+    public Subscription withOverrides(PlanOverrides newOverrides) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, pendingPlanCode, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, version);
+    }
+
     public Subscription billed(LocalDate next, LocalDate through) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 next, through, pendingPlanCode, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);

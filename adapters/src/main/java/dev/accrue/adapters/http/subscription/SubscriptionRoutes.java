@@ -8,6 +8,7 @@ import dev.accrue.app.auth.Caller;
 import dev.accrue.app.subscription.ChangeResult;
 import dev.accrue.app.subscription.CreateSubscription;
 import dev.accrue.app.subscription.SubscriptionService;
+import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
@@ -37,6 +38,9 @@ public final class SubscriptionRoutes {
     }
 
     record CancelBody(String reason) {
+    }
+
+    record TrialBody(LocalDate trialEnd) {
     }
 
     record SubscriptionView(String id, String object, String customerId, String plan, int catalogVersion, String interval,
@@ -79,6 +83,18 @@ public final class SubscriptionRoutes {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.reactivate(caller, ctx.pathParam("id"))));
         });
+        app.post("/v1/subscriptions/{id}/extend_trial", ctx -> {
+            TrialBody body = Requests.body(ctx, TrialBody.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.extendTrial(caller, ctx.pathParam("id"), body.trialEnd())));
+        });
+        app.put("/v1/subscriptions/{id}/overrides", ctx -> {
+            PlanOverrides body = Requests.body(ctx, PlanOverrides.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.setOverrides(caller, ctx.pathParam("id"), body)));
+        });
+        app.get("/v1/subscriptions/{id}/overrides", ctx -> Responses.json(ctx, 200,
+                subscriptions.get(Requests.caller(ctx), ctx.pathParam("id")).overrides()));
         app.post("/v1/subscriptions/{id}/revoke_pending_change", ctx -> {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.revokePendingChange(caller, ctx.pathParam("id"))));
