@@ -8,6 +8,7 @@ import dev.accrue.app.auth.Caller;
 import dev.accrue.app.auth.Role;
 import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.subscription.CreateSubscription;
 import dev.accrue.app.tenant.Tenant;
 import dev.accrue.core.customer.CustomerDraft;
 import dev.accrue.core.tenant.TenantMode;
@@ -47,7 +48,11 @@ public final class DemoLoader {
     record DemoFile(List<DemoTenant> tenants) {
     }
 
-    record DemoTenant(String name, String mode, String catalog, List<CustomerDraft> customers) {
+    record DemoTenant(String name, String mode, String catalog, List<CustomerDraft> customers, List<DemoSubscription> subscriptions) {
+    }
+
+    /** A subscription given to a demo customer (by external id) when that customer is first created. */
+    record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo) {
     }
 
     public record LoadedTenant(Tenant tenant, String apiKey, int customersCreated, int customersTotal) {
@@ -88,14 +93,28 @@ public final class DemoLoader {
             for (CustomerDraft draft : demo.customers()) {
                 var existing = services.customers().list(operator, new CustomerQuery(null, null, draft.externalId()), PageRequest.first(1));
                 if (existing.items().isEmpty()) {
-                    services.customers().create(operator, draft);
+                    var customer = services.customers().create(operator, draft);
                     created++;
+                    subscribe(operator, demo, draft.externalId(), customer.id());
                 }
             }
             loaded.add(new LoadedTenant(tenant, secret, created, demo.customers().size()));
         }
         saveKeys(keys);
         return new Result(loaded);
+    }
+
+    private void subscribe(Caller operator, DemoTenant demo, String externalId, String customerId) {
+        if (demo.subscriptions() == null) {
+            return;
+        }
+        for (DemoSubscription s : demo.subscriptions()) {
+            if (s.customer().equals(externalId)) {
+                java.time.LocalDate start = s.startDaysAgo() == null ? null
+                        : java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(s.startDaysAgo());
+                services.subscriptions().create(operator, new CreateSubscription(customerId, s.plan(), s.interval(), start, null, null));
+            }
+        }
     }
 
     /** Imports the shipped catalog unless this tenant already has that version (or a newer one). */

@@ -30,6 +30,10 @@ class DemoLoaderTest {
             String currency = customers.getFirst().currency().getCurrencyCode();
             assertThat(services.catalogs().current(operator, null).catalog().currencies()).as(t.tenant().name()).contains(currency);
         }
+        var numero = Caller.operator(first.tenants().getFirst().tenant().id());
+        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(2);
+        assertThat(services.invoices().list(numero, new dev.accrue.app.invoice.InvoiceQuery(null, null, null, null, null), PageRequest.first(10)).items())
+                .as("the demo subscriptions started weeks ago are billed up to today").hasSizeGreaterThanOrEqualTo(3);
         DemoLoader.Result second = new DemoLoader(services, dir).load();
         assertThat(second.tenants()).allSatisfy(t -> assertThat(t.customersCreated()).isZero());
         assertThat(second.tenants()).extracting(DemoLoader.LoadedTenant::apiKey)
@@ -37,5 +41,6 @@ class DemoLoaderTest {
         for (DemoLoader.LoadedTenant t : second.tenants()) {
             assertThat(services.catalogs().versions(Caller.operator(t.tenant().id()))).hasSize(1);
         }
+        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(2);
     }
 }
