@@ -65,6 +65,26 @@ class TenancyIsolationTest {
     }
 
     @Test
+    void subscriptionsInvoicesCatalogsAndClocksOfAnotherTenantAreInvisibleAndUntouchable() {
+        var sandbox = new dev.accrue.server.support.Sandbox("tenant C", dev.accrue.server.support.Fixtures.CATALOG_V1, "2026-03-01T00:00:00Z");
+        String customer = sandbox.customer("C's customer", "USD", "UTC");
+        String sub = sandbox.subscribe(java.util.Map.of("customer_id", customer, "plan", "basic")).get("id").asText();
+        String invoice = sandbox.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/id").asText();
+        assertThat(b.get("/v1/subscriptions/" + sub).code()).isEqualTo("not_found");
+        assertThat(b.post("/v1/subscriptions/" + sub + "/cancel", null).code()).isEqualTo("not_found");
+        assertThat(b.post("/v1/subscriptions/" + sub + "/change", java.util.Map.of("plan", "basic")).code()).isEqualTo("not_found");
+        assertThat(b.post("/v1/subscriptions", java.util.Map.of("customer_id", customer, "plan", "basic")).code()).isEqualTo("not_found");
+        assertThat(b.get("/v1/subscriptions?customer_id=" + customer).json().get("data")).isEmpty();
+        assertThat(b.get("/v1/invoices/" + invoice).code()).isEqualTo("not_found");
+        assertThat(b.get("/v1/invoices?customer_id=" + customer).json().get("data")).isEmpty();
+        assertThat(b.get("/v1/test_clocks/" + sandbox.clockId).code()).isEqualTo("not_found");
+        assertThat(b.post("/v1/test_clocks/" + sandbox.clockId + "/advance", java.util.Map.of("frozen_time", "2027-01-01T00:00:00Z")).code()).isEqualTo("not_found");
+        assertThat(b.get("/v1/catalog/versions").json().get("data")).isEmpty();
+        assertThat(sandbox.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("active");
+        assertThat(sandbox.api.get("/v1/test_clocks/" + sandbox.clockId).text("frozen_time")).isEqualTo("2026-03-01T00:00:00Z");
+    }
+
+    @Test
     void eachKeySeesItsOwnTenant() {
         assertThat(a.get("/v1/tenant").text("id")).isNotEqualTo(b.get("/v1/tenant").text("id"));
     }
