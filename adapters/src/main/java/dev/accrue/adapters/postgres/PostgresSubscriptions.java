@@ -22,7 +22,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             rs.getInt("catalog_version"), rs.getString("plan_code"), BillingInterval.fromWire(rs.getString("billing_interval")),
             Alignment.fromWire(rs.getString("alignment")), date(rs.getDate("start_date")), date(rs.getDate("trial_end")),
             date(rs.getDate("anchor")), date(rs.getDate("next_bill_date")), date(rs.getDate("billed_through")),
-            rs.getString("pending_plan_code"), rs.getBoolean("cancel_at_period_end"), rs.getString("cancel_reason"),
+            rs.getString("pending_plan_code"), BillingInterval.fromWire(rs.getString("pending_interval")), rs.getBoolean("cancel_at_period_end"), rs.getString("cancel_reason"),
             date(rs.getDate("ended_on")), date(rs.getDate("lock_in_until")),
             StoredJson.read(rs.getString("overrides"), PlanOverrides.class), rs.getInt("version"));
     private final JdbiTransactions tx;
@@ -49,7 +49,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     public void update(String tenantId, Subscription s, Instant at) {
         bind(tx.handle().createUpdate("""
                 UPDATE subscriptions SET catalog_version = :catalog_version, plan_code = :plan, next_bill_date = :next_bill,
-                  trial_end = :trial_end, anchor = :anchor,
+                  trial_end = :trial_end, anchor = :anchor, billing_interval = :interval, pending_interval = :pending_interval,
                   billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
                   ended_on = :ended, overrides = CAST(:overrides AS jsonb), updated_at = :at, version = version + 1
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();
@@ -59,7 +59,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         return q.bind("tenant", tenantId).bind("id", s.id()).bind("customer", s.customerId()).bind("catalog_version", s.catalogVersion())
                 .bind("plan", s.planCode()).bind("interval", s.interval().wire()).bind("alignment", s.alignment().wire())
                 .bind("start", s.startDate()).bind("trial_end", s.trialEnd()).bind("anchor", s.anchor()).bind("next_bill", s.nextBillDate())
-                .bind("billed_through", s.billedThrough()).bind("pending", s.pendingPlanCode()).bind("cancel", s.cancelAtPeriodEnd())
+                .bind("billed_through", s.billedThrough()).bind("pending", s.pendingPlanCode()).bind("pending_interval", s.pendingInterval() == null ? null : s.pendingInterval().wire()).bind("cancel", s.cancelAtPeriodEnd())
                 .bind("reason", s.cancelReason()).bind("ended", s.endedOn()).bind("lock_in", s.lockInUntil())
                 .bind("overrides", StoredJson.write(s.overrides())).bind("at", Rows.utc(at));
     }

@@ -110,6 +110,9 @@ public final class BillingService {
                     int version = catalogs.current(tenantId, boundary.atStartOfDay(customer.timeZone()).toInstant()).version().version();
                     sub = sub.with(version, sub.pendingPlanCode(), null, sub.cancelAtPeriodEnd(), sub.cancelReason(), null);
                 }
+                if (sub.pendingInterval() != null) {
+                    sub = sub.withInterval(sub.pendingInterval(), boundary);
+                }
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
                 List<InvoiceLine> lines = new ArrayList<>(pending.open(tenantId, sub.id()));

@@ -92,7 +92,7 @@ public final class SubscriptionService {
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
             Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
-                    start, trialEnd, anchor, anchor, null, null, false, null, null, lockIn, PlanOverrides.NONE, 1);
+                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, 1);
             requirePrices(sub, plan, customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
@@ -206,6 +206,29 @@ public final class SubscriptionService {
                 throw AccrueException.invalid("pending_plan", "Subscription " + id + " has no pending change");
             }
             return ctx.sub().with(ctx.sub().catalogVersion(), ctx.sub().planCode(), null, ctx.sub().cancelAtPeriodEnd(), ctx.sub().cancelReason(), null);
+        });
+    }
+
+    /**
+     * Moves the subscription to another interval the plan offers. Once a period is paid for, the move waits
+     * for its end and the new schedule starts there; before anything was billed it applies at once.
+     */
+    public Subscription changeInterval(Caller caller, String id, String requested) {
+        caller.requireWrite();
+        if (requested == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "interval", "interval is required");
+        }
+        return mutate(caller, id, "subscription.interval_change_scheduled", ctx -> {
+            Subscription sub = ctx.sub();
+            Plan plan = billing.plan(caller.tenantId(), sub);
+            BillingInterval interval = interval(plan, requested);
+            if (interval == sub.interval()) {
+                return sub.withPendingInterval(null);
+            }
+            Subscription probe = sub.withInterval(interval, sub.anchor());
+            requirePrices(probe, plan, customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
+            boolean periodPaidFor = sub.billedThrough() != null;
+            return periodPaidFor ? sub.withPendingInterval(interval) : sub.withInterval(interval, sub.anchor());
         });
     }
 

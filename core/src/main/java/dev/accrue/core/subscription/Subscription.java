@@ -13,7 +13,7 @@ import java.time.LocalDate;
  * time zone. {@code anchor} fixes the billing schedule (the start, or the trial end for anniversary
  * alignment); {@code nextBillDate} is the boundary at which the next in-advance invoice is due;
  * {@code billedThrough} is the end of the last period already invoiced (null before the first invoice).
- * A pending plan change or cancellation takes effect at {@code billedThrough}, which is also the current
+ * A pending plan or interval change or a cancellation takes effect at {@code billedThrough}, which is also the current
  * period's end. Billing dates never move on a change.
  */
 public record Subscription(
@@ -29,6 +29,7 @@ public record Subscription(
         LocalDate nextBillDate,
         LocalDate billedThrough,
         String pendingPlanCode,
+        BillingInterval pendingInterval,
         boolean cancelAtPeriodEnd,
         String cancelReason,
         LocalDate endedOn,
@@ -73,22 +74,37 @@ public record Subscription(
 
     public Subscription with(int newCatalogVersion, String newPlan, String newPending, boolean cancel, String reason, LocalDate ended) {
         return new Subscription(id, customerId, newCatalogVersion, newPlan, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, newPending, cancel, reason, ended, lockInUntil, overrides, version);
+                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, version);
     }
 
     /** A longer trial: billing (and, for every alignment, the schedule's anchor) moves to the new trial end. */
     public Subscription withTrialEnd(LocalDate newTrialEnd) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, newTrialEnd, newTrialEnd,
-                newTrialEnd, billedThrough, pendingPlanCode, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
     }
 
     public Subscription withOverrides(PlanOverrides newOverrides) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, version);
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, version);
+    }
+
+    /** Schedules (or with {@code null} revokes) a move to another interval at the end of the current period. */
+    public Subscription withPendingInterval(BillingInterval next) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+    }
+
+    /**
+     * Switches to a new interval now, restarting the schedule at {@code from} (a period boundary, or the first
+     * billing day when nothing was billed yet); billing dates before it do not move.
+     */
+    public Subscription withInterval(BillingInterval newInterval, LocalDate from) {
+        return new Subscription(id, customerId, catalogVersion, planCode, newInterval, alignment, startDate, trialEnd, from,
+                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
     }
 
     public Subscription billed(LocalDate next, LocalDate through) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                next, through, pendingPlanCode, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
     }
 }

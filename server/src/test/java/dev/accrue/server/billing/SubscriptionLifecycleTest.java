@@ -177,6 +177,25 @@ class SubscriptionLifecycleTest {
     }
 
     @Test
+    void anIntervalChangeTakesEffectWhenThePaidPeriodEnds() {
+        Sandbox s = new Sandbox("interval", TIERS, "2026-01-15T10:00:00Z");
+        String c = s.customer("Interval Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "pro", "alignment", "anniversary")).get("id").asText();
+        s.advanceTo("2026-02-20T10:00:00Z");
+        var scheduled = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year"));
+        assertThat(scheduled.text("pending_interval")).isEqualTo("year");
+        assertThat(scheduled.text("interval")).isEqualTo("month");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "week")).text("field")).isEqualTo("interval");
+        s.advanceTo("2027-03-20T10:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-01-15 40.00 [recurring base 2026-01-15..2026-02-15 40.00]",
+                "2026-02-15 40.00 [recurring base 2026-02-15..2026-03-15 40.00]",
+                "2026-03-15 432.00 [recurring base 2026-03-15..2027-03-15 432.00]",
+                "2027-03-15 432.00 [recurring base 2027-03-15..2028-03-15 432.00]");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("interval")).isEqualTo("year");
+    }
+
+    @Test
     void badRequestsAreRefusedPreciselyAndChangeNothing() {
         Sandbox s = new Sandbox("bad input", TIERS, "2026-05-20T10:00:00Z");
         String c = s.customer("Careful Co", "USD", "UTC");

@@ -43,9 +43,12 @@ public final class SubscriptionRoutes {
     record TrialBody(LocalDate trialEnd) {
     }
 
+    record IntervalBody(String interval) {
+    }
+
     record SubscriptionView(String id, String object, String customerId, String plan, int catalogVersion, String interval,
                             String alignment, String status, LocalDate startDate, LocalDate trialEnd, LocalDate currentPeriodStart,
-                            LocalDate currentPeriodEnd, LocalDate nextBillDate, String pendingPlan, boolean cancelAtPeriodEnd,
+                            LocalDate currentPeriodEnd, LocalDate nextBillDate, String pendingPlan, String pendingInterval, boolean cancelAtPeriodEnd,
                             String cancelReason, LocalDate endedOn, LocalDate lockInUntil) {
         static SubscriptionView of(Subscription s, LocalDate today) {
             Period current = s.billedThrough() == null || !today.isBefore(s.billedThrough()) || today.isBefore(s.anchor())
@@ -53,7 +56,7 @@ public final class SubscriptionRoutes {
             return new SubscriptionView(s.id(), "subscription", s.customerId(), s.planCode(), s.catalogVersion(), s.interval().wire(),
                     s.alignment().wire(), s.statusOn(today).name().toLowerCase(), s.startDate(), s.trialEnd(),
                     current == null ? null : current.start(), current == null ? null : current.end(), s.endedOn() == null ? s.nextBillDate() : null,
-                    s.pendingPlanCode(), s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil());
+                    s.pendingPlanCode(), s.pendingInterval() == null ? null : s.pendingInterval().wire(), s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil());
         }
     }
 
@@ -82,6 +85,11 @@ public final class SubscriptionRoutes {
         app.post("/v1/subscriptions/{id}/reactivate", ctx -> {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.reactivate(caller, ctx.pathParam("id"))));
+        });
+        app.post("/v1/subscriptions/{id}/change_interval", ctx -> {
+            IntervalBody body = Requests.body(ctx, IntervalBody.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.changeInterval(caller, ctx.pathParam("id"), body.interval())));
         });
         app.post("/v1/subscriptions/{id}/extend_trial", ctx -> {
             TrialBody body = Requests.body(ctx, TrialBody.class);
