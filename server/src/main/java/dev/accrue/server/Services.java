@@ -58,7 +58,7 @@ public record Services(
         PostgresPendingItems pending = new PostgresPendingItems(tx);
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
-        BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog);
+        BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),

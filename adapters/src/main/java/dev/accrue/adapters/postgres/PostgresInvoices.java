@@ -30,18 +30,18 @@ public final class PostgresInvoices implements InvoiceRepository {
     }
 
     @Override
-    public boolean insert(String tenantId, Invoice i) {
+    public boolean insert(String tenantId, Invoice i, Instant finalizeAfter) {
         Handle h = tx.handle();
         int inserted = h.createUpdate("""
                         INSERT INTO invoices (tenant_id, id, customer_id, subscription_id, billing_key, number, status, currency, issue_date,
-                          due_date, period_start, period_end, subtotal, total, created_at, finalized_at)
-                        VALUES (:tenant, :id, :customer, :sub, :key, NULL, :status, :currency, :issue, :due, :ps, :pe, :subtotal, :total, :at, NULL)
+                          due_date, period_start, period_end, subtotal, total, created_at, finalized_at, finalize_after)
+                        VALUES (:tenant, :id, :customer, :sub, :key, NULL, :status, :currency, :issue, :due, :ps, :pe, :subtotal, :total, :at, NULL, :finalize_after)
                         ON CONFLICT (tenant_id, billing_key) DO NOTHING""")
                 .bind("tenant", tenantId).bind("id", i.id()).bind("customer", i.customerId()).bind("sub", i.subscriptionId())
                 .bind("key", i.billingKey()).bind("status", i.status().name().toLowerCase(Locale.ROOT))
                 .bind("currency", i.total().currency().getCurrencyCode()).bind("issue", i.issueDate()).bind("due", i.dueDate())
                 .bind("ps", i.periodStart()).bind("pe", i.periodEnd()).bind("subtotal", i.subtotal().amount()).bind("total", i.total().amount())
-                .bind("at", Rows.utc(i.createdAt())).execute();
+                .bind("at", Rows.utc(i.createdAt())).bind("finalize_after", Rows.utc(finalizeAfter)).execute();
         if (inserted == 0) {
             return false;
         }
@@ -77,6 +77,26 @@ public final class PostgresInvoices implements InvoiceRepository {
     public void finalize(String tenantId, String invoiceId, String number, Instant at) {
         tx.handle().createUpdate("UPDATE invoices SET status = 'finalized', number = :number, finalized_at = :at WHERE tenant_id = :tenant AND id = :id AND status = 'draft'")
                 .bind("number", number).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId).execute();
+    }
+
+    @Override
+    public List<DueDraft> claimDraftsDue(Instant now, int limit) {
+        return tx.handle().createQuery("""
+                        SELECT i.tenant_id, i.id FROM invoices i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+                        WHERE i.status = 'draft' AND i.finalize_after <= :now AND c.test_clock_id IS NULL
+                        ORDER BY i.finalize_after LIMIT :limit FOR UPDATE OF i SKIP LOCKED""")
+                .bind("now", Rows.utc(now)).bind("limit", limit)
+                .map((rs, ctx) -> new DueDraft(rs.getString("tenant_id"), rs.getString("id"))).list();
+    }
+
+    @Override
+    public List<DueDraft> draftsDueOnTestClock(String tenantId, String testClockId, Instant clockTime) {
+        return tx.handle().createQuery("""
+                        SELECT i.tenant_id, i.id FROM invoices i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+                        WHERE i.tenant_id = :tenant AND c.test_clock_id = :clock AND i.status = 'draft' AND i.finalize_after <= :time
+                        ORDER BY i.finalize_after FOR UPDATE OF i""")
+                .bind("tenant", tenantId).bind("clock", testClockId).bind("time", Rows.utc(clockTime))
+                .map((rs, ctx) -> new DueDraft(rs.getString("tenant_id"), rs.getString("id"))).list();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.tenant.Tenant;
 import dev.accrue.app.tenant.TenantRepository;
+import dev.accrue.app.tenant.TenantSettings;
 import dev.accrue.core.tenant.TenantMode;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 public final class PostgresTenants implements TenantRepository {
     private static final RowMapper<Tenant> MAPPER = (rs, ctx) -> new Tenant(rs.getString("id"), rs.getString("name"),
-            TenantMode.fromWire(rs.getString("mode")), Rows.instant(rs, "created_at"));
+            TenantMode.fromWire(rs.getString("mode")), Rows.instant(rs, "created_at"),
+            new TenantSettings(rs.getInt("invoice_grace_hours"), TenantSettings.parseMode(rs.getString("rounding_mode"))));
     private final JdbiTransactions tx;
 
     public PostgresTenants(JdbiTransactions tx) {
@@ -32,6 +34,12 @@ public final class PostgresTenants implements TenantRepository {
     @Override
     public Optional<Tenant> findByName(String name) {
         return tx.handle().createQuery("SELECT * FROM tenants WHERE name = :name").bind("name", name).map(MAPPER).findOne();
+    }
+
+    @Override
+    public void updateSettings(String tenantId, TenantSettings settings) {
+        tx.handle().createUpdate("UPDATE tenants SET invoice_grace_hours = :grace, rounding_mode = :mode WHERE id = :id")
+                .bind("grace", settings.invoiceGraceHours()).bind("mode", settings.roundingModeWire()).bind("id", tenantId).execute();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceRepository;
 import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.customer.Customer;
@@ -43,10 +44,11 @@ public final class BillingService {
     private final CatalogService catalogs;
     private final CustomerTime time;
     private final AuditLog audit;
-    private final RoundingPolicy rounding = RoundingPolicy.DEFAULT;
+    private final TenantRepository tenants;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
-                          CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit) {
+                          CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants) {
+        this.tenants = tenants;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.invoices = invoices;
@@ -87,6 +89,7 @@ public final class BillingService {
                 }
             }
             if (claimed.size() < batchSize) {
+                finalizeDueDrafts(batchSize);
                 return issued;
             }
         }
@@ -99,6 +102,7 @@ public final class BillingService {
             Customer customer = customers.find(tenantId, sub.customerId()).orElseThrow();
             LocalDate today = time.today(tenantId, customer);
             List<Invoice> issued = new ArrayList<>();
+            RoundingPolicy rounding = rounding(tenantId);
             Subscription before = sub;
             while (sub.endedOn() == null && !sub.nextBillDate().isAfter(today)) {
                 LocalDate boundary = sub.nextBillDate();
@@ -133,6 +137,43 @@ public final class BillingService {
         });
     }
 
+    /** How the tenant rounds invoice lines. */
+    public RoundingPolicy rounding(String tenantId) {
+        return new RoundingPolicy(tenants.find(tenantId).orElseThrow().settings().roundingMode());
+    }
+
+    /**
+     * Finalizes the drafts whose grace period has passed (in each customer's own time), in batches claimed with
+     * SKIP LOCKED; returns how many were finalized.
+     */
+    public int finalizeDueDrafts(int batchSize) {
+        int total = 0;
+        while (true) {
+            int n = tx.inTransaction(() -> {
+                var due = invoices.claimDraftsDue(time.systemNow(), batchSize);
+                due.forEach(d -> finalizeDraft(d.tenantId(), d.invoiceId()));
+                return due.size();
+            });
+            total += n;
+            if (n < batchSize) {
+                return total;
+            }
+        }
+    }
+
+    /** Finalizes the drafts of a test clock's customers whose grace period has passed on the clock. */
+    public void finalizeDraftsOnTestClock(String tenantId, String testClockId, java.time.Instant clockTime) {
+        tx.run(() -> invoices.draftsDueOnTestClock(tenantId, testClockId, clockTime).forEach(d -> finalizeDraft(d.tenantId(), d.invoiceId())));
+    }
+
+    private void finalizeDraft(String tenantId, String invoiceId) {
+        String number = "INV-%06d".formatted(invoices.nextNumber(tenantId));
+        invoices.finalize(tenantId, invoiceId, number, time.systemNow());
+        Invoice finalized = invoices.find(tenantId, invoiceId).orElseThrow();
+        audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", invoiceId,
+                "invoice." + STATUS_FINALIZED, null, summary(finalized));
+    }
+
     /** The plan a subscription is billed on: its catalog version's plan with the subscription's overrides. */
     public Plan plan(String tenantId, Subscription sub) {
         Plan plan = catalogs.catalog(tenantId, sub.catalogVersion()).plan(sub.planCode()).orElseThrow();
@@ -149,8 +190,13 @@ public final class BillingService {
         Invoice draft = new Invoice(Ids.next("inv"), customer.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT,
                 subtotal, subtotal, issueDate, issueDate.plusDays(customer.paymentTerms().netDays()),
                 period == null ? null : period.start(), period == null ? null : period.end(), time.systemNow(), null, List.copyOf(lines));
-        if (!invoices.insert(tenantId, draft)) {
+        int graceHours = tenants.find(tenantId).orElseThrow().settings().invoiceGraceHours();
+        java.time.Instant finalizeAfter = time.now(tenantId, customer).plus(java.time.Duration.ofHours(graceHours));
+        if (!invoices.insert(tenantId, draft, finalizeAfter)) {
             return null;
+        }
+        if (graceHours > 0) {
+            return draft; // stays a draft, so late items can still land; a later run finalizes and numbers it
         }
         String number = "INV-%06d".formatted(invoices.nextNumber(tenantId));
         var finalizedAt = time.systemNow();

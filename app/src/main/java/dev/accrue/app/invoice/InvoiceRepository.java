@@ -8,7 +8,15 @@ import java.util.Optional;
 
 public interface InvoiceRepository {
     /** Inserts the invoice and its lines; false (and nothing written) when its billing key was billed already. */
-    boolean insert(String tenantId, Invoice invoice);
+    boolean insert(String tenantId, Invoice invoice, java.time.Instant finalizeAfter);
+
+    record DueDraft(String tenantId, String invoiceId) {
+    }
+
+    /** Drafts of real-time customers whose grace has passed, locked, skipping rows another node holds. */
+    java.util.List<DueDraft> claimDraftsDue(Instant now, int limit);
+
+    java.util.List<DueDraft> draftsDueOnTestClock(String tenantId, String testClockId, Instant clockTime);
 
     /** Next gapless number of the tenant; the counter row stays locked until the transaction ends. */
     long nextNumber(String tenantId);

@@ -26,7 +26,6 @@ import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
-import dev.accrue.core.time.RoundingPolicy;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -142,7 +141,7 @@ public final class SubscriptionService {
             to = sub.overrides().applyTo(to);
             requirePrices(sub, to, customer);
             boolean upgrade = to.tier() > from.tier();
-            ChangeQuote quote = PlanChanges.quote(sub, from, to, upgrade, nextPeriod, today, customer.currency(), RoundingPolicy.DEFAULT);
+            ChangeQuote quote = PlanChanges.quote(sub, from, to, upgrade, nextPeriod, today, customer.currency(), billing.rounding(caller.tenantId()));
             var total = InvoiceTotals.subtotal(customer.currency(), quote.lines());
             boolean invoiceNow = to.changePolicy().upgradeInvoicing() == ChangePolicy.ProrationInvoicing.IMMEDIATE;
             if (preview) {

@@ -11,4 +11,6 @@ public interface TenantRepository {
     Optional<Tenant> findByName(String name);
 
     List<Tenant> all();
+
+    void updateSettings(String tenantId, TenantSettings settings);
 }

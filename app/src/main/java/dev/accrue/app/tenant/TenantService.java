@@ -44,7 +44,7 @@ public final class TenantService {
             if (tenants.findByName(trimmed).isPresent()) {
                 throw new AccrueException(ErrorCode.ALREADY_EXISTS, "name", "A tenant named '" + trimmed + "' already exists");
             }
-            Tenant tenant = new Tenant(Ids.next("ten"), trimmed, mode, clock.instant());
+            Tenant tenant = new Tenant(Ids.next("ten"), trimmed, mode, clock.instant(), TenantSettings.DEFAULT);
             tenants.insert(tenant);
             Caller operator = Caller.operator(tenant.id());
             audit.record(operator, "tenant", tenant.id(), "tenant.created", null, tenant);
@@ -63,6 +63,26 @@ public final class TenantService {
 
     public Tenant get(String id) {
         return find(id).orElseThrow(() -> AccrueException.notFound("tenant", id));
+    }
+
+    /** Changes billing settings; null fields keep their value. Applies to invoices created from now on. */
+    public Tenant updateSettings(Caller caller, Integer graceHours, String roundingMode) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            Tenant before = tenants.find(caller.tenantId()).orElseThrow(() -> AccrueException.notFound("tenant", caller.tenantId()));
+            java.math.RoundingMode mode = before.settings().roundingMode();
+            if (roundingMode != null) {
+                mode = TenantSettings.parseMode(roundingMode);
+                if (mode == null) {
+                    throw AccrueException.invalid("rounding_mode", "rounding_mode must be one of half_up, half_even, half_down, up, down, ceiling, floor, got '" + roundingMode + "'");
+                }
+            }
+            TenantSettings settings = new TenantSettings(graceHours == null ? before.settings().invoiceGraceHours() : graceHours, mode);
+            tenants.updateSettings(caller.tenantId(), settings);
+            Tenant after = new Tenant(before.id(), before.name(), before.mode(), before.createdAt(), settings);
+            audit.record(caller, "tenant", before.id(), "tenant.settings_updated", before, after);
+            return after;
+        });
     }
 
     public List<Tenant> all() {

@@ -84,6 +84,7 @@ public final class TestClockService implements CustomerService.TestClockCheck {
         for (var due : tx.inTransaction(() -> subscriptions.onTestClock(caller.tenantId(), id))) {
             billing.billDue(due.tenantId(), due.subscriptionId());
         }
+        billing.finalizeDraftsOnTestClock(caller.tenantId(), id, to);
         return new TestClock(before.id(), before.name(), to, before.createdAt());
     }
 

@@ -29,6 +29,9 @@ public final class TenantRoutes {
     record CreateKey(String name, String role) {
     }
 
+    record SettingsBody(Integer invoiceGraceHours, String roundingMode) {
+    }
+
     /** The creation response is the only place the secret ever appears. */
     record IssuedKeyView(String id, String name, Role role, String displayPrefix, Instant createdAt, Instant revokedAt, String secret) {
         static IssuedKeyView of(IssuedApiKey issued) {
@@ -45,6 +48,10 @@ public final class TenantRoutes {
 
     public void register(Javalin app) {
         app.get("/v1/tenant", ctx -> Responses.json(ctx, 200, tenants.get(Requests.caller(ctx).tenantId())));
+        app.patch("/v1/tenant", ctx -> {
+            SettingsBody body = Requests.body(ctx, SettingsBody.class);
+            Responses.json(ctx, 200, tenants.updateSettings(Requests.caller(ctx), body.invoiceGraceHours(), body.roundingMode()));
+        });
         app.post("/v1/api_keys", this::createKey);
         app.get("/v1/api_keys", ctx -> Responses.list(ctx, keys.list(Requests.caller(ctx), Requests.page(ctx)).map(KeyView::of), KeyView::id));
         app.get("/v1/api_keys/{id}", ctx -> Responses.json(ctx, 200, KeyView.of(keys.get(Requests.caller(ctx), ctx.pathParam("id")))));
