@@ -117,6 +117,10 @@ public final class CatalogYaml {
             String allowed = Arrays.stream(f.getTargetType().getEnumConstants()).map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "));
             return new CatalogProblem(CatalogProblem.INVALID_VALUE, path, "'" + f.getValue() + "' is not one of: " + allowed, null, line, column);
         }
+        if (m instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v && v.getCause() instanceof dev.accrue.core.catalog.EmptyEntryException empty) {
+            String where = path.isEmpty() ? empty.key() : path + "." + empty.key();
+            return new CatalogProblem(CatalogProblem.INVALID_VALUE, where, empty.getMessage(), null, line, column);
+        }
         return new CatalogProblem(CatalogProblem.WRONG_TYPE, path, "wrong type: " + m.getOriginalMessage(), null, line, column);
     }
 

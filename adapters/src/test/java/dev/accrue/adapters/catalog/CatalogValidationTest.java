@@ -234,6 +234,29 @@ class CatalogValidationTest {
     }
 
     @Test
+    void emptyListEntriesAreRefusedWithTheirPath() {
+        CatalogProblem p = only(replace("currencies: [USD, EUR]", "currencies: [USD, EUR, ~]"));
+        assertThat(p.code()).isEqualTo(CatalogProblem.INVALID_VALUE);
+        assertThat(p.path()).isEqualTo("currencies");
+        assertThat(p.message()).contains("empty");
+    }
+
+    @Test
+    void twoRateRowsWithTheSameMatchAreRefused() {
+        CatalogProblem p = only(replace("      - { match: { direction: inbound }, price: { USD: \"0.01\", EUR: \"0.01\" } }",
+                "      - { match: { direction: inbound }, price: { USD: \"0.01\", EUR: \"0.01\" } }\n      - { match: { direction: inbound }, price: { USD: \"0.02\", EUR: \"0.02\" } }"));
+        assertThat(p.code()).isEqualTo(CatalogProblem.DUPLICATE_CODE);
+        assertThat(p.path()).isEqualTo("rate_tables[0].rows[1].match");
+    }
+
+    @Test
+    void mapsKeepTheDocumentsOrder() {
+        Catalog c = CatalogYaml.read("acme.yaml", VALID.replace("monthly_price: { USD: \"30.00\", EUR: \"28.00\" }", "monthly_price: { EUR: \"28.00\", USD: \"30.00\" }"));
+        var base = (dev.accrue.core.catalog.RecurringCharge) c.plan("starter").orElseThrow().charge("base").orElseThrow();
+        assertThat(base.monthlyPrice().keySet()).containsExactly("EUR", "USD");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         String broken = VALID.replace("metric: call_seconds", "metric: nope").replace("product: voice", "product: nope").replace("discount_percent: 15", "discount_percent: -1");
         assertThat(problems(broken)).hasSize(3);

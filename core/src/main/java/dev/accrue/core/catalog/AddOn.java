@@ -26,12 +26,12 @@ public record AddOn(String code, String name, AddOnType type, String description
                     ProrationPolicy proration, Alignment alignment, boolean canStartNextPeriod,
                     List<Grant> grants, List<String> includes, BundleExpiry expiry, Rental rental, List<Charge> charges) {
     public AddOn {
-        availableOn = Lists.orEmpty(availableOn);
-        price = Lists.orEmpty(price);
-        upFrontFee = Lists.orEmpty(upFrontFee);
-        grants = Lists.orEmpty(grants);
-        charges = Lists.orEmpty(charges);
-        includes = Lists.orEmpty(includes);
+        availableOn = Lists.orEmpty("available_on", availableOn);
+        price = Lists.orEmpty("price", price);
+        upFrontFee = Lists.orEmpty("up_front_fee", upFrontFee);
+        grants = Lists.orEmpty("grants", grants);
+        charges = Lists.orEmpty("charges", charges);
+        includes = Lists.orEmpty("includes", includes);
         proration = proration == null ? (type == AddOnType.PACKAGE ? ProrationPolicy.NEVER : ProrationPolicy.BY_DAY) : proration;
         expiry = expiry == null ? BundleExpiry.END_OF_BILLING_PERIOD : expiry;
     }

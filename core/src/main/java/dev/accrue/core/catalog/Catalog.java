@@ -23,13 +23,13 @@ public record Catalog(
         List<AddOn> addOns) {
 
     public Catalog {
-        currencies = Lists.orEmpty(currencies);
-        metrics = Lists.orEmpty(metrics);
-        rateTables = Lists.orEmpty(rateTables);
-        features = Lists.orEmpty(features);
-        products = Lists.orEmpty(products);
-        plans = Lists.orEmpty(plans);
-        addOns = Lists.orEmpty(addOns);
+        currencies = Lists.orEmpty("currencies", currencies);
+        metrics = Lists.orEmpty("metrics", metrics);
+        rateTables = Lists.orEmpty("rate_tables", rateTables);
+        features = Lists.orEmpty("features", features);
+        products = Lists.orEmpty("products", products);
+        plans = Lists.orEmpty("plans", plans);
+        addOns = Lists.orEmpty("add_ons", addOns);
     }
 
     public Optional<Plan> plan(String code) {

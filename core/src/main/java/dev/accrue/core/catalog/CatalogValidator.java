@@ -94,9 +94,14 @@ public final class CatalogValidator {
         if (t.rows().isEmpty() && t.defaultPrice().isEmpty()) {
             problem(CatalogProblem.MISSING_FIELD, path + ".rows", "a rate table needs rows or a default_price");
         }
+        Set<Map<String, String>> matches = new HashSet<>();
         for (int r = 0; r < t.rows().size(); r++) {
             RateRow row = t.rows().get(r);
             String rowPath = path + ".rows[" + r + "]";
+            if (!matches.add(row.match())) {
+                problem(CatalogProblem.DUPLICATE_CODE, rowPath + ".match", "another row of " + t.code() + " already matches " + row.match()
+                        + "; the rate would depend on row order");
+            }
             for (String dim : row.match().keySet()) {
                 if (!t.dimensions().contains(dim)) {
                     problem(CatalogProblem.UNKNOWN_REFERENCE, rowPath + ".match." + dim, "'" + dim + "' is not one of the table's dimensions " + t.dimensions());

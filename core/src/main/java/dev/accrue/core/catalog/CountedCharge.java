@@ -11,7 +11,7 @@ import java.util.List;
 public record CountedCharge(String code, String name, String metric, List<Tier> tiers, boolean minimumIsLastInvoiced,
                             List<DerivedAllowance> derivedAllowances) implements Charge {
     public CountedCharge {
-        tiers = Lists.orEmpty(tiers);
-        derivedAllowances = Lists.orEmpty(derivedAllowances);
+        tiers = Lists.orEmpty("tiers", tiers);
+        derivedAllowances = Lists.orEmpty("derived_allowances", derivedAllowances);
     }
 }

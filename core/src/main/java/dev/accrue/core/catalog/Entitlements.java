@@ -11,9 +11,9 @@ public record Entitlements(Map<String, Boolean> features, Map<String, BigDecimal
     public static final Entitlements NONE = new Entitlements(Map.of(), Map.of(), Map.of());
 
     public Entitlements {
-        features = Lists.orEmpty(features);
-        limits = Lists.orEmpty(limits);
-        quotas = Lists.orEmpty(quotas);
+        features = Lists.orEmpty("features", features);
+        limits = Lists.orEmpty("limits", limits);
+        quotas = Lists.orEmpty("quotas", quotas);
     }
 
     public boolean grants(String feature, long atLeast) {

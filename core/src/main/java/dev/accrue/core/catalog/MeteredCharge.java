@@ -16,7 +16,7 @@ public record MeteredCharge(String code, String name, String metric, List<Allowa
                             String rateTable, Overage overage, BillingTiming timing, ResetCadence invoiceCadence,
                             boolean cutAtMonthStart) implements Charge {
     public MeteredCharge {
-        allowances = Lists.orEmpty(allowances);
+        allowances = Lists.orEmpty("allowances", allowances);
         overage = overage == null ? Overage.CHARGE : overage;
         timing = timing == null ? BillingTiming.IN_ARREARS : timing;
         invoiceCadence = invoiceCadence == null ? ResetCadence.BILLING_PERIOD : invoiceCadence;

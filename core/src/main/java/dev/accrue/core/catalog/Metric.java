@@ -12,7 +12,7 @@ import java.util.Map;
 public record Metric(String code, String name, Aggregation aggregation, String field, String unit,
                      Map<String, List<String>> filters, List<String> groupBy) {
     public Metric {
-        filters = Lists.orEmpty(filters);
-        groupBy = Lists.orEmpty(groupBy);
+        filters = Lists.orEmpty("filters", filters);
+        groupBy = Lists.orEmpty("group_by", groupBy);
     }
 }

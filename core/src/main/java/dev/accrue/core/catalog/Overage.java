@@ -11,7 +11,7 @@ public record Overage(OveragePolicy policy, Map<String, BigDecimal> cap) {
     public static final Overage CHARGE = new Overage(OveragePolicy.CHARGE, Map.of());
 
     public Overage {
-        cap = Lists.orEmpty(cap);
+        cap = Lists.orEmpty("cap", cap);
     }
 
     public enum OveragePolicy { BLOCK, CHARGE, CHARGE_UP_TO_CAP }

@@ -27,8 +27,8 @@ public record Plan(
         CancellationPolicy cancellation) {
 
     public Plan {
-        intervals = Lists.orEmpty(intervals);
-        charges = Lists.orEmpty(charges);
+        intervals = Lists.orEmpty("intervals", intervals);
+        charges = Lists.orEmpty("charges", charges);
         alignment = alignment == null ? Alignment.ANNIVERSARY : alignment;
         entitlements = entitlements == null ? Entitlements.NONE : entitlements;
         changePolicy = changePolicy == null ? ChangePolicy.DEFAULT : changePolicy;

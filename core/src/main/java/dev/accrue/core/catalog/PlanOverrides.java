@@ -20,11 +20,11 @@ public record PlanOverrides(Map<String, Map<String, BigDecimal>> prices, Map<Str
     public static final PlanOverrides NONE = new PlanOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     public PlanOverrides {
-        prices = Lists.orEmpty(prices);
-        allowances = Lists.orEmpty(allowances);
-        limits = Lists.orEmpty(limits);
-        quotas = Lists.orEmpty(quotas);
-        contractedRates = Lists.orEmpty(contractedRates);
+        prices = Lists.orEmpty("prices", prices);
+        allowances = Lists.orEmpty("allowances", allowances);
+        limits = Lists.orEmpty("limits", limits);
+        quotas = Lists.orEmpty("quotas", quotas);
+        contractedRates = Lists.orEmpty("contracted_rates", contractedRates);
     }
 
     /** The plan with these overrides applied; an override naming something the plan lacks is an error. */
@@ -34,9 +34,19 @@ public record PlanOverrides(Map<String, Map<String, BigDecimal>> prices, Map<Str
         List<Charge> charges = new ArrayList<>();
         for (Charge c : plan.charges()) {
             if (c instanceof RecurringCharge r && prices.containsKey(c.code())) {
+                Map<String, BigDecimal> negotiated = prices.get(c.code());
                 Map<String, BigDecimal> monthly = new LinkedHashMap<>(r.monthlyPrice());
-                monthly.putAll(prices.get(c.code()));
-                charges.add(new RecurringCharge(r.code(), r.name(), monthly, Map.of(), r.proration(), r.timing()));
+                monthly.putAll(negotiated);
+                // Explicit interval prices of the negotiated currencies would win over the deal; drop only those.
+                Map<String, Map<String, BigDecimal>> intervals = new LinkedHashMap<>();
+                r.intervalPrices().forEach((interval, byCurrency) -> {
+                    Map<String, BigDecimal> kept = new LinkedHashMap<>(byCurrency);
+                    kept.keySet().removeAll(negotiated.keySet());
+                    if (!kept.isEmpty()) {
+                        intervals.put(interval, kept);
+                    }
+                });
+                charges.add(new RecurringCharge(r.code(), r.name(), monthly, intervals, r.proration(), r.timing()));
             } else if (c instanceof MeteredCharge m && allowances.containsKey(c.code())) {
                 charges.add(m.withAllowances(allowances.get(c.code())));
             } else {

@@ -13,9 +13,9 @@ import java.util.Map;
 public record Pricing(PriceModel model, Map<String, BigDecimal> unitPrice, BigDecimal perUnits, List<Tier> tiers,
                       BigDecimal packageSize, Map<String, BigDecimal> packagePrice) {
     public Pricing {
-        unitPrice = Lists.orEmpty(unitPrice);
+        unitPrice = Lists.orEmpty("unit_price", unitPrice);
         perUnits = perUnits == null ? BigDecimal.ONE : perUnits;
-        tiers = Lists.orEmpty(tiers);
-        packagePrice = Lists.orEmpty(packagePrice);
+        tiers = Lists.orEmpty("tiers", tiers);
+        packagePrice = Lists.orEmpty("package_price", packagePrice);
     }
 }

@@ -5,8 +5,8 @@ import java.util.Map;
 
 public record RateRow(Map<String, String> match, Map<String, BigDecimal> price) {
     public RateRow {
-        match = Lists.orEmpty(match);
-        price = Lists.orEmpty(price);
+        match = Lists.orEmpty("match", match);
+        price = Lists.orEmpty("price", price);
     }
 
     boolean matches(Map<String, String> usage) {

@@ -15,10 +15,10 @@ import java.util.Optional;
 public record RateTable(String code, String name, List<String> dimensions, String unit, BigDecimal perUnits,
                         List<RateRow> rows, Map<String, BigDecimal> defaultPrice) {
     public RateTable {
-        dimensions = Lists.orEmpty(dimensions);
-        rows = Lists.orEmpty(rows);
+        dimensions = Lists.orEmpty("dimensions", dimensions);
+        rows = Lists.orEmpty("rows", rows);
         perUnits = perUnits == null ? BigDecimal.ONE : perUnits;
-        defaultPrice = Lists.orEmpty(defaultPrice);
+        defaultPrice = Lists.orEmpty("default_price", defaultPrice);
     }
 
     public Optional<BigDecimal> rate(Map<String, String> usageDimensions, String currency) {

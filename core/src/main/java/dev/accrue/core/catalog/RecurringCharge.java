@@ -19,8 +19,8 @@ public record RecurringCharge(String code, String name, Map<String, BigDecimal> 
                               Map<String, Map<String, BigDecimal>> intervalPrices,
                               ProrationPolicy proration, BillingTiming timing) implements Charge {
     public RecurringCharge {
-        monthlyPrice = Lists.orEmpty(monthlyPrice);
-        intervalPrices = Lists.orEmpty(intervalPrices);
+        monthlyPrice = Lists.orEmpty("monthly_price", monthlyPrice);
+        intervalPrices = Lists.orEmpty("interval_prices", intervalPrices);
         proration = proration == null ? ProrationPolicy.BY_DAY : proration;
         timing = timing == null ? BillingTiming.IN_ADVANCE : timing;
     }

@@ -12,8 +12,8 @@ import java.util.List;
 public record Rental(String quota, List<String> attributes, List<RentalOption> options, int firstItemTrialDays,
                      int holdGraceDays, List<RegulatoryFee> regulatoryFees) {
     public Rental {
-        attributes = Lists.orEmpty(attributes);
-        options = Lists.orEmpty(options);
-        regulatoryFees = Lists.orEmpty(regulatoryFees);
+        attributes = Lists.orEmpty("attributes", attributes);
+        options = Lists.orEmpty("options", options);
+        regulatoryFees = Lists.orEmpty("regulatory_fees", regulatoryFees);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public record Tier(BigDecimal upTo, Map<String, BigDecimal> unitPrice, Map<String, BigDecimal> flatPrice) {
     public Tier {
-        unitPrice = Lists.orEmpty(unitPrice);
-        flatPrice = Lists.orEmpty(flatPrice);
+        unitPrice = Lists.orEmpty("unit_price", unitPrice);
+        flatPrice = Lists.orEmpty("flat_price", flatPrice);
     }
 }

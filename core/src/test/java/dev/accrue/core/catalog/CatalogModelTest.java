@@ -84,6 +84,16 @@ class CatalogModelTest {
     }
 
     @Test
+    void aNegotiatedPriceIsNotShadowedByAnExplicitIntervalPrice() {
+        PlanOverrides deal = new PlanOverrides(Map.of("base", Map.of("USD", new BigDecimal("6.00"))), null, null, null, null);
+        Plan custom = deal.applyTo(CATALOG.plan("pro").orElseThrow());
+        RecurringCharge base = (RecurringCharge) custom.charge("base").orElseThrow();
+        var weekly = custom.interval(BillingInterval.WEEK).orElseThrow();
+        assertThat(base.periodPrice(weekly, "USD")).isEmpty();
+        assertThat(base.periodPrice(custom.interval(BillingInterval.MONTH).orElseThrow(), "USD").orElseThrow()).isEqualByComparingTo("6.00");
+    }
+
+    @Test
     void anOverrideOfAChargeThePlanLacksIsRefused() {
         PlanOverrides bad = new PlanOverrides(Map.of("setup", Map.of("USD", BigDecimal.ONE)), null, null, null, null);
         assertThatThrownBy(() -> bad.applyTo(CATALOG.plan("pro").orElseThrow()))
