@@ -69,7 +69,7 @@ public record Services(
                 catalogs,
                 new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog),
                 billing,
-                new InvoiceService(tx, invoiceRepo),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock),
                 testClocks);
     }
 }

@@ -80,6 +80,12 @@ public final class PostgresInvoices implements InvoiceRepository {
     }
 
     @Override
+    public boolean settle(String tenantId, String invoiceId, String to, Instant at) {
+        return tx.handle().createUpdate("UPDATE invoices SET status = :to WHERE tenant_id = :tenant AND id = :id AND status = 'finalized'")
+                .bind("to", to).bind("tenant", tenantId).bind("id", invoiceId).execute() == 1;
+    }
+
+    @Override
     public List<DueDraft> claimDraftsDue(Instant now, int limit) {
         return tx.handle().createQuery("""
                         SELECT i.tenant_id, i.id FROM invoices i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id

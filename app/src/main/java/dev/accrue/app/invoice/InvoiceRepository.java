@@ -23,6 +23,9 @@ public interface InvoiceRepository {
 
     void finalize(String tenantId, String invoiceId, String number, Instant at);
 
+    /** Moves a finalized invoice to {@code to}; false when it was not finalized (already paid, void …). */
+    boolean settle(String tenantId, String invoiceId, String to, Instant at);
+
     Optional<Invoice> find(String tenantId, String id);
 
     Page<Invoice> list(String tenantId, InvoiceQuery query, PageRequest page);

@@ -1,19 +1,33 @@
 package dev.accrue.app.invoice;
 
+import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.invoice.InvoiceStatus;
 
-/** Reading invoices. They are created and finalized by billing; finalized invoices never change. */
+import java.time.Clock;
+import java.util.Locale;
+
+/**
+ * Reading invoices and settling them. Billing creates and finalizes invoices; a finalized invoice's lines
+ * and amounts never change, only its status moves on: paid (recorded out of band until payments exist),
+ * void (issued in error), or uncollectible (written off). Corrections are later documents.
+ */
 public final class InvoiceService {
     private final Transactions tx;
     private final InvoiceRepository invoices;
+    private final AuditLog audit;
+    private final Clock clock;
 
-    public InvoiceService(Transactions tx, InvoiceRepository invoices) {
+    public InvoiceService(Transactions tx, InvoiceRepository invoices, AuditLog audit, Clock clock) {
         this.tx = tx;
         this.invoices = invoices;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     public Invoice get(Caller caller, String id) {
@@ -22,5 +36,20 @@ public final class InvoiceService {
 
     public Page<Invoice> list(Caller caller, InvoiceQuery query, PageRequest page) {
         return tx.inTransaction(() -> invoices.list(caller.tenantId(), query, page));
+    }
+
+    public Invoice settle(Caller caller, String id, InvoiceStatus to) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            Invoice before = invoices.find(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("invoice", id));
+            if (!invoices.settle(caller.tenantId(), id, to.name().toLowerCase(Locale.ROOT), clock.instant())) {
+                throw new AccrueException(ErrorCode.INVOICE_NOT_OPEN, "status", "Invoice " + id + " is " + before.status().name().toLowerCase(Locale.ROOT)
+                        + "; only a finalized, unsettled invoice can become " + to.name().toLowerCase(Locale.ROOT));
+            }
+            Invoice after = invoices.find(caller.tenantId(), id).orElseThrow();
+            audit.record(caller, "invoice", id, "invoice." + to.name().toLowerCase(Locale.ROOT), java.util.Map.of("status", before.status()),
+                    java.util.Map.of("status", after.status()));
+            return after;
+        });
     }
 }

@@ -188,6 +188,19 @@ public final class SubscriptionService {
         });
     }
 
+    /**
+     * Operator only: ends the subscription today (involuntary end, fraud, a deal gone wrong). Nothing is
+     * refunded or billed further; the lock-in does not apply to the operator.
+     */
+    public Subscription end(Caller caller, String id, String reason) {
+        caller.requireWrite();
+        return mutate(caller, id, "subscription.ended", ctx -> {
+            Subscription sub = ctx.sub();
+            LocalDate end = ctx.today().isBefore(sub.startDate()) ? sub.startDate() : ctx.today();
+            return sub.with(sub.catalogVersion(), sub.planCode(), null, sub.cancelAtPeriodEnd(), reason == null ? sub.cancelReason() : reason.trim(), end);
+        });
+    }
+
     public Subscription reactivate(Caller caller, String id) {
         caller.requireWrite();
         return mutate(caller, id, "subscription.cancel_revoked", ctx -> {

@@ -94,6 +94,53 @@ class SubscriptionLifecycleTest {
     }
 
     @Test
+    void anAnniversaryCustomerOverAYearWithUpgradeDowngradeRevokedDowngradeAndCancellation() {
+        Sandbox s = new Sandbox("anniversary year", TIERS, "2026-02-10T08:00:00Z");
+        String c = s.customer("Anniversary Year Co", "USD", "America/New_York");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic", "alignment", "anniversary")).get("id").asText();
+        s.advanceTo("2026-04-20T15:00:00Z");
+        // period Apr 10 → May 10 (30 days); Apr 20 → May 10 is 20 days: 20/30 × (40 − 10) = 20.00, invoiced at once
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "pro")).text("total")).isEqualTo("20.00");
+        s.advanceTo("2026-06-01T15:00:00Z");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "basic")).text("effective_on")).isEqualTo("2026-06-10");
+        s.api.post("/v1/subscriptions/" + sub + "/revoke_pending_change", null);
+        s.advanceTo("2026-08-15T15:00:00Z");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "plus")).text("effective_on")).isEqualTo("2026-09-10");
+        s.advanceTo("2026-11-11T15:00:00Z");
+        s.api.post("/v1/subscriptions/" + sub + "/cancel", Map.of("reason", "budget"));
+        s.advanceTo("2027-02-11T15:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-02-10 10.00 [recurring base 2026-02-10..2026-03-10 10.00]",
+                "2026-03-10 10.00 [recurring base 2026-03-10..2026-04-10 10.00]",
+                "2026-04-10 10.00 [recurring base 2026-04-10..2026-05-10 10.00]",
+                "2026-04-20 20.00 [proration base 2026-04-20..2026-05-10 20.00]",
+                "2026-05-10 40.00 [recurring base 2026-05-10..2026-06-10 40.00]",
+                "2026-06-10 40.00 [recurring base 2026-06-10..2026-07-10 40.00]",
+                "2026-07-10 40.00 [recurring base 2026-07-10..2026-08-10 40.00]",
+                "2026-08-10 40.00 [recurring base 2026-08-10..2026-09-10 40.00]",
+                "2026-09-10 20.00 [recurring base 2026-09-10..2026-10-10 20.00]",
+                "2026-10-10 20.00 [recurring base 2026-10-10..2026-11-10 20.00]",
+                "2026-11-10 20.00 [recurring base 2026-11-10..2026-12-10 20.00]");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("ended_on")).isEqualTo("2026-12-10");
+    }
+
+    @Test
+    void anOperatorEndsASubscriptionAtOnceAndSettlesInvoices() {
+        Sandbox s = new Sandbox("end now", TIERS, "2026-02-10T08:00:00Z");
+        String c = s.customer("Ended Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "enterprise", "interval", "year")).get("id").asText();
+        var ended = s.api.post("/v1/subscriptions/" + sub + "/end", Map.of("reason", "fraud"));
+        assertThat(ended.text("status")).isEqualTo("ended");
+        s.advanceTo("2027-03-01T08:00:00Z");
+        assertThat(s.invoices(sub)).hasSize(1);
+        String invoice = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/id").asText();
+        assertThat(s.api.post("/v1/invoices/" + invoice + "/void", null).text("status")).isEqualTo("void");
+        var again = s.api.post("/v1/invoices/" + invoice + "/mark_paid", null);
+        assertThat(again.code()).isEqualTo("invoice_not_open");
+        assertThat(s.api.get("/v1/invoices/" + invoice).text("total")).isEqualTo("1200.00");
+    }
+
+    @Test
     void anAnniversaryCustomerStartingOnJanuary31RenewsOnTheLastDayOfShortMonths() {
         Sandbox s = new Sandbox("anniversary", TIERS, "2027-01-31T10:00:00Z");
         String c = s.customer("Anniversary Co", "USD", "Europe/Berlin");

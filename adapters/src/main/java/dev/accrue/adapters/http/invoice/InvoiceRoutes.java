@@ -5,6 +5,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.invoice.InvoiceQuery;
 import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.invoice.InvoiceStatus;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -24,6 +25,13 @@ public final class InvoiceRoutes {
     public void register(Javalin app) {
         app.get("/v1/invoices", this::list);
         app.get("/v1/invoices/{id}", ctx -> Responses.json(ctx, 200, InvoiceView.of(invoices.get(Requests.caller(ctx), ctx.pathParam("id")))));
+        app.post("/v1/invoices/{id}/mark_paid", ctx -> settle(ctx, InvoiceStatus.PAID));
+        app.post("/v1/invoices/{id}/void", ctx -> settle(ctx, InvoiceStatus.VOID));
+        app.post("/v1/invoices/{id}/mark_uncollectible", ctx -> settle(ctx, InvoiceStatus.UNCOLLECTIBLE));
+    }
+
+    private void settle(Context ctx, InvoiceStatus to) {
+        Responses.json(ctx, 200, InvoiceView.of(invoices.settle(Requests.caller(ctx), ctx.pathParam("id"), to)));
     }
 
     private void list(Context ctx) {

@@ -82,6 +82,11 @@ public final class SubscriptionRoutes {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.cancel(caller, ctx.pathParam("id"), body.reason())));
         });
+        app.post("/v1/subscriptions/{id}/end", ctx -> {
+            CancelBody body = ctx.body().isBlank() ? new CancelBody(null) : Requests.body(ctx, CancelBody.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.end(caller, ctx.pathParam("id"), body.reason())));
+        });
         app.post("/v1/subscriptions/{id}/reactivate", ctx -> {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.reactivate(caller, ctx.pathParam("id"))));
