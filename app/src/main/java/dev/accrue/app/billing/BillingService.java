@@ -114,6 +114,9 @@ public final class BillingService {
                     int version = catalogs.current(tenantId, boundary.atStartOfDay(customer.timeZone()).toInstant()).version().version();
                     sub = sub.with(version, sub.pendingPlanCode(), null, sub.cancelAtPeriodEnd(), sub.cancelReason(), null);
                 }
+                if (sub.pendingQuantity() != null) {
+                    sub = sub.withQuantity(sub.pendingQuantity());
+                }
                 if (sub.pendingInterval() != null) {
                     sub = sub.withInterval(sub.pendingInterval(), boundary);
                 }

@@ -91,7 +91,7 @@ public final class SubscriptionService {
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
             Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
-                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, 1);
+                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, 1);
             requirePrices(sub, plan, customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
@@ -142,32 +142,50 @@ public final class SubscriptionService {
             requirePrices(sub, to, customer);
             boolean upgrade = to.tier() > from.tier();
             ChangeQuote quote = PlanChanges.quote(sub, from, to, upgrade, nextPeriod, today, customer.currency(), billing.rounding(caller.tenantId()));
-            var total = InvoiceTotals.subtotal(customer.currency(), quote.lines());
-            boolean invoiceNow = to.changePolicy().upgradeInvoicing() == ChangePolicy.ProrationInvoicing.IMMEDIATE;
-            if (preview) {
-                return new ChangeResult(quote, total, invoiceNow && !quote.lines().isEmpty(), sub, null);
-            }
             Subscription after = quote.timing() == ChangeQuote.Timing.IMMEDIATE
                     ? sub.with(current.version().version(), to.code(), null, sub.cancelAtPeriodEnd(), sub.cancelReason(), sub.endedOn())
                     : sub.with(sub.catalogVersion(), sub.planCode(), to.code(), sub.cancelAtPeriodEnd(), sub.cancelReason(), sub.endedOn());
-            subscriptions.update(caller.tenantId(), after, time.systemNow());
-            Invoice invoice = null;
-            if (!quote.lines().isEmpty()) {
-                if (invoiceNow) {
-                    invoice = billing.issue(caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, null, quote.lines());
-                } else {
-                    for (InvoiceLine line : quote.lines()) {
-                        pending.add(caller.tenantId(), sub.id(), customer.id(), line, time.systemNow());
-                    }
-                }
-            }
-            audit.record(caller, "subscription", id, quote.timing() == ChangeQuote.Timing.IMMEDIATE ? "subscription.plan_changed" : "subscription.change_scheduled", sub, after);
-            return new ChangeResult(quote, total, invoice != null, subscriptions.find(caller.tenantId(), id).orElseThrow(), invoice);
+            return apply(caller, sub, customer, to, quote, preview, "subscription.plan_changed", "subscription.change_scheduled", after);
         });
         if (!preview) {
             billing.billDue(caller.tenantId(), id);
         }
         return result;
+    }
+
+    /**
+     * The common tail of every priced change: a preview stops here; otherwise the new state is written and the
+     * quote's lines are invoiced at once or parked for the next invoice, as the plan's upgrade invoicing says.
+     */
+    private ChangeResult apply(Caller caller, Subscription sub, Customer customer, Plan plan, ChangeQuote quote, boolean preview,
+                               String immediateAction, String scheduledAction, Subscription after) {
+        var total = InvoiceTotals.subtotal(customer.currency(), quote.lines());
+        boolean invoiceNow = plan.changePolicy().upgradeInvoicing() == ChangePolicy.ProrationInvoicing.IMMEDIATE;
+        if (preview) {
+            return new ChangeResult(quote, total, invoiceNow && !quote.lines().isEmpty(), sub, null);
+        }
+        subscriptions.update(caller.tenantId(), after, time.systemNow());
+        Invoice invoice = null;
+        if (!quote.lines().isEmpty()) {
+            LocalDate today = time.today(caller.tenantId(), customer);
+            if (invoiceNow) {
+                invoice = billing.issue(caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, null, quote.lines());
+            } else {
+                for (InvoiceLine line : quote.lines()) {
+                    pending.add(caller.tenantId(), sub.id(), customer.id(), line, time.systemNow());
+                }
+            }
+        }
+        audit.record(caller, "subscription", sub.id(), quote.timing() == ChangeQuote.Timing.IMMEDIATE ? immediateAction : scheduledAction, sub, after);
+        return new ChangeResult(quote, total, invoice != null, subscriptions.find(caller.tenantId(), sub.id()).orElseThrow(), invoice);
+    }
+
+    private static int quantity(Integer requested) {
+        int q = requested == null ? 1 : requested;
+        if (q < 1 || q > 1_000_000) {
+            throw AccrueException.invalid("quantity", "quantity must be 1-1000000, got " + q);
+        }
+        return q;
     }
 
     public Subscription cancel(Caller caller, String id, String reason) {
@@ -219,6 +237,33 @@ public final class SubscriptionService {
             }
             return ctx.sub().with(ctx.sub().catalogVersion(), ctx.sub().planCode(), null, ctx.sub().cancelAtPeriodEnd(), ctx.sub().cancelReason(), null);
         });
+    }
+
+    /**
+     * Changes the number of seats, or with {@code preview} only says what it would cost. More seats apply at
+     * once with a prorated charge (invoiced per the plan's upgrade invoicing); fewer wait for period end.
+     */
+    public ChangeResult changeQuantity(Caller caller, String id, Integer requested, boolean preview) {
+        if (!preview) {
+            caller.requireWrite();
+        }
+        if (requested == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "quantity", "quantity is required");
+        }
+        int target = quantity(requested);
+        ChangeResult result = tx.inTransaction(() -> {
+            Subscription sub = subscriptions.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("subscription", id));
+            Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
+            LocalDate today = time.today(caller.tenantId(), customer);
+            Plan plan = billing.plan(caller.tenantId(), sub);
+            ChangeQuote quote = PlanChanges.quoteQuantity(sub, plan, target, today, customer.currency(), billing.rounding(caller.tenantId()));
+            return apply(caller, sub, customer, plan, quote, preview, "subscription.quantity_changed", "subscription.quantity_change_scheduled",
+                    quote.timing() == ChangeQuote.Timing.IMMEDIATE ? sub.withQuantity(target) : sub.withPendingQuantity(target));
+        });
+        if (!preview) {
+            billing.billDue(caller.tenantId(), id);
+        }
+        return result;
     }
 
     /**

@@ -53,7 +53,35 @@ public final class PlanChanges {
         if (!immediate) {
             return new ChangeQuote(ChangeQuote.Timing.AT_PERIOD_END, sub.billedThrough(), List.of());
         }
-        return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today, upgradeLines(sub, current, target, today, period, currency, rounding));
+        return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today,
+                upgradeLines(sub, current, sub.quantity(), target, sub.quantity(), "Upgrade to " + target.name(), today, period, currency, rounding));
+    }
+
+    /**
+     * Prices a change of quantity (seats). More seats apply at once, each new seat charged for the rest of the
+     * period like an upgrade; fewer seats wait for period end (no refund).
+     */
+    public static ChangeQuote quoteQuantity(Subscription sub, Plan plan, int newQuantity, LocalDate today, Currency currency, RoundingPolicy rounding) {
+        if (sub.endedOn() != null && !today.isBefore(sub.endedOn())) {
+            throw new AccrueException(ErrorCode.SUBSCRIPTION_ENDED, "Subscription " + sub.id() + " ended on " + sub.endedOn());
+        }
+        if (newQuantity == sub.quantity()) {
+            throw AccrueException.invalid("quantity", "The subscription already has quantity " + newQuantity);
+        }
+        boolean increase = newQuantity > sub.quantity();
+        if (!increase) {
+            requireOutsideLockIn(sub, today, "Quantity decreases");
+        }
+        Period period = sub.billedThrough() == null ? null : sub.periodContaining(today);
+        boolean billedPeriodRunning = period != null && today.isBefore(sub.billedThrough());
+        if (!billedPeriodRunning) {
+            return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today, List.of());
+        }
+        if (!increase) {
+            return new ChangeQuote(ChangeQuote.Timing.AT_PERIOD_END, sub.billedThrough(), List.of());
+        }
+        return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today,
+                upgradeLines(sub, plan, sub.quantity(), plan, newQuantity, "Quantity " + sub.quantity() + " → " + newQuantity, today, period, currency, rounding));
     }
 
     public static void requireOutsideLockIn(Subscription sub, LocalDate today, String what) {
@@ -63,8 +91,8 @@ public final class PlanChanges {
         }
     }
 
-    private static List<InvoiceLine> upgradeLines(Subscription sub, Plan current, Plan target, LocalDate today, Period period,
-                                                  Currency currency, RoundingPolicy rounding) {
+    private static List<InvoiceLine> upgradeLines(Subscription sub, Plan current, int currentQuantity, Plan target, int targetQuantity,
+                                                  String label, LocalDate today, Period period, Currency currency, RoundingPolicy rounding) {
         Period full = sub.fullPeriodOf(period);
         Period remaining = new Period(today, period.end());
         Set<String> codes = new LinkedHashSet<>();
@@ -77,8 +105,8 @@ public final class PlanChanges {
             if (after == null) {
                 continue; // a charge the new plan drops is not refunded mid-period
             }
-            Money newPrice = RecurringBilling.periodPrice(sub, target, after, currency);
-            Money oldPrice = before == null ? Money.zero(currency) : RecurringBilling.periodPrice(sub, current, before, currency);
+            Money newPrice = RecurringBilling.periodPrice(sub, target, after, currency).times(targetQuantity);
+            Money oldPrice = before == null ? Money.zero(currency) : RecurringBilling.periodPrice(sub, current, before, currency).times(currentQuantity);
             Money amount;
             Fraction share;
             if (after.proration() == ProrationPolicy.BY_DAY) {
@@ -91,7 +119,7 @@ public final class PlanChanges {
             if (amount.isZero()) {
                 continue;
             }
-            String description = "Upgrade to " + target.name() + " — " + after.name()
+            String description = label + " — " + after.name()
                     + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
             lines.add(new InvoiceLine(InvoiceLine.PRORATION, code, description, remaining, RecurringBilling.quantity(share),
                     newPrice.minus(oldPrice), rounding.apply(amount)));

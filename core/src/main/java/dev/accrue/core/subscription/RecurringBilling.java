@@ -32,9 +32,11 @@ public final class RecurringBilling {
             }
             Money price = periodPrice(sub, plan, r, currency);
             Fraction share = Proration.fraction(period, full, r.proration());
-            Money amount = rounding.apply(Proration.prorate(price, share));
-            String description = plan.name() + " — " + r.name() + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
-            lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period, quantity(share), price, amount));
+            Money amount = rounding.apply(Proration.prorate(price.times(sub.quantity()), share));
+            String description = plan.name() + " — " + r.name() + (sub.quantity() == 1 ? "" : " × " + sub.quantity())
+                    + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
+            lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period,
+                    quantity(share).multiply(java.math.BigDecimal.valueOf(sub.quantity())), price, amount));
         }
         return lines;
     }

@@ -13,6 +13,7 @@ import java.time.LocalDate;
  * time zone. {@code anchor} fixes the billing schedule (the start, or the trial end for anniversary
  * alignment); {@code nextBillDate} is the boundary at which the next in-advance invoice is due;
  * {@code billedThrough} is the end of the last period already invoiced (null before the first invoice).
+ * {@code quantity} (seats, ≥ 1) multiplies every recurring charge.
  * A pending plan or interval change or a cancellation takes effect at {@code billedThrough}, which is also the current
  * period's end. Billing dates never move on a change.
  */
@@ -35,6 +36,8 @@ public record Subscription(
         LocalDate endedOn,
         LocalDate lockInUntil,
         PlanOverrides overrides,
+        int quantity,
+        Integer pendingQuantity,
         int version) {
 
     public BillingSchedule schedule() {
@@ -74,24 +77,24 @@ public record Subscription(
 
     public Subscription with(int newCatalogVersion, String newPlan, String newPending, boolean cancel, String reason, LocalDate ended) {
         return new Subscription(id, customerId, newCatalogVersion, newPlan, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, version);
+                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, quantity, pendingQuantity, version);
     }
 
     /** A longer trial: billing (and, for every alignment, the schedule's anchor) moves to the new trial end. */
     public Subscription withTrialEnd(LocalDate newTrialEnd) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, newTrialEnd, newTrialEnd,
-                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
     }
 
     public Subscription withOverrides(PlanOverrides newOverrides) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, version);
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, quantity, pendingQuantity, version);
     }
 
     /** Schedules (or with {@code null} revokes) a move to another interval at the end of the current period. */
     public Subscription withPendingInterval(BillingInterval next) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
     }
 
     /**
@@ -100,11 +103,25 @@ public record Subscription(
      */
     public Subscription withInterval(BillingInterval newInterval, LocalDate from) {
         return new Subscription(id, customerId, catalogVersion, planCode, newInterval, alignment, startDate, trialEnd, from,
-                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
+    }
+
+    /** The number of units (seats) each recurring charge is multiplied by, changed now. */
+    public Subscription withQuantity(int newQuantity) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
+                newQuantity, null, version);
+    }
+
+    /** Schedules (or with {@code null} revokes) a lower quantity for the end of the current period. */
+    public Subscription withPendingQuantity(Integer next) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
+                quantity, next, version);
     }
 
     public Subscription billed(LocalDate next, LocalDate through) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, version);
+                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
     }
 }

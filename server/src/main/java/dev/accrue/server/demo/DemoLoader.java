@@ -112,7 +112,7 @@ public final class DemoLoader {
             if (s.customer().equals(externalId)) {
                 java.time.LocalDate start = s.startDaysAgo() == null ? null
                         : java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(s.startDaysAgo());
-                services.subscriptions().create(operator, new CreateSubscription(customerId, s.plan(), s.interval(), start, null, null));
+                services.subscriptions().create(operator, new CreateSubscription(customerId, s.plan(), s.interval(), start, null, null, null));
             }
         }
     }

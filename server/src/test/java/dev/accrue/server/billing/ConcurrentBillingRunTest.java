@@ -81,7 +81,7 @@ class ConcurrentBillingRunTest {
     /** A subscription created through the service but with its first invoice not yet issued, as after an outage. */
     private static String insertUnbilled(Services services, String tenantId, String customerId, LocalDate start) {
         var sub = services.subscriptions().createWithoutBilling(Caller.operator(tenantId),
-                new CreateSubscription(customerId, "basic", "month", start, 0, "anniversary"));
+                new CreateSubscription(customerId, "basic", "month", start, 0, "anniversary", null));
         return sub.id();
     }
 }

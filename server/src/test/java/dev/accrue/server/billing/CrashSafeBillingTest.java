@@ -28,7 +28,7 @@ class CrashSafeBillingTest {
         var customer = services.customers().create(caller, new CustomerDraft(null, "Crash Co", List.of("a@crash.example"),
                 new CustomerDraft.AddressDraft("1 St", null, "Town", null, null, "US"), "USD", "UTC", null, null, null, null, null, null));
         var sub = services.subscriptions().createWithoutBilling(caller,
-                new CreateSubscription(customer.id(), "basic", "month", LocalDate.now(ZoneOffset.UTC).minusMonths(5), 0, "anniversary"));
+                new CreateSubscription(customer.id(), "basic", "month", LocalDate.now(ZoneOffset.UTC).minusMonths(5), 0, "anniversary", null));
 
         assertThatThrownBy(() -> services.tx().run(() -> {
             assertThat(services.billing().billDue(tenant.id(), sub.id())).hasSize(6);

@@ -224,6 +224,29 @@ class SubscriptionLifecycleTest {
     }
 
     @Test
+    void moreSeatsAreProratedAtOnceAndFewerWaitForThePeriodEnd() {
+        Sandbox s = new Sandbox("seats", TIERS, "2026-04-01T10:00:00Z");
+        String c = s.customer("Seats Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic", "alignment", "calendar", "quantity", 3)).get("id").asText();
+        s.advanceTo("2026-04-16T10:00:00Z");
+        // Apr 16 → May 1 is 15 of 30 days; 2 more seats × 10.00 × 15/30 = 10.00
+        var preview = s.api.post("/v1/subscriptions/" + sub + "/change_quantity/preview", Map.of("quantity", 5));
+        assertThat(preview.text("total")).isEqualTo("10.00");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change_quantity", Map.of("quantity", 5)).json().get("invoiced_now").asBoolean()).isTrue();
+        s.advanceTo("2026-05-10T10:00:00Z");
+        var fewer = s.api.post("/v1/subscriptions/" + sub + "/change_quantity", Map.of("quantity", 2));
+        assertThat(fewer.text("timing")).isEqualTo("at_period_end");
+        assertThat(fewer.json().at("/subscription/pending_quantity").asInt()).isEqualTo(2);
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change_quantity", Map.of("quantity", 0)).text("field")).isEqualTo("quantity");
+        s.advanceTo("2026-06-02T10:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-04-01 30.00 [recurring base 2026-04-01..2026-05-01 30.00]",
+                "2026-04-16 10.00 [proration base 2026-04-16..2026-05-01 10.00]",
+                "2026-05-01 50.00 [recurring base 2026-05-01..2026-06-01 50.00]",
+                "2026-06-01 20.00 [recurring base 2026-06-01..2026-07-01 20.00]");
+    }
+
+    @Test
     void anIntervalChangeTakesEffectWhenThePaidPeriodEnds() {
         Sandbox s = new Sandbox("interval", TIERS, "2026-01-15T10:00:00Z");
         String c = s.customer("Interval Co", "USD", "UTC");

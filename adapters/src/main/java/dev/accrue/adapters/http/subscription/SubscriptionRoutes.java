@@ -31,7 +31,7 @@ public final class SubscriptionRoutes {
         this.idempotency = idempotency;
     }
 
-    record CreateBody(String customerId, String plan, String interval, LocalDate startDate, Integer trialDays, String alignment) {
+    record CreateBody(String customerId, String plan, String interval, LocalDate startDate, Integer trialDays, String alignment, Integer quantity) {
     }
 
     record ChangeBody(String plan, String effective) {
@@ -46,9 +46,13 @@ public final class SubscriptionRoutes {
     record IntervalBody(String interval) {
     }
 
+    record QuantityBody(Integer quantity) {
+    }
+
     record SubscriptionView(String id, String object, String customerId, String plan, int catalogVersion, String interval,
                             String alignment, String status, LocalDate startDate, LocalDate trialEnd, LocalDate currentPeriodStart,
-                            LocalDate currentPeriodEnd, LocalDate nextBillDate, String pendingPlan, String pendingInterval, boolean cancelAtPeriodEnd,
+                            LocalDate currentPeriodEnd, LocalDate nextBillDate, int quantity, String pendingPlan, String pendingInterval,
+                            Integer pendingQuantity, boolean cancelAtPeriodEnd,
                             String cancelReason, LocalDate endedOn, LocalDate lockInUntil) {
         static SubscriptionView of(Subscription s, LocalDate today) {
             Period current = s.billedThrough() == null || !today.isBefore(s.billedThrough()) || today.isBefore(s.anchor())
@@ -56,7 +60,8 @@ public final class SubscriptionRoutes {
             return new SubscriptionView(s.id(), "subscription", s.customerId(), s.planCode(), s.catalogVersion(), s.interval().wire(),
                     s.alignment().wire(), s.statusOn(today).name().toLowerCase(), s.startDate(), s.trialEnd(),
                     current == null ? null : current.start(), current == null ? null : current.end(), s.endedOn() == null ? s.nextBillDate() : null,
-                    s.pendingPlanCode(), s.pendingInterval() == null ? null : s.pendingInterval().wire(), s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil());
+                    s.quantity(), s.pendingPlanCode(), s.pendingInterval() == null ? null : s.pendingInterval().wire(), s.pendingQuantity(),
+                    s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil());
         }
     }
 
@@ -91,6 +96,8 @@ public final class SubscriptionRoutes {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.reactivate(caller, ctx.pathParam("id"))));
         });
+        app.post("/v1/subscriptions/{id}/change_quantity", ctx -> quantity(ctx, false));
+        app.post("/v1/subscriptions/{id}/change_quantity/preview", ctx -> quantity(ctx, true));
         app.post("/v1/subscriptions/{id}/change_interval", ctx -> {
             IntervalBody body = Requests.body(ctx, IntervalBody.class);
             Caller caller = Requests.caller(ctx);
@@ -122,7 +129,13 @@ public final class SubscriptionRoutes {
         CreateBody b = Requests.body(ctx, CreateBody.class);
         Caller caller = Requests.caller(ctx);
         idempotency.create(ctx, 201, () -> view(caller, subscriptions.create(caller,
-                new CreateSubscription(b.customerId(), b.plan(), b.interval(), b.startDate(), b.trialDays(), b.alignment()))));
+                new CreateSubscription(b.customerId(), b.plan(), b.interval(), b.startDate(), b.trialDays(), b.alignment(), b.quantity()))));
+    }
+
+    private void quantity(Context ctx, boolean preview) {
+        QuantityBody b = Requests.body(ctx, QuantityBody.class);
+        Caller caller = Requests.caller(ctx);
+        respond(ctx, caller, preview, subscriptions.changeQuantity(caller, ctx.pathParam("id"), b.quantity(), preview));
     }
 
     private void change(Context ctx, boolean preview) {
@@ -136,7 +149,10 @@ public final class SubscriptionRoutes {
             throw AccrueException.invalid("effective", "effective must be 'immediately' or 'next_period', got '" + b.effective() + "'");
         }
         Caller caller = Requests.caller(ctx);
-        ChangeResult r = subscriptions.changePlan(caller, ctx.pathParam("id"), b.plan(), nextPeriod, preview);
+        respond(ctx, caller, preview, subscriptions.changePlan(caller, ctx.pathParam("id"), b.plan(), nextPeriod, preview));
+    }
+
+    private void respond(Context ctx, Caller caller, boolean preview, ChangeResult r) {
         Responses.json(ctx, 200, new ChangeView(preview ? "subscription_change_preview" : "subscription_change",
                 r.quote().timing().name().toLowerCase(), r.quote().effectiveOn(), r.quote().lines().stream().map(InvoiceView.LineView::of).toList(),
                 r.total().toPlainMinorString(), r.total().currency().getCurrencyCode(), r.invoicedNow(), view(caller, r.subscription()),
