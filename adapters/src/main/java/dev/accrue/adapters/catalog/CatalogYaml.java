@@ -1,5 +1,6 @@
 package dev.accrue.adapters.catalog;
 
+import dev.accrue.adapters.json.JsonPaths;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonParser;
@@ -104,7 +105,7 @@ public final class CatalogYaml {
         if (!(e instanceof JsonMappingException m) || isSyntax(e)) {
             return new CatalogProblem(CatalogProblem.SYNTAX_ERROR, "", "YAML syntax error: " + e.getOriginalMessage(), null, line, column);
         }
-        String path = path(m);
+        String path = JsonPaths.of(m);
         if (m instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : " (expected one of " + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
             return new CatalogProblem(CatalogProblem.UNKNOWN_KEY, path, "unknown key '" + u.getPropertyName() + "'" + known, null, line, column);
@@ -136,20 +137,5 @@ public final class CatalogYaml {
             }
         }
         return false;
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                if (!out.isEmpty()) {
-                    out.append('.');
-                }
-                out.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                out.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return out.toString();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.json.JsonPaths;
 import dev.accrue.core.catalog.InvalidCatalogException;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
@@ -70,11 +71,11 @@ public final class ErrorMapper {
             return a;
         }
         if (e instanceof UnrecognizedPropertyException u) {
-            String field = path(u);
+            String field = JsonPaths.of(u);
             return new AccrueException(ErrorCode.UNKNOWN_FIELD, field, "Unknown field '" + field + "'");
         }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-            String field = path(m);
+            String field = JsonPaths.of(m);
             String expected = m.getTargetType() == null ? "another type" : describe(m.getTargetType());
             return new AccrueException(ErrorCode.WRONG_TYPE, field, "Field '" + field + "' must be " + expected);
         }
@@ -92,21 +93,6 @@ public final class ErrorMapper {
             };
         }
         return new AccrueException(ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details");
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                if (!out.isEmpty()) {
-                    out.append('.');
-                }
-                out.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                out.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return out.toString();
     }
 
     private static String describe(Class<?> type) {
