@@ -12,6 +12,7 @@ import dev.accrue.adapters.postgres.PostgresPendingItems;
 import dev.accrue.adapters.postgres.PostgresSubscriptions;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
+import dev.accrue.adapters.postgres.PostgresUsage;
 import dev.accrue.app.audit.AuditHistory;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.billing.BillingService;
@@ -20,6 +21,8 @@ import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerService;
 import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.invoice.InvoiceService;
+import dev.accrue.app.metering.MeteringService;
+import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.TenantService;
@@ -41,7 +44,9 @@ public record Services(
         SubscriptionService subscriptions,
         BillingService billing,
         InvoiceService invoices,
-        TestClockService testClocks) {
+        TestClockService testClocks,
+        MeteringService metering,
+        UsageQueries usage) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -56,6 +61,7 @@ public record Services(
         PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
         PostgresPendingItems pending = new PostgresPendingItems(tx);
+        PostgresUsage usageRepo = new PostgresUsage(tx);
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
         BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo);
@@ -70,6 +76,8 @@ public record Services(
                 new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog),
                 billing,
                 new InvoiceService(tx, invoiceRepo, auditLog, clock),
-                testClocks);
+                testClocks,
+                new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time),
+                new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time));
     }
 }

@@ -89,6 +89,12 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     }
 
     @Override
+    public List<Subscription> forCustomer(String tenantId, String customerId) {
+        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY id DESC")
+                .bind("tenant", tenantId).bind("customer", customerId).map(MAPPER).list();
+    }
+
+    @Override
     public List<DueSubscription> claimDue(Instant now, int limit, Set<String> excluding) {
         // "Due" is judged in each customer's own time zone; customers on test clocks move only with their clock.
         return tx.handle().createQuery("""

@@ -20,6 +20,9 @@ public interface SubscriptionRepository {
 
     Page<Subscription> list(String tenantId, String customerId, PageRequest page);
 
+    /** All subscriptions of a customer, newest first. */
+    List<Subscription> forCustomer(String tenantId, String customerId);
+
     /** Due subscriptions of real-time customers, locked, skipping rows another node holds. */
     List<DueSubscription> claimDue(Instant now, int limit, java.util.Set<String> excluding);
 

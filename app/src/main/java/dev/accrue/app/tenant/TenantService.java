@@ -66,7 +66,7 @@ public final class TenantService {
     }
 
     /** Changes billing settings; null fields keep their value. Applies to invoices created from now on. */
-    public Tenant updateSettings(Caller caller, Integer graceHours, String roundingMode) {
+    public Tenant updateSettings(Caller caller, Integer graceHours, String roundingMode, Integer latenessDays, java.math.BigDecimal maxEventQuantity) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             Tenant before = tenants.find(caller.tenantId()).orElseThrow(() -> AccrueException.notFound("tenant", caller.tenantId()));
@@ -77,7 +77,9 @@ public final class TenantService {
                     throw AccrueException.invalid("rounding_mode", "rounding_mode must be one of half_up, half_even, half_down, up, down, ceiling, floor, got '" + roundingMode + "'");
                 }
             }
-            TenantSettings settings = new TenantSettings(graceHours == null ? before.settings().invoiceGraceHours() : graceHours, mode);
+            TenantSettings old = before.settings();
+            TenantSettings settings = new TenantSettings(graceHours == null ? old.invoiceGraceHours() : graceHours, mode,
+                    latenessDays == null ? old.eventLatenessDays() : latenessDays, maxEventQuantity == null ? old.maxEventQuantity() : maxEventQuantity);
             tenants.updateSettings(caller.tenantId(), settings);
             Tenant after = new Tenant(before.id(), before.name(), before.mode(), before.createdAt(), settings);
             audit.record(caller, "tenant", before.id(), "tenant.settings_updated", before, after);

@@ -8,15 +8,22 @@ import java.util.Locale;
 /**
  * A tenant's billing settings. {@code invoiceGraceHours}: how long a new invoice stays a draft before it is
  * finalized and numbered (0 = at once), so late items can still land on it. {@code roundingMode}: how each
- * invoice line is rounded to the currency's minor unit (HALF_UP by default).
+ * invoice line is rounded to the currency's minor unit (HALF_UP by default). Usage events older than
+ * {@code eventLatenessDays} (default 35) or measuring more than {@code maxEventQuantity} are refused.
  */
-public record TenantSettings(int invoiceGraceHours, RoundingMode roundingMode) {
-    public static final TenantSettings DEFAULT = new TenantSettings(0, RoundingMode.HALF_UP);
+public record TenantSettings(int invoiceGraceHours, RoundingMode roundingMode, int eventLatenessDays, java.math.BigDecimal maxEventQuantity) {
+    public static final TenantSettings DEFAULT = new TenantSettings(0, RoundingMode.HALF_UP, 35, new java.math.BigDecimal("1000000000"));
     public static final int MAX_GRACE_HOURS = 720;
 
     public TenantSettings {
         if (invoiceGraceHours < 0 || invoiceGraceHours > MAX_GRACE_HOURS) {
             throw AccrueException.invalid("invoice_grace_hours", "invoice_grace_hours must be 0-" + MAX_GRACE_HOURS + ", got " + invoiceGraceHours);
+        }
+        if (eventLatenessDays < 0 || eventLatenessDays > 400) {
+            throw AccrueException.invalid("event_lateness_days", "event_lateness_days must be 0-400, got " + eventLatenessDays);
+        }
+        if (maxEventQuantity == null || maxEventQuantity.signum() <= 0) {
+            throw AccrueException.invalid("max_event_quantity", "max_event_quantity must be greater than zero");
         }
         if (roundingMode == null || roundingMode == RoundingMode.UNNECESSARY) {
             throw AccrueException.invalid("rounding_mode", "rounding_mode must be one of half_up, half_even, half_down, up, down, ceiling, floor");

@@ -9,8 +9,6 @@ import dev.accrue.core.invoice.InvoiceStatus;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
-import java.time.DateTimeException;
-import java.time.LocalDate;
 import java.util.Set;
 
 /** /v1/invoices: newest first, filtered by customer, subscription, status and issue-date range. */
@@ -40,19 +38,7 @@ public final class InvoiceRoutes {
             throw AccrueException.invalid("status", "status must be one of " + STATUSES + ", got '" + status + "'");
         }
         var query = new InvoiceQuery(ctx.queryParam("customer_id"), ctx.queryParam("subscription_id"), status,
-                date(ctx, "issued_from"), date(ctx, "issued_before"));
+                Requests.date(ctx, "issued_from"), Requests.date(ctx, "issued_before"));
         Responses.list(ctx, invoices.list(Requests.caller(ctx), query, Requests.page(ctx)).map(InvoiceView::of), InvoiceView::id);
-    }
-
-    static LocalDate date(Context ctx, String name) {
-        String text = ctx.queryParam(name);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeException e) {
-            throw AccrueException.invalid(name, name + " must be a date such as 2026-07-01, got '" + text + "'");
-        }
     }
 }

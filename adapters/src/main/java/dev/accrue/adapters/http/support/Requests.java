@@ -71,6 +71,19 @@ public final class Requests {
         return new PageRequest(limit, decodeCursor(ctx.queryParam("cursor")));
     }
 
+    /** An optional ISO date query parameter ({@code 2026-07-01}); malformed ones are refused with the parameter's name. */
+    public static java.time.LocalDate date(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.parse(text);
+        } catch (java.time.DateTimeException e) {
+            throw AccrueException.invalid(name, name + " must be a date such as 2026-07-01, got '" + text + "'");
+        }
+    }
+
     public static String encodeCursor(String lastId) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("after:" + lastId).getBytes(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,60 @@
+package dev.accrue.adapters.http.metering;
+
+import dev.accrue.adapters.http.support.Requests;
+import dev.accrue.adapters.http.support.Responses;
+import dev.accrue.app.metering.EventResult;
+import dev.accrue.app.metering.MeteringService;
+import dev.accrue.app.metering.UsageQueries;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.metering.RawEvent;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * /v1/events: usage in, one at a time or up to 10,000 per batch (a result per event; the valid rest is
+ * stored). Answers come after the commit, so "accepted" means durable. Usage views per subscription read
+ * the daily aggregates.
+ */
+public final class MeteringRoutes {
+    private final MeteringService metering;
+    private final UsageQueries queries;
+
+    public MeteringRoutes(MeteringService metering, UsageQueries queries) {
+        this.metering = metering;
+        this.queries = queries;
+    }
+
+    record Batch(List<RawEvent> events) {
+    }
+
+    public void register(Javalin app) {
+        app.post("/v1/events", this::single);
+        app.post("/v1/events/batch", ctx -> {
+            Batch batch = Requests.body(ctx, Batch.class);
+            Responses.json(ctx, 200, metering.ingest(Requests.caller(ctx), batch.events()));
+        });
+        app.get("/v1/subscriptions/{id}/usage", ctx -> Responses.json(ctx, 200, queries.current(Requests.caller(ctx), ctx.pathParam("id"))));
+        app.get("/v1/subscriptions/{id}/usage/daily", ctx -> {
+            String metric = ctx.queryParam("metric");
+            if (metric == null) {
+                throw new AccrueException(ErrorCode.MISSING_FIELD, "metric", "metric query parameter is required");
+            }
+            var rows = queries.daily(Requests.caller(ctx), ctx.pathParam("id"), metric, Requests.date(ctx, "from"), Requests.date(ctx, "to"));
+            Responses.json(ctx, 200, Map.of("object", "list", "metric", metric, "data", rows));
+        });
+    }
+
+    private void single(Context ctx) {
+        RawEvent event = Requests.body(ctx, RawEvent.class);
+        EventResult r = metering.ingest(Requests.caller(ctx), List.of(event)).results().getFirst();
+        if (r.status().equals(EventResult.REJECTED)) {
+            throw new AccrueException(ErrorCode.valueOf(r.code().toUpperCase(Locale.ROOT)), r.field(), r.message());
+        }
+        Responses.json(ctx, 202, Map.of("event_id", r.eventId(), "status", r.status()));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.metering.UsageRepository;
+import dev.accrue.core.metering.MeteredEvent;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Usage storage. One statement inserts a whole batch from arrays (unnest), skips ids already stored
+ * (ON CONFLICT DO NOTHING on the primary key), folds only the rows actually inserted into the daily
+ * aggregates with one upsert per key, and returns the inserted ids — so the events and their aggregate
+ * effect commit together or not at all.
+ */
+public final class PostgresUsage implements UsageRepository {
+    private static final String INSERT = """
+            WITH incoming AS (
+                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:subs AS text[]), CAST(:metrics AS text[]),
+                                     CAST(CAST(:ats AS text[]) AS timestamptz[]), CAST(CAST(:days AS text[]) AS date[]),
+                                     CAST(CAST(:quantities AS text[]) AS numeric[]), CAST(:dims AS text[]),
+                                     CAST(CAST(:counted AS text[]) AS boolean[]), CAST(CAST(:props AS text[]) AS jsonb[]))
+                    AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, properties)
+            ), inserted AS (
+                INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
+                                          dimension_key, counted, properties, received_at)
+                SELECT :tenant, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted,
+                       properties, :received
+                FROM incoming
+                ON CONFLICT (tenant_id, event_id) DO NOTHING
+                RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted
+            ), folded AS (
+                INSERT INTO usage_daily (tenant_id, subscription_id, metric, day, dimension_key, quantity, events, max_quantity,
+                                         latest_at, latest_quantity)
+                SELECT :tenant, subscription_id, metric, day, dimension_key, sum(quantity), count(*), max(quantity),
+                       max(occurred_at), (array_agg(quantity ORDER BY occurred_at DESC))[1]
+                FROM inserted WHERE counted
+                GROUP BY subscription_id, metric, day, dimension_key
+                ORDER BY subscription_id, metric, day, dimension_key
+                ON CONFLICT (tenant_id, subscription_id, metric, day, dimension_key) DO UPDATE SET
+                    quantity = usage_daily.quantity + EXCLUDED.quantity,
+                    events = usage_daily.events + EXCLUDED.events,
+                    max_quantity = GREATEST(usage_daily.max_quantity, EXCLUDED.max_quantity),
+                    latest_quantity = CASE WHEN EXCLUDED.latest_at >= usage_daily.latest_at THEN EXCLUDED.latest_quantity ELSE usage_daily.latest_quantity END,
+                    latest_at = GREATEST(usage_daily.latest_at, EXCLUDED.latest_at)
+            )
+            SELECT event_id FROM inserted""";
+    private final JdbiTransactions tx;
+
+    public PostgresUsage(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt) {
+        int n = events.size();
+        // Every column travels as a text array and is cast by PostgreSQL: one statement, no per-type array binding.
+        String[] ids = new String[n], customers = new String[n], subs = new String[n], metrics = new String[n], dims = new String[n], props = new String[n];
+        String[] ats = new String[n], days = new String[n], quantities = new String[n], counted = new String[n];
+        for (int i = 0; i < n; i++) {
+            MeteredEvent e = events.get(i);
+            ids[i] = e.eventId();
+            customers[i] = e.customerId();
+            subs[i] = e.subscriptionId();
+            metrics[i] = e.metric();
+            ats[i] = e.occurredAt().toString();
+            days[i] = e.day().toString();
+            quantities[i] = e.quantity().toPlainString();
+            dims[i] = e.dimensionKey();
+            counted[i] = Boolean.toString(e.counted());
+            props[i] = StoredJson.write(e.properties());
+        }
+        List<String> inserted = tx.handle().createQuery(INSERT)
+                .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt))
+                .bind("ids", ids).bind("customers", customers).bind("subs", subs).bind("metrics", metrics).bind("ats", ats)
+                .bind("days", days).bind("quantities", quantities).bind("dims", dims).bind("counted", counted).bind("props", props)
+                .mapTo(String.class).list();
+        return new HashSet<>(inserted);
+    }
+
+    @Override
+    public List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+        return tx.handle().createQuery("""
+                        SELECT day, dimension_key, quantity, events, max_quantity, latest_at, latest_quantity FROM usage_daily
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
+                        ORDER BY day, dimension_key""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
+                .map((rs, ctx) -> new DailyUsage(rs.getDate("day").toLocalDate(), rs.getString("dimension_key"),
+                        rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getLong("events"), rs.getBigDecimal("max_quantity").stripTrailingZeros(),
+                        Rows.instant(rs, "latest_at"), rs.getBigDecimal("latest_quantity").stripTrailingZeros()))
+                .list();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.accrue.app.metering;
+
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.billing.CustomerTime;
+import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.tenant.TenantRepository;
+import dev.accrue.app.tenant.TenantSettings;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.Metric;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.metering.EventRejection;
+import dev.accrue.core.metering.EventRules;
+import dev.accrue.core.metering.MeteredEvent;
+import dev.accrue.core.metering.RawEvent;
+import dev.accrue.core.subscription.Subscription;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Takes usage in. A batch is validated in memory first (every event gets its own result), then the valid
+ * events are stored and aggregated in one transaction; when it commits they are durable, and a retry of any
+ * of them is recognised as a duplicate by the database's primary key.
+ */
+public final class MeteringService {
+    public static final int MAX_BATCH = 10_000;
+    private final Transactions tx;
+    private final UsageRepository usage;
+    private final CustomerRepository customers;
+    private final SubscriptionRepository subscriptions;
+    private final CatalogService catalogs;
+    private final TenantRepository tenants;
+    private final CustomerTime time;
+
+    public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
+                           CatalogService catalogs, TenantRepository tenants, CustomerTime time) {
+        this.tx = tx;
+        this.usage = usage;
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.catalogs = catalogs;
+        this.tenants = tenants;
+        this.time = time;
+    }
+
+    public IngestResult ingest(Caller caller, List<RawEvent> batch) {
+        caller.requireWrite();
+        if (batch == null || batch.isEmpty()) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "events", "events must hold at least one event");
+        }
+        if (batch.size() > MAX_BATCH) {
+            throw new AccrueException(ErrorCode.BATCH_TOO_LARGE, "events", "A batch holds at most " + MAX_BATCH + " events, got " + batch.size());
+        }
+        return tx.inTransaction(() -> {
+            TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
+            Duration lateness = Duration.ofDays(settings.eventLatenessDays());
+            Map<String, Optional<Customer>> customerCache = new HashMap<>();
+            Map<String, List<Subscription>> subscriptionCache = new HashMap<>();
+            EventResult[] results = new EventResult[batch.size()];
+            List<MeteredEvent> valid = new ArrayList<>();
+            List<Integer> validIndex = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < batch.size(); i++) {
+                RawEvent raw = batch.get(i);
+                EventRejection rejection = null;
+                MeteredEvent event = null;
+                Customer customer = raw.customerId() == null ? null
+                        : customerCache.computeIfAbsent(raw.customerId(), id -> customers.find(caller.tenantId(), id)).orElse(null);
+                if (raw.customerId() == null) {
+                    rejection = new EventRejection(EventRejection.MISSING_FIELD, "customer_id", "customer_id is required");
+                } else if (customer == null) {
+                    rejection = new EventRejection(EventRejection.UNKNOWN_CUSTOMER, "customer_id", "No customer with id '" + raw.customerId() + "'");
+                } else if (raw.metric() == null) {
+                    rejection = new EventRejection(EventRejection.MISSING_FIELD, "metric", "metric is required");
+                } else if ((rejection = EventRules.checkEnvelope(raw, time.now(caller.tenantId(), customer), lateness)) != null) {
+                    // id or timestamp refused before looking for a subscription, so the reason given is the real one
+                } else {
+                    Instant now = time.now(caller.tenantId(), customer);
+                    var subs = subscriptionCache.computeIfAbsent(customer.id(), id -> subscriptions.forCustomer(caller.tenantId(), id));
+                    var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now);
+                    if (match.rejection() != null) {
+                        rejection = match.rejection();
+                    } else {
+                        var outcome = EventRules.check(raw, match.metric(), match.subscription().id(), customer.timeZone(), now, lateness,
+                                settings.maxEventQuantity());
+                        if (outcome instanceof EventRules.Rejected r) {
+                            rejection = r.rejection();
+                        } else {
+                            event = ((EventRules.Accepted) outcome).event();
+                        }
+                    }
+                }
+                if (rejection == null && !seen.add(event.eventId())) {
+                    rejection = new EventRejection(EventRejection.DUPLICATE_IN_BATCH, "event_id", "event_id '" + event.eventId() + "' appears twice in this batch");
+                }
+                if (rejection != null) {
+                    results[i] = new EventResult(i, raw.eventId(), EventResult.REJECTED, rejection.code(), rejection.field(), rejection.message());
+                } else {
+                    valid.add(event);
+                    validIndex.add(i);
+                }
+            }
+            Set<String> inserted = valid.isEmpty() ? Set.of() : usage.insert(caller.tenantId(), valid, time.systemNow());
+            int accepted = 0;
+            for (int k = 0; k < valid.size(); k++) {
+                boolean fresh = inserted.contains(valid.get(k).eventId());
+                accepted += fresh ? 1 : 0;
+                results[validIndex.get(k)] = new EventResult(validIndex.get(k), valid.get(k).eventId(),
+                        fresh ? EventResult.ACCEPTED : EventResult.DUPLICATE, null, null, null);
+            }
+            int rejected = batch.size() - valid.size();
+            return new IngestResult(accepted, valid.size() - accepted, rejected, List.of(results));
+        });
+    }
+
+    private record Match(Subscription subscription, Metric metric, EventRejection rejection) {
+    }
+
+    /** The subscription the event bills to: the one running on the event's day whose catalog knows the metric. */
+    private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, Customer customer, Instant now) {
+        LocalDate day;
+        try {
+            day = raw.timestamp() == null ? LocalDate.ofInstant(now, customer.timeZone())
+                    : LocalDate.ofInstant(Instant.parse(raw.timestamp()), customer.timeZone());
+        } catch (java.time.DateTimeException e) {
+            day = LocalDate.ofInstant(now, customer.timeZone());
+        }
+        boolean metricKnown = false;
+        for (Subscription s : subs) {
+            var metric = catalogs.catalog(tenantId, s.catalogVersion()).metric(raw.metric());
+            if (metric.isEmpty()) {
+                continue;
+            }
+            metricKnown = true;
+            boolean running = !day.isBefore(s.startDate()) && (s.endedOn() == null || day.isBefore(s.endedOn()));
+            if (running) {
+                return new Match(s, metric.get(), null);
+            }
+        }
+        return metricKnown
+                ? new Match(null, null, new EventRejection(EventRejection.NO_ACTIVE_SUBSCRIPTION, "timestamp",
+                        "Customer " + customer.id() + " has no subscription running on " + day + " that meters " + raw.metric()))
+                : new Match(null, null, new EventRejection(EventRejection.UNKNOWN_METRIC, "metric",
+                        "No metric '" + raw.metric() + "' in the catalog of customer " + customer.id() + "'s subscriptions"));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.accrue.app.metering;
+
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.billing.CustomerTime;
+import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.Aggregation;
+import dev.accrue.core.catalog.Allowance;
+import dev.accrue.core.catalog.MeteredCharge;
+import dev.accrue.core.catalog.Metric;
+import dev.accrue.core.catalog.Plan;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.Period;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Usage views read the daily aggregates, never raw events. */
+public final class UsageQueries {
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    private final Transactions tx;
+    private final UsageRepository usage;
+    private final SubscriptionRepository subscriptions;
+    private final CustomerRepository customers;
+    private final CatalogService catalogs;
+    private final BillingService billing;
+    private final CustomerTime time;
+
+    public UsageQueries(Transactions tx, UsageRepository usage, SubscriptionRepository subscriptions, CustomerRepository customers,
+                        CatalogService catalogs, BillingService billing, CustomerTime time) {
+        this.tx = tx;
+        this.usage = usage;
+        this.subscriptions = subscriptions;
+        this.customers = customers;
+        this.catalogs = catalogs;
+        this.billing = billing;
+        this.time = time;
+    }
+
+    public UsageView current(Caller caller, String subscriptionId) {
+        return tx.inTransaction(() -> {
+            Subscription sub = subscriptions.find(caller.tenantId(), subscriptionId).orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
+            var customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
+            LocalDate today = time.today(caller.tenantId(), customer);
+            if (today.isBefore(sub.anchor())) {
+                throw new AccrueException(ErrorCode.VALIDATION_FAILED, "subscription", "Subscription " + subscriptionId + " has not started billing yet (starts " + sub.anchor() + ")");
+            }
+            Period period = sub.periodContaining(today);
+            Plan plan = billing.plan(caller.tenantId(), sub);
+            var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
+            List<UsageView.ChargeUsage> charges = new ArrayList<>();
+            for (var charge : plan.charges()) {
+                if (!(charge instanceof MeteredCharge m)) {
+                    continue;
+                }
+                Metric metric = catalog.metric(m.metric()).orElseThrow();
+                var rows = usage.daily(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end());
+                BigDecimal used = fold(metric.aggregation(), rows);
+                BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+                BigDecimal remaining = included.subtract(used).max(BigDecimal.ZERO);
+                BigDecimal percent = included.signum() == 0 ? null : used.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP);
+                long elapsed = ChronoUnit.DAYS.between(period.start(), today) + 1;
+                BigDecimal projected = used.multiply(BigDecimal.valueOf(period.days())).divide(BigDecimal.valueOf(elapsed), MathContext.DECIMAL64)
+                        .setScale(0, RoundingMode.HALF_UP);
+                Map<String, BigDecimal> byDimension = new LinkedHashMap<>();
+                rows.forEach(r -> byDimension.merge(r.dimensionKey(), r.quantity(), BigDecimal::add));
+                charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected, byDimension));
+            }
+            return new UsageView(sub.id(), period.start(), period.end(), today, charges);
+        });
+    }
+
+    public List<UsageRepository.DailyUsage> daily(Caller caller, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+        if (from == null || to == null || !from.isBefore(to) || ChronoUnit.DAYS.between(from, to) > 400) {
+            throw AccrueException.invalid("from", "from and to must be dates with from < to, at most 400 days apart");
+        }
+        return tx.inTransaction(() -> {
+            subscriptions.find(caller.tenantId(), subscriptionId).orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
+            return usage.daily(caller.tenantId(), subscriptionId, metric, from, to);
+        });
+    }
+
+    /** The period's value of a metric from its daily rows, by the metric's aggregation. */
+    static BigDecimal fold(Aggregation aggregation, List<UsageRepository.DailyUsage> rows) {
+        return switch (aggregation) {
+            case MAX -> rows.stream().map(UsageRepository.DailyUsage::maxQuantity).max(Comparator.naturalOrder()).orElse(BigDecimal.ZERO);
+            case LATEST -> rows.stream().max(Comparator.comparing(UsageRepository.DailyUsage::latestAt))
+                    .map(UsageRepository.DailyUsage::latestQuantity).orElse(BigDecimal.ZERO);
+            default -> rows.stream().map(UsageRepository.DailyUsage::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        };
+    }
+}

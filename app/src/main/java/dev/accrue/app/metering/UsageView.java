@@ -1,0 +1,17 @@
+package dev.accrue.app.metering;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A subscription's usage of its metered charges in the current period: used, included, remaining, percent
+ * used, and the usage projected to the period end at the current pace (used × period days / elapsed days).
+ */
+public record UsageView(String subscriptionId, LocalDate periodStart, LocalDate periodEnd, LocalDate asOf, List<ChargeUsage> charges) {
+
+    public record ChargeUsage(String charge, String metric, String unit, BigDecimal used, BigDecimal included, BigDecimal remaining,
+                              BigDecimal percentUsed, BigDecimal projected, Map<String, BigDecimal> byDimension) {
+    }
+}

@@ -1,0 +1,132 @@
+package dev.accrue.core.metering;
+
+import dev.accrue.core.catalog.Aggregation;
+import dev.accrue.core.catalog.Metric;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Validates one event against its metric, pure and in memory, so a batch is checked before any database
+ * work. Events older than the lateness window or more than {@link #MAX_FUTURE} ahead are refused; the
+ * measured value must be a non-negative number no larger than the tenant's maximum.
+ */
+public final class EventRules {
+    public static final Duration MAX_FUTURE = Duration.ofMinutes(5);
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_.:@/+=-]{1,200}$");
+
+    private EventRules() {
+    }
+
+    /** Either the metered event or why it was refused. */
+    public sealed interface Outcome permits Accepted, Rejected {
+    }
+
+    public record Accepted(MeteredEvent event) implements Outcome {
+    }
+
+    public record Rejected(EventRejection rejection) implements Outcome {
+    }
+
+    /**
+     * The checks that need no catalog: the id and the timestamp (parseable, inside the lateness window, not in
+     * the future). Null when they pass.
+     */
+    public static EventRejection checkEnvelope(RawEvent raw, Instant now, Duration lateness) {
+        return check(raw, null, null, null, now, lateness, null) instanceof Rejected r ? r.rejection() : null;
+    }
+
+    public static Outcome check(RawEvent raw, Metric metric, String subscriptionId, ZoneId zone, Instant now, Duration lateness,
+                                BigDecimal maxQuantity) {
+        if (raw.eventId() == null || raw.eventId().isBlank()) {
+            return reject(EventRejection.MISSING_FIELD, "event_id", "event_id is required (your unique id of this event)");
+        }
+        if (!ID.matcher(raw.eventId()).matches()) {
+            return reject(EventRejection.INVALID_ID, "event_id", "event_id must be 1-200 characters of letters, digits and _ . : @ / + = -");
+        }
+        if (raw.timestamp() == null) {
+            return reject(EventRejection.MISSING_FIELD, "timestamp", "timestamp is required (ISO-8601, e.g. 2026-06-01T12:00:00Z)");
+        }
+        Instant at;
+        try {
+            at = Instant.parse(raw.timestamp());
+        } catch (DateTimeException e) {
+            return reject(EventRejection.INVALID_TIMESTAMP, "timestamp", "timestamp must be an ISO-8601 instant such as 2026-06-01T12:00:00Z, got '" + raw.timestamp() + "'");
+        }
+        if (at.isAfter(now.plus(MAX_FUTURE))) {
+            return reject(EventRejection.IN_FUTURE, "timestamp", "timestamp " + at + " is more than " + MAX_FUTURE.toMinutes() + " minutes in the future");
+        }
+        if (at.isBefore(now.minus(lateness))) {
+            return reject(EventRejection.TOO_LATE, "timestamp", "timestamp " + at + " is older than the lateness window of " + lateness.toDays() + " days");
+        }
+        if (metric == null) {
+            return new Accepted(null); // envelope only
+        }
+        Map<String, Object> props = raw.properties() == null ? Map.of() : raw.properties();
+        BigDecimal quantity;
+        if (metric.aggregation() == Aggregation.COUNT) {
+            quantity = BigDecimal.ONE;
+        } else {
+            Object value = props.get(metric.field());
+            if (value == null) {
+                return reject(EventRejection.MISSING_FIELD, "properties." + metric.field(), "metric " + metric.code() + " needs properties." + metric.field());
+            }
+            quantity = number(value);
+            if (quantity == null || quantity.signum() < 0) {
+                return reject(EventRejection.INVALID_QUANTITY, "properties." + metric.field(),
+                        "properties." + metric.field() + " must be a number of zero or more, got " + value);
+            }
+            if (quantity.compareTo(maxQuantity) > 0) {
+                return reject(EventRejection.QUANTITY_TOO_LARGE, "properties." + metric.field(),
+                        "properties." + metric.field() + " = " + quantity.toPlainString() + " exceeds the maximum of " + maxQuantity.toPlainString());
+            }
+        }
+        LocalDate day = LocalDate.ofInstant(at, zone);
+        return new Accepted(new MeteredEvent(raw.eventId(), raw.customerId(), subscriptionId, metric.code(), at, day, quantity,
+                dimensionKey(metric.groupBy(), props), passesFilters(metric, props), props));
+    }
+
+    /** The group-by values in a canonical, sorted {@code name=value|…} form; absent values are empty. */
+    public static String dimensionKey(List<String> groupBy, Map<String, Object> props) {
+        Map<String, String> sorted = new TreeMap<>();
+        for (String dim : groupBy) {
+            Object v = props.get(dim);
+            sorted.put(dim, v == null ? "" : v.toString());
+        }
+        StringBuilder out = new StringBuilder();
+        sorted.forEach((k, v) -> out.append(out.isEmpty() ? "" : "|").append(k).append('=').append(v));
+        return out.toString();
+    }
+
+    static boolean passesFilters(Metric metric, Map<String, Object> props) {
+        for (var filter : metric.filters().entrySet()) {
+            Object v = props.get(filter.getKey());
+            if (v == null || !filter.getValue().contains(v.toString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BigDecimal number(Object value) {
+        if (value instanceof BigDecimal b) {
+            return b;
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
+            return new BigDecimal(value.toString());
+        }
+        return null; // strings, booleans and floating point are not quantities
+    }
+
+    private static Rejected reject(String code, String field, String message) {
+        return new Rejected(new EventRejection(code, field, message));
+    }
+}
