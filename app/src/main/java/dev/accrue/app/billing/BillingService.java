@@ -18,6 +18,8 @@ import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceStatus;
 import dev.accrue.core.invoice.InvoiceTotals;
 import dev.accrue.core.subscription.RecurringBilling;
+import dev.accrue.core.subscription.UsageBilling;
+import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
@@ -45,10 +47,13 @@ public final class BillingService {
     private final CustomerTime time;
     private final AuditLog audit;
     private final TenantRepository tenants;
+    private final UsageRepository usage;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
-                          CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants) {
+                          CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants,
+                          UsageRepository usage) {
         this.tenants = tenants;
+        this.usage = usage;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.invoices = invoices;
@@ -106,7 +111,19 @@ public final class BillingService {
             Subscription before = sub;
             while (sub.endedOn() == null && !sub.nextBillDate().isAfter(today)) {
                 LocalDate boundary = sub.nextBillDate();
+                // usage of the period that closes here is billed in arrears, on the plan that was in force during it
+                List<InvoiceLine> usageLines = List.of();
+                if (sub.billedThrough() != null && boundary.equals(sub.billedThrough())) {
+                    Period closed = sub.periodContaining(boundary.minusDays(1));
+                    usageLines = usageLines(tenantId, sub, closed, customer, rounding);
+                }
                 if (sub.cancelAtPeriodEnd() && sub.billedThrough() != null && boundary.equals(sub.billedThrough())) {
+                    if (!usageLines.isEmpty()) {
+                        Invoice last = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, null, usageLines);
+                        if (last != null) {
+                            issued.add(last);
+                        }
+                    }
                     sub = sub.with(sub.catalogVersion(), sub.planCode(), null, true, sub.cancelReason(), boundary);
                     break;
                 }
@@ -123,6 +140,7 @@ public final class BillingService {
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
                 List<InvoiceLine> lines = new ArrayList<>(pending.open(tenantId, sub.id()));
+                lines.addAll(usageLines);
                 lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
                 if (!lines.isEmpty()) {
                     Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
@@ -138,6 +156,25 @@ public final class BillingService {
             }
             return issued;
         });
+    }
+
+    /** The metered lines of a closed period, read from the daily aggregates. */
+    private List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding) {
+        Plan plan = plan(tenantId, sub);
+        var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
+        java.util.Map<String, List<UsageBilling.DayUsage>> byMetric = new java.util.HashMap<>();
+        for (var charge : plan.charges()) {
+            if (charge instanceof dev.accrue.core.catalog.MeteredCharge m && !byMetric.containsKey(m.metric())) {
+                var aggregation = catalog.metric(m.metric()).orElseThrow().aggregation();
+                byMetric.put(m.metric(), usage.daily(tenantId, sub.id(), m.metric(), closed.start(), closed.end()).stream()
+                        .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), switch (aggregation) {
+                            case MAX -> d.maxQuantity();
+                            case LATEST -> d.latestQuantity();
+                            default -> d.quantity();
+                        })).toList());
+            }
+        }
+        return UsageBilling.linesFor(plan, catalog, sub.overrides(), closed, byMetric, customer.currency(), rounding);
     }
 
     /** How the tenant rounds invoice lines. */

@@ -14,4 +14,5 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
                           Money unitPrice, Money amount) {
     public static final String RECURRING = "recurring";
     public static final String PRORATION = "proration";
+    public static final String USAGE = "usage";
 }

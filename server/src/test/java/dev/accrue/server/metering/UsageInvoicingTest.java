@@ -1,0 +1,85 @@
+package dev.accrue.server.metering;
+
+import dev.accrue.server.support.Sandbox;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Usage is billed in arrears on the invoice that closes the period, after the allowance, priced per second. */
+class UsageInvoicingTest {
+    static final String SMS = """
+            name: sms
+            version: 1
+            effective_from: 2020-01-01
+            currencies: [EUR]
+            metrics:
+              - { code: sms_segments, aggregation: sum, field: segments, unit: segment, group_by: [direction, country] }
+            rate_tables:
+              - code: sms_rates
+                dimensions: [direction, country]
+                rows:
+                  - { match: { direction: inbound }, price: { EUR: "0.01" } }
+                  - { match: { direction: outbound, country: FR }, price: { EUR: "0.0725" } }
+                  - { match: { direction: outbound, country: US }, price: { EUR: "0.0079" } }
+            products:
+              - { code: sms, name: SMS }
+            plans:
+              - code: payg
+                product: sms
+                name: Pay as you go
+                tier: 1
+                alignment: calendar
+                intervals: [{ interval: month }]
+                charges:
+                  - { type: metered, code: sms, name: SMS, metric: sms_segments, rate_table: sms_rates }
+            """;
+
+    @Test
+    void aThreeMinuteCallPastAnExhaustedAllowanceBills180OverageSeconds() {
+        Sandbox s = new Sandbox("overage", MeteringApiTest.VOICE, "2026-06-01T08:00:00Z");
+        String c = s.customer("Overage Co", "USD", "UTC");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "pro")).get("id").asText();
+        s.advanceTo("2026-06-20T12:00:00Z");
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) { // 100 calls of 180 s = the whole 18,000-second allowance
+            calls.add(Map.of("event_id", "c" + i, "customer_id", c, "metric", "call_seconds", "timestamp", "2026-06-20T10:00:00Z",
+                    "properties", Map.of("duration_seconds", 180, "direction", i % 2 == 0 ? "inbound" : "outbound")));
+        }
+        calls.add(Map.of("event_id", "last", "customer_id", c, "metric", "call_seconds", "timestamp", "2026-06-20T11:00:00Z",
+                "properties", Map.of("duration_seconds", 180, "direction", "outbound")));
+        assertThat(s.api.post("/v1/events/batch", Map.of("events", calls)).json().get("accepted").asInt()).isEqualTo(101);
+        s.advanceTo("2026-07-01T08:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-06-01 49.00 [recurring base 2026-06-01..2026-07-01 49.00]",
+                "2026-07-01 49.36 [usage minutes 2026-06-01..2026-07-01 0.36, recurring base 2026-07-01..2026-08-01 49.00]");
+        var line = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/lines/0");
+        assertThat(line.get("description").asText()).isEqualTo("minutes: 18180 second used, 18000 second included, 180 second overage");
+        assertThat(line.get("quantity").asText()).isEqualTo("180");
+        assertThat(line.get("unit_price").asText()).isEqualTo("0.002");
+    }
+
+    @Test
+    void smsIsRatedByDirectionAndCountryOneLinePerDestination() {
+        Sandbox s = new Sandbox("sms rating", SMS, "2026-03-05T08:00:00Z");
+        String c = s.customer("Texting SAS", "EUR", "Europe/Paris");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "payg")).get("id").asText();
+        List<Map<String, Object>> sms = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            sms.add(Map.of("event_id", "fr" + i, "customer_id", c, "metric", "sms_segments", "timestamp", "2026-03-05T07:00:00Z",
+                    "properties", Map.of("segments", 2, "direction", "outbound", "country", "FR")));
+        }
+        sms.add(Map.of("event_id", "us1", "customer_id", c, "metric", "sms_segments", "timestamp", "2026-03-05T07:00:00Z",
+                "properties", Map.of("segments", 3, "direction", "outbound", "country", "US")));
+        sms.add(Map.of("event_id", "in1", "customer_id", c, "metric", "sms_segments", "timestamp", "2026-03-05T07:00:00Z",
+                "properties", Map.of("segments", 1, "direction", "inbound", "country", "FR")));
+        assertThat(s.api.post("/v1/events/batch", Map.of("events", sms)).json().get("accepted").asInt()).isEqualTo(32);
+        s.advanceTo("2026-04-01T08:00:00Z");
+        // 60 segments × 0.0725 = 4.35; 3 × 0.0079 = 0.0237 → 0.02; inbound 1 × 0.01
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-04-01 4.38 [usage sms 2026-03-05..2026-04-01 0.01, usage sms 2026-03-05..2026-04-01 4.35, usage sms 2026-03-05..2026-04-01 0.02]");
+    }
+}
