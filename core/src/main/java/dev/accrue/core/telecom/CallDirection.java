@@ -1,0 +1,5 @@
+package dev.accrue.core.telecom;
+
+public enum CallDirection {
+    INBOUND, OUTBOUND
+}
