@@ -25,7 +25,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             rs.getString("pending_plan_code"), BillingInterval.fromWire(rs.getString("pending_interval")), rs.getBoolean("cancel_at_period_end"), rs.getString("cancel_reason"),
             date(rs.getDate("ended_on")), date(rs.getDate("lock_in_until")),
             StoredJson.read(rs.getString("overrides"), PlanOverrides.class), rs.getInt("quantity"),
-            (Integer) rs.getObject("pending_quantity"), rs.getInt("version"));
+            (Integer) rs.getObject("pending_quantity"), date(rs.getDate("suspended_on")), rs.getInt("version"));
     private final JdbiTransactions tx;
 
     public PostgresSubscriptions(JdbiTransactions tx) {
@@ -52,7 +52,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                 UPDATE subscriptions SET catalog_version = :catalog_version, plan_code = :plan, next_bill_date = :next_bill,
                   trial_end = :trial_end, anchor = :anchor, billing_interval = :interval, pending_interval = :pending_interval,
                   billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
-                  ended_on = :ended, overrides = CAST(:overrides AS jsonb), quantity = :quantity, pending_quantity = :pending_quantity,
+                  ended_on = :ended, overrides = CAST(:overrides AS jsonb), quantity = :quantity, pending_quantity = :pending_quantity, suspended_on = :suspended_on,
                   updated_at = :at, version = version + 1
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();
     }
@@ -63,7 +63,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                 .bind("start", s.startDate()).bind("trial_end", s.trialEnd()).bind("anchor", s.anchor()).bind("next_bill", s.nextBillDate())
                 .bind("billed_through", s.billedThrough()).bind("pending", s.pendingPlanCode()).bind("pending_interval", s.pendingInterval() == null ? null : s.pendingInterval().wire()).bind("cancel", s.cancelAtPeriodEnd())
                 .bind("reason", s.cancelReason()).bind("ended", s.endedOn()).bind("lock_in", s.lockInUntil())
-                .bind("overrides", StoredJson.write(s.overrides())).bind("quantity", s.quantity()).bind("pending_quantity", s.pendingQuantity()).bind("at", Rows.utc(at));
+                .bind("overrides", StoredJson.write(s.overrides())).bind("quantity", s.quantity()).bind("pending_quantity", s.pendingQuantity()).bind("suspended_on", s.suspendedOn()).bind("at", Rows.utc(at));
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class SubscriptionService {
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
             Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
-                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, 1);
+                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, 1);
             requirePrices(sub, plan, customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
@@ -216,6 +216,30 @@ public final class SubscriptionService {
             Subscription sub = ctx.sub();
             LocalDate end = ctx.today().isBefore(sub.startDate()) ? sub.startDate() : ctx.today();
             return sub.with(sub.catalogVersion(), sub.planCode(), null, sub.cancelAtPeriodEnd(), reason == null ? sub.cancelReason() : reason.trim(), end);
+        });
+    }
+
+    /**
+     * Suspends service (non-payment, abuse): status {@code suspended}, usage authorization refused. The contract
+     * continues and keeps being invoiced, as the customer still owes it; {@link #reinstate} restores service.
+     */
+    public Subscription suspend(Caller caller, String id) {
+        caller.requireWrite();
+        return mutate(caller, id, "subscription.suspended", ctx -> {
+            if (ctx.sub().suspendedOn() != null) {
+                throw AccrueException.invalid("status", "Subscription " + id + " is already suspended since " + ctx.sub().suspendedOn());
+            }
+            return ctx.sub().withSuspension(ctx.today());
+        });
+    }
+
+    public Subscription reinstate(Caller caller, String id) {
+        caller.requireWrite();
+        return mutate(caller, id, "subscription.reinstated", ctx -> {
+            if (ctx.sub().suspendedOn() == null) {
+                throw AccrueException.invalid("status", "Subscription " + id + " is not suspended");
+            }
+            return ctx.sub().withSuspension(null);
         });
     }
 

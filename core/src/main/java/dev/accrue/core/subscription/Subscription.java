@@ -38,6 +38,7 @@ public record Subscription(
         PlanOverrides overrides,
         int quantity,
         Integer pendingQuantity,
+        LocalDate suspendedOn,
         int version) {
 
     public BillingSchedule schedule() {
@@ -66,6 +67,9 @@ public record Subscription(
         if (today.isBefore(startDate)) {
             return SubscriptionStatus.PENDING_START;
         }
+        if (suspendedOn != null && !today.isBefore(suspendedOn)) {
+            return SubscriptionStatus.SUSPENDED;
+        }
         if (trialEnd != null && today.isBefore(trialEnd)) {
             return SubscriptionStatus.TRIALING;
         }
@@ -77,24 +81,24 @@ public record Subscription(
 
     public Subscription with(int newCatalogVersion, String newPlan, String newPending, boolean cancel, String reason, LocalDate ended) {
         return new Subscription(id, customerId, newCatalogVersion, newPlan, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, quantity, pendingQuantity, version);
+                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
     }
 
     /** A longer trial: billing (and, for every alignment, the schedule's anchor) moves to the new trial end. */
     public Subscription withTrialEnd(LocalDate newTrialEnd) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, newTrialEnd, newTrialEnd,
-                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
+                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
     }
 
     public Subscription withOverrides(PlanOverrides newOverrides) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, quantity, pendingQuantity, version);
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, quantity, pendingQuantity, suspendedOn, version);
     }
 
     /** Schedules (or with {@code null} revokes) a move to another interval at the end of the current period. */
     public Subscription withPendingInterval(BillingInterval next) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
+                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
     }
 
     /**
@@ -103,25 +107,32 @@ public record Subscription(
      */
     public Subscription withInterval(BillingInterval newInterval, LocalDate from) {
         return new Subscription(id, customerId, catalogVersion, planCode, newInterval, alignment, startDate, trialEnd, from,
-                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
+                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
     }
 
     /** The number of units (seats) each recurring charge is multiplied by, changed now. */
     public Subscription withQuantity(int newQuantity) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                newQuantity, null, version);
+                newQuantity, null, suspendedOn, version);
     }
 
     /** Schedules (or with {@code null} revokes) a lower quantity for the end of the current period. */
     public Subscription withPendingQuantity(Integer next) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                quantity, next, version);
+                quantity, next, suspendedOn, version);
+    }
+
+    /** Suspends service from {@code on} (null reinstates it). The contract, and so its billing, continues. */
+    public Subscription withSuspension(LocalDate on) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
+                quantity, pendingQuantity, on, version);
     }
 
     public Subscription billed(LocalDate next, LocalDate through) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, version);
+                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
     }
 }

@@ -134,10 +134,23 @@ class SubscriptionLifecycleTest {
         s.advanceTo("2027-03-01T08:00:00Z");
         assertThat(s.invoices(sub)).hasSize(1);
         String invoice = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/id").asText();
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/suspend", null).code()).isEqualTo("subscription_ended");
         assertThat(s.api.post("/v1/invoices/" + invoice + "/void", null).text("status")).isEqualTo("void");
         var again = s.api.post("/v1/invoices/" + invoice + "/mark_paid", null);
         assertThat(again.code()).isEqualTo("invoice_not_open");
         assertThat(s.api.get("/v1/invoices/" + invoice).text("total")).isEqualTo("1200.00");
+    }
+
+    @Test
+    void aSuspendedSubscriptionShowsSuspendedKeepsBeingInvoicedAndIsReinstated() {
+        Sandbox s = new Sandbox("suspend", TIERS, "2026-02-01T08:00:00Z");
+        String c = s.customer("Late Payer", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic", "alignment", "calendar")).get("id").asText();
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/suspend", null).text("status")).isEqualTo("suspended");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/suspend", null).code()).isEqualTo("validation_failed");
+        s.advanceTo("2026-03-02T08:00:00Z");
+        assertThat(s.invoices(sub)).hasSize(2);
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/reinstate", null).text("status")).isEqualTo("active");
     }
 
     @Test

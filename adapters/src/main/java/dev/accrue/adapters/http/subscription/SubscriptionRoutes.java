@@ -92,6 +92,14 @@ public final class SubscriptionRoutes {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.end(caller, ctx.pathParam("id"), body.reason())));
         });
+        app.post("/v1/subscriptions/{id}/suspend", ctx -> {
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.suspend(caller, ctx.pathParam("id"))));
+        });
+        app.post("/v1/subscriptions/{id}/reinstate", ctx -> {
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.reinstate(caller, ctx.pathParam("id"))));
+        });
         app.post("/v1/subscriptions/{id}/reactivate", ctx -> {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.reactivate(caller, ctx.pathParam("id"))));
