@@ -4,6 +4,7 @@ import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.invoice.InvoiceRoutes;
+import dev.accrue.adapters.http.metering.AuthorizationRoutes;
 import dev.accrue.adapters.http.metering.MeteringRoutes;
 import dev.accrue.adapters.http.subscription.SubscriptionRoutes;
 import dev.accrue.adapters.http.testclock.TestClockRoutes;
@@ -87,7 +88,8 @@ public final class Accrue implements AutoCloseable {
                 new SubscriptionRoutes(services.subscriptions(), idempotency)::register,
                 new InvoiceRoutes(services.invoices())::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
-                new MeteringRoutes(services.metering(), services.usage())::register);
+                new MeteringRoutes(services.metering(), services.usage())::register,
+                new AuthorizationRoutes(services.authorizations())::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

@@ -3,6 +3,7 @@ package dev.accrue.server;
 import dev.accrue.adapters.catalog.CatalogYaml;
 import dev.accrue.adapters.postgres.JdbiTransactions;
 import dev.accrue.adapters.postgres.PostgresApiKeys;
+import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresCustomers;
@@ -14,6 +15,7 @@ import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
 import dev.accrue.adapters.postgres.PostgresUsage;
 import dev.accrue.app.audit.AuditHistory;
+import dev.accrue.app.authorization.AuthorizationService;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.billing.CustomerTime;
@@ -46,7 +48,8 @@ public record Services(
         InvoiceService invoices,
         TestClockService testClocks,
         MeteringService metering,
-        UsageQueries usage) {
+        UsageQueries usage,
+        AuthorizationService authorizations) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -65,6 +68,7 @@ public record Services(
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
         BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo, usageRepo);
+        MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
@@ -77,7 +81,8 @@ public record Services(
                 billing,
                 new InvoiceService(tx, invoiceRepo, auditLog, clock),
                 testClocks,
-                new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time),
-                new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time));
+                metering,
+                new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time),
+                new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing, usageRepo, metering, time));
     }
 }

@@ -108,7 +108,7 @@ public final class UsageBilling {
      * The allowance windows inside a period: one window for BILLING_PERIOD (or no allowance); otherwise windows
      * of the reset cadence counted from the period start, the last one clipped at the period end.
      */
-    static List<Period> windows(List<Allowance> allowances, Period period) {
+    public static List<Period> windows(List<Allowance> allowances, Period period) {
         ResetCadence reset = allowances.isEmpty() ? ResetCadence.BILLING_PERIOD : allowances.getFirst().reset();
         if (reset == ResetCadence.BILLING_PERIOD) {
             return List.of(period);
@@ -134,7 +134,7 @@ public final class UsageBilling {
     }
 
     /** A window's value: sums for SUM/COUNT (and anything additive), the largest day for MAX, the last day for LATEST. */
-    static BigDecimal fold(Aggregation aggregation, List<DayUsage> rows) {
+    public static BigDecimal fold(Aggregation aggregation, List<DayUsage> rows) {
         return switch (aggregation) {
             case MAX -> rows.stream().map(DayUsage::value).max(Comparator.naturalOrder()).orElse(BigDecimal.ZERO);
             case LATEST -> {
