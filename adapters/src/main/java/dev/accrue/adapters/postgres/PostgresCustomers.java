@@ -93,6 +93,12 @@ public final class PostgresCustomers implements CustomerRepository {
     }
 
     @Override
+    public List<Customer> findAll(String tenantId, java.util.Collection<String> ids) {
+        return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = ANY (:ids)")
+                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(ids)).map(MAPPER).list();
+    }
+
+    @Override
     public Optional<Customer> findByExternalId(String tenantId, String externalId) {
         return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND external_id = :ext")
                 .bind("tenant", tenantId).bind("ext", externalId).map(MAPPER).findOne();

@@ -95,6 +95,12 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     }
 
     @Override
+    public List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds) {
+        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = ANY (:customers) ORDER BY id DESC")
+                .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds)).map(MAPPER).list();
+    }
+
+    @Override
     public List<DueSubscription> claimDue(Instant now, int limit, Set<String> excluding) {
         // "Due" is judged in each customer's own time zone; customers on test clocks move only with their clock.
         return tx.handle().createQuery("""

@@ -16,6 +16,9 @@ public interface CustomerRepository {
 
     Optional<Customer> findByExternalId(String tenantId, String externalId);
 
+    /** The tenant's customers among {@code ids}, in one query (ids of other tenants are simply absent). */
+    java.util.List<Customer> findAll(String tenantId, java.util.Collection<String> ids);
+
     void update(String tenantId, Customer customer);
 
     Page<Customer> list(String tenantId, CustomerQuery query, PageRequest page);

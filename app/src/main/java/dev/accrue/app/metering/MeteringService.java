@@ -66,8 +66,19 @@ public final class MeteringService {
         return tx.inTransaction(() -> {
             TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
             Duration lateness = Duration.ofDays(settings.eventLatenessDays());
+            // two queries for the whole batch, however many customers it touches
+            Set<String> customerIds = new HashSet<>();
+            batch.forEach(e -> {
+                if (e.customerId() != null) {
+                    customerIds.add(e.customerId());
+                }
+            });
             Map<String, Optional<Customer>> customerCache = new HashMap<>();
+            customerIds.forEach(id -> customerCache.put(id, Optional.empty()));
+            customers.findAll(caller.tenantId(), customerIds).forEach(c -> customerCache.put(c.id(), Optional.of(c)));
             Map<String, List<Subscription>> subscriptionCache = new HashMap<>();
+            customerIds.forEach(id -> subscriptionCache.put(id, new ArrayList<>()));
+            subscriptions.forCustomers(caller.tenantId(), customerIds).forEach(s -> subscriptionCache.get(s.customerId()).add(s));
             EventResult[] results = new EventResult[batch.size()];
             List<MeteredEvent> valid = new ArrayList<>();
             List<Integer> validIndex = new ArrayList<>();
@@ -76,8 +87,7 @@ public final class MeteringService {
                 RawEvent raw = batch.get(i);
                 EventRejection rejection = null;
                 MeteredEvent event = null;
-                Customer customer = raw.customerId() == null ? null
-                        : customerCache.computeIfAbsent(raw.customerId(), id -> customers.find(caller.tenantId(), id)).orElse(null);
+                Customer customer = raw.customerId() == null ? null : customerCache.get(raw.customerId()).orElse(null);
                 if (raw.customerId() == null) {
                     rejection = new EventRejection(EventRejection.MISSING_FIELD, "customer_id", "customer_id is required");
                 } else if (customer == null) {
@@ -88,7 +98,7 @@ public final class MeteringService {
                     // id or timestamp refused before looking for a subscription, so the reason given is the real one
                 } else {
                     Instant now = time.now(caller.tenantId(), customer);
-                    var subs = subscriptionCache.computeIfAbsent(customer.id(), id -> subscriptions.forCustomer(caller.tenantId(), id));
+                    var subs = subscriptionCache.get(customer.id());
                     var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now);
                     if (match.rejection() != null) {
                         rejection = match.rejection();

@@ -23,6 +23,9 @@ public interface SubscriptionRepository {
     /** All subscriptions of a customer, newest first. */
     List<Subscription> forCustomer(String tenantId, String customerId);
 
+    /** All subscriptions of several customers in one query, newest first. */
+    List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds);
+
     /** Due subscriptions of real-time customers, locked, skipping rows another node holds. */
     List<DueSubscription> claimDue(Instant now, int limit, java.util.Set<String> excluding);
 

@@ -1,0 +1,72 @@
+package dev.accrue.bench;
+
+import dev.accrue.app.auth.Caller;
+import dev.accrue.core.tenant.TenantMode;
+import dev.accrue.server.Accrue;
+import dev.accrue.server.AccrueConfig;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/**
+ * A real Accrue node (embedded PostgreSQL, HTTP on a free port) with one tenant whose customers are bulk
+ * inserted and subscribed, for the HTTP benchmarks. Peak heap is read from the JVM's memory pools.
+ */
+final class BenchNode implements AutoCloseable {
+    final Accrue accrue;
+    final String tenantId;
+    final String apiKey;
+    final String baseUrl;
+
+    BenchNode(String catalogYaml, String plan, int customers) throws Exception {
+        AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(Files.createTempDirectory("accrue-bench-")).withPort(0);
+        accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0);
+        var created = accrue.services().tenants().create("bench " + System.nanoTime(), TenantMode.SANDBOX);
+        tenantId = created.tenant().id();
+        apiKey = created.adminKey().secret();
+        baseUrl = "http://127.0.0.1:" + accrue.port();
+        accrue.services().catalogs().importCatalog(Caller.operator(tenantId), "bench.yaml", catalogYaml);
+        LocalDate start = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1);
+        accrue.database().jdbi().useTransaction(h -> {
+            h.createUpdate("""
+                    INSERT INTO customers (tenant_id, id, legal_name, billing_emails, billing_address, currency, time_zone, collection_method,
+                      net_days, account_type, metadata, created_at, updated_at, version)
+                    SELECT :t, 'cus_b' || i, 'Bench customer ' || i, ARRAY['billing@bench.example'],
+                      '{"line1": "1 Bench St", "city": "Benchville", "country": "US"}', 'USD', 'UTC', 'auto_pay', 0, 'postpaid', '{}', now(), now(), 1
+                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", customers).execute();
+            h.createUpdate("""
+                    INSERT INTO subscriptions (tenant_id, id, customer_id, catalog_version, plan_code, billing_interval, alignment, start_date,
+                      anchor, next_bill_date, billed_through, created_at, updated_at, version)
+                    SELECT :t, 'sub_b' || i, 'cus_b' || i, 1, :plan, 'month', 'calendar', :start, :start, (:start + interval '1 month')::date,
+                      (:start + interval '1 month')::date, now(), now(), 1
+                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", customers).bind("plan", plan).bind("start", start).execute();
+        });
+        resetPeaks();
+    }
+
+    static void resetPeaks() {
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    /** Sum of the heap pools' peak usage since the last reset, in MiB. */
+    static long peakHeapMiB() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024 * 1024);
+    }
+
+    @Override
+    public void close() {
+        accrue.close();
+    }
+}
