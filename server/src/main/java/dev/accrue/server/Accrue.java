@@ -6,6 +6,7 @@ import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.invoice.InvoiceRoutes;
 import dev.accrue.adapters.http.metering.AuthorizationRoutes;
 import dev.accrue.adapters.http.metering.MeteringRoutes;
+import dev.accrue.adapters.http.metering.QuotaRoutes;
 import dev.accrue.adapters.http.subscription.SubscriptionRoutes;
 import dev.accrue.adapters.http.testclock.TestClockRoutes;
 import dev.accrue.adapters.http.customer.CustomerRoutes;
@@ -89,7 +90,8 @@ public final class Accrue implements AutoCloseable {
                 new InvoiceRoutes(services.invoices())::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
-                new AuthorizationRoutes(services.authorizations())::register);
+                new AuthorizationRoutes(services.authorizations())::register,
+                new QuotaRoutes(services.quotas())::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

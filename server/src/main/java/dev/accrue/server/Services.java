@@ -10,6 +10,7 @@ import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
+import dev.accrue.adapters.postgres.PostgresQuotas;
 import dev.accrue.adapters.postgres.PostgresSubscriptions;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
@@ -25,6 +26,7 @@ import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageQueries;
+import dev.accrue.app.quota.QuotaService;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.TenantService;
@@ -49,7 +51,8 @@ public record Services(
         TestClockService testClocks,
         MeteringService metering,
         UsageQueries usage,
-        AuthorizationService authorizations) {
+        AuthorizationService authorizations,
+        QuotaService quotas) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -70,6 +73,9 @@ public record Services(
         BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo, usageRepo);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
+        SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog);
+        QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
+        subscriptions.useQuotaCheck(quotas::requireFits);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -77,12 +83,13 @@ public record Services(
                 new AuditHistory(tx, auditLog),
                 new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock),
                 catalogs,
-                new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog),
+                subscriptions,
                 billing,
                 new InvoiceService(tx, invoiceRepo, auditLog, clock),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time),
-                new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing, usageRepo, metering, time));
+                new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing, usageRepo, metering, time),
+                quotas);
     }
 }

@@ -41,6 +41,16 @@ public final class SubscriptionService {
     private final PendingItems pending;
     private final CustomerTime time;
     private final AuditLog audit;
+    private QuotaCheck quotaCheck = (tenant, sub, plan) -> { };
+
+    /** Refuses a plan whose quotas are below the items in use (set by the wiring; quotas live in their own context). */
+    public interface QuotaCheck {
+        void requireFits(String tenantId, String subscriptionId, Plan target);
+    }
+
+    public void useQuotaCheck(QuotaCheck check) {
+        this.quotaCheck = check;
+    }
 
     public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
                                BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit) {
@@ -140,6 +150,7 @@ public final class SubscriptionService {
             }
             to = sub.overrides().applyTo(to);
             requirePrices(sub, to, customer);
+            quotaCheck.requireFits(caller.tenantId(), sub.id(), to);
             boolean upgrade = to.tier() > from.tier();
             ChangeQuote quote = PlanChanges.quote(sub, from, to, upgrade, nextPeriod, today, customer.currency(), billing.rounding(caller.tenantId()));
             Subscription after = quote.timing() == ChangeQuote.Timing.IMMEDIATE
