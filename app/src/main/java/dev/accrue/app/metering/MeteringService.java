@@ -16,6 +16,7 @@ import dev.accrue.core.metering.EventRejection;
 import dev.accrue.core.metering.EventRules;
 import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.RawEvent;
+import dev.accrue.core.metering.TelecomEvents;
 import dev.accrue.core.subscription.Subscription;
 
 import java.time.Duration;
@@ -86,7 +87,7 @@ public final class MeteringService {
             for (int i = 0; i < batch.size(); i++) {
                 RawEvent raw = batch.get(i);
                 EventRejection rejection = null;
-                MeteredEvent event = null;
+                List<MeteredEvent> legs = new ArrayList<>();
                 Customer customer = raw.customerId() == null ? null : customerCache.get(raw.customerId()).orElse(null);
                 if (raw.customerId() == null) {
                     rejection = new EventRejection(EventRejection.MISSING_FIELD, "customer_id", "customer_id is required");
@@ -103,35 +104,47 @@ public final class MeteringService {
                     if (match.rejection() != null) {
                         rejection = match.rejection();
                     } else {
-                        var outcome = EventRules.check(raw, match.metric(), match.subscription().id(), customer.timeZone(), now, lateness,
-                                settings.maxEventQuantity());
-                        if (outcome instanceof EventRules.Rejected r) {
-                            rejection = r.rejection();
-                        } else {
-                            event = ((EventRules.Accepted) outcome).event();
+                        // a text message becomes its segments; a forwarded call becomes its two legs
+                        for (RawEvent leg : TelecomEvents.expand(raw, match.metric())) {
+                            var outcome = EventRules.check(leg, match.metric(), match.subscription().id(), customer.timeZone(), now, lateness,
+                                    settings.maxEventQuantity());
+                            if (outcome instanceof EventRules.Rejected r) {
+                                rejection = r.rejection();
+                                break;
+                            }
+                            legs.add(((EventRules.Accepted) outcome).event());
                         }
                     }
                 }
-                if (rejection == null && !seen.add(event.eventId())) {
-                    rejection = new EventRejection(EventRejection.DUPLICATE_IN_BATCH, "event_id", "event_id '" + event.eventId() + "' appears twice in this batch");
+                if (rejection == null && !legs.stream().allMatch(leg -> seen.add(leg.eventId()))) {
+                    rejection = new EventRejection(EventRejection.DUPLICATE_IN_BATCH, "event_id", "event_id '" + raw.eventId() + "' appears twice in this batch");
                 }
                 if (rejection != null) {
                     results[i] = new EventResult(i, raw.eventId(), EventResult.REJECTED, rejection.code(), rejection.field(), rejection.message());
                 } else {
-                    valid.add(event);
-                    validIndex.add(i);
+                    for (MeteredEvent leg : legs) {
+                        valid.add(leg);
+                        validIndex.add(i);
+                    }
                 }
             }
             Set<String> inserted = valid.isEmpty() ? Set.of() : usage.insert(caller.tenantId(), valid, time.systemNow());
+            // an event is accepted when any of its legs is new, a duplicate when all were stored before
             int accepted = 0;
+            int duplicates = 0;
             for (int k = 0; k < valid.size(); k++) {
+                int index = validIndex.get(k);
                 boolean fresh = inserted.contains(valid.get(k).eventId());
-                accepted += fresh ? 1 : 0;
-                results[validIndex.get(k)] = new EventResult(validIndex.get(k), valid.get(k).eventId(),
-                        fresh ? EventResult.ACCEPTED : EventResult.DUPLICATE, null, null, null);
+                EventResult before = results[index];
+                if (before == null || (fresh && before.status().equals(EventResult.DUPLICATE))) {
+                    results[index] = new EventResult(index, batch.get(index).eventId(), fresh ? EventResult.ACCEPTED : EventResult.DUPLICATE, null, null, null);
+                }
             }
-            int rejected = batch.size() - valid.size();
-            return new IngestResult(accepted, valid.size() - accepted, rejected, List.of(results));
+            for (EventResult r : results) {
+                accepted += r.status().equals(EventResult.ACCEPTED) ? 1 : 0;
+                duplicates += r.status().equals(EventResult.DUPLICATE) ? 1 : 0;
+            }
+            return new IngestResult(accepted, duplicates, batch.size() - accepted - duplicates, List.of(results));
         });
     }
 

@@ -150,6 +150,18 @@ class MeteringApiTest {
     }
 
     @Test
+    void aForwardedCallBillsTwoLegsInboundAndOutbound() {
+        Map<String, Object> forwarded = new LinkedHashMap<>(call("fwd-1", 83, "inbound", "2026-06-20T11:00:00Z"));
+        forwarded.put("properties", Map.of("duration_seconds", 83, "direction", "inbound", "forwarded_to", "+33612345678"));
+        assertThat(s.api.post("/v1/events", forwarded).text("status")).isEqualTo("accepted");
+        assertThat(s.api.post("/v1/events", forwarded).text("status")).isEqualTo("duplicate");
+        JsonNode minutes = usage().at("/charges/0");
+        assertThat(minutes.get("used").asText()).isEqualTo("166");
+        assertThat(minutes.at("/by_dimension/direction=inbound").asText()).isEqualTo("83");
+        assertThat(minutes.at("/by_dimension/direction=outbound").asText()).isEqualTo("83");
+    }
+
+    @Test
     void oversizeBatchesAndEmptyBatchesAreRefusedWhole() {
         List<Map<String, Object>> events = new ArrayList<>();
         for (int i = 0; i < 10_001; i++) {

@@ -74,12 +74,15 @@ class UsageInvoicingTest {
         }
         sms.add(Map.of("event_id", "us1", "customer_id", c, "metric", "sms_segments", "timestamp", "2026-03-05T07:00:00Z",
                 "properties", Map.of("segments", 3, "direction", "outbound", "country", "US")));
+        // a message sent with its text: 200 GSM-7 characters are 2 segments of 153
+        sms.add(Map.of("event_id", "text1", "customer_id", c, "metric", "sms_segments", "timestamp", "2026-03-05T07:00:00Z",
+                "properties", Map.of("text", "x".repeat(200), "direction", "outbound", "country", "FR")));
         sms.add(Map.of("event_id", "in1", "customer_id", c, "metric", "sms_segments", "timestamp", "2026-03-05T07:00:00Z",
                 "properties", Map.of("segments", 1, "direction", "inbound", "country", "FR")));
-        assertThat(s.api.post("/v1/events/batch", Map.of("events", sms)).json().get("accepted").asInt()).isEqualTo(32);
+        assertThat(s.api.post("/v1/events/batch", Map.of("events", sms)).json().get("accepted").asInt()).isEqualTo(33);
         s.advanceTo("2026-04-01T08:00:00Z");
-        // 60 segments × 0.0725 = 4.35; 3 × 0.0079 = 0.0237 → 0.02; inbound 1 × 0.01
+        // 62 segments × 0.0725 = 4.495 → 4.50; 3 × 0.0079 = 0.0237 → 0.02; inbound 1 × 0.01
         assertThat(s.invoices(sub)).containsExactly(
-                "2026-04-01 4.38 [usage sms 2026-03-05..2026-04-01 0.01, usage sms 2026-03-05..2026-04-01 4.35, usage sms 2026-03-05..2026-04-01 0.02]");
+                "2026-04-01 4.53 [usage sms 2026-03-05..2026-04-01 0.01, usage sms 2026-03-05..2026-04-01 4.50, usage sms 2026-03-05..2026-04-01 0.02]");
     }
 }
