@@ -3,6 +3,7 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.core.metering.MeteredEvent;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashSet;
@@ -78,6 +79,49 @@ public final class PostgresUsage implements UsageRepository {
                 .bind("days", days).bind("quantities", quantities).bind("dims", dims).bind("counted", counted).bind("props", props)
                 .mapTo(String.class).list();
         return new HashSet<>(inserted);
+    }
+
+    @Override
+    public java.util.Optional<StoredEvent> findForUpdate(String tenantId, String eventId) {
+        return tx.handle().createQuery("SELECT * FROM usage_events WHERE tenant_id = :tenant AND event_id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", eventId)
+                .map((rs, ctx) -> new StoredEvent(rs.getString("event_id"), rs.getString("customer_id"), rs.getString("subscription_id"),
+                        rs.getString("metric"), rs.getDate("day").toLocalDate(), rs.getString("dimension_key"),
+                        rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getTimestamp("cancelled_at") != null,
+                        StoredJson.read(rs.getString("properties"), java.util.Map.class), Rows.instant(rs, "occurred_at")))
+                .findOne();
+    }
+
+    @Override
+    public void cancel(String tenantId, String eventId, Instant at) {
+        tx.handle().createUpdate("UPDATE usage_events SET cancelled_at = :at, counted = false WHERE tenant_id = :tenant AND event_id = :id")
+                .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", eventId).execute();
+    }
+
+    @Override
+    public void correct(String tenantId, String eventId, BigDecimal quantity, String dimensionKey, boolean counted,
+                        java.util.Map<String, Object> properties, Instant at) {
+        tx.handle().createUpdate("""
+                        UPDATE usage_events SET quantity = :q, dimension_key = :dim, counted = :counted, properties = CAST(:props AS jsonb),
+                          corrected_at = :at WHERE tenant_id = :tenant AND event_id = :id""")
+                .bind("q", quantity).bind("dim", dimensionKey).bind("counted", counted).bind("props", StoredJson.write(properties))
+                .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", eventId).execute();
+    }
+
+    @Override
+    public void recomputeDay(String tenantId, String subscriptionId, String metric, LocalDate day) {
+        var h = tx.handle();
+        h.createUpdate("DELETE FROM usage_daily WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
+        h.createUpdate("""
+                        INSERT INTO usage_daily (tenant_id, subscription_id, metric, day, dimension_key, quantity, events, max_quantity,
+                                                 latest_at, latest_quantity)
+                        SELECT tenant_id, subscription_id, metric, day, dimension_key, sum(quantity), count(*), max(quantity),
+                               max(occurred_at), (array_agg(quantity ORDER BY occurred_at DESC))[1]
+                        FROM usage_events
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day AND counted
+                        GROUP BY tenant_id, subscription_id, metric, day, dimension_key""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
     }
 
     @Override

@@ -44,9 +44,11 @@ public final class MeteringService {
     private final CatalogService catalogs;
     private final TenantRepository tenants;
     private final CustomerTime time;
+    private final dev.accrue.app.audit.AuditLog audit;
 
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
-                           CatalogService catalogs, TenantRepository tenants, CustomerTime time) {
+                           CatalogService catalogs, TenantRepository tenants, CustomerTime time, dev.accrue.app.audit.AuditLog audit) {
+        this.audit = audit;
         this.tx = tx;
         this.usage = usage;
         this.customers = customers;
@@ -146,6 +148,60 @@ public final class MeteringService {
             }
             return new IngestResult(accepted, duplicates, batch.size() - accepted - duplicates, List.of(results));
         });
+    }
+
+    /** Cancels an event inside the lateness window: it stays stored but stops counting. */
+    public UsageRepository.StoredEvent cancel(Caller caller, String eventId) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            var event = correctable(caller, eventId);
+            usage.cancel(caller.tenantId(), eventId, time.systemNow());
+            usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
+            return event;
+        });
+    }
+
+    /** Replaces an event's properties (its measured value and dimensions) inside the lateness window. */
+    public UsageRepository.StoredEvent correct(Caller caller, String eventId, Map<String, Object> properties) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            var event = correctable(caller, eventId);
+            Subscription sub = subscriptions.find(caller.tenantId(), event.subscriptionId()).orElseThrow();
+            Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow();
+            Customer customer = customers.find(caller.tenantId(), event.customerId()).orElseThrow();
+            TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
+            RawEvent raw = new RawEvent(eventId, event.customerId(), event.metric(), event.occurredAt().toString(), properties);
+            var outcome = EventRules.check(raw, metric, sub.id(), customer.timeZone(), time.now(caller.tenantId(), customer),
+                    Duration.ofDays(settings.eventLatenessDays()), settings.maxEventQuantity());
+            if (outcome instanceof EventRules.Rejected r) {
+                throw new AccrueException(ErrorCode.valueOf(r.rejection().code().toUpperCase(java.util.Locale.ROOT)), r.rejection().field(), r.rejection().message());
+            }
+            MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
+            usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
+            usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
+            return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
+        });
+    }
+
+    /** An event that may still change: known, not cancelled, inside the lateness window, in a period not yet invoiced. */
+    private UsageRepository.StoredEvent correctable(Caller caller, String eventId) {
+        var event = usage.findForUpdate(caller.tenantId(), eventId).orElseThrow(() -> AccrueException.notFound("usage event", eventId));
+        if (event.cancelled()) {
+            throw new AccrueException(ErrorCode.EVENT_CANCELLED, "event_id", "Event " + eventId + " was already cancelled");
+        }
+        Customer customer = customers.find(caller.tenantId(), event.customerId()).orElseThrow();
+        TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
+        if (event.occurredAt().isBefore(time.now(caller.tenantId(), customer).minus(Duration.ofDays(settings.eventLatenessDays())))) {
+            throw new AccrueException(ErrorCode.EVENT_TOO_LATE, "event_id", "Event " + eventId + " is older than the lateness window and can no longer change");
+        }
+        Subscription sub = subscriptions.findForUpdate(caller.tenantId(), event.subscriptionId()).orElseThrow();
+        var period = sub.periodContaining(event.day());
+        if (period != null && sub.billedThrough() != null && sub.billedThrough().isAfter(period.end())) {
+            throw new AccrueException(ErrorCode.PERIOD_INVOICED, "event_id", "The period " + period + " of event " + eventId + " is already invoiced");
+        }
+        return event;
     }
 
     private record Match(Subscription subscription, Metric metric, EventRejection rejection) {

@@ -18,6 +18,23 @@ public interface UsageRepository {
     /** Usage of one metric per day and dimension over {@code [from, to)}. */
     List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 
+    /** A stored event's identity and where it counts. */
+    record StoredEvent(String eventId, String customerId, String subscriptionId, String metric, java.time.LocalDate day, String dimensionKey,
+                       BigDecimal quantity, boolean cancelled, java.util.Map<String, Object> properties, Instant occurredAt) {
+    }
+
+    java.util.Optional<StoredEvent> findForUpdate(String tenantId, String eventId);
+
+    void cancel(String tenantId, String eventId, Instant at);
+
+    void correct(String tenantId, String eventId, BigDecimal quantity, String dimensionKey, boolean counted, java.util.Map<String, Object> properties, Instant at);
+
+    /**
+     * Rebuilds the daily aggregate rows of one subscription, metric and day from the events still counting —
+     * exact for every aggregation (sum, count, max, latest), unlike subtracting.
+     */
+    void recomputeDay(String tenantId, String subscriptionId, String metric, java.time.LocalDate day);
+
     record DailyUsage(LocalDate day, String dimensionKey, BigDecimal quantity, long events, BigDecimal maxQuantity,
                       Instant latestAt, BigDecimal latestQuantity) {
     }

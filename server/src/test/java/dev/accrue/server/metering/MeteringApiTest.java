@@ -162,6 +162,24 @@ class MeteringApiTest {
     }
 
     @Test
+    void eventsAreCancelledAndCorrectedByIdUntilTheirPeriodIsInvoiced() {
+        s.api.post("/v1/events", call("fix-me", 600, "inbound", "2026-06-20T11:00:00Z"));
+        s.api.post("/v1/events", call("drop-me", 100, "inbound", "2026-06-20T11:00:00Z"));
+        assertThat(usage().at("/charges/0/used").asText()).isEqualTo("700");
+        var corrected = s.api.patch("/v1/events/fix-me", Map.of("properties", Map.of("duration_seconds", 60, "direction", "outbound")));
+        assertThat(corrected.text("quantity")).isEqualTo("60");
+        assertThat(s.api.delete("/v1/events/drop-me").text("status")).isEqualTo("cancelled");
+        assertThat(s.api.delete("/v1/events/drop-me").code()).isEqualTo("event_cancelled");
+        JsonNode minutes = usage().at("/charges/0");
+        assertThat(minutes.get("used").asText()).isEqualTo("60");
+        assertThat(minutes.at("/by_dimension/direction=outbound").asText()).isEqualTo("60");
+        assertThat(s.api.patch("/v1/events/fix-me", Map.of("properties", Map.of("duration_seconds", -1))).code()).isEqualTo("invalid_quantity");
+        assertThat(s.api.delete("/v1/events/never-sent").code()).isEqualTo("not_found");
+        s.advanceTo("2026-07-02T12:00:00Z");
+        assertThat(s.api.delete("/v1/events/fix-me").code()).isEqualTo("period_invoiced");
+    }
+
+    @Test
     void oversizeBatchesAndEmptyBatchesAreRefusedWhole() {
         List<Map<String, Object>> events = new ArrayList<>();
         for (int i = 0; i < 10_001; i++) {

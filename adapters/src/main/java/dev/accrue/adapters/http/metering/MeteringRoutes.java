@@ -32,11 +32,23 @@ public final class MeteringRoutes {
     record Batch(List<RawEvent> events) {
     }
 
+    record Correction(Map<String, Object> properties) {
+    }
+
     public void register(Javalin app) {
         app.post("/v1/events", this::single);
         app.post("/v1/events/batch", ctx -> {
             Batch batch = Requests.body(ctx, Batch.class);
             Responses.json(ctx, 200, metering.ingest(Requests.caller(ctx), batch.events()));
+        });
+        app.delete("/v1/events/{event_id}", ctx -> {
+            var event = metering.cancel(Requests.caller(ctx), ctx.pathParam("event_id"));
+            Responses.json(ctx, 200, Map.of("event_id", event.eventId(), "status", "cancelled"));
+        });
+        app.patch("/v1/events/{event_id}", ctx -> {
+            Correction c = Requests.body(ctx, Correction.class);
+            var event = metering.correct(Requests.caller(ctx), ctx.pathParam("event_id"), c.properties());
+            Responses.json(ctx, 200, Map.of("event_id", event.eventId(), "status", "corrected", "quantity", event.quantity()));
         });
         app.get("/v1/subscriptions/{id}/usage", ctx -> Responses.json(ctx, 200, queries.current(Requests.caller(ctx), ctx.pathParam("id"))));
         app.get("/v1/subscriptions/{id}/usage/daily", ctx -> {
