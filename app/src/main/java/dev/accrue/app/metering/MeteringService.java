@@ -225,6 +225,13 @@ public final class MeteringService {
             metricKnown = true;
             boolean running = !day.isBefore(s.startDate()) && (s.endedOn() == null || day.isBefore(s.endedOn()));
             if (running) {
+                var period = day.isBefore(s.anchor()) ? null : s.periodContaining(day);
+                if (period != null && s.billedThrough() != null && s.billedThrough().isAfter(period.end())) {
+                    // The period's usage was invoiced already. Until late usage is billed as an adjustment on the
+                    // next invoice, refusing it is the only way not to lose it silently.
+                    return new Match(null, null, new EventRejection(EventRejection.PERIOD_INVOICED, "timestamp",
+                            "The billing period " + period + " of this event is already invoiced"));
+                }
                 return new Match(s, metric.get(), null);
             }
         }
