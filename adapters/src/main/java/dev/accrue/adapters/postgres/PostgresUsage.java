@@ -22,13 +22,14 @@ public final class PostgresUsage implements UsageRepository {
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:subs AS text[]), CAST(:metrics AS text[]),
                                      CAST(CAST(:ats AS text[]) AS timestamptz[]), CAST(CAST(:days AS text[]) AS date[]),
                                      CAST(CAST(:quantities AS text[]) AS numeric[]), CAST(:dims AS text[]),
-                                     CAST(CAST(:counted AS text[]) AS boolean[]), CAST(CAST(:props AS text[]) AS jsonb[]))
-                    AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, properties)
+                                     CAST(CAST(:counted AS text[]) AS boolean[]), CAST(CAST(:props AS text[]) AS jsonb[]),
+                                     CAST(CAST(:late AS text[]) AS boolean[]))
+                    AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, properties, late)
             ), inserted AS (
                 INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
-                                          dimension_key, counted, properties, received_at)
+                                          dimension_key, counted, properties, received_at, late)
                 SELECT :tenant, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted,
-                       properties, :received
+                       properties, :received, late
                 FROM incoming
                 ON CONFLICT (tenant_id, event_id) DO NOTHING
                 RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted
@@ -59,7 +60,7 @@ public final class PostgresUsage implements UsageRepository {
         int n = events.size();
         // Every column travels as a text array and is cast by PostgreSQL: one statement, no per-type array binding.
         String[] ids = new String[n], customers = new String[n], subs = new String[n], metrics = new String[n], dims = new String[n], props = new String[n];
-        String[] ats = new String[n], days = new String[n], quantities = new String[n], counted = new String[n];
+        String[] ats = new String[n], days = new String[n], quantities = new String[n], counted = new String[n], late = new String[n];
         for (int i = 0; i < n; i++) {
             MeteredEvent e = events.get(i);
             ids[i] = e.eventId();
@@ -71,12 +72,13 @@ public final class PostgresUsage implements UsageRepository {
             quantities[i] = e.quantity().toPlainString();
             dims[i] = e.dimensionKey();
             counted[i] = Boolean.toString(e.counted());
+            late[i] = Boolean.toString(e.late());
             props[i] = StoredJson.write(e.properties());
         }
         List<String> inserted = tx.handle().createQuery(INSERT)
                 .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt))
                 .bind("ids", ids).bind("customers", customers).bind("subs", subs).bind("metrics", metrics).bind("ats", ats)
-                .bind("days", days).bind("quantities", quantities).bind("dims", dims).bind("counted", counted).bind("props", props)
+                .bind("days", days).bind("quantities", quantities).bind("dims", dims).bind("counted", counted).bind("props", props).bind("late", late)
                 .mapTo(String.class).list();
         return new HashSet<>(inserted);
     }
@@ -90,6 +92,24 @@ public final class PostgresUsage implements UsageRepository {
                         rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getTimestamp("cancelled_at") != null,
                         StoredJson.read(rs.getString("properties"), java.util.Map.class), Rows.instant(rs, "occurred_at")))
                 .findOne();
+    }
+
+    @Override
+    public List<LateEvent> pendingLate(String tenantId, String subscriptionId) {
+        return tx.handle().createQuery("""
+                        SELECT event_id, metric, day, dimension_key, quantity FROM usage_events
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND late AND counted AND adjusted_invoice_id IS NULL
+                        ORDER BY day, event_id FOR UPDATE""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId)
+                .map((rs, ctx) -> new LateEvent(rs.getString("event_id"), rs.getString("metric"), rs.getDate("day").toLocalDate(),
+                        rs.getString("dimension_key"), rs.getBigDecimal("quantity").stripTrailingZeros()))
+                .list();
+    }
+
+    @Override
+    public void markAdjusted(String tenantId, List<String> eventIds, String invoiceId) {
+        tx.handle().createUpdate("UPDATE usage_events SET adjusted_invoice_id = :invoice WHERE tenant_id = :tenant AND event_id = ANY (:ids)")
+                .bind("invoice", invoiceId).bind("tenant", tenantId).bindArray("ids", String.class, eventIds).execute();
     }
 
     @Override

@@ -24,6 +24,7 @@ import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +141,8 @@ public final class BillingService {
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
                 List<InvoiceLine> lines = new ArrayList<>(pending.open(tenantId, sub.id()));
+                var late = usage.pendingLate(tenantId, sub.id());
+                lines.addAll(adjustmentLines(tenantId, sub, customer, rounding, late));
                 lines.addAll(usageLines);
                 lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
                 if (!lines.isEmpty()) {
@@ -149,6 +152,11 @@ public final class BillingService {
                         issued.add(invoice);
                     }
                 }
+                if (!late.isEmpty()) {
+                    var carrier = issued.isEmpty() ? null : issued.getLast();
+                    usage.markAdjusted(tenantId, late.stream().map(UsageRepository.LateEvent::eventId).toList(),
+                            carrier == null || !carrier.billingKey().equals(sub.id() + ":" + boundary) ? "no-charge" : carrier.id());
+                }
                 sub = sub.billed(period.end(), period.end());
             }
             if (!sub.equals(before)) {
@@ -156,6 +164,47 @@ public final class BillingService {
             }
             return issued;
         });
+    }
+
+    /**
+     * Late usage of already-invoiced periods, as labelled adjustments: for each such period, what its usage
+     * lines cost now minus what they cost without the late events — so allowances and caps are honoured
+     * exactly as if the events had arrived on time. Rated on the subscription's current plan.
+     */
+    private List<InvoiceLine> adjustmentLines(String tenantId, Subscription sub, Customer customer, RoundingPolicy rounding,
+                                              List<UsageRepository.LateEvent> late) {
+        List<InvoiceLine> out = new ArrayList<>();
+        java.util.Map<Period, List<UsageRepository.LateEvent>> byPeriod = new java.util.TreeMap<>(java.util.Comparator.comparing(Period::start));
+        late.forEach(e -> byPeriod.computeIfAbsent(sub.periodContaining(e.day()), p -> new ArrayList<>()).add(e));
+        Plan plan = plan(tenantId, sub);
+        var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
+        byPeriod.forEach((period, events) -> {
+            java.util.Map<String, List<UsageBilling.DayUsage>> with = new java.util.HashMap<>();
+            java.util.Map<String, List<UsageBilling.DayUsage>> without = new java.util.HashMap<>();
+            for (String metric : events.stream().map(UsageRepository.LateEvent::metric).distinct().toList()) {
+                var rows = usage.daily(tenantId, sub.id(), metric, period.start(), period.end());
+                with.put(metric, rows.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList());
+                without.put(metric, rows.stream().map(d -> {
+                    BigDecimal lateHere = events.stream().filter(e -> e.metric().equals(metric) && e.day().equals(d.day())
+                            && e.dimensionKey().equals(d.dimensionKey())).map(UsageRepository.LateEvent::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+                    return new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity().subtract(lateHere));
+                }).toList());
+            }
+            var now = UsageBilling.linesFor(plan, catalog, sub.overrides(), period, with, customer.currency(), rounding);
+            var before = UsageBilling.linesFor(plan, catalog, sub.overrides(), period, without, customer.currency(), rounding);
+            for (String charge : now.stream().map(InvoiceLine::chargeCode).distinct().toList()) {
+                var amountNow = InvoiceTotals.subtotal(customer.currency(), now.stream().filter(l -> l.chargeCode().equals(charge)).toList());
+                var amountBefore = InvoiceTotals.subtotal(customer.currency(), before.stream().filter(l -> l.chargeCode().equals(charge)).toList());
+                var quantity = events.stream().filter(e -> plan.charge(charge).map(c -> c instanceof dev.accrue.core.catalog.MeteredCharge m
+                        && m.metric().equals(e.metric())).orElse(false)).map(UsageRepository.LateEvent::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+                var delta = amountNow.minus(amountBefore);
+                if (!delta.isZero()) {
+                    out.add(new InvoiceLine(InvoiceLine.ADJUSTMENT, charge, "Adjustment: " + quantity.toPlainString() + " late usage for " + period
+                            + " (invoiced before it arrived)", period, quantity, delta, delta));
+                }
+            }
+        });
+        return out;
     }
 
     /** The metered lines of a closed period, read from the daily aggregates. */

@@ -114,7 +114,8 @@ public final class MeteringService {
                                 rejection = r.rejection();
                                 break;
                             }
-                            legs.add(((EventRules.Accepted) outcome).event());
+                            MeteredEvent accepted = ((EventRules.Accepted) outcome).event();
+                            legs.add(match.late() ? accepted.asLate() : accepted);
                         }
                     }
                 }
@@ -204,7 +205,7 @@ public final class MeteringService {
         return event;
     }
 
-    private record Match(Subscription subscription, Metric metric, EventRejection rejection) {
+    private record Match(Subscription subscription, Metric metric, EventRejection rejection, boolean late) {
     }
 
     /** The subscription the event bills to: the one running on the event's day whose catalog knows the metric. */
@@ -226,19 +227,21 @@ public final class MeteringService {
             boolean running = !day.isBefore(s.startDate()) && (s.endedOn() == null || day.isBefore(s.endedOn()));
             if (running) {
                 var period = day.isBefore(s.anchor()) ? null : s.periodContaining(day);
-                if (period != null && s.billedThrough() != null && s.billedThrough().isAfter(period.end())) {
-                    // The period's usage was invoiced already. Until late usage is billed as an adjustment on the
-                    // next invoice, refusing it is the only way not to lose it silently.
+                boolean invoiced = period != null && s.billedThrough() != null && s.billedThrough().isAfter(period.end());
+                boolean additive = metric.get().aggregation() == dev.accrue.core.catalog.Aggregation.SUM
+                        || metric.get().aggregation() == dev.accrue.core.catalog.Aggregation.COUNT;
+                if (invoiced && !additive) {
+                    // a late max or latest value cannot be priced as a difference; refusing keeps it from going unbilled
                     return new Match(null, null, new EventRejection(EventRejection.PERIOD_INVOICED, "timestamp",
-                            "The billing period " + period + " of this event is already invoiced"));
+                            "The billing period " + period + " of this event is already invoiced"), false);
                 }
-                return new Match(s, metric.get(), null);
+                return new Match(s, metric.get(), null, invoiced);
             }
         }
         return metricKnown
                 ? new Match(null, null, new EventRejection(EventRejection.NO_ACTIVE_SUBSCRIPTION, "timestamp",
-                        "Customer " + customer.id() + " has no subscription running on " + day + " that meters " + raw.metric()))
+                        "Customer " + customer.id() + " has no subscription running on " + day + " that meters " + raw.metric()), false)
                 : new Match(null, null, new EventRejection(EventRejection.UNKNOWN_METRIC, "metric",
-                        "No metric '" + raw.metric() + "' in the catalog of customer " + customer.id() + "'s subscriptions"));
+                        "No metric '" + raw.metric() + "' in the catalog of customer " + customer.id() + "'s subscriptions"), false);
     }
 }

@@ -25,6 +25,15 @@ public interface UsageRepository {
 
     java.util.Optional<StoredEvent> findForUpdate(String tenantId, String eventId);
 
+    /** Late usage of invoiced periods not yet carried by an adjustment, locked. */
+    List<LateEvent> pendingLate(String tenantId, String subscriptionId);
+
+    /** Records which invoice carried these late events (a marker such as "no-charge" when the adjustment was zero). */
+    void markAdjusted(String tenantId, List<String> eventIds, String invoiceId);
+
+    record LateEvent(String eventId, String metric, java.time.LocalDate day, String dimensionKey, BigDecimal quantity) {
+    }
+
     void cancel(String tenantId, String eventId, Instant at);
 
     void correct(String tenantId, String eventId, BigDecimal quantity, String dimensionKey, boolean counted, java.util.Map<String, Object> properties, Instant at);

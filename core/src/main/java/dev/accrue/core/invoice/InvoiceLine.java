@@ -15,4 +15,5 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String RECURRING = "recurring";
     public static final String PRORATION = "proration";
     public static final String USAGE = "usage";
+    public static final String ADJUSTMENT = "adjustment";
 }

@@ -91,7 +91,7 @@ public final class EventRules {
         }
         LocalDate day = LocalDate.ofInstant(at, zone);
         return new Accepted(new MeteredEvent(raw.eventId(), raw.customerId(), subscriptionId, metric.code(), at, day, quantity,
-                dimensionKey(metric.groupBy(), props), passesFilters(metric, props), props));
+                dimensionKey(metric.groupBy(), props), passesFilters(metric, props), props, false));
     }
 
     /** The group-by values in a canonical, sorted {@code name=value|…} form; absent values are empty. */

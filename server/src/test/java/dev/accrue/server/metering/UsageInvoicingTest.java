@@ -60,6 +60,15 @@ class UsageInvoicingTest {
         assertThat(line.get("description").asText()).isEqualTo("minutes: 18180 second used, 18000 second included, 180 second overage");
         assertThat(line.get("quantity").asText()).isEqualTo("180");
         assertThat(line.get("unit_price").asText()).isEqualTo("0.002");
+
+        // a 60-second June call reported on July 5, after June was invoiced: August's invoice carries it
+        s.advanceTo("2026-07-05T08:00:00Z");
+        assertThat(s.api.post("/v1/events", Map.of("event_id", "late", "customer_id", c, "metric", "call_seconds", "timestamp", "2026-06-30T20:00:00Z",
+                "properties", Map.of("duration_seconds", 60, "direction", "inbound"))).text("status")).isEqualTo("accepted");
+        s.advanceTo("2026-08-01T08:00:00Z");
+        assertThat(s.invoices(sub).getLast()).isEqualTo(
+                "2026-08-01 49.12 [adjustment minutes 2026-06-01..2026-07-01 0.12, usage minutes 2026-07-01..2026-08-01 0.00, "
+                        + "recurring base 2026-08-01..2026-09-01 49.00]");
     }
 
     @Test
