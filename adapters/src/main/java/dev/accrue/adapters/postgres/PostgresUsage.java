@@ -145,6 +145,21 @@ public final class PostgresUsage implements UsageRepository {
     }
 
     @Override
+    public List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+        return tx.handle().createQuery("""
+                        SELECT dimension_key, sum(quantity) AS quantity, sum(events) AS events, max(max_quantity) AS max_quantity,
+                               max(latest_at) AS latest_at, (array_agg(latest_quantity ORDER BY latest_at DESC))[1] AS latest_quantity
+                        FROM usage_daily
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
+                        GROUP BY dimension_key ORDER BY dimension_key""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
+                .map((rs, ctx) -> new DailyUsage(null, rs.getString("dimension_key"), rs.getBigDecimal("quantity").stripTrailingZeros(),
+                        rs.getLong("events"), rs.getBigDecimal("max_quantity").stripTrailingZeros(), Rows.instant(rs, "latest_at"),
+                        rs.getBigDecimal("latest_quantity").stripTrailingZeros()))
+                .list();
+    }
+
+    @Override
     public List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
         return tx.handle().createQuery("""
                         SELECT day, dimension_key, quantity, events, max_quantity, latest_at, latest_quantity FROM usage_daily

@@ -67,7 +67,7 @@ public final class UsageQueries {
                     continue;
                 }
                 Metric metric = catalog.metric(m.metric()).orElseThrow();
-                var rows = usage.daily(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end());
+                var rows = usage.totals(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end());
                 BigDecimal used = fold(metric.aggregation(), rows);
                 BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                 BigDecimal remaining = included.subtract(used).max(BigDecimal.ZERO);

@@ -15,6 +15,9 @@ public interface UsageRepository {
      */
     Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt);
 
+    /** Usage of one metric per dimension over {@code [from, to)}, folded in SQL (day is null): few rows however many days. */
+    List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
+
     /** Usage of one metric per day and dimension over {@code [from, to)}. */
     List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 
