@@ -25,7 +25,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             rs.getString("pending_plan_code"), BillingInterval.fromWire(rs.getString("pending_interval")), rs.getBoolean("cancel_at_period_end"), rs.getString("cancel_reason"),
             date(rs.getDate("ended_on")), date(rs.getDate("lock_in_until")),
             StoredJson.read(rs.getString("overrides"), PlanOverrides.class), rs.getInt("quantity"),
-            (Integer) rs.getObject("pending_quantity"), date(rs.getDate("suspended_on")), rs.getInt("version"));
+            (Integer) rs.getObject("pending_quantity"), date(rs.getDate("suspended_on")),
+            date(rs.getDate("usage_invoiced_through")), rs.getInt("version"));
     private final JdbiTransactions tx;
 
     public PostgresSubscriptions(JdbiTransactions tx) {
@@ -52,7 +53,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                 UPDATE subscriptions SET catalog_version = :catalog_version, plan_code = :plan, next_bill_date = :next_bill,
                   trial_end = :trial_end, anchor = :anchor, billing_interval = :interval, pending_interval = :pending_interval,
                   billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
-                  ended_on = :ended, overrides = CAST(:overrides AS jsonb), quantity = :quantity, pending_quantity = :pending_quantity, suspended_on = :suspended_on,
+                  ended_on = :ended, overrides = CAST(:overrides AS jsonb), quantity = :quantity, pending_quantity = :pending_quantity, suspended_on = :suspended_on, usage_invoiced_through = :usage_through,
                   updated_at = :at, version = version + 1
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();
     }
@@ -63,7 +64,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                 .bind("start", s.startDate()).bind("trial_end", s.trialEnd()).bind("anchor", s.anchor()).bind("next_bill", s.nextBillDate())
                 .bind("billed_through", s.billedThrough()).bind("pending", s.pendingPlanCode()).bind("pending_interval", s.pendingInterval() == null ? null : s.pendingInterval().wire()).bind("cancel", s.cancelAtPeriodEnd())
                 .bind("reason", s.cancelReason()).bind("ended", s.endedOn()).bind("lock_in", s.lockInUntil())
-                .bind("overrides", StoredJson.write(s.overrides())).bind("quantity", s.quantity()).bind("pending_quantity", s.pendingQuantity()).bind("suspended_on", s.suspendedOn()).bind("at", Rows.utc(at));
+                .bind("overrides", StoredJson.write(s.overrides())).bind("quantity", s.quantity()).bind("pending_quantity", s.pendingQuantity()).bind("suspended_on", s.suspendedOn()).bind("usage_through", s.usageInvoicedThrough()).bind("at", Rows.utc(at));
     }
 
     @Override
@@ -101,15 +102,22 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     }
 
     @Override
+    public void setNextUsageDate(String tenantId, String subscriptionId, LocalDate date) {
+        tx.handle().createUpdate("UPDATE subscriptions SET next_usage_date = :d WHERE tenant_id = :tenant AND id = :id")
+                .bind("d", date).bind("tenant", tenantId).bind("id", subscriptionId).execute();
+    }
+
+    @Override
     public List<DueSubscription> claimDue(Instant now, int limit, Set<String> excluding) {
         // "Due" is judged in each customer's own time zone; customers on test clocks move only with their clock.
         return tx.handle().createQuery("""
                         SELECT s.tenant_id, s.id FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         WHERE s.ended_on IS NULL AND c.test_clock_id IS NULL
-                          AND s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                          AND (s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                               OR s.next_usage_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
                           AND NOT (s.id = ANY (:excluding))
-                        ORDER BY s.next_bill_date, s.id
+                        ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
                         LIMIT :limit
                         FOR UPDATE OF s SKIP LOCKED""")
                 .bind("now", Rows.utc(now)).bind("limit", limit).bindArray("excluding", String.class, List.copyOf(excluding))

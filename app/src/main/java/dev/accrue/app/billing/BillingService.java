@@ -19,6 +19,7 @@ import dev.accrue.core.invoice.InvoiceStatus;
 import dev.accrue.core.invoice.InvoiceTotals;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.UsageBilling;
+import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
@@ -116,7 +117,7 @@ public final class BillingService {
                 List<InvoiceLine> usageLines = List.of();
                 if (sub.billedThrough() != null && boundary.equals(sub.billedThrough())) {
                     Period closed = sub.periodContaining(boundary.minusDays(1));
-                    usageLines = usageLines(tenantId, sub, closed, customer, rounding);
+                    usageLines = usageLines(tenantId, sub, closed, customer, rounding, ResetCadence.BILLING_PERIOD);
                 }
                 if (sub.cancelAtPeriodEnd() && sub.billedThrough() != null && boundary.equals(sub.billedThrough())) {
                     if (!usageLines.isEmpty()) {
@@ -159,6 +160,7 @@ public final class BillingService {
                 }
                 sub = sub.billed(period.end(), period.end());
             }
+            sub = billWeeklyUsage(tenantId, sub, customer, today, rounding, issued);
             if (!sub.equals(before)) {
                 subscriptions.update(tenantId, sub, time.systemNow());
             }
@@ -208,7 +210,8 @@ public final class BillingService {
     }
 
     /** The metered lines of a closed period, read from the daily aggregates. */
-    private List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding) {
+    private List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding,
+                                         ResetCadence cadence) {
         Plan plan = plan(tenantId, sub);
         var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
         java.util.Map<String, List<UsageBilling.DayUsage>> byMetric = new java.util.HashMap<>();
@@ -223,7 +226,44 @@ public final class BillingService {
                         })).toList());
             }
         }
-        return UsageBilling.linesFor(plan, catalog, sub.overrides(), closed, byMetric, customer.currency(), rounding);
+        return UsageBilling.linesFor(plan, catalog, sub.overrides(), closed, byMetric, customer.currency(), rounding, cadence);
+    }
+
+    /**
+     * Usage invoiced on its own weekly cadence (pay-as-you-go SMS): each closed week is invoiced in arrears on its
+     * last boundary; with {@code cut_at_month_start} a week that would cross the 1st is cut there, so that part is
+     * invoiced on the 1st and the weekly cadence then continues.
+     */
+    private Subscription billWeeklyUsage(String tenantId, Subscription sub, Customer customer, LocalDate today, RoundingPolicy rounding,
+                                         List<Invoice> issued) {
+        Plan plan = plan(tenantId, sub);
+        var weekly = plan.charges().stream().filter(c -> c instanceof dev.accrue.core.catalog.MeteredCharge m && m.invoiceCadence() == ResetCadence.WEEK)
+                .map(c -> (dev.accrue.core.catalog.MeteredCharge) c).toList();
+        if (weekly.isEmpty() || today.isBefore(sub.anchor())) {
+            return sub;
+        }
+        boolean cut = weekly.stream().anyMatch(dev.accrue.core.catalog.MeteredCharge::cutAtMonthStart);
+        var schedule = new dev.accrue.core.time.BillingSchedule(sub.anchor(), dev.accrue.core.time.BillingInterval.WEEK, sub.alignment(), cut);
+        LocalDate limit = sub.endedOn() != null && sub.endedOn().isBefore(today) ? sub.endedOn() : today;
+        LocalDate from = sub.usageInvoicedThrough() == null ? sub.anchor() : sub.usageInvoicedThrough();
+        while (from.isBefore(limit)) {
+            Period week = schedule.periodContaining(from);
+            if (week.end().isAfter(limit)) {
+                break; // the week is still running
+            }
+            List<InvoiceLine> lines = usageLines(tenantId, sub, week, customer, rounding, ResetCadence.WEEK);
+            if (!InvoiceTotals.subtotal(customer.currency(), lines).isZero()) {
+                Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":usage:" + week.start(), week.end(), week, lines);
+                if (invoice != null) {
+                    issued.add(invoice);
+                }
+            }
+            sub = sub.withUsageInvoicedThrough(week.end());
+            from = week.end();
+        }
+        boolean running = sub.endedOn() == null || from.isBefore(sub.endedOn());
+        subscriptions.setNextUsageDate(tenantId, sub.id(), running ? schedule.periodContaining(from).end() : null);
+        return sub;
     }
 
     /** How the tenant rounds invoice lines. */

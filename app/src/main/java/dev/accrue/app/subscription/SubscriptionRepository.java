@@ -26,6 +26,9 @@ public interface SubscriptionRepository {
     /** All subscriptions of several customers in one query, newest first. */
     List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds);
 
+    /** When the next period of usage invoiced on its own cadence closes (null: no such usage). */
+    void setNextUsageDate(String tenantId, String subscriptionId, java.time.LocalDate date);
+
     /** Due subscriptions of real-time customers, locked, skipping rows another node holds. */
     List<DueSubscription> claimDue(Instant now, int limit, java.util.Set<String> excluding);
 

@@ -13,7 +13,8 @@ import java.time.LocalDate;
  * time zone. {@code anchor} fixes the billing schedule (the start, or the trial end for anniversary
  * alignment); {@code nextBillDate} is the boundary at which the next in-advance invoice is due;
  * {@code billedThrough} is the end of the last period already invoiced (null before the first invoice).
- * {@code quantity} (seats, ≥ 1) multiplies every recurring charge.
+ * {@code quantity} (seats, ≥ 1) multiplies every recurring charge. {@code usageInvoicedThrough} is how far usage
+ * billed on its own cadence (weekly SMS) has been invoiced.
  * A pending plan or interval change or a cancellation takes effect at {@code billedThrough}, which is also the current
  * period's end. Billing dates never move on a change.
  */
@@ -39,6 +40,7 @@ public record Subscription(
         int quantity,
         Integer pendingQuantity,
         LocalDate suspendedOn,
+        LocalDate usageInvoicedThrough,
         int version) {
 
     public BillingSchedule schedule() {
@@ -81,24 +83,24 @@ public record Subscription(
 
     public Subscription with(int newCatalogVersion, String newPlan, String newPending, boolean cancel, String reason, LocalDate ended) {
         return new Subscription(id, customerId, newCatalogVersion, newPlan, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
+                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
     }
 
     /** A longer trial: billing (and, for every alignment, the schedule's anchor) moves to the new trial end. */
     public Subscription withTrialEnd(LocalDate newTrialEnd) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, newTrialEnd, newTrialEnd,
-                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
+                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
     }
 
     public Subscription withOverrides(PlanOverrides newOverrides) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, quantity, pendingQuantity, suspendedOn, version);
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
     }
 
     /** Schedules (or with {@code null} revokes) a move to another interval at the end of the current period. */
     public Subscription withPendingInterval(BillingInterval next) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
+                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
     }
 
     /**
@@ -107,32 +109,38 @@ public record Subscription(
      */
     public Subscription withInterval(BillingInterval newInterval, LocalDate from) {
         return new Subscription(id, customerId, catalogVersion, planCode, newInterval, alignment, startDate, trialEnd, from,
-                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
+                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
     }
 
     /** The number of units (seats) each recurring charge is multiplied by, changed now. */
     public Subscription withQuantity(int newQuantity) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                newQuantity, null, suspendedOn, version);
+                newQuantity, null, suspendedOn, usageInvoicedThrough, version);
     }
 
     /** Schedules (or with {@code null} revokes) a lower quantity for the end of the current period. */
     public Subscription withPendingQuantity(Integer next) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                quantity, next, suspendedOn, version);
+                quantity, next, suspendedOn, usageInvoicedThrough, version);
     }
 
     /** Suspends service from {@code on} (null reinstates it). The contract, and so its billing, continues. */
     public Subscription withSuspension(LocalDate on) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                quantity, pendingQuantity, on, version);
+                quantity, pendingQuantity, on, usageInvoicedThrough, version);
+    }
+
+    public Subscription withUsageInvoicedThrough(LocalDate through) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
+                quantity, pendingQuantity, suspendedOn, through, version);
     }
 
     public Subscription billed(LocalDate next, LocalDate through) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, version);
+                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
     }
 }

@@ -46,10 +46,17 @@ public final class UsageBilling {
 
     public static List<InvoiceLine> linesFor(Plan plan, Catalog catalog, PlanOverrides overrides, Period period,
                                              Map<String, List<DayUsage>> usageByMetric, Currency currency, RoundingPolicy rounding) {
+        return linesFor(plan, catalog, overrides, period, usageByMetric, currency, rounding, ResetCadence.BILLING_PERIOD);
+    }
+
+    /** The usage lines of the charges invoiced on {@code cadence} (BILLING_PERIOD, or their own, e.g. WEEK). */
+    public static List<InvoiceLine> linesFor(Plan plan, Catalog catalog, PlanOverrides overrides, Period period,
+                                             Map<String, List<DayUsage>> usageByMetric, Currency currency, RoundingPolicy rounding,
+                                             ResetCadence cadence) {
         List<InvoiceLine> lines = new ArrayList<>();
         String code = currency.getCurrencyCode();
         for (var charge : plan.charges()) {
-            if (!(charge instanceof MeteredCharge m) || m.timing() != BillingTiming.IN_ARREARS || m.invoiceCadence() != ResetCadence.BILLING_PERIOD) {
+            if (!(charge instanceof MeteredCharge m) || m.timing() != BillingTiming.IN_ARREARS || m.invoiceCadence() != cadence) {
                 continue;
             }
             Metric metric = catalog.metric(m.metric()).orElseThrow();

@@ -72,6 +72,26 @@ class UsageInvoicingTest {
     }
 
     @Test
+    void weeklySmsUsageIsInvoicedInArrearsAndAWeekCrossingTheFirstIsCutThere() {
+        String weekly = SMS.replace("rate_table: sms_rates }", "rate_table: sms_rates, invoice_cadence: week, cut_at_month_start: true }");
+        assertThat(weekly).contains("invoice_cadence: week");
+        Sandbox s = new Sandbox("weekly sms", weekly, "2026-06-24T08:00:00Z"); // a Wednesday
+        String c = s.customer("Weekly Texter", "EUR", "UTC");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "payg")).get("id").asText();
+        for (String day : new String[] {"2026-06-25", "2026-06-30", "2026-07-02"}) {
+            s.advanceTo(day + "T10:00:00Z");
+            s.api.post("/v1/events", Map.of("event_id", "sms-" + day, "customer_id", c, "metric", "sms_segments", "timestamp", day + "T09:00:00Z",
+                    "properties", Map.of("segments", 10, "direction", "outbound", "country", "FR")));
+        }
+        s.advanceTo("2026-07-14T10:00:00Z");
+        // weeks start on Mondays (calendar): Jun 24–29 stub, Jun 29–Jul 1 cut at the 1st, then Jul 1–6; empty weeks bill nothing
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-06-29 0.73 [usage sms 2026-06-24..2026-06-29 0.73]",
+                "2026-07-01 0.73 [usage sms 2026-06-29..2026-07-01 0.73]",
+                "2026-07-06 0.73 [usage sms 2026-07-01..2026-07-06 0.73]");
+    }
+
+    @Test
     void smsIsRatedByDirectionAndCountryOneLinePerDestination() {
         Sandbox s = new Sandbox("sms rating", SMS, "2026-03-05T08:00:00Z");
         String c = s.customer("Texting SAS", "EUR", "Europe/Paris");
