@@ -14,6 +14,8 @@ import java.util.Map;
  * <ul>
  *   <li>A message metered on {@code segments} may carry its {@code text} instead: the segments are computed
  *       from it (GSM-7 160/153, otherwise UCS-2 70/67), and the text itself is not stored.</li>
+ *   <li>An automatic reply to an opt-out message ({@code kind: opt_out_reply}) is billed as what it is, an
+ *       outbound SMS: {@code kind: sms, direction: outbound}, marked {@code auto_reply: true}.</li>
  *   <li>An inbound call carrying {@code forwarded_to} is two billable legs: the inbound call to the tracked
  *       number ({@code <event_id>:in}) and the outbound call to the destination ({@code <event_id>:out}),
  *       each of the call's duration.</li>
@@ -32,6 +34,13 @@ public final class TelecomEvents {
         Map<String, Object> props = raw.properties();
         if (props == null) {
             return List.of(raw);
+        }
+        if ("opt_out_reply".equals(props.get("kind"))) {
+            Map<String, Object> sms = new LinkedHashMap<>(props);
+            sms.put("kind", "sms");
+            sms.put(DIRECTION, "outbound");
+            sms.put("auto_reply", true);
+            return expand(new RawEvent(raw.eventId(), raw.customerId(), raw.metric(), raw.timestamp(), sms), metric);
         }
         if (SEGMENTS.equals(metric.field()) && !props.containsKey(SEGMENTS) && props.get(TEXT) instanceof String text) {
             Map<String, Object> computed = new LinkedHashMap<>(props);
