@@ -23,16 +23,17 @@ public final class PostgresUsage implements UsageRepository {
                                      CAST(CAST(:ats AS text[]) AS timestamptz[]), CAST(CAST(:days AS text[]) AS date[]),
                                      CAST(CAST(:quantities AS text[]) AS numeric[]), CAST(:dims AS text[]),
                                      CAST(CAST(:counted AS text[]) AS boolean[]), CAST(CAST(:props AS text[]) AS jsonb[]),
-                                     CAST(CAST(:late AS text[]) AS boolean[]))
-                    AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, properties, late)
+                                     CAST(CAST(:late AS text[]) AS boolean[]), CAST(:uniques AS text[]))
+                    AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, properties, late,
+                         unique_value)
             ), inserted AS (
                 INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
-                                          dimension_key, counted, properties, received_at, late)
+                                          dimension_key, counted, properties, received_at, late, unique_value)
                 SELECT :tenant, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted,
-                       properties, :received, late
+                       properties, :received, late, unique_value
                 FROM incoming
                 ON CONFLICT (tenant_id, event_id) DO NOTHING
-                RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted
+                RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted, unique_value
             ), folded AS (
                 INSERT INTO usage_daily (tenant_id, subscription_id, metric, day, dimension_key, quantity, events, max_quantity,
                                          latest_at, latest_quantity)
@@ -47,6 +48,10 @@ public final class PostgresUsage implements UsageRepository {
                     max_quantity = GREATEST(usage_daily.max_quantity, EXCLUDED.max_quantity),
                     latest_quantity = CASE WHEN EXCLUDED.latest_at >= usage_daily.latest_at THEN EXCLUDED.latest_quantity ELSE usage_daily.latest_quantity END,
                     latest_at = GREATEST(usage_daily.latest_at, EXCLUDED.latest_at)
+            ), uniques AS (
+                INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, value)
+                SELECT DISTINCT :tenant, subscription_id, metric, day, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
+                ON CONFLICT DO NOTHING
             )
             SELECT event_id FROM inserted""";
     private final JdbiTransactions tx;
@@ -60,7 +65,7 @@ public final class PostgresUsage implements UsageRepository {
         int n = events.size();
         // Every column travels as a text array and is cast by PostgreSQL: one statement, no per-type array binding.
         String[] ids = new String[n], customers = new String[n], subs = new String[n], metrics = new String[n], dims = new String[n], props = new String[n];
-        String[] ats = new String[n], days = new String[n], quantities = new String[n], counted = new String[n], late = new String[n];
+        String[] ats = new String[n], days = new String[n], quantities = new String[n], counted = new String[n], late = new String[n], uniques = new String[n];
         for (int i = 0; i < n; i++) {
             MeteredEvent e = events.get(i);
             ids[i] = e.eventId();
@@ -73,12 +78,13 @@ public final class PostgresUsage implements UsageRepository {
             dims[i] = e.dimensionKey();
             counted[i] = Boolean.toString(e.counted());
             late[i] = Boolean.toString(e.late());
+            uniques[i] = e.uniqueValue();
             props[i] = StoredJson.write(e.properties());
         }
         List<String> inserted = tx.handle().createQuery(INSERT)
                 .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt))
                 .bind("ids", ids).bind("customers", customers).bind("subs", subs).bind("metrics", metrics).bind("ats", ats)
-                .bind("days", days).bind("quantities", quantities).bind("dims", dims).bind("counted", counted).bind("props", props).bind("late", late)
+                .bind("days", days).bind("quantities", quantities).bind("dims", dims).bind("counted", counted).bind("props", props).bind("late", late).bind("uniques", uniques)
                 .mapTo(String.class).list();
         return new HashSet<>(inserted);
     }
@@ -131,6 +137,13 @@ public final class PostgresUsage implements UsageRepository {
     @Override
     public void recomputeDay(String tenantId, String subscriptionId, String metric, LocalDate day) {
         var h = tx.handle();
+        h.createUpdate("DELETE FROM usage_unique WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
+        h.createUpdate("""
+                        INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, value)
+                        SELECT DISTINCT tenant_id, subscription_id, metric, day, unique_value FROM usage_events
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day AND counted AND unique_value IS NOT NULL""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
         h.createUpdate("DELETE FROM usage_daily WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
         h.createUpdate("""
@@ -142,6 +155,22 @@ public final class PostgresUsage implements UsageRepository {
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day AND counted
                         GROUP BY tenant_id, subscription_id, metric, day, dimension_key""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
+    }
+
+    @Override
+    public List<DailyUsage> firstSeen(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+        return tx.handle().createQuery("""
+                        SELECT first_day, count(*) AS n FROM (
+                            SELECT value, min(day) AS first_day FROM usage_unique
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
+                            GROUP BY value) v
+                        GROUP BY first_day ORDER BY first_day""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
+                .map((rs, ctx) -> {
+                    BigDecimal n = BigDecimal.valueOf(rs.getLong("n"));
+                    return new DailyUsage(rs.getDate("first_day").toLocalDate(), "", n, rs.getLong("n"), n, null, n);
+                })
+                .list();
     }
 
     @Override

@@ -99,7 +99,10 @@ public final class AuthorizationService {
             Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
             final LocalDate day = today;
             Period window = UsageBilling.windows(charge.allowances(), period).stream().filter(w -> w.contains(day)).findFirst().orElse(period);
-            var rows = usage.daily(caller.tenantId(), sub.id(), metricCode, window.start(), window.end()).stream()
+            var stored = metric.aggregation() == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
+                    ? usage.firstSeen(caller.tenantId(), sub.id(), metricCode, window.start(), window.end())
+                    : usage.daily(caller.tenantId(), sub.id(), metricCode, window.start(), window.end());
+            var rows = stored.stream()
                     .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList();
             BigDecimal used = UsageBilling.fold(metric.aggregation(), rows);
             BigDecimal included = charge.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);

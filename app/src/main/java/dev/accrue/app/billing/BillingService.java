@@ -218,7 +218,10 @@ public final class BillingService {
         for (var charge : plan.charges()) {
             if (charge instanceof dev.accrue.core.catalog.MeteredCharge m && !byMetric.containsKey(m.metric())) {
                 var aggregation = catalog.metric(m.metric()).orElseThrow().aggregation();
-                byMetric.put(m.metric(), usage.daily(tenantId, sub.id(), m.metric(), closed.start(), closed.end()).stream()
+                var rows = aggregation == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
+                        ? usage.firstSeen(tenantId, sub.id(), m.metric(), closed.start(), closed.end())
+                        : usage.daily(tenantId, sub.id(), m.metric(), closed.start(), closed.end());
+                byMetric.put(m.metric(), rows.stream()
                         .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), switch (aggregation) {
                             case MAX -> d.maxQuantity();
                             case LATEST -> d.latestQuantity();

@@ -67,7 +67,9 @@ public final class UsageQueries {
                     continue;
                 }
                 Metric metric = catalog.metric(m.metric()).orElseThrow();
-                var rows = usage.totals(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end());
+                var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
+                        ? usage.firstSeen(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end())
+                        : usage.totals(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end());
                 BigDecimal used = fold(metric.aggregation(), rows);
                 BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                 BigDecimal remaining = included.subtract(used).max(BigDecimal.ZERO);

@@ -15,6 +15,12 @@ public interface UsageRepository {
      */
     Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt);
 
+    /**
+     * For unique-count metrics: per day, how many distinct values were first seen that day within
+     * {@code [from, to)} — so the rows of any range sum to its exact distinct count.
+     */
+    List<DailyUsage> firstSeen(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
+
     /** Usage of one metric per dimension over {@code [from, to)}, folded in SQL (day is null): few rows however many days. */
     List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 

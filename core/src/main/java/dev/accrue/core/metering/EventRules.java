@@ -72,8 +72,18 @@ public final class EventRules {
         }
         Map<String, Object> props = raw.properties() == null ? Map.of() : raw.properties();
         BigDecimal quantity;
+        String uniqueValue = null;
         if (metric.aggregation() == Aggregation.COUNT) {
             quantity = BigDecimal.ONE;
+        } else if (metric.aggregation() == Aggregation.UNIQUE_COUNT) {
+            // the measured thing is an identity (a contact, a caller): each distinct value counts once per period
+            Object value = props.get(metric.field());
+            if (value == null || value.toString().isBlank() || value.toString().length() > 256) {
+                return reject(EventRejection.MISSING_FIELD, "properties." + metric.field(),
+                        "metric " + metric.code() + " counts distinct properties." + metric.field() + " (1-256 characters)");
+            }
+            quantity = BigDecimal.ONE;
+            uniqueValue = value.toString();
         } else {
             Object value = props.get(metric.field());
             if (value == null) {
@@ -91,7 +101,7 @@ public final class EventRules {
         }
         LocalDate day = LocalDate.ofInstant(at, zone);
         return new Accepted(new MeteredEvent(raw.eventId(), raw.customerId(), subscriptionId, metric.code(), at, day, quantity,
-                dimensionKey(metric.groupBy(), props), passesFilters(metric, props), props, false));
+                dimensionKey(metric.groupBy(), props), passesFilters(metric, props), props, false, uniqueValue));
     }
 
     /** The group-by values in a canonical, sorted {@code name=value|…} form; absent values are empty. */

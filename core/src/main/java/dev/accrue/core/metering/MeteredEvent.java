@@ -10,14 +10,16 @@ import java.util.Map;
  * {@code day} it falls on in the customer's time zone (usage is aggregated per day, so any window —
  * billing period, allowance reset, history — is a sum of days), its {@code dimensionKey} (the metric's
  * group-by values, e.g. {@code country=FR|direction=outbound}), whether the metric's filters count it, and
- * whether it is {@code late}: for a period already invoiced.
+ * whether it is {@code late}: for a period already invoiced. {@code uniqueValue} is the identity a
+ * unique-count metric counts (null for other metrics).
  */
 public record MeteredEvent(String eventId, String customerId, String subscriptionId, String metric, Instant occurredAt,
                            LocalDate day, BigDecimal quantity, String dimensionKey, boolean counted, Map<String, Object> properties,
-                           boolean late) {
+                           boolean late, String uniqueValue) {
 
     /** Marks the event as arriving for a period already invoiced: the next invoice bills it as an adjustment. */
     public MeteredEvent asLate() {
-        return new MeteredEvent(eventId, customerId, subscriptionId, metric, occurredAt, day, quantity, dimensionKey, counted, properties, true);
+        return new MeteredEvent(eventId, customerId, subscriptionId, metric, occurredAt, day, quantity, dimensionKey, counted, properties, true,
+                uniqueValue);
     }
 }

@@ -29,6 +29,7 @@ class MeteringApiTest {
               - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second, group_by: [direction] }
               - { code: api_calls, aggregation: count, unit: call }
               - { code: storage_gb, aggregation: max, field: gb, unit: GB }
+              - { code: active_callers, aggregation: unique_count, field: caller, unit: caller }
             products:
               - { code: voice, name: Voice }
             plans:
@@ -47,6 +48,7 @@ class MeteringApiTest {
                     pricing: { model: per_unit, unit_price: { USD: "0.12" }, per_units: 60 }
                   - { type: metered, code: api, metric: api_calls, overage: { policy: block } }
                   - { type: metered, code: storage, metric: storage_gb, overage: { policy: block } }
+                  - { type: metered, code: callers, metric: active_callers, overage: { policy: block } }
             """;
     private Sandbox s;
     private String customer;
@@ -144,9 +146,19 @@ class MeteringApiTest {
         events.add(Map.of("event_id", "gb-1", "customer_id", customer, "metric", "storage_gb", "timestamp", "2026-06-08T09:00:00Z", "properties", Map.of("gb", 12.5)));
         events.add(Map.of("event_id", "gb-2", "customer_id", customer, "metric", "storage_gb", "timestamp", "2026-06-09T09:00:00Z", "properties", Map.of("gb", 7)));
         assertThat(s.api.post("/v1/events/batch", Map.of("events", events)).json().get("accepted").asInt()).isEqualTo(7);
+        String[] callers = {"+1555", "+1666", "+1555", "+1777", "+1555"};
+        List<Map<String, Object>> uniques = new ArrayList<>();
+        for (int i = 0; i < callers.length; i++) {
+            uniques.add(Map.of("event_id", "u-" + i, "customer_id", customer, "metric", "active_callers", "timestamp", "2026-06-1" + i + "T09:00:00Z",
+                    "properties", Map.of("caller", callers[i])));
+        }
+        assertThat(s.api.post("/v1/events/batch", Map.of("events", uniques)).json().get("accepted").asInt()).isEqualTo(5);
         JsonNode charges = usage().get("charges");
         assertThat(charges.get(1).get("used").asText()).isEqualTo("5");
         assertThat(charges.get(2).get("used").asText()).isEqualTo("12.5");
+        assertThat(charges.get(3).get("used").asText()).isEqualTo("3");
+        s.api.delete("/v1/events/u-3");
+        assertThat(usage().at("/charges/3/used").asText()).isEqualTo("2");
     }
 
     @Test
