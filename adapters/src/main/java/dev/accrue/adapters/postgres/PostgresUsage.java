@@ -174,6 +174,29 @@ public final class PostgresUsage implements UsageRepository {
     }
 
     @Override
+    public BigDecimal timeWeightedAverage(String tenantId, String subscriptionId, String metric, Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            return BigDecimal.ZERO;
+        }
+        return tx.handle().createQuery("""
+                        WITH points AS (
+                            SELECT occurred_at, quantity FROM usage_events
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND counted
+                              AND occurred_at >= :from AND occurred_at < :to
+                            UNION ALL
+                            (SELECT CAST(:from AS timestamptz), quantity FROM usage_events
+                             WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND counted AND occurred_at < :from
+                             ORDER BY occurred_at DESC LIMIT 1)
+                        ), segments AS (
+                            SELECT quantity, extract(epoch FROM lead(occurred_at, 1, CAST(:to AS timestamptz)) OVER (ORDER BY occurred_at) - occurred_at) AS held
+                            FROM points
+                        )
+                        SELECT coalesce(sum(quantity * held), 0) / extract(epoch FROM CAST(:to AS timestamptz) - CAST(:from AS timestamptz)) FROM segments""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", Rows.utc(from)).bind("to", Rows.utc(to))
+                .mapTo(BigDecimal.class).one().setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+
+    @Override
     public List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
         return tx.handle().createQuery("""
                         SELECT dimension_key, sum(quantity) AS quantity, sum(events) AS events, max(max_quantity) AS max_quantity,

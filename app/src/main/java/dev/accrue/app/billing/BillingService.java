@@ -218,6 +218,13 @@ public final class BillingService {
         for (var charge : plan.charges()) {
             if (charge instanceof dev.accrue.core.catalog.MeteredCharge m && !byMetric.containsKey(m.metric())) {
                 var aggregation = catalog.metric(m.metric()).orElseThrow().aggregation();
+                if (aggregation == dev.accrue.core.catalog.Aggregation.TIME_WEIGHTED_SUM) {
+                    // one value for the whole period: the gauge's time-weighted average (GB stored over the period)
+                    BigDecimal average = usage.timeWeightedAverage(tenantId, sub.id(), m.metric(), closed.startInstant(customer.timeZone()),
+                            closed.endInstant(customer.timeZone()));
+                    byMetric.put(m.metric(), List.of(new UsageBilling.DayUsage(closed.start(), "", average)));
+                    continue;
+                }
                 var rows = aggregation == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
                         ? usage.firstSeen(tenantId, sub.id(), m.metric(), closed.start(), closed.end())
                         : usage.daily(tenantId, sub.id(), m.metric(), closed.start(), closed.end());

@@ -67,6 +67,16 @@ public final class UsageQueries {
                     continue;
                 }
                 Metric metric = catalog.metric(m.metric()).orElseThrow();
+                if (metric.aggregation() == Aggregation.TIME_WEIGHTED_SUM) {
+                    java.time.Instant from = period.startInstant(customer.timeZone());
+                    java.time.Instant to = time.now(caller.tenantId(), customer);
+                    BigDecimal average = usage.timeWeightedAverage(caller.tenantId(), sub.id(), metric.code(), from, to);
+                    BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+                    charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), average, included,
+                            included.subtract(average).max(BigDecimal.ZERO),
+                            included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average, Map.of()));
+                    continue;
+                }
                 var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
                         ? usage.firstSeen(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end())
                         : usage.totals(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end());

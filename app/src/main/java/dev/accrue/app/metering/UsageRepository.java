@@ -21,6 +21,12 @@ public interface UsageRepository {
      */
     List<DailyUsage> firstSeen(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 
+    /**
+     * For time-weighted metrics (GB stored): the average of the gauge over {@code [from, to)}, each reported
+     * value weighted by how long it held (the value in force at {@code from} comes from the last earlier event).
+     */
+    BigDecimal timeWeightedAverage(String tenantId, String subscriptionId, String metric, Instant from, Instant to);
+
     /** Usage of one metric per dimension over {@code [from, to)}, folded in SQL (day is null): few rows however many days. */
     List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 

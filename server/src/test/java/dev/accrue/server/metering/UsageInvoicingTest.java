@@ -92,6 +92,44 @@ class UsageInvoicingTest {
     }
 
     @Test
+    void storageIsBilledOnItsTimeWeightedAverage() {
+        String storage = """
+                name: storage
+                version: 1
+                effective_from: 2020-01-01
+                currencies: [USD]
+                metrics:
+                  - { code: storage_gb, aggregation: time_weighted_sum, field: gb, unit: GB }
+                products:
+                  - { code: files, name: Files }
+                plans:
+                  - code: files
+                    product: files
+                    name: Files
+                    tier: 1
+                    alignment: calendar
+                    intervals: [{ interval: month }]
+                    charges:
+                      - { type: metered, code: storage, name: Storage, metric: storage_gb, allowances: [{ quantity: 5 }],
+                          pricing: { model: per_unit, unit_price: { USD: "0.10" } } }
+                """;
+        Sandbox s = new Sandbox("storage", storage, "2026-06-01T00:00:00Z");
+        String c = s.customer("Files Co", "USD", "UTC");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "files")).get("id").asText();
+        s.api.post("/v1/events", Map.of("event_id", "gb-1", "customer_id", c, "metric", "storage_gb", "timestamp", "2026-06-01T00:00:00Z",
+                "properties", Map.of("gb", 10)));
+        s.advanceTo("2026-06-16T00:00:00Z");
+        s.api.post("/v1/events", Map.of("event_id", "gb-2", "customer_id", c, "metric", "storage_gb", "timestamp", "2026-06-16T00:00:00Z",
+                "properties", Map.of("gb", 40)));
+        assertThat(s.api.get("/v1/subscriptions/" + sub + "/usage").json().at("/charges/0/used").asText()).isEqualTo("10");
+        s.advanceTo("2026-07-01T06:00:00Z");
+        // 10 GB for 15 days and 40 GB for 15 days: 25 GB on average, 20 over the 5 included, at 0.10
+        assertThat(s.invoices(sub)).containsExactly("2026-07-01 2.00 [usage storage 2026-06-01..2026-07-01 2.00]");
+        assertThat(s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/lines/0/description").asText())
+                .isEqualTo("Storage: 25 GB used, 5 GB included, 20 GB overage");
+    }
+
+    @Test
     void smsIsRatedByDirectionAndCountryOneLinePerDestination() {
         Sandbox s = new Sandbox("sms rating", SMS, "2026-03-05T08:00:00Z");
         String c = s.customer("Texting SAS", "EUR", "Europe/Paris");
