@@ -74,7 +74,8 @@ public final class UsageQueries {
                     BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                     charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), average, included,
                             included.subtract(average).max(BigDecimal.ZERO),
-                            included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average, Map.of()));
+                            included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average,
+                            projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of()));
                     continue;
                 }
                 var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
@@ -89,10 +90,20 @@ public final class UsageQueries {
                         .setScale(0, RoundingMode.HALF_UP);
                 Map<String, BigDecimal> byDimension = new LinkedHashMap<>();
                 rows.forEach(r -> byDimension.merge(r.dimensionKey(), r.quantity(), BigDecimal::add));
-                charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected, byDimension));
+                charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected,
+                        projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller), byDimension));
             }
             return new UsageView(sub.id(), period.start(), period.end(), today, charges);
         });
+    }
+
+    /** The projected usage's overage priced once, as the invoice would; null when priced by a rate table. */
+    private String projectedCost(MeteredCharge m, BigDecimal projected, BigDecimal included, String currency, Caller caller) {
+        if (m.pricing() == null) {
+            return null;
+        }
+        var rated = dev.accrue.core.rating.UsageRating.rate(projected, included, m.pricing(), m.overage(), currency, billing.rounding(caller.tenantId()));
+        return rated.amount().toPlainMinorString();
     }
 
     public List<UsageRepository.DailyUsage> daily(Caller caller, String subscriptionId, String metric, LocalDate from, LocalDate to) {

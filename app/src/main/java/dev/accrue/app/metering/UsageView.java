@@ -7,11 +7,12 @@ import java.util.Map;
 
 /**
  * A subscription's usage of its metered charges in the current period: used, included, remaining, percent
- * used, and the usage projected to the period end at the current pace (used × period days / elapsed days).
+ * used, the usage projected to the period end at the current pace (used × period days / elapsed days) and
+ * what that projection would cost past the allowance at the charge's price (null for rate-table charges).
  */
 public record UsageView(String subscriptionId, LocalDate periodStart, LocalDate periodEnd, LocalDate asOf, List<ChargeUsage> charges) {
 
     public record ChargeUsage(String charge, String metric, String unit, BigDecimal used, BigDecimal included, BigDecimal remaining,
-                              BigDecimal percentUsed, BigDecimal projected, Map<String, BigDecimal> byDimension) {
+                              BigDecimal percentUsed, BigDecimal projected, String projectedCost, Map<String, BigDecimal> byDimension) {
     }
 }

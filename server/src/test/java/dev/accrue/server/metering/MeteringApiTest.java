@@ -90,6 +90,9 @@ class MeteringApiTest {
         assertThat(minutes.get("included").asText()).isEqualTo("18000");
         assertThat(minutes.get("remaining").asText()).isEqualTo("17917");
         assertThat(minutes.get("percent_used").asText()).isEqualTo("0.46");
+        // 83 s in 20 of 30 days projects to 125 s, still inside the allowance: nothing to pay
+        assertThat(minutes.get("projected").asText()).isEqualTo("125");
+        assertThat(minutes.get("projected_cost").asText()).isEqualTo("0.00");
     }
 
     @Test
