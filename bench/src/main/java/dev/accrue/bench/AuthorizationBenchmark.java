@@ -4,13 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Call authorization over HTTP: C concurrent clients each ask "may this call start?" (POST
@@ -50,43 +43,19 @@ public final class AuthorizationBenchmark {
                 authorize(http, node, 1 + i % customers);
             }
             BenchNode.resetPeaks();
-            long[] latencies = new long[total];
-            AtomicInteger next = new AtomicInteger();
-            AtomicInteger refused = new AtomicInteger();
-            long started = System.nanoTime();
-            try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    futures.add(pool.submit(() -> {
-                        int i;
-                        while ((i = next.getAndIncrement()) < total) {
-                            long t0 = System.nanoTime();
-                            if (!authorize(http, node, 1 + (i * 7919) % customers)) {
-                                refused.incrementAndGet();
-                            }
-                            latencies[i] = System.nanoTime() - t0;
-                        }
-                        return null;
-                    }));
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            LatencyRun run = LatencyRun.of(total, clients, i -> {
+                if (!authorize(http, node, 1 + (i * 7919) % customers)) {
+                    refused.incrementAndGet();
                 }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            Arrays.sort(latencies);
+            });
             System.out.printf("Call authorization over HTTP: %d requests, %d concurrent clients, %d customers, %d cores%n",
                     total, clients, customers, Runtime.getRuntime().availableProcessors());
-            System.out.printf("  %.2f s, %.0f checks/s, refused %d%n", seconds, total / seconds, refused.get());
-            System.out.printf("  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(latencies, 0.50), ms(latencies, 0.90), ms(latencies, 0.99),
-                    latencies[total - 1] / 1e6);
+            System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
             System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
         }
     }
 
-    private static double ms(long[] sorted, double q) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
-    }
 
     private static boolean authorize(HttpClient http, BenchNode node, int customer) {
         try {

@@ -6,13 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Current-usage query for a customer with E events in the period: the events are stored and aggregated by
@@ -74,34 +67,14 @@ public final class UsageQueryBenchmark {
                 http.send(request, HttpResponse.BodyHandlers.ofString());
             }
             BenchNode.resetPeaks();
-            long[] latencies = new long[requests];
-            AtomicInteger next = new AtomicInteger();
-            long started = System.nanoTime();
-            try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    futures.add(pool.submit(() -> {
-                        int i;
-                        while ((i = next.getAndIncrement()) < requests) {
-                            long t0 = System.nanoTime();
-                            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() != 200) {
-                                throw new IllegalStateException(r.body());
-                            }
-                            latencies[i] = System.nanoTime() - t0;
-                        }
-                        return null;
-                    }));
+            LatencyRun run = LatencyRun.of(requests, clients, i -> {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(r.body());
                 }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            Arrays.sort(latencies);
+            });
             System.out.printf("Current-usage query over HTTP: %d requests, %d clients, %d events in the period%n", requests, clients, events);
-            System.out.printf("  %.0f queries/s; latency ms: p50 %.2f  p99 %.2f  max %.2f%n", requests / seconds,
-                    latencies[requests / 2] / 1e6, latencies[(int) Math.ceil(requests * 0.99) - 1] / 1e6, latencies[requests - 1] / 1e6);
+            System.out.printf("  %s%n", run.summary());
             int at = sample.indexOf("used");
             System.out.printf("  server peak heap %d MiB; response: ...%s...%n", BenchNode.peakHeapMiB(), sample.substring(at, Math.min(sample.length(), at + 20)));
         }
