@@ -28,8 +28,30 @@ public final class Requests {
         return caller;
     }
 
+    /**
+     * The body bound straight to {@code type} in one streaming pass (no intermediate tree: large usage batches
+     * are parsed once). A body that is not a JSON object fails like {@link #object} says.
+     */
     public static <T> T body(Context ctx, Class<T> type) {
-        return convert(object(ctx), type);
+        byte[] bytes = ctx.bodyAsBytes();
+        int first = 0;
+        while (first < bytes.length && Character.isWhitespace(bytes[first])) {
+            first++;
+        }
+        if (first == bytes.length) {
+            throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body is empty; a JSON object is required");
+        }
+        if (bytes[first] != '{') {
+            throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
+        }
+        try {
+            return Json.MAPPER.readValue(bytes, type);
+        } catch (java.io.IOException e) {
+            if (e instanceof JsonProcessingException j) {
+                throw rethrow(j);
+            }
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The body as a JSON object; anything else (empty, an array, a bare value) is refused. */
