@@ -99,6 +99,15 @@ public final class PostgresCustomers implements CustomerRepository {
     }
 
     @Override
+    public List<dev.accrue.app.billing.CustomerClock> clocks(String tenantId, java.util.Collection<String> ids) {
+        return tx.handle().createQuery("SELECT id, time_zone, test_clock_id FROM customers WHERE tenant_id = :tenant AND id = ANY (:ids)")
+                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(ids))
+                .map((rs, ctx) -> new dev.accrue.app.billing.CustomerClock(rs.getString("id"), ZoneId.of(rs.getString("time_zone")),
+                        rs.getString("test_clock_id")))
+                .list();
+    }
+
+    @Override
     public Optional<Customer> findByExternalId(String tenantId, String externalId) {
         return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND external_id = :ext")
                 .bind("tenant", tenantId).bind("ext", externalId).map(MAPPER).findOne();

@@ -24,13 +24,18 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             date(rs.getDate("anchor")), date(rs.getDate("next_bill_date")), date(rs.getDate("billed_through")),
             rs.getString("pending_plan_code"), BillingInterval.fromWire(rs.getString("pending_interval")), rs.getBoolean("cancel_at_period_end"), rs.getString("cancel_reason"),
             date(rs.getDate("ended_on")), date(rs.getDate("lock_in_until")),
-            StoredJson.read(rs.getString("overrides"), PlanOverrides.class), rs.getInt("quantity"),
+            overrides(rs.getString("overrides")), rs.getInt("quantity"),
             (Integer) rs.getObject("pending_quantity"), date(rs.getDate("suspended_on")),
             date(rs.getDate("usage_invoiced_through")), rs.getInt("version"));
     private final JdbiTransactions tx;
 
     public PostgresSubscriptions(JdbiTransactions tx) {
         this.tx = tx;
+    }
+
+    /** Most subscriptions have no deal; skipping the JSON parse for them matters when a usage batch loads thousands. */
+    private static PlanOverrides overrides(String json) {
+        return json == null || json.equals("{}") ? PlanOverrides.NONE : StoredJson.read(json, PlanOverrides.class);
     }
 
     private static LocalDate date(Date d) {

@@ -1,6 +1,7 @@
 package dev.accrue.app.metering;
 
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.billing.CustomerClock;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerRepository;
@@ -76,9 +77,10 @@ public final class MeteringService {
                     customerIds.add(e.customerId());
                 }
             });
-            Map<String, Optional<Customer>> customerCache = new HashMap<>();
+            Map<String, Optional<CustomerClock>> customerCache = new HashMap<>();
             customerIds.forEach(id -> customerCache.put(id, Optional.empty()));
-            customers.findAll(caller.tenantId(), customerIds).forEach(c -> customerCache.put(c.id(), Optional.of(c)));
+            customers.clocks(caller.tenantId(), customerIds).forEach(c -> customerCache.put(c.id(), Optional.of(c)));
+            Map<String, Instant> nowByClock = new HashMap<>(); // one clock read per customer clock per batch
             Map<String, List<Subscription>> subscriptionCache = new HashMap<>();
             customerIds.forEach(id -> subscriptionCache.put(id, new ArrayList<>()));
             subscriptions.forCustomers(caller.tenantId(), customerIds).forEach(s -> subscriptionCache.get(s.customerId()).add(s));
@@ -90,17 +92,17 @@ public final class MeteringService {
                 RawEvent raw = batch.get(i);
                 EventRejection rejection = null;
                 List<MeteredEvent> legs = new ArrayList<>();
-                Customer customer = raw.customerId() == null ? null : customerCache.get(raw.customerId()).orElse(null);
+                CustomerClock customer = raw.customerId() == null ? null : customerCache.get(raw.customerId()).orElse(null);
                 if (raw.customerId() == null) {
                     rejection = new EventRejection(EventRejection.MISSING_FIELD, "customer_id", "customer_id is required");
                 } else if (customer == null) {
                     rejection = new EventRejection(EventRejection.UNKNOWN_CUSTOMER, "customer_id", "No customer with id '" + raw.customerId() + "'");
                 } else if (raw.metric() == null) {
                     rejection = new EventRejection(EventRejection.MISSING_FIELD, "metric", "metric is required");
-                } else if ((rejection = EventRules.checkEnvelope(raw, time.now(caller.tenantId(), customer), lateness)) != null) {
+                } else if ((rejection = EventRules.checkEnvelope(raw, nowFor(caller, customer, nowByClock), lateness)) != null) {
                     // id or timestamp refused before looking for a subscription, so the reason given is the real one
                 } else {
-                    Instant now = time.now(caller.tenantId(), customer);
+                    Instant now = nowFor(caller, customer, nowByClock);
                     var subs = subscriptionCache.get(customer.id());
                     var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now);
                     if (match.rejection() != null) {
@@ -108,7 +110,7 @@ public final class MeteringService {
                     } else {
                         // a text message becomes its segments; a forwarded call becomes its two legs
                         for (RawEvent leg : TelecomEvents.expand(raw, match.metric())) {
-                            var outcome = EventRules.check(leg, match.metric(), match.subscription().id(), customer.timeZone(), now, lateness,
+                            var outcome = EventRules.check(leg, match.metric(), match.subscription().id(), customer.zone(), now, lateness,
                                     settings.maxEventQuantity());
                             if (outcome instanceof EventRules.Rejected r) {
                                 rejection = r.rejection();
@@ -209,13 +211,18 @@ public final class MeteringService {
     }
 
     /** The subscription the event bills to: the one running on the event's day whose catalog knows the metric. */
-    private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, Customer customer, Instant now) {
+    private Instant nowFor(Caller caller, CustomerClock customer, Map<String, Instant> nowByClock) {
+        String key = customer.testClockId() == null ? "" : customer.testClockId();
+        return nowByClock.computeIfAbsent(key, k -> time.now(caller.tenantId(), customer));
+    }
+
+    private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now) {
         LocalDate day;
         try {
-            day = raw.timestamp() == null ? LocalDate.ofInstant(now, customer.timeZone())
-                    : LocalDate.ofInstant(Instant.parse(raw.timestamp()), customer.timeZone());
+            day = raw.timestamp() == null ? LocalDate.ofInstant(now, customer.zone())
+                    : LocalDate.ofInstant(Instant.parse(raw.timestamp()), customer.zone());
         } catch (java.time.DateTimeException e) {
-            day = LocalDate.ofInstant(now, customer.timeZone());
+            day = LocalDate.ofInstant(now, customer.zone());
         }
         boolean metricKnown = false;
         for (Subscription s : subs) {
