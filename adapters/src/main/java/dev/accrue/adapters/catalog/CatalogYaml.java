@@ -76,10 +76,45 @@ public final class CatalogYaml {
     }
 
     /** Parses and validates; throws {@link InvalidCatalogException} listing every problem found. */
+    /** Records every unknown key and skips it, so one pass reports them all (not only the first). */
+    private static final class UnknownKeys extends com.fasterxml.jackson.databind.deser.DeserializationProblemHandler {
+        private final List<CatalogProblem> found = new java.util.ArrayList<>();
+
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext ctx, JsonParser p, JsonDeserializer<?> deserializer, Object beanOrClass,
+                                             String propertyName) throws IOException {
+            String parent = path(p.getParsingContext().getParent());
+            found.add(new CatalogProblem(CatalogProblem.UNKNOWN_KEY, parent.isEmpty() ? propertyName : parent + "." + propertyName,
+                    "unknown key '" + propertyName + "'"));
+            p.skipChildren();
+            return true;
+        }
+
+        private static String path(com.fasterxml.jackson.core.JsonStreamContext context) {
+            java.util.Deque<String> steps = new java.util.ArrayDeque<>();
+            for (var c = context; c != null && !c.inRoot(); c = c.getParent()) {
+                if (c.inArray()) {
+                    steps.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+                } else if (c.getCurrentName() != null) {
+                    steps.push(c.getCurrentName());
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            for (String step : steps) {
+                if (!out.isEmpty() && !step.startsWith("[")) {
+                    out.append('.');
+                }
+                out.append(step);
+            }
+            return out.toString();
+        }
+    }
+
     public static Catalog read(String fileName, String yaml) {
         Catalog catalog;
+        UnknownKeys unknown = new UnknownKeys();
         try {
-            catalog = YAML.readValue(yaml, Catalog.class);
+            catalog = YAML.readerFor(Catalog.class).withHandler(unknown).readValue(yaml);
         } catch (JsonProcessingException e) {
             CatalogProblem problem = problemOf(e);
             if (problem.code().equals(CatalogProblem.SYNTAX_ERROR)) {
@@ -90,7 +125,8 @@ public final class CatalogYaml {
         if (catalog == null) {
             throw new InvalidCatalogException(List.of(new CatalogProblem(CatalogProblem.MISSING_FIELD, "", "the document is empty").inFile(fileName)));
         }
-        List<CatalogProblem> problems = CatalogValidator.validate(catalog);
+        List<CatalogProblem> problems = new java.util.ArrayList<>(unknown.found);
+        problems.addAll(CatalogValidator.validate(catalog));
         if (!problems.isEmpty()) {
             YamlLocator locator = YamlLocator.of(yaml);
             throw new InvalidCatalogException(problems.stream().map(p -> located(locator, p).inFile(fileName)).toList());

@@ -91,6 +91,21 @@ class CatalogValidationTest {
     }
 
     @Test
+    void everyUnknownKeyIsReportedInOnePass() {
+        List<CatalogProblem> all = problems(replace("    tier: 1\n", "    tier: 1\n    colour: blue\n    flavour: mint\n").replace("name: acme", "name: acme\nowner: me"));
+        assertThat(all).extracting(CatalogProblem::path).containsExactlyInAnyOrder("owner", "plans[0].colour", "plans[0].flavour");
+        assertThat(all).allSatisfy(p -> assertThat(p.code()).isEqualTo(CatalogProblem.UNKNOWN_KEY));
+    }
+
+    @Test
+    void twoPlansOfAProductCannotShareATier() {
+        String extra = VALID + "  - { code: starter_two, product: voice, name: Starter 2, tier: 1, intervals: [{ interval: month }] }\n";
+        CatalogProblem p = only(extra);
+        assertThat(p.code()).isEqualTo(CatalogProblem.DUPLICATE_CODE);
+        assertThat(p.path()).isEqualTo("plans[1].tier");
+    }
+
+    @Test
     void wrongTypesAreRefused() {
         CatalogProblem p = only(replace("    tier: 1\n", "    tier: [1]\n"));
         assertThat(p.code()).isEqualTo(CatalogProblem.WRONG_TYPE);

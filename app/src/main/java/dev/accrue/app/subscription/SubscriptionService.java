@@ -191,6 +191,29 @@ public final class SubscriptionService {
         return new ChangeResult(quote, total, invoice != null, subscriptions.find(caller.tenantId(), sub.id()).orElseThrow(), invoice);
     }
 
+    /** Overrides may only name what the catalog defines: quota and limit features, rate tables, declared currencies. */
+    private static void requireKnown(dev.accrue.core.catalog.Catalog catalog, PlanOverrides o) {
+        o.quotas().keySet().forEach(f -> requireFeature(catalog, "overrides.quotas." + f, f, dev.accrue.core.catalog.FeatureType.QUOTA));
+        o.limits().keySet().forEach(f -> requireFeature(catalog, "overrides.limits." + f, f, dev.accrue.core.catalog.FeatureType.LIMIT));
+        o.contractedRates().keySet().forEach(t -> {
+            if (catalog.rateTable(t).isEmpty()) {
+                throw AccrueException.invalid("overrides.contracted_rates." + t, "No rate table '" + t + "' in catalog version " + catalog.version());
+            }
+        });
+        o.prices().forEach((charge, byCurrency) -> byCurrency.keySet().forEach(currency -> {
+            if (!catalog.currencies().contains(currency)) {
+                throw AccrueException.invalid("overrides.prices." + charge + "." + currency, currency + " is not among the catalog's currencies " + catalog.currencies());
+            }
+        }));
+    }
+
+    private static void requireFeature(dev.accrue.core.catalog.Catalog catalog, String field, String code, dev.accrue.core.catalog.FeatureType type) {
+        boolean ok = catalog.feature(code).map(f -> f.type() == type).orElse(false);
+        if (!ok) {
+            throw AccrueException.invalid(field, "No " + type.name().toLowerCase(java.util.Locale.ROOT) + " feature '" + code + "' in catalog version " + catalog.version());
+        }
+    }
+
     private static int quantity(Integer requested) {
         int q = requested == null ? 1 : requested;
         if (q < 1 || q > 1_000_000) {
@@ -351,7 +374,9 @@ public final class SubscriptionService {
         PlanOverrides value = overrides == null ? PlanOverrides.NONE : overrides;
         return mutate(caller, id, "subscription.overrides_set", ctx -> {
             Subscription sub = ctx.sub();
-            Plan plan = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).plan(sub.planCode()).orElseThrow();
+            var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
+            Plan plan = catalog.plan(sub.planCode()).orElseThrow();
+            requireKnown(catalog, value);
             Plan custom = value.applyTo(plan);
             Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
             requirePrices(sub, custom, customer);

@@ -69,8 +69,14 @@ public final class CatalogValidator {
         for (int i = 0; i < catalog.rateTables().size(); i++) {
             rateTable("rate_tables[" + i + "]", catalog.rateTables().get(i));
         }
+        Set<String> tiers = new HashSet<>();
         for (int i = 0; i < catalog.plans().size(); i++) {
-            plan("plans[" + i + "]", catalog.plans().get(i));
+            Plan p = catalog.plans().get(i);
+            plan("plans[" + i + "]", p);
+            // upgrade or downgrade is decided by the tier rank, so it must be unique within a product
+            if (p.product() != null && !tiers.add(p.product() + "#" + p.tier())) {
+                problem(CatalogProblem.DUPLICATE_CODE, "plans[" + i + "].tier", "another plan of product " + p.product() + " already has tier " + p.tier());
+            }
         }
         for (int i = 0; i < catalog.addOns().size(); i++) {
             addOn("add_ons[" + i + "]", catalog.addOns().get(i));

@@ -18,6 +18,10 @@ class EnterpriseDealTest {
         var bad = s.api.send("PUT", "/v1/subscriptions/" + sub + "/overrides", Map.of("prices", Map.of("setup", Map.of("USD", "1.00"))));
         assertThat(bad.code()).isEqualTo("validation_failed");
         assertThat(bad.text("field")).isEqualTo("overrides.prices.setup");
+        assertThat(s.api.send("PUT", "/v1/subscriptions/" + sub + "/overrides", Map.of("quotas", Map.of("robots", 5))).text("field"))
+                .isEqualTo("overrides.quotas.robots");
+        assertThat(s.api.send("PUT", "/v1/subscriptions/" + sub + "/overrides", Map.of("prices", Map.of("base", Map.of("GBP", "1.00")))).text("field"))
+                .isEqualTo("overrides.prices.base.GBP");
         var ok = s.api.send("PUT", "/v1/subscriptions/" + sub + "/overrides", Map.of("prices", Map.of("base", Map.of("USD", "32.50"))));
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(s.api.get("/v1/subscriptions/" + sub + "/overrides").json().at("/prices/base/USD").asText()).isEqualTo("32.50");
