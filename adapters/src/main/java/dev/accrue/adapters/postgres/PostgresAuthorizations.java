@@ -34,6 +34,18 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
     }
 
     @Override
+    public Balance balance(String tenantId, String subscriptionId, String metric, java.time.LocalDate from, java.time.LocalDate to, Instant now) {
+        return tx.handle().createQuery("""
+                        SELECT (SELECT coalesce(sum(quantity), 0) FROM usage_daily
+                                WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to) AS used,
+                               (SELECT coalesce(sum(reserved), 0) FROM authorizations
+                                WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND status = 'held' AND expires_at > :now) AS held""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to).bind("now", Rows.utc(now))
+                .map((rs, ctx) -> new Balance(rs.getBigDecimal("used").stripTrailingZeros(), rs.getBigDecimal("held").stripTrailingZeros()))
+                .one();
+    }
+
+    @Override
     public Optional<Authorization> findForUpdate(String tenantId, String id) {
         return tx.handle().createQuery("SELECT * FROM authorizations WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", id)

@@ -101,6 +101,12 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     }
 
     @Override
+    public List<Subscription> forCustomerForUpdate(String tenantId, String customerId) {
+        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY id DESC FOR UPDATE")
+                .bind("tenant", tenantId).bind("customer", customerId).map(MAPPER).list();
+    }
+
+    @Override
     public List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds) {
         return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = ANY (:customers) ORDER BY id DESC")
                 .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds)).map(MAPPER).list();

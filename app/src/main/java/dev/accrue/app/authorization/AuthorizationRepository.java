@@ -12,5 +12,11 @@ public interface AuthorizationRepository {
 
     Optional<Authorization> findForUpdate(String tenantId, String id);
 
+    record Balance(BigDecimal used, BigDecimal held) {
+    }
+
+    /** Usage of an additive metric over {@code [from, to)} (from the daily aggregates) and live reservations, in one query. */
+    Balance balance(String tenantId, String subscriptionId, String metric, java.time.LocalDate from, java.time.LocalDate to, Instant now);
+
     void settle(String tenantId, String id, String status, BigDecimal committed, Instant at);
 }

@@ -82,12 +82,12 @@ public final class AuthorizationService {
             throw AccrueException.invalid("ttl_seconds", "ttl_seconds must be 1-86400");
         }
         return tx.inTransaction(() -> {
-            var customer = customers.find(caller.tenantId(), customerId)
+            // three statements before the insert: the customer's clock, its subscriptions (locked), and its balance
+            var customer = customers.clocks(caller.tenantId(), List.of(customerId)).stream().findFirst()
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + customerId + "'"));
             Instant now = time.now(caller.tenantId(), customer);
-            LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
-            String runningId = running(caller.tenantId(), customer.id(), metricCode, today).id();
-            Subscription sub = subscriptions.findForUpdate(caller.tenantId(), runningId).orElseThrow();
+            LocalDate today = LocalDate.ofInstant(now, customer.zone());
+            Subscription sub = running(caller.tenantId(), subscriptions.forCustomerForUpdate(caller.tenantId(), customerId), customerId, metricCode, today);
             if (sub.statusOn(today) == SubscriptionStatus.SUSPENDED) {
                 return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, "subscription_suspended");
             }
@@ -99,15 +99,22 @@ public final class AuthorizationService {
             Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
             final LocalDate day = today;
             Period window = UsageBilling.windows(charge.allowances(), period).stream().filter(w -> w.contains(day)).findFirst().orElse(period);
-            var stored = metric.aggregation() == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
-                    ? usage.firstSeen(caller.tenantId(), sub.id(), metricCode, window.start(), window.end())
-                    : usage.daily(caller.tenantId(), sub.id(), metricCode, window.start(), window.end());
-            var rows = stored.stream()
-                    .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList();
-            BigDecimal used = UsageBilling.fold(metric.aggregation(), rows);
+            BigDecimal used;
+            BigDecimal held;
+            var aggregation = metric.aggregation();
+            if (aggregation == dev.accrue.core.catalog.Aggregation.SUM || aggregation == dev.accrue.core.catalog.Aggregation.COUNT) {
+                var balance = authorizations.balance(caller.tenantId(), sub.id(), metricCode, window.start(), window.end(), now);
+                used = balance.used();
+                held = balance.held();
+            } else {
+                var stored = aggregation == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
+                        ? usage.firstSeen(caller.tenantId(), sub.id(), metricCode, window.start(), window.end())
+                        : usage.daily(caller.tenantId(), sub.id(), metricCode, window.start(), window.end());
+                used = UsageBilling.fold(aggregation, stored.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList());
+                held = authorizations.held(caller.tenantId(), sub.id(), metricCode, now);
+            }
             BigDecimal included = charge.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal overageAllowed = overageAllowed(charge, customer.currency().getCurrencyCode());
-            BigDecimal held = authorizations.held(caller.tenantId(), sub.id(), metricCode, now);
+            BigDecimal overageAllowed = overageAllowed(charge, () -> currency(caller.tenantId(), sub));
             BigDecimal available = overageAllowed == null ? null : included.add(overageAllowed).subtract(used).subtract(held).max(BigDecimal.ZERO);
             BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
             BigDecimal granted = available == null ? want : want.min(available);
@@ -166,17 +173,27 @@ public final class AuthorizationService {
     }
 
     /** Overage units the policy allows in the period: 0 when blocked, null when unlimited, the cap's worth when capped. */
-    private static BigDecimal overageAllowed(MeteredCharge charge, String currency) {
+    private static BigDecimal overageAllowed(MeteredCharge charge, java.util.function.Supplier<String> currencyOf) {
         return switch (charge.overage().policy()) {
             case BLOCK -> BigDecimal.ZERO;
             case CHARGE -> charge.pricing() == null && charge.rateTable() == null ? BigDecimal.ZERO : null;
-            case CHARGE_UP_TO_CAP -> charge.pricing() == null ? BigDecimal.ZERO
-                    : UsagePricer.unitsAffordable(charge.pricing(), Money.of(charge.overage().cap().get(currency), currency)).orElse(null);
+            case CHARGE_UP_TO_CAP -> {
+                if (charge.pricing() == null) {
+                    yield BigDecimal.ZERO;
+                }
+                String currency = currencyOf.get(); // only a cap needs the currency, so only then is it read
+                yield UsagePricer.unitsAffordable(charge.pricing(), Money.of(charge.overage().cap().get(currency), currency)).orElse(null);
+            }
         };
     }
 
-    private Subscription running(String tenantId, String customerId, String metric, LocalDate today) {
-        for (Subscription s : subscriptions.forCustomer(tenantId, customerId)) {
+    /** The currency the subscription is billed in: the one its customer's account uses. */
+    private String currency(String tenantId, Subscription sub) {
+        return customers.find(tenantId, sub.customerId()).orElseThrow().currency().getCurrencyCode();
+    }
+
+    private Subscription running(String tenantId, List<Subscription> subs, String customerId, String metric, LocalDate today) {
+        for (Subscription s : subs) {
             boolean live = !today.isBefore(s.startDate()) && (s.endedOn() == null || today.isBefore(s.endedOn()));
             if (live && catalogs.catalog(tenantId, s.catalogVersion()).metric(metric).isPresent()) {
                 return s;

@@ -23,6 +23,9 @@ public interface SubscriptionRepository {
     /** All subscriptions of a customer, newest first. */
     List<Subscription> forCustomer(String tenantId, String customerId);
 
+    /** All subscriptions of a customer, locked (the authorization path serialises on them). */
+    List<Subscription> forCustomerForUpdate(String tenantId, String customerId);
+
     /** All subscriptions of several customers in one query, newest first. */
     List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds);
 
