@@ -67,6 +67,9 @@ public final class UsageQueries {
                     continue;
                 }
                 Metric metric = catalog.metric(m.metric()).orElseThrow();
+                // allowances may reset inside the period (monthly minutes on a yearly plan): show the current window
+                Period window = dev.accrue.core.subscription.UsageBilling.windows(m.allowances(), period).stream()
+                        .filter(w -> w.contains(today)).findFirst().orElse(period);
                 if (metric.aggregation() == Aggregation.TIME_WEIGHTED_SUM) {
                     java.time.Instant from = period.startInstant(customer.timeZone());
                     java.time.Instant to = time.now(caller.tenantId(), customer);
@@ -79,14 +82,14 @@ public final class UsageQueries {
                     continue;
                 }
                 var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
-                        ? usage.firstSeen(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end())
-                        : usage.totals(caller.tenantId(), sub.id(), metric.code(), period.start(), period.end());
+                        ? usage.firstSeen(caller.tenantId(), sub.id(), metric.code(), window.start(), window.end())
+                        : usage.totals(caller.tenantId(), sub.id(), metric.code(), window.start(), window.end());
                 BigDecimal used = fold(metric.aggregation(), rows);
                 BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                 BigDecimal remaining = included.subtract(used).max(BigDecimal.ZERO);
                 BigDecimal percent = included.signum() == 0 ? null : used.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP);
-                long elapsed = ChronoUnit.DAYS.between(period.start(), today) + 1;
-                BigDecimal projected = used.multiply(BigDecimal.valueOf(period.days())).divide(BigDecimal.valueOf(elapsed), MathContext.DECIMAL64)
+                long elapsed = ChronoUnit.DAYS.between(window.start(), today) + 1;
+                BigDecimal projected = used.multiply(BigDecimal.valueOf(window.days())).divide(BigDecimal.valueOf(elapsed), MathContext.DECIMAL64)
                         .setScale(0, RoundingMode.HALF_UP);
                 Map<String, BigDecimal> byDimension = new LinkedHashMap<>();
                 rows.forEach(r -> byDimension.merge(r.dimensionKey(), r.quantity(), BigDecimal::add));

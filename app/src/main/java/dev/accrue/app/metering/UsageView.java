@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A subscription's usage of its metered charges in the current period: used, included, remaining, percent
+ * A subscription's usage of its metered charges in the current period (for an allowance that resets inside
+ * the period, in its current reset window): used, included, remaining, percent
  * used, the usage projected to the period end at the current pace (used × period days / elapsed days) and
  * what that projection would cost past the allowance at the charge's price (null for rate-table charges).
  */

@@ -92,6 +92,45 @@ class UsageInvoicingTest {
     }
 
     @Test
+    void monthlyMinutesOnAYearlyPlanResetEachMonth() {
+        String yearly = """
+                name: yearly
+                version: 1
+                effective_from: 2020-01-01
+                currencies: [USD]
+                metrics:
+                  - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second }
+                products:
+                  - { code: voice, name: Voice }
+                plans:
+                  - code: annual
+                    product: voice
+                    name: Annual
+                    tier: 1
+                    intervals: [{ interval: year }]
+                    charges:
+                      - { type: recurring, code: base, name: Annual, monthly_price: { USD: "10.00" } }
+                      - { type: metered, code: minutes, name: Minutes, metric: call_seconds, allowances: [{ quantity: 100, reset: month }],
+                          pricing: { model: per_unit, unit_price: { USD: "0.60" }, per_units: 60 } }
+                """;
+        Sandbox s = new Sandbox("yearly", yearly, "2026-01-01T08:00:00Z");
+        String c = s.customer("Yearly Co", "USD", "UTC");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "annual", "alignment", "anniversary")).get("id").asText();
+        s.api.post("/v1/events", Map.of("event_id", "jan", "customer_id", c, "metric", "call_seconds", "timestamp", "2026-01-01T08:00:00Z",
+                "properties", Map.of("duration_seconds", 160)));
+        s.advanceTo("2026-02-10T08:00:00Z");
+        s.api.post("/v1/events", Map.of("event_id", "feb", "customer_id", c, "metric", "call_seconds", "timestamp", "2026-02-10T08:00:00Z",
+                "properties", Map.of("duration_seconds", 30)));
+        var view = s.api.get("/v1/subscriptions/" + sub + "/usage").json().at("/charges/0");
+        assertThat(view.get("used").asText()).isEqualTo("30");
+        assertThat(view.get("remaining").asText()).isEqualTo("70");
+        s.advanceTo("2027-01-01T08:00:00Z");
+        // January: 160 s against 100 included = 60 s over; February: 30 s, within its own 100 → 60 s × 0.60/min = 0.60
+        var last = s.invoices(sub).getLast();
+        assertThat(last).startsWith("2027-01-01 120.60 [usage minutes 2026-01-01..2027-01-01 0.60,");
+    }
+
+    @Test
     void storageIsBilledOnItsTimeWeightedAverage() {
         String storage = """
                 name: storage
