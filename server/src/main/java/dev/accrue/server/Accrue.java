@@ -40,6 +40,8 @@ public final class Accrue implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private ApiServer server;
     private java.util.concurrent.ScheduledExecutorService scheduler;
+    private java.util.concurrent.ScheduledExecutorService mailer;
+    private dev.accrue.app.mail.MailDispatcher mail;
 
     private Accrue(EmbeddedDatabase embedded, Database database, Clock clock) {
         this.embedded = embedded;
@@ -91,7 +93,8 @@ public final class Accrue implements AutoCloseable {
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
                 new AuthorizationRoutes(services.authorizations())::register,
-                new QuotaRoutes(services.quotas())::register);
+                new QuotaRoutes(services.quotas())::register,
+                new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), services.outbox(), services.tx(), idempotency)::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }
@@ -110,6 +113,30 @@ public final class Accrue implements AutoCloseable {
             }
         }, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Sends the email outbox through {@code transport}; with {@code every} set, a background thread sends
+     * what is queued at that interval (tests leave it null and call {@link #mail()} themselves).
+     */
+    public Accrue sendMailWith(dev.accrue.app.mail.MailTransport transport, java.time.Duration every) {
+        mail = new dev.accrue.app.mail.MailDispatcher(services.tx(), services.outbox(), transport, Clock.systemUTC());
+        if (every != null) {
+            mailer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-mail"));
+            mailer.scheduleWithFixedDelay(() -> {
+                try {
+                    mail.dispatch(100);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Sending queued email failed; it will be retried", e);
+                }
+            }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** The mail dispatcher, or null when no SMTP server is configured (emails then wait in the outbox). */
+    public dev.accrue.app.mail.MailDispatcher mail() {
+        return mail;
     }
 
     private boolean databaseUp() {
@@ -136,6 +163,9 @@ public final class Accrue implements AutoCloseable {
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (mailer != null) {
+            mailer.shutdownNow();
         }
         if (server != null) {
             server.stop();

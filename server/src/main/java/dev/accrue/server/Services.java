@@ -15,6 +15,10 @@ import dev.accrue.adapters.postgres.PostgresSubscriptions;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
 import dev.accrue.adapters.postgres.PostgresUsage;
+import dev.accrue.adapters.postgres.PostgresEmailOutbox;
+import dev.accrue.adapters.postgres.PostgresWallets;
+import dev.accrue.app.mail.EmailOutbox;
+import dev.accrue.app.wallet.WalletService;
 import dev.accrue.app.audit.AuditHistory;
 import dev.accrue.app.authorization.AuthorizationService;
 import dev.accrue.app.audit.AuditLog;
@@ -52,7 +56,9 @@ public record Services(
         MeteringService metering,
         UsageQueries usage,
         AuthorizationService authorizations,
-        QuotaService quotas) {
+        QuotaService quotas,
+        WalletService wallets,
+        EmailOutbox outbox) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -76,6 +82,11 @@ public record Services(
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog);
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
         subscriptions.useQuotaCheck(quotas::requireFits);
+        PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
+        PostgresWallets walletRepo = new PostgresWallets(tx);
+        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time);
+        billing.useWallets(wallets);
+        metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -90,6 +101,8 @@ public record Services(
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time),
                 new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing, usageRepo, metering, time),
-                quotas);
+                quotas,
+                wallets,
+                outbox);
     }
 }

@@ -80,6 +80,12 @@ public final class PostgresInvoices implements InvoiceRepository {
     }
 
     @Override
+    public boolean billed(String tenantId, String billingKey) {
+        return tx.handle().createQuery("SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = :tenant AND billing_key = :key)")
+                .bind("tenant", tenantId).bind("key", billingKey).mapTo(Boolean.class).one();
+    }
+
+    @Override
     public boolean settle(String tenantId, String invoiceId, String to, Instant at) {
         return tx.handle().createUpdate("UPDATE invoices SET status = :to WHERE tenant_id = :tenant AND id = :id AND status = 'finalized'")
                 .bind("to", to).bind("tenant", tenantId).bind("id", invoiceId).execute() == 1;

@@ -13,7 +13,8 @@ public final class PostgresTenants implements TenantRepository {
     private static final RowMapper<Tenant> MAPPER = (rs, ctx) -> new Tenant(rs.getString("id"), rs.getString("name"),
             TenantMode.fromWire(rs.getString("mode")), Rows.instant(rs, "created_at"),
             new TenantSettings(rs.getInt("invoice_grace_hours"), TenantSettings.parseMode(rs.getString("rounding_mode")),
-                    rs.getInt("event_lateness_days"), rs.getBigDecimal("max_event_quantity").stripTrailingZeros()));
+                    rs.getInt("event_lateness_days"), rs.getBigDecimal("max_event_quantity").stripTrailingZeros(),
+                    rs.getBigDecimal("tax_rate").stripTrailingZeros()));
     private final JdbiTransactions tx;
 
     public PostgresTenants(JdbiTransactions tx) {
@@ -39,9 +40,9 @@ public final class PostgresTenants implements TenantRepository {
 
     @Override
     public void updateSettings(String tenantId, TenantSettings settings) {
-        tx.handle().createUpdate("UPDATE tenants SET invoice_grace_hours = :grace, rounding_mode = :mode, event_lateness_days = :late, max_event_quantity = :max WHERE id = :id")
+        tx.handle().createUpdate("UPDATE tenants SET invoice_grace_hours = :grace, rounding_mode = :mode, event_lateness_days = :late, max_event_quantity = :max, tax_rate = :tax WHERE id = :id")
                 .bind("grace", settings.invoiceGraceHours()).bind("mode", settings.roundingModeWire())
-                .bind("late", settings.eventLatenessDays()).bind("max", settings.maxEventQuantity()).bind("id", tenantId).execute();
+                .bind("late", settings.eventLatenessDays()).bind("max", settings.maxEventQuantity()).bind("tax", settings.taxRate()).bind("id", tenantId).execute();
     }
 
     @Override

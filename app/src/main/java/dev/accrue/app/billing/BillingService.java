@@ -12,6 +12,7 @@ import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.app.wallet.WalletService;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
@@ -50,6 +51,7 @@ public final class BillingService {
     private final AuditLog audit;
     private final TenantRepository tenants;
     private final UsageRepository usage;
+    private WalletService wallets;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
                           CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants,
@@ -121,7 +123,7 @@ public final class BillingService {
                 }
                 if (sub.cancelAtPeriodEnd() && sub.billedThrough() != null && boundary.equals(sub.billedThrough())) {
                     if (!usageLines.isEmpty()) {
-                        Invoice last = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, null, usageLines);
+                        Invoice last = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, null, usageLines, UsageWindows.PERIOD);
                         if (last != null) {
                             issued.add(last);
                         }
@@ -147,7 +149,7 @@ public final class BillingService {
                 lines.addAll(usageLines);
                 lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
                 if (!lines.isEmpty()) {
-                    Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
+                    Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines, UsageWindows.PERIOD);
                     if (invoice != null) {
                         pending.attach(tenantId, sub.id(), invoice.id());
                         issued.add(invoice);
@@ -209,8 +211,8 @@ public final class BillingService {
         return out;
     }
 
-    /** The metered lines of a closed period, read from the daily aggregates. */
-    private List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding,
+    /** The metered lines of a window (closed, or running: priced on what arrived so far), read from the daily aggregates. */
+    public List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding,
                                          ResetCadence cadence) {
         Plan plan = plan(tenantId, sub);
         var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
@@ -263,7 +265,7 @@ public final class BillingService {
             }
             List<InvoiceLine> lines = usageLines(tenantId, sub, week, customer, rounding, ResetCadence.WEEK);
             if (!InvoiceTotals.subtotal(customer.currency(), lines).isZero()) {
-                Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":usage:" + week.start(), week.end(), week, lines);
+                Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":usage:" + week.start(), week.end(), week, lines, UsageWindows.WEEK);
                 if (invoice != null) {
                     issued.add(invoice);
                 }
@@ -274,6 +276,11 @@ public final class BillingService {
         boolean running = sub.endedOn() == null || from.isBefore(sub.endedOn());
         subscriptions.setNextUsageDate(tenantId, sub.id(), running ? schedule.periodContaining(from).end() : null);
         return sub;
+    }
+
+    /** Lets prepaid customers' invoices be paid from their wallets (wired after both exist). */
+    public void useWallets(WalletService wallets) {
+        this.wallets = wallets;
     }
 
     /** How the tenant rounds invoice lines. */
@@ -311,6 +318,16 @@ public final class BillingService {
         Invoice finalized = invoices.find(tenantId, invoiceId).orElseThrow();
         audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", invoiceId,
                 "invoice." + STATUS_FINALIZED, null, summary(finalized));
+        paidInFull(tenantId, customers.find(tenantId, finalized.customerId()).orElseThrow(), finalized);
+    }
+
+    /** A prepaid customer's invoice that the wallet covered owes nothing: it is paid as soon as it is final. */
+    private Invoice paidInFull(String tenantId, Customer customer, Invoice finalized) {
+        if (wallets == null || !WalletService.prepaid(customer) || !finalized.total().isZero()) {
+            return finalized;
+        }
+        invoices.settle(tenantId, finalized.id(), "paid", time.systemNow());
+        return invoices.find(tenantId, finalized.id()).orElseThrow();
     }
 
     /** The plan a subscription is billed on: its catalog version's plan with the subscription's overrides. */
@@ -325,9 +342,32 @@ public final class BillingService {
      */
     public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                          Period period, List<InvoiceLine> lines) {
+        return issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, null);
+    }
+
+    /**
+     * As {@link #issue(String, Customer, String, String, LocalDate, Period, List)}; for a prepaid customer the
+     * wallet pays what it can — first the usage of the {@code usageCadence} windows it already drew in real
+     * time, then the rest from the balance — and the invoice carries that as a negative "prepaid" line, so its
+     * total is what is still owed (0 when the wallet covered it, and the invoice is then paid).
+     */
+    public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
+                         Period period, List<InvoiceLine> lines, String usageCadence) {
         var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
-        Invoice draft = new Invoice(Ids.next("inv"), customer.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT,
-                subtotal, subtotal, issueDate, issueDate.plusDays(customer.paymentTerms().netDays()),
+        String id = Ids.next("inv");
+        var total = subtotal;
+        boolean prepaid = wallets != null && WalletService.prepaid(customer);
+        if (prepaid && !invoices.billed(tenantId, billingKey)) {
+            // the subscription's row lock is held, so no other run can insert this billing key meanwhile
+            var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate, subtotal, id, "Invoice for " + billingKey);
+            if (!paid.isZero()) {
+                lines = new ArrayList<>(lines);
+                lines.add(new InvoiceLine(InvoiceLine.PREPAID, null, "Paid from prepaid balance", period, BigDecimal.ONE, paid.negate(), paid.negate()));
+                total = subtotal.minus(paid);
+            }
+        }
+        Invoice draft = new Invoice(id, customer.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT,
+                subtotal, total, issueDate, issueDate.plusDays(customer.paymentTerms().netDays()),
                 period == null ? null : period.start(), period == null ? null : period.end(), time.systemNow(), null, List.copyOf(lines));
         int graceHours = tenants.find(tenantId).orElseThrow().settings().invoiceGraceHours();
         java.time.Instant finalizeAfter = time.now(tenantId, customer).plus(java.time.Duration.ofHours(graceHours));
@@ -345,7 +385,7 @@ public final class BillingService {
                 draft.periodEnd(), draft.createdAt(), finalizedAt, draft.lines());
         audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", finalized.id(),
                 "invoice." + STATUS_FINALIZED, null, summary(finalized));
-        return finalized;
+        return paidInFull(tenantId, customer, finalized);
     }
 
     private static java.util.Map<String, Object> summary(Invoice i) {

@@ -18,6 +18,9 @@ public interface InvoiceRepository {
 
     java.util.List<DueDraft> draftsDueOnTestClock(String tenantId, String testClockId, Instant clockTime);
 
+    /** Whether an invoice with this billing key exists. */
+    boolean billed(String tenantId, String billingKey);
+
     /** Next gapless number of the tenant; the counter row stays locked until the transaction ends. */
     long nextNumber(String tenantId);
 

@@ -46,6 +46,7 @@ public final class MeteringService {
     private final TenantRepository tenants;
     private final CustomerTime time;
     private final dev.accrue.app.audit.AuditLog audit;
+    private UsageListener listener;
 
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
                            CatalogService catalogs, TenantRepository tenants, CustomerTime time, dev.accrue.app.audit.AuditLog audit) {
@@ -57,6 +58,11 @@ public final class MeteringService {
         this.catalogs = catalogs;
         this.tenants = tenants;
         this.time = time;
+    }
+
+    /** Who hears of newly stored usage in the same transaction (prepaid drawdown). */
+    public void useListener(UsageListener listener) {
+        this.listener = listener;
     }
 
     public IngestResult ingest(Caller caller, List<RawEvent> batch) {
@@ -134,6 +140,9 @@ public final class MeteringService {
                 }
             }
             Set<String> inserted = valid.isEmpty() ? Set.of() : usage.insert(caller.tenantId(), valid, time.systemNow());
+            if (listener != null && !inserted.isEmpty()) {
+                listener.accepted(caller.tenantId(), valid.stream().filter(e -> inserted.contains(e.eventId())).toList());
+            }
             // an event is accepted when any of its legs is new, a duplicate when all were stored before
             int accepted = 0;
             int duplicates = 0;

@@ -66,7 +66,8 @@ public final class TenantService {
     }
 
     /** Changes billing settings; null fields keep their value. Applies to invoices created from now on. */
-    public Tenant updateSettings(Caller caller, Integer graceHours, String roundingMode, Integer latenessDays, java.math.BigDecimal maxEventQuantity) {
+    public Tenant updateSettings(Caller caller, Integer graceHours, String roundingMode, Integer latenessDays, java.math.BigDecimal maxEventQuantity,
+                                 java.math.BigDecimal taxRate) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             Tenant before = tenants.find(caller.tenantId()).orElseThrow(() -> AccrueException.notFound("tenant", caller.tenantId()));
@@ -79,7 +80,8 @@ public final class TenantService {
             }
             TenantSettings old = before.settings();
             TenantSettings settings = new TenantSettings(graceHours == null ? old.invoiceGraceHours() : graceHours, mode,
-                    latenessDays == null ? old.eventLatenessDays() : latenessDays, maxEventQuantity == null ? old.maxEventQuantity() : maxEventQuantity);
+                    latenessDays == null ? old.eventLatenessDays() : latenessDays, maxEventQuantity == null ? old.maxEventQuantity() : maxEventQuantity,
+                    taxRate == null ? old.taxRate() : taxRate);
             tenants.updateSettings(caller.tenantId(), settings);
             Tenant after = new Tenant(before.id(), before.name(), before.mode(), before.createdAt(), settings);
             audit.record(caller, "tenant", before.id(), "tenant.settings_updated", before, after);

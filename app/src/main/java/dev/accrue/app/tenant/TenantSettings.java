@@ -10,9 +10,12 @@ import java.util.Locale;
  * finalized and numbered (0 = at once), so late items can still land on it. {@code roundingMode}: how each
  * invoice line is rounded to the currency's minor unit (HALF_UP by default). Usage events older than
  * {@code eventLatenessDays} (default 35) or measuring more than {@code maxEventQuantity} are refused.
+ * {@code taxRate} (a fraction, 0.20 = 20 %) is the VAT charged on wallet top-ups.
  */
-public record TenantSettings(int invoiceGraceHours, RoundingMode roundingMode, int eventLatenessDays, java.math.BigDecimal maxEventQuantity) {
-    public static final TenantSettings DEFAULT = new TenantSettings(0, RoundingMode.HALF_UP, 35, new java.math.BigDecimal("1000000000"));
+public record TenantSettings(int invoiceGraceHours, RoundingMode roundingMode, int eventLatenessDays, java.math.BigDecimal maxEventQuantity,
+                             java.math.BigDecimal taxRate) {
+    public static final TenantSettings DEFAULT = new TenantSettings(0, RoundingMode.HALF_UP, 35, new java.math.BigDecimal("1000000000"),
+            java.math.BigDecimal.ZERO);
     public static final int MAX_GRACE_HOURS = 720;
 
     public TenantSettings {
@@ -24,6 +27,9 @@ public record TenantSettings(int invoiceGraceHours, RoundingMode roundingMode, i
         }
         if (maxEventQuantity == null || maxEventQuantity.signum() <= 0) {
             throw AccrueException.invalid("max_event_quantity", "max_event_quantity must be greater than zero");
+        }
+        if (taxRate == null || taxRate.signum() < 0 || taxRate.compareTo(java.math.BigDecimal.ONE) >= 0) {
+            throw AccrueException.invalid("tax_rate", "tax_rate is a fraction from 0 up to (not including) 1, e.g. 0.20 for 20 %");
         }
         if (roundingMode == null || roundingMode == RoundingMode.UNNECESSARY) {
             throw AccrueException.invalid("rounding_mode", "rounding_mode must be one of half_up, half_even, half_down, up, down, ceiling, floor");

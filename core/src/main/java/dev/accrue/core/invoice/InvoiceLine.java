@@ -16,4 +16,10 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String PRORATION = "proration";
     public static final String USAGE = "usage";
     public static final String ADJUSTMENT = "adjustment";
+    public static final String ADD_ON = "add_on";
+    public static final String BUNDLE = "bundle";
+    public static final String RENTAL = "rental";
+    public static final String FEE = "fee";
+    /** Paid from the customer's prepaid wallet: a negative line, so the invoice's total is what is still owed. */
+    public static final String PREPAID = "prepaid";
 }

@@ -45,6 +45,8 @@ class ServeCommand implements Callable<Integer> {
         }, "accrue-shutdown"));
         DemoLoader.Result demoResult = demo ? new DemoLoader(accrue.services(), config.dataDir()).load() : null;
         accrue.serve(config.host(), config.port()).scheduleBilling(java.time.Duration.ofSeconds(billingSeconds));
+        var mail = dev.accrue.server.MailSettings.fromEnvironment(System.getenv());
+        mail.ifPresent(m -> accrue.sendMailWith(m.transport(), java.time.Duration.ofSeconds(5)));
         String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + accrue.port();
         var out = System.out;
         out.println();
@@ -53,6 +55,8 @@ class ServeCommand implements Callable<Integer> {
         out.println("  OpenAPI   " + base + "/openapi.json");
         out.println("  Health    " + base + "/health");
         out.println("  Metrics   " + base + "/metrics");
+        out.println("  Mail      " + mail.map(dev.accrue.server.MailSettings::describe)
+                .orElse("no SMTP server set (ACCRUE_SMTP_HOST); receipts and emails wait in the outbox: GET " + base + "/v1/emails"));
         if (demoResult != null) {
             demoResult.print(out);
             out.println("  Try: curl -H 'Authorization: Bearer " + demoResult.firstKey() + "' " + base + "/v1/customers");

@@ -21,12 +21,21 @@ public final class TestNode {
     private static volatile TestNode instance;
     private final Accrue accrue;
     private final Path dataDir;
+    private final com.icegreen.greenmail.util.GreenMail smtp;
 
     private TestNode(Path dataDir) {
         this.dataDir = dataDir;
         AccrueConfig config = AccrueConfig.fromEnvironment(java.util.Map.of()).withDataDir(dataDir).withPort(0);
         this.accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0);
-        Runtime.getRuntime().addShutdownHook(new Thread(accrue::close));
+        // a real SMTP server for the whole JVM; tests send the outbox with accrue().mail().dispatch(…)
+        this.smtp = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "smtp"));
+        smtp.start();
+        accrue.sendMailWith(new dev.accrue.adapters.mail.SmtpMailTransport("127.0.0.1", smtp.getSmtp().getPort(), "billing@accrue.test", null, null,
+                false), null);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            accrue.close();
+            smtp.stop();
+        }));
     }
 
     public static TestNode get() {
@@ -46,6 +55,11 @@ public final class TestNode {
 
     public Accrue accrue() {
         return accrue;
+    }
+
+    /** The SMTP server the node sends its email to. */
+    public com.icegreen.greenmail.util.GreenMail smtp() {
+        return smtp;
     }
 
     public Path dataDir() {

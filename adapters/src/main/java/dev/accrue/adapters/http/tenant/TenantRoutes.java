@@ -29,7 +29,8 @@ public final class TenantRoutes {
     record CreateKey(String name, String role) {
     }
 
-    record SettingsBody(Integer invoiceGraceHours, String roundingMode, Integer eventLatenessDays, java.math.BigDecimal maxEventQuantity) {
+    record SettingsBody(Integer invoiceGraceHours, String roundingMode, Integer eventLatenessDays, java.math.BigDecimal maxEventQuantity,
+                        java.math.BigDecimal taxRate) {
     }
 
     /** The creation response is the only place the secret ever appears. */
@@ -51,7 +52,7 @@ public final class TenantRoutes {
         app.patch("/v1/tenant", ctx -> {
             SettingsBody body = Requests.body(ctx, SettingsBody.class);
             Responses.json(ctx, 200, tenants.updateSettings(Requests.caller(ctx), body.invoiceGraceHours(), body.roundingMode(),
-                    body.eventLatenessDays(), body.maxEventQuantity()));
+                    body.eventLatenessDays(), body.maxEventQuantity(), body.taxRate()));
         });
         app.post("/v1/api_keys", this::createKey);
         app.get("/v1/api_keys", ctx -> Responses.list(ctx, keys.list(Requests.caller(ctx), Requests.page(ctx)).map(KeyView::of), KeyView::id));

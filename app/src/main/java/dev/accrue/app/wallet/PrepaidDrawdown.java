@@ -1,0 +1,93 @@
+package dev.accrue.app.wallet;
+
+import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.billing.UsageWindows;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.metering.UsageListener;
+import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.core.catalog.MeteredCharge;
+import dev.accrue.core.catalog.ResetCadence;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.invoice.InvoiceTotals;
+import dev.accrue.core.metering.MeteredEvent;
+import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.BillingInterval;
+import dev.accrue.core.time.BillingSchedule;
+import dev.accrue.core.time.Period;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Draws prepaid wallets down in real time: when usage of a prepaid customer is stored, each usage window it
+ * falls in is priced again — with the very pricing the invoice of that window will use (allowances, tiers,
+ * caps) — and the wallet pays the difference from what it already paid for the window. Runs inside the
+ * ingestion transaction, so the events and the debit commit together. Wallets are locked in customer order,
+ * so concurrent batches cannot deadlock.
+ */
+public final class PrepaidDrawdown implements UsageListener {
+    private final WalletRepository wallets;
+    private final WalletService walletService;
+    private final CustomerRepository customers;
+    private final SubscriptionRepository subscriptions;
+    private final BillingService billing;
+
+    public PrepaidDrawdown(WalletRepository wallets, WalletService walletService, CustomerRepository customers, SubscriptionRepository subscriptions,
+                           BillingService billing) {
+        this.wallets = wallets;
+        this.walletService = walletService;
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.billing = billing;
+    }
+
+    @Override
+    public void accepted(String tenantId, List<MeteredEvent> stored) {
+        Set<String> prepaid = wallets.prepaidAmong(tenantId, stored.stream().map(MeteredEvent::customerId).collect(Collectors.toSet()));
+        if (prepaid.isEmpty()) {
+            return;
+        }
+        // customer → subscription → days touched, in a fixed order
+        Map<String, Map<String, Set<LocalDate>>> touched = new TreeMap<>();
+        for (MeteredEvent e : stored) {
+            if (prepaid.contains(e.customerId())) {
+                touched.computeIfAbsent(e.customerId(), c -> new TreeMap<>()).computeIfAbsent(e.subscriptionId(), s -> new TreeSet<>()).add(e.day());
+            }
+        }
+        touched.forEach((customerId, subs) -> {
+            Customer customer = customers.find(tenantId, customerId).orElseThrow();
+            subs.forEach((subscriptionId, days) -> draw(tenantId, customer, subscriptions.find(tenantId, subscriptionId).orElseThrow(), days));
+        });
+    }
+
+    /** Re-prices the usage windows of {@code days} and has the wallet pay up to that. */
+    public void draw(String tenantId, Customer customer, Subscription sub, Set<LocalDate> days) {
+        var plan = billing.plan(tenantId, sub);
+        boolean weekly = plan.charges().stream().anyMatch(c -> c instanceof MeteredCharge m && m.invoiceCadence() == ResetCadence.WEEK);
+        boolean cut = plan.charges().stream().anyMatch(c -> c instanceof MeteredCharge m && m.invoiceCadence() == ResetCadence.WEEK && m.cutAtMonthStart());
+        var rounding = billing.rounding(tenantId);
+        Set<Period> periods = new TreeSet<>(java.util.Comparator.comparing(Period::start));
+        Set<Period> weeks = new TreeSet<>(java.util.Comparator.comparing(Period::start));
+        for (LocalDate day : days) {
+            periods.add(day.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(day));
+            if (weekly && !day.isBefore(sub.anchor())) {
+                weeks.add(new BillingSchedule(sub.anchor(), BillingInterval.WEEK, sub.alignment(), cut).periodContaining(day));
+            }
+        }
+        for (Period p : periods) {
+            var lines = billing.usageLines(tenantId, sub, p, customer, rounding, ResetCadence.BILLING_PERIOD);
+            walletService.drawUsage(tenantId, customer, sub.id(), UsageWindows.key(UsageWindows.PERIOD, p), p.end(),
+                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage " + p);
+        }
+        for (Period w : weeks) {
+            var lines = billing.usageLines(tenantId, sub, w, customer, rounding, ResetCadence.WEEK);
+            walletService.drawUsage(tenantId, customer, sub.id(), UsageWindows.key(UsageWindows.WEEK, w), w.end(),
+                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage " + w);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.accrue.app.wallet;
+
+import dev.accrue.core.customer.Customer;
+
+/** The plain-text body of a top-up receipt email. */
+final class ReceiptText {
+    private ReceiptText() {
+    }
+
+    static String render(String seller, Customer customer, Receipt r) {
+        String cur = r.amount().currency().getCurrencyCode();
+        String rate = r.taxRate().movePointRight(2).stripTrailingZeros().toPlainString();
+        return """
+                Receipt %s from %s
+                Customer: %s (%s)
+                Date: %s
+
+                Credit added to your prepaid balance  %12s %s
+                VAT (%s %%)%s%12s %s
+                Total paid                            %12s %s
+
+                New balance                           %12s %s
+                """.formatted(r.number(), seller, customer.legalName(), customer.id(), r.createdAt().atZone(customer.timeZone()).toLocalDate(),
+                r.amount().toPlainMinorString(), cur, rate, " ".repeat(Math.max(1, 38 - ("VAT ( %)".length() + rate.length()))), r.tax().toPlainMinorString(), cur,
+                r.total().toPlainMinorString(), cur, r.balanceAfter().toPlainMinorString(), cur);
+    }
+}
