@@ -58,7 +58,8 @@ public record Services(
         AuthorizationService authorizations,
         QuotaService quotas,
         WalletService wallets,
-        EmailOutbox outbox) {
+        EmailOutbox outbox,
+        dev.accrue.app.addon.AddOnService addOns) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -87,6 +88,9 @@ public record Services(
         WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time);
         billing.useWallets(wallets);
         metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
+        var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
+                billing, usageRepo, tenantRepo, wallets, time, auditLog);
+        billing.useAddOns(addOns);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -103,6 +107,7 @@ public record Services(
                 new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing, usageRepo, metering, time),
                 quotas,
                 wallets,
-                outbox);
+                outbox,
+                addOns);
     }
 }

@@ -52,6 +52,7 @@ public final class BillingService {
     private final TenantRepository tenants;
     private final UsageRepository usage;
     private WalletService wallets;
+    private AddOnBilling addOns = AddOnBilling.NONE;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
                           CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants,
@@ -148,6 +149,7 @@ public final class BillingService {
                 lines.addAll(adjustmentLines(tenantId, sub, customer, rounding, late));
                 lines.addAll(usageLines);
                 lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
+                lines.addAll(addOns.linesDueOn(tenantId, sub, customer, boundary));
                 if (!lines.isEmpty()) {
                     Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines, UsageWindows.PERIOD);
                     if (invoice != null) {
@@ -163,6 +165,7 @@ public final class BillingService {
                 sub = sub.billed(period.end(), period.end());
             }
             sub = billWeeklyUsage(tenantId, sub, customer, today, rounding, issued);
+            addOns.billRemaining(tenantId, sub, customer, today);
             if (!sub.equals(before)) {
                 subscriptions.update(tenantId, sub, time.systemNow());
             }
@@ -194,8 +197,9 @@ public final class BillingService {
                     return new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity().subtract(lateHere));
                 }).toList());
             }
-            var now = UsageBilling.linesFor(plan, catalog, sub.overrides(), period, with, customer.currency(), rounding);
-            var before = UsageBilling.linesFor(plan, catalog, sub.overrides(), period, without, customer.currency(), rounding);
+            Plan windowPlan = planFor(tenantId, sub, period);
+            var now = UsageBilling.linesFor(windowPlan, catalog, sub.overrides(), period, with, customer.currency(), rounding);
+            var before = UsageBilling.linesFor(windowPlan, catalog, sub.overrides(), period, without, customer.currency(), rounding);
             for (String charge : now.stream().map(InvoiceLine::chargeCode).distinct().toList()) {
                 var amountNow = InvoiceTotals.subtotal(customer.currency(), now.stream().filter(l -> l.chargeCode().equals(charge)).toList());
                 var amountBefore = InvoiceTotals.subtotal(customer.currency(), before.stream().filter(l -> l.chargeCode().equals(charge)).toList());
@@ -214,7 +218,7 @@ public final class BillingService {
     /** The metered lines of a window (closed, or running: priced on what arrived so far), read from the daily aggregates. */
     public List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding,
                                          ResetCadence cadence) {
-        Plan plan = plan(tenantId, sub);
+        Plan plan = planFor(tenantId, sub, closed);
         var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
         java.util.Map<String, List<UsageBilling.DayUsage>> byMetric = new java.util.HashMap<>();
         for (var charge : plan.charges()) {
@@ -276,6 +280,16 @@ public final class BillingService {
         boolean running = sub.endedOn() == null || from.isBefore(sub.endedOn());
         subscriptions.setNextUsageDate(tenantId, sub.id(), running ? schedule.periodContaining(from).end() : null);
         return sub;
+    }
+
+    /** Lets add-ons grant allowances and bill their charges (wired after both exist). */
+    public void useAddOns(AddOnBilling addOns) {
+        this.addOns = addOns;
+    }
+
+    /** The plan as billed in one usage window: the subscription's plan with what its add-ons grant there. */
+    public Plan planFor(String tenantId, Subscription sub, Period window) {
+        return dev.accrue.core.addon.AddOnAllowances.apply(plan(tenantId, sub), addOns.grants(tenantId, sub, window));
     }
 
     /** Lets prepaid customers' invoices be paid from their wallets (wired after both exist). */

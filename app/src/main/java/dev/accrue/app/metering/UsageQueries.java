@@ -59,7 +59,7 @@ public final class UsageQueries {
                 throw new AccrueException(ErrorCode.VALIDATION_FAILED, "subscription", "Subscription " + subscriptionId + " has not started billing yet (starts " + sub.anchor() + ")");
             }
             Period period = sub.periodContaining(today);
-            Plan plan = billing.plan(caller.tenantId(), sub);
+            Plan plan = billing.planFor(caller.tenantId(), sub, period);
             var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
             List<UsageView.ChargeUsage> charges = new ArrayList<>();
             for (var charge : plan.charges()) {

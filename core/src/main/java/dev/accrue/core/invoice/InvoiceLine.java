@@ -20,6 +20,7 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String BUNDLE = "bundle";
     public static final String RENTAL = "rental";
     public static final String FEE = "fee";
+    public static final String TAX = "tax";
     /** Paid from the customer's prepaid wallet: a negative line, so the invoice's total is what is still owed. */
     public static final String PREPAID = "prepaid";
 }

@@ -1,0 +1,38 @@
+package dev.accrue.app.billing;
+
+import dev.accrue.core.addon.GrantedAllowance;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.Period;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/** What add-ons bring to a subscription's billing: allowance grants per usage window, and their own charges. */
+public interface AddOnBilling {
+    /** Allowances add-ons grant in {@code window}. */
+    List<GrantedAllowance> grants(String tenantId, Subscription sub, Period window);
+
+    /** Lines of recurring add-ons due on {@code boundary}, to go on the subscription's invoice of that day (marked billed). */
+    List<InvoiceLine> linesDueOn(String tenantId, Subscription sub, Customer customer, LocalDate boundary);
+
+    /** Invoices the add-on months due by {@code today} that no subscription invoice carried. */
+    void billRemaining(String tenantId, Subscription sub, Customer customer, LocalDate today);
+
+    AddOnBilling NONE = new AddOnBilling() {
+        @Override
+        public List<GrantedAllowance> grants(String tenantId, Subscription sub, Period window) {
+            return List.of();
+        }
+
+        @Override
+        public List<InvoiceLine> linesDueOn(String tenantId, Subscription sub, Customer customer, LocalDate boundary) {
+            return List.of();
+        }
+
+        @Override
+        public void billRemaining(String tenantId, Subscription sub, Customer customer, LocalDate today) {
+        }
+    };
+}
