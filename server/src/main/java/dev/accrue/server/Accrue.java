@@ -95,7 +95,8 @@ public final class Accrue implements AutoCloseable {
                 new AuthorizationRoutes(services.authorizations())::register,
                 new QuotaRoutes(services.quotas())::register,
                 new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), services.outbox(), services.tx(), idempotency)::register,
-                new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register);
+                new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
+                new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

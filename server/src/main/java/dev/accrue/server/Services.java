@@ -59,7 +59,8 @@ public record Services(
         QuotaService quotas,
         WalletService wallets,
         EmailOutbox outbox,
-        dev.accrue.app.addon.AddOnService addOns) {
+        dev.accrue.app.addon.AddOnService addOns,
+        dev.accrue.app.rental.PhoneNumberService numbers) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -91,6 +92,9 @@ public record Services(
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog);
         billing.useAddOns(addOns);
+        var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
+                customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
+        billing.useAddOns(numbers);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -108,6 +112,7 @@ public record Services(
                 quotas,
                 wallets,
                 outbox,
-                addOns);
+                addOns,
+                numbers);
     }
 }

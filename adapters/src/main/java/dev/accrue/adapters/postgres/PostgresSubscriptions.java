@@ -126,7 +126,13 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         WHERE s.ended_on IS NULL AND c.test_clock_id IS NULL
                           AND (s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
-                               OR s.next_usage_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
+                               OR s.next_usage_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                               OR EXISTS (SELECT 1 FROM subscription_add_ons a WHERE a.tenant_id = s.tenant_id AND a.subscription_id = s.id
+                                          AND a.billed_through <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                                          AND (a.end_date IS NULL OR a.billed_through < a.end_date))
+                               OR EXISTS (SELECT 1 FROM phone_numbers n WHERE n.tenant_id = s.tenant_id AND n.subscription_id = s.id AND n.status <> 'released'
+                                          AND least(CASE WHEN n.status = 'active' THEN n.billed_through END, n.hold_release_on)
+                                              <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date))
                           AND NOT (s.id = ANY (:excluding))
                         ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
                         LIMIT :limit

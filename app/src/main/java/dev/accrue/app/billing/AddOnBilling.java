@@ -20,19 +20,4 @@ public interface AddOnBilling {
     /** Invoices the add-on months due by {@code today} that no subscription invoice carried. */
     void billRemaining(String tenantId, Subscription sub, Customer customer, LocalDate today);
 
-    AddOnBilling NONE = new AddOnBilling() {
-        @Override
-        public List<GrantedAllowance> grants(String tenantId, Subscription sub, Period window) {
-            return List.of();
-        }
-
-        @Override
-        public List<InvoiceLine> linesDueOn(String tenantId, Subscription sub, Customer customer, LocalDate boundary) {
-            return List.of();
-        }
-
-        @Override
-        public void billRemaining(String tenantId, Subscription sub, Customer customer, LocalDate today) {
-        }
-    };
 }

@@ -52,7 +52,23 @@ public final class BillingService {
     private final TenantRepository tenants;
     private final UsageRepository usage;
     private WalletService wallets;
-    private AddOnBilling addOns = AddOnBilling.NONE;
+    private final List<AddOnBilling> extras = new ArrayList<>();
+    private final AddOnBilling addOns = new AddOnBilling() {
+        @Override
+        public List<dev.accrue.core.addon.GrantedAllowance> grants(String tenantId, Subscription sub, Period window) {
+            return extras.stream().flatMap(e -> e.grants(tenantId, sub, window).stream()).toList();
+        }
+
+        @Override
+        public List<InvoiceLine> linesDueOn(String tenantId, Subscription sub, Customer customer, LocalDate boundary) {
+            return extras.stream().flatMap(e -> e.linesDueOn(tenantId, sub, customer, boundary).stream()).toList();
+        }
+
+        @Override
+        public void billRemaining(String tenantId, Subscription sub, Customer customer, LocalDate today) {
+            extras.forEach(e -> e.billRemaining(tenantId, sub, customer, today));
+        }
+    };
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
                           CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants,
@@ -282,9 +298,9 @@ public final class BillingService {
         return sub;
     }
 
-    /** Lets add-ons grant allowances and bill their charges (wired after both exist). */
-    public void useAddOns(AddOnBilling addOns) {
-        this.addOns = addOns;
+    /** Lets add-ons and rentals grant allowances and bill their charges (wired after both exist). */
+    public void useAddOns(AddOnBilling more) {
+        extras.add(more);
     }
 
     /** The plan as billed in one usage window: the subscription's plan with what its add-ons grant there. */

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * A refusal names the limit and the cheapest plan of the product that raises it.
  */
 public final class QuotaService {
-    private static final Pattern ITEM = Pattern.compile("^[A-Za-z0-9_.:@-]{1,128}$");
+    private static final Pattern ITEM = Pattern.compile("^[A-Za-z0-9_.:@+-]{1,128}$");
     private final Transactions tx;
     private final QuotaRepository quotas;
     private final SubscriptionRepository subscriptions;
@@ -72,7 +72,7 @@ public final class QuotaService {
     public QuotaUsage activate(Caller caller, String subscriptionId, String quota, String itemId) {
         caller.requireWrite();
         if (itemId == null || !ITEM.matcher(itemId).matches()) {
-            throw AccrueException.invalid("item_id", "item_id must be 1-128 letters, digits or _ . : @ -");
+            throw AccrueException.invalid("item_id", "item_id must be 1-128 letters, digits or _ . : @ + -");
         }
         return tx.inTransaction(() -> {
             Subscription sub = subscriptions.findForUpdate(caller.tenantId(), subscriptionId).orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
