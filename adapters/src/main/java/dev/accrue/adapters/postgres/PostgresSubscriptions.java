@@ -124,7 +124,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         return tx.handle().createQuery("""
                         SELECT s.tenant_id, s.id FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
-                        WHERE s.ended_on IS NULL AND c.test_clock_id IS NULL
+                        WHERE c.test_clock_id IS NULL AND ((s.ended_on IS NULL
                           AND (s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
                                OR s.next_usage_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
                                OR EXISTS (SELECT 1 FROM subscription_add_ons a WHERE a.tenant_id = s.tenant_id AND a.subscription_id = s.id
@@ -132,7 +132,10 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                                           AND (a.end_date IS NULL OR a.billed_through < a.end_date))
                                OR EXISTS (SELECT 1 FROM phone_numbers n WHERE n.tenant_id = s.tenant_id AND n.subscription_id = s.id AND n.status <> 'released'
                                           AND least(CASE WHEN n.status = 'active' THEN n.billed_through END, n.hold_release_on)
-                                              <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date))
+                                              <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)))
+                               -- an ended subscription still owes the late usage of its last periods
+                               OR (s.ended_on IS NOT NULL AND EXISTS (SELECT 1 FROM usage_events e WHERE e.tenant_id = s.tenant_id
+                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL)))
                           AND NOT (s.id = ANY (:excluding))
                         ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
                         LIMIT :limit
@@ -146,7 +149,9 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         return tx.handle().createQuery("""
                         SELECT s.tenant_id, s.id FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
-                        WHERE s.tenant_id = :tenant AND c.test_clock_id = :clock AND s.ended_on IS NULL
+                        WHERE s.tenant_id = :tenant AND c.test_clock_id = :clock
+                          AND (s.ended_on IS NULL OR EXISTS (SELECT 1 FROM usage_events e WHERE e.tenant_id = s.tenant_id
+                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL))
                         ORDER BY s.next_bill_date, s.id""")
                 .bind("tenant", tenantId).bind("clock", testClockId)
                 .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();

@@ -180,6 +180,9 @@ public final class BillingService {
                 }
                 sub = sub.billed(period.end(), period.end());
             }
+            if (sub.endedOn() != null && !today.isBefore(sub.endedOn())) {
+                billLateUsageAfterEnd(tenantId, sub, customer, today, rounding, issued);
+            }
             sub = billWeeklyUsage(tenantId, sub, customer, today, rounding, issued);
             addOns.billRemaining(tenantId, sub, customer, today);
             if (!sub.equals(before)) {
@@ -229,6 +232,25 @@ public final class BillingService {
             }
         });
         return out;
+    }
+
+    /**
+     * Late usage for the periods of a subscription that has ended: no period invoice follows any more, so it is
+     * invoiced on its own as labelled adjustments.
+     */
+    private void billLateUsageAfterEnd(String tenantId, Subscription sub, Customer customer, LocalDate today, RoundingPolicy rounding,
+                                       List<Invoice> issued) {
+        var late = usage.pendingLate(tenantId, sub.id());
+        if (late.isEmpty()) {
+            return;
+        }
+        List<InvoiceLine> lines = adjustmentLines(tenantId, sub, customer, rounding, late);
+        Invoice invoice = lines.isEmpty() ? null
+                : issue(tenantId, customer, sub.id(), sub.id() + ":late:" + late.getLast().eventId(), today, null, lines, UsageWindows.PERIOD);
+        if (invoice != null) {
+            issued.add(invoice);
+        }
+        usage.markAdjusted(tenantId, late.stream().map(UsageRepository.LateEvent::eventId).toList(), invoice == null ? "no-charge" : invoice.id());
     }
 
     /** The metered lines of a window (closed, or running: priced on what arrived so far), read from the daily aggregates. */

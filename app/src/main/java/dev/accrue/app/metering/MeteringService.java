@@ -243,7 +243,9 @@ public final class MeteringService {
             boolean running = !day.isBefore(s.startDate()) && (s.endedOn() == null || day.isBefore(s.endedOn()));
             if (running) {
                 var period = day.isBefore(s.anchor()) ? null : s.periodContaining(day);
-                boolean invoiced = period != null && s.billedThrough() != null && s.billedThrough().isAfter(period.end());
+                // a period is invoiced once the next one is billed — or, for an ended subscription, by its final invoice
+                boolean invoiced = period != null && s.billedThrough() != null && (s.billedThrough().isAfter(period.end())
+                        || (s.endedOn() != null && !s.billedThrough().isBefore(period.end())));
                 boolean additive = metric.get().aggregation() == dev.accrue.core.catalog.Aggregation.SUM
                         || metric.get().aggregation() == dev.accrue.core.catalog.Aggregation.COUNT;
                 if (invoiced && !additive) {

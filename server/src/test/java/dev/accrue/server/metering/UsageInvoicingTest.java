@@ -191,4 +191,25 @@ class UsageInvoicingTest {
         assertThat(s.invoices(sub)).containsExactly(
                 "2026-04-01 4.53 [usage sms 2026-03-05..2026-04-01 0.01, usage sms 2026-03-05..2026-04-01 4.50, usage sms 2026-03-05..2026-04-01 0.02]");
     }
+
+    @Test
+    void lateUsageOfAnEndedSubscriptionIsInvoicedOnItsOwn() {
+        Sandbox s = new Sandbox("late after end", MeteringApiTest.VOICE, "2026-06-01T08:00:00Z");
+        String c = s.customer("Leaving Co", "USD", "UTC");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "pro")).get("id").asText();
+        s.api.post("/v1/subscriptions/" + sub + "/cancel", Map.of("reason", "closing"));
+        s.advanceTo("2026-07-01T08:00:00Z");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("ended");
+        // 18,000 s are included; a late June report of 18,120 s is 120 s of overage = 0.24, billed although nothing follows
+        var late = s.api.post("/v1/events", Map.of("event_id", "late-end", "customer_id", c, "metric", "call_seconds", "timestamp",
+                "2026-06-29T20:00:00Z", "properties", Map.of("duration_seconds", 18120, "direction", "outbound")));
+        assertThat(late.text("status")).isEqualTo("accepted");
+        s.advanceTo("2026-07-02T08:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-06-01 49.00 [recurring base 2026-06-01..2026-07-01 49.00]",
+                "2026-07-01 0.00 [usage minutes 2026-06-01..2026-07-01 0.00]",
+                "2026-07-02 0.24 [adjustment minutes 2026-06-01..2026-07-01 0.24]");
+        s.advanceTo("2026-08-02T08:00:00Z");
+        assertThat(s.invoices(sub)).hasSize(3);
+    }
 }
