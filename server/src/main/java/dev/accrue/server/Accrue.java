@@ -1,6 +1,8 @@
 package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
+import dev.accrue.adapters.http.contact.ContactRoutes;
+import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.invoice.InvoiceRoutes;
@@ -91,7 +93,9 @@ public final class Accrue implements AutoCloseable {
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
                 new AuthorizationRoutes(services.authorizations())::register,
-                new QuotaRoutes(services.quotas())::register);
+                new QuotaRoutes(services.quotas())::register,
+                new ContactRoutes(services.contacts())::register,
+                new EntitlementRoutes(services.entitlements())::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

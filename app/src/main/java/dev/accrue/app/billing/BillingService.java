@@ -50,10 +50,14 @@ public final class BillingService {
     private final AuditLog audit;
     private final TenantRepository tenants;
     private final UsageRepository usage;
+    private final dev.accrue.app.contact.CountedBilling counted;
+    private final dev.accrue.app.invoice.ProformaInvoicing proformas;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
                           CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants,
-                          UsageRepository usage) {
+                          UsageRepository usage, dev.accrue.app.contact.CountedBilling counted, dev.accrue.app.invoice.ProformaInvoicing proformas) {
+        this.counted = counted;
+        this.proformas = proformas;
         this.tenants = tenants;
         this.usage = usage;
         this.tx = tx;
@@ -146,8 +150,11 @@ public final class BillingService {
                 lines.addAll(adjustmentLines(tenantId, sub, customer, rounding, late));
                 lines.addAll(usageLines);
                 lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
+                lines.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
                 if (!lines.isEmpty()) {
-                    Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
+                    Invoice invoice = plan.invoicing() == dev.accrue.core.catalog.Invoicing.PROFORMA_FIRST
+                            ? proformas.issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines)
+                            : issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
                     if (invoice != null) {
                         pending.attach(tenantId, sub.id(), invoice.id());
                         issued.add(invoice);
@@ -178,9 +185,10 @@ public final class BillingService {
         List<InvoiceLine> out = new ArrayList<>();
         java.util.Map<Period, List<UsageRepository.LateEvent>> byPeriod = new java.util.TreeMap<>(java.util.Comparator.comparing(Period::start));
         late.forEach(e -> byPeriod.computeIfAbsent(sub.periodContaining(e.day()), p -> new ArrayList<>()).add(e));
-        Plan plan = plan(tenantId, sub);
+        Plan current = plan(tenantId, sub);
         var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
         byPeriod.forEach((period, events) -> {
+            Plan plan = counted.withDerivedAllowances(tenantId, sub, customer, current, period);
             java.util.Map<String, List<UsageBilling.DayUsage>> with = new java.util.HashMap<>();
             java.util.Map<String, List<UsageBilling.DayUsage>> without = new java.util.HashMap<>();
             for (String metric : events.stream().map(UsageRepository.LateEvent::metric).distinct().toList()) {
@@ -212,7 +220,7 @@ public final class BillingService {
     /** The metered lines of a closed period, read from the daily aggregates. */
     private List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding,
                                          ResetCadence cadence) {
-        Plan plan = plan(tenantId, sub);
+        Plan plan = counted.withDerivedAllowances(tenantId, sub, customer, plan(tenantId, sub), closed);
         var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
         java.util.Map<String, List<UsageBilling.DayUsage>> byMetric = new java.util.HashMap<>();
         for (var charge : plan.charges()) {

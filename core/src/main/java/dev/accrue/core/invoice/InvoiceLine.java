@@ -16,4 +16,6 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String PRORATION = "proration";
     public static final String USAGE = "usage";
     public static final String ADJUSTMENT = "adjustment";
+    /** A period priced by a count measured at renewal (contacts). */
+    public static final String COUNTED = "counted";
 }
