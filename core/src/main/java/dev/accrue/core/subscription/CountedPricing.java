@@ -125,7 +125,7 @@ public final class CountedPricing {
                 d.append(" less ").append(plain(option.discountPercent())).append("%");
             }
         }
-        if (!share.equals(Fraction.ONE)) {
+        if (share.numerator() != share.denominator()) {
             d.append(" (").append(share.numerator()).append("/").append(share.denominator()).append(" days)");
         }
         BigDecimal quantity = BigDecimal.valueOf(share.numerator()).divide(BigDecimal.valueOf(share.denominator()), MathContext.DECIMAL64);

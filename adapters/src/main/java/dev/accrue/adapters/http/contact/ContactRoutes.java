@@ -31,7 +31,18 @@ public final class ContactRoutes {
     record SyncBody(List<ContactBody> upsert, List<String> delete) {
     }
 
-    record CountBody(BigDecimal count) {
+    /** The count as a raw node: a quoted number is refused (wrong_type), a fraction or a negative number by the rules. */
+    record CountBody(com.fasterxml.jackson.databind.JsonNode count) {
+        BigDecimal value() {
+            if (count == null || count.isNull()) {
+                return null;
+            }
+            if (!count.isNumber()) {
+                throw new dev.accrue.core.error.AccrueException(dev.accrue.core.error.ErrorCode.WRONG_TYPE, "count",
+                        "Field 'count' must be a whole number");
+            }
+            return count.decimalValue();
+        }
     }
 
     record CountView(String object, String customerId, long count, String source, Instant asOf, int upserted, int deleted) {
@@ -52,7 +63,7 @@ public final class ContactRoutes {
                 CountView.of(contacts.get(Requests.caller(ctx), ctx.pathParam("id")))));
         app.put("/v1/customers/{id}/contact_count", ctx -> {
             CountBody b = Requests.body(ctx, CountBody.class);
-            Responses.json(ctx, 200, CountView.of(contacts.push(Requests.caller(ctx), ctx.pathParam("id"), b.count())));
+            Responses.json(ctx, 200, CountView.of(contacts.push(Requests.caller(ctx), ctx.pathParam("id"), b.value())));
         });
     }
 }
