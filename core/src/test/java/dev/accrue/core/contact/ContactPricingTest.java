@@ -93,6 +93,24 @@ class ContactPricingTest {
     }
 
     @Test
+    void aCalendarStubPeriodIsProratedByDayAndRoundedOnce() {
+        Period full = new Period(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1));
+        Period stub = new Period(LocalDate.of(2026, 1, 15), LocalDate.of(2026, 2, 1));
+        var quote = CountedPricing.quote(CONTACTS, MONTH, 3000, "EUR", null);
+        InvoiceLine line = CountedPricing.line(plan(), CONTACTS, MONTH, quote, "contact", stub, full, Currency.getInstance("EUR"), RoundingPolicy.DEFAULT);
+        // 99.00 × 17/31 = 54.2903… → 54.29
+        assertThat(line.amount().amount()).isEqualByComparingTo("54.29");
+        assertThat(line.description()).endsWith("at 99.00/month (17/31 days)");
+    }
+
+    @Test
+    void aWeeklyIntervalHasNoCountedPrice() {
+        var week = new IntervalOption(BillingInterval.WEEK, BigDecimal.ZERO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CountedPricing.quote(CONTACTS, week, 10, "EUR", null))
+                .isInstanceOf(dev.accrue.core.error.AccrueException.class);
+    }
+
+    @Test
     void derivedAllowancesAddPerUnitTimesTheCountToTheMeteredChargeOfTheirMetric() {
         Plan with = CountedPricing.withDerivedAllowances(plan(), Map.of("contacts", 2500L));
         MeteredCharge emails = (MeteredCharge) with.charge("emails").orElseThrow();
