@@ -54,6 +54,14 @@ class ContactApiTest {
         assertThat(s.api.post("/v1/customers/" + c + "/contacts/sync", Map.of("upsert", List.of(Map.of("id", "x", "mail", "typo@b.io")))).code())
                 .isEqualTo("unknown_field");
 
+        List<Map<String, Object>> tooMany = new java.util.ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            tooMany.add(Map.of("id", "bulk-" + i, "email", "b" + i + "@example.com"));
+        }
+        var big = s.api.post("/v1/customers/" + c + "/contacts/sync", Map.of("upsert", tooMany));
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.code()).isEqualTo("batch_too_large");
+
         var after = s.api.get(countPath).json();
         assertThat(after.get("count").asLong()).isEqualTo(250);
         assertThat(after.get("source").asText()).isEqualTo("pushed");
