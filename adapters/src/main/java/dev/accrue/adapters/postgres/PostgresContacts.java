@@ -84,6 +84,15 @@ public final class PostgresContacts implements ContactRepository {
     }
 
     @Override
+    public void updateRenewal(String tenantId, Renewal r) {
+        tx.handle().createUpdate("""
+                        UPDATE counted_renewals SET plan_code = :plan, band = :band, band_price = :band_price, monthly_price = :monthly
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND charge_code = :charge AND period_start = :start""")
+                .bind("tenant", tenantId).bind("sub", r.subscriptionId()).bind("charge", r.chargeCode()).bind("start", r.periodStart())
+                .bind("plan", r.planCode()).bind("band", r.band()).bind("band_price", r.bandPrice()).bind("monthly", r.monthlyPrice()).execute();
+    }
+
+    @Override
     public Optional<Renewal> lastRenewal(String tenantId, String subscriptionId, String chargeCode, String planCode, LocalDate periodStart) {
         return tx.handle().createQuery("""
                         SELECT * FROM counted_renewals WHERE tenant_id = :tenant AND subscription_id = :sub AND charge_code = :charge

@@ -152,9 +152,7 @@ public final class BillingService {
                 lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
                 lines.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
                 if (!lines.isEmpty()) {
-                    Invoice invoice = plan.invoicing() == dev.accrue.core.catalog.Invoicing.PROFORMA_FIRST
-                            ? proformas.issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines)
-                            : issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
+                    Invoice invoice = issueFor(plan, tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
                     if (invoice != null) {
                         pending.attach(tenantId, sub.id(), invoice.id());
                         issued.add(invoice);
@@ -354,6 +352,19 @@ public final class BillingService {
         audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", finalized.id(),
                 "invoice." + STATUS_FINALIZED, null, summary(finalized));
         return finalized;
+    }
+
+    /** Issues the document {@code plan} asks for: a proforma first ({@code invoicing: proforma_first}) or an invoice. */
+    public Invoice issueFor(Plan plan, String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
+                            Period period, List<InvoiceLine> lines) {
+        return plan.invoicing() == dev.accrue.core.catalog.Invoicing.PROFORMA_FIRST
+                ? proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines)
+                : issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines);
+    }
+
+    /** Counted charges (contacts): their lines at renewal, derived allowances and upgrade proration. */
+    public dev.accrue.app.contact.CountedBilling counted() {
+        return counted;
     }
 
     private static java.util.Map<String, Object> summary(Invoice i) {

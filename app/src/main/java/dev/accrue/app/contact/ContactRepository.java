@@ -42,6 +42,9 @@ public interface ContactRepository {
     /** Records a renewal; a renewal already recorded for the same period is kept (billing reruns are idempotent). */
     void recordRenewal(String tenantId, Renewal renewal);
 
+    /** Replaces the plan and prices of a recorded renewal (an immediate upgrade re-prices the running period). */
+    void updateRenewal(String tenantId, Renewal renewal);
+
     /** The latest renewal of the charge on the subscription strictly before {@code periodStart}, on {@code planCode}. */
     Optional<Renewal> lastRenewal(String tenantId, String subscriptionId, String chargeCode, String planCode, LocalDate periodStart);
 

@@ -10,6 +10,7 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.subscription.ChangeQuote;
 import dev.accrue.core.subscription.CountedPricing;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
@@ -17,6 +18,7 @@ import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +68,50 @@ public final class CountedBilling {
             }
         }
         return lines;
+    }
+
+    /**
+     * An immediate upgrade inside a paid period also re-prices its counted charges: for each counted charge of
+     * {@code to}, the count fixed at this period's renewal is priced in {@code to}'s band, and the difference with
+     * the monthly price charged at that renewal is added to the quote, prorated by day. Unless previewing, the
+     * period's renewal record then carries the new plan and price, so it is the floor of the next renewal.
+     */
+    public ChangeQuote withUpgrade(String tenantId, Subscription sub, Plan from, Plan to, Customer customer, LocalDate today,
+                                   RoundingPolicy rounding, ChangeQuote quote, boolean preview) {
+        if (quote.timing() != ChangeQuote.Timing.IMMEDIATE || sub.billedThrough() == null || !today.isBefore(sub.billedThrough())
+                || today.isBefore(sub.anchor())) {
+            return quote;
+        }
+        Period period = sub.periodContaining(today);
+        IntervalOption option = to.interval(sub.interval()).orElse(null);
+        List<InvoiceLine> lines = new ArrayList<>(quote.lines());
+        String currency = customer.currency().getCurrencyCode();
+        for (var charge : to.charges()) {
+            if (!(charge instanceof CountedCharge k) || option == null) {
+                continue;
+            }
+            var recorded = contacts.renewal(tenantId, sub.id(), k.code(), period.start());
+            long count = recorded.map(ContactRepository.Renewal::count).orElseGet(() -> countAt(tenantId, customer, period));
+            BigDecimal oldMonthly = recorded.filter(r -> from.charge(k.code()).orElse(null) instanceof CountedCharge && r.currency().equals(currency))
+                    .map(ContactRepository.Renewal::monthlyPrice).orElse(BigDecimal.ZERO);
+            InvoiceLine line = CountedPricing.upgradeLine(to, k, option, count, oldMonthly, new Period(today, period.end()), sub.fullPeriodOf(period),
+                    customer.currency(), rounding);
+            if (line == null) {
+                continue;
+            }
+            lines.add(line);
+            if (!preview) {
+                var band = CountedPricing.band(k, count, currency);
+                var renewal = new ContactRepository.Renewal(sub.id(), k.code(), period.start(), to.code(), count, band.index(), band.monthlyPrice(),
+                        band.monthlyPrice(), currency);
+                if (recorded.isPresent()) {
+                    contacts.updateRenewal(tenantId, renewal);
+                } else {
+                    contacts.recordRenewal(tenantId, renewal);
+                }
+            }
+        }
+        return lines.size() == quote.lines().size() ? quote : new ChangeQuote(quote.timing(), quote.effectiveOn(), List.copyOf(lines));
     }
 
     /**

@@ -133,6 +133,29 @@ public final class CountedPricing {
     }
 
     /**
+     * The line of an immediate upgrade for a counted charge: (new plan's band price − the monthly price charged
+     * at this period's renewal) scaled to the interval like a period price, × remaining/total days of the period
+     * (the change day counts as remaining), rounded once. Null when the upgrade costs nothing for this charge
+     * (never a refund).
+     */
+    public static InvoiceLine upgradeLine(Plan target, CountedCharge charge, IntervalOption option, long count, BigDecimal oldMonthly,
+                                          Period remaining, Period full, Currency currency, RoundingPolicy rounding) {
+        Band band = band(charge, count, currency.getCurrencyCode());
+        BigDecimal difference = periodPrice(band.monthlyPrice(), option).subtract(periodPrice(oldMonthly, option));
+        if (difference.signum() <= 0) {
+            return null;
+        }
+        Fraction share = Proration.fraction(remaining, full, ProrationPolicy.BY_DAY);
+        Money unit = new Money(difference, currency);
+        Money amount = rounding.apply(Proration.prorate(unit, share));
+        String description = "Upgrade to " + target.name() + " — " + (charge.name() == null ? charge.code() : charge.name()) + ": " + count
+                + ", band " + band.label() + " at " + band.monthlyPrice().toPlainString() + "/month instead of " + oldMonthly.toPlainString()
+                + "/month (" + share.numerator() + "/" + share.denominator() + " days)";
+        BigDecimal quantity = BigDecimal.valueOf(share.numerator()).divide(BigDecimal.valueOf(share.denominator()), MathContext.DECIMAL64);
+        return new InvoiceLine(InvoiceLine.PRORATION, charge.code(), description, remaining, quantity, unit, amount);
+    }
+
+    /**
      * The plan with each counted charge's derived allowances added to the metered charges of their metric:
      * {@code per_unit × count} per {@code reset} window, where {@code counts} maps a counted charge's code to
      * the count fixed at the renewal that opened the period (a charge missing from the map derives nothing).

@@ -104,6 +104,23 @@ class ContactPricingTest {
     }
 
     @Test
+    void anUpgradeChargesTheBandDifferenceForTheRemainingDaysAndNeverRefunds() {
+        Period june = new Period(LocalDate.of(2026, 6, 1), LocalDate.of(2026, 7, 1));
+        Period rest = new Period(LocalDate.of(2026, 6, 15), LocalDate.of(2026, 7, 1));
+        var eur = Currency.getInstance("EUR");
+        InvoiceLine line = CountedPricing.upgradeLine(plan(), CONTACTS, MONTH, 7000, new BigDecimal("99.00"), rest, june, eur, RoundingPolicy.DEFAULT);
+        // (179.00 − 99.00) × 16/30 = 42.666… → 42.67
+        assertThat(line.kind()).isEqualTo(InvoiceLine.PRORATION);
+        assertThat(line.amount().amount()).isEqualByComparingTo("42.67");
+        // quarterly: the difference is scaled like the period price (× 3 × 0.95) before prorating
+        Period q = new Period(LocalDate.of(2026, 6, 1), LocalDate.of(2026, 9, 1));
+        InvoiceLine quarterly = CountedPricing.upgradeLine(plan(), CONTACTS, QUARTER, 7000, new BigDecimal("99.00"), q, q, eur, RoundingPolicy.DEFAULT);
+        assertThat(quarterly.amount().amount()).isEqualByComparingTo("228.00");
+        assertThat(CountedPricing.upgradeLine(plan(), CONTACTS, MONTH, 10, new BigDecimal("99.00"), rest, june, eur, RoundingPolicy.DEFAULT))
+                .as("a lower band is not refunded").isNull();
+    }
+
+    @Test
     void aWeeklyIntervalHasNoCountedPrice() {
         var week = new IntervalOption(BillingInterval.WEEK, BigDecimal.ZERO);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CountedPricing.quote(CONTACTS, week, 10, "EUR", null))

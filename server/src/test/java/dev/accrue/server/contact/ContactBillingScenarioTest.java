@@ -185,6 +185,31 @@ class ContactBillingScenarioTest {
                 "2026-08-05 INV-000003 paid 99.00 [usage emails 2026-07-05..2026-08-05 0.00, counted contacts 2026-08-05..2026-09-05 99.00]");
     }
 
+    @Test
+    void anImmediateUpgradeChargesTheBandDifferenceForTheRestOfThePeriodAndRaisesTheFloor() {
+        Sandbox s = new Sandbox("usercom upgrade", Sandbox.demoCatalog("usercom.yaml"), "2026-06-01T08:00:00Z");
+        String c = s.customer("Upgrader", "EUR", "UTC");
+        s.api.send("PUT", "/v1/customers/" + c + "/contact_count", Map.of("count", 3200));
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "marketing_automation")).get("id").asText();
+        s.advanceTo("2026-06-15T08:00:00Z");
+        // the preview prices the same and changes nothing
+        JsonNode preview = s.api.post("/v1/subscriptions/" + sub + "/change/preview", Map.of("plan", "omnichannel")).json();
+        assertThat(preview.get("total").asText()).isEqualTo("42.67");
+        JsonNode change = s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "omnichannel")).json();
+        assertThat(change.get("total").asText()).isEqualTo("42.67");
+        s.api.send("PUT", "/v1/customers/" + c + "/contact_count", Map.of("count", 100));
+        s.advanceTo("2026-08-01T08:00:00Z");
+        // (179.00 − 99.00) × 16/30 days (June 15 to 30, the change day counted) = 42.67 ; July on Omnichannel 179.00 ; the count drops to 100:
+        // August stays at the last invoiced 179.00
+        assertThat(documents(s.api, sub)).containsExactly(
+                "2026-06-01 PRO-000001 proforma 99.00 [counted contacts 2026-06-01..2026-07-01 99.00]",
+                "2026-06-15 PRO-000002 proforma 42.67 [proration contacts 2026-06-15..2026-07-01 42.67]",
+                "2026-07-01 PRO-000003 proforma 179.00 [usage emails 2026-06-01..2026-07-01 0.00, counted contacts 2026-07-01..2026-08-01 179.00]",
+                "2026-08-01 PRO-000004 proforma 179.00 [usage emails 2026-07-01..2026-08-01 0.00, counted contacts 2026-08-01..2026-09-01 179.00]");
+        assertThat(all(s.api, sub).get(1).at("/lines/0/description").asText()).isEqualTo(
+                "Upgrade to Omnichannel (marketing, chat, CRM) — Contacts: 3200, band 1001–5000 at 179.00/month instead of 99.00/month (16/30 days)");
+    }
+
     /** The subscription's documents oldest first, each as "issue_date number status total [kind charge period amount, …]". */
     static List<String> documents(Api api, String sub) {
         List<String> out = new ArrayList<>();
