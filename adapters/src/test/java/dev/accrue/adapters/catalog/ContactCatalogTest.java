@@ -71,6 +71,16 @@ class ContactCatalogTest {
     }
 
     @Test
+    void everyBandNeedsAPriceInEveryCurrency() {
+        String twoCurrencies = plan("tier: 1", "{ interval: year }").replace("currencies: [EUR]", "currencies: [EUR, PLN]");
+        var e = catchThrowableOfType(InvalidCatalogException.class, () -> CatalogYaml.read("c.yaml", twoCurrencies));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).extracting(CatalogProblem::code).containsOnly(CatalogProblem.MISSING_PRICE);
+        assertThat(e.problems()).extracting(CatalogProblem::path)
+                .containsExactly("plans[0].charges[0].tiers[0].flat_price", "plans[0].charges[0].tiers[1].flat_price");
+    }
+
+    @Test
     void theUsercomDemoPlansAreProformaFirstAndCountOnlyPlatformSends() throws Exception {
         Catalog usercom = CatalogYaml.read("usercom.yaml", DemoCatalogsTest.resource("usercom.yaml"));
         assertThat(usercom.plans()).allSatisfy(p -> assertThat(p.invoicing()).isEqualTo(Invoicing.PROFORMA_FIRST));

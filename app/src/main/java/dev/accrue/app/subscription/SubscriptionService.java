@@ -434,6 +434,10 @@ public final class SubscriptionService {
             if (charge instanceof RecurringCharge r) {
                 RecurringBilling.periodPrice(sub, plan, r, customer.currency());
             }
+            if (charge instanceof dev.accrue.core.catalog.CountedCharge k) {
+                // every band has a price in each catalog currency (validator), so the first band answers for all
+                dev.accrue.core.subscription.CountedPricing.band(k, 0, customer.currency().getCurrencyCode());
+            }
         }
     }
 }

@@ -276,7 +276,7 @@ public final class CatalogValidator {
                 problem(CatalogProblem.INVALID_VALUE, tp + ".unit_price", "counted charges price each band with flat_price only");
             }
             amounts(tp + ".unit_price", t.unitPrice(), false);
-            amounts(tp + ".flat_price", t.flatPrice(), false);
+            amounts(tp + ".flat_price", t.flatPrice(), flatOnly); // a counted band needs a price in every currency
         }
     }
 

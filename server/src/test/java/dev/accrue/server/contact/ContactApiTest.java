@@ -62,6 +62,11 @@ class ContactApiTest {
         assertThat(big.status()).isEqualTo(413);
         assertThat(big.code()).isEqualTo("batch_too_large");
 
+        // a customer in a currency the contact bands are not priced in cannot subscribe
+        String dollars = s.customer("Dollar Co", "USD", "UTC");
+        var refused = s.api.post("/v1/subscriptions", Map.of("customer_id", dollars, "plan", "marketing_automation"));
+        assertThat(refused.code()).isEqualTo("currency_mismatch");
+
         var after = s.api.get(countPath).json();
         assertThat(after.get("count").asLong()).isEqualTo(250);
         assertThat(after.get("source").asText()).isEqualTo("pushed");
