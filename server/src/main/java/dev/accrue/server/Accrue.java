@@ -1,6 +1,8 @@
 package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
+import dev.accrue.adapters.http.contact.ContactRoutes;
+import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.invoice.InvoiceRoutes;
@@ -96,7 +98,9 @@ public final class Accrue implements AutoCloseable {
                 new QuotaRoutes(services.quotas())::register,
                 new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), services.outbox(), services.tx(), idempotency)::register,
                 new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
-                new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register);
+                new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
+                new ContactRoutes(services.contacts())::register,
+                new EntitlementRoutes(services.entitlements())::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

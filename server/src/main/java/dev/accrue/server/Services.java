@@ -6,6 +6,7 @@ import dev.accrue.adapters.postgres.PostgresApiKeys;
 import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCatalogs;
+import dev.accrue.adapters.postgres.PostgresContacts;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresInvoices;
@@ -25,6 +26,10 @@ import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.contact.ContactService;
+import dev.accrue.app.contact.CountedBilling;
+import dev.accrue.app.entitlement.EntitlementService;
+import dev.accrue.app.invoice.ProformaInvoicing;
 import dev.accrue.app.customer.CustomerService;
 import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.invoice.InvoiceService;
@@ -60,7 +65,9 @@ public record Services(
         WalletService wallets,
         EmailOutbox outbox,
         dev.accrue.app.addon.AddOnService addOns,
-        dev.accrue.app.rental.PhoneNumberService numbers) {
+        dev.accrue.app.rental.PhoneNumberService numbers,
+        ContactService contacts,
+        EntitlementService entitlements) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -78,7 +85,11 @@ public record Services(
         PostgresUsage usageRepo = new PostgresUsage(tx);
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
-        BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo, usageRepo);
+        PostgresContacts contactRepo = new PostgresContacts(tx);
+        CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
+        ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
+        BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo, usageRepo,
+                counted, proformas);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog);
@@ -104,15 +115,17 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas),
                 testClocks,
                 metering,
-                new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time),
+                new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
                 new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing, usageRepo, metering, time),
                 quotas,
                 wallets,
                 outbox,
                 addOns,
-                numbers);
+                numbers,
+                new ContactService(tx, contactRepo, customerRepo, time, auditLog),
+                new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time));
     }
 }

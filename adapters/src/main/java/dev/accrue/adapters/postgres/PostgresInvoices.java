@@ -86,6 +86,36 @@ public final class PostgresInvoices implements InvoiceRepository {
     }
 
     @Override
+    public long nextProformaNumber(String tenantId) {
+        return tx.handle().createQuery("""
+                        INSERT INTO proforma_counters (tenant_id, last_number) VALUES (:tenant, 1)
+                        ON CONFLICT (tenant_id) DO UPDATE SET last_number = proforma_counters.last_number + 1
+                        RETURNING last_number""")
+                .bind("tenant", tenantId).mapTo(Long.class).one();
+    }
+
+    @Override
+    public void numberProforma(String tenantId, String invoiceId, String number) {
+        tx.handle().createUpdate("UPDATE invoices SET number = :number, proforma_number = :number WHERE tenant_id = :tenant AND id = :id AND status = 'proforma'")
+                .bind("number", number).bind("tenant", tenantId).bind("id", invoiceId).execute();
+    }
+
+    @Override
+    public boolean payProforma(String tenantId, String invoiceId, String number, LocalDate issueDate, Instant at) {
+        return tx.handle().createUpdate("""
+                        UPDATE invoices SET status = 'paid', number = :number, issue_date = :issue, due_date = :issue, finalized_at = :at
+                        WHERE tenant_id = :tenant AND id = :id AND status = 'proforma'""")
+                .bind("number", number).bind("issue", issueDate).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId)
+                .execute() == 1;
+    }
+
+    @Override
+    public boolean voidProforma(String tenantId, String invoiceId) {
+        return tx.handle().createUpdate("UPDATE invoices SET status = 'void' WHERE tenant_id = :tenant AND id = :id AND status = 'proforma'")
+                .bind("tenant", tenantId).bind("id", invoiceId).execute() == 1;
+    }
+
+    @Override
     public boolean settle(String tenantId, String invoiceId, String to, Instant at) {
         return tx.handle().createUpdate("UPDATE invoices SET status = :to WHERE tenant_id = :tenant AND id = :id AND status = 'finalized'")
                 .bind("to", to).bind("tenant", tenantId).bind("id", invoiceId).execute() == 1;
@@ -141,7 +171,7 @@ public final class PostgresInvoices implements InvoiceRepository {
                         new Money(rs.getBigDecimal("unit_price"), currency), new Money(rs.getBigDecimal("amount"), currency)))
                 .list();
         return new Invoice(i.id(), i.customerId(), i.subscriptionId(), i.billingKey(), i.number(), i.status(), i.subtotal(), i.total(),
-                i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.createdAt(), i.finalizedAt(), lines);
+                i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.createdAt(), i.finalizedAt(), lines, i.proformaNumber());
     }
 
     private static Invoice invoice(ResultSet rs, List<InvoiceLine> lines) throws SQLException {
@@ -150,7 +180,7 @@ public final class PostgresInvoices implements InvoiceRepository {
                 rs.getString("number"), InvoiceStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
                 new Money(rs.getBigDecimal("subtotal"), currency), new Money(rs.getBigDecimal("total"), currency),
                 date(rs.getDate("issue_date")), date(rs.getDate("due_date")), date(rs.getDate("period_start")), date(rs.getDate("period_end")),
-                Rows.instant(rs, "created_at"), Rows.instant(rs, "finalized_at"), lines);
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "finalized_at"), lines, rs.getString("proforma_number"));
     }
 
     private static LocalDate date(Date d) {

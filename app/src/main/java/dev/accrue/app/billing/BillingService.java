@@ -69,10 +69,14 @@ public final class BillingService {
             extras.forEach(e -> e.billRemaining(tenantId, sub, customer, today));
         }
     };
+    private final dev.accrue.app.contact.CountedBilling counted;
+    private final dev.accrue.app.invoice.ProformaInvoicing proformas;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
                           CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants,
-                          UsageRepository usage) {
+                          UsageRepository usage, dev.accrue.app.contact.CountedBilling counted, dev.accrue.app.invoice.ProformaInvoicing proformas) {
+        this.counted = counted;
+        this.proformas = proformas;
         this.tenants = tenants;
         this.usage = usage;
         this.tx = tx;
@@ -165,9 +169,10 @@ public final class BillingService {
                 lines.addAll(adjustmentLines(tenantId, sub, customer, rounding, late));
                 lines.addAll(usageLines);
                 lines.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
+                lines.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
                 lines.addAll(addOns.linesDueOn(tenantId, sub, customer, boundary));
                 if (!lines.isEmpty()) {
-                    Invoice invoice = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines, UsageWindows.PERIOD);
+                    Invoice invoice = issueFor(plan, tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, period, lines);
                     if (invoice != null) {
                         pending.attach(tenantId, sub.id(), invoice.id());
                         issued.add(invoice);
@@ -202,9 +207,10 @@ public final class BillingService {
         List<InvoiceLine> out = new ArrayList<>();
         java.util.Map<Period, List<UsageRepository.LateEvent>> byPeriod = new java.util.TreeMap<>(java.util.Comparator.comparing(Period::start));
         late.forEach(e -> byPeriod.computeIfAbsent(sub.periodContaining(e.day()), p -> new ArrayList<>()).add(e));
-        Plan plan = plan(tenantId, sub);
+        Plan current = plan(tenantId, sub);
         var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
         byPeriod.forEach((period, events) -> {
+            Plan plan = counted.withDerivedAllowances(tenantId, sub, customer, current, period);
             java.util.Map<String, List<UsageBilling.DayUsage>> with = new java.util.HashMap<>();
             java.util.Map<String, List<UsageBilling.DayUsage>> without = new java.util.HashMap<>();
             for (String metric : events.stream().map(UsageRepository.LateEvent::metric).distinct().toList()) {
@@ -256,7 +262,7 @@ public final class BillingService {
     /** The metered lines of a window (closed, or running: priced on what arrived so far), read from the daily aggregates. */
     public List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period closed, Customer customer, RoundingPolicy rounding,
                                          ResetCadence cadence) {
-        Plan plan = planFor(tenantId, sub, closed);
+        Plan plan = counted.withDerivedAllowances(tenantId, sub, customer, planFor(tenantId, sub, closed), closed);
         var catalog = catalogs.catalog(tenantId, sub.catalogVersion());
         java.util.Map<String, List<UsageBilling.DayUsage>> byMetric = new java.util.HashMap<>();
         for (var charge : plan.charges()) {
@@ -438,6 +444,19 @@ public final class BillingService {
         audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", finalized.id(),
                 "invoice." + STATUS_FINALIZED, null, summary(finalized));
         return paidInFull(tenantId, customer, finalized);
+    }
+
+    /** Issues the document {@code plan} asks for: a proforma first ({@code invoicing: proforma_first}) or an invoice. */
+    public Invoice issueFor(Plan plan, String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
+                            Period period, List<InvoiceLine> lines) {
+        return plan.invoicing() == dev.accrue.core.catalog.Invoicing.PROFORMA_FIRST
+                ? proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines)
+                : issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, UsageWindows.PERIOD);
+    }
+
+    /** Counted charges (contacts): their lines at renewal, derived allowances and upgrade proration. */
+    public dev.accrue.app.contact.CountedBilling counted() {
+        return counted;
     }
 
     private static java.util.Map<String, Object> summary(Invoice i) {

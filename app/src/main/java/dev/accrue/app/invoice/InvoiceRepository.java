@@ -26,6 +26,21 @@ public interface InvoiceRepository {
 
     void finalize(String tenantId, String invoiceId, String number, Instant at);
 
+    /** Next gapless proforma number of the tenant (its own series); the counter row stays locked until commit. */
+    long nextProformaNumber(String tenantId);
+
+    /** Gives a just-inserted proforma its number. */
+    void numberProforma(String tenantId, String invoiceId, String number);
+
+    /**
+     * Turns a proforma into a paid invoice: {@code number} (the next invoice number) replaces the proforma
+     * number, which is kept as {@code proforma_number}; false when it is not a proforma (any more).
+     */
+    boolean payProforma(String tenantId, String invoiceId, String number, java.time.LocalDate issueDate, Instant at);
+
+    /** Voids a proforma (it keeps its PRO number); false when it is not a proforma. */
+    boolean voidProforma(String tenantId, String invoiceId);
+
     /** Moves a finalized invoice to {@code to}; false when it was not finalized (already paid, void …). */
     boolean settle(String tenantId, String invoiceId, String to, Instant at);
 

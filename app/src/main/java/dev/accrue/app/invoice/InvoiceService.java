@@ -15,16 +15,19 @@ import java.util.Locale;
 /**
  * Reading invoices and settling them. Billing creates and finalizes invoices; a finalized invoice's lines
  * and amounts never change, only its status moves on: paid (recorded out of band until payments exist),
- * void (issued in error), or uncollectible (written off). Corrections are later documents.
+ * void (issued in error), or uncollectible (written off). Corrections are later documents. A proforma
+ * marked paid becomes a paid invoice with the next invoice number ({@link ProformaInvoicing}).
  */
 public final class InvoiceService {
     private final Transactions tx;
     private final InvoiceRepository invoices;
     private final AuditLog audit;
     private final Clock clock;
+    private final ProformaInvoicing proformas;
 
-    public InvoiceService(Transactions tx, InvoiceRepository invoices, AuditLog audit, Clock clock) {
+    public InvoiceService(Transactions tx, InvoiceRepository invoices, AuditLog audit, Clock clock, ProformaInvoicing proformas) {
         this.tx = tx;
+        this.proformas = proformas;
         this.invoices = invoices;
         this.audit = audit;
         this.clock = clock;
@@ -42,9 +45,16 @@ public final class InvoiceService {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             Invoice before = invoices.find(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("invoice", id));
+            if (before.status() == InvoiceStatus.PROFORMA && to == InvoiceStatus.PAID) {
+                return proformas.pay(caller, before);
+            }
+            if (before.status() == InvoiceStatus.PROFORMA && to == InvoiceStatus.VOID) {
+                return proformas.voidProforma(caller, before);
+            }
             if (!invoices.settle(caller.tenantId(), id, to.name().toLowerCase(Locale.ROOT), clock.instant())) {
                 throw new AccrueException(ErrorCode.INVOICE_NOT_OPEN, "status", "Invoice " + id + " is " + before.status().name().toLowerCase(Locale.ROOT)
-                        + "; only a finalized, unsettled invoice can become " + to.name().toLowerCase(Locale.ROOT));
+                        + "; only a finalized, unsettled invoice (or, to be paid or voided, a proforma) can become "
+                        + to.name().toLowerCase(Locale.ROOT));
             }
             Invoice after = invoices.find(caller.tenantId(), id).orElseThrow();
             audit.record(caller, "invoice", id, "invoice." + to.name().toLowerCase(Locale.ROOT), java.util.Map.of("status", before.status()),

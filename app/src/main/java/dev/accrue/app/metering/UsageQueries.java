@@ -38,9 +38,11 @@ public final class UsageQueries {
     private final CatalogService catalogs;
     private final BillingService billing;
     private final CustomerTime time;
+    private final dev.accrue.app.contact.CountedBilling counted;
 
     public UsageQueries(Transactions tx, UsageRepository usage, SubscriptionRepository subscriptions, CustomerRepository customers,
-                        CatalogService catalogs, BillingService billing, CustomerTime time) {
+                        CatalogService catalogs, BillingService billing, CustomerTime time, dev.accrue.app.contact.CountedBilling counted) {
+        this.counted = counted;
         this.tx = tx;
         this.usage = usage;
         this.subscriptions = subscriptions;
@@ -59,7 +61,8 @@ public final class UsageQueries {
                 throw new AccrueException(ErrorCode.VALIDATION_FAILED, "subscription", "Subscription " + subscriptionId + " has not started billing yet (starts " + sub.anchor() + ")");
             }
             Period period = sub.periodContaining(today);
-            Plan plan = billing.planFor(caller.tenantId(), sub, period);
+            // derived allowances (emails = 4 × contacts) use the count fixed at the renewal that opened this period
+            Plan plan = counted.withDerivedAllowances(caller.tenantId(), sub, customer, billing.planFor(caller.tenantId(), sub, period), period);
             var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
             List<UsageView.ChargeUsage> charges = new ArrayList<>();
             for (var charge : plan.charges()) {

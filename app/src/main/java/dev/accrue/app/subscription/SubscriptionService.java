@@ -153,6 +153,7 @@ public final class SubscriptionService {
             quotaCheck.requireFits(caller.tenantId(), sub.id(), to);
             boolean upgrade = to.tier() > from.tier();
             ChangeQuote quote = PlanChanges.quote(sub, from, to, upgrade, nextPeriod, today, customer.currency(), billing.rounding(caller.tenantId()));
+            quote = billing.counted().withUpgrade(caller.tenantId(), sub, from, to, customer, today, billing.rounding(caller.tenantId()), quote, preview);
             Subscription after = quote.timing() == ChangeQuote.Timing.IMMEDIATE
                     ? sub.with(current.version().version(), to.code(), null, sub.cancelAtPeriodEnd(), sub.cancelReason(), sub.endedOn())
                     : sub.with(sub.catalogVersion(), sub.planCode(), to.code(), sub.cancelAtPeriodEnd(), sub.cancelReason(), sub.endedOn());
@@ -180,7 +181,7 @@ public final class SubscriptionService {
         if (!quote.lines().isEmpty()) {
             LocalDate today = time.today(caller.tenantId(), customer);
             if (invoiceNow) {
-                invoice = billing.issue(caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, null, quote.lines());
+                invoice = billing.issueFor(plan, caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, null, quote.lines());
             } else {
                 for (InvoiceLine line : quote.lines()) {
                     pending.add(caller.tenantId(), sub.id(), customer.id(), line, time.systemNow());
@@ -432,6 +433,10 @@ public final class SubscriptionService {
         for (var charge : plan.charges()) {
             if (charge instanceof RecurringCharge r) {
                 RecurringBilling.periodPrice(sub, plan, r, customer.currency());
+            }
+            if (charge instanceof dev.accrue.core.catalog.CountedCharge k) {
+                // every band has a price in each catalog currency (validator), so the first band answers for all
+                dev.accrue.core.subscription.CountedPricing.band(k, 0, customer.currency().getCurrencyCode());
             }
         }
     }

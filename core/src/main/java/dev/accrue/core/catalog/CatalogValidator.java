@@ -186,6 +186,10 @@ public final class CatalogValidator {
             case CountedCharge k -> {
                 metricRef(path + ".metric", k.metric());
                 tiers(path + ".tiers", k.tiers(), true);
+                if (plan.interval(BillingInterval.WEEK).isPresent()) {
+                    problem(CatalogProblem.INVALID_VALUE, path, "counted charges are priced per month; plan " + plan.code()
+                            + " cannot offer a week interval with one");
+                }
                 for (int i = 0; i < k.derivedAllowances().size(); i++) {
                     DerivedAllowance d = k.derivedAllowances().get(i);
                     metricRef(path + ".derived_allowances[" + i + "].metric", d.metric());
@@ -272,7 +276,7 @@ public final class CatalogValidator {
                 problem(CatalogProblem.INVALID_VALUE, tp + ".unit_price", "counted charges price each band with flat_price only");
             }
             amounts(tp + ".unit_price", t.unitPrice(), false);
-            amounts(tp + ".flat_price", t.flatPrice(), false);
+            amounts(tp + ".flat_price", t.flatPrice(), flatOnly); // a counted band needs a price in every currency
         }
     }
 

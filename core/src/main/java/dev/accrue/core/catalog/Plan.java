@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * A purchasable plan. {@code tier} ranks plans within a product (higher = upgrade). {@code intervals} are the
  * billing intervals offered, each with its discount; {@code alignment} is the default cycle alignment;
- * {@code trialDays} 0 means no trial.
+ * {@code trialDays} 0 means no trial; {@code invoicing} says whether periods are invoiced directly or proforma first.
  */
 public record Plan(
         String code,
@@ -24,7 +24,8 @@ public record Plan(
         Entitlements entitlements,
         ChangePolicy changePolicy,
         LockIn lockIn,
-        CancellationPolicy cancellation) {
+        CancellationPolicy cancellation,
+        Invoicing invoicing) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -33,6 +34,15 @@ public record Plan(
         entitlements = entitlements == null ? Entitlements.NONE : entitlements;
         changePolicy = changePolicy == null ? ChangePolicy.DEFAULT : changePolicy;
         cancellation = cancellation == null ? CancellationPolicy.DEFAULT : cancellation;
+        invoicing = invoicing == null ? Invoicing.STANDARD : invoicing;
+    }
+
+    /** A plan invoiced the standard way (finalized invoices, no proforma). */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, Invoicing.STANDARD);
     }
 
     public Optional<Charge> charge(String code) {
@@ -45,11 +55,11 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation);
+                entitlements, changePolicy, lockIn, cancellation, invoicing);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing);
     }
 }

@@ -31,12 +31,15 @@ public enum ErrorCode {
     DUPLICATE_IN_BATCH(Kind.BAD_REQUEST),
     INVALID_PERIOD(Kind.BAD_REQUEST),
     INVALID_AMOUNT(Kind.BAD_REQUEST),
+    // contacts: a count of contacts below zero
+    NEGATIVE_COUNT(Kind.BAD_REQUEST),
     // 401 / 403
     UNAUTHENTICATED(Kind.UNAUTHENTICATED),
     FORBIDDEN(Kind.FORBIDDEN),
     // 404
     NOT_FOUND(Kind.NOT_FOUND),
     ROUTE_NOT_FOUND(Kind.NOT_FOUND),
+    UNKNOWN_FEATURE(Kind.NOT_FOUND),
     // 409: the request is fine but conflicts with current state
     IDEMPOTENCY_KEY_REUSED(Kind.CONFLICT),
     IDEMPOTENCY_KEY_IN_USE(Kind.CONFLICT),

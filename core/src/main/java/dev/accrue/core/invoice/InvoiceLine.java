@@ -23,4 +23,6 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String TAX = "tax";
     /** Paid from the customer's prepaid wallet: a negative line, so the invoice's total is what is still owed. */
     public static final String PREPAID = "prepaid";
+    /** A period priced by a count measured at renewal (contacts). */
+    public static final String COUNTED = "counted";
 }

@@ -71,6 +71,16 @@ public final class EventRules {
             return new Accepted(null); // envelope only
         }
         Map<String, Object> props = raw.properties() == null ? Map.of() : raw.properties();
+        for (var filter : metric.filters().entrySet()) {
+            // a filtered metric needs the property on every event: a send without "smtp" is refused rather than
+            // silently left uncounted (lost revenue) or counted (charging custom-SMTP sends)
+            Object v = props.get(filter.getKey());
+            if (v == null || v.toString().isBlank()) {
+                return reject(EventRejection.MISSING_FIELD, "properties." + filter.getKey(), "metric " + metric.code()
+                        + " counts only events whose properties." + filter.getKey() + " is one of " + filter.getValue()
+                        + "; send it on every event (another value is stored but not counted)");
+            }
+        }
         BigDecimal quantity;
         String uniqueValue = null;
         if (metric.aggregation() == Aggregation.COUNT) {

@@ -51,8 +51,11 @@ public final class DemoLoader {
     record DemoTenant(String name, String mode, String catalog, List<CustomerDraft> customers, List<DemoSubscription> subscriptions) {
     }
 
-    /** A subscription given to a demo customer (by external id) when that customer is first created. */
-    record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo) {
+    /**
+     * A subscription given to a demo customer (by external id) when that customer is first created;
+     * {@code contacts} (contact-priced plans) is pushed as the customer's contact count first.
+     */
+    record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo, Long contacts) {
     }
 
     public record LoadedTenant(Tenant tenant, String apiKey, int customersCreated, int customersTotal) {
@@ -112,6 +115,9 @@ public final class DemoLoader {
             if (s.customer().equals(externalId)) {
                 java.time.LocalDate start = s.startDaysAgo() == null ? null
                         : java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(s.startDaysAgo());
+                if (s.contacts() != null) {
+                    services.contacts().push(operator, customerId, java.math.BigDecimal.valueOf(s.contacts()));
+                }
                 services.subscriptions().create(operator, new CreateSubscription(customerId, s.plan(), s.interval(), start, null, null, null));
             }
         }

@@ -34,6 +34,14 @@ class DemoLoaderTest {
         assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(2);
         assertThat(services.invoices().list(numero, new dev.accrue.app.invoice.InvoiceQuery(null, null, null, null, null), PageRequest.first(10)).items())
                 .as("the demo subscriptions started weeks ago are billed up to today").hasSizeGreaterThanOrEqualTo(3);
+        var usercom = Caller.operator(first.tenants().get(3).tenant().id());
+        var proformas = services.invoices().list(usercom, new dev.accrue.app.invoice.InvoiceQuery(null, null, "proforma", null, null),
+                PageRequest.first(10)).items();
+        assertThat(proformas).as("User.com renews with a proforma priced by the 3,200 contacts pushed first").singleElement()
+                .satisfies(p -> {
+                    assertThat(p.number()).isEqualTo("PRO-000001");
+                    assertThat(p.total().toPlainMinorString()).isEqualTo("99.00");
+                });
         DemoLoader.Result second = new DemoLoader(services, dir).load();
         assertThat(second.tenants()).allSatisfy(t -> assertThat(t.customersCreated()).isZero());
         assertThat(second.tenants()).extracting(DemoLoader.LoadedTenant::apiKey)

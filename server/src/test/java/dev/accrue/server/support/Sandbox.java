@@ -14,9 +14,11 @@ import java.util.Map;
 public final class Sandbox {
     public final Api api;
     public final String clockId;
+    public final TestNode.TestTenant tenant;
 
     public Sandbox(String label, String catalogYaml, String startInstant) {
-        this.api = TestNode.get().newTenant(label).api();
+        this.tenant = TestNode.get().newTenant(label);
+        this.api = tenant.api();
         var imported = api.postYaml("/v1/catalog/versions", catalogYaml);
         if (imported.status() != 201) {
             throw new AssertionError("catalog import failed: " + imported);

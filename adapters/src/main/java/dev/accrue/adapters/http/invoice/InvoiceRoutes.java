@@ -13,7 +13,7 @@ import java.util.Set;
 
 /** /v1/invoices: newest first, filtered by customer, subscription, status and issue-date range. */
 public final class InvoiceRoutes {
-    private static final Set<String> STATUSES = Set.of("draft", "finalized", "paid", "void", "uncollectible");
+    private static final Set<String> STATUSES = Set.of("draft", "proforma", "finalized", "paid", "void", "uncollectible");
     private final InvoiceService invoices;
 
     public InvoiceRoutes(InvoiceService invoices) {

@@ -7,8 +7,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
-/** The wire form of an invoice: amounts as decimal strings in the invoice currency. */
-public record InvoiceView(String id, String object, String number, String status, String customerId, String subscriptionId,
+/**
+ * The wire form of an invoice: amounts as decimal strings in the invoice currency. A proforma has status
+ * {@code proforma} and its PRO number in {@code number}; the invoice it becomes when paid keeps that number in
+ * {@code proforma_number}.
+ */
+public record InvoiceView(String id, String object, String number, String proformaNumber, String status, String customerId, String subscriptionId,
                           String currency, String subtotal, String total, LocalDate issueDate, LocalDate dueDate,
                           LocalDate periodStart, LocalDate periodEnd, List<LineView> lines, Instant createdAt, Instant finalizedAt) {
 
@@ -22,7 +26,7 @@ public record InvoiceView(String id, String object, String number, String status
     }
 
     public static InvoiceView of(Invoice i) {
-        return new InvoiceView(i.id(), "invoice", i.number(), i.status().name().toLowerCase(), i.customerId(), i.subscriptionId(),
+        return new InvoiceView(i.id(), "invoice", i.number(), i.proformaNumber(), i.status().name().toLowerCase(), i.customerId(), i.subscriptionId(),
                 i.total().currency().getCurrencyCode(), i.subtotal().toPlainMinorString(), i.total().toPlainMinorString(),
                 i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.lines().stream().map(LineView::of).toList(),
                 i.createdAt(), i.finalizedAt());
