@@ -144,7 +144,7 @@ public final class BillingService {
                 }
                 if (sub.cancelAtPeriodEnd() && sub.billedThrough() != null && boundary.equals(sub.billedThrough())) {
                     if (!usageLines.isEmpty()) {
-                        Invoice last = issue(tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, null, usageLines, UsageWindows.PERIOD);
+                        Invoice last = issueFor(plan(tenantId, sub), tenantId, customer, sub.id(), sub.id() + ":" + boundary, boundary, null, usageLines);
                         if (last != null) {
                             issued.add(last);
                         }

@@ -210,6 +210,26 @@ class ContactBillingScenarioTest {
                 "Upgrade to Omnichannel (marketing, chat, CRM) — Contacts: 3200, band 1001–5000 at 179.00/month instead of 99.00/month (16/30 days)");
     }
 
+    @Test
+    void afterACancellationTheLastMonthsEmailOverageIsAProformaToo() {
+        Sandbox s = new Sandbox("usercom cancel", Sandbox.demoCatalog("usercom.yaml"), "2026-09-10T08:00:00Z");
+        String c = s.customer("Leaving Ltd", "EUR", "UTC");
+        s.api.send("PUT", "/v1/customers/" + c + "/contact_count", Map.of("count", 100)); // 400 emails a month
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "marketing_automation")).get("id").asText();
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 1400; i++) {
+            events.add(Map.of("event_id", "m" + i, "customer_id", c, "metric", "email_sends", "timestamp", "2026-09-10T07:00:00Z",
+                    "properties", Map.of("smtp", "platform")));
+        }
+        assertThat(s.api.post("/v1/events/batch", Map.of("events", events)).json().get("accepted").asInt()).isEqualTo(1400);
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/cancel", Map.of("reason", "moving on")).status()).isEqualTo(200);
+        s.advanceTo("2026-11-10T08:00:00Z");
+        // 1400 − 400 = 1000 over → one package of 1000 at 1.00, on a proforma; nothing billed after the end
+        assertThat(documents(s.api, sub)).containsExactly(
+                "2026-09-10 PRO-000001 proforma 49.00 [counted contacts 2026-09-10..2026-10-10 49.00]",
+                "2026-10-10 PRO-000002 proforma 1.00 [usage emails 2026-09-10..2026-10-10 1.00]");
+    }
+
     /** The subscription's documents oldest first, each as "issue_date number status total [kind charge period amount, …]". */
     static List<String> documents(Api api, String sub) {
         List<String> out = new ArrayList<>();
