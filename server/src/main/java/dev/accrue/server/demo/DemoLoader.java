@@ -53,9 +53,14 @@ public final class DemoLoader {
 
     /**
      * A subscription given to a demo customer (by external id) when that customer is first created;
-     * {@code contacts} (contact-priced plans) is pushed as the customer's contact count first.
+     * {@code contacts} (contact-priced plans) is pushed as the customer's contact count first; {@code topUp}
+     * credits a prepaid customer's wallet first; {@code addOns} are bought and {@code numbers} rented today.
      */
-    record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo, Long contacts) {
+    record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo, Long contacts, String topUp, List<String> addOns,
+                            List<DemoNumber> numbers) {
+    }
+
+    record DemoNumber(String number, String country, String type) {
     }
 
     public record LoadedTenant(Tenant tenant, String apiKey, int customersCreated, int customersTotal) {
@@ -118,7 +123,17 @@ public final class DemoLoader {
                 if (s.contacts() != null) {
                     services.contacts().push(operator, customerId, java.math.BigDecimal.valueOf(s.contacts()));
                 }
-                services.subscriptions().create(operator, new CreateSubscription(customerId, s.plan(), s.interval(), start, null, null, null));
+                if (s.topUp() != null) {
+                    var customer = services.customers().get(operator, customerId);
+                    services.wallets().topUp(operator, customerId, new java.math.BigDecimal(s.topUp()), customer.currency().getCurrencyCode(), "Demo top-up");
+                }
+                var sub = services.subscriptions().create(operator, new CreateSubscription(customerId, s.plan(), s.interval(), start, null, null, null));
+                for (String addOn : s.addOns() == null ? List.<String>of() : s.addOns()) {
+                    services.addOns().purchase(operator, sub.id(), addOn, false);
+                }
+                for (DemoNumber n : s.numbers() == null ? List.<DemoNumber>of() : s.numbers()) {
+                    services.numbers().provision(operator, sub.id(), n.number(), n.country(), n.type());
+                }
             }
         }
     }

@@ -43,6 +43,16 @@ class DemoLoaderTest {
                     assertThat(p.total().toPlainMinorString()).isEqualTo("99.00");
                 });
         DemoLoader.Result second = new DemoLoader(services, dir).load();
+        // the prepaid CALLR customer's wallet was topped up and pays its French number; VoiceAgent rents two numbers
+        var callr = Caller.operator(first.tenants().get(4).tenant().id());
+        var atelier = services.customers().list(callr, new dev.accrue.app.customer.CustomerQuery(null, null, "callr-prepaid-atelier"), PageRequest.first(1))
+                .items().getFirst();
+        assertThat(services.wallets().receipts(callr, atelier.id())).hasSize(1);
+        assertThat(services.wallets().view(callr, atelier.id()).balance().isPositive()).isTrue();
+        var voice = Caller.operator(first.tenants().get(1).tenant().id());
+        var voiceSub = services.subscriptions().list(voice, null, PageRequest.first(1)).items().getFirst();
+        assertThat(services.numbers().list(voice, voiceSub.id())).hasSize(2);
+        assertThat(services.addOns().list(voice, voiceSub.id())).hasSize(1);
         assertThat(second.tenants()).allSatisfy(t -> assertThat(t.customersCreated()).isZero());
         assertThat(second.tenants()).extracting(DemoLoader.LoadedTenant::apiKey)
                 .containsExactlyElementsOf(first.tenants().stream().map(DemoLoader.LoadedTenant::apiKey).toList());
