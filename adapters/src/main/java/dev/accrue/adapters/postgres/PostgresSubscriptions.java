@@ -63,6 +63,12 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();
     }
 
+    @Override
+    public void touch(String tenantId, String id, Instant at) {
+        tx.handle().createUpdate("UPDATE subscriptions SET updated_at = :at, version = version + 1 WHERE tenant_id = :tenant AND id = :id")
+                .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
     private static <S extends SqlStatement<S>> S bind(S q, String tenantId, Subscription s, Instant at) {
         return q.bind("tenant", tenantId).bind("id", s.id()).bind("customer", s.customerId()).bind("catalog_version", s.catalogVersion())
                 .bind("plan", s.planCode()).bind("interval", s.interval().wire()).bind("alignment", s.alignment().wire())

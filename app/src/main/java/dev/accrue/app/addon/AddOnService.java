@@ -119,6 +119,7 @@ public final class AddOnService implements AddOnBilling {
                 invoice = billing.issue(caller.tenantId(), p.customer(), sub.id(), sub.id() + ":add_on:" + id, p.today(), null, c.lines());
                 addOns.setInvoice(caller.tenantId(), id, invoice.id());
             }
+            subscriptions.touch(caller.tenantId(), sub.id(), time.systemNow());
             PurchasedAddOn bought = addOns.forSubscription(caller.tenantId(), sub.id()).stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
             audit.record(caller, "subscription", sub.id(), "add_on.purchased", null, Map.of("add_on", code, "id", id, "starts_on", c.startsOn().toString(),
                     "charged", c.total().toPlainMinorString()));
@@ -143,6 +144,7 @@ public final class AddOnService implements AddOnBilling {
                 throw new AccrueException(ErrorCode.ADD_ON_NOT_AVAILABLE, "add_on", "Add-on " + addOnId + " already ends on " + a.endDate());
             }
             addOns.setEnd(caller.tenantId(), a.id(), end);
+            subscriptions.touch(caller.tenantId(), sub.id(), time.systemNow());
             audit.record(caller, "subscription", sub.id(), "add_on.cancelled", null, Map.of("id", a.id(), "ends_on", end.toString()));
             return addOns.forSubscription(caller.tenantId(), sub.id()).stream().filter(x -> x.id().equals(addOnId)).findFirst().orElseThrow();
         });
@@ -350,6 +352,7 @@ public final class AddOnService implements AddOnBilling {
                         PackagePricing.forMonth(price, addOn.proration(), from, month, rounding)));
             }
             addOns.setBilledThrough(tenantId, a.id(), month.end());
+            subscriptions.touch(tenantId, sub.id(), time.systemNow());
         }
         return lines;
     }

@@ -40,4 +40,10 @@ public interface SubscriptionRepository {
 
     record DueSubscription(String tenantId, String subscriptionId) {
     }
+
+    /**
+     * Marks the subscription changed (version + 1) when something attached to it changes what it may use —
+     * an add-on bought, cancelled or renewed for a month — so caches keyed on its row (authorization) refresh.
+     */
+    void touch(String tenantId, String id, java.time.Instant at);
 }
