@@ -238,17 +238,15 @@ public final class AddOnService implements AddOnBilling {
     }
 
     private Planned planBundle(Subscription sub, Customer customer, LocalDate today, AddOn addOn, Money price, BigDecimal taxRate, RoundingPolicy rounding) {
-        if (addOn.expiry() == BundleExpiry.NEVER) {
-            throw new AccrueException(ErrorCode.ADD_ON_NOT_AVAILABLE, "add_on", "Bundles that never expire are not sold yet: their carry-over is not billed");
-        }
         String currency = customer.currency().getCurrencyCode();
         Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
         Money fee = Money.of(addOn.upFrontFee().getOrDefault(currency, BigDecimal.ZERO), currency);
         List<InvoiceLine> lines = new ArrayList<>();
         String name = addOn.name() == null ? addOn.code() : addOn.name();
-        Period valid = new Period(today, period.end());
-        lines.add(new InvoiceLine(InvoiceLine.BUNDLE, addOn.code(), name + ", valid until " + period.end().minusDays(1), valid, BigDecimal.ONE, price,
-                rounding.apply(price)));
+        boolean lasting = addOn.expiry() == BundleExpiry.NEVER;
+        Period valid = new Period(today, lasting ? today.plusDays(1) : period.end());
+        lines.add(new InvoiceLine(InvoiceLine.BUNDLE, addOn.code(), name + (lasting ? ", until used up" : ", valid until " + period.end().minusDays(1)), valid,
+                BigDecimal.ONE, price, rounding.apply(price)));
         if (fee.isPositive()) {
             lines.add(new InvoiceLine(InvoiceLine.FEE, addOn.code(), "Up-front fee: " + name, valid, BigDecimal.ONE, fee, rounding.apply(fee)));
         }
@@ -259,7 +257,7 @@ public final class AddOnService implements AddOnBilling {
                     taxRate, net, tax));
         }
         var checkout = new Checkout(addOn.code(), addOn.name(), PurchasedAddOn.BUNDLE, rounding.apply(price), rounding.apply(fee), tax, net.plus(tax),
-                addOn.includes(), addOn.grants(), today, period.end(), null, false, lines);
+                addOn.includes(), addOn.grants(), today, lasting ? null : period.end(), null, false, lines);
         return new Planned(customer, today, null, checkout);
     }
 
@@ -296,11 +294,79 @@ public final class AddOnService implements AddOnBilling {
             }
         }
         for (PurchasedAddOn a : bought) {
+            if (a.type().equals(PurchasedAddOn.BUNDLE) && a.endDate() != null && a.overlaps(window.start(), window.end())) {
+                catalog.addOn(a.addOnCode()).orElseThrow().grants().forEach(g -> out.add(new GrantedAllowance(g.metric(), g.quantity(), a.addOnCode())));
+            }
+        }
+        out.addAll(lastingBundles(tenantId, sub, window, bought, catalog));
+        return out;
+    }
+
+    /**
+     * Bundles that never expire: what is left of them when {@code window} starts. Each earlier billing period
+     * since the purchase consumed, after everything else it had (plan allowance, packages, bundles of that
+     * period), the part of its usage beyond that — as far as the bundles still had units.
+     */
+    private List<GrantedAllowance> lastingBundles(String tenantId, Subscription sub, Period window, List<PurchasedAddOn> bought, Catalog catalog) {
+        List<PurchasedAddOn> lasting = bought.stream().filter(a -> a.type().equals(PurchasedAddOn.BUNDLE) && a.endDate() == null
+                && a.startDate().isBefore(window.end())).toList();
+        if (lasting.isEmpty()) {
+            return List.of();
+        }
+        List<GrantedAllowance> out = new ArrayList<>();
+        java.util.Set<String> metrics = new java.util.TreeSet<>();
+        lasting.forEach(a -> catalog.addOn(a.addOnCode()).orElseThrow().grants().forEach(g -> metrics.add(g.metric())));
+        var plan = billing.plan(tenantId, sub);
+        for (String metric : metrics) {
+            BigDecimal left = BigDecimal.ZERO;
+            LocalDate cursor = lasting.stream().map(PurchasedAddOn::startDate).min(LocalDate::compareTo).orElseThrow();
+            Period p = cursor.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(cursor);
+            while (p.start().isBefore(window.start())) {
+                Period current = p;
+                left = left.add(bundleUnits(catalog, lasting.stream().filter(a -> current.contains(a.startDate())).toList(), metric));
+                BigDecimal base = plan.charges().stream().filter(c -> c instanceof dev.accrue.core.catalog.MeteredCharge m && m.metric().equals(metric))
+                        .flatMap(c -> ((dev.accrue.core.catalog.MeteredCharge) c).allowances().stream()).map(dev.accrue.core.catalog.Allowance::quantity)
+                        .reduce(BigDecimal.ZERO, BigDecimal::add);
+                for (GrantedAllowance g : grantsExceptLasting(tenantId, sub, current, bought, catalog)) {
+                    base = g.metric().equals(metric) ? base.add(g.quantity()) : base;
+                }
+                BigDecimal used = usage.daily(tenantId, sub.id(), metric, current.start(), current.end()).stream()
+                        .map(UsageRepository.DailyUsage::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+                left = left.subtract(used.subtract(base).max(BigDecimal.ZERO).min(left));
+                p = sub.periodContaining(current.end());
+            }
+            Period current = p;
+            left = left.add(bundleUnits(catalog, lasting.stream().filter(a -> !a.startDate().isBefore(current.start()) && a.startDate().isBefore(window.end()))
+                    .toList(), metric));
+            if (left.signum() > 0) {
+                out.add(new GrantedAllowance(metric, left, "lasting bundles"));
+            }
+        }
+        return out;
+    }
+
+    private List<GrantedAllowance> grantsExceptLasting(String tenantId, Subscription sub, Period window, List<PurchasedAddOn> bought, Catalog catalog) {
+        List<PurchasedAddOn> expiring = bought.stream().filter(a -> !(a.type().equals(PurchasedAddOn.BUNDLE) && a.endDate() == null)).toList();
+        if (expiring.isEmpty()) {
+            return List.of();
+        }
+        List<GrantedAllowance> out = new ArrayList<>();
+        for (PurchasedAddOn a : expiring) {
             if (a.type().equals(PurchasedAddOn.BUNDLE) && a.overlaps(window.start(), window.end())) {
                 catalog.addOn(a.addOnCode()).orElseThrow().grants().forEach(g -> out.add(new GrantedAllowance(g.metric(), g.quantity(), a.addOnCode())));
             }
         }
         return out;
+    }
+
+    private static BigDecimal bundleUnits(Catalog catalog, List<PurchasedAddOn> bundles, String metric) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (PurchasedAddOn a : bundles) {
+            for (Grant g : catalog.addOn(a.addOnCode()).orElseThrow().grants()) {
+                total = g.metric().equals(metric) ? total.add(g.quantity()) : total;
+            }
+        }
+        return total;
     }
 
     @Override

@@ -133,4 +133,25 @@ class AddOnTest {
         var rental = s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "phone_number"));
         assertThat(rental.code()).isEqualTo("validation_failed");
     }
+
+    @Test
+    void aBundleThatNeverExpiresCarriesItsUnusedUnitsIntoTheNextPeriods() {
+        String catalog = Sandbox.demoCatalog("voiceagent.yaml").replaceFirst("(?s)(code: bundle_nexus_300.*?)expiry: end_of_billing_period", "$1expiry: never");
+        assertThat(catalog).contains("expiry: never");
+        Sandbox s = new Sandbox("lasting bundle", catalog, "2026-06-10T08:00:00Z");
+        String c = s.customer("Saver", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "starter")).get("id").asText();
+        s.advanceTo("2026-06-20T09:00:00Z");
+        var bought = s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "bundle_nexus_300"));
+        assertThat(bought.status()).as(bought.toString()).isEqualTo(201);
+        assertThat(bought.json().at("/checkout/ends_on").isNull()).isTrue();
+        // 20,000 s this period: 6,000 from the plan, 14,000 from the bundle — 4,000 s carry over
+        assertThat(s.api.post("/v1/events", Map.of("event_id", "long", "customer_id", c, "metric", "call_seconds", "timestamp", "2026-06-20T08:00:00Z",
+                "properties", Map.of("duration_seconds", 20000))).text("status")).isEqualTo("accepted");
+        s.advanceTo("2026-07-11T09:00:00Z");
+        assertThat(s.api.get("/v1/subscriptions/" + sub + "/usage").json().at("/charges/0/included").asText()).isEqualTo("10000");
+        // unused in July: all 4,000 s are still there in August
+        s.advanceTo("2026-08-11T09:00:00Z");
+        assertThat(s.api.get("/v1/subscriptions/" + sub + "/usage").json().at("/charges/0/included").asText()).isEqualTo("10000");
+    }
 }
