@@ -87,7 +87,8 @@ public final class MeteringService {
             EventResult[] results = new EventResult[batch.size()];
             List<MeteredEvent> valid = new ArrayList<>();
             List<Integer> validIndex = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
+            Set<String> seen = new HashSet<>(batch.size() * 2);
+            Map<MetricKey, Optional<Metric>> metricCache = new HashMap<>(); // catalog lookups once per batch
             for (int i = 0; i < batch.size(); i++) {
                 RawEvent raw = batch.get(i);
                 EventRejection rejection = null;
@@ -104,7 +105,7 @@ public final class MeteringService {
                 } else {
                     Instant now = nowFor(caller, customer, nowByClock);
                     var subs = subscriptionCache.get(customer.id());
-                    var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now);
+                    var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now, metricCache);
                     if (match.rejection() != null) {
                         rejection = match.rejection();
                     } else {
@@ -121,7 +122,7 @@ public final class MeteringService {
                         }
                     }
                 }
-                if (rejection == null && !legs.stream().allMatch(leg -> seen.add(leg.eventId()))) {
+                if (rejection == null && !allNew(legs, seen)) {
                     rejection = new EventRejection(EventRejection.DUPLICATE_IN_BATCH, "event_id", "event_id '" + raw.eventId() + "' appears twice in this batch");
                 }
                 if (rejection != null) {
@@ -133,13 +134,13 @@ public final class MeteringService {
                     }
                 }
             }
-            Set<String> inserted = valid.isEmpty() ? Set.of() : usage.insert(caller.tenantId(), valid, time.systemNow());
+            Set<String> known = valid.isEmpty() ? Set.of() : usage.insert(caller.tenantId(), valid, time.systemNow());
             // an event is accepted when any of its legs is new, a duplicate when all were stored before
             int accepted = 0;
             int duplicates = 0;
             for (int k = 0; k < valid.size(); k++) {
                 int index = validIndex.get(k);
-                boolean fresh = inserted.contains(valid.get(k).eventId());
+                boolean fresh = !known.contains(valid.get(k).eventId());
                 EventResult before = results[index];
                 if (before == null || (fresh && before.status().equals(EventResult.DUPLICATE))) {
                     results[index] = new EventResult(index, batch.get(index).eventId(), fresh ? EventResult.ACCEPTED : EventResult.DUPLICATE, null, null, null);
@@ -216,17 +217,32 @@ public final class MeteringService {
         return nowByClock.computeIfAbsent(key, k -> time.now(caller.tenantId(), customer));
     }
 
-    private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now) {
+    /** Records every leg's id as seen in the batch; false when one was seen already. */
+    private static boolean allNew(List<MeteredEvent> legs, Set<String> seen) {
+        for (MeteredEvent leg : legs) {
+            if (!seen.add(leg.eventId())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record MetricKey(int catalogVersion, String metric) {
+    }
+
+    private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now,
+                                  Map<MetricKey, Optional<Metric>> metricCache) {
         LocalDate day;
         try {
             day = raw.timestamp() == null ? LocalDate.ofInstant(now, customer.zone())
-                    : LocalDate.ofInstant(Instant.parse(raw.timestamp()), customer.zone());
+                    : LocalDate.ofInstant(EventRules.parseInstant(raw.timestamp()), customer.zone());
         } catch (java.time.DateTimeException e) {
             day = LocalDate.ofInstant(now, customer.zone());
         }
         boolean metricKnown = false;
         for (Subscription s : subs) {
-            var metric = catalogs.catalog(tenantId, s.catalogVersion()).metric(raw.metric());
+            var metric = metricCache.computeIfAbsent(new MetricKey(s.catalogVersion(), raw.metric()),
+                    k -> catalogs.catalog(tenantId, k.catalogVersion()).metric(k.metric()));
             if (metric.isEmpty()) {
                 continue;
             }
