@@ -108,7 +108,10 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds) {
-        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = ANY (:customers) ORDER BY id DESC")
+        // joined on the unnested ids rather than "customer_id = ANY (:customers)" (see PostgresCustomers.clocks)
+        return tx.handle().createQuery("""
+                        SELECT s.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
+                        JOIN subscriptions s ON s.tenant_id = :tenant AND s.customer_id = i.customer_id ORDER BY s.id DESC""")
                 .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds)).map(MAPPER).list();
     }
 

@@ -148,6 +148,12 @@ final class EventBatchJson {
 
     static byte[] write(IngestResult result) {
         ByteArrayBuilder out = new ByteArrayBuilder(64 + result.results().size() * 80);
+        write(result, out);
+        return out.toByteArray();
+    }
+
+    /** Streams the results to {@code out} (the response, so a 10,000-result answer is never held as one buffer). */
+    static void write(IngestResult result, java.io.OutputStream out) {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeNumberField("accepted", result.accepted());
@@ -169,6 +175,5 @@ final class EventBatchJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 }

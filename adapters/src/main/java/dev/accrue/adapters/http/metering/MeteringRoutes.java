@@ -43,7 +43,8 @@ public final class MeteringRoutes {
                 events = Requests.body(ctx, Batch.class).events(); // not a plain batch: the strict binding reports why
             }
             var result = metering.ingest(Requests.caller(ctx), events);
-            ctx.status(200).contentType("application/json").result(EventBatchJson.write(result));
+            ctx.status(200).contentType("application/json");
+            EventBatchJson.write(result, ctx.outputStream());
         });
         app.delete("/v1/events/{event_id}", ctx -> {
             var event = metering.cancel(Requests.caller(ctx), ctx.pathParam("event_id"));
