@@ -29,9 +29,10 @@ final class EventBatchJson {
     private EventBatchJson() {
     }
 
-    /** The batch's events (null when the body says {@code "events": null}), or {@link #FALLBACK}. */
-    static final List<RawEvent> FALLBACK = List.of();
+    /** Returned (compared by identity) when the body is not a plain batch. */
+    static final List<RawEvent> FALLBACK = java.util.Collections.unmodifiableList(new ArrayList<>());
 
+    /** The batch's events (null when the body says {@code "events": null}), or {@link #FALLBACK}. */
     static List<RawEvent> read(byte[] body) {
         try (JsonParser p = Json.MAPPER.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME || !"events".equals(p.currentName())) {
