@@ -80,7 +80,7 @@ public final class PostgresUsage implements UsageRepository {
             customers.add(e.customerId());
             subs.add(e.subscriptionId());
             metrics.add(e.metric());
-            ats.add(e.occurredAt().toString());
+            ats.addInstant(e.occurredAt());
             days.add(e.day().toString());
             quantities.add(e.quantity().toPlainString());
             dims.add(e.dimensionKey());
@@ -115,14 +115,53 @@ public final class PostgresUsage implements UsageRepository {
                 return;
             }
             text.append('"');
-            for (int i = 0, len = value.length(); i < len; i++) {
-                char c = value.charAt(i);
-                if (c == '"' || c == '\\') {
-                    text.append('\\');
+            if (value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+                text.append(value); // the usual case: one bulk copy
+            } else {
+                for (int i = 0, len = value.length(); i < len; i++) {
+                    char c = value.charAt(i);
+                    if (c == '"' || c == '\\') {
+                        text.append('\\');
+                    }
+                    text.append(c);
                 }
-                text.append(c);
             }
             text.append('"');
+        }
+
+        /** An instant as ISO-8601 UTC ({@code 2026-06-01T12:00:00.123456789Z}), without the generic formatter. */
+        void addInstant(Instant at) {
+            long seconds = at.getEpochSecond();
+            long day = Math.floorDiv(seconds, 86_400L);
+            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+            LocalDate date = LocalDate.ofEpochDay(day);
+            if (date.getYear() < 1000 || date.getYear() > 9999) {
+                add(at.toString());
+                return;
+            }
+            if (text.length() > 1) {
+                text.append(',');
+            }
+            text.append('"').append(date.getYear()).append('-');
+            two(date.getMonthValue()).append('-');
+            two(date.getDayOfMonth()).append('T');
+            two(secondOfDay / 3600).append(':');
+            two(secondOfDay / 60 % 60).append(':');
+            two(secondOfDay % 60);
+            int nanos = at.getNano();
+            if (nanos != 0) {
+                String digits = Integer.toString(nanos);
+                text.append('.');
+                for (int i = digits.length(); i < 9; i++) {
+                    text.append('0');
+                }
+                text.append(digits);
+            }
+            text.append("Z\"");
+        }
+
+        private StringBuilder two(int value) {
+            return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
         }
 
         String text() {
