@@ -3,10 +3,11 @@ package dev.accrue.adapters.postgres;
 import java.util.List;
 
 /**
- * Whether anything billed references a customer. Every billing table (subscriptions, invoices, usage, wallet
+ * Whether anything billed references a customer. Every billing table (subscriptions, invoices, wallet
  * entries …) declares a foreign key (tenant_id, customer_id) → customers; this asks the database for those
  * tables instead of keeping a list that a new feature could forget to extend. The same foreign keys make a
- * raw DELETE of such a customer fail, so the rule holds even if this check were bypassed.
+ * raw DELETE of such a customer fail, so the rule holds even if this check were bypassed. Usage events carry no
+ * foreign key (V45, for ingestion throughput); every event belongs to a subscription, which does.
  */
 final class BillingHistory {
     private final JdbiTransactions tx;

@@ -34,6 +34,11 @@ public final class JdbiTransactions implements Transactions {
         });
     }
 
+    @Override
+    public boolean inProgress() {
+        return current.get() != null;
+    }
+
     public Handle handle() {
         Handle handle = current.get();
         if (handle == null) {

@@ -10,7 +10,6 @@ import dev.accrue.core.time.BillingInterval;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
 
-import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -20,13 +19,13 @@ import java.util.Set;
 public final class PostgresSubscriptions implements SubscriptionRepository {
     private static final RowMapper<Subscription> MAPPER = (rs, ctx) -> new Subscription(rs.getString("id"), rs.getString("customer_id"),
             rs.getInt("catalog_version"), rs.getString("plan_code"), BillingInterval.fromWire(rs.getString("billing_interval")),
-            Alignment.fromWire(rs.getString("alignment")), date(rs.getDate("start_date")), date(rs.getDate("trial_end")),
-            date(rs.getDate("anchor")), date(rs.getDate("next_bill_date")), date(rs.getDate("billed_through")),
+            Alignment.fromWire(rs.getString("alignment")), date(rs, "start_date"), date(rs, "trial_end"),
+            date(rs, "anchor"), date(rs, "next_bill_date"), date(rs, "billed_through"),
             rs.getString("pending_plan_code"), BillingInterval.fromWire(rs.getString("pending_interval")), rs.getBoolean("cancel_at_period_end"), rs.getString("cancel_reason"),
-            date(rs.getDate("ended_on")), date(rs.getDate("lock_in_until")),
+            date(rs, "ended_on"), date(rs, "lock_in_until"),
             overrides(rs.getString("overrides")), rs.getInt("quantity"),
-            (Integer) rs.getObject("pending_quantity"), date(rs.getDate("suspended_on")),
-            date(rs.getDate("usage_invoiced_through")), rs.getInt("version"));
+            (Integer) rs.getObject("pending_quantity"), date(rs, "suspended_on"),
+            date(rs, "usage_invoiced_through"), rs.getInt("version"));
     private final JdbiTransactions tx;
 
     public PostgresSubscriptions(JdbiTransactions tx) {
@@ -38,8 +37,9 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         return json == null || json.equals("{}") ? PlanOverrides.NONE : StoredJson.read(json, PlanOverrides.class);
     }
 
-    private static LocalDate date(Date d) {
-        return d == null ? null : d.toLocalDate();
+    /** A date column read as a LocalDate directly (no java.sql.Date and Calendar per value: batches load thousands of rows). */
+    private static LocalDate date(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        return rs.getObject(column, LocalDate.class);
     }
 
     @Override
@@ -114,7 +114,10 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds) {
-        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = ANY (:customers) ORDER BY id DESC")
+        // joined on the unnested ids rather than "customer_id = ANY (:customers)" (see PostgresCustomers.clocks)
+        return tx.handle().createQuery("""
+                        SELECT s.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
+                        JOIN subscriptions s ON s.tenant_id = :tenant AND s.customer_id = i.customer_id ORDER BY s.id DESC""")
                 .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds)).map(MAPPER).list();
     }
 

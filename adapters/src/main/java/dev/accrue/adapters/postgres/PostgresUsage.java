@@ -13,19 +13,20 @@ import java.util.Set;
 /**
  * Usage storage. One statement inserts a whole batch from arrays (unnest), skips ids already stored
  * (ON CONFLICT DO NOTHING on the primary key), folds only the rows actually inserted into the daily
- * aggregates with one upsert per key, and returns the inserted ids — so the events and their aggregate
- * effect commit together or not at all.
+ * aggregates with one upsert per key, and returns the ids it did not insert — so the events and their
+ * aggregate effect commit together or not at all.
  */
 public final class PostgresUsage implements UsageRepository {
     private static final String INSERT = """
-            WITH incoming AS (
-                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:subs AS text[]), CAST(:metrics AS text[]),
-                                     CAST(CAST(:ats AS text[]) AS timestamptz[]), CAST(CAST(:days AS text[]) AS date[]),
-                                     CAST(CAST(:quantities AS text[]) AS numeric[]), CAST(:dims AS text[]),
-                                     CAST(CAST(:counted AS text[]) AS boolean[]), CAST(CAST(:props AS text[]) AS jsonb[]),
-                                     CAST(CAST(:late AS text[]) AS boolean[]), CAST(:uniques AS text[]))
-                    AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, properties, late,
-                         unique_value)
+            WITH doc AS MATERIALIZED (
+                SELECT CAST(:props AS jsonb) AS properties
+            ), incoming AS (
+                SELECT t.*, doc.properties -> (CAST(t.ord AS integer) - 1) AS properties
+                FROM doc, unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:subs AS text[]), CAST(:metrics AS text[]),
+                                 CAST(:ats AS timestamptz[]), CAST(:days AS date[]), CAST(:quantities AS numeric[]), CAST(:dims AS text[]),
+                                 CAST(:counted AS boolean[]), CAST(:late AS boolean[]), CAST(:uniques AS text[])) WITH ORDINALITY
+                    AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, late,
+                         unique_value, ord)
             ), inserted AS (
                 INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
                                           dimension_key, counted, properties, received_at, late, unique_value)
@@ -53,40 +54,119 @@ public final class PostgresUsage implements UsageRepository {
                 SELECT DISTINCT :tenant, subscription_id, metric, day, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
                 ON CONFLICT DO NOTHING
             )
-            SELECT event_id FROM inserted""";
+            SELECT id FROM unnest(CAST(:ids AS text[])) AS id
+            WHERE (SELECT count(*) FROM inserted) < :n AND NOT EXISTS (SELECT 1 FROM inserted WHERE inserted.event_id = id)""";
     private final JdbiTransactions tx;
 
     public PostgresUsage(JdbiTransactions tx) {
         this.tx = tx;
     }
 
+    /**
+     * Columns travel as array literals built here in one pass (PostgreSQL casts them), the properties as one JSON
+     * array (one jsonb parse for the batch instead of one per element). The statement answers only the ids it did
+     * not insert, and skips even that work when it inserted them all (the usual case).
+     */
     @Override
     public Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt) {
         int n = events.size();
-        // Every column travels as a text array and is cast by PostgreSQL: one statement, no per-type array binding.
-        String[] ids = new String[n], customers = new String[n], subs = new String[n], metrics = new String[n], dims = new String[n], props = new String[n];
-        String[] ats = new String[n], days = new String[n], quantities = new String[n], counted = new String[n], late = new String[n], uniques = new String[n];
-        for (int i = 0; i < n; i++) {
-            MeteredEvent e = events.get(i);
-            ids[i] = e.eventId();
-            customers[i] = e.customerId();
-            subs[i] = e.subscriptionId();
-            metrics[i] = e.metric();
-            ats[i] = e.occurredAt().toString();
-            days[i] = e.day().toString();
-            quantities[i] = e.quantity().toPlainString();
-            dims[i] = e.dimensionKey();
-            counted[i] = Boolean.toString(e.counted());
-            late[i] = Boolean.toString(e.late());
-            uniques[i] = e.uniqueValue();
-            props[i] = StoredJson.write(e.properties());
+        ArrayLiteral ids = new ArrayLiteral(n * 16), customers = new ArrayLiteral(n * 12), subs = new ArrayLiteral(n * 12);
+        ArrayLiteral metrics = new ArrayLiteral(n * 12), ats = new ArrayLiteral(n * 28), days = new ArrayLiteral(n * 11);
+        ArrayLiteral quantities = new ArrayLiteral(n * 6), dims = new ArrayLiteral(n * 20), counted = new ArrayLiteral(n * 2);
+        ArrayLiteral late = new ArrayLiteral(n * 2), uniques = new ArrayLiteral(n * 5);
+        List<java.util.Map<String, Object>> props = new java.util.ArrayList<>(n);
+        for (MeteredEvent e : events) {
+            ids.add(e.eventId());
+            customers.add(e.customerId());
+            subs.add(e.subscriptionId());
+            metrics.add(e.metric());
+            ats.addInstant(e.occurredAt());
+            days.add(e.day().toString());
+            quantities.add(e.quantity().toPlainString());
+            dims.add(e.dimensionKey());
+            counted.add(e.counted() ? "t" : "f");
+            late.add(e.late() ? "t" : "f");
+            uniques.add(e.uniqueValue());
+            props.add(e.properties());
         }
-        List<String> inserted = tx.handle().createQuery(INSERT)
-                .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt))
-                .bind("ids", ids).bind("customers", customers).bind("subs", subs).bind("metrics", metrics).bind("ats", ats)
-                .bind("days", days).bind("quantities", quantities).bind("dims", dims).bind("counted", counted).bind("props", props).bind("late", late).bind("uniques", uniques)
+        List<String> known = tx.handle().createQuery(INSERT)
+                .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt)).bind("n", (long) n)
+                .bind("ids", ids.text()).bind("customers", customers.text()).bind("subs", subs.text()).bind("metrics", metrics.text())
+                .bind("ats", ats.text()).bind("days", days.text()).bind("quantities", quantities.text()).bind("dims", dims.text())
+                .bind("counted", counted.text()).bind("late", late.text()).bind("uniques", uniques.text()).bind("props", StoredJson.write(props))
                 .mapTo(String.class).list();
-        return new HashSet<>(inserted);
+        return new HashSet<>(known);
+    }
+
+    /** A PostgreSQL array literal ({@code {"a","b",NULL}}), every element quoted and escaped. */
+    static final class ArrayLiteral {
+        private final StringBuilder text;
+
+        ArrayLiteral(int capacity) {
+            text = new StringBuilder(capacity + 2).append('{');
+        }
+
+        void add(String value) {
+            if (text.length() > 1) {
+                text.append(',');
+            }
+            if (value == null) {
+                text.append("NULL");
+                return;
+            }
+            text.append('"');
+            if (value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+                text.append(value); // the usual case: one bulk copy
+            } else {
+                for (int i = 0, len = value.length(); i < len; i++) {
+                    char c = value.charAt(i);
+                    if (c == '"' || c == '\\') {
+                        text.append('\\');
+                    }
+                    text.append(c);
+                }
+            }
+            text.append('"');
+        }
+
+        /** An instant as ISO-8601 UTC ({@code 2026-06-01T12:00:00.123456789Z}), without the generic formatter. */
+        void addInstant(Instant at) {
+            long seconds = at.getEpochSecond();
+            long day = Math.floorDiv(seconds, 86_400L);
+            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+            LocalDate date = LocalDate.ofEpochDay(day);
+            if (date.getYear() < 1000 || date.getYear() > 9999) {
+                add(at.toString());
+                return;
+            }
+            if (text.length() > 1) {
+                text.append(',');
+            }
+            text.append('"').append(date.getYear()).append('-');
+            two(date.getMonthValue()).append('-');
+            two(date.getDayOfMonth()).append('T');
+            two(secondOfDay / 3600).append(':');
+            two(secondOfDay / 60 % 60).append(':');
+            two(secondOfDay % 60);
+            int nanos = at.getNano();
+            if (nanos != 0) {
+                String digits = Integer.toString(nanos);
+                text.append('.');
+                for (int i = digits.length(); i < 9; i++) {
+                    text.append('0');
+                }
+                text.append(digits);
+            }
+            text.append("Z\"");
+        }
+
+        private StringBuilder two(int value) {
+            return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+        }
+
+        String text() {
+            return text.append('}').toString();
+        }
     }
 
     @Override

@@ -33,8 +33,9 @@ import java.util.Set;
 
 /**
  * Takes usage in. A batch is validated in memory first (every event gets its own result), then the valid
- * events are stored and aggregated in one transaction; when it commits they are durable, and a retry of any
- * of them is recognised as a duplicate by the database's primary key.
+ * events are stored and aggregated in one transaction, which concurrent batches may share ({@link GroupCommit});
+ * when it commits they are durable, and a retry of any of them is recognised as a duplicate by the database's
+ * primary key.
  */
 public final class MeteringService {
     public static final int MAX_BATCH = 10_000;
@@ -46,7 +47,9 @@ public final class MeteringService {
     private final TenantRepository tenants;
     private final CustomerTime time;
     private final dev.accrue.app.audit.AuditLog audit;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MeteringService.class);
     private UsageListener listener;
+    private final GroupCommit group;
 
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
                            CatalogService catalogs, TenantRepository tenants, CustomerTime time, dev.accrue.app.audit.AuditLog audit) {
@@ -58,6 +61,7 @@ public final class MeteringService {
         this.catalogs = catalogs;
         this.tenants = tenants;
         this.time = time;
+        this.group = new GroupCommit(tx, usage);
     }
 
     /** Who hears of newly stored usage in the same transaction (prepaid drawdown). */
@@ -73,82 +77,57 @@ public final class MeteringService {
         if (batch.size() > MAX_BATCH) {
             throw new AccrueException(ErrorCode.BATCH_TOO_LARGE, "events", "A batch holds at most " + MAX_BATCH + " events, got " + batch.size());
         }
-        return tx.inTransaction(() -> {
-            TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
-            Duration lateness = Duration.ofDays(settings.eventLatenessDays());
-            // two queries for the whole batch, however many customers it touches
-            Set<String> customerIds = new HashSet<>();
-            batch.forEach(e -> {
-                if (e.customerId() != null) {
-                    customerIds.add(e.customerId());
-                }
-            });
-            Map<String, Optional<CustomerClock>> customerCache = new HashMap<>();
-            customerIds.forEach(id -> customerCache.put(id, Optional.empty()));
-            customers.clocks(caller.tenantId(), customerIds).forEach(c -> customerCache.put(c.id(), Optional.of(c)));
-            Map<String, Instant> nowByClock = new HashMap<>(); // one clock read per customer clock per batch
-            Map<String, List<Subscription>> subscriptionCache = new HashMap<>();
-            customerIds.forEach(id -> subscriptionCache.put(id, new ArrayList<>()));
-            subscriptions.forCustomers(caller.tenantId(), customerIds).forEach(s -> subscriptionCache.get(s.customerId()).add(s));
-            EventResult[] results = new EventResult[batch.size()];
-            List<MeteredEvent> valid = new ArrayList<>();
-            List<Integer> validIndex = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            for (int i = 0; i < batch.size(); i++) {
-                RawEvent raw = batch.get(i);
-                EventRejection rejection = null;
-                List<MeteredEvent> legs = new ArrayList<>();
-                CustomerClock customer = raw.customerId() == null ? null : customerCache.get(raw.customerId()).orElse(null);
-                if (raw.customerId() == null) {
-                    rejection = new EventRejection(EventRejection.MISSING_FIELD, "customer_id", "customer_id is required");
-                } else if (customer == null) {
-                    rejection = new EventRejection(EventRejection.UNKNOWN_CUSTOMER, "customer_id", "No customer with id '" + raw.customerId() + "'");
-                } else if (raw.metric() == null) {
-                    rejection = new EventRejection(EventRejection.MISSING_FIELD, "metric", "metric is required");
-                } else if ((rejection = EventRules.checkEnvelope(raw, nowFor(caller, customer, nowByClock), lateness)) != null) {
-                    // id or timestamp refused before looking for a subscription, so the reason given is the real one
-                } else {
-                    Instant now = nowFor(caller, customer, nowByClock);
-                    var subs = subscriptionCache.get(customer.id());
-                    var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now);
-                    if (match.rejection() != null) {
-                        rejection = match.rejection();
-                    } else {
-                        // a text message becomes its segments; a forwarded call becomes its two legs
-                        for (RawEvent leg : TelecomEvents.expand(raw, match.metric())) {
-                            var outcome = EventRules.check(leg, match.metric(), match.subscription().id(), customer.zone(), now, lateness,
-                                    settings.maxEventQuantity());
-                            if (outcome instanceof EventRules.Rejected r) {
-                                rejection = r.rejection();
-                                break;
-                            }
-                            MeteredEvent accepted = ((EventRules.Accepted) outcome).event();
-                            legs.add(match.late() ? accepted.asLate() : accepted);
-                        }
-                    }
-                }
-                if (rejection == null && !legs.stream().allMatch(leg -> seen.add(leg.eventId()))) {
-                    rejection = new EventRejection(EventRejection.DUPLICATE_IN_BATCH, "event_id", "event_id '" + raw.eventId() + "' appears twice in this batch");
-                }
-                if (rejection != null) {
-                    results[i] = new EventResult(i, raw.eventId(), EventResult.REJECTED, rejection.code(), rejection.field(), rejection.message());
-                } else {
-                    for (MeteredEvent leg : legs) {
-                        valid.add(leg);
-                        validIndex.add(i);
-                    }
+        if (tx.inProgress()) {
+            // inside a caller's transaction (an authorization's commit): the events commit or roll back with it
+            return tx.inTransaction(() -> validate(caller, batch).finish((tenant, events, at) -> {
+                Set<String> known = usage.insert(tenant, events, at);
+                tell(tenant, events, known);
+                return known;
+            }, caller.tenantId(), time.systemNow()));
+        }
+        // validated in a read transaction of its own, then stored by the group commit, possibly sharing a commit
+        // with concurrent requests; the results are answered once that commit is done
+        Validated validated = tx.inTransaction(() -> validate(caller, batch));
+        return validated.finish((tenant, events, at) -> {
+            Set<String> known = group.insert(tenant, events, at);
+            if (listener != null) {
+                // after the events' commit, in a transaction of its own: a crash in between loses no usage, and the
+                // invoice of the window settles whatever was not drawn in real time
+                try {
+                    tx.run(() -> tell(tenant, events, known));
+                } catch (RuntimeException e) {
+                    LOG.warn("Real-time drawdown after a usage batch failed; the invoice will settle it", e);
                 }
             }
-            Set<String> inserted = valid.isEmpty() ? Set.of() : usage.insert(caller.tenantId(), valid, time.systemNow());
-            if (listener != null && !inserted.isEmpty()) {
-                listener.accepted(caller.tenantId(), valid.stream().filter(e -> inserted.contains(e.eventId())).toList());
-            }
+            return known;
+        }, caller.tenantId(), time.systemNow());
+    }
+
+    /** Tells the listener which of {@code events} were stored now (the rest, {@code known}, were stored before). */
+    private void tell(String tenantId, List<MeteredEvent> events, Set<String> known) {
+        if (listener == null) {
+            return;
+        }
+        List<MeteredEvent> stored = known.isEmpty() ? events : events.stream().filter(e -> !known.contains(e.eventId())).toList();
+        if (!stored.isEmpty()) {
+            listener.accepted(tenantId, stored);
+        }
+    }
+
+    /** A batch checked in memory: a result for each refused event, and the valid events (legs) to store. */
+    private record Validated(List<RawEvent> batch, EventResult[] results, List<MeteredEvent> valid, List<Integer> validIndex) {
+        interface Store {
+            Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt);
+        }
+
+        IngestResult finish(Store store, String tenantId, Instant receivedAt) {
+            Set<String> known = valid.isEmpty() ? Set.of() : store.insert(tenantId, valid, receivedAt);
             // an event is accepted when any of its legs is new, a duplicate when all were stored before
             int accepted = 0;
             int duplicates = 0;
             for (int k = 0; k < valid.size(); k++) {
                 int index = validIndex.get(k);
-                boolean fresh = inserted.contains(valid.get(k).eventId());
+                boolean fresh = !known.contains(valid.get(k).eventId());
                 EventResult before = results[index];
                 if (before == null || (fresh && before.status().equals(EventResult.DUPLICATE))) {
                     results[index] = new EventResult(index, batch.get(index).eventId(), fresh ? EventResult.ACCEPTED : EventResult.DUPLICATE, null, null, null);
@@ -159,7 +138,77 @@ public final class MeteringService {
                 duplicates += r.status().equals(EventResult.DUPLICATE) ? 1 : 0;
             }
             return new IngestResult(accepted, duplicates, batch.size() - accepted - duplicates, List.of(results));
+        }
+    }
+
+    private Validated validate(Caller caller, List<RawEvent> batch) {
+        TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
+        Duration lateness = Duration.ofDays(settings.eventLatenessDays());
+        // two queries for the whole batch, however many customers it touches
+        Set<String> customerIds = new HashSet<>();
+        batch.forEach(e -> {
+            if (e.customerId() != null) {
+                customerIds.add(e.customerId());
+            }
         });
+        Map<String, Optional<CustomerClock>> customerCache = new HashMap<>();
+        customerIds.forEach(id -> customerCache.put(id, Optional.empty()));
+        customers.clocks(caller.tenantId(), customerIds).forEach(c -> customerCache.put(c.id(), Optional.of(c)));
+        Map<String, Instant> nowByClock = new HashMap<>(); // one clock read per customer clock per batch
+        Map<String, List<Subscription>> subscriptionCache = new HashMap<>();
+        customerIds.forEach(id -> subscriptionCache.put(id, new ArrayList<>()));
+        subscriptions.forCustomers(caller.tenantId(), customerIds).forEach(s -> subscriptionCache.get(s.customerId()).add(s));
+        EventResult[] results = new EventResult[batch.size()];
+        List<MeteredEvent> valid = new ArrayList<>();
+        List<Integer> validIndex = new ArrayList<>();
+        Set<String> seen = new HashSet<>(batch.size() * 2);
+        Map<MetricKey, Optional<Metric>> metricCache = new HashMap<>(); // catalog lookups once per batch
+        for (int i = 0; i < batch.size(); i++) {
+            RawEvent raw = batch.get(i);
+            EventRejection rejection = null;
+            List<MeteredEvent> legs = new ArrayList<>();
+            CustomerClock customer = raw.customerId() == null ? null : customerCache.get(raw.customerId()).orElse(null);
+            if (raw.customerId() == null) {
+                rejection = new EventRejection(EventRejection.MISSING_FIELD, "customer_id", "customer_id is required");
+            } else if (customer == null) {
+                rejection = new EventRejection(EventRejection.UNKNOWN_CUSTOMER, "customer_id", "No customer with id '" + raw.customerId() + "'");
+            } else if (raw.metric() == null) {
+                rejection = new EventRejection(EventRejection.MISSING_FIELD, "metric", "metric is required");
+            } else if ((rejection = EventRules.checkEnvelope(raw, nowFor(caller, customer, nowByClock), lateness)) != null) {
+                // id or timestamp refused before looking for a subscription, so the reason given is the real one
+            } else {
+                Instant now = nowFor(caller, customer, nowByClock);
+                var subs = subscriptionCache.get(customer.id());
+                var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now, metricCache);
+                if (match.rejection() != null) {
+                    rejection = match.rejection();
+                } else {
+                    // a text message becomes its segments; a forwarded call becomes its two legs
+                    for (RawEvent leg : TelecomEvents.expand(raw, match.metric())) {
+                        var outcome = EventRules.check(leg, match.metric(), match.subscription().id(), customer.zone(), now, lateness,
+                                settings.maxEventQuantity());
+                        if (outcome instanceof EventRules.Rejected r) {
+                            rejection = r.rejection();
+                            break;
+                        }
+                        MeteredEvent accepted = ((EventRules.Accepted) outcome).event();
+                        legs.add(match.late() ? accepted.asLate() : accepted);
+                    }
+                }
+            }
+            if (rejection == null && !allNew(legs, seen)) {
+                rejection = new EventRejection(EventRejection.DUPLICATE_IN_BATCH, "event_id", "event_id '" + raw.eventId() + "' appears twice in this batch");
+            }
+            if (rejection != null) {
+                results[i] = new EventResult(i, raw.eventId(), EventResult.REJECTED, rejection.code(), rejection.field(), rejection.message());
+            } else {
+                for (MeteredEvent leg : legs) {
+                    valid.add(leg);
+                    validIndex.add(i);
+                }
+            }
+        }
+        return new Validated(batch, results, valid, validIndex);
     }
 
     /** Cancels an event inside the lateness window: it stays stored but stops counting. */
@@ -225,17 +274,32 @@ public final class MeteringService {
         return nowByClock.computeIfAbsent(key, k -> time.now(caller.tenantId(), customer));
     }
 
-    private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now) {
+    /** Records every leg's id as seen in the batch; false when one was seen already. */
+    private static boolean allNew(List<MeteredEvent> legs, Set<String> seen) {
+        for (MeteredEvent leg : legs) {
+            if (!seen.add(leg.eventId())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record MetricKey(int catalogVersion, String metric) {
+    }
+
+    private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now,
+                                  Map<MetricKey, Optional<Metric>> metricCache) {
         LocalDate day;
         try {
             day = raw.timestamp() == null ? LocalDate.ofInstant(now, customer.zone())
-                    : LocalDate.ofInstant(Instant.parse(raw.timestamp()), customer.zone());
+                    : LocalDate.ofInstant(EventRules.parseInstant(raw.timestamp()), customer.zone());
         } catch (java.time.DateTimeException e) {
             day = LocalDate.ofInstant(now, customer.zone());
         }
         boolean metricKnown = false;
         for (Subscription s : subs) {
-            var metric = catalogs.catalog(tenantId, s.catalogVersion()).metric(raw.metric());
+            var metric = metricCache.computeIfAbsent(new MetricKey(s.catalogVersion(), raw.metric()),
+                    k -> catalogs.catalog(tenantId, k.catalogVersion()).metric(k.metric()));
             if (metric.isEmpty()) {
                 continue;
             }

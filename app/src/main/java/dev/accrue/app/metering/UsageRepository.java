@@ -11,7 +11,7 @@ import java.util.Set;
 public interface UsageRepository {
     /**
      * Stores the events not seen before and folds them into the daily aggregates, in one statement; returns
-     * the ids actually inserted (the others were duplicates of earlier events).
+     * the ids it did not insert (duplicates of events stored earlier), usually none.
      */
     Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt);
 

@@ -10,6 +10,9 @@ import java.util.function.Supplier;
 public interface Transactions {
     <T> T inTransaction(Supplier<T> work);
 
+    /** Whether this thread is inside a transaction (a call to {@link #inTransaction} would join it). */
+    boolean inProgress();
+
     default void run(Runnable work) {
         inTransaction(() -> {
             work.run();

@@ -225,4 +225,33 @@ class MeteringApiTest {
         assertThat(new HashSet<>(statuses)).containsExactlyInAnyOrder("accepted", "duplicate");
         assertThat(usage().at("/charges/0/used").asText()).isEqualTo("30");
     }
+
+    @Test
+    void concurrentBatchesSharingEventIdsStoreEachEventOnce() throws Exception {
+        // six batches of 50 over 80 ids, sent at once: concurrent batches may share one transaction (group
+        // commit), and an id sent by two of them is still accepted once and counted once
+        List<Callable<Api.Response>> sends = new ArrayList<>();
+        for (int r = 0; r < 6; r++) {
+            int offset = r * 10;
+            sends.add(() -> {
+                List<Object> events = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    events.add(call("shared-" + (offset + i) % 80, 1, "inbound", "2026-06-10T10:00:00Z"));
+                }
+                return s.api.post("/v1/events/batch", Map.of("events", events));
+            });
+        }
+        long accepted = 0;
+        long duplicates = 0;
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (Future<Api.Response> f : pool.invokeAll(sends)) {
+                var body = f.get().json();
+                accepted += body.get("accepted").asLong();
+                duplicates += body.get("duplicates").asLong();
+            }
+        }
+        assertThat(accepted).isEqualTo(80);
+        assertThat(duplicates).isEqualTo(6 * 50 - 80);
+        assertThat(usage().at("/charges/0/used").asText()).isEqualTo("80");
+    }
 }

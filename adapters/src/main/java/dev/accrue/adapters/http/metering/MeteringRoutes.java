@@ -38,8 +38,13 @@ public final class MeteringRoutes {
     public void register(Javalin app) {
         app.post("/v1/events", this::single);
         app.post("/v1/events/batch", ctx -> {
-            Batch batch = Requests.body(ctx, Batch.class);
-            Responses.json(ctx, 200, metering.ingest(Requests.caller(ctx), batch.events()));
+            List<RawEvent> events = EventBatchJson.read(ctx.bodyAsBytes());
+            if (events == EventBatchJson.FALLBACK) {
+                events = Requests.body(ctx, Batch.class).events(); // not a plain batch: the strict binding reports why
+            }
+            var result = metering.ingest(Requests.caller(ctx), events);
+            ctx.status(200).contentType("application/json");
+            EventBatchJson.write(result, ctx.outputStream());
         });
         app.delete("/v1/events/{event_id}", ctx -> {
             var event = metering.cancel(Requests.caller(ctx), ctx.pathParam("event_id"));
