@@ -143,8 +143,10 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                                           AND least(CASE WHEN n.status = 'active' THEN n.billed_through END, n.hold_release_on)
                                               <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)))
                                -- an ended subscription still owes the late usage of its last periods
-                               OR (s.ended_on IS NOT NULL AND EXISTS (SELECT 1 FROM usage_events e WHERE e.tenant_id = s.tenant_id
-                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL)))
+                               OR (s.ended_on IS NOT NULL AND (EXISTS (SELECT 1 FROM usage_events e WHERE e.tenant_id = s.tenant_id
+                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL)
+                                      OR EXISTS (SELECT 1 FROM usage_adjustments u WHERE u.tenant_id = s.tenant_id AND u.subscription_id = s.id
+                                          AND u.adjusted_invoice_id IS NULL))))
                           AND NOT (s.id = ANY (:excluding))
                         ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
                         LIMIT :limit
@@ -160,7 +162,9 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         WHERE s.tenant_id = :tenant AND c.test_clock_id = :clock
                           AND (s.ended_on IS NULL OR EXISTS (SELECT 1 FROM usage_events e WHERE e.tenant_id = s.tenant_id
-                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL))
+                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL)
+                                      OR EXISTS (SELECT 1 FROM usage_adjustments u WHERE u.tenant_id = s.tenant_id AND u.subscription_id = s.id
+                                          AND u.adjusted_invoice_id IS NULL))
                         ORDER BY s.next_bill_date, s.id""")
                 .bind("tenant", tenantId).bind("clock", testClockId)
                 .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();

@@ -183,9 +183,16 @@ public final class PostgresUsage implements UsageRepository {
     @Override
     public List<LateEvent> pendingLate(String tenantId, String subscriptionId) {
         return tx.handle().createQuery("""
-                        SELECT event_id, metric, day, dimension_key, quantity FROM usage_events
-                        WHERE tenant_id = :tenant AND subscription_id = :sub AND late AND counted AND adjusted_invoice_id IS NULL
-                        ORDER BY day, event_id FOR UPDATE""")
+                        SELECT event_id, metric, day, dimension_key, quantity FROM (
+                            SELECT event_id, metric, day, dimension_key, quantity FROM usage_events
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND late AND counted AND adjusted_invoice_id IS NULL
+                            FOR UPDATE) e
+                        UNION ALL
+                        SELECT id, metric, day, dimension_key, quantity FROM (
+                            SELECT id, metric, day, dimension_key, quantity FROM usage_adjustments
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND adjusted_invoice_id IS NULL
+                            FOR UPDATE) a
+                        ORDER BY day, event_id""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId)
                 .map((rs, ctx) -> new LateEvent(rs.getString("event_id"), rs.getString("metric"), rs.getDate("day").toLocalDate(),
                         rs.getString("dimension_key"), rs.getBigDecimal("quantity").stripTrailingZeros()))
@@ -196,6 +203,24 @@ public final class PostgresUsage implements UsageRepository {
     public void markAdjusted(String tenantId, List<String> eventIds, String invoiceId) {
         tx.handle().createUpdate("UPDATE usage_events SET adjusted_invoice_id = :invoice WHERE tenant_id = :tenant AND event_id = ANY (:ids)")
                 .bind("invoice", invoiceId).bind("tenant", tenantId).bindArray("ids", String.class, eventIds).execute();
+        tx.handle().createUpdate("UPDATE usage_adjustments SET adjusted_invoice_id = :invoice WHERE tenant_id = :tenant AND id = ANY (:ids)")
+                .bind("invoice", invoiceId).bind("tenant", tenantId).bindArray("ids", String.class, eventIds).execute();
+    }
+
+    @Override
+    public EventState state(String tenantId, String eventId) {
+        return tx.handle().createQuery("SELECT late, adjusted_invoice_id IS NOT NULL AS adjusted, counted FROM usage_events WHERE tenant_id = :tenant AND event_id = :id")
+                .bind("tenant", tenantId).bind("id", eventId)
+                .map((rs, ctx) -> new EventState(rs.getBoolean("late"), rs.getBoolean("adjusted"), rs.getBoolean("counted"))).one();
+    }
+
+    @Override
+    public void addAdjustment(String tenantId, String id, StoredEvent event, String dimensionKey, BigDecimal quantity, Instant at) {
+        tx.handle().createUpdate("""
+                        INSERT INTO usage_adjustments (tenant_id, id, subscription_id, event_id, metric, day, dimension_key, quantity, created_at)
+                        VALUES (:tenant, :id, :sub, :event, :metric, :day, :dim, :q, :at)""")
+                .bind("tenant", tenantId).bind("id", id).bind("sub", event.subscriptionId()).bind("event", event.eventId()).bind("metric", event.metric())
+                .bind("day", event.day()).bind("dim", dimensionKey).bind("q", quantity).bind("at", Rows.utc(at)).execute();
     }
 
     @Override

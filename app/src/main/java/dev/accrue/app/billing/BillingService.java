@@ -232,8 +232,8 @@ public final class BillingService {
                         && m.metric().equals(e.metric())).orElse(false)).map(UsageRepository.LateEvent::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                 var delta = amountNow.minus(amountBefore);
                 if (!delta.isZero()) {
-                    out.add(new InvoiceLine(InvoiceLine.ADJUSTMENT, charge, "Adjustment: " + quantity.toPlainString() + " late usage for " + period
-                            + " (invoiced before it arrived)", period, quantity, delta, delta));
+                    out.add(new InvoiceLine(InvoiceLine.ADJUSTMENT, charge, "Adjustment: " + quantity.toPlainString() + " usage for " + period
+                            + " arrived or corrected after it was invoiced", period, quantity, delta, delta));
                 }
             }
         });

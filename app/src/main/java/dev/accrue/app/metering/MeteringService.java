@@ -216,6 +216,13 @@ public final class MeteringService {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             var event = correctable(caller, eventId);
+            if (invoiced(caller.tenantId(), event)) {
+                var state = usage.state(caller.tenantId(), eventId);
+                if (state.counted() && !(state.late() && !state.adjusted())) {
+                    usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
+                            time.systemNow());
+                }
+            }
             usage.cancel(caller.tenantId(), eventId, time.systemNow());
             usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
             audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
@@ -239,6 +246,20 @@ public final class MeteringService {
                 throw new AccrueException(ErrorCode.valueOf(r.rejection().code().toUpperCase(java.util.Locale.ROOT)), r.rejection().field(), r.rejection().message());
             }
             MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
+            if (invoiced(caller.tenantId(), event)) {
+                // a late event not yet adjusted is billed at its new value anyway; any other change is recorded as removed + added
+                var state = usage.state(caller.tenantId(), eventId);
+                if (!(state.late() && !state.adjusted())) {
+                    if (state.counted()) {
+                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
+                                time.systemNow());
+                    }
+                    if (corrected.counted()) {
+                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, corrected.dimensionKey(), corrected.quantity(),
+                                time.systemNow());
+                    }
+                }
+            }
             usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
             usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
             audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
@@ -258,11 +279,23 @@ public final class MeteringService {
             throw new AccrueException(ErrorCode.EVENT_TOO_LATE, "event_id", "Event " + eventId + " is older than the lateness window and can no longer change");
         }
         Subscription sub = subscriptions.findForUpdate(caller.tenantId(), event.subscriptionId()).orElseThrow();
-        var period = sub.periodContaining(event.day());
-        if (period != null && sub.billedThrough() != null && sub.billedThrough().isAfter(period.end())) {
-            throw new AccrueException(ErrorCode.PERIOD_INVOICED, "event_id", "The period " + period + " of event " + eventId + " is already invoiced");
+        if (invoiced(caller.tenantId(), event)) {
+            var aggregation = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow().aggregation();
+            if (aggregation != dev.accrue.core.catalog.Aggregation.SUM && aggregation != dev.accrue.core.catalog.Aggregation.COUNT) {
+                // a max or latest value cannot be adjusted as a difference
+                throw new AccrueException(ErrorCode.PERIOD_INVOICED, "event_id", "The period of event " + eventId + " is already invoiced and its "
+                        + aggregation.name().toLowerCase(java.util.Locale.ROOT) + " metric cannot be adjusted");
+            }
         }
         return event;
+    }
+
+    /** Whether the period of a stored event was invoiced already (the next period billed, or the subscription's final invoice). */
+    private boolean invoiced(String tenantId, UsageRepository.StoredEvent event) {
+        Subscription sub = subscriptions.find(tenantId, event.subscriptionId()).orElseThrow();
+        var period = event.day().isBefore(sub.anchor()) ? new dev.accrue.core.time.Period(sub.startDate(), sub.anchor()) : sub.periodContaining(event.day());
+        return period != null && sub.billedThrough() != null
+                && (sub.billedThrough().isAfter(period.end()) || (sub.endedOn() != null && !sub.billedThrough().isBefore(period.end())));
     }
 
     private record Match(Subscription subscription, Metric metric, EventRejection rejection, boolean late) {

@@ -51,6 +51,15 @@ public interface UsageRepository {
 
     void cancel(String tenantId, String eventId, Instant at);
 
+    /** Whether a stored event is late (for an invoiced period), already billed as an adjustment, and counted. */
+    record EventState(boolean late, boolean adjusted, boolean counted) {
+    }
+
+    EventState state(String tenantId, String eventId);
+
+    /** Records a change of an invoiced period's usage (negative: removed) for the next invoice to adjust. */
+    void addAdjustment(String tenantId, String id, StoredEvent event, String dimensionKey, BigDecimal quantity, Instant at);
+
     void correct(String tenantId, String eventId, BigDecimal quantity, String dimensionKey, boolean counted, java.util.Map<String, Object> properties, Instant at);
 
     /**

@@ -212,4 +212,31 @@ class UsageInvoicingTest {
         s.advanceTo("2026-08-02T08:00:00Z");
         assertThat(s.invoices(sub)).hasSize(3);
     }
+
+    @Test
+    void correctingOrCancellingUsageOfAnInvoicedPeriodIsAdjustedOnTheNextInvoice() {
+        Sandbox s = new Sandbox("corrections", MeteringApiTest.VOICE, "2026-06-01T08:00:00Z");
+        String c = s.customer("Correcting Co", "USD", "UTC");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "pro")).get("id").asText();
+        s.advanceTo("2026-06-20T12:00:00Z");
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 101; i++) { // 101 calls of 180 s: 180 s beyond the 18,000 included
+            calls.add(Map.of("event_id", "k" + i, "customer_id", c, "metric", "call_seconds", "timestamp", "2026-06-20T10:00:00Z",
+                    "properties", Map.of("duration_seconds", 180, "direction", i % 2 == 0 ? "inbound" : "outbound")));
+        }
+        s.api.post("/v1/events/batch", Map.of("events", calls));
+        s.advanceTo("2026-07-01T08:00:00Z");
+        assertThat(s.invoices(sub).getLast()).startsWith("2026-07-01 49.36 [usage minutes 2026-06-01..2026-07-01 0.36");
+        // June was invoiced: one call really lasted 60 s, another never happened
+        s.advanceTo("2026-07-03T08:00:00Z");
+        var corrected = s.api.patch("/v1/events/k1", Map.of("properties", Map.of("duration_seconds", 60, "direction", "outbound")));
+        assertThat(corrected.status()).as(corrected.toString()).isEqualTo(200);
+        assertThat(s.api.delete("/v1/events/k2").status()).isEqualTo(200);
+        s.advanceTo("2026-08-01T08:00:00Z");
+        // June now used 17,880 s, inside the allowance: the 0.36 charged is credited on August's invoice
+        assertThat(s.invoices(sub).getLast()).isEqualTo("2026-08-01 48.64 [adjustment minutes 2026-06-01..2026-07-01 -0.36, "
+                + "usage minutes 2026-07-01..2026-08-01 0.00, recurring base 2026-08-01..2026-09-01 49.00]");
+        var line = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/lines/0/description").asText();
+        assertThat(line).contains("corrected after it was invoiced");
+    }
 }
