@@ -6,9 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /**
- * Call authorization over HTTP: C concurrent clients each ask "may this call start?" (POST
- * /v1/authorizations) for random customers, N requests in all; prints throughput and latency percentiles
- * of the full HTTP round trip, and the server's peak heap. Clients, server and PostgreSQL share 2 cores.
+ * Call authorization over HTTP: C concurrent clients ask "may this call start?" (POST /v1/authorizations)
+ * for spread-out customers, N requests in all; prints the achieved rate, latency percentiles of the full
+ * HTTP round trip, refusals and the server's peak heap. Clients, server and PostgreSQL share the machine.
+ * <p>
+ * Arguments: {@code REQUESTS CLIENTS RATE} (default 40000 64 2000). With {@code RATE > 0} the run is open
+ * loop: requests are due at RATE per second on a fixed schedule and latency counts from each one's due
+ * time (see {@link LatencyRun}); {@code RATE = 0} runs closed loop (back-to-back) for maximum throughput.
  */
 public final class AuthorizationBenchmark {
     private static final String CATALOG = """
@@ -36,6 +40,7 @@ public final class AuthorizationBenchmark {
     public static void main(String[] args) throws Exception {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 40_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        double rate = args.length > 2 ? Double.parseDouble(args[2]) : 2_000;
         int customers = 2_000;
         try (BenchNode node = new BenchNode(CATALOG, "pro", customers)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -44,13 +49,14 @@ public final class AuthorizationBenchmark {
             }
             BenchNode.resetPeaks();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-            LatencyRun run = LatencyRun.of(total, clients, i -> {
+            LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
                 if (!authorize(http, node, 1 + (i * 7919) % customers)) {
                     refused.incrementAndGet();
                 }
             });
             System.out.printf("Call authorization over HTTP: %d requests, %d concurrent clients, %d customers, %d cores%n",
                     total, clients, customers, Runtime.getRuntime().availableProcessors());
+            System.out.printf("  %s%n", run.mode());
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
             System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
         }

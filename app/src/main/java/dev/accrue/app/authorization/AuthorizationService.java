@@ -2,6 +2,7 @@ package dev.accrue.app.authorization;
 
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.billing.CustomerClock;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerRepository;
@@ -11,6 +12,7 @@ import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.Aggregation;
 import dev.accrue.core.catalog.Allowance;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,10 +41,20 @@ import java.util.Map;
  * available = allowance + what the overage policy allows − used − live reservations, where "used" is read
  * from the same daily aggregates the usage views and invoices read; it then holds a reservation for what it
  * grants. Serialising per subscription on that lock is what makes concurrent calls unable to overdraw.
+ * <p>
+ * The hot path is three round trips: one function call that locks the customer's subscriptions and reads
+ * used and held after the lock ({@link AuthorizationRepository#lockedBalance}), the reservation's insert,
+ * and an asynchronous commit. Everything derived from the customer and its subscriptions — its clock and
+ * currency, the running subscription, the plan with its overrides, the metered charge and what its overage
+ * policy allows — is cached per customer together with the fingerprint of the rows it came from; the
+ * locking call returns the current fingerprint, and a cached answer is used only when the two are equal,
+ * so a plan change, a suspension or a new subscription (on any node) is seen by the next check.
  */
 public final class AuthorizationService {
     public static final BigDecimal DEFAULT_GRANT = BigDecimal.valueOf(3600);
     public static final Duration DEFAULT_TTL = Duration.ofHours(2);
+    /** Beyond this many cached customers the cache is emptied (it refills from the database on demand). */
+    private static final int MAX_CACHED_CUSTOMERS = 50_000;
     private final Transactions tx;
     private final AuthorizationRepository authorizations;
     private final SubscriptionRepository subscriptions;
@@ -51,6 +64,7 @@ public final class AuthorizationService {
     private final UsageRepository usage;
     private final MeteringService metering;
     private final CustomerTime time;
+    private final ConcurrentHashMap<CustomerKey, Resolved> resolved = new ConcurrentHashMap<>();
 
     public AuthorizationService(Transactions tx, AuthorizationRepository authorizations, SubscriptionRepository subscriptions,
                                 CustomerRepository customers, CatalogService catalogs, BillingService billing, UsageRepository usage,
@@ -64,6 +78,28 @@ public final class AuthorizationService {
         this.usage = usage;
         this.metering = metering;
         this.time = time;
+    }
+
+    private record CustomerKey(String tenantId, String customerId) {
+    }
+
+    /**
+     * What a customer's rows imply for authorization, valid while their fingerprint ({@code signature}) is
+     * unchanged: its clock, its currency, its subscriptions, and the terms of each (subscription, metric).
+     */
+    private record Resolved(String signature, CustomerClock clock, String currency, List<Subscription> subscriptions,
+                            ConcurrentHashMap<String, Terms> terms) {
+    }
+
+    /**
+     * A metered charge's terms as authorization uses them: the charge (for its allowance windows), how its
+     * metric aggregates, the included quantity and what the overage policy allows (null = unlimited); or the
+     * error to answer when the plan does not meter the metric.
+     */
+    private record Terms(MeteredCharge charge, Aggregation aggregation, BigDecimal included, BigDecimal overageAllowed, AccrueException error) {
+        boolean additive() {
+            return aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT;
+        }
     }
 
     public Decision authorize(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
@@ -81,52 +117,112 @@ public final class AuthorizationService {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(1)) > 0) {
             throw AccrueException.invalid("ttl_seconds", "ttl_seconds must be 1-86400");
         }
+        String tenantId = caller.tenantId();
+        CustomerKey key = new CustomerKey(tenantId, customerId);
+        BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
         return tx.inTransaction(() -> {
-            // three statements before the insert: the customer's clock, its subscriptions (locked), and its balance
-            var customer = customers.clocks(caller.tenantId(), List.of(customerId)).stream().findFirst()
-                    .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + customerId + "'"));
-            Instant now = time.now(caller.tenantId(), customer);
-            LocalDate today = LocalDate.ofInstant(now, customer.zone());
-            Subscription sub = running(caller.tenantId(), subscriptions.forCustomerForUpdate(caller.tenantId(), customerId), customerId, metricCode, today);
+            Resolved cached = resolved.get(key);
+            if (cached != null) {
+                Decision d = decide(tenantId, customerId, metricCode, want, ttl, cached, true);
+                if (d != null) {
+                    return d;
+                }
+                resolved.remove(key, cached); // the rows changed since: the locks are held now, so read them afresh
+            }
+            String signature = authorizations.lockedBalance(tenantId, customerId, null, metricCode, null, null, Instant.EPOCH).signature();
+            Resolved fresh = load(tenantId, customerId, signature);
+            if (resolved.size() >= MAX_CACHED_CUSTOMERS) {
+                resolved.clear();
+            }
+            resolved.put(key, fresh);
+            return decide(tenantId, customerId, metricCode, want, ttl, fresh, false);
+        });
+    }
+
+    /**
+     * The decision from {@code r}. With {@code validate}, {@code r} comes from the cache: the answer stands only
+     * if the fingerprint read under the lock equals {@code r}'s, else this returns null (and has written
+     * nothing). Without, {@code r} was read under the lock already held.
+     */
+    private Decision decide(String tenantId, String customerId, String metricCode, BigDecimal want, Duration ttl, Resolved r, boolean validate) {
+        Instant now = time.now(tenantId, r.clock());
+        LocalDate today = LocalDate.ofInstant(now, r.clock().zone());
+        Subscription sub = running(tenantId, r.subscriptions(), metricCode, today);
+        Terms terms = sub == null ? null : terms(tenantId, r, sub, metricCode);
+        if (sub == null || sub.statusOn(today) == SubscriptionStatus.SUSPENDED || terms.error() != null) {
+            if (validate && !r.signature().equals(authorizations.lockedBalance(tenantId, customerId, null, metricCode, null, null, now).signature())) {
+                return null;
+            }
+            if (sub == null) {
+                throw new AccrueException(ErrorCode.NO_ACTIVE_SUBSCRIPTION, "customer_id",
+                        "Customer " + customerId + " has no running subscription that meters " + metricCode);
+            }
             if (sub.statusOn(today) == SubscriptionStatus.SUSPENDED) {
                 return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, "subscription_suspended");
             }
-            var plan = billing.plan(caller.tenantId(), sub);
-            Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(metricCode).orElseThrow();
-            MeteredCharge charge = plan.charges().stream().filter(c -> c instanceof MeteredCharge m && m.metric().equals(metricCode))
-                    .map(c -> (MeteredCharge) c).findFirst()
-                    .orElseThrow(() -> new AccrueException(ErrorCode.UNKNOWN_METRIC, "metric", "Plan " + sub.planCode() + " does not meter " + metricCode));
-            Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
-            final LocalDate day = today;
-            Period window = UsageBilling.windows(charge.allowances(), period).stream().filter(w -> w.contains(day)).findFirst().orElse(period);
-            BigDecimal used;
-            BigDecimal held;
-            var aggregation = metric.aggregation();
-            if (aggregation == dev.accrue.core.catalog.Aggregation.SUM || aggregation == dev.accrue.core.catalog.Aggregation.COUNT) {
-                var balance = authorizations.balance(caller.tenantId(), sub.id(), metricCode, window.start(), window.end(), now);
-                used = balance.used();
-                held = balance.held();
-            } else {
-                var stored = aggregation == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
-                        ? usage.firstSeen(caller.tenantId(), sub.id(), metricCode, window.start(), window.end())
-                        : usage.daily(caller.tenantId(), sub.id(), metricCode, window.start(), window.end());
-                used = UsageBilling.fold(aggregation, stored.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList());
-                held = authorizations.held(caller.tenantId(), sub.id(), metricCode, now);
+            throw terms.error();
+        }
+        Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
+        Period window = UsageBilling.windows(terms.charge().allowances(), period).stream().filter(w -> w.contains(today)).findFirst().orElse(period);
+        var balance = authorizations.lockedBalance(tenantId, customerId, sub.id(), metricCode,
+                terms.additive() ? window.start() : null, window.end(), now);
+        if (validate && !r.signature().equals(balance.signature())) {
+            return null;
+        }
+        BigDecimal used = terms.additive() ? balance.used() : nonAdditiveUsed(tenantId, sub.id(), metricCode, terms.aggregation(), window);
+        BigDecimal held = balance.held();
+        BigDecimal available = available(terms.included(), terms.overageAllowed(), used, held);
+        BigDecimal granted = available == null ? want : want.min(available);
+        if (granted.signum() <= 0) {
+            String reason = terms.charge().overage().policy() == Overage.OveragePolicy.BLOCK ? "usage_blocked" : "balance_exhausted";
+            return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, used, terms.included(), reason);
+        }
+        Authorization a = new Authorization(Ids.next("auth"), sub.id(), customerId, metricCode, granted, Authorization.HELD, null,
+                now.plus(ttl), time.systemNow());
+        authorizations.insert(tenantId, a);
+        return new Decision(true, a.id(), granted.stripTrailingZeros(), available == null ? null : available.stripTrailingZeros(),
+                used.stripTrailingZeros(), terms.included().stripTrailingZeros(), null);
+    }
+
+    /**
+     * The balance: available = included + overageAllowed − used − held, never below zero; null when the
+     * overage policy allows unlimited usage. The one place the terms of "available" meet (a prepaid wallet's
+     * units will join here).
+     */
+    static BigDecimal available(BigDecimal included, BigDecimal overageAllowed, BigDecimal used, BigDecimal held) {
+        return overageAllowed == null ? null : included.add(overageAllowed).subtract(used).subtract(held).max(BigDecimal.ZERO);
+    }
+
+    /** Usage so far of a metric that is not a plain sum (max, unique count, …), folded like the invoice folds it. */
+    private BigDecimal nonAdditiveUsed(String tenantId, String subscriptionId, String metricCode, Aggregation aggregation, Period window) {
+        var stored = aggregation == Aggregation.UNIQUE_COUNT
+                ? usage.firstSeen(tenantId, subscriptionId, metricCode, window.start(), window.end())
+                : usage.daily(tenantId, subscriptionId, metricCode, window.start(), window.end());
+        return UsageBilling.fold(aggregation, stored.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList());
+    }
+
+    /** Reads what {@link Resolved} caches, with the subscriptions already locked by the caller. */
+    private Resolved load(String tenantId, String customerId, String signature) {
+        var customer = customers.find(tenantId, customerId)
+                .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + customerId + "'"));
+        var clock = new CustomerClock(customer.id(), customer.timeZone(), customer.testClockId());
+        // a null signature (the customer appeared after the lock was taken) never equals a later one, so it is never trusted
+        return new Resolved(signature == null ? "" : signature, clock, customer.currency().getCurrencyCode(),
+                List.copyOf(subscriptions.forCustomerForUpdate(tenantId, customerId)), new ConcurrentHashMap<>());
+    }
+
+    private Terms terms(String tenantId, Resolved r, Subscription sub, String metricCode) {
+        return r.terms().computeIfAbsent(sub.id() + "|" + metricCode, k -> {
+            var plan = billing.plan(tenantId, sub);
+            Metric metric = catalogs.catalog(tenantId, sub.catalogVersion()).metric(metricCode).orElseThrow();
+            var charge = plan.charges().stream().filter(c -> c instanceof MeteredCharge m && m.metric().equals(metricCode))
+                    .map(c -> (MeteredCharge) c).findFirst();
+            if (charge.isEmpty()) {
+                return new Terms(null, metric.aggregation(), null, null,
+                        new AccrueException(ErrorCode.UNKNOWN_METRIC, "metric", "Plan " + sub.planCode() + " does not meter " + metricCode));
             }
-            BigDecimal included = charge.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal overageAllowed = overageAllowed(charge, () -> currency(caller.tenantId(), sub));
-            BigDecimal available = overageAllowed == null ? null : included.add(overageAllowed).subtract(used).subtract(held).max(BigDecimal.ZERO);
-            BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
-            BigDecimal granted = available == null ? want : want.min(available);
-            if (granted.signum() <= 0) {
-                String reason = charge.overage().policy() == Overage.OveragePolicy.BLOCK ? "usage_blocked" : "balance_exhausted";
-                return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, used, included, reason);
-            }
-            Authorization a = new Authorization(Ids.next("auth"), sub.id(), customer.id(), metricCode, granted, Authorization.HELD, null,
-                    now.plus(ttl), time.systemNow());
-            authorizations.insert(caller.tenantId(), a);
-            return new Decision(true, a.id(), granted.stripTrailingZeros(), available == null ? null : available.stripTrailingZeros(),
-                    used.stripTrailingZeros(), included.stripTrailingZeros(), null);
+            BigDecimal included = charge.get().allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return new Terms(charge.get(), metric.aggregation(), included, overageAllowed(charge.get(), r.currency()), null);
         });
     }
 
@@ -173,7 +269,7 @@ public final class AuthorizationService {
     }
 
     /** Overage units the policy allows in the period: 0 when blocked, null when unlimited, the cap's worth when capped. */
-    private static BigDecimal overageAllowed(MeteredCharge charge, java.util.function.Supplier<String> currencyOf) {
+    private static BigDecimal overageAllowed(MeteredCharge charge, String currency) {
         return switch (charge.overage().policy()) {
             case BLOCK -> BigDecimal.ZERO;
             case CHARGE -> charge.pricing() == null && charge.rateTable() == null ? BigDecimal.ZERO : null;
@@ -181,24 +277,19 @@ public final class AuthorizationService {
                 if (charge.pricing() == null) {
                     yield BigDecimal.ZERO;
                 }
-                String currency = currencyOf.get(); // only a cap needs the currency, so only then is it read
                 yield UsagePricer.unitsAffordable(charge.pricing(), Money.of(charge.overage().cap().get(currency), currency)).orElse(null);
             }
         };
     }
 
-    /** The currency the subscription is billed in: the one its customer's account uses. */
-    private String currency(String tenantId, Subscription sub) {
-        return customers.find(tenantId, sub.customerId()).orElseThrow().currency().getCurrencyCode();
-    }
-
-    private Subscription running(String tenantId, List<Subscription> subs, String customerId, String metric, LocalDate today) {
+    /** The customer's subscription running today whose catalog defines the metric; null when none. */
+    private Subscription running(String tenantId, List<Subscription> subs, String metric, LocalDate today) {
         for (Subscription s : subs) {
             boolean live = !today.isBefore(s.startDate()) && (s.endedOn() == null || today.isBefore(s.endedOn()));
             if (live && catalogs.catalog(tenantId, s.catalogVersion()).metric(metric).isPresent()) {
                 return s;
             }
         }
-        throw new AccrueException(ErrorCode.NO_ACTIVE_SUBSCRIPTION, "customer_id", "Customer " + customerId + " has no running subscription that meters " + metric);
+        return null;
     }
 }
