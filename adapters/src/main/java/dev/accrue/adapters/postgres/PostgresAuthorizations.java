@@ -45,6 +45,22 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
                 .one();
     }
 
+    @Override
+    public Reservation reserve(String tenantId, String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now,
+                               BigDecimal seenUsed, BigDecimal seenHeld, Authorization a) {
+        return tx.handle().createQuery("""
+                        SELECT signature, used, held, decided FROM accrue_authorization_reserve(:tenant, :customer, :signature, :sub, :metric,
+                          CAST(:from AS date), CAST(:to AS date), :now, CAST(:seen_used AS numeric), CAST(:seen_held AS numeric), :id, :reserved,
+                          :expires, :at)""")
+                .bind("tenant", tenantId).bind("customer", a.customerId()).bind("signature", signature).bind("sub", a.subscriptionId())
+                .bind("metric", a.metric()).bind("from", from).bind("to", to).bind("now", Rows.utc(now)).bind("seen_used", seenUsed)
+                .bind("seen_held", seenHeld).bind("id", a.id()).bind("reserved", a.reserved()).bind("expires", Rows.utc(a.expiresAt()))
+                .bind("at", Rows.utc(a.createdAt()))
+                .map((rs, ctx) -> new Reservation(rs.getString("signature"), strip(rs.getBigDecimal("used")), strip(rs.getBigDecimal("held")),
+                        rs.getBoolean("decided")))
+                .one();
+    }
+
     private static BigDecimal strip(BigDecimal d) {
         return d == null ? null : d.stripTrailingZeros();
     }

@@ -30,5 +30,19 @@ public interface AuthorizationRepository {
     LockedBalance lockedBalance(String tenantId, String customerId, String subscriptionId, String metric, java.time.LocalDate from,
                                 java.time.LocalDate to, Instant now);
 
+    /** What {@link #reserve} found: the fingerprint, the balance under the lock, and whether the decision stood. */
+    record Reservation(String signature, BigDecimal used, BigDecimal held, boolean decided) {
+    }
+
+    /**
+     * Compare-and-reserve, as one statement that is its own transaction (never inside another): locks the
+     * customer's subscriptions; if their fingerprint is still {@code signature} and the subscription's usage
+     * over {@code [from, to)} and live reservations are still exactly {@code seenUsed} and {@code seenHeld},
+     * holds {@code a} (unless it reserves nothing: a refusal) and answers {@code decided}; otherwise writes
+     * nothing and answers the current figures. {@code a} is committed asynchronously, like {@link #insert}.
+     */
+    Reservation reserve(String tenantId, String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now,
+                        BigDecimal seenUsed, BigDecimal seenHeld, Authorization a);
+
     void settle(String tenantId, String id, String status, BigDecimal committed, Instant at);
 }

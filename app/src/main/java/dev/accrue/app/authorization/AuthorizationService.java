@@ -37,24 +37,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real-time authorization ("may this call start?"). Under the subscription's row lock it computes
- * available = allowance + what the overage policy allows − used − live reservations, where "used" is read
- * from the same daily aggregates the usage views and invoices read; it then holds a reservation for what it
- * grants. Serialising per subscription on that lock is what makes concurrent calls unable to overdraw.
+ * Real-time authorization ("may this call start?"). It computes available = allowance + what the overage
+ * policy allows − used − live reservations, where "used" is read from the same daily aggregates the usage
+ * views and invoices read, and holds a reservation for what it grants — all under the customer's
+ * subscription row locks, which serialise concurrent checks so they can never overdraw.
  * <p>
- * The hot path is three round trips: one function call that locks the customer's subscriptions and reads
- * used and held after the lock ({@link AuthorizationRepository#lockedBalance}), the reservation's insert,
- * and an asynchronous commit. Everything derived from the customer and its subscriptions — its clock and
- * currency, the running subscription, the plan with its overrides, the metered charge and what its overage
- * policy allows — is cached per customer together with the fingerprint of the rows it came from; the
- * locking call returns the current fingerprint, and a cached answer is used only when the two are equal,
- * so a plan change, a suspension or a new subscription (on any node) is seen by the next check.
+ * Two paths give the same answers:
+ * <ul>
+ * <li>The <b>fast path</b> is usually one round trip. Everything derived from the customer's rows — clock,
+ * currency, running subscription, plan with overrides, the metered charge and what its overage policy allows
+ * — is cached per customer with the fingerprint of the rows it came from, and the last balance seen per
+ * subscription is remembered. The service decides in memory from those, then one compare-and-reserve
+ * statement ({@link AuthorizationRepository#reserve}) takes the locks and writes the reservation only if
+ * the fingerprint and the balance are, under the lock, exactly what the decision was made on. If only the
+ * balance moved (a call ended, another was authorized) it decides again from the figures returned; if the
+ * rows changed (a plan change, a suspension, a new subscription — on any node), the cache entry is dropped.</li>
+ * <li>The <b>locked path</b> — on a cache miss or change, for refusals that depend on the subscription
+ * (none running, suspended, metric not metered), for metrics that are not additive, and when the balance
+ * keeps moving under contention — runs in one transaction: lock and fingerprint, read the customer and its
+ * subscriptions, read used and held after the lock, decide, insert.</li>
+ * </ul>
+ * Both commit the reservation asynchronously (see {@link AuthorizationRepository#insert}).
  */
 public final class AuthorizationService {
     public static final BigDecimal DEFAULT_GRANT = BigDecimal.valueOf(3600);
     public static final Duration DEFAULT_TTL = Duration.ofHours(2);
     /** Beyond this many cached customers the cache is emptied (it refills from the database on demand). */
     private static final int MAX_CACHED_CUSTOMERS = 50_000;
+    /** Compare-and-reserve attempts before the fast path gives way to waiting for the lock. */
+    private static final int FAST_ATTEMPTS = 3;
     private final Transactions tx;
     private final AuthorizationRepository authorizations;
     private final SubscriptionRepository subscriptions;
@@ -85,10 +96,14 @@ public final class AuthorizationService {
 
     /**
      * What a customer's rows imply for authorization, valid while their fingerprint ({@code signature}) is
-     * unchanged: its clock, its currency, its subscriptions, and the terms of each (subscription, metric).
+     * unchanged: its clock, its currency, its subscriptions, the terms of each (subscription, metric), and
+     * the balance last seen per (subscription, metric, allowance window) — only a guess, checked under the lock.
      */
     private record Resolved(String signature, CustomerClock clock, String currency, List<Subscription> subscriptions,
-                            ConcurrentHashMap<String, Terms> terms) {
+                            ConcurrentHashMap<String, Terms> terms, ConcurrentHashMap<String, Seen> seen) {
+    }
+
+    private record Seen(BigDecimal used, BigDecimal held) {
     }
 
     /**
@@ -99,6 +114,17 @@ public final class AuthorizationService {
     private record Terms(MeteredCharge charge, Aggregation aggregation, BigDecimal included, BigDecimal overageAllowed, AccrueException error) {
         boolean additive() {
             return aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT;
+        }
+    }
+
+    /** The customer's today, its running subscription (null when none), that subscription's terms and current allowance window. */
+    private record Plan(Instant now, LocalDate today, Subscription sub, Terms terms, Period window) {
+        boolean answerable() {
+            return sub != null && sub.statusOn(today) != SubscriptionStatus.SUSPENDED && terms.error() == null;
+        }
+
+        String seenKey() {
+            return sub.id() + "|" + terms.charge().metric() + "|" + window.start();
         }
     }
 
@@ -120,68 +146,93 @@ public final class AuthorizationService {
         String tenantId = caller.tenantId();
         CustomerKey key = new CustomerKey(tenantId, customerId);
         BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
-        return tx.inTransaction(() -> {
-            Resolved cached = resolved.get(key);
-            if (cached != null) {
-                Decision d = decide(tenantId, customerId, metricCode, want, ttl, cached, true);
-                if (d != null) {
-                    return d;
-                }
-                resolved.remove(key, cached); // the rows changed since: the locks are held now, so read them afresh
+        Resolved cached = resolved.get(key);
+        if (cached != null) {
+            Decision d = tx.autoCommit(() -> fast(tenantId, key, cached, metricCode, want, ttl));
+            if (d != null) {
+                return d;
             }
-            String signature = authorizations.lockedBalance(tenantId, customerId, null, metricCode, null, null, Instant.EPOCH).signature();
-            Resolved fresh = load(tenantId, customerId, signature);
-            if (resolved.size() >= MAX_CACHED_CUSTOMERS) {
-                resolved.clear();
-            }
-            resolved.put(key, fresh);
-            return decide(tenantId, customerId, metricCode, want, ttl, fresh, false);
-        });
+        }
+        return tx.inTransaction(() -> locked(tenantId, key, metricCode, want, ttl));
     }
 
-    /**
-     * The decision from {@code r}. With {@code validate}, {@code r} comes from the cache: the answer stands only
-     * if the fingerprint read under the lock equals {@code r}'s, else this returns null (and has written
-     * nothing). Without, {@code r} was read under the lock already held.
-     */
-    private Decision decide(String tenantId, String customerId, String metricCode, BigDecimal want, Duration ttl, Resolved r, boolean validate) {
+    /** The fast path (see the class comment); null when the locked path must answer. Runs outside a transaction. */
+    private Decision fast(String tenantId, CustomerKey key, Resolved r, String metricCode, BigDecimal want, Duration ttl) {
+        Plan p = plan(tenantId, r, metricCode);
+        if (!p.answerable() || !p.terms().additive()) {
+            return null;
+        }
+        String seenKey = p.seenKey();
+        Seen seen = r.seen().get(seenKey);
+        for (int attempt = 0; attempt < FAST_ATTEMPTS; attempt++) {
+            BigDecimal used = seen == null ? null : seen.used();
+            BigDecimal held = seen == null ? null : seen.held();
+            BigDecimal available = seen == null ? null : available(p.terms().included(), p.terms().overageAllowed(), used, held);
+            BigDecimal granted = seen == null ? BigDecimal.ZERO : grant(want, available);
+            Authorization a = new Authorization(Ids.next("auth"), p.sub().id(), key.customerId(), metricCode, granted.max(BigDecimal.ZERO),
+                    Authorization.HELD, null, p.now().plus(ttl), time.systemNow());
+            var result = authorizations.reserve(tenantId, r.signature(), p.window().start(), p.window().end(), p.now(), used, held, a);
+            if (!r.signature().equals(result.signature())) {
+                resolved.remove(key, r);
+                return null;
+            }
+            if (result.decided()) {
+                r.seen().put(seenKey, new Seen(used, granted.signum() > 0 ? held.add(granted) : held));
+                return decision(p.terms(), used, available, granted, a);
+            }
+            seen = new Seen(result.used(), result.held()); // the balance moved: decide again on what the lock saw
+        }
+        return null;
+    }
+
+    /** The locked path (see the class comment), inside one transaction. */
+    private Decision locked(String tenantId, CustomerKey key, String metricCode, BigDecimal want, Duration ttl) {
+        String signature = authorizations.lockedBalance(tenantId, key.customerId(), null, metricCode, null, null, Instant.EPOCH).signature();
+        Resolved r = load(tenantId, key.customerId(), signature);
+        if (resolved.size() >= MAX_CACHED_CUSTOMERS) {
+            resolved.clear();
+        }
+        resolved.put(key, r);
+        Plan p = plan(tenantId, r, metricCode);
+        if (p.sub() == null) {
+            throw new AccrueException(ErrorCode.NO_ACTIVE_SUBSCRIPTION, "customer_id",
+                    "Customer " + key.customerId() + " has no running subscription that meters " + metricCode);
+        }
+        if (p.sub().statusOn(p.today()) == SubscriptionStatus.SUSPENDED) {
+            return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, "subscription_suspended");
+        }
+        if (p.terms().error() != null) {
+            throw p.terms().error();
+        }
+        Terms terms = p.terms();
+        var balance = authorizations.lockedBalance(tenantId, key.customerId(), p.sub().id(), metricCode,
+                terms.additive() ? p.window().start() : null, p.window().end(), p.now());
+        BigDecimal used = terms.additive() ? balance.used() : nonAdditiveUsed(tenantId, p.sub().id(), metricCode, terms.aggregation(), p.window());
+        BigDecimal held = balance.held();
+        BigDecimal available = available(terms.included(), terms.overageAllowed(), used, held);
+        BigDecimal granted = grant(want, available);
+        Authorization a = new Authorization(Ids.next("auth"), p.sub().id(), key.customerId(), metricCode, granted, Authorization.HELD, null,
+                p.now().plus(ttl), time.systemNow());
+        if (granted.signum() > 0) {
+            authorizations.insert(tenantId, a);
+        }
+        if (terms.additive()) {
+            r.seen().put(p.seenKey(), new Seen(used, granted.signum() > 0 ? held.add(granted) : held));
+        }
+        return decision(terms, used, available, granted, a);
+    }
+
+    private Plan plan(String tenantId, Resolved r, String metricCode) {
         Instant now = time.now(tenantId, r.clock());
         LocalDate today = LocalDate.ofInstant(now, r.clock().zone());
         Subscription sub = running(tenantId, r.subscriptions(), metricCode, today);
         Terms terms = sub == null ? null : terms(tenantId, r, sub, metricCode);
-        if (sub == null || sub.statusOn(today) == SubscriptionStatus.SUSPENDED || terms.error() != null) {
-            if (validate && !r.signature().equals(authorizations.lockedBalance(tenantId, customerId, null, metricCode, null, null, now).signature())) {
-                return null;
-            }
-            if (sub == null) {
-                throw new AccrueException(ErrorCode.NO_ACTIVE_SUBSCRIPTION, "customer_id",
-                        "Customer " + customerId + " has no running subscription that meters " + metricCode);
-            }
-            if (sub.statusOn(today) == SubscriptionStatus.SUSPENDED) {
-                return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, "subscription_suspended");
-            }
-            throw terms.error();
+        if (sub == null || terms.error() != null) {
+            return new Plan(now, today, sub, terms, null);
         }
         Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
         Period window = UsageBilling.windows(terms.charge().allowances(), period).stream().filter(w -> w.contains(today)).findFirst().orElse(period);
-        var balance = authorizations.lockedBalance(tenantId, customerId, sub.id(), metricCode,
-                terms.additive() ? window.start() : null, window.end(), now);
-        if (validate && !r.signature().equals(balance.signature())) {
-            return null;
-        }
-        BigDecimal used = terms.additive() ? balance.used() : nonAdditiveUsed(tenantId, sub.id(), metricCode, terms.aggregation(), window);
-        BigDecimal held = balance.held();
-        BigDecimal available = available(terms.included(), terms.overageAllowed(), used, held);
-        BigDecimal granted = available == null ? want : want.min(available);
-        if (granted.signum() <= 0) {
-            String reason = terms.charge().overage().policy() == Overage.OveragePolicy.BLOCK ? "usage_blocked" : "balance_exhausted";
-            return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, used, terms.included(), reason);
-        }
-        Authorization a = new Authorization(Ids.next("auth"), sub.id(), customerId, metricCode, granted, Authorization.HELD, null,
-                now.plus(ttl), time.systemNow());
-        authorizations.insert(tenantId, a);
-        return new Decision(true, a.id(), granted.stripTrailingZeros(), available == null ? null : available.stripTrailingZeros(),
-                used.stripTrailingZeros(), terms.included().stripTrailingZeros(), null);
+        return new Plan(now, today, sub, terms, window);
     }
 
     /**
@@ -191,6 +242,19 @@ public final class AuthorizationService {
      */
     static BigDecimal available(BigDecimal included, BigDecimal overageAllowed, BigDecimal used, BigDecimal held) {
         return overageAllowed == null ? null : included.add(overageAllowed).subtract(used).subtract(held).max(BigDecimal.ZERO);
+    }
+
+    private static BigDecimal grant(BigDecimal want, BigDecimal available) {
+        return available == null ? want : want.min(available);
+    }
+
+    private static Decision decision(Terms terms, BigDecimal used, BigDecimal available, BigDecimal granted, Authorization a) {
+        if (granted.signum() <= 0) {
+            String reason = terms.charge().overage().policy() == Overage.OveragePolicy.BLOCK ? "usage_blocked" : "balance_exhausted";
+            return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, used, terms.included(), reason);
+        }
+        return new Decision(true, a.id(), granted.stripTrailingZeros(), available == null ? null : available.stripTrailingZeros(),
+                used.stripTrailingZeros(), terms.included().stripTrailingZeros(), null);
     }
 
     /** Usage so far of a metric that is not a plain sum (max, unique count, …), folded like the invoice folds it. */
@@ -208,7 +272,7 @@ public final class AuthorizationService {
         var clock = new CustomerClock(customer.id(), customer.timeZone(), customer.testClockId());
         // a null signature (the customer appeared after the lock was taken) never equals a later one, so it is never trusted
         return new Resolved(signature == null ? "" : signature, clock, customer.currency().getCurrencyCode(),
-                List.copyOf(subscriptions.forCustomerForUpdate(tenantId, customerId)), new ConcurrentHashMap<>());
+                List.copyOf(subscriptions.forCustomerForUpdate(tenantId, customerId)), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     private Terms terms(String tenantId, Resolved r, Subscription sub, String metricCode) {
