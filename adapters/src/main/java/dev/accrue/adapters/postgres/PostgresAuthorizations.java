@@ -3,7 +3,12 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.app.authorization.Authorization;
 import dev.accrue.app.authorization.AuthorizationRepository;
 
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -45,20 +50,36 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
                 .one();
     }
 
+    private static final String RESERVE = """
+            SELECT signature, used, held, decided FROM accrue_authorization_reserve(?, ?, ?, ?, ?, CAST(? AS date), CAST(? AS date),
+              CAST(? AS timestamptz), CAST(? AS numeric), CAST(? AS numeric), ?, CAST(? AS numeric), CAST(? AS timestamptz), CAST(? AS timestamptz))""";
+
+    /** The hot path of every authorization: plain JDBC on the handle's connection, without JDBI's per-statement machinery. */
     @Override
     public Reservation reserve(String tenantId, String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now,
                                BigDecimal seenUsed, BigDecimal seenHeld, Authorization a) {
-        return tx.handle().createQuery("""
-                        SELECT signature, used, held, decided FROM accrue_authorization_reserve(:tenant, :customer, :signature, :sub, :metric,
-                          CAST(:from AS date), CAST(:to AS date), :now, CAST(:seen_used AS numeric), CAST(:seen_held AS numeric), :id, :reserved,
-                          :expires, :at)""")
-                .bind("tenant", tenantId).bind("customer", a.customerId()).bind("signature", signature).bind("sub", a.subscriptionId())
-                .bind("metric", a.metric()).bind("from", from).bind("to", to).bind("now", Rows.utc(now)).bind("seen_used", seenUsed)
-                .bind("seen_held", seenHeld).bind("id", a.id()).bind("reserved", a.reserved()).bind("expires", Rows.utc(a.expiresAt()))
-                .bind("at", Rows.utc(a.createdAt()))
-                .map((rs, ctx) -> new Reservation(rs.getString("signature"), strip(rs.getBigDecimal("used")), strip(rs.getBigDecimal("held")),
-                        rs.getBoolean("decided")))
-                .one();
+        try (PreparedStatement ps = tx.handle().getConnection().prepareStatement(RESERVE)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, a.customerId());
+            ps.setString(3, signature);
+            ps.setString(4, a.subscriptionId());
+            ps.setString(5, a.metric());
+            ps.setObject(6, from);
+            ps.setObject(7, to);
+            ps.setObject(8, Rows.utc(now));
+            ps.setBigDecimal(9, seenUsed);
+            ps.setBigDecimal(10, seenHeld);
+            ps.setString(11, a.id());
+            ps.setBigDecimal(12, a.reserved());
+            ps.setObject(13, Rows.utc(a.expiresAt()));
+            ps.setObject(14, Rows.utc(a.createdAt()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Reservation(rs.getString(1), strip(rs.getBigDecimal(2)), strip(rs.getBigDecimal(3)), rs.getBoolean(4));
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
     }
 
     private static BigDecimal strip(BigDecimal d) {
