@@ -44,9 +44,10 @@ public final class AuthorizationBenchmark {
         int customers = 2_000;
         try (BenchNode node = new BenchNode(CATALOG, "pro", customers)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            for (int i = 0; i < 2_000; i++) { // warm-up
+            for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
                 authorize(http, node, 1 + i % customers);
             }
+            LatencyRun.closedLoop(10_000, clients, i -> authorize(http, node, 1 + (i * 7919) % customers));
             BenchNode.resetPeaks();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
