@@ -69,8 +69,8 @@ $$;
 -- returned, for the application to decide again. The decision itself — available = included + overage
 -- allowed − used − held — stays in the application.
 --
--- The insert commits with synchronous_commit off (transaction-local; this transaction writes nothing
--- else): a database crash within ~3 × wal_writer_delay of the answer may lose the reservation, which is
+-- The insert commits with synchronous_commit off (transaction-local; only when nothing was written
+-- before in the transaction): a database crash within ~3 × wal_writer_delay of the answer may lose the reservation, which is
 -- then as if it had expired early. WAL is flushed in order, so nothing committed synchronously later
 -- (the call's usage) can be lost while an earlier reservation survives.
 CREATE FUNCTION accrue_authorization_reserve(p_tenant text, p_customer text, p_signature text, p_subscription text, p_metric text,
@@ -80,7 +80,9 @@ CREATE FUNCTION accrue_authorization_reserve(p_tenant text, p_customer text, p_s
     LANGUAGE plpgsql VOLATILE AS
 $$
 DECLARE
-    v_signature text := accrue_authorization_lock(p_tenant, p_customer);
+    -- true when this statement is its own transaction, as it must be (nothing was written before it)
+    v_alone     boolean := pg_current_xact_id_if_assigned() IS NULL;
+    v_signature text    := accrue_authorization_lock(p_tenant, p_customer);
     v_used      numeric;
     v_held      numeric;
 BEGIN
@@ -97,7 +99,9 @@ BEGIN
     INTO v_used, v_held;
     IF v_used = p_seen_used AND v_held = p_seen_held THEN
         IF p_reserved > 0 THEN
-            PERFORM set_config('synchronous_commit', 'off', true);
+            IF v_alone THEN -- never relax the commit of a transaction that wrote anything else
+                PERFORM set_config('synchronous_commit', 'off', true);
+            END IF;
             INSERT INTO authorizations (tenant_id, id, subscription_id, customer_id, metric, reserved, status, expires_at, created_at)
             VALUES (p_tenant, p_id, p_subscription, p_customer, p_metric, p_reserved, 'held', p_expires_at, p_created_at);
         END IF;

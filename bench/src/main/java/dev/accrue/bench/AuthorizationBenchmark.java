@@ -48,6 +48,9 @@ public final class AuthorizationBenchmark {
                 authorize(http, node, 1 + i % customers);
             }
             LatencyRun.closedLoop(10_000, clients, i -> authorize(http, node, 1 + (i * 7919) % customers));
+            if (rate > 0) { // and 10 s at the measured rate: the first seconds of a fresh JVM at this load stall for up to ~1 s
+                LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(http, node, 1 + (i * 7919) % customers));
+            }
             BenchNode.resetPeaks();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
@@ -57,7 +60,8 @@ public final class AuthorizationBenchmark {
             });
             System.out.printf("Call authorization over HTTP: %d requests, %d concurrent clients, %d customers, %d cores%n",
                     total, clients, customers, Runtime.getRuntime().availableProcessors());
-            System.out.printf("  %s%n", run.mode());
+            System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s)%n", run.mode(),
+                    rate > 0 ? ", 10 s at the same rate" : "");
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
             System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
         }

@@ -87,6 +87,18 @@ final class LatencyRun {
             }
         });
         double seconds = (System.nanoTime() - started) / 1e9;
+        if (System.getenv("BENCH_TIMELINE") != null) { // where in the run the slow requests were: worst latency per second of schedule
+            int perSecond = (int) Math.max(1, rate);
+            StringBuilder line = new StringBuilder("  worst ms per second of schedule:");
+            for (int from = 0; from < total; from += perSecond) {
+                long worst = 0;
+                for (int i = from; i < Math.min(total, from + perSecond); i++) {
+                    worst = Math.max(worst, latencies[i]);
+                }
+                line.append(' ').append(worst / 1_000_000);
+            }
+            System.out.println(line);
+        }
         Arrays.sort(latencies);
         return new LatencyRun(latencies, seconds, rate);
     }
