@@ -6,9 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /**
- * Call authorization over HTTP: C concurrent clients each ask "may this call start?" (POST
- * /v1/authorizations) for random customers, N requests in all; prints throughput and latency percentiles
- * of the full HTTP round trip, and the server's peak heap. Clients, server and PostgreSQL share 2 cores.
+ * Call authorization over HTTP: C concurrent clients ask "may this call start?" (POST /v1/authorizations)
+ * for spread-out customers, N requests in all; prints the achieved rate, latency percentiles of the full
+ * HTTP round trip, refusals and the server's peak heap. Clients, server and PostgreSQL share the machine.
+ * <p>
+ * Arguments: {@code REQUESTS CLIENTS RATE} (default 40000 64 2000). With {@code RATE > 0} the run is open
+ * loop: requests are due at RATE per second on a fixed schedule and latency counts from each one's due
+ * time (see {@link LatencyRun}); {@code RATE = 0} runs closed loop (back-to-back) for maximum throughput.
  */
 public final class AuthorizationBenchmark {
     private static final String CATALOG = """
@@ -36,21 +40,28 @@ public final class AuthorizationBenchmark {
     public static void main(String[] args) throws Exception {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 40_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        double rate = args.length > 2 ? Double.parseDouble(args[2]) : 2_000;
         int customers = 2_000;
         try (BenchNode node = new BenchNode(CATALOG, "pro", customers)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            for (int i = 0; i < 2_000; i++) { // warm-up
+            for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
                 authorize(http, node, 1 + i % customers);
+            }
+            LatencyRun.closedLoop(10_000, clients, i -> authorize(http, node, 1 + (i * 7919) % customers));
+            if (rate > 0) { // and 10 s at the measured rate: the first seconds of a fresh JVM at this load stall for up to ~1 s
+                LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(http, node, 1 + (i * 7919) % customers));
             }
             BenchNode.resetPeaks();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-            LatencyRun run = LatencyRun.of(total, clients, i -> {
+            LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
                 if (!authorize(http, node, 1 + (i * 7919) % customers)) {
                     refused.incrementAndGet();
                 }
             });
             System.out.printf("Call authorization over HTTP: %d requests, %d concurrent clients, %d customers, %d cores%n",
                     total, clients, customers, Runtime.getRuntime().availableProcessors());
+            System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s)%n", run.mode(),
+                    rate > 0 ? ", 10 s at the same rate" : "");
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
             System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
         }

@@ -7,8 +7,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
-/** Runs N requests from C concurrent clients and reports throughput and latency percentiles. */
+/**
+ * Runs N requests from C concurrent clients and reports throughput and latency percentiles, in one of two
+ * modes:
+ * <ul>
+ * <li><b>closed loop</b> ({@link #closedLoop}): each client sends its next request as soon as the previous
+ * one is answered. This measures maximum throughput; its latency is only C / throughput (Little's law),
+ * not what a caller would see at a given load.</li>
+ * <li><b>open loop</b> ({@link #openLoop}): request i is due at {@code start + i / rate}, whatever happened
+ * to earlier requests, the way a phone system asks as calls arrive. A free client sends it at its due time;
+ * latency is measured from that <em>intended</em> send time, not from when a client got round to sending
+ * it (coordinated-omission correction), so a stalled server — or all C clients busy — shows up in the
+ * percentiles instead of silently lowering the offered rate.</li>
+ * </ul>
+ */
 final class LatencyRun {
     interface Request {
         void send(int index) throws Exception;
@@ -16,26 +30,89 @@ final class LatencyRun {
 
     final long[] sorted;
     final double seconds;
+    /** Offered rate per second in open-loop mode; 0 in closed-loop mode. */
+    final double targetRate;
 
-    private LatencyRun(long[] sorted, double seconds) {
+    private LatencyRun(long[] sorted, double seconds, double targetRate) {
         this.sorted = sorted;
         this.seconds = seconds;
+        this.targetRate = targetRate;
     }
 
+    /** Closed loop: {@code clients} back-to-back senders. */
     static LatencyRun of(int total, int clients, Request request) throws Exception {
+        return closedLoop(total, clients, request);
+    }
+
+    /** Open loop when {@code rate > 0}, closed loop when {@code rate == 0}. */
+    static LatencyRun of(int total, int clients, double rate, Request request) throws Exception {
+        return rate > 0 ? openLoop(total, clients, rate, request) : closedLoop(total, clients, request);
+    }
+
+    static LatencyRun closedLoop(int total, int clients, Request request) throws Exception {
         long[] latencies = new long[total];
         AtomicInteger next = new AtomicInteger();
         long started = System.nanoTime();
+        run(clients, () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < total) {
+                long t0 = System.nanoTime();
+                request.send(i);
+                latencies[i] = System.nanoTime() - t0;
+            }
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Arrays.sort(latencies);
+        return new LatencyRun(latencies, seconds, 0);
+    }
+
+    static LatencyRun openLoop(int total, int clients, double rate, Request request) throws Exception {
+        if (rate <= 0) {
+            throw new IllegalArgumentException("rate must be > 0");
+        }
+        long[] latencies = new long[total];
+        AtomicInteger next = new AtomicInteger();
+        double intervalNanos = 1e9 / rate;
+        long started = System.nanoTime() + 10_000_000L; // a little slack so every client is parked before the first is due
+        run(clients, () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < total) {
+                long intended = started + (long) (i * intervalNanos);
+                long wait;
+                while ((wait = intended - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                request.send(i);
+                latencies[i] = System.nanoTime() - intended; // from the intended, not the actual, send time
+            }
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (System.getenv("BENCH_TIMELINE") != null) { // where in the run the slow requests were: worst latency per second of schedule
+            int perSecond = (int) Math.max(1, rate);
+            StringBuilder line = new StringBuilder("  worst ms per second of schedule:");
+            for (int from = 0; from < total; from += perSecond) {
+                long worst = 0;
+                for (int i = from; i < Math.min(total, from + perSecond); i++) {
+                    worst = Math.max(worst, latencies[i]);
+                }
+                line.append(' ').append(worst / 1_000_000);
+            }
+            System.out.println(line);
+        }
+        Arrays.sort(latencies);
+        return new LatencyRun(latencies, seconds, rate);
+    }
+
+    private interface Client {
+        void run() throws Exception;
+    }
+
+    private static void run(int clients, Client client) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 futures.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < total) {
-                        long t0 = System.nanoTime();
-                        request.send(i);
-                        latencies[i] = System.nanoTime() - t0;
-                    }
+                    client.run();
                     return null;
                 }));
             }
@@ -43,11 +120,9 @@ final class LatencyRun {
                 f.get();
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        Arrays.sort(latencies);
-        return new LatencyRun(latencies, seconds);
     }
 
+    /** Requests completed per second: the achieved rate (below the target when the server cannot keep up). */
     double perSecond() {
         return sorted.length / seconds;
     }
@@ -56,8 +131,13 @@ final class LatencyRun {
         return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] / 1e6;
     }
 
+    String mode() {
+        return targetRate > 0 ? String.format("open loop at %.0f requests/s, latency from intended send time", targetRate)
+                : "closed loop (back-to-back), latency from actual send time";
+    }
+
     String summary() {
-        return String.format("%.0f requests/s; latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f", perSecond(), percentileMs(0.50),
+        return String.format("%.0f requests/s achieved; latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f", perSecond(), percentileMs(0.50),
                 percentileMs(0.90), percentileMs(0.99), sorted[sorted.length - 1] / 1e6);
     }
 }

@@ -106,6 +106,9 @@ public record Services(
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
                 customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
         billing.useAddOns(numbers);
+        AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
+                usageRepo, metering, time);
+        authorizations.useWallets(wallets);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -119,7 +122,7 @@ public record Services(
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
-                new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing, usageRepo, metering, time),
+                authorizations,
                 quotas,
                 wallets,
                 outbox,

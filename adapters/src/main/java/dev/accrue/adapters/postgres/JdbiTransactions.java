@@ -39,6 +39,21 @@ public final class JdbiTransactions implements Transactions {
         return current.get() != null;
     }
 
+    @Override
+    public <T> T autoCommit(Supplier<T> work) {
+        if (current.get() != null) {
+            return work.get();
+        }
+        return jdbi.withHandle(handle -> { // auto-commit: each statement is its own transaction
+            current.set(handle);
+            try {
+                return work.get();
+            } finally {
+                current.remove();
+            }
+        });
+    }
+
     public Handle handle() {
         Handle handle = current.get();
         if (handle == null) {

@@ -7,6 +7,11 @@ import dev.accrue.app.tenant.ApiKey;
 import dev.accrue.app.tenant.ApiKeyRepository;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -32,7 +37,15 @@ public final class PostgresApiKeys implements ApiKeyRepository {
 
     @Override
     public Optional<ApiKey> findBySecretHash(String secretHash) {
-        return tx.handle().createQuery("SELECT * FROM api_keys WHERE secret_sha256 = :hash").bind("hash", secretHash).map(MAPPER).findOne();
+        // every authenticated request runs this: plain JDBC, without JDBI's per-statement machinery
+        try (PreparedStatement ps = tx.handle().getConnection().prepareStatement("SELECT * FROM api_keys WHERE secret_sha256 = ?")) {
+            ps.setString(1, secretHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(MAPPER.map(rs, null)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
     }
 
     @Override

@@ -5,18 +5,44 @@ import java.time.Instant;
 import java.util.Optional;
 
 public interface AuthorizationRepository {
+    /**
+     * Holds a new reservation. The caller's transaction must write nothing else: it is committed without
+     * waiting for the WAL flush (see the implementation and docs/metering.md for why that is safe).
+     */
     void insert(String tenantId, Authorization a);
-
-    /** Sum of live (held, unexpired) reservations of a subscription's metric. */
-    BigDecimal held(String tenantId, String subscriptionId, String metric, Instant now);
 
     Optional<Authorization> findForUpdate(String tenantId, String id);
 
-    record Balance(BigDecimal used, BigDecimal held) {
+    /**
+     * What {@link #lockedBalance} saw: the fingerprint of the customer's subscriptions, clock and currency
+     * (null when there is no such customer), and — when a subscription was named — its usage of the metric
+     * over the window (null when no window was given) and its live reservations, read after the lock.
+     */
+    record LockedBalance(String signature, BigDecimal used, BigDecimal held) {
     }
 
-    /** Usage of an additive metric over {@code [from, to)} (from the daily aggregates) and live reservations, in one query. */
-    Balance balance(String tenantId, String subscriptionId, String metric, java.time.LocalDate from, java.time.LocalDate to, Instant now);
+    /**
+     * In one round trip: locks all the customer's subscriptions for the rest of the transaction, fingerprints
+     * them, and — when {@code subscriptionId} is given — reads the metric's usage over {@code [from, to)}
+     * (skipped when {@code from} is null) and the live reservations, seeing everything committed before the
+     * lock was granted.
+     */
+    LockedBalance lockedBalance(String tenantId, String customerId, String subscriptionId, String metric, java.time.LocalDate from,
+                                java.time.LocalDate to, Instant now);
+
+    /** What {@link #reserve} found: the fingerprint, the balance under the lock, and whether the decision stood. */
+    record Reservation(String signature, BigDecimal used, BigDecimal held, boolean decided) {
+    }
+
+    /**
+     * Compare-and-reserve, as one statement that is its own transaction (never inside another): locks the
+     * customer's subscriptions; if their fingerprint is still {@code signature} and the subscription's usage
+     * over {@code [from, to)} and live reservations are still exactly {@code seenUsed} and {@code seenHeld},
+     * holds {@code a} (unless it reserves nothing: a refusal) and answers {@code decided}; otherwise writes
+     * nothing and answers the current figures. {@code a} is committed asynchronously, like {@link #insert}.
+     */
+    Reservation reserve(String tenantId, String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now,
+                        BigDecimal seenUsed, BigDecimal seenHeld, Authorization a);
 
     void settle(String tenantId, String id, String status, BigDecimal committed, Instant at);
 }

@@ -2,6 +2,7 @@ package dev.accrue.app.authorization;
 
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.billing.CustomerClock;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerRepository;
@@ -11,6 +12,9 @@ import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.app.billing.UsageWindows;
+import dev.accrue.app.wallet.WalletService;
+import dev.accrue.core.catalog.Aggregation;
 import dev.accrue.core.catalog.Allowance;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
@@ -30,18 +34,40 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Real-time authorization ("may this call start?"). Under the subscription's row lock it computes
- * available = allowance + what the overage policy allows − used − live reservations, where "used" is read
- * from the same daily aggregates the usage views and invoices read; it then holds a reservation for what it
- * grants. Serialising per subscription on that lock is what makes concurrent calls unable to overdraw.
+ * Real-time authorization ("may this call start?"). It computes available = allowance + what the overage
+ * policy allows − used − live reservations, where "used" is read from the same daily aggregates the usage
+ * views and invoices read, and holds a reservation for what it grants — all under the customer's
+ * subscription row locks, which serialise concurrent checks so they can never overdraw.
+ * <p>
+ * Two paths give the same answers:
+ * <ul>
+ * <li>The <b>fast path</b> is usually one round trip. Everything derived from the customer's rows — clock,
+ * currency, running subscription, plan with overrides, the metered charge and what its overage policy allows
+ * — is cached per customer with the fingerprint of the rows it came from, and the last balance seen per
+ * subscription is remembered. The service decides in memory from those, then one compare-and-reserve
+ * statement ({@link AuthorizationRepository#reserve}) takes the locks and writes the reservation only if
+ * the fingerprint and the balance are, under the lock, exactly what the decision was made on. If only the
+ * balance moved (a call ended, another was authorized) it decides again from the figures returned; if the
+ * rows changed (a plan change, a suspension, a new subscription — on any node), the cache entry is dropped.</li>
+ * <li>The <b>locked path</b> — on a cache miss or change, for refusals that depend on the subscription
+ * (none running, suspended, metric not metered), for metrics that are not additive, and when the balance
+ * keeps moving under contention — runs in one transaction: lock and fingerprint, read the customer and its
+ * subscriptions, read used and held after the lock, decide, insert.</li>
+ * </ul>
+ * Both commit the reservation asynchronously (see {@link AuthorizationRepository#insert}).
  */
 public final class AuthorizationService {
     public static final BigDecimal DEFAULT_GRANT = BigDecimal.valueOf(3600);
     public static final Duration DEFAULT_TTL = Duration.ofHours(2);
+    /** Beyond this many cached customers the cache is emptied (it refills from the database on demand). */
+    private static final int MAX_CACHED_CUSTOMERS = 50_000;
+    /** Compare-and-reserve attempts before the fast path gives way to waiting for the lock. */
+    private static final int FAST_ATTEMPTS = 3;
     private final Transactions tx;
     private final AuthorizationRepository authorizations;
     private final SubscriptionRepository subscriptions;
@@ -51,6 +77,8 @@ public final class AuthorizationService {
     private final UsageRepository usage;
     private final MeteringService metering;
     private final CustomerTime time;
+    private final ConcurrentHashMap<CustomerKey, Resolved> resolved = new ConcurrentHashMap<>();
+    private WalletService wallets;
 
     public AuthorizationService(Transactions tx, AuthorizationRepository authorizations, SubscriptionRepository subscriptions,
                                 CustomerRepository customers, CatalogService catalogs, BillingService billing, UsageRepository usage,
@@ -64,6 +92,52 @@ public final class AuthorizationService {
         this.usage = usage;
         this.metering = metering;
         this.time = time;
+    }
+
+    private record CustomerKey(String tenantId, String customerId) {
+    }
+
+    /**
+     * What a customer's rows imply for authorization, valid while their fingerprint ({@code signature}) is
+     * unchanged: its clock, its currency, its subscriptions, the terms of each (subscription, metric), and
+     * the balance last seen per (subscription, metric, allowance window) — only a guess, checked under the lock.
+     */
+    private record Resolved(String signature, CustomerClock clock, String currency, List<Subscription> subscriptions,
+                            ConcurrentHashMap<String, Terms> terms, ConcurrentHashMap<String, Seen> seen, dev.accrue.core.customer.Customer customer) {
+        /** A prepaid customer's balance moves with its wallet, which no cached figure follows: always the locked path. */
+        boolean prepaid() {
+            return WalletService.prepaid(customer);
+        }
+    }
+
+    private record Seen(BigDecimal used, BigDecimal held) {
+    }
+
+    /**
+     * A metered charge's terms as authorization uses them: the charge (for its allowance windows), how its
+     * metric aggregates, the included quantity and what the overage policy allows (null = unlimited); or the
+     * error to answer when the plan does not meter the metric.
+     */
+    private record Terms(MeteredCharge charge, Aggregation aggregation, BigDecimal included, BigDecimal overageAllowed, AccrueException error) {
+        boolean additive() {
+            return aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT;
+        }
+    }
+
+    /** The customer's today, its running subscription (null when none), that subscription's terms and current allowance window. */
+    private record Plan(Instant now, LocalDate today, Subscription sub, Terms terms, Period window, Period period) {
+        boolean answerable() {
+            return sub != null && sub.statusOn(today) != SubscriptionStatus.SUSPENDED && terms.error() == null;
+        }
+
+        String seenKey() {
+            return sub.id() + "|" + terms.charge().metric() + "|" + window.start();
+        }
+    }
+
+    /** Lets prepaid wallets bound what may be authorized (wired after both exist). */
+    public void useWallets(WalletService wallets) {
+        this.wallets = wallets;
     }
 
     public Decision authorize(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
@@ -81,52 +155,190 @@ public final class AuthorizationService {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(1)) > 0) {
             throw AccrueException.invalid("ttl_seconds", "ttl_seconds must be 1-86400");
         }
-        return tx.inTransaction(() -> {
-            // three statements before the insert: the customer's clock, its subscriptions (locked), and its balance
-            var customer = customers.clocks(caller.tenantId(), List.of(customerId)).stream().findFirst()
-                    .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + customerId + "'"));
-            Instant now = time.now(caller.tenantId(), customer);
-            LocalDate today = LocalDate.ofInstant(now, customer.zone());
-            Subscription sub = running(caller.tenantId(), subscriptions.forCustomerForUpdate(caller.tenantId(), customerId), customerId, metricCode, today);
-            if (sub.statusOn(today) == SubscriptionStatus.SUSPENDED) {
-                return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, "subscription_suspended");
+        String tenantId = caller.tenantId();
+        CustomerKey key = new CustomerKey(tenantId, customerId);
+        BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
+        Resolved cached = resolved.get(key);
+        if (cached != null) {
+            Decision d = tx.autoCommit(() -> fast(tenantId, key, cached, metricCode, want, ttl));
+            if (d != null) {
+                return d;
             }
-            var plan = billing.plan(caller.tenantId(), sub);
-            Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(metricCode).orElseThrow();
-            MeteredCharge charge = plan.charges().stream().filter(c -> c instanceof MeteredCharge m && m.metric().equals(metricCode))
-                    .map(c -> (MeteredCharge) c).findFirst()
-                    .orElseThrow(() -> new AccrueException(ErrorCode.UNKNOWN_METRIC, "metric", "Plan " + sub.planCode() + " does not meter " + metricCode));
-            Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
-            final LocalDate day = today;
-            Period window = UsageBilling.windows(charge.allowances(), period).stream().filter(w -> w.contains(day)).findFirst().orElse(period);
-            BigDecimal used;
-            BigDecimal held;
-            var aggregation = metric.aggregation();
-            if (aggregation == dev.accrue.core.catalog.Aggregation.SUM || aggregation == dev.accrue.core.catalog.Aggregation.COUNT) {
-                var balance = authorizations.balance(caller.tenantId(), sub.id(), metricCode, window.start(), window.end(), now);
-                used = balance.used();
-                held = balance.held();
-            } else {
-                var stored = aggregation == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
-                        ? usage.firstSeen(caller.tenantId(), sub.id(), metricCode, window.start(), window.end())
-                        : usage.daily(caller.tenantId(), sub.id(), metricCode, window.start(), window.end());
-                used = UsageBilling.fold(aggregation, stored.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList());
-                held = authorizations.held(caller.tenantId(), sub.id(), metricCode, now);
+        }
+        return tx.inTransaction(() -> locked(tenantId, key, metricCode, want, ttl));
+    }
+
+    /** The fast path (see the class comment); null when the locked path must answer. Runs outside a transaction. */
+    private Decision fast(String tenantId, CustomerKey key, Resolved r, String metricCode, BigDecimal want, Duration ttl) {
+        if (r.prepaid()) {
+            return null;
+        }
+        Plan p = plan(tenantId, r, metricCode);
+        if (!p.answerable() || !p.terms().additive()) {
+            return null;
+        }
+        String seenKey = p.seenKey();
+        Seen seen = r.seen().get(seenKey);
+        for (int attempt = 0; attempt < FAST_ATTEMPTS; attempt++) {
+            BigDecimal used = seen == null ? null : seen.used();
+            BigDecimal held = seen == null ? null : seen.held();
+            BigDecimal available = seen == null ? null : available(p.terms().included(), p.terms().overageAllowed(), used, held);
+            BigDecimal granted = seen == null ? BigDecimal.ZERO : grant(want, available);
+            Authorization a = new Authorization(Ids.next("auth"), p.sub().id(), key.customerId(), metricCode, granted.max(BigDecimal.ZERO),
+                    Authorization.HELD, null, p.now().plus(ttl), time.systemNow());
+            var result = authorizations.reserve(tenantId, r.signature(), p.window().start(), p.window().end(), p.now(), used, held, a);
+            if (!r.signature().equals(result.signature())) {
+                resolved.remove(key, r);
+                return null;
             }
-            BigDecimal included = charge.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal overageAllowed = overageAllowed(charge, () -> currency(caller.tenantId(), sub));
-            BigDecimal available = overageAllowed == null ? null : included.add(overageAllowed).subtract(used).subtract(held).max(BigDecimal.ZERO);
-            BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
-            BigDecimal granted = available == null ? want : want.min(available);
-            if (granted.signum() <= 0) {
-                String reason = charge.overage().policy() == Overage.OveragePolicy.BLOCK ? "usage_blocked" : "balance_exhausted";
-                return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, used, included, reason);
+            if (result.decided()) {
+                r.seen().put(seenKey, new Seen(used, granted.signum() > 0 ? held.add(granted) : held));
+                return decision(p.terms(), used, available, granted, a);
             }
-            Authorization a = new Authorization(Ids.next("auth"), sub.id(), customer.id(), metricCode, granted, Authorization.HELD, null,
-                    now.plus(ttl), time.systemNow());
-            authorizations.insert(caller.tenantId(), a);
-            return new Decision(true, a.id(), granted.stripTrailingZeros(), available == null ? null : available.stripTrailingZeros(),
-                    used.stripTrailingZeros(), included.stripTrailingZeros(), null);
+            seen = new Seen(result.used(), result.held()); // the balance moved: decide again on what the lock saw
+        }
+        return null;
+    }
+
+    /** The locked path (see the class comment), inside one transaction. */
+    private Decision locked(String tenantId, CustomerKey key, String metricCode, BigDecimal want, Duration ttl) {
+        String signature = authorizations.lockedBalance(tenantId, key.customerId(), null, metricCode, null, null, Instant.EPOCH).signature();
+        Resolved r = load(tenantId, key.customerId(), signature);
+        if (resolved.size() >= MAX_CACHED_CUSTOMERS) {
+            resolved.clear();
+        }
+        resolved.put(key, r);
+        Plan p = plan(tenantId, r, metricCode);
+        if (p.sub() == null) {
+            throw new AccrueException(ErrorCode.NO_ACTIVE_SUBSCRIPTION, "customer_id",
+                    "Customer " + key.customerId() + " has no running subscription that meters " + metricCode);
+        }
+        if (p.sub().statusOn(p.today()) == SubscriptionStatus.SUSPENDED) {
+            return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, "subscription_suspended");
+        }
+        if (p.terms().error() != null) {
+            throw p.terms().error();
+        }
+        Terms terms = r.prepaid() ? prepaid(tenantId, r, p) : p.terms();
+        var balance = authorizations.lockedBalance(tenantId, key.customerId(), p.sub().id(), metricCode,
+                terms.additive() ? p.window().start() : null, p.window().end(), p.now());
+        BigDecimal used = terms.additive() ? balance.used() : nonAdditiveUsed(tenantId, p.sub().id(), metricCode, terms.aggregation(), p.window());
+        BigDecimal held = balance.held();
+        BigDecimal available = available(terms.included(), terms.overageAllowed(), used, held);
+        BigDecimal granted = grant(want, available);
+        Authorization a = new Authorization(Ids.next("auth"), p.sub().id(), key.customerId(), metricCode, granted, Authorization.HELD, null,
+                p.now().plus(ttl), time.systemNow());
+        if (granted.signum() > 0) {
+            authorizations.insert(tenantId, a);
+        }
+        if (terms.additive()) {
+            r.seen().put(p.seenKey(), new Seen(used, granted.signum() > 0 ? held.add(granted) : held));
+        }
+        return decision(terms, used, available, granted, a);
+    }
+
+    private Plan plan(String tenantId, Resolved r, String metricCode) {
+        Instant now = time.now(tenantId, r.clock());
+        LocalDate today = LocalDate.ofInstant(now, r.clock().zone());
+        Subscription sub = running(tenantId, r.subscriptions(), metricCode, today);
+        Period period = sub == null ? null : today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
+        Terms terms = sub == null ? null : terms(tenantId, r, sub, metricCode, period);
+        if (sub == null || terms.error() != null) {
+            return new Plan(now, today, sub, terms, null, period);
+        }
+        Period window = UsageBilling.windows(terms.charge().allowances(), period).stream().filter(w -> w.contains(today)).findFirst().orElse(period);
+        return new Plan(now, today, sub, terms, window, period);
+    }
+
+    /**
+     * A prepaid customer's terms: overage is also bounded by the money it has for usage — what its wallet
+     * already paid for this period plus what it can still spend, less what the period's other usage costs —
+     * so calls never start on an empty wallet. Computed under the lock from the same pricing as the invoice,
+     * and right even while a real-time drawdown is still catching up (undrawn cost is subtracted here).
+     */
+    private Terms prepaid(String tenantId, Resolved r, Plan p) {
+        Terms t = p.terms();
+        var customer = r.customer();
+        String currency = r.currency();
+        Money spendable = wallets.spendable(tenantId, customer);
+        Money drawn = wallets.drawnFor(tenantId, customer, p.sub().id(), UsageWindows.key(UsageWindows.PERIOD, p.period()));
+        var lines = billing.usageLines(tenantId, p.sub(), p.period(), customer, billing.rounding(tenantId), dev.accrue.core.catalog.ResetCadence.BILLING_PERIOD);
+        Money all = Money.zero(currency);
+        Money mine = Money.zero(currency);
+        for (var line : lines) {
+            all = all.plus(line.amount());
+            mine = line.chargeCode().equals(t.charge().code()) ? mine.plus(line.amount()) : mine;
+        }
+        Money left = drawn.plus(spendable).minus(all);
+        BigDecimal affordable;
+        if (t.charge().pricing() != null) {
+            Money forThisCharge = mine.plus(left);
+            affordable = forThisCharge.isNegative() ? BigDecimal.ZERO
+                    : UsagePricer.unitsAffordable(t.charge().pricing(), forThisCharge).orElse(null);
+        } else {
+            affordable = left.isPositive() ? null : BigDecimal.ZERO; // priced per destination: allowed while money is left
+        }
+        BigDecimal allowed = t.overageAllowed() == null ? affordable : affordable == null ? t.overageAllowed() : t.overageAllowed().min(affordable);
+        return new Terms(t.charge(), t.aggregation(), t.included(), allowed, t.error());
+    }
+
+    /**
+     * The balance: available = included + overageAllowed − used − held, never below zero; null when the
+     * overage policy allows unlimited usage. The one place the terms of "available" meet (a prepaid wallet's
+     * units will join here).
+     */
+    static BigDecimal available(BigDecimal included, BigDecimal overageAllowed, BigDecimal used, BigDecimal held) {
+        return overageAllowed == null ? null : included.add(overageAllowed).subtract(used).subtract(held).max(BigDecimal.ZERO);
+    }
+
+    private static BigDecimal grant(BigDecimal want, BigDecimal available) {
+        return available == null ? want : want.min(available);
+    }
+
+    private static Decision decision(Terms terms, BigDecimal used, BigDecimal available, BigDecimal granted, Authorization a) {
+        if (granted.signum() <= 0) {
+            String reason = terms.charge().overage().policy() == Overage.OveragePolicy.BLOCK ? "usage_blocked" : "balance_exhausted";
+            return new Decision(false, null, BigDecimal.ZERO, BigDecimal.ZERO, used, terms.included(), reason);
+        }
+        return new Decision(true, a.id(), granted.stripTrailingZeros(), available == null ? null : available.stripTrailingZeros(),
+                used.stripTrailingZeros(), terms.included().stripTrailingZeros(), null);
+    }
+
+    /** Usage so far of a metric that is not a plain sum (max, unique count, …), folded like the invoice folds it. */
+    private BigDecimal nonAdditiveUsed(String tenantId, String subscriptionId, String metricCode, Aggregation aggregation, Period window) {
+        var stored = aggregation == Aggregation.UNIQUE_COUNT
+                ? usage.firstSeen(tenantId, subscriptionId, metricCode, window.start(), window.end())
+                : usage.daily(tenantId, subscriptionId, metricCode, window.start(), window.end());
+        return UsageBilling.fold(aggregation, stored.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList());
+    }
+
+    /** Reads what {@link Resolved} caches, with the subscriptions already locked by the caller. */
+    private Resolved load(String tenantId, String customerId, String signature) {
+        var customer = customers.find(tenantId, customerId)
+                .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + customerId + "'"));
+        var clock = new CustomerClock(customer.id(), customer.timeZone(), customer.testClockId());
+        // a null signature (the customer appeared after the lock was taken) never equals a later one, so it is never trusted
+        return new Resolved(signature == null ? "" : signature, clock, customer.currency().getCurrencyCode(),
+                List.copyOf(subscriptions.forCustomerForUpdate(tenantId, customerId)), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), customer);
+    }
+
+    /**
+     * The charge's terms in {@code period}: the plan with its overrides, what add-ons grant (packages, bundles)
+     * and allowances derived from counts (emails = 4 × contacts) — cached per period, and refreshed when an add-on
+     * changes because that touches the subscription's row.
+     */
+    private Terms terms(String tenantId, Resolved r, Subscription sub, String metricCode, Period period) {
+        return r.terms().computeIfAbsent(sub.id() + "|" + metricCode + "|" + period.start(), k -> {
+            var plan = billing.counted().withDerivedAllowances(tenantId, sub, r.customer(), billing.planFor(tenantId, sub, period), period);
+            Metric metric = catalogs.catalog(tenantId, sub.catalogVersion()).metric(metricCode).orElseThrow();
+            var charge = plan.charges().stream().filter(c -> c instanceof MeteredCharge m && m.metric().equals(metricCode))
+                    .map(c -> (MeteredCharge) c).findFirst();
+            if (charge.isEmpty()) {
+                return new Terms(null, metric.aggregation(), null, null,
+                        new AccrueException(ErrorCode.UNKNOWN_METRIC, "metric", "Plan " + sub.planCode() + " does not meter " + metricCode));
+            }
+            BigDecimal included = charge.get().allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return new Terms(charge.get(), metric.aggregation(), included, overageAllowed(charge.get(), r.currency()), null);
         });
     }
 
@@ -173,7 +385,7 @@ public final class AuthorizationService {
     }
 
     /** Overage units the policy allows in the period: 0 when blocked, null when unlimited, the cap's worth when capped. */
-    private static BigDecimal overageAllowed(MeteredCharge charge, java.util.function.Supplier<String> currencyOf) {
+    private static BigDecimal overageAllowed(MeteredCharge charge, String currency) {
         return switch (charge.overage().policy()) {
             case BLOCK -> BigDecimal.ZERO;
             case CHARGE -> charge.pricing() == null && charge.rateTable() == null ? BigDecimal.ZERO : null;
@@ -181,24 +393,19 @@ public final class AuthorizationService {
                 if (charge.pricing() == null) {
                     yield BigDecimal.ZERO;
                 }
-                String currency = currencyOf.get(); // only a cap needs the currency, so only then is it read
                 yield UsagePricer.unitsAffordable(charge.pricing(), Money.of(charge.overage().cap().get(currency), currency)).orElse(null);
             }
         };
     }
 
-    /** The currency the subscription is billed in: the one its customer's account uses. */
-    private String currency(String tenantId, Subscription sub) {
-        return customers.find(tenantId, sub.customerId()).orElseThrow().currency().getCurrencyCode();
-    }
-
-    private Subscription running(String tenantId, List<Subscription> subs, String customerId, String metric, LocalDate today) {
+    /** The customer's subscription running today whose catalog defines the metric; null when none. */
+    private Subscription running(String tenantId, List<Subscription> subs, String metric, LocalDate today) {
         for (Subscription s : subs) {
             boolean live = !today.isBefore(s.startDate()) && (s.endedOn() == null || today.isBefore(s.endedOn()));
             if (live && catalogs.catalog(tenantId, s.catalogVersion()).metric(metric).isPresent()) {
                 return s;
             }
         }
-        throw new AccrueException(ErrorCode.NO_ACTIVE_SUBSCRIPTION, "customer_id", "Customer " + customerId + " has no running subscription that meters " + metric);
+        return null;
     }
 }

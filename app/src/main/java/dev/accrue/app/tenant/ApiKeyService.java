@@ -64,7 +64,7 @@ public final class ApiKeyService {
         if (secret == null || secret.length() < 20 || secret.length() > 100) {
             throw unauthenticated();
         }
-        ApiKey key = tx.inTransaction(() -> keys.findBySecretHash(hash(secret))).orElseThrow(ApiKeyService::unauthenticated);
+        ApiKey key = tx.autoCommit(() -> keys.findBySecretHash(hash(secret))).orElseThrow(ApiKeyService::unauthenticated);
         if (key.revoked()) {
             throw new AccrueException(ErrorCode.API_KEY_REVOKED, "This API key was revoked");
         }

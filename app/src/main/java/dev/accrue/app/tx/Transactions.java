@@ -13,6 +13,16 @@ public interface Transactions {
     /** Whether this thread is inside a transaction (a call to {@link #inTransaction} would join it). */
     boolean inProgress();
 
+    /**
+     * Runs work whose every statement stands alone (an API key lookup; a compare-and-reserve statement) with
+     * no explicit transaction: each statement is its own transaction, which saves the BEGIN and COMMIT round
+     * trips. Joins a transaction already open on this thread. Work whose statements must commit together
+     * belongs in {@link #inTransaction}.
+     */
+    default <T> T autoCommit(Supplier<T> work) {
+        return inTransaction(work);
+    }
+
     default void run(Runnable work) {
         inTransaction(() -> {
             work.run();

@@ -288,6 +288,11 @@ public final class WalletService {
         return v.spendable();
     }
 
+    /** What the wallet has paid so far for one usage window (positive). */
+    public Money drawnFor(String tenantId, Customer customer, String subscriptionId, String windowKey) {
+        return Money.of(wallets.drawn(tenantId, subscriptionId, windowKey), customer.currency().getCurrencyCode()).negate();
+    }
+
     public static boolean prepaid(Customer customer) {
         return customer.accountType() == AccountType.PREPAID;
     }

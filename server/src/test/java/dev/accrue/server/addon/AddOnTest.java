@@ -126,6 +126,10 @@ class AddOnTest {
         assertThat(bought.json().at("/invoice/total").asText()).isEqualTo("51.70");
         JsonNode minutes = s.api.get("/v1/subscriptions/" + sub + "/usage").json().at("/charges/0");
         assertThat(minutes.get("included").asText()).isEqualTo("24000"); // 100 plan minutes + 300 bundle minutes, in seconds
+        // calls are blocked past the allowance, but the bundle's minutes may be used: authorization counts them too
+        var call = s.api.post("/v1/authorizations", Map.of("customer_id", c, "metric", "call_seconds", "requested", 30000));
+        assertThat(call.text("granted")).isEqualTo("24000");
+        assertThat(s.api.post("/v1/authorizations/" + call.text("authorization_id") + "/release", null).status()).isEqualTo(200);
         s.advanceTo("2026-07-11T09:00:00Z");
         assertThat(s.api.get("/v1/subscriptions/" + sub + "/usage").json().at("/charges/0/included").asText()).isEqualTo("6000");
         assertThat(s.invoices(sub).get(1)).isEqualTo("2026-06-20 51.70 [bundle bundle_nexus_300 2026-06-20..2026-07-10 45.00, "

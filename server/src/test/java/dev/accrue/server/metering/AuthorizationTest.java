@@ -128,4 +128,24 @@ class AuthorizationTest {
         assertThat(refused.get("reason").asText()).isEqualTo("subscription_suspended");
         assertThat(s.api.post("/v1/authorizations", Map.of("customer_id", "cus_nope", "metric", "call_seconds")).code()).isEqualTo("not_found");
     }
+
+    @Test
+    void aCachedAnswerFollowsUsageSentMeanwhileAndAPlanChange() {
+        String sub = s.subscribe(Map.of("customer_id", customer, "plan", "starter")).get("id").asText();
+        assertThat(authorize(100).json().get("granted").asText()).isEqualTo("100");
+        assertThat(authorize(100).json().get("granted").asText()).isEqualTo("100"); // from the cached terms and balance
+        // usage arriving as an event (not through a commit) moves the balance the cache remembers
+        s.api.post("/v1/events", Map.of("event_id", "call-1", "customer_id", customer, "metric", "call_seconds",
+                "timestamp", "2026-06-10T11:00:00Z", "properties", Map.of("duration_seconds", 250)));
+        JsonNode afterUsage = authorize(1000).json();
+        assertThat(afterUsage.get("granted").asText()).isEqualTo("150"); // 600 − 250 used − 200 held
+        assertThat(afterUsage.get("used").asText()).isEqualTo("250");
+        assertThat(authorize(1).json().get("reason").asText()).isEqualTo("usage_blocked");
+        // an upgrade takes effect at once: the capped plan allows 60 + 500 seconds, less than the 250 + 350 already taken
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "capped")).text("timing")).isEqualTo("immediate");
+        JsonNode upgraded = authorize(10).json();
+        assertThat(upgraded.get("authorized").asBoolean()).isFalse();
+        assertThat(upgraded.get("reason").asText()).isEqualTo("balance_exhausted");
+        assertThat(upgraded.get("included").asText()).isEqualTo("60");
+    }
 }

@@ -240,4 +240,41 @@ class WalletTest {
         assertThat(new BigDecimal(balance(s, c))).isGreaterThanOrEqualTo(BigDecimal.ZERO); // no credit limit: never below 0
         assertThat(new BigDecimal(balance(s, c))).isLessThan(new BigDecimal("0.60"));
     }
+
+    @Test
+    void parallelCallsOfAPrepaidCustomerAreAuthorizedOnlyAsFarAsTheWalletPays() throws Exception {
+        Sandbox s = new Sandbox("prepaid calls", VOICE.replace("allowances: [{ quantity: 600 }]", "allowances: [{ quantity: 60 }]")
+                .replace("monthly_price: { USD: \"10.00\" }", "monthly_price: { USD: \"0.00\" }"), "2026-06-01T08:00:00Z");
+        String c = prepaidCustomer(s, "Tight Budget");
+        s.subscribe(Map.of("customer_id", c, "plan", "starter"));
+        s.api.post("/v1/customers/" + c + "/wallet/top_ups", Map.of("amount", "3.00", "currency", "USD"));
+        s.advanceTo("2026-06-10T08:00:00Z");
+        // 60 s included + 3.00 at 0.60 a minute = 300 s more: 360 s in all
+        var first = s.api.post("/v1/authorizations", Map.of("customer_id", c, "metric", "call_seconds", "requested", 1));
+        assertThat(first.text("available")).isEqualTo("360");
+        var released = s.api.post("/v1/authorizations/" + first.text("authorization_id") + "/release", null);
+        assertThat(released.status()).as(released.toString()).isEqualTo(200);
+        List<Future<String>> granted = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < 200; i++) {
+                granted.add(pool.submit(() -> {
+                    var r = s.api.post("/v1/authorizations", Map.of("customer_id", c, "metric", "call_seconds", "requested", 7));
+                    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                    return r.json().get("granted").asText();
+                }));
+            }
+            BigDecimal total = BigDecimal.ZERO;
+            for (Future<String> f : granted) {
+                total = total.add(new BigDecimal(f.get()));
+            }
+            assertThat(total).isEqualByComparingTo("360");
+        }
+        var refused = s.api.post("/v1/authorizations", Map.of("customer_id", c, "metric", "call_seconds", "requested", 7));
+        assertThat(refused.json().get("authorized").asBoolean()).isFalse();
+        assertThat(refused.text("reason")).isEqualTo("balance_exhausted");
+        // a top-up opens the line again at once
+        s.api.post("/v1/customers/" + c + "/wallet/top_ups", Map.of("amount", "0.60", "currency", "USD"));
+        var again = s.api.post("/v1/authorizations", Map.of("customer_id", c, "metric", "call_seconds", "requested", 120));
+        assertThat(again.text("granted")).isEqualTo("60");
+    }
 }
