@@ -15,8 +15,22 @@ public final class Responses {
     public record ListEnvelope<T>(String object, List<T> data, boolean hasMore, String nextCursor) {
     }
 
+    /** Bodies below this are written straight to the connection: too small to compress, and it spares a copy buffer per request. */
+    private static final int DIRECT_BELOW = 1_500;
+
     public static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] bytes = Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ctx.status(status).contentType("application/json");
+        if (bytes.length >= DIRECT_BELOW) {
+            ctx.result(bytes);
+            return;
+        }
+        try {
+            ctx.res().setContentLength(bytes.length);
+            ctx.res().getOutputStream().write(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static <T> void list(Context ctx, Page<T> page, Function<T, String> idOf) {
