@@ -121,7 +121,7 @@ public final class WalletService {
             wallets.setRechargeRequested(caller.tenantId(), customerId, null);
             if (!customer.billingEmails().isEmpty()) {
                 outbox.enqueue(caller.tenantId(), new OutboundEmail(Ids.next("eml"), customerId, customer.billingEmails(),
-                        "Receipt " + number + ": " + r.total().amount().toPlainString() + " " + walletCurrency + " added to your balance",
+                        "Receipt " + number + ": " + r.amount().toPlainMinorString() + " " + walletCurrency + " added to your balance",
                         ReceiptText.render(tenant.name(), customer, receipt), "receipt", receipt.id(), OutboundEmail.QUEUED, 0, null, time.systemNow(), null));
             }
             audit.record(caller, "customer", customerId, "wallet.topped_up", null,
