@@ -293,11 +293,7 @@ public final class AddOnService implements AddOnBilling {
                 out.add(new GrantedAllowance(g.metric(), quantity, a.addOnCode()));
             }
         }
-        for (PurchasedAddOn a : bought) {
-            if (a.type().equals(PurchasedAddOn.BUNDLE) && a.endDate() != null && a.overlaps(window.start(), window.end())) {
-                catalog.addOn(a.addOnCode()).orElseThrow().grants().forEach(g -> out.add(new GrantedAllowance(g.metric(), g.quantity(), a.addOnCode())));
-            }
-        }
+        out.addAll(expiringBundles(window, bought, catalog));
         out.addAll(lastingBundles(tenantId, sub, window, bought, catalog));
         return out;
     }
@@ -327,7 +323,7 @@ public final class AddOnService implements AddOnBilling {
                 BigDecimal base = plan.charges().stream().filter(c -> c instanceof dev.accrue.core.catalog.MeteredCharge m && m.metric().equals(metric))
                         .flatMap(c -> ((dev.accrue.core.catalog.MeteredCharge) c).allowances().stream()).map(dev.accrue.core.catalog.Allowance::quantity)
                         .reduce(BigDecimal.ZERO, BigDecimal::add);
-                for (GrantedAllowance g : grantsExceptLasting(tenantId, sub, current, bought, catalog)) {
+                for (GrantedAllowance g : expiringBundles(current, bought, catalog)) {
                     base = g.metric().equals(metric) ? base.add(g.quantity()) : base;
                 }
                 BigDecimal used = usage.daily(tenantId, sub.id(), metric, current.start(), current.end()).stream()
@@ -345,14 +341,11 @@ public final class AddOnService implements AddOnBilling {
         return out;
     }
 
-    private List<GrantedAllowance> grantsExceptLasting(String tenantId, Subscription sub, Period window, List<PurchasedAddOn> bought, Catalog catalog) {
-        List<PurchasedAddOn> expiring = bought.stream().filter(a -> !(a.type().equals(PurchasedAddOn.BUNDLE) && a.endDate() == null)).toList();
-        if (expiring.isEmpty()) {
-            return List.of();
-        }
+    /** What the bundles that lapse at a period's end grant in {@code window}: their whole quantity, in the period they were bought. */
+    private static List<GrantedAllowance> expiringBundles(Period window, List<PurchasedAddOn> bought, Catalog catalog) {
         List<GrantedAllowance> out = new ArrayList<>();
-        for (PurchasedAddOn a : expiring) {
-            if (a.type().equals(PurchasedAddOn.BUNDLE) && a.overlaps(window.start(), window.end())) {
+        for (PurchasedAddOn a : bought) {
+            if (a.type().equals(PurchasedAddOn.BUNDLE) && a.endDate() != null && a.overlaps(window.start(), window.end())) {
                 catalog.addOn(a.addOnCode()).orElseThrow().grants().forEach(g -> out.add(new GrantedAllowance(g.metric(), g.quantity(), a.addOnCode())));
             }
         }
