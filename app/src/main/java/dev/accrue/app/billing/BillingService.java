@@ -275,9 +275,16 @@ public final class BillingService {
                     byMetric.put(m.metric(), List.of(new UsageBilling.DayUsage(closed.start(), "", average)));
                     continue;
                 }
-                var rows = aggregation == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT
-                        ? usage.firstSeen(tenantId, sub.id(), m.metric(), closed.start(), closed.end())
-                        : usage.daily(tenantId, sub.id(), m.metric(), closed.start(), closed.end());
+                List<UsageRepository.DailyUsage> rows;
+                if (aggregation == dev.accrue.core.catalog.Aggregation.UNIQUE_COUNT) {
+                    // a distinct count per allowance window: a value seen in two windows counts in each (monthly active callers on a yearly plan)
+                    rows = new ArrayList<>();
+                    for (Period w : UsageBilling.windows(m.allowances(), closed)) {
+                        rows.addAll(usage.firstSeen(tenantId, sub.id(), m.metric(), w.start(), w.end()));
+                    }
+                } else {
+                    rows = usage.daily(tenantId, sub.id(), m.metric(), closed.start(), closed.end());
+                }
                 byMetric.put(m.metric(), rows.stream()
                         .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), switch (aggregation) {
                             case MAX -> d.maxQuantity();

@@ -239,4 +239,41 @@ class UsageInvoicingTest {
         var line = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/lines/0/description").asText();
         assertThat(line).contains("corrected after it was invoiced");
     }
+
+    @Test
+    void aUniqueCountCountsEachValueOnceInEveryAllowanceWindowItAppearsIn() {
+        String catalog = """
+                name: callers
+                version: 1
+                effective_from: 2020-01-01
+                currencies: [USD]
+                metrics:
+                  - { code: active_callers, aggregation: unique_count, field: caller, unit: caller }
+                products:
+                  - { code: desk, name: Desk }
+                plans:
+                  - code: yearly
+                    product: desk
+                    name: Yearly
+                    tier: 1
+                    alignment: calendar
+                    intervals: [{ interval: year }]
+                    charges:
+                      - { type: metered, code: callers, name: Active callers, metric: active_callers, allowances: [{ quantity: 1, reset: month }],
+                          pricing: { model: per_unit, unit_price: { USD: "1.00" } } }
+                """;
+        Sandbox s = new Sandbox("unique windows", catalog, "2026-01-01T08:00:00Z");
+        String c = s.customer("Desk Co", "USD", "UTC");
+        String sub = s.subscribe(java.util.Map.of("customer_id", c, "plan", "yearly")).get("id").asText();
+        // the same two callers in January and in February: one over the monthly allowance each month
+        for (String month : List.of("01", "02")) {
+            s.advanceTo("2026-" + month + "-10T12:00:00Z");
+            for (String caller : List.of("alice", "bob", "alice")) {
+                s.api.post("/v1/events", Map.of("event_id", month + caller + System.nanoTime(), "customer_id", c, "metric", "active_callers",
+                        "timestamp", "2026-" + month + "-10T10:00:00Z", "properties", Map.of("caller", caller)));
+            }
+        }
+        s.advanceTo("2027-01-01T08:00:00Z");
+        assertThat(s.invoices(sub).getLast()).startsWith("2027-01-01 2.00 [usage callers 2026-01-01..2027-01-01 2.00");
+    }
 }
