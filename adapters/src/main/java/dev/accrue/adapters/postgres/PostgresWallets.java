@@ -183,6 +183,15 @@ public final class PostgresWallets implements WalletRepository {
     }
 
     @Override
+    public boolean markStatementSent(String tenantId, String customerId, LocalDate month, String emailId, Instant at) {
+        return tx.handle().createUpdate("""
+                        INSERT INTO wallet_statements (tenant_id, customer_id, month, email_id, created_at) VALUES (:tenant, :customer, :month, :email, :at)
+                        ON CONFLICT DO NOTHING""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("month", month).bind("email", emailId).bind("at", Rows.utc(at))
+                .execute() == 1;
+    }
+
+    @Override
     public Set<String> prepaidAmong(String tenantId, Collection<String> customerIds) {
         if (customerIds.isEmpty()) {
             return Set.of();

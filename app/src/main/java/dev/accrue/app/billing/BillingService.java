@@ -190,6 +190,9 @@ public final class BillingService {
             }
             sub = billWeeklyUsage(tenantId, sub, customer, today, rounding, issued);
             addOns.billRemaining(tenantId, sub, customer, today);
+            if (wallets != null) {
+                wallets.sendMonthlyStatement(tenantId, customer, today);
+            }
             if (!sub.equals(before)) {
                 subscriptions.update(tenantId, sub, time.systemNow());
             }
@@ -424,7 +427,8 @@ public final class BillingService {
         boolean prepaid = wallets != null && WalletService.prepaid(customer);
         if (prepaid && !invoices.billed(tenantId, billingKey)) {
             // the subscription's row lock is held, so no other run can insert this billing key meanwhile
-            var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate, subtotal, id, "Invoice for " + billingKey);
+            var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate, subtotal, id,
+                    "Invoice of " + issueDate + (period == null ? "" : " for " + period.start() + " to " + period.end().minusDays(1)));
             if (!paid.isZero()) {
                 lines = new ArrayList<>(lines);
                 lines.add(new InvoiceLine(InvoiceLine.PREPAID, null, "Paid from prepaid balance", period, BigDecimal.ONE, paid.negate(), paid.negate()));

@@ -65,6 +65,13 @@ public final class PrepaidDrawdown implements UsageListener {
         });
     }
 
+    /** "June 2026" for a calendar month, the dates otherwise. */
+    private static String label(Period p) {
+        boolean month = p.start().getDayOfMonth() == 1 && p.end().equals(p.start().plusMonths(1));
+        return month ? p.start().getMonth().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH) + " " + p.start().getYear()
+                : p.start() + " to " + p.end().minusDays(1);
+    }
+
     /** Re-prices the usage windows of {@code days} and has the wallet pay up to that. */
     public void draw(String tenantId, Customer customer, Subscription sub, Set<LocalDate> days) {
         var plan = billing.plan(tenantId, sub);
@@ -82,12 +89,12 @@ public final class PrepaidDrawdown implements UsageListener {
         for (Period p : periods) {
             var lines = billing.usageLines(tenantId, sub, p, customer, rounding, ResetCadence.BILLING_PERIOD);
             walletService.drawUsage(tenantId, customer, sub.id(), UsageWindows.key(UsageWindows.PERIOD, p), p.end(),
-                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage " + p);
+                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage " + label(p));
         }
         for (Period w : weeks) {
             var lines = billing.usageLines(tenantId, sub, w, customer, rounding, ResetCadence.WEEK);
             walletService.drawUsage(tenantId, customer, sub.id(), UsageWindows.key(UsageWindows.WEEK, w), w.end(),
-                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage " + w);
+                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage week of " + w.start());
         }
     }
 }

@@ -50,6 +50,9 @@ public interface WalletRepository {
 
     List<Receipt> receipts(String tenantId, String customerId);
 
+    /** Records that the statement of {@code month} (its 1st) was emailed; false when it already was. */
+    boolean markStatementSent(String tenantId, String customerId, LocalDate month, String emailId, Instant at);
+
     /** Which of these customers are prepaid (one query for a whole ingestion batch). */
     Set<String> prepaidAmong(String tenantId, Collection<String> customerIds);
 

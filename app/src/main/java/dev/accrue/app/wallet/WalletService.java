@@ -211,6 +211,31 @@ public final class WalletService {
         });
     }
 
+    /**
+     * Emails a prepaid customer last month's statement, once: called by billing runs, so it goes out with the
+     * first run of the month that touches the customer. Nothing is sent for a month without any wallet entry.
+     */
+    public void sendMonthlyStatement(String tenantId, Customer customer, LocalDate today) {
+        if (!prepaid(customer) || customer.billingEmails().isEmpty()) {
+            return;
+        }
+        YearMonth month = YearMonth.from(today).minusMonths(1);
+        Caller system = new Caller(tenantId, dev.accrue.app.auth.Actor.system(), dev.accrue.app.auth.Role.ADMIN);
+        Statement s = statement(system, customer.id(), month);
+        if (s.entries().isEmpty()) {
+            return;
+        }
+        String emailId = Ids.next("eml");
+        if (!wallets.markStatementSent(tenantId, customer.id(), month.atDay(1), emailId, time.systemNow())) {
+            return;
+        }
+        var tenant = tenants.find(tenantId).orElseThrow();
+        outbox.enqueue(tenantId, new OutboundEmail(emailId, customer.id(), customer.billingEmails(),
+                "Your " + month + " statement: " + s.consumption().toPlainMinorString() + " " + s.consumption().currency().getCurrencyCode()
+                        + " used, " + s.owed().toPlainMinorString() + " owed", ReceiptText.statement(tenant.name(), customer, s), "wallet_statement",
+                customer.id() + ":" + month, OutboundEmail.QUEUED, 0, null, time.systemNow(), null));
+    }
+
     // ---- used by billing and metering, inside their transactions ----
 
     /**

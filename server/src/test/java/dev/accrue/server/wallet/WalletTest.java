@@ -174,6 +174,14 @@ class WalletTest {
         assertThat(june.get("consumption").asText()).isEqualTo("20");
         assertThat(june.get("closing_balance").asText()).isEqualTo("30");
         assertThat(june.get("amount_owed").asText()).isEqualTo("0");
+        // and the statement was emailed with July's first billing run, once
+        JsonNode mailed = s.api.get("/v1/emails?object_id=" + c + ":2026-06").json().get("data");
+        assertThat(mailed).hasSize(1);
+        assertThat(mailed.get(0).get("subject").asText()).isEqualTo("Your 2026-06 statement: 20.00 USD used, 0.00 owed");
+        assertThat(mailed.get(0).get("body").asText().replaceAll(" +", " ")).contains("Opening balance 0.00 USD", "Top-up 50.00 USD",
+                "Usage June 2026 -9.00 USD", "Closing balance 30.00 USD", "Amount owed 0.00 USD");
+        s.advanceTo("2026-07-02T08:00:00Z");
+        assertThat(s.api.get("/v1/emails?object_id=" + c + ":2026-06").json().get("data")).hasSize(1);
         JsonNode entries = s.api.get("/v1/customers/" + c + "/wallet/entries?limit=100").json().get("data");
         BigDecimal sum = BigDecimal.ZERO;
         for (JsonNode e : entries) {
