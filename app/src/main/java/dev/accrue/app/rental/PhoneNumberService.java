@@ -171,7 +171,29 @@ public final class PhoneNumberService implements AddOnBilling {
         });
     }
 
-    /** Pays the rest of the current month of a number on hold and makes it active again. */
+    /**
+     * Puts an active number on hold now — its payment failed (until payments run inside Accrue, the operator
+     * reports it) — to be released after the catalog's grace unless it is renewed.
+     */
+    public PhoneNumber hold(Caller caller, String subscriptionId, String id) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            Subscription sub = locked(caller.tenantId(), subscriptionId);
+            PhoneNumber n = numbers.find(caller.tenantId(), sub.id(), id).orElseThrow(() -> AccrueException.notFound("number", id));
+            if (!n.status().equals(PhoneNumber.ACTIVE)) {
+                throw new AccrueException(ErrorCode.NUMBER_NOT_ACTIVE, "number", "Number " + n.number() + " is " + n.status() + ", not active");
+            }
+            LocalDate today = time.today(caller.tenantId(), customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
+            numbers.hold(caller.tenantId(), id, today, today.plusDays(rentalAddOn(caller.tenantId(), sub).rental().holdGraceDays()));
+            audit.record(caller, "subscription", sub.id(), "number.on_hold", null, Map.of("number", n.number(), "reason", "payment failed"));
+            return numbers.find(caller.tenantId(), sub.id(), id).orElseThrow();
+        });
+    }
+
+    /**
+     * Makes a number on hold active again: one held on the 1st for non-payment pays the rest of the month; one
+     * held because a payment failed owes that invoice already and is not charged again.
+     */
     public Provisioned renew(Caller caller, String subscriptionId, String id) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
@@ -187,12 +209,15 @@ public final class PhoneNumberService implements AddOnBilling {
             Period month = PackagePricing.calendarMonth(today);
             PhoneNumber from = new PhoneNumber(n.id(), n.subscriptionId(), n.customerId(), n.number(), n.country(), n.type(), n.addOnCode(), n.status(),
                     n.autoPay(), today, n.trialEndsOn(), n.billedThrough(), n.onHoldSince(), n.holdReleaseOn(), null, n.createdAt());
-            List<InvoiceLine> lines = monthLines(caller.tenantId(), rental, from, month, monthlyFee(rental, n, currency), currency);
+            // held for a failed payment: the month is already on an invoice (still owed), so it is not charged twice
+            boolean alreadyInvoiced = n.billedThrough().isAfter(today);
+            List<InvoiceLine> lines = alreadyInvoiced ? List.of()
+                    : monthLines(caller.tenantId(), rental, from, month, monthlyFee(rental, n, currency), currency);
             Money total = lines.stream().map(InvoiceLine::amount).reduce(Money.zero(currency), Money::plus);
             if (WalletService.prepaid(customer) && wallets.spendable(caller.tenantId(), customer).compareTo(total) < 0) {
                 throw new AccrueException(ErrorCode.INSUFFICIENT_FUNDS, "number", "The prepaid balance cannot pay " + total.toPlainMinorString() + " " + currency);
             }
-            numbers.activate(caller.tenantId(), id, month.end());
+            numbers.activate(caller.tenantId(), id, alreadyInvoiced ? n.billedThrough() : month.end());
             Invoice invoice = lines.isEmpty() ? null
                     : billing.issue(caller.tenantId(), customer, sub.id(), sub.id() + ":number:" + id + ":renew:" + today, today, month, lines);
             audit.record(caller, "subscription", sub.id(), "number.renewed", null, Map.of("number", n.number()));

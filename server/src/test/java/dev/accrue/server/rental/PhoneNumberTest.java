@@ -34,6 +34,13 @@ class PhoneNumberTest {
         assertThat(s.api.post("/v1/subscriptions/" + sub + "/numbers", number("+14155550101", "FR", "local")).code()).isEqualTo("validation_failed");
         assertThat(s.api.post("/v1/subscriptions/" + sub + "/numbers", number("0612", "US", "local")).code()).isEqualTo("validation_failed");
 
+        // a failed payment puts it on hold; renewing makes it active again without charging July twice
+        s.advanceTo("2026-07-20T09:00:00Z");
+        var held = s.api.post("/v1/subscriptions/" + sub + "/numbers/" + id + "/hold", null);
+        assertThat(held.text("status")).as(held.toString()).isEqualTo("on_hold");
+        assertThat(held.text("release_on")).isEqualTo("2026-07-27");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/numbers/" + id + "/hold", null).code()).isEqualTo("number_not_active");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/numbers/" + id + "/renew", null).json().at("/number/status").asText()).isEqualTo("active");
         s.advanceTo("2026-08-20T09:00:00Z");
         var released = s.api.delete("/v1/subscriptions/" + sub + "/numbers/" + id);
         assertThat(released.status()).as(released.toString()).isEqualTo(200);

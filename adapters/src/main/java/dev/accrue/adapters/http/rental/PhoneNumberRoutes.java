@@ -54,6 +54,8 @@ public final class PhoneNumberRoutes {
             AutoPayBody b = Requests.body(ctx, AutoPayBody.class);
             Responses.json(ctx, 200, NumberView.of(numbers.setAutoPay(Requests.caller(ctx), ctx.pathParam("id"), ctx.pathParam("numberId"), b.autoPay())));
         });
+        app.post("/v1/subscriptions/{id}/numbers/{numberId}/hold", ctx -> Responses.json(ctx, 200,
+                NumberView.of(numbers.hold(Requests.caller(ctx), ctx.pathParam("id"), ctx.pathParam("numberId")))));
         app.post("/v1/subscriptions/{id}/numbers/{numberId}/renew", ctx -> Responses.json(ctx, 200,
                 ProvisionedView.of(numbers.renew(Requests.caller(ctx), ctx.pathParam("id"), ctx.pathParam("numberId")))));
         app.delete("/v1/subscriptions/{id}/numbers/{numberId}", ctx -> Responses.json(ctx, 200,
