@@ -431,7 +431,9 @@ public final class BillingService {
                     "Invoice of " + issueDate + (period == null ? "" : " for " + period.start() + " to " + period.end().minusDays(1)));
             if (!paid.isZero()) {
                 lines = new ArrayList<>(lines);
-                lines.add(new InvoiceLine(InvoiceLine.PREPAID, null, "Paid from prepaid balance", period, BigDecimal.ONE, paid.negate(), paid.negate()));
+                // a negative invoice (usage credited after a correction) gives the money back to the wallet
+                String label = paid.isNegative() ? "Credited to prepaid balance" : "Paid from prepaid balance";
+                lines.add(new InvoiceLine(InvoiceLine.PREPAID, null, label, period, BigDecimal.ONE, paid.negate(), paid.negate()));
                 total = subtotal.minus(paid);
             }
         }

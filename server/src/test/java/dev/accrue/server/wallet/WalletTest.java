@@ -285,4 +285,22 @@ class WalletTest {
         var again = s.api.post("/v1/authorizations", Map.of("customer_id", c, "metric", "call_seconds", "requested", 120));
         assertThat(again.text("granted")).isEqualTo("60");
     }
+
+    @Test
+    void usageCorrectedDownAfterItsInvoiceIsCreditedBackToTheWallet() {
+        Sandbox s = new Sandbox("prepaid credit", VOICE.replace("monthly_price: { USD: \"10.00\" }", "monthly_price: { USD: \"0.00\" }"),
+                "2026-06-01T08:00:00Z");
+        String c = prepaidCustomer(s, "Corrected Co");
+        s.api.post("/v1/customers/" + c + "/wallet/top_ups", Map.of("amount", "10.00", "currency", "USD"));
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "starter")).get("id").asText();
+        s.advanceTo("2026-06-20T08:00:00Z");
+        s.api.post("/v1/events", call("long", c, "2026-06-20T07:00:00Z", 720)); // 120 s over the 600 included: 1.20
+        assertThat(balance(s, c)).isEqualTo("8.8");
+        s.advanceTo("2026-07-03T08:00:00Z");
+        assertThat(s.api.patch("/v1/events/long", Map.of("properties", Map.of("duration_seconds", 600))).status()).isEqualTo(200);
+        s.advanceTo("2026-08-01T08:00:00Z");
+        assertThat(s.invoices(sub).getLast()).isEqualTo("2026-08-01 0.00 [adjustment minutes 2026-06-01..2026-07-01 -1.20, "
+                + "usage minutes 2026-07-01..2026-08-01 0.00, recurring base 2026-08-01..2026-09-01 0.00, prepaid null 2026-08-01..2026-09-01 1.20]");
+        assertThat(balance(s, c)).isEqualTo("10");
+    }
 }
