@@ -101,11 +101,7 @@ public final class AddOnService implements AddOnBilling {
                     .orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
             Planned p = plan(caller.tenantId(), sub, code, nextPeriod);
             Checkout c = p.checkout();
-            if (WalletService.prepaid(p.customer()) && c.total().isPositive()
-                    && wallets.spendable(caller.tenantId(), p.customer()).compareTo(c.total()) < 0) {
-                throw new AccrueException(ErrorCode.INSUFFICIENT_FUNDS, "add_on", "The prepaid balance of " + p.customer().id()
-                        + " cannot pay " + c.total().toPlainMinorString() + " " + c.total().currency().getCurrencyCode() + "; top up first");
-            }
+            wallets.requireCanPay(caller.tenantId(), p.customer(), c.total(), "add_on", "add-on " + code);
             String id = Ids.next("sao");
             LocalDate billedThrough = c.type().equals(PurchasedAddOn.PACKAGE)
                     ? (c.lines().isEmpty() ? c.startsOn() : PackagePricing.calendarMonth(c.startsOn()).end()) : null;

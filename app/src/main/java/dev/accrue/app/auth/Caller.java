@@ -12,6 +12,11 @@ public record Caller(String tenantId, Actor actor, Role role) {
         }
     }
 
+    /** Accrue itself acting (billing runs, schedulers): recorded in the audit trail as system:accrue. */
+    public static Caller system(String tenantId) {
+        return new Caller(tenantId, Actor.system(), Role.ADMIN);
+    }
+
     public static Caller operator(String tenantId) {
         return new Caller(tenantId, Actor.cli(), Role.ADMIN);
     }

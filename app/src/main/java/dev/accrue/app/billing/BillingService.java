@@ -384,7 +384,7 @@ public final class BillingService {
         String number = "INV-%06d".formatted(invoices.nextNumber(tenantId));
         invoices.finalize(tenantId, invoiceId, number, time.systemNow());
         Invoice finalized = invoices.find(tenantId, invoiceId).orElseThrow();
-        audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", invoiceId,
+        audit.record(Caller.system(tenantId), "invoice", invoiceId,
                 "invoice." + STATUS_FINALIZED, null, summary(finalized));
         paidInFull(tenantId, customers.find(tenantId, finalized.customerId()).orElseThrow(), finalized);
     }
@@ -454,7 +454,7 @@ public final class BillingService {
         Invoice finalized = new Invoice(draft.id(), draft.customerId(), draft.subscriptionId(), draft.billingKey(), number,
                 InvoiceStatus.FINALIZED, draft.subtotal(), draft.total(), draft.issueDate(), draft.dueDate(), draft.periodStart(),
                 draft.periodEnd(), draft.createdAt(), finalizedAt, draft.lines());
-        audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), Role.ADMIN), "invoice", finalized.id(),
+        audit.record(Caller.system(tenantId), "invoice", finalized.id(),
                 "invoice." + STATUS_FINALIZED, null, summary(finalized));
         return paidInFull(tenantId, customer, finalized);
     }

@@ -58,7 +58,7 @@ public final class ProformaInvoicing {
         String number = "PRO-%06d".formatted(invoices.nextProformaNumber(tenantId));
         invoices.numberProforma(tenantId, proforma.id(), number);
         Invoice issued = invoices.find(tenantId, proforma.id()).orElseThrow();
-        audit.record(new Caller(tenantId, Actor.system(), Role.ADMIN), "invoice", issued.id(), "invoice.proforma_issued", null,
+        audit.record(Caller.system(tenantId), "invoice", issued.id(), "invoice.proforma_issued", null,
                 Map.of("proforma_number", number, "total", subtotal.toPlainMinorString(), "currency", subtotal.currency().getCurrencyCode(),
                         "billing_key", billingKey));
         return issued;

@@ -125,10 +125,7 @@ public final class PhoneNumberService implements AddOnBilling {
             }
             lines.addAll(monthLines(caller.tenantId(), rental, created, month, monthly, currency));
             Money total = lines.stream().map(InvoiceLine::amount).reduce(Money.zero(currency), Money::plus);
-            if (WalletService.prepaid(customer) && total.isPositive() && wallets.spendable(caller.tenantId(), customer).compareTo(total) < 0) {
-                throw new AccrueException(ErrorCode.INSUFFICIENT_FUNDS, "number", "The prepaid balance of " + customer.id() + " cannot pay "
-                        + total.toPlainMinorString() + " " + currency + " for " + number + "; top up first");
-            }
+            wallets.requireCanPay(caller.tenantId(), customer, total, "number", number);
             numbers.insert(caller.tenantId(), created);
             Invoice invoice = lines.isEmpty() ? null
                     : billing.issue(caller.tenantId(), customer, sub.id(), sub.id() + ":number:" + id, today, month, lines);
@@ -214,9 +211,7 @@ public final class PhoneNumberService implements AddOnBilling {
             List<InvoiceLine> lines = alreadyInvoiced ? List.of()
                     : monthLines(caller.tenantId(), rental, from, month, monthlyFee(rental, n, currency), currency);
             Money total = lines.stream().map(InvoiceLine::amount).reduce(Money.zero(currency), Money::plus);
-            if (WalletService.prepaid(customer) && wallets.spendable(caller.tenantId(), customer).compareTo(total) < 0) {
-                throw new AccrueException(ErrorCode.INSUFFICIENT_FUNDS, "number", "The prepaid balance cannot pay " + total.toPlainMinorString() + " " + currency);
-            }
+            wallets.requireCanPay(caller.tenantId(), customer, total, "number", n.number());
             numbers.activate(caller.tenantId(), id, alreadyInvoiced ? n.billedThrough() : month.end());
             Invoice invoice = lines.isEmpty() ? null
                     : billing.issue(caller.tenantId(), customer, sub.id(), sub.id() + ":number:" + id + ":renew:" + today, today, month, lines);
@@ -249,7 +244,7 @@ public final class PhoneNumberService implements AddOnBilling {
         for (PhoneNumber n : numbers.forSubscription(tenantId, sub.id())) {
             if (n.status().equals(PhoneNumber.ON_HOLD) && !today.isBefore(n.holdReleaseOn())) {
                 releaseNow(tenantId, sub, n, n.holdReleaseOn());
-                audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), dev.accrue.app.auth.Role.ADMIN), "subscription", sub.id(),
+                audit.record(Caller.system(tenantId), "subscription", sub.id(),
                         "number.released_after_hold", Map.of("number", n.number()), null);
             }
         }
@@ -289,7 +284,7 @@ public final class PhoneNumberService implements AddOnBilling {
             Money cost = mine.stream().map(InvoiceLine::amount).reduce(Money.zero(currency), Money::plus);
             if (!n.autoPay() || (spendable != null && spendable.compareTo(cost) < 0)) {
                 numbers.hold(tenantId, n.id(), monthStart, monthStart.plusDays(rental.rental().holdGraceDays()));
-                audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), dev.accrue.app.auth.Role.ADMIN), "subscription", sub.id(),
+                audit.record(Caller.system(tenantId), "subscription", sub.id(),
                         "number.on_hold", null, Map.of("number", n.number(), "reason", n.autoPay() ? "prepaid balance too low" : "auto-pay off"));
                 continue;
             }
@@ -328,7 +323,7 @@ public final class PhoneNumberService implements AddOnBilling {
         AddOn rental = rentalAddOn(tenantId, sub);
         // frees the place in the quota; the item may already be gone if the quota was handled by hand
         try {
-            quotas.deactivate(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), dev.accrue.app.auth.Role.ADMIN), sub.id(), rental.rental().quota(),
+            quotas.deactivate(Caller.system(tenantId), sub.id(), rental.rental().quota(),
                     n.number());
         } catch (AccrueException e) {
             if (e.code() != ErrorCode.NOT_FOUND) {

@@ -220,7 +220,7 @@ public final class WalletService {
             return;
         }
         YearMonth month = YearMonth.from(today).minusMonths(1);
-        Caller system = new Caller(tenantId, dev.accrue.app.auth.Actor.system(), dev.accrue.app.auth.Role.ADMIN);
+        Caller system = Caller.system(tenantId);
         Statement s = statement(system, customer.id(), month);
         if (s.entries().isEmpty()) {
             return;
@@ -307,6 +307,14 @@ public final class WalletService {
         return paid;
     }
 
+    /** Refuses a purchase a prepaid customer's wallet cannot pay now (postpaid customers are invoiced instead). */
+    public void requireCanPay(String tenantId, Customer customer, Money total, String field, String what) {
+        if (prepaid(customer) && total.isPositive() && spendable(tenantId, customer).compareTo(total) < 0) {
+            throw new AccrueException(ErrorCode.INSUFFICIENT_FUNDS, field, "The prepaid balance of " + customer.id() + " cannot pay "
+                    + total.toPlainMinorString() + " " + total.currency().getCurrencyCode() + " for " + what + "; top up first");
+        }
+    }
+
     /** Money the customer can still spend now: balance + credit limit (never negative). */
     public Money spendable(String tenantId, Customer customer) {
         WalletView v = view(tenantId, customer);
@@ -334,7 +342,7 @@ public final class WalletService {
         }
         if (Ledger.rechargeDue(balance, Money.of(w.rechargeThreshold(), balance.currency().getCurrencyCode()))) {
             wallets.setRechargeRequested(tenantId, customer.id(), time.now(tenantId, customer));
-            audit.record(new Caller(tenantId, dev.accrue.app.auth.Actor.system(), dev.accrue.app.auth.Role.ADMIN), "customer", customer.id(),
+            audit.record(Caller.system(tenantId), "customer", customer.id(),
                     "wallet.recharge_requested", null, Map.of("balance", balance.amount().toPlainString(), "amount", w.rechargeAmount().toPlainString()));
         }
     }
