@@ -9,6 +9,7 @@ import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresContacts;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
+import dev.accrue.adapters.postgres.PostgresBilledUsage;
 import dev.accrue.adapters.postgres.PostgresInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
 import dev.accrue.adapters.postgres.PostgresQuotas;
@@ -23,7 +24,11 @@ import dev.accrue.app.wallet.WalletService;
 import dev.accrue.app.audit.AuditHistory;
 import dev.accrue.app.authorization.AuthorizationService;
 import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.billing.AddOnBillings;
 import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.billing.InvoiceIssuer;
+import dev.accrue.app.billing.OwnCadenceUsage;
+import dev.accrue.app.billing.UsageInvoicing;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
@@ -88,9 +93,15 @@ public record Services(
         PostgresContacts contactRepo = new PostgresContacts(tx);
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
-        BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo, usageRepo,
-                counted, proformas);
-        MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog);
+        AddOnBillings addOnBillings = new AddOnBillings();
+        PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
+        InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog);
+        UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
+        OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
+        BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
+                billedUsage, issuer, addOnBillings);
+        MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
+                billedUsage, addOnBillings);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog);
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
@@ -102,10 +113,10 @@ public record Services(
         metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog);
-        billing.useAddOns(addOns);
+        addOnBillings.register(addOns);
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
                 customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
-        billing.useAddOns(numbers);
+        addOnBillings.register(numbers);
         AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
                 usageRepo, metering, time);
         authorizations.useWallets(wallets);

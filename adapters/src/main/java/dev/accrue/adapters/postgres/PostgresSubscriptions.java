@@ -69,6 +69,18 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                 .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", id).execute();
     }
 
+    @Override
+    public void markUsageClosed(String tenantId, String id) {
+        tx.handle().createUpdate("UPDATE subscriptions SET usage_closed = true WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public boolean usageClosed(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT usage_closed FROM subscriptions WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).mapTo(Boolean.class).one();
+    }
+
     private static <S extends SqlStatement<S>> S bind(S q, String tenantId, Subscription s, Instant at) {
         return q.bind("tenant", tenantId).bind("id", s.id()).bind("customer", s.customerId()).bind("catalog_version", s.catalogVersion())
                 .bind("plan", s.planCode()).bind("interval", s.interval().wire()).bind("alignment", s.alignment().wire())
@@ -142,11 +154,10 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                                OR EXISTS (SELECT 1 FROM phone_numbers n WHERE n.tenant_id = s.tenant_id AND n.subscription_id = s.id AND n.status <> 'released'
                                           AND least(CASE WHEN n.status = 'active' THEN n.billed_through END, n.hold_release_on)
                                               <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)))
-                               -- an ended subscription still owes the late usage of its last periods
-                               OR (s.ended_on IS NOT NULL AND (EXISTS (SELECT 1 FROM usage_events e WHERE e.tenant_id = s.tenant_id
-                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL)
-                                      OR EXISTS (SELECT 1 FROM usage_adjustments u WHERE u.tenant_id = s.tenant_id AND u.subscription_id = s.id
-                                          AND u.adjusted_invoice_id IS NULL))))
+                               -- an ended subscription owes its final usage document, and adjustments of usage changed later
+                               OR (s.ended_on IS NOT NULL AND (
+                                      (NOT s.usage_closed AND s.ended_on <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
+                                      OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id AND b.dirty))))
                           AND NOT (s.id = ANY (:excluding))
                         ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
                         LIMIT :limit
@@ -161,10 +172,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                         SELECT s.tenant_id, s.id FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         WHERE s.tenant_id = :tenant AND c.test_clock_id = :clock
-                          AND (s.ended_on IS NULL OR EXISTS (SELECT 1 FROM usage_events e WHERE e.tenant_id = s.tenant_id
-                                          AND e.subscription_id = s.id AND e.late AND e.adjusted_invoice_id IS NULL)
-                                      OR EXISTS (SELECT 1 FROM usage_adjustments u WHERE u.tenant_id = s.tenant_id AND u.subscription_id = s.id
-                                          AND u.adjusted_invoice_id IS NULL))
+                          AND (s.ended_on IS NULL OR NOT s.usage_closed
+                               OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id AND b.dirty))
                         ORDER BY s.next_bill_date, s.id""")
                 .bind("tenant", tenantId).bind("clock", testClockId)
                 .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();

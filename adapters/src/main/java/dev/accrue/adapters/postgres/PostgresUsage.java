@@ -50,8 +50,8 @@ public final class PostgresUsage implements UsageRepository {
                     latest_quantity = CASE WHEN EXCLUDED.latest_at >= usage_daily.latest_at THEN EXCLUDED.latest_quantity ELSE usage_daily.latest_quantity END,
                     latest_at = GREATEST(usage_daily.latest_at, EXCLUDED.latest_at)
             ), uniques AS (
-                INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, value)
-                SELECT DISTINCT :tenant, subscription_id, metric, day, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
+                INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value)
+                SELECT DISTINCT :tenant, subscription_id, metric, day, dimension_key, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
                 ON CONFLICT DO NOTHING
             )
             SELECT id FROM unnest(CAST(:ids AS text[])) AS id
@@ -95,7 +95,39 @@ public final class PostgresUsage implements UsageRepository {
                 .bind("ats", ats.text()).bind("days", days.text()).bind("quantities", quantities.text()).bind("dims", dims.text())
                 .bind("counted", counted.text()).bind("late", late.text()).bind("uniques", uniques.text()).bind("props", StoredJson.write(props))
                 .mapTo(String.class).list();
+        markLateWindowsDirty(tenantId, events);
         return new HashSet<>(known);
+    }
+
+    /**
+     * Late events (dated in a window a document already billed) mark that window for re-pricing, in the same
+     * transaction as the events: the next document of the charge then bills the difference. Usually no event of
+     * a batch is late and nothing runs.
+     */
+    private void markLateWindowsDirty(String tenantId, List<MeteredEvent> events) {
+        ArrayLiteral subs = null, metrics = null, days = null;
+        java.util.Set<String> seen = new HashSet<>();
+        for (MeteredEvent e : events) {
+            if (e.late() && seen.add(e.subscriptionId() + '\u0000' + e.metric() + '\u0000' + e.day())) {
+                if (subs == null) {
+                    subs = new ArrayLiteral(64);
+                    metrics = new ArrayLiteral(64);
+                    days = new ArrayLiteral(64);
+                }
+                subs.add(e.subscriptionId());
+                metrics.add(e.metric());
+                days.add(e.day().toString());
+            }
+        }
+        if (subs == null) {
+            return;
+        }
+        tx.handle().createUpdate("""
+                        UPDATE billed_usage b SET dirty = true
+                        FROM unnest(CAST(:subs AS text[]), CAST(:metrics AS text[]), CAST(:days AS date[])) AS l(subscription_id, metric, day)
+                        WHERE b.tenant_id = :tenant AND b.subscription_id = l.subscription_id AND b.metric = l.metric
+                          AND b.window_start <= l.day AND l.day < b.window_end AND NOT b.dirty""")
+                .bind("tenant", tenantId).bind("subs", subs.text()).bind("metrics", metrics.text()).bind("days", days.text()).execute();
     }
 
     /** A PostgreSQL array literal ({@code {"a","b",NULL}}), every element quoted and escaped. */
@@ -181,49 +213,6 @@ public final class PostgresUsage implements UsageRepository {
     }
 
     @Override
-    public List<LateEvent> pendingLate(String tenantId, String subscriptionId) {
-        return tx.handle().createQuery("""
-                        SELECT event_id, metric, day, dimension_key, quantity FROM (
-                            SELECT event_id, metric, day, dimension_key, quantity FROM usage_events
-                            WHERE tenant_id = :tenant AND subscription_id = :sub AND late AND counted AND adjusted_invoice_id IS NULL
-                            FOR UPDATE) e
-                        UNION ALL
-                        SELECT id, metric, day, dimension_key, quantity FROM (
-                            SELECT id, metric, day, dimension_key, quantity FROM usage_adjustments
-                            WHERE tenant_id = :tenant AND subscription_id = :sub AND adjusted_invoice_id IS NULL
-                            FOR UPDATE) a
-                        ORDER BY day, event_id""")
-                .bind("tenant", tenantId).bind("sub", subscriptionId)
-                .map((rs, ctx) -> new LateEvent(rs.getString("event_id"), rs.getString("metric"), rs.getDate("day").toLocalDate(),
-                        rs.getString("dimension_key"), rs.getBigDecimal("quantity").stripTrailingZeros()))
-                .list();
-    }
-
-    @Override
-    public void markAdjusted(String tenantId, List<String> eventIds, String invoiceId) {
-        tx.handle().createUpdate("UPDATE usage_events SET adjusted_invoice_id = :invoice WHERE tenant_id = :tenant AND event_id = ANY (:ids)")
-                .bind("invoice", invoiceId).bind("tenant", tenantId).bindArray("ids", String.class, eventIds).execute();
-        tx.handle().createUpdate("UPDATE usage_adjustments SET adjusted_invoice_id = :invoice WHERE tenant_id = :tenant AND id = ANY (:ids)")
-                .bind("invoice", invoiceId).bind("tenant", tenantId).bindArray("ids", String.class, eventIds).execute();
-    }
-
-    @Override
-    public EventState state(String tenantId, String eventId) {
-        return tx.handle().createQuery("SELECT late, adjusted_invoice_id IS NOT NULL AS adjusted, counted FROM usage_events WHERE tenant_id = :tenant AND event_id = :id")
-                .bind("tenant", tenantId).bind("id", eventId)
-                .map((rs, ctx) -> new EventState(rs.getBoolean("late"), rs.getBoolean("adjusted"), rs.getBoolean("counted"))).one();
-    }
-
-    @Override
-    public void addAdjustment(String tenantId, String id, StoredEvent event, String dimensionKey, BigDecimal quantity, Instant at) {
-        tx.handle().createUpdate("""
-                        INSERT INTO usage_adjustments (tenant_id, id, subscription_id, event_id, metric, day, dimension_key, quantity, created_at)
-                        VALUES (:tenant, :id, :sub, :event, :metric, :day, :dim, :q, :at)""")
-                .bind("tenant", tenantId).bind("id", id).bind("sub", event.subscriptionId()).bind("event", event.eventId()).bind("metric", event.metric())
-                .bind("day", event.day()).bind("dim", dimensionKey).bind("q", quantity).bind("at", Rows.utc(at)).execute();
-    }
-
-    @Override
     public void cancel(String tenantId, String eventId, Instant at) {
         tx.handle().createUpdate("UPDATE usage_events SET cancelled_at = :at, counted = false WHERE tenant_id = :tenant AND event_id = :id")
                 .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", eventId).execute();
@@ -245,8 +234,8 @@ public final class PostgresUsage implements UsageRepository {
         h.createUpdate("DELETE FROM usage_unique WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
         h.createUpdate("""
-                        INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, value)
-                        SELECT DISTINCT tenant_id, subscription_id, metric, day, unique_value FROM usage_events
+                        INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value)
+                        SELECT DISTINCT tenant_id, subscription_id, metric, day, dimension_key, unique_value FROM usage_events
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day AND counted AND unique_value IS NOT NULL""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
         h.createUpdate("DELETE FROM usage_daily WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
@@ -265,15 +254,15 @@ public final class PostgresUsage implements UsageRepository {
     @Override
     public List<DailyUsage> firstSeen(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
         return tx.handle().createQuery("""
-                        SELECT first_day, count(*) AS n FROM (
-                            SELECT value, min(day) AS first_day FROM usage_unique
+                        SELECT first_day, dimension_key, count(*) AS n FROM (
+                            SELECT dimension_key, value, min(day) AS first_day FROM usage_unique
                             WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
-                            GROUP BY value) v
-                        GROUP BY first_day ORDER BY first_day""")
+                            GROUP BY dimension_key, value) v
+                        GROUP BY first_day, dimension_key ORDER BY first_day, dimension_key""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
                 .map((rs, ctx) -> {
                     BigDecimal n = BigDecimal.valueOf(rs.getLong("n"));
-                    return new DailyUsage(rs.getDate("first_day").toLocalDate(), "", n, rs.getLong("n"), n, null, n);
+                    return new DailyUsage(rs.getDate("first_day").toLocalDate(), rs.getString("dimension_key"), n, rs.getLong("n"), n, null, n);
                 })
                 .list();
     }

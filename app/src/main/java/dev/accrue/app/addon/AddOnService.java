@@ -20,7 +20,9 @@ import dev.accrue.core.addon.PackagePricing;
 import dev.accrue.core.catalog.AddOn;
 import dev.accrue.core.catalog.BundleExpiry;
 import dev.accrue.core.catalog.Catalog;
+import dev.accrue.core.catalog.Charge;
 import dev.accrue.core.catalog.Grant;
+import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
@@ -33,9 +35,11 @@ import dev.accrue.core.time.RoundingPolicy;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Add-ons bought on a subscription.
@@ -292,6 +296,32 @@ public final class AddOnService implements AddOnBilling {
         out.addAll(expiringBundles(window, bought, catalog));
         out.addAll(lastingBundles(tenantId, sub, window, bought, catalog));
         return out;
+    }
+
+    @Override
+    public List<Charge> charges(String tenantId, Subscription sub, Period window) {
+        Catalog catalog = catalogs.catalog(tenantId, sub.catalogVersion());
+        List<Charge> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (PurchasedAddOn a : addOns.forSubscription(tenantId, sub.id())) {
+            if (a.overlaps(window.start(), window.end()) && seen.add(a.addOnCode())) {
+                catalog.addOn(a.addOnCode()).ifPresent(addOn -> out.addAll(addOn.charges()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean covers(String tenantId, Subscription sub, String metric, LocalDate day) {
+        Catalog catalog = catalogs.catalog(tenantId, sub.catalogVersion());
+        for (PurchasedAddOn a : addOns.forSubscription(tenantId, sub.id())) {
+            var addOn = catalog.addOn(a.addOnCode());
+            if (a.inForceOn(day) && addOn.isPresent() && (addOn.get().grants().stream().anyMatch(g -> g.metric().equals(metric))
+                    || addOn.get().charges().stream().anyMatch(c -> c instanceof MeteredCharge m && m.metric().equals(metric)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

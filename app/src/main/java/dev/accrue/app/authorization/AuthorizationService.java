@@ -309,7 +309,7 @@ public final class AuthorizationService {
         var stored = aggregation == Aggregation.UNIQUE_COUNT
                 ? usage.firstSeen(tenantId, subscriptionId, metricCode, window.start(), window.end())
                 : usage.daily(tenantId, subscriptionId, metricCode, window.start(), window.end());
-        return UsageBilling.fold(aggregation, stored.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity())).toList());
+        return UsageBilling.fold(aggregation, stored.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity(), d.events())).toList());
     }
 
     /** Reads what {@link Resolved} caches, with the subscriptions already locked by the caller. */
@@ -335,7 +335,8 @@ public final class AuthorizationService {
                     .map(c -> (MeteredCharge) c).findFirst();
             if (charge.isEmpty()) {
                 return new Terms(null, metric.aggregation(), null, null,
-                        new AccrueException(ErrorCode.UNKNOWN_METRIC, "metric", "Plan " + sub.planCode() + " does not meter " + metricCode));
+                        new AccrueException(ErrorCode.NO_CHARGE_FOR_METRIC, "metric", "Subscription " + sub.id() + " has no charge for '" + metricCode
+                                + "' (its plan does not meter it and no add-on in force does): such usage would never be billed"));
             }
             BigDecimal included = charge.get().allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
             return new Terms(charge.get(), metric.aggregation(), included, overageAllowed(charge.get(), r.currency()), null);

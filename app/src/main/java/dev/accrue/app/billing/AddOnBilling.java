@@ -1,6 +1,7 @@
 package dev.accrue.app.billing;
 
 import dev.accrue.core.addon.GrantedAllowance;
+import dev.accrue.core.catalog.Charge;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.subscription.Subscription;
@@ -13,6 +14,16 @@ import java.util.List;
 public interface AddOnBilling {
     /** Allowances add-ons grant in {@code window}. */
     List<GrantedAllowance> grants(String tenantId, Subscription sub, Period window);
+
+    /** The charges of the add-ons in force during some of {@code window} (the SMS add-on's metered texts), billed like a plan's. */
+    default List<Charge> charges(String tenantId, Subscription sub, Period window) {
+        return List.of();
+    }
+
+    /** Whether an add-on in force on {@code day} charges or grants usage of {@code metric}. */
+    default boolean covers(String tenantId, Subscription sub, String metric, LocalDate day) {
+        return false;
+    }
 
     /** Lines of recurring add-ons due on {@code boundary}, to go on the subscription's invoice of that day (marked billed). */
     List<InvoiceLine> linesDueOn(String tenantId, Subscription sub, Customer customer, LocalDate boundary);

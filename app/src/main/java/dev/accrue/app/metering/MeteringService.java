@@ -1,6 +1,10 @@
 package dev.accrue.app.metering;
 
+import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.billing.AddOnBilling;
+import dev.accrue.app.billing.BilledUsageRepository;
+import dev.accrue.app.id.Ids;
 import dev.accrue.app.billing.CustomerClock;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
@@ -20,6 +24,10 @@ import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.metering.TelecomEvents;
 import dev.accrue.core.subscription.Subscription;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,14 +54,19 @@ public final class MeteringService {
     private final CatalogService catalogs;
     private final TenantRepository tenants;
     private final CustomerTime time;
-    private final dev.accrue.app.audit.AuditLog audit;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MeteringService.class);
+    private final AuditLog audit;
+    private final BilledUsageRepository billed;
+    private final UsageCoverage coverage;
+    private static final Logger LOG = LoggerFactory.getLogger(MeteringService.class);
     private UsageListener listener;
     private final GroupCommit group;
 
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
-                           CatalogService catalogs, TenantRepository tenants, CustomerTime time, dev.accrue.app.audit.AuditLog audit) {
+                           CatalogService catalogs, TenantRepository tenants, CustomerTime time, AuditLog audit, BilledUsageRepository billed,
+                           AddOnBilling addOns) {
         this.audit = audit;
+        this.billed = billed;
+        this.coverage = new UsageCoverage(catalogs, addOns);
         this.tx = tx;
         this.usage = usage;
         this.customers = customers;
@@ -158,6 +171,10 @@ public final class MeteringService {
         Map<String, List<Subscription>> subscriptionCache = new HashMap<>();
         customerIds.forEach(id -> subscriptionCache.put(id, new ArrayList<>()));
         subscriptions.forCustomers(caller.tenantId(), customerIds).forEach(s -> subscriptionCache.get(s.customerId()).add(s));
+        // per subscription and metric, where billed windows end: usage dated before is late and re-prices its window
+        Map<String, Map<String, LocalDate>> lateBefore = billed.lateBefore(caller.tenantId(),
+                subscriptionCache.values().stream().flatMap(List::stream).map(Subscription::id).toList());
+        Map<String, Boolean> covered = new HashMap<>();
         EventResult[] results = new EventResult[batch.size()];
         List<MeteredEvent> valid = new ArrayList<>();
         List<Integer> validIndex = new ArrayList<>();
@@ -179,7 +196,7 @@ public final class MeteringService {
             } else {
                 Instant now = nowFor(caller, customer, nowByClock);
                 var subs = subscriptionCache.get(customer.id());
-                var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now, metricCache);
+                var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now, metricCache, lateBefore, covered);
                 if (match.rejection() != null) {
                     rejection = match.rejection();
                 } else {
@@ -211,20 +228,14 @@ public final class MeteringService {
         return new Validated(batch, results, valid, validIndex);
     }
 
-    /** Cancels an event inside the lateness window: it stays stored but stops counting. */
+    /** Cancels an event inside the lateness window: it stays stored but stops counting; a billed window it was in is re-priced. */
     public UsageRepository.StoredEvent cancel(Caller caller, String eventId) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             var event = correctable(caller, eventId);
-            if (invoiced(caller.tenantId(), event)) {
-                var state = usage.state(caller.tenantId(), eventId);
-                if (state.counted() && !(state.late() && !state.adjusted())) {
-                    usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
-                            time.systemNow());
-                }
-            }
             usage.cancel(caller.tenantId(), eventId, time.systemNow());
             usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            billed.markDirty(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
             audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
             return event;
         });
@@ -246,28 +257,15 @@ public final class MeteringService {
                 throw new AccrueException(ErrorCode.valueOf(r.rejection().code().toUpperCase(java.util.Locale.ROOT)), r.rejection().field(), r.rejection().message());
             }
             MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
-            if (invoiced(caller.tenantId(), event)) {
-                // a late event not yet adjusted is billed at its new value anyway; any other change is recorded as removed + added
-                var state = usage.state(caller.tenantId(), eventId);
-                if (!(state.late() && !state.adjusted())) {
-                    if (state.counted()) {
-                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
-                                time.systemNow());
-                    }
-                    if (corrected.counted()) {
-                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, corrected.dimensionKey(), corrected.quantity(),
-                                time.systemNow());
-                    }
-                }
-            }
             usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
             usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            billed.markDirty(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
             audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
             return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
         });
     }
 
-    /** An event that may still change: known, not cancelled, inside the lateness window, in a period not yet invoiced. */
+    /** An event that may still change: known, not cancelled, inside the lateness window (invoiced or not). */
     private UsageRepository.StoredEvent correctable(Caller caller, String eventId) {
         var event = usage.findForUpdate(caller.tenantId(), eventId).orElseThrow(() -> AccrueException.notFound("usage event", eventId));
         if (event.cancelled()) {
@@ -278,24 +276,9 @@ public final class MeteringService {
         if (event.occurredAt().isBefore(time.now(caller.tenantId(), customer).minus(Duration.ofDays(settings.eventLatenessDays())))) {
             throw new AccrueException(ErrorCode.EVENT_TOO_LATE, "event_id", "Event " + eventId + " is older than the lateness window and can no longer change");
         }
-        Subscription sub = subscriptions.findForUpdate(caller.tenantId(), event.subscriptionId()).orElseThrow();
-        if (invoiced(caller.tenantId(), event)) {
-            var aggregation = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow().aggregation();
-            if (aggregation != dev.accrue.core.catalog.Aggregation.SUM && aggregation != dev.accrue.core.catalog.Aggregation.COUNT) {
-                // a max or latest value cannot be adjusted as a difference
-                throw new AccrueException(ErrorCode.PERIOD_INVOICED, "event_id", "The period of event " + eventId + " is already invoiced and its "
-                        + aggregation.name().toLowerCase(java.util.Locale.ROOT) + " metric cannot be adjusted");
-            }
-        }
+        // the subscription's row lock orders this change with billing: a window billed before it is re-priced after it
+        subscriptions.findForUpdate(caller.tenantId(), event.subscriptionId()).orElseThrow();
         return event;
-    }
-
-    /** Whether the period of a stored event was invoiced already (the next period billed, or the subscription's final invoice). */
-    private boolean invoiced(String tenantId, UsageRepository.StoredEvent event) {
-        Subscription sub = subscriptions.find(tenantId, event.subscriptionId()).orElseThrow();
-        var period = event.day().isBefore(sub.anchor()) ? new dev.accrue.core.time.Period(sub.startDate(), sub.anchor()) : sub.periodContaining(event.day());
-        return period != null && sub.billedThrough() != null
-                && (sub.billedThrough().isAfter(period.end()) || (sub.endedOn() != null && !sub.billedThrough().isBefore(period.end())));
     }
 
     private record Match(Subscription subscription, Metric metric, EventRejection rejection, boolean late) {
@@ -321,15 +304,17 @@ public final class MeteringService {
     }
 
     private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now,
-                                  Map<MetricKey, Optional<Metric>> metricCache) {
+                                  Map<MetricKey, Optional<Metric>> metricCache, Map<String, Map<String, LocalDate>> lateBefore,
+                                  Map<String, Boolean> covered) {
         LocalDate day;
         try {
             day = raw.timestamp() == null ? LocalDate.ofInstant(now, customer.zone())
                     : LocalDate.ofInstant(EventRules.parseInstant(raw.timestamp()), customer.zone());
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             day = LocalDate.ofInstant(now, customer.zone());
         }
         boolean metricKnown = false;
+        Subscription uncovered = null;
         for (Subscription s : subs) {
             var metric = metricCache.computeIfAbsent(new MetricKey(s.catalogVersion(), raw.metric()),
                     k -> catalogs.catalog(tenantId, k.catalogVersion()).metric(k.metric()));
@@ -338,20 +323,21 @@ public final class MeteringService {
             }
             metricKnown = true;
             boolean running = !day.isBefore(s.startDate()) && (s.endedOn() == null || day.isBefore(s.endedOn()));
-            if (running) {
-                var period = day.isBefore(s.anchor()) ? null : s.periodContaining(day);
-                // a period is invoiced once the next one is billed — or, for an ended subscription, by its final invoice
-                boolean invoiced = period != null && s.billedThrough() != null && (s.billedThrough().isAfter(period.end())
-                        || (s.endedOn() != null && !s.billedThrough().isBefore(period.end())));
-                boolean additive = metric.get().aggregation() == dev.accrue.core.catalog.Aggregation.SUM
-                        || metric.get().aggregation() == dev.accrue.core.catalog.Aggregation.COUNT;
-                if (invoiced && !additive) {
-                    // a late max or latest value cannot be priced as a difference; refusing keeps it from going unbilled
-                    return new Match(null, null, new EventRejection(EventRejection.PERIOD_INVOICED, "timestamp",
-                            "The billing period " + period + " of this event is already invoiced"), false);
-                }
-                return new Match(s, metric.get(), null, invoiced);
+            if (!running) {
+                continue;
             }
+            LocalDate d = day;
+            if (!covered.computeIfAbsent(s.id() + '\u0000' + raw.metric() + '\u0000' + day, k -> coverage.covers(tenantId, s, raw.metric(), d))) {
+                uncovered = s;
+                continue;
+            }
+            LocalDate billedUntil = lateBefore.getOrDefault(s.id(), Map.of()).get(raw.metric());
+            return new Match(s, metric.get(), null, billedUntil != null && day.isBefore(billedUntil));
+        }
+        if (uncovered != null) {
+            return new Match(null, null, new EventRejection(EventRejection.NO_CHARGE_FOR_METRIC, "metric", "Subscription " + uncovered.id()
+                    + " has no charge for '" + raw.metric() + "' on " + day + " (its plan does not meter it and no add-on in force then does): "
+                    + "such usage would never be billed"), false);
         }
         return metricKnown
                 ? new Match(null, null, new EventRejection(EventRejection.NO_ACTIVE_SUBSCRIPTION, "timestamp",

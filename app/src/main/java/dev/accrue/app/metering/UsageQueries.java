@@ -12,8 +12,13 @@ import dev.accrue.core.catalog.Allowance;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.catalog.Plan;
+import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.catalog.ResetCadence;
+import dev.accrue.core.catalog.TrialUsage;
+import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
 
@@ -57,10 +62,12 @@ public final class UsageQueries {
             Subscription sub = subscriptions.find(caller.tenantId(), subscriptionId).orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
             var customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
             LocalDate today = time.today(caller.tenantId(), customer);
-            if (today.isBefore(sub.anchor())) {
-                throw new AccrueException(ErrorCode.VALIDATION_FAILED, "subscription", "Subscription " + subscriptionId + " has not started billing yet (starts " + sub.anchor() + ")");
+            if (today.isBefore(sub.startDate())) {
+                throw new AccrueException(ErrorCode.VALIDATION_FAILED, "subscription", "Subscription " + subscriptionId + " has not started yet (starts " + sub.startDate() + ")");
             }
-            Period period = sub.periodContaining(today);
+            // during a trial the window is the trial itself; its usage is free or billed on the first invoice, as the plan says
+            Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
+            boolean freeTrial = today.isBefore(sub.anchor()) && billing.plan(caller.tenantId(), sub).trialUsage() == TrialUsage.FREE;
             // derived allowances (emails = 4 × contacts) use the count fixed at the renewal that opened this period
             Plan plan = counted.withDerivedAllowances(caller.tenantId(), sub, customer, billing.planFor(caller.tenantId(), sub, period), period);
             var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
@@ -81,7 +88,7 @@ public final class UsageQueries {
                     charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), average, included,
                             included.subtract(average).max(BigDecimal.ZERO),
                             included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average,
-                            projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of()));
+                            freeTrial ? free(customer) : projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of()));
                     continue;
                 }
                 var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
@@ -97,10 +104,14 @@ public final class UsageQueries {
                 Map<String, BigDecimal> byDimension = new LinkedHashMap<>();
                 rows.forEach(r -> byDimension.merge(r.dimensionKey(), r.quantity(), BigDecimal::add));
                 charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected,
-                        projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller), byDimension));
+                        freeTrial ? free(customer) : projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller), byDimension));
             }
             return new UsageView(sub.id(), period.start(), period.end(), today, charges);
         });
+    }
+
+    private static String free(Customer customer) {
+        return Money.zero(customer.currency().getCurrencyCode()).toPlainMinorString();
     }
 
     /** The projected usage's overage priced once, as the invoice would; null when priced by a rate table. */

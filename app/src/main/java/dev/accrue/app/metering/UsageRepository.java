@@ -40,25 +40,7 @@ public interface UsageRepository {
 
     java.util.Optional<StoredEvent> findForUpdate(String tenantId, String eventId);
 
-    /** Late usage of invoiced periods not yet carried by an adjustment, locked. */
-    List<LateEvent> pendingLate(String tenantId, String subscriptionId);
-
-    /** Records which invoice carried these late events (a marker such as "no-charge" when the adjustment was zero). */
-    void markAdjusted(String tenantId, List<String> eventIds, String invoiceId);
-
-    record LateEvent(String eventId, String metric, java.time.LocalDate day, String dimensionKey, BigDecimal quantity) {
-    }
-
     void cancel(String tenantId, String eventId, Instant at);
-
-    /** Whether a stored event is late (for an invoiced period), already billed as an adjustment, and counted. */
-    record EventState(boolean late, boolean adjusted, boolean counted) {
-    }
-
-    EventState state(String tenantId, String eventId);
-
-    /** Records a change of an invoiced period's usage (negative: removed) for the next invoice to adjust. */
-    void addAdjustment(String tenantId, String id, StoredEvent event, String dimensionKey, BigDecimal quantity, Instant at);
 
     void correct(String tenantId, String eventId, BigDecimal quantity, String dimensionKey, boolean counted, java.util.Map<String, Object> properties, Instant at);
 

@@ -46,4 +46,9 @@ public interface SubscriptionRepository {
      * an add-on bought, cancelled or renewed for a month — so caches keyed on its row (authorization) refresh.
      */
     void touch(String tenantId, String id, java.time.Instant at);
+
+    /** Records that an ended subscription's final usage document was issued (or that it owed none). */
+    void markUsageClosed(String tenantId, String id);
+
+    boolean usageClosed(String tenantId, String id);
 }

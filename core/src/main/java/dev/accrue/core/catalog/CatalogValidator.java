@@ -1,6 +1,7 @@
 package dev.accrue.core.catalog;
 
 import dev.accrue.core.time.BillingInterval;
+import dev.accrue.core.time.BillingTiming;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -201,6 +202,13 @@ public final class CatalogValidator {
 
     private void metered(String path, MeteredCharge m) {
         metricRef(path + ".metric", m.metric());
+        if (m.timing() == BillingTiming.IN_ADVANCE) {
+            // usage is only known once it happened: there is nothing to invoice in advance
+            problem(CatalogProblem.INVALID_VALUE, path + ".timing", "metered charges are billed in arrears; timing in_advance is not supported");
+        }
+        if (m.cutAtMonthStart() && m.invoiceCadence() == ResetCadence.BILLING_PERIOD) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".cut_at_month_start", "cut_at_month_start needs an invoice_cadence of its own (week, month or year)");
+        }
         for (int i = 0; i < m.allowances().size(); i++) {
             Allowance a = m.allowances().get(i);
             if (a.quantity() == null || a.quantity().signum() < 0) {
@@ -318,7 +326,18 @@ public final class CatalogValidator {
         Plan monthly = new Plan(a.code(), null, a.name(), 0, null,
                 List.of(new IntervalOption(BillingInterval.MONTH, BigDecimal.ZERO)), a.alignment(), 0, a.charges(), null, null, null, null);
         for (int i = 0; i < a.charges().size(); i++) {
-            charge(path + ".charges[" + i + "]", monthly, a.charges().get(i));
+            Charge charge = a.charges().get(i);
+            charge(path + ".charges[" + i + "]", monthly, charge);
+            if (!(charge instanceof MeteredCharge)) {
+                // an add-on's fixed price is its price; its own charges meter the usage it enables
+                problem(CatalogProblem.INVALID_VALUE, path + ".charges[" + i + "].type", "an add-on's charges are metered; give a fixed fee as the add-on's price");
+            }
+            for (Plan plan : catalog.plans()) {
+                if (a.availableOnPlan(plan.code()) && charge.code() != null && plan.charge(charge.code()).isPresent()) {
+                    problem(CatalogProblem.DUPLICATE_CODE, path + ".charges[" + i + "].code", "charge code '" + charge.code()
+                            + "' is also a charge of plan " + plan.code() + ", which this add-on is sold with");
+                }
+            }
         }
         switch (a.type()) {
             case PACKAGE, BUNDLE -> amounts(path + ".price", a.price(), true);

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * A purchasable plan. {@code tier} ranks plans within a product (higher = upgrade). {@code intervals} are the
  * billing intervals offered, each with its discount; {@code alignment} is the default cycle alignment;
- * {@code trialDays} 0 means no trial; {@code invoicing} says whether periods are invoiced directly or proforma first.
+ * {@code trialDays} 0 means no trial; {@code invoicing} says whether periods are invoiced directly or proforma first;
+ * {@code trialUsage} whether usage during the trial is free or billed on the first invoice.
  */
 public record Plan(
         String code,
@@ -25,7 +26,8 @@ public record Plan(
         ChangePolicy changePolicy,
         LockIn lockIn,
         CancellationPolicy cancellation,
-        Invoicing invoicing) {
+        Invoicing invoicing,
+        TrialUsage trialUsage) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -35,6 +37,14 @@ public record Plan(
         changePolicy = changePolicy == null ? ChangePolicy.DEFAULT : changePolicy;
         cancellation = cancellation == null ? CancellationPolicy.DEFAULT : cancellation;
         invoicing = invoicing == null ? Invoicing.STANDARD : invoicing;
+        trialUsage = trialUsage == null ? TrialUsage.FREE : trialUsage;
+    }
+
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, TrialUsage.FREE);
     }
 
     /** A plan invoiced the standard way (finalized invoices, no proforma). */
@@ -42,7 +52,7 @@ public record Plan(
                 Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
                 LockIn lockIn, CancellationPolicy cancellation) {
         this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
-                cancellation, Invoicing.STANDARD);
+                cancellation, Invoicing.STANDARD, TrialUsage.FREE);
     }
 
     public Optional<Charge> charge(String code) {
@@ -55,11 +65,11 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation, invoicing);
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation, invoicing);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage);
     }
 }

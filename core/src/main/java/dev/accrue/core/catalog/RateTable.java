@@ -22,11 +22,20 @@ public record RateTable(String code, String name, List<String> dimensions, Strin
     }
 
     public Optional<BigDecimal> rate(Map<String, String> usageDimensions, String currency) {
+        return row(usageDimensions, currency).map(r -> r.price().get(currency))
+                .or(() -> Optional.ofNullable(defaultPrice.get(currency)));
+    }
+
+    /** The most specific row pricing these dimensions in {@code currency}; empty when only the default price applies. */
+    public Optional<RateRow> row(Map<String, String> usageDimensions, String currency) {
         return rows.stream()
                 .filter(r -> r.matches(usageDimensions) && r.price().containsKey(currency))
-                .max(Comparator.comparingInt(r -> r.match().size()))
-                .map(r -> r.price().get(currency))
-                .or(() -> Optional.ofNullable(defaultPrice.get(currency)));
+                .max(Comparator.comparingInt(r -> r.match().size()));
+    }
+
+    /** Whether usage with these dimensions is priced per event (a flat price per message) rather than per unit. */
+    public boolean perEvent(Map<String, String> usageDimensions, String currency) {
+        return row(usageDimensions, currency).map(r -> r.per() == RatePer.EVENT).orElse(false);
     }
 
     public RateTable withRows(List<RateRow> overridingRows) {

@@ -18,16 +18,32 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 
-/** The in-advance recurring lines of one billing period: full price, or prorated for a first stub period. */
+/**
+ * The recurring lines of one billing period: full price, or prorated for a partial period. In-advance charges
+ * are invoiced when the period opens (a calendar first period that starts mid-month is a stub); in-arrears
+ * charges when it closes, for the days actually served (a subscription ended mid-period pays the days up to
+ * its end, as its proration policy says).
+ */
 public final class RecurringBilling {
     private RecurringBilling() {
     }
 
+    /** The in-advance lines of a period that opens. */
     public static List<InvoiceLine> linesFor(Subscription sub, Plan plan, Currency currency, Period period, RoundingPolicy rounding) {
-        Period full = sub.fullPeriodOf(period);
+        return linesFor(sub, plan, currency, period, sub.fullPeriodOf(period), BillingTiming.IN_ADVANCE, rounding);
+    }
+
+    /** The in-arrears lines of a period that closed: {@code served} is the part of its full period the customer had. */
+    public static List<InvoiceLine> arrearsLinesFor(Subscription sub, Plan plan, Currency currency, Period served, RoundingPolicy rounding) {
+        Period nominal = served.start().isBefore(sub.anchor()) ? served : sub.periodContaining(served.start());
+        return linesFor(sub, plan, currency, served, sub.fullPeriodOf(nominal), BillingTiming.IN_ARREARS, rounding);
+    }
+
+    private static List<InvoiceLine> linesFor(Subscription sub, Plan plan, Currency currency, Period period, Period full, BillingTiming timing,
+                                              RoundingPolicy rounding) {
         List<InvoiceLine> lines = new ArrayList<>();
         for (var charge : plan.charges()) {
-            if (!(charge instanceof RecurringCharge r) || r.timing() != BillingTiming.IN_ADVANCE) {
+            if (!(charge instanceof RecurringCharge r) || r.timing() != timing) {
                 continue;
             }
             Money price = periodPrice(sub, plan, r, currency);
@@ -36,7 +52,7 @@ public final class RecurringBilling {
             String description = plan.name() + " — " + r.name() + (sub.quantity() == 1 ? "" : " × " + sub.quantity())
                     + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
             lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period,
-                    quantity(share).multiply(java.math.BigDecimal.valueOf(sub.quantity())), price, amount));
+                    quantity(share).multiply(BigDecimal.valueOf(sub.quantity())), price, amount));
         }
         return lines;
     }

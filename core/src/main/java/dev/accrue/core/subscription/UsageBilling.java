@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The in-arrears usage lines of a closed billing period. Allowances are consumed first, window by window on
@@ -40,8 +41,11 @@ public final class UsageBilling {
     private UsageBilling() {
     }
 
-    /** One day's value of a metric for one dimension combination (already folded by the metric's aggregation). */
-    public record DayUsage(LocalDate day, String dimensionKey, BigDecimal value) {
+    /**
+     * One day's value of a metric for one dimension combination (already folded by the metric's aggregation),
+     * and how many events made it (what a rate priced per event counts).
+     */
+    public record DayUsage(LocalDate day, String dimensionKey, BigDecimal value, long events) {
     }
 
     public static List<InvoiceLine> linesFor(Plan plan, Catalog catalog, PlanOverrides overrides, Period period,
@@ -53,10 +57,17 @@ public final class UsageBilling {
     public static List<InvoiceLine> linesFor(Plan plan, Catalog catalog, PlanOverrides overrides, Period period,
                                              Map<String, List<DayUsage>> usageByMetric, Currency currency, RoundingPolicy rounding,
                                              ResetCadence cadence) {
+        return linesFor(plan, catalog, overrides, period, usageByMetric, currency, rounding, m -> m.invoiceCadence() == cadence);
+    }
+
+    /** The usage lines of the metered charges {@code which} selects. */
+    public static List<InvoiceLine> linesFor(Plan plan, Catalog catalog, PlanOverrides overrides, Period period,
+                                             Map<String, List<DayUsage>> usageByMetric, Currency currency, RoundingPolicy rounding,
+                                             Predicate<MeteredCharge> which) {
         List<InvoiceLine> lines = new ArrayList<>();
         String code = currency.getCurrencyCode();
         for (var charge : plan.charges()) {
-            if (!(charge instanceof MeteredCharge m) || m.timing() != BillingTiming.IN_ARREARS || m.invoiceCadence() != cadence) {
+            if (!(charge instanceof MeteredCharge m) || m.timing() != BillingTiming.IN_ARREARS || !which.test(m)) {
                 continue;
             }
             Metric metric = catalog.metric(m.metric()).orElseThrow();
@@ -97,12 +108,15 @@ public final class UsageBilling {
         rows.forEach(r -> byDimension.computeIfAbsent(r.dimensionKey(), k -> new ArrayList<>()).add(r));
         List<InvoiceLine> lines = new ArrayList<>();
         byDimension.forEach((key, group) -> {
-            BigDecimal quantity = fold(metric.aggregation(), group);
             Map<String, String> dims = dimensions(key);
+            boolean perEvent = table.perEvent(dims, currency);
+            // a row priced per event (inbound texts) counts messages, whatever their segments
+            BigDecimal quantity = perEvent ? BigDecimal.valueOf(group.stream().mapToLong(DayUsage::events).sum())
+                    : fold(metric.aggregation(), group);
             var rate = table.rate(dims, currency);
             Money amount = rate.isEmpty() ? Money.zero(currency)
                     : rounding.apply(UsagePricer.rate(table, dims, currency, quantity).orElseThrow());
-            String unit = metric.unit() == null ? "" : " " + metric.unit();
+            String unit = perEvent ? (quantity.compareTo(BigDecimal.ONE) == 0 ? " event" : " events") : metric.unit() == null ? "" : " " + metric.unit();
             String description = (m.name() == null ? m.code() : m.name()) + " (" + key.replace("|", ", ") + "): " + plain(quantity) + unit
                     + (rate.isEmpty() ? " — no rate in " + table.code() + ", not charged" : "");
             BigDecimal unitPrice = rate.map(r -> r.divide(table.perUnits(), MathContext.DECIMAL64)).orElse(BigDecimal.ZERO);

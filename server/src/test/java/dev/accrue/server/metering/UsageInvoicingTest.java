@@ -237,7 +237,7 @@ class UsageInvoicingTest {
         assertThat(s.invoices(sub).getLast()).isEqualTo("2026-08-01 48.64 [adjustment minutes 2026-06-01..2026-07-01 -0.36, "
                 + "usage minutes 2026-07-01..2026-08-01 0.00, recurring base 2026-08-01..2026-09-01 49.00]");
         var line = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/lines/0/description").asText();
-        assertThat(line).contains("corrected after it was invoiced");
+        assertThat(line).isEqualTo("Adjustment: minutes for 2026-06-01 to 2026-06-30: usage -180 (events late, corrected or cancelled after it was invoiced)");
     }
 
     @Test

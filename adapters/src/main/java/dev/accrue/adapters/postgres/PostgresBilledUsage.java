@@ -1,0 +1,108 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.billing.BilledUsageRepository;
+import dev.accrue.core.time.Period;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+public final class PostgresBilledUsage implements BilledUsageRepository {
+    private final JdbiTransactions tx;
+
+    public PostgresBilledUsage(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public void record(String tenantId, String subscriptionId, List<Entry> entries, Instant at) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        // the subscription's row lock is held by the caller, so numbering a window's rows with max(seq) + 1 cannot race
+        PreparedBatch batch = tx.handle().prepareBatch("""
+                INSERT INTO billed_usage (tenant_id, subscription_id, charge_code, metric, cadence, window_start, window_end, seq,
+                                          document_id, quantity, amount, created_at)
+                SELECT :tenant, :sub, :charge, :metric, :cadence, :start, :end,
+                       coalesce((SELECT max(seq) FROM billed_usage WHERE tenant_id = :tenant AND subscription_id = :sub
+                                 AND charge_code = :charge AND cadence = :cadence AND window_start = :start), 0) + 1,
+                       :document, :quantity, :amount, :at""");
+        for (Entry e : entries) {
+            batch.bind("tenant", tenantId).bind("sub", subscriptionId).bind("charge", e.chargeCode()).bind("metric", e.metric())
+                    .bind("cadence", e.cadence()).bind("start", e.window().start()).bind("end", e.window().end())
+                    .bind("document", e.documentId()).bind("quantity", e.quantity()).bind("amount", e.amount()).bind("at", Rows.utc(at)).add();
+        }
+        batch.execute();
+    }
+
+    @Override
+    public boolean billed(String tenantId, String subscriptionId, String cadence, LocalDate windowStart) {
+        return tx.handle().createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM billed_usage WHERE tenant_id = :tenant AND subscription_id = :sub AND cadence = :cadence
+                                       AND window_start = :start)""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("cadence", cadence).bind("start", windowStart)
+                .mapTo(Boolean.class).one();
+    }
+
+    @Override
+    public LocalDate billedThrough(String tenantId, String subscriptionId, String cadence) {
+        return tx.handle().createQuery("""
+                        SELECT max(window_end) FROM billed_usage WHERE tenant_id = :tenant AND subscription_id = :sub AND cadence = :cadence""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("cadence", cadence)
+                .mapTo(LocalDate.class).findOne().orElse(null);
+    }
+
+    @Override
+    public Map<String, Map<String, LocalDate>> lateBefore(String tenantId, Collection<String> subscriptionIds) {
+        Map<String, Map<String, LocalDate>> out = new HashMap<>();
+        if (subscriptionIds.isEmpty()) {
+            return out;
+        }
+        tx.handle().createQuery("""
+                        SELECT subscription_id, metric, max(window_end) AS through FROM billed_usage
+                        WHERE tenant_id = :tenant AND subscription_id = ANY (:subs) AND charge_code <> '*'
+                        GROUP BY subscription_id, metric""")
+                .bind("tenant", tenantId).bindArray("subs", String.class, List.copyOf(subscriptionIds))
+                .map((rs, ctx) -> {
+                    out.computeIfAbsent(rs.getString("subscription_id"), k -> new HashMap<>())
+                            .put(rs.getString("metric"), rs.getDate("through").toLocalDate());
+                    return null;
+                }).list();
+        return out;
+    }
+
+    @Override
+    public void markDirty(String tenantId, String subscriptionId, String metric, LocalDate day) {
+        tx.handle().createUpdate("""
+                        UPDATE billed_usage SET dirty = true
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND window_start <= :day AND :day < window_end
+                          AND NOT dirty""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
+    }
+
+    @Override
+    public List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences) {
+        return tx.handle().createQuery("""
+                        WITH claimed AS (
+                            UPDATE billed_usage SET dirty = false
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND dirty AND cadence = ANY (:cadences)
+                            RETURNING charge_code, cadence, window_start)
+                        SELECT b.charge_code, b.metric, b.cadence, b.window_start, max(b.window_end) AS window_end,
+                               sum(b.quantity) AS quantity, sum(b.amount) AS amount
+                        FROM billed_usage b
+                        JOIN (SELECT DISTINCT charge_code, cadence, window_start FROM claimed) c
+                          ON c.charge_code = b.charge_code AND c.cadence = b.cadence AND c.window_start = b.window_start
+                        WHERE b.tenant_id = :tenant AND b.subscription_id = :sub
+                        GROUP BY b.charge_code, b.metric, b.cadence, b.window_start
+                        ORDER BY b.window_start, b.charge_code""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bindArray("cadences", String.class, List.copyOf(cadences))
+                .map((rs, ctx) -> new DirtyWindow(rs.getString("charge_code"), rs.getString("metric"), rs.getString("cadence"),
+                        new Period(rs.getDate("window_start").toLocalDate(), rs.getDate("window_end").toLocalDate()),
+                        rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getBigDecimal("amount").stripTrailingZeros()))
+                .list();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.accrue.app.billing;
+
+import dev.accrue.core.time.Period;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The record of what documents billed per charge and usage window ({@code billed_usage}); see
+ * {@link BilledUsage} for the rules built on it.
+ */
+public interface BilledUsageRepository {
+    /** Marker charge code: the cadence's window was closed, whatever charges were in force. */
+    String WINDOW_CLOSED = "*";
+
+    /** One charge's bill for one window on one document ({@code documentId} '' when nothing was issued). */
+    record Entry(String chargeCode, String metric, String cadence, Period window, String documentId, BigDecimal quantity, BigDecimal amount) {
+    }
+
+    /** A window whose usage changed after it was billed, with what its documents billed so far. */
+    record DirtyWindow(String chargeCode, String metric, String cadence, Period window, BigDecimal billedQuantity, BigDecimal billedAmount) {
+    }
+
+    void record(String tenantId, String subscriptionId, List<Entry> entries, Instant at);
+
+    /** Whether any document billed {@code cadence}'s window starting at {@code windowStart}. */
+    boolean billed(String tenantId, String subscriptionId, String cadence, LocalDate windowStart);
+
+    /** The end of the last billed window of {@code cadence}, or null. */
+    LocalDate billedThrough(String tenantId, String subscriptionId, String cadence);
+
+    /** Per subscription and metric, the end of the last billed window: usage dated before it is late. */
+    Map<String, Map<String, LocalDate>> lateBefore(String tenantId, Collection<String> subscriptionIds);
+
+    /** Marks the billed windows of {@code metric} holding {@code day} for re-pricing. */
+    void markDirty(String tenantId, String subscriptionId, String metric, LocalDate day);
+
+    /** Takes the dirty windows of these cadences (locked, no longer dirty) with their billed totals. */
+    List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences);
+}

@@ -1,0 +1,167 @@
+package dev.accrue.app.billing;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.invoice.InvoiceRepository;
+import dev.accrue.app.invoice.ProformaInvoicing;
+import dev.accrue.app.tenant.TenantRepository;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.app.wallet.WalletService;
+import dev.accrue.core.catalog.Invoicing;
+import dev.accrue.core.catalog.Plan;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.InvoiceStatus;
+import dev.accrue.core.invoice.InvoiceTotals;
+import dev.accrue.core.time.Period;
+import dev.accrue.core.time.RoundingPolicy;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The finalization stage: turns lines into a document. A draft is inserted under its billing key (unique per
+ * tenant, so a period is invoiced once even when runs race), finalized at once or after the tenant's grace
+ * period with the tenant's next gapless number, and — for a prepaid customer — paid from the wallet as far as
+ * it goes. Every document of a subscription, whatever made its lines, is issued here.
+ */
+public final class InvoiceIssuer {
+    private static final String STATUS_FINALIZED = "finalized";
+    private final Transactions tx;
+    private final InvoiceRepository invoices;
+    private final CustomerRepository customers;
+    private final TenantRepository tenants;
+    private final ProformaInvoicing proformas;
+    private final CustomerTime time;
+    private final AuditLog audit;
+    private WalletService wallets;
+
+    public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
+                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit) {
+        this.tx = tx;
+        this.invoices = invoices;
+        this.customers = customers;
+        this.tenants = tenants;
+        this.proformas = proformas;
+        this.time = time;
+        this.audit = audit;
+    }
+
+    /** Lets prepaid customers' invoices be paid from their wallets (the wallet service is built after billing). */
+    public void useWallets(WalletService wallets) {
+        this.wallets = wallets;
+    }
+
+    /** How the tenant rounds invoice lines. */
+    public RoundingPolicy rounding(String tenantId) {
+        return new RoundingPolicy(tenants.find(tenantId).orElseThrow().settings().roundingMode());
+    }
+
+    /** Issues the document {@code plan} asks for: a proforma first ({@code invoicing: proforma_first}) or an invoice. */
+    public Invoice issueFor(Plan plan, String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
+                            Period period, List<InvoiceLine> lines) {
+        return plan.invoicing() == Invoicing.PROFORMA_FIRST
+                ? proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines)
+                : issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, UsageWindows.PERIOD);
+    }
+
+    /**
+     * Creates and finalizes an invoice for {@code lines}; for a prepaid customer the wallet pays what it can —
+     * first the usage of the {@code usageCadence} windows it already drew in real time, then the rest from the
+     * balance — and the invoice carries that as a negative "prepaid" line, so its total is what is still owed
+     * (0 when the wallet covered it, and the invoice is then paid). Null when its billing key was already
+     * invoiced (a concurrent or repeated run), in which case nothing is written.
+     */
+    public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
+                         Period period, List<InvoiceLine> lines, String usageCadence) {
+        var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
+        String id = Ids.next("inv");
+        var total = subtotal;
+        boolean prepaid = wallets != null && WalletService.prepaid(customer);
+        if (prepaid && !invoices.billed(tenantId, billingKey)) {
+            // the subscription's row lock is held, so no other run can insert this billing key meanwhile
+            var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate,
+                    subtotal, id, "Invoice of " + issueDate + (period == null ? "" : " for " + period.start() + " to " + period.end().minusDays(1)));
+            if (!paid.isZero()) {
+                lines = new ArrayList<>(lines);
+                // a negative invoice (usage credited after a correction) gives the money back to the wallet
+                String label = paid.isNegative() ? "Credited to prepaid balance" : "Paid from prepaid balance";
+                lines.add(new InvoiceLine(InvoiceLine.PREPAID, null, label, period, BigDecimal.ONE, paid.negate(), paid.negate()));
+                total = subtotal.minus(paid);
+            }
+        }
+        Invoice draft = new Invoice(id, customer.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT,
+                subtotal, total, issueDate, issueDate.plusDays(customer.paymentTerms().netDays()),
+                period == null ? null : period.start(), period == null ? null : period.end(), time.systemNow(), null, List.copyOf(lines));
+        int graceHours = tenants.find(tenantId).orElseThrow().settings().invoiceGraceHours();
+        Instant finalizeAfter = time.now(tenantId, customer).plus(Duration.ofHours(graceHours));
+        if (!invoices.insert(tenantId, draft, finalizeAfter)) {
+            return null;
+        }
+        if (graceHours > 0) {
+            return draft; // stays a draft, so late items can still land; a later run finalizes and numbers it
+        }
+        String number = nextNumber(tenantId);
+        var finalizedAt = time.systemNow();
+        invoices.finalize(tenantId, draft.id(), number, finalizedAt);
+        Invoice finalized = new Invoice(draft.id(), draft.customerId(), draft.subscriptionId(), draft.billingKey(), number,
+                InvoiceStatus.FINALIZED, draft.subtotal(), draft.total(), draft.issueDate(), draft.dueDate(), draft.periodStart(),
+                draft.periodEnd(), draft.createdAt(), finalizedAt, draft.lines());
+        audit.record(Caller.system(tenantId), "invoice", finalized.id(), "invoice." + STATUS_FINALIZED, null, summary(finalized));
+        return paidInFull(tenantId, customer, finalized);
+    }
+
+    /** Finalizes the drafts whose grace period has passed (in each customer's own time), in batches claimed with SKIP LOCKED. */
+    public int finalizeDueDrafts(int batchSize) {
+        int total = 0;
+        while (true) {
+            int n = tx.inTransaction(() -> {
+                var due = invoices.claimDraftsDue(time.systemNow(), batchSize);
+                due.forEach(d -> finalizeDraft(d.tenantId(), d.invoiceId()));
+                return due.size();
+            });
+            total += n;
+            if (n < batchSize) {
+                return total;
+            }
+        }
+    }
+
+    /** Finalizes the drafts of a test clock's customers whose grace period has passed on the clock. */
+    public void finalizeDraftsOnTestClock(String tenantId, String testClockId, Instant clockTime) {
+        tx.run(() -> invoices.draftsDueOnTestClock(tenantId, testClockId, clockTime).forEach(d -> finalizeDraft(d.tenantId(), d.invoiceId())));
+    }
+
+    private void finalizeDraft(String tenantId, String invoiceId) {
+        invoices.finalize(tenantId, invoiceId, nextNumber(tenantId), time.systemNow());
+        Invoice finalized = invoices.find(tenantId, invoiceId).orElseThrow();
+        audit.record(Caller.system(tenantId), "invoice", invoiceId, "invoice." + STATUS_FINALIZED, null, summary(finalized));
+        paidInFull(tenantId, customers.find(tenantId, finalized.customerId()).orElseThrow(), finalized);
+    }
+
+    private String nextNumber(String tenantId) {
+        return "INV-%06d".formatted(invoices.nextNumber(tenantId));
+    }
+
+    /** A prepaid customer's invoice that the wallet covered owes nothing: it is paid as soon as it is final. */
+    private Invoice paidInFull(String tenantId, Customer customer, Invoice finalized) {
+        if (wallets == null || !WalletService.prepaid(customer) || !finalized.total().isZero()) {
+            return finalized;
+        }
+        invoices.settle(tenantId, finalized.id(), "paid", time.systemNow());
+        return invoices.find(tenantId, finalized.id()).orElseThrow();
+    }
+
+    private static Map<String, Object> summary(Invoice i) {
+        return Map.of("number", i.number(), "total", i.total().toPlainMinorString(), "currency",
+                i.total().currency().getCurrencyCode(), "billing_key", i.billingKey());
+    }
+}
