@@ -5,6 +5,9 @@
 -- when usage on one of its days arrives late, is corrected or is cancelled: those mark its rows dirty, and the
 -- next document of that charge's cadence bills (re-priced amount - sum of its rows) as a labelled adjustment.
 -- Rows with charge_code '*' mark that a cadence's window was closed even when no charge of it was in force.
+-- recheck_after: a window is re-priced once more after it was billed (with the next document of its cadence,
+-- or by itself for an ended subscription), so an event that was being stored in the very instant its window
+-- was billed — validated before, committed after — is still billed.
 CREATE TABLE billed_usage (
     tenant_id        text NOT NULL,
     subscription_id  text NOT NULL,
@@ -18,12 +21,13 @@ CREATE TABLE billed_usage (
     quantity         numeric(30, 9) NOT NULL,
     amount           numeric(30, 9) NOT NULL,
     dirty            boolean NOT NULL DEFAULT false,
+    recheck_after    timestamptz,
     created_at       timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, subscription_id, charge_code, cadence, window_start, seq),
     CHECK (window_start < window_end)
 );
 CREATE INDEX billed_usage_by_metric ON billed_usage (tenant_id, subscription_id, metric, window_end);
-CREATE INDEX billed_usage_dirty ON billed_usage (tenant_id, subscription_id) WHERE dirty;
+CREATE INDEX billed_usage_dirty ON billed_usage (tenant_id, subscription_id) WHERE dirty OR recheck_after IS NOT NULL;
 
 -- An ended subscription owes one final usage document (its last, cut window); true once it was issued.
 ALTER TABLE subscriptions ADD COLUMN usage_closed boolean NOT NULL DEFAULT false;

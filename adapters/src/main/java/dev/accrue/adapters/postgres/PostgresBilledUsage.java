@@ -26,15 +26,16 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
         // the subscription's row lock is held by the caller, so numbering a window's rows with max(seq) + 1 cannot race
         PreparedBatch batch = tx.handle().prepareBatch("""
                 INSERT INTO billed_usage (tenant_id, subscription_id, charge_code, metric, cadence, window_start, window_end, seq,
-                                          document_id, quantity, amount, created_at)
+                                          document_id, quantity, amount, created_at, recheck_after)
                 SELECT :tenant, :sub, :charge, :metric, :cadence, :start, :end,
                        coalesce((SELECT max(seq) FROM billed_usage WHERE tenant_id = :tenant AND subscription_id = :sub
                                  AND charge_code = :charge AND cadence = :cadence AND window_start = :start), 0) + 1,
-                       :document, :quantity, :amount, :at""");
+                       :document, :quantity, :amount, :at, CAST(:at AS timestamptz) + CAST(:settle AS interval)""");
         for (Entry e : entries) {
             batch.bind("tenant", tenantId).bind("sub", subscriptionId).bind("charge", e.chargeCode()).bind("metric", e.metric())
                     .bind("cadence", e.cadence()).bind("start", e.window().start()).bind("end", e.window().end())
-                    .bind("document", e.documentId()).bind("quantity", e.quantity()).bind("amount", e.amount()).bind("at", Rows.utc(at)).add();
+                    .bind("document", e.documentId()).bind("quantity", e.quantity()).bind("amount", e.amount()).bind("at", Rows.utc(at))
+                    .bind("settle", SETTLE.toSeconds() + " seconds").add();
         }
         batch.execute();
     }
@@ -85,11 +86,12 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
     }
 
     @Override
-    public List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences) {
+    public List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences, Instant now) {
         return tx.handle().createQuery("""
                         WITH claimed AS (
-                            UPDATE billed_usage SET dirty = false
-                            WHERE tenant_id = :tenant AND subscription_id = :sub AND dirty AND cadence = ANY (:cadences)
+                            UPDATE billed_usage SET dirty = false, recheck_after = NULL
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND (cardinality(CAST(:cadences AS text[])) = 0 OR cadence = ANY (:cadences))
+                              AND (dirty OR recheck_after <= :now)
                             RETURNING charge_code, cadence, window_start)
                         SELECT b.charge_code, b.metric, b.cadence, b.window_start, max(b.window_end) AS window_end,
                                sum(b.quantity) AS quantity, sum(b.amount) AS amount
@@ -100,6 +102,7 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
                         GROUP BY b.charge_code, b.metric, b.cadence, b.window_start
                         ORDER BY b.window_start, b.charge_code""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bindArray("cadences", String.class, List.copyOf(cadences))
+                .bind("now", Rows.utc(now))
                 .map((rs, ctx) -> new DirtyWindow(rs.getString("charge_code"), rs.getString("metric"), rs.getString("cadence"),
                         new Period(rs.getDate("window_start").toLocalDate(), rs.getDate("window_end").toLocalDate()),
                         rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getBigDecimal("amount").stripTrailingZeros()))

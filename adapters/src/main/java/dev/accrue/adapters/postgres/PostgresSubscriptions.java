@@ -157,7 +157,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                                -- an ended subscription owes its final usage document, and adjustments of usage changed later
                                OR (s.ended_on IS NOT NULL AND (
                                       (NOT s.usage_closed AND s.ended_on <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
-                                      OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id AND b.dirty))))
+                                      OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id
+                                                 AND (b.dirty OR b.recheck_after <= CAST(:now AS timestamptz))))))
                           AND NOT (s.id = ANY (:excluding))
                         ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
                         LIMIT :limit
@@ -173,7 +174,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         WHERE s.tenant_id = :tenant AND c.test_clock_id = :clock
                           AND (s.ended_on IS NULL OR NOT s.usage_closed
-                               OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id AND b.dirty))
+                               OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id
+                                          AND (b.dirty OR b.recheck_after <= now())))
                         ORDER BY s.next_bill_date, s.id""")
                 .bind("tenant", tenantId).bind("clock", testClockId)
                 .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();

@@ -3,6 +3,7 @@ package dev.accrue.app.billing;
 import dev.accrue.core.time.Period;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -16,6 +17,12 @@ import java.util.Map;
 public interface BilledUsageRepository {
     /** Marker charge code: the cadence's window was closed, whatever charges were in force. */
     String WINDOW_CLOSED = "*";
+
+    /**
+     * How long after it was billed a window is re-priced once more: an event validated just before its window was
+     * billed and committed just after counts in the window but was not seen by the document; the re-check bills it.
+     */
+    Duration SETTLE = Duration.ofMinutes(10);
 
     /** One charge's bill for one window on one document ({@code documentId} '' when nothing was issued). */
     record Entry(String chargeCode, String metric, String cadence, Period window, String documentId, BigDecimal quantity, BigDecimal amount) {
@@ -39,6 +46,9 @@ public interface BilledUsageRepository {
     /** Marks the billed windows of {@code metric} holding {@code day} for re-pricing. */
     void markDirty(String tenantId, String subscriptionId, String metric, LocalDate day);
 
-    /** Takes the dirty windows of these cadences (locked, no longer dirty) with their billed totals. */
-    List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences);
+    /**
+     * Takes the windows of these cadences (none given: of every cadence) to re-price — dirty, or billed at least {@link #SETTLE} before {@code now}
+     * and not re-checked since — (locked, and then clean) with their billed totals.
+     */
+    List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences, Instant now);
 }

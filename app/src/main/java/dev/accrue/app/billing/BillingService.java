@@ -9,7 +9,6 @@ import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.wallet.WalletService;
-import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.catalog.TrialUsage;
@@ -123,7 +122,7 @@ public final class BillingService {
                 LocalDate boundary = sub.nextBillDate();
                 Plan closingPlan = plan(tenantId, sub);
                 // what closes here is billed in arrears, on the plan that was in force during it
-                UsageInvoicing.Bill closing = usage.adjustments(tenantId, sub, closingPlan, customer, rounding, PERIOD_CADENCES)
+                UsageInvoicing.Bill closing = usage.adjustments(tenantId, sub, closingPlan, customer, rounding, PERIOD_CADENCES, time.systemNow())
                         .plus(closing(tenantId, sub, closingPlan, customer, boundary, rounding));
                 if (sub.cancelAtPeriodEnd() && boundary.equals(sub.billedThrough())) {
                     issueAndRecord(tenantId, sub, closingPlan, customer, sub.id() + ":" + boundary, boundary, null, List.of(), closing, List.of(), issued);
@@ -215,24 +214,8 @@ public final class BillingService {
             key = sub.id() + ":final";
             subscriptions.markUsageClosed(tenantId, sub.id());
         }
-        bill = bill.plus(usage.adjustments(tenantId, sub, plan, customer, rounding, allCadences(tenantId, sub, plan, today)));
+        bill = bill.plus(usage.adjustments(tenantId, sub, plan, customer, rounding, List.of(), time.systemNow()));
         issueAndRecord(tenantId, sub, plan, customer, key, today, null, List.of(), bill, List.of(), issued);
-    }
-
-    private List<String> allCadences(String tenantId, Subscription sub, Plan plan, LocalDate today) {
-        Set<String> out = new HashSet<>(PERIOD_CADENCES);
-        plan.charges().forEach(c -> {
-            if (c instanceof MeteredCharge m) {
-                out.add(UsageInvoicing.cadenceOf(m));
-            }
-        });
-        addOns.charges(tenantId, sub, new Period(sub.startDate(), today.isAfter(sub.startDate()) ? today.plusDays(1) : sub.startDate().plusDays(1)))
-                .forEach(c -> {
-                    if (c instanceof MeteredCharge m) {
-                        out.add(UsageInvoicing.cadenceOf(m));
-                    }
-                });
-        return List.copyOf(out);
     }
 
     /**

@@ -62,7 +62,7 @@ public final class OwnCadenceUsage {
                     break; // the window is still running
                 }
                 var bill = usage.window(tenantId, sub, plan, customer, window, cadence, rounding)
-                        .plus(usage.adjustments(tenantId, sub, plan, customer, rounding, List.of(cadence)));
+                        .plus(usage.adjustments(tenantId, sub, plan, customer, rounding, List.of(cadence), now));
                 Invoice invoice = null;
                 if (!InvoiceTotals.subtotal(customer.currency(), bill.lines()).isZero()) {
                     invoice = issuer.issue(tenantId, customer, sub.id(), sub.id() + ":usage:" + cadence + ":" + window.start(), window.end(), window,

@@ -20,6 +20,7 @@ import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -111,11 +112,13 @@ public final class UsageInvoicing {
     }
 
     /**
-     * Adjustments for the billed windows of {@code cadences} whose usage changed since: each such window is
-     * priced again on what is stored now, and the difference from what its documents billed is one labelled line.
+     * Adjustments for the billed windows of {@code cadences} (none given: all) whose usage changed since, or that
+     * are due their re-check: each such window is priced again on what is stored now, and the difference from what
+     * its documents billed is one labelled line.
      */
-    public Bill adjustments(String tenantId, Subscription sub, Plan plan, Customer customer, RoundingPolicy rounding, Collection<String> cadences) {
-        List<BilledUsageRepository.DirtyWindow> dirty = billed.claimDirty(tenantId, sub.id(), cadences);
+    public Bill adjustments(String tenantId, Subscription sub, Plan plan, Customer customer, RoundingPolicy rounding, Collection<String> cadences,
+                            Instant now) {
+        List<BilledUsageRepository.DirtyWindow> dirty = billed.claimDirty(tenantId, sub.id(), cadences, now);
         if (dirty.isEmpty()) {
             return Bill.NONE;
         }
@@ -123,9 +126,9 @@ public final class UsageInvoicing {
         List<BilledUsageRepository.Entry> entries = new ArrayList<>();
         Map<Period, List<InvoiceLine>> repriced = new HashMap<>();
         for (var w : dirty) {
-            List<InvoiceLine> now = repriced.computeIfAbsent(w.window(), p ->
+            List<InvoiceLine> current = repriced.computeIfAbsent(w.window(), p ->
                     lines(tenantId, sub, planFor(tenantId, sub, plan, p), customer, p, rounding, m -> true));
-            List<InvoiceLine> mine = now.stream().filter(l -> w.chargeCode().equals(l.chargeCode())).toList();
+            List<InvoiceLine> mine = current.stream().filter(l -> w.chargeCode().equals(l.chargeCode())).toList();
             Money amountNow = InvoiceTotals.subtotal(customer.currency(), mine);
             Money delta = amountNow.minus(Money.of(w.billedAmount(), customer.currency().getCurrencyCode()));
             BigDecimal quantityDelta = quantity(mine).subtract(w.billedQuantity());
@@ -142,7 +145,7 @@ public final class UsageInvoicing {
     }
 
     /** Records what a document billed ({@code documentId} null or '' when nothing was issued). */
-    public void record(String tenantId, String subscriptionId, Bill bill, String documentId, java.time.Instant at) {
+    public void record(String tenantId, String subscriptionId, Bill bill, String documentId, Instant at) {
         String id = documentId == null ? "" : documentId;
         billed.record(tenantId, subscriptionId, bill.entries().stream()
                 .map(e -> new BilledUsageRepository.Entry(e.chargeCode(), e.metric(), e.cadence(), e.window(), id, e.quantity(), e.amount())).toList(), at);

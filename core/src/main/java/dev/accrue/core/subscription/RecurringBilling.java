@@ -22,7 +22,7 @@ import java.util.List;
  * The recurring lines of one billing period: full price, or prorated for a partial period. In-advance charges
  * are invoiced when the period opens (a calendar first period that starts mid-month is a stub); in-arrears
  * charges when it closes, for the days actually served (a subscription ended mid-period pays the days up to
- * its end, as its proration policy says).
+ * its end, as its proration policy says). A charge whose price is zero gives no line.
  */
 public final class RecurringBilling {
     private RecurringBilling() {
@@ -47,6 +47,9 @@ public final class RecurringBilling {
                 continue;
             }
             Money price = periodPrice(sub, plan, r, currency);
+            if (price.isZero()) {
+                continue; // a free fixed fee (a pay-as-you-go account) is no line: it would only clutter documents
+            }
             Fraction share = Proration.fraction(period, full, r.proration());
             Money amount = rounding.apply(Proration.prorate(price.times(sub.quantity()), share));
             String description = plan.name() + " — " + r.name() + (sub.quantity() == 1 ? "" : " × " + sub.quantity())

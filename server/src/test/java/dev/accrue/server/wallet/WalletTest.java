@@ -300,7 +300,7 @@ class WalletTest {
         assertThat(s.api.patch("/v1/events/long", Map.of("properties", Map.of("duration_seconds", 600))).status()).isEqualTo(200);
         s.advanceTo("2026-08-01T08:00:00Z");
         assertThat(s.invoices(sub).getLast()).isEqualTo("2026-08-01 0.00 [adjustment minutes 2026-06-01..2026-07-01 -1.20, "
-                + "usage minutes 2026-07-01..2026-08-01 0.00, recurring base 2026-08-01..2026-09-01 0.00, prepaid null 2026-08-01..2026-09-01 1.20]");
+                + "usage minutes 2026-07-01..2026-08-01 0.00, prepaid null 2026-08-01..2026-09-01 1.20]");
         assertThat(balance(s, c)).isEqualTo("10");
     }
 }

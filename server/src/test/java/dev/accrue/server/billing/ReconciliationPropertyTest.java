@@ -1,0 +1,215 @@
+package dev.accrue.server.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.accrue.server.support.Sandbox;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The reconciliation invariant of issue 9: over random lifecycles (trial or not, ended by the operator or
+ * cancelled at period end) and random event streams (on time, late, corrected, cancelled; monthly and weekly
+ * charges; an add-on's charge), once everything is closed, what all documents billed for each charge equals
+ * what the catalog says the stored events and the served periods cost — computed here independently, window
+ * by window, from the events as they finally stand.
+ */
+class ReconciliationPropertyTest {
+    static final String CATALOG = """
+            name: reconcile
+            version: 1
+            effective_from: 2020-01-01
+            currencies: [USD]
+            metrics:
+              - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second }
+              - { code: sms_segments, aggregation: sum, field: segments, unit: segment }
+            products:
+              - { code: p, name: P }
+            plans:
+              - code: plan
+                product: p
+                name: Plan
+                tier: 1
+                alignment: calendar
+                trial_days: TRIAL
+                trial_usage: billed
+                intervals: [{ interval: month }]
+                charges:
+                  - { type: recurring, code: base, name: Base, monthly_price: { USD: "10.00" }, timing: in_arrears }
+                  - { type: metered, code: calls, name: Calls, metric: call_seconds, allowances: [{ quantity: 30 }],
+                      pricing: { model: per_unit, unit_price: { USD: "0.01" } } }
+            add_ons:
+              - code: texts
+                name: Texts
+                type: package
+                price: { USD: "0.00" }
+                charges:
+                  - { type: metered, code: sms, name: Texts, metric: sms_segments, pricing: { model: per_unit, unit_price: { USD: "0.05" } },
+                      invoice_cadence: week, cut_at_month_start: true }
+            """;
+    static final BigDecimal ALLOWANCE = BigDecimal.valueOf(30);
+
+    /** One event: occurs on {@code day}, reported {@code delay} days later, maybe corrected or cancelled later still. */
+    record Event(boolean call, int day, int quantity, int delay, int correctedAfter, int newQuantity, int cancelledAfter) {
+    }
+
+    /** A lifecycle: start day in June 2026, trial length, the day (after the trial) it is ended or cancelled, and its usage. */
+    record Scenario(int startDay, int trialDays, boolean cancelAtPeriodEnd, int endAfter, List<Event> events) {
+    }
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        Arbitrary<Event> event = Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 69),
+                Arbitraries.integers().between(1, 90), Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 25)),
+                Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.integers().between(0, 4)), Arbitraries.integers().between(1, 90),
+                Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.just(-1), Arbitraries.integers().between(0, 4)))
+                .as(Event::new);
+        return Combinators.combine(Arbitraries.integers().between(1, 20), Arbitraries.of(0, 7), Arbitraries.of(true, false),
+                Arbitraries.integers().between(1, 45), event.list().ofMinSize(4).ofMaxSize(22)).as(Scenario::new);
+    }
+
+    @Property(tries = 6, shrinking = ShrinkingMode.OFF)
+    void whatAllDocumentsBilledEqualsWhatTheCatalogSaysTheEventsAndPeriodsCost(@ForAll("scenarios") Scenario scenario) {
+        LocalDate start = LocalDate.of(2026, 6, scenario.startDay());
+        LocalDate anchor = start.plusDays(scenario.trialDays());
+        LocalDate actionDay = anchor.plusDays(scenario.endAfter());
+        LocalDate end = scenario.cancelAtPeriodEnd() ? actionDay.withDayOfMonth(1).plusMonths(1) : actionDay;
+
+        Sandbox s = new Sandbox("reconcile", CATALOG.replace("TRIAL", String.valueOf(scenario.trialDays())), start + "T08:00:00Z");
+        String c = s.customer("Reconciled Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "plan")).get("id").asText();
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "texts")).status()).isEqualTo(201);
+
+        // what happens on which day: reports, corrections, cancellations — and the events' final quantities
+        TreeMap<LocalDate, List<Runnable>> actions = new TreeMap<>();
+        Map<String, Event> finalEvents = new HashMap<>();
+        Map<String, Integer> finalQuantity = new HashMap<>();
+        int n = 0;
+        for (Event e : scenario.events()) {
+            LocalDate day = start.plusDays(e.day());
+            if (!day.isBefore(end)) {
+                continue;
+            }
+            String id = "e" + n++;
+            LocalDate reported = min(day.plusDays(e.delay()), day.plusDays(30));
+            actions.computeIfAbsent(reported, k -> new ArrayList<>()).add(() ->
+                    assertThat(s.api.post("/v1/events", event(id, c, e.call(), day, e.quantity())).text("status")).as(id).isEqualTo("accepted"));
+            finalEvents.put(id, e);
+            finalQuantity.put(id, e.quantity());
+            LocalDate after = reported;
+            if (e.correctedAfter() >= 0) {
+                after = min(reported.plusDays(e.correctedAfter()), day.plusDays(30));
+                actions.computeIfAbsent(after, k -> new ArrayList<>()).add(() -> assertThat(s.api.patch("/v1/events/" + id,
+                        Map.of("properties", properties(e.call(), e.newQuantity()))).status()).as("correct " + id).isEqualTo(200));
+                finalQuantity.put(id, e.newQuantity());
+            }
+            if (e.cancelledAfter() >= 0) {
+                LocalDate at = min(after.plusDays(e.cancelledAfter()), day.plusDays(30));
+                actions.computeIfAbsent(at, k -> new ArrayList<>()).add(() ->
+                        assertThat(s.api.delete("/v1/events/" + id).status()).as("cancel " + id).isEqualTo(200));
+                finalQuantity.put(id, 0);
+            }
+        }
+        actions.computeIfAbsent(actionDay, k -> new ArrayList<>()).add(() -> assertThat(s.api.post("/v1/subscriptions/" + sub
+                + (scenario.cancelAtPeriodEnd() ? "/cancel" : "/end"), Map.of()).status()).as("end").isEqualTo(200));
+        for (var day : actions.entrySet()) {
+            if (day.getKey().isAfter(start)) {
+                s.advanceTo(day.getKey() + "T08:00:00Z");
+            }
+            day.getValue().forEach(Runnable::run);
+        }
+        s.advanceTo(max(end, actions.lastKey()).plusDays(40) + "T08:00:00Z");
+
+        Map<String, BigDecimal> billed = billedPerCharge(s, sub);
+        Map<String, BigDecimal> expected = new TreeMap<>();
+        expected.put("base", baseFees(anchor, end));
+        expected.put("calls", callCost(start, anchor, end, finalEvents, finalQuantity));
+        expected.put("sms", finalEvents.entrySet().stream().filter(e -> !e.getValue().call())
+                .map(e -> BigDecimal.valueOf(finalQuantity.get(e.getKey())).multiply(new BigDecimal("0.05"))).reduce(BigDecimal.ZERO, BigDecimal::add));
+        expected.replaceAll((k, v) -> v.setScale(2, RoundingMode.UNNECESSARY));
+        assertThat(billed).as("%s", scenario).isEqualTo(expected);
+    }
+
+    /** In-arrears base fee of every calendar period served from the anchor to the end, each prorated by day and rounded once. */
+    private static BigDecimal baseFees(LocalDate anchor, LocalDate end) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
+            LocalDate monthEnd = from.withDayOfMonth(1).plusMonths(1);
+            long served = ChronoUnit.DAYS.between(from, min(monthEnd, end));
+            total = total.add(BigDecimal.TEN.multiply(BigDecimal.valueOf(served))
+                    .divide(BigDecimal.valueOf(from.lengthOfMonth()), 2, RoundingMode.HALF_UP));
+        }
+        return total;
+    }
+
+    /** Calls past 30 included seconds per window — the trial, then calendar periods cut at the end — at 0.01 a second. */
+    private static BigDecimal callCost(LocalDate start, LocalDate anchor, LocalDate end, Map<String, Event> events, Map<String, Integer> quantity) {
+        TreeSet<LocalDate> bounds = new TreeSet<>(List.of(start, anchor, end));
+        for (LocalDate d = anchor.withDayOfMonth(1).plusMonths(1); d.isBefore(end); d = d.plusMonths(1)) {
+            bounds.add(d);
+        }
+        List<LocalDate> b = new ArrayList<>(bounds);
+        BigDecimal total = BigDecimal.ZERO;
+        for (int i = 0; i + 1 < b.size(); i++) {
+            LocalDate from = b.get(i);
+            LocalDate to = b.get(i + 1);
+            BigDecimal used = events.entrySet().stream().filter(e -> e.getValue().call())
+                    .filter(e -> { LocalDate d = start.plusDays(e.getValue().day()); return !d.isBefore(from) && d.isBefore(to); })
+                    .map(e -> BigDecimal.valueOf(quantity.get(e.getKey()))).reduce(BigDecimal.ZERO, BigDecimal::add);
+            total = total.add(used.subtract(ALLOWANCE).max(BigDecimal.ZERO).multiply(new BigDecimal("0.01")));
+        }
+        return total;
+    }
+
+    private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub) {
+        Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO));
+        String cursor = null;
+        do {
+            JsonNode page = s.api.get("/v1/invoices?limit=100&subscription_id=" + sub + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            for (JsonNode invoice : page.get("data")) {
+                for (JsonNode line : invoice.get("lines")) {
+                    String charge = line.get("charge_code").asText();
+                    if (out.containsKey(charge)) {
+                        out.merge(charge, new BigDecimal(line.get("amount").asText()), BigDecimal::add);
+                    }
+                }
+            }
+            cursor = page.get("has_more").asBoolean() ? page.get("next_cursor").asText() : null;
+        } while (cursor != null);
+        out.replaceAll((k, v) -> v.setScale(2, RoundingMode.UNNECESSARY));
+        return out;
+    }
+
+    private static Map<String, Object> event(String id, String customer, boolean call, LocalDate day, int quantity) {
+        return Map.of("event_id", id, "customer_id", customer, "metric", call ? "call_seconds" : "sms_segments", "timestamp", day + "T07:00:00Z",
+                "properties", properties(call, quantity));
+    }
+
+    private static Map<String, Object> properties(boolean call, int quantity) {
+        return call ? Map.of("duration_seconds", quantity) : Map.of("segments", quantity);
+    }
+
+    private static LocalDate min(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+}
