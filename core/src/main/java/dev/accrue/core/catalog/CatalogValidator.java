@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * in one pass. Pure: no I/O, same answer for the same document.
  */
 public final class CatalogValidator {
+    private static final List<String> RENTED_ITEM_ATTRIBUTES = List.of("country", "type");
     private static final Pattern CODE = Pattern.compile("^[a-z0-9][a-z0-9_.-]{0,63}$");
     private final Catalog catalog;
     private final List<CatalogProblem> problems = new ArrayList<>();
@@ -416,6 +417,13 @@ public final class CatalogValidator {
         }
         if (r.options().isEmpty()) {
             problem(CatalogProblem.MISSING_FIELD, path + ".options", "a rental needs at least one priced option");
+        }
+        for (int i = 0; i < r.attributes().size(); i++) {
+            // a rented number is described by its country and type only: options on anything else would never match
+            if (!RENTED_ITEM_ATTRIBUTES.contains(r.attributes().get(i))) {
+                problem(CatalogProblem.NOT_SUPPORTED, path + ".attributes[" + i + "]", "rented numbers have the attributes "
+                        + RENTED_ITEM_ATTRIBUTES + "; '" + r.attributes().get(i) + "' is not supported");
+            }
         }
         for (int i = 0; i < r.options().size(); i++) {
             RentalOption o = r.options().get(i);
