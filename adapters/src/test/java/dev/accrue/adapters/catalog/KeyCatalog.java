@@ -147,7 +147,16 @@ final class KeyCatalog {
     private KeyCatalog() {
     }
 
+    private static Catalog base;
+
+    /** Reads a catalog; the (immutable) base is read once. */
     static Catalog read(String yaml) {
+        if (yaml.equals(YAML)) {
+            if (base == null) {
+                base = CatalogYaml.read("keys.yaml", YAML);
+            }
+            return base;
+        }
         return CatalogYaml.read("keys.yaml", yaml);
     }
 
