@@ -74,6 +74,8 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // enums are written in snake_case (below) and documented so: read them back the same way ("reset": "month")
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
                 .build();
         // "12" is not a number and 12 is not a string: a client sending the wrong type hears about it.

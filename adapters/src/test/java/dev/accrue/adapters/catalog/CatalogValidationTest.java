@@ -285,4 +285,29 @@ class CatalogValidationTest {
         var yearly = plan.interval(dev.accrue.core.time.BillingInterval.YEAR).orElseThrow();
         assertThat(base.periodPrice(yearly, "USD").orElseThrow()).isEqualByComparingTo("306.00");
     }
+
+    @Test
+    void allowancesOfOneChargeMustResetAlike() {
+        CatalogProblem p = only(replace("allowances: [{ quantity: 18000, reset: month }]",
+                "allowances: [{ quantity: 18000, reset: month }, { quantity: 600, reset: week }]"));
+        assertThat(p.code()).isEqualTo(CatalogProblem.NOT_SUPPORTED);
+        assertThat(p.path()).isEqualTo("plans[0].charges[1].allowances");
+        assertThat(p.message()).contains("[month, week]");
+    }
+
+    @Test
+    void rentedNumbersMatchOnCountryAndTypeOnly() {
+        String rental = VALID + """
+                add_ons:
+                  - code: numbers
+                    name: Numbers
+                    type: rental
+                    rental:
+                      attributes: [country, region]
+                      options: [{ match: { country: US, region: west }, monthly_fee: { USD: "1.00", EUR: "1.00" } }]
+                """;
+        CatalogProblem p = only(rental);
+        assertThat(p.code()).isEqualTo(CatalogProblem.NOT_SUPPORTED);
+        assertThat(p.path()).isEqualTo("add_ons[0].rental.attributes[1]");
+    }
 }

@@ -37,6 +37,7 @@ class ContactCatalogTest {
                     minimum_is_last_invoiced: true
                     tiers: [{ up_to: 1000, flat_price: { EUR: "49.00" } }, { flat_price: { EUR: "99.00" } }]
                     derived_allowances: [{ metric: email_sends, per_unit: 4, reset: month }]
+                  - { type: metered, code: emails, metric: email_sends, overage: { policy: block } }
             """;
 
     static String plan(String invoicing, String interval) {

@@ -345,8 +345,7 @@ public final class PhoneNumberService implements AddOnBilling {
     }
 
     private static RentalOption option(AddOn rental, String country, String type) {
-        return rental.rental().options().stream()
-                .filter(o -> country.equals(o.match().get("country")) && type.equals(o.match().get("type"))).findFirst()
+        return rental.rental().optionFor(Map.of("country", country, "type", type))
                 .orElseThrow(() -> new AccrueException(ErrorCode.VALIDATION_FAILED, "type", "No " + type + " numbers are offered in " + country));
     }
 

@@ -29,6 +29,8 @@ public record CatalogProblem(String code, String path, String message, String fi
     public static final String DISCOUNT_OUT_OF_RANGE = "discount_out_of_range";
     public static final String PRICING_CONFLICT = "pricing_conflict";
     public static final String WRONG_FEATURE_TYPE = "wrong_feature_type";
+    /** A value the format names but billing does not implement: refused rather than accepted and ignored. */
+    public static final String NOT_SUPPORTED = "not_supported";
     // raised by the document reader, before the model exists
     public static final String SYNTAX_ERROR = "syntax_error";
     public static final String UNKNOWN_KEY = "unknown_key";

@@ -1,5 +1,6 @@
 package dev.accrue.core.catalog;
 
+import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
 import dev.accrue.core.time.BillingTiming;
 
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  * in one pass. Pure: no I/O, same answer for the same document.
  */
 public final class CatalogValidator {
+    private static final List<String> RENTED_ITEM_ATTRIBUTES = List.of("country", "type");
     private static final Pattern CODE = Pattern.compile("^[a-z0-9][a-z0-9_.-]{0,63}$");
     private final Catalog catalog;
     private final List<CatalogProblem> problems = new ArrayList<>();
@@ -154,6 +156,62 @@ public final class CatalogValidator {
         if (p.lockIn() != null && (p.lockIn().months() < 1 || p.lockIn().months() > 120)) {
             problem(CatalogProblem.INVALID_VALUE, path + ".lock_in.months", "lock_in.months must be 1-120, got " + p.lockIn().months());
         }
+        cancellation(path + ".cancellation", p.cancellation());
+        allowanceResets(path, p);
+    }
+
+    /** Cancelling ends a subscription at the end of its paid period without refund; nothing else is implemented. */
+    private void cancellation(String path, CancellationPolicy c) {
+        if (c.effective() != CancellationPolicy.Effective.END_OF_PERIOD) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".effective", "cancellations take effect at the end of the paid period; '"
+                    + c.effective().name().toLowerCase() + "' is not supported");
+        }
+        if (c.refund() != CancellationPolicy.Refund.NONE) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".refund", "cancellations are not refunded; '" + c.refund().name().toLowerCase()
+                    + "' is not supported");
+        }
+    }
+
+    /**
+     * Usage is consumed window by window on ONE reset cadence per charge, so every allowance of a metered charge,
+     * including the derived allowances aimed at its metric, must reset alike; and a derived allowance needs a
+     * metered charge on its metric to add to, or it would be silently dropped.
+     */
+    private void allowanceResets(String path, Plan p) {
+        for (int c = 0; c < p.charges().size(); c++) {
+            if (!(p.charges().get(c) instanceof MeteredCharge m)) {
+                continue;
+            }
+            Set<ResetCadence> resets = new HashSet<>();
+            m.allowances().forEach(a -> resets.add(a.reset()));
+            for (Charge other : p.charges()) {
+                if (other instanceof CountedCharge k) {
+                    k.derivedAllowances().stream().filter(d -> m.metric() != null && m.metric().equals(d.metric()))
+                            .forEach(d -> resets.add(resetOf(d.reset())));
+                }
+            }
+            if (resets.size() > 1) {
+                problem(CatalogProblem.NOT_SUPPORTED, path + ".charges[" + c + "].allowances", "all allowances of a charge (derived ones included) "
+                        + "must reset on one cadence, got " + resets.stream().map(r -> r.name().toLowerCase()).sorted().toList());
+            }
+        }
+        for (int c = 0; c < p.charges().size(); c++) {
+            if (!(p.charges().get(c) instanceof CountedCharge k)) {
+                continue;
+            }
+            for (int i = 0; i < k.derivedAllowances().size(); i++) {
+                String metric = k.derivedAllowances().get(i).metric();
+                boolean metered = p.charges().stream().anyMatch(o -> o instanceof MeteredCharge m && metric != null && metric.equals(m.metric()));
+                if (metric != null && !metered) {
+                    problem(CatalogProblem.UNKNOWN_REFERENCE, path + ".charges[" + c + "].derived_allowances[" + i + "].metric",
+                            "plan " + p.code() + " has no metered charge on '" + metric + "' to add this allowance to");
+                }
+            }
+        }
+    }
+
+    private static ResetCadence resetOf(ResetCadence reset) {
+        return reset == null ? ResetCadence.BILLING_PERIOD : reset;
     }
 
     private void charge(String path, Plan plan, Charge charge) {
@@ -320,6 +378,10 @@ public final class CatalogValidator {
             Grant g = a.grants().get(i);
             metricRef(path + ".grants[" + i + "].metric", g.metric());
             positive(path + ".grants[" + i + "].quantity", g.quantity());
+            grantReset(path + ".grants[" + i + "]", a.type(), g);
+        }
+        if (a.alignment() == Alignment.ANNIVERSARY) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".alignment", "add-ons are billed per calendar month; 'anniversary' is not supported");
         }
         amounts(path + ".up_front_fee", a.upFrontFee(), false);
         uniqueCodes(path + ".charges", a.charges(), Charge::code);
@@ -345,6 +407,25 @@ public final class CatalogValidator {
         }
     }
 
+    /**
+     * What an add-on grants is renewed by its type, not by the grant: a package every calendar month, a bundle once
+     * (lapsing per {@code expiry}); a rental grants nothing. A reset saying otherwise would be silently ignored.
+     */
+    private void grantReset(String path, AddOnType type, Grant g) {
+        ResetCadence expected = switch (type) {
+            case PACKAGE -> ResetCadence.MONTH;
+            case BUNDLE -> ResetCadence.BILLING_PERIOD;
+            case RENTAL -> null;
+        };
+        if (expected == null) {
+            problem(CatalogProblem.NOT_SUPPORTED, path, "rental add-ons grant no allowance; use a package or a bundle");
+        } else if (g.reset() != null && g.reset() != expected) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".reset", "a " + type.name().toLowerCase() + "'s grant renews "
+                    + (type == AddOnType.PACKAGE ? "every calendar month (reset: month)" : "once per purchase (reset: billing_period)")
+                    + "; '" + g.reset().name().toLowerCase() + "' is not supported");
+        }
+    }
+
     private void rental(String path, Rental r) {
         if (r == null) {
             problem(CatalogProblem.MISSING_FIELD, path, "a rental add-on needs a rental section");
@@ -355,6 +436,13 @@ public final class CatalogValidator {
         }
         if (r.options().isEmpty()) {
             problem(CatalogProblem.MISSING_FIELD, path + ".options", "a rental needs at least one priced option");
+        }
+        for (int i = 0; i < r.attributes().size(); i++) {
+            // a rented number is described by its country and type only: options on anything else would never match
+            if (!RENTED_ITEM_ATTRIBUTES.contains(r.attributes().get(i))) {
+                problem(CatalogProblem.NOT_SUPPORTED, path + ".attributes[" + i + "]", "rented numbers have the attributes "
+                        + RENTED_ITEM_ATTRIBUTES + "; '" + r.attributes().get(i) + "' is not supported");
+            }
         }
         for (int i = 0; i < r.options().size(); i++) {
             RentalOption o = r.options().get(i);

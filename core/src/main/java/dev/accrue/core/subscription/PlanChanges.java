@@ -120,7 +120,7 @@ public final class PlanChanges {
                 continue;
             }
             String description = label + " — " + after.name()
-                    + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
+                    + (share.isWhole() ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
             lines.add(new InvoiceLine(InvoiceLine.PRORATION, code, description, remaining, RecurringBilling.quantity(share),
                     newPrice.minus(oldPrice), rounding.apply(amount)));
         }

@@ -53,7 +53,7 @@ public final class RecurringBilling {
             Fraction share = Proration.fraction(period, full, r.proration());
             Money amount = rounding.apply(Proration.prorate(price.times(sub.quantity()), share));
             String description = plan.name() + " — " + r.name() + (sub.quantity() == 1 ? "" : " × " + sub.quantity())
-                    + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
+                    + (share.isWhole() ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
             lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period,
                     quantity(share).multiply(BigDecimal.valueOf(sub.quantity())), price, amount));
         }

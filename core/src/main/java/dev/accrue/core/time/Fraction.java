@@ -27,6 +27,11 @@ public record Fraction(long numerator, long denominator) {
         }
     }
 
+    /** True for n/n: the whole of something, however many days it has (31/31 is a full month, not a share of one). */
+    public boolean isWhole() {
+        return numerator == denominator;
+    }
+
     /** {@code value × numerator / denominator}, multiplying first so terminating results stay exact. */
     public BigDecimal applyTo(BigDecimal value) {
         BigDecimal product = value.multiply(BigDecimal.valueOf(numerator));

@@ -5,6 +5,7 @@ import dev.accrue.core.catalog.RateRow;
 import dev.accrue.core.catalog.RateTable;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.time.RoundingPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,6 +105,24 @@ class UsagePricerTest {
         var tiers = new dev.accrue.core.catalog.Tier[]{tier("10", null, "2.00"), tier(null, "1.00", "5.00")};
         assertThat(price(tiered(GRADUATED, tiers), quantity)).isEqualTo(graduated);
         assertThat(price(tiered(VOLUME, tiers), quantity)).isEqualTo(volume);
+    }
+
+    /** docs/catalog.md, pricing: "Zero usage reaches no graduated tier (a flat tier price is for reaching it)". */
+    @Test
+    void zeroUsageReachesNoTierSoAFirstTierFlatPriceIsNotCharged() {
+        Pricing connectionFee = tiered(GRADUATED, tier("10", "0.10", "2.00"), tier(null, "1.00", "5.00"));
+        assertThat(UsagePricer.price(connectionFee, "USD", d("0")).amount()).isZero();
+        assertThat(UsagePricer.price(tiered(VOLUME, tier("10", "0.10", "2.00"), tier(null, "1.00", "5.00")), "USD", d("0")).amount()).isZero();
+        // any usage above zero reaches the first tier and pays its flat price in full
+        assertThat(UsagePricer.price(connectionFee, "USD", d("0.5")).amount()).isEqualByComparingTo("2.05");
+        // exactly a tier's up_to stays in that tier; one unit more reaches (and pays) the next
+        assertThat(UsagePricer.price(connectionFee, "USD", d("10")).amount()).isEqualByComparingTo("3.00");
+        assertThat(UsagePricer.price(connectionFee, "USD", d("11")).amount()).isEqualByComparingTo("9.00");
+        // the allowance is consumed first: usage within it leaves zero to price, so no flat price either
+        var within = UsageRating.rate(d("100"), d("100"), connectionFee, null, "USD", RoundingPolicy.DEFAULT);
+        assertThat(within.amount().isZero()).isTrue();
+        var justOver = UsageRating.rate(d("101"), d("100"), connectionFee, null, "USD", RoundingPolicy.DEFAULT);
+        assertThat(justOver.amount().amount()).isEqualByComparingTo("2.10");
     }
 
     @Test

@@ -39,6 +39,27 @@ class UsageInvoicingTest {
             """;
 
     @Test
+    void allowanceOverridesAreWrittenAsDocumentedAndBilled() {
+        Sandbox s = new Sandbox("deal allowances", MeteringApiTest.VOICE, "2026-06-01T08:00:00Z");
+        String c = s.customer("Calls Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "pro")).get("id").asText();
+        // docs/catalog.md writes resets in snake_case, as the API returns them: the API must read them back that way
+        var ok = s.api.send("PUT", "/v1/subscriptions/" + sub + "/overrides",
+                Map.of("allowances", Map.of("minutes", List.of(Map.of("quantity", 18180, "reset", "month")))));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(s.api.get("/v1/subscriptions/" + sub + "/overrides").json().at("/allowances/minutes/0/reset").asText()).isEqualTo("month");
+        s.advanceTo("2026-06-20T12:00:00Z");
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 101; i++) { // 18,180 s: 180 s past the plan's 18,000, within the deal's 18,180
+            calls.add(Map.of("event_id", "c" + i, "customer_id", c, "metric", "call_seconds", "timestamp", "2026-06-20T10:00:00Z",
+                    "properties", Map.of("duration_seconds", 180, "direction", "outbound")));
+        }
+        assertThat(s.api.post("/v1/events/batch", Map.of("events", calls)).json().get("accepted").asInt()).isEqualTo(101);
+        s.advanceTo("2026-07-01T08:00:00Z");
+        assertThat(s.invoices(sub).getLast()).contains("usage minutes 2026-06-01..2026-07-01 0.00");
+    }
+
+    @Test
     void aThreeMinuteCallPastAnExhaustedAllowanceBills180OverageSeconds() {
         Sandbox s = new Sandbox("overage", MeteringApiTest.VOICE, "2026-06-01T08:00:00Z");
         String c = s.customer("Overage Co", "USD", "UTC");
