@@ -57,13 +57,13 @@ final class KeyObservables {
 
     /**
      * March's usage: 1200 s of calls in two days (600 past the 600 s allowance), 10 texts to FR and 10 to US,
-     * 150 API requests, 3000 emails in two days.
+     * 150 API requests, 3000 emails in two days; the 10 texts to FR are 4 messages (several segments each).
      */
     static final Map<String, List<DayUsage>> USAGE = Map.of(
-            "calls", List.of(new DayUsage(MARCH_1, "", d("600")), new DayUsage(MARCH_10, "", d("600"))),
-            "sms", List.of(new DayUsage(MARCH_1, "country=FR", d("10")), new DayUsage(MARCH_1, "country=US", d("10"))),
-            "requests", List.of(new DayUsage(MARCH_1, "", d("150"))),
-            "emails", List.of(new DayUsage(MARCH_1, "", d("1500")), new DayUsage(MARCH_10, "", d("1500"))));
+            "calls", List.of(new DayUsage(MARCH_1, "", d("600"), 5), new DayUsage(MARCH_10, "", d("600"), 5)),
+            "sms", List.of(new DayUsage(MARCH_1, "country=FR", d("10"), 4), new DayUsage(MARCH_1, "country=US", d("10"), 10)),
+            "requests", List.of(new DayUsage(MARCH_1, "", d("150"), 150)),
+            "emails", List.of(new DayUsage(MARCH_1, "", d("1500"), 1500), new DayUsage(MARCH_10, "", d("1500"), 1500)));
 
     private KeyObservables() {
     }
