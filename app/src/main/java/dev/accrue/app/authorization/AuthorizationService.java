@@ -18,12 +18,14 @@ import dev.accrue.core.catalog.Aggregation;
 import dev.accrue.core.catalog.Allowance;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
+import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.catalog.Overage;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.rating.UsagePricer;
+import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.SubscriptionStatus;
 import dev.accrue.core.subscription.UsageBilling;
@@ -241,7 +243,7 @@ public final class AuthorizationService {
         Instant now = time.now(tenantId, r.clock());
         LocalDate today = LocalDate.ofInstant(now, r.clock().zone());
         Subscription sub = running(tenantId, r.subscriptions(), metricCode, today);
-        Period period = sub == null ? null : today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
+        Period period = sub == null ? null : ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
         Terms terms = sub == null ? null : terms(tenantId, r, sub, metricCode, period);
         if (sub == null || terms.error() != null) {
             return new Plan(now, today, sub, terms, null, period);
