@@ -1,6 +1,7 @@
 package dev.accrue.server.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             var lines = Files.readAllLines(urlFile, StandardCharsets.UTF_8);
             long pid = Long.parseLong(lines.get(1).trim());
-            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            // the recorded process may be gone, or its id reused: the data directory's lock says whether it is held
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                    && new Postmaster(dataDir.resolve("postgres")).owned();
             return alive ? Optional.of(lines.get(0).trim()) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -110,9 +113,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port())));
         SETTINGS.forEach((k, v) -> options.addAll(List.of("-c", k + "=" + v)));
         try {
-            Process start = new ProcessBuilder(pgCtl.toString(), "start", "-D", postmaster.dataDirectory().toString(), "-w",
-                    "-t", Long.toString(STARTUP.toSeconds()), "-l", logFile.toString(), "-o", String.join(" ", options))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            List<String> command = new ArrayList<>();
+            if (LinuxUtils.isUnshareAvailable()) {
+                // as the library starts it: PostgreSQL refuses to run as root, and in a user namespace it is not
+                command.addAll(List.of("unshare", "-U"));
+            }
+            command.addAll(List.of(pgCtl.toString(), "start", "-D", postmaster.dataDirectory().toString(), "-w",
+                    "-t", Long.toString(STARTUP.toSeconds()), "-l", logFile.toString(), "-o", String.join(" ", options)));
+            Process start = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
             if (!start.waitFor(STARTUP.toSeconds() + 5, TimeUnit.SECONDS) || start.exitValue() != 0) {
                 LOG.warn("The embedded PostgreSQL did not start yet (see {}); trying again", logFile);
                 return false;

@@ -1,5 +1,6 @@
 package dev.accrue.server.db;
 
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -69,15 +71,20 @@ final class Postmaster {
             return false;
         }
         ProcessHandle orphan = found.get();
-        if (!unowned()) {
+        if (owned()) {
             throw new IllegalStateException("PostgreSQL (pid " + orphan.pid() + ") on " + pgData + " belongs to a running process; stop that first");
         }
         LOG.warn("PostgreSQL (pid {}) is still running on {} though the node that started it is gone; stopping it", orphan.pid(), pgData);
         Optional<Path> pgCtl = orphan.info().command().map(c -> Path.of(c).resolveSibling("pg_ctl")).filter(Files::isExecutable);
         try {
             if (pgCtl.isPresent()) {
-                Process stop = new ProcessBuilder(pgCtl.get().toString(), "stop", "-D", pgData.toString(), "-m", "fast", "-w",
-                        "-t", Long.toString(patience.toSeconds())).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                List<String> command = new ArrayList<>();
+                if (LinuxUtils.isUnshareAvailable()) {
+                    command.addAll(List.of("unshare", "-U")); // pg_ctl refuses to run as root, as the library knows
+                }
+                command.addAll(List.of(pgCtl.get().toString(), "stop", "-D", pgData.toString(), "-m", "fast", "-w", "-t",
+                        Long.toString(patience.toSeconds())));
+                Process stop = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 stop.waitFor(patience.toSeconds() + 5, TimeUnit.SECONDS);
             } else {
                 orphan.destroy();
@@ -97,23 +104,27 @@ final class Postmaster {
     }
 
     /**
-     * Whether no live process holds the data directory's {@code epg-lock}: the embedded PostgreSQL library locks
+     * Whether a live process holds the data directory's {@code epg-lock}: the embedded PostgreSQL library locks
      * it for as long as the process that started the server lives, and the operating system drops the lock
      * when that process dies, however it dies.
      */
-    private boolean unowned() {
-        try (FileChannel channel = FileChannel.open(pgData.resolve("epg-lock"), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+    boolean owned() {
+        if (!Files.exists(pgData.resolve("epg-lock"))) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(pgData.resolve("epg-lock"), StandardOpenOption.WRITE);
              FileLock lock = channel.tryLock()) {
-            return lock != null;
+            return lock == null;
         } catch (OverlappingFileLockException e) {
-            return false; // this very process holds it
+            return true; // this very process holds it
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** A reused process id is not taken for a postmaster; a process whose command cannot be read is trusted. */
     private static boolean isPostgres(ProcessHandle p) {
-        return p.info().command().map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false);
+        return p.info().command().map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(true);
     }
 
     private boolean samePath(Path recorded) {

@@ -28,7 +28,8 @@ class OrphanPostgresTest {
             String key = demoKey(first);
             String customers = first.send("GET", "/v1/customers?limit=100", key, null, Duration.ofSeconds(30)).body();
             assertThat(customers).contains("\"cus_");
-            orphanPid = postmasterPid(dataDir).orElseThrow();
+            long orphan = postmasterPid(dataDir).orElseThrow();
+            orphanPid = orphan;
 
             first.kill();
             assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).as("the killed node's PostgreSQL lives on").contains(true);
@@ -38,6 +39,8 @@ class OrphanPostgresTest {
                 assertThat(again.statusCode()).isEqualTo(200);
                 assertThat(again.body()).isEqualTo(customers);
                 assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).as("the orphan was stopped").isFalse();
+                assertThat(second.output()).anyMatch(l -> l.contains("(pid " + orphan + ") is still running on"))
+                        .as("stopped by a fast shutdown, not killed").noneMatch(l -> l.contains("did not stop within"));
                 long ownPid = postmasterPid(dataDir).orElseThrow();
                 assertThat(ownPid).isNotEqualTo(orphanPid);
                 orphanPid = ownPid;
