@@ -27,9 +27,9 @@ import java.util.stream.Collectors;
  * Draws prepaid wallets down in real time: when usage of a prepaid customer is stored, each usage window it
  * falls in is priced again — with the very pricing the invoice of that window will use (allowances, tiers,
  * caps), and only once the wallet is locked (see {@link WalletService#drawUsage}) — and the wallet pays the
- * difference from what it already paid for the window. Runs inside the
- * ingestion transaction, so the events and the debit commit together. Wallets are locked in customer order,
- * so concurrent batches cannot deadlock.
+ * difference from what it already paid for the window. Runs right after the batch's commit in a transaction
+ * of its own (inside the caller's when ingestion joins one). Wallets are locked in customer order, so
+ * concurrent batches cannot deadlock.
  */
 public final class PrepaidDrawdown implements UsageListener {
     private final WalletRepository wallets;
