@@ -18,6 +18,7 @@ import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.server.db.EmbeddedDatabase;
 import io.javalin.Javalin;
+import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -28,6 +29,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -44,10 +48,12 @@ public final class Accrue implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService scheduler;
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
+    private final ScheduledExecutorService databaseWatch;
 
     private Accrue(EmbeddedDatabase embedded, Database database, Clock clock) {
         this.embedded = embedded;
         this.database = database;
+        this.databaseWatch = embedded == null ? null : watch(embedded);
         this.services = Services.wire(database.jdbi(), clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -69,7 +75,7 @@ public final class Accrue implements AutoCloseable {
                 url = embedded.jdbcUrl();
             }
         }
-        Database database = new Database(url, config.dbUser(), config.dbPassword(), config.dbPoolSize());
+        Database database = new Database(url, config.dbUser(), config.dbPassword(), config.dbPoolSize(), config.dbTimeoutMillis());
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -80,6 +86,27 @@ public final class Accrue implements AutoCloseable {
             throw e;
         }
         return new Accrue(embedded, database, clock);
+    }
+
+    /**
+     * Checks every second that the embedded PostgreSQL this node started is still running, and starts it again
+     * if not; meanwhile requests are answered {@code 503 database_unavailable}. (An external database is not
+     * ours to start: the pool simply connects again when it is back.)
+     */
+    private static ScheduledExecutorService watch(EmbeddedDatabase embedded) {
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "accrue-db-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(() -> {
+            try {
+                embedded.restartIfStopped();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Accrue.class).error("Restarting the embedded PostgreSQL failed; trying again", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        return watch;
     }
 
     public Accrue serve(String host, int port) {
@@ -167,6 +194,14 @@ public final class Accrue implements AutoCloseable {
 
     @Override
     public void close() {
+        if (databaseWatch != null) {
+            databaseWatch.shutdownNow(); // before the database stops, or it would start it again
+            try {
+                databaseWatch.awaitTermination(70, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
         }

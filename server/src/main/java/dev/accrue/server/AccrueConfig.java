@@ -6,13 +6,24 @@ import java.util.Map;
 /**
  * How a node starts. With no {@code dbUrl} the node runs an embedded PostgreSQL whose data lives under
  * {@code dataDir}; with one it uses that PostgreSQL. Values come from flags, then environment variables
- * (ACCRUE_DB_URL, ACCRUE_DB_USER, ACCRUE_DB_PASSWORD, ACCRUE_HOST, ACCRUE_PORT, ACCRUE_DATA_DIR), then defaults.
+ * (ACCRUE_DB_URL, ACCRUE_DB_USER, ACCRUE_DB_PASSWORD, ACCRUE_DB_POOL, ACCRUE_DB_TIMEOUT_MS, ACCRUE_HOST, ACCRUE_PORT,
+ * ACCRUE_DATA_DIR), then defaults. {@code dbTimeoutMillis} bounds how long a request waits for a database
+ * connection: with the database gone, requests answer {@code 503 database_unavailable} after that long.
  */
-public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
+public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize,
+                           int dbTimeoutMillis) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_DB_TIMEOUT_MILLIS = 3000;
+
+    public AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, DEFAULT_DB_TIMEOUT_MILLIS);
+    }
 
     public AccrueConfig {
+        if (dbTimeoutMillis < 250 || dbTimeoutMillis > 60_000) {
+            throw new IllegalArgumentException("ACCRUE_DB_TIMEOUT_MS must be 250-60000 (milliseconds), got " + dbTimeoutMillis);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535 (0 picks a free port), got " + port);
         }
@@ -43,19 +54,20 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
                 blankToNull(env.get("ACCRUE_DB_URL")),
                 env.getOrDefault("ACCRUE_DB_USER", "postgres"),
                 env.getOrDefault("ACCRUE_DB_PASSWORD", "postgres"),
-                Integer.parseInt(env.getOrDefault("ACCRUE_DB_POOL", "16")));
+                Integer.parseInt(env.getOrDefault("ACCRUE_DB_POOL", "16")),
+                Integer.parseInt(env.getOrDefault("ACCRUE_DB_TIMEOUT_MS", Integer.toString(DEFAULT_DB_TIMEOUT_MILLIS))));
     }
 
     public AccrueConfig withPort(int newPort) {
-        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis);
     }
 
     public AccrueConfig withHost(String newHost) {
-        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis);
     }
 
     public AccrueConfig withDataDir(Path dir) {
-        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis);
     }
 
     private static String blankToNull(String s) {

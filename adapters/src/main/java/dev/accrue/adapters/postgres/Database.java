@@ -8,20 +8,31 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 
 import javax.sql.DataSource;
 
-/** A pooled connection to PostgreSQL, its migrations, and the JDBI entry point built on it. */
+/**
+ * A pooled connection to PostgreSQL, its migrations, and the JDBI entry point built on it. With the database
+ * gone, a request gets no connection after {@code timeoutMillis} (and is answered {@code 503}); with every
+ * connection merely busy it waits longer ({@link OutageAwarePool}). The pool connects again by itself once
+ * the database is back.
+ */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    private final DataSource dataSource;
     private final Jdbi jdbi;
 
-    public Database(String jdbcUrl, String user, String password, int poolSize) {
+    public Database(String jdbcUrl, String user, String password, int poolSize, long timeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("accrue");
+        config.setConnectionTimeout(timeoutMillis);
+        config.setValidationTimeout(Math.min(1000, timeoutMillis));
+        // a connection attempt to a host that drops packets gives up in time too (seconds, at least 1)
+        config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, timeoutMillis / 1000)));
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        this.dataSource = new HikariDataSource(config);
+        this.pool = new HikariDataSource(config);
+        this.dataSource = new OutageAwarePool(pool);
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     }
 
@@ -40,6 +51,6 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        pool.close();
     }
 }

@@ -63,29 +63,36 @@ public final class TestClockService implements CustomerService.TestClockCheck {
         return tx.inTransaction(() -> clocks.list(caller.tenantId()));
     }
 
-    /** Moves the clock forward to {@code to} and runs every billing job that fell due on the way, in order. */
+    /**
+     * Moves the clock forward to {@code to} and runs every billing job that fell due on the way, in order — as
+     * one transaction. The new time is written first only so that billing, inside the same transaction, sees it;
+     * nobody else does until everything due up to it is billed and commits with it. So a crash or a billing
+     * failure half-way leaves the clock where it was with nothing of the advance written, and the same advance
+     * retried does the whole job. The clock's row stays locked meanwhile: a concurrent advance of the same clock
+     * waits, then sees the new time.
+     */
     public TestClock advance(Caller caller, String id, Instant to) {
         caller.requireWrite();
         if (to == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "frozen_time", "frozen_time (the new time) is required");
         }
         requireSane(to);
-        TestClock before = tx.inTransaction(() -> {
+        return tx.inTransaction(() -> {
             TestClock c = clocks.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("test_clock", id));
             if (to.isBefore(c.frozenTime())) {
                 throw new AccrueException(ErrorCode.TEST_CLOCK_BACKWARDS, "frozen_time",
                         "A test clock only moves forward; it is at " + c.frozenTime() + ", asked for " + to);
             }
             clocks.setTime(caller.tenantId(), id, to);
-            audit.record(caller, "test_clock", id, "test_clock.advanced", c, new TestClock(c.id(), c.name(), to, c.createdAt()));
-            return c;
+            TestClock advanced = new TestClock(c.id(), c.name(), to, c.createdAt());
+            // each subscription catches up period by period, in date order
+            for (var due : subscriptions.onTestClock(caller.tenantId(), id)) {
+                billing.billDue(due.tenantId(), due.subscriptionId());
+            }
+            billing.finalizeDraftsOnTestClock(caller.tenantId(), id, to);
+            audit.record(caller, "test_clock", id, "test_clock.advanced", c, advanced);
+            return advanced;
         });
-        // Each subscription catches up period by period, in its own transaction, in date order.
-        for (var due : tx.inTransaction(() -> subscriptions.onTestClock(caller.tenantId(), id))) {
-            billing.billDue(due.tenantId(), due.subscriptionId());
-        }
-        billing.finalizeDraftsOnTestClock(caller.tenantId(), id, to);
-        return new TestClock(before.id(), before.name(), to, before.createdAt());
     }
 
     @Override

@@ -26,9 +26,10 @@ import java.util.stream.Collectors;
 /**
  * Draws prepaid wallets down in real time: when usage of a prepaid customer is stored, each usage window it
  * falls in is priced again — with the very pricing the invoice of that window will use (allowances, tiers,
- * caps) — and the wallet pays the difference from what it already paid for the window. Runs inside the
- * ingestion transaction, so the events and the debit commit together. Wallets are locked in customer order,
- * so concurrent batches cannot deadlock.
+ * caps), and only once the wallet is locked (see {@link WalletService#drawUsage}) — and the wallet pays the
+ * difference from what it already paid for the window. Runs right after the batch's commit in a transaction
+ * of its own (inside the caller's when ingestion joins one). Wallets are locked in customer order, so
+ * concurrent batches cannot deadlock.
  */
 public final class PrepaidDrawdown implements UsageListener {
     private final WalletRepository wallets;
@@ -87,14 +88,14 @@ public final class PrepaidDrawdown implements UsageListener {
             }
         }
         for (Period p : periods) {
-            var lines = billing.usageLines(tenantId, sub, p, customer, rounding, ResetCadence.BILLING_PERIOD);
             walletService.drawUsage(tenantId, customer, sub.id(), UsageWindows.key(UsageWindows.PERIOD, p), p.end(),
-                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage " + label(p));
+                    () -> InvoiceTotals.subtotal(customer.currency(), billing.usageLines(tenantId, sub, p, customer, rounding, ResetCadence.BILLING_PERIOD)),
+                    "Usage " + label(p));
         }
         for (Period w : weeks) {
-            var lines = billing.usageLines(tenantId, sub, w, customer, rounding, ResetCadence.WEEK);
             walletService.drawUsage(tenantId, customer, sub.id(), UsageWindows.key(UsageWindows.WEEK, w), w.end(),
-                    InvoiceTotals.subtotal(customer.currency(), lines), "Usage week of " + w.start());
+                    () -> InvoiceTotals.subtotal(customer.currency(), billing.usageLines(tenantId, sub, w, customer, rounding, ResetCadence.WEEK)),
+                    "Usage week of " + w.start());
         }
     }
 }

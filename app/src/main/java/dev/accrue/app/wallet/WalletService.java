@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Prepaid wallets: one append-only ledger per customer, in the customer's currency. Every entry is written
@@ -239,14 +240,22 @@ public final class WalletService {
     // ---- used by billing and metering, inside their transactions ----
 
     /**
-     * Brings what the wallet has paid for one usage window up (or down) to {@code cost}, the window's usage
-     * priced so far. Called after usage is accepted, so a prepaid balance falls in real time; a shortfall the
-     * wallet cannot cover is left for the invoice of the window to show as owed.
+     * Brings what the wallet has paid for one usage window up (or down) to what {@code pricing} says the
+     * window's usage costs. Called after usage is accepted, so a prepaid balance falls in real time; a
+     * shortfall the wallet cannot cover is left for the invoice of the window to show as owed.
+     *
+     * <p>The window is priced only once the wallet row is locked. Every drawdown of this wallet holds that lock
+     * until it commits, and under READ COMMITTED the pricing then reads every usage aggregate committed before
+     * it, so what was drawn and what is priced always describe the same usage: a drawdown never sees a price
+     * older than one already drawn, and the ledger only moves up with usage (or down when a correction really
+     * lowered it). Priced before the lock, two racing batches could draw the newer cost and then "refund" down
+     * to the older one, writing credits and debits for usage that never changed.
      */
-    public void drawUsage(String tenantId, Customer customer, String subscriptionId, String windowKey, LocalDate windowEnd, Money cost,
-                          String description) {
+    public void drawUsage(String tenantId, Customer customer, String subscriptionId, String windowKey, LocalDate windowEnd,
+                          Supplier<Money> pricing, String description) {
         Instant now = time.now(tenantId, customer);
         Wallet w = wallets.lock(tenantId, customer.id(), customer.currency(), now);
+        Money cost = pricing.get();
         String currency = customer.currency().getCurrencyCode();
         Money drawn = Money.of(wallets.drawn(tenantId, subscriptionId, windowKey), currency).negate();
         Money delta = cost.minus(drawn);

@@ -69,11 +69,13 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(Kind.PAYLOAD_TOO_LARGE),
     BATCH_TOO_LARGE(Kind.PAYLOAD_TOO_LARGE),
     // 500
-    INTERNAL_ERROR(Kind.INTERNAL);
+    INTERNAL_ERROR(Kind.INTERNAL),
+    // 503: the database cannot be reached now; the same request may succeed later
+    DATABASE_UNAVAILABLE(Kind.UNAVAILABLE);
 
     public enum Kind {
         BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, METHOD_NOT_ALLOWED,
-        UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, INTERNAL
+        UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, INTERNAL, UNAVAILABLE
     }
 
     private final Kind kind;

@@ -1,27 +1,23 @@
 package dev.accrue.server.metering;
 
+import dev.accrue.server.support.NodeProcess;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +39,8 @@ class IngestionCrashTest {
         String url = Files.readAllLines(TestNode.get().dataDir().resolve("postgres.url")).getFirst();
 
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        Process server = start(url);
-        int port = portOf(server);
+        NodeProcess server = NodeProcess.start(Files.createTempDirectory("crash-node"), Map.of("ACCRUE_DB_URL", url));
+        int port = server.port();
         AtomicBoolean killed = new AtomicBoolean();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
@@ -79,15 +75,12 @@ class IngestionCrashTest {
             while (acknowledged.size() < 4_000) {
                 Thread.sleep(20);
             }
-            server.destroyForcibly(); // SIGKILL, mid-stream
+            server.kill(); // SIGKILL, mid-stream
             killed.set(true);
-            server.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(4_000);
 
-        Process restarted = start(url);
-        try {
-            portOf(restarted);
+        try (NodeProcess restarted = NodeProcess.start(Files.createTempDirectory("crash-node"), Map.of("ACCRUE_DB_URL", url))) {
             var db = TestNode.get().accrue().database().jdbi();
             Set<String> stored = Set.copyOf(db.withHandle(h -> h.createQuery("SELECT event_id FROM usage_events WHERE customer_id = :c")
                     .bind("c", customer).mapTo(String.class).list()));
@@ -99,47 +92,6 @@ class IngestionCrashTest {
                             WHERE s.customer_id = :c""").bind("c", customer).mapTo(java.math.BigDecimal.class).one()).longValue();
             assertThat(storedSeconds).isEqualTo(7L * stored.size());
             assertThat(aggregated).isEqualTo(storedSeconds);
-        } finally {
-            restarted.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static Process start(String dbUrl) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path dataDir = Files.createTempDirectory("crash-node");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.accrue.server.cli.AccrueCli", "serve", "--port", Integer.toString(port),
-                "--data-dir", dataDir.toString(), "--billing-interval", "3600");
-        pb.environment().put("ACCRUE_DB_URL", dbUrl);
-        pb.redirectErrorStream(true);
-        return pb.start();
-    }
-
-    /** Waits for the server's "API http://127.0.0.1:PORT/v1" line. */
-    private static int portOf(Process server) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            int at = line.indexOf("API       http://127.0.0.1:");
-            if (at >= 0) {
-                String rest = line.substring(at + "API       http://127.0.0.1:".length());
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // keep the pipe from filling up
-                        }
-                    } catch (java.io.IOException ignored) {
-                        // the process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(rest.substring(0, rest.indexOf('/')));
-            }
-        }
-        throw new IllegalStateException("server exited before listening");
     }
 }

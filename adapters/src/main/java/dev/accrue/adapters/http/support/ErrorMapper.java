@@ -32,6 +32,7 @@ public final class ErrorMapper {
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case PAYLOAD_TOO_LARGE -> 413;
             case INTERNAL -> 500;
+            case UNAVAILABLE -> 503;
         };
     }
 
@@ -39,6 +40,8 @@ public final class ErrorMapper {
         AccrueException error = translate(e);
         if (error.code() == ErrorCode.INTERNAL_ERROR) {
             LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+        } else if (error.code() == ErrorCode.DATABASE_UNAVAILABLE) {
+            LOG.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.toString());
         }
         write(ctx, error);
     }
@@ -54,10 +57,14 @@ public final class ErrorMapper {
             case 409 -> "Conflict";
             case 413 -> "Payload too large";
             case 415 -> "Unsupported media type";
+            case 503 -> "Service unavailable";
             default -> "Internal error";
         };
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
+        }
+        if (status == 503) {
+            ctx.header("Retry-After", Long.toString(DatabaseOutage.RETRY_AFTER.toSeconds()));
         }
         Problem problem = Problem.of(status, title, error.code().wire(), error.getMessage(), error.field(), ctx.path());
         if (error instanceof InvalidCatalogException invalid) {
@@ -83,6 +90,9 @@ public final class ErrorMapper {
             var loc = j.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
             return new AccrueException(ErrorCode.MALFORMED_JSON, "Request body is not valid JSON" + where + ": " + j.getOriginalMessage());
+        }
+        if (DatabaseOutage.causes(e)) {
+            return new AccrueException(ErrorCode.DATABASE_UNAVAILABLE, "The database cannot be reached right now; retry in a few seconds");
         }
         if (e instanceof HttpResponseException h) {
             return switch (h.getStatus()) {
