@@ -11,14 +11,15 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceTotals;
 import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.subscription.Subscription;
-import dev.accrue.core.time.BillingInterval;
-import dev.accrue.core.time.BillingSchedule;
+import dev.accrue.core.catalog.TrialUsage;
+import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.time.Period;
 
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -73,18 +74,25 @@ public final class PrepaidDrawdown implements UsageListener {
                 : p.start() + " to " + p.end().minusDays(1);
     }
 
-    /** Re-prices the usage windows of {@code days} and has the wallet pay up to that. */
+    /**
+     * Re-prices the usage windows of {@code days} (as {@link ChargeWindows} cuts them: the period, or the week of
+     * a weekly charge) and has the wallet pay up to that. A free trial's usage is never drawn.
+     */
     public void draw(String tenantId, Customer customer, Subscription sub, Set<LocalDate> days) {
-        var plan = billing.plan(tenantId, sub);
-        boolean weekly = plan.charges().stream().anyMatch(c -> c instanceof MeteredCharge m && m.invoiceCadence() == ResetCadence.WEEK);
-        boolean cut = plan.charges().stream().anyMatch(c -> c instanceof MeteredCharge m && m.invoiceCadence() == ResetCadence.WEEK && m.cutAtMonthStart());
         var rounding = billing.rounding(tenantId);
-        Set<Period> periods = new TreeSet<>(java.util.Comparator.comparing(Period::start));
-        Set<Period> weeks = new TreeSet<>(java.util.Comparator.comparing(Period::start));
+        boolean freeTrial = billing.plan(tenantId, sub).trialUsage() == TrialUsage.FREE;
+        Set<Period> periods = new TreeSet<>(Comparator.comparing(Period::start));
+        Set<Period> weeks = new TreeSet<>(Comparator.comparing(Period::start));
         for (LocalDate day : days) {
-            periods.add(day.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(day));
-            if (weekly && !day.isBefore(sub.anchor())) {
-                weeks.add(new BillingSchedule(sub.anchor(), BillingInterval.WEEK, sub.alignment(), cut).periodContaining(day));
+            if (day.isBefore(sub.anchor()) && freeTrial) {
+                continue;
+            }
+            Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, day);
+            periods.add(period);
+            if (!day.isBefore(sub.anchor())) {
+                billing.planFor(tenantId, sub, period).charges().stream()
+                        .filter(c -> c instanceof MeteredCharge m && m.invoiceCadence() == ResetCadence.WEEK)
+                        .forEach(c -> weeks.add(ChargeWindows.containing(sub, (MeteredCharge) c, day)));
             }
         }
         for (Period p : periods) {
