@@ -35,6 +35,7 @@ import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageQueries;
+import dev.accrue.app.telecom.PhoneNumberCountries;
 import dev.accrue.app.quota.QuotaService;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
@@ -90,7 +91,8 @@ public record Services(
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
         BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo, usageRepo,
                 counted, proformas);
-        MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog);
+        MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
+                new PhoneNumberCountries());
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog);
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);

@@ -19,6 +19,7 @@ import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.metering.TelecomEvents;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.telecom.NumberCountries;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,13 +48,16 @@ public final class MeteringService {
     private final TenantRepository tenants;
     private final CustomerTime time;
     private final dev.accrue.app.audit.AuditLog audit;
+    private final NumberCountries countries;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MeteringService.class);
     private UsageListener listener;
     private final GroupCommit group;
 
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
-                           CatalogService catalogs, TenantRepository tenants, CustomerTime time, dev.accrue.app.audit.AuditLog audit) {
+                           CatalogService catalogs, TenantRepository tenants, CustomerTime time, dev.accrue.app.audit.AuditLog audit,
+                           NumberCountries countries) {
         this.audit = audit;
+        this.countries = countries;
         this.tx = tx;
         this.usage = usage;
         this.customers = customers;
@@ -184,7 +188,9 @@ public final class MeteringService {
                     rejection = match.rejection();
                 } else {
                     // a text message becomes its segments; a forwarded call becomes its two legs
-                    for (RawEvent leg : TelecomEvents.expand(raw, match.metric())) {
+                    var expansion = TelecomEvents.expand(raw, match.metric(), countries);
+                    rejection = expansion.rejection();
+                    for (RawEvent leg : expansion.events()) {
                         var outcome = EventRules.check(leg, match.metric(), match.subscription().id(), customer.zone(), now, lateness,
                                 settings.maxEventQuantity());
                         if (outcome instanceof EventRules.Rejected r) {
@@ -211,60 +217,111 @@ public final class MeteringService {
         return new Validated(batch, results, valid, validIndex);
     }
 
-    /** Cancels an event inside the lateness window: it stays stored but stops counting. */
+    /** Cancels an event inside the lateness window: it stays stored but stops counting. A forwarded call's outbound leg goes with it. */
     public UsageRepository.StoredEvent cancel(Caller caller, String eventId) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
-            var event = correctable(caller, eventId);
-            if (invoiced(caller.tenantId(), event)) {
-                var state = usage.state(caller.tenantId(), eventId);
-                if (state.counted() && !(state.late() && !state.adjusted())) {
-                    usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
-                            time.systemNow());
-                }
-            }
-            usage.cancel(caller.tenantId(), eventId, time.systemNow());
-            usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
-            audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
+            var event = cancelOne(caller, clientEventId(eventId));
+            forwardLeg(caller.tenantId(), eventId).ifPresent(leg -> cancelOne(caller, leg.eventId()));
             return event;
         });
     }
 
-    /** Replaces an event's properties (its measured value and dimensions) inside the lateness window. */
+    private UsageRepository.StoredEvent cancelOne(Caller caller, String eventId) {
+        var event = correctable(caller, eventId);
+        if (invoiced(caller.tenantId(), event)) {
+            var state = usage.state(caller.tenantId(), eventId);
+            if (state.counted() && !(state.late() && !state.adjusted())) {
+                usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
+                        time.systemNow());
+            }
+        }
+        usage.cancel(caller.tenantId(), eventId, time.systemNow());
+        usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+        audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
+        return event;
+    }
+
+    /**
+     * Replaces an event's properties (its measured value and dimensions) inside the lateness window. They are read
+     * as at ingestion: a forwarded call's correction corrects its outbound leg too (or cancels that leg when the
+     * correction drops {@code forwarded_to}).
+     */
     public UsageRepository.StoredEvent correct(Caller caller, String eventId, Map<String, Object> properties) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
-            var event = correctable(caller, eventId);
+            var event = correctable(caller, clientEventId(eventId));
             Subscription sub = subscriptions.find(caller.tenantId(), event.subscriptionId()).orElseThrow();
             Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow();
-            Customer customer = customers.find(caller.tenantId(), event.customerId()).orElseThrow();
-            TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
-            RawEvent raw = new RawEvent(eventId, event.customerId(), event.metric(), event.occurredAt().toString(), properties);
-            var outcome = EventRules.check(raw, metric, sub.id(), customer.timeZone(), time.now(caller.tenantId(), customer),
-                    Duration.ofDays(settings.eventLatenessDays()), settings.maxEventQuantity());
-            if (outcome instanceof EventRules.Rejected r) {
-                throw new AccrueException(ErrorCode.valueOf(r.rejection().code().toUpperCase(java.util.Locale.ROOT)), r.rejection().field(), r.rejection().message());
+            var expansion = TelecomEvents.expand(new RawEvent(eventId, event.customerId(), event.metric(), event.occurredAt().toString(), properties),
+                    metric, countries);
+            if (expansion.rejection() != null) {
+                throw rejected(expansion.rejection());
             }
-            MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
-            if (invoiced(caller.tenantId(), event)) {
-                // a late event not yet adjusted is billed at its new value anyway; any other change is recorded as removed + added
-                var state = usage.state(caller.tenantId(), eventId);
-                if (!(state.late() && !state.adjusted())) {
-                    if (state.counted()) {
-                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
-                                time.systemNow());
-                    }
-                    if (corrected.counted()) {
-                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, corrected.dimensionKey(), corrected.quantity(),
-                                time.systemNow());
-                    }
+            var leg = forwardLeg(caller.tenantId(), eventId);
+            List<RawEvent> legs = expansion.events();
+            if (legs.size() > 1 && leg.isEmpty()) {
+                throw AccrueException.invalid("properties." + TelecomEvents.FORWARDED_TO, "Event " + eventId
+                        + " was not a forwarded call; cancel it and send the forwarded call under a new event_id");
+            }
+            var corrected = correctOne(caller, eventId, legs.getFirst().properties());
+            if (legs.size() > 1) {
+                correctOne(caller, leg.get().eventId(), legs.get(1).properties());
+            } else {
+                leg.ifPresent(l -> cancelOne(caller, l.eventId()));
+            }
+            return corrected;
+        });
+    }
+
+    private UsageRepository.StoredEvent correctOne(Caller caller, String eventId, Map<String, Object> properties) {
+        var event = correctable(caller, eventId);
+        Subscription sub = subscriptions.find(caller.tenantId(), event.subscriptionId()).orElseThrow();
+        Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow();
+        Customer customer = customers.find(caller.tenantId(), event.customerId()).orElseThrow();
+        TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
+        RawEvent raw = new RawEvent(eventId, event.customerId(), event.metric(), event.occurredAt().toString(), properties);
+        var outcome = EventRules.check(raw, metric, sub.id(), customer.timeZone(), time.now(caller.tenantId(), customer),
+                Duration.ofDays(settings.eventLatenessDays()), settings.maxEventQuantity());
+        if (outcome instanceof EventRules.Rejected r) {
+            throw rejected(r.rejection());
+        }
+        MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
+        if (invoiced(caller.tenantId(), event)) {
+            // a late event not yet adjusted is billed at its new value anyway; any other change is recorded as removed + added
+            var state = usage.state(caller.tenantId(), eventId);
+            if (!(state.late() && !state.adjusted())) {
+                if (state.counted()) {
+                    usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
+                            time.systemNow());
+                }
+                if (corrected.counted()) {
+                    usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, corrected.dimensionKey(), corrected.quantity(),
+                            time.systemNow());
                 }
             }
-            usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
-            usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
-            audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
-            return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
-        });
+        }
+        usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
+        usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+        audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
+        return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
+    }
+
+    /** A forwarded call's outbound leg is not an event of the client's: it is reached through its call only. */
+    private static String clientEventId(String eventId) {
+        if (TelecomEvents.isForwardLeg(eventId)) {
+            throw AccrueException.notFound("usage event", eventId);
+        }
+        return eventId;
+    }
+
+    /** The outbound leg of a forwarded call, when {@code callId} was one and the leg still counts. */
+    private Optional<UsageRepository.StoredEvent> forwardLeg(String tenantId, String callId) {
+        return usage.findForUpdate(tenantId, TelecomEvents.forwardLegId(callId)).filter(l -> !l.cancelled());
+    }
+
+    private static AccrueException rejected(EventRejection r) {
+        return new AccrueException(ErrorCode.valueOf(r.code().toUpperCase(java.util.Locale.ROOT)), r.field(), r.message());
     }
 
     /** An event that may still change: known, not cancelled, inside the lateness window, in a period not yet invoiced. */
