@@ -32,7 +32,7 @@ public final class TelecomEvents {
     public static final String DIRECTION = "direction";
     public static final String COUNTRY = "country";
     /** {@code #} is refused in the ids clients send ({@link EventRules}), so a leg id is out of their reach. */
-    static final String FORWARD_LEG_SUFFIX = "#out";
+    public static final String FORWARD_LEG_SUFFIX = "#out";
 
     private TelecomEvents() {
     }

@@ -98,6 +98,14 @@ class ForwardedCallTest {
         assertThat(s.api.post("/v1/events", call("y", 60, "inbound", "US", "+33612345678")).text("status")).isEqualTo("accepted");
         assertThat(byDimension().get("country=US|direction=inbound").asText()).isEqualTo("10220");
         assertThat(byDimension().get("country=FR|direction=outbound").asText()).isEqualTo("1120");
+        // an id used once is used up: a plain event reusing a forwarded call's id, or a forwarded call reusing a plain
+        // event's id, is a duplicate and adds no leg
+        assertThat(s.api.post("/v1/events", call("x", 500, "inbound", "US", null)).text("status")).isEqualTo("duplicate");
+        assertThat(s.api.post("/v1/events", call("x:in", 500, "inbound", "US", "+33612345678")).text("status")).isEqualTo("duplicate");
+        var batch = s.api.post("/v1/events/batch", Map.of("events", List.of(call("y:in", 500, "inbound", "US", "+33612345678")))).json();
+        assertThat(batch.at("/duplicates").asInt()).isEqualTo(1);
+        assertThat(byDimension().get("country=US|direction=inbound").asText()).isEqualTo("10220");
+        assertThat(byDimension().get("country=FR|direction=outbound").asText()).isEqualTo("1120");
         // a leg is not an event of the customer's: it cannot be sent, nor changed on its own
         assertThat(s.api.post("/v1/events", call("x#out", 60, "outbound", "FR", null)).code()).isEqualTo("invalid_event_id");
         assertThat(s.api.delete("/v1/events/x%23out").code()).isEqualTo("not_found");
