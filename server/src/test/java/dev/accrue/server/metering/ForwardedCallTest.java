@@ -112,6 +112,20 @@ class ForwardedCallTest {
     }
 
     @Test
+    void anAuthorizedCallCommittedWithAForwardIsAForwardedCallUnderTheAuthorizationsId() {
+        String id = s.api.post("/v1/authorizations", Map.of("customer_id", customer, "metric", "call_seconds", "requested", 600))
+                .json().get("authorization_id").asText();
+        var commit = s.api.post("/v1/authorizations/" + id + "/commit", Map.of("quantity", 120,
+                "properties", Map.of("direction", "inbound", "country", "US", "forwarded_to", "+4930123456")));
+        assertThat(commit.text("event_status")).as(commit.toString()).isEqualTo("accepted");
+        assertThat(byDimension().get("country=US|direction=inbound").asText()).isEqualTo("120");
+        assertThat(byDimension().get("country=DE|direction=outbound").asText()).isEqualTo("120");
+        // the call is the authorization's event: cancelling it cancels both legs
+        assertThat(s.api.delete("/v1/events/" + id).text("status")).isEqualTo("cancelled");
+        assertThat(byDimension().has("country=DE|direction=outbound")).isFalse();
+    }
+
+    @Test
     void cancellingOrCorrectingAForwardedCallChangesBothLegs() {
         s.api.post("/v1/events", call("c", 600, "inbound", "US", "+33612345678"));
         s.api.post("/v1/events", call("d", 300, "inbound", "US", "+33612345678"));
