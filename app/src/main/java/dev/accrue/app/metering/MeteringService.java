@@ -227,21 +227,6 @@ public final class MeteringService {
         });
     }
 
-    private UsageRepository.StoredEvent cancelOne(Caller caller, String eventId) {
-        var event = correctable(caller, eventId);
-        if (invoiced(caller.tenantId(), event)) {
-            var state = usage.state(caller.tenantId(), eventId);
-            if (state.counted() && !(state.late() && !state.adjusted())) {
-                usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
-                        time.systemNow());
-            }
-        }
-        usage.cancel(caller.tenantId(), eventId, time.systemNow());
-        usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
-        audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
-        return event;
-    }
-
     /**
      * Replaces an event's properties (its measured value and dimensions) inside the lateness window. They are read
      * as at ingestion: a forwarded call's correction corrects its outbound leg too (or cancels that leg when the
@@ -274,37 +259,60 @@ public final class MeteringService {
         });
     }
 
-    private UsageRepository.StoredEvent correctOne(Caller caller, String eventId, Map<String, Object> properties) {
-        var event = correctable(caller, eventId);
-        Subscription sub = subscriptions.find(caller.tenantId(), event.subscriptionId()).orElseThrow();
-        Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow();
-        Customer customer = customers.find(caller.tenantId(), event.customerId()).orElseThrow();
-        TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
-        RawEvent raw = new RawEvent(eventId, event.customerId(), event.metric(), event.occurredAt().toString(), properties);
-        var outcome = EventRules.check(raw, metric, sub.id(), customer.timeZone(), time.now(caller.tenantId(), customer),
-                Duration.ofDays(settings.eventLatenessDays()), settings.maxEventQuantity());
-        if (outcome instanceof EventRules.Rejected r) {
-            throw rejected(r.rejection());
-        }
-        MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
-        if (invoiced(caller.tenantId(), event)) {
-            // a late event not yet adjusted is billed at its new value anyway; any other change is recorded as removed + added
-            var state = usage.state(caller.tenantId(), eventId);
-            if (!(state.late() && !state.adjusted())) {
-                if (state.counted()) {
+    /** Cancels one stored event (a call, or one of its legs); joins the caller's transaction. */
+    private UsageRepository.StoredEvent cancelOne(Caller caller, String eventId) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            var event = correctable(caller, eventId);
+            if (invoiced(caller.tenantId(), event)) {
+                var state = usage.state(caller.tenantId(), eventId);
+                if (state.counted() && !(state.late() && !state.adjusted())) {
                     usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
                             time.systemNow());
                 }
-                if (corrected.counted()) {
-                    usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, corrected.dimensionKey(), corrected.quantity(),
-                            time.systemNow());
+            }
+            usage.cancel(caller.tenantId(), eventId, time.systemNow());
+            usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
+            return event;
+        });
+    }
+
+    /** Corrects one stored event (a call, or one of its legs) to these properties; joins the caller's transaction. */
+    private UsageRepository.StoredEvent correctOne(Caller caller, String eventId, Map<String, Object> properties) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            var event = correctable(caller, eventId);
+            Subscription sub = subscriptions.find(caller.tenantId(), event.subscriptionId()).orElseThrow();
+            Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow();
+            Customer customer = customers.find(caller.tenantId(), event.customerId()).orElseThrow();
+            TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
+            RawEvent raw = new RawEvent(eventId, event.customerId(), event.metric(), event.occurredAt().toString(), properties);
+            var outcome = EventRules.check(raw, metric, sub.id(), customer.timeZone(), time.now(caller.tenantId(), customer),
+                    Duration.ofDays(settings.eventLatenessDays()), settings.maxEventQuantity());
+            if (outcome instanceof EventRules.Rejected r) {
+                throw new AccrueException(ErrorCode.valueOf(r.rejection().code().toUpperCase(java.util.Locale.ROOT)), r.rejection().field(), r.rejection().message());
+            }
+            MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
+            if (invoiced(caller.tenantId(), event)) {
+                // a late event not yet adjusted is billed at its new value anyway; any other change is recorded as removed + added
+                var state = usage.state(caller.tenantId(), eventId);
+                if (!(state.late() && !state.adjusted())) {
+                    if (state.counted()) {
+                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, event.dimensionKey(), event.quantity().negate(),
+                                time.systemNow());
+                    }
+                    if (corrected.counted()) {
+                        usage.addAdjustment(caller.tenantId(), dev.accrue.app.id.Ids.next("uadj"), event, corrected.dimensionKey(), corrected.quantity(),
+                                time.systemNow());
+                    }
                 }
             }
-        }
-        usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
-        usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
-        audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
-        return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
+            usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
+            usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
+            return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
+        });
     }
 
     /** A forwarded call's outbound leg is not an event of the client's: it is reached through its call only. */
