@@ -2,6 +2,7 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.core.metering.MeteredEvent;
+import dev.accrue.core.metering.TelecomEvents;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -33,6 +34,10 @@ public final class PostgresUsage implements UsageRepository {
                 SELECT :tenant, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted,
                        properties, :received, late, unique_value
                 FROM incoming
+                -- a forwarded call's outbound leg goes in only with its call: sent under the id of an event stored before,
+                -- the call is a duplicate and gains no leg (the call's own row, inserted by this statement, is not seen here)
+                WHERE NOT (right(incoming.event_id, length(:leg)) = :leg AND EXISTS (SELECT 1 FROM usage_events u
+                           WHERE u.tenant_id = :tenant AND u.event_id = left(incoming.event_id, -length(:leg))))
                 ON CONFLICT (tenant_id, event_id) DO NOTHING
                 RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted, unique_value
             ), folded AS (
@@ -90,7 +95,7 @@ public final class PostgresUsage implements UsageRepository {
             props.add(e.properties());
         }
         List<String> known = tx.handle().createQuery(INSERT)
-                .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt)).bind("n", (long) n)
+                .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt)).bind("n", (long) n).bind("leg", TelecomEvents.FORWARD_LEG_SUFFIX)
                 .bind("ids", ids.text()).bind("customers", customers.text()).bind("subs", subs.text()).bind("metrics", metrics.text())
                 .bind("ats", ats.text()).bind("days", days.text()).bind("quantities", quantities.text()).bind("dims", dims.text())
                 .bind("counted", counted.text()).bind("late", late.text()).bind("uniques", uniques.text()).bind("props", StoredJson.write(props))

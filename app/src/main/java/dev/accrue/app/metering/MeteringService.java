@@ -23,6 +23,7 @@ import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.metering.TelecomEvents;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.telecom.NumberCountries;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,14 +59,16 @@ public final class MeteringService {
     private final AuditLog audit;
     private final BilledUsageRepository billed;
     private final UsageCoverage coverage;
+    private final NumberCountries countries;
     private static final Logger LOG = LoggerFactory.getLogger(MeteringService.class);
     private UsageListener listener;
     private final GroupCommit group;
 
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
                            CatalogService catalogs, TenantRepository tenants, CustomerTime time, AuditLog audit, BilledUsageRepository billed,
-                           AddOnBilling addOns) {
+                           AddOnBilling addOns, NumberCountries countries) {
         this.audit = audit;
+        this.countries = countries;
         this.billed = billed;
         this.coverage = new UsageCoverage(catalogs, addOns);
         this.tx = tx;
@@ -201,7 +205,9 @@ public final class MeteringService {
                     rejection = match.rejection();
                 } else {
                     // a text message becomes its segments; a forwarded call becomes its two legs
-                    for (RawEvent leg : TelecomEvents.expand(raw, match.metric())) {
+                    var expansion = TelecomEvents.expand(raw, match.metric(), countries);
+                    rejection = expansion.rejection();
+                    for (RawEvent leg : expansion.events()) {
                         var outcome = EventRules.check(leg, match.metric(), match.subscription().id(), customer.zone(), now, lateness,
                                 settings.maxEventQuantity());
                         if (outcome instanceof EventRules.Rejected r) {
@@ -228,8 +234,50 @@ public final class MeteringService {
         return new Validated(batch, results, valid, validIndex);
     }
 
-    /** Cancels an event inside the lateness window: it stays stored but stops counting; a billed window it was in is re-priced. */
+    /** Cancels an event inside the lateness window: it stays stored but stops counting. A forwarded call's outbound leg goes with it. */
     public UsageRepository.StoredEvent cancel(Caller caller, String eventId) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            var event = cancelOne(caller, clientEventId(eventId));
+            forwardLeg(caller.tenantId(), eventId).ifPresent(leg -> cancelOne(caller, leg.eventId()));
+            return event;
+        });
+    }
+
+    /**
+     * Replaces an event's properties (its measured value and dimensions) inside the lateness window. They are read
+     * as at ingestion: a forwarded call's correction corrects its outbound leg too (or cancels that leg when the
+     * correction drops {@code forwarded_to}).
+     */
+    public UsageRepository.StoredEvent correct(Caller caller, String eventId, Map<String, Object> properties) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            var event = correctable(caller, clientEventId(eventId));
+            Subscription sub = subscriptions.find(caller.tenantId(), event.subscriptionId()).orElseThrow();
+            Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(event.metric()).orElseThrow();
+            var expansion = TelecomEvents.expand(new RawEvent(eventId, event.customerId(), event.metric(), event.occurredAt().toString(), properties),
+                    metric, countries);
+            if (expansion.rejection() != null) {
+                throw rejected(expansion.rejection());
+            }
+            var leg = forwardLeg(caller.tenantId(), eventId);
+            List<RawEvent> legs = expansion.events();
+            if (legs.size() > 1 && leg.isEmpty()) {
+                throw AccrueException.invalid("properties." + TelecomEvents.FORWARDED_TO, "Event " + eventId
+                        + " was not a forwarded call; cancel it and send the forwarded call under a new event_id");
+            }
+            var corrected = correctOne(caller, eventId, legs.getFirst().properties());
+            if (legs.size() > 1) {
+                correctOne(caller, leg.get().eventId(), legs.get(1).properties());
+            } else {
+                leg.ifPresent(l -> cancelOne(caller, l.eventId()));
+            }
+            return corrected;
+        });
+    }
+
+    /** Cancels one stored event (a call, or one of its legs); a billed window it was in is re-priced. Joins the caller's transaction. */
+    private UsageRepository.StoredEvent cancelOne(Caller caller, String eventId) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             var event = correctable(caller, eventId);
@@ -241,8 +289,8 @@ public final class MeteringService {
         });
     }
 
-    /** Replaces an event's properties (its measured value and dimensions) inside the lateness window. */
-    public UsageRepository.StoredEvent correct(Caller caller, String eventId, Map<String, Object> properties) {
+    /** Corrects one stored event (a call, or one of its legs) to these properties; a billed window it was in is re-priced. Joins the caller's transaction. */
+    private UsageRepository.StoredEvent correctOne(Caller caller, String eventId, Map<String, Object> properties) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             var event = correctable(caller, eventId);
@@ -254,7 +302,7 @@ public final class MeteringService {
             var outcome = EventRules.check(raw, metric, sub.id(), customer.timeZone(), time.now(caller.tenantId(), customer),
                     Duration.ofDays(settings.eventLatenessDays()), settings.maxEventQuantity());
             if (outcome instanceof EventRules.Rejected r) {
-                throw new AccrueException(ErrorCode.valueOf(r.rejection().code().toUpperCase(java.util.Locale.ROOT)), r.rejection().field(), r.rejection().message());
+                throw rejected(r.rejection());
             }
             MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
             usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
@@ -263,6 +311,23 @@ public final class MeteringService {
             audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
             return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
         });
+    }
+
+    /** A forwarded call's outbound leg is not an event of the client's: it is reached through its call only. */
+    private static String clientEventId(String eventId) {
+        if (TelecomEvents.isForwardLeg(eventId)) {
+            throw AccrueException.notFound("usage event", eventId);
+        }
+        return eventId;
+    }
+
+    /** The outbound leg of a forwarded call, when {@code callId} was one and the leg still counts. */
+    private Optional<UsageRepository.StoredEvent> forwardLeg(String tenantId, String callId) {
+        return usage.findForUpdate(tenantId, TelecomEvents.forwardLegId(callId)).filter(l -> !l.cancelled());
+    }
+
+    private static AccrueException rejected(EventRejection r) {
+        return new AccrueException(ErrorCode.valueOf(r.code().toUpperCase(Locale.ROOT)), r.field(), r.message());
     }
 
     /** An event that may still change: known, not cancelled, inside the lateness window (invoiced or not). */

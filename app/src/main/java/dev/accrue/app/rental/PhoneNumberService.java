@@ -39,7 +39,10 @@ import java.util.regex.Pattern;
 /**
  * Phone numbers, rented per calendar month through a catalog add-on of type rental.
  * <ul>
- *   <li>Provisioning (by country and type, within the plan's quota) charges the setup fee and the rest of the
+ *   <li>A number is rented under a rental add-on available on the subscription's plan (the one named, when
+ *       several are) and keeps that add-on for life — across plan changes: renewal, hold, release, monthly
+ *       billing and its quota place all follow the number's own add-on ({@link #rentalOf}).</li>
+ *   <li>Provisioning (by country and type, within the add-on's quota) charges the setup fee and the rest of the
  *       month by day at once — after the free trial when it is the customer's first number.</li>
  *   <li>Each 1st charges the full month and the country's regulatory fees, as separate lines on the
  *       subscription's invoice of that day (or an invoice of their own).</li>
@@ -79,7 +82,7 @@ public final class PhoneNumberService implements AddOnBilling {
     public record Provisioned(PhoneNumber number, Invoice invoice) {
     }
 
-    public Provisioned provision(Caller caller, String subscriptionId, String number, String country, String type) {
+    public Provisioned provision(Caller caller, String subscriptionId, String number, String country, String type, String addOnCode) {
         caller.requireWrite();
         if (number == null || !E164.matcher(number).matches()) {
             throw AccrueException.invalid("number", "number must be in E.164 form, like +33123456789");
@@ -98,11 +101,7 @@ public final class PhoneNumberService implements AddOnBilling {
             if (sub.endedOn() != null && !today.isBefore(sub.endedOn())) {
                 throw new AccrueException(ErrorCode.SUBSCRIPTION_ENDED, "subscription", "Subscription " + sub.id() + " ended on " + sub.endedOn());
             }
-            AddOn rental = rentalAddOn(caller.tenantId(), sub);
-            if (!rental.availableOnPlan(sub.planCode())) {
-                throw new AccrueException(ErrorCode.ADD_ON_NOT_AVAILABLE, "subscription", "Numbers are rented only with plan "
-                        + String.join(" or ", rental.availableOn()));
-            }
+            AddOn rental = rentalFor(caller.tenantId(), sub, addOnCode);
             String currency = customer.currency().getCurrencyCode();
             RentalOption option = option(rental, country, type);
             Money monthly = Money.of(price(option.monthlyFee(), currency, country, type), currency);
@@ -181,7 +180,7 @@ public final class PhoneNumberService implements AddOnBilling {
                 throw new AccrueException(ErrorCode.NUMBER_NOT_ACTIVE, "number", "Number " + n.number() + " is " + n.status() + ", not active");
             }
             LocalDate today = time.today(caller.tenantId(), customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
-            numbers.hold(caller.tenantId(), id, today, today.plusDays(rentalAddOn(caller.tenantId(), sub).rental().holdGraceDays()));
+            numbers.hold(caller.tenantId(), id, today, today.plusDays(rentalOf(caller.tenantId(), sub, n).rental().holdGraceDays()));
             audit.record(caller, "subscription", sub.id(), "number.on_hold", null, Map.of("number", n.number(), "reason", "payment failed"));
             return numbers.find(caller.tenantId(), sub.id(), id).orElseThrow();
         });
@@ -201,7 +200,7 @@ public final class PhoneNumberService implements AddOnBilling {
             }
             Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
             LocalDate today = time.today(caller.tenantId(), customer);
-            AddOn rental = rentalAddOn(caller.tenantId(), sub);
+            AddOn rental = rentalOf(caller.tenantId(), sub, n);
             String currency = customer.currency().getCurrencyCode();
             Period month = PackagePricing.calendarMonth(today);
             PhoneNumber from = new PhoneNumber(n.id(), n.subscriptionId(), n.customerId(), n.number(), n.country(), n.type(), n.addOnCode(), n.status(),
@@ -270,7 +269,6 @@ public final class PhoneNumberService implements AddOnBilling {
         if (dueNumbers.isEmpty()) {
             return List.of();
         }
-        AddOn rental = rentalAddOn(tenantId, sub);
         String currency = customer.currency().getCurrencyCode();
         Period month = PackagePricing.calendarMonth(monthStart);
         List<InvoiceLine> lines = new ArrayList<>();
@@ -280,6 +278,7 @@ public final class PhoneNumberService implements AddOnBilling {
                 releaseNow(tenantId, sub, n, sub.endedOn());
                 continue;
             }
+            AddOn rental = rentalOf(tenantId, sub, n);
             List<InvoiceLine> mine = monthLines(tenantId, rental, n, month, monthlyFee(rental, n, currency), currency);
             Money cost = mine.stream().map(InvoiceLine::amount).reduce(Money.zero(currency), Money::plus);
             if (!n.autoPay() || (spendable != null && spendable.compareTo(cost) < 0)) {
@@ -320,7 +319,7 @@ public final class PhoneNumberService implements AddOnBilling {
 
     private void releaseNow(String tenantId, Subscription sub, PhoneNumber n, LocalDate on) {
         numbers.release(tenantId, n.id(), on);
-        AddOn rental = rentalAddOn(tenantId, sub);
+        AddOn rental = rentalOf(tenantId, sub, n);
         // frees the place in the quota; the item may already be gone if the quota was handled by hand
         try {
             quotas.deactivate(Caller.system(tenantId), sub.id(), rental.rental().quota(),
@@ -349,9 +348,49 @@ public final class PhoneNumberService implements AddOnBilling {
                 .orElseThrow(() -> new AccrueException(ErrorCode.VALIDATION_FAILED, "type", "No " + type + " numbers are offered in " + country));
     }
 
-    private AddOn rentalAddOn(String tenantId, Subscription sub) {
-        return catalogs.catalog(tenantId, sub.catalogVersion()).addOns().stream().filter(a -> a.type() == AddOnType.RENTAL && a.rental() != null)
-                .findFirst().orElseThrow(() -> new AccrueException(ErrorCode.ADD_ON_NOT_AVAILABLE, "subscription", "This catalog rents no numbers"));
+    /**
+     * The rental add-on a new number is rented under: the one named ({@code add_on}), which must be a rental
+     * available on the subscription's plan, or else the only rental available on it; when several are, the
+     * request must name one.
+     */
+    private AddOn rentalFor(String tenantId, Subscription sub, String addOnCode) {
+        List<AddOn> rentals = catalogs.catalog(tenantId, sub.catalogVersion()).addOns().stream()
+                .filter(a -> a.type() == AddOnType.RENTAL && a.rental() != null).toList();
+        if (rentals.isEmpty()) {
+            throw new AccrueException(ErrorCode.ADD_ON_NOT_AVAILABLE, "subscription", "This catalog rents no numbers");
+        }
+        if (addOnCode != null) {
+            AddOn named = rentals.stream().filter(a -> a.code().equals(addOnCode)).findFirst()
+                    .orElseThrow(() -> AccrueException.invalid("add_on", "No rental add-on '" + addOnCode + "' in this catalog; rentals: "
+                            + String.join(", ", rentals.stream().map(AddOn::code).toList())));
+            if (!named.availableOnPlan(sub.planCode())) {
+                throw new AccrueException(ErrorCode.ADD_ON_NOT_AVAILABLE, "add_on", "Add-on " + named.code() + " rents numbers only with plan "
+                        + String.join(" or ", named.availableOn()));
+            }
+            return named;
+        }
+        List<AddOn> available = rentals.stream().filter(a -> a.availableOnPlan(sub.planCode())).toList();
+        if (available.isEmpty()) {
+            throw new AccrueException(ErrorCode.ADD_ON_NOT_AVAILABLE, "subscription", "No rental add-on is available on plan " + sub.planCode()
+                    + "; numbers are rented with " + String.join(", ", rentals.stream()
+                    .map(a -> a.code() + " (plan " + String.join(" or ", a.availableOn()) + ")").toList()));
+        }
+        if (available.size() > 1) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "add_on", "Several rental add-ons are available on plan " + sub.planCode() + ": "
+                    + String.join(", ", available.stream().map(AddOn::code).toList()) + "; name one in add_on");
+        }
+        return available.getFirst();
+    }
+
+    /**
+     * The add-on a number was rented under, whatever the subscription's plan is now: a plan change keeps its
+     * add-on, price and quota. (A plan change keeps the subscription's catalog version, so the code is found.)
+     */
+    private AddOn rentalOf(String tenantId, Subscription sub, PhoneNumber n) {
+        return catalogs.catalog(tenantId, sub.catalogVersion()).addOns().stream()
+                .filter(a -> a.code().equals(n.addOnCode()) && a.type() == AddOnType.RENTAL && a.rental() != null).findFirst()
+                .orElseThrow(() -> new IllegalStateException("Number " + n.id() + " was rented under add-on " + n.addOnCode()
+                        + ", which catalog version " + sub.catalogVersion() + " does not define"));
     }
 
     private Subscription locked(String tenantId, String subscriptionId) {

@@ -15,4 +15,5 @@ public record EventRejection(String code, String field, String message) {
     public static final String DUPLICATE_IN_BATCH = "duplicate_in_batch";
     public static final String PERIOD_INVOICED = "period_invoiced";
     public static final String NO_CHARGE_FOR_METRIC = "no_charge_for_metric";
+    public static final String INVALID_PHONE_NUMBER = "invalid_phone_number";
 }

@@ -36,19 +36,22 @@ public final class EventRules {
     }
 
     /**
-     * The checks that need no catalog: the id and the timestamp (parseable, inside the lateness window, not in
-     * the future). Null when they pass.
+     * The checks that need no catalog, made on the event as the client sent it: the id and the timestamp
+     * (parseable, inside the lateness window, not in the future). Null when they pass.
      */
     public static EventRejection checkEnvelope(RawEvent raw, Instant now, Duration lateness) {
         return check(raw, null, null, null, now, lateness, null) instanceof Rejected r ? r.rejection() : null;
     }
 
+    /** Checks one event (or leg) against its metric; its id was checked by {@link #checkEnvelope} when it was sent. */
     public static Outcome check(RawEvent raw, Metric metric, String subscriptionId, ZoneId zone, Instant now, Duration lateness,
                                 BigDecimal maxQuantity) {
         if (raw.eventId() == null || raw.eventId().isBlank()) {
             return reject(EventRejection.MISSING_FIELD, "event_id", "event_id is required (your unique id of this event)");
         }
-        if (!validId(raw.eventId())) {
+        // the id is the client's, checked with the envelope; a checked event's legs carry ids derived from it that
+        // the client cannot send (a forwarded call's outbound leg), so they are not held to the client's rule
+        if (metric == null && !validId(raw.eventId())) {
             return reject(EventRejection.INVALID_ID, "event_id", "event_id must be 1-200 characters of letters, digits and _ . : @ / + = -");
         }
         if (raw.timestamp() == null) {

@@ -1,6 +1,7 @@
 package dev.accrue.core.metering;
 
 import dev.accrue.core.catalog.Metric;
+import dev.accrue.core.telecom.NumberCountries;
 import dev.accrue.core.telecom.SmsSegments;
 
 import java.math.BigInteger;
@@ -16,9 +17,12 @@ import java.util.Map;
  *       from it (GSM-7 160/153, otherwise UCS-2 70/67), and the text itself is not stored.</li>
  *   <li>An automatic reply to an opt-out message ({@code kind: opt_out_reply}) is billed as what it is, an
  *       outbound SMS: {@code kind: sms, direction: outbound}, marked {@code auto_reply: true}.</li>
- *   <li>An inbound call carrying {@code forwarded_to} is two billable legs: the inbound call to the tracked
- *       number ({@code <event_id>:in}) and the outbound call to the destination ({@code <event_id>:out}),
- *       each of the call's duration.</li>
+ *   <li>An inbound call carrying {@code forwarded_to} is two billable legs of the call's duration: the inbound
+ *       call to the tracked number, stored under the call's own id (so a retry of the call, a cancellation or a
+ *       correction names it as sent), and the outbound call to the destination, stored under
+ *       {@link #forwardLegId} — an id no client can send, so no event of theirs ever collides with a leg. The
+ *       outbound leg is rated at the destination's country ({@code country}), read from the number; a
+ *       forward to a number of no known country is refused ({@code invalid_phone_number}).</li>
  * </ul>
  */
 public final class TelecomEvents {
@@ -26,21 +30,41 @@ public final class TelecomEvents {
     public static final String TEXT = "text";
     public static final String FORWARDED_TO = "forwarded_to";
     public static final String DIRECTION = "direction";
+    public static final String COUNTRY = "country";
+    /** {@code #} is refused in the ids clients send ({@link EventRules}), so a leg id is out of their reach. */
+    public static final String FORWARD_LEG_SUFFIX = "#out";
 
     private TelecomEvents() {
     }
 
-    public static List<RawEvent> expand(RawEvent raw, Metric metric) {
+    /** The events an event is billed as, or why it is refused. */
+    public record Expansion(List<RawEvent> events, EventRejection rejection) {
+        static Expansion of(RawEvent... events) {
+            return new Expansion(List.of(events), null);
+        }
+    }
+
+    /** The id of a forwarded call's outbound leg. */
+    public static String forwardLegId(String callId) {
+        return callId + FORWARD_LEG_SUFFIX;
+    }
+
+    /** Whether {@code eventId} names a forwarded call's outbound leg (never an id a client sent). */
+    public static boolean isForwardLeg(String eventId) {
+        return eventId.endsWith(FORWARD_LEG_SUFFIX);
+    }
+
+    public static Expansion expand(RawEvent raw, Metric metric, NumberCountries countries) {
         Map<String, Object> props = raw.properties();
         if (props == null) {
-            return List.of(raw);
+            return Expansion.of(raw);
         }
         if ("opt_out_reply".equals(props.get("kind"))) {
             Map<String, Object> sms = new LinkedHashMap<>(props);
             sms.put("kind", "sms");
             sms.put(DIRECTION, "outbound");
             sms.put("auto_reply", true);
-            return expand(new RawEvent(raw.eventId(), raw.customerId(), raw.metric(), raw.timestamp(), sms), metric);
+            return expand(new RawEvent(raw.eventId(), raw.customerId(), raw.metric(), raw.timestamp(), sms), metric, countries);
         }
         if (SEGMENTS.equals(metric.field()) && !props.containsKey(SEGMENTS) && props.get(TEXT) instanceof String text) {
             Map<String, Object> computed = new LinkedHashMap<>(props);
@@ -48,19 +72,27 @@ public final class TelecomEvents {
             SmsSegments s = SmsSegments.of(text);
             computed.put(SEGMENTS, BigInteger.valueOf(s.segments()));
             computed.put("encoding", s.encoding().name().toLowerCase(Locale.ROOT));
-            return List.of(new RawEvent(raw.eventId(), raw.customerId(), raw.metric(), raw.timestamp(), computed));
+            return Expansion.of(new RawEvent(raw.eventId(), raw.customerId(), raw.metric(), raw.timestamp(), computed));
         }
         Object forwardedTo = props.get(FORWARDED_TO);
         boolean inbound = "inbound".equals(props.get(DIRECTION));
         if (forwardedTo instanceof String destination && !destination.isBlank() && inbound && raw.eventId() != null) {
+            // a national number is read as dialled from the tracked number's country
+            String from = props.get(COUNTRY) instanceof String c ? c : null;
+            var country = countries.countryOf(destination, from);
+            if (country.isEmpty()) {
+                return new Expansion(List.of(), new EventRejection(EventRejection.INVALID_PHONE_NUMBER, "properties." + FORWARDED_TO,
+                        "forwarded_to '" + destination + "' is not a valid phone number of a known country; send it in international form, like +4930123456"));
+            }
             Map<String, Object> in = new LinkedHashMap<>(props);
             in.remove(FORWARDED_TO);
             Map<String, Object> out = new LinkedHashMap<>(in);
             out.put(DIRECTION, "outbound");
             out.put("destination", destination);
-            return List.of(new RawEvent(raw.eventId() + ":in", raw.customerId(), raw.metric(), raw.timestamp(), in),
-                    new RawEvent(raw.eventId() + ":out", raw.customerId(), raw.metric(), raw.timestamp(), out));
+            out.put(COUNTRY, country.get());
+            return Expansion.of(new RawEvent(raw.eventId(), raw.customerId(), raw.metric(), raw.timestamp(), in),
+                    new RawEvent(forwardLegId(raw.eventId()), raw.customerId(), raw.metric(), raw.timestamp(), out));
         }
-        return List.of(raw);
+        return Expansion.of(raw);
     }
 }

@@ -60,7 +60,7 @@ public final class DemoLoader {
                             List<DemoNumber> numbers) {
     }
 
-    record DemoNumber(String number, String country, String type) {
+    record DemoNumber(String number, String country, String type, String addOn) {
     }
 
     public record LoadedTenant(Tenant tenant, String apiKey, int customersCreated, int customersTotal) {
@@ -132,7 +132,7 @@ public final class DemoLoader {
                     services.addOns().purchase(operator, sub.id(), addOn, false);
                 }
                 for (DemoNumber n : s.numbers() == null ? List.<DemoNumber>of() : s.numbers()) {
-                    services.numbers().provision(operator, sub.id(), n.number(), n.country(), n.type());
+                    services.numbers().provision(operator, sub.id(), n.number(), n.country(), n.type(), n.addOn());
                 }
             }
         }

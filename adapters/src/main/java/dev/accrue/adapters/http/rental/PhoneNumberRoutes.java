@@ -22,17 +22,18 @@ public final class PhoneNumberRoutes {
         this.idempotency = idempotency;
     }
 
-    record ProvisionBody(String number, String country, String type) {
+    record ProvisionBody(String number, String country, String type, String addOn) {
     }
 
     record AutoPayBody(Boolean autoPay) {
     }
 
-    record NumberView(String id, String object, String subscriptionId, String number, String country, String type, String status, boolean autoPay,
+    record NumberView(String id, String object, String subscriptionId, String number, String country, String type, String addOn, String status, boolean autoPay,
                       LocalDate provisionedOn, LocalDate trialEndsOn, LocalDate paidThrough, LocalDate onHoldSince, LocalDate releaseOn,
                       LocalDate releasedOn, Instant createdAt) {
         static NumberView of(PhoneNumber n) {
-            return new NumberView(n.id(), "phone_number", n.subscriptionId(), n.number(), n.country(), n.type(), n.status(), n.autoPay(), n.provisionedOn(),
+            return new NumberView(n.id(), "phone_number", n.subscriptionId(), n.number(), n.country(), n.type(), n.addOnCode(), n.status(), n.autoPay(),
+                    n.provisionedOn(),
                     n.trialEndsOn(), n.billedThrough(), n.onHoldSince(), n.holdReleaseOn(), n.releasedOn(), n.createdAt());
         }
     }
@@ -46,7 +47,7 @@ public final class PhoneNumberRoutes {
     public void register(Javalin app) {
         app.post("/v1/subscriptions/{id}/numbers", ctx -> {
             ProvisionBody b = Requests.body(ctx, ProvisionBody.class);
-            idempotency.create(ctx, 201, () -> ProvisionedView.of(numbers.provision(Requests.caller(ctx), ctx.pathParam("id"), b.number(), b.country(), b.type())));
+            idempotency.create(ctx, 201, () -> ProvisionedView.of(numbers.provision(Requests.caller(ctx), ctx.pathParam("id"), b.number(), b.country(), b.type(), b.addOn())));
         });
         app.get("/v1/subscriptions/{id}/numbers", ctx -> Responses.json(ctx, 200, Map.of("object", "list", "data",
                 numbers.list(Requests.caller(ctx), ctx.pathParam("id")).stream().map(NumberView::of).toList())));
