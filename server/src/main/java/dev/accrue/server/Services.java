@@ -36,6 +36,7 @@ import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.app.quota.QuotaService;
+import dev.accrue.app.subscription.LiveSubscriptionsOfCustomer;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.TenantService;
@@ -112,7 +113,7 @@ public record Services(
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
-                new CustomerService(tx, customerRepo, auditLog, clock, testClocks),
+                new CustomerService(tx, customerRepo, auditLog, clock, testClocks, new LiveSubscriptionsOfCustomer(subscriptionRepo, time)),
                 new AuditHistory(tx, auditLog),
                 new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock),
                 catalogs,

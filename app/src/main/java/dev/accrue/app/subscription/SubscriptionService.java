@@ -11,9 +11,11 @@ import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.ChangePolicy;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.PlanOverrides;
+import dev.accrue.core.catalog.Product;
 import dev.accrue.core.catalog.RecurringCharge;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
@@ -24,11 +26,13 @@ import dev.accrue.core.subscription.ChangeQuote;
 import dev.accrue.core.subscription.PlanChanges;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.subscription.SubscriptionStatus;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Subscription lifecycle: create, change plan (with preview), cancel at period end, reactivate, revoke a pending change. */
@@ -83,7 +87,8 @@ public final class SubscriptionService {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "plan", "plan is required");
         }
         return tx.inTransaction(() -> {
-            Customer customer = customers.find(caller.tenantId(), req.customerId())
+            // locked: two concurrent subscribes of one customer see each other (one live subscription per product)
+            Customer customer = customers.findForUpdate(caller.tenantId(), req.customerId())
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + req.customerId() + "'"));
             Instant now = time.now(caller.tenantId(), customer);
             var current = catalogs.current(caller.tenantId(), now);
@@ -97,6 +102,7 @@ public final class SubscriptionService {
                 throw AccrueException.invalid("trial_days", "trial_days must be 0-730, got " + trialDays);
             }
             LocalDate trialEnd = trialDays == 0 ? null : start.plusDays(trialDays);
+            requireNoLiveSubscriptionOfProduct(caller.tenantId(), customer, current.catalog(), plan, today, start);
             Alignment alignment = alignment(req.alignment(), customer, plan);
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
@@ -107,6 +113,34 @@ public final class SubscriptionService {
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
             return sub;
         });
+    }
+
+    /**
+     * One live subscription per product and customer: a second one would bill the same service twice, and
+     * moving between plans of a product is a plan change. A product that declares
+     * {@code multiple_subscriptions: true} is exempt. A subscription that has ended, or ends on or before the
+     * new one starts, is not live.
+     */
+    private void requireNoLiveSubscriptionOfProduct(String tenantId, Customer customer, Catalog catalog, Plan plan, LocalDate today, LocalDate start) {
+        boolean severalAllowed = catalog.product(plan.product()).map(Product::multipleSubscriptions).orElse(false);
+        if (severalAllowed) {
+            return;
+        }
+        for (Subscription existing : subscriptions.forCustomer(tenantId, customer.id())) {
+            boolean live = existing.statusOn(today) != SubscriptionStatus.ENDED
+                    && (existing.endedOn() == null || existing.endedOn().isAfter(start));
+            if (!live) {
+                continue;
+            }
+            String product = catalogs.catalog(tenantId, existing.catalogVersion()).plan(existing.planCode()).map(Plan::product).orElse(null);
+            if (plan.product().equals(product)) {
+                throw new AccrueException(ErrorCode.ALREADY_SUBSCRIBED, "plan",
+                        "Customer " + customer.id() + " already has subscription " + existing.id() + " (plan " + existing.planCode()
+                                + ") to product " + product + "; change its plan (POST /v1/subscriptions/" + existing.id()
+                                + "/change) instead of subscribing twice",
+                        Map.of("existing_subscription_id", existing.id()));
+            }
+        }
     }
 
     public Subscription get(Caller caller, String id) {
@@ -231,12 +265,13 @@ public final class SubscriptionService {
         }
         return mutate(caller, id, "subscription.cancel_scheduled", (ctx) -> {
             Subscription sub = ctx.sub();
-            PlanChanges.requireOutsideLockIn(sub, ctx.today(), "Cancellations");
             if (sub.billedThrough() == null || !ctx.today().isBefore(sub.billedThrough())) {
                 // nothing paid for is running (future start, trial): the subscription ends today
                 LocalDate end = ctx.today().isBefore(sub.startDate()) ? sub.startDate() : ctx.today();
+                PlanChanges.requireOutsideLockIn(sub, end, "Cancellations");
                 return sub.with(sub.catalogVersion(), sub.planCode(), null, true, why, end);
             }
+            PlanChanges.requireOutsideLockIn(sub, sub.billedThrough(), "Cancellations");
             return sub.with(sub.catalogVersion(), sub.planCode(), sub.pendingPlanCode(), true, why, null);
         });
     }
