@@ -94,7 +94,7 @@ public final class Accrue implements AutoCloseable {
                 new InvoiceRoutes(services.invoices())::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
-                new AuthorizationRoutes(services.authorizations())::register,
+                new AuthorizationRoutes(services.authorizations(), idempotency)::register,
                 new QuotaRoutes(services.quotas())::register,
                 new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), services.outbox(), services.tx(), idempotency)::register,
                 new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
