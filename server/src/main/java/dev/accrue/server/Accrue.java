@@ -2,6 +2,7 @@ package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.contact.ContactRoutes;
+import dev.accrue.adapters.http.credit.CreditRoutes;
 import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
@@ -100,7 +101,8 @@ public final class Accrue implements AutoCloseable {
                 new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
                 new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
                 new ContactRoutes(services.contacts())::register,
-                new EntitlementRoutes(services.entitlements())::register);
+                new EntitlementRoutes(services.entitlements())::register,
+                new CreditRoutes(services.credits())::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

@@ -7,6 +7,7 @@ import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresContacts;
+import dev.accrue.adapters.postgres.PostgresCredits;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresInvoices;
@@ -28,6 +29,8 @@ import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
+import dev.accrue.app.credit.CustomerCredits;
+import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.entitlement.EntitlementService;
 import dev.accrue.app.invoice.ProformaInvoicing;
 import dev.accrue.app.customer.CustomerService;
@@ -36,6 +39,7 @@ import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.app.quota.QuotaService;
+import dev.accrue.app.subscription.ImmediateCancellation;
 import dev.accrue.app.subscription.LiveSubscriptionsOfCustomer;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
@@ -68,7 +72,8 @@ public record Services(
         dev.accrue.app.addon.AddOnService addOns,
         dev.accrue.app.rental.PhoneNumberService numbers,
         ContactService contacts,
-        EntitlementService entitlements) {
+        EntitlementService entitlements,
+        CustomerCredits credits) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -89,11 +94,14 @@ public record Services(
         PostgresContacts contactRepo = new PostgresContacts(tx);
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
+        PostgresCredits creditRepo = new PostgresCredits(tx);
+        CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock);
         BillingService billing = new BillingService(tx, subscriptionRepo, invoiceRepo, pending, customerRepo, catalogs, time, auditLog, tenantRepo, usageRepo,
-                counted, proformas);
+                counted, proformas, new InvoiceCreditConsumption(creditRepo, clock));
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
-        SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog);
+        SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog,
+                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, pending, time, auditLog, credits));
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
@@ -130,6 +138,7 @@ public record Services(
                 addOns,
                 numbers,
                 new ContactService(tx, contactRepo, customerRepo, time, auditLog),
-                new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time));
+                new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
+                credits);
     }
 }

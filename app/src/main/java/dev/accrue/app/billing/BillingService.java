@@ -4,6 +4,7 @@ import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.auth.Role;
 import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
@@ -71,10 +72,13 @@ public final class BillingService {
     };
     private final dev.accrue.app.contact.CountedBilling counted;
     private final dev.accrue.app.invoice.ProformaInvoicing proformas;
+    private final InvoiceCreditConsumption credits;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, InvoiceRepository invoices, PendingItems pending,
                           CustomerRepository customers, CatalogService catalogs, CustomerTime time, AuditLog audit, TenantRepository tenants,
-                          UsageRepository usage, dev.accrue.app.contact.CountedBilling counted, dev.accrue.app.invoice.ProformaInvoicing proformas) {
+                          UsageRepository usage, dev.accrue.app.contact.CountedBilling counted, dev.accrue.app.invoice.ProformaInvoicing proformas,
+                          InvoiceCreditConsumption credits) {
+        this.credits = credits;
         this.counted = counted;
         this.proformas = proformas;
         this.tenants = tenants;
@@ -424,17 +428,24 @@ public final class BillingService {
         var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
         String id = Ids.next("inv");
         var total = subtotal;
+        boolean alreadyBilled = invoices.billed(tenantId, billingKey);
+        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, subtotal, period);
+        if (credit != null) {
+            lines = new ArrayList<>(lines);
+            lines.add(credit);
+            total = total.plus(credit.amount());
+        }
         boolean prepaid = wallets != null && WalletService.prepaid(customer);
-        if (prepaid && !invoices.billed(tenantId, billingKey)) {
+        if (prepaid && !alreadyBilled) {
             // the subscription's row lock is held, so no other run can insert this billing key meanwhile
-            var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate, subtotal, id,
+            var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate, total, id,
                     "Invoice of " + issueDate + (period == null ? "" : " for " + period.start() + " to " + period.end().minusDays(1)));
             if (!paid.isZero()) {
                 lines = new ArrayList<>(lines);
                 // a negative invoice (usage credited after a correction) gives the money back to the wallet
                 String label = paid.isNegative() ? "Credited to prepaid balance" : "Paid from prepaid balance";
                 lines.add(new InvoiceLine(InvoiceLine.PREPAID, null, label, period, BigDecimal.ONE, paid.negate(), paid.negate()));
-                total = subtotal.minus(paid);
+                total = total.minus(paid);
             }
         }
         Invoice draft = new Invoice(id, customer.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT,

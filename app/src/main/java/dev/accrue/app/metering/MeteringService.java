@@ -9,6 +9,7 @@ import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tenant.TenantSettings;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -320,6 +322,21 @@ public final class MeteringService {
     private record MetricKey(int catalogVersion, String metric) {
     }
 
+    /**
+     * A customer may hold subscriptions to several products of one catalog (CRM and telephony): the event goes
+     * to one whose plan meters its metric before one whose catalog merely knows it. Stable otherwise (newest first).
+     */
+    private List<Subscription> meteringFirst(String tenantId, List<Subscription> subs, String metric) {
+        if (subs.size() < 2) {
+            return subs;
+        }
+        List<Subscription> ordered = new ArrayList<>(subs);
+        ordered.sort(Comparator.comparing((Subscription s) -> !catalogs.catalog(tenantId, s.catalogVersion()).plan(s.planCode())
+                .map(p -> p.charges().stream().anyMatch(c -> c instanceof MeteredCharge m && m.metric().equals(metric)))
+                .orElse(false)));
+        return ordered;
+    }
+
     private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now,
                                   Map<MetricKey, Optional<Metric>> metricCache) {
         LocalDate day;
@@ -330,7 +347,7 @@ public final class MeteringService {
             day = LocalDate.ofInstant(now, customer.zone());
         }
         boolean metricKnown = false;
-        for (Subscription s : subs) {
+        for (Subscription s : meteringFirst(tenantId, subs, raw.metric())) {
             var metric = metricCache.computeIfAbsent(new MetricKey(s.catalogVersion(), raw.metric()),
                     k -> catalogs.catalog(tenantId, k.catalogVersion()).metric(k.metric()));
             if (metric.isEmpty()) {

@@ -11,6 +11,7 @@ import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.CancellationPolicy;
 import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.ChangePolicy;
 import dev.accrue.core.catalog.Plan;
@@ -45,6 +46,7 @@ public final class SubscriptionService {
     private final PendingItems pending;
     private final CustomerTime time;
     private final AuditLog audit;
+    private final ImmediateCancellation immediate;
     private QuotaCheck quotaCheck = (tenant, sub, plan) -> { };
 
     /** Refuses a plan whose quotas are below the items in use (set by the wiring; quotas live in their own context). */
@@ -57,7 +59,8 @@ public final class SubscriptionService {
     }
 
     public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
-                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit) {
+                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit, ImmediateCancellation immediate) {
+        this.immediate = immediate;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.customers = customers;
@@ -262,6 +265,10 @@ public final class SubscriptionService {
         String why = reason == null ? null : reason.trim();
         if (why != null && why.length() > 500) {
             throw AccrueException.invalid("reason", "reason must be at most 500 characters");
+        }
+        Plan plan = tx.inTransaction(() -> billing.plan(caller.tenantId(), get(caller, id)));
+        if (plan.cancellation().effective() == CancellationPolicy.Effective.IMMEDIATE) {
+            return immediate.cancel(caller, id, why, plan);
         }
         return mutate(caller, id, "subscription.cancel_scheduled", (ctx) -> {
             Subscription sub = ctx.sub();

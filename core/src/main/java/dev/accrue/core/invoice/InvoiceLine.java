@@ -25,4 +25,6 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String PREPAID = "prepaid";
     /** A period priced by a count measured at renewal (contacts). */
     public static final String COUNTED = "counted";
+    /** Customer credit consumed (the unused days of a cancelled subscription): a negative line, never more than the invoice owes. */
+    public static final String CREDIT = "credit";
 }
