@@ -30,9 +30,11 @@ import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.SubscriptionStatus;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
+import dev.accrue.core.time.Period;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -218,7 +220,7 @@ public final class SubscriptionService {
         if (!quote.lines().isEmpty()) {
             LocalDate today = time.today(caller.tenantId(), customer);
             if (invoiceNow) {
-                invoice = billing.issueFor(plan, caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, null, quote.lines());
+                invoice = billing.issueFor(plan, caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, span(quote.lines()), quote.lines());
             } else {
                 for (InvoiceLine line : quote.lines()) {
                     pending.add(caller.tenantId(), sub.id(), customer.id(), line, time.systemNow());
@@ -227,6 +229,19 @@ public final class SubscriptionService {
         }
         audit.record(caller, "subscription", sub.id(), quote.timing() == ChangeQuote.Timing.IMMEDIATE ? immediateAction : scheduledAction, sub, after);
         return new ChangeResult(quote, total, invoice != null, subscriptions.find(caller.tenantId(), sub.id()).orElseThrow(), invoice);
+    }
+
+    /** The period a change invoice covers: from the earliest to the latest service date of its lines. */
+    private static Period span(List<InvoiceLine> lines) {
+        LocalDate start = null;
+        LocalDate end = null;
+        for (InvoiceLine l : lines) {
+            if (l.servicePeriod() != null) {
+                start = start == null || l.servicePeriod().start().isBefore(start) ? l.servicePeriod().start() : start;
+                end = end == null || l.servicePeriod().end().isAfter(end) ? l.servicePeriod().end() : end;
+            }
+        }
+        return start == null ? null : new Period(start, end);
     }
 
     /** Overrides may only name what the catalog defines: quota and limit features, rate tables, declared currencies. */

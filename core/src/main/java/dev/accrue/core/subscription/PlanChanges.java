@@ -11,6 +11,7 @@ import dev.accrue.core.money.Money;
 import dev.accrue.core.time.BillingTiming;
 import dev.accrue.core.time.Fraction;
 import dev.accrue.core.time.Period;
+import dev.accrue.core.time.PeriodLabel;
 import dev.accrue.core.time.Proration;
 import dev.accrue.core.time.ProrationPolicy;
 import dev.accrue.core.time.RoundingPolicy;
@@ -132,8 +133,7 @@ public final class PlanChanges {
             if (amount.isZero()) {
                 continue;
             }
-            String description = label + " — " + after.name()
-                    + (share.equals(Fraction.ONE) ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
+            String description = label + " — " + after.name() + PeriodLabel.suffix(share, full);
             lines.add(new InvoiceLine(InvoiceLine.PRORATION, code, description, remaining, RecurringBilling.quantity(share),
                     newPrice.minus(oldPrice), rounding.apply(amount)));
         }
