@@ -92,7 +92,7 @@ public final class Accrue implements AutoCloseable {
                 new AuditRoutes(services.audit())::register,
                 new CatalogRoutes(services.catalogs(), idempotency)::register,
                 new SubscriptionRoutes(services.subscriptions(), idempotency)::register,
-                new InvoiceRoutes(services.invoices())::register,
+                new InvoiceRoutes(services.invoices(), services.upcomingInvoices())::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
                 new AuthorizationRoutes(services.authorizations(), idempotency)::register,

@@ -26,6 +26,7 @@ import dev.accrue.app.authorization.AuthorizationService;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.billing.CustomerTime;
+import dev.accrue.app.billing.UpcomingInvoice;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
@@ -73,7 +74,8 @@ public record Services(
         dev.accrue.app.rental.PhoneNumberService numbers,
         ContactService contacts,
         EntitlementService entitlements,
-        CustomerCredits credits) {
+        CustomerCredits credits,
+        UpcomingInvoice upcomingInvoices) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -139,6 +141,7 @@ public record Services(
                 numbers,
                 new ContactService(tx, contactRepo, customerRepo, time, auditLog),
                 new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
-                credits);
+                credits,
+                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time));
     }
 }

@@ -131,10 +131,18 @@ public final class BillingService {
 
     /** Bills one subscription up to its customer's today. */
     public List<Invoice> billDue(String tenantId, String subscriptionId) {
+        return billThrough(tenantId, subscriptionId, null);
+    }
+
+    /**
+     * Bills one subscription as if its customer's today were {@code asOf} (null: the real today). Only
+     * {@link UpcomingInvoice} passes a future date, inside a transaction it rolls back.
+     */
+    List<Invoice> billThrough(String tenantId, String subscriptionId, LocalDate asOf) {
         return tx.inTransaction(() -> {
             Subscription sub = subscriptions.findForUpdate(tenantId, subscriptionId).orElseThrow();
             Customer customer = customers.find(tenantId, sub.customerId()).orElseThrow();
-            LocalDate today = time.today(tenantId, customer);
+            LocalDate today = asOf != null ? asOf : time.today(tenantId, customer);
             List<Invoice> issued = new ArrayList<>();
             RoundingPolicy rounding = rounding(tenantId);
             Subscription before = sub;

@@ -60,7 +60,7 @@ class OpenApiDocumentTest {
         }
         // the names a generated client shows for the resources a user meets first
         assertThat(ids).contains("createCustomer", "updateCustomer", "listCustomers", "createSubscription", "changeSubscriptionPlan",
-                "cancelSubscription", "recordUsageEvent", "topUpWallet", "updateWallet", "listReceipts", "listAuditEvents");
+                "cancelSubscription", "recordUsageEvent", "topUpWallet", "updateWallet", "listReceipts", "listAuditEvents", "getUpcomingInvoice");
     }
 
     @Test
