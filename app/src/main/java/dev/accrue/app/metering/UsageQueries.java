@@ -8,12 +8,16 @@ import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.Aggregation;
+import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.catalog.Allowance;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.catalog.Plan;
+import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
 
@@ -24,9 +28,12 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Currency;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Usage views read the daily aggregates, never raw events. */
 public final class UsageQueries {
@@ -64,6 +71,7 @@ public final class UsageQueries {
             // derived allowances (emails = 4 × contacts) use the count fixed at the renewal that opened this period
             Plan plan = counted.withDerivedAllowances(caller.tenantId(), sub, customer, billing.planFor(caller.tenantId(), sub, period), period);
             var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
+            Map<String, Money> costSoFar = costSoFar(caller.tenantId(), sub, customer, plan, period);
             List<UsageView.ChargeUsage> charges = new ArrayList<>();
             for (var charge : plan.charges()) {
                 if (!(charge instanceof MeteredCharge m)) {
@@ -81,6 +89,7 @@ public final class UsageQueries {
                     charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), average, included,
                             included.subtract(average).max(BigDecimal.ZERO),
                             included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average,
+                            cost(costSoFar, m, customer.currency()).toPlainMinorString(),
                             projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of()));
                     continue;
                 }
@@ -96,14 +105,43 @@ public final class UsageQueries {
                         .setScale(0, RoundingMode.HALF_UP);
                 Map<String, BigDecimal> byDimension = new LinkedHashMap<>();
                 rows.forEach(r -> byDimension.merge(r.dimensionKey(), r.quantity(), BigDecimal::add));
+                Money soFar = cost(costSoFar, m, customer.currency());
+                String projectedCost = m.pricing() != null
+                        ? projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller)
+                        : billing.rounding(caller.tenantId()).apply(soFar.times(BigDecimal.valueOf(window.days()))
+                                .times(BigDecimal.ONE.divide(BigDecimal.valueOf(elapsed), MathContext.DECIMAL64))).toPlainMinorString();
                 charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected,
-                        projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller), byDimension));
+                        soFar.toPlainMinorString(), projectedCost, byDimension));
             }
             return new UsageView(sub.id(), period.start(), period.end(), today, charges);
         });
     }
 
-    /** The projected usage's overage priced once, as the invoice would; null when priced by a rate table. */
+    /**
+     * What the period's usage so far costs per charge: the billing run's own usage lines over the running period
+     * (they price on what arrived so far), once per invoicing cadence the plan's metered charges use.
+     */
+    private Map<String, Money> costSoFar(String tenantId, Subscription sub, Customer customer, Plan plan, Period period) {
+        Set<ResetCadence> cadences = new LinkedHashSet<>();
+        plan.charges().forEach(c -> {
+            if (c instanceof MeteredCharge m) {
+                cadences.add(m.invoiceCadence());
+            }
+        });
+        Map<String, Money> cost = new LinkedHashMap<>();
+        for (ResetCadence cadence : cadences) {
+            for (InvoiceLine line : billing.usageLines(tenantId, sub, period, customer, billing.rounding(tenantId), cadence)) {
+                cost.merge(line.chargeCode(), line.amount(), Money::plus);
+            }
+        }
+        return cost;
+    }
+
+    private static Money cost(Map<String, Money> costSoFar, MeteredCharge m, Currency currency) {
+        return costSoFar.getOrDefault(m.code(), Money.zero(currency));
+    }
+
+    /** The projected usage's overage priced once, as the invoice would; only for a charge with a single price. */
     private String projectedCost(MeteredCharge m, BigDecimal projected, BigDecimal included, String currency, Caller caller) {
         if (m.pricing() == null) {
             return null;
