@@ -354,6 +354,11 @@ public final class BillingService {
     }
 
     /** The plan as billed in one usage window: the subscription's plan with what its add-ons grant there. */
+    /** What add-ons (packages, bundles, rentals) grant the subscription in a usage window, each with its source. */
+    public List<dev.accrue.core.addon.GrantedAllowance> grants(String tenantId, Subscription sub, Period window) {
+        return addOns.grants(tenantId, sub, window);
+    }
+
     public Plan planFor(String tenantId, Subscription sub, Period window) {
         return dev.accrue.core.addon.AddOnAllowances.apply(plan(tenantId, sub), addOns.grants(tenantId, sub, window));
     }

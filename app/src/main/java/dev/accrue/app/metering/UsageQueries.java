@@ -7,9 +7,14 @@ import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.addon.AllowanceSources;
+import dev.accrue.core.addon.GrantedAllowance;
+import dev.accrue.core.catalog.AddOnType;
 import dev.accrue.core.catalog.Aggregation;
 import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.catalog.Allowance;
+import dev.accrue.core.catalog.BundleExpiry;
+import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.catalog.Plan;
@@ -90,7 +95,8 @@ public final class UsageQueries {
                             included.subtract(average).max(BigDecimal.ZERO),
                             included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average,
                             cost(costSoFar, m, customer.currency()).toPlainMinorString(),
-                            projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of()));
+                            projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of(),
+                            AllowanceSources.consume(sources(caller.tenantId(), sub, customer, catalog, m, period, window), average)));
                     continue;
                 }
                 var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
@@ -111,7 +117,8 @@ public final class UsageQueries {
                         : billing.rounding(caller.tenantId()).apply(soFar.times(BigDecimal.valueOf(window.days()))
                                 .times(BigDecimal.ONE.divide(BigDecimal.valueOf(elapsed), MathContext.DECIMAL64))).toPlainMinorString();
                 charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected,
-                        soFar.toPlainMinorString(), projectedCost, byDimension));
+                        soFar.toPlainMinorString(), projectedCost, byDimension,
+                        AllowanceSources.consume(sources(caller.tenantId(), sub, customer, catalog, m, period, window), used)));
             }
             return new UsageView(sub.id(), period.start(), period.end(), today, charges);
         });
@@ -135,6 +142,34 @@ public final class UsageQueries {
             }
         }
         return cost;
+    }
+
+    /**
+     * The sources of a charge's allowance in this window: the plan's own (with enterprise overrides and derived
+     * allowances), and each add-on grant on its metric, typed from the catalog, a bundle that lapses with the
+     * period showing the window's end as its expiry.
+     */
+    private List<AllowanceSources.Source> sources(String tenantId, Subscription sub, Customer customer, Catalog catalog, MeteredCharge m,
+                                                  Period period, Period window) {
+        Plan own = counted.withDerivedAllowances(tenantId, sub, customer, billing.plan(tenantId, sub), period);
+        List<AllowanceSources.Source> out = new ArrayList<>();
+        own.charge(m.code()).filter(c -> c instanceof MeteredCharge).map(c -> (MeteredCharge) c).ifPresent(base -> {
+            BigDecimal quantity = base.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+            if (quantity.signum() > 0) {
+                out.add(new AllowanceSources.Source("plan:" + own.code(), AllowanceSources.Kind.PLAN, quantity, null));
+            }
+        });
+        for (GrantedAllowance g : billing.grants(tenantId, sub, window)) {
+            if (!g.metric().equals(m.metric())) {
+                continue;
+            }
+            var addOn = catalog.addOn(g.source());
+            boolean bundle = addOn.map(a -> a.type() == AddOnType.BUNDLE).orElse(true); // "lasting bundles" pools never-expiring bundles
+            LocalDate expires = addOn.filter(a -> a.type() == AddOnType.BUNDLE && a.expiry() == BundleExpiry.END_OF_BILLING_PERIOD)
+                    .map(a -> window.end()).orElse(null);
+            out.add(new AllowanceSources.Source(g.source(), bundle ? AllowanceSources.Kind.BUNDLE : AllowanceSources.Kind.PACKAGE, g.quantity(), expires));
+        }
+        return out;
     }
 
     private static Money cost(Map<String, Money> costSoFar, MeteredCharge m, Currency currency) {

@@ -1,5 +1,7 @@
 package dev.accrue.app.metering;
 
+import dev.accrue.core.addon.AllowanceSources;
+
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
@@ -17,6 +19,6 @@ public record UsageView(String subscriptionId, LocalDate periodStart, LocalDate 
 
     public record ChargeUsage(String charge, String metric, String unit, BigDecimal used, BigDecimal included, BigDecimal remaining,
                               BigDecimal percentUsed, BigDecimal projected, String costSoFar, String projectedCost,
-                              Map<String, BigDecimal> byDimension) {
+                              Map<String, BigDecimal> byDimension, List<AllowanceSources.Consumed> allowances) {
     }
 }

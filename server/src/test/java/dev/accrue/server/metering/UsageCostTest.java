@@ -32,4 +32,24 @@ class UsageCostTest {
         s.advanceTo("2026-07-01T08:00:00Z");
         assertThat(s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/total").asText()).isEqualTo("8.25");
     }
+
+    @Test
+    void eachAllowanceIsShownBySourceInTheOrderUsageConsumesIt() {
+        Sandbox s = new Sandbox("allowance sources", Sandbox.demoCatalog("voiceagent.yaml"), "2026-06-10T08:00:00Z");
+        String c = s.customer("Bundler", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "starter")).get("id").asText();
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "bundle_nexus_300")).status()).isEqualTo(201);
+        // 7,000 seconds: the plan's 6,000 first, then 1,000 of the bundle's 18,000, which lapses with the period
+        var r = s.api.post("/v1/events", Map.of("event_id", "long-call", "customer_id", c, "metric", "call_seconds",
+                "timestamp", "2026-06-10T07:30:00Z", "properties", Map.of("duration_seconds", 7000, "direction", "outbound")));
+        assertThat(r.status()).as(r.toString()).isIn(200, 201, 202);
+        JsonNode minutes = s.api.get("/v1/subscriptions/" + sub + "/usage").json().at("/charges/0");
+        assertThat(minutes.get("included").asText()).isEqualTo("24000");
+        assertThat(minutes.get("allowances")).extracting(a -> a.get("kind").asText() + " " + a.get("source").asText() + " granted "
+                        + a.get("granted").asText() + " used " + a.get("used").asText() + " left " + a.get("remaining").asText() + " until "
+                        + a.get("expires_on").asText())
+                .containsExactly("plan plan:starter granted 6000 used 6000 left 0 until null",
+                        "bundle bundle_nexus_300 granted 18000 used 1000 left 17000 until 2026-07-10");
+        assertThat(minutes.get("cost_so_far").asText()).isEqualTo("0.00");
+    }
 }
