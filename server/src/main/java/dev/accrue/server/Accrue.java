@@ -2,6 +2,7 @@ package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.contact.ContactRoutes;
+import dev.accrue.adapters.http.credit.CreditRoutes;
 import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
@@ -118,16 +119,17 @@ public final class Accrue implements AutoCloseable {
                 new AuditRoutes(services.audit())::register,
                 new CatalogRoutes(services.catalogs(), idempotency)::register,
                 new SubscriptionRoutes(services.subscriptions(), idempotency)::register,
-                new InvoiceRoutes(services.invoices())::register,
+                new InvoiceRoutes(services.invoices(), services.upcomingInvoices())::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
-                new AuthorizationRoutes(services.authorizations())::register,
+                new AuthorizationRoutes(services.authorizations(), idempotency)::register,
                 new QuotaRoutes(services.quotas())::register,
                 new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), services.outbox(), services.tx(), idempotency)::register,
                 new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
                 new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
                 new ContactRoutes(services.contacts())::register,
-                new EntitlementRoutes(services.entitlements())::register);
+                new EntitlementRoutes(services.entitlements())::register,
+                new CreditRoutes(services.credits())::register);
         server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
         return this;
     }

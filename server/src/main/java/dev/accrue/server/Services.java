@@ -7,6 +7,7 @@ import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresContacts;
+import dev.accrue.adapters.postgres.PostgresCredits;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresBilledUsage;
@@ -30,9 +31,12 @@ import dev.accrue.app.billing.InvoiceIssuer;
 import dev.accrue.app.billing.OwnCadenceUsage;
 import dev.accrue.app.billing.UsageInvoicing;
 import dev.accrue.app.billing.CustomerTime;
+import dev.accrue.app.billing.UpcomingInvoice;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
+import dev.accrue.app.credit.CustomerCredits;
+import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.entitlement.EntitlementService;
 import dev.accrue.app.invoice.ProformaInvoicing;
 import dev.accrue.app.customer.CustomerService;
@@ -42,6 +46,8 @@ import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.app.telecom.PhoneNumberCountries;
 import dev.accrue.app.quota.QuotaService;
+import dev.accrue.app.subscription.ImmediateCancellation;
+import dev.accrue.app.subscription.LiveSubscriptionsOfCustomer;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.TenantService;
@@ -73,7 +79,9 @@ public record Services(
         dev.accrue.app.addon.AddOnService addOns,
         dev.accrue.app.rental.PhoneNumberService numbers,
         ContactService contacts,
-        EntitlementService entitlements) {
+        EntitlementService entitlements,
+        CustomerCredits credits,
+        UpcomingInvoice upcomingInvoices) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -94,9 +102,12 @@ public record Services(
         PostgresContacts contactRepo = new PostgresContacts(tx);
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
+        PostgresCredits creditRepo = new PostgresCredits(tx);
+        CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock);
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
-        InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog);
+        InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
+                new InvoiceCreditConsumption(creditRepo, clock));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
@@ -104,7 +115,8 @@ public record Services(
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
-        SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog);
+        SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog,
+                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits));
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
@@ -124,7 +136,7 @@ public record Services(
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
-                new CustomerService(tx, customerRepo, auditLog, clock, testClocks),
+                new CustomerService(tx, customerRepo, auditLog, clock, testClocks, new LiveSubscriptionsOfCustomer(subscriptionRepo, time)),
                 new AuditHistory(tx, auditLog),
                 new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock),
                 catalogs,
@@ -141,6 +153,8 @@ public record Services(
                 addOns,
                 numbers,
                 new ContactService(tx, contactRepo, customerRepo, time, auditLog),
-                new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time));
+                new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
+                credits,
+                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time));
     }
 }

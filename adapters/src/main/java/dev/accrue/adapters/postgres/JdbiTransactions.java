@@ -35,6 +35,23 @@ public final class JdbiTransactions implements Transactions {
     }
 
     @Override
+    public <T> T rolledBack(Supplier<T> work) {
+        if (current.get() != null) {
+            throw new IllegalStateException("A rolled-back transaction cannot join an open one");
+        }
+        return jdbi.withHandle(handle -> {
+            handle.begin();
+            current.set(handle);
+            try {
+                return work.get();
+            } finally {
+                current.remove();
+                handle.rollback();
+            }
+        });
+    }
+
+    @Override
     public boolean inProgress() {
         return current.get() != null;
     }

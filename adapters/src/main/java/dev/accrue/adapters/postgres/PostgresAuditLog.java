@@ -3,6 +3,7 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.adapters.json.Json;
 import dev.accrue.app.audit.AuditEntry;
 import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.audit.AuditQuery;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.page.Page;
@@ -36,11 +37,19 @@ public final class PostgresAuditLog implements AuditLog {
     }
 
     @Override
-    public Page<AuditEntry> forObject(String tenantId, String objectId, PageRequest page) {
+    public Page<AuditEntry> find(String tenantId, AuditQuery q, PageRequest page) {
         var rows = tx.handle().createQuery("""
-                        SELECT * FROM audit_events WHERE tenant_id = :tenant AND object_id = :object AND (:after IS NULL OR id < :after)
+                        SELECT * FROM audit_events WHERE tenant_id = :tenant
+                          AND (CAST(:object AS text) IS NULL OR object_id = :object)
+                          AND (CAST(:type AS text) IS NULL OR object_type = :type)
+                          AND (CAST(:actor AS text) IS NULL OR actor = :actor)
+                          AND (CAST(:from AS timestamptz) IS NULL OR occurred_at >= :from)
+                          AND (CAST(:to AS timestamptz) IS NULL OR occurred_at < :to)
+                          AND (CAST(:after AS text) IS NULL OR id < :after)
                         ORDER BY id DESC LIMIT :limit""")
-                .bind("tenant", tenantId).bind("object", objectId).bind("after", page.startingAfter()).bind("limit", page.limit() + 1)
+                .bind("tenant", tenantId).bind("object", q.objectId()).bind("type", q.objectType()).bind("actor", q.actor())
+                .bind("from", q.from() == null ? null : Rows.utc(q.from())).bind("to", q.to() == null ? null : Rows.utc(q.to()))
+                .bind("after", page.startingAfter()).bind("limit", page.limit() + 1)
                 .map(MAPPER).list();
         return Page.fromOverfetch(rows, page.limit());
     }

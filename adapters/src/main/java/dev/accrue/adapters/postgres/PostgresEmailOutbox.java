@@ -6,6 +6,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Instant;
 import java.util.Arrays;
+import dev.accrue.app.page.PageRequest;
+
 import java.util.List;
 
 public final class PostgresEmailOutbox implements EmailOutbox {
@@ -51,11 +53,12 @@ public final class PostgresEmailOutbox implements EmailOutbox {
     }
 
     @Override
-    public List<OutboundEmail> list(String tenantId, String customerId, String objectId) {
+    public List<OutboundEmail> list(String tenantId, String customerId, String objectId, PageRequest page) {
         return tx.handle().createQuery("""
                         SELECT * FROM outbound_emails WHERE tenant_id = :tenant AND (:customer IS NULL OR customer_id = :customer)
-                          AND (:object IS NULL OR object_id = :object)
-                        ORDER BY id DESC LIMIT 100""")
-                .bind("tenant", tenantId).bind("customer", customerId).bind("object", objectId).map(EMAIL).list();
+                          AND (:object IS NULL OR object_id = :object) AND (:after IS NULL OR id < :after)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("object", objectId)
+                .bind("after", page.startingAfter()).bind("limit", page.limit() + 1).map(EMAIL).list();
     }
 }

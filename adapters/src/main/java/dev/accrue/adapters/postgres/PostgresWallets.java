@@ -177,9 +177,13 @@ public final class PostgresWallets implements WalletRepository {
     }
 
     @Override
-    public List<Receipt> receipts(String tenantId, String customerId) {
-        return tx.handle().createQuery("SELECT * FROM receipts WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY number DESC")
-                .bind("tenant", tenantId).bind("customer", customerId).map(RECEIPT).list();
+    public List<Receipt> receipts(String tenantId, String customerId, PageRequest page) {
+        return tx.handle().createQuery("""
+                        SELECT * FROM receipts WHERE tenant_id = :tenant AND (:customer IS NULL OR customer_id = :customer)
+                          AND (:after IS NULL OR id < :after)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("after", page.startingAfter()).bind("limit", page.limit() + 1)
+                .map(RECEIPT).list();
     }
 
     @Override

@@ -86,6 +86,11 @@ class CatalogKeysHaveEffectTest {
         w.put("plans.invoicing", new String[]{"app/src/main/java/dev/accrue/app/billing/InvoiceIssuer.java", "plan.invoicing()"});
         // trial usage and add-on charges are billed from stored usage and purchases: EverythingAcceptedIsBilledTest (server) proves them
         w.put("plans.trial_usage", new String[]{billing, "plan.trialUsage()"});
+        // immediate cancellation with a prorated refund: ImmediateCancellationTest (server)
+        w.put("plans.cancellation", new String[]{subscriptions, "plan.cancellation()"});
+        w.put("plans.cancellation.effective", new String[]{subscriptions, "plan.cancellation().effective()"});
+        // one live subscription per product: SubscriptionRulesTest (server)
+        w.put("products.multiple_subscriptions", new String[]{subscriptions, "Product::multipleSubscriptions"});
         w.put("add_ons.charges", new String[]{addOns, "addOn.charges()"});
         w.put("plans.change_policy.upgrade_invoicing", new String[]{subscriptions, "changePolicy().upgradeInvoicing()"});
         w.put("plans.lock_in", new String[]{subscriptions, "plan.lockIn()"});
@@ -192,11 +197,7 @@ class CatalogKeysHaveEffectTest {
         c.put("plans.change_policy.upgrade", effect(swap("upgrade: next_period", "upgrade: immediate"), KeyObservables::upgradeTiming));
         c.put("plans.change_policy.downgrade", refused(swap("downgrade: end_of_period", "downgrade: immediate"), CatalogProblem.INVALID_VALUE,
                 "plans[0].change_policy.downgrade"));
-        c.put("plans.cancellation", refused(swap("cancellation: { effective: end_of_period, refund: none }", "cancellation: { effective: immediate }"),
-                CatalogProblem.NOT_SUPPORTED, "plans[0].cancellation.effective"));
-        c.put("plans.cancellation.effective", refused(swap("effective: end_of_period", "effective: immediate"), CatalogProblem.NOT_SUPPORTED,
-                "plans[0].cancellation.effective"));
-        c.put("plans.cancellation.refund", refused(swap("refund: none", "refund: prorated"), CatalogProblem.NOT_SUPPORTED, "plans[0].cancellation.refund"));
+        c.put("plans.cancellation.refund", refused(swap("refund: none", "refund: prorated"), CatalogProblem.INVALID_VALUE, "plans[0].cancellation.refund"));
         // ---- every charge
         c.put("charges.type", refused(swap("{ type: recurring, code: base, name: Base fee", "{ type: metered, code: base, name: Base fee"),
                 CatalogProblem.MISSING_FIELD, "plans[0].charges[0].metric"));

@@ -12,5 +12,6 @@ import dev.accrue.app.page.PageRequest;
 public interface AuditLog {
     void record(Caller caller, String objectType, String objectId, String action, Object before, Object after);
 
-    Page<AuditEntry> forObject(String tenantId, String objectId, PageRequest page);
+    /** The tenant's entries matching every filter given, newest first. */
+    Page<AuditEntry> find(String tenantId, AuditQuery query, PageRequest page);
 }

@@ -9,6 +9,7 @@ import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.wallet.WalletService;
+import dev.accrue.core.addon.GrantedAllowance;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.catalog.TrialUsage;
@@ -111,10 +112,18 @@ public final class BillingService {
 
     /** Bills one subscription up to its customer's today. */
     public List<Invoice> billDue(String tenantId, String subscriptionId) {
+        return billThrough(tenantId, subscriptionId, null);
+    }
+
+    /**
+     * Bills one subscription as if its customer's today were {@code asOf} (null: the real today). Only
+     * {@link UpcomingInvoice} passes a future date, inside a transaction it rolls back.
+     */
+    List<Invoice> billThrough(String tenantId, String subscriptionId, LocalDate asOf) {
         return tx.inTransaction(() -> {
             Subscription sub = subscriptions.findForUpdate(tenantId, subscriptionId).orElseThrow();
             Customer customer = customers.find(tenantId, sub.customerId()).orElseThrow();
-            LocalDate today = time.today(tenantId, customer);
+            LocalDate today = asOf != null ? asOf : time.today(tenantId, customer);
             List<Invoice> issued = new ArrayList<>();
             RoundingPolicy rounding = issuer.rounding(tenantId);
             Subscription before = sub;
@@ -192,14 +201,17 @@ public final class BillingService {
     }
 
     /**
-     * An ended subscription: its last window (cut at the end day) is invoiced at once, with its in-arrears fees —
-     * the final invoice — and usage that changes later in any billed window is invoiced as adjustments.
+     * An ended subscription: its last window (cut at the end day) is invoiced at once, with its in-arrears fees and
+     * whatever was parked for a next invoice — the final invoice — and usage that changes later in any billed window
+     * is invoiced as adjustments.
      */
     private void closeEnded(String tenantId, Subscription sub, Plan plan, Customer customer, LocalDate today, RoundingPolicy rounding,
                             List<Invoice> issued) {
         UsageInvoicing.Bill bill = UsageInvoicing.Bill.NONE;
         String key = sub.id() + ":adjustments:" + Ids.next("adj");
+        List<InvoiceLine> parked = List.of();
         if (!subscriptions.usageClosed(tenantId, sub.id())) {
+            parked = pending.open(tenantId, sub.id()); // prorations parked for a next invoice that will not come
             LocalDate lastDay = sub.endedOn().minusDays(1);
             if (!lastDay.isBefore(sub.startDate())) {
                 boolean inTrial = lastDay.isBefore(sub.anchor());
@@ -215,7 +227,10 @@ public final class BillingService {
             subscriptions.markUsageClosed(tenantId, sub.id());
         }
         bill = bill.plus(usage.adjustments(tenantId, sub, plan, customer, rounding, List.of(), time.systemNow()));
-        issueAndRecord(tenantId, sub, plan, customer, key, today, null, List.of(), bill, List.of(), issued);
+        Invoice invoice = issueAndRecord(tenantId, sub, plan, customer, key, today, null, parked, bill, List.of(), issued);
+        if (invoice != null && !parked.isEmpty()) {
+            pending.attach(tenantId, sub.id(), invoice.id());
+        }
     }
 
     /**
@@ -247,6 +262,11 @@ public final class BillingService {
     public List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period window, Customer customer, RoundingPolicy rounding,
                                         ResetCadence cadence) {
         return usage.lines(tenantId, sub, planFor(tenantId, sub, window), customer, window, rounding, m -> m.invoiceCadence() == cadence);
+    }
+
+    /** What add-ons (packages, bundles, rentals) grant the subscription in a usage window, each with its source. */
+    public List<GrantedAllowance> grants(String tenantId, Subscription sub, Period window) {
+        return addOns.grants(tenantId, sub, window);
     }
 
     /** The plan as billed in one usage window: the subscription's plan with what its add-ons grant and charge there. */

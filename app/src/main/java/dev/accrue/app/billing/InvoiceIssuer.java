@@ -2,6 +2,7 @@ package dev.accrue.app.billing;
 
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
@@ -42,10 +43,12 @@ public final class InvoiceIssuer {
     private final ProformaInvoicing proformas;
     private final CustomerTime time;
     private final AuditLog audit;
+    private final InvoiceCreditConsumption credits;
     private WalletService wallets;
 
     public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
-                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit) {
+                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits) {
+        this.credits = credits;
         this.tx = tx;
         this.invoices = invoices;
         this.customers = customers;
@@ -85,17 +88,25 @@ public final class InvoiceIssuer {
         var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
         String id = Ids.next("inv");
         var total = subtotal;
+        boolean alreadyBilled = invoices.billed(tenantId, billingKey);
+        // the customer's credit balance (refunded days of an immediate cancellation) pays first, never below zero
+        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, subtotal, period);
+        if (credit != null) {
+            lines = new ArrayList<>(lines);
+            lines.add(credit);
+            total = total.plus(credit.amount());
+        }
         boolean prepaid = wallets != null && WalletService.prepaid(customer);
-        if (prepaid && !invoices.billed(tenantId, billingKey)) {
+        if (prepaid && !alreadyBilled) {
             // the subscription's row lock is held, so no other run can insert this billing key meanwhile
             var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate,
-                    subtotal, id, "Invoice of " + issueDate + (period == null ? "" : " for " + period.start() + " to " + period.end().minusDays(1)));
+                    total, id, "Invoice of " + issueDate + (period == null ? "" : " for " + period.start() + " to " + period.end().minusDays(1)));
             if (!paid.isZero()) {
                 lines = new ArrayList<>(lines);
                 // a negative invoice (usage credited after a correction) gives the money back to the wallet
                 String label = paid.isNegative() ? "Credited to prepaid balance" : "Paid from prepaid balance";
                 lines.add(new InvoiceLine(InvoiceLine.PREPAID, null, label, period, BigDecimal.ONE, paid.negate(), paid.negate()));
-                total = subtotal.minus(paid);
+                total = total.minus(paid);
             }
         }
         Invoice draft = new Invoice(id, customer.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT,

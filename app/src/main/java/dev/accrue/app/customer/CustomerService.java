@@ -14,6 +14,8 @@ import dev.accrue.core.error.ErrorCode;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -24,18 +26,26 @@ public final class CustomerService {
     private final AuditLog audit;
     private final Clock clock;
     private final TestClockCheck testClocks;
+    private final LiveSubscriptions liveSubscriptions;
 
     /** Whether a customer may be attached to a test clock: it exists in the caller's tenant, a sandbox. */
     public interface TestClockCheck {
         void requireUsable(Caller caller, String testClockId);
     }
 
-    public CustomerService(Transactions tx, CustomerRepository customers, AuditLog audit, Clock clock, TestClockCheck testClocks) {
+    /** The ids of a customer's subscriptions that have not ended (their billing dates are fixed in its time zone). */
+    public interface LiveSubscriptions {
+        List<String> of(String tenantId, Customer customer);
+    }
+
+    public CustomerService(Transactions tx, CustomerRepository customers, AuditLog audit, Clock clock, TestClockCheck testClocks,
+                           LiveSubscriptions liveSubscriptions) {
         this.tx = tx;
         this.customers = customers;
         this.audit = audit;
         this.clock = clock;
         this.testClocks = testClocks;
+        this.liveSubscriptions = liveSubscriptions;
     }
 
     public Customer create(Caller caller, CustomerDraft draft) {
@@ -77,11 +87,29 @@ public final class CustomerService {
             if (sameFields(before, after)) {
                 return before;
             }
+            if (!after.timeZone().equals(before.timeZone())) {
+                requireNoLiveSubscriptions(caller.tenantId(), before);
+            }
             requireExternalIdFree(caller.tenantId(), after.externalId(), id);
             customers.update(caller.tenantId(), after);
             audit.record(caller, "customer", id, "customer.updated", before, after);
             return after;
         });
+    }
+
+    /**
+     * Billing dates are local midnights in the customer's time zone; moving the zone under a running period
+     * would silently shift its end, its invoice date and its proration. So the zone is fixed while any
+     * subscription is live: end them (or let them end), change the zone, subscribe again.
+     */
+    private void requireNoLiveSubscriptions(String tenantId, Customer customer) {
+        List<String> live = liveSubscriptions.of(tenantId, customer);
+        if (!live.isEmpty()) {
+            throw new AccrueException(ErrorCode.SUBSCRIPTIONS_LIVE, "time_zone",
+                    "The time zone of customer " + customer.id() + " fixes the billing dates of its live subscriptions " + String.join(", ", live)
+                            + "; it can change once they have ended",
+                    Map.of("live_subscription_ids", live));
+        }
     }
 
     public Page<Customer> list(Caller caller, CustomerQuery query, PageRequest page) {

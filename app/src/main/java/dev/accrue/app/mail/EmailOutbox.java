@@ -1,5 +1,7 @@
 package dev.accrue.app.mail;
 
+import dev.accrue.app.page.PageRequest;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -17,7 +19,8 @@ public interface EmailOutbox {
 
     void markAttemptFailed(String tenantId, String id, String error, boolean giveUp);
 
-    List<OutboundEmail> list(String tenantId, String customerId, String objectId);
+    /** Emails newest first, filtered by customer and object when given; {@code limit + 1} rows. */
+    List<OutboundEmail> list(String tenantId, String customerId, String objectId, PageRequest page);
 
     record Queued(String tenantId, OutboundEmail email) {
     }

@@ -7,16 +7,22 @@ import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.addon.AllowanceSources;
+import dev.accrue.core.addon.GrantedAllowance;
+import dev.accrue.core.catalog.AddOnType;
 import dev.accrue.core.catalog.Aggregation;
+import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.catalog.Allowance;
+import dev.accrue.core.catalog.BundleExpiry;
+import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
-import dev.accrue.core.money.Money;
 import dev.accrue.core.error.ErrorCode;
-import dev.accrue.core.catalog.ResetCadence;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.catalog.TrialUsage;
 import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.Subscription;
@@ -29,9 +35,12 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Currency;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Usage views read the daily aggregates, never raw events. */
 public final class UsageQueries {
@@ -71,6 +80,7 @@ public final class UsageQueries {
             // derived allowances (emails = 4 × contacts) use the count fixed at the renewal that opened this period
             Plan plan = counted.withDerivedAllowances(caller.tenantId(), sub, customer, billing.planFor(caller.tenantId(), sub, period), period);
             var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
+            Map<String, Money> costSoFar = freeTrial ? Map.of() : costSoFar(caller.tenantId(), sub, customer, plan, period);
             List<UsageView.ChargeUsage> charges = new ArrayList<>();
             for (var charge : plan.charges()) {
                 if (!(charge instanceof MeteredCharge m)) {
@@ -88,7 +98,9 @@ public final class UsageQueries {
                     charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), average, included,
                             included.subtract(average).max(BigDecimal.ZERO),
                             included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average,
-                            freeTrial ? free(customer) : projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of()));
+                            cost(costSoFar, m, customer.currency()).toPlainMinorString(),
+                            freeTrial ? free(customer) : projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of(),
+                            AllowanceSources.consume(sources(caller.tenantId(), sub, customer, catalog, m, period, window), average)));
                     continue;
                 }
                 var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
@@ -103,18 +115,76 @@ public final class UsageQueries {
                         .setScale(0, RoundingMode.HALF_UP);
                 Map<String, BigDecimal> byDimension = new LinkedHashMap<>();
                 rows.forEach(r -> byDimension.merge(r.dimensionKey(), r.quantity(), BigDecimal::add));
+                Money soFar = cost(costSoFar, m, customer.currency());
+                String projectedCost = freeTrial ? free(customer) : m.pricing() != null
+                        ? projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller)
+                        : billing.rounding(caller.tenantId()).apply(soFar.times(BigDecimal.valueOf(window.days()))
+                                .times(BigDecimal.ONE.divide(BigDecimal.valueOf(elapsed), MathContext.DECIMAL64))).toPlainMinorString();
                 charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected,
-                        freeTrial ? free(customer) : projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller), byDimension));
+                        soFar.toPlainMinorString(), projectedCost, byDimension,
+                        AllowanceSources.consume(sources(caller.tenantId(), sub, customer, catalog, m, period, window), used)));
             }
             return new UsageView(sub.id(), period.start(), period.end(), today, charges);
         });
     }
 
-    private static String free(Customer customer) {
-        return Money.zero(customer.currency().getCurrencyCode()).toPlainMinorString();
+    /**
+     * What the period's usage so far costs per charge: the billing run's own usage lines over the running period
+     * (they price on what arrived so far), once per invoicing cadence the plan's metered charges use.
+     */
+    private Map<String, Money> costSoFar(String tenantId, Subscription sub, Customer customer, Plan plan, Period period) {
+        Set<ResetCadence> cadences = new LinkedHashSet<>();
+        plan.charges().forEach(c -> {
+            if (c instanceof MeteredCharge m) {
+                cadences.add(m.invoiceCadence());
+            }
+        });
+        Map<String, Money> cost = new LinkedHashMap<>();
+        for (ResetCadence cadence : cadences) {
+            for (InvoiceLine line : billing.usageLines(tenantId, sub, period, customer, billing.rounding(tenantId), cadence)) {
+                cost.merge(line.chargeCode(), line.amount(), Money::plus);
+            }
+        }
+        return cost;
     }
 
-    /** The projected usage's overage priced once, as the invoice would; null when priced by a rate table. */
+    /**
+     * The sources of a charge's allowance in this window: the plan's own (with enterprise overrides and derived
+     * allowances), and each add-on grant on its metric, typed from the catalog, a bundle that lapses with the
+     * period showing the window's end as its expiry.
+     */
+    private List<AllowanceSources.Source> sources(String tenantId, Subscription sub, Customer customer, Catalog catalog, MeteredCharge m,
+                                                  Period period, Period window) {
+        Plan own = counted.withDerivedAllowances(tenantId, sub, customer, billing.plan(tenantId, sub), period);
+        List<AllowanceSources.Source> out = new ArrayList<>();
+        own.charge(m.code()).filter(c -> c instanceof MeteredCharge).map(c -> (MeteredCharge) c).ifPresent(base -> {
+            BigDecimal quantity = base.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+            if (quantity.signum() > 0) {
+                out.add(new AllowanceSources.Source("plan:" + own.code(), AllowanceSources.Kind.PLAN, quantity, null));
+            }
+        });
+        for (GrantedAllowance g : billing.grants(tenantId, sub, window)) {
+            if (!g.metric().equals(m.metric())) {
+                continue;
+            }
+            var addOn = catalog.addOn(g.source());
+            boolean bundle = addOn.map(a -> a.type() == AddOnType.BUNDLE).orElse(true); // "lasting bundles" pools never-expiring bundles
+            LocalDate expires = addOn.filter(a -> a.type() == AddOnType.BUNDLE && a.expiry() == BundleExpiry.END_OF_BILLING_PERIOD)
+                    .map(a -> window.end()).orElse(null);
+            out.add(new AllowanceSources.Source(g.source(), bundle ? AllowanceSources.Kind.BUNDLE : AllowanceSources.Kind.PACKAGE, g.quantity(), expires));
+        }
+        return out;
+    }
+
+    private static String free(Customer customer) {
+        return Money.zero(customer.currency()).toPlainMinorString();
+    }
+
+    private static Money cost(Map<String, Money> costSoFar, MeteredCharge m, Currency currency) {
+        return costSoFar.getOrDefault(m.code(), Money.zero(currency));
+    }
+
+    /** The projected usage's overage priced once, as the invoice would; only for a charge with a single price. */
     private String projectedCost(MeteredCharge m, BigDecimal projected, BigDecimal included, String currency, Caller caller) {
         if (m.pricing() == null) {
             return null;

@@ -34,7 +34,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Phone numbers, rented per calendar month through a catalog add-on of type rental.
@@ -52,7 +51,6 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class PhoneNumberService implements AddOnBilling {
-    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
     private final Transactions tx;
     private final PhoneNumberRepository numbers;
     private final SubscriptionRepository subscriptions;
@@ -82,14 +80,9 @@ public final class PhoneNumberService implements AddOnBilling {
     public record Provisioned(PhoneNumber number, Invoice invoice) {
     }
 
-    public Provisioned provision(Caller caller, String subscriptionId, String number, String country, String type, String addOnCode) {
+    public Provisioned provision(Caller caller, String subscriptionId, String requestedNumber, String country, String type, String addOnCode) {
         caller.requireWrite();
-        if (number == null || !E164.matcher(number).matches()) {
-            throw AccrueException.invalid("number", "number must be in E.164 form, like +33123456789");
-        }
-        if (country == null || !country.matches("^[A-Z]{2}$")) {
-            throw AccrueException.invalid("country", "country must be an ISO 3166 alpha-2 code, like FR");
-        }
+        String number = DialableNumbers.normalise(requestedNumber, country);
         if (type == null || type.isBlank()) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "type", "type is required (local, toll_free, premium …)");
         }

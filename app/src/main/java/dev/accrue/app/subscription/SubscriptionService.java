@@ -11,9 +11,12 @@ import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.CancellationPolicy;
+import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.ChangePolicy;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.PlanOverrides;
+import dev.accrue.core.catalog.Product;
 import dev.accrue.core.catalog.RecurringCharge;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
@@ -24,11 +27,15 @@ import dev.accrue.core.subscription.ChangeQuote;
 import dev.accrue.core.subscription.PlanChanges;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.subscription.SubscriptionStatus;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
+import dev.accrue.core.time.Period;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Subscription lifecycle: create, change plan (with preview), cancel at period end, reactivate, revoke a pending change. */
@@ -41,6 +48,7 @@ public final class SubscriptionService {
     private final PendingItems pending;
     private final CustomerTime time;
     private final AuditLog audit;
+    private final ImmediateCancellation immediate;
     private QuotaCheck quotaCheck = (tenant, sub, plan) -> { };
 
     /** Refuses a plan whose quotas are below the items in use (set by the wiring; quotas live in their own context). */
@@ -53,7 +61,8 @@ public final class SubscriptionService {
     }
 
     public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
-                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit) {
+                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit, ImmediateCancellation immediate) {
+        this.immediate = immediate;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.customers = customers;
@@ -83,7 +92,8 @@ public final class SubscriptionService {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "plan", "plan is required");
         }
         return tx.inTransaction(() -> {
-            Customer customer = customers.find(caller.tenantId(), req.customerId())
+            // locked: two concurrent subscribes of one customer see each other (one live subscription per product)
+            Customer customer = customers.findForUpdate(caller.tenantId(), req.customerId())
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + req.customerId() + "'"));
             Instant now = time.now(caller.tenantId(), customer);
             var current = catalogs.current(caller.tenantId(), now);
@@ -97,6 +107,7 @@ public final class SubscriptionService {
                 throw AccrueException.invalid("trial_days", "trial_days must be 0-730, got " + trialDays);
             }
             LocalDate trialEnd = trialDays == 0 ? null : start.plusDays(trialDays);
+            requireNoLiveSubscriptionOfProduct(caller.tenantId(), customer, current.catalog(), plan, today, start);
             Alignment alignment = alignment(req.alignment(), customer, plan);
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
@@ -107,6 +118,34 @@ public final class SubscriptionService {
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
             return sub;
         });
+    }
+
+    /**
+     * One live subscription per product and customer: a second one would bill the same service twice, and
+     * moving between plans of a product is a plan change. A product that declares
+     * {@code multiple_subscriptions: true} is exempt. A subscription that has ended, or ends on or before the
+     * new one starts, is not live.
+     */
+    private void requireNoLiveSubscriptionOfProduct(String tenantId, Customer customer, Catalog catalog, Plan plan, LocalDate today, LocalDate start) {
+        boolean severalAllowed = catalog.product(plan.product()).map(Product::multipleSubscriptions).orElse(false);
+        if (severalAllowed) {
+            return;
+        }
+        for (Subscription existing : subscriptions.forCustomer(tenantId, customer.id())) {
+            boolean live = existing.statusOn(today) != SubscriptionStatus.ENDED
+                    && (existing.endedOn() == null || existing.endedOn().isAfter(start));
+            if (!live) {
+                continue;
+            }
+            String product = catalogs.catalog(tenantId, existing.catalogVersion()).plan(existing.planCode()).map(Plan::product).orElse(null);
+            if (plan.product().equals(product)) {
+                throw new AccrueException(ErrorCode.ALREADY_SUBSCRIBED, "plan",
+                        "Customer " + customer.id() + " already has subscription " + existing.id() + " (plan " + existing.planCode()
+                                + ") to product " + product + "; change its plan (POST /v1/subscriptions/" + existing.id()
+                                + "/change) instead of subscribing twice",
+                        Map.of("existing_subscription_id", existing.id()));
+            }
+        }
     }
 
     public Subscription get(Caller caller, String id) {
@@ -181,7 +220,7 @@ public final class SubscriptionService {
         if (!quote.lines().isEmpty()) {
             LocalDate today = time.today(caller.tenantId(), customer);
             if (invoiceNow) {
-                invoice = billing.issueFor(plan, caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, null, quote.lines());
+                invoice = billing.issueFor(plan, caller.tenantId(), customer, sub.id(), Ids.next("chg"), today, span(quote.lines()), quote.lines());
             } else {
                 for (InvoiceLine line : quote.lines()) {
                     pending.add(caller.tenantId(), sub.id(), customer.id(), line, time.systemNow());
@@ -190,6 +229,19 @@ public final class SubscriptionService {
         }
         audit.record(caller, "subscription", sub.id(), quote.timing() == ChangeQuote.Timing.IMMEDIATE ? immediateAction : scheduledAction, sub, after);
         return new ChangeResult(quote, total, invoice != null, subscriptions.find(caller.tenantId(), sub.id()).orElseThrow(), invoice);
+    }
+
+    /** The period a change invoice covers: from the earliest to the latest service date of its lines. */
+    private static Period span(List<InvoiceLine> lines) {
+        LocalDate start = null;
+        LocalDate end = null;
+        for (InvoiceLine l : lines) {
+            if (l.servicePeriod() != null) {
+                start = start == null || l.servicePeriod().start().isBefore(start) ? l.servicePeriod().start() : start;
+                end = end == null || l.servicePeriod().end().isAfter(end) ? l.servicePeriod().end() : end;
+            }
+        }
+        return start == null ? null : new Period(start, end);
     }
 
     /** Overrides may only name what the catalog defines: quota and limit features, rate tables, declared currencies. */
@@ -229,14 +281,19 @@ public final class SubscriptionService {
         if (why != null && why.length() > 500) {
             throw AccrueException.invalid("reason", "reason must be at most 500 characters");
         }
+        Plan plan = tx.inTransaction(() -> billing.plan(caller.tenantId(), get(caller, id)));
+        if (plan.cancellation().effective() == CancellationPolicy.Effective.IMMEDIATE) {
+            return immediate.cancel(caller, id, why, plan);
+        }
         return mutate(caller, id, "subscription.cancel_scheduled", (ctx) -> {
             Subscription sub = ctx.sub();
-            PlanChanges.requireOutsideLockIn(sub, ctx.today(), "Cancellations");
             if (sub.billedThrough() == null || !ctx.today().isBefore(sub.billedThrough())) {
                 // nothing paid for is running (future start, trial): the subscription ends today
                 LocalDate end = ctx.today().isBefore(sub.startDate()) ? sub.startDate() : ctx.today();
+                PlanChanges.requireOutsideLockIn(sub, end, "Cancellations");
                 return sub.with(sub.catalogVersion(), sub.planCode(), null, true, why, end);
             }
+            PlanChanges.requireOutsideLockIn(sub, sub.billedThrough(), "Cancellations");
             return sub.with(sub.catalogVersion(), sub.planCode(), sub.pendingPlanCode(), true, why, null);
         });
     }

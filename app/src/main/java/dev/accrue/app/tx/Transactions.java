@@ -23,6 +23,12 @@ public interface Transactions {
         return inTransaction(work);
     }
 
+    /**
+     * Runs work in a transaction that is always rolled back: a what-if (the upcoming invoice) runs the real
+     * writing code and nothing it wrote survives. Refused inside another transaction, which it would discard.
+     */
+    <T> T rolledBack(Supplier<T> work);
+
     default void run(Runnable work) {
         inTransaction(() -> {
             work.run();

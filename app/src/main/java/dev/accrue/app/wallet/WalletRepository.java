@@ -48,7 +48,8 @@ public interface WalletRepository {
 
     Optional<Receipt> receipt(String tenantId, String id);
 
-    List<Receipt> receipts(String tenantId, String customerId);
+    /** Receipts newest first, of one customer or (customerId null) of the tenant; {@code limit + 1} rows. */
+    List<Receipt> receipts(String tenantId, String customerId, PageRequest page);
 
     /** Records that the statement of {@code month} (its 1st) was emailed; false when it already was. */
     boolean markStatementSent(String tenantId, String customerId, LocalDate month, String emailId, Instant at);

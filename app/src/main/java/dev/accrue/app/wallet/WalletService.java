@@ -169,10 +169,13 @@ public final class WalletService {
         });
     }
 
-    public List<Receipt> receipts(Caller caller, String customerId) {
+    /** Receipts newest first: one customer's, or with {@code customerId} null the whole tenant's. */
+    public Page<Receipt> receipts(Caller caller, String customerId, PageRequest page) {
         return tx.inTransaction(() -> {
-            customer(caller.tenantId(), customerId);
-            return wallets.receipts(caller.tenantId(), customerId);
+            if (customerId != null) {
+                customer(caller.tenantId(), customerId);
+            }
+            return Page.fromOverfetch(wallets.receipts(caller.tenantId(), customerId, page), page.limit());
         });
     }
 

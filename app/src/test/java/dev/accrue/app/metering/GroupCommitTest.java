@@ -56,6 +56,16 @@ class GroupCommitTest {
                 }
 
                 @Override
+                public <T> T rolledBack(java.util.function.Supplier<T> work) {
+                    pending.set(new HashSet<>());
+                    try {
+                        return work.get(); // nothing reaches committed
+                    } finally {
+                        pending.remove();
+                    }
+                }
+
+                @Override
                 public boolean inProgress() {
                     return pending.get() != null;
                 }

@@ -160,15 +160,11 @@ public final class CatalogValidator {
         allowanceResets(path, p);
     }
 
-    /** Cancelling ends a subscription at the end of its paid period without refund; nothing else is implemented. */
+    /** A prorated refund gives back the unused days of a period cut short, so it needs an immediate cancellation. */
     private void cancellation(String path, CancellationPolicy c) {
-        if (c.effective() != CancellationPolicy.Effective.END_OF_PERIOD) {
-            problem(CatalogProblem.NOT_SUPPORTED, path + ".effective", "cancellations take effect at the end of the paid period; '"
-                    + c.effective().name().toLowerCase() + "' is not supported");
-        }
-        if (c.refund() != CancellationPolicy.Refund.NONE) {
-            problem(CatalogProblem.NOT_SUPPORTED, path + ".refund", "cancellations are not refunded; '" + c.refund().name().toLowerCase()
-                    + "' is not supported");
+        if (c.refund() == CancellationPolicy.Refund.PRORATED && c.effective() != CancellationPolicy.Effective.IMMEDIATE) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".refund", "refund: prorated needs effective: immediate (a cancellation at the end of "
+                    + "the paid period leaves no unused days to refund)");
         }
     }
 

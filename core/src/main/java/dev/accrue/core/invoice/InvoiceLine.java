@@ -12,6 +12,8 @@ import java.math.BigDecimal;
  */
 public record InvoiceLine(String kind, String chargeCode, String description, Period servicePeriod, BigDecimal quantity,
                           Money unitPrice, Money amount) {
+    /** Decimal places of a line's quantity, as stored: every computed quantity is rounded to it once. */
+    public static final int QUANTITY_SCALE = 12;
     public static final String RECURRING = "recurring";
     public static final String PRORATION = "proration";
     public static final String USAGE = "usage";
@@ -25,4 +27,6 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String PREPAID = "prepaid";
     /** A period priced by a count measured at renewal (contacts). */
     public static final String COUNTED = "counted";
+    /** Customer credit consumed (the unused days of a cancelled subscription): a negative line, never more than the invoice owes. */
+    public static final String CREDIT = "credit";
 }

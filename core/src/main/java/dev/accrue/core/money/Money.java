@@ -97,9 +97,14 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
         return Math.max(currency.getDefaultFractionDigits(), 0);
     }
 
-    /** Amount with exactly the currency's minor-unit digits, e.g. "16.00"; for display and wire only. */
+    /**
+     * The one written form of an amount, on the wire and in documents: at least the currency's minor-unit
+     * digits ("100.00", "22.50", "0.00"), more only when the amount has them ("0.0125" for a unit price),
+     * never trailing zeros beyond that however the amount was stored ("16.000000" reads "16.00").
+     */
     public String toPlainMinorString() {
-        return amount.setScale(Math.max(minorUnitDigits(), amount.scale()), RoundingMode.UNNECESSARY).toPlainString();
+        BigDecimal stripped = amount.stripTrailingZeros();
+        return stripped.setScale(Math.max(minorUnitDigits(), stripped.scale()), RoundingMode.UNNECESSARY).toPlainString();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.accrue.core.money.Money;
 import dev.accrue.core.time.BillingTiming;
 import dev.accrue.core.time.Fraction;
 import dev.accrue.core.time.Period;
+import dev.accrue.core.time.PeriodLabel;
 import dev.accrue.core.time.Proration;
 import dev.accrue.core.time.ProrationPolicy;
 import dev.accrue.core.time.RoundingPolicy;
@@ -20,13 +21,14 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Prices a plan change. An upgrade (higher tier) takes effect on {@code today} unless the plan's policy or the
  * request says next period; each recurring charge then costs (new − old) × remaining/total days, the change
  * day counted as remaining, or the full new price for charges that are never prorated. Downgrades wait for
- * period end, and both downgrades and cancellations are refused inside a lock-in term.
+ * period end, and both downgrades and cancellations are refused when they would take effect inside a lock-in term.
  */
 public final class PlanChanges {
     private PlanChanges() {
@@ -40,17 +42,20 @@ public final class PlanChanges {
         if (current.code().equals(target.code())) {
             throw AccrueException.invalid("plan", "The subscription is already on plan " + target.code());
         }
-        if (!upgrade) {
-            requireOutsideLockIn(sub, today, "Downgrades");
-        }
         Period period = sub.billedThrough() == null ? null : sub.periodContaining(today);
         boolean billedPeriodRunning = period != null && today.isBefore(sub.billedThrough());
         boolean immediate = upgrade && !requestNextPeriod && target.changePolicy().upgrade() == ChangePolicy.UpgradeTiming.IMMEDIATE;
         if (!billedPeriodRunning) {
             // Nothing billed yet (future start, trial): the change simply applies before the first invoice.
+            if (!upgrade) {
+                requireOutsideLockIn(sub, today, "Downgrades");
+            }
             return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today, List.of());
         }
         if (!immediate) {
+            if (!upgrade) {
+                requireOutsideLockIn(sub, sub.billedThrough(), "Downgrades");
+            }
             return new ChangeQuote(ChangeQuote.Timing.AT_PERIOD_END, sub.billedThrough(), List.of());
         }
         return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today,
@@ -69,25 +74,34 @@ public final class PlanChanges {
             throw AccrueException.invalid("quantity", "The subscription already has quantity " + newQuantity);
         }
         boolean increase = newQuantity > sub.quantity();
-        if (!increase) {
-            requireOutsideLockIn(sub, today, "Quantity decreases");
-        }
         Period period = sub.billedThrough() == null ? null : sub.periodContaining(today);
         boolean billedPeriodRunning = period != null && today.isBefore(sub.billedThrough());
         if (!billedPeriodRunning) {
+            if (!increase) {
+                requireOutsideLockIn(sub, today, "Quantity decreases");
+            }
             return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today, List.of());
         }
         if (!increase) {
+            requireOutsideLockIn(sub, sub.billedThrough(), "Quantity decreases");
             return new ChangeQuote(ChangeQuote.Timing.AT_PERIOD_END, sub.billedThrough(), List.of());
         }
         return new ChangeQuote(ChangeQuote.Timing.IMMEDIATE, today,
                 upgradeLines(sub, plan, sub.quantity(), plan, newQuantity, "Quantity " + sub.quantity() + " → " + newQuantity, today, period, currency, rounding));
     }
 
-    public static void requireOutsideLockIn(Subscription sub, LocalDate today, String what) {
-        if (sub.lockInUntil() != null && today.isBefore(sub.lockInUntil())) {
+    /**
+     * The lock-in binds the date a change takes <em>effect</em>, not the day it is asked for: a cancellation
+     * asked in month 11 of a 12-month term that ends with the term is allowed, so the term binds 12 months and
+     * not 24. A refusal carries {@code allowed_from} (the first effective date allowed, the lock-in end) and
+     * {@code effective_on} (when this request would have taken effect) as structured facts.
+     */
+    public static void requireOutsideLockIn(Subscription sub, LocalDate effectiveOn, String what) {
+        if (sub.lockInUntil() != null && effectiveOn.isBefore(sub.lockInUntil())) {
             throw new AccrueException(ErrorCode.LOCK_IN_ACTIVE, null,
-                    what + " are not allowed during the lock-in term; allowed from " + sub.lockInUntil());
+                    what + " may not take effect during the lock-in term: this one would on " + effectiveOn
+                            + "; allowed to take effect from " + sub.lockInUntil(),
+                    Map.of("allowed_from", sub.lockInUntil(), "effective_on", effectiveOn));
         }
     }
 
@@ -119,8 +133,7 @@ public final class PlanChanges {
             if (amount.isZero()) {
                 continue;
             }
-            String description = label + " — " + after.name()
-                    + (share.isWhole() ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
+            String description = label + " — " + after.name() + PeriodLabel.suffix(share, full);
             lines.add(new InvoiceLine(InvoiceLine.PRORATION, code, description, remaining, RecurringBilling.quantity(share),
                     newPrice.minus(oldPrice), rounding.apply(amount)));
         }

@@ -9,11 +9,12 @@ import dev.accrue.core.money.Money;
 import dev.accrue.core.time.BillingTiming;
 import dev.accrue.core.time.Fraction;
 import dev.accrue.core.time.Period;
+import dev.accrue.core.time.PeriodLabel;
 import dev.accrue.core.time.Proration;
 import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -52,8 +53,7 @@ public final class RecurringBilling {
             }
             Fraction share = Proration.fraction(period, full, r.proration());
             Money amount = rounding.apply(Proration.prorate(price.times(sub.quantity()), share));
-            String description = plan.name() + " — " + r.name() + (sub.quantity() == 1 ? "" : " × " + sub.quantity())
-                    + (share.isWhole() ? "" : " (" + share.numerator() + "/" + share.denominator() + " days)");
+            String description = plan.name() + " — " + r.name() + seats(sub.quantity(), price) + PeriodLabel.suffix(share, period);
             lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period,
                     quantity(share).multiply(BigDecimal.valueOf(sub.quantity())), price, amount));
         }
@@ -69,7 +69,17 @@ public final class RecurringBilling {
         return new Money(amount, currency);
     }
 
+    /**
+     * A line's quantity for a share of a period, at the scale invoices store ({@link InvoiceLine#QUANTITY_SCALE}),
+     * so a preview, the change's answer and the invoice carry the same digits.
+     */
     static BigDecimal quantity(Fraction f) {
-        return BigDecimal.valueOf(f.numerator()).divide(BigDecimal.valueOf(f.denominator()), MathContext.DECIMAL64);
+        return BigDecimal.valueOf(f.numerator()).divide(BigDecimal.valueOf(f.denominator()), InvoiceLine.QUANTITY_SCALE, RoundingMode.HALF_UP)
+                .stripTrailingZeros();
+    }
+
+    /** ", 3 seats × 30.00" on a line for several seats (the line's unit price is the price of one seat). */
+    static String seats(int quantity, Money unitPrice) {
+        return quantity == 1 ? "" : ", " + quantity + " seats × " + unitPrice.toPlainMinorString();
     }
 }

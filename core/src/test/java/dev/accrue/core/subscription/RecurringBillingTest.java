@@ -31,8 +31,8 @@ class RecurringBillingTest {
     }
 
     @Test
-    void aWholePeriodIsNotLabelledWithItsDaysButAStubIs() {
-        assertThat(firstLine(Alignment.ANNIVERSARY)).isEqualTo("Basic — Base fee 30.00 USD");            // Mar 15 → Apr 15, 31/31 days
+    void aWholePeriodIsNamedNotCountedInDaysButAStubIs() {
+        assertThat(firstLine(Alignment.ANNIVERSARY)).isEqualTo("Basic — Base fee — 15 Mar 2026 – 14 Apr 2026 30.00 USD"); // 31/31 days
         assertThat(firstLine(Alignment.CALENDAR)).isEqualTo("Basic — Base fee (17/31 days) 16.45 USD");   // Mar 15 → Apr 1 of March
     }
 }

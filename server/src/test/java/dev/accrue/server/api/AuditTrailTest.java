@@ -42,10 +42,10 @@ class AuditTrailTest {
     }
 
     @Test
-    void theObjectIdIsRequired() {
-        Api api = TestNode.get().newTenant("audit-required").api();
-        var response = api.get("/v1/audit_events");
-        assertThat(response.code()).isEqualTo("missing_field");
-        assertThat(response.text("field")).isEqualTo("object_id");
+    void anEmptyTimeRangeIsRefused() {
+        Api api = TestNode.get().newTenant("audit-range").api();
+        var response = api.get("/v1/audit_events?from=2026-06-02T00:00:00Z&to=2026-06-01T00:00:00Z");
+        assertThat(response.code()).isEqualTo("validation_failed");
+        assertThat(response.text("field")).isEqualTo("from");
     }
 }

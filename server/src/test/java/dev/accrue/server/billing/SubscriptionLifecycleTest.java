@@ -185,25 +185,23 @@ class SubscriptionLifecycleTest {
     }
 
     @Test
-    void aYearlyCustomerInALockInCannotDowngradeOrCancelUntilTheTermEnds() {
+    void aYearlyCustomerInALockInMayDowngradeOrCancelToTakeEffectWhenTheTermEnds() {
         Sandbox s = new Sandbox("lock-in", TIERS, "2026-02-01T10:00:00Z");
         String c = s.customer("Locked Co", "USD", "UTC");
         var created = s.subscribe(Map.of("customer_id", c, "plan", "enterprise", "interval", "year"));
         String sub = created.get("id").asText();
         assertThat(created.get("lock_in_until").asText()).isEqualTo("2027-02-01");
         s.advanceTo("2026-08-01T10:00:00Z");
+        // the yearly period ends with the lock-in term, so a change asked now takes effect exactly when it allows
         var down = s.api.post("/v1/subscriptions/" + sub + "/change", Map.of("plan", "pro"));
-        assertThat(down.status()).isEqualTo(409);
-        assertThat(down.code()).isEqualTo("lock_in_active");
-        assertThat(down.text("detail")).contains("2027-02-01");
-        var cancel = s.api.post("/v1/subscriptions/" + sub + "/cancel", null);
-        assertThat(cancel.code()).isEqualTo("lock_in_active");
-        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("active");
-        s.advanceTo("2027-02-02T10:00:00Z");
+        assertThat(down.status()).as(down.toString()).isEqualTo(200);
+        assertThat(down.text("effective_on")).isEqualTo("2027-02-01");
+        s.api.post("/v1/subscriptions/" + sub + "/revoke_pending_change", null);
         assertThat(s.api.post("/v1/subscriptions/" + sub + "/cancel", null).text("status")).isEqualTo("canceled_at_period_end");
+        s.advanceTo("2027-02-02T10:00:00Z");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("ended");
         assertThat(s.invoices(sub)).containsExactly(
-                "2026-02-01 1200.00 [recurring base 2026-02-01..2027-02-01 1200.00]",
-                "2027-02-01 1200.00 [recurring base 2027-02-01..2028-02-01 1200.00]");
+                "2026-02-01 1200.00 [recurring base 2026-02-01..2027-02-01 1200.00]");
     }
 
     @Test

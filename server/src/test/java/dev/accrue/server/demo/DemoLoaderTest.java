@@ -47,7 +47,7 @@ class DemoLoaderTest {
         var callr = Caller.operator(first.tenants().get(4).tenant().id());
         var atelier = services.customers().list(callr, new dev.accrue.app.customer.CustomerQuery(null, null, "callr-prepaid-atelier"), PageRequest.first(1))
                 .items().getFirst();
-        assertThat(services.wallets().receipts(callr, atelier.id())).hasSize(1);
+        assertThat(services.wallets().receipts(callr, atelier.id(), PageRequest.first(20)).items()).hasSize(1);
         assertThat(services.wallets().view(callr, atelier.id()).balance().isPositive()).isTrue();
         var voice = Caller.operator(first.tenants().get(1).tenant().id());
         var voiceSub = services.subscriptions().list(voice, null, PageRequest.first(1)).items().getFirst();

@@ -76,14 +76,14 @@ class WalletTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         assertThat(r.text("number")).matches("RCT-0{5}1");
         assertThat(List.of(r.text("amount"), r.text("tax_rate"), r.text("tax"), r.text("total"), r.text("balance_after")))
-                .containsExactly("100.00", "0.2", "20.00", "120.00", "100");
+                .containsExactly("100.00", "0.2", "20.00", "120.00", "100.00");
         // the same key replays the receipt; nothing is credited twice
         var again = s.api.withHeader("Idempotency-Key", "topup-1").post("/v1/customers/" + c + "/wallet/top_ups", Map.of("amount", "100.00", "currency", "USD"));
         assertThat(again.text("id")).isEqualTo(r.text("id"));
-        assertThat(balance(s, c)).isEqualTo("100");
+        assertThat(balance(s, c)).isEqualTo("100.00");
         var second = s.api.post("/v1/customers/" + c + "/wallet/top_ups", Map.of("amount", "25.50", "currency", "usd", "description", "Bank transfer"));
         assertThat(second.text("number")).matches("RCT-0{5}2");
-        assertThat(second.text("balance_after")).isEqualTo("125.5");
+        assertThat(second.text("balance_after")).isEqualTo("125.50");
         assertThat(s.api.get("/v1/customers/" + c + "/receipts").json().get("data")).hasSize(2);
         assertThat(s.api.get("/v1/receipts/" + r.text("id")).text("total")).isEqualTo("120.00");
 
@@ -136,7 +136,7 @@ class WalletTest {
         assertThat(readOnly.post(path, Map.of("amount", "10", "currency", "USD")).status()).isEqualTo(404); // another tenant's customer
         assertThat(s.api.patch("/v1/customers/" + c + "/wallet", Map.of("credit_limit", "-1")).code()).isEqualTo("invalid_amount");
         assertThat(s.api.patch("/v1/customers/" + c + "/wallet", Map.of("auto_recharge", Map.of("threshold", "5"))).code()).isEqualTo("validation_failed");
-        assertThat(balance(s, c)).isEqualTo("0");
+        assertThat(balance(s, c)).isEqualTo("0.00");
         assertThat(s.api.get("/v1/customers/" + c + "/wallet/entries").json().get("data")).isEmpty();
         assertThat(s.api.get("/v1/customers/" + c + "/receipts").json().get("data")).isEmpty();
     }
@@ -150,30 +150,30 @@ class WalletTest {
         // June's fee in advance is paid from the balance at once
         assertThat(s.invoices(sub)).containsExactly("2026-06-01 0.00 [recurring base 2026-06-01..2026-07-01 10.00, prepaid null 2026-06-01..2026-07-01 -10.00]");
         assertThat(s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/status").asText()).isEqualTo("paid");
-        assertThat(balance(s, c)).isEqualTo("40");
+        assertThat(balance(s, c)).isEqualTo("40.00");
 
         s.advanceTo("2026-06-15T12:00:00Z");
         // 600 s included; 900 s more cost 9.00 at 0.60 a minute, drawn the moment the calls are stored
         s.api.post("/v1/events/batch", Map.of("events", List.of(call("a", c, "2026-06-15T10:00:00Z", 600), call("b", c, "2026-06-15T11:00:00Z", 900))));
-        assertThat(balance(s, c)).isEqualTo("31");
+        assertThat(balance(s, c)).isEqualTo("31.00");
         s.api.post("/v1/events", call("c", c, "2026-06-15T11:30:00Z", 100));
-        assertThat(balance(s, c)).isEqualTo("30");
+        assertThat(balance(s, c)).isEqualTo("30.00");
         s.api.post("/v1/events", call("c", c, "2026-06-15T11:30:00Z", 100)); // a duplicate draws nothing
-        assertThat(balance(s, c)).isEqualTo("30");
+        assertThat(balance(s, c)).isEqualTo("30.00");
 
         s.advanceTo("2026-07-01T08:00:00Z");
         assertThat(s.invoices(sub).getLast()).isEqualTo("2026-07-01 0.00 [usage minutes 2026-06-01..2026-07-01 10.00, "
                 + "recurring base 2026-07-01..2026-08-01 10.00, prepaid null 2026-07-01..2026-08-01 -20.00]");
-        assertThat(balance(s, c)).isEqualTo("20"); // usage was already drawn; only July's fee is taken now
+        assertThat(balance(s, c)).isEqualTo("20.00"); // usage was already drawn; only July's fee is taken now
 
         JsonNode june = s.api.get("/v1/customers/" + c + "/wallet/statements/2026-06").json();
-        assertThat(june.get("opening_balance").asText()).isEqualTo("0");
-        assertThat(june.at("/totals/top_up").asText()).isEqualTo("50");
-        assertThat(june.at("/totals/usage").asText()).isEqualTo("-10");
-        assertThat(june.at("/totals/invoice").asText()).isEqualTo("-10");
-        assertThat(june.get("consumption").asText()).isEqualTo("20");
-        assertThat(june.get("closing_balance").asText()).isEqualTo("30");
-        assertThat(june.get("amount_owed").asText()).isEqualTo("0");
+        assertThat(june.get("opening_balance").asText()).isEqualTo("0.00");
+        assertThat(june.at("/totals/top_up").asText()).isEqualTo("50.00");
+        assertThat(june.at("/totals/usage").asText()).isEqualTo("-10.00");
+        assertThat(june.at("/totals/invoice").asText()).isEqualTo("-10.00");
+        assertThat(june.get("consumption").asText()).isEqualTo("20.00");
+        assertThat(june.get("closing_balance").asText()).isEqualTo("30.00");
+        assertThat(june.get("amount_owed").asText()).isEqualTo("0.00");
         // and the statement was emailed with July's first billing run, once
         JsonNode mailed = s.api.get("/v1/emails?object_id=" + c + ":2026-06").json().get("data");
         assertThat(mailed).hasSize(1);
@@ -188,7 +188,7 @@ class WalletTest {
             sum = sum.add(new BigDecimal(e.get("amount").asText()));
         }
         assertThat(sum).isEqualByComparingTo(balance(s, c));
-        assertThat(entries.get(0).get("balance_after").asText()).isEqualTo("20");
+        assertThat(entries.get(0).get("balance_after").asText()).isEqualTo("20.00");
     }
 
     @Test
@@ -198,21 +198,21 @@ class WalletTest {
         s.api.post("/v1/customers/" + c + "/wallet/top_ups", Map.of("amount", "12.00", "currency", "USD"));
         var configured = s.api.patch("/v1/customers/" + c + "/wallet", Map.of("credit_limit", "5", "auto_recharge", Map.of("threshold", "3", "amount", "25")));
         assertThat(configured.status()).as(configured.toString()).isEqualTo(200);
-        assertThat(configured.text("spendable")).isEqualTo("17");
+        assertThat(configured.text("spendable")).isEqualTo("17.00");
         String sub = s.subscribe(Map.of("customer_id", c, "plan", "starter")).get("id").asText();
-        assertThat(balance(s, c)).isEqualTo("2");
+        assertThat(balance(s, c)).isEqualTo("2.00");
         // falling below the threshold asks for a recharge of 25 (charged once payments exist)
         assertThat(s.api.get("/v1/customers/" + c + "/wallet").json().at("/auto_recharge/requested_at").isNull()).isFalse();
         s.advanceTo("2026-06-20T08:00:00Z");
         // 1,600 s = 1,000 s overage = 10.00, but only 2 + 5 can be spent
         s.api.post("/v1/events", call("big", c, "2026-06-20T07:00:00Z", 1600));
-        assertThat(balance(s, c)).isEqualTo("-5");
+        assertThat(balance(s, c)).isEqualTo("-5.00");
         s.advanceTo("2026-07-01T08:00:00Z");
         // the invoice shows all the usage; the wallet paid 7 of it, the rest and July's fee are owed
         assertThat(s.invoices(sub).getLast()).isEqualTo("2026-07-01 13.00 [usage minutes 2026-06-01..2026-07-01 10.00, "
                 + "recurring base 2026-07-01..2026-08-01 10.00, prepaid null 2026-07-01..2026-08-01 -7.00]");
-        assertThat(balance(s, c)).isEqualTo("-5");
-        assertThat(s.api.get("/v1/customers/" + c + "/wallet/statements/2026-07").text("amount_owed")).isEqualTo("13");
+        assertThat(balance(s, c)).isEqualTo("-5.00");
+        assertThat(s.api.get("/v1/customers/" + c + "/wallet/statements/2026-07").text("amount_owed")).isEqualTo("13.00");
     }
 
     @Test
@@ -295,12 +295,12 @@ class WalletTest {
         String sub = s.subscribe(Map.of("customer_id", c, "plan", "starter")).get("id").asText();
         s.advanceTo("2026-06-20T08:00:00Z");
         s.api.post("/v1/events", call("long", c, "2026-06-20T07:00:00Z", 720)); // 120 s over the 600 included: 1.20
-        assertThat(balance(s, c)).isEqualTo("8.8");
+        assertThat(balance(s, c)).isEqualTo("8.80");
         s.advanceTo("2026-07-03T08:00:00Z");
         assertThat(s.api.patch("/v1/events/long", Map.of("properties", Map.of("duration_seconds", 600))).status()).isEqualTo(200);
         s.advanceTo("2026-08-01T08:00:00Z");
         assertThat(s.invoices(sub).getLast()).isEqualTo("2026-08-01 0.00 [adjustment minutes 2026-06-01..2026-07-01 -1.20, "
                 + "usage minutes 2026-07-01..2026-08-01 0.00, prepaid null 2026-08-01..2026-09-01 1.20]");
-        assertThat(balance(s, c)).isEqualTo("10");
+        assertThat(balance(s, c)).isEqualTo("10.00");
     }
 }

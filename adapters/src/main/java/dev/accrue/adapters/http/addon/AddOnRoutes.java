@@ -80,8 +80,8 @@ public final class AddOnRoutes {
                         p.invoice() == null ? null : InvoiceView.of(p.invoice()));
             });
         });
-        app.get("/v1/subscriptions/{id}/add_ons", ctx -> Responses.json(ctx, 200, Map.of("object", "list", "data",
-                addOns.list(Requests.caller(ctx), ctx.pathParam("id")).stream().map(l -> AddOnView.of(l.addOn(), l.status())).toList())));
+        app.get("/v1/subscriptions/{id}/add_ons", ctx -> Responses.listAll(ctx, addOns.list(Requests.caller(ctx), ctx.pathParam("id")),
+                l -> l.addOn().id(), l -> AddOnView.of(l.addOn(), l.status())));
         app.delete("/v1/subscriptions/{id}/add_ons/{addOnId}", ctx -> {
             var a = addOns.cancel(Requests.caller(ctx), ctx.pathParam("id"), ctx.pathParam("addOnId"));
             var status = addOns.list(Requests.caller(ctx), ctx.pathParam("id")).stream().filter(l -> l.addOn().id().equals(a.id())).findFirst().orElseThrow().status();

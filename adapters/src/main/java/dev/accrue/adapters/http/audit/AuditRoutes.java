@@ -7,8 +7,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.adapters.json.Json;
 import dev.accrue.app.audit.AuditEntry;
 import dev.accrue.app.audit.AuditHistory;
-import dev.accrue.core.error.AccrueException;
-import dev.accrue.core.error.ErrorCode;
+import dev.accrue.app.audit.AuditQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -44,11 +43,13 @@ public final class AuditRoutes {
     }
 
     private void list(Context ctx) {
-        String objectId = ctx.queryParam("object_id");
-        if (objectId == null || objectId.isBlank()) {
-            throw new AccrueException(ErrorCode.MISSING_FIELD, "object_id", "object_id query parameter is required");
-        }
-        var page = history.forObject(Requests.caller(ctx), objectId, Requests.page(ctx)).map(AuditView::of);
+        var query = new AuditQuery(blankToNull(ctx.queryParam("object_id")), blankToNull(ctx.queryParam("object_type")),
+                blankToNull(ctx.queryParam("actor")), Requests.instant(ctx, "from"), Requests.instant(ctx, "to"));
+        var page = history.find(Requests.caller(ctx), query, Requests.page(ctx)).map(AuditView::of);
         Responses.list(ctx, page, AuditView::id);
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 }

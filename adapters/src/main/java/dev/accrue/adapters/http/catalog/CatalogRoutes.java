@@ -43,8 +43,8 @@ public final class CatalogRoutes {
     public void register(Javalin app) {
         app.post("/v1/catalog/versions", this::importVersion);
         app.post("/v1/catalog/validate", this::validate);
-        app.get("/v1/catalog/versions", ctx -> Responses.json(ctx, 200, Map.of("object", "list",
-                "data", catalogs.versions(Requests.caller(ctx)).stream().map(v -> VersionView.of(v, null)).toList())));
+        app.get("/v1/catalog/versions", ctx -> Responses.listAll(ctx, catalogs.versions(Requests.caller(ctx)),
+                v -> v.id(), v -> VersionView.of(v, null)));
         app.get("/v1/catalog/versions/{version}", ctx -> {
             var imported = catalogs.version(Requests.caller(ctx), versionNumber(ctx.pathParam("version")));
             Responses.json(ctx, 200, VersionView.of(imported.version(), imported.catalog()));

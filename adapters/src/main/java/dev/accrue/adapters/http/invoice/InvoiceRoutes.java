@@ -2,6 +2,8 @@ package dev.accrue.adapters.http.invoice;
 
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
+import dev.accrue.app.billing.UpcomingInvoice;
+import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceQuery;
 import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.core.error.AccrueException;
@@ -9,20 +11,36 @@ import dev.accrue.core.invoice.InvoiceStatus;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Set;
 
 /** /v1/invoices: newest first, filtered by customer, subscription, status and issue-date range. */
 public final class InvoiceRoutes {
     private static final Set<String> STATUSES = Set.of("draft", "proforma", "finalized", "paid", "void", "uncollectible");
     private final InvoiceService invoices;
+    private final UpcomingInvoice upcoming;
 
-    public InvoiceRoutes(InvoiceService invoices) {
+    public InvoiceRoutes(InvoiceService invoices, UpcomingInvoice upcoming) {
         this.invoices = invoices;
+        this.upcoming = upcoming;
+    }
+
+    /** The next invoice of a subscription as it stands: not stored, so no id, number or status. */
+    record UpcomingView(String object, String subscriptionId, String customerId, String currency, String subtotal, String total,
+                        LocalDate issueDate, LocalDate periodStart, LocalDate periodEnd, List<InvoiceView.LineView> lines) {
+        static UpcomingView of(Invoice i) {
+            return new UpcomingView("upcoming_invoice", i.subscriptionId(), i.customerId(), i.total().currency().getCurrencyCode(),
+                    i.subtotal().toPlainMinorString(), i.total().toPlainMinorString(), i.issueDate(), i.periodStart(), i.periodEnd(),
+                    i.lines().stream().map(InvoiceView.LineView::of).toList());
+        }
     }
 
     public void register(Javalin app) {
         app.get("/v1/invoices", this::list);
         app.get("/v1/invoices/{id}", ctx -> Responses.json(ctx, 200, InvoiceView.of(invoices.get(Requests.caller(ctx), ctx.pathParam("id")))));
+        app.get("/v1/subscriptions/{id}/upcoming_invoice", ctx -> Responses.json(ctx, 200,
+                UpcomingView.of(upcoming.preview(Requests.caller(ctx), ctx.pathParam("id")))));
         app.post("/v1/invoices/{id}/mark_paid", ctx -> settle(ctx, InvoiceStatus.PAID));
         app.post("/v1/invoices/{id}/void", ctx -> settle(ctx, InvoiceStatus.VOID));
         app.post("/v1/invoices/{id}/mark_uncollectible", ctx -> settle(ctx, InvoiceStatus.UNCOLLECTIBLE));

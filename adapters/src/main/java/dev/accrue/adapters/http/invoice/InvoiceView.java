@@ -21,7 +21,7 @@ public record InvoiceView(String id, String object, String number, String profor
         public static LineView of(InvoiceLine l) {
             return new LineView(l.kind(), l.chargeCode(), l.description(), l.servicePeriod() == null ? null : l.servicePeriod().start(),
                     l.servicePeriod() == null ? null : l.servicePeriod().end(), l.quantity().stripTrailingZeros().toPlainString(),
-                    l.unitPrice().amount().toPlainString(), l.amount().toPlainMinorString());
+                    l.unitPrice().toPlainMinorString(), l.amount().toPlainMinorString());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.accrue.adapters.http.metering;
 
+import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.authorization.AuthorizationService;
@@ -14,9 +15,11 @@ import java.util.Map;
  */
 public final class AuthorizationRoutes {
     private final AuthorizationService authorizations;
+    private final Idempotency idempotency;
 
-    public AuthorizationRoutes(AuthorizationService authorizations) {
+    public AuthorizationRoutes(AuthorizationService authorizations, Idempotency idempotency) {
         this.authorizations = authorizations;
+        this.idempotency = idempotency;
     }
 
     record AuthorizeBody(String customerId, String metric, BigDecimal requested, Integer ttlSeconds) {
@@ -28,7 +31,8 @@ public final class AuthorizationRoutes {
     public void register(Javalin app) {
         app.post("/v1/authorizations", ctx -> {
             AuthorizeBody b = Requests.body(ctx, AuthorizeBody.class);
-            Responses.json(ctx, 200, authorizations.authorize(Requests.caller(ctx), b.customerId(), b.metric(), b.requested(), b.ttlSeconds()));
+            // a retried authorize with the same Idempotency-Key gets the first reservation back instead of reserving twice
+            idempotency.create(ctx, 200, () -> authorizations.authorize(Requests.caller(ctx), b.customerId(), b.metric(), b.requested(), b.ttlSeconds()));
         });
         app.post("/v1/authorizations/{id}/commit", ctx -> {
             CommitBody b = Requests.body(ctx, CommitBody.class);

@@ -3,6 +3,8 @@ package dev.accrue.adapters.http.metering;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.metering.EventResult;
+import dev.accrue.app.metering.UsageRepository;
+import dev.accrue.app.page.Page;
 import dev.accrue.app.metering.MeteringService;
 import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.core.error.AccrueException;
@@ -11,9 +13,11 @@ import dev.accrue.core.metering.RawEvent;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * /v1/events: usage in, one at a time or up to 10,000 per batch (a result per event; the valid rest is
@@ -62,7 +66,15 @@ public final class MeteringRoutes {
                 throw new AccrueException(ErrorCode.MISSING_FIELD, "metric", "metric query parameter is required");
             }
             var rows = queries.daily(Requests.caller(ctx), ctx.pathParam("id"), metric, Requests.date(ctx, "from"), Requests.date(ctx, "to"));
-            Responses.json(ctx, 200, Map.of("object", "list", "metric", metric, "data", rows));
+            Function<UsageRepository.DailyUsage, String> key = r -> r.day() + "/" + r.dimensionKey();
+            Page<UsageRepository.DailyUsage> page = Page.slice(rows, Requests.page(ctx), key);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("object", "list");
+            body.put("metric", metric);
+            body.put("data", page.items());
+            body.put("has_more", page.hasMore());
+            body.put("next_cursor", page.hasMore() ? Requests.encodeCursor(key.apply(page.items().getLast())) : null);
+            Responses.json(ctx, 200, body);
         });
     }
 

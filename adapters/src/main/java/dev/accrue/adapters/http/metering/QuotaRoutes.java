@@ -26,8 +26,8 @@ public final class QuotaRoutes {
     }
 
     public void register(Javalin app) {
-        app.get("/v1/subscriptions/{id}/quotas", ctx -> Responses.json(ctx, 200, Map.of("object", "list",
-                "data", quotas.usage(Requests.caller(ctx), ctx.pathParam("id")).stream().map(QuotaView::of).toList())));
+        app.get("/v1/subscriptions/{id}/quotas", ctx -> Responses.listAll(ctx, quotas.usage(Requests.caller(ctx), ctx.pathParam("id")),
+                q -> q.quota(), QuotaView::of));
         app.get("/v1/subscriptions/{id}/quotas/{quota}", ctx -> Responses.json(ctx, 200,
                 QuotaView.of(quotas.check(Requests.caller(ctx), ctx.pathParam("id"), ctx.pathParam("quota")))));
         app.post("/v1/subscriptions/{id}/quotas/{quota}/items", ctx -> {

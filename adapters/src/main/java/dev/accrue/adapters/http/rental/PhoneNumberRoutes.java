@@ -49,8 +49,8 @@ public final class PhoneNumberRoutes {
             ProvisionBody b = Requests.body(ctx, ProvisionBody.class);
             idempotency.create(ctx, 201, () -> ProvisionedView.of(numbers.provision(Requests.caller(ctx), ctx.pathParam("id"), b.number(), b.country(), b.type(), b.addOn())));
         });
-        app.get("/v1/subscriptions/{id}/numbers", ctx -> Responses.json(ctx, 200, Map.of("object", "list", "data",
-                numbers.list(Requests.caller(ctx), ctx.pathParam("id")).stream().map(NumberView::of).toList())));
+        app.get("/v1/subscriptions/{id}/numbers", ctx -> Responses.listAll(ctx, numbers.list(Requests.caller(ctx), ctx.pathParam("id")),
+                n -> n.id(), NumberView::of));
         app.patch("/v1/subscriptions/{id}/numbers/{numberId}", ctx -> {
             AutoPayBody b = Requests.body(ctx, AutoPayBody.class);
             Responses.json(ctx, 200, NumberView.of(numbers.setAutoPay(Requests.caller(ctx), ctx.pathParam("id"), ctx.pathParam("numberId"), b.autoPay())));

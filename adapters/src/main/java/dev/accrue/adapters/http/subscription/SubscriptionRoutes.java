@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * /v1/subscriptions: create, read, change plan (and preview the change), cancel at period end, reactivate,
@@ -143,7 +144,7 @@ public final class SubscriptionRoutes {
     private void quantity(Context ctx, boolean preview) {
         QuantityBody b = Requests.body(ctx, QuantityBody.class);
         Caller caller = Requests.caller(ctx);
-        respond(ctx, caller, preview, subscriptions.changeQuantity(caller, ctx.pathParam("id"), b.quantity(), preview));
+        respond(ctx, caller, preview, () -> subscriptions.changeQuantity(caller, ctx.pathParam("id"), b.quantity(), preview));
     }
 
     private void change(Context ctx, boolean preview) {
@@ -157,13 +158,22 @@ public final class SubscriptionRoutes {
             throw AccrueException.invalid("effective", "effective must be 'immediately' or 'next_period', got '" + b.effective() + "'");
         }
         Caller caller = Requests.caller(ctx);
-        respond(ctx, caller, preview, subscriptions.changePlan(caller, ctx.pathParam("id"), b.plan(), nextPeriod, preview));
+        respond(ctx, caller, preview, () -> subscriptions.changePlan(caller, ctx.pathParam("id"), b.plan(), nextPeriod, preview));
     }
 
-    private void respond(Context ctx, Caller caller, boolean preview, ChangeResult r) {
-        Responses.json(ctx, 200, new ChangeView(preview ? "subscription_change_preview" : "subscription_change",
+    /** A change invoices at once, so a retried request with the same Idempotency-Key replays the first answer instead of charging twice. */
+    private void respond(Context ctx, Caller caller, boolean preview, Supplier<ChangeResult> change) {
+        if (preview) {
+            Responses.json(ctx, 200, changeView(caller, true, change.get()));
+        } else {
+            idempotency.create(ctx, 200, () -> changeView(caller, false, change.get()));
+        }
+    }
+
+    private ChangeView changeView(Caller caller, boolean preview, ChangeResult r) {
+        return new ChangeView(preview ? "subscription_change_preview" : "subscription_change",
                 r.quote().timing().name().toLowerCase(), r.quote().effectiveOn(), r.quote().lines().stream().map(InvoiceView.LineView::of).toList(),
                 r.total().toPlainMinorString(), r.total().currency().getCurrencyCode(), r.invoicedNow(), view(caller, r.subscription()),
-                r.invoice() == null ? null : r.invoice().id()));
+                r.invoice() == null ? null : r.invoice().id());
     }
 }

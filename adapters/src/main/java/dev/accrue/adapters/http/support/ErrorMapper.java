@@ -70,6 +70,9 @@ public final class ErrorMapper {
         if (error instanceof InvalidCatalogException invalid) {
             problem = problem.withErrors(invalid.problems());
         }
+        if (!error.details().isEmpty()) {
+            problem = problem.withExtensions(error.details());
+        }
         ctx.status(status).contentType(Problem.CONTENT_TYPE).result(Json.write(problem).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 

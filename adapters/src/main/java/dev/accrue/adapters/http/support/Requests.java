@@ -11,6 +11,9 @@ import dev.accrue.core.error.ErrorCode;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Base64;
 
 /** Reading requests: the caller, strict JSON bodies, and pagination parameters. */
@@ -94,15 +97,28 @@ public final class Requests {
     }
 
     /** An optional ISO date query parameter ({@code 2026-07-01}); malformed ones are refused with the parameter's name. */
-    public static java.time.LocalDate date(Context ctx, String name) {
+    public static LocalDate date(Context ctx, String name) {
         String text = ctx.queryParam(name);
         if (text == null) {
             return null;
         }
         try {
-            return java.time.LocalDate.parse(text);
-        } catch (java.time.DateTimeException e) {
+            return LocalDate.parse(text);
+        } catch (DateTimeException e) {
             throw AccrueException.invalid(name, name + " must be a date such as 2026-07-01, got '" + text + "'");
+        }
+    }
+
+    /** An optional ISO instant query parameter ({@code 2026-07-01T00:00:00Z}); malformed ones are refused with the parameter's name. */
+    public static Instant instant(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeException e) {
+            throw AccrueException.invalid(name, name + " must be an instant such as 2026-07-01T00:00:00Z, got '" + text + "'");
         }
     }
 

@@ -33,6 +33,16 @@ public final class Responses {
         }
     }
 
+    /**
+     * A list held whole in memory, paged like every other list ({@link Page#slice}): {@code key} identifies an
+     * item for the cursor, {@code view} is what goes on the wire.
+     */
+    public static <T, V> void listAll(Context ctx, List<T> all, Function<T, String> key, Function<T, V> view) {
+        Page<T> page = Page.slice(all, Requests.page(ctx), key);
+        String next = page.hasMore() ? Requests.encodeCursor(key.apply(page.items().getLast())) : null;
+        json(ctx, 200, new ListEnvelope<>("list", page.items().stream().map(view).toList(), page.hasMore(), next));
+    }
+
     public static <T> void list(Context ctx, Page<T> page, Function<T, String> idOf) {
         String next = page.hasMore() && !page.items().isEmpty() ? Requests.encodeCursor(idOf.apply(page.items().getLast())) : null;
         json(ctx, 200, new ListEnvelope<>("list", page.items(), page.hasMore(), next));

@@ -30,7 +30,7 @@ public final class TestClockRoutes {
             CreateBody b = Requests.body(ctx, CreateBody.class);
             idempotency.create(ctx, 201, () -> clocks.create(Requests.caller(ctx), b.name(), b.frozenTime()));
         });
-        app.get("/v1/test_clocks", ctx -> Responses.json(ctx, 200, Map.of("object", "list", "data", clocks.list(Requests.caller(ctx)))));
+        app.get("/v1/test_clocks", ctx -> Responses.listAll(ctx, clocks.list(Requests.caller(ctx)), c -> c.id(), c -> c));
         app.get("/v1/test_clocks/{id}", ctx -> Responses.json(ctx, 200, clocks.get(Requests.caller(ctx), ctx.pathParam("id"))));
         app.post("/v1/test_clocks/{id}/advance", ctx -> {
             AdvanceBody b = Requests.body(ctx, AdvanceBody.class);

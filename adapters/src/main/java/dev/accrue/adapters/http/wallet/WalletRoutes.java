@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.app.tx.Transactions;
@@ -52,13 +54,16 @@ public final class WalletRoutes {
                 wallets.history(Requests.caller(ctx), ctx.pathParam("id"), Requests.page(ctx)).map(WalletViews.EntryView::of), WalletViews.EntryView::id));
         app.get("/v1/customers/{id}/wallet/statements/{month}", ctx -> Responses.json(ctx, 200, WalletViews.StatementView.of(
                 wallets.statement(Requests.caller(ctx), ctx.pathParam("id"), month(ctx.pathParam("month"))))));
-        app.get("/v1/customers/{id}/receipts", ctx -> Responses.json(ctx, 200, Map.of("object", "list", "data",
-                wallets.receipts(Requests.caller(ctx), ctx.pathParam("id")).stream().map(WalletViews.ReceiptView::of).toList())));
+        app.get("/v1/customers/{id}/receipts", ctx -> Responses.list(ctx,
+                wallets.receipts(Requests.caller(ctx), ctx.pathParam("id"), Requests.page(ctx)).map(WalletViews.ReceiptView::of), WalletViews.ReceiptView::id));
+        app.get("/v1/receipts", ctx -> Responses.list(ctx,
+                wallets.receipts(Requests.caller(ctx), ctx.queryParam("customer_id"), Requests.page(ctx)).map(WalletViews.ReceiptView::of), WalletViews.ReceiptView::id));
         app.get("/v1/receipts/{id}", ctx -> Responses.json(ctx, 200, WalletViews.ReceiptView.of(wallets.receipt(Requests.caller(ctx), ctx.pathParam("id")))));
         app.get("/v1/emails", ctx -> {
             String tenant = Requests.caller(ctx).tenantId();
-            var emails = tx.inTransaction(() -> outbox.list(tenant, ctx.queryParam("customer_id"), ctx.queryParam("object_id")));
-            Responses.json(ctx, 200, Map.of("object", "list", "data", emails.stream().map(WalletViews.EmailView::of).toList()));
+            PageRequest page = Requests.page(ctx);
+            var emails = tx.inTransaction(() -> outbox.list(tenant, ctx.queryParam("customer_id"), ctx.queryParam("object_id"), page));
+            Responses.list(ctx, Page.fromOverfetch(emails, page.limit()).map(WalletViews.EmailView::of), WalletViews.EmailView::id);
         });
     }
 

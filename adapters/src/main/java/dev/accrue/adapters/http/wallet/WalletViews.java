@@ -16,8 +16,9 @@ final class WalletViews {
     private WalletViews() {
     }
 
+    /** Amounts read as everywhere else ({@link Money#toPlainMinorString}): "100.00", never "100" or "22.5". */
     static String decimal(Money m) {
-        return m == null ? null : m.amount().stripTrailingZeros().toPlainString();
+        return m == null ? null : m.toPlainMinorString();
     }
 
     record AutoRecharge(String threshold, String amount, Instant requestedAt) {
