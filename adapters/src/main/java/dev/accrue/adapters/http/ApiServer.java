@@ -2,6 +2,7 @@ package dev.accrue.adapters.http;
 
 import dev.accrue.adapters.http.support.ErrorMapper;
 import dev.accrue.adapters.http.support.Problem;
+import dev.accrue.adapters.http.support.ProblemErrorHandler;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.app.tenant.ApiKeyService;
 import io.javalin.Javalin;
@@ -28,8 +29,12 @@ public final class ApiServer {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.router.ignoreTrailingSlashes = true;
+            // what Jetty refuses before a route runs (bad URI, URI or headers too long) is problem+json too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
         });
         app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+        app.before(Requests::requireCleanQuery);
         app.before("/v1/*", ctx -> authenticate(ctx, keys));
         app.after(ctx -> record(ctx, metrics));
         app.exception(Exception.class, ErrorMapper::handle);

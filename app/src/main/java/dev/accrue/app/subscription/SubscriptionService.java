@@ -16,6 +16,8 @@ import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.catalog.RecurringCharge;
 import dev.accrue.core.customer.Customer;
+import dev.accrue.core.catalog.CatalogProblem;
+import dev.accrue.core.catalog.CatalogValidator;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
@@ -193,25 +195,20 @@ public final class SubscriptionService {
     }
 
     /** Overrides may only name what the catalog defines: quota and limit features, rate tables, declared currencies. */
+    /** A deal obeys the rules of the catalog it sits on (CatalogValidator owns them); the first problem is the answer. */
     private static void requireKnown(dev.accrue.core.catalog.Catalog catalog, PlanOverrides o) {
-        o.quotas().keySet().forEach(f -> requireFeature(catalog, "overrides.quotas." + f, f, dev.accrue.core.catalog.FeatureType.QUOTA));
-        o.limits().keySet().forEach(f -> requireFeature(catalog, "overrides.limits." + f, f, dev.accrue.core.catalog.FeatureType.LIMIT));
         o.contractedRates().keySet().forEach(t -> {
             if (catalog.rateTable(t).isEmpty()) {
                 throw AccrueException.invalid("overrides.contracted_rates." + t, "No rate table '" + t + "' in catalog version " + catalog.version());
             }
         });
-        o.prices().forEach((charge, byCurrency) -> byCurrency.keySet().forEach(currency -> {
-            if (!catalog.currencies().contains(currency)) {
-                throw AccrueException.invalid("overrides.prices." + charge + "." + currency, currency + " is not among the catalog's currencies " + catalog.currencies());
-            }
-        }));
-    }
-
-    private static void requireFeature(dev.accrue.core.catalog.Catalog catalog, String field, String code, dev.accrue.core.catalog.FeatureType type) {
-        boolean ok = catalog.feature(code).map(f -> f.type() == type).orElse(false);
-        if (!ok) {
-            throw AccrueException.invalid(field, "No " + type.name().toLowerCase(java.util.Locale.ROOT) + " feature '" + code + "' in catalog version " + catalog.version());
+        for (CatalogProblem p : CatalogValidator.validateOverrides(catalog, o)) {
+            ErrorCode code = switch (p.code()) {
+                case CatalogProblem.NEGATIVE_AMOUNT, CatalogProblem.INVALID_AMOUNT -> ErrorCode.INVALID_AMOUNT;
+                case CatalogProblem.INVALID_CURRENCY -> ErrorCode.INVALID_CURRENCY;
+                default -> ErrorCode.VALIDATION_FAILED;
+            };
+            throw new AccrueException(code, p.path(), p.message());
         }
     }
 

@@ -3,7 +3,11 @@ package dev.accrue.adapters.http.support;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.json.StrictJsonParser;
+import dev.accrue.adapters.json.StrictText;
+import dev.accrue.adapters.json.TextLimits;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.error.AccrueException;
@@ -44,8 +48,9 @@ public final class Requests {
         if (bytes[first] != '{') {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
         }
+        StrictText.requireUtf8(bytes);
         try {
-            return Json.MAPPER.readValue(bytes, type);
+            return Json.MAPPER.readValue(strictParser(ctx, Json.MAPPER.createParser(bytes)), type);
         } catch (java.io.IOException e) {
             if (e instanceof JsonProcessingException j) {
                 throw rethrow(j);
@@ -56,20 +61,44 @@ public final class Requests {
 
     /** The body as a JSON object; anything else (empty, an array, a bare value) is refused. */
     public static ObjectNode object(Context ctx) {
-        String text = ctx.body();
+        String text = StrictText.decode(ctx.bodyAsBytes());
         if (text.isBlank()) {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body is empty; a JSON object is required");
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(text);
+            node = Json.MAPPER.readTree(strictParser(ctx, Json.MAPPER.createParser(text)));
         } catch (JsonProcessingException e) {
             throw rethrow(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         if (!(node instanceof ObjectNode object)) {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
         }
         return object;
+    }
+
+    /**
+     * A parser over this request's body that refuses control characters and strings longer than the OpenAPI
+     * document allows for this operation (see {@link OpenApiTextLimits}).
+     */
+    public static JsonParser strictParser(Context ctx, JsonParser parser) {
+        return new StrictJsonParser(parser, OpenApiTextLimits.of(ctx.method().name(), ctx.endpointHandlerPath()));
+    }
+
+    /** Query parameters and the path reach queries and logs: the same text rule as bodies. */
+    public static void requireCleanQuery(Context ctx) {
+        StrictText.require("path", ctx.path());
+        ctx.queryParamMap().forEach((name, values) -> {
+            StrictText.require(name, name);
+            values.forEach(v -> StrictText.require(name, v));
+            values.forEach(v -> {
+                if (v.length() > TextLimits.DEFAULT_MAX) {
+                    throw AccrueException.invalid(name, name + " is " + v.length() + " characters long; at most " + TextLimits.DEFAULT_MAX + " are allowed");
+                }
+            });
+        });
     }
 
     public static <T> T convert(JsonNode node, Class<T> type) {

@@ -39,6 +39,10 @@ public final class TenantRoutes {
             ApiKey k = issued.key();
             return new IssuedKeyView(k.id(), k.name(), k.role(), k.displayPrefix(), k.createdAt(), k.revokedAt(), issued.secret());
         }
+
+        IssuedKeyView withoutSecret() {
+            return new IssuedKeyView(id, name, role, displayPrefix, createdAt, revokedAt, null);
+        }
     }
 
     record KeyView(String id, String name, Role role, String displayPrefix, Instant createdAt, Instant revokedAt) {
@@ -66,6 +70,8 @@ public final class TenantRoutes {
         if (role == null) {
             throw AccrueException.invalid("role", "role must be 'admin' or 'read_only', got '" + body.role() + "'");
         }
-        idempotency.create(ctx, 201, () -> IssuedKeyView.of(keys.create(Requests.caller(ctx), body.name(), role)));
+        // the secret is shown once: a replay answers the same key without it (secret null), since it is stored nowhere
+        idempotency.createShownOnce(ctx, 201, () -> IssuedKeyView.of(keys.create(Requests.caller(ctx), body.name(), role)),
+                IssuedKeyView::withoutSecret);
     }
 }
