@@ -51,7 +51,7 @@ public final class StrictJsonParser extends JsonParserDelegate {
     }
 
     /** The wire path of the current token: {@code a.b[2].c}. */
-    static String path(JsonStreamContext ctx) {
+    public static String path(JsonStreamContext ctx) {
         StringBuilder out = new StringBuilder();
         java.util.ArrayDeque<JsonStreamContext> chain = new java.util.ArrayDeque<>();
         for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {

@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.metering;
 
 import dev.accrue.adapters.http.support.Requests;
+import dev.accrue.adapters.json.StrictText;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.metering.EventResult;
 import dev.accrue.app.metering.MeteringService;
@@ -38,6 +39,7 @@ public final class MeteringRoutes {
     public void register(Javalin app) {
         app.post("/v1/events", this::single);
         app.post("/v1/events/batch", ctx -> {
+            StrictText.requireUtf8(ctx.bodyAsBytes());
             List<RawEvent> events = EventBatchJson.read(ctx.bodyAsBytes());
             if (events == EventBatchJson.FALLBACK) {
                 events = Requests.body(ctx, Batch.class).events(); // not a plain batch: the strict binding reports why

@@ -1,6 +1,8 @@
 package dev.accrue.adapters.http.support;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -109,6 +111,13 @@ public final class ErrorMapper {
                 return new AccrueException(r.reason() == StrictJsonParser.Refused.Reason.CHARACTER ? ErrorCode.INVALID_TEXT : ErrorCode.VALIDATION_FAILED,
                         r.field(), r.getOriginalMessage());
             }
+        }
+        InputCoercionException range = e instanceof InputCoercionException i ? i
+                : e instanceof JsonMappingException m && m.getCause() instanceof InputCoercionException i ? i : null;
+        if (range != null) {
+            // the parser stands on the number, so its context names the field (map keys included)
+            String field = range.getProcessor() instanceof JsonParser p ? StrictJsonParser.path(p.getParsingContext()) : null;
+            return new AccrueException(ErrorCode.VALIDATION_FAILED, field, "Field '" + field + "' is a number out of range");
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String field = JsonPaths.of(u);

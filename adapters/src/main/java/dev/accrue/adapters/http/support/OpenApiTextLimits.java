@@ -31,6 +31,17 @@ public final class OpenApiTextLimits {
     }
 
     static Map<String, TextLimits> read(String yaml) {
+        return read(yaml, new java.util.ArrayList<>());
+    }
+
+    /** The request-body strings of the document (operation and path) that declare no maxLength and no enum. */
+    public static java.util.List<String> unbounded(String yaml) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        read(yaml, out);
+        return out;
+    }
+
+    private static Map<String, TextLimits> read(String yaml, java.util.List<String> unbounded) {
         JsonNode doc;
         try {
             doc = new ObjectMapper(new YAMLFactory()).readTree(yaml);
@@ -45,13 +56,14 @@ public final class OpenApiTextLimits {
             JsonNode body = resolve(doc, op.getValue().path("requestBody"));
             JsonNode schema = body.path("content").path("application/json").path("schema");
             if (!schema.isMissingNode()) {
-                out.put(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), new TextLimits(node(doc, schema, 0)));
+                String operation = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
+                out.put(operation, new TextLimits(node(doc, schema, 0, operation + " ", unbounded)));
             }
         }));
         return Map.copyOf(out);
     }
 
-    private static TextLimits.Node node(JsonNode doc, JsonNode schema, int depth) {
+    private static TextLimits.Node node(JsonNode doc, JsonNode schema, int depth, String where, java.util.List<String> unbounded) {
         schema = resolve(doc, schema);
         TextLimits.Node node = new TextLimits.Node();
         if (depth > 32) {
@@ -59,21 +71,23 @@ public final class OpenApiTextLimits {
         }
         if (schema.has("maxLength")) {
             node.maxLength = schema.get("maxLength").asInt();
+        } else if ("string".equals(schema.path("type").asText()) && !schema.has("enum")) {
+            unbounded.add(where);
         }
         for (String combinator : new String[]{"allOf", "oneOf", "anyOf"}) {
             for (JsonNode sub : schema.path(combinator)) {
-                node.merge(node(doc, sub, depth + 1));
+                node.merge(node(doc, sub, depth + 1, where, unbounded));
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
-            node.properties.put(p.getKey(), node(doc, p.getValue(), depth + 1));
+            node.properties.put(p.getKey(), node(doc, p.getValue(), depth + 1, where + "." + p.getKey(), unbounded));
         }
         if (schema.has("items")) {
-            node.items = node(doc, schema.get("items"), depth + 1);
+            node.items = node(doc, schema.get("items"), depth + 1, where + "[]", unbounded);
         }
         if (schema.path("additionalProperties").isObject()) {
-            node.additional = node(doc, schema.get("additionalProperties"), depth + 1);
+            node.additional = node(doc, schema.get("additionalProperties"), depth + 1, where + ".*", unbounded);
         }
         return node;
     }

@@ -20,6 +20,8 @@ import java.util.Base64;
 /** Reading requests: the caller, strict JSON bodies, and pagination parameters. */
 public final class Requests {
     public static final String CALLER = "accrue.caller";
+    /** The ids lists page by: a type prefix and a ULID (see Ids), or an event id of the tenant's own making. */
+    private static final java.util.regex.Pattern CURSOR_ID = java.util.regex.Pattern.compile("^[a-z]{2,6}_[0-9A-HJKMNP-TV-Z]{26}$");
 
     private Requests() {
     }
@@ -145,7 +147,8 @@ public final class Requests {
         }
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith("after:") && text.length() > 6 && text.length() < 100) {
+            // the API only ever issues "after:<id>"; anything else (a forged id, NUL, a long string) is not one of ours
+            if (text.startsWith("after:") && CURSOR_ID.matcher(text.substring(6)).matches()) {
                 return text.substring(6);
             }
         } catch (IllegalArgumentException ignored) {
