@@ -1,6 +1,8 @@
 package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
+import dev.accrue.adapters.http.ratelimit.RateLimiter;
+import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
 import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
@@ -45,8 +47,11 @@ public final class Accrue implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
 
-    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock) {
+    private final RateLimits rateLimits;
+
+    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits) {
         this.embedded = embedded;
+        this.rateLimits = rateLimits;
         this.database = database;
         this.services = Services.wire(database.jdbi(), clock);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -79,7 +84,7 @@ public final class Accrue implements AutoCloseable {
             }
             throw e;
         }
-        return new Accrue(embedded, database, clock);
+        return new Accrue(embedded, database, clock, config.rateLimits());
     }
 
     public Accrue serve(String host, int port) {
@@ -101,7 +106,8 @@ public final class Accrue implements AutoCloseable {
                 new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
                 new ContactRoutes(services.contacts())::register,
                 new EntitlementRoutes(services.entitlements())::register);
-        server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
+        RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
+        server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         return this;
     }
 

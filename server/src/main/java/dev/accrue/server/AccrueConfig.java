@@ -1,14 +1,18 @@
 package dev.accrue.server;
 
+import dev.accrue.adapters.http.ratelimit.RateLimits;
+
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * How a node starts. With no {@code dbUrl} the node runs an embedded PostgreSQL whose data lives under
  * {@code dataDir}; with one it uses that PostgreSQL. Values come from flags, then environment variables
- * (ACCRUE_DB_URL, ACCRUE_DB_USER, ACCRUE_DB_PASSWORD, ACCRUE_HOST, ACCRUE_PORT, ACCRUE_DATA_DIR), then defaults.
+ * (ACCRUE_DB_URL, ACCRUE_DB_USER, ACCRUE_DB_PASSWORD, ACCRUE_HOST, ACCRUE_PORT, ACCRUE_DATA_DIR, ACCRUE_RATE_LIMIT_KEY,
+ * ACCRUE_RATE_LIMIT_ADDRESS, ACCRUE_RATE_LIMIT_FAILED_AUTH), then defaults.
  */
-public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
+public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize,
+                           RateLimits rateLimits) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -22,6 +26,10 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
         if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("ACCRUE_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), got " + dbUrl);
         }
+    }
+
+    public AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, RateLimits.DEFAULT);
     }
 
     public boolean embedded() {
@@ -43,19 +51,34 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
                 blankToNull(env.get("ACCRUE_DB_URL")),
                 env.getOrDefault("ACCRUE_DB_USER", "postgres"),
                 env.getOrDefault("ACCRUE_DB_PASSWORD", "postgres"),
-                Integer.parseInt(env.getOrDefault("ACCRUE_DB_POOL", "16")));
+                Integer.parseInt(env.getOrDefault("ACCRUE_DB_POOL", "16")),
+                new RateLimits(number(env, "ACCRUE_RATE_LIMIT_KEY", RateLimits.DEFAULT.perKeyPerSecond()),
+                        number(env, "ACCRUE_RATE_LIMIT_ADDRESS", RateLimits.DEFAULT.perAddressPerSecond()),
+                        number(env, "ACCRUE_RATE_LIMIT_FAILED_AUTH", RateLimits.DEFAULT.failedAuthPerMinute())));
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'");
+        }
     }
 
     public AccrueConfig withPort(int newPort) {
-        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, rateLimits);
     }
 
     public AccrueConfig withHost(String newHost) {
-        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, rateLimits);
     }
 
     public AccrueConfig withDataDir(Path dir) {
-        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize, rateLimits);
     }
 
     private static String blankToNull(String s) {

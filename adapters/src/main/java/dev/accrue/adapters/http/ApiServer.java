@@ -1,5 +1,6 @@
 package dev.accrue.adapters.http;
 
+import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.support.ErrorMapper;
 import dev.accrue.adapters.http.support.Problem;
 import dev.accrue.adapters.http.support.ProblemErrorHandler;
@@ -23,7 +24,7 @@ public final class ApiServer {
     private static final String STARTED = "accrue.started";
     private final Javalin app;
 
-    public ApiServer(ApiKeyService keys, PrometheusMeterRegistry metrics, List<Consumer<Javalin>> routes) {
+    public ApiServer(ApiKeyService keys, RateLimiter limiter, PrometheusMeterRegistry metrics, List<Consumer<Javalin>> routes) {
         this.app = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
@@ -35,7 +36,7 @@ public final class ApiServer {
         });
         app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         app.before(Requests::requireCleanQuery);
-        app.before("/v1/*", ctx -> authenticate(ctx, keys));
+        app.before("/v1/*", ctx -> authenticate(ctx, keys, limiter));
         app.after(ctx -> record(ctx, metrics));
         app.exception(Exception.class, ErrorMapper::handle);
         // Javalin answers unmatched routes with plain text; our own 404s are already problem documents.
@@ -48,13 +49,16 @@ public final class ApiServer {
         routes.forEach(r -> r.accept(app));
     }
 
-    private static void authenticate(Context ctx, ApiKeyService keys) {
+    /** Budgets first (per address, failed authentications), then the key, then the key's own budget. */
+    private static void authenticate(Context ctx, ApiKeyService keys, RateLimiter limiter) {
         if (ctx.method() == HandlerType.OPTIONS) {
             return;
         }
+        String address = ctx.req().getRemoteAddr();
+        limiter.admitAddress(address);
         String header = ctx.header("Authorization");
         String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        ctx.attribute(Requests.CALLER, keys.authenticate(secret));
+        ctx.attribute(Requests.CALLER, limiter.authenticate(address, () -> keys.authenticate(secret)));
     }
 
     private static void record(Context ctx, PrometheusMeterRegistry metrics) {

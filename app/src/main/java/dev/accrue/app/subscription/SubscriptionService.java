@@ -10,6 +10,7 @@ import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.ChangePolicy;
 import dev.accrue.core.catalog.Plan;
@@ -43,6 +44,7 @@ public final class SubscriptionService {
     private final PendingItems pending;
     private final CustomerTime time;
     private final AuditLog audit;
+    private final TenantRepository tenants;
     private QuotaCheck quotaCheck = (tenant, sub, plan) -> { };
 
     /** Refuses a plan whose quotas are below the items in use (set by the wiring; quotas live in their own context). */
@@ -55,7 +57,7 @@ public final class SubscriptionService {
     }
 
     public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
-                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit) {
+                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit, TenantRepository tenants) {
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.customers = customers;
@@ -64,6 +66,7 @@ public final class SubscriptionService {
         this.pending = pending;
         this.time = time;
         this.audit = audit;
+        this.tenants = tenants;
     }
 
     public Subscription create(Caller caller, CreateSubscription req) {
@@ -94,6 +97,7 @@ public final class SubscriptionService {
             BillingInterval interval = interval(plan, req.interval());
             LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
             LocalDate start = req.startDate() == null ? today : req.startDate();
+            tenants.find(caller.tenantId()).orElseThrow().settings().startWindow().require(start, today);
             int trialDays = req.trialDays() == null ? plan.trialDays() : req.trialDays();
             if (trialDays < 0 || trialDays > 730) {
                 throw AccrueException.invalid("trial_days", "trial_days must be 0-730, got " + trialDays);
