@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.support;
 
 import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.json.StrictText;
 import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.idempotency.StoredResponse;
 import io.javalin.http.Context;
@@ -41,6 +42,7 @@ public final class Idempotency {
             Responses.json(ctx, status, work.get());
             return;
         }
+        StrictText.require(HEADER, key);
         String caller = Requests.caller(ctx).tenantId();
         List<T> created = new ArrayList<>(1);
         StoredResponse response = service.execute(caller, key, fingerprint(ctx), () -> {
