@@ -9,6 +9,7 @@ import dev.accrue.app.tenant.ApiKeyService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -39,6 +40,8 @@ public final class ApiServer {
         app.before("/v1/*", ctx -> authenticate(ctx, keys, limiter));
         app.after(ctx -> record(ctx, metrics));
         app.exception(Exception.class, ErrorMapper::handle);
+        // Javalin answers its own HttpResponseExceptions (413 body too large, 405…) as text unless told otherwise
+        app.exception(HttpResponseException.class, ErrorMapper::handle);
         // Javalin answers unmatched routes with plain text; our own 404s are already problem documents.
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();

@@ -181,6 +181,9 @@ class HostileInputTest {
         assertRaw("GET /v1/customers/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, "malformed_request");
         assertRaw("GET /v1/customers?q=" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 414, "uri_too_long");
         assertRaw("GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n", 431, "headers_too_large");
+        String key = TestNode.get().newTenant("hostile http").api().post("/v1/api_keys", Map.of("name", "big body")).text("secret");
+        assertRaw("POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 40000000\r\nConnection: close\r\n\r\n{", 413, "payload_too_large");
     }
 
     private static void assertRaw(String request, int status, String code) throws IOException {
