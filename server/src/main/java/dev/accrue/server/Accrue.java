@@ -1,6 +1,8 @@
 package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
+import dev.accrue.adapters.http.ratelimit.RateLimiter;
+import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
 import dev.accrue.adapters.http.credit.CreditRoutes;
 import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
@@ -51,8 +53,11 @@ public final class Accrue implements AutoCloseable {
     private dev.accrue.app.mail.MailDispatcher mail;
     private final ScheduledExecutorService databaseWatch;
 
-    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock) {
+    private final RateLimits rateLimits;
+
+    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits) {
         this.embedded = embedded;
+        this.rateLimits = rateLimits;
         this.database = database;
         this.databaseWatch = embedded == null ? null : watch(embedded);
         this.services = Services.wire(database.jdbi(), clock);
@@ -86,7 +91,7 @@ public final class Accrue implements AutoCloseable {
             }
             throw e;
         }
-        return new Accrue(embedded, database, clock);
+        return new Accrue(embedded, database, clock, config.rateLimits());
     }
 
     /**
@@ -130,7 +135,8 @@ public final class Accrue implements AutoCloseable {
                 new ContactRoutes(services.contacts())::register,
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits())::register);
-        server = new ApiServer(services.apiKeys(), metrics, routes).start(host, port);
+        RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
+        server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         return this;
     }
 

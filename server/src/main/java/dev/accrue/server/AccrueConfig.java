@@ -1,5 +1,7 @@
 package dev.accrue.server;
 
+import dev.accrue.adapters.http.ratelimit.RateLimits;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -7,25 +9,22 @@ import java.util.Map;
  * How a node starts. With no {@code dbUrl} the node runs an embedded PostgreSQL whose data lives under
  * {@code dataDir}; with one it uses that PostgreSQL. Values come from flags, then environment variables
  * (ACCRUE_DB_URL, ACCRUE_DB_USER, ACCRUE_DB_PASSWORD, ACCRUE_DB_POOL, ACCRUE_DB_TIMEOUT_MS, ACCRUE_HOST, ACCRUE_PORT,
- * ACCRUE_DATA_DIR), then defaults. {@code dbTimeoutMillis} bounds how long a request waits for a database
- * connection: with the database gone, requests answer {@code 503 database_unavailable} after that long.
+ * ACCRUE_DATA_DIR, ACCRUE_RATE_LIMIT_KEY, ACCRUE_RATE_LIMIT_ADDRESS, ACCRUE_RATE_LIMIT_FAILED_AUTH), then defaults.
+ * {@code dbTimeoutMillis} bounds how long a request waits for a database connection: with the database gone,
+ * requests answer {@code 503 database_unavailable} after that long.
  */
 public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize,
-                           int dbTimeoutMillis) {
+                           int dbTimeoutMillis, RateLimits rateLimits) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_TIMEOUT_MILLIS = 3000;
 
-    public AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
-        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, DEFAULT_DB_TIMEOUT_MILLIS);
-    }
-
     public AccrueConfig {
-        if (dbTimeoutMillis < 250 || dbTimeoutMillis > 60_000) {
-            throw new IllegalArgumentException("ACCRUE_DB_TIMEOUT_MS must be 250-60000 (milliseconds), got " + dbTimeoutMillis);
-        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535 (0 picks a free port), got " + port);
+        }
+        if (dbTimeoutMillis < 250 || dbTimeoutMillis > 60_000) {
+            throw new IllegalArgumentException("ACCRUE_DB_TIMEOUT_MS must be 250-60000 (milliseconds), got " + dbTimeoutMillis);
         }
         if (dbPoolSize < 1 || dbPoolSize > 200) {
             throw new IllegalArgumentException("database pool size must be 1-200, got " + dbPoolSize);
@@ -33,6 +32,10 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
         if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("ACCRUE_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), got " + dbUrl);
         }
+    }
+
+    public AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, DEFAULT_DB_TIMEOUT_MILLIS, RateLimits.DEFAULT);
     }
 
     public boolean embedded() {
@@ -55,19 +58,34 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
                 env.getOrDefault("ACCRUE_DB_USER", "postgres"),
                 env.getOrDefault("ACCRUE_DB_PASSWORD", "postgres"),
                 Integer.parseInt(env.getOrDefault("ACCRUE_DB_POOL", "16")),
-                Integer.parseInt(env.getOrDefault("ACCRUE_DB_TIMEOUT_MS", Integer.toString(DEFAULT_DB_TIMEOUT_MILLIS))));
+                number(env, "ACCRUE_DB_TIMEOUT_MS", DEFAULT_DB_TIMEOUT_MILLIS),
+                new RateLimits(number(env, "ACCRUE_RATE_LIMIT_KEY", RateLimits.DEFAULT.perKeyPerSecond()),
+                        number(env, "ACCRUE_RATE_LIMIT_ADDRESS", RateLimits.DEFAULT.perAddressPerSecond()),
+                        number(env, "ACCRUE_RATE_LIMIT_FAILED_AUTH", RateLimits.DEFAULT.failedAuthPerMinute())));
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'");
+        }
     }
 
     public AccrueConfig withPort(int newPort) {
-        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis);
+        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits);
     }
 
     public AccrueConfig withHost(String newHost) {
-        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis);
+        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits);
     }
 
     public AccrueConfig withDataDir(Path dir) {
-        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis);
+        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits);
     }
 
     private static String blankToNull(String s) {

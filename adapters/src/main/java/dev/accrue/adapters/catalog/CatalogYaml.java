@@ -1,6 +1,9 @@
 package dev.accrue.adapters.catalog;
 
 import dev.accrue.adapters.json.JsonPaths;
+import dev.accrue.adapters.json.StrictJsonParser;
+import dev.accrue.adapters.json.StrictText;
+import dev.accrue.adapters.json.TextLimits;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonParser;
@@ -110,17 +113,37 @@ public final class CatalogYaml {
         }
     }
 
+    /** The largest catalog document, in characters: the largest demo catalog is about 20 KB. */
+    public static final int MAX_CHARS = 1024 * 1024;
+    /**
+     * The longest line of a catalog document. The YAML reader's time grows with the square of a line's length
+     * (a 20 MB one-line document kept a core busy for two minutes), so long lines are refused before it runs.
+     */
+    public static final int MAX_LINE = 4096;
+
     public static Catalog read(String fileName, String yaml) {
+        requireReadable(fileName, yaml);
         Catalog catalog;
         UnknownKeys unknown = new UnknownKeys();
         try {
-            catalog = YAML.readerFor(Catalog.class).withHandler(unknown).readValue(yaml);
+            catalog = YAML.readerFor(Catalog.class).withHandler(unknown).readValue(new StrictJsonParser(YAML.createParser(yaml), TextLimits.DEFAULT));
+        } catch (StrictJsonParser.Refused e) {
+            throw new InvalidCatalogException(List.of(located(YamlLocator.of(yaml),
+                    new CatalogProblem(CatalogProblem.INVALID_VALUE, e.field(), e.getOriginalMessage())).inFile(fileName)));
         } catch (JsonProcessingException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof StrictJsonParser.Refused r) {
+                    throw new InvalidCatalogException(List.of(located(YamlLocator.of(yaml),
+                            new CatalogProblem(CatalogProblem.INVALID_VALUE, r.field(), r.getOriginalMessage())).inFile(fileName)));
+                }
+            }
             CatalogProblem problem = problemOf(e);
             if (problem.code().equals(CatalogProblem.SYNTAX_ERROR)) {
                 throw new InvalidCatalogException(List.of(problem.inFile(fileName)));
             }
             throw new InvalidCatalogException(List.of(located(YamlLocator.of(yaml), problem).inFile(fileName)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading a string does no I/O
         }
         if (catalog == null) {
             throw new InvalidCatalogException(List.of(new CatalogProblem(CatalogProblem.MISSING_FIELD, "", "the document is empty").inFile(fileName)));
@@ -132,6 +155,33 @@ public final class CatalogYaml {
             throw new InvalidCatalogException(problems.stream().map(p -> located(locator, p).inFile(fileName)).toList());
         }
         return catalog;
+    }
+
+    /** Size, line length and characters, checked on the raw text before any parser sees it. */
+    private static void requireReadable(String fileName, String yaml) {
+        if (yaml.length() > MAX_CHARS) {
+            throw new InvalidCatalogException(List.of(new CatalogProblem(CatalogProblem.TOO_LARGE, "",
+                    "the document is " + yaml.length() + " characters long; a catalog may have at most " + MAX_CHARS).inFile(fileName)));
+        }
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= yaml.length(); i++) {
+            if (i == yaml.length() || yaml.charAt(i) == '\n') {
+                if (i - start > MAX_LINE) {
+                    throw new InvalidCatalogException(List.of(new CatalogProblem(CatalogProblem.TOO_LARGE, "",
+                            "line " + line + " is " + (i - start) + " characters long; catalog lines may have at most " + MAX_LINE, null, line, 1).inFile(fileName)));
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        int bad = StrictText.firstForbidden(yaml);
+        if (bad >= 0) {
+            int at = bad;
+            int lineOf = (int) yaml.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+            throw new InvalidCatalogException(List.of(new CatalogProblem(CatalogProblem.INVALID_VALUE, "",
+                    "control character U+" + String.format("%04X", (int) yaml.charAt(at)) + "; a catalog is text", null, lineOf, 1).inFile(fileName)));
+        }
     }
 
     private static CatalogProblem problemOf(JsonProcessingException e) {

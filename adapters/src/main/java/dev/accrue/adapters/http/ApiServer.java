@@ -1,12 +1,15 @@
 package dev.accrue.adapters.http;
 
+import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.support.ErrorMapper;
 import dev.accrue.adapters.http.support.Problem;
+import dev.accrue.adapters.http.support.ProblemErrorHandler;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.app.tenant.ApiKeyService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -22,17 +25,23 @@ public final class ApiServer {
     private static final String STARTED = "accrue.started";
     private final Javalin app;
 
-    public ApiServer(ApiKeyService keys, PrometheusMeterRegistry metrics, List<Consumer<Javalin>> routes) {
+    public ApiServer(ApiKeyService keys, RateLimiter limiter, PrometheusMeterRegistry metrics, List<Consumer<Javalin>> routes) {
         this.app = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.router.ignoreTrailingSlashes = true;
+            // what Jetty refuses before a route runs (bad URI, URI or headers too long) is problem+json too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
         });
         app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-        app.before("/v1/*", ctx -> authenticate(ctx, keys));
+        app.before(Requests::requireCleanQuery);
+        app.before("/v1/*", ctx -> authenticate(ctx, keys, limiter));
         app.after(ctx -> record(ctx, metrics));
         app.exception(Exception.class, ErrorMapper::handle);
+        // Javalin answers its own HttpResponseExceptions (413 body too large, 405…) as text unless told otherwise
+        app.exception(HttpResponseException.class, ErrorMapper::handle);
         // Javalin answers unmatched routes with plain text; our own 404s are already problem documents.
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();
@@ -43,13 +52,16 @@ public final class ApiServer {
         routes.forEach(r -> r.accept(app));
     }
 
-    private static void authenticate(Context ctx, ApiKeyService keys) {
+    /** Budgets first (per address, failed authentications), then the key, then the key's own budget. */
+    private static void authenticate(Context ctx, ApiKeyService keys, RateLimiter limiter) {
         if (ctx.method() == HandlerType.OPTIONS) {
             return;
         }
+        String address = ctx.req().getRemoteAddr();
+        limiter.admitAddress(address);
         String header = ctx.header("Authorization");
         String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        ctx.attribute(Requests.CALLER, keys.authenticate(secret));
+        ctx.attribute(Requests.CALLER, limiter.authenticate(address, () -> keys.authenticate(secret)));
     }
 
     private static void record(Context ctx, PrometheusMeterRegistry metrics) {

@@ -4,7 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import com.fasterxml.jackson.datatype.jsr310.deser.LocalDateDeserializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -63,6 +70,10 @@ public final class Json {
                 gen.writeString(value.toPlainString());
             }
         });
+        // A date or instant is a string ("2026-07-01", "2026-07-01T00:00:00Z"); a bare number is not read as epoch time.
+        accrue.addDeserializer(java.time.Instant.class, new StringsOnly<>(java.time.Instant.class, InstantDeserializer.INSTANT));
+        accrue.addDeserializer(java.time.OffsetDateTime.class, new StringsOnly<>(java.time.OffsetDateTime.class, InstantDeserializer.OFFSET_DATE_TIME));
+        accrue.addDeserializer(java.time.LocalDate.class, new StringsOnly<>(java.time.LocalDate.class, LocalDateDeserializer.INSTANCE));
         JsonMapper mapper = JsonMapper.builder()
                 .addMixIn(dev.accrue.core.catalog.Charge.class, dev.accrue.adapters.catalog.CatalogYaml.ChargeTypes.class)
                 .addModule(new JavaTimeModule())
@@ -73,6 +84,8 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // 1.5 is not an integer: refused (wrong_type), never rounded down to 1
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 // enums are written in snake_case (below) and documented so: read them back the same way ("reset": "month")
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
@@ -84,6 +97,26 @@ public final class Json {
         // Amounts may come as decimal strings ("25.00"), the form the API itself writes them in.
         mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
         return mapper;
+    }
+
+    /** Delegates to the JSR-310 deserializer for strings and refuses every other token as the wrong type. */
+    private static final class StringsOnly<T> extends StdDeserializer<T> {
+        private final JsonDeserializer<? extends T> strings;
+
+        StringsOnly(Class<T> type, JsonDeserializer<? extends T> strings) {
+            super(type);
+            this.strings = strings;
+        }
+
+        @Override
+        public T deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (!p.hasToken(JsonToken.VALUE_STRING)) {
+                @SuppressWarnings("unchecked")
+                T refused = (T) ctx.handleUnexpectedToken(handledType(), p);
+                return refused;
+            }
+            return strings.deserialize(p, ctx);
+        }
     }
 
     public static String write(Object value) {

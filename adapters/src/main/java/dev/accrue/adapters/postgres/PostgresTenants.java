@@ -3,6 +3,7 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.app.tenant.Tenant;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tenant.TenantSettings;
+import dev.accrue.core.subscription.StartWindow;
 import dev.accrue.core.tenant.TenantMode;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -14,7 +15,9 @@ public final class PostgresTenants implements TenantRepository {
             TenantMode.fromWire(rs.getString("mode")), Rows.instant(rs, "created_at"),
             new TenantSettings(rs.getInt("invoice_grace_hours"), TenantSettings.parseMode(rs.getString("rounding_mode")),
                     rs.getInt("event_lateness_days"), rs.getBigDecimal("max_event_quantity").stripTrailingZeros(),
-                    rs.getBigDecimal("tax_rate").stripTrailingZeros()));
+                    rs.getBigDecimal("tax_rate").stripTrailingZeros(),
+                    new StartWindow(rs.getInt("subscription_backdate_days"), rs.getInt("subscription_future_days")),
+                    (Integer) rs.getObject("api_requests_per_second")));
     private final JdbiTransactions tx;
 
     public PostgresTenants(JdbiTransactions tx) {
@@ -40,9 +43,14 @@ public final class PostgresTenants implements TenantRepository {
 
     @Override
     public void updateSettings(String tenantId, TenantSettings settings) {
-        tx.handle().createUpdate("UPDATE tenants SET invoice_grace_hours = :grace, rounding_mode = :mode, event_lateness_days = :late, max_event_quantity = :max, tax_rate = :tax WHERE id = :id")
+        tx.handle().createUpdate("""
+                        UPDATE tenants SET invoice_grace_hours = :grace, rounding_mode = :mode, event_lateness_days = :late, max_event_quantity = :max,
+                               tax_rate = :tax, subscription_backdate_days = :back, subscription_future_days = :ahead, api_requests_per_second = :rate
+                        WHERE id = :id""")
                 .bind("grace", settings.invoiceGraceHours()).bind("mode", settings.roundingModeWire())
-                .bind("late", settings.eventLatenessDays()).bind("max", settings.maxEventQuantity()).bind("tax", settings.taxRate()).bind("id", tenantId).execute();
+                .bind("late", settings.eventLatenessDays()).bind("max", settings.maxEventQuantity()).bind("tax", settings.taxRate())
+                .bind("back", settings.startWindow().daysBack()).bind("ahead", settings.startWindow().daysAhead())
+                .bind("rate", settings.apiRequestsPerSecond()).bind("id", tenantId).execute();
     }
 
     @Override

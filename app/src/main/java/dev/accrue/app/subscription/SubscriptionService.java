@@ -10,6 +10,7 @@ import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.CancellationPolicy;
 import dev.accrue.core.catalog.Catalog;
@@ -19,6 +20,8 @@ import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.catalog.Product;
 import dev.accrue.core.catalog.RecurringCharge;
 import dev.accrue.core.customer.Customer;
+import dev.accrue.core.catalog.CatalogProblem;
+import dev.accrue.core.catalog.CatalogValidator;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
@@ -49,6 +52,7 @@ public final class SubscriptionService {
     private final CustomerTime time;
     private final AuditLog audit;
     private final ImmediateCancellation immediate;
+    private final TenantRepository tenants;
     private QuotaCheck quotaCheck = (tenant, sub, plan) -> { };
 
     /** Refuses a plan whose quotas are below the items in use (set by the wiring; quotas live in their own context). */
@@ -61,7 +65,8 @@ public final class SubscriptionService {
     }
 
     public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
-                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit, ImmediateCancellation immediate) {
+                               BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit, TenantRepository tenants,
+                               ImmediateCancellation immediate) {
         this.immediate = immediate;
         this.tx = tx;
         this.subscriptions = subscriptions;
@@ -71,6 +76,7 @@ public final class SubscriptionService {
         this.pending = pending;
         this.time = time;
         this.audit = audit;
+        this.tenants = tenants;
     }
 
     public Subscription create(Caller caller, CreateSubscription req) {
@@ -102,6 +108,7 @@ public final class SubscriptionService {
             BillingInterval interval = interval(plan, req.interval());
             LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
             LocalDate start = req.startDate() == null ? today : req.startDate();
+            tenants.find(caller.tenantId()).orElseThrow().settings().startWindow().require(start, today);
             int trialDays = req.trialDays() == null ? plan.trialDays() : req.trialDays();
             if (trialDays < 0 || trialDays > 730) {
                 throw AccrueException.invalid("trial_days", "trial_days must be 0-730, got " + trialDays);
@@ -245,25 +252,20 @@ public final class SubscriptionService {
     }
 
     /** Overrides may only name what the catalog defines: quota and limit features, rate tables, declared currencies. */
+    /** A deal obeys the rules of the catalog it sits on (CatalogValidator owns them); the first problem is the answer. */
     private static void requireKnown(dev.accrue.core.catalog.Catalog catalog, PlanOverrides o) {
-        o.quotas().keySet().forEach(f -> requireFeature(catalog, "overrides.quotas." + f, f, dev.accrue.core.catalog.FeatureType.QUOTA));
-        o.limits().keySet().forEach(f -> requireFeature(catalog, "overrides.limits." + f, f, dev.accrue.core.catalog.FeatureType.LIMIT));
         o.contractedRates().keySet().forEach(t -> {
             if (catalog.rateTable(t).isEmpty()) {
                 throw AccrueException.invalid("overrides.contracted_rates." + t, "No rate table '" + t + "' in catalog version " + catalog.version());
             }
         });
-        o.prices().forEach((charge, byCurrency) -> byCurrency.keySet().forEach(currency -> {
-            if (!catalog.currencies().contains(currency)) {
-                throw AccrueException.invalid("overrides.prices." + charge + "." + currency, currency + " is not among the catalog's currencies " + catalog.currencies());
-            }
-        }));
-    }
-
-    private static void requireFeature(dev.accrue.core.catalog.Catalog catalog, String field, String code, dev.accrue.core.catalog.FeatureType type) {
-        boolean ok = catalog.feature(code).map(f -> f.type() == type).orElse(false);
-        if (!ok) {
-            throw AccrueException.invalid(field, "No " + type.name().toLowerCase(java.util.Locale.ROOT) + " feature '" + code + "' in catalog version " + catalog.version());
+        for (CatalogProblem p : CatalogValidator.validateOverrides(catalog, o)) {
+            ErrorCode code = switch (p.code()) {
+                case CatalogProblem.NEGATIVE_AMOUNT, CatalogProblem.INVALID_AMOUNT -> ErrorCode.INVALID_AMOUNT;
+                case CatalogProblem.INVALID_CURRENCY -> ErrorCode.INVALID_CURRENCY;
+                default -> ErrorCode.VALIDATION_FAILED;
+            };
+            throw new AccrueException(code, p.path(), p.message());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.accrue.app.auth.Role;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.subscription.StartWindow;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.tenant.TenantMode;
 
@@ -66,22 +67,33 @@ public final class TenantService {
     }
 
     /** Changes billing settings; null fields keep their value. Applies to invoices created from now on. */
-    public Tenant updateSettings(Caller caller, Integer graceHours, String roundingMode, Integer latenessDays, java.math.BigDecimal maxEventQuantity,
-                                 java.math.BigDecimal taxRate) {
+    /** The fields of a settings change; null leaves a setting as it is ({@code clearApiRequestsPerSecond} returns to the default). */
+    public record SettingsChange(Integer invoiceGraceHours, String roundingMode, Integer eventLatenessDays, java.math.BigDecimal maxEventQuantity,
+                                 java.math.BigDecimal taxRate, Integer subscriptionBackdateDays, Integer subscriptionFutureDays,
+                                 Integer apiRequestsPerSecond, boolean clearApiRequestsPerSecond) {
+    }
+
+    public Tenant updateSettings(Caller caller, SettingsChange change) {
         caller.requireWrite();
         return tx.inTransaction(() -> {
             Tenant before = tenants.find(caller.tenantId()).orElseThrow(() -> AccrueException.notFound("tenant", caller.tenantId()));
             java.math.RoundingMode mode = before.settings().roundingMode();
-            if (roundingMode != null) {
-                mode = TenantSettings.parseMode(roundingMode);
+            if (change.roundingMode() != null) {
+                mode = TenantSettings.parseMode(change.roundingMode());
                 if (mode == null) {
-                    throw AccrueException.invalid("rounding_mode", "rounding_mode must be one of half_up, half_even, half_down, up, down, ceiling, floor, got '" + roundingMode + "'");
+                    throw AccrueException.invalid("rounding_mode", "rounding_mode must be one of half_up, half_even, half_down, up, down, ceiling, floor, got '" + change.roundingMode() + "'");
                 }
             }
             TenantSettings old = before.settings();
-            TenantSettings settings = new TenantSettings(graceHours == null ? old.invoiceGraceHours() : graceHours, mode,
-                    latenessDays == null ? old.eventLatenessDays() : latenessDays, maxEventQuantity == null ? old.maxEventQuantity() : maxEventQuantity,
-                    taxRate == null ? old.taxRate() : taxRate);
+            StartWindow window = new StartWindow(
+                    change.subscriptionBackdateDays() == null ? old.startWindow().daysBack() : change.subscriptionBackdateDays(),
+                    change.subscriptionFutureDays() == null ? old.startWindow().daysAhead() : change.subscriptionFutureDays());
+            Integer rate = change.clearApiRequestsPerSecond() ? null
+                    : change.apiRequestsPerSecond() == null ? old.apiRequestsPerSecond() : change.apiRequestsPerSecond();
+            TenantSettings settings = new TenantSettings(change.invoiceGraceHours() == null ? old.invoiceGraceHours() : change.invoiceGraceHours(), mode,
+                    change.eventLatenessDays() == null ? old.eventLatenessDays() : change.eventLatenessDays(),
+                    change.maxEventQuantity() == null ? old.maxEventQuantity() : change.maxEventQuantity(),
+                    change.taxRate() == null ? old.taxRate() : change.taxRate(), window, rate);
             tenants.updateSettings(caller.tenantId(), settings);
             Tenant after = new Tenant(before.id(), before.name(), before.mode(), before.createdAt(), settings);
             audit.record(caller, "tenant", before.id(), "tenant.settings_updated", before, after);

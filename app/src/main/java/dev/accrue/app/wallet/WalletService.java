@@ -103,10 +103,7 @@ public final class WalletService {
             if (!walletCurrency.equalsIgnoreCase(currency)) {
                 throw new AccrueException(ErrorCode.CURRENCY_MISMATCH, "currency", "The wallet of " + customerId + " is in " + walletCurrency + ", not " + currency);
             }
-            Money credit = Money.of(amount, walletCurrency);
-            if (credit.amount().scale() > credit.minorUnitDigits()) {
-                throw new AccrueException(ErrorCode.INVALID_AMOUNT, "amount", "A top-up is in whole minor units of " + walletCurrency);
-            }
+            Money credit = inMinorUnits("amount", amount, customer);
             Instant now = time.now(caller.tenantId(), customer);
             wallets.lock(caller.tenantId(), customerId, customer.currency(), now);
             Money before = Money.of(wallets.balance(caller.tenantId(), customerId), walletCurrency);
@@ -131,6 +128,19 @@ public final class WalletService {
         });
     }
 
+    /** Wallet amounts move real money: whole minor units of the wallet's currency (cents for USD, yen for JPY). */
+    private static Money inMinorUnits(String field, BigDecimal amount, Customer customer) {
+        if (amount == null) {
+            return null;
+        }
+        Money money = new Money(amount, customer.currency());
+        if (money.amount().scale() > money.minorUnitDigits()) {
+            throw new AccrueException(ErrorCode.INVALID_AMOUNT, field, field + " is in whole minor units of " + customer.currency().getCurrencyCode()
+                    + " (" + money.minorUnitDigits() + " decimals), got " + amount.toPlainString());
+        }
+        return money;
+    }
+
     /** Sets the credit limit and the auto-recharge rule (threshold and amount, both or neither). */
     public WalletView configure(Caller caller, String customerId, BigDecimal creditLimit, BigDecimal threshold, BigDecimal rechargeAmount,
                                 boolean clearRecharge) {
@@ -149,6 +159,9 @@ public final class WalletService {
         }
         return tx.inTransaction(() -> {
             Customer customer = customer(caller.tenantId(), customerId);
+            inMinorUnits("credit_limit", creditLimit, customer);
+            inMinorUnits("auto_recharge.threshold", threshold, customer);
+            inMinorUnits("auto_recharge.amount", rechargeAmount, customer);
             Wallet w = wallets.lock(caller.tenantId(), customerId, customer.currency(), time.now(caller.tenantId(), customer));
             BigDecimal limit = creditLimit == null ? w.creditLimit() : creditLimit;
             BigDecimal t = clearRecharge ? null : threshold == null ? w.rechargeThreshold() : threshold;

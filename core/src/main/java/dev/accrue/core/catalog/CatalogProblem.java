@@ -21,6 +21,7 @@ public record CatalogProblem(String code, String path, String message, String fi
     public static final String UNDECLARED_CURRENCY = "undeclared_currency";
     public static final String MISSING_PRICE = "missing_price";
     public static final String NEGATIVE_AMOUNT = "negative_amount";
+    public static final String INVALID_AMOUNT = "invalid_amount";
     public static final String TIERS_NOT_ASCENDING = "tiers_not_ascending";
     public static final String LAST_TIER_BOUNDED = "last_tier_bounded";
     public static final String CAP_WITHOUT_CAP_POLICY = "cap_without_cap_policy";
@@ -33,6 +34,7 @@ public record CatalogProblem(String code, String path, String message, String fi
     public static final String NOT_SUPPORTED = "not_supported";
     // raised by the document reader, before the model exists
     public static final String SYNTAX_ERROR = "syntax_error";
+    public static final String TOO_LARGE = "too_large";
     public static final String UNKNOWN_KEY = "unknown_key";
     public static final String WRONG_TYPE = "wrong_type";
 

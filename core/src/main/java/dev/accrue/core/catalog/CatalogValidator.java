@@ -1,12 +1,13 @@
 package dev.accrue.core.catalog;
 
 import dev.accrue.core.time.Alignment;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.time.BillingInterval;
 import dev.accrue.core.time.BillingTiming;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,16 @@ import java.util.regex.Pattern;
 public final class CatalogValidator {
     private static final List<String> RENTED_ITEM_ATTRIBUTES = List.of("country", "type");
     private static final Pattern CODE = Pattern.compile("^[a-z0-9][a-z0-9_.-]{0,63}$");
+    /**
+     * The largest amount (price, cap, fee) or limit a catalog or a deal may state. With the largest quantity
+     * (1,000,000) over a year it still fits the invoice columns (numeric(20, 6), below 10^14), so no billing
+     * run can overflow on a price that was accepted.
+     */
+    public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000");
+    /** Unit prices keep up to this many decimals (a per-second rate of a per-minute price); see billing.md. */
+    public static final int MAX_DECIMALS = 9;
+    /** The largest quota or allowance a catalog or a deal may state. */
+    public static final BigDecimal MAX_QUANTITY = new BigDecimal("1000000000000");
     private final Catalog catalog;
     private final List<CatalogProblem> problems = new ArrayList<>();
     private final Set<String> currencies = new HashSet<>();
@@ -32,6 +43,24 @@ public final class CatalogValidator {
     public static List<CatalogProblem> validate(Catalog catalog) {
         CatalogValidator v = new CatalogValidator(catalog);
         v.run();
+        return List.copyOf(v.problems);
+    }
+
+    /**
+     * An enterprise deal on a plan of {@code catalog} (an imported, valid version), checked by the very rules
+     * its catalog prices, allowances, limits, quotas and rate rows obey; paths start with {@code overrides.}.
+     */
+    public static List<CatalogProblem> validateOverrides(Catalog catalog, PlanOverrides overrides) {
+        CatalogValidator v = new CatalogValidator(catalog);
+        v.currencies.addAll(catalog.currencies());
+        overrides.prices().forEach((charge, byCurrency) -> v.recurringAmounts("overrides.prices." + charge, byCurrency));
+        overrides.allowances().forEach((charge, list) -> v.allowances("overrides.allowances." + charge, list));
+        v.limitsAndQuotas("overrides", overrides.limits(), overrides.quotas());
+        overrides.contractedRates().forEach((table, rows) -> {
+            for (int r = 0; r < rows.size(); r++) {
+                v.amounts("overrides.contracted_rates." + table + "[" + r + "].price", rows.get(r).price(), false);
+            }
+        });
         return List.copyOf(v.problems);
     }
 
@@ -213,12 +242,12 @@ public final class CatalogValidator {
     private void charge(String path, Plan plan, Charge charge) {
         switch (charge) {
             case RecurringCharge r -> {
-                amounts(path + ".monthly_price", r.monthlyPrice(), false);
+                recurringAmounts(path + ".monthly_price", r.monthlyPrice());
                 r.intervalPrices().forEach((interval, prices) -> {
                     if (BillingInterval.fromWire(interval) == null) {
                         problem(CatalogProblem.INVALID_VALUE, path + ".interval_prices." + interval, "'" + interval + "' is not an interval: week, month, quarter, half_year or year");
                     }
-                    amounts(path + ".interval_prices." + interval, prices, false);
+                    recurringAmounts(path + ".interval_prices." + interval, prices);
                 });
                 Set<String> reported = new HashSet<>();
                 for (IntervalOption o : plan.intervals()) {
@@ -263,12 +292,7 @@ public final class CatalogValidator {
         if (m.cutAtMonthStart() && m.invoiceCadence() == ResetCadence.BILLING_PERIOD) {
             problem(CatalogProblem.INVALID_VALUE, path + ".cut_at_month_start", "cut_at_month_start needs an invoice_cadence of its own (week, month or year)");
         }
-        for (int i = 0; i < m.allowances().size(); i++) {
-            Allowance a = m.allowances().get(i);
-            if (a.quantity() == null || a.quantity().signum() < 0) {
-                problem(CatalogProblem.NEGATIVE_AMOUNT, path + ".allowances[" + i + "].quantity", "allowance quantity must be zero or more");
-            }
-        }
+        allowances(path + ".allowances", m.allowances());
         if (m.pricing() != null && m.rateTable() != null) {
             problem(CatalogProblem.PRICING_CONFLICT, path, "give either pricing or rate_table, not both");
         } else if (m.pricing() == null && m.rateTable() == null && m.overage().policy() != Overage.OveragePolicy.BLOCK) {
@@ -344,18 +368,50 @@ public final class CatalogValidator {
 
     private void entitlements(String path, Entitlements e) {
         e.features().keySet().forEach(f -> featureRef(path + ".features." + f, f, FeatureType.BOOLEAN));
-        e.limits().forEach((f, v) -> {
+        limitsAndQuotas(path, e.limits(), e.quotas());
+    }
+
+    private void limitsAndQuotas(String path, Map<String, BigDecimal> limits, Map<String, Long> quotas) {
+        limits.forEach((f, v) -> {
             featureRef(path + ".limits." + f, f, FeatureType.LIMIT);
-            if (v.signum() < 0) {
+            if (v == null || v.signum() < 0) {
                 problem(CatalogProblem.NEGATIVE_AMOUNT, path + ".limits." + f, "limits cannot be negative");
+            } else {
+                bounded(path + ".limits." + f, v, MAX_QUANTITY);
             }
         });
-        e.quotas().forEach((f, v) -> {
+        quotas.forEach((f, v) -> {
             featureRef(path + ".quotas." + f, f, FeatureType.QUOTA);
-            if (v < 0) {
+            if (v == null || v < 0) {
                 problem(CatalogProblem.NEGATIVE_AMOUNT, path + ".quotas." + f, "quotas cannot be negative");
+            } else {
+                bounded(path + ".quotas." + f, BigDecimal.valueOf(v), MAX_QUANTITY);
             }
         });
+    }
+
+    private void allowances(String path, List<Allowance> allowances) {
+        for (int i = 0; i < allowances.size(); i++) {
+            Allowance a = allowances.get(i);
+            if (a == null || a.quantity() == null || a.quantity().signum() < 0) {
+                problem(CatalogProblem.NEGATIVE_AMOUNT, path + "[" + i + "].quantity", "allowance quantity must be zero or more");
+            } else {
+                bounded(path + "[" + i + "].quantity", a.quantity(), MAX_QUANTITY);
+            }
+        }
+    }
+
+    /** At most {@link #MAX_DECIMALS} decimals and at most {@code max}: what the ledger and invoice columns hold. */
+    private boolean bounded(String path, BigDecimal value, BigDecimal max) {
+        if (value.stripTrailingZeros().scale() > MAX_DECIMALS) {
+            problem(CatalogProblem.INVALID_AMOUNT, path, "at most " + MAX_DECIMALS + " decimals, got " + value.toPlainString());
+            return false;
+        }
+        if (value.compareTo(max) > 0) {
+            problem(CatalogProblem.INVALID_AMOUNT, path, "at most " + max.toPlainString() + ", got " + value.toPlainString());
+            return false;
+        }
+        return true;
     }
 
     private void addOn(String path, AddOn a) {
@@ -468,6 +524,8 @@ public final class CatalogValidator {
             }
             if (amount == null || amount.signum() < 0) {
                 problem(CatalogProblem.NEGATIVE_AMOUNT, path + "." + currency, "amounts must be zero or more");
+            } else {
+                bounded(path + "." + currency, amount, MAX_AMOUNT);
             }
         });
         if (complete) {
@@ -477,6 +535,22 @@ public final class CatalogValidator {
                 }
             }
         }
+    }
+
+    /**
+     * A recurring price is what a period costs, so it is billed as written: no more decimals than the
+     * currency's minor unit (USD cents, none for JPY), besides every rule of {@link #amounts}.
+     */
+    private void recurringAmounts(String path, Map<String, BigDecimal> prices) {
+        amounts(path, prices, false);
+        prices.forEach((currency, amount) -> {
+            if (amount != null && amount.signum() >= 0 && knownCurrency(currency)
+                    && amount.stripTrailingZeros().scale() > Money.currency(currency).getDefaultFractionDigits()
+                    && amount.stripTrailingZeros().scale() <= MAX_DECIMALS) {
+                problem(CatalogProblem.INVALID_AMOUNT, path + "." + currency, currency + " has " + Money.currency(currency).getDefaultFractionDigits()
+                        + " minor digits; a recurring price cannot have more, got " + amount.toPlainString());
+            }
+        });
     }
 
     private void metricRef(String path, String metric) {
@@ -528,9 +602,9 @@ public final class CatalogValidator {
 
     private static boolean knownCurrency(String code) {
         try {
-            Currency.getInstance(code);
+            Money.currency(code);
             return true;
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (AccrueException e) {
             return false;
         }
     }

@@ -16,6 +16,8 @@ public enum ErrorCode {
     INVALID_CURRENCY(Kind.BAD_REQUEST),
     INVALID_TIME_ZONE(Kind.BAD_REQUEST),
     INVALID_CURSOR(Kind.BAD_REQUEST),
+    // text that is not valid UTF-8 or holds NUL / control characters (body fields, query parameters, paths)
+    INVALID_TEXT(Kind.BAD_REQUEST),
     INVALID_CATALOG(Kind.BAD_REQUEST),
     CURRENCY_MISMATCH(Kind.BAD_REQUEST),
     // usage events (the same codes a batch reports per event)
@@ -66,6 +68,12 @@ public enum ErrorCode {
     SUBSCRIPTIONS_LIVE(Kind.CONFLICT),
     TEST_CLOCK_BACKWARDS(Kind.BAD_REQUEST),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
+    // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
+    MALFORMED_REQUEST(Kind.BAD_REQUEST),
+    URI_TOO_LONG(Kind.URI_TOO_LONG),
+    HEADERS_TOO_LARGE(Kind.HEADERS_TOO_LARGE),
+    // 429: over the request or failed-authentication budget
+    RATE_LIMITED(Kind.TOO_MANY_REQUESTS),
     // 405 / 415 / 413
     METHOD_NOT_ALLOWED(Kind.METHOD_NOT_ALLOWED),
     UNSUPPORTED_MEDIA_TYPE(Kind.UNSUPPORTED_MEDIA_TYPE),
@@ -78,7 +86,7 @@ public enum ErrorCode {
 
     public enum Kind {
         BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, METHOD_NOT_ALLOWED,
-        UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, INTERNAL, UNAVAILABLE
+        UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE, URI_TOO_LONG, HEADERS_TOO_LARGE, TOO_MANY_REQUESTS, INTERNAL, UNAVAILABLE
     }
 
     private final Kind kind;

@@ -40,17 +40,26 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
         return zero(currency(currencyCode));
     }
 
-    /** Parses an ISO 4217 code, failing with {@code invalid_currency} for anything the JDK does not know. */
+    /**
+     * Parses an ISO 4217 code, failing with {@code invalid_currency} for anything the JDK does not know and for
+     * the codes ISO lists that are not money one can bill in (XXX "no currency", XTS "testing", gold, SDRs…):
+     * the JDK gives those no minor unit, so no amount in them could be rounded.
+     */
     public static Currency currency(String code) {
         if (code == null || !code.matches("[A-Z]{3}")) {
             throw new AccrueException(ErrorCode.INVALID_CURRENCY, "currency",
                     "Currency must be an ISO 4217 code such as USD or EUR, got '" + code + "'");
         }
+        Currency currency;
         try {
-            return Currency.getInstance(code);
+            currency = Currency.getInstance(code);
         } catch (IllegalArgumentException e) {
             throw new AccrueException(ErrorCode.INVALID_CURRENCY, "currency", "Unknown ISO 4217 currency '" + code + "'");
         }
+        if (currency.getDefaultFractionDigits() < 0) {
+            throw new AccrueException(ErrorCode.INVALID_CURRENCY, "currency", code + " is not a currency one can bill in");
+        }
+        return currency;
     }
 
     public Money plus(Money other) {

@@ -87,10 +87,19 @@ public final class Api {
         return send("POST", path, yaml, "application/yaml");
     }
 
+    /** Sends raw bytes (invalid UTF-8, for instance) as the body. */
+    public Response sendBytes(String method, String path, byte[] body, String contentType) {
+        return send(method, path, HttpRequest.BodyPublishers.ofByteArray(body), contentType);
+    }
+
     private Response send(String method, String path, String text, String contentType) {
+        return send(method, path, text == null ? null : HttpRequest.BodyPublishers.ofString(text), contentType);
+    }
+
+    private Response send(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
-        if (text != null) {
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+        if (body != null) {
             req.header("Content-Type", contentType);
         }
         if (key != null) {

@@ -25,7 +25,8 @@ public final class TestNode {
 
     private TestNode(Path dataDir) {
         this.dataDir = dataDir;
-        AccrueConfig config = AccrueConfig.fromEnvironment(java.util.Map.of()).withDataDir(dataDir).withPort(0);
+        // the whole suite shares 127.0.0.1: its failed-authentication budget is raised so tests that expect 401s do not meet 429s
+        AccrueConfig config = AccrueConfig.fromEnvironment(java.util.Map.of("ACCRUE_RATE_LIMIT_FAILED_AUTH", "100000")).withDataDir(dataDir).withPort(0);
         this.accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0);
         // a real SMTP server for the whole JVM; tests send the outbox with accrue().mail().dispatch(…)
         this.smtp = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "smtp"));

@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.catalog;
 
 import dev.accrue.adapters.http.support.Idempotency;
+import dev.accrue.adapters.json.StrictText;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.catalog.CatalogService;
@@ -79,7 +80,7 @@ public final class CatalogRoutes {
             throw new AccrueException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
                     "Send the catalog YAML as the body with Content-Type: application/yaml");
         }
-        String body = ctx.body();
+        String body = StrictText.decode(ctx.bodyAsBytes());
         if (body.isBlank()) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "body", "The request body must be the catalog YAML document");
         }

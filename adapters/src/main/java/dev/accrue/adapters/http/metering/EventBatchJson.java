@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.accrue.adapters.http.support.OpenApiTextLimits;
 import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.json.StrictJsonParser;
+import dev.accrue.adapters.json.TextLimits;
 import dev.accrue.app.metering.EventResult;
 import dev.accrue.app.metering.IngestResult;
 import dev.accrue.core.metering.RawEvent;
@@ -29,12 +32,15 @@ final class EventBatchJson {
     private EventBatchJson() {
     }
 
+    private static final TextLimits LIMITS = OpenApiTextLimits.of("POST", "/v1/events/batch");
+
     /** Returned (compared by identity) when the body is not a plain batch. */
     static final List<RawEvent> FALLBACK = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     /** The batch's events (null when the body says {@code "events": null}), or {@link #FALLBACK}. */
     static List<RawEvent> read(byte[] body) {
-        try (JsonParser p = Json.MAPPER.createParser(body)) {
+        // text the strict reader refuses (control characters, strings over the documented limits) falls back to it
+        try (JsonParser p = new StrictJsonParser(Json.MAPPER.createParser(body), LIMITS)) {
             if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME || !"events".equals(p.currentName())) {
                 return FALLBACK;
             }

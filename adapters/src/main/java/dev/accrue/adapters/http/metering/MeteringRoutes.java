@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.metering;
 
 import dev.accrue.adapters.http.support.Requests;
+import dev.accrue.adapters.json.StrictText;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.metering.EventResult;
 import dev.accrue.app.metering.UsageRepository;
@@ -42,6 +43,7 @@ public final class MeteringRoutes {
     public void register(Javalin app) {
         app.post("/v1/events", this::single);
         app.post("/v1/events/batch", ctx -> {
+            StrictText.requireUtf8(ctx.bodyAsBytes());
             List<RawEvent> events = EventBatchJson.read(ctx.bodyAsBytes());
             if (events == EventBatchJson.FALLBACK) {
                 events = Requests.body(ctx, Batch.class).events(); // not a plain batch: the strict binding reports why
@@ -73,7 +75,7 @@ public final class MeteringRoutes {
             body.put("metric", metric);
             body.put("data", page.items());
             body.put("has_more", page.hasMore());
-            body.put("next_cursor", page.hasMore() ? Requests.encodeCursor(key.apply(page.items().getLast())) : null);
+            body.put("next_cursor", page.hasMore() ? Requests.encodeKeyCursor(key.apply(page.items().getLast())) : null);
             Responses.json(ctx, 200, body);
         });
     }

@@ -1,11 +1,14 @@
 package dev.accrue.adapters.http.support;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.accrue.adapters.json.Json;
 import dev.accrue.adapters.json.JsonPaths;
+import dev.accrue.adapters.json.StrictJsonParser;
 import dev.accrue.core.catalog.InvalidCatalogException;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
@@ -31,6 +34,9 @@ public final class ErrorMapper {
             case METHOD_NOT_ALLOWED -> 405;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case PAYLOAD_TOO_LARGE -> 413;
+            case URI_TOO_LONG -> 414;
+            case HEADERS_TOO_LARGE -> 431;
+            case TOO_MANY_REQUESTS -> 429;
             case INTERNAL -> 500;
             case UNAVAILABLE -> 503;
         };
@@ -48,7 +54,32 @@ public final class ErrorMapper {
 
     public static void write(Context ctx, AccrueException error) {
         int status = status(error.code());
-        String title = switch (status) {
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        if (error instanceof RetryLater later) {
+            ctx.header("Retry-After", Long.toString(later.retryAfterSeconds()));
+        } else if (status == 503) {
+            ctx.header("Retry-After", Long.toString(DatabaseOutage.RETRY_AFTER.toSeconds()));
+        }
+        ctx.status(status).contentType(Problem.CONTENT_TYPE).result(body(error, ctx.path()));
+    }
+
+    /** The problem document of {@code error} for a request to {@code path}, as bytes. */
+    public static byte[] body(AccrueException error, String path) {
+        int status = status(error.code());
+        Problem problem = Problem.of(status, title(status), error.code().wire(), error.getMessage(), error.field(), path);
+        if (error instanceof InvalidCatalogException invalid) {
+            problem = problem.withErrors(invalid.problems());
+        }
+        if (!error.details().isEmpty()) {
+            problem = problem.withExtensions(error.details());
+        }
+        return Json.write(problem).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String title(int status) {
+        return switch (status) {
             case 400 -> "Bad request";
             case 401 -> "Unauthenticated";
             case 403 -> "Forbidden";
@@ -56,29 +87,46 @@ public final class ErrorMapper {
             case 405 -> "Method not allowed";
             case 409 -> "Conflict";
             case 413 -> "Payload too large";
+            case 414 -> "URI too long";
             case 415 -> "Unsupported media type";
+            case 429 -> "Too many requests";
+            case 431 -> "Request headers too large";
             case 503 -> "Service unavailable";
             default -> "Internal error";
         };
-        if (status == 401) {
-            ctx.header("WWW-Authenticate", "Bearer");
-        }
-        if (status == 503) {
-            ctx.header("Retry-After", Long.toString(DatabaseOutage.RETRY_AFTER.toSeconds()));
-        }
-        Problem problem = Problem.of(status, title, error.code().wire(), error.getMessage(), error.field(), ctx.path());
-        if (error instanceof InvalidCatalogException invalid) {
-            problem = problem.withErrors(invalid.problems());
-        }
-        if (!error.details().isEmpty()) {
-            problem = problem.withExtensions(error.details());
-        }
-        ctx.status(status).contentType(Problem.CONTENT_TYPE).result(Json.write(problem).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The error of a request the HTTP server refused before any route ran (Jetty's status and reason). */
+    public static AccrueException ofServerStatus(int status, String reason) {
+        String detail = reason == null || reason.isBlank() ? "The request could not be read" : reason;
+        return switch (status) {
+            case 413 -> new AccrueException(ErrorCode.PAYLOAD_TOO_LARGE, detail);
+            case 414 -> new AccrueException(ErrorCode.URI_TOO_LONG, "The request URI is too long (" + detail + ")");
+            case 431 -> new AccrueException(ErrorCode.HEADERS_TOO_LARGE, "The request headers are too large (" + detail + ")");
+            case 404 -> new AccrueException(ErrorCode.ROUTE_NOT_FOUND, "No such endpoint; see /openapi.json for the API");
+            case 405 -> new AccrueException(ErrorCode.METHOD_NOT_ALLOWED, detail);
+            case 415 -> new AccrueException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, detail);
+            default -> status >= 400 && status < 500 ? new AccrueException(ErrorCode.MALFORMED_REQUEST, "The request could not be read: " + detail)
+                    : new AccrueException(ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details");
+        };
     }
 
     static AccrueException translate(Exception e) {
         if (e instanceof AccrueException a) {
             return a;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StrictJsonParser.Refused r) {
+                return new AccrueException(r.reason() == StrictJsonParser.Refused.Reason.CHARACTER ? ErrorCode.INVALID_TEXT : ErrorCode.VALIDATION_FAILED,
+                        r.field(), r.getOriginalMessage());
+            }
+        }
+        InputCoercionException range = e instanceof InputCoercionException i ? i
+                : e instanceof JsonMappingException m && m.getCause() instanceof InputCoercionException i ? i : null;
+        if (range != null) {
+            // the parser stands on the number, so its context names the field (map keys included)
+            String field = range.getProcessor() instanceof JsonParser p ? StrictJsonParser.path(p.getParsingContext()) : null;
+            return new AccrueException(ErrorCode.VALIDATION_FAILED, field, "Field '" + field + "' is a number out of range");
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String field = JsonPaths.of(u);
@@ -98,12 +146,7 @@ public final class ErrorMapper {
             return new AccrueException(ErrorCode.DATABASE_UNAVAILABLE, "The database cannot be reached right now; retry in a few seconds");
         }
         if (e instanceof HttpResponseException h) {
-            return switch (h.getStatus()) {
-                case 404 -> new AccrueException(ErrorCode.ROUTE_NOT_FOUND, "No such endpoint; see /openapi.json for the API");
-                case 405 -> new AccrueException(ErrorCode.METHOD_NOT_ALLOWED, h.getMessage());
-                case 413 -> new AccrueException(ErrorCode.PAYLOAD_TOO_LARGE, h.getMessage());
-                default -> new AccrueException(ErrorCode.INTERNAL_ERROR, h.getMessage());
-            };
+            return ofServerStatus(h.getStatus(), h.getMessage());
         }
         return new AccrueException(ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details");
     }

@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.support;
 
 import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.json.StrictText;
 import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.idempotency.StoredResponse;
 import io.javalin.http.Context;
@@ -8,7 +9,10 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,21 +29,33 @@ public final class Idempotency {
 
     /** Runs {@code work}, which returns the created resource, and answers with {@code status} and its JSON. */
     public void create(Context ctx, int status, Supplier<Object> work) {
+        createShownOnce(ctx, status, work, created -> created);
+    }
+
+    /**
+     * Like {@link #create}, for resources whose creation response carries something shown once and stored
+     * nowhere (an API key's secret): the stored copy, and so every replay, is {@code storable} of the resource.
+     */
+    public <T> void createShownOnce(Context ctx, int status, Supplier<T> work, Function<T, Object> storable) {
         String key = ctx.header(HEADER);
         if (key == null) {
             Responses.json(ctx, status, work.get());
             return;
         }
+        StrictText.require(HEADER, key);
         String caller = Requests.caller(ctx).tenantId();
-        boolean[] ran = {false};
+        List<T> created = new ArrayList<>(1);
         StoredResponse response = service.execute(caller, key, fingerprint(ctx), () -> {
-            ran[0] = true;
-            return new StoredResponse(status, Json.write(work.get()));
+            T resource = work.get();
+            created.add(resource);
+            return new StoredResponse(status, Json.write(storable.apply(resource)));
         });
-        if (!ran[0]) {
-            ctx.header("Idempotent-Replayed", "true");
+        if (!created.isEmpty()) {
+            Responses.json(ctx, status, created.getFirst());
+            return;
         }
-        ctx.status(response.status()).contentType("application/json").result(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ctx.header("Idempotent-Replayed", "true");
+        ctx.status(response.status()).contentType("application/json").result(response.body().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String fingerprint(Context ctx) {

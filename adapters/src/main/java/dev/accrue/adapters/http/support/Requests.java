@@ -3,7 +3,11 @@ package dev.accrue.adapters.http.support;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.json.StrictJsonParser;
+import dev.accrue.adapters.json.StrictText;
+import dev.accrue.adapters.json.TextLimits;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.error.AccrueException;
@@ -19,6 +23,10 @@ import java.util.Base64;
 /** Reading requests: the caller, strict JSON bodies, and pagination parameters. */
 public final class Requests {
     public static final String CALLER = "accrue.caller";
+    /** The ids lists page by: a type prefix and a ULID (see Ids), or an event id of the tenant's own making. */
+    private static final java.util.regex.Pattern CURSOR_ID = java.util.regex.Pattern.compile("^[a-z]{2,6}_[0-9A-HJKMNP-TV-Z]{26}$");
+    /** The key of an item of a list held in memory (a day and dimensions, a code): no control character, at most 256. */
+    private static final java.util.regex.Pattern CURSOR_KEY = java.util.regex.Pattern.compile("^[^\\p{Cntrl}]{1,256}$");
 
     private Requests() {
     }
@@ -47,8 +55,9 @@ public final class Requests {
         if (bytes[first] != '{') {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
         }
+        StrictText.requireUtf8(bytes);
         try {
-            return Json.MAPPER.readValue(bytes, type);
+            return Json.MAPPER.readValue(strictParser(ctx, Json.MAPPER.createParser(bytes)), type);
         } catch (java.io.IOException e) {
             if (e instanceof JsonProcessingException j) {
                 throw rethrow(j);
@@ -59,20 +68,44 @@ public final class Requests {
 
     /** The body as a JSON object; anything else (empty, an array, a bare value) is refused. */
     public static ObjectNode object(Context ctx) {
-        String text = ctx.body();
+        String text = StrictText.decode(ctx.bodyAsBytes());
         if (text.isBlank()) {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body is empty; a JSON object is required");
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(text);
+            node = Json.MAPPER.readTree(strictParser(ctx, Json.MAPPER.createParser(text)));
         } catch (JsonProcessingException e) {
             throw rethrow(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         if (!(node instanceof ObjectNode object)) {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
         }
         return object;
+    }
+
+    /**
+     * A parser over this request's body that refuses control characters and strings longer than the OpenAPI
+     * document allows for this operation (see {@link OpenApiTextLimits}).
+     */
+    public static JsonParser strictParser(Context ctx, JsonParser parser) {
+        return new StrictJsonParser(parser, OpenApiTextLimits.of(ctx.method().name(), ctx.endpointHandlerPath()));
+    }
+
+    /** Query parameters and the path reach queries and logs: the same text rule as bodies. */
+    public static void requireCleanQuery(Context ctx) {
+        StrictText.require("path", ctx.path());
+        ctx.queryParamMap().forEach((name, values) -> {
+            StrictText.require(name, name);
+            values.forEach(v -> StrictText.require(name, v));
+            values.forEach(v -> {
+                if (v.length() > TextLimits.DEFAULT_MAX) {
+                    throw AccrueException.invalid(name, name + " is " + v.length() + " characters long; at most " + TextLimits.DEFAULT_MAX + " are allowed");
+                }
+            });
+        });
     }
 
     public static <T> T convert(JsonNode node, Class<T> type) {
@@ -126,14 +159,23 @@ public final class Requests {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("after:" + lastId).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The cursor after an item of a list held in memory, named by its key (a key that names no item is refused when paging). */
+    public static String encodeKeyCursor(String lastKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("at:" + lastKey).getBytes(StandardCharsets.UTF_8));
+    }
+
     static String decodeCursor(String cursor) {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith("after:") && text.length() > 6 && text.length() < 100) {
+            // the API only ever issues "after:<id>"; anything else (a forged id, NUL, a long string) is not one of ours
+            if (text.startsWith("after:") && CURSOR_ID.matcher(text.substring(6)).matches()) {
                 return text.substring(6);
+            }
+            if (text.startsWith("at:") && CURSOR_KEY.matcher(text.substring(3)).matches()) {
+                return text.substring(3);
             }
         } catch (IllegalArgumentException ignored) {
             // falls through to the error below

@@ -39,7 +39,7 @@ public final class Responses {
      */
     public static <T, V> void listAll(Context ctx, List<T> all, Function<T, String> key, Function<T, V> view) {
         Page<T> page = Page.slice(all, Requests.page(ctx), key);
-        String next = page.hasMore() ? Requests.encodeCursor(key.apply(page.items().getLast())) : null;
+        String next = page.hasMore() ? Requests.encodeKeyCursor(key.apply(page.items().getLast())) : null;
         json(ctx, 200, new ListEnvelope<>("list", page.items().stream().map(view).toList(), page.hasMore(), next));
     }
 

@@ -30,7 +30,10 @@ public final class TenantRoutes {
     }
 
     record SettingsBody(Integer invoiceGraceHours, String roundingMode, Integer eventLatenessDays, java.math.BigDecimal maxEventQuantity,
-                        java.math.BigDecimal taxRate) {
+                        java.math.BigDecimal taxRate, WindowBody startWindow, Integer apiRequestsPerSecond) {
+    }
+
+    record WindowBody(Integer daysBack, Integer daysAhead) {
     }
 
     /** The creation response is the only place the secret ever appears. */
@@ -38,6 +41,10 @@ public final class TenantRoutes {
         static IssuedKeyView of(IssuedApiKey issued) {
             ApiKey k = issued.key();
             return new IssuedKeyView(k.id(), k.name(), k.role(), k.displayPrefix(), k.createdAt(), k.revokedAt(), issued.secret());
+        }
+
+        IssuedKeyView withoutSecret() {
+            return new IssuedKeyView(id, name, role, displayPrefix, createdAt, revokedAt, null);
         }
     }
 
@@ -50,9 +57,14 @@ public final class TenantRoutes {
     public void register(Javalin app) {
         app.get("/v1/tenant", ctx -> Responses.json(ctx, 200, tenants.get(Requests.caller(ctx).tenantId())));
         app.patch("/v1/tenant", ctx -> {
-            SettingsBody body = Requests.body(ctx, SettingsBody.class);
-            Responses.json(ctx, 200, tenants.updateSettings(Requests.caller(ctx), body.invoiceGraceHours(), body.roundingMode(),
-                    body.eventLatenessDays(), body.maxEventQuantity(), body.taxRate()));
+            var raw = Requests.object(ctx);
+            SettingsBody body = Requests.convert(raw, SettingsBody.class);
+            // api_requests_per_second: null returns the tenant to the node's default
+            boolean clearRate = raw.has("api_requests_per_second") && raw.get("api_requests_per_second").isNull();
+            Responses.json(ctx, 200, tenants.updateSettings(Requests.caller(ctx), new TenantService.SettingsChange(body.invoiceGraceHours(),
+                    body.roundingMode(), body.eventLatenessDays(), body.maxEventQuantity(), body.taxRate(),
+                    body.startWindow() == null ? null : body.startWindow().daysBack(), body.startWindow() == null ? null : body.startWindow().daysAhead(),
+                    body.apiRequestsPerSecond(), clearRate)));
         });
         app.post("/v1/api_keys", this::createKey);
         app.get("/v1/api_keys", ctx -> Responses.list(ctx, keys.list(Requests.caller(ctx), Requests.page(ctx)).map(KeyView::of), KeyView::id));
@@ -66,6 +78,8 @@ public final class TenantRoutes {
         if (role == null) {
             throw AccrueException.invalid("role", "role must be 'admin' or 'read_only', got '" + body.role() + "'");
         }
-        idempotency.create(ctx, 201, () -> IssuedKeyView.of(keys.create(Requests.caller(ctx), body.name(), role)));
+        // the secret is shown once: a replay answers the same key without it (secret null), since it is stored nowhere
+        idempotency.createShownOnce(ctx, 201, () -> IssuedKeyView.of(keys.create(Requests.caller(ctx), body.name(), role)),
+                IssuedKeyView::withoutSecret);
     }
 }

@@ -1,0 +1,99 @@
+package dev.accrue.adapters.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
+
+import java.io.IOException;
+
+/**
+ * A parser that refuses, as it reads them, names and string values holding characters text may not hold
+ * ({@link StrictText}) or longer than {@link TextLimits} allows at their place in the document. Every JSON and
+ * YAML body is read through one, so the field path of the refusal ({@code billing_address.line1},
+ * {@code billing_emails[1]}) comes from the parser itself and no reader can forget the rule.
+ */
+public final class StrictJsonParser extends JsonParserDelegate {
+    private final TextLimits limits;
+
+    public StrictJsonParser(JsonParser parser, TextLimits limits) {
+        super(parser);
+        this.limits = limits;
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+        JsonToken t = delegate.nextToken();
+        if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
+            check(t);
+        }
+        return t;
+    }
+
+    @Override
+    public JsonToken nextValue() throws IOException {
+        JsonToken t = nextToken();
+        return t == JsonToken.FIELD_NAME ? nextToken() : t;
+    }
+
+    private void check(JsonToken t) throws IOException {
+        String text = t == JsonToken.FIELD_NAME ? delegate.currentName() : delegate.getText();
+        int at = StrictText.firstForbidden(text);
+        int max = at >= 0 ? -1 : limits.maxLength(delegate.getParsingContext(), t == JsonToken.FIELD_NAME);
+        if (at < 0 && text.length() <= max) {
+            return;
+        }
+        String field = path(delegate.getParsingContext());
+        String message = at >= 0 ? StrictText.describe(field, text, at)
+                : "'" + field + "' is " + text.length() + " characters long; at most " + max + " are allowed";
+        throw new Refused(delegate, field, at >= 0 ? Refused.Reason.CHARACTER : Refused.Reason.TOO_LONG, message);
+    }
+
+    /** The wire path of the current token: {@code a.b[2].c}. */
+    public static String path(JsonStreamContext ctx) {
+        StringBuilder out = new StringBuilder();
+        java.util.ArrayDeque<JsonStreamContext> chain = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.push(c);
+        }
+        for (JsonStreamContext c : chain) {
+            if (c.inArray()) {
+                out.append('[').append(Math.max(c.getCurrentIndex(), 0)).append(']');
+            } else if (c.getCurrentName() != null) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(c.getCurrentName());
+            }
+        }
+        return out.toString();
+    }
+
+    /** A refused name or value; {@code field} is its path in the document. */
+    public static final class Refused extends JsonProcessingException {
+        public enum Reason { CHARACTER, TOO_LONG }
+
+        private final String field;
+        private final Reason reason;
+
+        Refused(JsonParser parser, String field, Reason reason, String message) {
+            super(message, parser.currentLocation());
+            this.field = field;
+            this.reason = reason;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public Reason reason() {
+            return reason;
+        }
+
+        @Override
+        public String getMessage() {
+            return getOriginalMessage();
+        }
+    }
+}
