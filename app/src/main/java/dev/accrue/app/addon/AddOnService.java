@@ -301,6 +301,9 @@ public final class AddOnService implements AddOnBilling {
     @Override
     public List<Charge> charges(String tenantId, Subscription sub, Period window) {
         Catalog catalog = catalogs.catalog(tenantId, sub.catalogVersion());
+        if (catalog.addOns().stream().allMatch(a -> a.charges().isEmpty())) {
+            return List.of(); // most catalogs sell no add-on with charges of its own: no purchase to read
+        }
         List<Charge> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (PurchasedAddOn a : addOns.forSubscription(tenantId, sub.id())) {
