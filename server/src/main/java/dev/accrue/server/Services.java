@@ -40,10 +40,22 @@ import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.TenantService;
 import dev.accrue.app.testclock.TestClockService;
+import dev.accrue.adapters.einvoice.MustangEInvoices;
+import dev.accrue.adapters.pdf.PdfDocumentRenderer;
+import dev.accrue.adapters.pdf.Templates;
+import dev.accrue.adapters.postgres.PostgresDocuments;
+import dev.accrue.adapters.postgres.PostgresSellers;
+import dev.accrue.app.document.DocumentMail;
+import dev.accrue.app.document.DocumentService;
+import dev.accrue.app.export.InvoiceExport;
+import dev.accrue.app.mail.EmailService;
+import dev.accrue.app.mail.MailComposer;
+import dev.accrue.app.seller.SellerService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Every use case of a node, wired to its PostgreSQL adapters. The one place that knows both sides. */
 public record Services(
@@ -67,9 +79,18 @@ public record Services(
         dev.accrue.app.addon.AddOnService addOns,
         dev.accrue.app.rental.PhoneNumberService numbers,
         ContactService contacts,
-        EntitlementService entitlements) {
+        EntitlementService entitlements,
+        SellerService sellers,
+        DocumentService documents,
+        MailComposer mailComposer,
+        EmailService emails,
+        InvoiceExport exports) {
 
-    public static Services wire(Jdbi jdbi, Clock systemClock) {
+    /**
+     * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
+     * for when a link is made, since a node learns its port only once it listens.
+     */
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
@@ -109,6 +130,10 @@ public record Services(
         AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
                 usageRepo, metering, time);
         authorizations.useWallets(wallets);
+        SellerService sellers = new SellerService(tx, new PostgresSellers(tx), tenantRepo, auditLog, clock);
+        PostgresDocuments documentRepo = new PostgresDocuments(tx);
+        DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
+                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -129,6 +154,11 @@ public record Services(
                 addOns,
                 numbers,
                 new ContactService(tx, contactRepo, customerRepo, time, auditLog),
-                new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time));
+                new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
+                sellers,
+                documents,
+                new DocumentMail(documents, publicUrl),
+                new EmailService(tx, outbox, clock),
+                new InvoiceExport(tx, invoiceRepo, customerRepo));
     }
 }
