@@ -22,8 +22,18 @@ public record Document(DocumentKind kind, String id, String number, String statu
         return kind.title();
     }
 
-    /** A seller or a customer as printed: name, address lines, identifiers. */
-    public record Party(String name, List<String> address, String street, String city, String postalCode, String country, String vatId,
+    /** The row of {@code totals} of that kind (e.g. "consumption" on a statement), or null. */
+    public Total total(String kind) {
+        return totals.stream().filter(t -> t.kind().equals(kind)).findFirst().orElse(null);
+    }
+
+    /** YYYY-MM of the period's start (statements are monthly). */
+    public String periodMonth() {
+        return periodStart == null ? "" : java.time.YearMonth.from(periodStart).toString();
+    }
+
+    /** A seller or a customer as printed: name, address lines, identifiers ({@code id}: the customer's account id; null for the seller). */
+    public record Party(String id, String name, List<String> address, String street, String city, String postalCode, String country, String vatId,
                         String taxId, String registrationNumber, String email, String phone, String website) {
     }
 

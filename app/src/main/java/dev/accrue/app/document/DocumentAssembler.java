@@ -128,7 +128,7 @@ public final class DocumentAssembler {
     }
 
     static Document.Party party(SellerIdentity s) {
-        return new Document.Party(s.legalName(), s.addressLines(), s.addressLine1(), s.city(), s.postalCode(), s.country(), s.vatId(), s.taxId(),
+        return new Document.Party(null, s.legalName(), s.addressLines(), s.addressLine1(), s.city(), s.postalCode(), s.country(), s.vatId(), s.taxId(),
                 s.registrationNumber(), s.email(), s.phone(), s.website());
     }
 
@@ -148,7 +148,7 @@ public final class DocumentAssembler {
                 lines.add(Locale.of("", a.country()).getDisplayCountry(Locale.ENGLISH));
             }
         }
-        return new Document.Party(c.legalName(), lines, a == null ? null : a.line1(), a == null ? null : a.city(), a == null ? null : a.postalCode(),
+        return new Document.Party(c.id(), c.legalName(), lines, a == null ? null : a.line1(), a == null ? null : a.city(), a == null ? null : a.postalCode(),
                 a == null ? null : a.country(), c.taxId(), null, null, c.billingEmails().isEmpty() ? null : c.billingEmails().getFirst(), null, null);
     }
 

@@ -94,7 +94,8 @@ public record SellerIdentity(String legalName, String addressLine1, String addre
         if (paymentTermsDays < 0 || paymentTermsDays > 365) {
             throw AccrueException.invalid("payment_terms_days", "payment_terms_days must be 0-365, got " + paymentTermsDays);
         }
-        if (emailInvoices && !complete()) {
+        // the fields are assigned only after this constructor body, so the check reads the parameters
+        if (emailInvoices && !complete(legalName, addressLine1, city, postalCode, country)) {
             throw AccrueException.invalid("email_invoices", "Invoices can be emailed only once the seller has a legal name, address line, city, "
                     + "postal code and country");
         }
@@ -102,6 +103,10 @@ public record SellerIdentity(String legalName, String addressLine1, String addre
 
     /** Enough for a legal invoice: a name and a full postal address. */
     public boolean complete() {
+        return complete(legalName, addressLine1, city, postalCode, country);
+    }
+
+    private static boolean complete(String legalName, String addressLine1, String city, String postalCode, String country) {
         return legalName != null && addressLine1 != null && city != null && postalCode != null && country != null;
     }
 
