@@ -183,8 +183,9 @@ class DocumentTest {
         java.nio.file.Files.write(java.nio.file.Path.of("target", "documents", "invoice-300-lines.pdf"),
                 s.api.getFile("/v1/invoices/" + issued.id() + "/pdf").body());
         assertThat(read.text()).contains("Total " + expected.toPlainMinorString() + " EUR", "Page " + read.pages() + " of " + read.pages());
-        // the column header repeats on every page
-        assertThat(read.text().split("Description Quantity Unit price Amount", -1)).hasSize(read.pages() + 1);
+        // the column header repeats on every page that carries lines
+        assertThat(read.pageTexts()).filteredOn(t -> t.contains("Line ")).hasSizeGreaterThan(5)
+                .allMatch(t -> t.contains("Description Quantity Unit price Amount"));
     }
 
     @Test

@@ -16,7 +16,7 @@ final class Pdfs {
     private Pdfs() {
     }
 
-    record Read(String text, int pages, List<String> fonts, boolean allEmbedded) {
+    record Read(String text, int pages, List<String> fonts, boolean allEmbedded, List<String> pageTexts) {
         /** The text with all whitespace removed, for values a layout may wrap over lines. */
         String compact() {
             return text.replaceAll("\\s+", "");
@@ -35,7 +35,14 @@ final class Pdfs {
                     embedded &= f.isEmbedded();
                 }
             }
-            return new Read(text, doc.getNumberOfPages(), fonts, embedded);
+            List<String> pageTexts = new ArrayList<>();
+            for (int p = 1; p <= doc.getNumberOfPages(); p++) {
+                PDFTextStripper one = new PDFTextStripper();
+                one.setStartPage(p);
+                one.setEndPage(p);
+                pageTexts.add(one.getText(doc));
+            }
+            return new Read(text, doc.getNumberOfPages(), fonts, embedded, pageTexts);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
