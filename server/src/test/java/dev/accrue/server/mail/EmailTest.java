@@ -167,7 +167,7 @@ class EmailTest {
 
     /** A clock the test moves by hand, for the dispatcher's retry schedule. */
     static final class HandClock extends Clock {
-        volatile Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        volatile Instant now = Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // whole seconds: stored times keep microseconds
 
         @Override
         public ZoneId getZone() {
