@@ -143,7 +143,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),

@@ -36,4 +36,10 @@ public final class PostgresDocuments implements DocumentLinks, InvoicePayments {
                 .bind("tenant", tenantId).bind("id", invoiceId)
                 .map((rs, ctx) -> new Paid(Rows.instant(rs, "paid_at"), rs.getString("payment_reference"))).findOne();
     }
+
+    @Override
+    public void recordReference(String tenantId, String invoiceId, String reference) {
+        tx.handle().createUpdate("UPDATE invoices SET payment_reference = :ref WHERE tenant_id = :tenant AND id = :id AND status = 'paid'")
+                .bind("ref", reference).bind("tenant", tenantId).bind("id", invoiceId).execute();
+    }
 }

@@ -7,6 +7,9 @@ import java.util.Optional;
 public interface InvoicePayments {
     Optional<Paid> find(String tenantId, String invoiceId);
 
+    /** Records the payment's reference (a bank transfer's, a direct debit's) on a paid invoice. */
+    void recordReference(String tenantId, String invoiceId, String reference);
+
     record Paid(Instant at, String reference) {
     }
 }

@@ -130,11 +130,14 @@ class DocumentTest {
         assertThat(LocalDate.parse(inv.get("due_date").asText())).isEqualTo(LocalDate.parse(inv.get("issue_date").asText()).plusDays(14));
 
         // paid: the document shows the payment date and owes nothing
-        assertThat(s.api.post("/v1/invoices/" + id + "/mark_paid", Map.of()).status()).isEqualTo(200);
+        assertThat(s.api.post("/v1/invoices/" + id + "/mark_paid", Map.of("reference", "x".repeat(101))).code()).isEqualTo("validation_failed");
+        assertThat(s.api.get("/v1/invoices/" + id).text("status")).isEqualTo("finalized");
+        assertThat(s.api.post("/v1/invoices/" + id + "/mark_paid", Map.of("reference", "SEPA-2026-0042")).status()).isEqualTo(200);
         String paid = Pdfs.read(s.api.getFile("/v1/invoices/" + id + "/pdf").body()).text();
         java.time.Instant paidAt = TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery("SELECT paid_at FROM invoices WHERE id = :id")
                 .bind("id", id).mapTo(java.time.OffsetDateTime.class).one()).toInstant();
-        assertThat(paid).contains("Paid on " + paidAt.atZone(java.time.ZoneId.of("Europe/Berlin")).toLocalDate(), "Paid -49.00 EUR",
+        assertThat(paid).contains("Paid on " + paidAt.atZone(java.time.ZoneId.of("Europe/Berlin")).toLocalDate() + " · Reference SEPA-2026-0042",
+                "Paid -49.00 EUR",
                 "Amount due 0.00 EUR");
 
         // the HTML comes from the same template
