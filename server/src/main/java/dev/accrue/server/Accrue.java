@@ -10,6 +10,7 @@ import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.invoice.InvoiceRoutes;
 import dev.accrue.adapters.http.metering.AuthorizationRoutes;
+import dev.accrue.adapters.http.mail.EmailRoutes;
 import dev.accrue.adapters.http.metering.MeteringRoutes;
 import dev.accrue.adapters.http.metering.QuotaRoutes;
 import dev.accrue.adapters.http.subscription.SubscriptionRoutes;
@@ -52,15 +53,17 @@ public final class Accrue implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
     private final ScheduledExecutorService databaseWatch;
-
     private final RateLimits rateLimits;
+    private final String configuredPublicUrl;
+    private volatile String listeningUrl;
 
-    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits) {
+    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl) {
         this.embedded = embedded;
         this.rateLimits = rateLimits;
         this.database = database;
         this.databaseWatch = embedded == null ? null : watch(embedded);
-        this.services = Services.wire(database.jdbi(), clock);
+        this.configuredPublicUrl = publicUrl;
+        this.services = Services.wire(database.jdbi(), clock, this::publicUrl);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -91,7 +94,7 @@ public final class Accrue implements AutoCloseable {
             }
             throw e;
         }
-        return new Accrue(embedded, database, clock, config.rateLimits());
+        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl());
     }
 
     /**
@@ -129,7 +132,11 @@ public final class Accrue implements AutoCloseable {
                 new MeteringRoutes(services.metering(), services.usage())::register,
                 new AuthorizationRoutes(services.authorizations(), idempotency)::register,
                 new QuotaRoutes(services.quotas())::register,
-                new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), services.outbox(), services.tx(), idempotency)::register,
+                new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), idempotency)::register,
+                new dev.accrue.adapters.http.seller.SellerRoutes(services.sellers())::register,
+                new dev.accrue.adapters.http.document.DocumentRoutes(services.documents(), this::publicUrl)::register,
+                new EmailRoutes(services.emails(), idempotency)::register,
+                new dev.accrue.adapters.http.export.ExportRoutes(services.exports())::register,
                 new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
                 new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
                 new ContactRoutes(services.contacts())::register,
@@ -137,7 +144,16 @@ public final class Accrue implements AutoCloseable {
                 new CreditRoutes(services.credits())::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
+        listeningUrl = "http://" + host + ":" + server.port();
         return this;
+    }
+
+    /** Where customers reach this node: ACCRUE_PUBLIC_URL, else the address it listens on. */
+    public String publicUrl() {
+        if (configuredPublicUrl != null) {
+            return configuredPublicUrl;
+        }
+        return listeningUrl == null ? "http://localhost:" + AccrueConfig.DEFAULT_PORT : listeningUrl;
     }
 
     /**
@@ -161,7 +177,7 @@ public final class Accrue implements AutoCloseable {
      * what is queued at that interval (tests leave it null and call {@link #mail()} themselves).
      */
     public Accrue sendMailWith(dev.accrue.app.mail.MailTransport transport, java.time.Duration every) {
-        mail = new dev.accrue.app.mail.MailDispatcher(services.tx(), services.outbox(), transport, Clock.systemUTC());
+        mail = new dev.accrue.app.mail.MailDispatcher(services.tx(), services.outbox(), transport, services.mailComposer(), Clock.systemUTC());
         if (every != null) {
             mailer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-mail"));
             mailer.scheduleWithFixedDelay(() -> {
@@ -170,7 +186,7 @@ public final class Accrue implements AutoCloseable {
                 } catch (RuntimeException e) {
                     org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Sending queued email failed; it will be retried", e);
                 }
-            }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         return this;
     }

@@ -9,12 +9,13 @@ import java.util.Map;
  * How a node starts. With no {@code dbUrl} the node runs an embedded PostgreSQL whose data lives under
  * {@code dataDir}; with one it uses that PostgreSQL. Values come from flags, then environment variables
  * (ACCRUE_DB_URL, ACCRUE_DB_USER, ACCRUE_DB_PASSWORD, ACCRUE_DB_POOL, ACCRUE_DB_TIMEOUT_MS, ACCRUE_HOST, ACCRUE_PORT,
- * ACCRUE_DATA_DIR, ACCRUE_RATE_LIMIT_KEY, ACCRUE_RATE_LIMIT_ADDRESS, ACCRUE_RATE_LIMIT_FAILED_AUTH), then defaults.
- * {@code dbTimeoutMillis} bounds how long a request waits for a database connection: with the database gone,
- * requests answer {@code 503 database_unavailable} after that long.
+ * ACCRUE_DATA_DIR, ACCRUE_RATE_LIMIT_KEY, ACCRUE_RATE_LIMIT_ADDRESS, ACCRUE_RATE_LIMIT_FAILED_AUTH, ACCRUE_PUBLIC_URL), then
+ * defaults. {@code dbTimeoutMillis} bounds how long a request waits for a database connection: with the database gone,
+ * requests answer {@code 503 database_unavailable} after that long. {@code publicUrl} is where customers reach the
+ * node (hosted document links); unset, the address it listens on.
  */
 public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize,
-                           int dbTimeoutMillis, RateLimits rateLimits) {
+                           int dbTimeoutMillis, RateLimits rateLimits, String publicUrl) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_TIMEOUT_MILLIS = 3000;
@@ -32,10 +33,16 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
         if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("ACCRUE_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), got " + dbUrl);
         }
+        if (publicUrl != null && !publicUrl.matches("https?://[^\\s/]+(/[^\\s]*)?")) {
+            throw new IllegalArgumentException("ACCRUE_PUBLIC_URL must be an http(s) URL such as https://billing.example.com, got " + publicUrl);
+        }
+        if (publicUrl != null && publicUrl.endsWith("/")) {
+            publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+        }
     }
 
     public AccrueConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPoolSize) {
-        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, DEFAULT_DB_TIMEOUT_MILLIS, RateLimits.DEFAULT);
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, DEFAULT_DB_TIMEOUT_MILLIS, RateLimits.DEFAULT, null);
     }
 
     public boolean embedded() {
@@ -61,7 +68,8 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
                 number(env, "ACCRUE_DB_TIMEOUT_MS", DEFAULT_DB_TIMEOUT_MILLIS),
                 new RateLimits(number(env, "ACCRUE_RATE_LIMIT_KEY", RateLimits.DEFAULT.perKeyPerSecond()),
                         number(env, "ACCRUE_RATE_LIMIT_ADDRESS", RateLimits.DEFAULT.perAddressPerSecond()),
-                        number(env, "ACCRUE_RATE_LIMIT_FAILED_AUTH", RateLimits.DEFAULT.failedAuthPerMinute())));
+                        number(env, "ACCRUE_RATE_LIMIT_FAILED_AUTH", RateLimits.DEFAULT.failedAuthPerMinute())),
+                blankToNull(env.get("ACCRUE_PUBLIC_URL")));
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {
@@ -77,15 +85,15 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
     }
 
     public AccrueConfig withPort(int newPort) {
-        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits);
+        return new AccrueConfig(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits, publicUrl);
     }
 
     public AccrueConfig withHost(String newHost) {
-        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits);
+        return new AccrueConfig(newHost, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits, publicUrl);
     }
 
     public AccrueConfig withDataDir(Path dir) {
-        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits);
+        return new AccrueConfig(host, port, dir, dbUrl, dbUser, dbPassword, dbPoolSize, dbTimeoutMillis, rateLimits, publicUrl);
     }
 
     private static String blankToNull(String s) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Outbound SMTP from the environment: ACCRUE_SMTP_HOST (unset = no sending; emails wait in the outbox),
  * ACCRUE_SMTP_PORT (25), ACCRUE_SMTP_FROM (billing@localhost), ACCRUE_SMTP_USER / ACCRUE_SMTP_PASSWORD,
- * ACCRUE_SMTP_STARTTLS (false). Bad values fail at boot.
+ * ACCRUE_SMTP_STARTTLS (false; when true, TLS is required). Without a host, emails are written as .eml files under
+ * the data directory. ACCRUE_MAIL_INTERVAL_SECONDS (5) is how often the outbox is sent. Bad values fail at boot.
  */
 public record MailSettings(String host, int port, String from, String user, String password, boolean startTls) {
     public static Optional<MailSettings> fromEnvironment(Map<String, String> env) {
@@ -27,6 +28,23 @@ public record MailSettings(String host, int port, String from, String user, Stri
         }
         return Optional.of(new MailSettings(host, port, env.getOrDefault("ACCRUE_SMTP_FROM", "billing@localhost"), env.get("ACCRUE_SMTP_USER"),
                 env.get("ACCRUE_SMTP_PASSWORD"), Boolean.parseBoolean(env.getOrDefault("ACCRUE_SMTP_STARTTLS", "false"))));
+    }
+
+    public static String from(Map<String, String> env) {
+        return env.getOrDefault("ACCRUE_SMTP_FROM", "billing@localhost");
+    }
+
+    public static java.time.Duration interval(Map<String, String> env) {
+        String text = env.getOrDefault("ACCRUE_MAIL_INTERVAL_SECONDS", "5");
+        try {
+            long seconds = Long.parseLong(text);
+            if (seconds >= 1 && seconds <= 86_400) {
+                return java.time.Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("ACCRUE_MAIL_INTERVAL_SECONDS must be 1-86400, got '" + text + "'");
     }
 
     public SmtpMailTransport transport() {

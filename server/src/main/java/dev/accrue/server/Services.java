@@ -52,10 +52,22 @@ import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.TenantService;
 import dev.accrue.app.testclock.TestClockService;
+import dev.accrue.adapters.einvoice.MustangEInvoices;
+import dev.accrue.adapters.pdf.PdfDocumentRenderer;
+import dev.accrue.adapters.pdf.Templates;
+import dev.accrue.adapters.postgres.PostgresDocuments;
+import dev.accrue.adapters.postgres.PostgresSellers;
+import dev.accrue.app.document.DocumentMail;
+import dev.accrue.app.document.DocumentService;
+import dev.accrue.app.export.InvoiceExport;
+import dev.accrue.app.mail.EmailService;
+import dev.accrue.app.mail.MailComposer;
+import dev.accrue.app.seller.SellerService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Every use case of a node, wired to its PostgreSQL adapters. The one place that knows both sides. */
 public record Services(
@@ -81,9 +93,18 @@ public record Services(
         ContactService contacts,
         EntitlementService entitlements,
         CustomerCredits credits,
-        UpcomingInvoice upcomingInvoices) {
+        UpcomingInvoice upcomingInvoices,
+        SellerService sellers,
+        DocumentService documents,
+        MailComposer mailComposer,
+        EmailService emails,
+        InvoiceExport exports) {
 
-    public static Services wire(Jdbi jdbi, Clock systemClock) {
+    /**
+     * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
+     * for when a link is made, since a node learns its port only once it listens.
+     */
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
@@ -133,6 +154,10 @@ public record Services(
         AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
                 usageRepo, metering, time);
         authorizations.useWallets(wallets);
+        SellerService sellers = new SellerService(tx, new PostgresSellers(tx), tenantRepo, auditLog, clock);
+        PostgresDocuments documentRepo = new PostgresDocuments(tx);
+        DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
+                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -142,7 +167,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
@@ -155,6 +180,11 @@ public record Services(
                 new ContactService(tx, contactRepo, customerRepo, time, auditLog),
                 new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
                 credits,
-                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time));
+                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time),
+                sellers,
+                documents,
+                new DocumentMail(documents, publicUrl),
+                new EmailService(tx, outbox, clock),
+                new InvoiceExport(tx, invoiceRepo, customerRepo));
     }
 }

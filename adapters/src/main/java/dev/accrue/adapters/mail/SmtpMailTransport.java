@@ -1,16 +1,13 @@
 package dev.accrue.adapters.mail;
 
+import dev.accrue.app.mail.MailMessage;
 import dev.accrue.app.mail.MailTransport;
-import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
-import java.util.List;
 import java.util.Properties;
 
-/** Sends plain-text email over SMTP with Angus Mail (Jakarta Mail). */
+/** Sends over SMTP with Angus Mail (Jakarta Mail): STARTTLS when asked (required, not opportunistic), credentials when given. */
 public final class SmtpMailTransport implements MailTransport {
     private final Session session;
     private final String from;
@@ -23,8 +20,10 @@ public final class SmtpMailTransport implements MailTransport {
         p.put("mail.smtp.port", String.valueOf(port));
         p.put("mail.smtp.auth", String.valueOf(user != null));
         p.put("mail.smtp.starttls.enable", String.valueOf(startTls));
+        p.put("mail.smtp.starttls.required", String.valueOf(startTls));
         p.put("mail.smtp.connectiontimeout", "10000");
-        p.put("mail.smtp.timeout", "10000");
+        p.put("mail.smtp.timeout", "30000");
+        p.put("mail.smtp.writetimeout", "30000");
         this.session = Session.getInstance(p);
         this.from = from;
         this.user = user;
@@ -32,18 +31,12 @@ public final class SmtpMailTransport implements MailTransport {
     }
 
     @Override
-    public void send(List<String> to, String subject, String body) throws Exception {
-        MimeMessage m = new MimeMessage(session);
-        m.setFrom(new InternetAddress(from));
-        for (String address : to) {
-            m.addRecipient(Message.RecipientType.TO, new InternetAddress(address));
-        }
-        m.setSubject(subject, "UTF-8");
-        m.setText(body, "UTF-8");
+    public void send(MailMessage message) throws Exception {
+        var mime = MimeMessages.build(session, from, message);
         if (user == null) {
-            Transport.send(m);
+            Transport.send(mime);
         } else {
-            Transport.send(m, user, password);
+            Transport.send(mime, user, password);
         }
     }
 }

@@ -103,7 +103,7 @@ public final class PostgresInvoices implements InvoiceRepository {
     @Override
     public boolean payProforma(String tenantId, String invoiceId, String number, LocalDate issueDate, Instant at) {
         return tx.handle().createUpdate("""
-                        UPDATE invoices SET status = 'paid', number = :number, issue_date = :issue, due_date = :issue, finalized_at = :at
+                        UPDATE invoices SET status = 'paid', number = :number, issue_date = :issue, due_date = :issue, finalized_at = :at, paid_at = :at
                         WHERE tenant_id = :tenant AND id = :id AND status = 'proforma'""")
                 .bind("number", number).bind("issue", issueDate).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId)
                 .execute() == 1;
@@ -117,8 +117,8 @@ public final class PostgresInvoices implements InvoiceRepository {
 
     @Override
     public boolean settle(String tenantId, String invoiceId, String to, Instant at) {
-        return tx.handle().createUpdate("UPDATE invoices SET status = :to WHERE tenant_id = :tenant AND id = :id AND status = 'finalized'")
-                .bind("to", to).bind("tenant", tenantId).bind("id", invoiceId).execute() == 1;
+        return tx.handle().createUpdate("UPDATE invoices SET status = :to, paid_at = CASE WHEN :to = 'paid' THEN :at END WHERE tenant_id = :tenant AND id = :id AND status = 'finalized'")
+                .bind("to", to).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId).execute() == 1;
     }
 
     @Override

@@ -24,9 +24,12 @@ public final class InvoiceService {
     private final AuditLog audit;
     private final Clock clock;
     private final ProformaInvoicing proformas;
+    private final dev.accrue.app.document.InvoicePayments payments;
 
-    public InvoiceService(Transactions tx, InvoiceRepository invoices, AuditLog audit, Clock clock, ProformaInvoicing proformas) {
+    public InvoiceService(Transactions tx, InvoiceRepository invoices, AuditLog audit, Clock clock, ProformaInvoicing proformas,
+                          dev.accrue.app.document.InvoicePayments payments) {
         this.tx = tx;
+        this.payments = payments;
         this.proformas = proformas;
         this.invoices = invoices;
         this.audit = audit;
@@ -39,6 +42,23 @@ public final class InvoiceService {
 
     public Page<Invoice> list(Caller caller, InvoiceQuery query, PageRequest page) {
         return tx.inTransaction(() -> invoices.list(caller.tenantId(), query, page));
+    }
+
+    /**
+     * Records a payment received outside Accrue; {@code reference} (the transfer's, at most 100 characters, or
+     * null) is printed on the paid invoice.
+     */
+    public Invoice markPaid(Caller caller, String id, String reference) {
+        if (reference != null && (reference.isBlank() || reference.length() > 100)) {
+            throw AccrueException.invalid("reference", "reference must be 1-100 characters");
+        }
+        return tx.inTransaction(() -> {
+            Invoice paid = settle(caller, id, InvoiceStatus.PAID);
+            if (reference != null) {
+                payments.recordReference(caller.tenantId(), paid.id(), reference.strip());
+            }
+            return paid;
+        });
     }
 
     public Invoice settle(Caller caller, String id, InvoiceStatus to) {

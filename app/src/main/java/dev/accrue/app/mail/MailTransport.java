@@ -1,8 +1,6 @@
 package dev.accrue.app.mail;
 
-import java.util.List;
-
-/** Sends one message (SMTP in production and in tests). Throws when the server refuses it. */
+/** Hands one message over (SMTP, or .eml files when no server is configured). Throws when it is refused. */
 public interface MailTransport {
-    void send(List<String> to, String subject, String body) throws Exception;
+    void send(MailMessage message) throws Exception;
 }

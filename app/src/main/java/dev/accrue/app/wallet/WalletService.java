@@ -118,9 +118,8 @@ public final class WalletService {
             wallets.insertReceipt(caller.tenantId(), receipt);
             wallets.setRechargeRequested(caller.tenantId(), customerId, null);
             if (!customer.billingEmails().isEmpty()) {
-                outbox.enqueue(caller.tenantId(), new OutboundEmail(Ids.next("eml"), customerId, customer.billingEmails(),
-                        "Receipt " + number + ": " + r.amount().toPlainMinorString() + " " + walletCurrency + " added to your balance",
-                        ReceiptText.render(tenant.name(), customer, receipt), "receipt", receipt.id(), OutboundEmail.QUEUED, 0, null, time.systemNow(), null));
+                outbox.enqueue(caller.tenantId(), OutboundEmail.templated(Ids.next("eml"), customerId, customer.billingEmails(), "receipt", "receipt",
+                        receipt.id(), time.systemNow()));
             }
             audit.record(caller, "customer", customerId, "wallet.topped_up", null,
                     Map.of("receipt", number, "amount", credit.amount().toPlainString(), "balance_after", r.balanceAfter().amount().toPlainString()));
@@ -246,11 +245,8 @@ public final class WalletService {
         if (!wallets.markStatementSent(tenantId, customer.id(), month.atDay(1), emailId, time.systemNow())) {
             return;
         }
-        var tenant = tenants.find(tenantId).orElseThrow();
-        outbox.enqueue(tenantId, new OutboundEmail(emailId, customer.id(), customer.billingEmails(),
-                "Your " + month + " statement: " + s.consumption().toPlainMinorString() + " " + s.consumption().currency().getCurrencyCode()
-                        + " used, " + s.owed().toPlainMinorString() + " owed", ReceiptText.statement(tenant.name(), customer, s), "wallet_statement",
-                customer.id() + ":" + month, OutboundEmail.QUEUED, 0, null, time.systemNow(), null));
+        outbox.enqueue(tenantId, OutboundEmail.templated(emailId, customer.id(), customer.billingEmails(), "statement", "wallet_statement",
+                customer.id() + ":" + month, time.systemNow()));
     }
 
     // ---- used by billing and metering, inside their transactions ----

@@ -46,7 +46,10 @@ class ServeCommand implements Callable<Integer> {
         DemoLoader.Result demoResult = demo ? new DemoLoader(accrue.services(), config.dataDir()).load() : null;
         accrue.serve(config.host(), config.port()).scheduleBilling(java.time.Duration.ofSeconds(billingSeconds));
         var mail = dev.accrue.server.MailSettings.fromEnvironment(System.getenv());
-        mail.ifPresent(m -> accrue.sendMailWith(m.transport(), java.time.Duration.ofSeconds(5)));
+        var eml = config.dataDir().resolve("mail");
+        var interval = dev.accrue.server.MailSettings.interval(System.getenv());
+        accrue.sendMailWith(mail.<dev.accrue.app.mail.MailTransport>map(dev.accrue.server.MailSettings::transport)
+                .orElseGet(() -> new dev.accrue.adapters.mail.EmlFileTransport(eml, dev.accrue.server.MailSettings.from(System.getenv()))), interval);
         String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + accrue.port();
         var out = System.out;
         out.println();
@@ -56,7 +59,8 @@ class ServeCommand implements Callable<Integer> {
         out.println("  Health    " + base + "/health");
         out.println("  Metrics   " + base + "/metrics");
         out.println("  Mail      " + mail.map(dev.accrue.server.MailSettings::describe)
-                .orElse("no SMTP server set (ACCRUE_SMTP_HOST); receipts and emails wait in the outbox: GET " + base + "/v1/emails"));
+                .orElse("no SMTP server set (ACCRUE_SMTP_HOST); emails are written as .eml files to " + eml.toAbsolutePath()
+                        + " and listed at GET " + base + "/v1/emails"));
         if (demoResult != null) {
             demoResult.print(out);
             out.println("  Try: curl -H 'Authorization: Bearer " + demoResult.firstKey() + "' " + base + "/v1/customers");

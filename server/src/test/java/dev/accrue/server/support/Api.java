@@ -77,6 +77,48 @@ public final class Api {
         return send("DELETE", path, null);
     }
 
+    /**
+     * GETs a file (a PDF, an XML e-invoice, CSV). Its status and content type are checked against the OpenAPI
+     * document; the bytes are returned as they came.
+     */
+    public FileResponse getFile(String path) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (key != null) {
+            req.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(req::header);
+        try {
+            HttpResponse<byte[]> res = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Map<String, String> h = res.headers().map().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().toLowerCase(), e -> e.getValue().getFirst()));
+            String type = h.get("content-type");
+            boolean text = type != null && (type.startsWith("application/json") || type.startsWith("application/problem+json") || type.startsWith("text/"));
+            // a binary body is checked as the byte string its schema (type: string, format: binary) describes
+            validate("GET", path, new Response(res.statusCode(), new String(res.body(),
+                    text ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.ISO_8859_1), h));
+            return new FileResponse(res.statusCode(), res.body(), h);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record FileResponse(int status, byte[] body, Map<String, String> headers) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+
+        public String text() {
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + header("content-type") + " " + (body.length < 2000 ? text() : body.length + " bytes");
+        }
+    }
+
     /** Sends {@code body} as JSON (a String is sent verbatim, so tests can send malformed JSON). */
     public Response send(String method, String path, Object body) {
         return send(method, path, body == null ? null : body instanceof String s ? s : Json.write(body), "application/json");

@@ -2,6 +2,7 @@ package dev.accrue.server.wallet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.server.support.Fixtures;
+import dev.accrue.server.support.Mails;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
 import jakarta.mail.internet.MimeMessage;
@@ -95,18 +96,14 @@ class WalletTest {
         assertThat(sent.get("status").asText()).isEqualTo("sent");
         MimeMessage received = Arrays.stream(TestNode.get().smtp().getReceivedMessages())
                 .filter(m -> subject(m).contains(r.text("number")) && body(m).contains(c)).findFirst().orElseThrow();
-        assertThat(body(received).lines().map(String::strip).toList()).contains("Credit added to your prepaid balance        100.00 USD",
-                "VAT (20 %)                                   20.00 USD", "Total paid                                  120.00 USD",
-                "New balance                                 100.00 USD");
+        assertThat(body(received).lines().map(String::strip).toList()).contains("Credit added to your prepaid balance: 100.00 USD",
+                "VAT 20 %: 20.00 USD", "Total paid: 120.00 USD", "New prepaid balance: 100.00 USD");
+        assertThat(Mails.attachmentNames(received)).containsExactly(r.text("number") + ".pdf");
         assertThat(received.getAllRecipients()[0].toString()).isEqualTo(sent.get("recipients").get(0).asText());
     }
 
     private static String body(MimeMessage m) {
-        try {
-            return m.getContent().toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Mails.text(m);
     }
 
     private static String subject(MimeMessage m) {
@@ -175,11 +172,13 @@ class WalletTest {
         assertThat(june.get("closing_balance").asText()).isEqualTo("30.00");
         assertThat(june.get("amount_owed").asText()).isEqualTo("0.00");
         // and the statement was emailed with July's first billing run, once
+        assertThat(s.api.get("/v1/emails?object_id=" + c + ":2026-06").json().get("data")).hasSize(1);
+        TestNode.get().accrue().mail().dispatch(100); // templated emails are rendered when sent
         JsonNode mailed = s.api.get("/v1/emails?object_id=" + c + ":2026-06").json().get("data");
-        assertThat(mailed).hasSize(1);
         assertThat(mailed.get(0).get("subject").asText()).isEqualTo("Your 2026-06 statement: 20.00 USD used, 0.00 owed");
-        assertThat(mailed.get(0).get("body").asText().replaceAll(" +", " ")).contains("Opening balance 0.00 USD", "Top-up 50.00 USD",
-                "Usage June 2026 -9.00 USD", "Closing balance 30.00 USD", "Amount owed 0.00 USD");
+        assertThat(mailed.get(0).get("body").asText()).contains("Opening balance: 0.00 USD", "Top-up: 50.00 USD",
+                "Usage June 2026: -9.00 USD", "Closing balance: 30.00 USD", "Amount owed on invoices: 0.00 USD");
+        assertThat(mailed.get(0).get("attachments").get(0).asText()).isEqualTo("STM-2026-06-" + c + ".pdf");
         s.advanceTo("2026-07-02T08:00:00Z");
         assertThat(s.api.get("/v1/emails?object_id=" + c + ":2026-06").json().get("data")).hasSize(1);
         JsonNode entries = s.api.get("/v1/customers/" + c + "/wallet/entries?limit=100").json().get("data");

@@ -36,12 +36,19 @@ public final class InvoiceRoutes {
         }
     }
 
+    /** The payment's reference, printed on the paid invoice (optional). */
+    record PaidBody(String reference) {
+    }
+
     public void register(Javalin app) {
         app.get("/v1/invoices", this::list);
         app.get("/v1/invoices/{id}", ctx -> Responses.json(ctx, 200, InvoiceView.of(invoices.get(Requests.caller(ctx), ctx.pathParam("id")))));
         app.get("/v1/subscriptions/{id}/upcoming_invoice", ctx -> Responses.json(ctx, 200,
                 UpcomingView.of(upcoming.preview(Requests.caller(ctx), ctx.pathParam("id")))));
-        app.post("/v1/invoices/{id}/mark_paid", ctx -> settle(ctx, InvoiceStatus.PAID));
+        app.post("/v1/invoices/{id}/mark_paid", ctx -> {
+            PaidBody body = ctx.body().isBlank() ? new PaidBody(null) : Requests.body(ctx, PaidBody.class);
+            Responses.json(ctx, 200, InvoiceView.of(invoices.markPaid(Requests.caller(ctx), ctx.pathParam("id"), body.reference())));
+        });
         app.post("/v1/invoices/{id}/void", ctx -> settle(ctx, InvoiceStatus.VOID));
         app.post("/v1/invoices/{id}/mark_uncollectible", ctx -> settle(ctx, InvoiceStatus.UNCOLLECTIBLE));
     }

@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
-import dev.accrue.app.page.Page;
-import dev.accrue.app.page.PageRequest;
-import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
-import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import io.javalin.Javalin;
@@ -21,18 +17,14 @@ import java.util.Map;
 
 /**
  * Prepaid wallets: /v1/customers/{id}/wallet (balance, credit limit, auto-recharge), its top-ups (each
- * with a receipt), its ledger entries and monthly statements; receipts; and the email outbox.
+ * with a receipt), its ledger entries and monthly statements; receipts;.
  */
 public final class WalletRoutes {
     private final WalletService wallets;
-    private final EmailOutbox outbox;
-    private final Transactions tx;
     private final Idempotency idempotency;
 
-    public WalletRoutes(WalletService wallets, EmailOutbox outbox, Transactions tx, Idempotency idempotency) {
+    public WalletRoutes(WalletService wallets, Idempotency idempotency) {
         this.wallets = wallets;
-        this.outbox = outbox;
-        this.tx = tx;
         this.idempotency = idempotency;
     }
 
@@ -59,12 +51,6 @@ public final class WalletRoutes {
         app.get("/v1/receipts", ctx -> Responses.list(ctx,
                 wallets.receipts(Requests.caller(ctx), ctx.queryParam("customer_id"), Requests.page(ctx)).map(WalletViews.ReceiptView::of), WalletViews.ReceiptView::id));
         app.get("/v1/receipts/{id}", ctx -> Responses.json(ctx, 200, WalletViews.ReceiptView.of(wallets.receipt(Requests.caller(ctx), ctx.pathParam("id")))));
-        app.get("/v1/emails", ctx -> {
-            String tenant = Requests.caller(ctx).tenantId();
-            PageRequest page = Requests.page(ctx);
-            var emails = tx.inTransaction(() -> outbox.list(tenant, ctx.queryParam("customer_id"), ctx.queryParam("object_id"), page));
-            Responses.list(ctx, Page.fromOverfetch(emails, page.limit()).map(WalletViews.EmailView::of), WalletViews.EmailView::id);
-        });
     }
 
     private void configure(Context ctx) {

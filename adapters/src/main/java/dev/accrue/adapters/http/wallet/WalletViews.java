@@ -1,6 +1,5 @@
 package dev.accrue.adapters.http.wallet;
 
-import dev.accrue.app.mail.OutboundEmail;
 import dev.accrue.app.wallet.Receipt;
 import dev.accrue.app.wallet.WalletEntry;
 import dev.accrue.app.wallet.WalletService;
@@ -61,12 +60,5 @@ final class WalletViews {
         }
     }
 
-    record EmailView(String id, String object, String customerId, List<String> recipients, String subject, String body, String objectType,
-                     String objectId, String status, int attempts, String lastError, Instant createdAt, Instant sentAt) {
-        static EmailView of(OutboundEmail e) {
-            return new EmailView(e.id(), "email", e.customerId(), e.recipients(), e.subject(), e.body(), e.objectType(), e.objectId(), e.status(),
-                    e.attempts(), e.lastError(), e.createdAt(), e.sentAt());
-        }
-    }
 
 }

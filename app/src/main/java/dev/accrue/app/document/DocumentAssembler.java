@@ -1,0 +1,172 @@
+package dev.accrue.app.document;
+
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.wallet.Receipt;
+import dev.accrue.app.wallet.WalletEntry;
+import dev.accrue.app.wallet.WalletService;
+import dev.accrue.core.customer.BillingAddress;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.InvoiceStatus;
+import dev.accrue.core.money.Money;
+import dev.accrue.core.seller.SellerIdentity;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Turns what billing stored (an invoice, a receipt, a month of a wallet) into the {@link Document} a
+ * customer reads. The one place that decides which invoice lines are charged items and which are rows under
+ * them, and that checks the rows add up to the invoice's total: a document never shows numbers that do not
+ * reconcile.
+ */
+public final class DocumentAssembler {
+    /** Line kinds shown as rows under the subtotal rather than as items: taxes, and what was already paid. */
+    static final Set<String> BELOW_SUBTOTAL = Set.of(InvoiceLine.TAX, InvoiceLine.PREPAID);
+
+    private DocumentAssembler() {
+    }
+
+    public static Document invoice(SellerIdentity seller, Customer customer, Invoice invoice, InvoicePayments.Paid paid) {
+        String currency = invoice.total().currency().getCurrencyCode();
+        Money zero = Money.zero(currency);
+        List<Document.Line> items = new ArrayList<>();
+        List<Document.TaxLine> taxes = new ArrayList<>();
+        List<Document.Total> rows = new ArrayList<>();
+        Money subtotal = zero;
+        for (InvoiceLine l : invoice.lines()) {
+            if (!BELOW_SUBTOTAL.contains(l.kind())) {
+                items.add(new Document.Line(l.kind(), l.chargeCode(), l.description(), l.servicePeriod() == null ? null : l.servicePeriod().start(),
+                        l.servicePeriod() == null ? null : l.servicePeriod().end().minusDays(1), l.quantity(), l.unitPrice(), l.amount()));
+                subtotal = subtotal.plus(l.amount());
+            }
+        }
+        rows.add(new Document.Total("subtotal", "Subtotal", subtotal, false));
+        Money total = subtotal;
+        for (InvoiceLine l : invoice.lines()) {
+            if (InvoiceLine.TAX.equals(l.kind())) {
+                taxes.add(new Document.TaxLine(l.description(), null, null, l.amount()));
+                rows.add(new Document.Total("tax", l.description(), l.amount(), false));
+                total = total.plus(l.amount());
+            }
+        }
+        rows.add(new Document.Total("total", "Total", total, true));
+        Money due = total;
+        for (InvoiceLine l : invoice.lines()) {
+            if (InvoiceLine.PREPAID.equals(l.kind())) {
+                rows.add(new Document.Total("prepaid", l.description(), l.amount(), false));
+                due = due.plus(l.amount());
+            }
+        }
+        if (due.compareTo(invoice.total()) != 0) {
+            throw new IllegalStateException("Invoice " + invoice.id() + " does not reconcile: its lines come to " + due.toPlainMinorString()
+                    + " but its total is " + invoice.total().toPlainMinorString());
+        }
+        boolean settled = invoice.status() == InvoiceStatus.PAID;
+        Money amountDue = settled || invoice.status() == InvoiceStatus.VOID ? zero : due;
+        if (settled && !due.isZero()) {
+            rows.add(new Document.Total("paid", "Paid", due.negate(), false));
+        }
+        rows.add(new Document.Total("amount_due", "Amount due", amountDue, true));
+        DocumentKind kind = invoice.status() == InvoiceStatus.PROFORMA ? DocumentKind.PROFORMA : DocumentKind.INVOICE;
+        List<String> notes = new ArrayList<>();
+        if (invoice.proformaNumber() != null && kind == DocumentKind.INVOICE) {
+            notes.add("Settles proforma " + invoice.proformaNumber() + ".");
+        }
+        if (kind == DocumentKind.PROFORMA) {
+            notes.add("This proforma is a request for payment, not a tax invoice; the invoice follows once it is paid.");
+        }
+        if (invoice.status() == InvoiceStatus.VOID) {
+            notes.add("This document was voided and is not payable.");
+        }
+        Document.Payment payment = paid == null || paid.at() == null ? null
+                : new Document.Payment(paid.at().atZone(customer.timeZone()).toLocalDate(), paid.reference());
+        return new Document(kind, invoice.id(), invoice.number() == null ? "DRAFT" : invoice.number(), invoice.status().name().toLowerCase(Locale.ROOT),
+                invoice.issueDate(), invoice.dueDate(), invoice.periodStart(), invoice.periodEnd() == null ? null : invoice.periodEnd().minusDays(1),
+                party(seller), party(customer), currency, items, taxes, rows, amountDue, terms(invoice.issueDate(), invoice.dueDate(), seller),
+                payment, branding(seller), notes, invoice.billingKey());
+    }
+
+    public static Document receipt(SellerIdentity seller, Customer customer, Receipt r) {
+        String currency = r.amount().currency().getCurrencyCode();
+        LocalDate date = r.createdAt().atZone(customer.timeZone()).toLocalDate();
+        var line = new Document.Line("top_up", null, "Credit added to your prepaid balance", null, null, BigDecimal.ONE, r.amount(), r.amount());
+        String vat = "VAT";
+        var taxes = r.taxRate().signum() == 0 ? List.<Document.TaxLine>of() : List.of(new Document.TaxLine(vat, r.taxRate(), r.amount(), r.tax()));
+        List<Document.Total> rows = new ArrayList<>();
+        rows.add(new Document.Total("subtotal", "Subtotal", r.amount(), false));
+        for (var t : taxes) {
+            rows.add(new Document.Total("tax", t.type() + " " + t.rateText(), t.tax(), false));
+        }
+        rows.add(new Document.Total("total", "Total paid", r.total(), true));
+        rows.add(new Document.Total("balance", "New prepaid balance", r.balanceAfter(), false));
+        return new Document(DocumentKind.RECEIPT, r.id(), r.number(), "paid", date, null, null, null, party(seller), party(customer), currency, List.of(line),
+                taxes, rows, Money.zero(currency), null, new Document.Payment(date, r.number()), branding(seller), List.of(), r.entryId());
+    }
+
+    public static Document statement(SellerIdentity seller, Customer customer, WalletService.Statement s) {
+        String currency = s.opening().currency().getCurrencyCode();
+        List<Document.Line> lines = new ArrayList<>();
+        for (WalletEntry e : s.entries()) {
+            LocalDate day = e.createdAt().atZone(customer.timeZone()).toLocalDate();
+            lines.add(new Document.Line(e.kind().wire(), null, e.description(), day, day, BigDecimal.ONE, e.amount(), e.amount()));
+        }
+        List<Document.Total> rows = List.of(new Document.Total("opening", "Opening balance", s.opening(), false),
+                new Document.Total("consumption", "Consumption", s.consumption(), false),
+                new Document.Total("closing", "Closing balance", s.closing(), true),
+                new Document.Total("amount_due", "Amount owed on invoices", s.owed(), true));
+        LocalDate first = s.month().atDay(1);
+        return new Document(DocumentKind.STATEMENT, customer.id() + ":" + s.month(), "STM-" + s.month() + "-" + customer.id(), "issued",
+                s.month().plusMonths(1).atDay(1), null, first, s.month().atEndOfMonth(), party(seller), party(customer), currency, lines, List.of(), rows,
+                s.owed(), null, null, branding(seller), List.of("Prepaid account statement for " + s.month() + "."), null);
+    }
+
+    static Document.Party party(SellerIdentity s) {
+        return new Document.Party(null, s.legalName(), s.addressLines(), s.addressLine1(), s.city(), s.postalCode(), s.country(), s.vatId(), s.taxId(),
+                s.registrationNumber(), s.email(), s.phone(), s.website());
+    }
+
+    static Document.Party party(Customer c) {
+        BillingAddress a = c.billingAddress();
+        List<String> lines = new ArrayList<>();
+        if (a != null) {
+            Stream.of(a.line1(), a.line2()).filter(DocumentAssembler::present).forEach(lines::add);
+            String cityLine = String.join(" ", Stream.of(a.postalCode(), a.city()).filter(DocumentAssembler::present).toList());
+            if (present(a.region())) {
+                cityLine = cityLine.isEmpty() ? a.region() : cityLine + ", " + a.region();
+            }
+            if (!cityLine.isEmpty()) {
+                lines.add(cityLine);
+            }
+            if (present(a.country())) {
+                lines.add(Locale.of("", a.country()).getDisplayCountry(Locale.ENGLISH));
+            }
+        }
+        return new Document.Party(c.id(), c.legalName(), lines, a == null ? null : a.line1(), a == null ? null : a.city(), a == null ? null : a.postalCode(),
+                a == null ? null : a.country(), c.taxId(), null, null, c.billingEmails().isEmpty() ? null : c.billingEmails().getFirst(), null, null);
+    }
+
+    private static Document.Branding branding(SellerIdentity s) {
+        String logo = s.logoPng() == null ? null
+                : "data:" + (s.logoPng()[0] == (byte) 0x89 ? "image/png" : "image/jpeg") + ";base64," + Base64.getEncoder().encodeToString(s.logoPng());
+        return new Document.Branding(s.brandColor(), logo, s.invoiceFooter(), s.bankAccountHolder(), s.bankName(), s.iban(), s.bic());
+    }
+
+    private static String terms(LocalDate issued, LocalDate due, SellerIdentity seller) {
+        if (due != null && issued != null) {
+            long days = due.toEpochDay() - issued.toEpochDay();
+            return days <= 0 ? "Due on receipt" : "Net " + days + " days";
+        }
+        return seller.paymentTermsDays() == 0 ? "Due on receipt" : "Net " + seller.paymentTermsDays() + " days";
+    }
+
+    private static boolean present(String s) {
+        return s != null && !s.isBlank();
+    }
+}

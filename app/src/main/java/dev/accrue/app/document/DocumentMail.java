@@ -1,0 +1,54 @@
+package dev.accrue.app.document;
+
+import dev.accrue.app.mail.MailComposer;
+import dev.accrue.app.mail.MailMessage;
+import dev.accrue.app.mail.OutboundEmail;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Composes the outbox's templated emails from the documents they are about, at send time: the subject, text
+ * and HTML parts from the email templates, a link to the hosted page, and the PDF attached (for an invoice,
+ * its Factur-X PDF/A-3, which carries the e-invoice). An email without a template is sent as stored.
+ */
+public final class DocumentMail implements MailComposer {
+    private final DocumentService documents;
+    private final Supplier<String> publicUrl;
+
+    /** {@code publicUrl}: where customers reach this server (hosted links are printed into emails). */
+    public DocumentMail(DocumentService documents, Supplier<String> publicUrl) {
+        this.documents = documents;
+        this.publicUrl = publicUrl;
+    }
+
+    @Override
+    public MailMessage compose(String tenantId, OutboundEmail e) {
+        if (e.template() == null) {
+            return new MailMessage(e.id(), e.recipients(), e.subject(), e.body(), e.htmlBody(), List.of());
+        }
+        String linkType;
+        Document d;
+        switch (e.template()) {
+            case "invoice", "proforma" -> {
+                d = documents.invoiceOf(tenantId, e.objectId());
+                linkType = "invoice";
+            }
+            case "receipt" -> {
+                d = documents.receiptOf(tenantId, e.objectId());
+                linkType = "receipt";
+            }
+            case "statement" -> {
+                d = documents.statementOf(tenantId, e.objectId());
+                linkType = "statement";
+            }
+            default -> throw new IllegalStateException("Email " + e.id() + " names an unknown template '" + e.template() + "'");
+        }
+        String link = publicUrl.get() + documents.hostedPathOf(tenantId, linkType, e.objectId());
+        var rendered = documents.renderer().email(d, link);
+        byte[] pdf = d.kind() == DocumentKind.INVOICE && !"void".equals(d.status()) && !"draft".equals(d.status())
+                ? documents.facturX(d) : documents.pdf(d);
+        var attachment = new MailMessage.Attachment(d.number().replaceAll("[^A-Za-z0-9._-]", "_") + ".pdf", "application/pdf", pdf);
+        return new MailMessage(e.id(), e.recipients(), rendered.subject(), rendered.text(), rendered.html(), List.of(attachment));
+    }
+}
