@@ -15,6 +15,7 @@ import dev.accrue.adapters.postgres.PostgresInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
 import dev.accrue.adapters.postgres.PostgresQuotas;
 import dev.accrue.adapters.postgres.PostgresSubscriptions;
+import dev.accrue.adapters.postgres.PostgresTaxSettings;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
 import dev.accrue.adapters.postgres.PostgresUsage;
@@ -50,6 +51,7 @@ import dev.accrue.app.subscription.ImmediateCancellation;
 import dev.accrue.app.subscription.LiveSubscriptionsOfCustomer;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
+import dev.accrue.app.tax.TaxService;
 import dev.accrue.app.tenant.TenantService;
 import dev.accrue.app.testclock.TestClockService;
 import org.jdbi.v3.core.Jdbi;
@@ -81,7 +83,8 @@ public record Services(
         ContactService contacts,
         EntitlementService entitlements,
         CustomerCredits credits,
-        UpcomingInvoice upcomingInvoices) {
+        UpcomingInvoice upcomingInvoices,
+        TaxService taxes) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -92,6 +95,7 @@ public record Services(
         AuditLog auditLog = new PostgresAuditLog(tx, clock);
         ApiKeyService keys = new ApiKeyService(tx, new PostgresApiKeys(tx), tenantRepo, auditLog, clock);
         PostgresCustomers customerRepo = new PostgresCustomers(tx);
+        TaxService taxes = new TaxService(tx, new PostgresTaxSettings(tx), auditLog);
         PostgresTestClocks clockRepo = new PostgresTestClocks(tx);
         PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
@@ -155,6 +159,7 @@ public record Services(
                 new ContactService(tx, contactRepo, customerRepo, time, auditLog),
                 new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
                 credits,
-                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time));
+                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time),
+                taxes);
     }
 }
