@@ -51,6 +51,7 @@ import dev.accrue.app.subscription.ImmediateCancellation;
 import dev.accrue.app.subscription.LiveSubscriptionsOfCustomer;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
+import dev.accrue.app.tax.DocumentTaxes;
 import dev.accrue.app.tax.TaxService;
 import dev.accrue.app.tenant.TenantService;
 import dev.accrue.app.testclock.TestClockService;
@@ -95,7 +96,8 @@ public record Services(
         AuditLog auditLog = new PostgresAuditLog(tx, clock);
         ApiKeyService keys = new ApiKeyService(tx, new PostgresApiKeys(tx), tenantRepo, auditLog, clock);
         PostgresCustomers customerRepo = new PostgresCustomers(tx);
-        TaxService taxes = new TaxService(tx, new PostgresTaxSettings(tx), auditLog);
+        PostgresTaxSettings taxSettingsRepo = new PostgresTaxSettings(tx);
+        TaxService taxes = new TaxService(tx, taxSettingsRepo, auditLog);
         PostgresTestClocks clockRepo = new PostgresTestClocks(tx);
         PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
@@ -111,7 +113,7 @@ public record Services(
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock));
+                new InvoiceCreditConsumption(creditRepo, clock), new DocumentTaxes(taxSettingsRepo));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,

@@ -1,0 +1,66 @@
+package dev.accrue.app.tax;
+
+import dev.accrue.core.customer.BillingAddress;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.money.Money;
+import dev.accrue.core.tax.Jurisdiction;
+import dev.accrue.core.tax.TaxCalculator;
+import dev.accrue.core.tax.TaxCategory;
+import dev.accrue.core.tax.TaxContext;
+import dev.accrue.core.tax.TaxLine;
+import dev.accrue.core.tax.TaxResult;
+import dev.accrue.core.tax.TaxSettings;
+import dev.accrue.core.tax.Taxable;
+import dev.accrue.core.time.Period;
+import dev.accrue.core.time.RoundingPolicy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Puts a document's taxes on it: the one place (called by the invoice issuer for invoices and proformas alike)
+ * where charged lines become tax lines, with the tenant's settings and the customer's address, status and VAT id.
+ * Runs before customer credit and prepaid payment, which pay the taxed total.
+ *
+ * <p>A tax line is an ordinary invoice line of kind {@code tax}: quantity = the rate (0.2), unit price = the
+ * taxable amount, amount = the tax, description = type, rate and any legal mention ("VAT 0 % — Reverse charge…"),
+ * charge code = the tax type (VAT, GST…), so any renderer shows it without knowing about taxes.
+ */
+public final class DocumentTaxes {
+    /** Lines that are not charges: taxes themselves, and payments (customer credit, prepaid wallet). */
+    private static final Set<String> NOT_CHARGES = Set.of(InvoiceLine.TAX, InvoiceLine.CREDIT, InvoiceLine.PREPAID);
+    private final TaxSettingsRepository settings;
+
+    public DocumentTaxes(TaxSettingsRepository settings) {
+        this.settings = settings;
+    }
+
+    /** The document's lines with its tax lines after them, its subtotal before tax and its total with tax. */
+    public record Taxed(List<InvoiceLine> lines, Money subtotal, Money tax, Money total) {
+    }
+
+    public Taxed apply(String tenantId, Customer customer, List<InvoiceLine> lines, Period period, RoundingPolicy rounding) {
+        TaxSettings s = settings.find(tenantId);
+        List<Taxable> charges = new ArrayList<>();
+        for (InvoiceLine l : lines) {
+            if (!NOT_CHARGES.contains(l.kind())) {
+                charges.add(new Taxable(TaxCategory.STANDARD, l.amount()));
+            }
+        }
+        Money charged = charges.stream().map(Taxable::amount).reduce(Money.zero(customer.currency()), Money::plus);
+        if (!s.collectsTax() || charges.isEmpty()) {
+            return new Taxed(List.copyOf(lines), charged, Money.zero(customer.currency()), charged);
+        }
+        BillingAddress a = customer.billingAddress();
+        Jurisdiction where = a == null || a.country() == null ? null : new Jurisdiction(a.country(), a.region());
+        TaxResult r = TaxCalculator.calculate(customer.currency(), charges,
+                new TaxContext(s.sellerCountry(), s.prices(), s.rates(), where, customer.taxStatus(), customer.taxId()), rounding);
+        List<InvoiceLine> taxed = new ArrayList<>(lines);
+        for (TaxLine t : r.lines()) {
+            taxed.add(new InvoiceLine(InvoiceLine.TAX, t.type(), t.description(), period, t.rate(), t.taxable(), t.tax()));
+        }
+        return new Taxed(List.copyOf(taxed), r.subtotal(), r.tax(), r.total());
+    }
+}
