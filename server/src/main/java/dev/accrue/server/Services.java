@@ -98,6 +98,7 @@ public record Services(
         PostgresCustomers customerRepo = new PostgresCustomers(tx);
         PostgresTaxSettings taxSettingsRepo = new PostgresTaxSettings(tx);
         TaxService taxes = new TaxService(tx, taxSettingsRepo, auditLog);
+        DocumentTaxes documentTaxes = new DocumentTaxes(taxSettingsRepo, tenantRepo);
         PostgresTestClocks clockRepo = new PostgresTestClocks(tx);
         PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
@@ -113,7 +114,7 @@ public record Services(
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock), new DocumentTaxes(taxSettingsRepo));
+                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes);
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
@@ -131,7 +132,7 @@ public record Services(
         billing.useWallets(wallets);
         metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
-                billing, usageRepo, tenantRepo, wallets, time, auditLog);
+                billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
                 customerRepo, catalogs, billing, quotas, wallets, time, auditLog);

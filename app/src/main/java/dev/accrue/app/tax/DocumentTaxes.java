@@ -1,5 +1,7 @@
 package dev.accrue.app.tax;
 
+import dev.accrue.app.tenant.TenantRepository;
+import dev.accrue.core.customer.AccountType;
 import dev.accrue.core.customer.BillingAddress;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
@@ -27,14 +29,19 @@ import java.util.Set;
  * <p>A tax line is an ordinary invoice line of kind {@code tax}: quantity = the rate (0.2), unit price = the
  * taxable amount, amount = the tax, description = type, rate and any legal mention ("VAT 0 % — Reverse charge…"),
  * charge code = the tax type (VAT, GST…), so any renderer shows it without knowing about taxes.
+ *
+ * <p>Prepaid money is taxed once: while a tenant still charges VAT on wallet top-ups (its {@code tax_rate}), the
+ * documents of its prepaid customers, which that already-taxed money pays, get no tax lines.
  */
 public final class DocumentTaxes {
     /** Lines that are not charges: taxes themselves, and payments (customer credit, prepaid wallet). */
     private static final Set<String> NOT_CHARGES = Set.of(InvoiceLine.TAX, InvoiceLine.CREDIT, InvoiceLine.PREPAID);
     private final TaxSettingsRepository settings;
+    private final TenantRepository tenants;
 
-    public DocumentTaxes(TaxSettingsRepository settings) {
+    public DocumentTaxes(TaxSettingsRepository settings, TenantRepository tenants) {
         this.settings = settings;
+        this.tenants = tenants;
     }
 
     /** The document's lines with its tax lines after them, its subtotal before tax and its total with tax. */
@@ -50,8 +57,12 @@ public final class DocumentTaxes {
             }
         }
         Money charged = charges.stream().map(Taxable::amount).reduce(Money.zero(customer.currency()), Money::plus);
-        if (!s.collectsTax() || charges.isEmpty()) {
-            return new Taxed(List.copyOf(lines), charged, Money.zero(customer.currency()), charged);
+        // lines that are not charges (a credit already on the lines) still count in what is owed
+        Money others = lines.stream().map(InvoiceLine::amount).reduce(Money.zero(customer.currency()), Money::plus).minus(charged);
+        boolean taxedAtTopUp = customer.accountType() == AccountType.PREPAID
+                && tenants.find(tenantId).orElseThrow().settings().taxRate().signum() > 0;
+        if (!s.collectsTax() || charges.isEmpty() || taxedAtTopUp) {
+            return new Taxed(List.copyOf(lines), charged, Money.zero(customer.currency()), charged.plus(others));
         }
         BillingAddress a = customer.billingAddress();
         Jurisdiction where = a == null || a.country() == null ? null : new Jurisdiction(a.country(), a.region());
@@ -61,6 +72,6 @@ public final class DocumentTaxes {
         for (TaxLine t : r.lines()) {
             taxed.add(new InvoiceLine(InvoiceLine.TAX, t.type(), t.description(), period, t.rate(), t.taxable(), t.tax()));
         }
-        return new Taxed(List.copyOf(taxed), r.subtotal(), r.tax(), r.total());
+        return new Taxed(List.copyOf(taxed), r.subtotal(), r.tax(), r.total().plus(others));
     }
 }

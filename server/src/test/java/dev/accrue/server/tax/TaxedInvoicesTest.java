@@ -142,6 +142,38 @@ class TaxedInvoicesTest {
     }
 
     @Test
+    void prepaidMoneyIsTaxedOnceAtTopUpOrOnTheDocumentsItPays() {
+        Sandbox s = new Sandbox("tax prepaid", CATALOG, "2026-06-01T08:00:00Z");
+        s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "FR"));
+        String onDocuments = prepaid(s, "Avant Paiement");
+        String afterTopUp = prepaid(s, "Deja Taxee");
+        // top-ups untaxed: the invoice carries the VAT and the wallet pays the taxed total
+        s.api.post("/v1/customers/" + onDocuments + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "EUR"));
+        assertThat(invoices(s, subscribe(s, onDocuments))).extracting(TaxedInvoicesTest::summary)
+                .containsExactly("10.03 2.01 0.00 [VAT 0.2 10.03 2.01 VAT 20 %]");
+        assertThat(s.api.get("/v1/customers/" + onDocuments + "/wallet").text("balance")).isEqualTo("37.96");
+        // once the tenant charges VAT on top-ups, the documents that money pays carry none
+        s.api.patch("/v1/tenant", Map.of("tax_rate", "0.20"));
+        var receipt = s.api.post("/v1/customers/" + afterTopUp + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "EUR"));
+        assertThat(receipt.text("tax")).isEqualTo("10.00");
+        assertThat(invoices(s, subscribe(s, afterTopUp))).extracting(TaxedInvoicesTest::summary).containsExactly("10.03 0.00 0.00 []");
+        assertThat(s.api.get("/v1/customers/" + afterTopUp + "/wallet").text("balance")).isEqualTo("39.97");
+    }
+
+    private static String prepaid(Sandbox s, String name) {
+        Map<String, Object> body = Fixtures.customer(name);
+        body.put("billing_address", new LinkedHashMap<>(Map.of("line1", "1 rue de la Paix", "city", "Paris", "country", "FR")));
+        body.put("currency", "EUR");
+        body.put("time_zone", "UTC");
+        body.remove("alignment");
+        body.put("account_type", "prepaid");
+        body.put("test_clock_id", s.clockId);
+        var created = s.api.post("/v1/customers", body);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.text("id");
+    }
+
+    @Test
     void aTenantThatCollectsNoTaxIssuesNoTaxLines() {
         Sandbox s = new Sandbox("tax none", CATALOG, "2026-06-01T08:00:00Z");
         String sub = subscribe(s, customer(s, "Jeanne Martin", "FR", "taxable", null));
