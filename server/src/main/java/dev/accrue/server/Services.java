@@ -128,7 +128,7 @@ public record Services(
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
         PostgresWallets walletRepo = new PostgresWallets(tx);
-        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time);
+        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes);
         billing.useWallets(wallets);
         metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,

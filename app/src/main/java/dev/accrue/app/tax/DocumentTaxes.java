@@ -7,16 +7,21 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.tax.Jurisdiction;
+import dev.accrue.core.tax.PriceMode;
 import dev.accrue.core.tax.TaxCalculator;
 import dev.accrue.core.tax.TaxCategory;
 import dev.accrue.core.tax.TaxContext;
 import dev.accrue.core.tax.TaxLine;
+import dev.accrue.core.tax.TaxRate;
+import dev.accrue.core.tax.TaxRates;
 import dev.accrue.core.tax.TaxResult;
 import dev.accrue.core.tax.TaxSettings;
+import dev.accrue.core.tax.TaxStatus;
 import dev.accrue.core.tax.Taxable;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +35,8 @@ import java.util.Set;
  * taxable amount, amount = the tax, description = type, rate and any legal mention ("VAT 0 % — Reverse charge…"),
  * charge code = the tax type (VAT, GST…), so any renderer shows it without knowing about taxes.
  *
- * <p>Prepaid money is taxed once: while a tenant still charges VAT on wallet top-ups (its {@code tax_rate}), the
- * documents of its prepaid customers, which that already-taxed money pays, get no tax lines.
+ * <p>Prepaid money is taxed once, when it comes in: a wallet top-up's receipt carries the tax ({@link #topUp}), and
+ * the documents of prepaid customers, which that already-taxed money pays, get no tax lines.
  */
 public final class DocumentTaxes {
     /** Lines that are not charges: taxes themselves, and payments (customer credit, prepaid wallet). */
@@ -48,6 +53,36 @@ public final class DocumentTaxes {
     public record Taxed(List<InvoiceLine> lines, Money subtotal, Money tax, Money total) {
     }
 
+    /** The tax of a wallet top-up: its rate (0 when none applies) and amount, added to what the customer pays. */
+    public record TopUpTax(BigDecimal rate, Money tax) {
+    }
+
+    /**
+     * A top-up of {@code amount} taxed by the same calculator as every document (the amount is what is credited, so
+     * the tax is added to it whatever the tenant's price mode): with the tenant's tax settings when it collects tax —
+     * the customer's jurisdiction, status and reverse charge — otherwise at the tenant's older single top-up
+     * {@code tax_rate}, kept for tenants that have not configured taxes.
+     */
+    public TopUpTax topUp(String tenantId, Customer customer, Money amount, RoundingPolicy rounding) {
+        TaxSettings s = settings.find(tenantId);
+        BillingAddress a = customer.billingAddress();
+        Jurisdiction where = a == null || a.country() == null ? null : new Jurisdiction(a.country(), a.region());
+        TaxContext ctx;
+        if (s.collectsTax()) {
+            ctx = new TaxContext(s.sellerCountry(), PriceMode.TAX_EXCLUSIVE, s.rates(), where, customer.taxStatus(), customer.taxId());
+        } else {
+            BigDecimal legacy = tenants.find(tenantId).orElseThrow().settings().taxRate();
+            if (where == null || legacy.signum() == 0) {
+                return new TopUpTax(BigDecimal.ZERO, Money.zero(customer.currency()));
+            }
+            ctx = new TaxContext(null, PriceMode.TAX_EXCLUSIVE,
+                    new TaxRates(List.of(new TaxRate(where.wholeCountry(), TaxCategory.STANDARD, "VAT", legacy))), where, TaxStatus.TAXABLE, null);
+        }
+        TaxResult r = TaxCalculator.calculate(customer.currency(), List.of(new Taxable(TaxCategory.STANDARD, amount)), ctx, rounding);
+        return r.lines().isEmpty() ? new TopUpTax(BigDecimal.ZERO, Money.zero(customer.currency()))
+                : new TopUpTax(r.lines().getFirst().rate(), r.tax());
+    }
+
     public Taxed apply(String tenantId, Customer customer, List<InvoiceLine> lines, Period period, RoundingPolicy rounding) {
         TaxSettings s = settings.find(tenantId);
         List<Taxable> charges = new ArrayList<>();
@@ -59,8 +94,7 @@ public final class DocumentTaxes {
         Money charged = charges.stream().map(Taxable::amount).reduce(Money.zero(customer.currency()), Money::plus);
         // lines that are not charges (a credit already on the lines) still count in what is owed
         Money others = lines.stream().map(InvoiceLine::amount).reduce(Money.zero(customer.currency()), Money::plus).minus(charged);
-        boolean taxedAtTopUp = customer.accountType() == AccountType.PREPAID
-                && tenants.find(tenantId).orElseThrow().settings().taxRate().signum() > 0;
+        boolean taxedAtTopUp = customer.accountType() == AccountType.PREPAID;
         if (!s.collectsTax() || charges.isEmpty() || taxedAtTopUp) {
             return new Taxed(List.copyOf(lines), charged, Money.zero(customer.currency()), charged.plus(others));
         }

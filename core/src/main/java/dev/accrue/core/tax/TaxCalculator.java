@@ -69,7 +69,7 @@ public final class TaxCalculator {
                 tax = rounding.apply(g.sum.times(g.rate));
                 net = g.sum;
             }
-            lines.add(new TaxLine(g.type, g.rate, g.jurisdiction, g.category, net, tax, g.note));
+            lines.add(new TaxLine(g.type, g.rate, g.jurisdiction, g.category, net, tax, g.note, ctx.prices() == PriceMode.TAX_INCLUSIVE));
         }
         return TaxResult.of(currency, charges, ctx.prices(), lines);
     }

@@ -5,6 +5,7 @@ import dev.accrue.core.error.AccrueException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class TaxRates {
 
     /** The table with {@code replacements} overriding rows of the same jurisdiction and category, and adding the rest. */
     public TaxRates with(List<TaxRate> replacements) {
-        Map<String, TaxRate> merged = new java.util.LinkedHashMap<>();
+        Map<String, TaxRate> merged = new LinkedHashMap<>();
         rows.forEach(r -> merged.put(key(r.jurisdiction(), r.category()), r));
         replacements.forEach(r -> merged.put(key(r.jurisdiction(), r.category()), r));
         return new TaxRates(new ArrayList<>(merged.values()));

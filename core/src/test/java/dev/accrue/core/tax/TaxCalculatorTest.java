@@ -107,6 +107,7 @@ class TaxCalculatorTest {
         assertThat(r.lines()).singleElement().satisfies(l -> {
             assertThat(l.tax()).isEqualTo(Money.of("5.00", "EUR"));
             assertThat(l.taxable()).isEqualTo(Money.of("24.99", "EUR"));
+            assertThat(l.description()).isEqualTo("VAT 20 % included");
         });
         assertThat(r.subtotal()).isEqualTo(Money.of("24.99", "EUR"));
         assertThat(r.total()).isEqualTo(Money.of("29.99", "EUR"));

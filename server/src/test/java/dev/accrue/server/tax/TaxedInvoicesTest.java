@@ -138,31 +138,38 @@ class TaxedInvoicesTest {
         s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "FR", "prices", "tax_inclusive"));
         String sub = subscribe(s, customer(s, "Paul Durand", "FR", "taxable", null));
         // 10.03 / 1.2 = 8.358…: tax 1.67, net 8.36, and net + tax is exactly the price
-        assertThat(invoices(s, sub)).extracting(TaxedInvoicesTest::summary).containsExactly("8.36 1.67 10.03 [VAT 0.2 8.36 1.67 VAT 20 %]");
+        assertThat(invoices(s, sub)).extracting(TaxedInvoicesTest::summary).containsExactly("8.36 1.67 10.03 [VAT 0.2 8.36 1.67 VAT 20 % included]");
     }
 
     @Test
-    void prepaidMoneyIsTaxedOnceAtTopUpOrOnTheDocumentsItPays() {
+    void prepaidMoneyIsTaxedOnceWhenItIsToppedUpByTheSameRule() {
         Sandbox s = new Sandbox("tax prepaid", CATALOG, "2026-06-01T08:00:00Z");
         s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "FR"));
-        String onDocuments = prepaid(s, "Avant Paiement");
-        String afterTopUp = prepaid(s, "Deja Taxee");
-        // top-ups untaxed: the invoice carries the VAT and the wallet pays the taxed total
-        s.api.post("/v1/customers/" + onDocuments + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "EUR"));
-        assertThat(invoices(s, subscribe(s, onDocuments))).extracting(TaxedInvoicesTest::summary)
-                .containsExactly("10.03 2.01 0.00 [VAT 0.2 10.03 2.01 VAT 20 %]");
-        assertThat(s.api.get("/v1/customers/" + onDocuments + "/wallet").text("balance")).isEqualTo("37.96");
-        // once the tenant charges VAT on top-ups, the documents that money pays carry none
-        s.api.patch("/v1/tenant", Map.of("tax_rate", "0.20"));
-        var receipt = s.api.post("/v1/customers/" + afterTopUp + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "EUR"));
-        assertThat(receipt.text("tax")).isEqualTo("10.00");
-        assertThat(invoices(s, subscribe(s, afterTopUp))).extracting(TaxedInvoicesTest::summary).containsExactly("10.03 0.00 0.00 []");
-        assertThat(s.api.get("/v1/customers/" + afterTopUp + "/wallet").text("balance")).isEqualTo("39.97");
+        String consumer = prepaid(s, "Jeanne Prepaid", "FR", "taxable", null);
+        String business = prepaid(s, "Prepaid GmbH", "DE", "business", "DE123456789");
+        // the top-up's receipt carries the VAT of the customer's jurisdiction, reverse charge included
+        var fr = s.api.post("/v1/customers/" + consumer + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "EUR"));
+        assertThat(List.of(fr.text("tax_rate"), fr.text("tax"), fr.text("total"), fr.text("balance_after"))).containsExactly("0.2", "10.00", "60.00", "50.00");
+        var de = s.api.post("/v1/customers/" + business + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "EUR"));
+        assertThat(List.of(de.text("tax_rate"), de.text("tax"), de.text("total"))).containsExactly("0", "0.00", "50.00");
+        // the documents that already-taxed money pays carry no tax: the wallet pays the plan's price
+        assertThat(invoices(s, subscribe(s, consumer))).extracting(TaxedInvoicesTest::summary).containsExactly("10.03 0.00 0.00 []");
+        assertThat(s.api.get("/v1/customers/" + consumer + "/wallet").text("balance")).isEqualTo("39.97");
+        // a tenant that configured no taxes still taxes top-ups at its older single tax_rate, through the same calculator
+        Sandbox legacy = new Sandbox("tax legacy", CATALOG, "2026-06-01T08:00:00Z");
+        legacy.api.patch("/v1/tenant", Map.of("tax_rate", "0.10"));
+        var old = legacy.api.post("/v1/customers/" + prepaid(legacy, "Old Co", "FR", "taxable", null) + "/wallet/top_ups",
+                Map.of("amount", "12.35", "currency", "EUR"));
+        assertThat(List.of(old.text("tax_rate"), old.text("tax"), old.text("total"))).containsExactly("0.1", "1.24", "13.59");
     }
 
-    private static String prepaid(Sandbox s, String name) {
+    private static String prepaid(Sandbox s, String name, String country, String status, String taxId) {
         Map<String, Object> body = Fixtures.customer(name);
-        body.put("billing_address", new LinkedHashMap<>(Map.of("line1", "1 rue de la Paix", "city", "Paris", "country", "FR")));
+        body.put("billing_address", new LinkedHashMap<>(Map.of("line1", "1 rue de la Paix", "city", "Paris", "country", country)));
+        body.put("tax_status", status);
+        if (taxId != null) {
+            body.put("tax_id", taxId);
+        }
         body.put("currency", "EUR");
         body.put("time_zone", "UTC");
         body.remove("alignment");
