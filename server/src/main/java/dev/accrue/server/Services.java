@@ -98,7 +98,6 @@ public record Services(
         PostgresCustomers customerRepo = new PostgresCustomers(tx);
         PostgresTaxSettings taxSettingsRepo = new PostgresTaxSettings(tx);
         TaxService taxes = new TaxService(tx, taxSettingsRepo, auditLog);
-        DocumentTaxes documentTaxes = new DocumentTaxes(taxSettingsRepo, tenantRepo);
         PostgresTestClocks clockRepo = new PostgresTestClocks(tx);
         PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
@@ -106,6 +105,7 @@ public record Services(
         PostgresUsage usageRepo = new PostgresUsage(tx);
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
+        DocumentTaxes documentTaxes = new DocumentTaxes(taxSettingsRepo, tenantRepo, subscriptionRepo, catalogs);
         PostgresContacts contactRepo = new PostgresContacts(tx);
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);

@@ -253,7 +253,7 @@ public final class AddOnService implements AddOnBilling {
             lines.add(new InvoiceLine(InvoiceLine.FEE, addOn.code(), "Up-front fee: " + name, valid, BigDecimal.ONE, fee, rounding.apply(fee)));
         }
         // the preview's tax is the tax the invoice will carry: the issuer applies the same rule to these lines
-        var taxed = taxes.apply(tenantId, customer, lines, valid, rounding);
+        var taxed = taxes.apply(tenantId, customer, sub.id(), lines, valid, rounding);
         var checkout = new Checkout(addOn.code(), addOn.name(), PurchasedAddOn.BUNDLE, rounding.apply(price), rounding.apply(fee), taxed.tax(), taxed.total(),
                 addOn.includes(), addOn.grants(), today, lasting ? null : period.end(), null, false, lines);
         return new Planned(customer, today, null, checkout);

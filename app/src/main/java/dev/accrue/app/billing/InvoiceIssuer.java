@@ -74,7 +74,7 @@ public final class InvoiceIssuer {
     public Invoice issueFor(Plan plan, String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                             Period period, List<InvoiceLine> lines) {
         if (plan.invoicing() == Invoicing.PROFORMA_FIRST) {
-            var taxed = taxes.apply(tenantId, customer, lines, period, rounding(tenantId));
+            var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
             return proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, taxed.lines(), taxed.subtotal(), taxed.total());
         }
         return issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, UsageWindows.PERIOD);
@@ -90,7 +90,7 @@ public final class InvoiceIssuer {
     public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                          Period period, List<InvoiceLine> lines, String usageCadence) {
         // taxes first, on every charged line, so credit and the wallet pay the taxed total
-        var taxed = taxes.apply(tenantId, customer, lines, period, rounding(tenantId));
+        var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
         lines = taxed.lines();
         var subtotal = taxed.subtotal();
         String id = Ids.next("inv");

@@ -1,11 +1,16 @@
 package dev.accrue.app.tax;
 
+import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tenant.TenantRepository;
+import dev.accrue.core.catalog.AddOn;
+import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.customer.AccountType;
 import dev.accrue.core.customer.BillingAddress;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
+import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.tax.Jurisdiction;
 import dev.accrue.core.tax.PriceMode;
 import dev.accrue.core.tax.TaxCalculator;
@@ -23,7 +28,9 @@ import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,16 +48,55 @@ import java.util.Set;
 public final class DocumentTaxes {
     /** Lines that are not charges: taxes themselves, and payments (customer credit, prepaid wallet). */
     private static final Set<String> NOT_CHARGES = Set.of(InvoiceLine.TAX, InvoiceLine.CREDIT, InvoiceLine.PREPAID);
+    /** Kinds of line billed for an add-on (its code is the line's charge code); the others are the plan's charges. */
+    private static final Set<String> ADD_ON_KINDS = Set.of(InvoiceLine.ADD_ON, InvoiceLine.BUNDLE, InvoiceLine.RENTAL, InvoiceLine.FEE);
     private final TaxSettingsRepository settings;
     private final TenantRepository tenants;
+    private final SubscriptionRepository subscriptions;
+    private final CatalogService catalogs;
 
-    public DocumentTaxes(TaxSettingsRepository settings, TenantRepository tenants) {
+    public DocumentTaxes(TaxSettingsRepository settings, TenantRepository tenants, SubscriptionRepository subscriptions, CatalogService catalogs) {
         this.settings = settings;
         this.tenants = tenants;
+        this.subscriptions = subscriptions;
+        this.catalogs = catalogs;
     }
 
     /** The document's lines with its tax lines after them, its subtotal before tax and its total with tax. */
     public record Taxed(List<InvoiceLine> lines, Money subtotal, Money tax, Money total) {
+    }
+
+    /** The catalog's {@code tax_category} of each charge and add-on of the subscription's plan and catalog version. */
+    private record Categories(Map<String, TaxCategory> planCharges, Map<String, TaxCategory> addOns) {
+        TaxCategory of(InvoiceLine line) {
+            Map<String, TaxCategory> first = ADD_ON_KINDS.contains(line.kind()) ? addOns : planCharges;
+            Map<String, TaxCategory> second = first == addOns ? planCharges : addOns;
+            TaxCategory c = first.get(line.chargeCode());
+            c = c == null ? second.get(line.chargeCode()) : c;
+            return c == null ? TaxCategory.STANDARD : c;
+        }
+    }
+
+    private Categories categories(String tenantId, String subscriptionId) {
+        Map<String, TaxCategory> plan = new HashMap<>();
+        Map<String, TaxCategory> addOns = new HashMap<>();
+        Subscription sub = subscriptionId == null ? null : subscriptions.find(tenantId, subscriptionId).orElse(null);
+        if (sub != null) {
+            Catalog catalog = catalogs.catalog(tenantId, sub.catalogVersion());
+            catalog.plan(sub.planCode()).ifPresent(p -> p.charges().forEach(c -> putCategory(plan, c.code(), c.taxCategory())));
+            for (AddOn a : catalog.addOns()) {
+                putCategory(addOns, a.code(), a.taxCategory());
+                // an add-on's own metered charges are taxed as the add-on unless they say otherwise
+                a.charges().forEach(c -> putCategory(addOns, c.code(), c.taxCategory() == null ? a.taxCategory() : c.taxCategory()));
+            }
+        }
+        return new Categories(plan, addOns);
+    }
+
+    private static void putCategory(Map<String, TaxCategory> map, String code, TaxCategory category) {
+        if (category != null) {
+            map.put(code, category);
+        }
     }
 
     /** The tax of a wallet top-up: its rate (0 when none applies) and amount, added to what the customer pays. */
@@ -83,12 +129,13 @@ public final class DocumentTaxes {
                 : new TopUpTax(r.lines().getFirst().rate(), r.tax());
     }
 
-    public Taxed apply(String tenantId, Customer customer, List<InvoiceLine> lines, Period period, RoundingPolicy rounding) {
+    public Taxed apply(String tenantId, Customer customer, String subscriptionId, List<InvoiceLine> lines, Period period, RoundingPolicy rounding) {
         TaxSettings s = settings.find(tenantId);
+        Categories categories = categories(tenantId, subscriptionId);
         List<Taxable> charges = new ArrayList<>();
         for (InvoiceLine l : lines) {
             if (!NOT_CHARGES.contains(l.kind())) {
-                charges.add(new Taxable(TaxCategory.STANDARD, l.amount()));
+                charges.add(new Taxable(categories.of(l), l.amount()));
             }
         }
         Money charged = charges.stream().map(Taxable::amount).reduce(Money.zero(customer.currency()), Money::plus);

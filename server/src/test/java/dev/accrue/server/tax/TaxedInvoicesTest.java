@@ -181,6 +181,20 @@ class TaxedInvoicesTest {
     }
 
     @Test
+    void eachChargeIsTaxedAtTheRateOfItsCatalogTaxCategory() {
+        String catalog = CATALOG.replace("monthly_price: { EUR: \"10.03\" } }", "monthly_price: { EUR: \"10.03\" }, tax_category: reduced }")
+                .replace("    type: rental\n", "    type: rental\n    tax_category: exempt\n");
+        Sandbox s = new Sandbox("tax categories", catalog, "2026-06-01T08:00:00Z");
+        s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "FR"));
+        String sub = subscribe(s, customer(s, "Jeanne Martin", "FR", "taxable", null));
+        s.api.post("/v1/subscriptions/" + sub + "/numbers", Map.of("number", "+33123456789", "country", "FR", "type", "local"));
+        s.advanceTo("2026-07-01T08:00:00Z");
+        // the plan at France's reduced 10 %, the number rental exempt: one line per rate
+        assertThat(summary(invoices(s, sub).getLast()))
+                .isEqualTo("11.06 1.00 12.06 [VAT 0.1 10.03 1.00 VAT 10 %, VAT 0 1.03 0.00 VAT 0 % — Exempt from tax]");
+    }
+
+    @Test
     void aTenantThatCollectsNoTaxIssuesNoTaxLines() {
         Sandbox s = new Sandbox("tax none", CATALOG, "2026-06-01T08:00:00Z");
         String sub = subscribe(s, customer(s, "Jeanne Martin", "FR", "taxable", null));
