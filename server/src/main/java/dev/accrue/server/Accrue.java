@@ -18,6 +18,7 @@ import dev.accrue.adapters.http.testclock.TestClockRoutes;
 import dev.accrue.adapters.http.customer.CustomerRoutes;
 import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.system.SystemRoutes;
+import dev.accrue.adapters.http.tax.TaxSettingsRoutes;
 import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.server.db.EmbeddedDatabase;
@@ -123,6 +124,7 @@ public final class Accrue implements AutoCloseable {
         List<Consumer<Javalin>> routes = List.of(
                 new SystemRoutes(this::databaseUp, metrics, VERSION)::register,
                 new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
+                new TaxSettingsRoutes(services.taxes())::register,
                 new CustomerRoutes(services.customers(), idempotency)::register,
                 new AuditRoutes(services.audit())::register,
                 new CatalogRoutes(services.catalogs(), idempotency)::register,

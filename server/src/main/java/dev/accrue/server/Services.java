@@ -15,6 +15,7 @@ import dev.accrue.adapters.postgres.PostgresInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
 import dev.accrue.adapters.postgres.PostgresQuotas;
 import dev.accrue.adapters.postgres.PostgresSubscriptions;
+import dev.accrue.adapters.postgres.PostgresTaxSettings;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
 import dev.accrue.adapters.postgres.PostgresUsage;
@@ -50,6 +51,8 @@ import dev.accrue.app.subscription.ImmediateCancellation;
 import dev.accrue.app.subscription.LiveSubscriptionsOfCustomer;
 import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.app.tenant.ApiKeyService;
+import dev.accrue.app.tax.DocumentTaxes;
+import dev.accrue.app.tax.TaxService;
 import dev.accrue.app.tenant.TenantService;
 import dev.accrue.app.testclock.TestClockService;
 import dev.accrue.adapters.einvoice.MustangEInvoices;
@@ -98,7 +101,8 @@ public record Services(
         DocumentService documents,
         MailComposer mailComposer,
         EmailService emails,
-        InvoiceExport exports) {
+        InvoiceExport exports,
+        TaxService taxes) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -113,6 +117,8 @@ public record Services(
         AuditLog auditLog = new PostgresAuditLog(tx, clock);
         ApiKeyService keys = new ApiKeyService(tx, new PostgresApiKeys(tx), tenantRepo, auditLog, clock);
         PostgresCustomers customerRepo = new PostgresCustomers(tx);
+        PostgresTaxSettings taxSettingsRepo = new PostgresTaxSettings(tx);
+        TaxService taxes = new TaxService(tx, taxSettingsRepo, auditLog);
         PostgresTestClocks clockRepo = new PostgresTestClocks(tx);
         PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
@@ -120,6 +126,7 @@ public record Services(
         PostgresUsage usageRepo = new PostgresUsage(tx);
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
+        DocumentTaxes documentTaxes = new DocumentTaxes(taxSettingsRepo, tenantRepo, subscriptionRepo, catalogs);
         PostgresContacts contactRepo = new PostgresContacts(tx);
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
@@ -128,7 +135,7 @@ public record Services(
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock));
+                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes);
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
@@ -142,11 +149,11 @@ public record Services(
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
         PostgresWallets walletRepo = new PostgresWallets(tx);
-        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time);
+        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes);
         billing.useWallets(wallets);
         metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
-                billing, usageRepo, tenantRepo, wallets, time, auditLog);
+                billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
                 customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
@@ -185,6 +192,7 @@ public record Services(
                 documents,
                 new DocumentMail(documents, publicUrl),
                 new EmailService(tx, outbox, clock),
-                new InvoiceExport(tx, invoiceRepo, customerRepo));
+                new InvoiceExport(tx, invoiceRepo, customerRepo),
+                taxes);
     }
 }

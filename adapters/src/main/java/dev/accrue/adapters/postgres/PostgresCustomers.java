@@ -1,5 +1,6 @@
 package dev.accrue.adapters.postgres;
 
+import dev.accrue.core.tax.TaxStatus;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.adapters.json.Json;
@@ -34,6 +35,7 @@ public final class PostgresCustomers implements CustomerRepository {
                 List.of((String[]) emails.getArray()),
                 read(rs.getString("billing_address"), BillingAddress.class),
                 Currency.getInstance(rs.getString("currency")), ZoneId.of(rs.getString("time_zone")), rs.getString("tax_id"),
+                TaxStatus.parse(rs.getString("tax_status")),
                 alignment == null ? null : Alignment.fromWire(alignment),
                 new PaymentTerms(CollectionMethod.valueOf(rs.getString("collection_method").toUpperCase(Locale.ROOT)), rs.getInt("net_days")),
                 AccountType.valueOf(rs.getString("account_type").toUpperCase(Locale.ROOT)),
@@ -53,9 +55,9 @@ public final class PostgresCustomers implements CustomerRepository {
     public void insert(String tenantId, Customer c) {
         bindAll(tx.handle().createUpdate("""
                 INSERT INTO customers (tenant_id, id, external_id, legal_name, billing_emails, billing_address, currency, time_zone,
-                  tax_id, alignment, collection_method, net_days, account_type, metadata, test_clock_id, created_at, updated_at, version)
+                  tax_id, tax_status, alignment, collection_method, net_days, account_type, metadata, test_clock_id, created_at, updated_at, version)
                 VALUES (:tenant, :id, :external_id, :legal_name, :emails, CAST(:address AS jsonb), :currency, :time_zone,
-                  :tax_id, :alignment, :collection_method, :net_days, :account_type, CAST(:metadata AS jsonb), :test_clock_id, :created_at, :updated_at, :version)"""),
+                  :tax_id, :tax_status, :alignment, :collection_method, :net_days, :account_type, CAST(:metadata AS jsonb), :test_clock_id, :created_at, :updated_at, :version)"""),
                 tenantId, c).execute();
     }
 
@@ -63,7 +65,7 @@ public final class PostgresCustomers implements CustomerRepository {
     public void update(String tenantId, Customer c) {
         bindAll(tx.handle().createUpdate("""
                 UPDATE customers SET external_id = :external_id, legal_name = :legal_name, billing_emails = :emails,
-                  billing_address = CAST(:address AS jsonb), currency = :currency, time_zone = :time_zone, tax_id = :tax_id,
+                  billing_address = CAST(:address AS jsonb), currency = :currency, time_zone = :time_zone, tax_id = :tax_id, tax_status = :tax_status,
                   alignment = :alignment, collection_method = :collection_method, net_days = :net_days, account_type = :account_type,
                   metadata = CAST(:metadata AS jsonb), updated_at = :updated_at, version = :version
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, c).execute();
@@ -73,7 +75,7 @@ public final class PostgresCustomers implements CustomerRepository {
         return s.bind("tenant", tenantId).bind("id", c.id()).bind("external_id", c.externalId()).bind("legal_name", c.legalName())
                 .bindArray("emails", String.class, c.billingEmails())
                 .bind("address", Json.write(c.billingAddress())).bind("currency", c.currency().getCurrencyCode())
-                .bind("time_zone", c.timeZone().getId()).bind("tax_id", c.taxId())
+                .bind("time_zone", c.timeZone().getId()).bind("tax_id", c.taxId()).bind("tax_status", c.taxStatus().wire())
                 .bind("alignment", c.alignment() == null ? null : c.alignment().wire())
                 .bind("collection_method", c.paymentTerms().collectionMethod().wire()).bind("net_days", c.paymentTerms().netDays())
                 .bind("account_type", c.accountType().wire()).bind("metadata", Json.write(c.metadata())).bind("test_clock_id", c.testClockId())

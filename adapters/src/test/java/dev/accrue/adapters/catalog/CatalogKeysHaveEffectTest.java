@@ -110,6 +110,10 @@ class CatalogKeysHaveEffectTest {
         w.put("add_ons.rental.regulatory_fees.country", new String[]{numbers, "fee.country()"});
         w.put("add_ons.rental.regulatory_fees.name", new String[]{numbers, "fee.name()"});
         w.put("add_ons.rental.regulatory_fees.monthly_fee", new String[]{numbers, "fee.monthlyFee()"});
+        // the tax rate a charge or add-on line gets, looked up when a document is taxed: TaxedInvoicesTest (server)
+        String taxes = "app/src/main/java/dev/accrue/app/tax/DocumentTaxes.java";
+        w.put("charges.tax_category", new String[]{taxes, "c.taxCategory()"});
+        w.put("add_ons.tax_category", new String[]{taxes, "a.taxCategory()"});
         return w;
     }
 

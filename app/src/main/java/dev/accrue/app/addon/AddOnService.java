@@ -11,6 +11,7 @@ import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.tax.DocumentTaxes;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.wallet.WalletService;
@@ -63,13 +64,15 @@ public final class AddOnService implements AddOnBilling {
     private final BillingService billing;
     private final UsageRepository usage;
     private final TenantRepository tenants;
+    private final DocumentTaxes taxes;
     private final WalletService wallets;
     private final CustomerTime time;
     private final AuditLog audit;
 
     public AddOnService(Transactions tx, AddOnRepository addOns, SubscriptionRepository subscriptions, CustomerRepository customers,
                         CatalogService catalogs, BillingService billing, UsageRepository usage, TenantRepository tenants, WalletService wallets,
-                        CustomerTime time, AuditLog audit) {
+                        CustomerTime time, AuditLog audit, DocumentTaxes taxes) {
+        this.taxes = taxes;
         this.tx = tx;
         this.addOns = addOns;
         this.subscriptions = subscriptions;
@@ -181,14 +184,13 @@ public final class AddOnService implements AddOnBilling {
         }
         String currency = customer.currency().getCurrencyCode();
         RoundingPolicy rounding = billing.rounding(tenantId);
-        BigDecimal taxRate = tenants.find(tenantId).orElseThrow().settings().taxRate();
         Money price = Money.of(addOn.price().getOrDefault(currency, BigDecimal.ZERO), currency);
         if (!addOn.price().isEmpty() && !addOn.price().containsKey(currency)) {
             throw new AccrueException(ErrorCode.CURRENCY_MISMATCH, "add_on", "Add-on " + code + " has no price in " + currency);
         }
         return switch (addOn.type()) {
             case PACKAGE -> planPackage(tenantId, sub, customer, today, addOn, price, nextPeriod, rounding);
-            case BUNDLE -> planBundle(sub, customer, today, addOn, price, taxRate, rounding);
+            case BUNDLE -> planBundle(tenantId, sub, customer, today, addOn, price, rounding);
             case RENTAL -> throw new AccrueException(ErrorCode.VALIDATION_FAILED, "add_on", "Add-on " + code + " is rented per item: use /v1/subscriptions/"
                     + sub.id() + "/numbers");
         };
@@ -237,7 +239,7 @@ public final class AddOnService implements AddOnBilling {
         return new Planned(customer, today, current, checkout);
     }
 
-    private Planned planBundle(Subscription sub, Customer customer, LocalDate today, AddOn addOn, Money price, BigDecimal taxRate, RoundingPolicy rounding) {
+    private Planned planBundle(String tenantId, Subscription sub, Customer customer, LocalDate today, AddOn addOn, Money price, RoundingPolicy rounding) {
         String currency = customer.currency().getCurrencyCode();
         Period period = today.isBefore(sub.anchor()) ? new Period(sub.startDate(), sub.anchor()) : sub.periodContaining(today);
         Money fee = Money.of(addOn.upFrontFee().getOrDefault(currency, BigDecimal.ZERO), currency);
@@ -250,13 +252,9 @@ public final class AddOnService implements AddOnBilling {
         if (fee.isPositive()) {
             lines.add(new InvoiceLine(InvoiceLine.FEE, addOn.code(), "Up-front fee: " + name, valid, BigDecimal.ONE, fee, rounding.apply(fee)));
         }
-        Money net = total(currency, lines);
-        Money tax = rounding.apply(net.times(taxRate));
-        if (tax.isPositive()) {
-            lines.add(new InvoiceLine(InvoiceLine.TAX, addOn.code(), "Tax " + taxRate.movePointRight(2).stripTrailingZeros().toPlainString() + " %", valid,
-                    taxRate, net, tax));
-        }
-        var checkout = new Checkout(addOn.code(), addOn.name(), PurchasedAddOn.BUNDLE, rounding.apply(price), rounding.apply(fee), tax, net.plus(tax),
+        // the preview's tax is the tax the invoice will carry: the issuer applies the same rule to these lines
+        var taxed = taxes.apply(tenantId, customer, sub.id(), lines, valid, rounding);
+        var checkout = new Checkout(addOn.code(), addOn.name(), PurchasedAddOn.BUNDLE, rounding.apply(price), rounding.apply(fee), taxed.tax(), taxed.total(),
                 addOn.includes(), addOn.grants(), today, lasting ? null : period.end(), null, false, lines);
         return new Planned(customer, today, null, checkout);
     }

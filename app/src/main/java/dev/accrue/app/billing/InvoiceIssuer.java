@@ -8,6 +8,7 @@ import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceRepository;
 import dev.accrue.app.invoice.ProformaInvoicing;
+import dev.accrue.app.tax.DocumentTaxes;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.wallet.WalletService;
@@ -16,7 +17,6 @@ import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceStatus;
-import dev.accrue.core.invoice.InvoiceTotals;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
@@ -44,10 +44,12 @@ public final class InvoiceIssuer {
     private final CustomerTime time;
     private final AuditLog audit;
     private final InvoiceCreditConsumption credits;
+    private final DocumentTaxes taxes;
     private WalletService wallets;
 
     public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
-                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits) {
+                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits, DocumentTaxes taxes) {
+        this.taxes = taxes;
         this.credits = credits;
         this.tx = tx;
         this.invoices = invoices;
@@ -71,9 +73,11 @@ public final class InvoiceIssuer {
     /** Issues the document {@code plan} asks for: a proforma first ({@code invoicing: proforma_first}) or an invoice. */
     public Invoice issueFor(Plan plan, String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                             Period period, List<InvoiceLine> lines) {
-        return plan.invoicing() == Invoicing.PROFORMA_FIRST
-                ? proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines)
-                : issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, UsageWindows.PERIOD);
+        if (plan.invoicing() == Invoicing.PROFORMA_FIRST) {
+            var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
+            return proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, taxed.lines(), taxed.subtotal(), taxed.total());
+        }
+        return issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, UsageWindows.PERIOD);
     }
 
     /**
@@ -85,12 +89,15 @@ public final class InvoiceIssuer {
      */
     public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                          Period period, List<InvoiceLine> lines, String usageCadence) {
-        var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
+        // taxes first, on every charged line, so credit and the wallet pay the taxed total
+        var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
+        lines = taxed.lines();
+        var subtotal = taxed.subtotal();
         String id = Ids.next("inv");
-        var total = subtotal;
+        var total = taxed.total();
         boolean alreadyBilled = invoices.billed(tenantId, billingKey);
         // the customer's credit balance (refunded days of an immediate cancellation) pays first, never below zero
-        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, subtotal, period);
+        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, total, period);
         if (credit != null) {
             lines = new ArrayList<>(lines);
             lines.add(credit);

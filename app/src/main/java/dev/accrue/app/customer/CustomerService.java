@@ -6,11 +6,14 @@ import dev.accrue.app.id.Ids;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.customer.BillingAddress;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.customer.CustomerDraft;
 import dev.accrue.core.customer.CustomerRules;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.tax.TaxStatus;
+import dev.accrue.core.tax.VatIds;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -133,21 +136,23 @@ public final class CustomerService {
         var a = c.billingAddress();
         return new CustomerDraft(c.externalId(), c.legalName(), c.billingEmails(),
                 new CustomerDraft.AddressDraft(a.line1(), a.line2(), a.city(), a.region(), a.postalCode(), a.country()),
-                c.currency().getCurrencyCode(), c.timeZone().getId(), c.taxId(),
+                c.currency().getCurrencyCode(), c.timeZone().getId(), c.taxId(), c.taxStatus().wire(),
                 c.alignment() == null ? null : c.alignment().wire(),
                 new CustomerDraft.TermsDraft(c.paymentTerms().collectionMethod().wire(), c.paymentTerms().netDays()),
                 c.accountType().wire(), c.metadata(), c.testClockId());
     }
 
     private static Customer validate(String id, CustomerDraft d, Instant createdAt, Instant updatedAt, int version) {
+        BillingAddress address = CustomerRules.billingAddress(d.billingAddress());
         return new Customer(id,
                 CustomerRules.externalId(d.externalId()),
                 CustomerRules.legalName(d.legalName()),
                 CustomerRules.billingEmails(d.billingEmails()),
-                CustomerRules.billingAddress(d.billingAddress()),
+                address,
                 CustomerRules.currency(d.currency()),
                 CustomerRules.timeZone(d.timeZone()),
-                CustomerRules.taxId(d.taxId()),
+                VatIds.check(CustomerRules.taxId(d.taxId()), address.country()),
+                TaxStatus.parse(d.taxStatus()),
                 CustomerRules.alignment(d.alignment()),
                 CustomerRules.paymentTerms(d.paymentTerms()),
                 CustomerRules.accountType(d.accountType()),

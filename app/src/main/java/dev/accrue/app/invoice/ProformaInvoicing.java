@@ -12,7 +12,7 @@ import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceStatus;
-import dev.accrue.core.invoice.InvoiceTotals;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.time.Period;
 
 import java.time.Instant;
@@ -46,10 +46,9 @@ public final class ProformaInvoicing {
      * nothing is written and no number is taken. Must run inside the billing transaction.
      */
     public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate, Period period,
-                         List<InvoiceLine> lines) {
-        var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
+                         List<InvoiceLine> lines, Money subtotal, Money total) {
         Instant now = time.systemNow();
-        Invoice proforma = new Invoice(Ids.next("inv"), customer.id(), subscriptionId, billingKey, null, InvoiceStatus.PROFORMA, subtotal, subtotal,
+        Invoice proforma = new Invoice(Ids.next("inv"), customer.id(), subscriptionId, billingKey, null, InvoiceStatus.PROFORMA, subtotal, total,
                 issueDate, issueDate.plusDays(customer.paymentTerms().netDays()), period == null ? null : period.start(),
                 period == null ? null : period.end(), now, null, List.copyOf(lines), null);
         if (!invoices.insert(tenantId, proforma, now)) {
@@ -59,7 +58,7 @@ public final class ProformaInvoicing {
         invoices.numberProforma(tenantId, proforma.id(), number);
         Invoice issued = invoices.find(tenantId, proforma.id()).orElseThrow();
         audit.record(Caller.system(tenantId), "invoice", issued.id(), "invoice.proforma_issued", null,
-                Map.of("proforma_number", number, "total", subtotal.toPlainMinorString(), "currency", subtotal.currency().getCurrencyCode(),
+                Map.of("proforma_number", number, "total", total.toPlainMinorString(), "currency", total.currency().getCurrencyCode(),
                         "billing_key", billingKey));
         return issued;
     }

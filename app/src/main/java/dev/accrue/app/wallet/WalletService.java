@@ -9,6 +9,7 @@ import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.mail.OutboundEmail;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tax.DocumentTaxes;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.customer.AccountType;
@@ -43,13 +44,15 @@ public final class WalletService {
     private final Transactions tx;
     private final WalletRepository wallets;
     private final CustomerRepository customers;
+    private final DocumentTaxes taxes;
     private final TenantRepository tenants;
     private final EmailOutbox outbox;
     private final AuditLog audit;
     private final CustomerTime time;
 
     public WalletService(Transactions tx, WalletRepository wallets, CustomerRepository customers, TenantRepository tenants, EmailOutbox outbox,
-                         AuditLog audit, CustomerTime time) {
+                         AuditLog audit, CustomerTime time, DocumentTaxes taxes) {
+        this.taxes = taxes;
         this.tx = tx;
         this.wallets = wallets;
         this.customers = customers;
@@ -108,7 +111,8 @@ public final class WalletService {
             wallets.lock(caller.tenantId(), customerId, customer.currency(), now);
             Money before = Money.of(wallets.balance(caller.tenantId(), customerId), walletCurrency);
             var tenant = tenants.find(caller.tenantId()).orElseThrow();
-            TopUpReceipt r = TopUpReceipt.of(credit, tenant.settings().taxRate(), before, new RoundingPolicy(tenant.settings().roundingMode()));
+            var tax = taxes.topUp(caller.tenantId(), customer, credit, new RoundingPolicy(tenant.settings().roundingMode()));
+            TopUpReceipt r = TopUpReceipt.of(credit, tax.rate(), tax.tax(), before);
             WalletEntry entry = new WalletEntry(Ids.next("wle"), customerId, WalletEntryKind.TOP_UP, credit, r.balanceAfter(), null, null, null,
                     description == null || description.isBlank() ? "Top-up" : description, now);
             wallets.append(caller.tenantId(), entry);

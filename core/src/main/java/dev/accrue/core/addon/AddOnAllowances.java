@@ -43,7 +43,7 @@ public final class AddOnAllowances {
         }
         byMetric.forEach((metric, quantity) -> charges.add(new MeteredCharge("add_on_" + metric, "Add-on " + metric, metric,
                 List.of(new Allowance(quantity, ResetCadence.BILLING_PERIOD)), null, null, new Overage(Overage.OveragePolicy.BLOCK, Map.of()), null,
-                null, false)));
+                null, false, null)));
         return plan.withCharges(charges);
     }
 

@@ -1,5 +1,6 @@
 package dev.accrue.core.catalog;
 
+import dev.accrue.core.tax.TaxCategory;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.ProrationPolicy;
 
@@ -24,7 +25,8 @@ import java.util.Map;
 public record AddOn(String code, String name, AddOnType type, String description, List<String> availableOn,
                     String group, int rank, Map<String, BigDecimal> price, Map<String, BigDecimal> upFrontFee,
                     ProrationPolicy proration, Alignment alignment, boolean canStartNextPeriod,
-                    List<Grant> grants, List<String> includes, BundleExpiry expiry, Rental rental, List<Charge> charges) {
+                    List<Grant> grants, List<String> includes, BundleExpiry expiry, Rental rental, List<Charge> charges,
+                    TaxCategory taxCategory) {
     public AddOn {
         availableOn = Lists.orEmpty("available_on", availableOn);
         price = Lists.orEmpty("price", price);

@@ -1,5 +1,7 @@
 package dev.accrue.core.catalog;
 
+import dev.accrue.core.tax.TaxCategory;
+
 /**
  * One priced component of a plan. RECURRING charges bill a fixed price per period, METERED charges rate a
  * metric's usage after its allowances, COUNTED charges price the period by a counted quantity at renewal
@@ -9,4 +11,7 @@ public sealed interface Charge permits RecurringCharge, MeteredCharge, CountedCh
     String code();
 
     String name();
+
+    /** How the charge is taxed (catalog {@code tax_category}); null means {@code standard}. */
+    TaxCategory taxCategory();
 }

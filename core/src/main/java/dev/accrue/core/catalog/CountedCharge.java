@@ -1,5 +1,6 @@
 package dev.accrue.core.catalog;
 
+import dev.accrue.core.tax.TaxCategory;
 import java.util.List;
 
 /**
@@ -9,7 +10,7 @@ import java.util.List;
  * 4 × contacts).
  */
 public record CountedCharge(String code, String name, String metric, List<Tier> tiers, boolean minimumIsLastInvoiced,
-                            List<DerivedAllowance> derivedAllowances) implements Charge {
+                            List<DerivedAllowance> derivedAllowances, TaxCategory taxCategory) implements Charge {
     public CountedCharge {
         tiers = Lists.orEmpty("tiers", tiers);
         derivedAllowances = Lists.orEmpty("derived_allowances", derivedAllowances);

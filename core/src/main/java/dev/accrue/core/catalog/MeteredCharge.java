@@ -1,5 +1,6 @@
 package dev.accrue.core.catalog;
 
+import dev.accrue.core.tax.TaxCategory;
 import dev.accrue.core.time.BillingTiming;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  */
 public record MeteredCharge(String code, String name, String metric, List<Allowance> allowances, Pricing pricing,
                             String rateTable, Overage overage, BillingTiming timing, ResetCadence invoiceCadence,
-                            boolean cutAtMonthStart) implements Charge {
+                            boolean cutAtMonthStart, TaxCategory taxCategory) implements Charge {
     public MeteredCharge {
         allowances = Lists.orEmpty("allowances", allowances);
         overage = overage == null ? Overage.CHARGE : overage;
@@ -23,10 +24,10 @@ public record MeteredCharge(String code, String name, String metric, List<Allowa
     }
 
     public MeteredCharge withAllowances(List<Allowance> newAllowances) {
-        return new MeteredCharge(code, name, metric, newAllowances, pricing, rateTable, overage, timing, invoiceCadence, cutAtMonthStart);
+        return new MeteredCharge(code, name, metric, newAllowances, pricing, rateTable, overage, timing, invoiceCadence, cutAtMonthStart, taxCategory);
     }
 
     public MeteredCharge withPricing(Pricing newPricing) {
-        return new MeteredCharge(code, name, metric, allowances, newPricing, rateTable, overage, timing, invoiceCadence, cutAtMonthStart);
+        return new MeteredCharge(code, name, metric, allowances, newPricing, rateTable, overage, timing, invoiceCadence, cutAtMonthStart, taxCategory);
     }
 }

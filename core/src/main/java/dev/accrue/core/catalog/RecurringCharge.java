@@ -1,5 +1,6 @@
 package dev.accrue.core.catalog;
 
+import dev.accrue.core.tax.TaxCategory;
 import dev.accrue.core.time.BillingInterval;
 import dev.accrue.core.time.BillingTiming;
 import dev.accrue.core.time.ProrationPolicy;
@@ -17,7 +18,7 @@ import java.util.Optional;
  */
 public record RecurringCharge(String code, String name, Map<String, BigDecimal> monthlyPrice,
                               Map<String, Map<String, BigDecimal>> intervalPrices,
-                              ProrationPolicy proration, BillingTiming timing) implements Charge {
+                              ProrationPolicy proration, BillingTiming timing, TaxCategory taxCategory) implements Charge {
     public RecurringCharge {
         monthlyPrice = Lists.orEmpty("monthly_price", monthlyPrice);
         intervalPrices = Lists.orEmpty("interval_prices", intervalPrices);

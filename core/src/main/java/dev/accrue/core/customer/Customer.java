@@ -1,5 +1,6 @@
 package dev.accrue.core.customer;
 
+import dev.accrue.core.tax.TaxStatus;
 import dev.accrue.core.time.Alignment;
 
 import java.time.Instant;
@@ -13,6 +14,8 @@ import java.util.Map;
  * boundary is local midnight there); {@code alignment} is the preferred cycle alignment for new
  * subscriptions when the plan allows either. {@code testClockId} (sandbox only) puts the customer on a test
  * clock's simulated time. {@code version} increases on every update.
+ * {@code taxStatus} and the billing address's country (and region) decide the taxes of its documents;
+ * {@code taxId} is, for a customer in an EU member state, a well-formed VAT id of that state.
  */
 public record Customer(
         String id,
@@ -23,6 +26,7 @@ public record Customer(
         Currency currency,
         ZoneId timeZone,
         String taxId,
+        TaxStatus taxStatus,
         Alignment alignment,
         PaymentTerms paymentTerms,
         AccountType accountType,

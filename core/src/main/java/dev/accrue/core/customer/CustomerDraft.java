@@ -15,6 +15,7 @@ public record CustomerDraft(
         String currency,
         String timeZone,
         String taxId,
+        String taxStatus,
         String alignment,
         TermsDraft paymentTerms,
         String accountType,

@@ -32,6 +32,8 @@ public enum ErrorCode {
     QUANTITY_TOO_LARGE(Kind.BAD_REQUEST),
     INVALID_EVENT_ID(Kind.BAD_REQUEST),
     INVALID_PHONE_NUMBER(Kind.BAD_REQUEST),
+    // a customer's tax id that is not a well-formed VAT id of its EU member state
+    INVALID_TAX_ID(Kind.BAD_REQUEST),
     DUPLICATE_IN_BATCH(Kind.BAD_REQUEST),
     INVALID_PERIOD(Kind.BAD_REQUEST),
     INVALID_AMOUNT(Kind.BAD_REQUEST),

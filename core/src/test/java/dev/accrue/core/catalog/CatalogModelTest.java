@@ -18,11 +18,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Lookups the billing engine relies on, and enterprise overrides. */
 class CatalogModelTest {
     private static final RecurringCharge BASE = new RecurringCharge("base", "Base", Map.of("USD", new BigDecimal("30.00")),
-            Map.of("week", Map.of("USD", new BigDecimal("8.00"))), ProrationPolicy.BY_DAY, BillingTiming.IN_ADVANCE);
+            Map.of("week", Map.of("USD", new BigDecimal("8.00"))), ProrationPolicy.BY_DAY, BillingTiming.IN_ADVANCE, null);
     private static final MeteredCharge MINUTES = new MeteredCharge("minutes", "Minutes", "call_seconds",
             List.of(new Allowance(new BigDecimal("18000"), ResetCadence.MONTH)),
             new Pricing(PriceModel.PER_UNIT, Map.of("USD", new BigDecimal("0.12")), new BigDecimal("60"), null, null, null),
-            null, null, null, null, false);
+            null, null, null, null, false, null);
 
     private static Plan plan(String code, int tier, long employees, boolean queuing) {
         return new Plan(code, "voice", code, tier, null,

@@ -34,7 +34,7 @@ class ContactPricingTest {
     static final CountedCharge CONTACTS = new CountedCharge("contacts", "Contacts", "contacts", List.of(
             tier(1000, "49.00"), tier(5000, "99.00"), tier(10000, "179.00"), tier(25000, "329.00"), tier(50000, "549.00"),
             new Tier(null, null, Map.of("EUR", new BigDecimal("899.00")))), true,
-            List.of(new DerivedAllowance("email_sends", BigDecimal.valueOf(4), ResetCadence.MONTH)));
+            List.of(new DerivedAllowance("email_sends", BigDecimal.valueOf(4), ResetCadence.MONTH)), null);
     static final IntervalOption MONTH = new IntervalOption(BillingInterval.MONTH, BigDecimal.ZERO);
     static final IntervalOption QUARTER = new IntervalOption(BillingInterval.QUARTER, BigDecimal.valueOf(5));
     static final IntervalOption YEAR = new IntervalOption(BillingInterval.YEAR, BigDecimal.valueOf(15));
@@ -69,7 +69,7 @@ class ContactPricingTest {
 
     @Test
     void withoutMinimumIsLastInvoicedThePriceFollowsTheBandDown() {
-        CountedCharge free = new CountedCharge("c", "C", "contacts", CONTACTS.tiers(), false, List.of());
+        CountedCharge free = new CountedCharge("c", "C", "contacts", CONTACTS.tiers(), false, List.of(), null);
         assertThat(CountedPricing.quote(free, MONTH, 800, "EUR", new BigDecimal("179.00")).monthlyPrice()).isEqualByComparingTo("49.00");
     }
 
@@ -138,7 +138,7 @@ class ContactPricingTest {
     }
 
     static Plan plan() {
-        MeteredCharge emails = new MeteredCharge("emails", "Emails", "email_sends", List.of(), null, null, null, null, null, false);
+        MeteredCharge emails = new MeteredCharge("emails", "Emails", "email_sends", List.of(), null, null, null, null, null, false, null);
         return new Plan("marketing", "usercom", "Marketing", 1, null, List.of(MONTH, QUARTER, YEAR), null, 0, List.of(CONTACTS, emails),
                 null, null, null, null);
     }

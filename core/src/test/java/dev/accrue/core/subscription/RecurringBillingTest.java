@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RecurringBillingTest {
     private static final Plan BASIC = new Plan("basic", "voice", "Basic", 1, null, List.of(new IntervalOption(BillingInterval.MONTH, null)),
-            Alignment.ANNIVERSARY, 0, List.of(new RecurringCharge("base", "Base fee", Map.of("USD", new BigDecimal("30.00")), null, null, null)),
+            Alignment.ANNIVERSARY, 0, List.of(new RecurringCharge("base", "Base fee", Map.of("USD", new BigDecimal("30.00")), null, null, null, null)),
             null, null, null, null);
 
     private static String firstLine(Alignment alignment) {

@@ -1,6 +1,16 @@
 package dev.accrue.core.wallet;
 
 import dev.accrue.core.money.Money;
+import dev.accrue.core.tax.Jurisdiction;
+import dev.accrue.core.tax.PriceMode;
+import dev.accrue.core.tax.TaxCalculator;
+import dev.accrue.core.tax.TaxCategory;
+import dev.accrue.core.tax.TaxContext;
+import dev.accrue.core.tax.TaxRate;
+import dev.accrue.core.tax.TaxRates;
+import dev.accrue.core.tax.TaxResult;
+import dev.accrue.core.tax.TaxStatus;
+import dev.accrue.core.tax.Taxable;
 import dev.accrue.core.time.RoundingPolicy;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -66,7 +76,10 @@ class LedgerProperties {
     void aReceiptAddsVatRoundedOnceAndTheAmountToTheBalance(@ForAll @IntRange(min = 1, max = 100000) int cents, @ForAll @IntRange(max = 30) int ratePercent) {
         Money amount = Money.of(BigDecimal.valueOf(cents, 2), "USD");
         BigDecimal rate = BigDecimal.valueOf(ratePercent, 2);
-        TopUpReceipt r = TopUpReceipt.of(amount, rate, Money.of("10.00", "USD"), RoundingPolicy.DEFAULT);
+        var rates = new TaxRates(List.of(new TaxRate(Jurisdiction.country("US"), TaxCategory.STANDARD, "VAT", rate)));
+        TaxResult taxed = TaxCalculator.calculate(amount.currency(), List.of(new Taxable(TaxCategory.STANDARD, amount)),
+                new TaxContext(null, PriceMode.TAX_EXCLUSIVE, rates, Jurisdiction.country("US"), TaxStatus.TAXABLE, null), RoundingPolicy.DEFAULT);
+        TopUpReceipt r = TopUpReceipt.of(amount, rate, taxed.tax(), Money.of("10.00", "USD"));
         assertThat(r.tax().amount().scale()).isLessThanOrEqualTo(2);
         assertThat(r.total()).isEqualTo(amount.plus(r.tax()));
         assertThat(r.balanceAfter()).isEqualTo(Money.of("10.00", "USD").plus(amount));

@@ -74,7 +74,7 @@ class ConcurrentBillingRunTest {
 
     private static CustomerDraft customerDraft(String name) {
         return new CustomerDraft(null, name, List.of("billing@parallel.example"),
-                new CustomerDraft.AddressDraft("1 Main St", null, "Springfield", null, null, "US"), "USD", "UTC", null, "anniversary",
+                new CustomerDraft.AddressDraft("1 Main St", null, "Springfield", null, null, "US"), "USD", "UTC", null, null, "anniversary",
                 null, null, null, null);
     }
 

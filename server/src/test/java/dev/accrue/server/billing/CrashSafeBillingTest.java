@@ -26,7 +26,7 @@ class CrashSafeBillingTest {
         Caller caller = Caller.operator(tenant.id());
         tenant.api().postYaml("/v1/catalog/versions", SubscriptionLifecycleTest.TIERS);
         var customer = services.customers().create(caller, new CustomerDraft(null, "Crash Co", List.of("a@crash.example"),
-                new CustomerDraft.AddressDraft("1 St", null, "Town", null, null, "US"), "USD", "UTC", null, null, null, null, null, null));
+                new CustomerDraft.AddressDraft("1 St", null, "Town", null, null, "US"), "USD", "UTC", null, null, null, null, null, null, null));
         var sub = services.subscriptions().createWithoutBilling(caller,
                 new CreateSubscription(customer.id(), "basic", "month", LocalDate.now(ZoneOffset.UTC).minusMonths(5), 0, "anniversary", null));
 

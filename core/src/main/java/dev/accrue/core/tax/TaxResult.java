@@ -1,0 +1,28 @@
+package dev.accrue.core.tax;
+
+import dev.accrue.core.money.Money;
+
+import java.util.Currency;
+import java.util.List;
+
+/**
+ * A document's taxes: its {@code lines}, the {@code subtotal} before tax (net of tax-inclusive prices), the
+ * {@code tax} and the {@code total} owed, subtotal + tax. Tax-exclusive, total = charged + tax; tax-inclusive,
+ * total = what was charged. {@code mentions} are the legal notes the document must print.
+ */
+public record TaxResult(List<TaxLine> lines, Money subtotal, Money tax, Money total, List<String> mentions) {
+
+    static TaxResult of(Currency currency, List<Taxable> charges, PriceMode prices, List<TaxLine> lines) {
+        Money charged = Money.zero(currency);
+        for (Taxable c : charges) {
+            charged = charged.plus(c.amount());
+        }
+        Money tax = Money.zero(currency);
+        for (TaxLine l : lines) {
+            tax = tax.plus(l.tax());
+        }
+        Money subtotal = prices == PriceMode.TAX_INCLUSIVE ? charged.minus(tax) : charged;
+        List<String> mentions = lines.stream().map(TaxLine::note).filter(n -> n != null).distinct().toList();
+        return new TaxResult(List.copyOf(lines), subtotal, tax, subtotal.plus(tax), mentions);
+    }
+}
