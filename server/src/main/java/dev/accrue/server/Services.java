@@ -7,6 +7,7 @@ import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresContacts;
+import dev.accrue.adapters.postgres.PostgresCreditNotes;
 import dev.accrue.adapters.postgres.PostgresCredits;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
@@ -37,6 +38,8 @@ import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.credit.CustomerCredits;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
+import dev.accrue.app.creditnote.CreditNoteService;
+import dev.accrue.app.creditnote.InvoiceVoids;
 import dev.accrue.app.entitlement.EntitlementService;
 import dev.accrue.app.invoice.ProformaInvoicing;
 import dev.accrue.app.customer.CustomerService;
@@ -81,7 +84,8 @@ public record Services(
         ContactService contacts,
         EntitlementService entitlements,
         CustomerCredits credits,
-        UpcomingInvoice upcomingInvoices) {
+        UpcomingInvoice upcomingInvoices,
+        CreditNoteService creditNotes) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -130,6 +134,7 @@ public record Services(
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
                 customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
         addOnBillings.register(numbers);
+        PostgresCreditNotes creditNoteRepo = new PostgresCreditNotes(tx);
         AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
                 usageRepo, metering, time);
         authorizations.useWallets(wallets);
@@ -142,7 +147,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo)),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
@@ -155,6 +160,7 @@ public record Services(
                 new ContactService(tx, contactRepo, customerRepo, time, auditLog),
                 new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
                 credits,
-                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time));
+                new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time),
+                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog));
     }
 }

@@ -89,14 +89,15 @@ public final class InvoiceIssuer {
         String id = Ids.next("inv");
         var total = subtotal;
         boolean alreadyBilled = invoices.billed(tenantId, billingKey);
-        // the customer's credit balance (refunded days of an immediate cancellation) pays first, never below zero
-        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, subtotal, period);
+        boolean prepaid = wallets != null && WalletService.prepaid(customer);
+        // the customer's credit balance (refunds, credit notes) pays first, never below zero; a postpaid invoice below
+        // zero carries that part to the balance instead (a prepaid one gives it back to the wallet below)
+        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, subtotal, period, !prepaid);
         if (credit != null) {
             lines = new ArrayList<>(lines);
             lines.add(credit);
             total = total.plus(credit.amount());
         }
-        boolean prepaid = wallets != null && WalletService.prepaid(customer);
         if (prepaid && !alreadyBilled) {
             // the subscription's row lock is held, so no other run can insert this billing key meanwhile
             var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate,
