@@ -107,7 +107,7 @@ public record Services(
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
         PostgresCredits creditRepo = new PostgresCredits(tx);
-        CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock);
+        CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock, auditLog);
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
