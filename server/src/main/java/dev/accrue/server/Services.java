@@ -7,6 +7,7 @@ import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresContacts;
+import dev.accrue.adapters.postgres.PostgresCoupons;
 import dev.accrue.adapters.postgres.PostgresCreditNotes;
 import dev.accrue.adapters.postgres.PostgresCredits;
 import dev.accrue.adapters.postgres.PostgresCustomers;
@@ -37,6 +38,8 @@ import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.credit.CustomerCredits;
+import dev.accrue.app.coupon.CouponService;
+import dev.accrue.app.coupon.InvoiceDiscounts;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.creditnote.CreditNoteService;
 import dev.accrue.app.creditnote.InvoiceVoids;
@@ -85,7 +88,8 @@ public record Services(
         EntitlementService entitlements,
         CustomerCredits credits,
         UpcomingInvoice upcomingInvoices,
-        CreditNoteService creditNotes) {
+        CreditNoteService creditNotes,
+        CouponService coupons) {
 
     public static Services wire(Jdbi jdbi, Clock systemClock) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
@@ -107,11 +111,12 @@ public record Services(
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
         PostgresCredits creditRepo = new PostgresCredits(tx);
+        PostgresCoupons couponRepo = new PostgresCoupons(tx);
         CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock, auditLog);
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock));
+                new InvoiceCreditConsumption(creditRepo, clock), new InvoiceDiscounts(couponRepo));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
@@ -161,6 +166,7 @@ public record Services(
                 new EntitlementService(tx, customerRepo, subscriptionRepo, catalogs, billing, time),
                 credits,
                 new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time),
-                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog));
+                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
+                new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog));
     }
 }

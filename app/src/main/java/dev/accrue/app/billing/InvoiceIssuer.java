@@ -2,6 +2,7 @@ package dev.accrue.app.billing;
 
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.coupon.InvoiceDiscounts;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
@@ -44,11 +45,13 @@ public final class InvoiceIssuer {
     private final CustomerTime time;
     private final AuditLog audit;
     private final InvoiceCreditConsumption credits;
+    private final InvoiceDiscounts discounts;
     private WalletService wallets;
 
     public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
-                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits) {
+                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits, InvoiceDiscounts discounts) {
         this.credits = credits;
+        this.discounts = discounts;
         this.tx = tx;
         this.invoices = invoices;
         this.customers = customers;
@@ -85,10 +88,14 @@ public final class InvoiceIssuer {
      */
     public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                          Period period, List<InvoiceLine> lines, String usageCadence) {
+        boolean alreadyBilled = invoices.billed(tenantId, billingKey);
+        // coupons' discount lines come first: before tax and before customer credit
+        if (!alreadyBilled) {
+            lines = discounts.apply(tenantId, subscriptionId, lines, period, () -> rounding(tenantId));
+        }
         var subtotal = InvoiceTotals.subtotal(customer.currency(), lines);
         String id = Ids.next("inv");
         var total = subtotal;
-        boolean alreadyBilled = invoices.billed(tenantId, billingKey);
         boolean prepaid = wallets != null && WalletService.prepaid(customer);
         // the customer's credit balance (refunds, credit notes) pays first, never below zero; a postpaid invoice below
         // zero carries that part to the balance instead (a prepaid one gives it back to the wallet below)

@@ -72,6 +72,9 @@ public enum ErrorCode {
     // void: an invoice already corrected by credit notes, or partly paid from the prepaid wallet, is not voided
     INVOICE_CREDITED(Kind.CONFLICT),
     INVOICE_PARTLY_PAID(Kind.CONFLICT),
+    // coupons: redeemed after their expiry date, or past their redemption limit
+    COUPON_EXPIRED(Kind.CONFLICT),
+    COUPON_LIMIT_REACHED(Kind.CONFLICT),
     TEST_CLOCK_BACKWARDS(Kind.BAD_REQUEST),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
