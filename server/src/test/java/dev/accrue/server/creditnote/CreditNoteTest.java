@@ -230,4 +230,28 @@ class CreditNoteTest {
         assertThat(totals).containsExactly("2026-07-01 40.00", "2026-08-01 0.00", "2026-09-01 0.00", "2026-10-01 0.00", "2026-11-01 10.00");
         assertThat(balance(s, c)).isEqualTo("0.00");
     }
+
+    @Test
+    void concurrentCreditNotesNeverCreditMoreThanTheInvoiceAndTakeGaplessNumbers() throws Exception {
+        Sandbox s = sandbox("concurrent credit notes", "30.00", "in_advance");
+        String c = s.customer("Raced Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic")).get("id").asText();
+        String inv = onlyInvoice(s, sub).get("id").asText();
+        // 12 notes of 7.00 race for an invoice of 30.00: exactly 4 fit, the rest are refused
+        List<java.util.concurrent.Future<Api.Response>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(12)) {
+            for (int i = 0; i < 12; i++) {
+                answers.add(pool.submit(() -> s.api.post("/v1/invoices/" + inv + "/credit_notes", Map.of("reason", "race", "amount", "7.00"))));
+            }
+        }
+        List<String> codes = new ArrayList<>();
+        for (var a : answers) {
+            codes.add(a.get().status() == 201 ? "created" : a.get().code());
+        }
+        assertThat(codes).filteredOn("created"::equals).hasSize(4);
+        assertThat(codes).filteredOn("credit_exceeds_remaining"::equals).hasSize(8);
+        assertThat(notes(s.api, "/v1/invoices/" + inv + "/credit_notes"))
+                .containsExactly("CN-000004 7.00", "CN-000003 7.00", "CN-000002 7.00", "CN-000001 7.00");
+        assertThat(balance(s, c)).isEqualTo("28.00");
+    }
 }
