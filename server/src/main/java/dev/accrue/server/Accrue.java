@@ -5,6 +5,8 @@ import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
 import dev.accrue.adapters.http.credit.CreditRoutes;
+import dev.accrue.adapters.http.creditnote.CreditNoteRoutes;
+import dev.accrue.adapters.http.coupon.CouponRoutes;
 import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
@@ -143,7 +145,9 @@ public final class Accrue implements AutoCloseable {
                 new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
                 new ContactRoutes(services.contacts())::register,
                 new EntitlementRoutes(services.entitlements())::register,
-                new CreditRoutes(services.credits())::register);
+                new CreditRoutes(services.credits(), idempotency)::register,
+                new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
+                new CouponRoutes(services.coupons(), idempotency)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         listeningUrl = "http://" + host + ":" + server.port();

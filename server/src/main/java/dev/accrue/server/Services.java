@@ -7,6 +7,8 @@ import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
 import dev.accrue.adapters.postgres.PostgresCatalogs;
 import dev.accrue.adapters.postgres.PostgresContacts;
+import dev.accrue.adapters.postgres.PostgresCoupons;
+import dev.accrue.adapters.postgres.PostgresCreditNotes;
 import dev.accrue.adapters.postgres.PostgresCredits;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
@@ -37,7 +39,11 @@ import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.credit.CustomerCredits;
+import dev.accrue.app.coupon.CouponService;
+import dev.accrue.app.coupon.InvoiceDiscounts;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
+import dev.accrue.app.creditnote.CreditNoteService;
+import dev.accrue.app.creditnote.InvoiceVoids;
 import dev.accrue.app.entitlement.EntitlementService;
 import dev.accrue.app.invoice.ProformaInvoicing;
 import dev.accrue.app.customer.CustomerService;
@@ -102,7 +108,9 @@ public record Services(
         MailComposer mailComposer,
         EmailService emails,
         InvoiceExport exports,
-        TaxService taxes) {
+        TaxService taxes,
+        CreditNoteService creditNotes,
+        CouponService coupons) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -131,11 +139,12 @@ public record Services(
         CountedBilling counted = new CountedBilling(contactRepo, catalogs, time);
         ProformaInvoicing proformas = new ProformaInvoicing(invoiceRepo, customerRepo, time, auditLog);
         PostgresCredits creditRepo = new PostgresCredits(tx);
-        CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock);
+        PostgresCoupons couponRepo = new PostgresCoupons(tx);
+        CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock, auditLog);
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes);
+                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
@@ -158,6 +167,7 @@ public record Services(
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
                 customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
         addOnBillings.register(numbers);
+        PostgresCreditNotes creditNoteRepo = new PostgresCreditNotes(tx);
         AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
                 usageRepo, metering, time);
         authorizations.useWallets(wallets);
@@ -174,7 +184,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo)),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
@@ -193,6 +203,8 @@ public record Services(
                 new DocumentMail(documents, publicUrl),
                 new EmailService(tx, outbox, clock),
                 new InvoiceExport(tx, invoiceRepo, customerRepo),
-                taxes);
+                taxes,
+                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
+                new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog));
     }
 }

@@ -2,6 +2,7 @@ package dev.accrue.app.billing;
 
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.coupon.InvoiceDiscounts;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
@@ -45,11 +46,14 @@ public final class InvoiceIssuer {
     private final AuditLog audit;
     private final InvoiceCreditConsumption credits;
     private final DocumentTaxes taxes;
+    private final InvoiceDiscounts discounts;
     private WalletService wallets;
 
     public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
-                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits, DocumentTaxes taxes) {
+                         ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits, DocumentTaxes taxes,
+                         InvoiceDiscounts discounts) {
         this.taxes = taxes;
+        this.discounts = discounts;
         this.credits = credits;
         this.tx = tx;
         this.invoices = invoices;
@@ -89,21 +93,26 @@ public final class InvoiceIssuer {
      */
     public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                          Period period, List<InvoiceLine> lines, String usageCadence) {
-        // taxes first, on every charged line, so credit and the wallet pay the taxed total
+        boolean alreadyBilled = invoices.billed(tenantId, billingKey);
+        // coupons' discount lines come first: before tax and before customer credit
+        if (!alreadyBilled) {
+            lines = discounts.apply(tenantId, subscriptionId, lines, period, () -> rounding(tenantId));
+        }
+        // then taxes, on every charged line, so credit and the wallet pay the taxed total
         var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
         lines = taxed.lines();
         var subtotal = taxed.subtotal();
         String id = Ids.next("inv");
         var total = taxed.total();
-        boolean alreadyBilled = invoices.billed(tenantId, billingKey);
-        // the customer's credit balance (refunded days of an immediate cancellation) pays first, never below zero
-        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, total, period);
+        boolean prepaid = wallets != null && WalletService.prepaid(customer);
+        // the customer's credit balance (refunds, credit notes) pays first, never below zero; a postpaid invoice below
+        // zero carries that part to the balance instead (a prepaid one gives it back to the wallet below)
+        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, total, period, !prepaid);
         if (credit != null) {
             lines = new ArrayList<>(lines);
             lines.add(credit);
             total = total.plus(credit.amount());
         }
-        boolean prepaid = wallets != null && WalletService.prepaid(customer);
         if (prepaid && !alreadyBilled) {
             // the subscription's row lock is held, so no other run can insert this billing key meanwhile
             var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate,

@@ -2,6 +2,7 @@ package dev.accrue.app.credit;
 
 import dev.accrue.app.id.Ids;
 import dev.accrue.core.credit.CreditLedger;
+import dev.accrue.core.credit.InvoiceSettlement;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
@@ -11,10 +12,13 @@ import java.math.BigDecimal;
 import java.time.Clock;
 
 /**
- * The step of invoice issuance that consumes customer credit: called once per invoice, before it is written,
- * inside its transaction. It takes min(credit balance, what the invoice owes), records that as an
- * {@code applied} entry keyed by the invoice, and returns the negative {@code credit} line the invoice shows —
- * so an invoice is never negative and the rest of the credit carries forward.
+ * The step of invoice issuance that meets customer credit ({@link InvoiceSettlement}): called once per invoice,
+ * before it is written, inside its transaction. An invoice that owes something takes min(credit balance, owed),
+ * recorded as an {@code applied} entry keyed by the invoice and shown as a negative {@code credit} line. A
+ * postpaid customer's invoice whose lines sum below zero (a usage correction larger than the rest of it) gives
+ * that part back as a {@code granted} entry keyed by the invoice, shown as a positive {@code credit} line, so the
+ * invoice totals 0.00 — never negative — and the next invoices consume the rest. (A prepaid customer's negative
+ * invoice goes back to the wallet instead; the issuer does not ask this step to carry it.)
  */
 public final class InvoiceCreditConsumption {
     private final CreditRepository credits;
@@ -26,20 +30,28 @@ public final class InvoiceCreditConsumption {
     }
 
     /** The credit line for an invoice owing {@code owed}, or null when no credit applies. */
-    public InvoiceLine consume(String tenantId, Customer customer, String invoiceId, Money owed, Period period) {
-        if (!owed.isPositive()) {
+    public InvoiceLine consume(String tenantId, Customer customer, String invoiceId, Money owed, Period period, boolean carryNegative) {
+        if (owed.isZero() || owed.isNegative() && !carryNegative) {
             return null;
         }
         credits.lock(tenantId, customer.id());
         Money balance = CreditLedger.balance(customer.currency(), credits.entries(tenantId, customer.id()).stream().map(CreditEntry::amount).toList());
-        Money applied = CreditLedger.applicable(balance, owed);
-        if (applied.isZero()) {
+        InvoiceSettlement s = InvoiceSettlement.of(balance, owed);
+        String currency = customer.currency().getCurrencyCode();
+        if (s.carried().isPositive()) {
+            credits.append(tenantId, new CreditEntry(Ids.next("ccr"), customer.id(), s.carried(), CreditEntry.GRANTED, invoiceId,
+                    "Carried from invoice " + invoiceId + " (its corrections exceed its charges)", clock.instant()));
+            String label = "Carried to customer credit: " + s.carried().toPlainMinorString() + " " + currency
+                    + " (corrections larger than this invoice; the next invoices use it)";
+            return new InvoiceLine(InvoiceLine.CREDIT, null, label, period, BigDecimal.ONE, s.carried(), s.carried());
+        }
+        if (s.applied().isZero()) {
             return null;
         }
-        Money left = balance.minus(applied);
-        credits.append(tenantId, new CreditEntry(Ids.next("ccr"), customer.id(), applied.negate(), CreditEntry.APPLIED, invoiceId,
+        Money left = balance.minus(s.applied());
+        credits.append(tenantId, new CreditEntry(Ids.next("ccr"), customer.id(), s.applied().negate(), CreditEntry.APPLIED, invoiceId,
                 "Applied to invoice " + invoiceId, clock.instant()));
-        String label = "Customer credit applied" + (left.isPositive() ? " (" + left.toPlainMinorString() + " " + left.currency().getCurrencyCode() + " left)" : "");
-        return new InvoiceLine(InvoiceLine.CREDIT, null, label, period, BigDecimal.ONE, applied.negate(), applied.negate());
+        String label = "Customer credit applied" + (left.isPositive() ? " (" + left.toPlainMinorString() + " " + currency + " left)" : "");
+        return new InvoiceLine(InvoiceLine.CREDIT, null, label, period, BigDecimal.ONE, s.applied().negate(), s.applied().negate());
     }
 }

@@ -2,6 +2,7 @@ package dev.accrue.app.invoice;
 
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.creditnote.InvoiceVoids;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
@@ -25,11 +26,13 @@ public final class InvoiceService {
     private final Clock clock;
     private final ProformaInvoicing proformas;
     private final dev.accrue.app.document.InvoicePayments payments;
+    private final InvoiceVoids voids;
 
     public InvoiceService(Transactions tx, InvoiceRepository invoices, AuditLog audit, Clock clock, ProformaInvoicing proformas,
-                          dev.accrue.app.document.InvoicePayments payments) {
+                          dev.accrue.app.document.InvoicePayments payments, InvoiceVoids voids) {
         this.tx = tx;
         this.payments = payments;
+        this.voids = voids;
         this.proformas = proformas;
         this.invoices = invoices;
         this.audit = audit;
@@ -70,6 +73,9 @@ public final class InvoiceService {
             }
             if (before.status() == InvoiceStatus.PROFORMA && to == InvoiceStatus.VOID) {
                 return proformas.voidProforma(caller, before);
+            }
+            if (before.status() == InvoiceStatus.FINALIZED && to == InvoiceStatus.VOID) {
+                voids.beforeVoid(caller.tenantId(), before);
             }
             if (!invoices.settle(caller.tenantId(), id, to.name().toLowerCase(Locale.ROOT), clock.instant())) {
                 throw new AccrueException(ErrorCode.INVOICE_NOT_OPEN, "status", "Invoice " + id + " is " + before.status().name().toLowerCase(Locale.ROOT)

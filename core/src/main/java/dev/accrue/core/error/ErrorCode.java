@@ -70,6 +70,15 @@ public enum ErrorCode {
     NOT_PREPAID(Kind.CONFLICT),
     ALREADY_SUBSCRIBED(Kind.CONFLICT),
     SUBSCRIPTIONS_LIVE(Kind.CONFLICT),
+    // credit notes: more than the invoice (or line) can still be credited; an invoice that cannot be credited (draft, proforma, void)
+    CREDIT_EXCEEDS_REMAINING(Kind.CONFLICT),
+    INVOICE_NOT_CREDITABLE(Kind.CONFLICT),
+    // void: an invoice already corrected by credit notes, or partly paid from the prepaid wallet, is not voided
+    INVOICE_CREDITED(Kind.CONFLICT),
+    INVOICE_PARTLY_PAID(Kind.CONFLICT),
+    // coupons: redeemed after their expiry date, or past their redemption limit
+    COUPON_EXPIRED(Kind.CONFLICT),
+    COUPON_LIMIT_REACHED(Kind.CONFLICT),
     TEST_CLOCK_BACKWARDS(Kind.BAD_REQUEST),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long

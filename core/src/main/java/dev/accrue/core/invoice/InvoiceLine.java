@@ -29,4 +29,6 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String COUNTED = "counted";
     /** Customer credit consumed (the unused days of a cancelled subscription): a negative line, never more than the invoice owes. */
     public static final String CREDIT = "credit";
+    /** A coupon's discount (negative), before tax and before customer credit; never more than the lines it applies to. */
+    public static final String DISCOUNT = "discount";
 }

@@ -1,0 +1,53 @@
+package dev.accrue.adapters.http.coupon;
+
+import dev.accrue.adapters.http.support.Idempotency;
+import dev.accrue.adapters.http.support.Requests;
+import dev.accrue.adapters.http.support.Responses;
+import dev.accrue.app.coupon.CouponService;
+import dev.accrue.core.coupon.Coupon;
+import io.javalin.Javalin;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/** /v1/coupons: define coupons; /v1/subscriptions/{id}/coupons: redeem one for a subscription's next invoices. */
+public final class CouponRoutes {
+    private final CouponService coupons;
+    private final Idempotency idempotency;
+
+    public CouponRoutes(CouponService coupons, Idempotency idempotency) {
+        this.coupons = coupons;
+        this.idempotency = idempotency;
+    }
+
+    record CouponView(String id, String object, String code, String name, String percentOff, String amountOff, String currency, String duration,
+                      Integer durationPeriods, List<String> plans, List<String> charges, LocalDate expiresOn, Integer maxRedemptions, int redemptions) {
+        static CouponView of(Coupon c) {
+            return new CouponView(c.id(), "coupon", c.code(), c.name(), c.percentOff() == null ? null : c.percentOff().toPlainString(),
+                    c.amountOff() == null ? null : c.amountOff().toPlainMinorString(),
+                    c.amountOff() == null ? null : c.amountOff().currency().getCurrencyCode(), c.duration(), c.durationPeriods(), c.plans(),
+                    c.charges(), c.expiresOn(), c.maxRedemptions(), c.redemptions());
+        }
+    }
+
+    record RedemptionView(String id, String object, String subscriptionId, CouponView coupon) {
+    }
+
+    record RedeemBody(String coupon) {
+    }
+
+    public void register(Javalin app) {
+        app.post("/v1/coupons", ctx -> {
+            CouponService.NewCoupon body = Requests.body(ctx, CouponService.NewCoupon.class);
+            idempotency.create(ctx, 201, () -> CouponView.of(coupons.create(Requests.caller(ctx), body)));
+        });
+        app.get("/v1/coupons/{code}", ctx -> Responses.json(ctx, 200, CouponView.of(coupons.get(Requests.caller(ctx), ctx.pathParam("code")))));
+        app.post("/v1/subscriptions/{id}/coupons", ctx -> {
+            RedeemBody body = Requests.body(ctx, RedeemBody.class);
+            idempotency.create(ctx, 201, () -> {
+                var r = coupons.redeem(Requests.caller(ctx), ctx.pathParam("id"), body.coupon());
+                return new RedemptionView(r.id(), "coupon_redemption", r.subscriptionId(), CouponView.of(r.coupon()));
+            });
+        });
+    }
+}

@@ -1,0 +1,89 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.coupon.CouponRepository;
+import dev.accrue.core.coupon.Coupon;
+import dev.accrue.core.money.Money;
+
+import java.sql.Array;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public final class PostgresCoupons implements CouponRepository {
+    private final JdbiTransactions tx;
+
+    public PostgresCoupons(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public boolean insert(String tenantId, Coupon c, Instant at) {
+        return tx.handle().createUpdate("""
+                        INSERT INTO coupons (tenant_id, id, code, name, percent_off, amount_off, currency, duration, duration_periods, plans, charges,
+                          expires_on, max_redemptions, created_at)
+                        VALUES (:tenant, :id, :code, :name, :percent, :amount, :currency, :duration, :periods, :plans, :charges, :expires, :max, :at)
+                        ON CONFLICT (tenant_id, code) DO NOTHING""")
+                .bind("tenant", tenantId).bind("id", c.id()).bind("code", c.code()).bind("name", c.name()).bind("percent", c.percentOff())
+                .bind("amount", c.amountOff() == null ? null : c.amountOff().amount())
+                .bind("currency", c.amountOff() == null ? null : c.amountOff().currency().getCurrencyCode())
+                .bind("duration", c.duration()).bind("periods", c.durationPeriods())
+                .bind("plans", c.plans().toArray(String[]::new)).bind("charges", c.charges().toArray(String[]::new))
+                .bind("expires", c.expiresOn()).bind("max", c.maxRedemptions()).bind("at", Rows.utc(at)).execute() == 1;
+    }
+
+    @Override
+    public Optional<Coupon> find(String tenantId, String code) {
+        return tx.handle().createQuery("SELECT * FROM coupons WHERE tenant_id = :tenant AND code = :code")
+                .bind("tenant", tenantId).bind("code", code).map((rs, ctx) -> coupon(rs)).findOne();
+    }
+
+    @Override
+    public boolean countRedemption(String tenantId, String couponId) {
+        return tx.handle().createUpdate("""
+                        UPDATE coupons SET redemptions = redemptions + 1
+                        WHERE tenant_id = :tenant AND id = :id AND (max_redemptions IS NULL OR redemptions < max_redemptions)""")
+                .bind("tenant", tenantId).bind("id", couponId).execute() == 1;
+    }
+
+    @Override
+    public boolean redeem(String tenantId, String id, String couponId, String customerId, String subscriptionId, Instant at) {
+        return tx.handle().createUpdate("""
+                        INSERT INTO coupon_redemptions (tenant_id, id, coupon_id, customer_id, subscription_id, created_at)
+                        VALUES (:tenant, :id, :coupon, :customer, :sub, :at) ON CONFLICT (tenant_id, subscription_id, coupon_id) DO NOTHING""")
+                .bind("tenant", tenantId).bind("id", id).bind("coupon", couponId).bind("customer", customerId).bind("sub", subscriptionId)
+                .bind("at", Rows.utc(at)).execute() == 1;
+    }
+
+    @Override
+    public List<Active> redemptionsOf(String tenantId, String subscriptionId) {
+        return tx.handle().createQuery("""
+                        SELECT r.id AS redemption_id, r.applied, c.* FROM coupon_redemptions r
+                        JOIN coupons c ON c.tenant_id = r.tenant_id AND c.id = r.coupon_id
+                        WHERE r.tenant_id = :tenant AND r.subscription_id = :sub ORDER BY r.id FOR UPDATE OF r""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId)
+                .map((rs, ctx) -> new Active(rs.getString("redemption_id"), coupon(rs), rs.getInt("applied"))).list();
+    }
+
+    @Override
+    public void applied(String tenantId, String redemptionId) {
+        tx.handle().createUpdate("UPDATE coupon_redemptions SET applied = applied + 1 WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", redemptionId).execute();
+    }
+
+    private static Coupon coupon(ResultSet rs) throws SQLException {
+        String currency = rs.getString("currency");
+        Date expires = rs.getDate("expires_on");
+        return new Coupon(rs.getString("id"), rs.getString("code"), rs.getString("name"),
+                rs.getBigDecimal("percent_off") == null ? null : rs.getBigDecimal("percent_off").stripTrailingZeros(),
+                currency == null ? null : Money.of(rs.getBigDecimal("amount_off"), currency), rs.getString("duration"),
+                (Integer) rs.getObject("duration_periods"), strings(rs.getArray("plans")), strings(rs.getArray("charges")),
+                expires == null ? null : expires.toLocalDate(), (Integer) rs.getObject("max_redemptions"), rs.getInt("redemptions"));
+    }
+
+    private static List<String> strings(Array a) throws SQLException {
+        return a == null ? List.of() : List.of((String[]) a.getArray());
+    }
+}

@@ -1,0 +1,59 @@
+package dev.accrue.app.creditnote;
+
+import dev.accrue.app.credit.CreditEntry;
+import dev.accrue.app.credit.CreditRepository;
+import dev.accrue.app.credit.CustomerCredits;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.money.Money;
+
+/**
+ * What voiding an invoice must respect beyond its status (only a finalized, unpaid invoice is voided): the invoice
+ * row is locked first, so a credit note being written for it either commits before (and the void is refused) or
+ * waits and finds it void. Refused: an invoice corrected by credit notes or that carried corrections to customer
+ * credit ({@code invoice_credited} — voiding it would hand that money out twice), and one partly paid from the
+ * prepaid wallet ({@code invoice_partly_paid}). Customer credit the invoice consumed goes back to the balance.
+ */
+public final class InvoiceVoids {
+    private final CreditNoteRepository notes;
+    private final CreditRepository credits;
+    private final CustomerCredits customerCredits;
+    private final CustomerRepository customers;
+
+    public InvoiceVoids(CreditNoteRepository notes, CreditRepository credits, CustomerCredits customerCredits, CustomerRepository customers) {
+        this.notes = notes;
+        this.credits = credits;
+        this.customerCredits = customerCredits;
+        this.customers = customers;
+    }
+
+    /** Runs in the voiding transaction, before the status changes; throws (and nothing changes) when the void is refused. */
+    public void beforeVoid(String tenantId, Invoice invoice) {
+        notes.lockInvoice(tenantId, invoice.id());
+        if (!notes.ofInvoice(tenantId, invoice.id()).isEmpty()) {
+            throw new AccrueException(ErrorCode.INVOICE_CREDITED, "status", "Invoice " + invoice.number()
+                    + " has credit notes; it stays as it is and further corrections are credit notes");
+        }
+        if (invoice.lines().stream().anyMatch(l -> InvoiceLine.PREPAID.equals(l.kind()))) {
+            throw new AccrueException(ErrorCode.INVOICE_PARTLY_PAID, "status", "Invoice " + invoice.number()
+                    + " was partly paid from the prepaid wallet; correct it with a credit note instead");
+        }
+        Money given = Money.zero(invoice.total().currency());
+        for (CreditEntry e : credits.entries(tenantId, invoice.customerId())) {
+            if (e.sourceId().equals(invoice.id())) {
+                if (CreditEntry.GRANTED.equals(e.kind())) {
+                    throw new AccrueException(ErrorCode.INVOICE_CREDITED, "status", "Invoice " + invoice.number()
+                            + " carried " + e.amount().toPlainMinorString() + " to customer credit; correct it with a credit note instead");
+                }
+                given = given.plus(e.amount().negate());
+            }
+        }
+        if (given.isPositive()) {
+            customerCredits.grant(tenantId, customers.find(tenantId, invoice.customerId()).orElseThrow(), given, invoice.id() + ":void",
+                    "Given back: invoice " + invoice.number() + " was voided");
+        }
+    }
+}
