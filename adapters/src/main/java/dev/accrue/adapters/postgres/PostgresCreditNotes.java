@@ -28,11 +28,7 @@ public final class PostgresCreditNotes implements CreditNoteRepository {
 
     @Override
     public long nextNumber(String tenantId) {
-        return tx.handle().createQuery("""
-                        INSERT INTO credit_note_counters (tenant_id, last_number) VALUES (:tenant, 1)
-                        ON CONFLICT (tenant_id) DO UPDATE SET last_number = credit_note_counters.last_number + 1
-                        RETURNING last_number""")
-                .bind("tenant", tenantId).mapTo(Long.class).one();
+        return GaplessCounters.next(tx.handle(), GaplessCounters.Series.CREDIT_NOTE, tenantId);
     }
 
     @Override

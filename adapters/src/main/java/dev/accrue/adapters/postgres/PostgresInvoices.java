@@ -66,11 +66,7 @@ public final class PostgresInvoices implements InvoiceRepository {
 
     @Override
     public long nextNumber(String tenantId) {
-        return tx.handle().createQuery("""
-                        INSERT INTO invoice_counters (tenant_id, last_number) VALUES (:tenant, 1)
-                        ON CONFLICT (tenant_id) DO UPDATE SET last_number = invoice_counters.last_number + 1
-                        RETURNING last_number""")
-                .bind("tenant", tenantId).mapTo(Long.class).one();
+        return GaplessCounters.next(tx.handle(), GaplessCounters.Series.INVOICE, tenantId);
     }
 
     @Override
@@ -87,11 +83,7 @@ public final class PostgresInvoices implements InvoiceRepository {
 
     @Override
     public long nextProformaNumber(String tenantId) {
-        return tx.handle().createQuery("""
-                        INSERT INTO proforma_counters (tenant_id, last_number) VALUES (:tenant, 1)
-                        ON CONFLICT (tenant_id) DO UPDATE SET last_number = proforma_counters.last_number + 1
-                        RETURNING last_number""")
-                .bind("tenant", tenantId).mapTo(Long.class).one();
+        return GaplessCounters.next(tx.handle(), GaplessCounters.Series.PROFORMA, tenantId);
     }
 
     @Override
