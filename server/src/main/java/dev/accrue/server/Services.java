@@ -21,8 +21,10 @@ import dev.accrue.adapters.postgres.PostgresTaxSettings;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
 import dev.accrue.adapters.postgres.PostgresUsage;
+import dev.accrue.adapters.postgres.PostgresDomainEvents;
 import dev.accrue.adapters.postgres.PostgresEmailOutbox;
 import dev.accrue.adapters.postgres.PostgresWallets;
+import dev.accrue.app.event.DomainEvents;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.app.audit.AuditHistory;
@@ -110,7 +112,8 @@ public record Services(
         InvoiceExport exports,
         TaxService taxes,
         CreditNoteService creditNotes,
-        CouponService coupons) {
+        CouponService coupons,
+        DomainEvents events) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -121,6 +124,7 @@ public record Services(
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
         JdbiTransactions tx = new JdbiTransactions(jdbi);
+        DomainEvents events = new PostgresDomainEvents(tx);
         PostgresTenants tenantRepo = new PostgresTenants(tx);
         AuditLog auditLog = new PostgresAuditLog(tx, clock);
         ApiKeyService keys = new ApiKeyService(tx, new PostgresApiKeys(tx), tenantRepo, auditLog, clock);
@@ -205,6 +209,7 @@ public record Services(
                 new InvoiceExport(tx, invoiceRepo, customerRepo),
                 taxes,
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
-                new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog));
+                new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
+                events);
     }
 }

@@ -1,0 +1,49 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.event.DomainEvent;
+import dev.accrue.app.event.DomainEvents;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.List;
+import java.util.Map;
+
+public final class PostgresDomainEvents implements DomainEvents {
+    @SuppressWarnings("unchecked")
+    private static final RowMapper<Recorded> RECORDED = (rs, ctx) -> new Recorded(new Position(rs.getLong("tx_id"), rs.getLong("sequence")), rs.getString("tenant_id"),
+            new DomainEvent(rs.getString("id"), rs.getString("type"), rs.getString("object_type"), rs.getString("object_id"),
+                    rs.getString("customer_id"), StoredJson.read(rs.getString("data"), Map.class), Rows.instant(rs, "occurred_at")),
+            Rows.instant(rs, "recorded_at"));
+    private final JdbiTransactions tx;
+
+    public PostgresDomainEvents(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public void record(String tenantId, DomainEvent e) {
+        tx.inTransaction(() -> tx.handle().createUpdate("""
+                        INSERT INTO domain_events (tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at)
+                        VALUES (:tenant, :id, :type, :objectType, :objectId, :customer, CAST(:data AS jsonb), :at)""")
+                .bind("tenant", tenantId).bind("id", e.id()).bind("type", e.type()).bind("objectType", e.objectType())
+                .bind("objectId", e.objectId()).bind("customer", e.customerId()).bind("data", StoredJson.write(e.data()))
+                .bind("at", Rows.utc(e.occurredAt())).execute());
+    }
+
+    @Override
+    public List<Recorded> after(Position position, int limit) {
+        return tx.inTransaction(() -> tx.handle().createQuery("""
+                        SELECT * FROM domain_events
+                        WHERE (tx_id, sequence) > (:tx, :sequence) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                        ORDER BY tx_id, sequence LIMIT :limit""")
+                .bind("tx", position.transaction()).bind("sequence", position.sequence()).bind("limit", limit).map(RECORDED).list());
+    }
+
+    @Override
+    public List<Recorded> list(String tenantId, String type, String objectId, int limit) {
+        return tx.inTransaction(() -> tx.handle().createQuery("""
+                        SELECT * FROM domain_events WHERE tenant_id = :tenant
+                          AND (CAST(:type AS text) IS NULL OR type = :type) AND (CAST(:object AS text) IS NULL OR object_id = :object)
+                        ORDER BY sequence DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("type", type).bind("object", objectId).bind("limit", limit).map(RECORDED).list());
+    }
+}
