@@ -32,8 +32,9 @@ import java.util.Map;
  *   <li>{@code payment_intent.succeeded}: Approved.</li>
  *   <li>{@code payment_intent.payment_failed}: Declined from the PaymentIntent's {@code last_payment_error}, by
  *   the same rule as a synchronous decline ({@link StripeDeclines}).</li>
- *   <li>{@code charge.refunded} and {@code charge.dispute.created}: reference = the charge's PaymentIntent, no
- *   outcome (they settle no payment attempt; collection reads the type).</li>
+ *   <li>{@code charge.refunded}, {@code charge.dispute.created} (and any other charge or dispute event):
+ *   reference = the charge's PaymentIntent, no outcome (they settle no payment attempt; collection reads the
+ *   type).</li>
  *   <li>anything else: reference = the object's id, no outcome.</li>
  * </ul>
  */
@@ -67,30 +68,25 @@ final class StripeEvents {
         }
         StripeObject object = dataObject(event);
         String type = event.getType();
-        return switch (type) {
-            case "payment_intent.succeeded" -> {
-                PaymentIntent intent = (PaymentIntent) object;
-                yield new GatewayEvent(event.getId(), type, intent.getId(), new GatewayOutcome.Approved(intent.getId()));
+        if (type.startsWith("payment_intent.") && object instanceof PaymentIntent intent) {
+            if (type.equals("payment_intent.succeeded")) {
+                return new GatewayEvent(event.getId(), type, intent.getId(), new GatewayOutcome.Approved(intent.getId()));
             }
-            case "payment_intent.payment_failed" -> {
-                PaymentIntent intent = (PaymentIntent) object;
+            if (type.equals("payment_intent.payment_failed")) {
                 StripeError error = intent.getLastPaymentError();
                 GatewayOutcome.Declined declined = error == null
                         ? StripeDeclines.declined("card_declined", null, null, null)
                         : StripeDeclines.declined(error.getCode(), error.getDeclineCode(), error.getAdviceCode(), error.getMessage());
-                yield new GatewayEvent(event.getId(), type, intent.getId(), declined);
+                return new GatewayEvent(event.getId(), type, intent.getId(), declined);
             }
-            case "charge.refunded" -> {
-                Charge charge = (Charge) object;
-                yield new GatewayEvent(event.getId(), type, charge.getPaymentIntent() != null ? charge.getPaymentIntent() : charge.getId(), null);
-            }
-            case "charge.dispute.created" -> {
-                Dispute dispute = (Dispute) object;
-                yield new GatewayEvent(event.getId(), type, dispute.getPaymentIntent() != null ? dispute.getPaymentIntent() : dispute.getCharge(),
-                        null);
-            }
-            default -> new GatewayEvent(event.getId(), type, object instanceof HasId hasId ? hasId.getId() : null, null);
-        };
+        }
+        if (object instanceof Charge charge) {
+            return new GatewayEvent(event.getId(), type, charge.getPaymentIntent() != null ? charge.getPaymentIntent() : charge.getId(), null);
+        }
+        if (object instanceof Dispute dispute) {
+            return new GatewayEvent(event.getId(), type, dispute.getPaymentIntent() != null ? dispute.getPaymentIntent() : dispute.getCharge(), null);
+        }
+        return new GatewayEvent(event.getId(), type, object instanceof HasId hasId ? hasId.getId() : null, null);
     }
 
     /**
