@@ -40,8 +40,15 @@ final class LocalStripe implements AutoCloseable {
     enum Fault { DROP_AFTER_EXECUTING, RATE_LIMIT, SERVER_ERROR }
 
     /** One request as the server saw it. */
-    record Seen(String method, String path, String idempotencyKey, Map<String, String> params, boolean replayed, int status) {
+    record Seen(String method, String path, String idempotencyKey, Map<String, String> params, boolean replayed, int status,
+                String stripeVersion) {
+        Seen(String method, String path, String idempotencyKey, Map<String, String> params, boolean replayed, int status) {
+            this(method, path, idempotencyKey, params, replayed, status, CURRENT_VERSION.get());
+        }
     }
+
+    /** The Stripe-Version header of the request being handled (the JDK server handles one request per thread). */
+    private static final ThreadLocal<String> CURRENT_VERSION = new ThreadLocal<>();
 
     private record Stored(Map<String, String> params, int status, String body) {
     }
@@ -130,6 +137,7 @@ final class LocalStripe implements AutoCloseable {
             params.putAll(form(exchange.getRequestURI().getRawQuery()));
         }
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        CURRENT_VERSION.set(exchange.getRequestHeaders().getFirst("Stripe-Version"));
         if (!("Bearer " + API_KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             respond(exchange, new Seen(method, path, key, params, false, 401), 401, JSON.writeValueAsString(error(Map.of(
                     "message", "Invalid API Key provided: sk_test_****0000", "type", "invalid_request_error"))), false);

@@ -1,5 +1,6 @@
 package dev.accrue.adapters.payment.stripe;
 
+import com.stripe.Stripe;
 import dev.accrue.app.payment.gateway.GatewayCharge;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.app.payment.gateway.GatewayRefund;
@@ -271,6 +272,20 @@ class StripeGatewayTest {
                 .hasMessageNotContaining("wrongwrongwrong");
         assertThatThrownBy(() -> wrongKey.createCustomer("cus_1", "a@example.com", "A", key()))
                 .isInstanceOfSatisfying(StripeCallFailed.class, failed -> assertThat(failed.retryable()).isFalse());
+    }
+
+    @Test
+    void everyCreatingCallCarriesAKeyAndThePinnedApiVersionAndNoGlobalKeyIsSet() {
+        gateway.createCustomer("cus_1", "a@example.com", "A", key());
+        gateway.attach("pm_card_visa", "cus_A", key());
+        var charged = (GatewayOutcome.Approved) gateway.charge(new GatewayCharge("pm_card_visa", "cus_A", Money.of("10.00", "EUR"), null, key()));
+        gateway.refund(new GatewayRefund(charged.reference(), Money.of("1.00", "EUR"), null, key()));
+
+        assertThat(stripe.seen()).hasSize(5).allSatisfy(seen -> {
+            assertThat(seen.idempotencyKey()).as(seen.path()).isNotBlank();
+            assertThat(seen.stripeVersion()).isEqualTo(Stripe.API_VERSION);
+        });
+        assertThat(Stripe.apiKey).as("the per-instance client never touches the library's global key").isNull();
     }
 
     @Test
