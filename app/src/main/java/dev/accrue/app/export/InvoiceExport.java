@@ -82,6 +82,11 @@ public final class InvoiceExport {
                     for (InvoiceLine l : i.lines()) {
                         switch (l.kind()) {
                             case InvoiceLine.TAX -> tax = tax.plus(l.amount());
+                            // inside tax-inclusive prices: part of the charged lines, so it comes out of their subtotal
+                            case InvoiceLine.TAX_INCLUDED -> {
+                                tax = tax.plus(l.amount());
+                                subtotal = subtotal.minus(l.amount());
+                            }
                             case InvoiceLine.PREPAID -> prepaid = prepaid.plus(l.amount());
                             default -> subtotal = subtotal.plus(l.amount());
                         }
