@@ -18,7 +18,7 @@ package dev.accrue.core.tax;
 public enum VatCategory {
     S("Standard rate", null),
     Z("Zero rated", null),
-    E("Exempt from tax", "VATEX-EU-132"),
+    E("Exempt from tax", null),
     AE("Reverse charge", "VATEX-EU-AE"),
     K("Intra-community supply", "VATEX-EU-IC"),
     G("Export outside the EU", "VATEX-EU-G"),
@@ -41,14 +41,17 @@ public enum VatCategory {
         return label;
     }
 
-    /** The VATEX code an e-invoice gives as the exemption reason code (BT-121); null for S and Z, which are not exemptions. */
+    /**
+     * The VATEX code an e-invoice gives as the exemption reason code (BT-121) where the category alone says why; null
+     * for S and Z, which are not exemptions, and for E, whose reason is the exemption's own wording.
+     */
     public String exemptionCode() {
         return exemptionCode;
     }
 
     /** Whether an e-invoice must state why no VAT is charged (BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10). */
     public boolean needsExemptionReason() {
-        return exemptionCode != null;
+        return this != S && this != Z;
     }
 
     public static VatCategory parse(String code) {
