@@ -71,6 +71,9 @@ import dev.accrue.adapters.postgres.PostgresSellers;
 import dev.accrue.app.document.DocumentMail;
 import dev.accrue.app.document.DocumentService;
 import dev.accrue.app.export.InvoiceExport;
+import dev.accrue.app.export.TaxReport;
+import dev.accrue.app.tax.VatRegistration;
+import dev.accrue.app.tax.VatRegistry;
 import dev.accrue.app.mail.EmailService;
 import dev.accrue.app.mail.MailComposer;
 import dev.accrue.app.seller.SellerService;
@@ -113,13 +116,19 @@ public record Services(
         TaxService taxes,
         CreditNoteService creditNotes,
         CouponService coupons,
-        DomainEvents events) {
+        DomainEvents events,
+        TaxReport taxReport) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
      * for when a link is made, since a node learns its port only once it listens.
      */
     public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl) {
+        return wire(jdbi, systemClock, publicUrl, VatRegistrySettings.fromEnvironment(System.getenv()));
+    }
+
+    /** {@code vatRegistry} checks customers' VAT ids on save ({@link VatRegistry#OFF}: format only). */
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, VatRegistry vatRegistry) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
@@ -182,7 +191,8 @@ public record Services(
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
-                new CustomerService(tx, customerRepo, auditLog, clock, testClocks, new LiveSubscriptionsOfCustomer(subscriptionRepo, time)),
+                new CustomerService(tx, customerRepo, auditLog, clock, testClocks, new LiveSubscriptionsOfCustomer(subscriptionRepo, time),
+                        new VatRegistration(vatRegistry, auditLog)),
                 new AuditHistory(tx, auditLog),
                 new IdempotencyService(tx, new PostgresIdempotencyStore(tx), clock),
                 catalogs,
@@ -210,6 +220,7 @@ public record Services(
                 taxes,
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
-                events);
+                events,
+                new TaxReport(tx, invoiceRepo, creditNoteRepo));
     }
 }

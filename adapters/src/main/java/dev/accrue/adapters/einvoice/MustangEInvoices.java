@@ -2,6 +2,9 @@ package dev.accrue.adapters.einvoice;
 
 import dev.accrue.app.document.Document;
 import dev.accrue.app.document.EInvoiceWriter;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.tax.VatCategory;
 import org.mustangproject.BankDetails;
 import org.mustangproject.CII.CIIToUBL;
 import org.mustangproject.Invoice;
@@ -10,18 +13,24 @@ import org.mustangproject.Product;
 import org.mustangproject.TradeParty;
 import org.mustangproject.ZUGFeRD.Profiles;
 import org.mustangproject.ZUGFeRD.ZUGFeRD2PullProvider;
+import org.mustangproject.ZUGFeRD.TransactionCalculator;
 import org.mustangproject.ZUGFeRD.ZUGFeRDExporterFromA3;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * EN 16931 e-invoices with the Mustang project: the CII XML (profile EN16931), UBL converted from it, and
@@ -29,8 +38,16 @@ import java.util.Date;
  *
  * <p>Each line is exported with its quantity and its line amount as computed by billing (BT-131), so the
  * e-invoice repeats the printed invoice's rounding instead of recomputing it. What the wallet already paid
- * is the prepaid amount (BT-113). Until invoices carry tax lines with rates, a line without tax is exported
- * as zero rated (category Z) when the seller has a VAT id, else as not subject to VAT (category O).
+ * is the prepaid amount (BT-113).
+ *
+ * <p>Each line carries the VAT category billing decided for it (see {@code VatCategory}): its tax line gives the rate
+ * and, for a 0 % line, the legal mention as exemption reason (BT-120) with the VATEX code where the category implies one
+ * (AE reverse charge, G export, O outside scope, K intra-community). Tax-inclusive lines are exported at their net
+ * amounts: each line's gross over (1 + rate), rounded, with the rate's cent left over on its largest line, so the
+ * lines of a rate add up to exactly its net. Mustang recomputes the VAT breakdown from the lines; the writer checks it
+ * is the document's, tax for tax, and refuses the e-invoice ({@code not_an_invoice}) rather than state another tax.
+ * A line no tax decision was recorded for (a tenant that collects no tax, customer credit) is zero rated (Z) when
+ * the seller has a VAT id, else not subject to VAT (O).
  */
 public final class MustangEInvoices implements EInvoiceWriter {
     private static final String PRODUCER = "Accrue";
@@ -103,23 +120,80 @@ public final class MustangEInvoices implements EInvoiceWriter {
         if (prepaid.signum() != 0) {
             inv.setTotalPrepaidAmount(prepaid);
         }
+        Map<Integer, Document.TaxLine> taxes = new HashMap<>();
+        d.taxes().stream().filter(t -> t.group() != null).forEach(t -> taxes.put(t.group(), t));
+        List<BigDecimal> nets = netAmounts(d, taxes);
         int n = 0;
         for (Document.Line l : d.lines()) {
             Product p = new Product(l.description(), "", "C62", BigDecimal.ZERO);
-            if (sellerHasVat) {
-                p.setTaxCategoryCode("Z");
-            } else {
-                p.setTaxCategoryCode("O");
-                p.setTaxExemptionReason("Not subject to VAT");
+            Document.TaxLine tax = l.taxGroup() == null ? null : taxes.get(l.taxGroup());
+            VatCategory category = l.vatCategory() == null ? null : VatCategory.parse(l.vatCategory());
+            if (category == null) {
+                category = sellerHasVat ? VatCategory.Z : VatCategory.O;
+            }
+            p.setTaxCategoryCode(category.code());
+            p.setVATPercent(tax == null ? BigDecimal.ZERO : tax.rate().movePointRight(2).stripTrailingZeros());
+            if (category.needsExemptionReason()) {
+                p.setTaxExemptionReason(tax != null && tax.note() != null ? tax.note() : category.label());
+                if (category.exemptionCode() != null) {
+                    p.setTaxExemptionReasonCode(category.exemptionCode());
+                }
             }
             BigDecimal quantity = l.quantity().signum() == 0 ? BigDecimal.ONE : l.quantity();
-            Item item = new Item(p, l.unitPrice().amount(), quantity).setId(Integer.toString(++n)).setLineTotalAmount(l.amount().amount());
+            BigDecimal net = nets.get(n);
+            BigDecimal unit = net.equals(l.amount().amount()) ? l.unitPrice().amount() : net.divide(quantity, 6, RoundingMode.HALF_UP);
+            Item item = new Item(p, unit, quantity).setId(Integer.toString(++n)).setLineTotalAmount(net);
             if (l.periodStart() != null) {
                 item.setDetailedDeliveryPeriod(date(l.periodStart()), date(l.periodEnd()));
             }
             inv.addItem(item);
         }
+        requireSameTaxes(d, inv);
         return inv;
+    }
+
+    /**
+     * Each line's net amount (BT-131): its amount, or with tax-inclusive prices its amount less the tax inside it —
+     * gross / (1 + rate) rounded, the rate's remaining cents put on its largest line so the lines of a rate sum to its net.
+     */
+    private static List<BigDecimal> netAmounts(Document d, Map<Integer, Document.TaxLine> taxes) {
+        List<BigDecimal> nets = new ArrayList<>(d.lines().size());
+        Map<Integer, BigDecimal> allocated = new HashMap<>();
+        Map<Integer, Integer> largest = new HashMap<>();
+        for (int i = 0; i < d.lines().size(); i++) {
+            Document.Line l = d.lines().get(i);
+            Document.TaxLine tax = l.taxGroup() == null ? null : taxes.get(l.taxGroup());
+            BigDecimal amount = l.amount().amount();
+            if (tax == null || !tax.included()) {
+                nets.add(amount);
+                continue;
+            }
+            BigDecimal net = amount.divide(BigDecimal.ONE.add(tax.rate()), l.amount().minorUnitDigits(), RoundingMode.HALF_UP);
+            nets.add(net);
+            allocated.merge(tax.group(), net, BigDecimal::add);
+            Integer at = largest.get(tax.group());
+            if (at == null || d.lines().get(at).amount().amount().compareTo(amount) < 0) {
+                largest.put(tax.group(), i);
+            }
+        }
+        for (var e : largest.entrySet()) {
+            BigDecimal rest = taxes.get(e.getKey()).taxable().amount().subtract(allocated.get(e.getKey()));
+            nets.set(e.getValue(), nets.get(e.getValue()).add(rest));
+        }
+        return nets;
+    }
+
+    /** The VAT breakdown Mustang derives from the lines must be the document's, or the e-invoice would state another tax. */
+    private static void requireSameTaxes(Document d, Invoice inv) {
+        BigDecimal expected = d.taxes().stream().map(t -> t.tax().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        // each rate's tax as the XML states it: rounded to the cent (BT-117)
+        BigDecimal computed = new TransactionCalculator(inv).getTaxDetails().stream().map(v -> v.getCalculated().setScale(2, RoundingMode.HALF_UP))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (computed.compareTo(expected) != 0) {
+            throw new AccrueException(ErrorCode.NOT_AN_INVOICE, "taxes", "Invoice " + d.number() + " states " + expected.toPlainString()
+                    + " of tax, but EN 16931 computes each rate's tax from its net amount (" + computed.toPlainString()
+                    + "): the tax-inclusive rounding of this invoice cannot be expressed as an e-invoice");
+        }
     }
 
     private static TradeParty seller(Document d) {

@@ -6,6 +6,7 @@ import dev.accrue.app.invoice.InvoiceRepository;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.LineTax;
 import dev.accrue.core.invoice.InvoiceStatus;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.time.Period;
@@ -47,8 +48,9 @@ public final class PostgresInvoices implements InvoiceRepository {
         }
         PreparedBatch batch = h.prepareBatch("""
                 INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, charge_code, description, period_start, period_end,
-                  quantity, unit_price, amount)
-                VALUES (:tenant, :invoice, :no, :kind, :charge, :description, :ps, :pe, :quantity, :unit_price, :amount)""");
+                  quantity, unit_price, amount, tax_group, vat_category, tax_country, tax_region)
+                VALUES (:tenant, :invoice, :no, :kind, :charge, :description, :ps, :pe, :quantity, :unit_price, :amount,
+                  :tax_group, :vat_category, :tax_country, :tax_region)""");
         int no = 1;
         for (InvoiceLine line : i.lines()) {
             batch.bind("tenant", tenantId).bind("invoice", i.id()).bind("no", no++).bind("kind", line.kind()).bind("charge", line.chargeCode())
@@ -56,6 +58,10 @@ public final class PostgresInvoices implements InvoiceRepository {
                     .bind("ps", line.servicePeriod() == null ? null : line.servicePeriod().start())
                     .bind("pe", line.servicePeriod() == null ? null : line.servicePeriod().end())
                     .bind("quantity", line.quantity()).bind("unit_price", line.unitPrice().amount()).bind("amount", line.amount().amount())
+                    .bind("tax_group", line.tax() == null ? null : line.tax().group())
+                    .bind("vat_category", line.tax() == null ? null : line.tax().vatCategory())
+                    .bind("tax_country", line.tax() == null ? null : line.tax().country())
+                    .bind("tax_region", line.tax() == null ? null : line.tax().region())
                     .add();
         }
         if (!i.lines().isEmpty()) {
@@ -160,7 +166,7 @@ public final class PostgresInvoices implements InvoiceRepository {
                 .bind("tenant", tenantId).bind("id", i.id())
                 .map((rs, ctx) -> new InvoiceLine(rs.getString("kind"), rs.getString("charge_code"), rs.getString("description"),
                         period(rs.getDate("period_start"), rs.getDate("period_end")), rs.getBigDecimal("quantity").stripTrailingZeros(),
-                        new Money(rs.getBigDecimal("unit_price"), currency), new Money(rs.getBigDecimal("amount"), currency)))
+                        new Money(rs.getBigDecimal("unit_price"), currency), new Money(rs.getBigDecimal("amount"), currency), lineTax(rs)))
                 .list();
         return new Invoice(i.id(), i.customerId(), i.subscriptionId(), i.billingKey(), i.number(), i.status(), i.subtotal(), i.total(),
                 i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.createdAt(), i.finalizedAt(), lines, i.proformaNumber());
@@ -173,6 +179,11 @@ public final class PostgresInvoices implements InvoiceRepository {
                 new Money(rs.getBigDecimal("subtotal"), currency), new Money(rs.getBigDecimal("total"), currency),
                 date(rs.getDate("issue_date")), date(rs.getDate("due_date")), date(rs.getDate("period_start")), date(rs.getDate("period_end")),
                 Rows.instant(rs, "created_at"), Rows.instant(rs, "finalized_at"), lines, rs.getString("proforma_number"));
+    }
+
+    private static LineTax lineTax(ResultSet rs) throws SQLException {
+        String category = rs.getString("vat_category");
+        return category == null ? null : new LineTax((Integer) rs.getObject("tax_group"), category, rs.getString("tax_country"), rs.getString("tax_region"));
     }
 
     private static LocalDate date(Date d) {

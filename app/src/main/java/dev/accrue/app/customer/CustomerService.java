@@ -5,6 +5,8 @@ import dev.accrue.app.auth.Caller;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.tax.VatRegistration;
+import dev.accrue.app.tax.VatRegistry;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.customer.BillingAddress;
 import dev.accrue.core.customer.Customer;
@@ -24,6 +26,7 @@ import java.util.function.UnaryOperator;
 
 /** Billing accounts: create, read, update (as a change to the draft form), list/search, delete when nothing was billed. */
 public final class CustomerService {
+    private final VatRegistration vatRegistration;
     private final Transactions tx;
     private final CustomerRepository customers;
     private final AuditLog audit;
@@ -42,7 +45,8 @@ public final class CustomerService {
     }
 
     public CustomerService(Transactions tx, CustomerRepository customers, AuditLog audit, Clock clock, TestClockCheck testClocks,
-                           LiveSubscriptions liveSubscriptions) {
+                           LiveSubscriptions liveSubscriptions, VatRegistration vatRegistration) {
+        this.vatRegistration = vatRegistration;
         this.tx = tx;
         this.customers = customers;
         this.audit = audit;
@@ -55,6 +59,8 @@ public final class CustomerService {
         caller.requireWrite();
         Instant now = clock.instant();
         Customer customer = validate(Ids.next("cus"), draft, now, now, 1);
+        // the registry is asked before the transaction: a slow VIES never holds a connection
+        VatRegistry.Verdict vat = vatRegistration.require(customer.taxId(), null);
         return tx.inTransaction(() -> {
             if (customer.testClockId() != null) {
                 testClocks.requireUsable(caller, customer.testClockId());
@@ -62,6 +68,7 @@ public final class CustomerService {
             requireExternalIdFree(caller.tenantId(), customer.externalId(), null);
             customers.insert(caller.tenantId(), customer);
             audit.record(caller, "customer", customer.id(), "customer.created", null, customer);
+            vatRegistration.record(caller, customer.id(), customer.taxId(), vat);
             return customer;
         });
     }
@@ -94,8 +101,10 @@ public final class CustomerService {
                 requireNoLiveSubscriptions(caller.tenantId(), before);
             }
             requireExternalIdFree(caller.tenantId(), after.externalId(), id);
+            VatRegistry.Verdict vat = vatRegistration.require(after.taxId(), before.taxId());
             customers.update(caller.tenantId(), after);
             audit.record(caller, "customer", id, "customer.updated", before, after);
+            vatRegistration.record(caller, id, after.taxId(), vat);
             return after;
         });
     }

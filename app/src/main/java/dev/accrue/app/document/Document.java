@@ -22,6 +22,11 @@ public record Document(DocumentKind kind, String id, String number, String statu
         return kind.title();
     }
 
+    /** Whether the document's prices include its taxes (a tax-inclusive tenant's invoice). */
+    public boolean pricesIncludeTax() {
+        return taxes.stream().anyMatch(TaxLine::included);
+    }
+
     /** The row of {@code totals} of that kind (e.g. "consumption" on a statement), or null. */
     public Total total(String kind) {
         return totals.stream().filter(t -> t.kind().equals(kind)).findFirst().orElse(null);
@@ -39,7 +44,13 @@ public record Document(DocumentKind kind, String id, String number, String statu
 
     /** One charged item. {@code unitPrice} keeps its full precision; {@code amount} is the rounded line amount. */
     public record Line(String kind, String code, String description, LocalDate periodStart, LocalDate periodEnd, BigDecimal quantity, Money unitPrice,
-                       Money amount) {
+                       Money amount, Integer taxGroup, String vatCategory) {
+        /** An item no tax decision was recorded for (receipts, statements, documents of a tenant that collects no tax). */
+        public Line(String kind, String code, String description, LocalDate periodStart, LocalDate periodEnd, BigDecimal quantity, Money unitPrice,
+                    Money amount) {
+            this(kind, code, description, periodStart, periodEnd, quantity, unitPrice, amount, null, null);
+        }
+
         public String quantityText() {
             BigDecimal q = quantity.scale() > 4 ? quantity.setScale(4, RoundingMode.HALF_UP) : quantity;
             return q.stripTrailingZeros().toPlainString();
@@ -62,8 +73,22 @@ public record Document(DocumentKind kind, String id, String number, String statu
         }
     }
 
-    /** A tax as charged: its type (VAT, GST, a regulatory fee), rate (a fraction; null when not a rate), base and amount. */
-    public record TaxLine(String type, BigDecimal rate, Money taxable, Money tax) {
+    /**
+     * A tax as charged: its type (VAT, GST, a regulatory fee), rate (a fraction; null when not a rate), base (net) and
+     * amount. {@code group} is the number the covered {@link Line}s carry as their {@code taxGroup}; {@code vatCategory}
+     * the EN 16931 category (S, Z, E, AE, K, G, O); {@code note} the legal mention of a 0 % line; {@code included}: the
+     * lines' tax-inclusive prices already hold this tax.
+     */
+    public record TaxLine(String type, BigDecimal rate, Money taxable, Money tax, Integer group, String vatCategory, String note, boolean included) {
+        public TaxLine(String type, BigDecimal rate, Money taxable, Money tax) {
+            this(type, rate, taxable, tax, null, null, null, false);
+        }
+
+        /** Net plus tax: what the covered lines come to with their tax. */
+        public String grossText() {
+            return taxable == null ? "" : taxable.plus(tax).toPlainMinorString();
+        }
+
         public String rateText() {
             return rate == null ? "" : rate.movePointRight(2).stripTrailingZeros().toPlainString() + " %";
         }

@@ -7,6 +7,7 @@ import dev.accrue.app.wallet.WalletService;
 import dev.accrue.core.customer.BillingAddress;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.LineTax;
 import dev.accrue.core.invoice.InvoiceStatus;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.seller.SellerIdentity;
@@ -15,7 +16,9 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -28,7 +31,7 @@ import java.util.stream.Stream;
  */
 public final class DocumentAssembler {
     /** Line kinds shown as rows under the subtotal rather than as items: taxes, and what was already paid. */
-    static final Set<String> BELOW_SUBTOTAL = Set.of(InvoiceLine.TAX, InvoiceLine.PREPAID);
+    static final Set<String> BELOW_SUBTOTAL = Set.of(InvoiceLine.TAX, InvoiceLine.TAX_INCLUDED, InvoiceLine.PREPAID);
 
     private DocumentAssembler() {
     }
@@ -39,24 +42,62 @@ public final class DocumentAssembler {
         List<Document.Line> items = new ArrayList<>();
         List<Document.TaxLine> taxes = new ArrayList<>();
         List<Document.Total> rows = new ArrayList<>();
+        Map<Integer, Money> chargedPerGroup = new HashMap<>();
         Money subtotal = zero;
         for (InvoiceLine l : invoice.lines()) {
             if (!BELOW_SUBTOTAL.contains(l.kind())) {
+                LineTax t = l.tax();
                 items.add(new Document.Line(l.kind(), l.chargeCode(), l.description(), l.servicePeriod() == null ? null : l.servicePeriod().start(),
-                        l.servicePeriod() == null ? null : l.servicePeriod().end().minusDays(1), l.quantity(), l.unitPrice(), l.amount()));
+                        l.servicePeriod() == null ? null : l.servicePeriod().end().minusDays(1), l.quantity(), l.unitPrice(), l.amount(),
+                        t == null ? null : t.group(), t == null ? null : t.vatCategory()));
                 subtotal = subtotal.plus(l.amount());
+                if (t != null && t.group() != null) {
+                    chargedPerGroup.merge(t.group(), l.amount(), Money::plus);
+                }
             }
         }
         rows.add(new Document.Total("subtotal", "Subtotal", subtotal, false));
         Money total = subtotal;
+        Money includedTax = zero;
+        List<Document.Total> included = new ArrayList<>();
         for (InvoiceLine l : invoice.lines()) {
-            if (InvoiceLine.TAX.equals(l.kind())) {
-                taxes.add(new Document.TaxLine(l.description(), null, null, l.amount()));
+            if (!l.isTax()) {
+                continue;
+            }
+            boolean inPrices = InvoiceLine.TAX_INCLUDED.equals(l.kind());
+            LineTax t = l.tax();
+            Document.TaxLine tax = new Document.TaxLine(l.chargeCode(), l.quantity(), l.unitPrice(), l.amount(), t == null ? null : t.group(),
+                    t == null ? null : t.vatCategory(), mention(l.description()), inPrices);
+            if (t != null && t.group() != null) {
+                // the rounding per rate reconciles: what the lines of this rate were charged is its net (plus its tax, when included)
+                Money charged = chargedPerGroup.getOrDefault(t.group(), zero);
+                Money expected = inPrices ? l.unitPrice().plus(l.amount()) : l.unitPrice();
+                if (charged.compareTo(expected) != 0) {
+                    throw new IllegalStateException("Invoice " + invoice.id() + " does not reconcile: the lines taxed by '" + l.description()
+                            + "' come to " + charged.toPlainMinorString() + " but its " + (inPrices ? "net plus tax" : "taxable amount") + " is "
+                            + expected.toPlainMinorString());
+                }
+            }
+            taxes.add(tax);
+            if (inPrices) {
+                included.add(new Document.Total("tax_included", l.description(), l.amount(), false));
+                includedTax = includedTax.plus(l.amount());
+            } else {
                 rows.add(new Document.Total("tax", l.description(), l.amount(), false));
                 total = total.plus(l.amount());
             }
         }
         rows.add(new Document.Total("total", "Total", total, true));
+        if (!included.isEmpty()) {
+            // tax-inclusive prices: the total already holds the tax; show the net it came from and the tax per rate inside it
+            Money charges = items.stream().filter(i -> !InvoiceLine.CREDIT.equals(i.kind())).map(Document.Line::amount).reduce(zero, Money::plus);
+            if (invoice.subtotal().plus(includedTax).compareTo(charges) != 0) {
+                throw new IllegalStateException("Invoice " + invoice.id() + " does not reconcile: its net " + invoice.subtotal().toPlainMinorString()
+                        + " plus the tax included " + includedTax.toPlainMinorString() + " is not what its lines charged, " + charges.toPlainMinorString());
+            }
+            rows.add(new Document.Total("net", "Net amount", invoice.subtotal(), false));
+            rows.addAll(included);
+        }
         Money due = total;
         for (InvoiceLine l : invoice.lines()) {
             if (InvoiceLine.PREPAID.equals(l.kind())) {
@@ -125,6 +166,12 @@ public final class DocumentAssembler {
         return new Document(DocumentKind.STATEMENT, customer.id() + ":" + s.month(), "STM-" + s.month() + "-" + customer.id(), "issued",
                 s.month().plusMonths(1).atDay(1), null, first, s.month().atEndOfMonth(), party(seller), party(customer), currency, lines, List.of(), rows,
                 s.owed(), null, null, branding(seller), List.of("Prepaid account statement for " + s.month() + "."), null);
+    }
+
+    /** The legal mention of a tax line ("VAT 0 % — Reverse charge — …" → "Reverse charge — …"), or null. */
+    private static String mention(String description) {
+        int at = description.indexOf(" — ");
+        return at < 0 ? null : description.substring(at + 3);
     }
 
     static Document.Party party(SellerIdentity s) {

@@ -53,13 +53,18 @@ public final class InvoiceExport {
     public record Export(LocalDate from, LocalDate to, List<InvoiceRow> invoices, List<LineRow> lines) {
     }
 
-    public Export period(Caller caller, LocalDate from, LocalDate to) {
+    /** from and to are issue dates, to exclusive, at most {@link #MAX_DAYS} apart; shared by every export of a period. */
+    static void checkPeriod(LocalDate from, LocalDate to) {
         if (from == null || to == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, from == null ? "from" : "to", "from and to (issue dates, to exclusive) are required");
         }
         if (!to.isAfter(from) || ChronoUnit.DAYS.between(from, to) > MAX_DAYS) {
             throw new AccrueException(ErrorCode.INVALID_PERIOD, "to", "to must be after from and at most " + MAX_DAYS + " days later, got " + from + " to " + to);
         }
+    }
+
+    public Export period(Caller caller, LocalDate from, LocalDate to) {
+        checkPeriod(from, to);
         return tx.inTransaction(() -> {
             List<InvoiceRow> rows = new ArrayList<>();
             List<LineRow> lines = new ArrayList<>();
@@ -82,6 +87,11 @@ public final class InvoiceExport {
                     for (InvoiceLine l : i.lines()) {
                         switch (l.kind()) {
                             case InvoiceLine.TAX -> tax = tax.plus(l.amount());
+                            // inside tax-inclusive prices: part of the charged lines, so it comes out of their subtotal
+                            case InvoiceLine.TAX_INCLUDED -> {
+                                tax = tax.plus(l.amount());
+                                subtotal = subtotal.minus(l.amount());
+                            }
                             case InvoiceLine.PREPAID -> prepaid = prepaid.plus(l.amount());
                             default -> subtotal = subtotal.plus(l.amount());
                         }

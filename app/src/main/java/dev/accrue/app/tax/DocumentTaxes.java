@@ -16,13 +16,13 @@ import dev.accrue.core.tax.PriceMode;
 import dev.accrue.core.tax.TaxCalculator;
 import dev.accrue.core.tax.TaxCategory;
 import dev.accrue.core.tax.TaxContext;
-import dev.accrue.core.tax.TaxLine;
 import dev.accrue.core.tax.TaxRate;
 import dev.accrue.core.tax.TaxRates;
 import dev.accrue.core.tax.TaxResult;
 import dev.accrue.core.tax.TaxSettings;
 import dev.accrue.core.tax.TaxStatus;
 import dev.accrue.core.tax.Taxable;
+import dev.accrue.core.tax.TaxedLines;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
@@ -40,14 +40,16 @@ import java.util.Set;
  *
  * <p>A tax line is an ordinary invoice line of kind {@code tax}: quantity = the rate (0.2), unit price = the
  * taxable amount, amount = the tax, description = type, rate and any legal mention ("VAT 0 % — Reverse charge…"),
- * charge code = the tax type (VAT, GST…), so any renderer shows it without knowing about taxes.
+ * charge code = the tax type (VAT, GST…), so any renderer shows it without knowing about taxes. With tax-inclusive
+ * prices the line is of kind {@code tax_included}: the charged lines already hold that tax, so it does not add to the
+ * total, and the unit price is the net amount. Every charge line and every tax line records its {@link LineTax}
+ * (which tax line covers it, its EN 16931 VAT category, its jurisdiction), the one decision documents, e-invoices and
+ * the tax report read back.
  *
  * <p>Prepaid money is taxed once, when it comes in: a wallet top-up's receipt carries the tax ({@link #topUp}), and
  * the documents of prepaid customers, which that already-taxed money pays, get no tax lines.
  */
 public final class DocumentTaxes {
-    /** Lines that are not charges: taxes themselves, and payments (customer credit, prepaid wallet). */
-    private static final Set<String> NOT_CHARGES = Set.of(InvoiceLine.TAX, InvoiceLine.CREDIT, InvoiceLine.PREPAID);
     /** Kinds of line billed for an add-on (its code is the line's charge code); the others are the plan's charges. */
     private static final Set<String> ADD_ON_KINDS = Set.of(InvoiceLine.ADD_ON, InvoiceLine.BUNDLE, InvoiceLine.RENTAL, InvoiceLine.FEE);
     private final TaxSettingsRepository settings;
@@ -134,7 +136,7 @@ public final class DocumentTaxes {
         Categories categories = categories(tenantId, subscriptionId);
         List<Taxable> charges = new ArrayList<>();
         for (InvoiceLine l : lines) {
-            if (!NOT_CHARGES.contains(l.kind())) {
+            if (TaxedLines.isCharge(l)) {
                 charges.add(new Taxable(categories.of(l), l.amount()));
             }
         }
@@ -149,10 +151,7 @@ public final class DocumentTaxes {
         Jurisdiction where = a == null || a.country() == null ? null : new Jurisdiction(a.country(), a.region());
         TaxResult r = TaxCalculator.calculate(customer.currency(), charges,
                 new TaxContext(s.sellerCountry(), s.prices(), s.rates(), where, customer.taxStatus(), customer.taxId()), rounding);
-        List<InvoiceLine> taxed = new ArrayList<>(lines);
-        for (TaxLine t : r.lines()) {
-            taxed.add(new InvoiceLine(InvoiceLine.TAX, t.type(), t.description(), period, t.rate(), t.taxable(), t.tax()));
-        }
+        List<InvoiceLine> taxed = TaxedLines.of(lines, r, period);
         return new Taxed(List.copyOf(taxed), r.subtotal(), r.tax(), r.total().plus(others));
     }
 }

@@ -21,7 +21,8 @@ public final class CreditLimits {
 
     /** Whether a line of this kind sold something (and so can be credited). */
     public static boolean creditable(InvoiceLine line) {
-        return !InvoiceLine.CREDIT.equals(line.kind()) && !InvoiceLine.PREPAID.equals(line.kind()) && line.amount().isPositive();
+        return !InvoiceLine.CREDIT.equals(line.kind()) && !InvoiceLine.PREPAID.equals(line.kind()) && !InvoiceLine.TAX_INCLUDED.equals(line.kind())
+                && line.amount().isPositive();
     }
 
     /** What the invoice can still be credited in total: its subtotal less every earlier credit note, never below zero. */

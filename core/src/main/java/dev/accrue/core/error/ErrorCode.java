@@ -34,6 +34,8 @@ public enum ErrorCode {
     INVALID_PHONE_NUMBER(Kind.BAD_REQUEST),
     // a customer's tax id that is not a well-formed VAT id of its EU member state
     INVALID_TAX_ID(Kind.BAD_REQUEST),
+    // the VAT registry (VIES), when a deployment turns its check on, says this well-formed VAT id is not registered
+    VAT_ID_NOT_REGISTERED(Kind.BAD_REQUEST),
     DUPLICATE_IN_BATCH(Kind.BAD_REQUEST),
     INVALID_PERIOD(Kind.BAD_REQUEST),
     INVALID_AMOUNT(Kind.BAD_REQUEST),

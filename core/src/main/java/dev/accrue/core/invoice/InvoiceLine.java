@@ -8,10 +8,26 @@ import java.math.BigDecimal;
 /**
  * One line of an invoice. {@code amount} is already rounded to the currency's minor unit (once, when the line
  * was built); {@code unitPrice} keeps full precision. {@code quantity} is a fraction of a period for
- * prorated recurring lines (16/30 = 0.5333…), a count for usage. {@code servicePeriod} is half-open.
+ * prorated recurring lines (16/30 = 0.5333…), a count for usage. {@code servicePeriod} is half-open. {@code tax} is how
+ * tax treated the line (null until the document is taxed, and on lines that are not charges: credit, prepaid).
  */
 public record InvoiceLine(String kind, String chargeCode, String description, Period servicePeriod, BigDecimal quantity,
-                          Money unitPrice, Money amount) {
+                          Money unitPrice, Money amount, LineTax tax) {
+
+    /** A line as billing builds it, before tax looked at it. */
+    public InvoiceLine(String kind, String chargeCode, String description, Period servicePeriod, BigDecimal quantity, Money unitPrice, Money amount) {
+        this(kind, chargeCode, description, servicePeriod, quantity, unitPrice, amount, null);
+    }
+
+    public InvoiceLine withTax(LineTax lineTax) {
+        return new InvoiceLine(kind, chargeCode, description, servicePeriod, quantity, unitPrice, amount, lineTax);
+    }
+
+    /** Whether this line is a tax (added on top, or included in the charged prices). */
+    public boolean isTax() {
+        return TAX.equals(kind) || TAX_INCLUDED.equals(kind);
+    }
+
     /** Decimal places of a line's quantity, as stored: every computed quantity is rounded to it once. */
     public static final int QUANTITY_SCALE = 12;
     public static final String RECURRING = "recurring";
@@ -23,6 +39,11 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String RENTAL = "rental";
     public static final String FEE = "fee";
     public static final String TAX = "tax";
+    /**
+     * The tax contained in tax-inclusive prices: quantity = rate, unit price = the net amount, amount = the tax, like a
+     * {@code tax} line, but already part of the charged lines, so it does not add to the invoice's total.
+     */
+    public static final String TAX_INCLUDED = "tax_included";
     /** Paid from the customer's prepaid wallet: a negative line, so the invoice's total is what is still owed. */
     public static final String PREPAID = "prepaid";
     /** A period priced by a count measured at renewal (contacts). */

@@ -12,7 +12,8 @@ import java.util.List;
  * The wire form of an invoice: amounts as decimal strings in the invoice currency. A proforma has status
  * {@code proforma} and its PRO number in {@code number}; the invoice it becomes when paid keeps that number in
  * {@code proforma_number}. {@code subtotal} is before tax, {@code tax} the sum of the tax lines, {@code total} what is
- * owed after tax, customer credit and prepaid payment; {@code taxes} restates each line of kind {@code tax} with named fields.
+ * owed after tax, customer credit and prepaid payment; {@code taxes} restates each line of kind {@code tax} (or {@code tax_included},
+ * the tax inside tax-inclusive prices, which does not add to the total) with named fields.
  */
 public record InvoiceView(String id, String object, String number, String proformaNumber, String status, String customerId, String subscriptionId,
                           String currency, String subtotal, String tax, String total, List<TaxView> taxes, LocalDate issueDate, LocalDate dueDate,
@@ -31,15 +32,17 @@ public record InvoiceView(String id, String object, String number, String profor
      * A tax line read back: a line of kind {@code tax} carries the tax type as its charge code, the rate as its quantity,
      * the taxable amount as its unit price and the tax as its amount (see DocumentTaxes).
      */
-    public record TaxView(String type, String rate, String taxableAmount, String tax, String description) {
+    public record TaxView(String type, String rate, String taxableAmount, String tax, String description, boolean included, String vatCategory,
+                          String country, String region) {
         static TaxView of(InvoiceLine l) {
             return new TaxView(l.chargeCode(), l.quantity().stripTrailingZeros().toPlainString(), l.unitPrice().toPlainMinorString(),
-                    l.amount().toPlainMinorString(), l.description());
+                    l.amount().toPlainMinorString(), l.description(), InvoiceLine.TAX_INCLUDED.equals(l.kind()),
+                    l.tax() == null ? null : l.tax().vatCategory(), l.tax() == null ? null : l.tax().country(), l.tax() == null ? null : l.tax().region());
         }
     }
 
     public static InvoiceView of(Invoice i) {
-        List<InvoiceLine> taxLines = i.lines().stream().filter(l -> InvoiceLine.TAX.equals(l.kind())).toList();
+        List<InvoiceLine> taxLines = i.lines().stream().filter(InvoiceLine::isTax).toList();
         Money tax = taxLines.stream().map(InvoiceLine::amount).reduce(Money.zero(i.total().currency()), Money::plus);
         return new InvoiceView(i.id(), "invoice", i.number(), i.proformaNumber(), i.status().name().toLowerCase(), i.customerId(), i.subscriptionId(),
                 i.total().currency().getCurrencyCode(), i.subtotal().toPlainMinorString(), tax.toPlainMinorString(), i.total().toPlainMinorString(),
