@@ -1,6 +1,7 @@
 package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.coupon.CouponRepository;
+import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.coupon.Coupon;
 import dev.accrue.core.money.Money;
 
@@ -52,19 +53,38 @@ public final class PostgresCoupons implements CouponRepository {
     public boolean redeem(String tenantId, String id, String couponId, String customerId, String subscriptionId, Instant at) {
         return tx.handle().createUpdate("""
                         INSERT INTO coupon_redemptions (tenant_id, id, coupon_id, customer_id, subscription_id, created_at)
-                        VALUES (:tenant, :id, :coupon, :customer, :sub, :at) ON CONFLICT (tenant_id, subscription_id, coupon_id) DO NOTHING""")
+                        VALUES (:tenant, :id, :coupon, :customer, :sub, :at) ON CONFLICT DO NOTHING""")
                 .bind("tenant", tenantId).bind("id", id).bind("coupon", couponId).bind("customer", customerId).bind("sub", subscriptionId)
                 .bind("at", Rows.utc(at)).execute() == 1;
     }
 
     @Override
-    public List<Active> redemptionsOf(String tenantId, String subscriptionId) {
+    public List<Active> redemptionsFor(String tenantId, String customerId, String subscriptionId) {
         return tx.handle().createQuery("""
-                        SELECT r.id AS redemption_id, r.applied, c.* FROM coupon_redemptions r
+                        SELECT r.id AS redemption_id, r.subscription_id AS redeemed_by_subscription, r.applied, c.* FROM coupon_redemptions r
                         JOIN coupons c ON c.tenant_id = r.tenant_id AND c.id = r.coupon_id
-                        WHERE r.tenant_id = :tenant AND r.subscription_id = :sub ORDER BY r.id FOR UPDATE OF r""")
-                .bind("tenant", tenantId).bind("sub", subscriptionId)
-                .map((rs, ctx) -> new Active(rs.getString("redemption_id"), coupon(rs), rs.getInt("applied"))).list();
+                        WHERE r.tenant_id = :tenant
+                          AND (r.subscription_id = :sub OR (r.subscription_id IS NULL AND r.customer_id = :customer))
+                        ORDER BY r.id FOR UPDATE OF r""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("customer", customerId)
+                .map((rs, ctx) -> new Active(rs.getString("redemption_id"), rs.getString("redeemed_by_subscription"), coupon(rs), rs.getInt("applied")))
+                .list();
+    }
+
+    @Override
+    public List<Coupon> list(String tenantId, boolean includeArchived, PageRequest page) {
+        return tx.handle().createQuery("""
+                        SELECT * FROM coupons WHERE tenant_id = :tenant AND (:after IS NULL OR id < :after)
+                          AND (:archived OR archived_at IS NULL)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("after", page.startingAfter()).bind("archived", includeArchived).bind("limit", page.limit() + 1)
+                .map((rs, ctx) -> coupon(rs)).list();
+    }
+
+    @Override
+    public boolean archive(String tenantId, String couponId, Instant at) {
+        return tx.handle().createUpdate("UPDATE coupons SET archived_at = :at WHERE tenant_id = :tenant AND id = :id AND archived_at IS NULL")
+                .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", couponId).execute() == 1;
     }
 
     @Override
@@ -80,7 +100,8 @@ public final class PostgresCoupons implements CouponRepository {
                 rs.getBigDecimal("percent_off") == null ? null : rs.getBigDecimal("percent_off").stripTrailingZeros(),
                 currency == null ? null : Money.of(rs.getBigDecimal("amount_off"), currency), rs.getString("duration"),
                 (Integer) rs.getObject("duration_periods"), strings(rs.getArray("plans")), strings(rs.getArray("charges")),
-                expires == null ? null : expires.toLocalDate(), (Integer) rs.getObject("max_redemptions"), rs.getInt("redemptions"));
+                expires == null ? null : expires.toLocalDate(), (Integer) rs.getObject("max_redemptions"), rs.getInt("redemptions"),
+                rs.getObject("archived_at") != null);
     }
 
     private static List<String> strings(Array a) throws SQLException {

@@ -96,7 +96,7 @@ public final class InvoiceIssuer {
         boolean alreadyBilled = invoices.billed(tenantId, billingKey);
         // coupons' discount lines come first: before tax and before customer credit
         if (!alreadyBilled) {
-            lines = discounts.apply(tenantId, subscriptionId, lines, period, () -> rounding(tenantId));
+            lines = discounts.apply(tenantId, customer.id(), subscriptionId, lines, period, () -> rounding(tenantId));
         }
         // then taxes, on every charged line, so credit and the wallet pay the taxed total
         var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));

@@ -1,5 +1,6 @@
 package dev.accrue.app.coupon;
 
+import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.coupon.Coupon;
 
 import java.time.Instant;
@@ -15,14 +16,27 @@ public interface CouponRepository {
     /** Counts one more redemption unless the coupon's limit is reached (then false, nothing changed). */
     boolean countRedemption(String tenantId, String couponId);
 
-    /** False (nothing written) when the subscription already redeemed this coupon. */
+    /**
+     * False (nothing written) when the subscription — or, with {@code subscriptionId} null, the customer — already
+     * redeemed this coupon.
+     */
     boolean redeem(String tenantId, String id, String couponId, String customerId, String subscriptionId, Instant at);
 
-    record Active(String redemptionId, Coupon coupon, int applied) {
+    /** {@code subscriptionId} null for a redemption by the customer, which discounts all their invoices. */
+    record Active(String redemptionId, String subscriptionId, Coupon coupon, int applied) {
     }
 
-    /** The subscription's redemptions, oldest first, their rows locked until the transaction ends. */
-    List<Active> redemptionsOf(String tenantId, String subscriptionId);
+    /**
+     * What may discount an invoice of the customer for the subscription (null for one of no subscription): the
+     * subscription's redemptions and the customer's own, oldest first, their rows locked until the transaction ends.
+     */
+    List<Active> redemptionsFor(String tenantId, String customerId, String subscriptionId);
+
+    /** The tenant's coupons newest first, archived ones only when asked; {@code limit + 1} rows. */
+    List<Coupon> list(String tenantId, boolean includeArchived, PageRequest page);
+
+    /** Archives the coupon; false when it was already archived. */
+    boolean archive(String tenantId, String couponId, Instant at);
 
     /** Records that the redemption discounted one more invoice. */
     void applied(String tenantId, String redemptionId);

@@ -5,6 +5,8 @@ import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.coupon.Coupon;
@@ -21,11 +23,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Coupons: defined by the operator, redeemed by a subscription, applied by {@link InvoiceDiscounts} to its next
+ * Coupons: defined by the operator, redeemed by a subscription or a customer, applied by {@link InvoiceDiscounts} to its next
  * invoices. A redemption is refused, changing nothing, when the coupon is expired in the customer's today
  * ({@code coupon_expired}), has reached its redemption limit ({@code coupon_limit_reached}, counted by one
  * conditional update so concurrent redemptions never overshoot), is a fixed amount in another currency than the
- * customer's ({@code currency_mismatch}), or is restricted to plans the subscription is not on.
+ * customer's ({@code currency_mismatch}), is archived ({@code coupon_archived}), or is restricted to plans the
+ * subscription is not on.
  */
 public final class CouponService {
     private static final Set<String> DURATIONS = Set.of(Coupon.ONCE, Coupon.REPEATING, Coupon.FOREVER);
@@ -50,7 +53,8 @@ public final class CouponService {
                             Integer durationPeriods, List<String> plans, List<String> charges, LocalDate expiresOn, Integer maxRedemptions) {
     }
 
-    public record Redemption(String id, String subscriptionId, Coupon coupon) {
+    /** {@code subscriptionId} null for a redemption by the customer. */
+    public record Redemption(String id, String customerId, String subscriptionId, Coupon coupon) {
     }
 
     public Coupon create(Caller caller, NewCoupon c) {
@@ -88,7 +92,7 @@ public final class CouponService {
         }
         Coupon coupon = new Coupon(Ids.next("cpn"), c.code(), name, c.percentOff(), amountOff, duration, c.durationPeriods(),
                 c.plans() == null ? List.of() : List.copyOf(c.plans()), c.charges() == null ? List.of() : List.copyOf(c.charges()),
-                c.expiresOn(), c.maxRedemptions(), 0);
+                c.expiresOn(), c.maxRedemptions(), 0, false);
         return tx.inTransaction(() -> {
             if (!coupons.insert(caller.tenantId(), coupon, time.systemNow())) {
                 throw new AccrueException(ErrorCode.ALREADY_EXISTS, "code", "A coupon with code " + c.code() + " exists");
@@ -102,37 +106,90 @@ public final class CouponService {
         return tx.inTransaction(() -> coupons.find(caller.tenantId(), code)).orElseThrow(() -> AccrueException.notFound("coupon", code));
     }
 
+    /** The tenant's coupons newest first; archived ones only when {@code includeArchived}. */
+    public Page<Coupon> list(Caller caller, boolean includeArchived, PageRequest page) {
+        return tx.inTransaction(() -> Page.fromOverfetch(coupons.list(caller.tenantId(), includeArchived, page), page.limit()));
+    }
+
+    /** Stops new redemptions of the coupon; those already made go on discounting as their duration says. */
+    public Coupon archive(Caller caller, String code) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            Coupon coupon = coupons.find(caller.tenantId(), code).orElseThrow(() -> AccrueException.notFound("coupon", code));
+            if (coupons.archive(caller.tenantId(), coupon.id(), time.systemNow())) {
+                audit.record(caller, "coupon", coupon.id(), "coupon.archived", null, Map.of("code", code));
+            }
+            return coupons.find(caller.tenantId(), code).orElseThrow();
+        });
+    }
+
+    /** Redeems the coupon for one subscription's next invoices. */
     public Redemption redeem(Caller caller, String subscriptionId, String code) {
         caller.requireWrite();
-        if (code == null) {
-            throw new AccrueException(ErrorCode.MISSING_FIELD, "coupon", "coupon (its code) is required");
-        }
+        requireCode(code);
         String tenantId = caller.tenantId();
         return tx.inTransaction(() -> {
             Subscription sub = subscriptions.find(tenantId, subscriptionId).orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
             Coupon coupon = coupons.find(tenantId, code).orElseThrow(() -> AccrueException.notFound("coupon", code));
             Customer customer = customers.find(tenantId, sub.customerId()).orElseThrow();
-            LocalDate today = time.today(tenantId, customer);
-            if (coupon.expiresOn() != null && today.isAfter(coupon.expiresOn())) {
-                throw new AccrueException(ErrorCode.COUPON_EXPIRED, "coupon", "Coupon " + code + " expired on " + coupon.expiresOn());
-            }
-            if (coupon.amountOff() != null && !coupon.amountOff().currency().equals(customer.currency())) {
-                throw new AccrueException(ErrorCode.CURRENCY_MISMATCH, "coupon", "Coupon " + code + " is in " + coupon.amountOff().currency().getCurrencyCode()
-                        + "; the customer is billed in " + customer.currency().getCurrencyCode());
-            }
+            requireRedeemable(tenantId, coupon, customer);
             if (!coupon.plans().isEmpty() && !coupon.plans().contains(sub.planCode())) {
                 throw AccrueException.invalid("coupon", "Coupon " + code + " is for plans " + coupon.plans() + ", not " + sub.planCode());
             }
-            String id = Ids.next("dsc");
-            if (!coupons.redeem(tenantId, id, coupon.id(), customer.id(), subscriptionId, time.systemNow())) {
-                throw new AccrueException(ErrorCode.ALREADY_EXISTS, "coupon", "Subscription " + subscriptionId + " already redeemed " + code);
-            }
-            if (!coupons.countRedemption(tenantId, coupon.id())) {
-                throw new AccrueException(ErrorCode.COUPON_LIMIT_REACHED, "coupon", "Coupon " + code + " reached its limit of "
-                        + coupon.maxRedemptions() + " redemptions");
-            }
-            audit.record(caller, "subscription", subscriptionId, "coupon.redeemed", null, Map.of("coupon", code, "redemption", id));
-            return new Redemption(id, subscriptionId, coupons.find(tenantId, code).orElseThrow());
+            return record(caller, coupon, customer, subscriptionId, "subscription", subscriptionId);
         });
+    }
+
+    /**
+     * Redeems the coupon for the customer: it discounts each of their next invoices, whatever the subscription, for
+     * as many invoices as its duration says; a coupon limited to plans discounts only invoices of subscriptions on
+     * those plans.
+     */
+    public Redemption redeemForCustomer(Caller caller, String customerId, String code) {
+        caller.requireWrite();
+        requireCode(code);
+        String tenantId = caller.tenantId();
+        return tx.inTransaction(() -> {
+            Customer customer = customers.find(tenantId, customerId).orElseThrow(() -> AccrueException.notFound("customer", customerId));
+            Coupon coupon = coupons.find(tenantId, code).orElseThrow(() -> AccrueException.notFound("coupon", code));
+            requireRedeemable(tenantId, coupon, customer);
+            return record(caller, coupon, customer, null, "customer", customerId);
+        });
+    }
+
+    private static void requireCode(String code) {
+        if (code == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "coupon", "coupon (its code) is required");
+        }
+    }
+
+    private void requireRedeemable(String tenantId, Coupon coupon, Customer customer) {
+        String code = coupon.code();
+        if (coupon.archived()) {
+            throw new AccrueException(ErrorCode.COUPON_ARCHIVED, "coupon", "Coupon " + code + " is archived and can no longer be redeemed");
+        }
+        LocalDate today = time.today(tenantId, customer);
+        if (coupon.expiresOn() != null && today.isAfter(coupon.expiresOn())) {
+            throw new AccrueException(ErrorCode.COUPON_EXPIRED, "coupon", "Coupon " + code + " expired on " + coupon.expiresOn());
+        }
+        if (coupon.amountOff() != null && !coupon.amountOff().currency().equals(customer.currency())) {
+            throw new AccrueException(ErrorCode.CURRENCY_MISMATCH, "coupon", "Coupon " + code + " is in " + coupon.amountOff().currency().getCurrencyCode()
+                    + "; the customer is billed in " + customer.currency().getCurrencyCode());
+        }
+    }
+
+    /** Writes the redemption and counts it against the coupon's limit; the audit entry goes on what redeemed it. */
+    private Redemption record(Caller caller, Coupon coupon, Customer customer, String subscriptionId, String objectType, String objectId) {
+        String tenantId = caller.tenantId();
+        String id = Ids.next("dsc");
+        if (!coupons.redeem(tenantId, id, coupon.id(), customer.id(), subscriptionId, time.systemNow())) {
+            throw new AccrueException(ErrorCode.ALREADY_EXISTS, "coupon", objectType + " " + objectId + " already redeemed " + coupon.code());
+        }
+        if (!coupons.countRedemption(tenantId, coupon.id())) {
+            throw new AccrueException(ErrorCode.COUPON_LIMIT_REACHED, "coupon", "Coupon " + coupon.code() + " reached its limit of "
+                    + coupon.maxRedemptions() + " redemptions");
+        }
+        audit.record(caller, objectType, objectId, "coupon.redeemed", null, Map.of("coupon", coupon.code(), "redemption", id));
+        return new Redemption(id, customer.id(), subscriptionId, coupons.find(tenantId, coupon.code()).orElseThrow());
     }
 }

@@ -13,10 +13,11 @@ import java.util.List;
  * applies to — all charge lines, or only those of {@code charges} — for {@code duration}: {@code once} (one invoice),
  * {@code repeating} ({@code durationPeriods} invoices) or {@code forever}. {@code plans}, when not empty, are the
  * plans a subscription must be on to redeem it; {@code expiresOn} the last day it can be redeemed;
- * {@code maxRedemptions} how many subscriptions may redeem it.
+ * {@code maxRedemptions} how many subscriptions or customers may redeem it; {@code archived} stops new redemptions
+ * (running ones go on).
  */
 public record Coupon(String id, String code, String name, BigDecimal percentOff, Money amountOff, String duration, Integer durationPeriods,
-                     List<String> plans, List<String> charges, LocalDate expiresOn, Integer maxRedemptions, int redemptions) {
+                     List<String> plans, List<String> charges, LocalDate expiresOn, Integer maxRedemptions, int redemptions, boolean archived) {
     public static final String ONCE = "once";
     public static final String REPEATING = "repeating";
     public static final String FOREVER = "forever";

@@ -81,6 +81,7 @@ public enum ErrorCode {
     // coupons: redeemed after their expiry date, or past their redemption limit
     COUPON_EXPIRED(Kind.CONFLICT),
     COUPON_LIMIT_REACHED(Kind.CONFLICT),
+    COUPON_ARCHIVED(Kind.CONFLICT),
     TEST_CLOCK_BACKWARDS(Kind.BAD_REQUEST),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long

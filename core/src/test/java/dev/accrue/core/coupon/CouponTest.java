@@ -21,7 +21,7 @@ class CouponTest {
     }
 
     private static Coupon percent(String pct, List<String> charges) {
-        return new Coupon("cpn_1", "C", "C", new BigDecimal(pct), null, Coupon.ONCE, null, List.of(), charges, null, null, 0);
+        return new Coupon("cpn_1", "C", "C", new BigDecimal(pct), null, Coupon.ONCE, null, List.of(), charges, null, null, 0, false);
     }
 
     @Property
@@ -44,7 +44,7 @@ class CouponTest {
                 line(InvoiceLine.USAGE, "calls", Money.of("10.00", "USD")), line(InvoiceLine.CREDIT, null, Money.of("5.00", "USD")));
         assertThat(percent("20", List.of("base")).discountOn(lines, RoundingPolicy.DEFAULT)).isEqualTo(Money.of("6.00", "USD"));
         assertThat(percent("12.5", List.of()).discountOn(lines, RoundingPolicy.DEFAULT)).isEqualTo(Money.of("5.00", "USD"));
-        Coupon fixed = new Coupon("cpn_2", "F", "F", null, Money.of("50.00", "USD"), Coupon.FOREVER, null, List.of(), List.of(), null, null, 0);
+        Coupon fixed = new Coupon("cpn_2", "F", "F", null, Money.of("50.00", "USD"), Coupon.FOREVER, null, List.of(), List.of(), null, null, 0, false);
         assertThat(fixed.discountOn(lines, RoundingPolicy.DEFAULT)).isEqualTo(Money.of("40.00", "USD"));
         assertThat(fixed.activeAfter(1000)).isTrue();
         assertThat(percent("5", List.of()).activeAfter(1)).isFalse();

@@ -10,7 +10,10 @@ import io.javalin.Javalin;
 import java.time.LocalDate;
 import java.util.List;
 
-/** /v1/coupons: define coupons; /v1/subscriptions/{id}/coupons: redeem one for a subscription's next invoices. */
+/**
+ * /v1/coupons: define, list and archive coupons; /v1/subscriptions/{id}/coupons and /v1/customers/{id}/coupons: redeem one
+ * for a subscription's, or all of a customer's, next invoices.
+ */
 public final class CouponRoutes {
     private final CouponService coupons;
     private final Idempotency idempotency;
@@ -21,16 +24,20 @@ public final class CouponRoutes {
     }
 
     record CouponView(String id, String object, String code, String name, String percentOff, String amountOff, String currency, String duration,
-                      Integer durationPeriods, List<String> plans, List<String> charges, LocalDate expiresOn, Integer maxRedemptions, int redemptions) {
+                      Integer durationPeriods, List<String> plans, List<String> charges, LocalDate expiresOn, Integer maxRedemptions, int redemptions,
+                      boolean archived) {
         static CouponView of(Coupon c) {
             return new CouponView(c.id(), "coupon", c.code(), c.name(), c.percentOff() == null ? null : c.percentOff().toPlainString(),
                     c.amountOff() == null ? null : c.amountOff().toPlainMinorString(),
                     c.amountOff() == null ? null : c.amountOff().currency().getCurrencyCode(), c.duration(), c.durationPeriods(), c.plans(),
-                    c.charges(), c.expiresOn(), c.maxRedemptions(), c.redemptions());
+                    c.charges(), c.expiresOn(), c.maxRedemptions(), c.redemptions(), c.archived());
         }
     }
 
-    record RedemptionView(String id, String object, String subscriptionId, CouponView coupon) {
+    record RedemptionView(String id, String object, String customerId, String subscriptionId, CouponView coupon) {
+        static RedemptionView of(CouponService.Redemption r) {
+            return new RedemptionView(r.id(), "coupon_redemption", r.customerId(), r.subscriptionId(), CouponView.of(r.coupon()));
+        }
     }
 
     record RedeemBody(String coupon) {
@@ -41,13 +48,18 @@ public final class CouponRoutes {
             CouponService.NewCoupon body = Requests.body(ctx, CouponService.NewCoupon.class);
             idempotency.create(ctx, 201, () -> CouponView.of(coupons.create(Requests.caller(ctx), body)));
         });
+        app.get("/v1/coupons", ctx -> Responses.list(ctx, coupons.list(Requests.caller(ctx), Requests.flag(ctx, "include_archived"),
+                Requests.page(ctx)).map(CouponView::of), CouponView::id));
         app.get("/v1/coupons/{code}", ctx -> Responses.json(ctx, 200, CouponView.of(coupons.get(Requests.caller(ctx), ctx.pathParam("code")))));
+        app.post("/v1/coupons/{code}/archive", ctx -> Responses.json(ctx, 200,
+                CouponView.of(coupons.archive(Requests.caller(ctx), ctx.pathParam("code")))));
         app.post("/v1/subscriptions/{id}/coupons", ctx -> {
             RedeemBody body = Requests.body(ctx, RedeemBody.class);
-            idempotency.create(ctx, 201, () -> {
-                var r = coupons.redeem(Requests.caller(ctx), ctx.pathParam("id"), body.coupon());
-                return new RedemptionView(r.id(), "coupon_redemption", r.subscriptionId(), CouponView.of(r.coupon()));
-            });
+            idempotency.create(ctx, 201, () -> RedemptionView.of(coupons.redeem(Requests.caller(ctx), ctx.pathParam("id"), body.coupon())));
+        });
+        app.post("/v1/customers/{id}/coupons", ctx -> {
+            RedeemBody body = Requests.body(ctx, RedeemBody.class);
+            idempotency.create(ctx, 201, () -> RedemptionView.of(coupons.redeemForCustomer(Requests.caller(ctx), ctx.pathParam("id"), body.coupon())));
         });
     }
 }

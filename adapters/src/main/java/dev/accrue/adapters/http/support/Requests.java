@@ -142,6 +142,18 @@ public final class Requests {
         }
     }
 
+    /** An optional boolean query parameter: {@code true} or {@code false} (absent is false); anything else is refused. */
+    public static boolean flag(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.equals("false")) {
+            return false;
+        }
+        if (text.equals("true")) {
+            return true;
+        }
+        throw AccrueException.invalid(name, name + " must be true or false, got '" + text + "'");
+    }
+
     /** An optional ISO instant query parameter ({@code 2026-07-01T00:00:00Z}); malformed ones are refused with the parameter's name. */
     public static Instant instant(Context ctx, String name) {
         String text = ctx.queryParam(name);
