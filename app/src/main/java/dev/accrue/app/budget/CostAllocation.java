@@ -3,6 +3,7 @@ package dev.accrue.app.budget;
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.metering.UsageRepository;
+import dev.accrue.core.budget.DimensionSplit;
 import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Plan;
@@ -10,7 +11,6 @@ import dev.accrue.core.catalog.RateTable;
 import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
-import dev.accrue.core.money.Allocation;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.rating.UsagePricer;
 import dev.accrue.core.subscription.RecurringBilling;
@@ -34,7 +34,7 @@ import java.util.TreeMap;
  *
  * <p>The charges are priced by the billing run's own code — the recurring lines of the period
  * ({@link RecurringBilling}) and the usage lines on what arrived so far ({@link BillingService#usageLines}) — and
- * never re-derived here. Each metered charge's amount is then shared out by {@link Allocation#largestRemainder}
+ * never re-derived here. Each metered charge's amount is then shared out by largest remainder ({@link DimensionSplit})
  * over the dimension's values, weighted by their usage (for a rate-table charge, by what each value's usage costs
  * at its own rate, so a team calling abroad carries its dearer minutes). Fixed charges belong to no dimension
  * value: they are the {@link #SHARED} part; usage that lacks the property is the {@link #UNASSIGNED} part.
@@ -126,18 +126,6 @@ public final class CostAllocation {
             }
             weights.merge(value == null || value.isEmpty() ? UNASSIGNED : value, weight, BigDecimal::add);
         }
-        if (amount.isZero()) {
-            return Map.of();
-        }
-        if (weights.values().stream().allMatch(w -> w.signum() == 0)) {
-            return Map.of(UNASSIGNED, amount);
-        }
-        List<String> values = new ArrayList<>(weights.keySet());
-        List<Money> shares = Allocation.largestRemainder(amount, values.stream().map(weights::get).toList());
-        Map<String, Money> out = new LinkedHashMap<>();
-        for (int i = 0; i < values.size(); i++) {
-            out.put(values.get(i), shares.get(i));
-        }
-        return out;
+        return DimensionSplit.split(amount, weights, UNASSIGNED);
     }
 }
