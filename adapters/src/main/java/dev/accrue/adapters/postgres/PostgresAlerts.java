@@ -24,11 +24,11 @@ public final class PostgresAlerts implements AlertRepository {
     public boolean insertRule(String tenantId, UsageAlertRule r) {
         return tx.handle().createUpdate("""
                         INSERT INTO usage_alert_rules (tenant_id, id, customer_id, user_email, metric, percents, amounts, created_at)
-                        VALUES (:tenant, :id, :customer, :email, :metric, :percents, :amounts, :at)
+                        VALUES (:tenant, :id, :customer, :email, :metric, CAST(:percents AS numeric[]), CAST(:amounts AS numeric[]), :at)
                         ON CONFLICT (tenant_id, customer_id, user_email, metric) DO NOTHING""")
                 .bind("tenant", tenantId).bind("id", r.id()).bind("customer", r.customerId()).bind("email", r.userEmail())
-                .bind("metric", r.metric()).bind("percents", r.percents().toArray(BigDecimal[]::new))
-                .bind("amounts", r.amounts().toArray(BigDecimal[]::new)).bind("at", Rows.utc(r.createdAt())).execute() == 1;
+                .bind("metric", r.metric()).bind("percents", PostgresAlerts.texts(r.percents()))
+                .bind("amounts", PostgresAlerts.texts(r.amounts())).bind("at", Rows.utc(r.createdAt())).execute() == 1;
     }
 
     @Override
@@ -79,6 +79,11 @@ public final class PostgresAlerts implements AlertRepository {
     private static UsageAlertRule rule(ResultSet rs) throws SQLException {
         return new UsageAlertRule(rs.getString("id"), rs.getString("customer_id"), rs.getString("user_email"), rs.getString("metric"),
                 decimals(rs.getArray("percents")), decimals(rs.getArray("amounts")), Rows.instant(rs, "created_at"));
+    }
+
+    /** Decimals as text for a numeric[] parameter (JDBI binds String[], not BigDecimal[]). */
+    static String[] texts(List<BigDecimal> values) {
+        return values.stream().map(BigDecimal::toPlainString).toArray(String[]::new);
     }
 
     static List<BigDecimal> decimals(Array array) throws SQLException {

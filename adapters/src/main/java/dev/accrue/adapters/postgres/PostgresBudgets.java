@@ -4,7 +4,6 @@ import dev.accrue.app.budget.Budget;
 import dev.accrue.app.budget.BudgetRepository;
 import dev.accrue.core.money.Money;
 
-import java.math.BigDecimal;
 import java.util.List;
 
 public final class PostgresBudgets implements BudgetRepository {
@@ -18,11 +17,11 @@ public final class PostgresBudgets implements BudgetRepository {
     public boolean insert(String tenantId, Budget b) {
         return tx.handle().createUpdate("""
                         INSERT INTO budgets (tenant_id, id, customer_id, dimension, dimension_value, amount, currency, alert_percents, created_at)
-                        VALUES (:tenant, :id, :customer, :dimension, :value, :amount, :currency, :percents, :at)
+                        VALUES (:tenant, :id, :customer, :dimension, :value, :amount, :currency, CAST(:percents AS numeric[]), :at)
                         ON CONFLICT (tenant_id, customer_id, dimension, dimension_value) DO NOTHING""")
                 .bind("tenant", tenantId).bind("id", b.id()).bind("customer", b.customerId()).bind("dimension", b.dimension())
                 .bind("value", b.dimensionValue()).bind("amount", b.amount().amount()).bind("currency", b.amount().currency().getCurrencyCode())
-                .bind("percents", b.alertPercents().toArray(BigDecimal[]::new)).bind("at", Rows.utc(b.createdAt())).execute() == 1;
+                .bind("percents", PostgresAlerts.texts(b.alertPercents())).bind("at", Rows.utc(b.createdAt())).execute() == 1;
     }
 
     @Override
