@@ -29,9 +29,9 @@ class BudgetsAndAdviceTest {
         assertThat(s.api.post(path, Map.of("amount", "100.00", "currency", "USD")).status()).isEqualTo(201);
 
         // 1,500 s for support, 400 for sales, 100 without a team: 2,000 s, 1,000 past the allowance at 0.05 = 50.00
-        send(s, call("b1", c, "2026-06-01T07:00:00Z", 1500, "support"));
-        send(s, call("b2", c, "2026-06-01T07:01:00Z", 400, "sales"));
-        send(s, call("b3", c, "2026-06-01T07:02:00Z", 100, null));
+        var batch = s.api.post("/v1/events/batch", Map.of("events", List.of(call("b1", c, "2026-06-01T07:00:00Z", 1500, "support"),
+                call("b2", c, "2026-06-01T07:01:00Z", 400, "sales"), call("b3", c, "2026-06-01T07:02:00Z", 100, null))));
+        assertThat(batch.json().get("accepted").asInt()).isEqualTo(3);
         JsonNode report = s.api.get("/v1/subscriptions/" + sub + "/cost_allocation?dimension=team").json();
         assertThat(report.get("total").asText()).isEqualTo("60.00"); // the 10.00 base fee and 50.00 of usage
         List<String> parts = new ArrayList<>();
@@ -87,6 +87,7 @@ class BudgetsAndAdviceTest {
         String c = s.customer("Outgrown", "USD", "UTC");
         String sub = s.subscribe(Map.of("customer_id", c, "plan", "small")).get("id").asText();
         // 1,800 s in June and 1,900 in July on 1,000 included: 180 % and 190 %
+        s.advanceTo("2026-06-10T08:00:00Z");
         send(s, call("a1", c, "2026-06-10T07:00:00Z", 1800, null));
         s.advanceTo("2026-07-10T08:00:00Z");
         send(s, call("a2", c, "2026-07-10T07:00:00Z", 1900, null));
@@ -124,6 +125,7 @@ class BudgetsAndAdviceTest {
         Sandbox s = new Sandbox("good fit", AlertCatalog.YAML, "2026-06-01T08:00:00Z");
         String c = s.customer("Fitting", "USD", "UTC");
         s.subscribe(Map.of("customer_id", c, "plan", "small"));
+        s.advanceTo("2026-06-10T08:00:00Z");
         send(s, call("f1", c, "2026-06-10T07:00:00Z", 700, null));
         s.advanceTo("2026-07-10T08:00:00Z");
         send(s, call("f2", c, "2026-07-10T07:00:00Z", 600, null));
