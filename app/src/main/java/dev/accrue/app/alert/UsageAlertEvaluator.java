@@ -79,6 +79,9 @@ public final class UsageAlertEvaluator implements UsageListener {
     private final Set<Key> pending = ConcurrentHashMap.newKeySet();
     private final Map<Key, Instant> recheck = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
+    private final Map<String, Terms> terms = new ConcurrentHashMap<>();
+    /** Beyond this many cached terms the cache is emptied (it refills on demand). */
+    private static final int MAX_CACHED = 50_000;
 
     public UsageAlertEvaluator(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
                                BillingService billing, UsageRepository usage, AlertRepository alerts, AlertFiring firing, CustomerTime time,
@@ -143,10 +146,12 @@ public final class UsageAlertEvaluator implements UsageListener {
         for (Key k : due) {
             try {
                 String customerId = tx.inTransaction(() -> evaluate(k));
+                firing.committed();
                 if (customerId != null) {
                     customersMoved.add(k.tenantId() + '\u0000' + customerId);
                 }
             } catch (RuntimeException e) {
+                firing.rolledBack();
                 LOG.warn("Evaluating usage alerts of {} failed; the next usage of it evaluates again", k, e);
             }
         }
@@ -154,7 +159,9 @@ public final class UsageAlertEvaluator implements UsageListener {
             String[] parts = moved.split("\u0000", 2);
             try {
                 tx.run(() -> customerCheck.check(parts[0], parts[1]));
+                firing.committed();
             } catch (RuntimeException e) {
+                firing.rolledBack();
                 LOG.warn("Evaluating budgets of customer {} failed; the next usage evaluates again", parts[1], e);
             }
         }
@@ -174,15 +181,15 @@ public final class UsageAlertEvaluator implements UsageListener {
             return null;
         }
         Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
-        Plan plan = billing.counted().withDerivedAllowances(k.tenantId(), sub, customer, billing.planFor(k.tenantId(), sub, period), period);
-        MeteredCharge charge = plan.charges().stream().filter(c -> c instanceof MeteredCharge m && m.metric().equals(k.metric()))
-                .map(c -> (MeteredCharge) c).findFirst().orElse(null);
-        if (charge == null) {
+        Terms t = terms(k, sub, customer, period, today);
+        if (t == null) {
             return null;
         }
-        Metric metric = catalogs.catalog(k.tenantId(), sub.catalogVersion()).metric(k.metric()).orElseThrow();
-        Period window = UsageBilling.windows(charge.allowances(), period).stream().filter(w -> w.contains(today)).findFirst().orElse(period);
-        BigDecimal included = charge.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Plan plan = t.plan();
+        MeteredCharge charge = t.charge();
+        Metric metric = t.metric();
+        Period window = t.window();
+        BigDecimal included = t.included();
         Window w = new Window(k, sub, customer, metric, charge, window, included, used(k.tenantId(), sub, metric, window, customer, now), now);
 
         Map<String, List<Thresholds.Threshold>> audiences = new LinkedHashMap<>();
@@ -199,10 +206,45 @@ public final class UsageAlertEvaluator implements UsageListener {
                 fire(w, FiredAlert.USAGE_THRESHOLD, EventTypes.USAGE_THRESHOLD_REACHED, audience, r.threshold().key(), thresholdData(w, audience, r));
             }
         });
-        if (metric.aggregation() == Aggregation.SUM || metric.aggregation() == Aggregation.COUNT) {
+        boolean capped = charge.overage().policy() == Overage.OveragePolicy.CHARGE_UP_TO_CAP;
+        boolean warned = firing.known(k.tenantId(), FiredAlert.OVERAGE_PROJECTED, w.subject(), window, FiredAlert.PLAN, "allowance")
+                && (!capped || firing.known(k.tenantId(), FiredAlert.OVERAGE_PROJECTED, w.subject(), window, FiredAlert.PLAN, "cap"));
+        if (!warned && (metric.aggregation() == Aggregation.SUM || metric.aggregation() == Aggregation.COUNT)) {
             projection(w, today);
         }
         return customer.id();
+    }
+
+    /**
+     * What a subscription's rows imply for one metric in one allowance window: the plan as billed there (add-on grants,
+     * derived allowances), the charge, the window, what it includes. Cached per subscription version — a plan change,
+     * an add-on bought or renewed, a renewal all write the subscription's row — and window, so a busy customer costs
+     * its usage read and not the plan's assembly on every pass.
+     */
+    private record Terms(Plan plan, MeteredCharge charge, Metric metric, Period window, BigDecimal included) {
+    }
+
+    private Terms terms(Key k, Subscription sub, Customer customer, Period period, LocalDate today) {
+        String cacheKey = k.tenantId() + '|' + sub.id() + '|' + sub.version() + '|' + k.metric() + '|' + period.start();
+        Terms cached = terms.get(cacheKey);
+        if (cached != null && cached.window().contains(today)) {
+            return cached;
+        }
+        Plan plan = billing.counted().withDerivedAllowances(k.tenantId(), sub, customer, billing.planFor(k.tenantId(), sub, period), period);
+        MeteredCharge charge = plan.charges().stream().filter(c -> c instanceof MeteredCharge m && m.metric().equals(k.metric()))
+                .map(c -> (MeteredCharge) c).findFirst().orElse(null);
+        if (charge == null) {
+            return null;
+        }
+        Metric metric = catalogs.catalog(k.tenantId(), sub.catalogVersion()).metric(k.metric()).orElseThrow();
+        Period window = UsageBilling.windows(charge.allowances(), period).stream().filter(w -> w.contains(today)).findFirst().orElse(period);
+        BigDecimal included = charge.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Terms fresh = new Terms(plan, charge, metric, window, included);
+        if (terms.size() >= MAX_CACHED) {
+            terms.clear();
+        }
+        terms.put(cacheKey, fresh);
+        return fresh;
     }
 
     /** Everything one evaluation reads, once. */
