@@ -7,6 +7,9 @@ import dev.accrue.adapters.http.contact.ContactRoutes;
 import dev.accrue.adapters.http.credit.CreditRoutes;
 import dev.accrue.adapters.http.creditnote.CreditNoteRoutes;
 import dev.accrue.adapters.http.coupon.CouponRoutes;
+import dev.accrue.adapters.http.advice.PlanAdviceRoutes;
+import dev.accrue.adapters.http.alert.AlertRoutes;
+import dev.accrue.adapters.http.budget.BudgetRoutes;
 import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
@@ -52,6 +55,7 @@ public final class Accrue implements AutoCloseable {
     private final Services services;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private ApiServer server;
+    private Thread alerts;
     private java.util.concurrent.ScheduledExecutorService scheduler;
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
@@ -147,11 +151,35 @@ public final class Accrue implements AutoCloseable {
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits(), idempotency)::register,
                 new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
-                new CouponRoutes(services.coupons(), idempotency)::register);
+                new CouponRoutes(services.coupons(), idempotency)::register,
+                new AlertRoutes(services.usageAlerts(), idempotency)::register,
+                new BudgetRoutes(services.budgets(), idempotency)::register,
+                new PlanAdviceRoutes(services.planAdvice())::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
+        startAlerts();
         listeningUrl = "http://" + host + ":" + server.port();
         return this;
+    }
+
+    /**
+     * Evaluates usage alerts and budgets on a thread of their own, as soon as ingestion marks what moved
+     * ({@code UsageAlertEvaluator}); a node that serves the API ingests, so it evaluates.
+     */
+    private void startAlerts() {
+        alerts = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    services.alertEvaluator().evaluatePending(java.time.Duration.ofSeconds(1));
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(Accrue.class).error("Evaluating usage alerts failed; trying again", e);
+                }
+            }
+        }, "accrue-alerts");
+        alerts.setDaemon(true);
+        alerts.start();
     }
 
     /** Where customers reach this node: ACCRUE_PUBLIC_URL, else the address it listens on. */
@@ -240,6 +268,14 @@ public final class Accrue implements AutoCloseable {
         }
         if (server != null) {
             server.stop();
+        }
+        if (alerts != null) {
+            alerts.interrupt();
+            try {
+                alerts.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         database.close();
         if (embedded != null) {

@@ -77,6 +77,15 @@ import dev.accrue.app.tax.VatRegistry;
 import dev.accrue.app.mail.EmailService;
 import dev.accrue.app.mail.MailComposer;
 import dev.accrue.app.seller.SellerService;
+import dev.accrue.adapters.postgres.PostgresAlerts;
+import dev.accrue.adapters.postgres.PostgresBudgets;
+import dev.accrue.app.advice.PlanAdvice;
+import dev.accrue.app.alert.AlertFiring;
+import dev.accrue.app.alert.UsageAlertEvaluator;
+import dev.accrue.app.alert.UsageAlertService;
+import dev.accrue.app.budget.BudgetService;
+import dev.accrue.app.budget.CostAllocation;
+import dev.accrue.app.metering.UsageListener;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -117,7 +126,11 @@ public record Services(
         CreditNoteService creditNotes,
         CouponService coupons,
         DomainEvents events,
-        TaxReport taxReport) {
+        TaxReport taxReport,
+        UsageAlertService usageAlerts,
+        UsageAlertEvaluator alertEvaluator,
+        BudgetService budgets,
+        PlanAdvice planAdvice) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -173,7 +186,15 @@ public record Services(
         PostgresWallets walletRepo = new PostgresWallets(tx);
         WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes);
         billing.useWallets(wallets);
-        metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
+        // usage alerts (issue 14): the evaluator only marks what moved (it cannot fail), so it goes before the drawdown
+        PostgresAlerts alertRepo = new PostgresAlerts(tx);
+        AlertFiring firing = new AlertFiring(alertRepo, events, clock);
+        BudgetService budgets = new BudgetService(tx, new PostgresBudgets(tx), customerRepo, subscriptionRepo,
+                new CostAllocation(billing, usageRepo, catalogs), firing, time, auditLog);
+        UsageAlertEvaluator alertEvaluator = new UsageAlertEvaluator(tx, subscriptionRepo, customerRepo, catalogs, billing, usageRepo, alertRepo, firing,
+                time, budgets);
+        metering.useListener(UsageListener.all(alertEvaluator,
+                new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing)));
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);
@@ -221,6 +242,10 @@ public record Services(
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
                 events,
-                new TaxReport(tx, invoiceRepo, creditNoteRepo));
+                new TaxReport(tx, invoiceRepo, creditNoteRepo),
+                new UsageAlertService(tx, alertRepo, customerRepo, subscriptionRepo, catalogs, auditLog, clock),
+                alertEvaluator,
+                budgets,
+                new PlanAdvice(tx, subscriptionRepo, customerRepo, catalogs, billing, usageInvoicing, usageRepo, time));
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * entries …) declares a foreign key (tenant_id, customer_id) → customers; this asks the database for those
  * tables instead of keeping a list that a new feature could forget to extend. The same foreign keys make a
  * raw DELETE of such a customer fail, so the rule holds even if this check were bypassed. Usage events carry no
- * foreign key (V45, for ingestion throughput); every event belongs to a subscription, which does.
+ * foreign key (V45, for ingestion throughput); every event belongs to a subscription, which does. A customer's
+ * settings (alert rules, budgets) reference it ON DELETE CASCADE: they are not history and go with it.
  */
 final class BillingHistory {
     private final JdbiTransactions tx;
@@ -20,7 +21,7 @@ final class BillingHistory {
         List<String> tables = tx.handle().createQuery("""
                         SELECT c.conrelid::regclass::text AS table_name
                         FROM pg_constraint c
-                        WHERE c.contype = 'f' AND c.confrelid = 'customers'::regclass""")
+                        WHERE c.contype = 'f' AND c.confrelid = 'customers'::regclass AND c.confdeltype <> 'c'""")
                 .mapTo(String.class).list();
         for (String table : tables) {
             boolean any = tx.handle().createQuery("SELECT EXISTS (SELECT 1 FROM " + table + " WHERE tenant_id = :tenant AND customer_id = :id)")

@@ -1,5 +1,6 @@
 package dev.accrue.adapters.catalog;
 
+import dev.accrue.core.alert.Thresholds;
 import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.CatalogProblem;
 import dev.accrue.core.catalog.InvalidCatalogException;
@@ -298,6 +299,14 @@ class CatalogKeysHaveEffectTest {
                 cat -> cat.addOn("numbers_rental").orElseThrow().rental().optionFor(Map.of("country", "DE", "type", "local")).map(o -> o.monthlyFee())));
         c.put("add_ons.rental.options.monthly_fee", effect(swap("monthly_fee: { USD: \"1.00\" }", "monthly_fee: { USD: \"2.00\" }"),
                 KeyObservables::rentalHalfMonth));
+        // ---- usage alert thresholds (read by app/alert/UsageAlertEvaluator through Thresholds.ofPlan)
+        c.put("plans.usage_alerts", effect(without("usage_alerts: [{ metric: calls, percents: [75, 90, 95, 100], amounts: [1200] }]"),
+                cat -> Thresholds.ofPlan(plan(cat, "basic"), "calls")));
+        c.put("plans.usage_alerts.metric", refused(swap("{ metric: calls, percents", "{ metric: talk, percents"), CatalogProblem.UNKNOWN_REFERENCE,
+                "plans[0].usage_alerts[0].metric"));
+        c.put("plans.usage_alerts.percents", effect(swap("percents: [75, 90, 95, 100]", "percents: [50, 100]"),
+                cat -> Thresholds.ofPlan(plan(cat, "basic"), "calls")));
+        c.put("plans.usage_alerts.amounts", effect(swap("amounts: [1200]", "amounts: [600]"), cat -> Thresholds.ofPlan(plan(cat, "basic"), "calls")));
         // ---- per-customer overrides (applied to the plan and its rate tables)
         c.put("overrides.prices", differs(
                 () -> recurringWith(PlanOverrides.NONE), () -> recurringWith(overrides("{\"prices\": {\"base\": {\"USD\": \"45.00\"}}}"))));

@@ -86,6 +86,7 @@ final class KeyCatalog {
                 change_policy: { upgrade: immediate, upgrade_invoicing: immediate, downgrade: end_of_period }
                 lock_in: { months: 12 }
                 cancellation: { effective: end_of_period, refund: none }
+                usage_alerts: [{ metric: calls, percents: [75, 90, 95, 100], amounts: [1200] }]
               - code: pro
                 product: voice
                 name: Pro

@@ -8,4 +8,10 @@ import java.util.List;
 @FunctionalInterface
 public interface UsageListener {
     void accepted(String tenantId, List<MeteredEvent> stored);
+
+    /** Tells each listener in turn (list first those that cannot fail: a failure stops the rest). */
+    static UsageListener all(UsageListener... listeners) {
+        List<UsageListener> all = List.of(listeners);
+        return (tenantId, stored) -> all.forEach(l -> l.accepted(tenantId, stored));
+    }
 }

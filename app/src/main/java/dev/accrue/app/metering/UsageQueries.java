@@ -204,7 +204,7 @@ public final class UsageQueries {
     }
 
     /** The period's value of a metric from its daily rows, by the metric's aggregation. */
-    static BigDecimal fold(Aggregation aggregation, List<UsageRepository.DailyUsage> rows) {
+    public static BigDecimal fold(Aggregation aggregation, List<UsageRepository.DailyUsage> rows) {
         return switch (aggregation) {
             case MAX -> rows.stream().map(UsageRepository.DailyUsage::maxQuantity).max(Comparator.naturalOrder()).orElse(BigDecimal.ZERO);
             case LATEST -> rows.stream().max(Comparator.comparing(UsageRepository.DailyUsage::latestAt))

@@ -1,5 +1,6 @@
 package dev.accrue.core.catalog;
 
+import dev.accrue.core.alert.Thresholds;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.money.Money;
@@ -187,6 +188,40 @@ public final class CatalogValidator {
         }
         cancellation(path + ".cancellation", p.cancellation());
         allowanceResets(path, p);
+        usageAlerts(path + ".usage_alerts", p);
+    }
+
+    /** Alert thresholds name a metric of the catalog, once each; percents are 1–1000, amounts above 0 (core/alert/Thresholds). */
+    private void usageAlerts(String path, Plan p) {
+        Set<String> metrics = new HashSet<>();
+        for (int i = 0; i < p.usageAlerts().size(); i++) {
+            UsageAlertSpec a = p.usageAlerts().get(i);
+            String ap = path + "[" + i + "]";
+            if (a.metric() == null) {
+                problem(CatalogProblem.MISSING_FIELD, ap + ".metric", "metric is required");
+                continue;
+            }
+            if (catalog.metric(a.metric()).isEmpty()) {
+                // a metric the plan does not meter (yet: an add-on may) simply never reaches a threshold
+                problem(CatalogProblem.UNKNOWN_REFERENCE, ap + ".metric", "No metric '" + a.metric() + "' in this catalog");
+            }
+            if (!metrics.add(a.metric())) {
+                problem(CatalogProblem.DUPLICATE_CODE, ap + ".metric", "metric '" + a.metric() + "' has alerts listed twice");
+            }
+            List<BigDecimal> percents = a.percents() == null ? List.of() : a.percents();
+            for (int k = 0; k < percents.size(); k++) {
+                String error = Thresholds.percentError(percents.get(k));
+                if (error != null) {
+                    problem(CatalogProblem.INVALID_VALUE, ap + ".percents[" + k + "]", error);
+                }
+            }
+            for (int k = 0; k < a.amounts().size(); k++) {
+                String error = Thresholds.amountError(a.amounts().get(k));
+                if (error != null) {
+                    problem(CatalogProblem.INVALID_VALUE, ap + ".amounts[" + k + "]", error);
+                }
+            }
+        }
     }
 
     /** A prorated refund gives back the unused days of a period cut short, so it needs an immediate cancellation. */

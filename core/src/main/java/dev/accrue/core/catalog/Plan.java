@@ -27,7 +27,8 @@ public record Plan(
         LockIn lockIn,
         CancellationPolicy cancellation,
         Invoicing invoicing,
-        TrialUsage trialUsage) {
+        TrialUsage trialUsage,
+        List<UsageAlertSpec> usageAlerts) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -38,6 +39,19 @@ public record Plan(
         cancellation = cancellation == null ? CancellationPolicy.DEFAULT : cancellation;
         invoicing = invoicing == null ? Invoicing.STANDARD : invoicing;
         trialUsage = trialUsage == null ? TrialUsage.FREE : trialUsage;
+        usageAlerts = Lists.orEmpty("usage_alerts", usageAlerts);
+    }
+
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, List.of());
+    }
+
+    /** The plan's own alert thresholds for {@code metric}, if it lists any. */
+    public Optional<UsageAlertSpec> usageAlerts(String metric) {
+        return usageAlerts.stream().filter(a -> metric.equals(a.metric())).findFirst();
     }
 
     public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
@@ -65,11 +79,11 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage);
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts);
     }
 }

@@ -167,7 +167,8 @@ public final class UsageBilling {
         };
     }
 
-    static Map<String, String> dimensions(String key) {
+    /** The dimensions of a canonical key ({@code country=FR|direction=outbound}, see EventRules.dimensionKey). */
+    public static Map<String, String> dimensions(String key) {
         Map<String, String> out = new LinkedHashMap<>();
         if (key == null || key.isEmpty()) {
             return out;

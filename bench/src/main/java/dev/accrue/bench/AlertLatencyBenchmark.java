@@ -1,0 +1,197 @@
+package dev.accrue.bench;
+
+import dev.accrue.app.alert.UsageAlertEvaluator;
+
+import java.net.http.HttpClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Usage alerts under full-speed ingestion. Two phases of the same size on one node, each on its own half of the
+ * customers (so the first phase's crossings cannot leak into the second's measurement):
+ * <ol>
+ * <li><b>without alerts</b>: the node's alert evaluator is held (this thread owns its monitor, so its thread waits);
+ * ingestion still marks what moved, which is all alerting costs the ingesting request;</li>
+ * <li><b>with alerts</b>: the evaluator runs as in production, every customer crossing its plan's 50/75/90/100 %
+ * thresholds during the phase.</li>
+ * </ol>
+ * Latency of an alert = the domain event's {@code recorded_at} (PostgreSQL's clock_timestamp) minus the moment the
+ * client got the acknowledgement of the batch whose events took the customer's usage across the threshold (batches are
+ * replayed in acknowledgement order to find it). Server, clients and PostgreSQL share this machine.
+ */
+public final class AlertLatencyBenchmark {
+    private static final long ALLOWANCE = 100_000;
+    private static final int[] PERCENTS = {50, 75, 90, 100};
+    private static final String CATALOG = """
+            name: bench
+            version: 1
+            effective_from: 2020-01-01
+            currencies: [USD]
+            metrics:
+              - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second, group_by: [direction] }
+            products:
+              - { code: voice, name: Voice }
+            plans:
+              - code: pro
+                product: voice
+                name: Pro
+                tier: 1
+                intervals: [{ interval: month }]
+                usage_alerts: [{ metric: call_seconds, percents: [50, 75, 90, 100] }]
+                charges:
+                  - { type: metered, code: minutes, metric: call_seconds, allowances: [{ quantity: %d }],
+                      pricing: { model: per_unit, unit_price: { USD: "0.12" }, per_units: 60 } }
+            """.formatted(ALLOWANCE);
+
+    private AlertLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int total = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int customers = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+        try (BenchNode node = new BenchNode(CATALOG, "pro", 2 * customers)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String now = Instant.now().minusSeconds(60).toString();
+            UsageAlertEvaluator evaluator = node.accrue.services().alertEvaluator();
+            IngestionBenchmark.send(http, node, body("warm", 0, batch, 1, 0, now)); // JIT and connections, on customer 1 only
+            Phase without;
+            synchronized (evaluator) { // the alert thread waits for this monitor: nothing is evaluated during the phase
+                without = run(http, node, "w", total, batch, clients, customers, 0, now);
+            }
+            waitQuiet(node);
+            Phase with = run(http, node, "a", total, batch, clients, customers, customers, now);
+            waitQuiet(node);
+            List<Long> latencies = latencies(node, with, customers, customers);
+            System.out.printf("Usage alerts under ingestion: %d events per phase in batches of %d, %d clients, %d customers per phase, %d cores%n",
+                    total, batch, clients, customers, Runtime.getRuntime().availableProcessors());
+            System.out.printf("  ingestion without alert evaluation: %.0f events/s (%.2f s)%n", total / without.seconds, without.seconds);
+            System.out.printf("  ingestion with alert evaluation:    %.0f events/s (%.2f s), %.1f %% slower%n", total / with.seconds, with.seconds,
+                    100.0 * (1 - without.seconds / with.seconds));
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            int expected = customers * PERCENTS.length;
+            System.out.printf("  alerts: %d of %d crossings fired; latency from the crossing batch's acknowledgement to the recorded event:%n",
+                    sorted.length, expected);
+            if (sorted.length > 0) {
+                System.out.printf("    p50 %d ms, p99 %d ms, max %d ms, min %d ms%n", pct(sorted, 50), pct(sorted, 99), sorted[sorted.length - 1], sorted[0]);
+            }
+            System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
+        }
+    }
+
+    /** One phase: when each batch was acknowledged, and what it carried per customer. */
+    private record Phase(double seconds, long[] ackedAtMillis, int batches, int batch, int customers, int firstCustomer) {
+    }
+
+    private static Phase run(HttpClient http, BenchNode node, String prefix, int total, int batch, int clients, int customers, int offset,
+                             String now) throws Exception {
+        int batches = total / batch;
+        long[] acked = new long[batches];
+        AtomicLong accepted = new AtomicLong();
+        long started = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                int index = b;
+                futures.add(pool.submit(() -> {
+                    accepted.addAndGet(IngestionBenchmark.send(http, node, body(prefix, index, batch, customers, offset, now)));
+                    acked[index] = System.currentTimeMillis();
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (accepted.get() != (long) batches * batch) {
+            throw new IllegalStateException("accepted " + accepted.get() + " of " + batches * batch);
+        }
+        return new Phase(seconds, acked, batches, batch, customers, offset + 1);
+    }
+
+    /** Event n of a phase goes to customer offset + 1 + n % customers and lasts 1 + n % 600 seconds (300 on average). */
+    private static String body(String prefix, int batchIndex, int size, int customers, int offset, String at) {
+        StringBuilder sb = new StringBuilder(size * 160).append("{\"events\":[");
+        for (int i = 0; i < size; i++) {
+            int n = batchIndex * size + i;
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"event_id\":\"").append(prefix).append('-').append(n).append("\",\"customer_id\":\"cus_b").append(offset + 1 + n % customers)
+                    .append("\",\"metric\":\"call_seconds\",\"timestamp\":\"").append(at)
+                    .append("\",\"properties\":{\"duration_seconds\":").append(quantity(n)).append(",\"direction\":\"")
+                    .append(n % 2 == 0 ? "inbound" : "outbound").append("\"}}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    private static long quantity(int n) {
+        return 1 + n % 600;
+    }
+
+    /** Replays the batches in acknowledgement order to find when each (customer, threshold) was crossed; joins the recorded events. */
+    private static List<Long> latencies(BenchNode node, Phase p, int customers, int offset) {
+        Integer[] order = new Integer[p.batches()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(p.ackedAtMillis()[a], p.ackedAtMillis()[b]));
+        long[] used = new long[customers];
+        int[] next = new int[customers];
+        Map<String, Long> crossedAt = new HashMap<>();
+        for (int b : order) {
+            for (int i = 0; i < p.batch(); i++) {
+                int n = b * p.batch() + i;
+                int c = n % customers;
+                used[c] += quantity(n);
+                while (next[c] < PERCENTS.length && used[c] * 100 >= ALLOWANCE * PERCENTS[next[c]]) {
+                    crossedAt.put("cus_b" + (offset + 1 + c) + " " + PERCENTS[next[c]] + "%", p.ackedAtMillis()[b]);
+                    next[c]++;
+                }
+            }
+        }
+        Map<String, Long> recorded = new ConcurrentHashMap<>();
+        node.accrue.database().jdbi().useHandle(h -> h.createQuery("""
+                        SELECT e.customer_id, e.data->>'threshold' AS threshold, (extract(epoch FROM e.recorded_at) * 1000)::bigint AS at
+                        FROM domain_events e WHERE e.tenant_id = :t AND e.type = 'usage.threshold_reached'""")
+                .bind("t", node.tenantId).map((rs, ctx) -> Map.entry(rs.getString("customer_id") + " " + rs.getString("threshold"), rs.getLong("at")))
+                .forEach(e -> recorded.put(e.getKey(), e.getValue())));
+        List<Long> out = new ArrayList<>();
+        crossedAt.forEach((key, at) -> {
+            Long firedAt = recorded.get(key);
+            if (firedAt != null) {
+                out.add(firedAt - at);
+            }
+        });
+        return out;
+    }
+
+    /** Waits until no alert has been recorded for two seconds (the evaluator caught up). */
+    private static void waitQuiet(BenchNode node) throws InterruptedException {
+        long last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() - stableSince < 2_000_000_000L) {
+            long count = node.accrue.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM domain_events WHERE tenant_id = :t")
+                    .bind("t", node.tenantId).mapTo(Long.class).one());
+            if (count != last) {
+                last = count;
+                stableSince = System.nanoTime();
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}
