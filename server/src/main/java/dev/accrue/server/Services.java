@@ -74,6 +74,15 @@ import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.mail.EmailService;
 import dev.accrue.app.mail.MailComposer;
 import dev.accrue.app.seller.SellerService;
+import dev.accrue.adapters.payment.sandbox.SandboxGateway;
+import dev.accrue.adapters.postgres.PostgresPaymentMethods;
+import dev.accrue.adapters.postgres.PostgresPayments;
+import dev.accrue.app.payment.CollectionRunner;
+import dev.accrue.app.payment.Dunning;
+import dev.accrue.app.payment.PaymentApplication;
+import dev.accrue.app.payment.PaymentMethodService;
+import dev.accrue.app.payment.PaymentService;
+import dev.accrue.app.payment.gateway.PaymentGateway;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -113,7 +122,11 @@ public record Services(
         TaxService taxes,
         CreditNoteService creditNotes,
         CouponService coupons,
-        DomainEvents events) {
+        DomainEvents events,
+        PaymentMethodService paymentMethods,
+        PaymentService payments,
+        CollectionRunner collections,
+        SandboxGateway sandbox) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -155,7 +168,6 @@ public record Services(
                 billedUsage, issuer, addOnBillings);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
-        TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
                 new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits));
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
@@ -177,8 +189,22 @@ public record Services(
         authorizations.useWallets(wallets);
         SellerService sellers = new SellerService(tx, new PostgresSellers(tx), tenantRepo, auditLog, clock);
         PostgresDocuments documentRepo = new PostgresDocuments(tx);
+        PostgresPayments paymentRepo = new PostgresPayments(tx);
         DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
-                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock);
+                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo);
+        // payments: the built-in sandbox gateway (in-process, its books in its own tables) behind the PaymentGateway port
+        SandboxGateway sandbox = new SandboxGateway(jdbi, clock);
+        PaymentGateway gateway = sandbox;
+        PostgresPaymentMethods methodRepo = new PostgresPaymentMethods(tx);
+        Dunning dunning = new Dunning(paymentRepo, methodRepo, subscriptionRepo, subscriptions, numbers, outbox, auditLog, events, time);
+        PaymentApplication paymentApplication = new PaymentApplication(paymentRepo, invoiceRepo, documentRepo, credits, dunning, outbox, auditLog, events, time);
+        CollectionRunner collections = new CollectionRunner(tx, paymentRepo, methodRepo, customerRepo, gateway, paymentApplication, dunning, wallets, auditLog,
+                events, time);
+        PaymentMethodService paymentMethods = new PaymentMethodService(tx, methodRepo, customerRepo, subscriptionRepo, gateway, dunning, auditLog, events, time);
+        PaymentService payments = new PaymentService(tx, paymentRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
+                time);
+        TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
+                collections::runForTestClock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -210,6 +236,10 @@ public record Services(
                 taxes,
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
-                events);
+                events,
+                paymentMethods,
+                payments,
+                collections,
+                sandbox);
     }
 }
