@@ -1,6 +1,8 @@
 package dev.accrue.server.payment;
 
 import dev.accrue.server.support.Fixtures;
+import dev.accrue.server.support.Mails;
+import jakarta.mail.MessagingException;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.Test;
@@ -48,11 +50,11 @@ class DunningScenarioTest {
         var emails = s.api.get("/v1/emails?customer_id=" + customer).json().get("data");
         assertThat(emails.toString()).contains("failed");
         TestNode.get().accrue().mail().dispatch(100);
-        var received = dev.accrue.server.support.Mails.to("accounts@brightside.example");
+        var received = Mails.to("accounts@brightside.example");
         assertThat(received.stream().map(m -> {
             try {
                 return m.getSubject();
-            } catch (jakarta.mail.MessagingException e) {
+            } catch (MessagingException e) {
                 throw new IllegalStateException(e);
             }
         })).anyMatch(subject -> subject.startsWith("Payment receipt PRC-"));
