@@ -201,7 +201,7 @@ public record Services(
         CollectionRunner collections = new CollectionRunner(tx, paymentRepo, methodRepo, customerRepo, gateway, paymentApplication, dunning, wallets, auditLog,
                 events, time);
         PaymentMethodService paymentMethods = new PaymentMethodService(tx, methodRepo, customerRepo, subscriptionRepo, gateway, dunning, auditLog, events, time);
-        PaymentService payments = new PaymentService(tx, paymentRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
+        PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
                 time);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
                 collections::runForTestClock);

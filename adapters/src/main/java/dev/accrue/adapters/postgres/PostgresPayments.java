@@ -188,6 +188,12 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bind("amount", amount).bind("tenant", tenantId).bind("id", invoiceId).execute();
     }
 
+    @Override
+    public Optional<String> collectionCustomer(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("SELECT customer_id FROM invoices WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId)
+                .bind("id", invoiceId).mapTo(String.class).findOne();
+    }
+
     // ---- collections ----
 
     @Override
@@ -213,6 +219,12 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     @Override
     public Optional<Collection> lockCollection(String tenantId, String invoiceId) {
         return tx.handle().createQuery("SELECT * FROM collections WHERE tenant_id = :tenant AND invoice_id = :invoice FOR UPDATE")
+                .bind("tenant", tenantId).bind("invoice", invoiceId).map(COLLECTION).findOne();
+    }
+
+    @Override
+    public Optional<Collection> collection(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("SELECT * FROM collections WHERE tenant_id = :tenant AND invoice_id = :invoice")
                 .bind("tenant", tenantId).bind("invoice", invoiceId).map(COLLECTION).findOne();
     }
 

@@ -16,6 +16,9 @@ import dev.accrue.app.wallet.WalletService;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.money.Money;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * Charges what is due: invoices of auto-pay customers (the default method, then the backups in order; again on
@@ -41,6 +47,9 @@ public final class CollectionRunner {
     /** How long an attempt handed to the gateway is left alone before another node assumes its node died. */
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(2);
     private static final int MAX_TRIES_PER_COLLECTION = 50;
+    /** Collections worked at once per node (each holds at most one database connection at a time). */
+    private static final int WORKERS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(CollectionRunner.class);
     private final Transactions tx;
     private final PaymentRepository payments;
     private final PaymentMethodRepository methods;
@@ -69,7 +78,7 @@ public final class CollectionRunner {
     }
 
     /** One try handed to the gateway: the stored pending payment and the charge that names it. */
-    public record Attempt(String tenantId, String invoiceId, String paymentId, GatewayCharge charge) {
+    public record Attempt(String tenantId, String customerId, String invoiceId, String paymentId, GatewayCharge charge) {
     }
 
     /** Collects everything due across tenants (by each customer's clock), in batches of {@code batch}; returns the collections worked on. */
@@ -87,9 +96,7 @@ public final class CollectionRunner {
         for (int round = 0; round < 1000; round++) {
             Instant now = time.systemNow();
             List<Collection> claimed = tx.inTransaction(() -> payments.claimDue(now, now.minus(staleAfter), batch, clockTenant, clockId));
-            for (Collection c : claimed) {
-                collect(c.tenantId(), c.invoiceId());
-            }
+            inParallel(claimed);
             worked += claimed.size();
             if (claimed.size() < batch) {
                 break;
@@ -99,6 +106,39 @@ public final class CollectionRunner {
             recharge(r);
         }
         return worked;
+    }
+
+    /**
+     * Works the claimed collections on {@link #WORKERS} threads at once: each invoice is its own unit (its own rows
+     * and transactions), and the waits that bound a collection run — commits, and a real gateway's round trips —
+     * overlap. A failure of one collection is logged and leaves it to the next run (its lease goes stale).
+     */
+    private void inParallel(List<Collection> claimed) {
+        if (claimed.size() <= 1 || tx.inProgress()) {
+            claimed.forEach(c -> collectLogged(c.tenantId(), c.invoiceId()));
+            return;
+        }
+        Semaphore slots = new Semaphore(WORKERS);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Collection c : claimed) {
+                slots.acquireUninterruptibly();
+                pool.submit(() -> {
+                    try {
+                        collectLogged(c.tenantId(), c.invoiceId());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+    }
+
+    private void collectLogged(String tenantId, String invoiceId) {
+        try {
+            collect(tenantId, invoiceId);
+        } catch (RuntimeException e) {
+            LOG.error("Collecting invoice {} of tenant {} failed; the next run tries again", invoiceId, tenantId, e);
+        }
     }
 
     /** Tries the invoice's methods in order until one pays or the round is over. */
@@ -117,6 +157,12 @@ public final class CollectionRunner {
     /** Step 1: the next try stored as a pending payment (or the pending one a dead node left); null when nothing is to be tried. */
     public Attempt begin(String tenantId, String invoiceId) {
         return tx.inTransaction(() -> {
+            Collection seen = payments.collection(tenantId, invoiceId).orElse(null);
+            if (seen == null) {
+                return null;
+            }
+            // one customer's collections, payments and suspension change one at a time: the customer's lock first, always
+            methods.lockCustomer(tenantId, seen.customerId());
             Collection c = payments.lockCollection(tenantId, invoiceId).orElse(null);
             if (c == null || Set.of(Collection.PAID, Collection.CLOSED, Collection.SUSPENDED, Collection.WAITING_FOR_METHOD).contains(c.stage())) {
                 return null;
@@ -179,6 +225,7 @@ public final class CollectionRunner {
     /** Step 3: records the outcome once; true when the next method should be tried now. */
     public boolean settle(Attempt attempt, GatewayOutcome outcome) {
         return tx.inTransaction(() -> {
+            methods.lockCustomer(attempt.tenantId(), attempt.customerId());
             Collection c = payments.lockCollection(attempt.tenantId(), attempt.invoiceId()).orElseThrow();
             Payment p = payments.findForUpdate(attempt.tenantId(), attempt.paymentId()).orElseThrow();
             if (!p.status().equals(Payment.PENDING)) {
@@ -288,7 +335,7 @@ public final class CollectionRunner {
     private Attempt attempt(String tenantId, Customer customer, PaymentRepository.InvoiceAmounts invoice, Payment p, PaymentMethod m) {
         String gatewayCustomer = methods.gatewayCustomer(tenantId, customer.id(), gateway.name()).orElseThrow();
         String description = "Invoice " + (invoice.number() == null ? invoice.invoiceId() : invoice.number());
-        return new Attempt(tenantId, invoice.invoiceId(), p.id(), new GatewayCharge(m.token(), gatewayCustomer, p.amount(), description, p.id()));
+        return new Attempt(tenantId, customer.id(), invoice.invoiceId(), p.id(), new GatewayCharge(m.token(), gatewayCustomer, p.amount(), description, p.id()));
     }
 
     private static Collection with(Collection c, String stage, int round, Instant firstFailed, Instant next, String inFlight, Instant since) {

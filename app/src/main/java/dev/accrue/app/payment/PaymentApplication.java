@@ -77,8 +77,7 @@ public final class PaymentApplication {
             credits.grant(tenantId, customer, credited, payment.id(), invoice == null ? "Payment " + payment.id()
                     : "Over-payment of invoice " + (invoice.number() == null ? invoice.invoiceId() : invoice.number()));
         }
-        String receipt = "PRC-%06d".formatted(payments.nextReceiptNumber(tenantId));
-        payments.recordApplication(tenantId, payment.id(), applied.amount(), credited.amount(), receipt);
+        payments.recordApplication(tenantId, payment.id(), applied.amount(), credited.amount(), null);
         Payment done = payments.find(tenantId, payment.id()).orElseThrow();
         if (invoice != null) {
             payments.lockCollection(tenantId, invoice.invoiceId()).ifPresent(c -> {
@@ -97,7 +96,10 @@ public final class PaymentApplication {
                     time.systemNow()));
         }
         dunning.paymentSucceeded(tenantId, customer);
-        return done;
+        // the receipt's gapless number last: its counter row stays locked until commit, so it is held for the shortest time
+        String receipt = "PRC-%06d".formatted(payments.nextReceiptNumber(tenantId));
+        payments.recordApplication(tenantId, payment.id(), applied.amount(), credited.amount(), receipt);
+        return payments.find(tenantId, payment.id()).orElseThrow();
     }
 
     static Map<String, Object> snapshot(Payment p) {

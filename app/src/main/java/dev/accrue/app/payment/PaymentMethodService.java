@@ -77,6 +77,8 @@ public final class PaymentMethodService {
         }
         Customer customer = customer(caller.tenantId(), customerId);
         PaymentSettings settings = tx.inTransaction(() -> settings(caller.tenantId()));
+        // the gateway's customer record is created (idempotently, by key) before attaching, but Accrue stores its
+        // reference only with the method: a refused request leaves no row behind
         String gatewayCustomer = gatewayCustomer(caller.tenantId(), customer);
         PaymentGateway.Attachment attached = gateway.attach(request.token(), gatewayCustomer, "attach:" + caller.tenantId() + ":" + request.token());
         if (attached.outcome() instanceof GatewayOutcome.Declined d) {
@@ -98,6 +100,7 @@ public final class PaymentMethodService {
         }
         return tx.inTransaction(() -> {
             methods.lockCustomer(caller.tenantId(), customerId);
+            methods.saveGatewayCustomer(caller.tenantId(), customerId, gateway.name(), gatewayCustomer);
             Instant now = time.systemNow();
             List<PaymentMethod> ordered = new ArrayList<>(methods.active(caller.tenantId(), customerId));
             PaymentMethod created = new PaymentMethod(Ids.next("pm"), customerId, gateway.name(), m.token(), m.kind(), m.brand(), m.last4(), m.expMonth(),
@@ -238,8 +241,7 @@ public final class PaymentMethodService {
             return known;
         }
         String email = customer.billingEmails().isEmpty() ? null : customer.billingEmails().getFirst();
-        String created = gateway.createCustomer(customer.id(), email, customer.legalName(), "customer:" + tenantId + ":" + customer.id());
-        return tx.inTransaction(() -> methods.saveGatewayCustomer(tenantId, customer.id(), gateway.name(), created));
+        return gateway.createCustomer(customer.id(), email, customer.legalName(), "customer:" + tenantId + ":" + customer.id());
     }
 
     /** Priorities 1..n in the given order: the first is the default. */

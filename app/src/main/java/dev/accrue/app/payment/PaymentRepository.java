@@ -51,6 +51,9 @@ public interface PaymentRepository {
 
     void addPaid(String tenantId, String invoiceId, BigDecimal amount);
 
+    /** The customer an invoice of the tenant bills (no lock). */
+    Optional<String> collectionCustomer(String tenantId, String invoiceId);
+
     record InvoiceAmounts(String invoiceId, String customerId, String number, String status, Money total, Money paid) {
         public Money due() {
             Money d = total.minus(paid);
@@ -67,6 +70,9 @@ public interface PaymentRepository {
     List<Collection> claimDue(Instant now, Instant staleBefore, int limit, String testClockTenant, String testClockId);
 
     Optional<Collection> lockCollection(String tenantId, String invoiceId);
+
+    /** The collection as it is (no lock): to learn its customer, whose lock comes first. */
+    Optional<Collection> collection(String tenantId, String invoiceId);
 
     void update(String tenantId, Collection collection, Instant at);
 

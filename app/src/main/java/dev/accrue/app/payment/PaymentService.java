@@ -42,6 +42,7 @@ public final class PaymentService {
     public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
     private final Transactions tx;
     private final PaymentRepository payments;
+    private final PaymentMethodRepository methods;
     private final CustomerRepository customers;
     private final CreditNoteRepository creditNotes;
     private final CreditRepository credits;
@@ -51,10 +52,11 @@ public final class PaymentService {
     private final DomainEvents events;
     private final CustomerTime time;
 
-    public PaymentService(Transactions tx, PaymentRepository payments, CustomerRepository customers, CreditNoteRepository creditNotes, CreditRepository credits,
+    public PaymentService(Transactions tx, PaymentRepository payments, PaymentMethodRepository methods, CustomerRepository customers, CreditNoteRepository creditNotes, CreditRepository credits,
                           PaymentGateway gateway, PaymentApplication application, AuditLog audit, DomainEvents events, CustomerTime time) {
         this.tx = tx;
         this.payments = payments;
+        this.methods = methods;
         this.customers = customers;
         this.creditNotes = creditNotes;
         this.credits = credits;
@@ -99,6 +101,8 @@ public final class PaymentService {
             throw AccrueException.invalid("reference", "reference must be 1-100 characters");
         }
         return tx.inTransaction(() -> {
+            String customerId = payments.collectionCustomer(caller.tenantId(), invoiceId).orElseThrow(() -> AccrueException.notFound("invoice", invoiceId));
+            methods.lockCustomer(caller.tenantId(), customerId); // as collection does: the customer first, then the invoice
             PaymentRepository.InvoiceAmounts invoice = payments.lockInvoice(caller.tenantId(), invoiceId)
                     .orElseThrow(() -> AccrueException.notFound("invoice", invoiceId));
             if (!invoice.status().equals("finalized")) {

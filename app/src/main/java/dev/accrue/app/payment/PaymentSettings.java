@@ -12,8 +12,7 @@ public record PaymentSettings(DunningPolicy dunning, List<String> acceptedCardBr
     public static final PaymentSettings DEFAULT = new PaymentSettings(DunningPolicy.DEFAULT, BRANDS);
 
     public PaymentSettings {
-        acceptedCardBrands = List.copyOf(acceptedCardBrands);
-        if (acceptedCardBrands.isEmpty()) {
+        if (acceptedCardBrands == null || acceptedCardBrands.isEmpty()) {
             throw AccrueException.invalid("accepted_card_brands", "At least one card brand is accepted");
         }
         for (int i = 0; i < acceptedCardBrands.size(); i++) {
@@ -24,6 +23,7 @@ public record PaymentSettings(DunningPolicy dunning, List<String> acceptedCardBr
         if (Set.copyOf(acceptedCardBrands).size() != acceptedCardBrands.size()) {
             throw AccrueException.invalid("accepted_card_brands", "A brand is listed twice");
         }
+        acceptedCardBrands = List.copyOf(acceptedCardBrands);
     }
 
     public boolean accepts(String kind, String brand) {

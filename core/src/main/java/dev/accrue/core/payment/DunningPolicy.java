@@ -18,7 +18,9 @@ public record DunningPolicy(List<Integer> retryDays, int graceDays) {
     public static final int MAX_DAYS = 60;
 
     public DunningPolicy {
-        retryDays = List.copyOf(retryDays);
+        if (retryDays == null) {
+            throw AccrueException.invalid("retry_days", "retry_days is a list of days (empty: no retries)");
+        }
         if (retryDays.size() > MAX_RETRIES) {
             throw AccrueException.invalid("retry_days", "At most " + MAX_RETRIES + " retries");
         }
@@ -30,6 +32,7 @@ public record DunningPolicy(List<Integer> retryDays, int graceDays) {
             }
             previous = d;
         }
+        retryDays = List.copyOf(retryDays);
         if (graceDays < 0 || graceDays > MAX_DAYS) {
             throw AccrueException.invalid("grace_days", "grace_days must be 0-" + MAX_DAYS);
         }
