@@ -25,7 +25,10 @@ import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.system.SystemRoutes;
 import dev.accrue.adapters.http.tax.TaxSettingsRoutes;
 import dev.accrue.adapters.http.tenant.TenantRoutes;
+import dev.accrue.adapters.http.payment.PaymentRoutes;
+import dev.accrue.adapters.http.payment.SandboxRoutes;
 import dev.accrue.adapters.postgres.Database;
+import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.server.db.EmbeddedDatabase;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
@@ -154,7 +157,14 @@ public final class Accrue implements AutoCloseable {
                 new CouponRoutes(services.coupons(), idempotency)::register,
                 new AlertRoutes(services.usageAlerts(), idempotency)::register,
                 new BudgetRoutes(services.budgets(), idempotency)::register,
-                new PlanAdviceRoutes(services.planAdvice())::register);
+                new PlanAdviceRoutes(services.planAdvice())::register,
+                new PaymentRoutes(services.paymentMethods(), services.payments(), services.documents(), idempotency)::register,
+                // the sandbox's tokenization exists only while the sandbox is the gateway
+                app -> {
+                    if (services.sandbox() != null) {
+                        new SandboxRoutes(services.sandbox(), idempotency).register(app);
+                    }
+                });
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();
@@ -201,6 +211,12 @@ public final class Accrue implements AutoCloseable {
                 services.billing().runDue(200);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Billing run failed; it will be retried", e);
+            }
+            try {
+                // after the billing transactions committed: charge what they finalized, retries due, grace periods over
+                services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Collection run failed; it will be retried", e);
             }
         }, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;

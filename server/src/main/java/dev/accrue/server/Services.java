@@ -86,6 +86,15 @@ import dev.accrue.app.alert.UsageAlertService;
 import dev.accrue.app.budget.BudgetService;
 import dev.accrue.app.budget.CostAllocation;
 import dev.accrue.app.metering.UsageListener;
+import dev.accrue.adapters.payment.sandbox.SandboxGateway;
+import dev.accrue.adapters.postgres.PostgresPaymentMethods;
+import dev.accrue.adapters.postgres.PostgresPayments;
+import dev.accrue.app.payment.CollectionRunner;
+import dev.accrue.app.payment.Dunning;
+import dev.accrue.app.payment.PaymentApplication;
+import dev.accrue.app.payment.PaymentMethodService;
+import dev.accrue.app.payment.PaymentService;
+import dev.accrue.app.payment.gateway.PaymentGateway;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -130,7 +139,11 @@ public record Services(
         UsageAlertService usageAlerts,
         UsageAlertEvaluator alertEvaluator,
         BudgetService budgets,
-        PlanAdvice planAdvice) {
+        PlanAdvice planAdvice,
+        PaymentMethodService paymentMethods,
+        PaymentService payments,
+        CollectionRunner collections,
+        SandboxGateway sandbox) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -177,7 +190,6 @@ public record Services(
                 billedUsage, issuer, addOnBillings);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
-        TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
                 new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits));
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
@@ -207,8 +219,22 @@ public record Services(
         authorizations.useWallets(wallets);
         SellerService sellers = new SellerService(tx, new PostgresSellers(tx), tenantRepo, auditLog, clock);
         PostgresDocuments documentRepo = new PostgresDocuments(tx);
+        PostgresPayments paymentRepo = new PostgresPayments(tx);
         DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
-                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock);
+                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo);
+        // payments: the built-in sandbox gateway (in-process, its books in its own tables) behind the PaymentGateway port
+        SandboxGateway sandbox = new SandboxGateway(jdbi, clock);
+        PaymentGateway gateway = sandbox;
+        PostgresPaymentMethods methodRepo = new PostgresPaymentMethods(tx);
+        Dunning dunning = new Dunning(paymentRepo, methodRepo, subscriptionRepo, subscriptions, numbers, outbox, auditLog, events, time);
+        PaymentApplication paymentApplication = new PaymentApplication(paymentRepo, invoiceRepo, documentRepo, credits, dunning, outbox, auditLog, events, time);
+        CollectionRunner collections = new CollectionRunner(tx, paymentRepo, methodRepo, customerRepo, gateway, paymentApplication, dunning, wallets, auditLog,
+                events, time);
+        PaymentMethodService paymentMethods = new PaymentMethodService(tx, methodRepo, customerRepo, subscriptionRepo, gateway, dunning, auditLog, events, time);
+        PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
+                time);
+        TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
+                collections::runForTestClock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -246,6 +272,10 @@ public record Services(
                 new UsageAlertService(tx, alertRepo, customerRepo, subscriptionRepo, catalogs, auditLog, clock),
                 alertEvaluator,
                 budgets,
-                new PlanAdvice(tx, subscriptionRepo, customerRepo, catalogs, billing, usageInvoicing, usageRepo, time));
+                new PlanAdvice(tx, subscriptionRepo, customerRepo, catalogs, billing, usageInvoicing, usageRepo, time),
+                paymentMethods,
+                payments,
+                collections,
+                sandbox);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import dev.accrue.core.payment.CardNumbers;
 
 import java.io.IOException;
 
@@ -16,10 +17,21 @@ import java.io.IOException;
  */
 public final class StrictJsonParser extends JsonParserDelegate {
     private final TextLimits limits;
+    private final boolean refuseCardNumbers;
 
     public StrictJsonParser(JsonParser parser, TextLimits limits) {
+        this(parser, limits, true);
+    }
+
+    /**
+     * {@code refuseCardNumbers}: a string or number that is a payment card number is refused (see
+     * {@link CardNumbers}) — everywhere but the sandbox's tokenization path, so that no card number reaches a
+     * table, a log or an idempotency record. The refusal never repeats the number.
+     */
+    public StrictJsonParser(JsonParser parser, TextLimits limits, boolean refuseCardNumbers) {
         super(parser);
         this.limits = limits;
+        this.refuseCardNumbers = refuseCardNumbers;
     }
 
     @Override
@@ -27,6 +39,15 @@ public final class StrictJsonParser extends JsonParserDelegate {
         JsonToken t = delegate.nextToken();
         if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
             check(t);
+        }
+        if (refuseCardNumbers && (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.FIELD_NAME)) {
+            String text = t == JsonToken.FIELD_NAME ? delegate.currentName() : delegate.getText();
+            if (CardNumbers.containsCardNumber(text)) {
+                // a name that is a card number is not repeated either: the refusal names the object holding it
+                String field = path(t == JsonToken.FIELD_NAME ? delegate.getParsingContext().getParent() : delegate.getParsingContext());
+                throw new Refused(delegate, field, Refused.Reason.CARD_NUMBER, "'" + field + "' holds a payment card number. Accrue never accepts card "
+                        + "numbers: tokenize the card with the payment gateway and send its token");
+            }
         }
         return t;
     }
@@ -72,7 +93,7 @@ public final class StrictJsonParser extends JsonParserDelegate {
 
     /** A refused name or value; {@code field} is its path in the document. */
     public static final class Refused extends JsonProcessingException {
-        public enum Reason { CHARACTER, TOO_LONG }
+        public enum Reason { CHARACTER, TOO_LONG, CARD_NUMBER }
 
         private final String field;
         private final Reason reason;

@@ -30,6 +30,7 @@ import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.subscription.SuspendedService;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
@@ -107,6 +108,7 @@ public final class AddOnService implements AddOnBilling {
             Subscription sub = subscriptions.findForUpdate(caller.tenantId(), subscriptionId)
                     .orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
             Planned p = plan(caller.tenantId(), sub, code, nextPeriod);
+            SuspendedService.refuseNewResources(sub, "add-ons");
             Checkout c = p.checkout();
             wallets.requireCanPay(caller.tenantId(), p.customer(), c.total(), "add_on", "add-on " + code);
             String id = Ids.next("sao");

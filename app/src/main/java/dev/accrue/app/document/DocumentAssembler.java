@@ -151,6 +151,24 @@ public final class DocumentAssembler {
                 taxes, rows, Money.zero(currency), null, new Document.Payment(date, r.number()), branding(seller), List.of(), r.entryId());
     }
 
+    /** A payment receipt: the amount, how it was paid (brand and last four, or the transfer), the date and the reference. */
+    public static Document paymentReceipt(SellerIdentity seller, Customer customer, PaymentReceiptFacts.Receipt r) {
+        String currency = r.amount().currency().getCurrencyCode();
+        LocalDate date = r.receivedOn() != null ? r.receivedOn() : r.settledAt().atZone(customer.timeZone()).toLocalDate();
+        String paid = "Payment by " + r.method() + (r.invoiceNumber() == null ? "" : " for invoice " + r.invoiceNumber());
+        var line = new Document.Line("payment", null, paid, null, null, BigDecimal.ONE, r.amount(), r.amount());
+        List<Document.Total> rows = new ArrayList<>();
+        rows.add(new Document.Total("total", "Total paid", r.amount(), true));
+        if (r.applied() != null && r.credited() != null && r.credited().isPositive()) {
+            rows.add(new Document.Total("applied", "Applied to the invoice", r.applied(), false));
+            rows.add(new Document.Total("credited", "Added to your credit balance", r.credited(), false));
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("Paid with " + r.method() + (r.reference() == null ? "." : ", reference " + r.reference() + "."));
+        return new Document(DocumentKind.PAYMENT_RECEIPT, r.paymentId(), r.number(), "paid", date, null, null, null, party(seller), party(customer), currency,
+                List.of(line), List.of(), rows, Money.zero(currency), null, new Document.Payment(date, r.reference()), branding(seller), notes, r.invoiceNumber());
+    }
+
     public static Document statement(SellerIdentity seller, Customer customer, WalletService.Statement s) {
         String currency = s.opening().currency().getCurrencyCode();
         List<Document.Line> lines = new ArrayList<>();

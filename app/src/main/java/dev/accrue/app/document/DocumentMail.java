@@ -38,6 +38,10 @@ public final class DocumentMail implements MailComposer {
                 d = documents.receiptOf(tenantId, e.objectId());
                 linkType = "receipt";
             }
+            case "payment_receipt" -> {
+                d = documents.paymentReceiptOf(tenantId, e.objectId());
+                linkType = "payment_receipt";
+            }
             case "statement" -> {
                 d = documents.statementOf(tenantId, e.objectId());
                 linkType = "statement";

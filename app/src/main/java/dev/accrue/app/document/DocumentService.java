@@ -38,10 +38,13 @@ public final class DocumentService {
     private final DocumentRenderer renderer;
     private final EInvoiceWriter eInvoices;
     private final Clock clock;
+    private final PaymentReceiptFacts paymentReceipts;
 
     public DocumentService(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, WalletService wallets, SellerService sellers,
-                           InvoicePayments payments, DocumentLinks links, DocumentRenderer renderer, EInvoiceWriter eInvoices, Clock clock) {
+                           InvoicePayments payments, DocumentLinks links, DocumentRenderer renderer, EInvoiceWriter eInvoices, Clock clock,
+                           PaymentReceiptFacts paymentReceipts) {
         this.tx = tx;
+        this.paymentReceipts = paymentReceipts;
         this.invoices = invoices;
         this.customers = customers;
         this.wallets = wallets;
@@ -62,6 +65,11 @@ public final class DocumentService {
     public Document receipt(Caller caller, String receiptId) {
         Receipt r = wallets.receipt(caller, receiptId);
         return tx.inTransaction(() -> DocumentAssembler.receipt(sellers.of(caller.tenantId()), customer(caller.tenantId(), r.customerId()), r));
+    }
+
+    /** The receipt of a succeeded payment of an invoice. */
+    public Document paymentReceipt(Caller caller, String paymentId) {
+        return tx.inTransaction(() -> paymentReceiptOf(caller.tenantId(), paymentId));
     }
 
     public Document statement(Caller caller, String customerId, YearMonth month) {
@@ -126,6 +134,7 @@ public final class DocumentService {
                 case "invoice" -> invoiceOf(link.tenantId(), link.objectId());
                 case "receipt" -> receiptOf(link.tenantId(), link.objectId());
                 case "statement" -> statementOf(link.tenantId(), link.objectId());
+                case "payment_receipt" -> paymentReceiptOf(link.tenantId(), link.objectId());
                 default -> throw AccrueException.notFound("document", "(hosted link)");
             };
         });
@@ -137,6 +146,11 @@ public final class DocumentService {
         Invoice invoice = invoices.find(tenantId, invoiceId).orElseThrow(() -> AccrueException.notFound("invoice", invoiceId));
         return DocumentAssembler.invoice(sellers.of(tenantId), customer(tenantId, invoice.customerId()), invoice,
                 payments.find(tenantId, invoiceId).orElse(null));
+    }
+
+    Document paymentReceiptOf(String tenantId, String paymentId) {
+        PaymentReceiptFacts.Receipt r = paymentReceipts.receipt(tenantId, paymentId).orElseThrow(() -> AccrueException.notFound("payment_receipt", paymentId));
+        return DocumentAssembler.paymentReceipt(sellers.of(tenantId), customer(tenantId, r.customerId()), r);
     }
 
     Document receiptOf(String tenantId, String receiptId) {

@@ -13,6 +13,7 @@ import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.subscription.SuspendedService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,7 @@ public final class QuotaService {
             if (quotas.active(caller.tenantId(), subscriptionId, quota).contains(itemId)) {
                 return now;
             }
+            SuspendedService.refuseNewResources(sub, quota);
             if (now.used() + 1 > now.limit()) {
                 throw new AccrueException(ErrorCode.QUOTA_EXCEEDED, "quota",
                         "Plan " + sub.planCode() + " allows " + now.limit() + " " + quota + " (" + now.display() + ")"

@@ -26,6 +26,7 @@ import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.subscription.SuspendedService;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
@@ -94,6 +95,7 @@ public final class PhoneNumberService implements AddOnBilling {
             if (sub.endedOn() != null && !today.isBefore(sub.endedOn())) {
                 throw new AccrueException(ErrorCode.SUBSCRIPTION_ENDED, "subscription", "Subscription " + sub.id() + " ended on " + sub.endedOn());
             }
+            SuspendedService.refuseNewResources(sub, "numbers");
             AddOn rental = rentalFor(caller.tenantId(), sub, addOnCode);
             String currency = customer.currency().getCurrencyCode();
             RentalOption option = option(rental, country, type);

@@ -30,9 +30,19 @@ public final class TestClockService implements CustomerService.TestClockCheck {
     private final BillingService billing;
     private final AuditLog audit;
     private final java.time.Clock clock;
+    private final AfterAdvance afterAdvance;
+
+    /**
+     * Work that runs once an advance has committed, outside its transaction — collecting what the advance made due
+     * (payments call the gateway, which never happens inside a billing transaction).
+     */
+    public interface AfterAdvance {
+        void advanced(String tenantId, String testClockId);
+    }
 
     public TestClockService(Transactions tx, TestClockRepository clocks, TenantRepository tenants, SubscriptionRepository subscriptions,
-                            BillingService billing, AuditLog audit, java.time.Clock clock) {
+                            BillingService billing, AuditLog audit, java.time.Clock clock, AfterAdvance afterAdvance) {
+        this.afterAdvance = afterAdvance;
         this.tx = tx;
         this.clocks = clocks;
         this.tenants = tenants;
@@ -77,22 +87,27 @@ public final class TestClockService implements CustomerService.TestClockCheck {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "frozen_time", "frozen_time (the new time) is required");
         }
         requireSane(to);
-        return tx.inTransaction(() -> {
+        boolean outermost = !tx.inProgress();
+        TestClock advanced = tx.inTransaction(() -> {
             TestClock c = clocks.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("test_clock", id));
             if (to.isBefore(c.frozenTime())) {
                 throw new AccrueException(ErrorCode.TEST_CLOCK_BACKWARDS, "frozen_time",
                         "A test clock only moves forward; it is at " + c.frozenTime() + ", asked for " + to);
             }
             clocks.setTime(caller.tenantId(), id, to);
-            TestClock advanced = new TestClock(c.id(), c.name(), to, c.createdAt());
+            TestClock moved = new TestClock(c.id(), c.name(), to, c.createdAt());
             // each subscription catches up period by period, in date order
             for (var due : subscriptions.onTestClock(caller.tenantId(), id)) {
                 billing.billDue(due.tenantId(), due.subscriptionId());
             }
             billing.finalizeDraftsOnTestClock(caller.tenantId(), id, to);
-            audit.record(caller, "test_clock", id, "test_clock.advanced", c, advanced);
-            return advanced;
+            audit.record(caller, "test_clock", id, "test_clock.advanced", c, moved);
+            return moved;
         });
+        if (outermost) {
+            afterAdvance.advanced(caller.tenantId(), id);
+        }
+        return advanced;
     }
 
     @Override

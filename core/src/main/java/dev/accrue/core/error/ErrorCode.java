@@ -83,6 +83,18 @@ public enum ErrorCode {
     COUPON_LIMIT_REACHED(Kind.CONFLICT),
     COUPON_ARCHIVED(Kind.CONFLICT),
     TEST_CLOCK_BACKWARDS(Kind.BAD_REQUEST),
+    // payments: a card number sent anywhere but the sandbox's tokenization; a token the gateway does not know; a card brand
+    // the tenant does not accept
+    RAW_CARD_NUMBER_REFUSED(Kind.BAD_REQUEST),
+    INVALID_TOKEN(Kind.BAD_REQUEST),
+    CARD_BRAND_NOT_ACCEPTED(Kind.BAD_REQUEST),
+    // payments: the gateway declined verifying a method; removing the last method while a paid subscription is live; a refund
+    // above what the payment has left; a payment or refund of an invoice that cannot take it
+    PAYMENT_METHOD_DECLINED(Kind.CONFLICT),
+    LAST_PAYMENT_METHOD(Kind.CONFLICT),
+    REFUND_EXCEEDS_PAID(Kind.CONFLICT),
+    // a suspended subscription (non-payment, or the operator) takes no new resources: numbers, add-ons, quota items
+    SUBSCRIPTION_SUSPENDED(Kind.CONFLICT),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
     MALFORMED_REQUEST(Kind.BAD_REQUEST),

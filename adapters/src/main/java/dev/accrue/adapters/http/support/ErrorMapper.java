@@ -117,8 +117,12 @@ public final class ErrorMapper {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StrictJsonParser.Refused r) {
-                return new AccrueException(r.reason() == StrictJsonParser.Refused.Reason.CHARACTER ? ErrorCode.INVALID_TEXT : ErrorCode.VALIDATION_FAILED,
-                        r.field(), r.getOriginalMessage());
+                ErrorCode code = switch (r.reason()) {
+                    case CHARACTER -> ErrorCode.INVALID_TEXT;
+                    case TOO_LONG -> ErrorCode.VALIDATION_FAILED;
+                    case CARD_NUMBER -> ErrorCode.RAW_CARD_NUMBER_REFUSED;
+                };
+                return new AccrueException(code, r.field(), r.getOriginalMessage());
             }
         }
         InputCoercionException range = e instanceof InputCoercionException i ? i

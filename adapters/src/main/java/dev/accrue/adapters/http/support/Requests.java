@@ -12,6 +12,7 @@ import dev.accrue.app.auth.Caller;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.payment.CardNumbers;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,8 @@ import java.util.Base64;
 /** Reading requests: the caller, strict JSON bodies, and pagination parameters. */
 public final class Requests {
     public static final String CALLER = "accrue.caller";
+    /** The one route that may receive a card number: the sandbox gateway's tokenization (test cards only). */
+    public static final String SANDBOX_TOKENIZATION = "/v1/sandbox/tokens";
     /** The ids lists page by: a type prefix and a ULID (see Ids), or an event id of the tenant's own making. */
     private static final java.util.regex.Pattern CURSOR_ID = java.util.regex.Pattern.compile("^[a-z]{2,6}_[0-9A-HJKMNP-TV-Z]{26}$");
     /** The key of an item of a list held in memory (a day and dimensions, a code): no control character, at most 256. */
@@ -91,7 +94,8 @@ public final class Requests {
      * document allows for this operation (see {@link OpenApiTextLimits}).
      */
     public static JsonParser strictParser(Context ctx, JsonParser parser) {
-        return new StrictJsonParser(parser, OpenApiTextLimits.of(ctx.method().name(), ctx.endpointHandlerPath()));
+        String path = ctx.endpointHandlerPath();
+        return new StrictJsonParser(parser, OpenApiTextLimits.of(ctx.method().name(), path), !SANDBOX_TOKENIZATION.equals(path));
     }
 
     /** Query parameters and the path reach queries and logs: the same text rule as bodies. */
@@ -100,6 +104,10 @@ public final class Requests {
         ctx.queryParamMap().forEach((name, values) -> {
             StrictText.require(name, name);
             values.forEach(v -> StrictText.require(name, v));
+            if (CardNumbers.containsCardNumber(name) || values.stream().anyMatch(CardNumbers::containsCardNumber)) {
+                String field = CardNumbers.containsCardNumber(name) ? null : name;
+                throw new AccrueException(ErrorCode.RAW_CARD_NUMBER_REFUSED, field, "A query parameter holds a payment card number; Accrue never accepts card numbers");
+            }
             values.forEach(v -> {
                 if (v.length() > TextLimits.DEFAULT_MAX) {
                     throw AccrueException.invalid(name, name + " is " + v.length() + " characters long; at most " + TextLimits.DEFAULT_MAX + " are allowed");

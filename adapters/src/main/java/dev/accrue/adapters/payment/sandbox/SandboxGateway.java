@@ -1,0 +1,362 @@
+package dev.accrue.adapters.payment.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.accrue.adapters.json.Json;
+import dev.accrue.app.payment.gateway.GatewayCharge;
+import dev.accrue.app.payment.gateway.GatewayEvent;
+import dev.accrue.app.payment.gateway.GatewayMethod;
+import dev.accrue.app.payment.gateway.GatewayOutcome;
+import dev.accrue.app.payment.gateway.GatewayRefund;
+import dev.accrue.app.payment.gateway.PaymentGateway;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.payment.CardNumbers;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The built-in gateway of the demo and the tests, behaving like Stripe's test mode ({@link SandboxInstruments}).
+ * It keeps its books in its own tables and writes them on its own connection, outside any Accrue transaction —
+ * as an external gateway would: what it approved stays approved when Accrue's transaction rolls back, and every
+ * node sees the same books. Every call that moves money (and attach, and customer creation) answers a repeated
+ * idempotency key with the first answer and moves nothing again.
+ */
+public final class SandboxGateway implements PaymentGateway {
+    public static final String NAME = "sandbox";
+    /** The secret sandbox webhooks are signed with (HMAC-SHA256 of the body, header {@code Sandbox-Signature}). */
+    public static final String WEBHOOK_SECRET = "whsec_sandbox";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public SandboxGateway(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** A token as tokenization answers it: never the number, only what Accrue may keep. */
+    public record Token(String token, String kind, String brand, String last4, Integer expMonth, Integer expYear, String mandateReference) {
+    }
+
+    // ---- tokenization (the only place a card number is accepted) -----------------------------------------
+
+    public Token tokenizeCard(String number, Integer expMonth, Integer expYear, String cvc) {
+        String digits = CardNumbers.normalise(number);
+        if (digits == null || !CardNumbers.luhn(digits)) {
+            throw AccrueException.invalid("card.number", "card.number is not a valid card number");
+        }
+        if (expMonth == null || expMonth < 1 || expMonth > 12) {
+            throw AccrueException.invalid("card.exp_month", "card.exp_month must be 1-12");
+        }
+        int thisYear = OffsetDateTime.now(clock).getYear();
+        if (expYear == null || expYear > thisYear + 20 || expYear < 2000) {
+            throw AccrueException.invalid("card.exp_year", "card.exp_year must be a four-digit year at most 20 years ahead");
+        }
+        if (cvc != null && !cvc.matches("[0-9]{3,4}")) {
+            throw AccrueException.invalid("card.cvc", "card.cvc must be 3 or 4 digits");
+        }
+        String behaviour = SandboxInstruments.CARDS.getOrDefault(digits, SandboxInstruments.SUCCEED);
+        String brand = CardNumbers.brand(digits);
+        return store(new Token(newToken(), "card", brand, digits.substring(digits.length() - 4), expMonth, expYear, null), behaviour);
+    }
+
+    public Token tokenizeUpi(String vpa) {
+        if (vpa == null || !vpa.matches("[A-Za-z0-9._-]{2,200}@[A-Za-z]{2,64}")) {
+            throw AccrueException.invalid("upi.vpa", "upi.vpa must be a UPI id such as name@bank");
+        }
+        String behaviour = vpa.equalsIgnoreCase("failure@upi") ? "payment_declined" : SandboxInstruments.SUCCEED;
+        String local = vpa.substring(0, vpa.indexOf('@'));
+        String last4 = local.length() <= 4 ? local : local.substring(local.length() - 4);
+        return store(new Token(newToken(), "upi", "upi", last4, null, null, null), behaviour);
+    }
+
+    /** A SEPA-style bank account; {@code mandateAccepted}: the account holder accepted the direct-debit mandate. */
+    public Token tokenizeBankAccount(String iban, String holder, Boolean mandateAccepted) {
+        String normal = iban == null ? null : iban.replace(" ", "").toUpperCase(Locale.ROOT);
+        if (normal == null || !Iban.valid(normal)) {
+            throw AccrueException.invalid("bank_account.iban", "bank_account.iban is not a valid IBAN");
+        }
+        if (holder == null || holder.isBlank()) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "bank_account.account_holder", "bank_account.account_holder is required");
+        }
+        if (!Boolean.TRUE.equals(mandateAccepted)) {
+            throw AccrueException.invalid("bank_account.mandate_accepted", "A direct debit needs the account holder's mandate (mandate_accepted: true)");
+        }
+        String behaviour = normal.equals(SandboxInstruments.FAILING_IBAN) ? "insufficient_funds" : SandboxInstruments.SUCCEED;
+        String mandate = "MDT-" + HexFormat.of().formatHex(bytes(6)).toUpperCase(Locale.ROOT);
+        return store(new Token(newToken(), "bank_account", "sepa_debit", normal.substring(normal.length() - 4), null, null, mandate), behaviour);
+    }
+
+    /** Test helper: from now on the instrument behaves as {@code behaviour} (funds arrived, the card was blocked …). */
+    public void simulate(String token, String behaviour) {
+        if (!SandboxInstruments.BEHAVIOURS.contains(behaviour)) {
+            throw AccrueException.invalid("behaviour", "behaviour must be one of " + SandboxInstruments.BEHAVIOURS);
+        }
+        int changed = jdbi.withHandle(h -> h.createUpdate("UPDATE sandbox_tokens SET behaviour = :b WHERE token = :t")
+                .bind("b", behaviour).bind("t", token).execute());
+        if (changed == 0) {
+            throw AccrueException.notFound("token", token);
+        }
+    }
+
+    /** How many charges the sandbox approved with these idempotency keys' prefix … for tests: all of a token. */
+    public long chargesOf(String token) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM sandbox_movements WHERE kind = 'charge' AND token = :t")
+                .bind("t", token).mapTo(Long.class).one());
+    }
+
+    // ---- the port ---------------------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String createCustomer(String accrueCustomerId, String email, String name, String idempotencyKey) {
+        Map<String, Object> answer = once("customer", idempotencyKey, h -> Map.of("reference", "scus_" + HexFormat.of().formatHex(bytes(12))));
+        return (String) answer.get("reference");
+    }
+
+    @Override
+    public Attachment attach(String token, String gatewayCustomer, String idempotencyKey) {
+        Map<String, Object> answer = once("attach", idempotencyKey, h -> {
+            Optional<Map<String, Object>> row = h.createQuery("SELECT * FROM sandbox_tokens WHERE token = :t FOR UPDATE").bind("t", token).mapToMap().findOne();
+            if (row.isEmpty() || Boolean.TRUE.equals(row.get().get("detached"))
+                    || (row.get().get("gateway_customer") != null && !gatewayCustomer.equals(row.get().get("gateway_customer")))) {
+                return declined(new GatewayOutcome.Declined("invalid_token", "resource_missing", "No such token: it is unknown, used or detached", true));
+            }
+            String behaviour = (String) row.get().get("behaviour");
+            GatewayOutcome outcome = SandboxInstruments.failsOnAttach(behaviour)
+                    ? SandboxInstruments.outcome(behaviour, null) : new GatewayOutcome.Approved("seti_" + HexFormat.of().formatHex(bytes(12)));
+            if (outcome instanceof GatewayOutcome.Approved) {
+                h.createUpdate("UPDATE sandbox_tokens SET gateway_customer = :c WHERE token = :t").bind("c", gatewayCustomer).bind("t", token).execute();
+            }
+            Map<String, Object> out = write(outcome);
+            out.put("token", token);
+            return out;
+        });
+        GatewayOutcome outcome = read(answer);
+        if (!(outcome instanceof GatewayOutcome.Approved)) {
+            return new Attachment(outcome, null);
+        }
+        return new Attachment(outcome, jdbi.withHandle(h -> h.createQuery("SELECT * FROM sandbox_tokens WHERE token = :t").bind("t", token)
+                .map((rs, ctx) -> new GatewayMethod(token, rs.getString("kind"), rs.getString("brand"), rs.getString("last4"),
+                        (Integer) rs.getObject("exp_month"), (Integer) rs.getObject("exp_year"), rs.getString("mandate_reference"))).one()));
+    }
+
+    @Override
+    public void detach(String token) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE sandbox_tokens SET detached = true WHERE token = :t").bind("t", token).execute());
+    }
+
+    @Override
+    public GatewayOutcome charge(GatewayCharge charge) {
+        return read(once("charge", charge.idempotencyKey(), h -> {
+            Optional<Map<String, Object>> row = h.createQuery("SELECT * FROM sandbox_tokens WHERE token = :t").bind("t", charge.token()).mapToMap().findOne();
+            if (row.isEmpty() || Boolean.TRUE.equals(row.get().get("detached")) || !charge.gatewayCustomer().equals(row.get().get("gateway_customer"))) {
+                return declined(new GatewayOutcome.Declined("invalid_token", "resource_missing", "The payment method is not attached to this customer", true));
+            }
+            GatewayOutcome outcome = SandboxInstruments.outcome((String) row.get().get("behaviour"), "ch_" + HexFormat.of().formatHex(bytes(12)));
+            if (outcome instanceof GatewayOutcome.Approved a) {
+                move(h, a.reference(), "charge", charge.token(), null, charge.amount().amount(), charge.amount().currency().getCurrencyCode(),
+                        charge.idempotencyKey());
+            }
+            return write(outcome);
+        }));
+    }
+
+    @Override
+    public GatewayOutcome refund(GatewayRefund refund) {
+        return read(once("refund", refund.idempotencyKey(), h -> {
+            Optional<Map<String, Object>> charge = h.createQuery("SELECT * FROM sandbox_movements WHERE reference = :r AND kind = 'charge' FOR UPDATE")
+                    .bind("r", refund.chargeReference()).mapToMap().findOne();
+            if (charge.isEmpty()) {
+                return declined(new GatewayOutcome.Declined("invalid_charge", "resource_missing", "No such charge", true));
+            }
+            BigDecimal refunded = h.createQuery("SELECT coalesce(sum(amount), 0) FROM sandbox_movements WHERE kind = 'refund' AND charge = :r")
+                    .bind("r", refund.chargeReference()).mapTo(BigDecimal.class).one();
+            if (refunded.add(refund.amount().amount()).compareTo((BigDecimal) charge.get().get("amount")) > 0) {
+                return declined(new GatewayOutcome.Declined("amount_too_large", "amount_too_large", "Refund is larger than what is left of the charge", true));
+            }
+            String reference = "re_" + HexFormat.of().formatHex(bytes(12));
+            move(h, reference, "refund", null, refund.chargeReference(), refund.amount().amount(), refund.amount().currency().getCurrencyCode(),
+                    refund.idempotencyKey());
+            return write(new GatewayOutcome.Approved(reference));
+        }));
+    }
+
+    @Override
+    public GatewayEvent parseEvent(String body, Map<String, String> headers) {
+        String signature = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Sandbox-Signature")).map(Map.Entry::getValue)
+                .findFirst().orElse("");
+        if (!MessageDigest.isEqual(sign(body).getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8))) {
+            throw new AccrueException(ErrorCode.UNAUTHENTICATED, "Sandbox-Signature does not match the body");
+        }
+        JsonNode event = readTree(body);
+        JsonNode outcome = event.get("outcome");
+        return new GatewayEvent(event.path("id").asText(), event.path("type").asText(), event.path("reference").asText(null),
+                outcome == null || outcome.isNull() ? null : read(Json.MAPPER.convertValue(outcome, Map.class)));
+    }
+
+    /** The signature {@link #parseEvent} expects on {@code body}. */
+    public static String sign(String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- books ---------------------------------------------------------------------------------------------
+
+    private Token store(Token t, String behaviour) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO sandbox_tokens (token, kind, brand, last4, exp_month, exp_year, mandate_reference, behaviour, created_at)
+                        VALUES (:token, :kind, :brand, :last4, :m, :y, :mandate, :behaviour, :at)""")
+                .bind("token", t.token()).bind("kind", t.kind()).bind("brand", t.brand()).bind("last4", t.last4()).bind("m", t.expMonth())
+                .bind("y", t.expYear()).bind("mandate", t.mandateReference()).bind("behaviour", behaviour).bind("at", now()).execute());
+        return t;
+    }
+
+    private interface Work {
+        Map<String, Object> answer(Handle h);
+    }
+
+    /**
+     * Runs {@code work} once per key: in one transaction of the sandbox's own, the key is claimed first (inserted),
+     * then the work runs and its answer is stored with it. A concurrent call with the same key waits on the key's
+     * unique index until the first commits, then reads the first answer — so two nodes sending one attempt at once
+     * move money once.
+     */
+    private Map<String, Object> once(String operation, String key, Work work) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("An idempotency key is required");
+        }
+        String stored = operation + ":" + key;
+        return jdbi.inTransaction(h -> {
+            // a stand-in for a remote gateway: its books need not wait for the disk (a crash loses a charge
+            // together with its record, and Accrue's pending attempt is then sent again and charged once)
+            h.execute("SET LOCAL synchronous_commit = off");
+            int claimed = h.createUpdate("""
+                            INSERT INTO sandbox_requests (idempotency_key, operation, answer, created_at) VALUES (:k, :op, '{}', :at)
+                            ON CONFLICT DO NOTHING""")
+                    .bind("k", stored).bind("op", operation).bind("at", now()).execute();
+            if (claimed == 0) {
+                String first = h.createQuery("SELECT answer::text FROM sandbox_requests WHERE idempotency_key = :k").bind("k", stored)
+                        .mapTo(String.class).one();
+                @SuppressWarnings("unchecked") Map<String, Object> earlier = Json.MAPPER.convertValue(readTree(first), Map.class);
+                return earlier;
+            }
+            Map<String, Object> answer = work.answer(h);
+            h.createUpdate("UPDATE sandbox_requests SET answer = CAST(:a AS jsonb) WHERE idempotency_key = :k")
+                    .bind("a", Json.write(answer)).bind("k", stored).execute();
+            return answer;
+        });
+    }
+
+    private void move(Handle h, String reference, String kind, String token, String charge, BigDecimal amount, String currency, String key) {
+        h.createUpdate("""
+                        INSERT INTO sandbox_movements (reference, kind, token, charge, amount, currency, idempotency_key, created_at)
+                        VALUES (:r, :kind, :token, :charge, :amount, :currency, :key, :at)""")
+                .bind("r", reference).bind("kind", kind).bind("token", token).bind("charge", charge).bind("amount", amount).bind("currency", currency)
+                .bind("key", kind + ":" + key).bind("at", now()).execute();
+    }
+
+    private static Map<String, Object> declined(GatewayOutcome.Declined d) {
+        return write(d);
+    }
+
+    private static Map<String, Object> write(GatewayOutcome o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        switch (o) {
+            case GatewayOutcome.Approved a -> {
+                out.put("type", "approved");
+                out.put("reference", a.reference());
+            }
+            case GatewayOutcome.Declined d -> {
+                out.put("type", "declined");
+                out.put("code", d.code());
+                out.put("decline_code", d.declineCode());
+                out.put("message", d.message());
+                out.put("hard", d.hard());
+            }
+            case GatewayOutcome.Unreachable u -> {
+                out.put("type", "unreachable");
+                out.put("message", u.message());
+            }
+        }
+        return out;
+    }
+
+    private static GatewayOutcome read(Map<?, ?> m) {
+        return switch (String.valueOf(m.get("type"))) {
+            case "approved" -> new GatewayOutcome.Approved((String) m.get("reference"));
+            case "declined" -> new GatewayOutcome.Declined((String) m.get("code"), (String) m.get("decline_code"), (String) m.get("message"),
+                    Boolean.TRUE.equals(m.get("hard")));
+            default -> new GatewayOutcome.Unreachable(String.valueOf(m.get("message")));
+        };
+    }
+
+    private static JsonNode readTree(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw AccrueException.invalid("body", "The event is not JSON");
+        }
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static String newToken() {
+        return "tok_" + HexFormat.of().formatHex(bytes(12));
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    /** ISO 13616 IBAN: country, check digits, and the mod-97 check. */
+    static final class Iban {
+        private Iban() {
+        }
+
+        static boolean valid(String iban) {
+            if (!iban.matches("[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")) {
+                return false;
+            }
+            String moved = iban.substring(4) + iban.substring(0, 4);
+            int mod = 0;
+            for (char c : moved.toCharArray()) {
+                String part = Character.isDigit(c) ? String.valueOf(c) : Integer.toString(c - 'A' + 10);
+                for (char d : part.toCharArray()) {
+                    mod = (mod * 10 + (d - '0')) % 97;
+                }
+            }
+            return mod == 1;
+        }
+    }
+}

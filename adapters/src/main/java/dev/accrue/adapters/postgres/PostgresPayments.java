@@ -1,0 +1,310 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.document.PaymentReceiptFacts;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.payment.Collection;
+import dev.accrue.app.payment.Payment;
+import dev.accrue.app.payment.PaymentRepository;
+import dev.accrue.app.payment.Refund;
+import dev.accrue.core.money.Money;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+public final class PostgresPayments implements PaymentRepository, PaymentReceiptFacts {
+    private static final RowMapper<Payment> PAYMENT = (rs, ctx) -> {
+        String c = rs.getString("currency");
+        return new Payment(rs.getString("id"), rs.getString("customer_id"), rs.getString("invoice_id"), rs.getString("purpose"), rs.getString("source"),
+                rs.getString("attempt_key"), (Integer) rs.getObject("round"), rs.getString("method_id"), rs.getString("method_kind"), rs.getString("brand"),
+                rs.getString("last4"), rs.getString("gateway"), money(rs, "amount", c), money(rs, "applied", c), money(rs, "credited", c),
+                money(rs, "refunded", c), rs.getString("status"), rs.getString("gateway_reference"), rs.getString("failure_code"),
+                rs.getString("failure_message"), rs.getBoolean("hard_decline"), rs.getString("reference"), rs.getObject("received_on", LocalDate.class),
+                rs.getString("receipt_number"), Rows.instant(rs, "created_at"), Rows.instant(rs, "settled_at"));
+    };
+    private static final RowMapper<Refund> REFUND = (rs, ctx) -> new Refund(rs.getString("id"), rs.getString("payment_id"), rs.getString("customer_id"),
+            rs.getString("invoice_id"), rs.getString("credit_note_id"), money(rs, "amount", rs.getString("currency")), rs.getString("reason"),
+            rs.getString("status"), rs.getString("gateway_reference"), rs.getString("failure_message"), Rows.instant(rs, "created_at"),
+            Rows.instant(rs, "settled_at"));
+    private static final RowMapper<Collection> COLLECTION = (rs, ctx) -> new Collection(rs.getString("tenant_id"), rs.getString("invoice_id"),
+            rs.getString("customer_id"), rs.getString("stage"), rs.getInt("round"), Rows.instant(rs, "first_failed_at"), Rows.instant(rs, "next_attempt_at"),
+            Arrays.asList((String[]) rs.getArray("hard_declined").getArray()), rs.getString("in_flight_payment_id"), Rows.instant(rs, "in_flight_since"),
+            rs.getString("last_failure"));
+    private final JdbiTransactions tx;
+
+    public PostgresPayments(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    private static Money money(ResultSet rs, String column, String currency) throws SQLException {
+        BigDecimal v = rs.getBigDecimal(column);
+        return v == null ? null : Money.of(v.stripTrailingZeros(), currency);
+    }
+
+    // ---- payments ----
+
+    @Override
+    public boolean insert(String tenantId, Payment p) {
+        return tx.handle().createUpdate("""
+                        INSERT INTO payments (tenant_id, id, customer_id, invoice_id, purpose, source, attempt_key, round, method_id, method_kind, brand, last4,
+                            gateway, currency, amount, status, reference, received_on, created_at, settled_at)
+                        VALUES (:tenant, :id, :customer, :invoice, :purpose, :source, :key, :round, :method, :kind, :brand, :last4, :gateway, :currency,
+                            :amount, :status, :reference, :received, :created, :settled)
+                        ON CONFLICT (tenant_id, attempt_key) DO NOTHING""")
+                .bind("tenant", tenantId).bind("id", p.id()).bind("customer", p.customerId()).bind("invoice", p.invoiceId()).bind("purpose", p.purpose())
+                .bind("source", p.source()).bind("key", p.attemptKey()).bind("round", p.round()).bind("method", p.methodId()).bind("kind", p.methodKind())
+                .bind("brand", p.brand()).bind("last4", p.last4()).bind("gateway", p.gateway()).bind("currency", p.amount().currency().getCurrencyCode())
+                .bind("amount", p.amount().amount()).bind("status", p.status()).bind("reference", p.reference()).bind("received", p.receivedOn())
+                .bind("created", Rows.utc(p.createdAt())).bind("settled", p.settledAt() == null ? null : Rows.utc(p.settledAt())).execute() == 1;
+    }
+
+    @Override
+    public Optional<Payment> find(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM payments WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId).bind("id", id)
+                .map(PAYMENT).findOne();
+    }
+
+    @Override
+    public Optional<Payment> findForUpdate(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM payments WHERE tenant_id = :tenant AND id = :id FOR UPDATE").bind("tenant", tenantId).bind("id", id)
+                .map(PAYMENT).findOne();
+    }
+
+    @Override
+    public Optional<Payment> findByAttemptKey(String tenantId, String attemptKey) {
+        return tx.handle().createQuery("SELECT * FROM payments WHERE tenant_id = :tenant AND attempt_key = :key").bind("tenant", tenantId)
+                .bind("key", attemptKey).map(PAYMENT).findOne();
+    }
+
+    @Override
+    public void settle(String tenantId, String id, String status, String gatewayReference, String failureCode, String failureMessage, boolean hard, Instant at) {
+        tx.handle().createUpdate("""
+                        UPDATE payments SET status = :status, gateway_reference = :ref, failure_code = :code, failure_message = :message, hard_decline = :hard,
+                            settled_at = :at
+                        WHERE tenant_id = :tenant AND id = :id AND status = 'pending'""")
+                .bind("status", status).bind("ref", gatewayReference).bind("code", failureCode).bind("message", failureMessage).bind("hard", hard)
+                .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public void recordApplication(String tenantId, String id, BigDecimal applied, BigDecimal credited, String receiptNumber) {
+        tx.handle().createUpdate("UPDATE payments SET applied = :applied, credited = :credited, receipt_number = :receipt WHERE tenant_id = :tenant AND id = :id")
+                .bind("applied", applied).bind("credited", credited).bind("receipt", receiptNumber).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public void addRefunded(String tenantId, String id, BigDecimal delta) {
+        tx.handle().createUpdate("UPDATE payments SET refunded = refunded + :delta WHERE tenant_id = :tenant AND id = :id")
+                .bind("delta", delta).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public List<Payment> list(String tenantId, String customerId, String invoiceId, PageRequest page) {
+        return tx.handle().createQuery("""
+                        SELECT * FROM payments WHERE tenant_id = :tenant AND (:after IS NULL OR id < :after)
+                          AND (:customer IS NULL OR customer_id = :customer) AND (:invoice IS NULL OR invoice_id = :invoice)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("after", page.startingAfter()).bind("customer", customerId).bind("invoice", invoiceId)
+                .bind("limit", page.limit() + 1).map(PAYMENT).list();
+    }
+
+    @Override
+    public List<Payment> attempts(String tenantId, String invoiceId, int round) {
+        return tx.handle().createQuery("""
+                        SELECT * FROM payments WHERE tenant_id = :tenant AND invoice_id = :invoice AND source = 'automatic' AND round = :round ORDER BY id""")
+                .bind("tenant", tenantId).bind("invoice", invoiceId).bind("round", round).map(PAYMENT).list();
+    }
+
+    @Override
+    public long nextReceiptNumber(String tenantId) {
+        return tx.handle().createQuery("""
+                        INSERT INTO document_counters (tenant_id, series, last_number) VALUES (:tenant, 'payment_receipt', 1)
+                        ON CONFLICT (tenant_id, series) DO UPDATE SET last_number = document_counters.last_number + 1 RETURNING last_number""")
+                .bind("tenant", tenantId).mapTo(Long.class).one();
+    }
+
+    // ---- refunds ----
+
+    @Override
+    public void insertRefund(String tenantId, Refund r) {
+        tx.handle().createUpdate("""
+                        INSERT INTO refunds (tenant_id, id, payment_id, customer_id, invoice_id, credit_note_id, currency, amount, reason, status, created_at)
+                        VALUES (:tenant, :id, :payment, :customer, :invoice, :note, :currency, :amount, :reason, :status, :at)""")
+                .bind("tenant", tenantId).bind("id", r.id()).bind("payment", r.paymentId()).bind("customer", r.customerId()).bind("invoice", r.invoiceId())
+                .bind("note", r.creditNoteId()).bind("currency", r.amount().currency().getCurrencyCode()).bind("amount", r.amount().amount())
+                .bind("reason", r.reason()).bind("status", r.status()).bind("at", Rows.utc(r.createdAt())).execute();
+    }
+
+    @Override
+    public Optional<Refund> findRefund(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM refunds WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId).bind("id", id)
+                .map(REFUND).findOne();
+    }
+
+    @Override
+    public void settleRefund(String tenantId, String id, String status, String gatewayReference, String failureMessage, Instant at) {
+        tx.handle().createUpdate("""
+                        UPDATE refunds SET status = :status, gateway_reference = :ref, failure_message = :message, settled_at = :at
+                        WHERE tenant_id = :tenant AND id = :id AND status = 'pending'""")
+                .bind("status", status).bind("ref", gatewayReference).bind("message", failureMessage).bind("at", Rows.utc(at))
+                .bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public List<Refund> refunds(String tenantId, String paymentId) {
+        return tx.handle().createQuery("SELECT * FROM refunds WHERE tenant_id = :tenant AND payment_id = :payment ORDER BY id")
+                .bind("tenant", tenantId).bind("payment", paymentId).map(REFUND).list();
+    }
+
+    @Override
+    public void resolveCreditNoteAsRefund(String tenantId, String creditNoteId) {
+        tx.handle().createUpdate("UPDATE credit_notes SET resolution = 'refund' WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", creditNoteId).execute();
+    }
+
+    // ---- the invoice's money ----
+
+    @Override
+    public Optional<InvoiceAmounts> lockInvoice(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("""
+                        SELECT id, customer_id, number, status, currency, total, amount_paid FROM invoices
+                        WHERE tenant_id = :tenant AND id = :id FOR UPDATE""")
+                .bind("tenant", tenantId).bind("id", invoiceId)
+                .map((rs, ctx) -> new InvoiceAmounts(rs.getString("id"), rs.getString("customer_id"), rs.getString("number"), rs.getString("status"),
+                        Money.of(rs.getBigDecimal("total").stripTrailingZeros(), rs.getString("currency")),
+                        Money.of(rs.getBigDecimal("amount_paid").stripTrailingZeros(), rs.getString("currency"))))
+                .findOne();
+    }
+
+    @Override
+    public void addPaid(String tenantId, String invoiceId, BigDecimal amount) {
+        tx.handle().createUpdate("UPDATE invoices SET amount_paid = amount_paid + :amount WHERE tenant_id = :tenant AND id = :id")
+                .bind("amount", amount).bind("tenant", tenantId).bind("id", invoiceId).execute();
+    }
+
+    @Override
+    public Optional<String> collectionCustomer(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("SELECT customer_id FROM invoices WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId)
+                .bind("id", invoiceId).mapTo(String.class).findOne();
+    }
+
+    // ---- collections ----
+
+    @Override
+    public List<Collection> claimDue(Instant now, Instant staleBefore, int limit, String testClockTenant, String testClockId) {
+        List<Collection> claimed = tx.handle().createQuery("""
+                        SELECT col.* FROM collections col
+                        JOIN customers c ON c.tenant_id = col.tenant_id AND c.id = col.customer_id
+                        LEFT JOIN test_clocks tc ON tc.tenant_id = c.tenant_id AND tc.id = c.test_clock_id
+                        WHERE col.next_attempt_at IS NOT NULL AND col.next_attempt_at <= coalesce(tc.frozen_time, :now)
+                          AND (col.in_flight_since IS NULL OR col.in_flight_since < :stale)
+                          AND (CAST(:clock AS text) IS NULL OR (col.tenant_id = :clockTenant AND c.test_clock_id = :clock))
+                        ORDER BY col.next_attempt_at LIMIT :limit
+                        FOR UPDATE OF col SKIP LOCKED""")
+                .bind("now", Rows.utc(now)).bind("stale", Rows.utc(staleBefore)).bind("clock", testClockId).bind("clockTenant", testClockTenant)
+                .bind("limit", limit).map(COLLECTION).list();
+        for (Collection c : claimed) {
+            tx.handle().createUpdate("UPDATE collections SET in_flight_since = :now WHERE tenant_id = :tenant AND invoice_id = :invoice")
+                    .bind("now", Rows.utc(now)).bind("tenant", c.tenantId()).bind("invoice", c.invoiceId()).execute();
+        }
+        return claimed;
+    }
+
+    @Override
+    public Optional<Collection> lockCollection(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("SELECT * FROM collections WHERE tenant_id = :tenant AND invoice_id = :invoice FOR UPDATE")
+                .bind("tenant", tenantId).bind("invoice", invoiceId).map(COLLECTION).findOne();
+    }
+
+    @Override
+    public Optional<Collection> collection(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("SELECT * FROM collections WHERE tenant_id = :tenant AND invoice_id = :invoice")
+                .bind("tenant", tenantId).bind("invoice", invoiceId).map(COLLECTION).findOne();
+    }
+
+    @Override
+    public void update(String tenantId, Collection c, Instant at) {
+        tx.handle().createUpdate("""
+                        UPDATE collections SET stage = :stage, round = :round, first_failed_at = :failed, next_attempt_at = :next, hard_declined = :hard,
+                            in_flight_payment_id = :flight, in_flight_since = :since, last_failure = :failure, updated_at = :at
+                        WHERE tenant_id = :tenant AND invoice_id = :invoice""")
+                .bind("stage", c.stage()).bind("round", c.round()).bind("failed", c.firstFailedAt() == null ? null : Rows.utc(c.firstFailedAt()))
+                .bind("next", c.nextAttemptAt() == null ? null : Rows.utc(c.nextAttemptAt())).bind("hard", c.hardDeclined().toArray(new String[0]))
+                .bind("flight", c.inFlightPaymentId()).bind("since", c.inFlightSince() == null ? null : Rows.utc(c.inFlightSince()))
+                .bind("failure", c.lastFailure()).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("invoice", c.invoiceId()).execute();
+    }
+
+    @Override
+    public List<Collection> open(String tenantId, String customerId) {
+        return tx.handle().createQuery("""
+                        SELECT * FROM collections WHERE tenant_id = :tenant AND customer_id = :customer AND stage NOT IN ('paid', 'closed')
+                        ORDER BY invoice_id FOR UPDATE""")
+                .bind("tenant", tenantId).bind("customer", customerId).map(COLLECTION).list();
+    }
+
+    // ---- suspensions ----
+
+    @Override
+    public Optional<Suspension> suspension(String tenantId, String customerId) {
+        return tx.handle().createQuery("SELECT * FROM dunning_suspensions WHERE tenant_id = :tenant AND customer_id = :customer FOR UPDATE")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> new Suspension(rs.getString("customer_id"), Rows.instant(rs, "suspended_at"),
+                        Arrays.asList((String[]) rs.getArray("subscription_ids").getArray()), Arrays.asList((String[]) rs.getArray("numbers").getArray())))
+                .findOne();
+    }
+
+    @Override
+    public void saveSuspension(String tenantId, Suspension s) {
+        tx.handle().createUpdate("""
+                        INSERT INTO dunning_suspensions (tenant_id, customer_id, suspended_at, subscription_ids, numbers) VALUES (:tenant, :customer, :at, :subs, :numbers)
+                        ON CONFLICT (tenant_id, customer_id) DO UPDATE SET subscription_ids = EXCLUDED.subscription_ids, numbers = EXCLUDED.numbers""")
+                .bind("tenant", tenantId).bind("customer", s.customerId()).bind("at", Rows.utc(s.suspendedAt()))
+                .bind("subs", s.subscriptionIds().toArray(new String[0])).bind("numbers", s.numbers().toArray(new String[0])).execute();
+    }
+
+    @Override
+    public void deleteSuspension(String tenantId, String customerId) {
+        tx.handle().createUpdate("DELETE FROM dunning_suspensions WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId).execute();
+    }
+
+    // ---- wallet auto-recharge ----
+
+    @Override
+    public List<RechargeDue> claimRecharges(int limit, String testClockTenant, String testClockId) {
+        return tx.handle().createQuery("""
+                        SELECT w.tenant_id, w.customer_id, w.recharge_requested_at, w.auto_recharge_amount FROM wallets w
+                        JOIN customers c ON c.tenant_id = w.tenant_id AND c.id = w.customer_id
+                        WHERE w.recharge_requested_at IS NOT NULL AND w.auto_recharge_amount IS NOT NULL
+                          AND (CAST(:clock AS text) IS NULL OR (w.tenant_id = :clockTenant AND c.test_clock_id = :clock))
+                          AND EXISTS (SELECT 1 FROM payment_methods m WHERE m.tenant_id = w.tenant_id AND m.customer_id = w.customer_id AND m.status = 'active')
+                          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tenant_id = w.tenant_id AND p.status <> 'pending'
+                                          AND p.attempt_key = 'recharge:' || w.customer_id || ':' || floor(extract(epoch FROM w.recharge_requested_at) * 1000000)::bigint)
+                        LIMIT :limit FOR UPDATE OF w SKIP LOCKED""")
+                .bind("clock", testClockId).bind("clockTenant", testClockTenant).bind("limit", limit)
+                .map((rs, ctx) -> new RechargeDue(rs.getString("tenant_id"), rs.getString("customer_id"), Rows.instant(rs, "recharge_requested_at"),
+                        rs.getBigDecimal("auto_recharge_amount").stripTrailingZeros()))
+                .list();
+    }
+
+    // ---- receipts as documents ----
+
+    @Override
+    public Optional<PaymentReceiptFacts.Receipt> receipt(String tenantId, String paymentId) {
+        return tx.handle().createQuery("""
+                        SELECT p.*, i.number AS invoice_number FROM payments p LEFT JOIN invoices i ON i.tenant_id = p.tenant_id AND i.id = p.invoice_id
+                        WHERE p.tenant_id = :tenant AND p.id = :id AND p.status = 'succeeded' AND p.receipt_number IS NOT NULL AND p.purpose = 'invoice'""")
+                .bind("tenant", tenantId).bind("id", paymentId)
+                .map((rs, ctx) -> {
+                    Payment p = PAYMENT.map(rs, ctx);
+                    return new PaymentReceiptFacts.Receipt(p.id(), p.receiptNumber(), p.customerId(), p.invoiceId(), rs.getString("invoice_number"), p.amount(),
+                            p.applied(), p.credited(), p.methodLabel(), p.printedReference(), p.receivedOn(), p.settledAt());
+                }).findOne();
+    }
+}

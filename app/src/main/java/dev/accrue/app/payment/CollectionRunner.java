@@ -1,0 +1,344 @@
+package dev.accrue.app.payment;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.billing.CustomerTime;
+import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.event.DomainEvent;
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventTypes;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.payment.gateway.GatewayCharge;
+import dev.accrue.app.payment.gateway.GatewayOutcome;
+import dev.accrue.app.payment.gateway.PaymentGateway;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.app.wallet.WalletService;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.money.Money;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Charges what is due: invoices of auto-pay customers (the default method, then the backups in order; again on
+ * each retry of the dunning schedule) and prepaid wallets asking for their auto-recharge. It runs from the
+ * scheduler, and after a test clock advanced — never inside the transaction that finalized an invoice.
+ *
+ * <p>Never twice, by construction: each try is three steps. (1) In a short transaction the collection row is
+ * locked and a {@code pending} payment is inserted — unique per (invoice, round, method) — and committed. (2) The
+ * gateway is called outside any transaction with that payment's id as idempotency key. (3) In a second transaction
+ * the outcome is recorded, only if the payment is still pending. Nodes claim collections with SKIP LOCKED and a
+ * lease ({@code in_flight_since}); a node that dies after (2) leaves a pending payment which the next node, once
+ * the lease is stale, sends again with the same key: the gateway answers with the first answer and moves no money
+ * again, and the outcome is recorded once.
+ */
+public final class CollectionRunner {
+    /** How long an attempt handed to the gateway is left alone before another node assumes its node died. */
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(2);
+    private static final int MAX_TRIES_PER_COLLECTION = 50;
+    /** Collections worked at once per node (each holds at most one database connection at a time). */
+    private static final int WORKERS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(CollectionRunner.class);
+    private final Transactions tx;
+    private final PaymentRepository payments;
+    private final PaymentMethodRepository methods;
+    private final CustomerRepository customers;
+    private final PaymentGateway gateway;
+    private final PaymentApplication application;
+    private final Dunning dunning;
+    private final WalletService wallets;
+    private final AuditLog audit;
+    private final DomainEvents events;
+    private final CustomerTime time;
+
+    public CollectionRunner(Transactions tx, PaymentRepository payments, PaymentMethodRepository methods, CustomerRepository customers, PaymentGateway gateway,
+                            PaymentApplication application, Dunning dunning, WalletService wallets, AuditLog audit, DomainEvents events, CustomerTime time) {
+        this.tx = tx;
+        this.payments = payments;
+        this.methods = methods;
+        this.customers = customers;
+        this.gateway = gateway;
+        this.application = application;
+        this.dunning = dunning;
+        this.wallets = wallets;
+        this.audit = audit;
+        this.events = events;
+        this.time = time;
+    }
+
+    /** One try handed to the gateway: the stored pending payment and the charge that names it. */
+    public record Attempt(String tenantId, String customerId, String invoiceId, String paymentId, GatewayCharge charge) {
+    }
+
+    /** Collects everything due across tenants (by each customer's clock), in batches of {@code batch}; returns the collections worked on. */
+    public int runDue(int batch, Duration staleAfter) {
+        return run(batch, staleAfter, null, null);
+    }
+
+    /** What is due for the customers of one test clock, at its new time. */
+    public int runForTestClock(String tenantId, String testClockId) {
+        return run(200, DEFAULT_STALE_AFTER, tenantId, testClockId);
+    }
+
+    private int run(int batch, Duration staleAfter, String clockTenant, String clockId) {
+        int worked = 0;
+        for (int round = 0; round < 1000; round++) {
+            Instant now = time.systemNow();
+            List<Collection> claimed = tx.inTransaction(() -> payments.claimDue(now, now.minus(staleAfter), batch, clockTenant, clockId));
+            inParallel(claimed);
+            worked += claimed.size();
+            if (claimed.size() < batch) {
+                break;
+            }
+        }
+        for (PaymentRepository.RechargeDue r : tx.inTransaction(() -> payments.claimRecharges(batch, clockTenant, clockId))) {
+            recharge(r);
+        }
+        return worked;
+    }
+
+    /**
+     * Works the claimed collections on {@link #WORKERS} threads at once: each invoice is its own unit (its own rows
+     * and transactions), and the waits that bound a collection run — commits, and a real gateway's round trips —
+     * overlap. A failure of one collection is logged and leaves it to the next run (its lease goes stale).
+     */
+    private void inParallel(List<Collection> claimed) {
+        if (claimed.size() <= 1 || tx.inProgress()) {
+            claimed.forEach(c -> collectLogged(c.tenantId(), c.invoiceId()));
+            return;
+        }
+        Semaphore slots = new Semaphore(WORKERS);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Collection c : claimed) {
+                slots.acquireUninterruptibly();
+                pool.submit(() -> {
+                    try {
+                        collectLogged(c.tenantId(), c.invoiceId());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+    }
+
+    private void collectLogged(String tenantId, String invoiceId) {
+        try {
+            collect(tenantId, invoiceId);
+        } catch (RuntimeException e) {
+            LOG.error("Collecting invoice {} of tenant {} failed; the next run tries again", invoiceId, tenantId, e);
+        }
+    }
+
+    /** Tries the invoice's methods in order until one pays or the round is over. */
+    public void collect(String tenantId, String invoiceId) {
+        for (int i = 0; i < MAX_TRIES_PER_COLLECTION; i++) {
+            Attempt attempt = begin(tenantId, invoiceId);
+            if (attempt == null) {
+                return;
+            }
+            if (!settle(attempt, call(attempt))) {
+                return;
+            }
+        }
+    }
+
+    /** Step 1: the next try stored as a pending payment (or the pending one a dead node left); null when nothing is to be tried. */
+    public Attempt begin(String tenantId, String invoiceId) {
+        return tx.inTransaction(() -> {
+            Collection seen = payments.collection(tenantId, invoiceId).orElse(null);
+            if (seen == null) {
+                return null;
+            }
+            // one customer's collections, payments and suspension change one at a time: the customer's lock first, always
+            methods.lockCustomer(tenantId, seen.customerId());
+            Collection c = payments.lockCollection(tenantId, invoiceId).orElse(null);
+            if (c == null || Set.of(Collection.PAID, Collection.CLOSED, Collection.SUSPENDED, Collection.WAITING_FOR_METHOD).contains(c.stage())) {
+                return null;
+            }
+            Customer customer = customers.find(tenantId, c.customerId()).orElseThrow();
+            PaymentRepository.InvoiceAmounts invoice = payments.lockInvoice(tenantId, invoiceId).orElseThrow();
+            if (!invoice.status().equals("finalized") || !invoice.due().isPositive()) {
+                String stage = invoice.status().equals("paid") ? Collection.PAID : Collection.CLOSED;
+                payments.update(tenantId, with(c, stage, c.round(), c.firstFailedAt(), null, null, null), time.systemNow());
+                return null;
+            }
+            if (c.stage().equals(Collection.GRACE)) {
+                dunning.suspend(tenantId, c, customer);
+                return null;
+            }
+            if (c.inFlightPaymentId() != null) {
+                Payment pending = payments.find(tenantId, c.inFlightPaymentId()).orElseThrow();
+                if (pending.status().equals(Payment.PENDING)) {
+                    PaymentMethod m = methods.find(tenantId, customer.id(), pending.methodId()).orElseThrow();
+                    payments.update(tenantId, with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), pending.id(), time.systemNow()),
+                            time.systemNow());
+                    return attempt(tenantId, customer, invoice, pending, m);
+                }
+            }
+            List<Payment> tried = payments.attempts(tenantId, invoiceId, c.round());
+            List<String> triedMethods = tried.stream().map(Payment::methodId).toList();
+            List<PaymentMethod> active = methods.active(tenantId, customer.id());
+            List<PaymentMethod> candidates = new ArrayList<>(active);
+            candidates.removeIf(m -> c.hardDeclined().contains(m.id()) || triedMethods.contains(m.id()));
+            if (candidates.isEmpty()) {
+                if (active.isEmpty() && tried.isEmpty()) {
+                    payments.update(tenantId, with(c, Collection.WAITING_FOR_METHOD, c.round(), c.firstFailedAt(), null, null, null), time.systemNow());
+                    return null;
+                }
+                Payment last = tried.isEmpty() ? null : tried.getLast();
+                String reason = last == null ? "no_usable_method" : last.failureCode();
+                String message = last == null ? "every saved method was declined for good earlier (expired, blocked)" : last.failureMessage();
+                dunning.roundFailed(tenantId, c, customer, invoice, reason, message);
+                return null;
+            }
+            PaymentMethod m = candidates.getFirst();
+            Money due = invoice.due();
+            Instant now = time.now(tenantId, customer);
+            Payment p = new Payment(Ids.next("pay"), customer.id(), invoiceId, Payment.INVOICE, Payment.AUTOMATIC, invoiceId + ":" + c.round() + ":" + m.id(),
+                    c.round(), m.id(), m.kind(), m.brand(), m.last4(), gateway.name(), due, null, null, null, Payment.PENDING, null, null, null, false,
+                    null, null, null, now, null);
+            if (!payments.insert(tenantId, p)) {
+                return null; // another node stored this very try: it is that node's to finish
+            }
+            payments.update(tenantId, with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), p.id(), time.systemNow()), time.systemNow());
+            return attempt(tenantId, customer, invoice, p, m);
+        });
+    }
+
+    /** Step 2: the gateway, outside any transaction. */
+    public GatewayOutcome call(Attempt attempt) {
+        return gateway.charge(attempt.charge());
+    }
+
+    /** Step 3: records the outcome once; true when the next method should be tried now. */
+    public boolean settle(Attempt attempt, GatewayOutcome outcome) {
+        return tx.inTransaction(() -> {
+            methods.lockCustomer(attempt.tenantId(), attempt.customerId());
+            Collection c = payments.lockCollection(attempt.tenantId(), attempt.invoiceId()).orElseThrow();
+            Payment p = payments.findForUpdate(attempt.tenantId(), attempt.paymentId()).orElseThrow();
+            if (!p.status().equals(Payment.PENDING)) {
+                return false; // recorded already (by the node that sent it first)
+            }
+            Customer customer = customers.find(attempt.tenantId(), p.customerId()).orElseThrow();
+            Instant at = time.systemNow();
+            switch (outcome) {
+                case GatewayOutcome.Approved approved -> {
+                    payments.settle(attempt.tenantId(), p.id(), Payment.SUCCEEDED, approved.reference(), null, null, false, at);
+                    payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), null, null, null), at);
+                    application.apply(attempt.tenantId(), customer, payments.find(attempt.tenantId(), p.id()).orElseThrow(), Caller.system(attempt.tenantId()));
+                    return false;
+                }
+                case GatewayOutcome.Declined declined -> {
+                    payments.settle(attempt.tenantId(), p.id(), Payment.FAILED, null, declined.code(), declined.message(), declined.hard(), at);
+                    List<String> hard = new ArrayList<>(c.hardDeclined());
+                    if (declined.hard() && !hard.contains(p.methodId())) {
+                        hard.add(p.methodId());
+                    }
+                    payments.update(attempt.tenantId(), new Collection(c.tenantId(), c.invoiceId(), c.customerId(), c.stage(), c.round(), c.firstFailedAt(),
+                            c.nextAttemptAt(), hard, null, null, declined.code()), at);
+                    failed(attempt.tenantId(), customer, payments.find(attempt.tenantId(), p.id()).orElseThrow());
+                    return true;
+                }
+                case GatewayOutcome.Unreachable unreachable -> {
+                    // unknown outcome: the payment stays pending and is sent again with the same key once the lease is stale
+                    payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), p.id(), at), at);
+                    return false;
+                }
+            }
+        });
+    }
+
+    // ---- prepaid wallets ----
+
+    private void recharge(PaymentRepository.RechargeDue due) {
+        record Try(Payment payment, GatewayCharge charge) {
+        }
+        Try attempt = tx.inTransaction(() -> {
+            Customer customer = customers.find(due.tenantId(), due.customerId()).orElseThrow();
+            Payment p = payments.findByAttemptKey(due.tenantId(), due.attemptKey()).orElse(null);
+            PaymentMethod m;
+            if (p == null) {
+                List<PaymentMethod> active = methods.active(due.tenantId(), customer.id());
+                if (active.isEmpty()) {
+                    return null;
+                }
+                m = active.getFirst();
+                p = new Payment(Ids.next("pay"), customer.id(), null, Payment.WALLET_RECHARGE, Payment.AUTOMATIC, due.attemptKey(), null, m.id(), m.kind(),
+                        m.brand(), m.last4(), gateway.name(), Money.of(due.amount(), customer.currency().getCurrencyCode()), null, null, null, Payment.PENDING,
+                        null, null, null, false, null, null, null, time.now(due.tenantId(), customer), null);
+                if (!payments.insert(due.tenantId(), p)) {
+                    p = payments.findByAttemptKey(due.tenantId(), due.attemptKey()).orElseThrow();
+                }
+            }
+            if (!p.status().equals(Payment.PENDING)) {
+                return null;
+            }
+            m = methods.find(due.tenantId(), customer.id(), p.methodId()).orElseThrow();
+            String gatewayCustomer = methods.gatewayCustomer(due.tenantId(), customer.id(), gateway.name()).orElseThrow();
+            return new Try(p, new GatewayCharge(m.token(), gatewayCustomer, p.amount(), "Prepaid balance auto-recharge", p.id()));
+        });
+        if (attempt == null) {
+            return;
+        }
+        GatewayOutcome outcome = gateway.charge(attempt.charge());
+        tx.run(() -> {
+            Payment p = payments.findForUpdate(due.tenantId(), attempt.payment().id()).orElseThrow();
+            if (!p.status().equals(Payment.PENDING)) {
+                return;
+            }
+            Customer customer = customers.find(due.tenantId(), due.customerId()).orElseThrow();
+            Instant at = time.systemNow();
+            switch (outcome) {
+                case GatewayOutcome.Approved approved -> {
+                    payments.settle(due.tenantId(), p.id(), Payment.SUCCEEDED, approved.reference(), null, null, false, at);
+                    var receipt = wallets.topUp(Caller.system(due.tenantId()), customer.id(), p.amount().amount(), p.amount().currency().getCurrencyCode(),
+                            "Auto-recharge (" + p.methodLabel() + ")");
+                    payments.recordApplication(due.tenantId(), p.id(), BigDecimal.ZERO, BigDecimal.ZERO, receipt.number());
+                    Payment done = payments.find(due.tenantId(), p.id()).orElseThrow();
+                    Map<String, Object> facts = PaymentApplication.snapshot(done);
+                    Instant now = time.now(due.tenantId(), customer);
+                    audit.record(Caller.system(due.tenantId()), "payment", p.id(), "payment.succeeded", null, facts);
+                    events.record(due.tenantId(), new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_SUCCEEDED, "payment", p.id(), customer.id(), facts, now));
+                    events.record(due.tenantId(), new DomainEvent(Ids.next("evt"), EventTypes.WALLET_RECHARGED, "wallet", customer.id(), customer.id(),
+                            Map.of("payment_id", p.id(), "amount", p.amount().toPlainMinorString(), "currency", p.amount().currency().getCurrencyCode(),
+                                    "receipt_number", receipt.number(), "balance_after", receipt.balanceAfter().toPlainMinorString()), now));
+                }
+                case GatewayOutcome.Declined declined -> {
+                    payments.settle(due.tenantId(), p.id(), Payment.FAILED, null, declined.code(), declined.message(), declined.hard(), at);
+                    failed(due.tenantId(), customer, payments.find(due.tenantId(), p.id()).orElseThrow());
+                }
+                case GatewayOutcome.Unreachable unreachable -> {
+                    // stays pending; the next run sends it again with the same key
+                }
+            }
+        });
+    }
+
+    private void failed(String tenantId, Customer customer, Payment p) {
+        Map<String, Object> facts = PaymentApplication.snapshot(p);
+        audit.record(Caller.system(tenantId), "payment", p.id(), "payment.failed", null, facts);
+        events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_FAILED, "payment", p.id(), customer.id(), facts, time.now(tenantId, customer)));
+    }
+
+    private Attempt attempt(String tenantId, Customer customer, PaymentRepository.InvoiceAmounts invoice, Payment p, PaymentMethod m) {
+        String gatewayCustomer = methods.gatewayCustomer(tenantId, customer.id(), gateway.name()).orElseThrow();
+        String description = "Invoice " + (invoice.number() == null ? invoice.invoiceId() : invoice.number());
+        return new Attempt(tenantId, customer.id(), invoice.invoiceId(), p.id(), new GatewayCharge(m.token(), gatewayCustomer, p.amount(), description, p.id()));
+    }
+
+    private static Collection with(Collection c, String stage, int round, Instant firstFailed, Instant next, String inFlight, Instant since) {
+        return new Collection(c.tenantId(), c.invoiceId(), c.customerId(), stage, round, firstFailed, next, c.hardDeclined(), inFlight, since, c.lastFailure());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.accrue.app.payment;
+
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.core.money.Money;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public interface PaymentRepository {
+    // ---- payments ----
+    /** Inserts the payment; false (nothing written) when its attempt key was taken already. */
+    boolean insert(String tenantId, Payment payment);
+
+    Optional<Payment> find(String tenantId, String id);
+
+    Optional<Payment> findForUpdate(String tenantId, String id);
+
+    Optional<Payment> findByAttemptKey(String tenantId, String attemptKey);
+
+    void settle(String tenantId, String id, String status, String gatewayReference, String failureCode, String failureMessage, boolean hard, Instant at);
+
+    void recordApplication(String tenantId, String id, BigDecimal applied, BigDecimal credited, String receiptNumber);
+
+    void addRefunded(String tenantId, String id, BigDecimal delta);
+
+    /** Newest first, narrowed to a customer and/or an invoice when given; {@code limit + 1} rows. */
+    List<Payment> list(String tenantId, String customerId, String invoiceId, PageRequest page);
+
+    /** Automatic attempts on the invoice in try {@code round}. */
+    List<Payment> attempts(String tenantId, String invoiceId, int round);
+
+    long nextReceiptNumber(String tenantId);
+
+    // ---- refunds ----
+    void insertRefund(String tenantId, Refund refund);
+
+    Optional<Refund> findRefund(String tenantId, String id);
+
+    void settleRefund(String tenantId, String id, String status, String gatewayReference, String failureMessage, Instant at);
+
+    List<Refund> refunds(String tenantId, String paymentId);
+
+    /** Marks the credit note as resolved by a refund rather than credit. */
+    void resolveCreditNoteAsRefund(String tenantId, String creditNoteId);
+
+    // ---- the invoice's money ----
+    /** The invoice's status, total and what was paid on it, its row locked until the transaction ends. */
+    Optional<InvoiceAmounts> lockInvoice(String tenantId, String invoiceId);
+
+    void addPaid(String tenantId, String invoiceId, BigDecimal amount);
+
+    /** The customer an invoice of the tenant bills (no lock). */
+    Optional<String> collectionCustomer(String tenantId, String invoiceId);
+
+    record InvoiceAmounts(String invoiceId, String customerId, String number, String status, Money total, Money paid) {
+        public Money due() {
+            Money d = total.minus(paid);
+            return d.isNegative() ? Money.zero(total.currency()) : d;
+        }
+    }
+
+    // ---- collections ----
+    /**
+     * Collections due by their customer's clock (a test clock's frozen time, else {@code now}) and not held by a
+     * live attempt (in flight since before {@code staleBefore} means its node died), claimed with SKIP LOCKED: each
+     * gets {@code in_flight_since = now}, so other nodes leave it alone while this one works on it.
+     */
+    List<Collection> claimDue(Instant now, Instant staleBefore, int limit, String testClockTenant, String testClockId);
+
+    Optional<Collection> lockCollection(String tenantId, String invoiceId);
+
+    /** The collection as it is (no lock): to learn its customer, whose lock comes first. */
+    Optional<Collection> collection(String tenantId, String invoiceId);
+
+    void update(String tenantId, Collection collection, Instant at);
+
+    /** The customer's collections not yet paid or closed. */
+    List<Collection> open(String tenantId, String customerId);
+
+    // ---- suspensions for non-payment ----
+    Optional<Suspension> suspension(String tenantId, String customerId);
+
+    void saveSuspension(String tenantId, Suspension suspension);
+
+    void deleteSuspension(String tenantId, String customerId);
+
+    /** What dunning suspended: subscriptions, and numbers as "sub_…/num_…". */
+    record Suspension(String customerId, Instant suspendedAt, List<String> subscriptionIds, List<String> numbers) {
+    }
+
+    // ---- wallet auto-recharge ----
+    /** Prepaid wallets asking for a recharge that no payment tried yet, locked with SKIP LOCKED. */
+    List<RechargeDue> claimRecharges(int limit, String testClockTenant, String testClockId);
+
+    record RechargeDue(String tenantId, String customerId, Instant requestedAt, BigDecimal amount) {
+        public String attemptKey() {
+            // epoch microseconds, as PostgreSQL keeps the instant (the claim query builds the same key)
+            return "recharge:" + customerId + ":" + (requestedAt.getEpochSecond() * 1_000_000 + requestedAt.getNano() / 1_000);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.accrue.bench;
+
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.payment.CollectionRunner;
+import dev.accrue.core.tenant.TenantMode;
+import dev.accrue.server.Accrue;
+import dev.accrue.server.AccrueConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * How fast collection charges finalized invoices with the sandbox gateway: for each N, N auto-pay customers with a
+ * saved card each get an invoice from a billing run (not timed); then one collection run charges them all — per
+ * invoice a pending payment committed before the gateway call, the sandbox's own idempotent books, and the
+ * outcome's transaction (invoice paid, receipt numbered and queued, events). Prints invoices/s per N and checks that
+ * the sandbox moved exactly N charges.
+ */
+public final class CollectionBenchmark {
+    private static final String CATALOG = """
+            name: bench
+            version: 1
+            effective_from: 2020-01-01
+            currencies: [USD]
+            products:
+              - { code: app, name: App }
+            plans:
+              - { code: basic, product: app, name: Basic, tier: 1, intervals: [{ interval: month }],
+                  charges: [{ type: recurring, code: base, name: Basic, monthly_price: { USD: "10.00" } }] }
+            """;
+
+    private CollectionBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = args.length == 0 ? new int[] {10_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        Path dir = Files.createTempDirectory("accrue-bench-");
+        AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(dir);
+        System.out.printf("Collection benchmark (sandbox gateway): %d cores, JDK %s, embedded PostgreSQL under %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), dir);
+        System.out.printf("%10s %12s %12s %14s%n", "invoices", "paid", "seconds", "invoices/s");
+        try (Accrue accrue = Accrue.open(config, Clock.systemUTC())) {
+            for (int n : sizes) {
+                var tenant = accrue.services().tenants().create("bench " + n + " " + System.nanoTime(), TenantMode.SANDBOX).tenant();
+                accrue.services().catalogs().importCatalog(Caller.operator(tenant.id()), "bench.yaml", CATALOG);
+                seed(accrue, tenant.id(), n);
+                int issued = accrue.services().billing().runDue(500);
+                if (issued != n) {
+                    throw new IllegalStateException("expected " + n + " invoices, issued " + issued);
+                }
+                long start = System.nanoTime();
+                accrue.services().collections().runDue(500, CollectionRunner.DEFAULT_STALE_AFTER);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long paid = accrue.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM invoices WHERE tenant_id = :t AND status = 'paid'")
+                        .bind("t", tenant.id()).mapTo(Long.class).one());
+                long charges = accrue.database().jdbi().withHandle(h -> h.createQuery(
+                                "SELECT count(*) FROM sandbox_movements WHERE kind = 'charge' AND token LIKE :prefix")
+                        .bind("prefix", "tok_" + tenant.id() + "_%").mapTo(Long.class).one());
+                if (paid != n || charges != n) {
+                    throw new IllegalStateException("expected " + n + " paid invoices and charges, got " + paid + " and " + charges);
+                }
+                System.out.printf("%10d %12d %12.2f %14.0f%n", n, paid, seconds, paid / seconds);
+            }
+        }
+    }
+
+    /** N auto-pay customers, each with an attached sandbox card (saved as a payment method) and a monthly subscription due today. */
+    private static void seed(Accrue accrue, String tenantId, int n) {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        accrue.database().jdbi().useTransaction(h -> {
+            h.createUpdate("""
+                    INSERT INTO customers (tenant_id, id, legal_name, billing_emails, billing_address, currency, time_zone, collection_method,
+                      net_days, account_type, metadata, created_at, updated_at, version)
+                    SELECT :t, 'cus_' || :t || '_' || i, 'Bench customer ' || i, ARRAY['billing@bench.example'],
+                      '{"line1": "1 Bench St", "city": "Benchville", "country": "US"}', 'USD', 'UTC', 'auto_pay', 0, 'postpaid', '{}', now(), now(), 1
+                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", n).execute();
+            h.createUpdate("""
+                    INSERT INTO sandbox_tokens (token, kind, brand, last4, exp_month, exp_year, behaviour, gateway_customer, created_at)
+                    SELECT 'tok_' || :t || '_' || i, 'card', 'visa', '4242', 12, 2030, 'succeed', 'scus_' || :t || '_' || i, now()
+                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", n).execute();
+            h.createUpdate("""
+                    INSERT INTO gateway_customers (tenant_id, customer_id, gateway, reference)
+                    SELECT :t, 'cus_' || :t || '_' || i, 'sandbox', 'scus_' || :t || '_' || i FROM generate_series(1, :n) i""")
+                    .bind("t", tenantId).bind("n", n).execute();
+            h.createUpdate("""
+                    INSERT INTO payment_methods (tenant_id, id, customer_id, gateway, token, kind, brand, last4, exp_month, exp_year, priority, status,
+                      created_at, updated_at)
+                    SELECT :t, 'pm_' || :t || '_' || i, 'cus_' || :t || '_' || i, 'sandbox', 'tok_' || :t || '_' || i, 'card', 'visa', '4242', 12, 2030, 1,
+                      'active', now(), now()
+                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", n).execute();
+            h.createUpdate("""
+                    INSERT INTO subscriptions (tenant_id, id, customer_id, catalog_version, plan_code, billing_interval, alignment, start_date,
+                      anchor, next_bill_date, created_at, updated_at, version)
+                    SELECT :t, 'sub_' || :t || '_' || i, 'cus_' || :t || '_' || i, 1, 'basic', 'month', 'anniversary', :today, :today, :today, now(), now(), 1
+                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", n).bind("today", today).execute();
+        });
+    }
+}

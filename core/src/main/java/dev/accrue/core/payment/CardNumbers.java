@@ -1,0 +1,104 @@
+package dev.accrue.core.payment;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Recognising payment card numbers (PANs), so that Accrue can refuse to receive one anywhere but the sandbox's
+ * tokenization path. A PAN is 13 to 19 digits, optionally grouped by single spaces or dashes, that passes the
+ * Luhn check and starts like an issuer's number (ISO/IEC 7812: major industry identifiers 2–6); a digit string
+ * that fails Luhn is not a card (9 in 10 random strings fail), so ordinary ids and phone numbers pass.
+ */
+public final class CardNumbers {
+    /** 13–19 digits, separated at most by one space or dash, not inside a longer run of digits. */
+    private static final Pattern CANDIDATE = Pattern.compile("(?<![0-9])[2-6](?:[ -]?[0-9]){12,18}(?![0-9])");
+
+    private CardNumbers() {
+    }
+
+    /** Whether {@code text} holds something that is a card number. */
+    public static boolean containsCardNumber(String text) {
+        if (text == null || text.length() < 13) {
+            return false;
+        }
+        Matcher m = CANDIDATE.matcher(text);
+        while (m.find()) {
+            if (luhn(digits(m.group()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The digits of {@code number} with spaces and dashes dropped; null when anything else is in it. */
+    public static String normalise(String number) {
+        if (number == null) {
+            return null;
+        }
+        String d = digits(number);
+        return d.length() == number.replace(" ", "").replace("-", "").length() ? d : null;
+    }
+
+    /** The Luhn (mod 10) check every card number passes. */
+    public static boolean luhn(String digits) {
+        if (digits.length() < 13 || digits.length() > 19) {
+            return false;
+        }
+        int sum = 0;
+        boolean twice = false;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = digits.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            if (twice) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            twice = !twice;
+        }
+        return sum % 10 == 0;
+    }
+
+    /** The card brand by its issuer prefix (visa, mastercard, amex, discover, jcb, diners, unionpay), or "unknown". */
+    public static String brand(String digits) {
+        if (digits.startsWith("4")) {
+            return "visa";
+        }
+        if (digits.startsWith("34") || digits.startsWith("37")) {
+            return "amex";
+        }
+        int two = Integer.parseInt(digits.substring(0, 2));
+        int four = Integer.parseInt(digits.substring(0, 4));
+        if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) {
+            return "mastercard";
+        }
+        if (digits.startsWith("6011") || digits.startsWith("65") || (four >= 6440 && four <= 6499)) {
+            return "discover";
+        }
+        if (four >= 3528 && four <= 3589) {
+            return "jcb";
+        }
+        if (digits.startsWith("36") || digits.startsWith("300") || digits.startsWith("305")) {
+            return "diners";
+        }
+        if (digits.startsWith("62")) {
+            return "unionpay";
+        }
+        return "unknown";
+    }
+
+    private static String digits(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.accrue.core.payment;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CardNumbersTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4242424242424242", "4242 4242 4242 4242", "4000-0000-0000-0002", "paid with 5555555555554444 yesterday",
+            "378282246310005", "6011111111111117"})
+    void cardNumbersAreFoundWhereverTheyAre(String text) {
+        assertThat(CardNumbers.containsCardNumber(text)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4242424242424241", "+14155550100", "cus_01JD42424242ABCDEF4242", "12345678901234567890123", "1111111111111117",
+            "42424242", "2026-06-01T00:00:00Z"})
+    void otherDigitsAreNotCards(String text) {
+        assertThat(CardNumbers.containsCardNumber(text)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4242424242424242,visa", "5555555555554444,mastercard", "2223003122003222,mastercard", "378282246310005,amex",
+            "6011111111111117,discover", "3566002020360505,jcb", "36227206271667,diners", "6200000000000005,unionpay"})
+    void brandsByIssuerPrefix(String number, String brand) {
+        assertThat(CardNumbers.brand(number)).isEqualTo(brand);
+    }
+}
