@@ -32,6 +32,8 @@ public final class CatalogValidator {
     public static final int MAX_DECIMALS = 9;
     /** The largest quota or allowance a catalog or a deal may state. */
     public static final BigDecimal MAX_QUANTITY = new BigDecimal("1000000000000");
+    /** The charge code of a plan's minimum commitment true-up line, so no charge may take it. */
+    public static final String MINIMUM_COMMITMENT_CODE = "minimum_commitment";
     private final Catalog catalog;
     private final List<CatalogProblem> problems = new ArrayList<>();
     private final Set<String> currencies = new HashSet<>();
@@ -187,6 +189,41 @@ public final class CatalogValidator {
         }
         cancellation(path + ".cancellation", p.cancellation());
         allowanceResets(path, p);
+        minimum(path + ".minimum_commitment", p.minimumCommitment());
+        weeklyMinimums(path, p);
+    }
+
+    /**
+     * A minimum (a charge's spending minimum, a plan's commitment) is an amount per month of the billing period, billed
+     * as a true-up line: whole minor units like a recurring price, and given in every currency so no customer escapes it.
+     */
+    private void minimum(String path, Map<String, BigDecimal> amounts) {
+        if (amounts.isEmpty()) {
+            return;
+        }
+        recurringAmounts(path, amounts);
+        for (String currency : currencies) {
+            if (!amounts.containsKey(currency)) {
+                problem(CatalogProblem.MISSING_PRICE, path, "a minimum needs an amount in every catalog currency; no " + currency + " amount");
+            }
+        }
+    }
+
+    /** Minimums scale by the months of the period; a week has no whole number of months, so a weekly plan cannot have one. */
+    private void weeklyMinimums(String path, Plan p) {
+        if (p.interval(BillingInterval.WEEK).isEmpty()) {
+            return;
+        }
+        if (!p.minimumCommitment().isEmpty()) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".minimum_commitment", "minimums are amounts per month; plan " + p.code()
+                    + " offers a week interval, which has no whole number of months");
+        }
+        for (int c = 0; c < p.charges().size(); c++) {
+            if (p.charges().get(c) instanceof MeteredCharge m && !m.minimumSpend().isEmpty()) {
+                problem(CatalogProblem.NOT_SUPPORTED, path + ".charges[" + c + "].minimum_spend", "minimums are amounts per month; plan "
+                        + p.code() + " offers a week interval, which has no whole number of months");
+            }
+        }
     }
 
     /** A prorated refund gives back the unused days of a period cut short, so it needs an immediate cancellation. */
@@ -240,6 +277,10 @@ public final class CatalogValidator {
     }
 
     private void charge(String path, Plan plan, Charge charge) {
+        if (MINIMUM_COMMITMENT_CODE.equals(charge.code())) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".code", "'" + MINIMUM_COMMITMENT_CODE + "' is the charge code of the plan's minimum "
+                    + "commitment line; choose another code");
+        }
         switch (charge) {
             case RecurringCharge r -> {
                 recurringAmounts(path + ".monthly_price", r.monthlyPrice());
@@ -293,6 +334,11 @@ public final class CatalogValidator {
             problem(CatalogProblem.INVALID_VALUE, path + ".cut_at_month_start", "cut_at_month_start needs an invoice_cadence of its own (week, month or year)");
         }
         allowances(path + ".allowances", m.allowances());
+        minimum(path + ".minimum_spend", m.minimumSpend());
+        if (!m.minimumSpend().isEmpty() && m.invoiceCadence() != ResetCadence.BILLING_PERIOD) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".minimum_spend", "a spending minimum is settled when the billing period closes; "
+                    + "a charge invoiced on its own cadence (" + m.invoiceCadence().name().toLowerCase() + ") cannot have one");
+        }
         if (m.pricing() != null && m.rateTable() != null) {
             problem(CatalogProblem.PRICING_CONFLICT, path, "give either pricing or rate_table, not both");
         } else if (m.pricing() == null && m.rateTable() == null && m.overage().policy() != Overage.OveragePolicy.BLOCK) {
@@ -442,6 +488,10 @@ public final class CatalogValidator {
         for (int i = 0; i < a.charges().size(); i++) {
             Charge charge = a.charges().get(i);
             charge(path + ".charges[" + i + "]", monthly, charge);
+            if (charge instanceof MeteredCharge m && !m.minimumSpend().isEmpty()) {
+                // an add-on is bought and dropped on its own days; its usage has no billing period to settle a minimum on
+                problem(CatalogProblem.NOT_SUPPORTED, path + ".charges[" + i + "].minimum_spend", "spending minimums apply to plan charges only");
+            }
             if (!(charge instanceof MeteredCharge)) {
                 // an add-on's fixed price is its price; its own charges meter the usage it enables
                 problem(CatalogProblem.INVALID_VALUE, path + ".charges[" + i + "].type", "an add-on's charges are metered; give a fixed fee as the add-on's price");

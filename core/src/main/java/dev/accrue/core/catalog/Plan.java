@@ -3,14 +3,18 @@ package dev.accrue.core.catalog;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
 
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A purchasable plan. {@code tier} ranks plans within a product (higher = upgrade). {@code intervals} are the
  * billing intervals offered, each with its discount; {@code alignment} is the default cycle alignment;
  * {@code trialDays} 0 means no trial; {@code invoicing} says whether periods are invoiced directly or proforma first;
- * {@code trialUsage} whether usage during the trial is free or billed on the first invoice.
+ * {@code trialUsage} whether usage during the trial is free or billed on the first invoice;
+ * {@code minimumCommitment} what the fees of a billing period must reach, per month of the period (currency → amount),
+ * a shortfall being billed as a true-up line when the period closes (empty: none).
  */
 public record Plan(
         String code,
@@ -27,7 +31,8 @@ public record Plan(
         LockIn lockIn,
         CancellationPolicy cancellation,
         Invoicing invoicing,
-        TrialUsage trialUsage) {
+        TrialUsage trialUsage,
+        Map<String, BigDecimal> minimumCommitment) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -38,6 +43,15 @@ public record Plan(
         cancellation = cancellation == null ? CancellationPolicy.DEFAULT : cancellation;
         invoicing = invoicing == null ? Invoicing.STANDARD : invoicing;
         trialUsage = trialUsage == null ? TrialUsage.FREE : trialUsage;
+        minimumCommitment = Lists.orEmpty("minimum_commitment", minimumCommitment);
+    }
+
+    /** A plan without a minimum commitment. */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, Map.of());
     }
 
     public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
@@ -65,11 +79,11 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage);
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, minimumCommitment);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, minimumCommitment);
     }
 }

@@ -40,6 +40,17 @@ public final class RecurringBilling {
         return linesFor(sub, plan, currency, served, sub.fullPeriodOf(nominal), BillingTiming.IN_ARREARS, rounding);
     }
 
+    /**
+     * The recurring fees of the days {@code served} of a period, in advance and in arrears alike, each as its line prices
+     * that part of its full period: what the period's fees are when a minimum commitment is settled.
+     */
+    public static List<InvoiceLine> servedLinesFor(Subscription sub, Plan plan, Currency currency, Period served, RoundingPolicy rounding) {
+        Period full = PeriodMinimums.fullPeriodOf(sub, served);
+        List<InvoiceLine> lines = new ArrayList<>(linesFor(sub, plan, currency, served, full, BillingTiming.IN_ADVANCE, rounding));
+        lines.addAll(linesFor(sub, plan, currency, served, full, BillingTiming.IN_ARREARS, rounding));
+        return lines;
+    }
+
     private static List<InvoiceLine> linesFor(Subscription sub, Plan plan, Currency currency, Period period, Period full, BillingTiming timing,
                                               RoundingPolicy rounding) {
         List<InvoiceLine> lines = new ArrayList<>();
