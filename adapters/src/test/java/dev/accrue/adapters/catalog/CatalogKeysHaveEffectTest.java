@@ -236,6 +236,10 @@ class CatalogKeysHaveEffectTest {
         c.put("charges.metered.cut_at_month_start", effect(swap("invoice_cadence: billing_period\n        cut_at_month_start: false",
                         "invoice_cadence: week\n        cut_at_month_start: true"),
                 KeyObservables::ownCadenceWindows));
+        c.put("charges.metered.minimum_spend", effect(swap("minimum_spend: { USD: \"40.00\" }", "minimum_spend: { USD: \"60.00\" }"),
+                KeyObservables::periodTrueUps));
+        c.put("plans.minimum_commitment", effect(swap("minimum_commitment: { USD: \"120.00\" }", "minimum_commitment: { USD: \"200.00\" }"),
+                KeyObservables::periodTrueUps));
         // ---- counted charges
         c.put("charges.counted.metric", effect(swap("metric: contacts\n", "metric: calls\n"), cat -> countedLine(cat, 500, null)));
         c.put("charges.counted.tiers", effect(swap("tiers: [{ up_to: 1000, flat_price: { USD: \"49.00\" } }, { flat_price: { USD: \"99.00\" } }]",

@@ -79,6 +79,8 @@ final class KeyCatalog {
                       tiers:
                         - { up_to: 100, unit_price: { USD: "0.10" }, flat_price: { USD: "1.00" } }
                         - { unit_price: { USD: "0.05" } }
+                    minimum_spend: { USD: "40.00" }
+                minimum_commitment: { USD: "120.00" }
                 entitlements:
                   features: { boosted: false }
                   limits: { concurrent: 2 }

@@ -19,6 +19,7 @@ import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.CountedPricing;
 import dev.accrue.core.subscription.PlanChanges;
+import dev.accrue.core.subscription.PeriodMinimums;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.UsageBilling;
@@ -112,6 +113,14 @@ final class KeyObservables {
     /** March's usage lines of a plan (as given: overrides and grants already applied), invoiced on the billing period. */
     static List<String> usageLines(Catalog c, Plan plan, PlanOverrides overrides) {
         return text(UsageBilling.linesFor(plan, c, overrides, MARCH, USAGE, DOLLAR, ROUNDING));
+    }
+
+    /** The true-up lines that settle March on the basic plan (monthly, anniversary): its usage, its base fee, its minimums. */
+    static List<String> periodTrueUps(Catalog c) {
+        Plan p = plan(c, "basic");
+        Subscription sub = subscription(p, BillingInterval.MONTH, Alignment.ANNIVERSARY, MARCH_1);
+        return text(PeriodMinimums.trueUps(sub, p, DOLLAR, MARCH, UsageBilling.linesFor(p, c, PlanOverrides.NONE, MARCH, USAGE, DOLLAR, ROUNDING),
+                ROUNDING));
     }
 
     static List<String> basicUsage(Catalog c) {
