@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cancelled at period end) and random event streams (on time, late, corrected, cancelled; monthly and weekly
  * charges; an add-on's charge), once everything is closed, what all documents billed for each charge equals
  * what the catalog says the stored events and the served periods cost — computed here independently, window
- * by window, from the events as they finally stand.
+ * by window, from the events as they finally stand. The calls charge has a spending minimum and the plan a minimum
+ * commitment (issue 16), both prorated by day on the periods a trial or an end cuts and re-settled when late events
+ * change a billed period.
  */
 class ReconciliationPropertyTest {
     static final String CATALOG = """
@@ -50,10 +51,11 @@ class ReconciliationPropertyTest {
                 trial_days: TRIAL
                 trial_usage: billed
                 intervals: [{ interval: month }]
+                minimum_commitment: { USD: "14.00" }
                 charges:
                   - { type: recurring, code: base, name: Base, monthly_price: { USD: "10.00" }, timing: in_arrears }
                   - { type: metered, code: calls, name: Calls, metric: call_seconds, allowances: [{ quantity: 30 }],
-                      pricing: { model: per_unit, unit_price: { USD: "0.01" } } }
+                      pricing: { model: per_unit, unit_price: { USD: "0.01" } }, minimum_spend: { USD: "2.00" } }
             add_ons:
               - code: texts
                 name: Texts
@@ -64,6 +66,8 @@ class ReconciliationPropertyTest {
                       invoice_cadence: week, cut_at_month_start: true }
             """;
     static final BigDecimal ALLOWANCE = BigDecimal.valueOf(30);
+    static final BigDecimal CALLS_MINIMUM = new BigDecimal("2.00");
+    static final BigDecimal COMMITMENT = new BigDecimal("14.00");
 
     /** One event: occurs on {@code day}, reported {@code delay} days later, maybe corrected or cancelled later still. */
     record Event(boolean call, int day, int quantity, int delay, int correctedAfter, int newQuantity, int cancelledAfter) {
@@ -99,6 +103,7 @@ class ReconciliationPropertyTest {
         // what happens on which day: reports, corrections, cancellations — and the events' final quantities
         TreeMap<LocalDate, List<Runnable>> actions = new TreeMap<>();
         Map<String, Event> finalEvents = new HashMap<>();
+        Map<String, LocalDate> occurredOn = new HashMap<>();
         Map<String, Integer> finalQuantity = new HashMap<>();
         int n = 0;
         for (Event e : scenario.events()) {
@@ -111,6 +116,7 @@ class ReconciliationPropertyTest {
             actions.computeIfAbsent(reported, k -> new ArrayList<>()).add(() ->
                     assertThat(s.api.post("/v1/events", event(id, c, e.call(), day, e.quantity())).text("status")).as(id).isEqualTo("accepted"));
             finalEvents.put(id, e);
+            occurredOn.put(id, day);
             finalQuantity.put(id, e.quantity());
             LocalDate after = reported;
             if (e.correctedAfter() >= 0) {
@@ -138,47 +144,46 @@ class ReconciliationPropertyTest {
 
         Map<String, BigDecimal> billed = billedPerCharge(s, sub);
         Map<String, BigDecimal> expected = new TreeMap<>();
-        expected.put("base", baseFees(anchor, end));
-        expected.put("calls", callCost(start, anchor, end, finalEvents, finalQuantity));
+        expected.put("base", BigDecimal.ZERO);
+        expected.put("calls", callCost(start, anchor, finalEvents, occurredOn, finalQuantity)); // the trial's calls: no minimum there
+        expected.put("minimum_commitment", BigDecimal.ZERO);
+        for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
+            LocalDate to = min(from.withDayOfMonth(1).plusMonths(1), end);
+            // a calendar period cut by the trial's end or the subscription's end is prorated against its whole month
+            BigDecimal base = prorated(BigDecimal.TEN, from, to);
+            BigDecimal calls = callCost(from, to, finalEvents, occurredOn, finalQuantity).max(prorated(CALLS_MINIMUM, from, to));
+            BigDecimal commitmentTrueUp = prorated(COMMITMENT, from, to).subtract(base).subtract(calls).max(BigDecimal.ZERO);
+            expected.merge("base", base, BigDecimal::add);
+            expected.merge("calls", calls, BigDecimal::add);
+            expected.merge("minimum_commitment", commitmentTrueUp, BigDecimal::add);
+        }
         expected.put("sms", finalEvents.entrySet().stream().filter(e -> !e.getValue().call())
                 .map(e -> BigDecimal.valueOf(finalQuantity.get(e.getKey())).multiply(new BigDecimal("0.05"))).reduce(BigDecimal.ZERO, BigDecimal::add));
         expected.replaceAll((k, v) -> v.setScale(2, RoundingMode.UNNECESSARY));
         assertThat(billed).as("%s", scenario).isEqualTo(expected);
     }
 
-    /** In-arrears base fee of every calendar period served from the anchor to the end, each prorated by day and rounded once. */
-    private static BigDecimal baseFees(LocalDate anchor, LocalDate end) {
-        BigDecimal total = BigDecimal.ZERO;
-        for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
-            LocalDate monthEnd = from.withDayOfMonth(1).plusMonths(1);
-            long served = ChronoUnit.DAYS.between(from, min(monthEnd, end));
-            total = total.add(BigDecimal.TEN.multiply(BigDecimal.valueOf(served))
-                    .divide(BigDecimal.valueOf(from.lengthOfMonth()), 2, RoundingMode.HALF_UP));
-        }
-        return total;
+    /** A monthly amount for the days [from, to) of one calendar month, prorated by day against the whole month and rounded once. */
+    private static BigDecimal prorated(BigDecimal monthly, LocalDate from, LocalDate to) {
+        long served = ChronoUnit.DAYS.between(from, to);
+        return monthly.multiply(BigDecimal.valueOf(served)).divide(BigDecimal.valueOf(from.lengthOfMonth()), 2, RoundingMode.HALF_UP);
     }
 
-    /** Calls past 30 included seconds per window — the trial, then calendar periods cut at the end — at 0.01 a second. */
-    private static BigDecimal callCost(LocalDate start, LocalDate anchor, LocalDate end, Map<String, Event> events, Map<String, Integer> quantity) {
-        TreeSet<LocalDate> bounds = new TreeSet<>(List.of(start, anchor, end));
-        for (LocalDate d = anchor.withDayOfMonth(1).plusMonths(1); d.isBefore(end); d = d.plusMonths(1)) {
-            bounds.add(d);
+    /** Calls of one window [from, to) past its 30 included seconds, at 0.01 a second. */
+    private static BigDecimal callCost(LocalDate from, LocalDate to, Map<String, Event> events, Map<String, LocalDate> occurredOn,
+                                       Map<String, Integer> quantity) {
+        if (!from.isBefore(to)) {
+            return BigDecimal.ZERO; // no trial
         }
-        List<LocalDate> b = new ArrayList<>(bounds);
-        BigDecimal total = BigDecimal.ZERO;
-        for (int i = 0; i + 1 < b.size(); i++) {
-            LocalDate from = b.get(i);
-            LocalDate to = b.get(i + 1);
-            BigDecimal used = events.entrySet().stream().filter(e -> e.getValue().call())
-                    .filter(e -> { LocalDate d = start.plusDays(e.getValue().day()); return !d.isBefore(from) && d.isBefore(to); })
-                    .map(e -> BigDecimal.valueOf(quantity.get(e.getKey()))).reduce(BigDecimal.ZERO, BigDecimal::add);
-            total = total.add(used.subtract(ALLOWANCE).max(BigDecimal.ZERO).multiply(new BigDecimal("0.01")));
-        }
-        return total;
+        BigDecimal used = events.entrySet().stream().filter(e -> e.getValue().call())
+                .filter(e -> { LocalDate d = occurredOn.get(e.getKey()); return !d.isBefore(from) && d.isBefore(to); })
+                .map(e -> BigDecimal.valueOf(quantity.get(e.getKey()))).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return used.subtract(ALLOWANCE).max(BigDecimal.ZERO).multiply(new BigDecimal("0.01"));
     }
 
     private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub) {
-        Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO));
+        Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO,
+                "minimum_commitment", BigDecimal.ZERO));
         String cursor = null;
         do {
             JsonNode page = s.api.get("/v1/invoices?limit=100&subscription_id=" + sub + (cursor == null ? "" : "&cursor=" + cursor)).json();
