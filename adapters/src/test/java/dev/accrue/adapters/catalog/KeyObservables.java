@@ -64,6 +64,7 @@ final class KeyObservables {
             "calls", List.of(new DayUsage(MARCH_1, "", d("600"), 5), new DayUsage(MARCH_10, "", d("600"), 5)),
             "sms", List.of(new DayUsage(MARCH_1, "country=FR", d("10"), 4), new DayUsage(MARCH_1, "country=US", d("10"), 10)),
             "requests", List.of(new DayUsage(MARCH_1, "", d("150"), 150)),
+            "payments", List.of(new DayUsage(MARCH_1, "", d("700"), 3), new DayUsage(MARCH_10, "", d("300"), 2)),
             "emails", List.of(new DayUsage(MARCH_1, "", d("1500"), 1500), new DayUsage(MARCH_10, "", d("1500"), 1500)));
 
     private KeyObservables() {
