@@ -211,6 +211,7 @@ class CatalogKeysHaveEffectTest {
         // ---- recurring charges
         c.put("charges.recurring.monthly_price", effect(swap("monthly_price: { USD: \"30.00\" }", "monthly_price: { USD: \"40.00\" }"),
                 cat -> firstInvoice(cat, "basic", BillingInterval.MONTH, null)));
+        c.put("charges.recurring.per_unit_quantity", effect(swap("per_unit_quantity: false", "per_unit_quantity: true"), KeyObservables::threeSeats));
         c.put("charges.recurring.interval_prices", effect(swap(", interval_prices: { year: { USD: \"300.00\" } }", ""),
                 cat -> basePrice(cat, BillingInterval.YEAR)));
         c.put("charges.recurring.proration", effect(swap("proration: by_day, timing", "proration: never, timing"),

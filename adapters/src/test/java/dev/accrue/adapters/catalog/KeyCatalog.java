@@ -89,6 +89,7 @@ final class KeyCatalog {
                     code: payout_fees
                     metric: payments
                     pricing: { model: graduated_percentage, tiers: [{ up_to: 500, rate: "1" }, { rate: "0.5" }] }
+                  - { type: recurring, code: platform, name: Platform, monthly_price: { USD: "5.00" }, per_unit_quantity: false }
                 minimum_commitment: { USD: "120.00" }
                 entitlements:
                   features: { boosted: false }

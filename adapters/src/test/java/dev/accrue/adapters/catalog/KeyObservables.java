@@ -104,6 +104,14 @@ final class KeyObservables {
         return text(RecurringBilling.linesFor(sub, p, DOLLAR, sub.schedule().firstPeriod(), ROUNDING));
     }
 
+    /** The recurring lines of the basic plan's first month for 3 seats. */
+    static List<String> threeSeats(Catalog c) {
+        Plan p = plan(c, "basic");
+        Subscription one = subscription(p, BillingInterval.MONTH, Alignment.ANNIVERSARY, MARCH_1);
+        Subscription three = one.withQuantity(3);
+        return text(RecurringBilling.linesFor(three, p, DOLLAR, three.schedule().firstPeriod(), ROUNDING));
+    }
+
     /** The full-period price of the basic plan's base charge on an interval. */
     static String basePrice(Catalog c, BillingInterval interval) {
         Plan p = plan(c, "basic");

@@ -63,10 +63,11 @@ public final class RecurringBilling {
                 continue; // a free fixed fee (a pay-as-you-go account) is no line: it would only clutter documents
             }
             Fraction share = Proration.fraction(period, full, r.proration());
-            Money amount = rounding.apply(Proration.prorate(price.times(sub.quantity()), share));
-            String description = plan.name() + " — " + r.name() + seats(sub.quantity(), price) + PeriodLabel.suffix(share, period);
+            int units = r.units(sub.quantity());
+            Money amount = rounding.apply(Proration.prorate(price.times(units), share));
+            String description = plan.name() + " — " + r.name() + seats(units, price) + PeriodLabel.suffix(share, period);
             lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period,
-                    quantity(share).multiply(BigDecimal.valueOf(sub.quantity())), price, amount));
+                    quantity(share).multiply(BigDecimal.valueOf(units)), price, amount));
         }
         return lines;
     }
