@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by window, from the events as they finally stand. The calls charge has a spending minimum and the plan a minimum
  * commitment (issue 16), both prorated by day on the periods a trial or an end cuts and re-settled when late events
  * change a billed period; card payments are priced by percentage (a share of their amounts past a free amount, a fixed
- * fee per transaction past a free one).
+ * fee per transaction past a free one); the subscription has 2 seats, which multiply the base fee and not the platform fee
+ * ({@code per_unit_quantity: false}).
  */
 class ReconciliationPropertyTest {
     static final String CATALOG = """
@@ -55,9 +56,10 @@ class ReconciliationPropertyTest {
                 trial_days: TRIAL
                 trial_usage: billed
                 intervals: [{ interval: month }]
-                minimum_commitment: { USD: "14.00" }
+                minimum_commitment: { USD: "30.00" }
                 charges:
                   - { type: recurring, code: base, name: Base, monthly_price: { USD: "10.00" }, timing: in_arrears }
+                  - { type: recurring, code: platform, name: Platform, monthly_price: { USD: "5.00" }, timing: in_arrears, per_unit_quantity: false }
                   - { type: metered, code: calls, name: Calls, metric: call_seconds, allowances: [{ quantity: 30 }],
                       pricing: { model: per_unit, unit_price: { USD: "0.01" } }, minimum_spend: { USD: "2.00" } }
                   - { type: metered, code: card, name: Card fees, metric: payments,
@@ -73,7 +75,7 @@ class ReconciliationPropertyTest {
             """;
     static final BigDecimal ALLOWANCE = BigDecimal.valueOf(30);
     static final BigDecimal CALLS_MINIMUM = new BigDecimal("2.00");
-    static final BigDecimal COMMITMENT = new BigDecimal("14.00");
+    static final BigDecimal COMMITMENT = new BigDecimal("30.00");
 
     static final int CALL = 0;
     static final int TEXT = 1;
@@ -107,7 +109,7 @@ class ReconciliationPropertyTest {
 
         Sandbox s = new Sandbox("reconcile", CATALOG.replace("TRIAL", String.valueOf(scenario.trialDays())), start + "T08:00:00Z");
         String c = s.customer("Reconciled Co", "USD", "UTC");
-        String sub = s.subscribe(Map.of("customer_id", c, "plan", "plan")).get("id").asText();
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "plan", "quantity", 2)).get("id").asText();
         assertThat(s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "texts")).status()).isEqualTo(201);
 
         // what happens on which day: reports, corrections, cancellations — and the events' final quantities
@@ -157,18 +159,21 @@ class ReconciliationPropertyTest {
         Map<String, BigDecimal> billed = billedPerCharge(s, sub);
         Map<String, BigDecimal> expected = new TreeMap<>();
         expected.put("base", BigDecimal.ZERO);
+        expected.put("platform", BigDecimal.ZERO);
         expected.put("calls", callCost(start, anchor, finalEvents, occurredOn, finalQuantity)); // the trial's calls: no minimum there
         expected.put("minimum_commitment", BigDecimal.ZERO);
         expected.put("card", cardFees(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
         for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
             LocalDate to = min(from.withDayOfMonth(1).plusMonths(1), end);
             // a calendar period cut by the trial's end or the subscription's end is prorated against its whole month
-            BigDecimal base = prorated(BigDecimal.TEN, from, to);
+            BigDecimal base = prorated(BigDecimal.valueOf(20), from, to); // 2 seats × 10.00, rounded once
+            BigDecimal platform = prorated(BigDecimal.valueOf(5), from, to); // not per seat
             BigDecimal calls = callCost(from, to, finalEvents, occurredOn, finalQuantity).max(prorated(CALLS_MINIMUM, from, to));
             BigDecimal card = cardFees(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
-            BigDecimal commitmentTrueUp = prorated(COMMITMENT, from, to).subtract(base).subtract(calls).subtract(card).max(BigDecimal.ZERO);
+            BigDecimal commitmentTrueUp = prorated(COMMITMENT, from, to).subtract(base).subtract(platform).subtract(calls).subtract(card).max(BigDecimal.ZERO);
             expected.merge("card", card, BigDecimal::add);
             expected.merge("base", base, BigDecimal::add);
+            expected.merge("platform", platform, BigDecimal::add);
             expected.merge("calls", calls, BigDecimal::add);
             expected.merge("minimum_commitment", commitmentTrueUp, BigDecimal::add);
         }
@@ -198,7 +203,7 @@ class ReconciliationPropertyTest {
 
     private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub) {
         Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO,
-                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO));
+                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO));
         String cursor = null;
         do {
             JsonNode page = s.api.get("/v1/invoices?limit=100&subscription_id=" + sub + (cursor == null ? "" : "&cursor=" + cursor)).json();
