@@ -98,6 +98,7 @@ import dev.accrue.app.payment.gateway.PaymentGateway;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -222,9 +223,11 @@ public record Services(
         PostgresPayments paymentRepo = new PostgresPayments(tx);
         DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
                 new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo);
-        // payments: the built-in sandbox gateway (in-process, its books in its own tables) behind the PaymentGateway port
-        SandboxGateway sandbox = new SandboxGateway(jdbi, clock);
-        PaymentGateway gateway = sandbox;
+        // payments: Stripe when ACCRUE_STRIPE_SECRET_KEY and ACCRUE_STRIPE_WEBHOOK_SECRET are set, else the built-in sandbox
+        // gateway (in-process, its books in its own tables); both behind the PaymentGateway port
+        Optional<PaymentGateway> stripe = PaymentGateways.stripe(System.getenv(), clock);
+        SandboxGateway sandbox = stripe.isPresent() ? null : new SandboxGateway(jdbi, clock);
+        PaymentGateway gateway = stripe.orElse(sandbox);
         PostgresPaymentMethods methodRepo = new PostgresPaymentMethods(tx);
         Dunning dunning = new Dunning(paymentRepo, methodRepo, subscriptionRepo, subscriptions, numbers, outbox, auditLog, events, time);
         PaymentApplication paymentApplication = new PaymentApplication(paymentRepo, invoiceRepo, documentRepo, credits, dunning, outbox, auditLog, events, time);

@@ -4,12 +4,14 @@ import dev.accrue.app.billing.BilledUsageRepository;
 import dev.accrue.core.time.Period;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 public final class PostgresBilledUsage implements BilledUsageRepository {
     private final JdbiTransactions tx;
@@ -38,6 +40,15 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
                     .bind("settle", SETTLE.toSeconds() + " seconds").add();
         }
         batch.execute();
+    }
+
+    @Override
+    public Optional<BigDecimal> billedAmount(String tenantId, String subscriptionId, String chargeCode, String cadence, LocalDate windowStart) {
+        return tx.handle().createQuery("""
+                        SELECT sum(amount) FROM billed_usage WHERE tenant_id = :tenant AND subscription_id = :sub AND charge_code = :charge
+                          AND cadence = :cadence AND window_start = :start""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("charge", chargeCode).bind("cadence", cadence).bind("start", windowStart)
+                .mapTo(BigDecimal.class).findOne().map(BigDecimal::stripTrailingZeros);
     }
 
     @Override

@@ -212,6 +212,7 @@ class CatalogKeysHaveEffectTest {
         // ---- recurring charges
         c.put("charges.recurring.monthly_price", effect(swap("monthly_price: { USD: \"30.00\" }", "monthly_price: { USD: \"40.00\" }"),
                 cat -> firstInvoice(cat, "basic", BillingInterval.MONTH, null)));
+        c.put("charges.recurring.per_unit_quantity", effect(swap("per_unit_quantity: false", "per_unit_quantity: true"), KeyObservables::threeSeats));
         c.put("charges.recurring.interval_prices", effect(swap(", interval_prices: { year: { USD: \"300.00\" } }", ""),
                 cat -> basePrice(cat, BillingInterval.YEAR)));
         c.put("charges.recurring.proration", effect(swap("proration: by_day, timing", "proration: never, timing"),
@@ -237,6 +238,10 @@ class CatalogKeysHaveEffectTest {
         c.put("charges.metered.cut_at_month_start", effect(swap("invoice_cadence: billing_period\n        cut_at_month_start: false",
                         "invoice_cadence: week\n        cut_at_month_start: true"),
                 KeyObservables::ownCadenceWindows));
+        c.put("charges.metered.minimum_spend", effect(swap("minimum_spend: { USD: \"40.00\" }", "minimum_spend: { USD: \"60.00\" }"),
+                KeyObservables::periodTrueUps));
+        c.put("plans.minimum_commitment", effect(swap("minimum_commitment: { USD: \"120.00\" }", "minimum_commitment: { USD: \"200.00\" }"),
+                KeyObservables::periodTrueUps));
         // ---- counted charges
         c.put("charges.counted.metric", effect(swap("metric: contacts\n", "metric: calls\n"), cat -> countedLine(cat, 500, null)));
         c.put("charges.counted.tiers", effect(swap("tiers: [{ up_to: 1000, flat_price: { USD: \"49.00\" } }, { flat_price: { USD: \"99.00\" } }]",
@@ -251,7 +256,7 @@ class CatalogKeysHaveEffectTest {
         c.put("charges.counted.derived_allowances.reset", effect(swap("per_unit: 4, reset: month", "per_unit: 4, reset: week"),
                 KeyObservables::contactsUsage));
         // ---- pricing
-        c.put("pricing.model", effect(swap("model: graduated", "model: volume"), KeyObservables::basicUsage));
+        c.put("pricing.model", effect(swap("model: graduated\n", "model: volume\n"), KeyObservables::basicUsage));
         c.put("pricing.unit_price", effect(swap("unit_price: { USD: \"0.60\" }", "unit_price: { USD: \"1.20\" }"), KeyObservables::basicUsage));
         c.put("pricing.per_units", effect(swap("per_units: 60", "per_units: 120"), KeyObservables::basicUsage));
         c.put("pricing.tiers", effect(swap("""
@@ -263,6 +268,11 @@ class CatalogKeysHaveEffectTest {
         c.put("pricing.tiers.up_to", effect(swap("up_to: 100,", "up_to: 200,"), KeyObservables::basicUsage));
         c.put("pricing.tiers.unit_price", effect(swap("{ unit_price: { USD: \"0.05\" } }", "{ unit_price: { USD: \"0.07\" } }"), KeyObservables::basicUsage));
         c.put("pricing.tiers.flat_price", effect(swap("flat_price: { USD: \"1.00\" }", "flat_price: { USD: \"3.00\" }"), KeyObservables::basicUsage));
+        c.put("pricing.rate", effect(swap("rate: \"2.9\"", "rate: \"3.9\""), KeyObservables::basicUsage));
+        c.put("pricing.fixed_fee", effect(swap("fixed_fee: { USD: \"0.30\" }", "fixed_fee: { USD: \"0.50\" }"), KeyObservables::basicUsage));
+        c.put("pricing.free_amount", effect(swap("free_amount: \"100\"", "free_amount: \"200\""), KeyObservables::basicUsage));
+        c.put("pricing.free_transactions", effect(swap("free_transactions: 1", "free_transactions: 2"), KeyObservables::basicUsage));
+        c.put("pricing.tiers.rate", effect(swap("{ up_to: 500, rate: \"1\" }", "{ up_to: 500, rate: \"2\" }"), KeyObservables::basicUsage));
         c.put("pricing.package_size", effect(swap("package_size: 1000", "package_size: 500"), KeyObservables::contactsUsage));
         c.put("pricing.package_price", effect(swap("package_price: { USD: \"1.00\" }", "package_price: { USD: \"2.00\" }"), KeyObservables::contactsUsage));
         // ---- add-ons

@@ -24,6 +24,7 @@ final class KeyCatalog {
               - { code: requests, aggregation: sum, field: n, unit: request }
               - { code: contacts, aggregation: latest, field: count, unit: contact }
               - { code: emails, aggregation: count, unit: email }
+              - { code: payments, aggregation: sum, field: amount, unit: USD }
             """;
     static final String RATE_TABLES = """
             rate_tables:
@@ -79,6 +80,17 @@ final class KeyCatalog {
                       tiers:
                         - { up_to: 100, unit_price: { USD: "0.10" }, flat_price: { USD: "1.00" } }
                         - { unit_price: { USD: "0.05" } }
+                    minimum_spend: { USD: "40.00" }
+                  - type: metered
+                    code: card_fees
+                    metric: payments
+                    pricing: { model: percentage, rate: "2.9", fixed_fee: { USD: "0.30" }, free_amount: "100", free_transactions: 1 }
+                  - type: metered
+                    code: payout_fees
+                    metric: payments
+                    pricing: { model: graduated_percentage, tiers: [{ up_to: 500, rate: "1" }, { rate: "0.5" }] }
+                  - { type: recurring, code: platform, name: Platform, monthly_price: { USD: "5.00" }, per_unit_quantity: false }
+                minimum_commitment: { USD: "120.00" }
                 entitlements:
                   features: { boosted: false }
                   limits: { concurrent: 2 }

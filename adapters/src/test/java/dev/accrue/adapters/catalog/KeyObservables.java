@@ -19,6 +19,7 @@ import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.CountedPricing;
 import dev.accrue.core.subscription.PlanChanges;
+import dev.accrue.core.subscription.PeriodMinimums;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.UsageBilling;
@@ -63,6 +64,7 @@ final class KeyObservables {
             "calls", List.of(new DayUsage(MARCH_1, "", d("600"), 5), new DayUsage(MARCH_10, "", d("600"), 5)),
             "sms", List.of(new DayUsage(MARCH_1, "country=FR", d("10"), 4), new DayUsage(MARCH_1, "country=US", d("10"), 10)),
             "requests", List.of(new DayUsage(MARCH_1, "", d("150"), 150)),
+            "payments", List.of(new DayUsage(MARCH_1, "", d("700"), 3), new DayUsage(MARCH_10, "", d("300"), 2)),
             "emails", List.of(new DayUsage(MARCH_1, "", d("1500"), 1500), new DayUsage(MARCH_10, "", d("1500"), 1500)));
 
     private KeyObservables() {
@@ -102,6 +104,14 @@ final class KeyObservables {
         return text(RecurringBilling.linesFor(sub, p, DOLLAR, sub.schedule().firstPeriod(), ROUNDING));
     }
 
+    /** The recurring lines of the basic plan's first month for 3 seats. */
+    static List<String> threeSeats(Catalog c) {
+        Plan p = plan(c, "basic");
+        Subscription one = subscription(p, BillingInterval.MONTH, Alignment.ANNIVERSARY, MARCH_1);
+        Subscription three = one.withQuantity(3);
+        return text(RecurringBilling.linesFor(three, p, DOLLAR, three.schedule().firstPeriod(), ROUNDING));
+    }
+
     /** The full-period price of the basic plan's base charge on an interval. */
     static String basePrice(Catalog c, BillingInterval interval) {
         Plan p = plan(c, "basic");
@@ -112,6 +122,14 @@ final class KeyObservables {
     /** March's usage lines of a plan (as given: overrides and grants already applied), invoiced on the billing period. */
     static List<String> usageLines(Catalog c, Plan plan, PlanOverrides overrides) {
         return text(UsageBilling.linesFor(plan, c, overrides, MARCH, USAGE, DOLLAR, ROUNDING));
+    }
+
+    /** The true-up lines that settle March on the basic plan (monthly, anniversary): its usage, its base fee, its minimums. */
+    static List<String> periodTrueUps(Catalog c) {
+        Plan p = plan(c, "basic");
+        Subscription sub = subscription(p, BillingInterval.MONTH, Alignment.ANNIVERSARY, MARCH_1);
+        return text(PeriodMinimums.trueUps(sub, p, DOLLAR, MARCH, UsageBilling.linesFor(p, c, PlanOverrides.NONE, MARCH, USAGE, DOLLAR, ROUNDING),
+                ROUNDING));
     }
 
     static List<String> basicUsage(Catalog c) {

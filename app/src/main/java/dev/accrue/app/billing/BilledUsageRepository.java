@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The record of what documents billed per charge and usage window ({@code billed_usage}); see
@@ -33,6 +34,9 @@ public interface BilledUsageRepository {
     }
 
     void record(String tenantId, String subscriptionId, List<Entry> entries, Instant at);
+
+    /** What the documents billed for one charge's window so far (the sum of its rows), or empty when it was never billed. */
+    Optional<BigDecimal> billedAmount(String tenantId, String subscriptionId, String chargeCode, String cadence, LocalDate windowStart);
 
     /** Whether any document billed {@code cadence}'s window starting at {@code windowStart}. */
     boolean billed(String tenantId, String subscriptionId, String cadence, LocalDate windowStart);

@@ -6,6 +6,7 @@ import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.core.addon.AddOnAllowances;
 import dev.accrue.core.catalog.Aggregation;
 import dev.accrue.core.catalog.Catalog;
+import dev.accrue.core.catalog.CatalogValidator;
 import dev.accrue.core.catalog.Charge;
 import dev.accrue.core.catalog.MeteredCharge;
 import dev.accrue.core.catalog.Plan;
@@ -14,6 +15,7 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceTotals;
 import dev.accrue.core.money.Money;
+import dev.accrue.core.subscription.PeriodMinimums;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.UsageBilling;
 import dev.accrue.core.time.Period;
@@ -24,9 +26,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -98,7 +102,7 @@ public final class UsageInvoicing {
     public Bill window(String tenantId, Subscription sub, Plan plan, Customer customer, Period window, String cadence, RoundingPolicy rounding) {
         Predicate<MeteredCharge> which = cadence.equals(TRIAL) ? m -> true : m -> cadenceOf(m).equals(cadence);
         Plan inForce = planFor(tenantId, sub, plan, window);
-        List<InvoiceLine> lines = lines(tenantId, sub, inForce, customer, window, rounding, which);
+        List<InvoiceLine> lines = settled(sub, inForce, customer, window, cadence, rounding, lines(tenantId, sub, inForce, customer, window, rounding, which));
         List<BilledUsageRepository.Entry> entries = new ArrayList<>();
         for (Charge c : inForce.charges()) {
             if (c instanceof MeteredCharge m && which.test(m)) {
@@ -107,8 +111,27 @@ public final class UsageInvoicing {
                         InvoiceTotals.subtotal(customer.currency(), mine).amount()));
             }
         }
+        if (cadence.equals(PERIOD) && !inForce.minimumCommitment().isEmpty()) {
+            List<InvoiceLine> mine = lines.stream().filter(l -> CatalogValidator.MINIMUM_COMMITMENT_CODE.equals(l.chargeCode())).toList();
+            entries.add(new BilledUsageRepository.Entry(CatalogValidator.MINIMUM_COMMITMENT_CODE, "", cadence, window, "", BigDecimal.ZERO,
+                    InvoiceTotals.subtotal(customer.currency(), mine).amount()));
+        }
         entries.add(new BilledUsageRepository.Entry(BilledUsageRepository.WINDOW_CLOSED, "", cadence, window, "", BigDecimal.ZERO, BigDecimal.ZERO));
         return new Bill(lines, entries);
+    }
+
+    /**
+     * A closed billing-period window's usage lines with their true-ups (spending minimums, the plan's commitment); the
+     * windows of other cadences and the trial settle no minimum.
+     */
+    private static List<InvoiceLine> settled(Subscription sub, Plan inForce, Customer customer, Period window, String cadence, RoundingPolicy rounding,
+                                             List<InvoiceLine> usageLines) {
+        if (!cadence.equals(PERIOD)) {
+            return usageLines;
+        }
+        List<InvoiceLine> all = new ArrayList<>(usageLines);
+        all.addAll(PeriodMinimums.trueUps(sub, inForce, customer.currency(), window, usageLines, rounding));
+        return all;
     }
 
     /**
@@ -118,16 +141,19 @@ public final class UsageInvoicing {
      */
     public Bill adjustments(String tenantId, Subscription sub, Plan plan, Customer customer, RoundingPolicy rounding, Collection<String> cadences,
                             Instant now) {
-        List<BilledUsageRepository.DirtyWindow> dirty = billed.claimDirty(tenantId, sub.id(), cadences, now);
+        List<BilledUsageRepository.DirtyWindow> dirty = withCommitments(tenantId, sub, billed.claimDirty(tenantId, sub.id(), cadences, now));
         if (dirty.isEmpty()) {
             return Bill.NONE;
         }
         List<InvoiceLine> lines = new ArrayList<>();
         List<BilledUsageRepository.Entry> entries = new ArrayList<>();
-        Map<Period, List<InvoiceLine>> repriced = new HashMap<>();
+        Map<String, List<InvoiceLine>> repriced = new HashMap<>();
         for (var w : dirty) {
-            List<InvoiceLine> current = repriced.computeIfAbsent(w.window(), p ->
-                    lines(tenantId, sub, planFor(tenantId, sub, plan, p), customer, p, rounding, m -> true));
+            List<InvoiceLine> current = repriced.computeIfAbsent(w.cadence() + ":" + w.window(), k -> {
+                Plan inForce = planFor(tenantId, sub, plan, w.window());
+                return settled(sub, inForce, customer, w.window(), w.cadence(), rounding,
+                        lines(tenantId, sub, inForce, customer, w.window(), rounding, m -> true));
+            });
             List<InvoiceLine> mine = current.stream().filter(l -> w.chargeCode().equals(l.chargeCode())).toList();
             Money amountNow = InvoiceTotals.subtotal(customer.currency(), mine);
             Money delta = amountNow.minus(Money.of(w.billedAmount(), customer.currency().getCurrencyCode()));
@@ -142,6 +168,25 @@ public final class UsageInvoicing {
             entries.add(new BilledUsageRepository.Entry(w.chargeCode(), w.metric(), w.cadence(), w.window(), "", quantityDelta, delta.amount()));
         }
         return new Bill(lines, entries);
+    }
+
+    /**
+     * A billing period's commitment depends on every charge of the period, so a period re-priced for one charge is
+     * settled again for its commitment too, against what its documents billed for it (windows billed with no
+     * commitment record have none to settle).
+     */
+    private List<BilledUsageRepository.DirtyWindow> withCommitments(String tenantId, Subscription sub, List<BilledUsageRepository.DirtyWindow> dirty) {
+        List<BilledUsageRepository.DirtyWindow> all = new ArrayList<>(dirty);
+        Set<Period> settled = new HashSet<>();
+        dirty.stream().filter(w -> CatalogValidator.MINIMUM_COMMITMENT_CODE.equals(w.chargeCode())).forEach(w -> settled.add(w.window()));
+        for (var w : dirty) {
+            if (PERIOD.equals(w.cadence()) && settled.add(w.window())) {
+                billed.billedAmount(tenantId, sub.id(), CatalogValidator.MINIMUM_COMMITMENT_CODE, PERIOD, w.window().start()).ifPresent(amount ->
+                        all.add(new BilledUsageRepository.DirtyWindow(CatalogValidator.MINIMUM_COMMITMENT_CODE, "", PERIOD, w.window(),
+                                BigDecimal.ZERO, amount)));
+            }
+        }
+        return all;
     }
 
     /** Records what a document billed ({@code documentId} null or '' when nothing was issued). */
@@ -190,8 +235,9 @@ public final class UsageInvoicing {
         }, d.events())).toList();
     }
 
+    /** Units of usage billed; a true-up's quantity is a share of the period, not usage. */
     private static BigDecimal quantity(List<InvoiceLine> lines) {
-        return lines.stream().map(InvoiceLine::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return lines.stream().filter(l -> !InvoiceLine.TRUE_UP.equals(l.kind())).map(InvoiceLine::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     private static String describe(InvoiceLine line) {

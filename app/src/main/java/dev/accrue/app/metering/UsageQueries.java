@@ -186,8 +186,8 @@ public final class UsageQueries {
 
     /** The projected usage's overage priced once, as the invoice would; only for a charge with a single price. */
     private String projectedCost(MeteredCharge m, BigDecimal projected, BigDecimal included, String currency, Caller caller) {
-        if (m.pricing() == null) {
-            return null;
+        if (m.pricing() == null || m.pricing().model().pricesTransactions()) {
+            return null; // a rate per destination, or transactions whose amounts are not projected: no single price
         }
         var rated = dev.accrue.core.rating.UsageRating.rate(projected, included, m.pricing(), m.overage(), currency, billing.rounding(caller.tenantId()));
         return rated.amount().toPlainMinorString();

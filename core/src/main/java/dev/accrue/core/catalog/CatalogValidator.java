@@ -33,6 +33,8 @@ public final class CatalogValidator {
     public static final int MAX_DECIMALS = 9;
     /** The largest quota or allowance a catalog or a deal may state. */
     public static final BigDecimal MAX_QUANTITY = new BigDecimal("1000000000000");
+    /** The charge code of a plan's minimum commitment true-up line, so no charge may take it. */
+    public static final String MINIMUM_COMMITMENT_CODE = "minimum_commitment";
     private final Catalog catalog;
     private final List<CatalogProblem> problems = new ArrayList<>();
     private final Set<String> currencies = new HashSet<>();
@@ -189,6 +191,8 @@ public final class CatalogValidator {
         cancellation(path + ".cancellation", p.cancellation());
         allowanceResets(path, p);
         usageAlerts(path + ".usage_alerts", p);
+        minimum(path + ".minimum_commitment", p.minimumCommitment());
+        weeklyMinimums(path, p);
     }
 
     /** Alert thresholds name a metric of the catalog, once each; percents are 1–1000, amounts above 0 (core/alert/Thresholds). */
@@ -220,6 +224,39 @@ public final class CatalogValidator {
                 if (error != null) {
                     problem(CatalogProblem.INVALID_VALUE, ap + ".amounts[" + k + "]", error);
                 }
+            }
+        }
+    }
+
+    /**
+     * A minimum (a charge's spending minimum, a plan's commitment) is an amount per month of the billing period, billed
+     * as a true-up line: whole minor units like a recurring price, and given in every currency so no customer escapes it.
+     */
+    private void minimum(String path, Map<String, BigDecimal> amounts) {
+        if (amounts.isEmpty()) {
+            return;
+        }
+        recurringAmounts(path, amounts);
+        for (String currency : currencies) {
+            if (!amounts.containsKey(currency)) {
+                problem(CatalogProblem.MISSING_PRICE, path, "a minimum needs an amount in every catalog currency; no " + currency + " amount");
+            }
+        }
+    }
+
+    /** Minimums scale by the months of the period; a week has no whole number of months, so a weekly plan cannot have one. */
+    private void weeklyMinimums(String path, Plan p) {
+        if (p.interval(BillingInterval.WEEK).isEmpty()) {
+            return;
+        }
+        if (!p.minimumCommitment().isEmpty()) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".minimum_commitment", "minimums are amounts per month; plan " + p.code()
+                    + " offers a week interval, which has no whole number of months");
+        }
+        for (int c = 0; c < p.charges().size(); c++) {
+            if (p.charges().get(c) instanceof MeteredCharge m && !m.minimumSpend().isEmpty()) {
+                problem(CatalogProblem.NOT_SUPPORTED, path + ".charges[" + c + "].minimum_spend", "minimums are amounts per month; plan "
+                        + p.code() + " offers a week interval, which has no whole number of months");
             }
         }
     }
@@ -275,6 +312,10 @@ public final class CatalogValidator {
     }
 
     private void charge(String path, Plan plan, Charge charge) {
+        if (MINIMUM_COMMITMENT_CODE.equals(charge.code())) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".code", "'" + MINIMUM_COMMITMENT_CODE + "' is the charge code of the plan's minimum "
+                    + "commitment line; choose another code");
+        }
         switch (charge) {
             case RecurringCharge r -> {
                 recurringAmounts(path + ".monthly_price", r.monthlyPrice());
@@ -328,6 +369,12 @@ public final class CatalogValidator {
             problem(CatalogProblem.INVALID_VALUE, path + ".cut_at_month_start", "cut_at_month_start needs an invoice_cadence of its own (week, month or year)");
         }
         allowances(path + ".allowances", m.allowances());
+        minimum(path + ".minimum_spend", m.minimumSpend());
+        transactionCharge(path, m);
+        if (!m.minimumSpend().isEmpty() && m.invoiceCadence() != ResetCadence.BILLING_PERIOD) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".minimum_spend", "a spending minimum is settled when the billing period closes; "
+                    + "a charge invoiced on its own cadence (" + m.invoiceCadence().name().toLowerCase() + ") cannot have one");
+        }
         if (m.pricing() != null && m.rateTable() != null) {
             problem(CatalogProblem.PRICING_CONFLICT, path, "give either pricing or rate_table, not both");
         } else if (m.pricing() == null && m.rateTable() == null && m.overage().policy() != Overage.OveragePolicy.BLOCK) {
@@ -355,7 +402,8 @@ public final class CatalogValidator {
 
     private void pricing(String path, Pricing p) {
         if (p.model() == null) {
-            problem(CatalogProblem.MISSING_FIELD, path + ".model", "model is required: per_unit, graduated, volume or package");
+            problem(CatalogProblem.MISSING_FIELD, path + ".model", "model is required: per_unit, graduated, volume, package, percentage, "
+                    + "graduated_percentage or dynamic");
             return;
         }
         positive(path + ".per_units", p.perUnits());
@@ -366,10 +414,113 @@ public final class CatalogValidator {
                 positive(path + ".package_size", p.packageSize());
                 amounts(path + ".package_price", p.packagePrice(), true);
             }
+            case PERCENTAGE -> {
+                if (p.rate() == null) {
+                    problem(CatalogProblem.MISSING_FIELD, path + ".rate", "percentage pricing needs a rate (percent of the amount processed)");
+                }
+                rate(path + ".rate", p.rate());
+                amounts(path + ".fixed_fee", p.fixedFee(), !p.fixedFee().isEmpty());
+                if (p.freeAmount() != null && p.freeAmount().signum() < 0) {
+                    problem(CatalogProblem.NEGATIVE_AMOUNT, path + ".free_amount", "free_amount must be zero or more");
+                }
+                if (p.freeTransactions() != null && p.freeTransactions() < 0) {
+                    problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "free_transactions must be zero or more, got " + p.freeTransactions());
+                }
+            }
+            case GRADUATED_PERCENTAGE -> percentageTiers(path + ".tiers", p.tiers());
+            case DYNAMIC -> {
+            }
+        }
+        unusedPricingKeys(path, p);
+    }
+
+    /** A percent in [0, 100] with at most 9 decimals. */
+    private void rate(String path, BigDecimal rate) {
+        if (rate != null && (rate.signum() < 0 || rate.compareTo(BigDecimal.valueOf(100)) > 0)) {
+            problem(CatalogProblem.INVALID_VALUE, path, "a rate is a percent in [0, 100], got " + rate.toPlainString());
+        } else if (rate != null && rate.stripTrailingZeros().scale() > MAX_DECIMALS) {
+            problem(CatalogProblem.INVALID_AMOUNT, path, "a rate has at most " + MAX_DECIMALS + " decimals, got " + rate.toPlainString());
+        }
+    }
+
+    /** Tiers of an amount processed, each with a rate (and maybe a flat price), never a unit price. */
+    private void percentageTiers(String path, List<Tier> tiers) {
+        tiers(path, tiers, false, true);
+        for (int i = 0; i < tiers.size(); i++) {
+            Tier t = tiers.get(i);
+            if (t.rate() == null) {
+                problem(CatalogProblem.MISSING_PRICE, path + "[" + i + "].rate", "a graduated_percentage tier needs a rate");
+            }
+            rate(path + "[" + i + "].rate", t.rate());
+            if (!t.unitPrice().isEmpty()) {
+                problem(CatalogProblem.INVALID_VALUE, path + "[" + i + "].unit_price", "graduated_percentage tiers take a rate, not a unit_price");
+            }
+        }
+    }
+
+    /** A pricing key its model does not read would be accepted and ignored: refuse it instead. */
+    private void unusedPricingKeys(String path, Pricing p) {
+        boolean percentage = p.model() == PriceModel.PERCENTAGE;
+        if (!percentage && p.rate() != null) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".rate", "rate only applies to model percentage (graduated_percentage tiers take their own)");
+        }
+        if (!percentage && !p.fixedFee().isEmpty()) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".fixed_fee", "fixed_fee only applies to model percentage");
+        }
+        if (!percentage && p.freeAmount() != null) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".free_amount", "free_amount only applies to model percentage");
+        }
+        if (!percentage && p.freeTransactions() != null) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "free_transactions only applies to model percentage");
+        }
+        if (p.model() != PriceModel.GRADUATED_PERCENTAGE) {
+            for (int i = 0; i < p.tiers().size(); i++) {
+                if (p.tiers().get(i).rate() != null) {
+                    problem(CatalogProblem.INVALID_VALUE, path + ".tiers[" + i + "].rate", "a tier rate only applies to model graduated_percentage");
+                }
+            }
+        }
+        if (p.model().pricesTransactions()) {
+            if (p.perUnits().compareTo(BigDecimal.ONE) != 0) {
+                problem(CatalogProblem.INVALID_VALUE, path + ".per_units", p.model().name().toLowerCase() + " prices an amount, so per_units does not apply");
+            }
+            if (!p.unitPrice().isEmpty()) {
+                problem(CatalogProblem.INVALID_VALUE, path + ".unit_price", p.model().name().toLowerCase() + " prices an amount, not units");
+            }
+            if (p.model() != PriceModel.GRADUATED_PERCENTAGE && !p.tiers().isEmpty()) {
+                problem(CatalogProblem.INVALID_VALUE, path + ".tiers", p.model().name().toLowerCase() + " has no tiers");
+            }
+            if (p.packageSize() != null || !p.packagePrice().isEmpty()) {
+                problem(CatalogProblem.INVALID_VALUE, path + ".package_size", p.model().name().toLowerCase() + " has no packages");
+            }
+        }
+    }
+
+    /**
+     * A charge priced by transactions sums an amount each event carries, so its metric must be a sum; the free amount and
+     * free transactions are its allowances and its overage is always charged (a cap or a block would need a unit price).
+     */
+    private void transactionCharge(String path, MeteredCharge m) {
+        if (m.pricing() == null || m.pricing().model() == null || !m.pricing().model().pricesTransactions()) {
+            return;
+        }
+        String model = m.pricing().model().name().toLowerCase();
+        catalog.metric(m.metric()).filter(metric -> metric.aggregation() != Aggregation.SUM).ifPresent(metric ->
+                problem(CatalogProblem.INVALID_VALUE, path + ".metric", model + " pricing sums the amount each event carries; metric "
+                        + metric.code() + " aggregates by " + metric.aggregation().name().toLowerCase() + ", not sum"));
+        if (!m.allowances().isEmpty()) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".allowances", model + " pricing has no unit allowances; give free_amount or free_transactions");
+        }
+        if (m.overage().policy() != Overage.OveragePolicy.CHARGE) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".overage.policy", model + " pricing is always charged; block and charge_up_to_cap need a unit price");
         }
     }
 
     private void tiers(String path, List<Tier> tiers, boolean flatOnly) {
+        tiers(path, tiers, flatOnly, false);
+    }
+
+    private void tiers(String path, List<Tier> tiers, boolean flatOnly, boolean rated) {
         if (tiers.isEmpty()) {
             problem(CatalogProblem.MISSING_FIELD, path, "at least one tier is required");
             return;
@@ -390,7 +541,7 @@ public final class CatalogValidator {
             if (t.upTo() != null) {
                 previous = t.upTo();
             }
-            if (t.unitPrice().isEmpty() && t.flatPrice().isEmpty()) {
+            if (!rated && t.unitPrice().isEmpty() && t.flatPrice().isEmpty()) {
                 problem(CatalogProblem.MISSING_PRICE, tp, "a tier needs unit_price or flat_price");
             }
             if (flatOnly && !t.unitPrice().isEmpty()) {
@@ -477,6 +628,10 @@ public final class CatalogValidator {
         for (int i = 0; i < a.charges().size(); i++) {
             Charge charge = a.charges().get(i);
             charge(path + ".charges[" + i + "]", monthly, charge);
+            if (charge instanceof MeteredCharge m && !m.minimumSpend().isEmpty()) {
+                // an add-on is bought and dropped on its own days; its usage has no billing period to settle a minimum on
+                problem(CatalogProblem.NOT_SUPPORTED, path + ".charges[" + i + "].minimum_spend", "spending minimums apply to plan charges only");
+            }
             if (!(charge instanceof MeteredCharge)) {
                 // an add-on's fixed price is its price; its own charges meter the usage it enables
                 problem(CatalogProblem.INVALID_VALUE, path + ".charges[" + i + "].type", "an add-on's charges are metered; give a fixed fee as the add-on's price");

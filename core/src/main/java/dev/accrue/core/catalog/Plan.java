@@ -3,7 +3,9 @@ package dev.accrue.core.catalog;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
 
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,7 +30,8 @@ public record Plan(
         CancellationPolicy cancellation,
         Invoicing invoicing,
         TrialUsage trialUsage,
-        List<UsageAlertSpec> usageAlerts) {
+        List<UsageAlertSpec> usageAlerts,
+        Map<String, BigDecimal> minimumCommitment) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -40,13 +43,30 @@ public record Plan(
         invoicing = invoicing == null ? Invoicing.STANDARD : invoicing;
         trialUsage = trialUsage == null ? TrialUsage.FREE : trialUsage;
         usageAlerts = Lists.orEmpty("usage_alerts", usageAlerts);
+        minimumCommitment = Lists.orEmpty("minimum_commitment", minimumCommitment);
+    }
+
+    /** A plan without a minimum commitment. */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage, List<UsageAlertSpec> usageAlerts) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, usageAlerts, Map.of());
+    }
+
+    /** A plan without alert thresholds of its own. */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage, Map<String, BigDecimal> minimumCommitment) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, List.of(), minimumCommitment);
     }
 
     public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
                 Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
                 LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage) {
         this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
-                cancellation, invoicing, trialUsage, List.of());
+                cancellation, invoicing, trialUsage, List.of(), Map.of());
     }
 
     /** The plan's own alert thresholds for {@code metric}, if it lists any. */
@@ -79,11 +99,11 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts);
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment);
     }
 }

@@ -46,7 +46,7 @@ public record PlanOverrides(Map<String, Map<String, BigDecimal>> prices, Map<Str
                         intervals.put(interval, kept);
                     }
                 });
-                charges.add(new RecurringCharge(r.code(), r.name(), monthly, intervals, r.proration(), r.timing(), r.taxCategory()));
+                charges.add(new RecurringCharge(r.code(), r.name(), monthly, intervals, r.proration(), r.timing(), r.taxCategory(), r.perUnitQuantity()));
             } else if (c instanceof MeteredCharge m && allowances.containsKey(c.code())) {
                 charges.add(m.withAllowances(allowances.get(c.code())));
             } else {

@@ -14,16 +14,28 @@ import java.util.Optional;
  * A fixed price per period. {@code monthlyPrice} (currency → amount) is the price of one month;
  * {@code intervalPrices} gives explicit prices per interval (interval wire name → currency → amount) that win
  * over the derived ones. {@code proration} says what a partial period costs; {@code timing} whether it is
- * invoiced at the start (in advance) or end (in arrears) of the period.
+ * invoiced at the start (in advance) or end (in arrears) of the period. {@code perUnitQuantity} says whether the
+ * subscription's quantity (seats) multiplies it (null: yes, as every recurring charge did before the key existed);
+ * a platform fee beside per-seat fees says {@code false}.
  */
 public record RecurringCharge(String code, String name, Map<String, BigDecimal> monthlyPrice,
                               Map<String, Map<String, BigDecimal>> intervalPrices,
-                              ProrationPolicy proration, BillingTiming timing, TaxCategory taxCategory) implements Charge {
+                              ProrationPolicy proration, BillingTiming timing, TaxCategory taxCategory, Boolean perUnitQuantity) implements Charge {
     public RecurringCharge {
         monthlyPrice = Lists.orEmpty("monthly_price", monthlyPrice);
         intervalPrices = Lists.orEmpty("interval_prices", intervalPrices);
         proration = proration == null ? ProrationPolicy.BY_DAY : proration;
         timing = timing == null ? BillingTiming.IN_ADVANCE : timing;
+    }
+
+    public RecurringCharge(String code, String name, Map<String, BigDecimal> monthlyPrice, Map<String, Map<String, BigDecimal>> intervalPrices,
+                           ProrationPolicy proration, BillingTiming timing, TaxCategory taxCategory) {
+        this(code, name, monthlyPrice, intervalPrices, proration, timing, taxCategory, null);
+    }
+
+    /** How many times the charge is billed for a subscription of {@code quantity}: the quantity, or once for a fixed charge. */
+    public int units(int quantity) {
+        return Boolean.FALSE.equals(perUnitQuantity) ? 1 : quantity;
     }
 
     /**

@@ -52,4 +52,6 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String CREDIT = "credit";
     /** A coupon's discount (negative), before tax and before customer credit; never more than the lines it applies to. */
     public static final String DISCOUNT = "discount";
+    /** What tops a closed period up to a minimum: a charge's spending minimum, or the plan's minimum commitment. */
+    public static final String TRUE_UP = "true_up";
 }

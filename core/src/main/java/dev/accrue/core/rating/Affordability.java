@@ -22,6 +22,8 @@ final class Affordability {
             case PER_UNIT -> perUnit(pricing, currency, scaledCap);
             case PACKAGE -> packages(pricing, currency, cap);
             case GRADUATED, VOLUME -> tiered(pricing, currency, scaledCap);
+            // a transaction's price depends on the amount it will carry, unknown before it happens: no unit bound
+            case PERCENTAGE, GRADUATED_PERCENTAGE, DYNAMIC -> Optional.empty();
         };
     }
 

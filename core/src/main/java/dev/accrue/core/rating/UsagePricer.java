@@ -66,6 +66,8 @@ public final class UsagePricer {
             case GRADUATED -> graduated(pricing, currency, quantity);
             case VOLUME -> volume(pricing, currency, quantity);
             case PACKAGE -> packages(pricing, quantity).multiply(amount(pricing.packagePrice(), currency, "package_price"));
+            case PERCENTAGE, GRADUATED_PERCENTAGE, DYNAMIC ->
+                    throw new IllegalArgumentException(pricing.model() + " prices transactions, not units: use TransactionPricer");
         };
     }
 

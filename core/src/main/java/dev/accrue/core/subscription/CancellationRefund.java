@@ -37,7 +37,7 @@ public final class CancellationRefund {
         Fraction share = Proration.fraction(unused, full, ProrationPolicy.BY_DAY);
         for (var charge : plan.charges()) {
             if (charge instanceof RecurringCharge r && r.timing() == BillingTiming.IN_ADVANCE && r.proration() == ProrationPolicy.BY_DAY) {
-                Money price = RecurringBilling.periodPrice(sub, plan, r, currency).times(sub.quantity());
+                Money price = RecurringBilling.periodPrice(sub, plan, r, currency).times(r.units(sub.quantity()));
                 total = total.plus(rounding.apply(Proration.prorate(price, share)));
             }
         }

@@ -119,8 +119,9 @@ public final class PlanChanges {
             if (after == null) {
                 continue; // a charge the new plan drops is not refunded mid-period
             }
-            Money newPrice = RecurringBilling.periodPrice(sub, target, after, currency).times(targetQuantity);
-            Money oldPrice = before == null ? Money.zero(currency) : RecurringBilling.periodPrice(sub, current, before, currency).times(currentQuantity);
+            Money newPrice = RecurringBilling.periodPrice(sub, target, after, currency).times(after.units(targetQuantity));
+            Money oldPrice = before == null ? Money.zero(currency)
+                    : RecurringBilling.periodPrice(sub, current, before, currency).times(before.units(currentQuantity));
             Money amount;
             Fraction share;
             if (after.proration() == ProrationPolicy.BY_DAY) {

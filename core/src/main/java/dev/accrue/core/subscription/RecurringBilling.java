@@ -40,6 +40,17 @@ public final class RecurringBilling {
         return linesFor(sub, plan, currency, served, sub.fullPeriodOf(nominal), BillingTiming.IN_ARREARS, rounding);
     }
 
+    /**
+     * The recurring fees of the days {@code served} of a period, in advance and in arrears alike, each as its line prices
+     * that part of its full period: what the period's fees are when a minimum commitment is settled.
+     */
+    public static List<InvoiceLine> servedLinesFor(Subscription sub, Plan plan, Currency currency, Period served, RoundingPolicy rounding) {
+        Period full = PeriodMinimums.fullPeriodOf(sub, served);
+        List<InvoiceLine> lines = new ArrayList<>(linesFor(sub, plan, currency, served, full, BillingTiming.IN_ADVANCE, rounding));
+        lines.addAll(linesFor(sub, plan, currency, served, full, BillingTiming.IN_ARREARS, rounding));
+        return lines;
+    }
+
     private static List<InvoiceLine> linesFor(Subscription sub, Plan plan, Currency currency, Period period, Period full, BillingTiming timing,
                                               RoundingPolicy rounding) {
         List<InvoiceLine> lines = new ArrayList<>();
@@ -52,10 +63,11 @@ public final class RecurringBilling {
                 continue; // a free fixed fee (a pay-as-you-go account) is no line: it would only clutter documents
             }
             Fraction share = Proration.fraction(period, full, r.proration());
-            Money amount = rounding.apply(Proration.prorate(price.times(sub.quantity()), share));
-            String description = plan.name() + " — " + r.name() + seats(sub.quantity(), price) + PeriodLabel.suffix(share, period);
+            int units = r.units(sub.quantity());
+            Money amount = rounding.apply(Proration.prorate(price.times(units), share));
+            String description = plan.name() + " — " + r.name() + seats(units, price) + PeriodLabel.suffix(share, period);
             lines.add(new InvoiceLine(InvoiceLine.RECURRING, r.code(), description, period,
-                    quantity(share).multiply(BigDecimal.valueOf(sub.quantity())), price, amount));
+                    quantity(share).multiply(BigDecimal.valueOf(units)), price, amount));
         }
         return lines;
     }

@@ -8,11 +8,13 @@ import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.catalog.PriceModel;
+import dev.accrue.core.catalog.Pricing;
 import dev.accrue.core.catalog.RateTable;
 import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.rating.RatedUsage;
+import dev.accrue.core.rating.TransactionPricer;
 import dev.accrue.core.rating.UsagePricer;
 import dev.accrue.core.rating.UsageRating;
 import dev.accrue.core.time.BillingTiming;
@@ -74,6 +76,8 @@ public final class UsageBilling {
             List<DayUsage> rows = usageByMetric.getOrDefault(m.metric(), List.of());
             if (m.rateTable() != null) {
                 lines.addAll(rateTableLines(m, overrides.applyTo(catalog.rateTable(m.rateTable()).orElseThrow()), metric, rows, period, code, rounding));
+            } else if (m.pricing() != null && m.pricing().model().pricesTransactions()) {
+                lines.add(transactionLine(m, metric, rows, period, code, rounding));
             } else if (m.pricing() != null) {
                 lines.add(pricedLine(m, metric, rows, period, code, rounding));
             }
@@ -100,6 +104,29 @@ public final class UsageBilling {
                 : perUnit(rated.amount().amount(), rated.billableQuantity());
         return new InvoiceLine(InvoiceLine.USAGE, m.code(), description, period, rated.billableQuantity(),
                 Money.of(unitPrice, currency), rated.amount());
+    }
+
+    /**
+     * A charge priced by transactions: the amount its events carried (the metric's sum) and how many there were, priced
+     * once by {@link TransactionPricer} and rounded once. The line's quantity is the number of transactions.
+     */
+    private static InvoiceLine transactionLine(MeteredCharge m, Metric metric, List<DayUsage> rows, Period period, String currency,
+                                               RoundingPolicy rounding) {
+        BigDecimal processed = fold(metric.aggregation(), rows);
+        long transactions = rows.stream().mapToLong(DayUsage::events).sum();
+        Money amount = rounding.apply(TransactionPricer.price(m.pricing(), currency, processed, transactions));
+        Pricing p = m.pricing();
+        String terms = switch (p.model()) {
+            case PERCENTAGE -> plain(p.rate()) + "%" + (p.fixedFee().containsKey(currency) ? " + " + plain(p.fixedFee().get(currency)) + " per transaction" : "")
+                    + (p.freeAmount() != null && p.freeAmount().signum() > 0 ? ", first " + plain(p.freeAmount()) + " free" : "")
+                    + (p.freeTransactions() != null && p.freeTransactions() > 0 ? ", first " + p.freeTransactions() + " transactions free" : "");
+            case GRADUATED_PERCENTAGE -> "graduated rates";
+            default -> "priced per event";
+        };
+        BigDecimal count = BigDecimal.valueOf(transactions);
+        String description = (m.name() == null ? m.code() : m.name()) + ": " + transactions + (transactions == 1 ? " transaction, " : " transactions, ")
+                + plain(processed) + " " + currency + " processed (" + terms + ")";
+        return new InvoiceLine(InvoiceLine.USAGE, m.code(), description, period, count, Money.of(perUnit(amount.amount(), count), currency), amount);
     }
 
     private static List<InvoiceLine> rateTableLines(MeteredCharge m, RateTable table, Metric metric, List<DayUsage> rows, Period period,

@@ -16,10 +16,11 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cancelled at period end) and random event streams (on time, late, corrected, cancelled; monthly and weekly
  * charges; an add-on's charge), once everything is closed, what all documents billed for each charge equals
  * what the catalog says the stored events and the served periods cost — computed here independently, window
- * by window, from the events as they finally stand.
+ * by window, from the events as they finally stand. The calls charge has a spending minimum and the plan a minimum
+ * commitment (issue 16), both prorated by day on the periods a trial or an end cuts and re-settled when late events
+ * change a billed period; card payments are priced by percentage (a share of their amounts past a free amount, a fixed
+ * fee per transaction past a free one); the subscription has 2 seats, which multiply the base fee and not the platform fee
+ * ({@code per_unit_quantity: false}).
  */
 class ReconciliationPropertyTest {
     static final String CATALOG = """
@@ -39,6 +44,7 @@ class ReconciliationPropertyTest {
             metrics:
               - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second }
               - { code: sms_segments, aggregation: sum, field: segments, unit: segment }
+              - { code: payments, aggregation: sum, field: amount, unit: USD }
             products:
               - { code: p, name: P }
             plans:
@@ -50,10 +56,14 @@ class ReconciliationPropertyTest {
                 trial_days: TRIAL
                 trial_usage: billed
                 intervals: [{ interval: month }]
+                minimum_commitment: { USD: "30.00" }
                 charges:
                   - { type: recurring, code: base, name: Base, monthly_price: { USD: "10.00" }, timing: in_arrears }
+                  - { type: recurring, code: platform, name: Platform, monthly_price: { USD: "5.00" }, timing: in_arrears, per_unit_quantity: false }
                   - { type: metered, code: calls, name: Calls, metric: call_seconds, allowances: [{ quantity: 30 }],
-                      pricing: { model: per_unit, unit_price: { USD: "0.01" } } }
+                      pricing: { model: per_unit, unit_price: { USD: "0.01" } }, minimum_spend: { USD: "2.00" } }
+                  - { type: metered, code: card, name: Card fees, metric: payments,
+                      pricing: { model: percentage, rate: "2.5", fixed_fee: { USD: "0.30" }, free_amount: "10", free_transactions: 1 } }
             add_ons:
               - code: texts
                 name: Texts
@@ -64,9 +74,15 @@ class ReconciliationPropertyTest {
                       invoice_cadence: week, cut_at_month_start: true }
             """;
     static final BigDecimal ALLOWANCE = BigDecimal.valueOf(30);
+    static final BigDecimal CALLS_MINIMUM = new BigDecimal("2.00");
+    static final BigDecimal COMMITMENT = new BigDecimal("30.00");
 
-    /** One event: occurs on {@code day}, reported {@code delay} days later, maybe corrected or cancelled later still. */
-    record Event(boolean call, int day, int quantity, int delay, int correctedAfter, int newQuantity, int cancelledAfter) {
+    static final int CALL = 0;
+    static final int TEXT = 1;
+    static final int PAYMENT = 2;
+
+    /** One event (a call, a text or a card payment): occurs on {@code day}, reported {@code delay} days later, maybe corrected or cancelled later still. */
+    record Event(int kind, int day, int quantity, int delay, int correctedAfter, int newQuantity, int cancelledAfter) {
     }
 
     /** A lifecycle: start day in June 2026, trial length, the day (after the trial) it is ended or cancelled, and its usage. */
@@ -75,7 +91,7 @@ class ReconciliationPropertyTest {
 
     @Provide
     Arbitrary<Scenario> scenarios() {
-        Arbitrary<Event> event = Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 69),
+        Arbitrary<Event> event = Combinators.combine(Arbitraries.of(CALL, TEXT, PAYMENT), Arbitraries.integers().between(0, 69),
                 Arbitraries.integers().between(1, 90), Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 25)),
                 Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.integers().between(0, 4)), Arbitraries.integers().between(1, 90),
                 Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.just(-1), Arbitraries.integers().between(0, 4)))
@@ -93,12 +109,14 @@ class ReconciliationPropertyTest {
 
         Sandbox s = new Sandbox("reconcile", CATALOG.replace("TRIAL", String.valueOf(scenario.trialDays())), start + "T08:00:00Z");
         String c = s.customer("Reconciled Co", "USD", "UTC");
-        String sub = s.subscribe(Map.of("customer_id", c, "plan", "plan")).get("id").asText();
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "plan", "quantity", 2)).get("id").asText();
         assertThat(s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "texts")).status()).isEqualTo(201);
 
         // what happens on which day: reports, corrections, cancellations — and the events' final quantities
         TreeMap<LocalDate, List<Runnable>> actions = new TreeMap<>();
         Map<String, Event> finalEvents = new HashMap<>();
+        Map<String, LocalDate> occurredOn = new HashMap<>();
+        Set<String> cancelled = new HashSet<>();
         Map<String, Integer> finalQuantity = new HashMap<>();
         int n = 0;
         for (Event e : scenario.events()) {
@@ -109,14 +127,15 @@ class ReconciliationPropertyTest {
             String id = "e" + n++;
             LocalDate reported = min(day.plusDays(e.delay()), day.plusDays(30));
             actions.computeIfAbsent(reported, k -> new ArrayList<>()).add(() ->
-                    assertThat(s.api.post("/v1/events", event(id, c, e.call(), day, e.quantity())).text("status")).as(id).isEqualTo("accepted"));
+                    assertThat(s.api.post("/v1/events", event(id, c, e.kind(), day, e.quantity())).text("status")).as(id).isEqualTo("accepted"));
             finalEvents.put(id, e);
+            occurredOn.put(id, day);
             finalQuantity.put(id, e.quantity());
             LocalDate after = reported;
             if (e.correctedAfter() >= 0) {
                 after = min(reported.plusDays(e.correctedAfter()), day.plusDays(30));
                 actions.computeIfAbsent(after, k -> new ArrayList<>()).add(() -> assertThat(s.api.patch("/v1/events/" + id,
-                        Map.of("properties", properties(e.call(), e.newQuantity()))).status()).as("correct " + id).isEqualTo(200));
+                        Map.of("properties", properties(e.kind(), e.newQuantity()))).status()).as("correct " + id).isEqualTo(200));
                 finalQuantity.put(id, e.newQuantity());
             }
             if (e.cancelledAfter() >= 0) {
@@ -124,6 +143,7 @@ class ReconciliationPropertyTest {
                 actions.computeIfAbsent(at, k -> new ArrayList<>()).add(() ->
                         assertThat(s.api.delete("/v1/events/" + id).status()).as("cancel " + id).isEqualTo(200));
                 finalQuantity.put(id, 0);
+                cancelled.add(id);
             }
         }
         actions.computeIfAbsent(actionDay, k -> new ArrayList<>()).add(() -> assertThat(s.api.post("/v1/subscriptions/" + sub
@@ -138,47 +158,52 @@ class ReconciliationPropertyTest {
 
         Map<String, BigDecimal> billed = billedPerCharge(s, sub);
         Map<String, BigDecimal> expected = new TreeMap<>();
-        expected.put("base", baseFees(anchor, end));
-        expected.put("calls", callCost(start, anchor, end, finalEvents, finalQuantity));
-        expected.put("sms", finalEvents.entrySet().stream().filter(e -> !e.getValue().call())
+        expected.put("base", BigDecimal.ZERO);
+        expected.put("platform", BigDecimal.ZERO);
+        expected.put("calls", callCost(start, anchor, finalEvents, occurredOn, finalQuantity)); // the trial's calls: no minimum there
+        expected.put("minimum_commitment", BigDecimal.ZERO);
+        expected.put("card", cardFees(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
+        for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
+            LocalDate to = min(from.withDayOfMonth(1).plusMonths(1), end);
+            // a calendar period cut by the trial's end or the subscription's end is prorated against its whole month
+            BigDecimal base = prorated(BigDecimal.valueOf(20), from, to); // 2 seats × 10.00, rounded once
+            BigDecimal platform = prorated(BigDecimal.valueOf(5), from, to); // not per seat
+            BigDecimal calls = callCost(from, to, finalEvents, occurredOn, finalQuantity).max(prorated(CALLS_MINIMUM, from, to));
+            BigDecimal card = cardFees(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
+            BigDecimal commitmentTrueUp = prorated(COMMITMENT, from, to).subtract(base).subtract(platform).subtract(calls).subtract(card).max(BigDecimal.ZERO);
+            expected.merge("card", card, BigDecimal::add);
+            expected.merge("base", base, BigDecimal::add);
+            expected.merge("platform", platform, BigDecimal::add);
+            expected.merge("calls", calls, BigDecimal::add);
+            expected.merge("minimum_commitment", commitmentTrueUp, BigDecimal::add);
+        }
+        expected.put("sms", finalEvents.entrySet().stream().filter(e -> e.getValue().kind() == TEXT)
                 .map(e -> BigDecimal.valueOf(finalQuantity.get(e.getKey())).multiply(new BigDecimal("0.05"))).reduce(BigDecimal.ZERO, BigDecimal::add));
         expected.replaceAll((k, v) -> v.setScale(2, RoundingMode.UNNECESSARY));
         assertThat(billed).as("%s", scenario).isEqualTo(expected);
     }
 
-    /** In-arrears base fee of every calendar period served from the anchor to the end, each prorated by day and rounded once. */
-    private static BigDecimal baseFees(LocalDate anchor, LocalDate end) {
-        BigDecimal total = BigDecimal.ZERO;
-        for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
-            LocalDate monthEnd = from.withDayOfMonth(1).plusMonths(1);
-            long served = ChronoUnit.DAYS.between(from, min(monthEnd, end));
-            total = total.add(BigDecimal.TEN.multiply(BigDecimal.valueOf(served))
-                    .divide(BigDecimal.valueOf(from.lengthOfMonth()), 2, RoundingMode.HALF_UP));
-        }
-        return total;
+    /** A monthly amount for the days [from, to) of one calendar month, prorated by day against the whole month and rounded once. */
+    private static BigDecimal prorated(BigDecimal monthly, LocalDate from, LocalDate to) {
+        long served = ChronoUnit.DAYS.between(from, to);
+        return monthly.multiply(BigDecimal.valueOf(served)).divide(BigDecimal.valueOf(from.lengthOfMonth()), 2, RoundingMode.HALF_UP);
     }
 
-    /** Calls past 30 included seconds per window — the trial, then calendar periods cut at the end — at 0.01 a second. */
-    private static BigDecimal callCost(LocalDate start, LocalDate anchor, LocalDate end, Map<String, Event> events, Map<String, Integer> quantity) {
-        TreeSet<LocalDate> bounds = new TreeSet<>(List.of(start, anchor, end));
-        for (LocalDate d = anchor.withDayOfMonth(1).plusMonths(1); d.isBefore(end); d = d.plusMonths(1)) {
-            bounds.add(d);
+    /** Calls of one window [from, to) past its 30 included seconds, at 0.01 a second. */
+    private static BigDecimal callCost(LocalDate from, LocalDate to, Map<String, Event> events, Map<String, LocalDate> occurredOn,
+                                       Map<String, Integer> quantity) {
+        if (!from.isBefore(to)) {
+            return BigDecimal.ZERO; // no trial
         }
-        List<LocalDate> b = new ArrayList<>(bounds);
-        BigDecimal total = BigDecimal.ZERO;
-        for (int i = 0; i + 1 < b.size(); i++) {
-            LocalDate from = b.get(i);
-            LocalDate to = b.get(i + 1);
-            BigDecimal used = events.entrySet().stream().filter(e -> e.getValue().call())
-                    .filter(e -> { LocalDate d = start.plusDays(e.getValue().day()); return !d.isBefore(from) && d.isBefore(to); })
-                    .map(e -> BigDecimal.valueOf(quantity.get(e.getKey()))).reduce(BigDecimal.ZERO, BigDecimal::add);
-            total = total.add(used.subtract(ALLOWANCE).max(BigDecimal.ZERO).multiply(new BigDecimal("0.01")));
-        }
-        return total;
+        BigDecimal used = events.entrySet().stream().filter(e -> e.getValue().kind() == CALL)
+                .filter(e -> { LocalDate d = occurredOn.get(e.getKey()); return !d.isBefore(from) && d.isBefore(to); })
+                .map(e -> BigDecimal.valueOf(quantity.get(e.getKey()))).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return used.subtract(ALLOWANCE).max(BigDecimal.ZERO).multiply(new BigDecimal("0.01"));
     }
 
     private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub) {
-        Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO));
+        Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO,
+                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO));
         String cursor = null;
         do {
             JsonNode page = s.api.get("/v1/invoices?limit=100&subscription_id=" + sub + (cursor == null ? "" : "&cursor=" + cursor)).json();
@@ -196,13 +221,35 @@ class ReconciliationPropertyTest {
         return out;
     }
 
-    private static Map<String, Object> event(String id, String customer, boolean call, LocalDate day, int quantity) {
-        return Map.of("event_id", id, "customer_id", customer, "metric", call ? "call_seconds" : "sms_segments", "timestamp", day + "T07:00:00Z",
-                "properties", properties(call, quantity));
+    private static Map<String, Object> event(String id, String customer, int kind, LocalDate day, int quantity) {
+        String metric = switch (kind) {
+            case CALL -> "call_seconds";
+            case TEXT -> "sms_segments";
+            default -> "payments";
+        };
+        return Map.of("event_id", id, "customer_id", customer, "metric", metric, "timestamp", day + "T07:00:00Z", "properties", properties(kind, quantity));
     }
 
-    private static Map<String, Object> properties(boolean call, int quantity) {
-        return call ? Map.of("duration_seconds", quantity) : Map.of("segments", quantity);
+    private static Map<String, Object> properties(int kind, int quantity) {
+        return switch (kind) {
+            case CALL -> Map.of("duration_seconds", quantity);
+            case TEXT -> Map.of("segments", quantity);
+            default -> Map.of("amount", quantity);
+        };
+    }
+
+    /** Card fees of one window [from, to): 2.5% of the payments' amount past 10, and 0.30 for each payment past the first, rounded once. */
+    private static BigDecimal cardFees(LocalDate from, LocalDate to, Map<String, Event> events, Map<String, LocalDate> occurredOn,
+                                       Map<String, Integer> quantity, Set<String> cancelled) {
+        if (!from.isBefore(to)) {
+            return BigDecimal.ZERO;
+        }
+        List<String> payments = events.entrySet().stream().filter(e -> e.getValue().kind() == PAYMENT && !cancelled.contains(e.getKey()))
+                .filter(e -> { LocalDate d = occurredOn.get(e.getKey()); return !d.isBefore(from) && d.isBefore(to); }).map(Map.Entry::getKey).toList();
+        BigDecimal amount = payments.stream().map(id -> BigDecimal.valueOf(quantity.get(id))).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal share = amount.subtract(BigDecimal.TEN).max(BigDecimal.ZERO).multiply(new BigDecimal("0.025"));
+        BigDecimal fees = new BigDecimal("0.30").multiply(BigDecimal.valueOf(Math.max(0, payments.size() - 1)));
+        return share.add(fees).setScale(2, RoundingMode.HALF_UP);
     }
 
     private static LocalDate min(LocalDate a, LocalDate b) {
