@@ -24,6 +24,8 @@ import dev.accrue.adapters.http.tax.TaxSettingsRoutes;
 import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.server.db.EmbeddedDatabase;
+import dev.accrue.adapters.http.webhook.WebhookRoutes;
+import dev.accrue.app.webhook.WebhookSettings;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -60,13 +62,13 @@ public final class Accrue implements AutoCloseable {
     private final String configuredPublicUrl;
     private volatile String listeningUrl;
 
-    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl) {
+    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl, WebhookSettings webhookSettings) {
         this.embedded = embedded;
         this.rateLimits = rateLimits;
         this.database = database;
         this.databaseWatch = embedded == null ? null : watch(embedded);
         this.configuredPublicUrl = publicUrl;
-        this.services = Services.wire(database.jdbi(), clock, this::publicUrl);
+        this.services = Services.wire(database.jdbi(), clock, this::publicUrl, webhookSettings);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -76,6 +78,11 @@ public final class Accrue implements AutoCloseable {
 
     /** Connects (starting the embedded PostgreSQL when no URL is configured) and migrates; no HTTP yet. */
     public static Accrue open(AccrueConfig config, Clock clock) {
+        return open(config, clock, WebhookSettings.fromEnvironment(System.getenv()));
+    }
+
+    /** {@code webhookSettings}: the server's webhook settings (ACCRUE_WEBHOOK_*), private addresses refused by default. */
+    public static Accrue open(AccrueConfig config, Clock clock, WebhookSettings webhookSettings) {
         EmbeddedDatabase embedded = null;
         String url = config.dbUrl();
         if (config.embedded()) {
@@ -97,7 +104,7 @@ public final class Accrue implements AutoCloseable {
             }
             throw e;
         }
-        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl());
+        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl(), webhookSettings);
     }
 
     /**
@@ -147,7 +154,8 @@ public final class Accrue implements AutoCloseable {
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits(), idempotency)::register,
                 new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
-                new CouponRoutes(services.coupons(), idempotency)::register);
+                new CouponRoutes(services.coupons(), idempotency)::register,
+                new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         listeningUrl = "http://" + host + ":" + server.port();

@@ -74,6 +74,16 @@ import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.mail.EmailService;
 import dev.accrue.app.mail.MailComposer;
 import dev.accrue.app.seller.SellerService;
+import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.postgres.PostgresConsumerPositions;
+import dev.accrue.adapters.postgres.PostgresWebhooks;
+import dev.accrue.adapters.webhook.DnsWebhookUrls;
+import dev.accrue.app.webhook.AddressPolicy;
+import dev.accrue.app.webhook.WebhookEndpointService;
+import dev.accrue.app.webhook.WebhookFanout;
+import dev.accrue.app.webhook.WebhookSettings;
+import dev.accrue.app.webhook.WebhookUrls;
+import dev.accrue.app.webhook.Webhooks;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -113,13 +123,19 @@ public record Services(
         TaxService taxes,
         CreditNoteService creditNotes,
         CouponService coupons,
-        DomainEvents events) {
+        DomainEvents events,
+        Webhooks webhooks) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
      * for when a link is made, since a node learns its port only once it listens.
      */
     public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl) {
+        return wire(jdbi, systemClock, publicUrl, WebhookSettings.DEFAULT);
+    }
+
+    /** {@code webhookSettings}: where webhooks may go and when a failing endpoint is disabled (server settings). */
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, WebhookSettings webhookSettings) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
@@ -210,6 +226,14 @@ public record Services(
                 taxes,
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
-                events);
+                events,
+                webhooks(tx, events, auditLog, webhookSettings, clock));
+    }
+
+    private static Webhooks webhooks(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, WebhookSettings settings, Clock clock) {
+        PostgresWebhooks repo = new PostgresWebhooks(tx);
+        WebhookUrls urls = new DnsWebhookUrls(new AddressPolicy(settings.allowPrivateAddresses()));
+        return new Webhooks(new WebhookEndpointService(tx, repo, urls, auditLog, clock),
+                new WebhookFanout(tx, events, new PostgresConsumerPositions(tx), repo, Json::write, clock), tx, repo, urls, events, auditLog, settings);
     }
 }
