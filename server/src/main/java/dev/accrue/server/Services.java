@@ -164,28 +164,28 @@ public record Services(
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo));
+                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo), events);
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings);
+                billedUsage, issuer, addOnBillings, events);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
-                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits));
+                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits, events), events);
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
         PostgresWallets walletRepo = new PostgresWallets(tx);
-        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes);
+        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes, events);
         billing.useWallets(wallets);
         metering.useListener(new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing));
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
-                customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
+                customerRepo, catalogs, billing, quotas, wallets, time, auditLog, events);
         addOnBillings.register(numbers);
         PostgresCreditNotes creditNoteRepo = new PostgresCreditNotes(tx);
         AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
@@ -204,7 +204,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo)),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo), events),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
@@ -224,7 +224,7 @@ public record Services(
                 new EmailService(tx, outbox, clock),
                 new InvoiceExport(tx, invoiceRepo, customerRepo),
                 taxes,
-                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
+                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog, events),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
                 events,
                 webhooks(tx, events, auditLog, webhookSettings, clock));
