@@ -25,6 +25,8 @@ import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.server.db.EmbeddedDatabase;
 import dev.accrue.adapters.http.webhook.WebhookRoutes;
+import dev.accrue.adapters.http.notification.NotificationRoutes;
+import dev.accrue.adapters.webhook.HttpWebhookSender;
 import dev.accrue.app.webhook.WebhookSettings;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -58,6 +61,8 @@ public final class Accrue implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
     private final ScheduledExecutorService databaseWatch;
+    private ScheduledExecutorService deliverer;
+    private HttpWebhookSender webhookSender;
     private final RateLimits rateLimits;
     private final String configuredPublicUrl;
     private volatile String listeningUrl;
@@ -155,7 +160,8 @@ public final class Accrue implements AutoCloseable {
                 new CreditRoutes(services.credits(), idempotency)::register,
                 new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
                 new CouponRoutes(services.coupons(), idempotency)::register,
-                new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register);
+                new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
+                new NotificationRoutes(services.notifications().api())::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         listeningUrl = "http://" + host + ":" + server.port();
@@ -205,6 +211,19 @@ public final class Accrue implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Delivers billing events every {@code every}: fans the outbox out to webhook deliveries and sends the due ones
+     * (outside any transaction), makes notifications and paced emails, sends due digests, and records due renewal and
+     * trial-end reminders. Several nodes may all run it: every step claims its work (row locks, SKIP LOCKED).
+     */
+    public Accrue deliverEvents(java.time.Duration every) {
+        webhookSender = new HttpWebhookSender(services.webhooks().settings());
+        EventDelivery delivery = new EventDelivery(services, webhookSender, Clock.systemUTC());
+        deliverer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-events"));
+        deliverer.scheduleWithFixedDelay(delivery::runOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
     /** The mail dispatcher, or null when no SMTP server is configured (emails then wait in the outbox). */
     public dev.accrue.app.mail.MailDispatcher mail() {
         return mail;
@@ -245,6 +264,16 @@ public final class Accrue implements AutoCloseable {
         }
         if (mailer != null) {
             mailer.shutdownNow();
+        }
+        if (deliverer != null) {
+            deliverer.shutdownNow();
+        }
+        if (webhookSender != null) {
+            try {
+                webhookSender.close();
+            } catch (IOException e) {
+                LoggerFactory.getLogger(Accrue.class).warn("Closing the webhook HTTP client failed", e);
+            }
         }
         if (server != null) {
             server.stop();

@@ -84,6 +84,10 @@ import dev.accrue.app.webhook.WebhookFanout;
 import dev.accrue.app.webhook.WebhookSettings;
 import dev.accrue.app.webhook.WebhookUrls;
 import dev.accrue.app.webhook.Webhooks;
+import dev.accrue.adapters.notification.TemplateNotificationTexts;
+import dev.accrue.adapters.postgres.PostgresNotifications;
+import dev.accrue.app.notification.NotificationService;
+import dev.accrue.app.notification.Notifications;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -124,7 +128,8 @@ public record Services(
         CreditNoteService creditNotes,
         CouponService coupons,
         DomainEvents events,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Notifications notifications) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -227,7 +232,15 @@ public record Services(
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog, events),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
                 events,
-                webhooks(tx, events, auditLog, webhookSettings, clock));
+                webhooks(tx, events, auditLog, webhookSettings, clock),
+                notifications(tx, events, auditLog, customerRepo, subscriptionRepo, sellers, outbox, clock));
+    }
+
+    private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
+                                               PostgresSubscriptions subscriptions, SellerService sellers, EmailOutbox outbox, Clock clock) {
+        PostgresNotifications repo = new PostgresNotifications(tx);
+        return new Notifications(new NotificationService(tx, repo, customers, auditLog, clock), tx, events, new PostgresConsumerPositions(tx), repo,
+                customers, subscriptions, sellers, outbox, new TemplateNotificationTexts(new Templates()));
     }
 
     private static Webhooks webhooks(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, WebhookSettings settings, Clock clock) {

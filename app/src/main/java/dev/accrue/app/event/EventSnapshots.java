@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The events Accrue records, built from the objects they are about, so that each place a change happens records
@@ -33,7 +34,7 @@ public final class EventSnapshots {
         d.put("due_date", text(i.dueDate()));
         d.put("period_start", text(i.periodStart()));
         d.put("period_end", text(i.periodEnd()));
-        return new DomainEvent(Ids.next("evt"), type, "invoice", i.id(), i.customerId(), d, at);
+        return event(type, "invoice", i.id(), i.customerId(), d, at);
     }
 
     public static DomainEvent creditNote(CreditNote n, Instant at) {
@@ -46,7 +47,7 @@ public final class EventSnapshots {
         d.put("reason", n.reason());
         d.put("resolution", n.resolution());
         d.put("issue_date", text(n.issueDate()));
-        return new DomainEvent(Ids.next("evt"), EventTypes.CREDIT_NOTE_CREATED, "credit_note", n.id(), n.customerId(), d, at);
+        return event(EventTypes.CREDIT_NOTE_CREATED, "credit_note", n.id(), n.customerId(), d, at);
     }
 
     /** A subscription event; {@code extra} adds what the type is about (the previous plan, the date a reminder names). */
@@ -63,7 +64,7 @@ public final class EventSnapshots {
         d.put("ended_on", text(s.endedOn()));
         d.put("suspended_on", text(s.suspendedOn()));
         extra.forEach(d::put);
-        return new DomainEvent(Ids.next("evt"), type, "subscription", s.id(), s.customerId(), d, at);
+        return event(type, "subscription", s.id(), s.customerId(), d, at);
     }
 
     /**
@@ -88,7 +89,7 @@ public final class EventSnapshots {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("subscription_id", s.id());
         d.put("suspended_on", text(s.suspendedOn()));
-        return new DomainEvent(Ids.next("evt"), type, "customer", s.customerId(), s.customerId(), d, at);
+        return event(type, "customer", s.customerId(), s.customerId(), d, at);
     }
 
     /** number.on_hold / number.reactivated. */
@@ -98,7 +99,7 @@ public final class EventSnapshots {
         d.put("number", number);
         d.put("subscription_id", subscriptionId);
         d.put("reason", reason);
-        return new DomainEvent(Ids.next("evt"), type, "phone_number", numberId, customerId, d, at);
+        return event(type, "phone_number", numberId, customerId, d, at);
     }
 
     /** wallet.low: the prepaid balance fell below the wallet's threshold. */
@@ -107,7 +108,13 @@ public final class EventSnapshots {
         d.put("currency", balance.currency().getCurrencyCode());
         d.put("balance", balance.toPlainMinorString());
         d.put("threshold", threshold.toPlainMinorString());
-        return new DomainEvent(Ids.next("evt"), EventTypes.WALLET_LOW, "wallet", customerId, customerId, d, at);
+        return event(EventTypes.WALLET_LOW, "wallet", customerId, customerId, d, at);
+    }
+
+    /** Keys whose value is unknown are left out (an outbox event's data holds no nulls). */
+    private static DomainEvent event(String type, String objectType, String objectId, String customerId, Map<String, Object> data, Instant at) {
+        data.values().removeIf(Objects::isNull);
+        return new DomainEvent(Ids.next("evt"), type, objectType, objectId, customerId, data, at);
     }
 
     private static String text(LocalDate date) {
