@@ -7,6 +7,7 @@ import dev.accrue.app.event.DomainEvents;
 import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.error.AccrueException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +114,8 @@ public final class WebhookDispatcher {
             if (!response.succeeded()) {
                 error = "HTTP " + response.statusCode();
             }
+        } catch (AccrueException e) {
+            error = e.code().wire() + ": " + e.getMessage(); // the address is refused now (DNS changed since the endpoint was made)
         } catch (Exception e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         }

@@ -53,8 +53,8 @@ public final class WebhookEndpointService {
 
     public WebhookEndpoint create(Caller caller, NewEndpoint n) {
         caller.requireWrite();
+        List<String> types = eventTypes(n.eventTypes()); // before the URL: its check asks DNS
         String url = checkedUrl(n.url());
-        List<String> types = eventTypes(n.eventTypes());
         String secret = n.secret() == null ? WebhookSecrets.generate() : n.secret();
         WebhookSecrets.key("secret", secret);
         Instant now = clock.instant();
@@ -69,8 +69,8 @@ public final class WebhookEndpointService {
 
     public WebhookEndpoint update(Caller caller, String id, EndpointChange c) {
         caller.requireWrite();
-        String url = c.url() == null ? null : checkedUrl(c.url());
         List<String> types = c.eventTypes() == null ? null : eventTypes(c.eventTypes());
+        String url = c.url() == null ? null : checkedUrl(c.url());
         return tx.inTransaction(() -> {
             WebhookEndpoint before = repo.lock(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("webhook_endpoint", id));
             boolean enabled = c.enabled() == null ? before.enabled() : c.enabled();
