@@ -14,6 +14,7 @@ import dev.accrue.server.Services;
 import dev.accrue.server.support.Api;
 import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.Sandbox;
+import dev.accrue.server.support.NotificationSupport;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

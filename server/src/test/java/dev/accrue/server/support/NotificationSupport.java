@@ -1,4 +1,4 @@
-package dev.accrue.server.webhook;
+package dev.accrue.server.support;
 
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.app.notification.NotificationCentre;
@@ -11,12 +11,12 @@ import java.time.Clock;
  * Runs the notification centre for one test. The suite shares one outbox; the centre is skipped past what earlier
  * tests recorded, so their customers get no notification emails that later mail tests would have to count around.
  */
-final class NotificationSupport {
+public final class NotificationSupport {
     private NotificationSupport() {
     }
 
     /** Moves the notifications consumer to the end of the outbox, without notifying. */
-    static void skipEarlierEvents() {
+    public static void skipEarlierEvents() {
         Notifications n = TestNode.get().accrue().services().notifications();
         n.tx().run(() -> {
             DomainEvents.Position p = n.positions().lock(NotificationCentre.CONSUMER);
@@ -28,7 +28,7 @@ final class NotificationSupport {
     }
 
     /** Notifies what this tenant's events ask for (and, the suite being sequential, nothing else). */
-    static void consumeOwnEvents(String tenantId) {
+    public static void consumeOwnEvents(String tenantId) {
         skipEarlierEventsOf(tenantId);
         TestNode.get().accrue().services().notifications().centre(Clock.systemUTC()).consume(1000);
     }
