@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.IntSupplier;
 
 /**
@@ -16,23 +18,31 @@ import java.util.function.IntSupplier;
  * then the webhook fan-out and dispatch, then notifications and digests. Each step drains what it can in batches
  * and a failing step does not stop the others; what it left is picked up by the next round.
  */
-final class EventDelivery {
+public final class EventDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(EventDelivery.class);
     private static final int BATCH = 200;
+    private static final Duration REMINDER_SCAN_EVERY = Duration.ofMinutes(1);
     private final SubscriptionReminders reminders;
     private final WebhookFanout fanout;
     private final WebhookDispatcher dispatcher;
     private final NotificationCentre centre;
+    private final Clock clock;
+    private Instant lastReminderScan = Instant.MIN;
 
-    EventDelivery(Services services, WebhookSender sender, Clock clock) {
+    public EventDelivery(Services services, WebhookSender sender, Clock clock) {
         this.reminders = services.notifications().reminders(clock);
         this.fanout = services.webhooks().fanout();
         this.dispatcher = services.webhooks().dispatcher(sender, clock);
         this.centre = services.notifications().centre(clock);
+        this.clock = clock;
     }
 
-    void runOnce() {
-        step("reminders", () -> drain(() -> reminders.scan(BATCH)));
+    public void runOnce() {
+        // the reminder scan reads every live subscription: once a minute is early enough for a notice given in days
+        if (!clock.instant().isBefore(lastReminderScan.plus(REMINDER_SCAN_EVERY))) {
+            lastReminderScan = clock.instant();
+            step("reminders", () -> drain(() -> reminders.scan(BATCH)));
+        }
         step("webhook fan-out", () -> drain(() -> fanout.run(BATCH)));
         step("webhook dispatch", () -> drain(() -> dispatcher.dispatch(BATCH)));
         step("notifications", () -> drain(() -> centre.consume(BATCH)));
