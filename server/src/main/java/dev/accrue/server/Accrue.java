@@ -30,6 +30,10 @@ import dev.accrue.adapters.http.payment.SandboxRoutes;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.server.db.EmbeddedDatabase;
+import dev.accrue.adapters.http.webhook.WebhookRoutes;
+import dev.accrue.adapters.http.notification.NotificationRoutes;
+import dev.accrue.adapters.webhook.HttpWebhookSender;
+import dev.accrue.app.webhook.WebhookSettings;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -40,6 +44,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -63,17 +68,19 @@ public final class Accrue implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
     private final ScheduledExecutorService databaseWatch;
+    private ScheduledExecutorService deliverer;
+    private HttpWebhookSender webhookSender;
     private final RateLimits rateLimits;
     private final String configuredPublicUrl;
     private volatile String listeningUrl;
 
-    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl) {
+    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl, WebhookSettings webhookSettings) {
         this.embedded = embedded;
         this.rateLimits = rateLimits;
         this.database = database;
         this.databaseWatch = embedded == null ? null : watch(embedded);
         this.configuredPublicUrl = publicUrl;
-        this.services = Services.wire(database.jdbi(), clock, this::publicUrl);
+        this.services = Services.wire(database.jdbi(), clock, this::publicUrl, webhookSettings);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -83,6 +90,11 @@ public final class Accrue implements AutoCloseable {
 
     /** Connects (starting the embedded PostgreSQL when no URL is configured) and migrates; no HTTP yet. */
     public static Accrue open(AccrueConfig config, Clock clock) {
+        return open(config, clock, WebhookSettings.fromEnvironment(System.getenv()));
+    }
+
+    /** {@code webhookSettings}: the server's webhook settings (ACCRUE_WEBHOOK_*), private addresses refused by default. */
+    public static Accrue open(AccrueConfig config, Clock clock, WebhookSettings webhookSettings) {
         EmbeddedDatabase embedded = null;
         String url = config.dbUrl();
         if (config.embedded()) {
@@ -104,7 +116,7 @@ public final class Accrue implements AutoCloseable {
             }
             throw e;
         }
-        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl());
+        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl(), webhookSettings);
     }
 
     /**
@@ -164,7 +176,9 @@ public final class Accrue implements AutoCloseable {
                     if (services.sandbox() != null) {
                         new SandboxRoutes(services.sandbox(), idempotency).register(app);
                     }
-                });
+                },
+                new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
+                new NotificationRoutes(services.notifications().api())::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();
@@ -241,6 +255,19 @@ public final class Accrue implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Delivers billing events every {@code every}: fans the outbox out to webhook deliveries and sends the due ones
+     * (outside any transaction), makes notifications and paced emails, sends due digests, and records due renewal and
+     * trial-end reminders. Several nodes may all run it: every step claims its work (row locks, SKIP LOCKED).
+     */
+    public Accrue deliverEvents(java.time.Duration every) {
+        webhookSender = new HttpWebhookSender(services.webhooks().settings());
+        EventDelivery delivery = new EventDelivery(services, webhookSender, Clock.systemUTC());
+        deliverer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-events"));
+        deliverer.scheduleWithFixedDelay(delivery::runOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
     /** The mail dispatcher, or null when no SMTP server is configured (emails then wait in the outbox). */
     public dev.accrue.app.mail.MailDispatcher mail() {
         return mail;
@@ -281,6 +308,16 @@ public final class Accrue implements AutoCloseable {
         }
         if (mailer != null) {
             mailer.shutdownNow();
+        }
+        if (deliverer != null) {
+            deliverer.shutdownNow();
+        }
+        if (webhookSender != null) {
+            try {
+                webhookSender.close();
+            } catch (IOException e) {
+                LoggerFactory.getLogger(Accrue.class).warn("Closing the webhook HTTP client failed", e);
+            }
         }
         if (server != null) {
             server.stop();

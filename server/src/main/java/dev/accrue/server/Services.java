@@ -95,6 +95,20 @@ import dev.accrue.app.payment.PaymentApplication;
 import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.payment.gateway.PaymentGateway;
+import dev.accrue.adapters.json.Json;
+import dev.accrue.adapters.postgres.PostgresConsumerPositions;
+import dev.accrue.adapters.postgres.PostgresWebhooks;
+import dev.accrue.adapters.webhook.DnsWebhookUrls;
+import dev.accrue.app.webhook.AddressPolicy;
+import dev.accrue.app.webhook.WebhookEndpointService;
+import dev.accrue.app.webhook.WebhookFanout;
+import dev.accrue.app.webhook.WebhookSettings;
+import dev.accrue.app.webhook.WebhookUrls;
+import dev.accrue.app.webhook.Webhooks;
+import dev.accrue.adapters.notification.TemplateNotificationTexts;
+import dev.accrue.adapters.postgres.PostgresNotifications;
+import dev.accrue.app.notification.NotificationService;
+import dev.accrue.app.notification.Notifications;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -144,18 +158,29 @@ public record Services(
         PaymentMethodService paymentMethods,
         PaymentService payments,
         CollectionRunner collections,
-        SandboxGateway sandbox) {
+        SandboxGateway sandbox,
+        Webhooks webhooks,
+        Notifications notifications) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
      * for when a link is made, since a node learns its port only once it listens.
      */
     public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl) {
-        return wire(jdbi, systemClock, publicUrl, VatRegistrySettings.fromEnvironment(System.getenv()));
+        return wire(jdbi, systemClock, publicUrl, VatRegistrySettings.fromEnvironment(System.getenv()), WebhookSettings.DEFAULT);
     }
 
     /** {@code vatRegistry} checks customers' VAT ids on save ({@link VatRegistry#OFF}: format only). */
     public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, VatRegistry vatRegistry) {
+        return wire(jdbi, systemClock, publicUrl, vatRegistry, WebhookSettings.DEFAULT);
+    }
+
+    /** {@code webhookSettings}: where webhooks may go and when a failing endpoint is disabled (server settings). */
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, WebhookSettings webhookSettings) {
+        return wire(jdbi, systemClock, publicUrl, VatRegistrySettings.fromEnvironment(System.getenv()), webhookSettings);
+    }
+
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, VatRegistry vatRegistry, WebhookSettings webhookSettings) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
@@ -184,20 +209,20 @@ public record Services(
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo));
+                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events);
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings);
+                billedUsage, issuer, addOnBillings, events);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
-                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits));
+                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits, events), events);
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
         PostgresWallets walletRepo = new PostgresWallets(tx);
-        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes);
+        WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes, events);
         billing.useWallets(wallets);
         // usage alerts (issue 14): the evaluator only marks what moved (it cannot fail), so it goes before the drawdown
         PostgresAlerts alertRepo = new PostgresAlerts(tx);
@@ -212,7 +237,7 @@ public record Services(
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);
         var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
-                customerRepo, catalogs, billing, quotas, wallets, time, auditLog);
+                customerRepo, catalogs, billing, quotas, wallets, time, auditLog, events);
         addOnBillings.register(numbers);
         PostgresCreditNotes creditNoteRepo = new PostgresCreditNotes(tx);
         AuthorizationService authorizations = new AuthorizationService(tx, new PostgresAuthorizations(tx), subscriptionRepo, customerRepo, catalogs, billing,
@@ -248,7 +273,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo)),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo), events),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
@@ -268,7 +293,7 @@ public record Services(
                 new EmailService(tx, outbox, clock),
                 new InvoiceExport(tx, invoiceRepo, customerRepo),
                 taxes,
-                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
+                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog, events),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
                 events,
                 new TaxReport(tx, invoiceRepo, creditNoteRepo),
@@ -279,6 +304,22 @@ public record Services(
                 paymentMethods,
                 payments,
                 collections,
-                sandbox);
+                sandbox,
+                webhooks(tx, events, auditLog, webhookSettings, clock),
+                notifications(tx, events, auditLog, customerRepo, subscriptionRepo, sellers, outbox, clock));
+    }
+
+    private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
+                                               PostgresSubscriptions subscriptions, SellerService sellers, EmailOutbox outbox, Clock clock) {
+        PostgresNotifications repo = new PostgresNotifications(tx);
+        return new Notifications(new NotificationService(tx, repo, customers, auditLog, clock), tx, events, new PostgresConsumerPositions(tx), repo,
+                customers, subscriptions, sellers, outbox, new TemplateNotificationTexts(new Templates()));
+    }
+
+    private static Webhooks webhooks(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, WebhookSettings settings, Clock clock) {
+        PostgresWebhooks repo = new PostgresWebhooks(tx);
+        WebhookUrls urls = new DnsWebhookUrls(new AddressPolicy(settings.allowPrivateAddresses()));
+        return new Webhooks(new WebhookEndpointService(tx, repo, urls, auditLog, clock),
+                new WebhookFanout(tx, events, new PostgresConsumerPositions(tx), repo, Json::write, clock), tx, repo, urls, events, auditLog, settings);
     }
 }

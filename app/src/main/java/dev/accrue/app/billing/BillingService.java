@@ -1,5 +1,8 @@
 package dev.accrue.app.billing;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.customer.CustomerRepository;
@@ -28,6 +31,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,6 +45,7 @@ import java.util.Set;
  * crash rolls back the whole step and a rerun redoes it.
  */
 public final class BillingService {
+    private final DomainEvents events;
     private static final Logger LOG = LoggerFactory.getLogger(BillingService.class);
     private static final List<String> PERIOD_CADENCES = List.of(UsageInvoicing.PERIOD, UsageInvoicing.TRIAL);
     private final Transactions tx;
@@ -59,7 +64,8 @@ public final class BillingService {
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, PendingItems pending, CustomerRepository customers,
                           CatalogService catalogs, CustomerTime time, CountedBilling counted, UsageInvoicing usage, OwnCadenceUsage ownCadences,
-                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns) {
+                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events) {
+        this.events = events;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.pending = pending;
@@ -136,12 +142,14 @@ public final class BillingService {
                 if (sub.cancelAtPeriodEnd() && boundary.equals(sub.billedThrough())) {
                     issueAndRecord(tenantId, sub, closingPlan, customer, sub.id() + ":" + boundary, boundary, null, List.of(), closing, List.of(), issued);
                     sub = sub.with(sub.catalogVersion(), sub.planCode(), null, true, sub.cancelReason(), boundary);
+                    events.record(tenantId, EventSnapshots.subscription(EventTypes.SUBSCRIPTION_CANCELLED, sub, time.systemNow(), Map.of("effective_on", boundary.toString())));
                     subscriptions.markUsageClosed(tenantId, sub.id());
                     break;
                 }
                 if (sub.pendingPlanCode() != null) {
                     int version = catalogs.current(tenantId, boundary.atStartOfDay(customer.timeZone()).toInstant()).version().version();
                     sub = sub.with(version, sub.pendingPlanCode(), null, sub.cancelAtPeriodEnd(), sub.cancelReason(), null);
+                    events.record(tenantId, EventSnapshots.subscription(EventTypes.SUBSCRIPTION_DOWNGRADE_EFFECTIVE, sub, time.systemNow(), Map.of("previous_plan", closingPlan.code(), "effective_on", boundary.toString())));
                 }
                 if (sub.pendingQuantity() != null) {
                     sub = sub.withQuantity(sub.pendingQuantity());

@@ -1,5 +1,8 @@
 package dev.accrue.app.billing;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.coupon.InvoiceDiscounts;
@@ -36,6 +39,7 @@ import java.util.Map;
  * it goes. Every document of a subscription, whatever made its lines, is issued here.
  */
 public final class InvoiceIssuer {
+    private final DomainEvents events;
     private static final String STATUS_FINALIZED = "finalized";
     private final Transactions tx;
     private final InvoiceRepository invoices;
@@ -51,7 +55,8 @@ public final class InvoiceIssuer {
 
     public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
                          ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits, DocumentTaxes taxes,
-                         InvoiceDiscounts discounts) {
+                         InvoiceDiscounts discounts, DomainEvents events) {
+        this.events = events;
         this.taxes = taxes;
         this.discounts = discounts;
         this.credits = credits;
@@ -133,6 +138,7 @@ public final class InvoiceIssuer {
         if (!invoices.insert(tenantId, draft, finalizeAfter)) {
             return null;
         }
+        events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_CREATED, draft, time.systemNow()));
         if (graceHours > 0) {
             return draft; // stays a draft, so late items can still land; a later run finalizes and numbers it
         }
@@ -143,6 +149,7 @@ public final class InvoiceIssuer {
                 InvoiceStatus.FINALIZED, draft.subtotal(), draft.total(), draft.issueDate(), draft.dueDate(), draft.periodStart(),
                 draft.periodEnd(), draft.createdAt(), finalizedAt, draft.lines());
         audit.record(Caller.system(tenantId), "invoice", finalized.id(), "invoice." + STATUS_FINALIZED, null, summary(finalized));
+        events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, finalizedAt));
         return paidInFull(tenantId, customer, finalized);
     }
 
@@ -171,6 +178,7 @@ public final class InvoiceIssuer {
         invoices.finalize(tenantId, invoiceId, nextNumber(tenantId), time.systemNow());
         Invoice finalized = invoices.find(tenantId, invoiceId).orElseThrow();
         audit.record(Caller.system(tenantId), "invoice", invoiceId, "invoice." + STATUS_FINALIZED, null, summary(finalized));
+        events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, time.systemNow()));
         paidInFull(tenantId, customers.find(tenantId, finalized.customerId()).orElseThrow(), finalized);
     }
 

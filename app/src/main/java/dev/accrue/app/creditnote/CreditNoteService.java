@@ -1,5 +1,8 @@
 package dev.accrue.app.creditnote;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.CustomerTime;
@@ -33,6 +36,7 @@ import java.util.Set;
  * total to the customer's credit balance — its resolution {@code credit}. Anything refused writes nothing.
  */
 public final class CreditNoteService {
+    private final DomainEvents events;
     private static final Set<String> CREDITABLE = Set.of("finalized", "paid", "uncollectible");
     private static final int MAX_REASON = 500;
     private final Transactions tx;
@@ -44,7 +48,8 @@ public final class CreditNoteService {
     private final AuditLog audit;
 
     public CreditNoteService(Transactions tx, CreditNoteRepository notes, InvoiceRepository invoices, CustomerRepository customers,
-                             CustomerCredits credits, CustomerTime time, AuditLog audit) {
+                             CustomerCredits credits, CustomerTime time, AuditLog audit, DomainEvents events) {
+        this.events = events;
         this.tx = tx;
         this.notes = notes;
         this.invoices = invoices;
@@ -104,6 +109,7 @@ public final class CreditNoteService {
             credits.grant(tenantId, customer, total, note.id(), "Credit note " + number + " on invoice " + invoice.number());
             audit.record(caller, "credit_note", note.id(), "credit_note.created", null, Map.of("number", number, "invoice", invoice.number(),
                     "total", total.toPlainMinorString(), "currency", currency, "reason", reason, "resolution", note.resolution()));
+            events.record(tenantId, EventSnapshots.creditNote(note, note.createdAt()));
             return note;
         });
     }

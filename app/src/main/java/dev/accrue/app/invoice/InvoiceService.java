@@ -1,5 +1,8 @@
 package dev.accrue.app.invoice;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.creditnote.InvoiceVoids;
@@ -20,6 +23,7 @@ import java.util.Locale;
  * marked paid becomes a paid invoice with the next invoice number ({@link ProformaInvoicing}).
  */
 public final class InvoiceService {
+    private final DomainEvents events;
     private final Transactions tx;
     private final InvoiceRepository invoices;
     private final AuditLog audit;
@@ -29,7 +33,8 @@ public final class InvoiceService {
     private final InvoiceVoids voids;
 
     public InvoiceService(Transactions tx, InvoiceRepository invoices, AuditLog audit, Clock clock, ProformaInvoicing proformas,
-                          dev.accrue.app.document.InvoicePayments payments, InvoiceVoids voids) {
+                          dev.accrue.app.document.InvoicePayments payments, InvoiceVoids voids, DomainEvents events) {
+        this.events = events;
         this.tx = tx;
         this.payments = payments;
         this.voids = voids;
@@ -85,6 +90,9 @@ public final class InvoiceService {
             Invoice after = invoices.find(caller.tenantId(), id).orElseThrow();
             audit.record(caller, "invoice", id, "invoice." + to.name().toLowerCase(Locale.ROOT), java.util.Map.of("status", before.status()),
                     java.util.Map.of("status", after.status()));
+            if (to == InvoiceStatus.VOID) {
+                events.record(caller.tenantId(), EventSnapshots.invoice(EventTypes.INVOICE_VOIDED, after, clock.instant()));
+            }
             return after;
         });
     }

@@ -1,5 +1,8 @@
 package dev.accrue.app.rental;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.AddOnBilling;
@@ -52,6 +55,7 @@ import java.util.Map;
  * </ul>
  */
 public final class PhoneNumberService implements AddOnBilling {
+    private final DomainEvents events;
     private final Transactions tx;
     private final PhoneNumberRepository numbers;
     private final SubscriptionRepository subscriptions;
@@ -65,7 +69,8 @@ public final class PhoneNumberService implements AddOnBilling {
 
     public PhoneNumberService(Transactions tx, PhoneNumberRepository numbers, SubscriptionRepository subscriptions, CustomerRepository customers,
                               CatalogService catalogs, BillingService billing, QuotaService quotas, WalletService wallets, CustomerTime time,
-                              AuditLog audit) {
+                              AuditLog audit, DomainEvents events) {
+        this.events = events;
         this.tx = tx;
         this.numbers = numbers;
         this.subscriptions = subscriptions;
@@ -177,6 +182,7 @@ public final class PhoneNumberService implements AddOnBilling {
             LocalDate today = time.today(caller.tenantId(), customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
             numbers.hold(caller.tenantId(), id, today, today.plusDays(rentalOf(caller.tenantId(), sub, n).rental().holdGraceDays()));
             audit.record(caller, "subscription", sub.id(), "number.on_hold", null, Map.of("number", n.number(), "reason", "payment failed"));
+            events.record(caller.tenantId(), EventSnapshots.number(EventTypes.NUMBER_ON_HOLD, sub.customerId(), sub.id(), id, n.number(), "payment failed", time.systemNow()));
             return numbers.find(caller.tenantId(), sub.id(), id).orElseThrow();
         });
     }
@@ -210,6 +216,7 @@ public final class PhoneNumberService implements AddOnBilling {
             Invoice invoice = lines.isEmpty() ? null
                     : billing.issue(caller.tenantId(), customer, sub.id(), sub.id() + ":number:" + id + ":renew:" + today, today, month, lines);
             audit.record(caller, "subscription", sub.id(), "number.renewed", null, Map.of("number", n.number()));
+            events.record(caller.tenantId(), EventSnapshots.number(EventTypes.NUMBER_REACTIVATED, sub.customerId(), sub.id(), id, n.number(), "renewed", time.systemNow()));
             return new Provisioned(numbers.find(caller.tenantId(), sub.id(), id).orElseThrow(), invoice);
         });
     }
@@ -280,6 +287,7 @@ public final class PhoneNumberService implements AddOnBilling {
                 numbers.hold(tenantId, n.id(), monthStart, monthStart.plusDays(rental.rental().holdGraceDays()));
                 audit.record(Caller.system(tenantId), "subscription", sub.id(),
                         "number.on_hold", null, Map.of("number", n.number(), "reason", n.autoPay() ? "prepaid balance too low" : "auto-pay off"));
+                events.record(tenantId, EventSnapshots.number(EventTypes.NUMBER_ON_HOLD, sub.customerId(), sub.id(), n.id(), n.number(), n.autoPay() ? "prepaid balance too low" : "auto-pay off", time.systemNow()));
                 continue;
             }
             if (spendable != null) {

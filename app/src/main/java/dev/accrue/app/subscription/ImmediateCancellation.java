@@ -1,5 +1,8 @@
 package dev.accrue.app.subscription;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.BillingService;
@@ -18,9 +21,11 @@ import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.RoundingPolicy;
 
 import java.time.LocalDate;
+import java.util.Map;
 
 /** Cancellation that ends service at once, for plans whose catalog says {@code cancellation: {effective: immediate}}. */
 public final class ImmediateCancellation {
+    private final DomainEvents events;
     private final Transactions tx;
     private final SubscriptionRepository subscriptions;
     private final CustomerRepository customers;
@@ -30,7 +35,8 @@ public final class ImmediateCancellation {
     private final CustomerCredits credits;
 
     public ImmediateCancellation(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, BillingService billing,
-                                 CustomerTime time, AuditLog audit, CustomerCredits credits) {
+                                 CustomerTime time, AuditLog audit, CustomerCredits credits, DomainEvents events) {
+        this.events = events;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.customers = customers;
@@ -68,6 +74,7 @@ public final class ImmediateCancellation {
             Subscription after = sub.with(sub.catalogVersion(), sub.planCode(), null, true, why, end);
             subscriptions.update(caller.tenantId(), after, time.systemNow());
             audit.record(caller, "subscription", id, "subscription.cancelled", sub, after);
+            events.record(caller.tenantId(), EventSnapshots.subscription(EventTypes.SUBSCRIPTION_CANCELLED, after, time.systemNow(), Map.of("effective_on", end.toString())));
             // the final invoice (parked items, the usage and in-arrears fees of the days served) is billing's, at once
             billing.billDue(caller.tenantId(), id);
         });

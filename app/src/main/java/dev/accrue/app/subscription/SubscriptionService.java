@@ -1,5 +1,8 @@
 package dev.accrue.app.subscription;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.BillingService;
@@ -43,6 +46,7 @@ import java.util.function.Function;
 
 /** Subscription lifecycle: create, change plan (with preview), cancel at period end, reactivate, revoke a pending change. */
 public final class SubscriptionService {
+    private final DomainEvents events;
     private final Transactions tx;
     private final SubscriptionRepository subscriptions;
     private final CustomerRepository customers;
@@ -66,7 +70,8 @@ public final class SubscriptionService {
 
     public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
                                BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit, TenantRepository tenants,
-                               ImmediateCancellation immediate) {
+                               ImmediateCancellation immediate, DomainEvents events) {
+        this.events = events;
         this.immediate = immediate;
         this.tx = tx;
         this.subscriptions = subscriptions;
@@ -123,6 +128,7 @@ public final class SubscriptionService {
             requirePrices(sub, plan, customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
+            events.record(caller.tenantId(), EventSnapshots.subscription(EventTypes.SUBSCRIPTION_CREATED, sub, time.systemNow(), Map.of()));
             return sub;
         });
     }
@@ -235,6 +241,7 @@ public final class SubscriptionService {
             }
         }
         audit.record(caller, "subscription", sub.id(), quote.timing() == ChangeQuote.Timing.IMMEDIATE ? immediateAction : scheduledAction, sub, after);
+        events.record(caller.tenantId(), EventSnapshots.subscription(EventTypes.SUBSCRIPTION_CHANGED, after, time.systemNow(), Map.of("change", quote.timing() == ChangeQuote.Timing.IMMEDIATE ? immediateAction : scheduledAction, "previous_plan", sub.planCode())));
         return new ChangeResult(quote, total, invoice != null, subscriptions.find(caller.tenantId(), sub.id()).orElseThrow(), invoice);
     }
 
@@ -458,6 +465,7 @@ public final class SubscriptionService {
             Subscription after = change.apply(new MutationContext(sub, today));
             subscriptions.update(caller.tenantId(), after, time.systemNow());
             audit.record(caller, "subscription", id, action, sub, after);
+            events.record(caller.tenantId(), EventSnapshots.subscriptionMutation(action, after, time.systemNow()));
         });
         return get(caller, id);
     }

@@ -1,5 +1,8 @@
 package dev.accrue.app.wallet;
 
+import dev.accrue.app.event.DomainEvents;
+import dev.accrue.app.event.EventSnapshots;
+import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.CustomerTime;
@@ -39,6 +42,7 @@ import java.util.function.Supplier;
  * statements follow simulated time too.
  */
 public final class WalletService {
+    private final DomainEvents events;
     /** Top-ups above this are refused as absurd (a typo of a few zeros, not a payment). */
     public static final BigDecimal MAX_TOP_UP = new BigDecimal("1000000");
     private final Transactions tx;
@@ -51,7 +55,8 @@ public final class WalletService {
     private final CustomerTime time;
 
     public WalletService(Transactions tx, WalletRepository wallets, CustomerRepository customers, TenantRepository tenants, EmailOutbox outbox,
-                         AuditLog audit, CustomerTime time, DocumentTaxes taxes) {
+                         AuditLog audit, CustomerTime time, DocumentTaxes taxes, DomainEvents events) {
+        this.events = events;
         this.taxes = taxes;
         this.tx = tx;
         this.wallets = wallets;
@@ -369,6 +374,7 @@ public final class WalletService {
             wallets.setRechargeRequested(tenantId, customer.id(), time.now(tenantId, customer));
             audit.record(Caller.system(tenantId), "customer", customer.id(),
                     "wallet.recharge_requested", null, Map.of("balance", balance.amount().toPlainString(), "amount", w.rechargeAmount().toPlainString()));
+            events.record(tenantId, EventSnapshots.walletLow(customer.id(), balance, Money.of(w.rechargeThreshold(), balance.currency().getCurrencyCode()), time.systemNow()));
         }
     }
 

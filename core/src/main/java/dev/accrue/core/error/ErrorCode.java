@@ -41,6 +41,11 @@ public enum ErrorCode {
     INVALID_AMOUNT(Kind.BAD_REQUEST),
     // contacts: a count of contacts below zero
     NEGATIVE_COUNT(Kind.BAD_REQUEST),
+    // webhooks and notifications: an event type Accrue does not record; an endpoint URL that is not an absolute
+    // http(s) URL with a resolvable host; one whose host resolves to a loopback, private, link-local or metadata address
+    UNKNOWN_EVENT_TYPE(Kind.BAD_REQUEST),
+    INVALID_WEBHOOK_URL(Kind.BAD_REQUEST),
+    WEBHOOK_URL_NOT_ALLOWED(Kind.BAD_REQUEST),
     // 401 / 403
     UNAUTHENTICATED(Kind.UNAUTHENTICATED),
     FORBIDDEN(Kind.FORBIDDEN),

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,6 +46,7 @@ class ServeCommand implements Callable<Integer> {
         }, "accrue-shutdown"));
         DemoLoader.Result demoResult = demo ? new DemoLoader(accrue.services(), config.dataDir()).load() : null;
         accrue.serve(config.host(), config.port()).scheduleBilling(java.time.Duration.ofSeconds(billingSeconds));
+        accrue.deliverEvents(Duration.ofSeconds(1)); // webhooks, notifications, reminders
         var mail = dev.accrue.server.MailSettings.fromEnvironment(System.getenv());
         var eml = config.dataDir().resolve("mail");
         var interval = dev.accrue.server.MailSettings.interval(System.getenv());

@@ -4,6 +4,7 @@ import dev.accrue.app.auth.Role;
 import dev.accrue.core.tenant.TenantMode;
 import dev.accrue.server.Accrue;
 import dev.accrue.server.AccrueConfig;
+import dev.accrue.app.webhook.WebhookSettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,8 @@ public final class TestNode {
         this.dataDir = dataDir;
         // the whole suite shares 127.0.0.1: its failed-authentication budget is raised so tests that expect 401s do not meet 429s
         AccrueConfig config = AccrueConfig.fromEnvironment(java.util.Map.of("ACCRUE_RATE_LIMIT_FAILED_AUTH", "100000")).withDataDir(dataDir).withPort(0);
-        this.accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0);
+        // webhook tests run their receivers on this machine: the suite's node allows private addresses (off by default)
+        this.accrue = Accrue.open(config, Clock.systemUTC(), WebhookSettings.DEFAULT.allowingPrivateAddresses()).serve("127.0.0.1", 0);
         // a real SMTP server for the whole JVM; tests send the outbox with accrue().mail().dispatch(…)
         this.smtp = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "smtp"));
         smtp.start();

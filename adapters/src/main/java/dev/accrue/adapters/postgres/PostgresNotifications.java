@@ -1,0 +1,193 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.notification.ChannelPreference;
+import dev.accrue.app.notification.Notification;
+import dev.accrue.app.notification.NotificationRepository;
+import dev.accrue.app.notification.NotificationTexts;
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+public final class PostgresNotifications implements NotificationRepository {
+    private final JdbiTransactions tx;
+
+    public PostgresNotifications(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public boolean insert(String tenantId, Notification n) {
+        return tx.handle().createUpdate("""
+                        INSERT INTO notifications (tenant_id, id, customer_id, recipient, event_id, event_type, title, body, created_at)
+                        VALUES (:tenant, :id, :customer, :recipient, :event, :type, :title, :body, :at)
+                        ON CONFLICT (tenant_id, event_id, recipient) DO NOTHING""")
+                .bind("tenant", tenantId).bind("id", n.id()).bind("customer", n.customerId()).bind("recipient", n.recipient())
+                .bind("event", n.eventId()).bind("type", n.eventType()).bind("title", n.title()).bind("body", n.body())
+                .bind("at", Rows.utc(n.createdAt())).execute() == 1;
+    }
+
+    @Override
+    public Page<Notification> list(String tenantId, String customerId, String recipient, boolean unreadOnly, PageRequest page) {
+        return Page.fromOverfetch(tx.handle().createQuery("""
+                        SELECT * FROM notifications WHERE tenant_id = :tenant AND customer_id IS NOT DISTINCT FROM :customer
+                          AND recipient IN ('', :recipient) AND (NOT :unread OR read_at IS NULL)
+                          AND (CAST(:after AS text) IS NULL OR id < :after)
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("recipient", recipient).bind("unread", unreadOnly)
+                .bind("after", page.startingAfter()).bind("limit", page.limit() + 1).map((rs, ctx) -> notification(rs)).list(), page.limit());
+    }
+
+    @Override
+    public int unreadCount(String tenantId, String customerId, String recipient) {
+        return tx.handle().createQuery("""
+                        SELECT count(*) FROM notifications WHERE tenant_id = :tenant AND customer_id IS NOT DISTINCT FROM :customer
+                          AND recipient IN ('', :recipient) AND read_at IS NULL""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("recipient", recipient).mapTo(Integer.class).one();
+    }
+
+    @Override
+    public boolean markRead(String tenantId, String customerId, String id, Instant at) {
+        return tx.handle().createUpdate("""
+                        UPDATE notifications SET read_at = COALESCE(read_at, :at)
+                        WHERE tenant_id = :tenant AND customer_id IS NOT DISTINCT FROM :customer AND id = :id""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("id", id).bind("at", Rows.utc(at)).execute() == 1;
+    }
+
+    @Override
+    public int markAllRead(String tenantId, String customerId, String recipient, Instant at) {
+        return tx.handle().createUpdate("""
+                        UPDATE notifications SET read_at = :at WHERE tenant_id = :tenant AND customer_id IS NOT DISTINCT FROM :customer
+                          AND recipient IN ('', :recipient) AND read_at IS NULL""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("recipient", recipient).bind("at", Rows.utc(at)).execute();
+    }
+
+    @Override
+    public List<StoredPreference> preferences(String tenantId, String customerId) {
+        return tx.handle().createQuery("SELECT * FROM notification_preferences WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY user_email")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> new StoredPreference(rs.getString("user_email"),
+                        new ChannelPreference(rs.getString("event_type"), rs.getBoolean("email"), rs.getBoolean("in_app"), true))).list();
+    }
+
+    @Override
+    public void savePreferences(String tenantId, String customerId, String userEmail, List<ChannelPreference> preferences) {
+        var batch = tx.handle().prepareBatch("""
+                INSERT INTO notification_preferences (tenant_id, customer_id, user_email, event_type, email, in_app)
+                VALUES (:tenant, :customer, :user, :type, :email, :inApp)
+                ON CONFLICT (tenant_id, customer_id, user_email, event_type) DO UPDATE SET email = EXCLUDED.email, in_app = EXCLUDED.in_app""");
+        for (ChannelPreference p : preferences) {
+            batch.bind("tenant", tenantId).bind("customer", customerId).bind("user", userEmail).bind("type", p.eventType())
+                    .bind("email", p.email()).bind("inApp", p.inApp()).add();
+        }
+        batch.execute();
+    }
+
+    @Override
+    public Optional<Instant> lastEmailed(String tenantId, String customerId, String recipient, String eventType) {
+        return tx.handle().createQuery("""
+                        SELECT last_sent_at FROM notification_email_pacing
+                        WHERE tenant_id = :tenant AND customer_id = :customer AND recipient = :recipient AND event_type = :type FOR UPDATE""")
+                .bind("tenant", tenantId).bind("customer", customerId == null ? "" : customerId).bind("recipient", recipient).bind("type", eventType)
+                .map((rs, ctx) -> Rows.instant(rs, "last_sent_at")).findOne();
+    }
+
+    @Override
+    public void emailed(String tenantId, String customerId, String recipient, String eventType, Instant at) {
+        tx.handle().createUpdate("""
+                        INSERT INTO notification_email_pacing (tenant_id, customer_id, recipient, event_type, last_sent_at)
+                        VALUES (:tenant, :customer, :recipient, :type, :at)
+                        ON CONFLICT (tenant_id, customer_id, recipient, event_type) DO UPDATE SET last_sent_at = EXCLUDED.last_sent_at""")
+                .bind("tenant", tenantId).bind("customer", customerId == null ? "" : customerId).bind("recipient", recipient).bind("type", eventType)
+                .bind("at", Rows.utc(at)).execute();
+    }
+
+    @Override
+    public void addDigestItem(String tenantId, String customerId, String recipient, String eventId, NotificationTexts.Text text, Instant dueAt,
+                              Instant at) {
+        tx.handle().createUpdate("""
+                        INSERT INTO notification_digest_items (tenant_id, customer_id, recipient, event_id, event_type, title, body, due_at, created_at)
+                        VALUES (:tenant, :customer, :recipient, :event, :type, :title, :body, :due, :at) ON CONFLICT DO NOTHING""")
+                .bind("tenant", tenantId).bind("customer", customerId == null ? "" : customerId).bind("recipient", recipient).bind("event", eventId)
+                .bind("type", text.eventType()).bind("title", text.title()).bind("body", text.body()).bind("due", Rows.utc(dueAt))
+                .bind("at", Rows.utc(at)).execute();
+    }
+
+    @Override
+    public List<DigestItem> claimDueDigestItems(Instant now, int limit) {
+        // every waiting item of a recipient whose oldest item is due leaves in the same digest
+        return tx.handle().createQuery("""
+                        SELECT i.* FROM notification_digest_items i
+                        WHERE i.sent_at IS NULL AND (i.tenant_id, i.customer_id, i.recipient) IN (
+                          SELECT tenant_id, customer_id, recipient FROM notification_digest_items WHERE sent_at IS NULL AND due_at <= :now LIMIT :limit)
+                        ORDER BY i.tenant_id, i.customer_id, i.recipient, i.created_at FOR UPDATE SKIP LOCKED""")
+                .bind("now", Rows.utc(now)).bind("limit", limit)
+                .map((rs, ctx) -> new DigestItem(rs.getString("tenant_id"), rs.getString("customer_id"), rs.getString("recipient"),
+                        rs.getString("event_id"), rs.getString("event_type"), rs.getString("title"), rs.getString("body"))).list();
+    }
+
+    @Override
+    public void markDigestSent(String tenantId, String customerId, String recipient, List<String> eventIds, Instant at) {
+        tx.handle().createUpdate("""
+                        UPDATE notification_digest_items SET sent_at = :at
+                        WHERE tenant_id = :tenant AND customer_id = :customer AND recipient = :recipient AND event_id = ANY (:events)""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("recipient", recipient).bind("events", eventIds.toArray(String[]::new))
+                .bind("at", Rows.utc(at)).execute();
+    }
+
+    @Override
+    public List<DueReminder> recordDueReminders(Instant now, int limit) {
+        return tx.handle().createQuery("""
+                        WITH local AS (
+                          SELECT s.tenant_id, s.id, s.next_bill_date, s.trial_end, s.cancel_at_period_end,
+                                 (COALESCE(tc.frozen_time, :now) AT TIME ZONE c.time_zone)::date AS today,
+                                 COALESCE(ns.renewal_notice_days, :renewalDays) AS renewal_days, COALESCE(ns.trial_notice_days, :trialDays) AS trial_days
+                          FROM subscriptions s
+                          JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+                          LEFT JOIN test_clocks tc ON tc.tenant_id = c.tenant_id AND tc.id = c.test_clock_id
+                          LEFT JOIN notification_settings ns ON ns.tenant_id = s.tenant_id
+                          WHERE s.ended_on IS NULL),
+                        due AS (
+                          SELECT tenant_id, id, 'renewing' AS kind, next_bill_date AS about FROM local
+                          WHERE NOT cancel_at_period_end AND (trial_end IS NULL OR trial_end < next_bill_date)
+                            AND next_bill_date - renewal_days <= today AND today < next_bill_date
+                          UNION ALL
+                          SELECT tenant_id, id, 'trial_ending', trial_end FROM local
+                          WHERE trial_end IS NOT NULL AND trial_end - trial_days <= today AND today < trial_end)
+                        INSERT INTO subscription_reminders (tenant_id, subscription_id, kind, about, recorded_at)
+                        SELECT d.tenant_id, d.id, d.kind, d.about, :now FROM due d
+                        WHERE NOT EXISTS (SELECT 1 FROM subscription_reminders r WHERE r.tenant_id = d.tenant_id AND r.subscription_id = d.id
+                                            AND r.kind = d.kind AND r.about = d.about)
+                        LIMIT :limit
+                        ON CONFLICT DO NOTHING
+                        RETURNING tenant_id, subscription_id, kind, about""")
+                .bind("now", Rows.utc(now)).bind("limit", limit).bind("renewalDays", Settings.DEFAULT.renewalNoticeDays())
+                .bind("trialDays", Settings.DEFAULT.trialNoticeDays())
+                .map((rs, ctx) -> new DueReminder(rs.getString("tenant_id"), rs.getString("subscription_id"), rs.getString("kind"),
+                        rs.getObject("about", LocalDate.class))).list();
+    }
+
+    @Override
+    public Settings settings(String tenantId) {
+        return tx.handle().createQuery("SELECT * FROM notification_settings WHERE tenant_id = :tenant").bind("tenant", tenantId)
+                .map((rs, ctx) -> new Settings(rs.getInt("renewal_notice_days"), rs.getInt("trial_notice_days"))).findOne().orElse(Settings.DEFAULT);
+    }
+
+    @Override
+    public void saveSettings(String tenantId, Settings s) {
+        tx.handle().createUpdate("""
+                        INSERT INTO notification_settings (tenant_id, renewal_notice_days, trial_notice_days) VALUES (:tenant, :renewal, :trial)
+                        ON CONFLICT (tenant_id) DO UPDATE SET renewal_notice_days = EXCLUDED.renewal_notice_days, trial_notice_days = EXCLUDED.trial_notice_days""")
+                .bind("tenant", tenantId).bind("renewal", s.renewalNoticeDays()).bind("trial", s.trialNoticeDays()).execute();
+    }
+
+    private static Notification notification(ResultSet rs) throws SQLException {
+        return new Notification(rs.getString("id"), rs.getString("customer_id"), rs.getString("recipient"), rs.getString("event_id"),
+                rs.getString("event_type"), rs.getString("title"), rs.getString("body"), Rows.instant(rs, "created_at"), Rows.instant(rs, "read_at"));
+    }
+}

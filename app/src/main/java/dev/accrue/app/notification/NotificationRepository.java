@@ -1,0 +1,66 @@
+package dev.accrue.app.notification;
+
+import dev.accrue.app.page.Page;
+import dev.accrue.app.page.PageRequest;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/** In-app notifications, channel preferences, email pacing and digests, reminders, per-tenant settings. */
+public interface NotificationRepository {
+    /** Inserts unless this recipient already has a notification of this event; true when inserted. */
+    boolean insert(String tenantId, Notification n);
+
+    /** A customer's notifications (customerId null: the tenant's own) for {@code recipient} and customer-wide ones, newest first. */
+    Page<Notification> list(String tenantId, String customerId, String recipient, boolean unreadOnly, PageRequest page);
+
+    int unreadCount(String tenantId, String customerId, String recipient);
+
+    boolean markRead(String tenantId, String customerId, String id, Instant at);
+
+    int markAllRead(String tenantId, String customerId, String recipient, Instant at);
+
+    /** Every preference row of a customer (its own, user_email '', and its users'). */
+    List<StoredPreference> preferences(String tenantId, String customerId);
+
+    /** Replaces the given types' rows for one customer or user. */
+    void savePreferences(String tenantId, String customerId, String userEmail, List<ChannelPreference> preferences);
+
+    Optional<Instant> lastEmailed(String tenantId, String customerId, String recipient, String eventType);
+
+    void emailed(String tenantId, String customerId, String recipient, String eventType, Instant at);
+
+    void addDigestItem(String tenantId, String customerId, String recipient, String eventId, NotificationTexts.Text text, Instant dueAt, Instant at);
+
+    /** Digest items due at {@code now}, locked (SKIP LOCKED), grouped by recipient by the caller. */
+    List<DigestItem> claimDueDigestItems(Instant now, int limit);
+
+    void markDigestSent(String tenantId, String customerId, String recipient, List<String> eventIds, Instant at);
+
+    /**
+     * Records the renewal and trial-end reminders due at {@code now} in each customer's own time (a test clock's
+     * frozen time for its customers) that were not recorded yet, and returns them: a reminder is due from
+     * {@code notice days} before its date until the date.
+     */
+    List<DueReminder> recordDueReminders(Instant now, int limit);
+
+    Settings settings(String tenantId);
+
+    void saveSettings(String tenantId, Settings settings);
+
+    record StoredPreference(String userEmail, ChannelPreference preference) {
+    }
+
+    record DigestItem(String tenantId, String customerId, String recipient, String eventId, String eventType, String title, String body) {
+    }
+
+    record DueReminder(String tenantId, String subscriptionId, String kind, LocalDate about) {
+    }
+
+    /** Days before a renewal (and a trial end) the reminder event is recorded; 0 turns it off. */
+    record Settings(int renewalNoticeDays, int trialNoticeDays) {
+        public static final Settings DEFAULT = new Settings(7, 3);
+    }
+}
