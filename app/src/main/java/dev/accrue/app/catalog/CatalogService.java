@@ -1,5 +1,7 @@
 package dev.accrue.app.catalog;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.id.Ids;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code effective_from} has passed. Existing subscriptions keep the version they were created on.
  */
 public final class CatalogService {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogService.class);
     private final Transactions tx;
     private final CatalogRepository repository;
     private final CatalogParser parser;
@@ -46,7 +49,7 @@ public final class CatalogService {
     public Imported importCatalog(Caller caller, String fileName, String source) {
         caller.requireWrite();
         Catalog catalog = parser.parse(fileName, source);
-        return tx.inTransaction(() -> {
+        Imported imported = tx.inTransaction(() -> {
             repository.lockTenant(caller.tenantId());
             List<CatalogVersion> existing = repository.versions(caller.tenantId());
             if (!existing.isEmpty()) {
@@ -72,6 +75,9 @@ public final class CatalogService {
             parsed.put(key(caller.tenantId(), version.version()), catalog);
             return new Imported(version, catalog);
         });
+        LOG.info("Catalog '{}' version {} ({}) imported into tenant {} by {} from {}", catalog.name(), catalog.version(), imported.version().id(),
+                caller.tenantId(), caller.actor().wire(), fileName);
+        return imported;
     }
 
     public List<CatalogVersion> versions(Caller caller) {

@@ -1,6 +1,8 @@
 package dev.accrue.app.testclock;
 
 import dev.accrue.app.audit.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.customer.CustomerService;
@@ -21,6 +23,7 @@ import java.util.List;
  * exactly as the real scheduler would have.
  */
 public final class TestClockService implements CustomerService.TestClockCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(TestClockService.class);
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
     private final Transactions tx;
@@ -77,7 +80,8 @@ public final class TestClockService implements CustomerService.TestClockCheck {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "frozen_time", "frozen_time (the new time) is required");
         }
         requireSane(to);
-        return tx.inTransaction(() -> {
+        long started = System.nanoTime();
+        TestClock result = tx.inTransaction(() -> {
             TestClock c = clocks.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("test_clock", id));
             if (to.isBefore(c.frozenTime())) {
                 throw new AccrueException(ErrorCode.TEST_CLOCK_BACKWARDS, "frozen_time",
@@ -93,6 +97,9 @@ public final class TestClockService implements CustomerService.TestClockCheck {
             audit.record(caller, "test_clock", id, "test_clock.advanced", c, advanced);
             return advanced;
         });
+        LOG.info("Test clock {} of tenant {} advanced to {} by {} in {} ms", id, caller.tenantId(), to, caller.actor().wire(),
+                (System.nanoTime() - started) / 1_000_000);
+        return result;
     }
 
     @Override
