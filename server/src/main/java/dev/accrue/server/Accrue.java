@@ -1,6 +1,7 @@
 package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
+import dev.accrue.adapters.http.billingrun.BillingRunRoutes;
 import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
@@ -26,6 +27,7 @@ import dev.accrue.adapters.postgres.Database;
 import dev.accrue.server.db.EmbeddedDatabase;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -67,6 +69,9 @@ public final class Accrue implements AutoCloseable {
         this.databaseWatch = embedded == null ? null : watch(embedded);
         this.configuredPublicUrl = publicUrl;
         this.services = Services.wire(database.jdbi(), clock, this::publicUrl);
+        // use cases count through Micrometer's global registry (as they log through SLF4J); this node's registry
+        // hears them while it is open
+        Metrics.addRegistry(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -147,7 +152,8 @@ public final class Accrue implements AutoCloseable {
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits(), idempotency)::register,
                 new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
-                new CouponRoutes(services.coupons(), idempotency)::register);
+                new CouponRoutes(services.coupons(), idempotency)::register,
+                new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         listeningUrl = "http://" + host + ":" + server.port();
@@ -170,7 +176,7 @@ public final class Accrue implements AutoCloseable {
         scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-billing"));
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                services.billing().runDue(200);
+                services.billingRuns().runScheduled(200);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Billing run failed; it will be retried", e);
             }
@@ -245,5 +251,6 @@ public final class Accrue implements AutoCloseable {
         if (embedded != null) {
             embedded.close();
         }
+        Metrics.removeRegistry(metrics);
     }
 }

@@ -25,6 +25,8 @@ import dev.accrue.adapters.postgres.PostgresDomainEvents;
 import dev.accrue.adapters.postgres.PostgresEmailOutbox;
 import dev.accrue.adapters.postgres.PostgresWallets;
 import dev.accrue.app.event.DomainEvents;
+import dev.accrue.adapters.postgres.PostgresBillingRuns;
+import dev.accrue.app.billingrun.BillingRuns;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.app.audit.AuditHistory;
@@ -76,6 +78,7 @@ import dev.accrue.app.mail.MailComposer;
 import dev.accrue.app.seller.SellerService;
 import org.jdbi.v3.core.Jdbi;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -113,7 +116,11 @@ public record Services(
         TaxService taxes,
         CreditNoteService creditNotes,
         CouponService coupons,
-        DomainEvents events) {
+        DomainEvents events,
+        BillingRuns billingRuns) {
+
+    /** This node in billing runs and logs: process id and host, as the JVM names itself. */
+    private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -210,6 +217,7 @@ public record Services(
                 taxes,
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
-                events);
+                events,
+                new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE));
     }
 }
