@@ -27,6 +27,7 @@ import dev.accrue.adapters.postgres.Database;
 import dev.accrue.server.db.EmbeddedDatabase;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -72,6 +73,9 @@ public final class Accrue implements AutoCloseable {
         // use cases count through Micrometer's global registry (as they log through SLF4J); this node's registry
         // hears them while it is open
         Metrics.addRegistry(metrics);
+        database.recordMetricsTo(metrics);
+        Gauge.builder("accrue_email_outbox_queued", this::queuedEmails).description("Emails queued (due or waiting for a retry), all tenants")
+                .register(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -206,6 +210,14 @@ public final class Accrue implements AutoCloseable {
     /** The mail dispatcher, or null when no SMTP server is configured (emails then wait in the outbox). */
     public dev.accrue.app.mail.MailDispatcher mail() {
         return mail;
+    }
+
+    private double queuedEmails() {
+        try {
+            return services.tx().inTransaction(() -> services.outbox().queued());
+        } catch (RuntimeException e) {
+            return Double.NaN; // database unreachable: no figure rather than a wrong one
+        }
     }
 
     private boolean databaseUp() {

@@ -16,7 +16,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.List;
@@ -39,9 +41,11 @@ public final class ApiServer {
             config.router.ignoreTrailingSlashes = true;
             // what Jetty refuses before a route runs (bad URI, URI or headers too long) is problem+json too
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            // the HTTP server's own pool (jetty_threads_*): with virtual threads only its current and idle counts mean anything
+            config.jetty.modifyServer(server -> new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(metrics));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
             // request id, MDC and the access log around everything the servlet layer answers, error pages included
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new RequestContext()), "/*",
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new RequestContext(metrics)), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
         });
         app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));

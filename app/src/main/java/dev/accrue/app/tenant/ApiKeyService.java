@@ -1,5 +1,8 @@
 package dev.accrue.app.tenant;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.accrue.app.cache.Caches;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.accrue.app.audit.AuditLog;
@@ -79,19 +82,16 @@ public final class ApiKeyService {
         }
         String hash = hash(secret);
         long now = clock.millis();
-        Remembered r = remembered.get(hash);
+        Remembered r = remembered.getIfPresent(hash);
         if (r != null && r.until() > now) {
             return r.caller();
         }
         ApiKey key = tx.autoCommit(() -> keys.findBySecretHash(hash)).orElseThrow(ApiKeyService::unauthenticated);
         if (key.revoked()) {
-            remembered.remove(hash);
+            remembered.invalidate(hash);
             throw new AccrueException(ErrorCode.API_KEY_REVOKED, "This API key was revoked");
         }
         Caller caller = new Caller(key.tenantId(), new Actor(Actor.Type.API_KEY, key.id()), key.role());
-        if (remembered.size() >= 10_000) {
-            remembered.clear();
-        }
         remembered.put(hash, new Remembered(caller, now + REMEMBER_MILLIS));
         return caller;
     }
@@ -102,7 +102,7 @@ public final class ApiKeyService {
     private record Remembered(Caller caller, long until) {
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Cache<String, Remembered> remembered = Caches.written("api_keys", 10_000, Duration.ofMillis(REMEMBER_MILLIS));
 
     public ApiKey revoke(Caller caller, String keyId) {
         caller.requireWrite();
@@ -114,7 +114,7 @@ public final class ApiKeyService {
             }
             ApiKey after = keys.find(caller.tenantId(), keyId).orElseThrow();
             audit.record(caller, "api_key", keyId, "api_key.revoked", before, after);
-            remembered.values().removeIf(r -> r.caller().actor().id().equals(keyId));
+            remembered.asMap().values().removeIf(r -> r.caller().actor().id().equals(keyId));
             revokedNow[0] = true;
             return after;
         });

@@ -11,7 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 
 /**
@@ -27,6 +31,12 @@ public final class RequestContext implements Filter {
     public static final String KEY = "key_id";
     private static final Logger ACCESS = LoggerFactory.getLogger("accrue.access");
     private static final List<String> ACCESS_FIELDS = List.of("http_method", "http_route", "http_status", "duration_ms");
+    /** Requests being answered now. Handlers run on virtual threads (one per request, no pool to exhaust), so this is the load figure. */
+    private final AtomicInteger active = new AtomicInteger();
+
+    public RequestContext(MeterRegistry metrics) {
+        Gauge.builder("accrue_http_requests_active", active, AtomicInteger::get).description("HTTP requests being answered now").register(metrics);
+    }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
@@ -36,9 +46,11 @@ public final class RequestContext implements Filter {
         long started = System.nanoTime();
         MDC.put(RequestIds.MDC_KEY, id);
         answer.setHeader(RequestIds.HEADER, id);
+        active.incrementAndGet();
         try {
             chain.doFilter(request, response);
         } finally {
+            active.decrementAndGet();
             logAccess(http, answer, started);
             MDC.remove(RequestIds.MDC_KEY);
             MDC.remove(TENANT);
