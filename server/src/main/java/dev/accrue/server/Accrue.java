@@ -1,6 +1,7 @@
 package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
+import dev.accrue.adapters.http.billingrun.BillingRunRoutes;
 import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
@@ -36,6 +37,8 @@ import dev.accrue.adapters.webhook.HttpWebhookSender;
 import dev.accrue.app.webhook.WebhookSettings;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -81,6 +84,12 @@ public final class Accrue implements AutoCloseable {
         this.databaseWatch = embedded == null ? null : watch(embedded);
         this.configuredPublicUrl = publicUrl;
         this.services = Services.wire(database.jdbi(), clock, this::publicUrl, webhookSettings);
+        // use cases count through Micrometer's global registry (as they log through SLF4J); this node's registry
+        // hears them while it is open
+        Metrics.addRegistry(metrics);
+        database.recordMetricsTo(metrics);
+        Gauge.builder("accrue_email_outbox_queued", this::queuedEmails).description("Emails queued (due or waiting for a retry), all tenants")
+                .register(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -178,7 +187,8 @@ public final class Accrue implements AutoCloseable {
                     }
                 },
                 new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
-                new NotificationRoutes(services.notifications().api())::register);
+                new NotificationRoutes(services.notifications().api())::register,
+                new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();
@@ -222,7 +232,7 @@ public final class Accrue implements AutoCloseable {
         scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-billing"));
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                services.billing().runDue(200);
+                services.billingRuns().runScheduled(200);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Billing run failed; it will be retried", e);
             }
@@ -271,6 +281,14 @@ public final class Accrue implements AutoCloseable {
     /** The mail dispatcher, or null when no SMTP server is configured (emails then wait in the outbox). */
     public dev.accrue.app.mail.MailDispatcher mail() {
         return mail;
+    }
+
+    private double queuedEmails() {
+        try {
+            return services.tx().inTransaction(() -> services.outbox().queued());
+        } catch (RuntimeException e) {
+            return Double.NaN; // database unreachable: no figure rather than a wrong one
+        }
     }
 
     private boolean databaseUp() {
@@ -334,5 +352,6 @@ public final class Accrue implements AutoCloseable {
         if (embedded != null) {
             embedded.close();
         }
+        Metrics.removeRegistry(metrics);
     }
 }

@@ -50,6 +50,11 @@ public record AccrueConfig(String host, int port, Path dataDir, String dbUrl, St
     }
 
     public static AccrueConfig fromEnvironment(Map<String, String> env) {
+        // read by logback.xml itself (the appender is chosen by name); checked here so a typo stops the node at boot
+        String logFormat = env.getOrDefault("ACCRUE_LOG_FORMAT", "text");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new IllegalArgumentException("ACCRUE_LOG_FORMAT must be 'text' or 'json', got '" + logFormat + "'");
+        }
         String port = env.getOrDefault("ACCRUE_PORT", Integer.toString(DEFAULT_PORT));
         int parsedPort;
         try {

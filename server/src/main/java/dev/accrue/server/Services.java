@@ -25,6 +25,8 @@ import dev.accrue.adapters.postgres.PostgresDomainEvents;
 import dev.accrue.adapters.postgres.PostgresEmailOutbox;
 import dev.accrue.adapters.postgres.PostgresWallets;
 import dev.accrue.app.event.DomainEvents;
+import dev.accrue.adapters.postgres.PostgresBillingRuns;
+import dev.accrue.app.billingrun.BillingRuns;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.app.audit.AuditHistory;
@@ -111,6 +113,7 @@ import dev.accrue.app.notification.NotificationService;
 import dev.accrue.app.notification.Notifications;
 import org.jdbi.v3.core.Jdbi;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Optional;
 import java.time.Duration;
@@ -160,7 +163,11 @@ public record Services(
         CollectionRunner collections,
         SandboxGateway sandbox,
         Webhooks webhooks,
-        Notifications notifications) {
+        Notifications notifications,
+        BillingRuns billingRuns) {
+
+    /** This node in billing runs and logs: process id and host, as the JVM names itself. */
+    private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -306,7 +313,8 @@ public record Services(
                 collections,
                 sandbox,
                 webhooks(tx, events, auditLog, webhookSettings, clock),
-                notifications(tx, events, auditLog, customerRepo, subscriptionRepo, sellers, outbox, clock));
+                notifications(tx, events, auditLog, customerRepo, subscriptionRepo, sellers, outbox, clock),
+                new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

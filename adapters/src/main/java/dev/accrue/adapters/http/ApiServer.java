@@ -1,6 +1,12 @@
 package dev.accrue.adapters.http;
 
+import dev.accrue.adapters.http.observe.RequestContext;
 import dev.accrue.adapters.http.ratelimit.RateLimiter;
+import dev.accrue.app.auth.Caller;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.slf4j.MDC;
+import java.util.EnumSet;
 import dev.accrue.adapters.http.support.ErrorMapper;
 import dev.accrue.adapters.http.support.Problem;
 import dev.accrue.adapters.http.support.ProblemErrorHandler;
@@ -10,7 +16,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.List;
@@ -33,7 +41,12 @@ public final class ApiServer {
             config.router.ignoreTrailingSlashes = true;
             // what Jetty refuses before a route runs (bad URI, URI or headers too long) is problem+json too
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            // the HTTP server's own pool (jetty_threads_*): with virtual threads only its current and idle counts mean anything
+            config.jetty.modifyServer(server -> new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(metrics));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
+            // request id, MDC and the access log around everything the servlet layer answers, error pages included
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new RequestContext(metrics)), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
         });
         app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         app.before(Requests::requireCleanQuery);
@@ -61,7 +74,10 @@ public final class ApiServer {
         limiter.admitAddress(address);
         String header = ctx.header("Authorization");
         String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        ctx.attribute(Requests.CALLER, limiter.authenticate(address, () -> keys.authenticate(secret)));
+        Caller caller = limiter.authenticate(address, () -> keys.authenticate(secret));
+        ctx.attribute(Requests.CALLER, caller);
+        MDC.put(RequestContext.TENANT, caller.tenantId());
+        MDC.put(RequestContext.KEY, caller.actor().id());
     }
 
     private static void record(Context ctx, PrometheusMeterRegistry metrics) {
@@ -70,6 +86,7 @@ public final class ApiServer {
             return;
         }
         String route = ctx.endpointHandlerPath();
+        ctx.attribute(RequestContext.ROUTE, route == null || route.isEmpty() ? null : route);
         Timer.builder("accrue_http_requests")
                 .description("HTTP requests by route and status")
                 .tag("method", ctx.method().name())

@@ -2,6 +2,8 @@ package dev.accrue.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -34,6 +36,11 @@ public final class Database implements AutoCloseable {
         this.pool = new HikariDataSource(config);
         this.dataSource = new OutageAwarePool(pool);
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    }
+
+    /** The pool's own metrics (hikaricp_connections_active, _pending, _timeout_total, …) into {@code registry}. */
+    public void recordMetricsTo(MeterRegistry registry) {
+        pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     /** Applies pending migrations; returns how many ran. Safe to call on every start and from several nodes. */

@@ -60,6 +60,17 @@ public final class PostgresEmailOutbox implements EmailOutbox {
     }
 
     @Override
+    public void lease(String tenantId, String id, Instant until) {
+        tx.handle().createUpdate("UPDATE outbound_emails SET next_attempt_at = :until WHERE tenant_id = :tenant AND id = :id AND status = 'queued'")
+                .bind("until", Rows.utc(until)).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public long queued() {
+        return tx.handle().createQuery("SELECT count(*) FROM outbound_emails WHERE status = 'queued'").mapTo(Long.class).one();
+    }
+
+    @Override
     public void markAttemptFailed(String tenantId, String id, String error, boolean giveUp, Instant nextAttemptAt) {
         tx.handle().createUpdate("""
                         UPDATE outbound_emails SET attempts = attempts + 1, last_error = :error,

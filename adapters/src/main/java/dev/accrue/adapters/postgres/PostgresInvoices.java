@@ -78,7 +78,9 @@ public final class PostgresInvoices implements InvoiceRepository {
     @Override
     public void finalize(String tenantId, String invoiceId, String number, Instant at) {
         tx.handle().createUpdate("UPDATE invoices SET status = 'finalized', number = :number, finalized_at = :at WHERE tenant_id = :tenant AND id = :id AND status = 'draft'")
-                .bind("number", number).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId).execute();
+                .bind("number", number).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId)
+                .executeAndReturnGeneratedKeys("currency", "total").map((rs, ctx) -> new FinalizedInvoices.Amount(rs.getString("currency"),
+                        rs.getBigDecimal("total"))).findOne().ifPresent(amount -> FinalizedInvoices.countAfterCommit(tx.handle(), amount));
     }
 
     @Override
@@ -104,7 +106,11 @@ public final class PostgresInvoices implements InvoiceRepository {
                         UPDATE invoices SET status = 'paid', number = :number, issue_date = :issue, due_date = :issue, finalized_at = :at, paid_at = :at
                         WHERE tenant_id = :tenant AND id = :id AND status = 'proforma'""")
                 .bind("number", number).bind("issue", issueDate).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", invoiceId)
-                .execute() == 1;
+                .executeAndReturnGeneratedKeys("currency", "total").map((rs, ctx) -> new FinalizedInvoices.Amount(rs.getString("currency"),
+                        rs.getBigDecimal("total"))).findOne().map(amount -> {
+                            FinalizedInvoices.countAfterCommit(tx.handle(), amount);
+                            return true;
+                        }).orElse(false);
     }
 
     @Override

@@ -28,6 +28,27 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             date(rs, "usage_invoiced_through"), rs.getInt("version"));
     private final JdbiTransactions tx;
 
+    /**
+     * Which subscriptions are due at {@code :now} (judged in each customer's own time zone; customers on test clocks
+     * move only with their clock): the one definition behind claiming them and counting them.
+     */
+    private static final String DUE = """
+                        WHERE c.test_clock_id IS NULL AND ((s.ended_on IS NULL
+                          AND (s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                               OR s.next_usage_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                               OR EXISTS (SELECT 1 FROM subscription_add_ons a WHERE a.tenant_id = s.tenant_id AND a.subscription_id = s.id
+                                          AND a.billed_through <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
+                                          AND (a.end_date IS NULL OR a.billed_through < a.end_date))
+                               OR EXISTS (SELECT 1 FROM phone_numbers n WHERE n.tenant_id = s.tenant_id AND n.subscription_id = s.id AND n.status <> 'released'
+                                          AND least(CASE WHEN n.status = 'active' THEN n.billed_through END, n.hold_release_on)
+                                              <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)))
+                               -- an ended subscription owes its final usage document, and adjustments of usage changed later
+                               OR (s.ended_on IS NOT NULL AND (
+                                      (NOT s.usage_closed AND s.ended_on <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
+                                      OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id
+                                                 AND (b.dirty OR b.recheck_after <= CAST(:now AS timestamptz))))))
+            """;
+
     public PostgresSubscriptions(JdbiTransactions tx) {
         this.tx = tx;
     }
@@ -145,26 +166,26 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         return tx.handle().createQuery("""
                         SELECT s.tenant_id, s.id FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
-                        WHERE c.test_clock_id IS NULL AND ((s.ended_on IS NULL
-                          AND (s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
-                               OR s.next_usage_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
-                               OR EXISTS (SELECT 1 FROM subscription_add_ons a WHERE a.tenant_id = s.tenant_id AND a.subscription_id = s.id
-                                          AND a.billed_through <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
-                                          AND (a.end_date IS NULL OR a.billed_through < a.end_date))
-                               OR EXISTS (SELECT 1 FROM phone_numbers n WHERE n.tenant_id = s.tenant_id AND n.subscription_id = s.id AND n.status <> 'released'
-                                          AND least(CASE WHEN n.status = 'active' THEN n.billed_through END, n.hold_release_on)
-                                              <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)))
-                               -- an ended subscription owes its final usage document, and adjustments of usage changed later
-                               OR (s.ended_on IS NOT NULL AND (
-                                      (NOT s.usage_closed AND s.ended_on <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
-                                      OR EXISTS (SELECT 1 FROM billed_usage b WHERE b.tenant_id = s.tenant_id AND b.subscription_id = s.id
-                                                 AND (b.dirty OR b.recheck_after <= CAST(:now AS timestamptz))))))
+                        """ + DUE + """
                           AND NOT (s.id = ANY (:excluding))
                         ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
                         LIMIT :limit
                         FOR UPDATE OF s SKIP LOCKED""")
                 .bind("now", Rows.utc(now)).bind("limit", limit).bindArray("excluding", String.class, List.copyOf(excluding))
                 .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();
+    }
+
+    @Override
+    public java.util.Map<String, Integer> countDue(Instant now, Set<String> excluding) {
+        // no lock taken: a count for progress and backlog, which may include rows another node is billing
+        return tx.handle().createQuery("SELECT s.tenant_id, count(*) AS n FROM subscriptions s "
+                        + "JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id " + DUE
+                        + " AND NOT (s.id = ANY (:excluding)) GROUP BY s.tenant_id")
+                .bind("now", Rows.utc(now)).bindArray("excluding", String.class, List.copyOf(excluding))
+                .reduceRows(new java.util.TreeMap<String, Integer>(), (map, row) -> {
+                    map.put(row.getColumn("tenant_id", String.class), row.getColumn("n", Integer.class));
+                    return map;
+                });
     }
 
     @Override

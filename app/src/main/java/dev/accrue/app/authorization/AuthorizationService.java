@@ -37,6 +37,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import dev.accrue.app.cache.Caches;
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +83,7 @@ public final class AuthorizationService {
     private final UsageRepository usage;
     private final MeteringService metering;
     private final CustomerTime time;
-    private final ConcurrentHashMap<CustomerKey, Resolved> resolved = new ConcurrentHashMap<>();
+    private final Cache<CustomerKey, Resolved> resolved = Caches.idle("authorization_customers", MAX_CACHED_CUSTOMERS, Duration.ofMinutes(30));
     private WalletService wallets;
 
     public AuthorizationService(Transactions tx, AuthorizationRepository authorizations, SubscriptionRepository subscriptions,
@@ -142,7 +146,24 @@ public final class AuthorizationService {
         this.wallets = wallets;
     }
 
+    /** Decides (see {@link #decide}) and counts the outcome for /metrics: granted, refused, or an error by code. */
     public Decision authorize(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
+        try {
+            Decision d = decide(caller, customerId, metricCode, requested, ttlSeconds);
+            authorizationsCounted(d.authorized() ? "granted" : "refused", "none");
+            return d;
+        } catch (AccrueException e) {
+            authorizationsCounted("error", e.code().wire());
+            throw e;
+        }
+    }
+
+    private static void authorizationsCounted(String outcome, String code) {
+        Counter.builder("accrue_authorizations").description("Authorization requests by outcome")
+                .tag("outcome", outcome).tag("code", code).register(Metrics.globalRegistry).increment();
+    }
+
+    private Decision decide(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
         caller.requireWrite();
         if (customerId == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "customer_id", "customer_id is required");
@@ -160,7 +181,7 @@ public final class AuthorizationService {
         String tenantId = caller.tenantId();
         CustomerKey key = new CustomerKey(tenantId, customerId);
         BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
-        Resolved cached = resolved.get(key);
+        Resolved cached = resolved.getIfPresent(key);
         if (cached != null) {
             Decision d = tx.autoCommit(() -> fast(tenantId, key, cached, metricCode, want, ttl));
             if (d != null) {
@@ -190,7 +211,7 @@ public final class AuthorizationService {
                     Authorization.HELD, null, p.now().plus(ttl), time.systemNow());
             var result = authorizations.reserve(tenantId, r.signature(), p.window().start(), p.window().end(), p.now(), used, held, a);
             if (!r.signature().equals(result.signature())) {
-                resolved.remove(key, r);
+                resolved.asMap().remove(key, r);
                 return null;
             }
             if (result.decided()) {
@@ -206,9 +227,6 @@ public final class AuthorizationService {
     private Decision locked(String tenantId, CustomerKey key, String metricCode, BigDecimal want, Duration ttl) {
         String signature = authorizations.lockedBalance(tenantId, key.customerId(), null, metricCode, null, null, Instant.EPOCH).signature();
         Resolved r = load(tenantId, key.customerId(), signature);
-        if (resolved.size() >= MAX_CACHED_CUSTOMERS) {
-            resolved.clear();
-        }
         resolved.put(key, r);
         Plan p = plan(tenantId, r, metricCode);
         if (p.sub() == null) {

@@ -86,26 +86,41 @@ public final class BillingService {
      * per transaction, and a subscription that still fails is logged and left for the next run.
      */
     public int runDue(int batchSize) {
+        return runDue(batchSize, RunProgress.NONE);
+    }
+
+    /** {@link #runDue(int)}, telling {@code progress} of each subscription once what it did is committed. */
+    public int runDue(int batchSize, RunProgress progress) {
         int issued = 0;
         Set<String> failed = new HashSet<>();
         while (true) {
             List<SubscriptionRepository.DueSubscription> claimed = new ArrayList<>();
+            List<Integer> invoices = new ArrayList<>();
             try {
                 issued += tx.inTransaction(() -> {
+                    invoices.clear();
                     claimed.addAll(subscriptions.claimDue(time.systemNow(), batchSize, failed));
                     int n = 0;
                     for (var d : claimed) {
-                        n += billDue(d.tenantId(), d.subscriptionId()).size();
+                        int k = billDue(d.tenantId(), d.subscriptionId()).size();
+                        invoices.add(k);
+                        n += k;
                     }
                     return n;
                 });
+                for (int i = 0; i < claimed.size(); i++) {
+                    progress.billed(claimed.get(i), invoices.get(i));
+                }
             } catch (RuntimeException batchFailure) {
                 for (var d : claimed) {
                     try {
-                        issued += billDue(d.tenantId(), d.subscriptionId()).size();
+                        int k = billDue(d.tenantId(), d.subscriptionId()).size();
+                        issued += k;
+                        progress.billed(d, k);
                     } catch (RuntimeException e) {
                         LOG.error("Billing subscription {} of tenant {} failed; it stays due", d.subscriptionId(), d.tenantId(), e);
                         failed.add(d.subscriptionId());
+                        progress.failed(d, e);
                     }
                 }
             }

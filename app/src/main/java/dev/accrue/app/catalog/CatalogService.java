@@ -1,5 +1,7 @@
 package dev.accrue.app.catalog;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.id.Ids;
@@ -8,11 +10,13 @@ import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.accrue.app.cache.Caches;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Imports and serves catalog versions. A version is immutable once imported, so parsed catalogs are cached
@@ -20,12 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code effective_from} has passed. Existing subscriptions keep the version they were created on.
  */
 public final class CatalogService {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogService.class);
     private final Transactions tx;
     private final CatalogRepository repository;
     private final CatalogParser parser;
     private final AuditLog audit;
     private final Clock clock;
-    private final Map<String, Catalog> parsed = new ConcurrentHashMap<>();
+    /** Parsed versions (immutable once imported): parsing a large catalog costs more than the read it saves. */
+    private final Cache<String, Catalog> parsed = Caches.idle("catalogs", 2_000, Duration.ofHours(1));
 
     public CatalogService(Transactions tx, CatalogRepository repository, CatalogParser parser, AuditLog audit, Clock clock) {
         this.tx = tx;
@@ -46,7 +52,7 @@ public final class CatalogService {
     public Imported importCatalog(Caller caller, String fileName, String source) {
         caller.requireWrite();
         Catalog catalog = parser.parse(fileName, source);
-        return tx.inTransaction(() -> {
+        Imported imported = tx.inTransaction(() -> {
             repository.lockTenant(caller.tenantId());
             List<CatalogVersion> existing = repository.versions(caller.tenantId());
             if (!existing.isEmpty()) {
@@ -69,9 +75,12 @@ public final class CatalogService {
                     fileName, clock.instant(), caller.actor().wire());
             repository.insert(caller.tenantId(), version, source);
             audit.record(caller, "catalog_version", version.id(), "catalog.imported", null, version);
-            parsed.put(key(caller.tenantId(), version.version()), catalog);
             return new Imported(version, catalog);
         });
+        parsed.put(key(caller.tenantId(), imported.version().version()), catalog); // only once committed
+        LOG.info("Catalog '{}' version {} ({}) imported into tenant {} by {} from {}", catalog.name(), catalog.version(), imported.version().id(),
+                caller.tenantId(), caller.actor().wire(), fileName);
+        return imported;
     }
 
     public List<CatalogVersion> versions(Caller caller) {
@@ -91,7 +100,7 @@ public final class CatalogService {
 
     /** The parsed catalog of a tenant's version, for use cases acting on the tenant's behalf (billing runs). */
     public Catalog catalog(String tenantId, int version) {
-        Catalog cached = parsed.get(key(tenantId, version));
+        Catalog cached = parsed.getIfPresent(key(tenantId, version));
         if (cached != null) {
             return cached;
         }
@@ -108,7 +117,7 @@ public final class CatalogService {
     }
 
     private Catalog catalog(String tenantId, CatalogVersion v) {
-        return parsed.computeIfAbsent(key(tenantId, v.version()), k -> {
+        return parsed.get(key(tenantId, v.version()), k -> {
             String source = tx.inTransaction(() -> repository.source(tenantId, v.version())).orElseThrow();
             return parser.parse(v.sourceFile(), source);
         });

@@ -21,6 +21,15 @@ public interface EmailOutbox {
 
     void markSent(String tenantId, String id, Instant at);
 
+    /**
+     * Takes a claimed email out of the due list until {@code until}: the lease under which one dispatcher sends it
+     * outside any transaction. If that dispatcher dies before marking it, the email is due again when the lease ends.
+     */
+    void lease(String tenantId, String id, Instant until);
+
+    /** Queued emails (due or waiting for a retry), across tenants: the outbox's depth. */
+    long queued();
+
     void markAttemptFailed(String tenantId, String id, String error, boolean giveUp, Instant nextAttemptAt);
 
     /** Appends to the delivery log. */

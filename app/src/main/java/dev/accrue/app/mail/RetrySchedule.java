@@ -4,11 +4,12 @@ import java.time.Duration;
 
 /**
  * When a failed email is tried again: one minute after the first failure, doubling each time, at most four
- * hours apart; after {@link #MAX_ATTEMPTS} attempts (about 8 hours in all) it is given up as failed. Mail
- * servers that are down for a while or greylist a sender are outlasted; a hopeless address stops soon enough.
+ * hours apart; after {@link #MAX_ATTEMPTS} attempts (just over 28 hours in all) it is given up as failed. A mail
+ * server down for a day, or greylisting a sender, is outlasted; a hopeless address stops; a failed email can
+ * still be sent again through the API ({@code POST /v1/emails/{id}/resend}).
  */
 public final class RetrySchedule {
-    public static final int MAX_ATTEMPTS = 10;
+    public static final int MAX_ATTEMPTS = 15;
     static final Duration FIRST = Duration.ofMinutes(1);
     static final Duration CAP = Duration.ofHours(4);
 

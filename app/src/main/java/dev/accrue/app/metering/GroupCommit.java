@@ -86,6 +86,7 @@ final class GroupCommit {
     private void write(List<Pending> group) {
         try {
             tx.run(() -> store(group));
+            UsageMeters.groupCommit(group.size(), group.stream().mapToInt(p -> p.events.size()).sum());
         } catch (Error e) {
             group.forEach(p -> p.failure = new IllegalStateException("Storing usage failed", e));
             throw e;

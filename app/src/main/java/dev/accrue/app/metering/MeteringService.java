@@ -86,7 +86,19 @@ public final class MeteringService {
         this.listener = listener;
     }
 
+    /** Stores a batch (see {@link #store}) and counts each event's outcome, by code, for /metrics. */
     public IngestResult ingest(Caller caller, List<RawEvent> batch) {
+        try {
+            IngestResult result = store(caller, batch);
+            UsageMeters.count(result);
+            return result;
+        } catch (AccrueException refused) {
+            UsageMeters.refused(refused.code().wire(), batch == null ? 0 : batch.size());
+            throw refused;
+        }
+    }
+
+    private IngestResult store(Caller caller, List<RawEvent> batch) {
         caller.requireWrite();
         if (batch == null || batch.isEmpty()) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "events", "events must hold at least one event");

@@ -35,6 +35,9 @@ public interface SubscriptionRepository {
     /** Due subscriptions of real-time customers, locked, skipping rows another node holds. */
     List<DueSubscription> claimDue(Instant now, int limit, java.util.Set<String> excluding);
 
+    /** How many subscriptions {@link #claimDue} would find due per tenant, without locking any (progress, backlog). */
+    java.util.Map<String, Integer> countDue(Instant now, java.util.Set<String> excluding);
+
     /** Subscriptions of customers on a test clock. */
     List<DueSubscription> onTestClock(String tenantId, String testClockId);
 

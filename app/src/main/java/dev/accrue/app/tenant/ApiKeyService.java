@@ -1,5 +1,10 @@
 package dev.accrue.app.tenant;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.accrue.app.cache.Caches;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Actor;
 import dev.accrue.app.auth.Caller;
@@ -24,6 +29,7 @@ import java.util.HexFormat;
  * one-way store (no slow hash is needed against brute force) and lets authentication be one indexed lookup.
  */
 public final class ApiKeyService {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyService.class);
     private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private final Transactions tx;
     private final ApiKeyRepository keys;
@@ -49,7 +55,7 @@ public final class ApiKeyService {
         if (role == null) {
             throw AccrueException.invalid("role", "role must be 'admin' or 'read_only'");
         }
-        return tx.inTransaction(() -> {
+        IssuedApiKey issued = tx.inTransaction(() -> {
             Tenant tenant = tenants.find(caller.tenantId()).orElseThrow(() -> AccrueException.notFound("tenant", caller.tenantId()));
             String secret = (tenant.mode() == TenantMode.LIVE ? "sk_live_" : "sk_test_") + randomToken(32);
             ApiKey key = new ApiKey(Ids.next("key"), tenant.id(), label, role, secret.substring(0, 12), clock.instant(), null);
@@ -57,6 +63,10 @@ public final class ApiKeyService {
             audit.record(caller, "api_key", key.id(), "api_key.created", null, key);
             return new IssuedApiKey(key, secret);
         });
+        // the key's id only: no part of the secret is ever logged
+        LOG.info("API key {} ({}) created in tenant {} by {}", issued.key().id(), role.name().toLowerCase(java.util.Locale.ROOT),
+                caller.tenantId(), caller.actor().wire());
+        return issued;
     }
 
     /** Resolves a presented secret to its caller, or fails with {@code unauthenticated} without saying why. */
@@ -72,19 +82,16 @@ public final class ApiKeyService {
         }
         String hash = hash(secret);
         long now = clock.millis();
-        Remembered r = remembered.get(hash);
+        Remembered r = remembered.getIfPresent(hash);
         if (r != null && r.until() > now) {
             return r.caller();
         }
         ApiKey key = tx.autoCommit(() -> keys.findBySecretHash(hash)).orElseThrow(ApiKeyService::unauthenticated);
         if (key.revoked()) {
-            remembered.remove(hash);
+            remembered.invalidate(hash);
             throw new AccrueException(ErrorCode.API_KEY_REVOKED, "This API key was revoked");
         }
         Caller caller = new Caller(key.tenantId(), new Actor(Actor.Type.API_KEY, key.id()), key.role());
-        if (remembered.size() >= 10_000) {
-            remembered.clear();
-        }
         remembered.put(hash, new Remembered(caller, now + REMEMBER_MILLIS));
         return caller;
     }
@@ -95,20 +102,26 @@ public final class ApiKeyService {
     private record Remembered(Caller caller, long until) {
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Cache<String, Remembered> remembered = Caches.written("api_keys", 10_000, Duration.ofMillis(REMEMBER_MILLIS));
 
     public ApiKey revoke(Caller caller, String keyId) {
         caller.requireWrite();
-        return tx.inTransaction(() -> {
+        boolean[] revokedNow = new boolean[1];
+        ApiKey result = tx.inTransaction(() -> {
             ApiKey before = keys.find(caller.tenantId(), keyId).orElseThrow(() -> AccrueException.notFound("api_key", keyId));
             if (!keys.revoke(caller.tenantId(), keyId, clock.instant())) {
                 return before;
             }
             ApiKey after = keys.find(caller.tenantId(), keyId).orElseThrow();
             audit.record(caller, "api_key", keyId, "api_key.revoked", before, after);
-            remembered.values().removeIf(r -> r.caller().actor().id().equals(keyId));
+            remembered.asMap().values().removeIf(r -> r.caller().actor().id().equals(keyId));
+            revokedNow[0] = true;
             return after;
         });
+        if (revokedNow[0]) {
+            LOG.info("API key {} of tenant {} revoked by {}", keyId, caller.tenantId(), caller.actor().wire());
+        }
+        return result;
     }
 
     public ApiKey get(Caller caller, String keyId) {

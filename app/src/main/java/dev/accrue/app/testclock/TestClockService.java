@@ -1,6 +1,8 @@
 package dev.accrue.app.testclock;
 
 import dev.accrue.app.audit.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.customer.CustomerService;
@@ -21,6 +23,7 @@ import java.util.List;
  * exactly as the real scheduler would have.
  */
 public final class TestClockService implements CustomerService.TestClockCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(TestClockService.class);
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
     private final Transactions tx;
@@ -88,6 +91,7 @@ public final class TestClockService implements CustomerService.TestClockCheck {
         }
         requireSane(to);
         boolean outermost = !tx.inProgress();
+        long started = System.nanoTime();
         TestClock advanced = tx.inTransaction(() -> {
             TestClock c = clocks.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("test_clock", id));
             if (to.isBefore(c.frozenTime())) {
@@ -107,6 +111,8 @@ public final class TestClockService implements CustomerService.TestClockCheck {
         if (outermost) {
             afterAdvance.advanced(caller.tenantId(), id);
         }
+        LOG.info("Test clock {} of tenant {} advanced to {} by {} in {} ms", id, caller.tenantId(), to, caller.actor().wire(),
+                (System.nanoTime() - started) / 1_000_000);
         return advanced;
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "accrue", mixinStandardHelpOptions = true, version = "accrue 0.1.0",
         description = "Open-source billing for subscription and usage-based businesses.",
         subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, CatalogCommand.class, BillingCommand.class, TestClockCommand.class,
-                TenantCommand.class, ApiKeyCommand.class, CommandLine.HelpCommand.class})
+                TenantCommand.class, ApiKeyCommand.class, HealthCommand.class, CommandLine.HelpCommand.class})
 public final class AccrueCli {
 
     public static void main(String[] args) {

@@ -47,6 +47,11 @@ public final class Api {
         this.headers = headers;
     }
 
+    /** The bearer secret this client sends (tests check it never leaks). */
+    public String key() {
+        return key;
+    }
+
     public Api withKey(String otherKey) {
         return new Api(base, otherKey, headers);
     }

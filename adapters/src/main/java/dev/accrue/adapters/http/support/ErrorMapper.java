@@ -16,6 +16,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import dev.accrue.adapters.http.observe.RequestIds;
 
 /** The only place that turns errors into HTTP statuses and problem+json bodies. */
 public final class ErrorMapper {
@@ -75,6 +77,8 @@ public final class ErrorMapper {
         if (!error.details().isEmpty()) {
             problem = problem.withExtensions(error.details());
         }
+        // the request's id is in the MDC of the thread answering it (RequestContext), also for Jetty's own errors
+        problem = problem.withRequestId(MDC.get(RequestIds.MDC_KEY));
         return Json.write(problem).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -29,6 +29,16 @@ public record Problem(String type, String title, int status, String code, String
         return new Problem(type, title, status, code, detail, field, instance, errors, facts);
     }
 
+    /** The id of the request this problem answers ({@code X-Request-Id}), so a caller can quote it to an operator. */
+    public Problem withRequestId(String requestId) {
+        if (requestId == null) {
+            return this;
+        }
+        Map<String, Object> facts = new java.util.LinkedHashMap<>(extensions);
+        facts.put("request_id", requestId);
+        return new Problem(type, title, status, code, detail, field, instance, errors, facts);
+    }
+
     @JsonAnyGetter
     public Map<String, Object> extensionMembers() {
         return extensions;
