@@ -23,6 +23,7 @@ import dev.accrue.adapters.http.system.SystemRoutes;
 import dev.accrue.adapters.http.tax.TaxSettingsRoutes;
 import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.postgres.Database;
+import dev.accrue.server.web.WebRoutes;
 import dev.accrue.server.db.EmbeddedDatabase;
 import io.javalin.Javalin;
 import org.slf4j.LoggerFactory;
@@ -147,7 +148,8 @@ public final class Accrue implements AutoCloseable {
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits(), idempotency)::register,
                 new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
-                new CouponRoutes(services.coupons(), idempotency)::register);
+                new CouponRoutes(services.coupons(), idempotency)::register,
+                new WebRoutes(services, idempotency, this::publicUrl)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         listeningUrl = "http://" + host + ":" + server.port();

@@ -74,6 +74,13 @@ import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.mail.EmailService;
 import dev.accrue.app.mail.MailComposer;
 import dev.accrue.app.seller.SellerService;
+import dev.accrue.adapters.password.Argon2idPasswords;
+import dev.accrue.adapters.postgres.PostgresPortalLinks;
+import dev.accrue.adapters.postgres.PostgresStaff;
+import dev.accrue.adapters.postgres.PostgresWebSessions;
+import dev.accrue.app.console.StaffService;
+import dev.accrue.app.portal.PortalAccess;
+import dev.accrue.app.web.WebSessions;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -113,7 +120,10 @@ public record Services(
         TaxService taxes,
         CreditNoteService creditNotes,
         CouponService coupons,
-        DomainEvents events) {
+        DomainEvents events,
+        WebSessions webSessions,
+        PortalAccess portalAccess,
+        StaffService staff) {
 
     /**
      * {@code publicUrl} is where customers reach this node (hosted document links in emails); it is asked
@@ -179,6 +189,7 @@ public record Services(
         PostgresDocuments documentRepo = new PostgresDocuments(tx);
         DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
                 new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock);
+        WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -210,6 +221,9 @@ public record Services(
                 taxes,
                 new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
-                events);
+                events,
+                webSessions,
+                new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
+                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock));
     }
 }
