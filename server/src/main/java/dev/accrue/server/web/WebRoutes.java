@@ -35,7 +35,7 @@ public final class WebRoutes {
         WebTemplates templates = new WebTemplates();
         Services s = services;
         new WebAssets(templates).register(app);
-        WebArea portalArea = new WebArea(WebSession.PORTAL, Portal.COOKIE, "/portal", null, s.webSessions(), templates);
+        WebArea portalArea = new WebArea(WebSession.PORTAL, Portal.COOKIE, "/portal", null, s.webSessions(), templates, s.tx());
         Portal portal = new Portal(new PortalUseCases(s.portalAccess(), s.webSessions(), s.customers(), s.subscriptions(), s.billing(), s.usage(),
                 s.quotas(), s.wallets(), s.invoices(), s.documents(), s.creditNotes(), s.catalogs(), s.addOns(), s.numbers(), s.sellers()), portalArea);
         new PortalAccessRoutes(s.portalAccess(), portalArea, idempotency, publicUrl).register(app);
@@ -43,7 +43,7 @@ public final class WebRoutes {
         new PortalBillingPages(portal).register(app);
         new PortalPlanPages(portal).register(app);
         new PortalNumberPages(portal).register(app);
-        WebArea consoleArea = new WebArea(WebSession.CONSOLE, ConsolePages.COOKIE, "/console", "/console/login", s.webSessions(), templates);
+        WebArea consoleArea = new WebArea(WebSession.CONSOLE, ConsolePages.COOKIE, "/console", "/console/login", s.webSessions(), templates, s.tx());
         new ConsolePages(new ConsoleUseCases(s.staff(), s.customers(), s.subscriptions(), s.billing(), s.invoices(), s.wallets(), s.creditNotes(),
                 s.audit(), s.catalogs()), consoleArea).register(app);
     }

@@ -82,6 +82,10 @@ public final class PortalOverviewPages {
             m.put("used", c.used());
             m.put("included", c.included());
             m.put("remaining", c.remaining());
+            // call time is metered in seconds and sold in minutes: say what remains in minutes too
+            if (c.remaining() != null && c.unit() != null && c.unit().startsWith("second")) {
+                m.put("remainingMinutes", c.remaining().divide(BigDecimal.valueOf(60), 0, RoundingMode.DOWN));
+            }
             m.put("percent", c.percentUsed());
             m.put("bar", c.percentUsed() == null ? 0 : c.percentUsed().min(HUNDRED).setScale(0, RoundingMode.HALF_UP).intValue());
             m.put("over", c.percentUsed() != null && c.percentUsed().compareTo(HUNDRED) > 0);

@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.web;
 
 import dev.accrue.adapters.http.support.ErrorMapper;
+import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.web.Secrets;
 import dev.accrue.app.web.WebSession;
 import dev.accrue.app.web.WebSessions;
@@ -31,8 +32,11 @@ public final class WebArea {
     private final String signInPath;
     private final WebSessions sessions;
     private final WebTemplates templates;
+    private final Transactions tx;
 
-    public WebArea(String kind, String cookieName, String cookiePath, String signInPath, WebSessions sessions, WebTemplates templates) {
+    public WebArea(String kind, String cookieName, String cookiePath, String signInPath, WebSessions sessions, WebTemplates templates,
+                   Transactions tx) {
+        this.tx = tx;
         this.kind = kind;
         this.cookieName = cookieName;
         this.cookiePath = cookiePath;
@@ -72,11 +76,19 @@ public final class WebArea {
             if (post && !Secrets.same(session.csrfToken(), ctx.formParam(CSRF_FIELD))) {
                 throw new AccrueException(ErrorCode.FORBIDDEN, "This form is out of date or was not sent by this site; reload the page and try again");
             }
-            handler.handle(ctx, session);
+            // one transaction per page: what it shows is one consistent snapshot, and a change it makes commits whole
+            tx.inTransaction(() -> {
+                try {
+                    handler.handle(ctx, session);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
         } catch (AccrueException e) {
             error(ctx, session, e);
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
     }
 
