@@ -107,6 +107,7 @@ class PortalJourneyTest {
         byte[] pdf = Files.readAllBytes(download.path());
         assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
         page.locator("a:has-text('View')").nth(1).click();
+        Chromium.screenshot(page, "portal-invoice");
         assertThat(page.locator("h1")).containsText("Invoice");
         assertThat(page.locator("main")).containsText("Starter subscription");
         Chromium.assertAccessible(page);

@@ -45,7 +45,7 @@ public final class Chromium implements AutoCloseable {
     /** A new browser profile (no cookies) that accepts downloads; {@code locale} sets Accept-Language. */
     public BrowserContext context(String locale) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true).setLocale(locale).setViewportSize(1280, 900));
-        context.setDefaultTimeout(10_000); // a page answers in milliseconds: fail fast rather than wait Playwright's 30 s
+        context.setDefaultTimeout(30_000); // pages answer in milliseconds, but a first PDF render on a loaded CI box takes seconds
         return context;
     }
 
