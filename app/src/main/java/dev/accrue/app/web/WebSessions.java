@@ -19,7 +19,7 @@ public final class WebSessions {
         this.clock = clock;
     }
 
-    public record Opened(String secret, WebSession session) {
+    public record Opened(String secret, WebSession session, Duration lifetime) {
     }
 
     /** Opens a session lasting {@code lifetime}; the returned secret is the cookie value and is not stored. */
@@ -32,7 +32,7 @@ public final class WebSessions {
             sessions.insert(Secrets.hash(secret), session, now);
             return null;
         });
-        return new Opened(secret, session);
+        return new Opened(secret, session, lifetime);
     }
 
     public Optional<WebSession> find(String kind, String secret) {

@@ -106,7 +106,7 @@ class PortalJourneyTest {
         Download download = page.waitForDownload(() -> page.locator("a:has-text('PDF')").first().click());
         byte[] pdf = Files.readAllBytes(download.path());
         assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
-        page.locator("a:has-text('View')").nth(1).click();
+        page.locator("tbody tr", new Page.LocatorOptions().setHasText("$29.00")).locator("a:text-is('View')").click();
         Chromium.screenshot(page, "portal-invoice");
         assertThat(page.locator("h1")).containsText("Invoice");
         assertThat(page.locator("main")).containsText("Starter subscription");
@@ -198,5 +198,31 @@ class PortalJourneyTest {
         assertThat(page.locator("[role=status]").first()).containsText("Your subscription continues");
         assertThat(s.api.get("/v1/subscriptions/" + a.subscription()).json().get("cancel_at_period_end").asBoolean()).isFalse();
         a.context().close();
+    }
+
+    @Test
+    void usageIsBrokenDownByTheDimensionsItWasRecordedWith() {
+        Sandbox callr = new Sandbox("portal usage dimensions", Sandbox.demoCatalog("callr.yaml"), "2026-06-10T08:00:00Z");
+        String customer = callr.customer("Dimensions SARL", "EUR", "Europe/Paris");
+        callr.subscribe(Map.of("customer_id", customer, "plan", "payg"));
+        for (var e : java.util.List.of(Map.of("id", "c1", "seconds", 120, "direction", "outbound", "country", "FR"),
+                Map.of("id", "c2", "seconds", 60, "direction", "inbound", "country", "US"))) {
+            var r = callr.api.post("/v1/events", Map.of("event_id", e.get("id"), "customer_id", customer, "metric", "call_seconds",
+                    "timestamp", "2026-06-10T07:00:00Z", "properties", Map.of("duration_seconds", e.get("seconds"), "direction", e.get("direction"),
+                            "country", e.get("country"))));
+            assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        }
+        BrowserContext context = chromium.context("fr-FR");
+        Page page = context.newPage();
+        page.navigate(PortalLinks.link(callr.api, customer, "compta@example.fr", "member", "en-GB"));
+        page.navigate(page.url() + "/usage");
+        assertThat(page.getByTestId("usage-total")).hasText("180");
+        var breakdown = page.locator("#dim-h + table tbody tr");
+        assertThat(breakdown).hasCount(2);
+        assertThat(breakdown.filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("FR"))).containsText("120");
+        assertThat(breakdown.filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("US"))).containsText("60");
+        Chromium.assertAccessible(page);
+        Chromium.screenshot(page, "portal-usage-breakdown");
+        context.close();
     }
 }

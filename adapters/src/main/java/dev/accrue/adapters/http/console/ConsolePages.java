@@ -21,7 +21,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -109,7 +108,7 @@ public final class ConsolePages {
         var subs = uc.subscriptions().list(caller, customer.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items();
         page.put("subscriptions", subs.stream().map(sub -> Map.of("sub", sub, "plan", uc.billing().plan(caller.tenantId(), sub),
                 "status", sub.statusOn(uc.subscriptions().today(caller, sub)).name().toLowerCase(Locale.ROOT))).toList());
-        page.put("plans", uc.catalogs().current(caller.tenantId(), Instant.now()).catalog().plans());
+        page.put("plans", uc.catalogs().current(caller, null).catalog().plans());
         page.put("invoices", uc.invoices().list(caller, new InvoiceQuery(customer.id(), null, null, null, null), PageRequest.first(50)).items());
         page.put("wallet", uc.wallets().view(caller, customer.id()));
         page.put("creditNotes", uc.creditNotes().list(caller, customer.id(), null, PageRequest.first(50)).items());

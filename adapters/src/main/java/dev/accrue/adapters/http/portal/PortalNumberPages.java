@@ -10,7 +10,6 @@ import dev.accrue.core.subscription.Subscription;
 import io.javalin.Javalin;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ public final class PortalNumberPages {
         var area = portal.area();
         area.get(app, "/portal/numbers", Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
-            Catalog catalog = portal.uc().catalogs().current(scope.caller().tenantId(), Instant.now()).catalog();
+            Catalog catalog = portal.uc().catalogs().current(scope.caller(), null).catalog();
             String currency = scope.customer().currency().getCurrencyCode();
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Subscription sub : scope.subscriptions()) {

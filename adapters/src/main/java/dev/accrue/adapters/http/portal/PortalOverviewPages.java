@@ -66,7 +66,7 @@ public final class PortalOverviewPages {
     }
 
     private String planName(PortalScope scope, String code) {
-        return portal.uc().catalogs().current(scope.caller().tenantId(), java.time.Instant.now()).catalog().plans().stream()
+        return portal.uc().catalogs().current(scope.caller(), null).catalog().plans().stream()
                 .filter(p -> p.code().equals(code)).map(Plan::name).findFirst().orElse(code);
     }
 

@@ -16,7 +16,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +87,7 @@ public final class PortalPlanPages {
     }
 
     private Catalog catalog(PortalScope scope) {
-        return portal.uc().catalogs().current(scope.caller().tenantId(), Instant.now()).catalog();
+        return portal.uc().catalogs().current(scope.caller(), null).catalog();
     }
 
     private void plans(Context ctx, WebSession session) {

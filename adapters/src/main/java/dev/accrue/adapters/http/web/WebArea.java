@@ -12,8 +12,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -94,7 +92,7 @@ public final class WebArea {
 
     /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when the browser reached us over https. */
     public void signIn(Context ctx, WebSessions.Opened opened) {
-        long seconds = Math.max(0, Duration.between(Instant.now(), opened.session().expiresAt()).toSeconds());
+        long seconds = opened.lifetime().toSeconds();
         Cookie cookie = new Cookie(cookieName, opened.secret(), cookiePath, (int) seconds, secure(ctx), 0, true, null, null, SameSite.LAX);
         ctx.cookie(cookie);
     }
