@@ -30,6 +30,7 @@ import dev.accrue.adapters.http.payment.PaymentRoutes;
 import dev.accrue.adapters.http.payment.SandboxRoutes;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.app.payment.CollectionRunner;
+import dev.accrue.server.web.WebRoutes;
 import dev.accrue.server.db.EmbeddedDatabase;
 import dev.accrue.adapters.http.webhook.WebhookRoutes;
 import dev.accrue.adapters.http.notification.NotificationRoutes;
@@ -188,7 +189,8 @@ public final class Accrue implements AutoCloseable {
                 },
                 new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
                 new NotificationRoutes(services.notifications().api())::register,
-                new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register);
+                new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register,
+                new WebRoutes(services, idempotency, this::publicUrl)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();

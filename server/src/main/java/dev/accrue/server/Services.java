@@ -111,6 +111,13 @@ import dev.accrue.adapters.notification.TemplateNotificationTexts;
 import dev.accrue.adapters.postgres.PostgresNotifications;
 import dev.accrue.app.notification.NotificationService;
 import dev.accrue.app.notification.Notifications;
+import dev.accrue.adapters.password.Argon2idPasswords;
+import dev.accrue.adapters.postgres.PostgresPortalLinks;
+import dev.accrue.adapters.postgres.PostgresStaff;
+import dev.accrue.adapters.postgres.PostgresWebSessions;
+import dev.accrue.app.console.StaffService;
+import dev.accrue.app.portal.PortalAccess;
+import dev.accrue.app.web.WebSessions;
 import org.jdbi.v3.core.Jdbi;
 
 import java.lang.management.ManagementFactory;
@@ -164,7 +171,10 @@ public record Services(
         SandboxGateway sandbox,
         Webhooks webhooks,
         Notifications notifications,
-        BillingRuns billingRuns) {
+        BillingRuns billingRuns,
+        WebSessions webSessions,
+        PortalAccess portalAccess,
+        StaffService staff) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -270,6 +280,7 @@ public record Services(
                 time);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
                 collections::runForTestClock);
+        WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
                 keys,
@@ -314,7 +325,10 @@ public record Services(
                 sandbox,
                 webhooks(tx, events, auditLog, webhookSettings, clock),
                 notifications(tx, events, auditLog, customerRepo, subscriptionRepo, sellers, outbox, clock),
-                new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE));
+                new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
+                webSessions,
+                new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
+                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -60,11 +60,13 @@ class ServeCommand implements Callable<Integer> {
         out.println("  OpenAPI   " + base + "/openapi.json");
         out.println("  Health    " + base + "/health");
         out.println("  Metrics   " + base + "/metrics");
+        out.println("  Console   " + base + "/console   (staff sign-in; customers reach " + base + "/portal through POST /v1/portal_sessions links)");
         out.println("  Mail      " + mail.map(dev.accrue.server.MailSettings::describe)
                 .orElse("no SMTP server set (ACCRUE_SMTP_HOST); emails are written as .eml files to " + eml.toAbsolutePath()
                         + " and listed at GET " + base + "/v1/emails"));
         if (demoResult != null) {
             demoResult.print(out);
+            new dev.accrue.server.demo.DemoWebAccess(accrue.services(), config.dataDir()).print(out, base, demoResult);
             out.println("  Try: curl -H 'Authorization: Bearer " + demoResult.firstKey() + "' " + base + "/v1/customers");
         }
         out.println("Press Ctrl+C to stop.");

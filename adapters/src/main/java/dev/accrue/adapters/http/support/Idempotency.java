@@ -37,9 +37,14 @@ public final class Idempotency {
      * nowhere (an API key's secret): the stored copy, and so every replay, is {@code storable} of the resource.
      */
     public <T> void createShownOnce(Context ctx, int status, Supplier<T> work, Function<T, Object> storable) {
+        createShownOnce(ctx, status, work, storable, created -> created);
+    }
+
+    /** Like the above, answering the first time with {@code shown} of the resource (what only that answer carries). */
+    public <T> void createShownOnce(Context ctx, int status, Supplier<T> work, Function<T, Object> storable, Function<T, Object> shown) {
         String key = ctx.header(HEADER);
         if (key == null) {
-            Responses.json(ctx, status, work.get());
+            Responses.json(ctx, status, shown.apply(work.get()));
             return;
         }
         StrictText.require(HEADER, key);
@@ -51,7 +56,7 @@ public final class Idempotency {
             return new StoredResponse(status, Json.write(storable.apply(resource)));
         });
         if (!created.isEmpty()) {
-            Responses.json(ctx, status, created.getFirst());
+            Responses.json(ctx, status, shown.apply(created.getFirst()));
             return;
         }
         ctx.header("Idempotent-Replayed", "true");

@@ -1,0 +1,162 @@
+package dev.accrue.adapters.http.console;
+
+import dev.accrue.adapters.http.web.Formats;
+import dev.accrue.adapters.http.web.WebArea;
+import dev.accrue.app.audit.AuditQuery;
+import dev.accrue.app.auth.Actor;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.auth.Role;
+import dev.accrue.app.console.StaffRole;
+import dev.accrue.app.creditnote.CreditNoteRequest;
+import dev.accrue.app.customer.CustomerQuery;
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.invoice.InvoiceQuery;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.subscription.ChangeResult;
+import dev.accrue.app.web.WebSession;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.subscription.Subscription;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.math.BigDecimal;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The operator console: sign-in for the tenant's staff, customers and search, a customer's account (subscriptions,
+ * invoices, wallet, credit notes, audit trail), catalog versions, and credit notes and plan changes on a customer's
+ * behalf, each confirmed after a preview. Roles are checked per route by {@link WebArea}.
+ */
+public final class ConsolePages {
+    public static final String COOKIE = "accrue_console";
+    static final Predicate<WebSession> ANY_STAFF = s -> true;
+    static final Predicate<WebSession> CHANGES_PLANS = s -> StaffRole.fromWire(s.role()).canChangePlans();
+    static final Predicate<WebSession> ISSUES_CREDIT = s -> StaffRole.fromWire(s.role()).canIssueCredit();
+    private final ConsoleUseCases uc;
+    private final WebArea area;
+
+    public ConsolePages(ConsoleUseCases uc, WebArea area) {
+        this.uc = uc;
+        this.area = area;
+    }
+
+    public void register(Javalin app) {
+        app.get("/console/login", ctx -> area.render(ctx, 200, "console/login", Map.of(), Locale.ENGLISH));
+        app.post("/console/login", this::signIn);
+        area.post(app, "/console/logout", ANY_STAFF, (ctx, s) -> {
+            area.signOut(ctx);
+            ctx.redirect("/console/login");
+        });
+        area.get(app, "/console", ANY_STAFF, (ctx, s) -> ctx.redirect("/console/customers"));
+        area.get(app, "/console/customers", ANY_STAFF, (ctx, s) -> {
+            String q = ctx.queryParam("q");
+            CustomerQuery query = q == null || q.isBlank() ? CustomerQuery.all() : new CustomerQuery(q.strip(), null, null);
+            render(ctx, s, "customers", Map.of("q", q == null ? "" : q,
+                    "customers", uc.customers().list(caller(s), query, PageRequest.first(50)).items()));
+        });
+        area.get(app, "/console/customers/{id}", ANY_STAFF, (ctx, s) -> customer(ctx, s));
+        area.get(app, "/console/catalog", ANY_STAFF, (ctx, s) -> render(ctx, s, "catalog", Map.of("versions", uc.catalogs().versions(caller(s)))));
+        area.post(app, "/console/invoices/{id}/credit_note/preview", ISSUES_CREDIT, (ctx, s) -> {
+            Invoice invoice = uc.invoices().get(caller(s), ctx.pathParam("id"));
+            BigDecimal amount = amount(ctx);
+            String reason = field(ctx, "reason", 500);
+            render(ctx, s, "credit_preview", Map.of("invoice", invoice, "amount", dev.accrue.core.money.Money.of(amount,
+                    invoice.total().currency().getCurrencyCode()), "amountText", amount.toPlainString(), "reason", reason));
+        });
+        area.post(app, "/console/invoices/{id}/credit_note", ISSUES_CREDIT, (ctx, s) -> {
+            Invoice invoice = uc.invoices().get(caller(s), ctx.pathParam("id"));
+            uc.creditNotes().create(caller(s), invoice.id(), new CreditNoteRequest(field(ctx, "reason", 500), null, amount(ctx), null));
+            ctx.redirect("/console/customers/" + invoice.customerId() + "?notice=credit_note_issued");
+        });
+        area.post(app, "/console/subscriptions/{id}/change/preview", CHANGES_PLANS, (ctx, s) -> {
+            Subscription sub = uc.subscriptions().get(caller(s), ctx.pathParam("id"));
+            String plan = field(ctx, "plan", 100);
+            ChangeResult result = uc.subscriptions().changePlan(caller(s), sub.id(), plan, false, true);
+            render(ctx, s, "change_preview", Map.of("sub", sub, "plan", plan, "result", result));
+        });
+        area.post(app, "/console/subscriptions/{id}/change", CHANGES_PLANS, (ctx, s) -> {
+            Subscription sub = uc.subscriptions().get(caller(s), ctx.pathParam("id"));
+            uc.subscriptions().changePlan(caller(s), sub.id(), field(ctx, "plan", 100), false, false);
+            ctx.redirect("/console/customers/" + sub.customerId() + "?notice=plan_changed");
+        });
+    }
+
+    private void signIn(Context ctx) {
+        WebArea.headers(ctx);
+        try {
+            area.signIn(ctx, uc.staff().signIn(ctx.formParam("email"), ctx.formParam("password")));
+            ctx.redirect("/console/customers");
+        } catch (AccrueException e) {
+            int status = e.code() == dev.accrue.core.error.ErrorCode.RATE_LIMITED ? 429 : 401;
+            String email = ctx.formParam("email");
+            area.render(ctx, status, "console/login", Map.of("error", e.getMessage(), "email", email == null || email.length() > 254 ? "" : email),
+                    Locale.ENGLISH);
+        }
+    }
+
+    private void customer(Context ctx, WebSession s) {
+        Caller caller = caller(s);
+        Customer customer = uc.customers().get(caller, ctx.pathParam("id"));
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("c", customer);
+        var subs = uc.subscriptions().list(caller, customer.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items();
+        page.put("subscriptions", subs.stream().map(sub -> Map.of("sub", sub, "plan", uc.billing().plan(caller.tenantId(), sub),
+                "status", sub.statusOn(uc.subscriptions().today(caller, sub)).name().toLowerCase(Locale.ROOT))).toList());
+        page.put("plans", uc.catalogs().current(caller, null).catalog().plans());
+        page.put("invoices", uc.invoices().list(caller, new InvoiceQuery(customer.id(), null, null, null, null), PageRequest.first(50)).items());
+        page.put("wallet", uc.wallets().view(caller, customer.id()));
+        page.put("creditNotes", uc.creditNotes().list(caller, customer.id(), null, PageRequest.first(50)).items());
+        page.put("audit", uc.audit().find(caller, new AuditQuery(customer.id(), null, null, null, null), PageRequest.first(50)).items());
+        render(ctx, s, "customer", page);
+    }
+
+    /** The staff user as a caller of the use cases: read-only staff can only read, whatever page they reach. */
+    static Caller caller(WebSession s) {
+        Role role = StaffRole.fromWire(s.role()) == StaffRole.READ_ONLY ? Role.READ_ONLY : Role.ADMIN;
+        return new Caller(s.tenantId(), new Actor(Actor.Type.USER, "staff:" + s.email()), role);
+    }
+
+    private void render(Context ctx, WebSession s, String template, Map<String, Object> page) {
+        Map<String, Object> model = new HashMap<>(page);
+        model.put("fmt", new Formats(Locale.ENGLISH, ZoneId.of("UTC")));
+        model.put("user", s.email());
+        model.put("role", s.role());
+        model.put("canCredit", ISSUES_CREDIT.test(s));
+        model.put("canChange", CHANGES_PLANS.test(s));
+        model.put("csrf", s.csrfToken());
+        String notice = ctx.queryParam("notice");
+        if (notice != null && notice.matches("[a-z_]{1,40}")) {
+            model.put("notice", "notice." + notice);
+        }
+        area.render(ctx, 200, "console/" + template, model, Locale.ENGLISH);
+    }
+
+    private static String field(Context ctx, String name, int max) {
+        String value = ctx.formParam(name);
+        if (value == null || value.isBlank()) {
+            throw AccrueException.invalid(name, name + " is required");
+        }
+        if (value.length() > max) {
+            throw AccrueException.invalid(name, name + " is " + value.length() + " characters long; at most " + max + " are allowed");
+        }
+        return value.strip();
+    }
+
+    private static BigDecimal amount(Context ctx) {
+        try {
+            BigDecimal amount = new BigDecimal(field(ctx, "amount", 20));
+            if (amount.signum() <= 0) {
+                throw AccrueException.invalid("amount", "amount must be positive");
+            }
+            return amount;
+        } catch (NumberFormatException e) {
+            throw AccrueException.invalid("amount", "amount must be a number such as 25.00");
+        }
+    }
+}

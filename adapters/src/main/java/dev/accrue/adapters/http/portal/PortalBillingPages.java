@@ -1,0 +1,95 @@
+package dev.accrue.adapters.http.portal;
+
+import dev.accrue.app.document.Document;
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.invoice.InvoiceQuery;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.invoice.InvoiceStatus;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Portal admin pages about money: invoices (view, PDF), credit notes, receipts, the wallet and its top-up. */
+public final class PortalBillingPages {
+    private final Portal portal;
+
+    public PortalBillingPages(Portal portal) {
+        this.portal = portal;
+    }
+
+    public void register(Javalin app) {
+        var area = portal.area();
+        area.get(app, "/portal/invoices", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            String customerId = scope.customer().id();
+            List<Invoice> invoices = portal.uc().invoices().list(scope.caller(), new InvoiceQuery(customerId, null, null, null, null),
+                    PageRequest.first(PageRequest.MAX_LIMIT)).items().stream()
+                    .filter(i -> i.status() != InvoiceStatus.DRAFT).toList();
+            Map<String, Object> page = new LinkedHashMap<>();
+            page.put("invoices", invoices);
+            page.put("creditNotes", portal.uc().creditNotes().list(scope.caller(), customerId, null, PageRequest.first(PageRequest.MAX_LIMIT)).items());
+            page.put("receipts", portal.uc().wallets().receipts(scope.caller(), customerId, PageRequest.first(PageRequest.MAX_LIMIT)).items());
+            portal.render(ctx, session, scope, "invoices", page);
+        });
+        area.get(app, "/portal/invoices/{id}", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            Invoice invoice = visible(scope.invoice(ctx.pathParam("id")));
+            portal.render(ctx, session, scope, "invoice", Map.of("invoice", invoice));
+        });
+        area.get(app, "/portal/invoices/{id}/pdf", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            Invoice invoice = visible(scope.invoice(ctx.pathParam("id")));
+            pdf(ctx, portal.uc().documents().invoice(scope.caller(), invoice.id()));
+        });
+        area.get(app, "/portal/receipts/{id}/pdf", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            pdf(ctx, portal.uc().documents().receipt(scope.caller(), scope.receipt(ctx.pathParam("id")).id()));
+        });
+        area.get(app, "/portal/credit_notes/{id}", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            portal.render(ctx, session, scope, "credit_note", Map.of("note", scope.creditNote(ctx.pathParam("id"))));
+        });
+        area.get(app, "/portal/wallet", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            portal.render(ctx, session, scope, "wallet", Map.of("wallet", portal.uc().wallets().view(scope.caller(), scope.customer().id()),
+                    "entries", portal.uc().wallets().history(scope.caller(), scope.customer().id(), PageRequest.first(50)).items()));
+        });
+        area.post(app, "/portal/wallet/top_up", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            BigDecimal amount = amount(Portal.field(ctx, "amount", 20));
+            portal.uc().wallets().topUp(scope.caller(), scope.customer().id(), amount, scope.customer().currency().getCurrencyCode(), "Top-up in the billing portal");
+            ctx.redirect("/portal/wallet?notice=topped_up");
+        });
+    }
+
+    /** Drafts are the seller's work in progress: a customer sees documents once they are issued. */
+    private static Invoice visible(Invoice invoice) {
+        if (invoice.status() == InvoiceStatus.DRAFT) {
+            throw AccrueException.notFound("invoice", invoice.id());
+        }
+        return invoice;
+    }
+
+    private void pdf(Context ctx, Document d) {
+        byte[] bytes = portal.uc().documents().pdf(d);
+        ctx.status(200).contentType("application/pdf")
+                .header("Content-Disposition", "attachment; filename=\"" + d.number().replaceAll("[^A-Za-z0-9._-]", "_") + ".pdf\"").result(bytes);
+    }
+
+    static BigDecimal amount(String text) {
+        try {
+            BigDecimal amount = new BigDecimal(text.replace(',', '.'));
+            if (amount.signum() <= 0) {
+                throw AccrueException.invalid("amount", "amount must be positive");
+            }
+            return amount;
+        } catch (NumberFormatException e) {
+            throw AccrueException.invalid("amount", "amount must be a number such as 25.00");
+        }
+    }
+}

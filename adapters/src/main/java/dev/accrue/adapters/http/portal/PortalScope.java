@@ -1,0 +1,79 @@
+package dev.accrue.adapters.http.portal;
+
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.creditnote.CreditNote;
+import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.rental.PhoneNumber;
+import dev.accrue.app.wallet.Receipt;
+import dev.accrue.core.customer.Customer;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.subscription.Subscription;
+
+import java.util.List;
+
+/**
+ * What one portal session may see: one customer. Every id taken from a URL or a form is resolved here and
+ * must belong to that customer; another customer's id is answered exactly like an unknown one (404).
+ */
+public final class PortalScope {
+    private final PortalUseCases uc;
+    private final Caller caller;
+    private final Customer customer;
+
+    PortalScope(PortalUseCases uc, Caller caller, Customer customer) {
+        this.uc = uc;
+        this.caller = caller;
+        this.customer = customer;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public Customer customer() {
+        return customer;
+    }
+
+    public List<Subscription> subscriptions() {
+        return uc.subscriptions().list(caller, customer.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items();
+    }
+
+    public Subscription subscription(String id) {
+        Subscription sub = uc.subscriptions().get(caller, id);
+        return mine(sub.customerId(), sub, "subscription", id);
+    }
+
+    public Invoice invoice(String id) {
+        Invoice invoice = uc.invoices().get(caller, id);
+        return mine(invoice.customerId(), invoice, "invoice", id);
+    }
+
+    public Receipt receipt(String id) {
+        Receipt receipt = uc.wallets().receipt(caller, id);
+        return mine(receipt.customerId(), receipt, "receipt", id);
+    }
+
+    public CreditNote creditNote(String id) {
+        CreditNote note = uc.creditNotes().get(caller, id);
+        return mine(note.customerId(), note, "credit_note", id);
+    }
+
+    public PhoneNumber number(String id) {
+        for (Subscription sub : subscriptions()) {
+            for (PhoneNumber n : uc.numbers().list(caller, sub.id())) {
+                if (n.id().equals(id)) {
+                    return n;
+                }
+            }
+        }
+        throw AccrueException.notFound("phone_number", id);
+    }
+
+    private <T> T mine(String owner, T found, String kind, String id) {
+        if (!customer.id().equals(owner)) {
+            throw AccrueException.notFound(kind, id);
+        }
+        return found;
+    }
+}

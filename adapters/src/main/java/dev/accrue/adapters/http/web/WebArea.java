@@ -1,0 +1,132 @@
+package dev.accrue.adapters.http.web;
+
+import dev.accrue.adapters.http.support.ErrorMapper;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.app.web.Secrets;
+import dev.accrue.app.web.WebSession;
+import dev.accrue.app.web.WebSessions;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * One signed-in web area (the portal or the console) and the one place its access rules are enforced: every
+ * route is registered here with the rule of who may use it. A request without a live session is refused; a
+ * session whose role the rule refuses gets 403 (the page and its POST alike); every POST must carry the
+ * session's CSRF token. Errors become HTML pages with the status {@link ErrorMapper} gives their code.
+ */
+public final class WebArea {
+    public static final String CSRF_FIELD = "csrf";
+    private final String kind;
+    private final String cookieName;
+    private final String cookiePath;
+    private final String signInPath;
+    private final WebSessions sessions;
+    private final WebTemplates templates;
+    private final Transactions tx;
+
+    public WebArea(String kind, String cookieName, String cookiePath, String signInPath, WebSessions sessions, WebTemplates templates,
+                   Transactions tx) {
+        this.tx = tx;
+        this.kind = kind;
+        this.cookieName = cookieName;
+        this.cookiePath = cookiePath;
+        this.signInPath = signInPath;
+        this.sessions = sessions;
+        this.templates = templates;
+    }
+
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Context ctx, WebSession session) throws Exception;
+    }
+
+    public void get(Javalin app, String path, Predicate<WebSession> allowed, Handler handler) {
+        app.get(path, ctx -> guarded(ctx, allowed, false, handler));
+    }
+
+    public void post(Javalin app, String path, Predicate<WebSession> allowed, Handler handler) {
+        app.post(path, ctx -> guarded(ctx, allowed, true, handler));
+    }
+
+    private void guarded(Context ctx, Predicate<WebSession> allowed, boolean post, Handler handler) {
+        headers(ctx);
+        WebSession session = sessions.find(kind, ctx.cookie(cookieName)).orElse(null);
+        if (session == null) {
+            if (signInPath != null && !post) {
+                ctx.redirect(signInPath);
+            } else {
+                error(ctx, null, new AccrueException(ErrorCode.UNAUTHENTICATED, "Your session has expired; open a new link to sign in again"));
+            }
+            return;
+        }
+        try {
+            if (!allowed.test(session)) {
+                throw new AccrueException(ErrorCode.FORBIDDEN, "Your role does not allow this page");
+            }
+            if (post && !Secrets.same(session.csrfToken(), ctx.formParam(CSRF_FIELD))) {
+                throw new AccrueException(ErrorCode.FORBIDDEN, "This form is out of date or was not sent by this site; reload the page and try again");
+            }
+            // one transaction per page: what it shows is one consistent snapshot, and a change it makes commits whole
+            tx.inTransaction(() -> {
+                try {
+                    handler.handle(ctx, session);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+        } catch (AccrueException e) {
+            error(ctx, session, e);
+        }
+    }
+
+    /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when the browser reached us over https. */
+    public void signIn(Context ctx, WebSessions.Opened opened) {
+        long seconds = opened.lifetime().toSeconds();
+        Cookie cookie = new Cookie(cookieName, opened.secret(), cookiePath, (int) seconds, secure(ctx), 0, true, null, null, SameSite.LAX);
+        ctx.cookie(cookie);
+    }
+
+    public void signOut(Context ctx) {
+        sessions.close(ctx.cookie(cookieName));
+        ctx.cookie(new Cookie(cookieName, "", cookiePath, 0, secure(ctx), 0, true, null, null, SameSite.LAX));
+    }
+
+    public void render(Context ctx, int status, String template, Map<String, Object> model, Locale locale) {
+        headers(ctx);
+        ctx.status(status).contentType("text/html; charset=utf-8").result(templates.render(template, model, locale));
+    }
+
+    public void error(Context ctx, WebSession session, AccrueException e) {
+        Locale locale = session != null && session.locale() != null ? Locale.forLanguageTag(session.locale()) : Locale.ENGLISH;
+        Map<String, Object> model = new java.util.HashMap<>();
+        model.put("status", ErrorMapper.status(e.code()));
+        model.put("code", e.code().wire());
+        model.put("message", e.getMessage());
+        model.put("home", cookiePath);
+        render(ctx, ErrorMapper.status(e.code()), "error", model, locale);
+    }
+
+    static boolean secure(Context ctx) {
+        return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+    }
+
+    /** No caching of pages with customer data; scripts only from this origin, so injected markup cannot run. */
+    public static void headers(Context ctx) {
+        ctx.header("Cache-Control", "private, no-store");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                + "form-action 'self'; base-uri 'none'; object-src 'none'");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.accrue.adapters.postgres;
+
+import dev.accrue.app.console.StaffRepository;
+import dev.accrue.app.console.StaffRole;
+import dev.accrue.app.console.StaffUser;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.List;
+import java.util.Optional;
+
+public final class PostgresStaff implements StaffRepository {
+    private static final RowMapper<StaffUser> USER = (rs, ctx) -> new StaffUser(rs.getString("tenant_id"), rs.getString("id"), rs.getString("email"),
+            rs.getString("name"), StaffRole.fromWire(rs.getString("role")), Rows.instant(rs, "created_at"));
+    private final JdbiTransactions tx;
+
+    public PostgresStaff(JdbiTransactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public boolean insert(StaffUser u, String passwordHash) {
+        return tx.handle().createUpdate("""
+                        INSERT INTO staff_users (tenant_id, id, email, name, role, password_hash, created_at)
+                        VALUES (:tenant, :id, :email, :name, :role, :hash, :created)
+                        ON CONFLICT ((lower(email))) DO NOTHING""")
+                .bind("tenant", u.tenantId()).bind("id", u.id()).bind("email", u.email()).bind("name", u.name()).bind("role", u.role().wire())
+                .bind("hash", passwordHash).bind("created", Rows.utc(u.createdAt())).execute() == 1;
+    }
+
+    @Override
+    public Optional<WithHash> findByEmail(String email) {
+        return tx.handle().createQuery("SELECT * FROM staff_users WHERE lower(email) = lower(:email)").bind("email", email)
+                .map((rs, ctx) -> new WithHash(USER.map(rs, ctx), rs.getString("password_hash"))).findOne();
+    }
+
+    @Override
+    public Optional<StaffUser> find(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM staff_users WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId).bind("id", id)
+                .map(USER).findOne();
+    }
+
+    @Override
+    public List<StaffUser> list(String tenantId) {
+        return tx.handle().createQuery("SELECT * FROM staff_users WHERE tenant_id = :tenant ORDER BY email").bind("tenant", tenantId).map(USER).list();
+    }
+
+    @Override
+    public Optional<Failures> failures(String email) {
+        return tx.handle().createQuery("SELECT * FROM login_failures WHERE email = :email").bind("email", email)
+                .map((rs, ctx) -> new Failures(rs.getInt("failures"), Rows.instant(rs, "window_start"), Rows.instant(rs, "locked_until"))).findOne();
+    }
+
+    @Override
+    public void saveFailures(String email, Failures f) {
+        tx.handle().createUpdate("""
+                        INSERT INTO login_failures (email, failures, window_start, locked_until) VALUES (:email, :count, :start, :locked)
+                        ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
+                            locked_until = excluded.locked_until""")
+                .bind("email", email).bind("count", f.count()).bind("start", Rows.utc(f.windowStart()))
+                .bind("locked", f.lockedUntil() == null ? null : Rows.utc(f.lockedUntil())).execute();
+    }
+
+    @Override
+    public void clearFailures(String email) {
+        tx.handle().createUpdate("DELETE FROM login_failures WHERE email = :email").bind("email", email).execute();
+    }
+}

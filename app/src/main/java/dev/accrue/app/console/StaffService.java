@@ -1,0 +1,118 @@
+package dev.accrue.app.console;
+
+import dev.accrue.app.audit.AuditLog;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.app.id.Ids;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.app.web.WebSession;
+import dev.accrue.app.web.WebSessions;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The tenant's staff and their sign-in to the console. Sign-in is throttled per email: after
+ * {@link #MAX_FAILURES} wrong passwords within {@link #WINDOW} the email is locked for {@link #LOCK}, whether
+ * or not it belongs to anyone, so the answer never tells which emails exist.
+ */
+public final class StaffService {
+    public static final int MAX_FAILURES = 5;
+    public static final Duration WINDOW = Duration.ofMinutes(15);
+    public static final Duration LOCK = Duration.ofMinutes(15);
+    public static final Duration SESSION_LIFETIME = Duration.ofHours(8);
+    public static final int MIN_PASSWORD = 12;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+    /** Verified against when the email is unknown, so a wrong email costs the same time as a wrong password. */
+    private final String decoyHash;
+    private final Transactions tx;
+    private final StaffRepository staff;
+    private final PasswordHasher hasher;
+    private final WebSessions sessions;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public StaffService(Transactions tx, StaffRepository staff, PasswordHasher hasher, WebSessions sessions, AuditLog audit, Clock clock) {
+        this.tx = tx;
+        this.staff = staff;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.clock = clock;
+        this.decoyHash = hasher.hash("decoy password that no one has");
+    }
+
+    public StaffUser create(Caller caller, String email, String name, String role, String password) {
+        caller.requireWrite();
+        StaffRole staffRole = StaffRole.fromWire(role);
+        if (staffRole == null) {
+            throw AccrueException.invalid("role", "role must be admin, finance, support or read_only, got '" + role + "'");
+        }
+        if (email == null || email.length() > 254 || !EMAIL.matcher(email).matches()) {
+            throw AccrueException.invalid("email", "email must be an email address");
+        }
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw AccrueException.invalid("name", "name is required (at most 200 characters)");
+        }
+        if (password == null || password.length() < MIN_PASSWORD || password.length() > 200) {
+            throw AccrueException.invalid("password", "password must have " + MIN_PASSWORD + " to 200 characters");
+        }
+        String hash = hasher.hash(password);
+        StaffUser user = new StaffUser(caller.tenantId(), Ids.next("stf"), email.toLowerCase(Locale.ROOT), name.strip(), staffRole, clock.instant());
+        return tx.inTransaction(() -> {
+            if (!staff.insert(user, hash)) {
+                throw new AccrueException(ErrorCode.ALREADY_EXISTS, "email", "A staff user with this email already exists");
+            }
+            audit.record(caller, "staff_user", user.id(), "staff_user.created", null, Map.of("email", user.email(), "role", staffRole.wire()));
+            return user;
+        });
+    }
+
+    public List<StaffUser> list(Caller caller) {
+        return tx.inTransaction(() -> staff.list(caller.tenantId()));
+    }
+
+    public StaffUser get(String tenantId, String id) {
+        return tx.inTransaction(() -> staff.find(tenantId, id)).orElseThrow(() -> AccrueException.notFound("staff_user", id));
+    }
+
+    /** Checks the password and opens a console session; wrong email and wrong password are one answer. */
+    public WebSessions.Opened signIn(String email, String password) {
+        String key = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+        if (key.isEmpty() || key.length() > 254 || password == null || password.length() > 200) {
+            throw wrong();
+        }
+        Instant now = clock.instant();
+        var failures = tx.inTransaction(() -> staff.failures(key));
+        if (failures.isPresent() && failures.get().lockedUntil() != null && now.isBefore(failures.get().lockedUntil())) {
+            throw new AccrueException(ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again after " + failures.get().lockedUntil());
+        }
+        var found = tx.inTransaction(() -> staff.findByEmail(key));
+        boolean ok = hasher.verify(password, found.map(StaffRepository.WithHash::passwordHash).orElse(decoyHash)) && found.isPresent();
+        if (!ok) {
+            tx.inTransaction(() -> {
+                var f = staff.failures(key).filter(x -> x.windowStart().plus(WINDOW).isAfter(now)).orElse(new StaffRepository.Failures(0, now, null));
+                int count = f.count() + 1;
+                staff.saveFailures(key, new StaffRepository.Failures(count, f.windowStart(), count >= MAX_FAILURES ? now.plus(LOCK) : null));
+                return null;
+            });
+            throw wrong();
+        }
+        StaffUser user = found.get().user();
+        tx.inTransaction(() -> {
+            staff.clearFailures(key);
+            return null;
+        });
+        return sessions.open(user.tenantId(), WebSession.CONSOLE, user.id(), user.email(), user.role().wire(), null, null, SESSION_LIFETIME);
+    }
+
+    private static AccrueException wrong() {
+        return new AccrueException(ErrorCode.UNAUTHENTICATED, "Wrong email or password");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.accrue.server.web;
+
+import dev.accrue.adapters.http.console.ConsolePages;
+import dev.accrue.adapters.http.console.ConsoleUseCases;
+import dev.accrue.adapters.http.portal.Portal;
+import dev.accrue.adapters.http.portal.PortalAccessRoutes;
+import dev.accrue.adapters.http.portal.PortalBillingPages;
+import dev.accrue.adapters.http.portal.PortalNumberPages;
+import dev.accrue.adapters.http.portal.PortalOverviewPages;
+import dev.accrue.adapters.http.portal.PortalPlanPages;
+import dev.accrue.adapters.http.portal.PortalUseCases;
+import dev.accrue.adapters.http.support.Idempotency;
+import dev.accrue.adapters.http.web.WebArea;
+import dev.accrue.adapters.http.web.WebAssets;
+import dev.accrue.adapters.http.web.WebTemplates;
+import dev.accrue.app.web.WebSession;
+import dev.accrue.server.Services;
+import io.javalin.Javalin;
+
+import java.util.function.Supplier;
+
+/** Wires the web pages (landing, customer portal, operator console) to the node's use cases. */
+public final class WebRoutes {
+    private final Services services;
+    private final Idempotency idempotency;
+    private final Supplier<String> publicUrl;
+
+    public WebRoutes(Services services, Idempotency idempotency, Supplier<String> publicUrl) {
+        this.services = services;
+        this.idempotency = idempotency;
+        this.publicUrl = publicUrl;
+    }
+
+    public void register(Javalin app) {
+        WebTemplates templates = new WebTemplates();
+        Services s = services;
+        new WebAssets(templates).register(app);
+        WebArea portalArea = new WebArea(WebSession.PORTAL, Portal.COOKIE, "/portal", null, s.webSessions(), templates, s.tx());
+        Portal portal = new Portal(new PortalUseCases(s.portalAccess(), s.webSessions(), s.customers(), s.subscriptions(), s.billing(), s.usage(),
+                s.quotas(), s.wallets(), s.invoices(), s.documents(), s.creditNotes(), s.catalogs(), s.addOns(), s.numbers(), s.sellers()), portalArea);
+        new PortalAccessRoutes(s.portalAccess(), portalArea, idempotency, publicUrl).register(app);
+        new PortalOverviewPages(portal).register(app);
+        new PortalBillingPages(portal).register(app);
+        new PortalPlanPages(portal).register(app);
+        new PortalNumberPages(portal).register(app);
+        WebArea consoleArea = new WebArea(WebSession.CONSOLE, ConsolePages.COOKIE, "/console", "/console/login", s.webSessions(), templates, s.tx());
+        new ConsolePages(new ConsoleUseCases(s.staff(), s.customers(), s.subscriptions(), s.billing(), s.invoices(), s.wallets(), s.creditNotes(),
+                s.audit(), s.catalogs()), consoleArea).register(app);
+    }
+}

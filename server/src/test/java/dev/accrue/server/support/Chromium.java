@@ -1,0 +1,71 @@
+package dev.accrue.server.support;
+
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.AxeResults;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Debian's Chromium driven by Playwright for the browser tests: one browser per test class (launching is the
+ * slow part), a fresh context (cookies) per journey. Playwright never downloads a browser; CI installs
+ * {@code chromium} through apt (.ci/run). Screenshots are kept under target/screenshots as artefacts.
+ */
+public final class Chromium implements AutoCloseable {
+    public static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    private static final Path EXECUTABLE = Paths.get("/usr/bin/chromium");
+    private final Playwright playwright;
+    private final Browser browser;
+
+    private Chromium() {
+        this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        this.browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(EXECUTABLE).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run")));
+    }
+
+    public static Chromium launch() {
+        if (!Files.isExecutable(EXECUTABLE)) {
+            throw new IllegalStateException("The browser tests need Debian's Chromium at " + EXECUTABLE + ": apt-get install -y chromium");
+        }
+        return new Chromium();
+    }
+
+    /** A new browser profile (no cookies) that accepts downloads; {@code locale} sets Accept-Language. */
+    public BrowserContext context(String locale) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true).setLocale(locale).setViewportSize(1280, 900));
+        context.setDefaultTimeout(30_000); // pages answer in milliseconds, but a first PDF render on a loaded CI box takes seconds
+        return context;
+    }
+
+    public static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    /** axe-core in the page: no serious or critical accessibility violation (WCAG 2.1 A/AA rules). */
+    public static void assertAccessible(Page page) {
+        AxeResults results = new AxeBuilder(page).withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze();
+        String serious = results.getViolations().stream().filter(v -> "serious".equals(v.getImpact()) || "critical".equals(v.getImpact()))
+                .map(v -> v.getId() + " (" + v.getImpact() + "): " + v.getHelp() + " at " + v.getNodes().stream().map(n -> String.valueOf(n.getTarget()))
+                        .collect(Collectors.joining(", ")))
+                .collect(Collectors.joining("\n"));
+        assertThat(serious).as("accessibility violations on " + page.url()).isEmpty();
+    }
+
+    @Override
+    public void close() {
+        browser.close();
+        playwright.close();
+    }
+}
