@@ -103,7 +103,7 @@ public final class Accrue implements AutoCloseable {
         return open(config, clock, WebhookSettings.fromEnvironment(System.getenv()));
     }
 
-    /** {@code webhookSettings}: the server's webhook settings (ACCRUE_WEBHOOK_*), private addresses refused by default. */
+    /** {@code webhookSettings}: the server's webhook settings (see WebhookSettings.fromEnvironment), private addresses refused by default. */
     public static Accrue open(AccrueConfig config, Clock clock, WebhookSettings webhookSettings) {
         EmbeddedDatabase embedded = null;
         String url = config.dbUrl();
