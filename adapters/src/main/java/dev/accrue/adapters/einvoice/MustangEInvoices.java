@@ -73,7 +73,8 @@ public final class MustangEInvoices implements EInvoiceWriter {
             try {
                 Files.writeString(cii, cii(d));
                 new CIIToUBL().convert(cii.toFile(), ubl.toFile());
-                return Files.readString(ubl);
+                String xml = Files.readString(ubl);
+                return d.kind() == DocumentKind.CREDIT_NOTE ? UblCreditNotes.invoiceReference(xml) : xml;
             } finally {
                 Files.deleteIfExists(cii);
                 Files.deleteIfExists(ubl);
