@@ -165,6 +165,15 @@ class CreditNoteDocumentTest {
         assertThat(other.api.getFile("/v1/credit_notes/" + partId + "/html").status()).isEqualTo(404);
         assertThat(other.api.getFile("/v1/credit_notes/" + partId + "/cii").status()).isEqualTo(404);
         assertThat(other.api.post("/v1/credit_notes/" + partId + "/hosted_link", Map.of()).status()).isEqualTo(404);
+
+        // a seller that does not email invoices does not email credit notes either: the note is written, no email row
+        String quiet = other.customer("Quiet Customer", "EUR", "UTC");
+        String quietSub = other.subscribe(Map.of("customer_id", quiet, "plan", "pro")).get("id").asText();
+        String quietInvoice = other.api.get("/v1/invoices?subscription_id=" + quietSub).json().at("/data/0/id").asText();
+        var quietNote = other.api.post("/v1/invoices/" + quietInvoice + "/credit_notes", Map.of("reason", "Goodwill"));
+        assertThat(quietNote.status()).as(quietNote.toString()).isEqualTo(201);
+        assertThat(other.api.get("/v1/emails?object_id=" + quietNote.text("id")).json().get("data")).isEmpty();
+        assertThat(other.api.getFile("/v1/credit_notes/" + quietNote.text("id") + "/pdf").status()).isEqualTo(200);
     }
 
     private static String subject(MimeMessage m) {
