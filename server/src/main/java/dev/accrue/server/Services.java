@@ -264,7 +264,7 @@ public record Services(
         PostgresDocuments documentRepo = new PostgresDocuments(tx);
         PostgresPayments paymentRepo = new PostgresPayments(tx);
         DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
-                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo);
+                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo, creditNoteRepo);
         // payments: Stripe when ACCRUE_STRIPE_SECRET_KEY and ACCRUE_STRIPE_WEBHOOK_SECRET are set, else the built-in sandbox
         // gateway (in-process, its books in its own tables); both behind the PaymentGateway port
         Optional<PaymentGateway> stripe = PaymentGateways.stripe(System.getenv(), clock);
@@ -311,7 +311,7 @@ public record Services(
                 new EmailService(tx, outbox, clock),
                 new InvoiceExport(tx, invoiceRepo, customerRepo),
                 taxes,
-                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog, events),
+                new CreditNoteService(tx, creditNoteRepo, invoiceRepo, customerRepo, credits, time, auditLog, events, sellers, outbox),
                 new CouponService(tx, couponRepo, subscriptionRepo, customerRepo, time, auditLog),
                 events,
                 new TaxReport(tx, invoiceRepo, creditNoteRepo),

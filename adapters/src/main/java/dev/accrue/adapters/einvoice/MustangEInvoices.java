@@ -1,6 +1,7 @@
 package dev.accrue.adapters.einvoice;
 
 import dev.accrue.app.document.Document;
+import dev.accrue.app.document.DocumentKind;
 import dev.accrue.app.document.EInvoiceWriter;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
@@ -48,6 +49,9 @@ import java.util.Map;
  * is the document's, tax for tax, and refuses the e-invoice ({@code not_an_invoice}) rather than state another tax.
  * A line no tax decision was recorded for (a tenant that collects no tax, customer credit) is zero rated (Z) when
  * the seller has a VAT id, else not subject to VAT (O).
+ *
+ * <p>A credit note is the same document with type code 381 (UBL: a {@code CreditNote}) and the invoice it corrects
+ * as preceding invoice reference (BT-25, with its date BT-26); its lines hold the tax of the invoice's rates inside them.
  */
 public final class MustangEInvoices implements EInvoiceWriter {
     private static final String PRODUCER = "Accrue";
@@ -69,7 +73,8 @@ public final class MustangEInvoices implements EInvoiceWriter {
             try {
                 Files.writeString(cii, cii(d));
                 new CIIToUBL().convert(cii.toFile(), ubl.toFile());
-                return Files.readString(ubl);
+                String xml = Files.readString(ubl);
+                return d.kind() == DocumentKind.CREDIT_NOTE ? UblCreditNotes.invoiceReference(xml) : xml;
             } finally {
                 Files.deleteIfExists(cii);
                 Files.deleteIfExists(ubl);
@@ -107,6 +112,14 @@ public final class MustangEInvoices implements EInvoiceWriter {
                 .setReferenceNumber(d.id());
         if (d.dueDate() != null) {
             inv.setDueDate(date(d.dueDate()));
+        }
+        if (d.kind() == DocumentKind.CREDIT_NOTE) {
+            // document type 381; the invoice it corrects as the preceding invoice reference (BT-25, BT-26)
+            inv.setCreditNote();
+            inv.setInvoiceReferencedDocumentID(d.reference());
+            if (d.referenceDate() != null) {
+                inv.setInvoiceReferencedIssueDate(date(d.referenceDate()));
+            }
         }
         if (d.periodStart() != null) {
             inv.setDetailedDeliveryPeriod(date(d.periodStart()), date(d.periodEnd()));

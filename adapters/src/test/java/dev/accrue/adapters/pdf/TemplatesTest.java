@@ -25,7 +25,7 @@ class TemplatesTest {
                 Money.of("1.25", "EUR"), amount);
         var tax = new Document.TaxLine("VAT", new BigDecimal("0.19"), amount, Money.of("2.38", "EUR"));
         List<Document.Total> totals = List.of(new Document.Total("subtotal", "Subtotal", amount, false),
-                new Document.Total("consumption", "Consumption", amount, false), new Document.Total("amount_due", "Amount due", amount, true));
+                new Document.Total("consumption", "Consumption", amount, false), new Document.Total("total", "Total", amount, true), new Document.Total("amount_due", "Amount due", amount, true));
         return new Document(kind, "x_1", "N-1", "finalized", LocalDate.of(2026, 4, 1), LocalDate.of(2026, 4, 15), LocalDate.of(2026, 3, 1),
                 LocalDate.of(2026, 3, 31), party, party, "EUR", List.of(line), List.of(tax), totals, amount, "Net 14 days",
                 new Document.Payment(LocalDate.of(2026, 4, 2), "REF-1"), new Document.Branding("#123456", null, "Footer", "Holder", "Bank",

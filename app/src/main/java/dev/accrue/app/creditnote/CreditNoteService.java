@@ -11,7 +11,10 @@ import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceRepository;
+import dev.accrue.app.mail.EmailOutbox;
+import dev.accrue.app.mail.OutboundEmail;
 import dev.accrue.app.page.Page;
+import dev.accrue.app.seller.SellerService;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.creditnote.CreditLimits;
@@ -33,7 +36,8 @@ import java.util.Set;
  * Credit notes: corrections of a finalized (or paid, or uncollectible) invoice, which itself never changes. One
  * transaction locks the invoice row (so two notes of one invoice, or a note and a void, never race), checks what
  * can still be credited ({@link CreditLimits}), takes the next {@code CN-…} number, writes the note and grants its
- * total to the customer's credit balance — its resolution {@code credit}. Anything refused writes nothing.
+ * total to the customer's credit balance — its resolution {@code credit} — and, when the seller emails invoices and the
+ * customer has billing emails, queues the credit note email. Anything refused writes nothing.
  */
 public final class CreditNoteService {
     private final DomainEvents events;
@@ -46,10 +50,14 @@ public final class CreditNoteService {
     private final CustomerCredits credits;
     private final CustomerTime time;
     private final AuditLog audit;
+    private final SellerService sellers;
+    private final EmailOutbox outbox;
 
     public CreditNoteService(Transactions tx, CreditNoteRepository notes, InvoiceRepository invoices, CustomerRepository customers,
-                             CustomerCredits credits, CustomerTime time, AuditLog audit, DomainEvents events) {
+                             CustomerCredits credits, CustomerTime time, AuditLog audit, DomainEvents events, SellerService sellers, EmailOutbox outbox) {
         this.events = events;
+        this.sellers = sellers;
+        this.outbox = outbox;
         this.tx = tx;
         this.notes = notes;
         this.invoices = invoices;
@@ -110,6 +118,11 @@ public final class CreditNoteService {
             audit.record(caller, "credit_note", note.id(), "credit_note.created", null, Map.of("number", number, "invoice", invoice.number(),
                     "total", total.toPlainMinorString(), "currency", currency, "reason", reason, "resolution", note.resolution()));
             events.record(tenantId, EventSnapshots.creditNote(note, note.createdAt()));
+            // the customer hears of it as of its invoices: only a row here, rendered and sent by the outbox after commit
+            if (sellers.of(tenantId).emailInvoices() && !customer.billingEmails().isEmpty()) {
+                outbox.enqueue(tenantId, OutboundEmail.templated(Ids.next("eml"), customer.id(), customer.billingEmails(), "credit_note", "credit_note",
+                        note.id(), time.systemNow()));
+            }
             return note;
         });
     }

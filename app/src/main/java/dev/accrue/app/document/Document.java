@@ -12,11 +12,21 @@ import java.util.List;
  * only lay it out, they compute nothing. {@code lines} are the charged items; {@code totals} are the rows
  * below them in order (subtotal, each tax, credits and prepayments, total, amount due), so a new kind of
  * adjustment (a discount, a credit) is one more row and no template changes. {@code periodEnd} is inclusive.
+ * {@code reference} is what the document refers to (a credit note: the number of the invoice it corrects).
  */
 public record Document(DocumentKind kind, String id, String number, String status, LocalDate issueDate, LocalDate dueDate, LocalDate periodStart,
                        LocalDate periodEnd, Party seller, Party customer, String currency, List<Line> lines, List<TaxLine> taxes,
                        List<Total> totals, Money amountDue, String paymentTerms, Payment payment, Branding branding, List<String> notes,
-                       String reference) {
+                       String reference, LocalDate referenceDate) {
+
+    /** A document that refers to no earlier one by date ({@code referenceDate}: the issue date of the invoice a credit note corrects). */
+    public Document(DocumentKind kind, String id, String number, String status, LocalDate issueDate, LocalDate dueDate, LocalDate periodStart,
+                    LocalDate periodEnd, Party seller, Party customer, String currency, List<Line> lines, List<TaxLine> taxes,
+                    List<Total> totals, Money amountDue, String paymentTerms, Payment payment, Branding branding, List<String> notes,
+                    String reference) {
+        this(kind, id, number, status, issueDate, dueDate, periodStart, periodEnd, seller, customer, currency, lines, taxes, totals, amountDue,
+                paymentTerms, payment, branding, notes, reference, null);
+    }
 
     public String title() {
         return kind.title();

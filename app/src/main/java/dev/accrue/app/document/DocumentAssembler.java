@@ -1,5 +1,7 @@
 package dev.accrue.app.document;
 
+import dev.accrue.app.creditnote.CreditNote;
+import dev.accrue.app.creditnote.CreditedRates;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.wallet.Receipt;
 import dev.accrue.app.wallet.WalletEntry;
@@ -132,6 +134,69 @@ public final class DocumentAssembler {
                 invoice.issueDate(), invoice.dueDate(), invoice.periodStart(), invoice.periodEnd() == null ? null : invoice.periodEnd().minusDays(1),
                 party(seller), party(customer), currency, items, taxes, rows, amountDue, terms(invoice.issueDate(), invoice.dueDate(), seller),
                 payment, branding(seller), notes, invoice.billingKey());
+    }
+
+    /**
+     * A credit note: the credited lines (a whole line at the invoice line's quantity and unit price, a part of a line or
+     * of the invoice at quantity 1), one line per rate for a credit of the whole invoice, and the tax each rate's share
+     * holds as the invoice recorded it ({@link CreditedRates}: the credited amount is what was granted back, tax
+     * included). Refuses to build a note whose rates do not add up to its total.
+     */
+    public static Document creditNote(SellerIdentity seller, Customer customer, Invoice invoice, CreditNote note) {
+        String currency = note.total().currency().getCurrencyCode();
+        Money zero = Money.zero(currency);
+        List<CreditedRates.Rate> rates = CreditedRates.of(invoice, note);
+        List<Document.Line> items = new ArrayList<>();
+        List<Document.TaxLine> taxes = new ArrayList<>();
+        List<Document.Total> included = new ArrayList<>();
+        Money sum = zero;
+        Money net = zero;
+        for (CreditedRates.Rate r : rates) {
+            InvoiceLine t = r.taxLine();
+            if (t != null) {
+                taxes.add(new Document.TaxLine(t.chargeCode(), t.quantity(), r.taxable(), r.tax(), r.group(), r.vatCategory(), mention(t.description()), true));
+                included.add(new Document.Total("tax_included", taxLabel(t) + " included", r.tax(), false));
+            }
+            for (CreditedRates.Part p : r.parts()) {
+                InvoiceLine il = p.invoiceLine();
+                boolean wholeLine = il != null && p.amount().compareTo(il.amount()) == 0;
+                String description = il == null && rates.size() > 1 && t != null ? p.line().description() + " (" + taxLabel(t) + ")" : p.line().description();
+                items.add(new Document.Line("credit_note", il == null ? null : il.chargeCode(), description,
+                        il == null || il.servicePeriod() == null ? null : il.servicePeriod().start(),
+                        il == null || il.servicePeriod() == null ? null : il.servicePeriod().end().minusDays(1),
+                        wholeLine ? il.quantity() : BigDecimal.ONE, wholeLine ? il.unitPrice() : p.amount(), p.amount(), r.group(), r.vatCategory()));
+                sum = sum.plus(p.amount());
+            }
+            net = net.plus(r.taxable());
+        }
+        if (sum.compareTo(note.total()) != 0) {
+            throw new IllegalStateException("Credit note " + note.id() + " does not reconcile: its lines on the invoice's rates come to "
+                    + sum.toPlainMinorString() + " but its total is " + note.total().toPlainMinorString());
+        }
+        List<Document.Total> rows = new ArrayList<>();
+        rows.add(new Document.Total("total", "Total credited", note.total(), true));
+        if (!included.isEmpty()) {
+            rows.add(new Document.Total("net", "Net amount", net, false));
+            rows.addAll(included);
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("Corrects invoice " + invoice.number() + " of " + invoice.issueDate() + ".");
+        notes.add("Reason: " + note.reason());
+        notes.add(CreditNote.RESOLUTION_CREDIT.equals(note.resolution())
+                ? "Resolved as credit: " + note.total().toPlainMinorString() + " " + currency + " added to your credit balance, used by your next invoices."
+                : "Resolved as a refund of " + note.total().toPlainMinorString() + " " + currency + ".");
+        return new Document(DocumentKind.CREDIT_NOTE, note.id(), note.number(), "issued", note.issueDate(), null, invoice.periodStart(),
+                invoice.periodEnd() == null ? null : invoice.periodEnd().minusDays(1), party(seller), party(customer), currency, items, taxes, rows, zero,
+                CreditNote.RESOLUTION_CREDIT.equals(note.resolution()) ? "Credited to the customer's credit balance" : "Refunded", null,
+                branding(seller), notes, invoice.number(), invoice.issueDate());
+    }
+
+    /** "VAT 20 %" — the tax line's description up to its legal mention. */
+    private static String taxLabel(InvoiceLine taxLine) {
+        String d = taxLine.description();
+        int at = d.indexOf(" — ");
+        String label = at < 0 ? d : d.substring(0, at);
+        return label.endsWith(" included") ? label.substring(0, label.length() - " included".length()) : label;
     }
 
     public static Document receipt(SellerIdentity seller, Customer customer, Receipt r) {

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The kinds of document Accrue issues; each has a title, a template section and its own PDF route. */
 public enum DocumentKind {
-    INVOICE("Invoice"), PROFORMA("Proforma invoice"), RECEIPT("Receipt"), STATEMENT("Statement"), PAYMENT_RECEIPT("Payment receipt");
+    INVOICE("Invoice"), PROFORMA("Proforma invoice"), RECEIPT("Receipt"), STATEMENT("Statement"), PAYMENT_RECEIPT("Payment receipt"), CREDIT_NOTE("Credit note");
 
     private final String title;
 

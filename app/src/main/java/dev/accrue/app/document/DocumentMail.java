@@ -4,13 +4,16 @@ import dev.accrue.app.mail.MailComposer;
 import dev.accrue.app.mail.MailMessage;
 import dev.accrue.app.mail.OutboundEmail;
 
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Composes the outbox's templated emails from the documents they are about, at send time: the subject, text
  * and HTML parts from the email templates, a link to the hosted page, and the PDF attached (for an invoice,
- * its Factur-X PDF/A-3, which carries the e-invoice). An email without a template is sent as stored.
+ * and a credit note, its Factur-X PDF/A-3, which carries the e-invoice). An email without a template is sent as stored.
  */
 public final class DocumentMail implements MailComposer {
     private final DocumentService documents;
@@ -42,6 +45,10 @@ public final class DocumentMail implements MailComposer {
                 d = documents.paymentReceiptOf(tenantId, e.objectId());
                 linkType = "payment_receipt";
             }
+            case "credit_note" -> {
+                d = documents.creditNoteOf(tenantId, e.objectId());
+                linkType = "credit_note";
+            }
             case "statement" -> {
                 d = documents.statementOf(tenantId, e.objectId());
                 linkType = "statement";
@@ -51,8 +58,23 @@ public final class DocumentMail implements MailComposer {
         String link = publicUrl.get() + documents.hostedPathOf(tenantId, linkType, e.objectId());
         var rendered = documents.renderer().email(d, link);
         byte[] pdf = d.kind() == DocumentKind.INVOICE && !"void".equals(d.status()) && !"draft".equals(d.status())
-                ? documents.facturX(d) : documents.pdf(d);
+                ? documents.facturX(d) : d.kind() == DocumentKind.CREDIT_NOTE ? creditNotePdf(d) : documents.pdf(d);
         var attachment = new MailMessage.Attachment(d.number().replaceAll("[^A-Za-z0-9._-]", "_") + ".pdf", "application/pdf", pdf);
         return new MailMessage(e.id(), e.recipients(), rendered.subject(), rendered.text(), rendered.html(), List.of(attachment));
+    }
+
+    /**
+     * A credit note goes out as Factur-X; when its tax-inclusive rounding cannot be stated as EN 16931 (not_an_invoice),
+     * as its plain PDF rather than never.
+     */
+    private byte[] creditNotePdf(Document d) {
+        try {
+            return documents.facturX(d);
+        } catch (AccrueException refused) {
+            if (refused.code() != ErrorCode.NOT_AN_INVOICE) {
+                throw refused;
+            }
+            return documents.pdf(d);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.accrue.app.document;
 
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.creditnote.CreditNote;
+import dev.accrue.app.creditnote.CreditNoteRepository;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceRepository;
@@ -20,7 +22,8 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * Documents on demand: invoices, proformas, receipts and statements as HTML and PDF, invoices as e-invoices,
+ * Documents on demand: invoices, credit notes, proformas, receipts and statements as HTML and PDF, invoices and
+ * credit notes as e-invoices,
  * and hosted pages behind unguessable links. Reads happen in one short transaction; rendering happens after
  * it, so no database connection waits on a PDF.
  */
@@ -39,11 +42,13 @@ public final class DocumentService {
     private final EInvoiceWriter eInvoices;
     private final Clock clock;
     private final PaymentReceiptFacts paymentReceipts;
+    private final CreditNoteRepository creditNotes;
 
     public DocumentService(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, WalletService wallets, SellerService sellers,
                            InvoicePayments payments, DocumentLinks links, DocumentRenderer renderer, EInvoiceWriter eInvoices, Clock clock,
-                           PaymentReceiptFacts paymentReceipts) {
+                           PaymentReceiptFacts paymentReceipts, CreditNoteRepository creditNotes) {
         this.tx = tx;
+        this.creditNotes = creditNotes;
         this.paymentReceipts = paymentReceipts;
         this.invoices = invoices;
         this.customers = customers;
@@ -60,6 +65,10 @@ public final class DocumentService {
 
     public Document invoice(Caller caller, String invoiceId) {
         return tx.inTransaction(() -> invoiceOf(caller.tenantId(), invoiceId));
+    }
+
+    public Document creditNote(Caller caller, String creditNoteId) {
+        return tx.inTransaction(() -> creditNoteOf(caller.tenantId(), creditNoteId));
     }
 
     public Document receipt(Caller caller, String receiptId) {
@@ -99,12 +108,29 @@ public final class DocumentService {
         return facturX(invoice(caller, invoiceId));
     }
 
+    // ---- e-invoices of credit notes (document type 381, referencing the invoice they correct) ----
+
+    public String creditNoteCii(Caller caller, String creditNoteId) {
+        return eInvoices.cii(creditNote(caller, creditNoteId));
+    }
+
+    public String creditNoteUbl(Caller caller, String creditNoteId) {
+        return eInvoices.ubl(creditNote(caller, creditNoteId));
+    }
+
+    public byte[] creditNoteFacturX(Caller caller, String creditNoteId) {
+        return facturX(creditNote(caller, creditNoteId));
+    }
+
     byte[] facturX(Document invoice) {
         eInvoiceable(invoice);
         return eInvoices.facturX(invoice, renderer.pdfA3(invoice));
     }
 
     static Document eInvoiceable(Document d) {
+        if (d.kind() == DocumentKind.CREDIT_NOTE) {
+            return d;
+        }
         if (d.kind() != DocumentKind.INVOICE || !E_INVOICEABLE.contains(InvoiceStatus.valueOf(d.status().toUpperCase(java.util.Locale.ROOT)))) {
             throw new AccrueException(ErrorCode.NOT_AN_INVOICE, "status", "Invoice " + d.id() + " is " + d.status()
                     + "; e-invoices exist for numbered invoices (finalized, paid or uncollectible), not drafts, proformas or void ones");
@@ -122,6 +148,14 @@ public final class DocumentService {
         });
     }
 
+    /** The path of the credit note's hosted page (created on first use). */
+    public String creditNoteHostedPath(Caller caller, String creditNoteId) {
+        return tx.inTransaction(() -> {
+            creditNotes.find(caller.tenantId(), creditNoteId).orElseThrow(() -> AccrueException.notFound("credit_note", creditNoteId));
+            return hostedPathOf(caller.tenantId(), "credit_note", creditNoteId);
+        });
+    }
+
     String hostedPathOf(String tenantId, String objectType, String objectId) {
         return "/hosted/" + links.tokenFor(tenantId, objectType, objectId, newToken(), clock.instant());
     }
@@ -135,6 +169,7 @@ public final class DocumentService {
                 case "receipt" -> receiptOf(link.tenantId(), link.objectId());
                 case "statement" -> statementOf(link.tenantId(), link.objectId());
                 case "payment_receipt" -> paymentReceiptOf(link.tenantId(), link.objectId());
+                case "credit_note" -> creditNoteOf(link.tenantId(), link.objectId());
                 default -> throw AccrueException.notFound("document", "(hosted link)");
             };
         });
@@ -146,6 +181,12 @@ public final class DocumentService {
         Invoice invoice = invoices.find(tenantId, invoiceId).orElseThrow(() -> AccrueException.notFound("invoice", invoiceId));
         return DocumentAssembler.invoice(sellers.of(tenantId), customer(tenantId, invoice.customerId()), invoice,
                 payments.find(tenantId, invoiceId).orElse(null));
+    }
+
+    Document creditNoteOf(String tenantId, String creditNoteId) {
+        CreditNote note = creditNotes.find(tenantId, creditNoteId).orElseThrow(() -> AccrueException.notFound("credit_note", creditNoteId));
+        Invoice invoice = invoices.find(tenantId, note.invoiceId()).orElseThrow();
+        return DocumentAssembler.creditNote(sellers.of(tenantId), customer(tenantId, note.customerId()), invoice, note);
     }
 
     Document paymentReceiptOf(String tenantId, String paymentId) {

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Documents as files: each kind's PDF, an invoice's e-invoices (Factur-X PDF, CII and UBL XML), its
- * hosted link, and the hosted pages themselves, which need no API key: the unguessable token is the key.
+ * Documents as files: each kind's PDF, an invoice's and a credit note's e-invoices (Factur-X PDF, CII and UBL
+ * XML), their hosted links, and the hosted pages themselves, which need no API key: the unguessable token is the key.
  */
 public final class DocumentRoutes {
     private final DocumentService documents;
@@ -40,6 +40,18 @@ public final class DocumentRoutes {
                 documents.ubl(Requests.caller(ctx), ctx.pathParam("id")).getBytes(StandardCharsets.UTF_8)));
         app.post("/v1/invoices/{id}/hosted_link", ctx -> {
             String path = documents.hostedPath(Requests.caller(ctx), ctx.pathParam("id"));
+            Responses.json(ctx, 200, Map.of("object", "hosted_link", "url", publicUrl.get() + path, "pdf_url", publicUrl.get() + path + "/pdf"));
+        });
+        app.get("/v1/credit_notes/{id}/pdf", ctx -> pdf(ctx, documents.creditNote(Requests.caller(ctx), ctx.pathParam("id"))));
+        app.get("/v1/credit_notes/{id}/html", ctx -> html(ctx, documents.html(documents.creditNote(Requests.caller(ctx), ctx.pathParam("id")), null)));
+        app.get("/v1/credit_notes/{id}/facturx", ctx -> file(ctx, "application/pdf", ctx.pathParam("id") + "-facturx.pdf",
+                documents.creditNoteFacturX(Requests.caller(ctx), ctx.pathParam("id"))));
+        app.get("/v1/credit_notes/{id}/cii", ctx -> file(ctx, "application/xml", ctx.pathParam("id") + "-cii.xml",
+                documents.creditNoteCii(Requests.caller(ctx), ctx.pathParam("id")).getBytes(StandardCharsets.UTF_8)));
+        app.get("/v1/credit_notes/{id}/ubl", ctx -> file(ctx, "application/xml", ctx.pathParam("id") + "-ubl.xml",
+                documents.creditNoteUbl(Requests.caller(ctx), ctx.pathParam("id")).getBytes(StandardCharsets.UTF_8)));
+        app.post("/v1/credit_notes/{id}/hosted_link", ctx -> {
+            String path = documents.creditNoteHostedPath(Requests.caller(ctx), ctx.pathParam("id"));
             Responses.json(ctx, 200, Map.of("object", "hosted_link", "url", publicUrl.get() + path, "pdf_url", publicUrl.get() + path + "/pdf"));
         });
         app.get("/v1/receipts/{id}/pdf", ctx -> pdf(ctx, documents.receipt(Requests.caller(ctx), ctx.pathParam("id"))));
