@@ -81,6 +81,14 @@ public final class PaymentService {
         return tx.inTransaction(() -> Page.fromOverfetch(payments.list(caller.tenantId(), customerId, invoiceId, page), page.limit()));
     }
 
+    /**
+     * The customer's invoices still being collected (not paid, not closed): the dunning state the portal's failed-payment
+     * banner and the console show; {@code lastFailure} is the gateway's last refusal.
+     */
+    public List<Collection> openCollections(Caller caller, String customerId) {
+        return tx.inTransaction(() -> payments.open(caller.tenantId(), customerId));
+    }
+
     public List<Refund> refunds(Caller caller, String paymentId) {
         return tx.inTransaction(() -> {
             get(caller, paymentId);
