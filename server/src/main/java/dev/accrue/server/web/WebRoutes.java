@@ -19,6 +19,7 @@ import dev.accrue.app.web.WebSession;
 import dev.accrue.server.Services;
 import io.javalin.Javalin;
 
+import java.time.Clock;
 import java.util.function.Supplier;
 
 /** Wires the web pages (landing, customer portal, operator console) to the node's use cases. */
@@ -50,6 +51,6 @@ public final class WebRoutes {
         new PortalNotificationPages(portal).register(app);
         WebArea consoleArea = new WebArea(WebSession.CONSOLE, ConsolePages.COOKIE, "/console", "/console/login", s.webSessions(), templates, s.tx());
         new ConsolePages(new ConsoleUseCases(s.staff(), s.customers(), s.subscriptions(), s.billing(), s.invoices(), s.wallets(), s.creditNotes(),
-                s.audit(), s.catalogs()), consoleArea).register(app);
+                s.audit(), s.catalogs(), s.payments(), s.paymentMethods(), s.billingRuns(), Clock.systemUTC()), consoleArea).register(app);
     }
 }
