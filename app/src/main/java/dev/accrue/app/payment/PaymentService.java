@@ -86,7 +86,11 @@ public final class PaymentService {
      * banner and the console show; {@code lastFailure} is the gateway's last refusal.
      */
     public List<Collection> openCollections(Caller caller, String customerId) {
-        return tx.inTransaction(() -> payments.open(caller.tenantId(), customerId));
+        return tx.inTransaction(() -> {
+            customers.find(caller.tenantId(), customerId).orElseThrow(() -> AccrueException.notFound("customer", customerId));
+            // read only: the page must not hold the rows the collection runner locks
+            return payments.openUnlocked(caller.tenantId(), customerId);
+        });
     }
 
     public List<Refund> refunds(Caller caller, String paymentId) {
