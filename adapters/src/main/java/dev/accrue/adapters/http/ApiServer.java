@@ -73,6 +73,9 @@ public final class ApiServer {
         String address = ctx.req().getRemoteAddr();
         limiter.admitAddress(address);
         String header = ctx.header("Authorization");
+        if (header == null && Requests.anonymousAllowed(ctx)) {
+            return;
+        }
         String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         Caller caller = limiter.authenticate(address, () -> keys.authenticate(secret));
         ctx.attribute(Requests.CALLER, caller);

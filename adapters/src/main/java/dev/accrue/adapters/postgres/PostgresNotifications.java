@@ -60,6 +60,15 @@ public final class PostgresNotifications implements NotificationRepository {
     }
 
     @Override
+    public boolean markReadFor(String tenantId, String customerId, String recipient, String id, Instant at) {
+        return tx.handle().createUpdate("""
+                        UPDATE notifications SET read_at = COALESCE(read_at, :at)
+                        WHERE tenant_id = :tenant AND customer_id = :customer AND recipient IN ('', :recipient) AND id = :id""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("recipient", recipient).bind("id", id).bind("at", Rows.utc(at))
+                .execute() == 1;
+    }
+
+    @Override
     public int markAllRead(String tenantId, String customerId, String recipient, Instant at) {
         return tx.handle().createUpdate("""
                         UPDATE notifications SET read_at = :at WHERE tenant_id = :tenant AND customer_id IS NOT DISTINCT FROM :customer

@@ -248,6 +248,14 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bind("tenant", tenantId).bind("customer", customerId).map(COLLECTION).list();
     }
 
+    @Override
+    public List<Collection> openUnlocked(String tenantId, String customerId) {
+        return tx.handle().createQuery("""
+                        SELECT * FROM collections WHERE tenant_id = :tenant AND customer_id = :customer AND stage NOT IN ('paid', 'closed')
+                        ORDER BY invoice_id""")
+                .bind("tenant", tenantId).bind("customer", customerId).map(COLLECTION).list();
+    }
+
     // ---- suspensions ----
 
     @Override

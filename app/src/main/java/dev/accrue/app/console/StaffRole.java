@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What a member of the tenant's staff may do in the console. Every role reads; SUPPORT also changes plans on
- * a customer's behalf; FINANCE also issues credit notes; ADMIN everything. Checked by the server on each route.
+ * a customer's behalf; FINANCE also issues credit notes and records manual payments; ADMIN everything. Checked by the server on each route.
  */
 public enum StaffRole {
     ADMIN,
@@ -21,6 +21,11 @@ public enum StaffRole {
     }
 
     public boolean canIssueCredit() {
+        return this == ADMIN || this == FINANCE;
+    }
+
+    /** Recording money received outside the gateway moves the books like a credit note does: finance and admin only. */
+    public boolean canRecordPayments() {
         return this == ADMIN || this == FINANCE;
     }
 

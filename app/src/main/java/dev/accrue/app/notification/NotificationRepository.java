@@ -20,6 +20,9 @@ public interface NotificationRepository {
 
     boolean markRead(String tenantId, String customerId, String id, Instant at);
 
+    /** Marks read only a notification addressed to {@code recipient} or to the whole customer (recipient ''). */
+    boolean markReadFor(String tenantId, String customerId, String recipient, String id, Instant at);
+
     int markAllRead(String tenantId, String customerId, String recipient, Instant at);
 
     /** Every preference row of a customer (its own, user_email '', and its users'). */

@@ -64,6 +64,18 @@ public final class NotificationService {
         });
     }
 
+    /** Marks read one notification the user can see (their own or the customer's); another user's answers like an unknown one. */
+    public void markRead(Caller caller, String customerId, String userEmail, String id) {
+        caller.requireWrite();
+        String recipient = recipient(userEmail);
+        tx.run(() -> {
+            requireCustomer(caller, customerId);
+            if (!repo.markReadFor(caller.tenantId(), customerId, recipient, id, clock.instant())) {
+                throw AccrueException.notFound("notification", id);
+            }
+        });
+    }
+
     public int markAllRead(Caller caller, String customerId, String userEmail) {
         caller.requireWrite();
         String recipient = recipient(userEmail);

@@ -118,6 +118,11 @@ public final class PaymentMethodService {
         });
     }
 
+    /** Which gateway tokenizes new methods ("sandbox", "stripe"): the portal shows that gateway's card form. */
+    public String gatewayName() {
+        return gateway.name();
+    }
+
     public List<PaymentMethod> list(Caller caller, String customerId) {
         return tx.inTransaction(() -> {
             customer(caller.tenantId(), customerId);

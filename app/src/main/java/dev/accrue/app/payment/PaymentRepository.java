@@ -79,6 +79,9 @@ public interface PaymentRepository {
     /** The customer's collections not yet paid or closed. */
     List<Collection> open(String tenantId, String customerId);
 
+    /** The same collections read without locking them: for pages that only show the dunning state. */
+    List<Collection> openUnlocked(String tenantId, String customerId);
+
     // ---- suspensions for non-payment ----
     Optional<Suspension> suspension(String tenantId, String customerId);
 

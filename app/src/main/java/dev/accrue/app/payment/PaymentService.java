@@ -81,6 +81,18 @@ public final class PaymentService {
         return tx.inTransaction(() -> Page.fromOverfetch(payments.list(caller.tenantId(), customerId, invoiceId, page), page.limit()));
     }
 
+    /**
+     * The customer's invoices still being collected (not paid, not closed): the dunning state the portal's failed-payment
+     * banner and the console show; {@code lastFailure} is the gateway's last refusal.
+     */
+    public List<Collection> openCollections(Caller caller, String customerId) {
+        return tx.inTransaction(() -> {
+            customers.find(caller.tenantId(), customerId).orElseThrow(() -> AccrueException.notFound("customer", customerId));
+            // read only: the page must not hold the rows the collection runner locks
+            return payments.openUnlocked(caller.tenantId(), customerId);
+        });
+    }
+
     public List<Refund> refunds(Caller caller, String paymentId) {
         return tx.inTransaction(() -> {
             get(caller, paymentId);

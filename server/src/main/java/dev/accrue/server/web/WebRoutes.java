@@ -6,7 +6,9 @@ import dev.accrue.adapters.http.portal.Portal;
 import dev.accrue.adapters.http.portal.PortalAccessRoutes;
 import dev.accrue.adapters.http.portal.PortalBillingPages;
 import dev.accrue.adapters.http.portal.PortalNumberPages;
+import dev.accrue.adapters.http.portal.PortalNotificationPages;
 import dev.accrue.adapters.http.portal.PortalOverviewPages;
+import dev.accrue.adapters.http.portal.PortalPaymentPages;
 import dev.accrue.adapters.http.portal.PortalPlanPages;
 import dev.accrue.adapters.http.portal.PortalUseCases;
 import dev.accrue.adapters.http.support.Idempotency;
@@ -17,6 +19,7 @@ import dev.accrue.app.web.WebSession;
 import dev.accrue.server.Services;
 import io.javalin.Javalin;
 
+import java.time.Clock;
 import java.util.function.Supplier;
 
 /** Wires the web pages (landing, customer portal, operator console) to the node's use cases. */
@@ -37,14 +40,17 @@ public final class WebRoutes {
         new WebAssets(templates).register(app);
         WebArea portalArea = new WebArea(WebSession.PORTAL, Portal.COOKIE, "/portal", null, s.webSessions(), templates, s.tx());
         Portal portal = new Portal(new PortalUseCases(s.portalAccess(), s.webSessions(), s.customers(), s.subscriptions(), s.billing(), s.usage(),
-                s.quotas(), s.wallets(), s.invoices(), s.documents(), s.creditNotes(), s.catalogs(), s.addOns(), s.numbers(), s.sellers()), portalArea);
+                s.quotas(), s.wallets(), s.invoices(), s.documents(), s.creditNotes(), s.catalogs(), s.addOns(), s.numbers(), s.sellers(),
+                s.paymentMethods(), s.payments(), s.notifications().api(), s.usageAlerts()), portalArea);
         new PortalAccessRoutes(s.portalAccess(), portalArea, idempotency, publicUrl).register(app);
         new PortalOverviewPages(portal).register(app);
         new PortalBillingPages(portal).register(app);
         new PortalPlanPages(portal).register(app);
         new PortalNumberPages(portal).register(app);
+        new PortalPaymentPages(portal).register(app);
+        new PortalNotificationPages(portal).register(app);
         WebArea consoleArea = new WebArea(WebSession.CONSOLE, ConsolePages.COOKIE, "/console", "/console/login", s.webSessions(), templates, s.tx());
         new ConsolePages(new ConsoleUseCases(s.staff(), s.customers(), s.subscriptions(), s.billing(), s.invoices(), s.wallets(), s.creditNotes(),
-                s.audit(), s.catalogs()), consoleArea).register(app);
+                s.audit(), s.catalogs(), s.payments(), s.paymentMethods(), s.billingRuns(), Clock.systemUTC()), consoleArea).register(app);
     }
 }

@@ -12,25 +12,32 @@ import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceQuery;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.subscription.ChangeResult;
 import dev.accrue.app.web.WebSession;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.subscription.Subscription;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * The operator console: sign-in for the tenant's staff, customers and search, a customer's account (subscriptions,
- * invoices, wallet, credit notes, audit trail), catalog versions, and credit notes and plan changes on a customer's
+ * invoices, payments, payment methods, dunning state, wallet, credit notes, audit trail), billing runs, catalog versions, and credit notes, manual payments and plan changes on a customer's
  * behalf, each confirmed after a preview. Roles are checked per route by {@link WebArea}.
  */
 public final class ConsolePages {
@@ -38,6 +45,10 @@ public final class ConsolePages {
     static final Predicate<WebSession> ANY_STAFF = s -> true;
     static final Predicate<WebSession> CHANGES_PLANS = s -> StaffRole.fromWire(s.role()).canChangePlans();
     static final Predicate<WebSession> ISSUES_CREDIT = s -> StaffRole.fromWire(s.role()).canIssueCredit();
+    static final Predicate<WebSession> RECORDS_PAYMENTS = s -> StaffRole.fromWire(s.role()).canRecordPayments();
+    /** The API's refusals of a manual payment the customer page explains by code; anything else is an error page. */
+    private static final Set<ErrorCode> PAYMENT_REFUSALS = EnumSet.of(ErrorCode.INVOICE_NOT_OPEN, ErrorCode.VALIDATION_FAILED, ErrorCode.MISSING_FIELD,
+            ErrorCode.CURRENCY_MISMATCH);
     private final ConsoleUseCases uc;
     private final WebArea area;
 
@@ -73,6 +84,27 @@ public final class ConsolePages {
             Invoice invoice = uc.invoices().get(caller(s), ctx.pathParam("id"));
             uc.creditNotes().create(caller(s), invoice.id(), new CreditNoteRequest(field(ctx, "reason", 500), null, amount(ctx), null));
             ctx.redirect("/console/customers/" + invoice.customerId() + "?notice=credit_note_issued");
+        });
+        area.post(app, "/console/invoices/{id}/payments", RECORDS_PAYMENTS, (ctx, s) -> {
+            Invoice invoice = uc.invoices().get(caller(s), ctx.pathParam("id"));
+            String target = "/console/customers/" + invoice.customerId();
+            // what the form itself gets wrong is a 400 page; what the API refuses of a well-formed payment is a message
+            PaymentService.ManualPayment payment = new PaymentService.ManualPayment(amount(ctx), null, receivedOn(ctx), field(ctx, "method", 20),
+                    optional(ctx, "reference", 100));
+            try {
+                uc.payments().recordManual(caller(s), invoice.id(), payment);
+                ctx.redirect(target + "?notice=payment_recorded");
+            } catch (AccrueException e) {
+                if (!PAYMENT_REFUSALS.contains(e.code())) {
+                    throw e;
+                }
+                ctx.redirect(target + "?refused=" + e.code().wire());
+            }
+        });
+        area.get(app, "/console/billing_runs", ANY_STAFF, (ctx, s) -> {
+            Instant now = uc.clock().instant();
+            render(ctx, s, "billing_runs", Map.of("runs", uc.billingRuns().list(caller(s), PageRequest.first(50)).items().stream()
+                    .map(r -> Map.of("run", r, "status", r.status(now))).toList()));
         });
         area.post(app, "/console/subscriptions/{id}/change/preview", CHANGES_PLANS, (ctx, s) -> {
             Subscription sub = uc.subscriptions().get(caller(s), ctx.pathParam("id"));
@@ -112,6 +144,14 @@ public final class ConsolePages {
         page.put("invoices", uc.invoices().list(caller, new InvoiceQuery(customer.id(), null, null, null, null), PageRequest.first(50)).items());
         page.put("wallet", uc.wallets().view(caller, customer.id()));
         page.put("creditNotes", uc.creditNotes().list(caller, customer.id(), null, PageRequest.first(50)).items());
+        page.put("payments", uc.payments().list(caller, customer.id(), null, PageRequest.first(50)).items());
+        page.put("methods", uc.paymentMethods().list(caller, customer.id()));
+        page.put("dunning", uc.payments().openCollections(caller, customer.id()));
+        page.put("manualMethods", PaymentService.MANUAL_METHODS.stream().sorted().toList());
+        String refused = ctx.queryParam("refused");
+        if (PAYMENT_REFUSALS.stream().anyMatch(c -> c.wire().equals(refused))) {
+            page.put("refused", "console.refused." + refused);
+        }
         page.put("audit", uc.audit().find(caller, new AuditQuery(customer.id(), null, null, null, null), PageRequest.first(50)).items());
         render(ctx, s, "customer", page);
     }
@@ -129,6 +169,7 @@ public final class ConsolePages {
         model.put("role", s.role());
         model.put("canCredit", ISSUES_CREDIT.test(s));
         model.put("canChange", CHANGES_PLANS.test(s));
+        model.put("canRecordPayments", RECORDS_PAYMENTS.test(s));
         model.put("csrf", s.csrfToken());
         String notice = ctx.queryParam("notice");
         if (notice != null && notice.matches("[a-z_]{1,40}")) {
@@ -146,6 +187,21 @@ public final class ConsolePages {
             throw AccrueException.invalid(name, name + " is " + value.length() + " characters long; at most " + max + " are allowed");
         }
         return value.strip();
+    }
+
+    private static String optional(Context ctx, String name, int max) {
+        String value = ctx.formParam(name);
+        return value == null || value.isBlank() ? null : field(ctx, name, max);
+    }
+
+    /** The day the money arrived; empty is today (the use case's default). */
+    private static LocalDate receivedOn(Context ctx) {
+        String value = optional(ctx, "received_on", 10);
+        try {
+            return value == null ? null : LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw AccrueException.invalid("received_on", "received_on is a date such as 2026-06-30");
+        }
     }
 
     private static BigDecimal amount(Context ctx) {

@@ -9,6 +9,7 @@ import dev.accrue.core.error.ErrorCode;
 import io.javalin.Javalin;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The sandbox gateway's tokenization — served only while the sandbox is the node's gateway. It stands in for the
@@ -47,17 +48,24 @@ public final class SandboxRoutes {
 
     public void register(Javalin app) {
         app.post(Requests.SANDBOX_TOKENIZATION, ctx -> {
-            Requests.caller(ctx).requireWrite();
+            var caller = Requests.optionalCaller(ctx);
+            caller.ifPresent(c -> c.requireWrite());
             TokenBody b = Requests.body(ctx, TokenBody.class);
             int given = (b.card() == null ? 0 : 1) + (b.upi() == null ? 0 : 1) + (b.bankAccount() == null ? 0 : 1);
             if (given != 1) {
                 throw new AccrueException(given == 0 ? ErrorCode.MISSING_FIELD : ErrorCode.VALIDATION_FAILED, "card",
                         "Exactly one of card, upi or bank_account is tokenized");
             }
-            idempotency.create(ctx, 201, () -> TokenView.of(b.card() != null
+            Supplier<Object> tokenize = () -> TokenView.of(b.card() != null
                     ? sandbox.tokenizeCard(b.card().number(), b.card().expMonth(), b.card().expYear(), b.card().cvc())
                     : b.upi() != null ? sandbox.tokenizeUpi(b.upi().vpa())
-                    : sandbox.tokenizeBankAccount(b.bankAccount().iban(), b.bankAccount().accountHolder(), b.bankAccount().mandateAccepted())));
+                    : sandbox.tokenizeBankAccount(b.bankAccount().iban(), b.bankAccount().accountHolder(), b.bankAccount().mandateAccepted()));
+            if (caller.isPresent()) {
+                idempotency.create(ctx, 201, tokenize);
+            } else {
+                // a browser's card form (no API key): nothing is stored under a tenant, so there is nothing to replay
+                Responses.json(ctx, 201, tokenize.get());
+            }
         });
         app.post("/v1/sandbox/tokens/{token}/simulate", ctx -> {
             Requests.caller(ctx).requireWrite();

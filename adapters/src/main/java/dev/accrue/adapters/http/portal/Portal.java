@@ -6,6 +6,7 @@ import dev.accrue.adapters.http.web.WebArea;
 import dev.accrue.app.auth.Actor;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.auth.Role;
+import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.portal.PortalRole;
 import dev.accrue.app.web.WebSession;
 import dev.accrue.core.customer.Customer;
@@ -69,6 +70,9 @@ public final class Portal {
         model.put("customer", scope.customer());
         model.put("user", session.email());
         model.put("admin", ADMIN.test(session));
+        if (ADMIN.test(session)) {
+            model.put("unread", uc.notifications().list(scope.caller(), scope.customer().id(), session.email(), true, PageRequest.first(1)).unreadCount());
+        }
         model.put("csrf", session.csrfToken());
         model.put("returnUrl", session.returnUrl());
         model.put("path", ctx.path());

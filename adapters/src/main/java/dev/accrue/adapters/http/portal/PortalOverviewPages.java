@@ -2,6 +2,7 @@ package dev.accrue.adapters.http.portal;
 
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.app.metering.UsageView;
+import dev.accrue.app.payment.Collection;
 import dev.accrue.app.quota.QuotaUsage;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.error.AccrueException;
@@ -43,6 +44,7 @@ public final class PortalOverviewPages {
             Map<String, Object> page = new LinkedHashMap<>();
             page.put("subscriptions", subs);
             page.put("wallet", portal.uc().wallets().view(scope.caller(), scope.customer().id()));
+            page.put("failedPayments", failedPayments(scope));
             portal.render(ctx, session, scope, "overview", page);
         });
         portal.area().get(app, "/portal/usage", Portal.ANY_USER, (ctx, session) -> usage(ctx, portal.scope(session), session));
@@ -179,5 +181,19 @@ public final class PortalOverviewPages {
         } catch (DateTimeParseException e) {
             throw AccrueException.invalid(field, field + " must be a date YYYY-MM-DD");
         }
+    }
+
+    /** Invoices whose collection failed and is still open (being retried, in grace or suspended): the invoice and the gateway's reason. */
+    private List<Map<String, Object>> failedPayments(PortalScope scope) {
+        List<Map<String, Object>> failed = new ArrayList<>();
+        for (Collection c : portal.uc().payments().openCollections(scope.caller(), scope.customer().id())) {
+            if (c.lastFailure() != null) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("invoice", scope.invoice(c.invoiceId()));
+                row.put("reason", c.lastFailure().replace('_', ' '));
+                failed.add(row);
+            }
+        }
+        return failed;
     }
 }

@@ -8,6 +8,10 @@ import dev.accrue.app.customer.CustomerService;
 import dev.accrue.app.document.DocumentService;
 import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.app.metering.UsageQueries;
+import dev.accrue.app.alert.UsageAlertService;
+import dev.accrue.app.notification.NotificationService;
+import dev.accrue.app.payment.PaymentMethodService;
+import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.quota.QuotaService;
 import dev.accrue.app.rental.PhoneNumberService;
@@ -20,5 +24,7 @@ import dev.accrue.app.web.WebSessions;
 public record PortalUseCases(PortalAccess access, WebSessions sessions, CustomerService customers, SubscriptionService subscriptions,
                              BillingService billing, UsageQueries usage, QuotaService quotas, WalletService wallets, InvoiceService invoices,
                              DocumentService documents, CreditNoteService creditNotes, CatalogService catalogs, AddOnService addOns,
-                             PhoneNumberService numbers, SellerService sellers) {
+                             PhoneNumberService numbers, SellerService sellers,
+                             PaymentMethodService paymentMethods, PaymentService payments, NotificationService notifications,
+                             UsageAlertService usageAlerts) {
 }

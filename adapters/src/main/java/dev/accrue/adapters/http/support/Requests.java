@@ -14,12 +14,14 @@ import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.payment.CardNumbers;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Base64;
+import java.util.Optional;
 
 /** Reading requests: the caller, strict JSON bodies, and pagination parameters. */
 public final class Requests {
@@ -32,6 +34,20 @@ public final class Requests {
     private static final java.util.regex.Pattern CURSOR_KEY = java.util.regex.Pattern.compile("^[^\\p{Cntrl}]{1,256}$");
 
     private Requests() {
+    }
+
+    /**
+     * The one operation a browser may call without an API key: the sandbox's tokenization, standing in for a gateway's
+     * own browser tokenization (Stripe.js with a publishable key). Its token belongs to no tenant until an
+     * authenticated call attaches it.
+     */
+    public static boolean anonymousAllowed(Context ctx) {
+        return ctx.method() == HandlerType.POST && SANDBOX_TOKENIZATION.equals(ctx.path());
+    }
+
+    /** The authenticated caller, or empty on an operation {@link #anonymousAllowed} lets through without a key. */
+    public static Optional<Caller> optionalCaller(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(CALLER));
     }
 
     public static Caller caller(Context ctx) {

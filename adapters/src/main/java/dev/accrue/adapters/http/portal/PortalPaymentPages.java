@@ -1,0 +1,121 @@
+package dev.accrue.adapters.http.portal;
+
+import dev.accrue.app.payment.PaymentMethod;
+import dev.accrue.app.payment.PaymentMethodService;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Portal admin page of payment methods: the list in the order they are tried, adding one from a gateway token
+ * (the card itself goes from the browser straight to the gateway's tokenization, never through these routes),
+ * default, backup order, expiry, and removal — where the API's refusal is shown as a message on the page.
+ */
+public final class PortalPaymentPages {
+    private static final String PAGE = "/portal/payment_methods";
+    /** The API's refusals the page explains in a message (by stable code, never free text from the request); others are error pages. */
+    private static final Set<ErrorCode> SHOWN = EnumSet.of(ErrorCode.LAST_PAYMENT_METHOD, ErrorCode.INVALID_TOKEN, ErrorCode.PAYMENT_METHOD_DECLINED,
+            ErrorCode.CARD_BRAND_NOT_ACCEPTED, ErrorCode.VALIDATION_FAILED);
+    private final Portal portal;
+
+    public PortalPaymentPages(Portal portal) {
+        this.portal = portal;
+    }
+
+    public void register(Javalin app) {
+        var area = portal.area();
+        area.get(app, PAGE, Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            Map<String, Object> page = new LinkedHashMap<>();
+            page.put("methods", methods(scope));
+            page.put("gateway", portal.uc().paymentMethods().gatewayName());
+            String refused = ctx.queryParam("refused");
+            if (SHOWN.stream().anyMatch(c -> c.wire().equals(refused))) {
+                page.put("refused", "refused." + refused);
+            }
+            portal.render(ctx, session, scope, "payment_methods", page);
+        });
+        area.post(app, PAGE, Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            String token = Portal.field(ctx, "token", 255);
+            refusedOr(ctx, "method_added", () -> portal.uc().paymentMethods().add(scope.caller(), scope.customer().id(),
+                    new PaymentMethodService.NewMethod(token, null, null)));
+        });
+        area.post(app, PAGE + "/{id}/default", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            PaymentMethod m = method(scope, ctx.pathParam("id"));
+            portal.uc().paymentMethods().makeDefault(scope.caller(), scope.customer().id(), m.id());
+            ctx.redirect(PAGE + "?notice=default_method_saved");
+        });
+        area.post(app, PAGE + "/{id}/move", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            PaymentMethod m = method(scope, ctx.pathParam("id"));
+            String direction = Portal.field(ctx, "direction", 4);
+            int to = switch (direction) {
+                case "up" -> Math.max(1, m.priority() - 1);
+                case "down" -> m.priority() + 1;
+                default -> throw AccrueException.invalid("direction", "direction is up or down");
+            };
+            portal.uc().paymentMethods().update(scope.caller(), scope.customer().id(), m.id(), new PaymentMethodService.Change(null, null, null, to));
+            ctx.redirect(PAGE + "?notice=method_order_saved");
+        });
+        area.post(app, PAGE + "/{id}/expiry", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            PaymentMethod m = method(scope, ctx.pathParam("id"));
+            int month = number(Portal.field(ctx, "exp_month", 2), "exp_month");
+            int year = number(Portal.field(ctx, "exp_year", 4), "exp_year");
+            refusedOr(ctx, "expiry_saved", () -> portal.uc().paymentMethods().update(scope.caller(), scope.customer().id(), m.id(),
+                    new PaymentMethodService.Change(month, year, null, null)));
+        });
+        area.post(app, PAGE + "/{id}/remove", Portal.ADMIN, (ctx, session) -> {
+            PortalScope scope = portal.scope(session);
+            PaymentMethod m = method(scope, ctx.pathParam("id"));
+            refusedOr(ctx, "method_removed", () -> {
+                portal.uc().paymentMethods().remove(scope.caller(), scope.customer().id(), m.id());
+                return null;
+            });
+        });
+    }
+
+    private List<PaymentMethod> methods(PortalScope scope) {
+        return portal.uc().paymentMethods().list(scope.caller(), scope.customer().id());
+    }
+
+    /** The id from the URL, only when it is one of this customer's methods (another customer's answers like an unknown one). */
+    private PaymentMethod method(PortalScope scope, String id) {
+        return portal.uc().paymentMethods().get(scope.caller(), scope.customer().id(), id);
+    }
+
+    /**
+     * Runs a change the API may refuse for business reasons (the last method of an auto-pay customer, a declined or
+     * past-dated card): the refusal comes back to the page as its stable code, shown as a message; the refused
+     * change wrote nothing (the use case checks before it writes).
+     */
+    private static void refusedOr(Context ctx, String notice, Supplier<Object> change) {
+        try {
+            change.get();
+            ctx.redirect(PAGE + "?notice=" + notice);
+        } catch (AccrueException e) {
+            if (!SHOWN.contains(e.code())) {
+                throw e;
+            }
+            ctx.redirect(PAGE + "?refused=" + e.code().wire());
+        }
+    }
+
+    private static int number(String text, String field) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw AccrueException.invalid(field, field + " must be a number");
+        }
+    }
+}
