@@ -291,7 +291,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo), events),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo, invoiceRepo), events),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),

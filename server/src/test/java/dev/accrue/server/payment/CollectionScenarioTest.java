@@ -51,6 +51,9 @@ class CollectionScenarioTest {
         assertThat(partly.get("status").asText()).isEqualTo("finalized");
         assertThat(partly.get("payment_status").asText()).isEqualTo("partially_paid");
         assertThat(partly.get("amount_due").asText()).isEqualTo("17.50");
+        // a partly paid invoice is not voided (the money received would have no invoice); nothing changes
+        assertThat(s.api.post("/v1/invoices/" + invoice + "/void", null).code()).isEqualTo("invoice_partly_paid");
+        assertThat(s.api.get("/v1/invoices/" + invoice).json().get("amount_due").asText()).isEqualTo("17.50");
 
         var rest = s.api.post("/v1/invoices/" + invoice + "/payments", Map.of("amount", "20.00", "reference", "TRF-1002"));
         assertThat(rest.text("applied")).isEqualTo("17.50");
