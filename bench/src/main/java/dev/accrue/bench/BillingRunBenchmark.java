@@ -66,12 +66,7 @@ public final class BillingRunBenchmark {
     private static void seed(Accrue accrue, String tenantId, int n) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         accrue.database().jdbi().useTransaction(h -> {
-            h.createUpdate("""
-                    INSERT INTO customers (tenant_id, id, legal_name, billing_emails, billing_address, currency, time_zone, collection_method,
-                      net_days, account_type, metadata, created_at, updated_at, version)
-                    SELECT :t, 'cus_' || :t || '_' || i, 'Bench customer ' || i, ARRAY['billing@bench.example'],
-                      '{"line1": "1 Bench St", "city": "Benchville", "country": "US"}', 'USD', 'UTC', 'auto_pay', 30, 'postpaid', '{}', now(), now(), 1
-                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", n).execute();
+            BenchCustomers.insert(h, tenantId, n, 30);
             h.createUpdate("""
                     INSERT INTO subscriptions (tenant_id, id, customer_id, catalog_version, plan_code, billing_interval, alignment, start_date,
                       anchor, next_bill_date, created_at, updated_at, version)

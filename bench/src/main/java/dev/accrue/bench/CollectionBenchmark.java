@@ -73,12 +73,7 @@ public final class CollectionBenchmark {
     private static void seed(Accrue accrue, String tenantId, int n) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         accrue.database().jdbi().useTransaction(h -> {
-            h.createUpdate("""
-                    INSERT INTO customers (tenant_id, id, legal_name, billing_emails, billing_address, currency, time_zone, collection_method,
-                      net_days, account_type, metadata, created_at, updated_at, version)
-                    SELECT :t, 'cus_' || :t || '_' || i, 'Bench customer ' || i, ARRAY['billing@bench.example'],
-                      '{"line1": "1 Bench St", "city": "Benchville", "country": "US"}', 'USD', 'UTC', 'auto_pay', 0, 'postpaid', '{}', now(), now(), 1
-                    FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", n).execute();
+            BenchCustomers.insert(h, tenantId, n, 0);
             h.createUpdate("""
                     INSERT INTO sandbox_tokens (token, kind, brand, last4, exp_month, exp_year, behaviour, gateway_customer, created_at)
                     SELECT 'tok_' || :t || '_' || i, 'card', 'visa', '4242', 12, 2030, 'succeed', 'scus_' || :t || '_' || i, now()
