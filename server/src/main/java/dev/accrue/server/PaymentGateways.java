@@ -21,6 +21,7 @@ public final class PaymentGateways {
     public static final String SECRET_KEY = "ACCRUE_STRIPE_SECRET_KEY";
     public static final String WEBHOOK_SECRET = "ACCRUE_STRIPE_WEBHOOK_SECRET";
     public static final String API_BASE = "ACCRUE_STRIPE_API_BASE";
+    public static final String PUBLISHABLE_KEY = "ACCRUE_STRIPE_PUBLISHABLE_KEY";
 
     private PaymentGateways() {
     }
@@ -42,6 +43,31 @@ public final class PaymentGateways {
                     + " is not: Stripe's webhooks cannot be verified without the endpoint's signing secret (whsec_…)");
         }
         return Optional.of(new StripeSettings(secretKey.trim(), webhookSecret.trim(), apiBase == null ? StripeSettings.LIVE_API_BASE : apiBase.trim()));
+    }
+
+    /**
+     * The publishable key (pk_…) the portal's Stripe Elements form loads Stripe.js with; empty when unset (the portal
+     * then says cards are added through the provider's form). Set without Stripe, not a pk_ key, or of the other
+     * mode than the secret key (pk_test_ with sk_live_): the node does not start.
+     */
+    public static Optional<String> publishableKey(Map<String, String> env) {
+        String key = blankToNull(env.get(PUBLISHABLE_KEY));
+        if (key == null) {
+            return Optional.empty();
+        }
+        key = key.trim();
+        Optional<StripeSettings> settings = stripeSettings(env);
+        if (settings.isEmpty()) {
+            throw new IllegalArgumentException(PUBLISHABLE_KEY + " is set but " + SECRET_KEY + " is not: the publishable key is for the Stripe gateway");
+        }
+        if (!key.matches("pk_(test|live)_[A-Za-z0-9]{8,200}")) {
+            throw new IllegalArgumentException(PUBLISHABLE_KEY + " must be a Stripe publishable key (pk_test_… or pk_live_…), got " + StripeSettings.redact(key));
+        }
+        if (key.startsWith("pk_test_") != settings.get().testMode()) {
+            throw new IllegalArgumentException(PUBLISHABLE_KEY + " (" + StripeSettings.redact(key) + ") and " + SECRET_KEY + " ("
+                    + StripeSettings.redact(settings.get().secretKey()) + ") are of different modes (test and live)");
+        }
+        return Optional.of(key);
     }
 
     /** The Stripe gateway when the environment configures Stripe, empty for the sandbox. */

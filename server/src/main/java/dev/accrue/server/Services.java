@@ -117,6 +117,8 @@ import dev.accrue.adapters.postgres.PostgresStaff;
 import dev.accrue.adapters.postgres.PostgresWebSessions;
 import dev.accrue.app.console.StaffService;
 import dev.accrue.app.portal.PortalAccess;
+import dev.accrue.app.portal.CancelAlternatives;
+import dev.accrue.adapters.postgres.PostgresCancelAlternatives;
 import dev.accrue.app.web.WebSessions;
 import org.jdbi.v3.core.Jdbi;
 
@@ -174,7 +176,8 @@ public record Services(
         BillingRuns billingRuns,
         WebSessions webSessions,
         PortalAccess portalAccess,
-        StaffService staff) {
+        StaffService staff,
+        CancelAlternatives cancelAlternatives) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -328,7 +331,8 @@ public record Services(
                 new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
                 webSessions,
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
-                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock));
+                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
+                new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

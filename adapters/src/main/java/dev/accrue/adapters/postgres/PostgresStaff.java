@@ -5,12 +5,13 @@ import dev.accrue.app.console.StaffRole;
 import dev.accrue.app.console.StaffUser;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 public final class PostgresStaff implements StaffRepository {
     private static final RowMapper<StaffUser> USER = (rs, ctx) -> new StaffUser(rs.getString("tenant_id"), rs.getString("id"), rs.getString("email"),
-            rs.getString("name"), StaffRole.fromWire(rs.getString("role")), Rows.instant(rs, "created_at"));
+            rs.getString("name"), StaffRole.fromWire(rs.getString("role")), Rows.instant(rs, "created_at"), Rows.instant(rs, "deactivated_at"));
     private final JdbiTransactions tx;
 
     public PostgresStaff(JdbiTransactions tx) {
@@ -29,7 +30,7 @@ public final class PostgresStaff implements StaffRepository {
 
     @Override
     public Optional<WithHash> findByEmail(String email) {
-        return tx.handle().createQuery("SELECT * FROM staff_users WHERE lower(email) = lower(:email)").bind("email", email)
+        return tx.handle().createQuery("SELECT * FROM staff_users WHERE lower(email) = lower(:email) AND deactivated_at IS NULL").bind("email", email)
                 .map((rs, ctx) -> new WithHash(USER.map(rs, ctx), rs.getString("password_hash"))).findOne();
     }
 
@@ -37,6 +38,24 @@ public final class PostgresStaff implements StaffRepository {
     public Optional<StaffUser> find(String tenantId, String id) {
         return tx.handle().createQuery("SELECT * FROM staff_users WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId).bind("id", id)
                 .map(USER).findOne();
+    }
+
+    @Override
+    public void lockTenantStaff(String tenantId) {
+        tx.handle().createQuery("SELECT id FROM staff_users WHERE tenant_id = :tenant ORDER BY id FOR UPDATE").bind("tenant", tenantId)
+                .mapTo(String.class).list();
+    }
+
+    @Override
+    public void updateRole(String tenantId, String id, StaffRole role) {
+        tx.handle().createUpdate("UPDATE staff_users SET role = :role WHERE tenant_id = :tenant AND id = :id").bind("role", role.wire())
+                .bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public void deactivate(String tenantId, String id, Instant at) {
+        tx.handle().createUpdate("UPDATE staff_users SET deactivated_at = :at WHERE tenant_id = :tenant AND id = :id AND deactivated_at IS NULL")
+                .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", id).execute();
     }
 
     @Override

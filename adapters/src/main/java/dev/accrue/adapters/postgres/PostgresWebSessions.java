@@ -37,6 +37,12 @@ public final class PostgresWebSessions implements WebSessionRepository {
     }
 
     @Override
+    public int deleteForSubject(String tenantId, String kind, String subjectId) {
+        return tx.handle().createUpdate("DELETE FROM web_sessions WHERE tenant_id = :tenant AND kind = :kind AND subject_id = :subject")
+                .bind("tenant", tenantId).bind("kind", kind).bind("subject", subjectId).execute();
+    }
+
+    @Override
     public int deleteExpired(Instant now) {
         return tx.handle().createUpdate("DELETE FROM web_sessions WHERE expires_at <= :now").bind("now", Rows.utc(now)).execute();
     }

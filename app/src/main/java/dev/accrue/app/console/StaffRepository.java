@@ -11,7 +11,18 @@ public interface StaffRepository {
     record WithHash(StaffUser user, String passwordHash) {
     }
 
+    /** The active (not deactivated) staff user with this email, in any tenant. */
     Optional<WithHash> findByEmail(String email);
+
+    /**
+     * Locks every staff row of the tenant until the transaction ends, so two admins demoting or deactivating each
+     * other at once cannot both pass the "another active admin remains" check.
+     */
+    void lockTenantStaff(String tenantId);
+
+    void updateRole(String tenantId, String id, StaffRole role);
+
+    void deactivate(String tenantId, String id, Instant at);
 
     Optional<StaffUser> find(String tenantId, String id);
 

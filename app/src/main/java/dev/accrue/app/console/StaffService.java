@@ -64,7 +64,7 @@ public final class StaffService {
             throw AccrueException.invalid("password", "password must have " + MIN_PASSWORD + " to 200 characters");
         }
         String hash = hasher.hash(password);
-        StaffUser user = new StaffUser(caller.tenantId(), Ids.next("stf"), email.toLowerCase(Locale.ROOT), name.strip(), staffRole, clock.instant());
+        StaffUser user = new StaffUser(caller.tenantId(), Ids.next("stf"), email.toLowerCase(Locale.ROOT), name.strip(), staffRole, clock.instant(), null);
         return tx.inTransaction(() -> {
             if (!staff.insert(user, hash)) {
                 throw new AccrueException(ErrorCode.ALREADY_EXISTS, "email", "A staff user with this email already exists");
@@ -72,6 +72,85 @@ public final class StaffService {
             audit.record(caller, "staff_user", user.id(), "staff_user.created", null, Map.of("email", user.email(), "role", staffRole.wire()));
             return user;
         });
+    }
+
+    /** An admin of the console adds a staff user; only an active admin may (checked here, whatever page called). */
+    public StaffUser add(Caller caller, String actingStaffId, String email, String name, String role, String password) {
+        return tx.inTransaction(() -> {
+            requireActiveAdmin(caller, actingStaffId);
+            return create(caller, email, name, role, password);
+        });
+    }
+
+    /**
+     * Changes a staff user's role. The tenant's staff rows are locked first, so "is another active admin left?" is
+     * answered once for concurrent changes: the last active admin cannot be demoted ({@code last_admin}). The
+     * user's open sessions end (they carry the old role), so the new role applies from the next sign-in.
+     */
+    public StaffUser changeRole(Caller caller, String actingStaffId, String staffId, String role) {
+        caller.requireWrite();
+        StaffRole newRole = StaffRole.fromWire(role);
+        if (newRole == null) {
+            throw AccrueException.invalid("role", "role must be admin, finance, support or read_only, got '" + role + "'");
+        }
+        return tx.inTransaction(() -> {
+            staff.lockTenantStaff(caller.tenantId());
+            requireActiveAdmin(caller, actingStaffId);
+            StaffUser target = activeTarget(caller, staffId);
+            if (target.role() == newRole) {
+                return target;
+            }
+            if (target.role() == StaffRole.ADMIN) {
+                requireAnotherAdmin(caller, target, "demoted");
+            }
+            staff.updateRole(caller.tenantId(), target.id(), newRole);
+            sessions.closeAll(caller.tenantId(), WebSession.CONSOLE, target.id());
+            audit.record(caller, "staff_user", target.id(), "staff_user.role_changed", Map.of("role", target.role().wire()), Map.of("role", newRole.wire()));
+            return new StaffUser(target.tenantId(), target.id(), target.email(), target.name(), newRole, target.createdAt(), null);
+        });
+    }
+
+    /** Deactivates a staff user: they cannot sign in and their sessions end; the last active admin cannot be deactivated. */
+    public StaffUser deactivate(Caller caller, String actingStaffId, String staffId) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            staff.lockTenantStaff(caller.tenantId());
+            requireActiveAdmin(caller, actingStaffId);
+            StaffUser target = activeTarget(caller, staffId);
+            if (target.role() == StaffRole.ADMIN) {
+                requireAnotherAdmin(caller, target, "deactivated");
+            }
+            Instant now = clock.instant();
+            staff.deactivate(caller.tenantId(), target.id(), now);
+            sessions.closeAll(caller.tenantId(), WebSession.CONSOLE, target.id());
+            audit.record(caller, "staff_user", target.id(), "staff_user.deactivated", Map.of("active", true), Map.of("active", false));
+            return new StaffUser(target.tenantId(), target.id(), target.email(), target.name(), target.role(), target.createdAt(), now);
+        });
+    }
+
+    /** The acting staff user must be an active admin of the caller's tenant (the console's route rule, kept by the use case too). */
+    private void requireActiveAdmin(Caller caller, String actingStaffId) {
+        caller.requireWrite();
+        StaffUser acting = actingStaffId == null ? null : staff.find(caller.tenantId(), actingStaffId).orElse(null);
+        if (acting == null || !acting.active() || acting.role() != StaffRole.ADMIN) {
+            throw new AccrueException(ErrorCode.FORBIDDEN, "Only an admin of the console manages staff");
+        }
+    }
+
+    private StaffUser activeTarget(Caller caller, String staffId) {
+        StaffUser target = staff.find(caller.tenantId(), staffId).orElseThrow(() -> AccrueException.notFound("staff_user", staffId));
+        if (!target.active()) {
+            throw AccrueException.invalid("staff_user", "This staff user is deactivated");
+        }
+        return target;
+    }
+
+    private void requireAnotherAdmin(Caller caller, StaffUser target, String what) {
+        boolean another = staff.list(caller.tenantId()).stream().anyMatch(u -> u.active() && u.role() == StaffRole.ADMIN && !u.id().equals(target.id()));
+        if (!another) {
+            throw new AccrueException(ErrorCode.LAST_ADMIN, "role", target.email() + " is the last active admin and cannot be " + what
+                    + "; make someone else an admin first");
+        }
     }
 
     public List<StaffUser> list(Caller caller) {

@@ -8,6 +8,7 @@ import dev.accrue.app.event.DomainEvent;
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.id.Ids;
+import dev.accrue.app.payment.gateway.BrowserSetups;
 import dev.accrue.app.payment.gateway.GatewayMethod;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.app.payment.gateway.PaymentGateway;
@@ -116,6 +117,22 @@ public final class PaymentMethodService {
             dunning.methodAdded(caller.tenantId(), customer);
             return stored;
         });
+    }
+
+    /**
+     * Starts a browser-confirmed setup (Stripe Elements) for the customer: the gateway customer is created (idempotently)
+     * and an unconfirmed setup for off-session use is opened on it; its client secret goes to the customer's browser,
+     * which confirms it in the gateway's form, and the confirmed setup's id is then {@link #add added} as the token.
+     * Refused ({@code validation_failed}) when the node's gateway tokenizes directly (the sandbox).
+     */
+    public BrowserSetups.Setup beginBrowserSetup(Caller caller, String customerId, String requestKey) {
+        caller.requireWrite();
+        if (!(gateway instanceof BrowserSetups setups)) {
+            throw AccrueException.invalid("gateway", "The " + gateway.name() + " gateway tokenizes methods directly; there is no setup to start");
+        }
+        Customer customer = customer(caller.tenantId(), customerId);
+        String gatewayCustomer = gatewayCustomer(caller.tenantId(), customer);
+        return setups.begin(gatewayCustomer, "setup:" + caller.tenantId() + ":" + customerId + ":" + requestKey);
     }
 
     /** Which gateway tokenizes new methods ("sandbox", "stripe"): the portal shows that gateway's card form. */

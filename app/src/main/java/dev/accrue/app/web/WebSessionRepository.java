@@ -11,6 +11,9 @@ public interface WebSessionRepository {
 
     void delete(byte[] tokenHash);
 
+    /** Ends every session of one subject (a staff user whose role changed or who was deactivated); returns how many. */
+    int deleteForSubject(String tenantId, String kind, String subjectId);
+
     /** Forgets sessions expired before {@code now}; returns how many. */
     int deleteExpired(Instant now);
 }

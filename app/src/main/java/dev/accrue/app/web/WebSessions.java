@@ -42,6 +42,11 @@ public final class WebSessions {
         return tx.inTransaction(() -> sessions.findLive(Secrets.hash(secret), kind, clock.instant()));
     }
 
+    /** Ends every session of a subject; runs in the caller's transaction, so it commits with the change that requires it. */
+    public int closeAll(String tenantId, String kind, String subjectId) {
+        return tx.inTransaction(() -> sessions.deleteForSubject(tenantId, kind, subjectId));
+    }
+
     public void close(String secret) {
         if (secret != null && secret.length() <= 100) {
             tx.inTransaction(() -> {

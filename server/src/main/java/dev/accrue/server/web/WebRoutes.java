@@ -2,6 +2,7 @@ package dev.accrue.server.web;
 
 import dev.accrue.adapters.http.console.ConsolePages;
 import dev.accrue.adapters.http.console.ConsoleUseCases;
+import dev.accrue.adapters.http.portal.CancelAlternativeRoutes;
 import dev.accrue.adapters.http.portal.Portal;
 import dev.accrue.adapters.http.portal.PortalAccessRoutes;
 import dev.accrue.adapters.http.portal.PortalBillingPages;
@@ -16,6 +17,7 @@ import dev.accrue.adapters.http.web.WebArea;
 import dev.accrue.adapters.http.web.WebAssets;
 import dev.accrue.adapters.http.web.WebTemplates;
 import dev.accrue.app.web.WebSession;
+import dev.accrue.server.PaymentGateways;
 import dev.accrue.server.Services;
 import io.javalin.Javalin;
 
@@ -41,13 +43,14 @@ public final class WebRoutes {
         WebArea portalArea = new WebArea(WebSession.PORTAL, Portal.COOKIE, "/portal", null, s.webSessions(), templates, s.tx());
         Portal portal = new Portal(new PortalUseCases(s.portalAccess(), s.webSessions(), s.customers(), s.subscriptions(), s.billing(), s.usage(),
                 s.quotas(), s.wallets(), s.invoices(), s.documents(), s.creditNotes(), s.catalogs(), s.addOns(), s.numbers(), s.sellers(),
-                s.paymentMethods(), s.payments(), s.notifications().api(), s.usageAlerts()), portalArea);
+                s.paymentMethods(), s.payments(), s.notifications().api(), s.usageAlerts(), s.cancelAlternatives()), portalArea);
         new PortalAccessRoutes(s.portalAccess(), portalArea, idempotency, publicUrl).register(app);
+        new CancelAlternativeRoutes(s.cancelAlternatives()).register(app);
         new PortalOverviewPages(portal).register(app);
         new PortalBillingPages(portal).register(app);
         new PortalPlanPages(portal).register(app);
         new PortalNumberPages(portal).register(app);
-        new PortalPaymentPages(portal).register(app);
+        new PortalPaymentPages(portal, PaymentGateways.publishableKey(System.getenv())).register(app);
         new PortalNotificationPages(portal).register(app);
         WebArea consoleArea = new WebArea(WebSession.CONSOLE, ConsolePages.COOKIE, "/console", "/console/login", s.webSessions(), templates, s.tx());
         new ConsolePages(new ConsoleUseCases(s.staff(), s.customers(), s.subscriptions(), s.billing(), s.invoices(), s.wallets(), s.creditNotes(),

@@ -34,7 +34,7 @@ class ConsoleTest {
     static void start() {
         chromium = Chromium.launch();
         s = new Sandbox("console", Sandbox.demoCatalog("voiceagent.yaml"), "2026-06-10T08:00:00Z");
-        tag = Long.toString(System.nanoTime());
+        tag = Long.toString(System.nanoTime(), 36); // base 36: a long digit run could pass for a card number
     }
 
     @AfterAll
@@ -50,7 +50,7 @@ class ConsoleTest {
 
     private static WebClient signedIn(String email) {
         WebClient web = new WebClient(TestNode.get().baseUrl());
-        WebClient.Page signed = web.post("/console/login", Map.of("email", email, "password", PASSWORD));
+        WebClient.Page signed = web.signInToConsole(email, PASSWORD);
         assertThat(signed.status()).as(signed.body()).isEqualTo(302);
         return web;
     }
@@ -163,15 +163,40 @@ class ConsoleTest {
     void signInIsThrottledAfterFiveWrongPasswordsAndPasswordsAreStoredAsArgon2id() {
         String email = staff("admin");
         WebClient web = new WebClient(TestNode.get().baseUrl());
-        assertThat(web.post("/console/login", Map.of("email", "nobody-" + tag + "@staff.example", "password", PASSWORD)).status()).isEqualTo(401);
+        assertThat(web.signInToConsole("nobody-" + tag + "@staff.example", PASSWORD).status()).isEqualTo(401);
         for (int i = 0; i < 5; i++) {
-            WebClient.Page wrong = web.post("/console/login", Map.of("email", email, "password", "wrong password " + i));
+            WebClient.Page wrong = web.signInToConsole(email, "wrong password " + i);
             assertThat(wrong.status()).isEqualTo(401);
             assertThat(wrong.body()).contains("Wrong email or password");
         }
-        assertThat(web.post("/console/login", Map.of("email", email, "password", PASSWORD)).status()).isEqualTo(429);
+        assertThat(web.signInToConsole(email, PASSWORD).status()).isEqualTo(429);
         String stored = TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery("SELECT password_hash FROM staff_users WHERE email = :e")
                 .bind("e", email).mapTo(String.class).one());
         assertThat(stored).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void theConsoleSpeaksGermanToAGermanBrowserWithGermanAmountsAndDates() {
+        String customer = s.customer("Kanzlei Müller " + tag, "USD", "UTC");
+        s.subscribe(Map.of("customer_id", customer, "plan", "starter"));
+        String email = staff("finance");
+        BrowserContext context = chromium.context("de-DE");
+        Page page = context.newPage();
+        page.navigate(TestNode.get().baseUrl() + "/console/login");
+        assertThat(page.locator("h1")).hasText("Anmelden");
+        assertThat(page.locator("html")).hasAttribute("lang", "de");
+        page.getByLabel("E-Mail").fill(email);
+        page.getByLabel("Passwort").fill(PASSWORD);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Anmelden")).click();
+        assertThat(page.locator("h1")).hasText("Kunden");
+        page.navigate(TestNode.get().baseUrl() + "/console/customers/" + customer);
+        assertThat(page.locator("main")).containsText("Abonnements");
+        assertThat(page.locator("main")).containsText("Gutschrift prüfen");
+        assertThat(page.locator("main")).containsText("29,00");
+        assertThat(page.locator("main")).containsText("10.07.2026");
+        assertThat(page.locator("nav")).containsText("Abmelden");
+        Chromium.assertAccessible(page);
+        Chromium.screenshot(page, "console-customer-de");
+        context.close();
     }
 }

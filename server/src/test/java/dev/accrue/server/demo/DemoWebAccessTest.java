@@ -37,7 +37,7 @@ class DemoWebAccessTest {
         Matcher credentials = CREDENTIALS.matcher(printed);
         assertThat(credentials.find()).as(printed).isTrue();
         WebClient console = new WebClient(TestNode.get().baseUrl());
-        assertThat(console.post("/console/login", Map.of("email", credentials.group(1), "password", credentials.group(2))).status()).isEqualTo(302);
+        assertThat(console.signInToConsole(credentials.group(1), credentials.group(2)).status()).isEqualTo(302);
         assertThat(console.get("/console/customers").body()).contains("Customers");
         Matcher link = LINK.matcher(printed);
         assertThat(link.find()).as(printed).isTrue();

@@ -87,4 +87,17 @@ class PaymentGatewaysTest {
     private static String WEBHOOK() {
         return PaymentGateways.WEBHOOK_SECRET;
     }
+
+    @Test
+    void thePublishableKeyForTheStripeFormIsCheckedAtBoot() {
+        String pk = "pk_test_51PaymentGatewaysPublishable0042";
+        assertThat(PaymentGateways.publishableKey(Map.of())).isEmpty();
+        assertThat(PaymentGateways.publishableKey(Map.of(SECRET(), KEY, WEBHOOK(), WHSEC, PaymentGateways.PUBLISHABLE_KEY, pk))).contains(pk);
+        assertThatThrownBy(() -> PaymentGateways.publishableKey(Map.of(PaymentGateways.PUBLISHABLE_KEY, pk)))
+                .hasMessageContaining("ACCRUE_STRIPE_SECRET_KEY is not");
+        assertThatThrownBy(() -> PaymentGateways.publishableKey(Map.of(SECRET(), KEY, WEBHOOK(), WHSEC, PaymentGateways.PUBLISHABLE_KEY, KEY)))
+                .hasMessageContaining("must be a Stripe publishable key").hasMessageNotContaining("AbCdEf");
+        assertThatThrownBy(() -> PaymentGateways.publishableKey(Map.of(SECRET(), KEY, WEBHOOK(), WHSEC, PaymentGateways.PUBLISHABLE_KEY,
+                "pk_live_51PaymentGatewaysPublishable0042"))).hasMessageContaining("different modes");
+    }
 }

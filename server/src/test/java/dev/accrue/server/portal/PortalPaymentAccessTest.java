@@ -71,18 +71,23 @@ class PortalPaymentAccessTest {
     }
 
     @Test
-    void aMemberCannotReachThePaymentOrNotificationPagesNorTheirForms() {
+    void aMemberCannotReachThePaymentPagesNorTheAlertAndChannelFormsButReadsNotifications() {
         WebClient member = signedIn(customerA, "member");
         WebClient.Page overview = member.get("/portal");
-        assertThat(overview.body()).doesNotContain("/portal/payment_methods").doesNotContain("/portal/notifications");
+        assertThat(overview.body()).doesNotContain("/portal/payment_methods").contains("/portal/notifications");
         assertThat(member.get("/portal/payment_methods").status()).isEqualTo(403);
-        assertThat(member.get("/portal/notifications").status()).isEqualTo(403);
+        WebClient.Page feed = member.get("/portal/notifications");
+        assertThat(feed.status()).isEqualTo(200);
+        assertThat(feed.body()).doesNotContain("/portal/notifications/alerts").doesNotContain("/portal/notifications/channels");
+        // marking read is the member's own read state, so it is allowed; changing thresholds or channels is not
+        assertThat(member.post("/portal/notifications/read_all", Map.of("csrf", feed.csrf())).status()).isEqualTo(302);
+        assertThat(member.post("/portal/notifications/read_all", Map.of("csrf", "forged")).status()).isEqualTo(403);
         String csrf = overview.csrf();
         String before = methods(customerA);
         Map<String, Map<String, String>> posts = posts(methodA, csrf);
         posts.put("/portal/payment_methods", Map.of("csrf", csrf, "token", "tok_whatever"));
-        posts.put("/portal/notifications/read_all", Map.of("csrf", csrf));
         posts.put("/portal/notifications/alerts", Map.of("csrf", csrf, "metric", "call_seconds", "percents", "10"));
+        posts.put("/portal/notifications/alerts/" + ruleOfOtherUser + "/remove", Map.of("csrf", csrf));
         posts.put("/portal/notifications/channels", Map.of("csrf", csrf));
         posts.forEach((path, form) -> assertThat(member.post(path, form).status()).as(path).isEqualTo(403));
         assertThat(methods(customerA)).isEqualTo(before);

@@ -187,5 +187,64 @@ class PortalPaymentJourneyTest {
         Chromium.assertAccessible(page);
         Chromium.screenshot(page, "portal-notifications");
         page.context().close();
+
+        // a member sees the customer's notifications too, but neither thresholds nor channels nor the admin pages
+        Page member = chromium.context("en-US").newPage();
+        member.navigate(PortalLinks.link(s.api, customer, "member@example.com", "member", null));
+        member.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(java.util.regex.Pattern.compile("^Notifications"))).click();
+        assertThat(member).hasURL(java.util.regex.Pattern.compile(".*/portal/notifications$"));
+        assertThat(member.getByTestId("notification").first()).isVisible();
+        assertThat(member.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add alert"))).hasCount(0);
+        assertThat(member.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save channels"))).hasCount(0);
+        assertThat(member.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Payment methods"))).hasCount(0);
+        Chromium.assertAccessible(member);
+        Chromium.screenshot(member, "portal-notifications-member");
+        member.context().close();
+    }
+
+    @Test
+    void aBankAccountWithItsMandateAndAUpiIdGoThroughTheGatewaysTokenizationAndItsRefusalsAreShown() {
+        Sandbox s = new Sandbox("portal bank and upi", Sandbox.demoCatalog("voiceagent.yaml"), "2026-06-10T08:00:00Z");
+        String customer = s.customer("Bank Dental", "USD", "Europe/Berlin");
+        s.subscribe(Map.of("customer_id", customer, "plan", "starter"));
+        Page page = signIn(s, customer, "owner@example.com");
+        List<Request> requests = new ArrayList<>();
+        page.onRequest(requests::add);
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Payment methods")).click();
+
+        // the gateway refuses a wrong IBAN: its reason is shown and nothing is saved
+        page.getByLabel("Account holder").fill("Erika Mustermann");
+        page.getByLabel("IBAN").fill("DE89 3704 0044 0532 0130 01");
+        page.locator("#bank-mandate").check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add bank account")).click();
+        assertThat(page.locator("#bank-form [role=status]")).containsText("not a valid IBAN");
+        assertThat(s.api.get("/v1/customers/" + customer + "/payment_methods").json().get("data")).isEmpty();
+        page.getByLabel("IBAN").fill("DE89 3704 0044 0532 0130 00");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add bank account")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("The payment method was added.");
+        assertThat(page.getByTestId("method-3000")).containsText("sepa_debit");
+        assertThat(page.getByTestId("method-3000")).containsText("Mandate MDT-");
+
+        page.getByLabel("UPI id", new Page.GetByLabelOptions().setExact(true)).fill("not a upi id");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add UPI id")).click();
+        assertThat(page.locator("#upi-form [role=status]")).containsText("must be a UPI id");
+        page.getByLabel("UPI id", new Page.GetByLabelOptions().setExact(true)).fill("success@upi");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add UPI id")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("The payment method was added.");
+        assertThat(page.getByTestId("method-cess")).containsText("upi");
+        JsonNode saved = s.api.get("/v1/customers/" + customer + "/payment_methods").json().get("data");
+        assertThat(saved).hasSize(2);
+        assertThat(saved.get(0).get("type").asText()).isEqualTo("bank_account");
+        assertThat(saved.get(0).get("mandate_reference").asText()).startsWith("MDT-");
+        assertThat(saved.get(1).get("type").asText()).isEqualTo("upi");
+        Chromium.assertAccessible(page);
+        Chromium.screenshot(page, "portal-bank-and-upi");
+
+        // the IBAN and the UPI id went to the gateway's tokenization only; the portal's routes saw tokens
+        assertThat(requests.stream().filter(r -> r.postData() != null && (r.postData().contains("DE89") || r.postData().contains("success@upi"))))
+                .extracting(Request::url).allMatch(u -> u.endsWith("/v1/sandbox/tokens")).hasSize(3);
+        assertThat(requests.stream().filter(r -> r.url().endsWith("/portal/payment_methods") && "POST".equals(r.method())).map(Request::postData))
+                .hasSize(2).allMatch(body -> body.matches("csrf=[^&]+&token=tok_[A-Za-z0-9_]+"));
+        page.context().close();
     }
 }

@@ -43,6 +43,12 @@ public final class WebClient {
         return send(HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : base + url)).GET().build());
     }
 
+    /** Signs in to the console like a browser: the sign-in page first (its login-CSRF cookie and field), then the form. */
+    public Page signInToConsole(String email, String password) {
+        String csrf = get("/console/login").csrf();
+        return post("/console/login", Map.of("csrf", csrf, "email", email, "password", password));
+    }
+
     public Page post(String path, Map<String, String> form) {
         String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));

@@ -42,6 +42,8 @@ import java.util.function.Predicate;
  */
 public final class ConsolePages {
     public static final String COOKIE = "accrue_console";
+    /** The login-CSRF cookie of the sign-in form (there is no session yet to hold a token). */
+    public static final String LOGIN_COOKIE = "accrue_console_login";
     static final Predicate<WebSession> ANY_STAFF = s -> true;
     static final Predicate<WebSession> CHANGES_PLANS = s -> StaffRole.fromWire(s.role()).canChangePlans();
     static final Predicate<WebSession> ISSUES_CREDIT = s -> StaffRole.fromWire(s.role()).canIssueCredit();
@@ -58,7 +60,7 @@ public final class ConsolePages {
     }
 
     public void register(Javalin app) {
-        app.get("/console/login", ctx -> area.render(ctx, 200, "console/login", Map.of(), Locale.ENGLISH));
+        app.get("/console/login", ctx -> loginPage(ctx, 200, null, ""));
         app.post("/console/login", this::signIn);
         area.post(app, "/console/logout", ANY_STAFF, (ctx, s) -> {
             area.signOut(ctx);
@@ -117,18 +119,37 @@ public final class ConsolePages {
             uc.subscriptions().changePlan(caller(s), sub.id(), field(ctx, "plan", 100), false, false);
             ctx.redirect("/console/customers/" + sub.customerId() + "?notice=plan_changed");
         });
+        new ConsoleStaffPages(this, uc, area).register(app);
+    }
+
+    /** The sign-in form with a fresh login-CSRF token (cookie and hidden field, see {@link WebArea#issuePreSessionToken}). */
+    private void loginPage(Context ctx, int status, String error, String email) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("csrf", WebArea.issuePreSessionToken(ctx, LOGIN_COOKIE, "/console/login"));
+        model.put("email", email);
+        if (error != null) {
+            model.put("error", error);
+        }
+        Locale locale = locale(ctx);
+        model.put("lang", locale.getLanguage());
+        area.render(ctx, status, "console/login", model, locale);
     }
 
     private void signIn(Context ctx) {
         WebArea.headers(ctx);
+        String email = ctx.formParam("email");
+        String shownEmail = email == null || email.length() > 254 ? "" : email;
+        if (!WebArea.preSessionTokenMatches(ctx, LOGIN_COOKIE)) {
+            // checked before the password: a forged sign-in costs no hash, counts no failure and opens no session
+            loginPage(ctx, 403, "console.login.error.forged", shownEmail);
+            return;
+        }
         try {
             area.signIn(ctx, uc.staff().signIn(ctx.formParam("email"), ctx.formParam("password")));
             ctx.redirect("/console/customers");
         } catch (AccrueException e) {
-            int status = e.code() == dev.accrue.core.error.ErrorCode.RATE_LIMITED ? 429 : 401;
-            String email = ctx.formParam("email");
-            area.render(ctx, status, "console/login", Map.of("error", e.getMessage(), "email", email == null || email.length() > 254 ? "" : email),
-                    Locale.ENGLISH);
+            boolean locked = e.code() == ErrorCode.RATE_LIMITED;
+            loginPage(ctx, locked ? 429 : 401, locked ? "console.login.error.rate_limited" : "console.login.error.unauthenticated", shownEmail);
         }
     }
 
@@ -162,23 +183,35 @@ public final class ConsolePages {
         return new Caller(s.tenantId(), new Actor(Actor.Type.USER, "staff:" + s.email()), role);
     }
 
-    private void render(Context ctx, WebSession s, String template, Map<String, Object> page) {
+    void render(Context ctx, WebSession s, String template, Map<String, Object> page) {
         Map<String, Object> model = new HashMap<>(page);
-        model.put("fmt", new Formats(Locale.ENGLISH, ZoneId.of("UTC")));
+        Locale locale = locale(ctx);
+        model.put("fmt", new Formats(locale, ZoneId.of("UTC")));
+        model.put("lang", locale.getLanguage());
         model.put("user", s.email());
         model.put("role", s.role());
         model.put("canCredit", ISSUES_CREDIT.test(s));
         model.put("canChange", CHANGES_PLANS.test(s));
         model.put("canRecordPayments", RECORDS_PAYMENTS.test(s));
+        model.put("canManageStaff", ConsoleStaffPages.MANAGES_STAFF.test(s));
         model.put("csrf", s.csrfToken());
         String notice = ctx.queryParam("notice");
         if (notice != null && notice.matches("[a-z_]{1,40}")) {
             model.put("notice", "notice." + notice);
         }
-        area.render(ctx, 200, "console/" + template, model, Locale.ENGLISH);
+        area.render(ctx, 200, "console/" + template, model, locale);
     }
 
-    private static String field(Context ctx, String name, int max) {
+    /**
+     * The staff member's language from the browser's Accept-Language (staff have no language setting of their own):
+     * the bundles ship English and German, any other language falls back to English; amounts and dates follow it.
+     */
+    static Locale locale(Context ctx) {
+        Locale requested = ctx.header("Accept-Language") == null ? null : ctx.req().getLocale();
+        return requested == null || requested.getLanguage().isEmpty() ? Locale.ENGLISH : requested;
+    }
+
+    static String field(Context ctx, String name, int max) {
         String value = ctx.formParam(name);
         if (value == null || value.isBlank()) {
             throw AccrueException.invalid(name, name + " is required");

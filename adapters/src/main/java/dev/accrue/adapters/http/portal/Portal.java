@@ -70,7 +70,7 @@ public final class Portal {
         model.put("customer", scope.customer());
         model.put("user", session.email());
         model.put("admin", ADMIN.test(session));
-        if (ADMIN.test(session)) {
+        {
             model.put("unread", uc.notifications().list(scope.caller(), scope.customer().id(), session.email(), true, PageRequest.first(1)).unreadCount());
         }
         model.put("csrf", session.csrfToken());

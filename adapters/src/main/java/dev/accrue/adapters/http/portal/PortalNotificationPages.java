@@ -38,28 +38,31 @@ public final class PortalNotificationPages {
 
     public void register(Javalin app) {
         var area = portal.area();
-        area.get(app, PAGE, Portal.ADMIN, (ctx, session) -> {
+        // members see their notifications and mark them read (their own read state); thresholds and channels are admin-only
+        area.get(app, PAGE, Portal.ANY_USER, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
             String customerId = scope.customer().id();
             Map<String, Object> page = new LinkedHashMap<>();
             page.put("feed", portal.uc().notifications().list(scope.caller(), customerId, session.email(), false, PageRequest.first(50)).page().items());
-            page.put("rules", rules(scope, session));
-            page.put("metrics", metrics(scope));
-            page.put("preferences", portal.uc().notifications().preferences(scope.caller(), customerId, session.email()));
+            if (Portal.ADMIN.test(session)) {
+                page.put("rules", rules(scope, session));
+                page.put("metrics", metrics(scope));
+                page.put("preferences", portal.uc().notifications().preferences(scope.caller(), customerId, session.email()));
+            }
             String refused = ctx.queryParam("refused");
             if (SHOWN.stream().anyMatch(c -> c.wire().equals(refused))) {
                 page.put("refused", "refused." + refused);
             }
             portal.render(ctx, session, scope, "notifications", page);
         });
-        area.post(app, PAGE + "/{id}/read", Portal.ADMIN, (ctx, session) -> {
+        area.post(app, PAGE + "/{id}/read", Portal.ANY_USER, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
-            portal.uc().notifications().markRead(scope.caller(), scope.customer().id(), session.email(), ctx.pathParam("id"));
+            portal.uc().notifications().markRead(scope.readStateCaller(), scope.customer().id(), session.email(), ctx.pathParam("id"));
             ctx.redirect(PAGE + "?notice=notification_read");
         });
-        area.post(app, PAGE + "/read_all", Portal.ADMIN, (ctx, session) -> {
+        area.post(app, PAGE + "/read_all", Portal.ANY_USER, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
-            portal.uc().notifications().markAllRead(scope.caller(), scope.customer().id(), session.email());
+            portal.uc().notifications().markAllRead(scope.readStateCaller(), scope.customer().id(), session.email());
             ctx.redirect(PAGE + "?notice=notifications_read");
         });
         area.post(app, PAGE + "/alerts", Portal.ADMIN, (ctx, session) -> {

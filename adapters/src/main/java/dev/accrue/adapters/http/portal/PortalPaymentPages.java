@@ -1,6 +1,10 @@
 package dev.accrue.adapters.http.portal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.accrue.adapters.http.web.WebArea;
 import dev.accrue.app.payment.PaymentMethod;
+import dev.accrue.app.payment.gateway.BrowserSetups;
+import dev.accrue.app.web.Secrets;
 import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
@@ -11,6 +15,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -21,13 +26,17 @@ import java.util.function.Supplier;
  */
 public final class PortalPaymentPages {
     private static final String PAGE = "/portal/payment_methods";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The API's refusals the page explains in a message (by stable code, never free text from the request); others are error pages. */
     private static final Set<ErrorCode> SHOWN = EnumSet.of(ErrorCode.LAST_PAYMENT_METHOD, ErrorCode.INVALID_TOKEN, ErrorCode.PAYMENT_METHOD_DECLINED,
             ErrorCode.CARD_BRAND_NOT_ACCEPTED, ErrorCode.VALIDATION_FAILED);
     private final Portal portal;
+    /** The Stripe publishable key for the Elements form; empty with the sandbox, or with Stripe but no key configured. */
+    private final Optional<String> stripePublishableKey;
 
-    public PortalPaymentPages(Portal portal) {
+    public PortalPaymentPages(Portal portal, Optional<String> stripePublishableKey) {
         this.portal = portal;
+        this.stripePublishableKey = stripePublishableKey;
     }
 
     public void register(Javalin app) {
@@ -36,7 +45,12 @@ public final class PortalPaymentPages {
             PortalScope scope = portal.scope(session);
             Map<String, Object> page = new LinkedHashMap<>();
             page.put("methods", methods(scope));
-            page.put("gateway", portal.uc().paymentMethods().gatewayName());
+            String gateway = portal.uc().paymentMethods().gatewayName();
+            page.put("gateway", gateway);
+            if ("stripe".equals(gateway) && stripePublishableKey.isPresent()) {
+                page.put("stripe", Map.of("publishableKey", stripePublishableKey.get()));
+                ctx.attribute(WebArea.STRIPE_JS, true);
+            }
             String refused = ctx.queryParam("refused");
             if (SHOWN.stream().anyMatch(c -> c.wire().equals(refused))) {
                 page.put("refused", "refused." + refused);
@@ -48,6 +62,16 @@ public final class PortalPaymentPages {
             String token = Portal.field(ctx, "token", 255);
             refusedOr(ctx, "method_added", () -> portal.uc().paymentMethods().add(scope.caller(), scope.customer().id(),
                     new PaymentMethodService.NewMethod(token, null, null)));
+        });
+        // Stripe Elements: a SetupIntent is opened on the customer's Stripe customer; its client secret goes to this
+        // browser only, Stripe's form confirms it, and the confirmed seti_… comes back as the token of the POST above
+        area.post(app, PAGE + "/setup_intent", Portal.ADMIN, (ctx, session) -> {
+            if (stripePublishableKey.isEmpty() || !"stripe".equals(portal.uc().paymentMethods().gatewayName())) {
+                throw new AccrueException(ErrorCode.NOT_FOUND, "No browser form to set up with this payment provider");
+            }
+            PortalScope scope = portal.scope(session);
+            BrowserSetups.Setup setup = portal.uc().paymentMethods().beginBrowserSetup(scope.caller(), scope.customer().id(), Secrets.newToken());
+            ctx.contentType("application/json").result(JSON.writeValueAsString(Map.of("client_secret", setup.clientSecret())));
         });
         area.post(app, PAGE + "/{id}/default", Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);

@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.portal;
 
 import dev.accrue.app.addon.AddOnService;
+import dev.accrue.app.portal.CancelAlternative;
 import dev.accrue.app.subscription.ChangeResult;
 import dev.accrue.app.web.WebSession;
 import dev.accrue.core.catalog.AddOn;
@@ -63,9 +64,8 @@ public final class PortalPlanPages {
             var today = portal.uc().subscriptions().today(scope.caller(), sub);
             var period = sub.periodContaining(today);
             Plan plan = portal.uc().billing().plan(scope.caller().tenantId(), sub);
-            List<Plan> cheaper = catalog(scope).plans().stream().filter(p -> p.product().equals(plan.product()) && p.tier() < plan.tier()).toList();
             portal.render(ctx, session, scope, "cancel", Map.of("sub", sub, "plan", plan, "endsOn", period == null ? sub.startDate() : period.end(),
-                    "alternatives", cheaper));
+                    "alternatives", alternatives(scope, plan)));
         });
         area.post(app, "/portal/subscriptions/{id}/cancel", Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
@@ -84,6 +84,30 @@ public final class PortalPlanPages {
             portal.uc().subscriptions().reactivate(scope.caller(), scope.subscription(ctx.pathParam("id")).id());
             ctx.redirect("/portal?notice=reactivated");
         });
+    }
+
+    /**
+     * What the cancel page offers instead: the tenant's configured alternatives (a downgrade only while its plan is
+     * in the catalog and is not the customer's own; contact links as configured); none configured = the cheaper
+     * plans of the same product, each as a downgrade.
+     */
+    private List<Map<String, Object>> alternatives(PortalScope scope, Plan current) {
+        List<Plan> plans = catalog(scope).plans();
+        List<CancelAlternative> configured = portal.uc().cancelAlternatives().list(scope.caller());
+        if (configured.isEmpty()) {
+            configured = plans.stream().filter(p -> p.product().equals(current.product()) && p.tier() < current.tier())
+                    .map(p -> new CancelAlternative(CancelAlternative.Kind.DOWNGRADE, p.code(), null, null, null)).toList();
+        }
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (CancelAlternative a : configured) {
+            if (a.kind() == CancelAlternative.Kind.CONTACT) {
+                shown.add(Map.of("kind", "contact", "alternative", a));
+                continue;
+            }
+            plans.stream().filter(p -> p.code().equals(a.plan()) && !p.code().equals(current.code())).findFirst()
+                    .ifPresent(p -> shown.add(Map.of("kind", "downgrade", "alternative", a, "plan", p)));
+        }
+        return shown;
     }
 
     private Catalog catalog(PortalScope scope) {

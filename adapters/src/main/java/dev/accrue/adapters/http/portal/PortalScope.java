@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http.portal;
 
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.auth.Role;
 import dev.accrue.app.creditnote.CreditNote;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.PageRequest;
@@ -29,6 +30,14 @@ public final class PortalScope {
 
     public Caller caller() {
         return caller;
+    }
+
+    /**
+     * The caller for marking the signed-in user's own notifications read: that changes only their read state, never
+     * the customer's billing, so members may do it too. Used for nothing else — every other change takes {@link #caller()}.
+     */
+    public Caller readStateCaller() {
+        return new Caller(caller.tenantId(), caller.actor(), Role.ADMIN);
     }
 
     public Customer customer() {

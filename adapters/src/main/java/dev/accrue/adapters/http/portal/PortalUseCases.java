@@ -12,6 +12,7 @@ import dev.accrue.app.alert.UsageAlertService;
 import dev.accrue.app.notification.NotificationService;
 import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.app.payment.PaymentService;
+import dev.accrue.app.portal.CancelAlternatives;
 import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.quota.QuotaService;
 import dev.accrue.app.rental.PhoneNumberService;
@@ -26,5 +27,5 @@ public record PortalUseCases(PortalAccess access, WebSessions sessions, Customer
                              DocumentService documents, CreditNoteService creditNotes, CatalogService catalogs, AddOnService addOns,
                              PhoneNumberService numbers, SellerService sellers,
                              PaymentMethodService paymentMethods, PaymentService payments, NotificationService notifications,
-                             UsageAlertService usageAlerts) {
+                             UsageAlertService usageAlerts, CancelAlternatives cancelAlternatives) {
 }

@@ -117,6 +117,26 @@ public final class WebArea {
         render(ctx, ErrorMapper.status(e.code()), "error", model, locale);
     }
 
+    /**
+     * Login CSRF (a form that signs in has no session yet): a random token is set in a short-lived cookie
+     * (HttpOnly, SameSite=Strict, only sent to {@code path}) and echoed in the form; {@link #preSessionTokenMatches}
+     * accepts a POST only when both are present and equal. Another site can make a browser post the form but can
+     * neither read nor set our cookie, so it cannot sign a victim in to the attacker's account.
+     */
+    public static String issuePreSessionToken(Context ctx, String cookie, String path) {
+        String token = ctx.cookie(cookie);
+        if (token == null || !token.matches("[A-Za-z0-9_-]{43}")) {
+            token = Secrets.newToken();
+        }
+        ctx.cookie(new Cookie(cookie, token, path, 3600, secure(ctx), 0, true, null, null, SameSite.STRICT));
+        return token;
+    }
+
+    public static boolean preSessionTokenMatches(Context ctx, String cookie) {
+        String expected = ctx.cookie(cookie);
+        return expected != null && !expected.isEmpty() && Secrets.same(expected, ctx.formParam(CSRF_FIELD));
+    }
+
     static boolean secure(Context ctx) {
         return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
     }
@@ -126,7 +146,24 @@ public final class WebArea {
         ctx.header("Cache-Control", "private, no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "same-origin");
-        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                + "form-action 'self'; base-uri 'none'; object-src 'none'");
+        ctx.header("Content-Security-Policy", contentSecurityPolicy(Boolean.TRUE.equals(ctx.attribute(STRIPE_JS))));
+    }
+
+    /** Set on a request whose page mounts Stripe Elements: only that page's policy also allows Stripe.js and its frames. */
+    public static final String STRIPE_JS = "accrue.csp.stripe";
+
+    /**
+     * Scripts only from Accrue itself; with {@code stripeJs} also from js.stripe.com, Stripe's frames (the card and
+     * bank fields live in Stripe's iframes, 3-D Secure in hooks.stripe.com) and the calls Stripe.js makes to its API —
+     * Stripe's documented CSP for Elements.
+     */
+    public static String contentSecurityPolicy(boolean stripeJs) {
+        if (!stripeJs) {
+            return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                    + "form-action 'self'; base-uri 'none'; object-src 'none'";
+        }
+        return "default-src 'self'; script-src 'self' https://js.stripe.com; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://*.stripe.com; "
+                + "frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; "
+                + "form-action 'self'; base-uri 'none'; object-src 'none'";
     }
 }

@@ -11,13 +11,14 @@ import java.util.Map;
 /** The landing page at {@code /} and the few static files of the web pages (one stylesheet, one script). */
 public final class WebAssets {
     private static final Map<String, String> TYPES = Map.of("accrue.css", "text/css; charset=utf-8", "accrue.js", "text/javascript; charset=utf-8",
-            "sandbox_card.js", "text/javascript; charset=utf-8");
+            "sandbox_card.js", "text/javascript; charset=utf-8", "stripe_card.js", "text/javascript; charset=utf-8");
     private final WebTemplates templates;
     private final Map<String, byte[]> files;
 
     public WebAssets(WebTemplates templates) {
         this.templates = templates;
-        this.files = Map.of("accrue.css", read("accrue.css"), "accrue.js", read("accrue.js"), "sandbox_card.js", read("sandbox_card.js"));
+        this.files = Map.of("accrue.css", read("accrue.css"), "accrue.js", read("accrue.js"), "sandbox_card.js", read("sandbox_card.js"),
+                "stripe_card.js", read("stripe_card.js"));
     }
 
     public void register(Javalin app) {

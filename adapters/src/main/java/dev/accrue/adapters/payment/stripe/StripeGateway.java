@@ -20,6 +20,7 @@ import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.PaymentMethodAttachParams;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.SetupIntentCreateParams;
+import dev.accrue.app.payment.gateway.BrowserSetups;
 import dev.accrue.app.payment.gateway.GatewayCharge;
 import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
@@ -48,7 +49,7 @@ import java.util.Set;
  * error code, since repeating it cannot succeed. A bad API key or a key reused with other parameters is a
  * fault of the installation or of the caller, not of the customer's card: it throws.
  */
-public final class StripeGateway implements PaymentGateway {
+public final class StripeGateway implements PaymentGateway, BrowserSetups {
     /** Method types whose verification needs the customer's own acceptance in Stripe's form (a mandate). */
     private static final Set<String> NEEDS_CLIENT_SETUP = Set.of("sepa_debit", "bacs_debit", "us_bank_account", "upi");
 
@@ -124,6 +125,25 @@ public final class StripeGateway implements PaymentGateway {
             return new Attachment(failure(e), null);
         } catch (StripeException e) {
             return new Attachment(failure(e), null);
+        }
+    }
+
+    /**
+     * An unconfirmed SetupIntent for off-session use, on the customer, for the payment method types enabled in the
+     * Stripe dashboard ({@code automatic_payment_methods}); Stripe Elements confirms it in the browser with the
+     * client secret (3-D Secure or the mandate happen there), and {@link #attach} then reads the confirmed {@code seti_…}.
+     */
+    @Override
+    public BrowserSetups.Setup begin(String gatewayCustomer, String idempotencyKey) {
+        try {
+            SetupIntent setup = client.v1().setupIntents().create(SetupIntentCreateParams.builder()
+                    .setCustomer(gatewayCustomer)
+                    .setUsage(SetupIntentCreateParams.Usage.OFF_SESSION)
+                    .setAutomaticPaymentMethods(SetupIntentCreateParams.AutomaticPaymentMethods.builder().setEnabled(true).build())
+                    .build(), key(idempotencyKey));
+            return new BrowserSetups.Setup(setup.getId(), setup.getClientSecret());
+        } catch (StripeException e) {
+            throw new StripeCallFailed("starting a SetupIntent for " + gatewayCustomer, e, retryable(e));
         }
     }
 

@@ -98,6 +98,15 @@ final class LocalStripe implements AutoCloseable {
         return paymentIntents.size();
     }
 
+    /** What Stripe.js does when the customer confirms an opened SetupIntent in the Payment Element with {@code paymentMethod}. */
+    void confirmInBrowser(String setupIntent, String paymentMethod) {
+        Map<String, Object> setup = setupIntents.get(setupIntent);
+        setup.put("payment_method", paymentMethod);
+        setup.put("payment_method_types", List.of(StripeFixtures.paymentMethod(paymentMethod).get("type")));
+        setup.put("mandate", "card".equals(StripeFixtures.paymentMethod(paymentMethod).get("type")) ? null : "mandate_" + paymentMethod);
+        setup.put("status", "succeeded");
+    }
+
     /**
      * A SetupIntent the customer confirmed in Stripe's form (how SEPA and UPI mandates are accepted), for a
      * seti_ attach; {@code paymentMethod} is pm_sepa_debit or pm_upi.
@@ -246,6 +255,20 @@ final class LocalStripe implements AutoCloseable {
     private Answer setupIntent(Map<String, String> params) {
         String pm = params.get("payment_method");
         Map<String, Object> setup = object("seti_" + next(), "setup_intent");
+        if (!"true".equals(params.get("confirm"))) {
+            // opened for the browser: Stripe.js confirms it later with the client secret
+            setup.put("customer", params.get("customer"));
+            setup.put("payment_method", pm);
+            setup.put("usage", params.getOrDefault("usage", "off_session"));
+            setup.put("automatic_payment_methods", Map.of("enabled", "true".equals(params.get("automatic_payment_methods[enabled]"))));
+            setup.put("payment_method_types", List.of("card", "sepa_debit"));
+            setup.put("client_secret", setup.get("id") + "_secret_" + next());
+            setup.put("mandate", null);
+            setup.put("status", "requires_payment_method");
+            setup.put("last_setup_error", null);
+            setupIntents.put((String) setup.get("id"), setup);
+            return new Answer(200, setup);
+        }
         setup.put("customer", params.get("customer"));
         setup.put("payment_method", pm);
         setup.put("usage", params.getOrDefault("usage", "off_session"));

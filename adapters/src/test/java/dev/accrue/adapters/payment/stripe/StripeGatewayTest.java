@@ -294,4 +294,28 @@ class StripeGatewayTest {
         String shown = new StripeGateway(settings, Clock.systemUTC()).toString();
         assertThat(shown).doesNotContain("AbCdEfGh").contains("sk_live_…9876").contains("whsec_…4321");
     }
+
+    @Test
+    void aBrowserSetupIsOpenedUnconfirmedForOffSessionUseAndAttachesOnceStripeJsConfirmedIt() {
+        var setup = gateway.begin("cus_A", "setup-key-1");
+        assertThat(setup.id()).startsWith("seti_");
+        assertThat(setup.clientSecret()).startsWith(setup.id() + "_secret_");
+        assertThat(stripe.seenWithKey("setup-key-1").getFirst().params()).containsEntry("customer", "cus_A").containsEntry("usage", "off_session")
+                .containsEntry("automatic_payment_methods[enabled]", "true").doesNotContainKey("confirm").doesNotContainKey("payment_method");
+        assertThat(gateway.begin("cus_A", "setup-key-1").id()).as("the same key is the same SetupIntent").isEqualTo(setup.id());
+        // not confirmed in the browser yet: nothing to attach
+        assertThat(gateway.attach(setup.id(), "cus_A", key()).outcome()).isInstanceOf(GatewayOutcome.Declined.class);
+        stripe.confirmInBrowser(setup.id(), "pm_card_visa");
+        var attachment = gateway.attach(setup.id(), "cus_A", key());
+        assertThat(attachment.outcome()).isEqualTo(new GatewayOutcome.Approved(setup.id()));
+        assertThat(attachment.method()).satisfies(method -> {
+            assertThat(method.kind()).isEqualTo("card");
+            assertThat(method.last4()).isEqualTo("4242");
+            assertThat(method.mandateReference()).isNull();
+        });
+        // a setup opened for another customer never attaches here
+        var other = gateway.begin("cus_OTHER", "setup-key-2");
+        stripe.confirmInBrowser(other.id(), "pm_card_visa");
+        assertThatThrownBy(() -> gateway.attach(other.id(), "cus_A", key())).hasMessageContaining("another Stripe customer");
+    }
 }

@@ -1,0 +1,17 @@
+package dev.accrue.app.payment.gateway;
+
+/**
+ * A gateway whose own browser form confirms a new payment method against an intent the server created first
+ * (Stripe Elements with a SetupIntent: 3-D Secure and bank mandates happen in the gateway's form). The server
+ * starts the setup for the gateway customer and hands the browser only the client secret; the browser's form
+ * finishes it and Accrue then attaches the confirmed setup's id ({@code seti_…}) like any token. A capability
+ * beside {@link PaymentGateway}: the sandbox tokenizes directly and does not implement it.
+ */
+public interface BrowserSetups {
+    /** Creates an unconfirmed setup for off-session use by {@code gatewayCustomer}; the same key returns the same setup. */
+    Setup begin(String gatewayCustomer, String idempotencyKey);
+
+    /** {@code clientSecret} is only for the customer's browser, which confirms the setup with the gateway. */
+    record Setup(String id, String clientSecret) {
+    }
+}

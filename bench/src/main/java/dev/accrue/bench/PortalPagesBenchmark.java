@@ -1,0 +1,252 @@
+package dev.accrue.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.accrue.app.auth.Caller;
+import dev.accrue.core.tenant.TenantMode;
+import dev.accrue.server.Accrue;
+import dev.accrue.server.AccrueConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * "Every page served in under 300 ms with realistic data": one customer of the VoiceAgent demo catalog on a
+ * sandbox test clock, billed through a year — twelve monthly invoices (paid by card through the sandbox, so with
+ * payments and receipts), EVENTS usage events a month over a day-by-day spread, three rented numbers — plus
+ * CUSTOMERS other customers for the console's list and search. Then every portal page (as the customer's admin)
+ * and every console page (as a staff admin) is requested REQUESTS times by one client over loopback HTTP, after a
+ * warm-up, and p50 / p99 / max per page are printed. The whole server work of a page is inside the time: session
+ * lookup, the page's transaction, the use cases, the template.
+ */
+public final class PortalPagesBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final String PASSWORD = "bench password for the console";
+
+    private PortalPagesBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int eventsPerMonth = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int requests = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int otherCustomers = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+        AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(Files.createTempDirectory("accrue-bench-")).withPort(0);
+        try (Accrue accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0)) {
+            var created = accrue.services().tenants().create("portal bench " + System.nanoTime(), TenantMode.SANDBOX);
+            String tenant = created.tenant().id();
+            Api api = new Api("http://127.0.0.1:" + accrue.port(), created.adminKey().secret());
+            accrue.services().catalogs().importCatalog(Caller.operator(tenant), "voiceagent.yaml", resource("/demo/catalogs/voiceagent.yaml"));
+            long seedStart = System.nanoTime();
+            Seeded seeded = seed(api, eventsPerMonth);
+            otherCustomers(accrue, tenant, otherCustomers);
+            System.out.printf("Seeded in %.1f s: 1 customer with %d invoices, %d payments, %d usage events over 12 months, %d numbers; %d other customers%n",
+                    (System.nanoTime() - seedStart) / 1e9, seeded.invoices, seeded.payments, 12 * eventsPerMonth, 3, otherCustomers);
+
+            Browser portal = new Browser(api.base);
+            portal.get(api.post("/v1/portal_sessions", Map.of("customer_id", seeded.customer, "email", "owner@bench.example", "role", "admin",
+                    "return_url", "https://app.bench.example/settings")).get("url").asText());
+            Map<String, String> portalPages = new LinkedHashMap<>();
+            portalPages.put("portal overview", "/portal");
+            portalPages.put("portal usage", "/portal/usage");
+            portalPages.put("portal invoices", "/portal/invoices");
+            portalPages.put("portal invoice", "/portal/invoices/" + seeded.invoice);
+            portalPages.put("portal invoice PDF", "/portal/invoices/" + seeded.invoice + "/pdf");
+            portalPages.put("portal plans", "/portal/plans");
+            portalPages.put("portal wallet", "/portal/wallet");
+            portalPages.put("portal numbers", "/portal/numbers");
+            portalPages.put("portal payment methods", "/portal/payment_methods");
+            portalPages.put("portal notifications", "/portal/notifications");
+            portalPages.put("portal cancel", "/portal/subscriptions/" + seeded.subscription + "/cancel");
+
+            String staff = "admin@bench.example";
+            accrue.services().staff().create(Caller.operator(tenant), staff, "Bench admin", "admin", PASSWORD);
+            Browser console = new Browser(api.base);
+            String csrf = console.csrf("/console/login");
+            int signedIn = console.post("/console/login", Map.of("csrf", csrf, "email", staff, "password", PASSWORD));
+            if (signedIn != 302) {
+                throw new IllegalStateException("console sign-in answered " + signedIn);
+            }
+            Map<String, String> consolePages = new LinkedHashMap<>();
+            consolePages.put("console customers", "/console/customers");
+            consolePages.put("console search", "/console/customers?q=Bench");
+            consolePages.put("console customer", "/console/customers/" + seeded.customer);
+            consolePages.put("console billing runs", "/console/billing_runs");
+            consolePages.put("console catalog", "/console/catalog");
+            consolePages.put("console staff", "/console/staff");
+
+            System.out.printf("Each page: %d sequential requests after 20 warm-up requests, one client, loopback HTTP (ms)%n", requests);
+            System.out.printf("  %-24s %8s %8s %8s %8s%n", "page", "p50", "p99", "max", "bytes");
+            time(portal, portalPages, requests);
+            time(console, consolePages, requests);
+        }
+    }
+
+    private record Seeded(String customer, String subscription, String invoice, int invoices, int payments) {
+    }
+
+    /** The customer's year, through the public API on a test clock: card, plan, numbers, usage and a billing each month. */
+    private static Seeded seed(Api api, int eventsPerMonth) throws Exception {
+        LocalDate first = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).minusMonths(12);
+        Instant start = first.atTime(8, 0).toInstant(ZoneOffset.UTC);
+        String clock = api.post("/v1/test_clocks", Map.of("name", "portal bench", "frozen_time", start.toString())).get("id").asText();
+        Map<String, Object> customer = new LinkedHashMap<>();
+        customer.put("legal_name", "Bench Voice GmbH");
+        customer.put("billing_emails", List.of("accounts@bench.example"));
+        customer.put("billing_address", Map.of("line1", "Friedrichstraße 1", "city", "Berlin", "postal_code", "10117", "country", "DE"));
+        customer.put("currency", "USD");
+        customer.put("time_zone", "Europe/Berlin");
+        customer.put("payment_terms", Map.of("collection_method", "auto_pay", "net_days", 0));
+        customer.put("account_type", "postpaid");
+        customer.put("test_clock_id", clock);
+        String customerId = api.post("/v1/customers", customer).get("id").asText();
+        String token = api.post("/v1/sandbox/tokens", Map.of("card", Map.of("number", "4242424242424242", "exp_month", 12, "exp_year", 2035,
+                "cvc", "123"))).get("id").asText();
+        api.post("/v1/customers/" + customerId + "/payment_methods", Map.of("token", token));
+        String sub = api.post("/v1/subscriptions", Map.of("customer_id", customerId, "plan", "pro")).get("id").asText();
+        for (int n = 0; n < 3; n++) {
+            api.post("/v1/subscriptions/" + sub + "/numbers", Map.of("number", "+1415555010" + n, "country", "US", "type", "local"));
+        }
+        for (int month = 0; month < 12; month++) {
+            Instant monthStart = first.plusMonths(month).atTime(8, 0).toInstant(ZoneOffset.UTC);
+            Instant usageEnd = monthStart.plus(27, ChronoUnit.DAYS);
+            api.post("/v1/test_clocks/" + clock + "/advance", Map.of("frozen_time", usageEnd.toString()));
+            List<Map<String, Object>> events = new ArrayList<>();
+            for (int i = 0; i < eventsPerMonth; i++) {
+                Instant at = monthStart.plusSeconds((long) i * (27L * 86_400 - 3600) / eventsPerMonth);
+                events.add(Map.of("event_id", "call-" + month + "-" + i, "customer_id", customerId, "metric", "call_seconds", "timestamp", at.toString(),
+                        "properties", Map.of("duration_seconds", 20 + (i * 37) % 400, "direction", i % 3 == 0 ? "outbound" : "inbound",
+                                "ai_employee", "agent-" + (i % 4))));
+            }
+            api.post("/v1/events/batch", Map.of("events", events));
+            Instant next = first.plusMonths(month + 1).atTime(8, 0).toInstant(ZoneOffset.UTC);
+            api.post("/v1/test_clocks/" + clock + "/advance", Map.of("frozen_time", next.toString()));
+        }
+        JsonNode invoices = api.get("/v1/invoices?customer_id=" + customerId + "&limit=100").get("data");
+        JsonNode payments = api.get("/v1/payments?customer_id=" + customerId + "&limit=100").get("data");
+        return new Seeded(customerId, sub, invoices.get(0).get("id").asText(), invoices.size(), payments == null ? 0 : payments.size());
+    }
+
+    /** Other customers of the tenant, bulk inserted: the console's list and search run against them. */
+    private static void otherCustomers(Accrue accrue, String tenant, int count) {
+        accrue.database().jdbi().useTransaction(h -> h.createUpdate("""
+                INSERT INTO customers (tenant_id, id, legal_name, billing_emails, billing_address, currency, time_zone, collection_method,
+                  net_days, account_type, metadata, created_at, updated_at, version)
+                SELECT :t, 'cus_pb' || i, 'Bench customer ' || i, ARRAY['billing' || i || '@bench.example'],
+                  '{"line1": "1 Bench St", "city": "Benchville", "country": "US"}', 'USD', 'UTC', 'auto_pay', 0, 'postpaid', '{}', now(), now(), 1
+                FROM generate_series(1, :n) i""").bind("t", tenant).bind("n", count).execute());
+    }
+
+    private static void time(Browser browser, Map<String, String> pages, int requests) throws Exception {
+        for (var page : pages.entrySet()) {
+            int bytes = 0;
+            for (int i = 0; i < 20; i++) {
+                bytes = browser.page(page.getValue());
+            }
+            long[] nanos = new long[requests];
+            for (int i = 0; i < requests; i++) {
+                long t0 = System.nanoTime();
+                browser.page(page.getValue());
+                nanos[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(nanos);
+            System.out.printf("  %-24s %8.1f %8.1f %8.1f %8d%n", page.getKey(), ms(nanos[requests / 2]), ms(nanos[(int) Math.ceil(requests * 0.99) - 1]),
+                    ms(nanos[requests - 1]), bytes);
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = PortalPagesBenchmark.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The API with the tenant's admin key; every answer must be a success. */
+    private record Api(String base, String key) {
+        private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        JsonNode get(String path) throws Exception {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        }
+
+        JsonNode post(String path, Object body) throws Exception {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        }
+
+        private JsonNode send(HttpRequest.Builder request) throws Exception {
+            HttpResponse<String> r = HTTP.send(request.header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(r.statusCode() + " " + r.body());
+            }
+            return JSON.readTree(r.body());
+        }
+    }
+
+    /** A signed-in browser: keeps cookies, follows no redirects; a page must answer 200. */
+    private static final class Browser {
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        private final String base;
+
+        Browser(String base) {
+            this.base = base;
+        }
+
+        void get(String url) throws Exception {
+            http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        }
+
+        int page(String path) throws Exception {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+            }
+            return r.body().length;
+        }
+
+        String csrf(String path) throws Exception {
+            String body = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = CSRF.matcher(body);
+            if (!m.find()) {
+                throw new IllegalStateException("no CSRF token on " + path);
+            }
+            return m.group(1);
+        }
+
+        int post(String path, Map<String, String> form) throws Exception {
+            StringBuilder body = new StringBuilder();
+            form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+}
