@@ -72,6 +72,7 @@ import dev.accrue.adapters.postgres.PostgresDocuments;
 import dev.accrue.adapters.postgres.PostgresSellers;
 import dev.accrue.app.document.DocumentMail;
 import dev.accrue.app.document.DocumentService;
+import dev.accrue.app.export.CreditNoteExport;
 import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.export.TaxReport;
 import dev.accrue.app.tax.VatRegistration;
@@ -174,7 +175,8 @@ public record Services(
         BillingRuns billingRuns,
         WebSessions webSessions,
         PortalAccess portalAccess,
-        StaffService staff) {
+        StaffService staff,
+        CreditNoteExport creditNoteExports) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -328,7 +330,8 @@ public record Services(
                 new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
                 webSessions,
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
-                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock));
+                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
+                new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

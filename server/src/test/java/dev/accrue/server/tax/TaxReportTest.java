@@ -147,6 +147,36 @@ class TaxReportTest {
                     "FR VAT 0.2 S 0.00 0.00 1 2",
                     "US  0 G 0.00 0.00 1 2");
             assertThat(report.at("/totals/0/net").asText()).isEqualTo("0.00");
+
+            // the credit notes export: net + tax = total per note and per line, and together they are the invoices' net and tax
+            BigDecimal invoicedNet = BigDecimal.ZERO;
+            BigDecimal invoicedTax = BigDecimal.ZERO;
+            for (String sub : subs) {
+                JsonNode inv = s.api.get("/v1/invoices?subscription_id=" + sub).json().get("data").get(0);
+                invoicedNet = invoicedNet.add(new BigDecimal(inv.get("subtotal").asText()));
+                invoicedTax = invoicedTax.add(new BigDecimal(inv.get("tax").asText()));
+            }
+            JsonNode notes = s.api.get("/v1/exports/credit_notes?from=2026-06-01&to=2026-07-01").json().get("data");
+            assertThat(notes).hasSize(6);
+            BigDecimal net = BigDecimal.ZERO;
+            BigDecimal tax = BigDecimal.ZERO;
+            for (JsonNode n : notes) {
+                assertThat(new BigDecimal(n.get("net").asText()).add(new BigDecimal(n.get("tax").asText())))
+                        .isEqualByComparingTo(new BigDecimal(n.get("total").asText()));
+                net = net.add(new BigDecimal(n.get("net").asText()));
+                tax = tax.add(new BigDecimal(n.get("tax").asText()));
+            }
+            assertThat(net).as(prices).isEqualByComparingTo(invoicedNet);
+            assertThat(tax).as(prices).isEqualByComparingTo(invoicedTax);
+            JsonNode noteLines = s.api.get("/v1/exports/credit_note_lines?from=2026-06-01&to=2026-07-01").json().get("data");
+            for (JsonNode l : noteLines) {
+                assertThat(new BigDecimal(l.get("net").asText()).add(new BigDecimal(l.get("tax").asText())))
+                        .isEqualByComparingTo(new BigDecimal(l.get("amount").asText()));
+            }
+            String csv = s.api.getFile("/v1/exports/credit_notes?from=2026-06-01&to=2026-07-01&format=csv").text();
+            assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(
+                    "credit_note_id,number,invoice_id,invoice_number,customer_id,customer_name,customer_tax_id,issue_date,currency,net,tax,total,resolution,reason");
+            assertThat(s.api.get("/v1/exports/credit_note_lines?from=2026-07-01&to=2026-06-01").code()).isEqualTo("invalid_period");
         }
     }
 }
