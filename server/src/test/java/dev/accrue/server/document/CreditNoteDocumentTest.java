@@ -61,7 +61,9 @@ class CreditNoteDocumentTest {
         body.put("tax_status", "taxable");
         body.put("billing_emails", List.of(to));
         body.put("billing_address", new LinkedHashMap<>(Map.of("line1", "Hauptstraße 5", "city", "München", "postal_code", "80331", "country", "DE")));
-        String customer = s.api.post("/v1/customers", body).text("id");
+        var created = s.api.post("/v1/customers", body);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String customer = created.text("id");
         String sub = s.subscribe(Map.of("customer_id", customer, "plan", "mixed")).get("id").asText();
         JsonNode invoice = s.api.get("/v1/invoices?subscription_id=" + sub).json().get("data").get(0);
         String invoiceId = invoice.get("id").asText();
