@@ -169,7 +169,7 @@ public final class Accrue implements AutoCloseable {
                 new dev.accrue.adapters.http.seller.SellerRoutes(services.sellers())::register,
                 new dev.accrue.adapters.http.document.DocumentRoutes(services.documents(), this::publicUrl)::register,
                 new EmailRoutes(services.emails(), idempotency)::register,
-                new dev.accrue.adapters.http.export.ExportRoutes(services.exports(), services.taxReport())::register,
+                new dev.accrue.adapters.http.export.ExportRoutes(services.exports(), services.taxReport(), services.creditNoteExports())::register,
                 new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
                 new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
                 new ContactRoutes(services.contacts())::register,

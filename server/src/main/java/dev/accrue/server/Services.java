@@ -72,6 +72,7 @@ import dev.accrue.adapters.postgres.PostgresDocuments;
 import dev.accrue.adapters.postgres.PostgresSellers;
 import dev.accrue.app.document.DocumentMail;
 import dev.accrue.app.document.DocumentService;
+import dev.accrue.app.export.CreditNoteExport;
 import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.export.TaxReport;
 import dev.accrue.app.tax.VatRegistration;
@@ -177,7 +178,8 @@ public record Services(
         WebSessions webSessions,
         PortalAccess portalAccess,
         StaffService staff,
-        CancelAlternatives cancelAlternatives) {
+        CancelAlternatives cancelAlternatives,
+        CreditNoteExport creditNoteExports) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -332,7 +334,8 @@ public record Services(
                 webSessions,
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
                 new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
-                new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog));
+                new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog),
+                new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

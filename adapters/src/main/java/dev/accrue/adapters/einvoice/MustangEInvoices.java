@@ -3,8 +3,6 @@ package dev.accrue.adapters.einvoice;
 import dev.accrue.app.document.Document;
 import dev.accrue.app.document.DocumentKind;
 import dev.accrue.app.document.EInvoiceWriter;
-import dev.accrue.core.error.AccrueException;
-import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.tax.VatCategory;
 import org.mustangproject.BankDetails;
 import org.mustangproject.CII.CIIToUBL;
@@ -14,7 +12,6 @@ import org.mustangproject.Product;
 import org.mustangproject.TradeParty;
 import org.mustangproject.ZUGFeRD.Profiles;
 import org.mustangproject.ZUGFeRD.ZUGFeRD2PullProvider;
-import org.mustangproject.ZUGFeRD.TransactionCalculator;
 import org.mustangproject.ZUGFeRD.ZUGFeRDExporterFromA3;
 
 import java.io.ByteArrayOutputStream;
@@ -45,23 +42,31 @@ import java.util.Map;
  * and, for a 0 % line, the legal mention as exemption reason (BT-120) with the VATEX code where the category implies one
  * (AE reverse charge, G export, O outside scope, K intra-community). Tax-inclusive lines are exported at their net
  * amounts: each line's gross over (1 + rate), rounded, with the rate's cent left over on its largest line, so the
- * lines of a rate add up to exactly its net. Mustang recomputes the VAT breakdown from the lines; the writer checks it
- * is the document's, tax for tax, and refuses the e-invoice ({@code not_an_invoice}) rather than state another tax.
+ * lines of a rate add up to exactly its net. Mustang builds the VAT breakdown's taxable amounts from the lines; each
+ * rate's tax is the document's own ({@link StatedTaxCalculator}: EN 16931 accepts a tax within a unit of taxable × rate),
+ * so every tax-inclusive document is an e-invoice whose payable amount is the gross the customer was shown.
  * A line no tax decision was recorded for (a tenant that collects no tax, customer credit) is zero rated (Z) when
  * the seller has a VAT id, else not subject to VAT (O).
  *
  * <p>A credit note is the same document with type code 381 (UBL: a {@code CreditNote}) and the invoice it corrects
- * as preceding invoice reference (BT-25, with its date BT-26); its lines hold the tax of the invoice's rates inside them.
+ * as preceding invoice reference (BT-25, with its date BT-26); its lines and taxes are the invoice's, in the invoice's
+ * price mode.
  */
 public final class MustangEInvoices implements EInvoiceWriter {
     private static final String PRODUCER = "Accrue";
 
     @Override
     public String cii(Document d) {
-        ZUGFeRD2PullProvider provider = new ZUGFeRD2PullProvider();
+        return new String(ciiBytes(d), StandardCharsets.UTF_8);
+    }
+
+    /** The CII of the document, its VAT breakdown stating the document's own tax per rate ({@link StatedTaxCalculator}). */
+    private static byte[] ciiBytes(Document d) {
+        Invoice inv = toMustang(d);
+        ZUGFeRD2PullProvider provider = StatedTaxCalculator.provider(d, inv);
         provider.setProfile(Profiles.getByName("EN16931"));
-        provider.generateXML(toMustang(d));
-        return new String(provider.getXML(), StandardCharsets.UTF_8);
+        provider.generateXML(inv);
+        return provider.getXML();
     }
 
     @Override
@@ -90,7 +95,7 @@ public final class MustangEInvoices implements EInvoiceWriter {
         try (ZUGFeRDExporterFromA3 exporter = new ZUGFeRDExporterFromA3()) {
             exporter.setProducer(PRODUCER).setCreator(d.seller().name()).setProfile(Profiles.getByName("EN16931")).setZUGFeRDVersion(2);
             exporter.load(pdfA3);
-            exporter.setTransaction(toMustang(d));
+            exporter.setXML(ciiBytes(d));
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdfA3.length + 32 * 1024);
             exporter.export(out);
             return out.toByteArray();
@@ -161,7 +166,6 @@ public final class MustangEInvoices implements EInvoiceWriter {
             }
             inv.addItem(item);
         }
-        requireSameTaxes(d, inv);
         return inv;
     }
 
@@ -194,19 +198,6 @@ public final class MustangEInvoices implements EInvoiceWriter {
             nets.set(e.getValue(), nets.get(e.getValue()).add(rest));
         }
         return nets;
-    }
-
-    /** The VAT breakdown Mustang derives from the lines must be the document's, or the e-invoice would state another tax. */
-    private static void requireSameTaxes(Document d, Invoice inv) {
-        BigDecimal expected = d.taxes().stream().map(t -> t.tax().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
-        // each rate's tax as the XML states it: rounded to the cent (BT-117)
-        BigDecimal computed = new TransactionCalculator(inv).getTaxDetails().stream().map(v -> v.getCalculated().setScale(2, RoundingMode.HALF_UP))
-                .reduce(BigDecimal.ZERO, BigDecimal::add);
-        if (computed.compareTo(expected) != 0) {
-            throw new AccrueException(ErrorCode.NOT_AN_INVOICE, "taxes", "Invoice " + d.number() + " states " + expected.toPlainString()
-                    + " of tax, but EN 16931 computes each rate's tax from its net amount (" + computed.toPlainString()
-                    + "): the tax-inclusive rounding of this invoice cannot be expressed as an e-invoice");
-        }
     }
 
     private static TradeParty seller(Document d) {

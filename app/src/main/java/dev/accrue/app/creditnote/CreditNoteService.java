@@ -18,6 +18,7 @@ import dev.accrue.app.seller.SellerService;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.creditnote.CreditLimits;
+import dev.accrue.core.creditnote.InvoiceCredits;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
@@ -26,7 +27,6 @@ import dev.accrue.core.money.Money;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ import java.util.Set;
 /**
  * Credit notes: corrections of a finalized (or paid, or uncollectible) invoice, which itself never changes. One
  * transaction locks the invoice row (so two notes of one invoice, or a note and a void, never race), checks what
- * can still be credited ({@link CreditLimits}), takes the next {@code CN-…} number, writes the note and grants its
+ * can still be credited, tax included ({@link InvoiceCredits}, after every earlier note), takes the next {@code CN-…} number, writes the note and grants its
  * total to the customer's credit balance — its resolution {@code credit} — and, when the seller emails invoices and the
  * customer has billing emails, queues the credit note email. Anything refused writes nothing.
  */
@@ -89,22 +89,13 @@ public final class CreditNoteService {
                 throw new AccrueException(ErrorCode.CURRENCY_MISMATCH, "currency", "Invoice " + invoice.number() + " is in " + currency
                         + ", not " + request.currency());
             }
-            List<CreditNote> earlier = notes.ofInvoice(tenantId, invoiceId);
+            // what is left counts every earlier note, with tax: a credit note gives back what the customer was charged
+            InvoiceCredits left = CreditedRates.after(invoice, notes.ofInvoice(tenantId, invoiceId));
             Money zero = Money.zero(invoice.total().currency());
-            Money creditedSoFar = zero;
-            Map<Integer, Money> byLine = new HashMap<>();
-            for (CreditNote n : earlier) {
-                creditedSoFar = creditedSoFar.plus(n.total());
-                for (CreditNote.Line l : n.lines()) {
-                    if (l.invoiceLine() != null) {
-                        byLine.merge(l.invoiceLine(), l.amount(), Money::plus);
-                    }
-                }
-            }
-            Money remaining = CreditLimits.remainingTotal(invoice.subtotal(), creditedSoFar);
+            Money remaining = left.remainingTotal();
             List<CreditNote.Line> lines = request.lines() == null || request.lines().isEmpty()
                     ? List.of(whole(invoice, request.amount(), remaining))
-                    : perLine(invoice, request, byLine);
+                    : perLine(invoice, request, left);
             Money total = lines.stream().map(CreditNote.Line::amount).reduce(zero, Money::plus);
             CreditLimits.requireWithin(request.lines() == null || request.lines().isEmpty() ? "amount" : "lines", total, remaining,
                     "invoice " + invoice.number());
@@ -148,7 +139,7 @@ public final class CreditNoteService {
         return new CreditNote.Line(null, "Credit of invoice " + invoice.number(), credited);
     }
 
-    private static List<CreditNote.Line> perLine(Invoice invoice, CreditNoteRequest request, Map<Integer, Money> byLine) {
+    private static List<CreditNote.Line> perLine(Invoice invoice, CreditNoteRequest request, InvoiceCredits left) {
         if (request.amount() != null) {
             throw AccrueException.invalid("amount", "Give either amount (a credit of the whole invoice) or lines, not both");
         }
@@ -168,16 +159,16 @@ public final class CreditNoteService {
                 throw AccrueException.invalid(field + ".line", "Line " + no + " is named twice");
             }
             InvoiceLine line = invoice.lines().get(no - 1);
-            if (!CreditLimits.creditable(line)) {
+            if (!InvoiceCredits.creditable(line)) {
                 throw AccrueException.invalid(field + ".line", "Line " + no + " (" + line.kind() + ", " + line.amount().toPlainMinorString()
                         + ") sold nothing and cannot be credited");
             }
-            Money left = CreditLimits.remainingOnLine(invoice.lines(), no, byLine);
-            Money credited = r.amount() == null ? left : money(field + ".amount", r.amount(), invoice);
+            Money onLine = left.remainingOnLine(no);
+            Money credited = r.amount() == null ? onLine : money(field + ".amount", r.amount(), invoice);
             if (!credited.isPositive()) {
                 throw CreditLimits.nothingLeft(field + ".line", "line " + no + " of invoice " + invoice.number());
             }
-            CreditLimits.requireWithin(field + ".amount", credited, left, "line " + no + " of invoice " + invoice.number());
+            CreditLimits.requireWithin(field + ".amount", credited, onLine, "line " + no + " of invoice " + invoice.number());
             out.add(new CreditNote.Line(no, "Credit of line " + no + ": " + line.description(), credited));
         }
         return out;

@@ -1,26 +1,22 @@
 package dev.accrue.app.creditnote;
 
 import dev.accrue.app.invoice.Invoice;
-import dev.accrue.core.creditnote.CreditLimits;
+import dev.accrue.core.creditnote.InvoiceCredits;
 import dev.accrue.core.invoice.InvoiceLine;
-import dev.accrue.core.money.Allocation;
 import dev.accrue.core.money.Money;
-import dev.accrue.core.tax.TaxedLines;
+import dev.accrue.core.tax.LineTaxShares;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * How a credit note's amount falls on the rates of the invoice it corrects, as billing recorded them per line (V130):
- * a credited line belongs to its line's tax group; a credit of the invoice as a whole is spread over the invoice's
- * tax groups by largest remainder on what each charged with tax. A credit note's amount is what was granted back, so
- * it is read as an amount <em>with</em> tax: within a rate it splits into taxable and tax in that rate's own proportion
- * on the invoice (tax rounded once, taxable the rest) — the same reading as the tax report's.
+ * What a credit note took back, per invoice line and per rate, with tax: its stored amounts (what was given back, tax
+ * included) booked on the invoice's lines by {@link InvoiceCredits} after every earlier note of the invoice, in the
+ * order they were written. The credit note's document, its e-invoice and the tax report all read this one split, so
+ * they state the same net and tax; crediting an invoice in full takes back, per rate, exactly its net and its tax.
  */
 public final class CreditedRates {
     private CreditedRates() {
@@ -28,77 +24,87 @@ public final class CreditedRates {
 
     /**
      * One rate of the credit note. {@code taxLine} is the invoice's tax line covering it (null: charges no tax line
-     * covered, e.g. a tenant collecting no tax); {@code parts} the credit note's lines (or their shares) on this rate.
+     * covered, e.g. an export or a tenant collecting no tax); {@code parts} the credit note's lines (or their shares) on
+     * this rate.
      */
-    public record Rate(InvoiceLine taxLine, Integer group, String vatCategory, Money gross, Money taxable, Money tax, List<Part> parts) {
+    public record Rate(InvoiceLine taxLine, Integer group, String vatCategory, Money net, Money tax, List<Part> parts) {
+        public Money gross() {
+            return net.plus(tax);
+        }
     }
 
-    /** A credited amount on one rate: the credit note's line, the invoice line it names (null for a whole-invoice share). */
-    public record Part(CreditNote.Line line, InvoiceLine invoiceLine, Money amount) {
+    /** A credited amount on one rate: the credit note's line, the invoice line it names (null for a whole-invoice share), net and tax. */
+    public record Part(CreditNote.Line line, InvoiceLine invoiceLine, Money net, Money tax) {
+        public Money gross() {
+            return net.plus(tax);
+        }
     }
 
-    public static List<Rate> of(Invoice invoice, CreditNote note) {
+    /** The invoice's credits after booking {@code notes} (any order: they are booked oldest first). */
+    public static InvoiceCredits after(Invoice invoice, List<CreditNote> notes) {
+        InvoiceCredits credits = InvoiceCredits.of(invoice.lines(), Money.zero(invoice.total().currency()));
+        for (CreditNote n : inOrder(notes)) {
+            book(credits, n);
+        }
+        return credits;
+    }
+
+    /**
+     * What {@code note} took back from each invoice line: for each of its lines, the parts. {@code notes} are all the
+     * notes of the invoice (it included); those written before it are booked first.
+     */
+    public static List<List<InvoiceCredits.Part>> split(Invoice invoice, List<CreditNote> notes, CreditNote note) {
+        InvoiceCredits credits = InvoiceCredits.of(invoice.lines(), Money.zero(invoice.total().currency()));
+        for (CreditNote n : inOrder(notes)) {
+            if (n.id().equals(note.id())) {
+                break;
+            }
+            book(credits, n);
+        }
+        return book(credits, note);
+    }
+
+    /** The credit note's rates, in the order of the invoice's lines. */
+    public static List<Rate> of(Invoice invoice, List<CreditNote> notes, CreditNote note) {
+        List<List<InvoiceCredits.Part>> split = split(invoice, notes, note);
+        Map<LineTaxShares.Pool, List<Part>> parts = new LinkedHashMap<>();
+        Map<LineTaxShares.Pool, InvoiceLine> taxLines = new LinkedHashMap<>();
+        Map<LineTaxShares.Pool, String> categories = new LinkedHashMap<>();
+        for (int i = 0; i < note.lines().size(); i++) {
+            CreditNote.Line cl = note.lines().get(i);
+            // a whole-invoice credit shows one part per rate; a line credit the part of its line
+            Map<LineTaxShares.Pool, Part> perPool = new LinkedHashMap<>();
+            for (InvoiceCredits.Part p : split.get(i)) {
+                LineTaxShares.Pool pool = p.share().pool();
+                taxLines.putIfAbsent(pool, p.share().taxLine());
+                InvoiceLine il = invoice.lines().get(p.share().line() - 1);
+                categories.putIfAbsent(pool, il.tax() == null ? null : il.tax().vatCategory());
+                perPool.merge(pool, new Part(cl, cl.invoiceLine() == null ? null : il, p.net(), p.tax()),
+                        (a, b) -> new Part(cl, null, a.net().plus(b.net()), a.tax().plus(b.tax())));
+            }
+            perPool.forEach((pool, part) -> parts.computeIfAbsent(pool, k -> new ArrayList<>()).add(part));
+        }
         Money zero = Money.zero(invoice.total().currency());
-        // the invoice's groups: tax line and what its charges came to with tax
-        Map<Integer, InvoiceLine> taxLines = new LinkedHashMap<>();
-        Map<Integer, Money> charged = new LinkedHashMap<>();
-        Map<Integer, String> category = new LinkedHashMap<>();
-        for (InvoiceLine l : invoice.lines()) {
-            if (l.isTax() && l.tax() != null && l.tax().group() != null) {
-                taxLines.put(l.tax().group(), l);
-            }
-        }
-        for (InvoiceLine l : invoice.lines()) {
-            if (TaxedLines.isCharge(l) && CreditLimits.creditable(l)) {
-                Integer g = group(l, taxLines);
-                charged.merge(g, l.amount(), Money::plus);
-                category.putIfAbsent(g, l.tax() == null ? null : l.tax().vatCategory());
-            }
-        }
-        Map<Integer, List<Part>> parts = new LinkedHashMap<>();
-        for (CreditNote.Line cl : note.lines()) {
-            if (cl.invoiceLine() != null) {
-                InvoiceLine il = invoice.lines().get(cl.invoiceLine() - 1);
-                parts.computeIfAbsent(group(il, taxLines), g -> new ArrayList<>()).add(new Part(cl, il, cl.amount()));
-                continue;
-            }
-            List<Integer> groups = new ArrayList<>(charged.keySet());
-            List<BigDecimal> weights = groups.stream().map(g -> gross(g, charged, taxLines, zero).amount().max(BigDecimal.ZERO)).toList();
-            if (groups.isEmpty() || weights.stream().allMatch(w -> w.signum() == 0)) {
-                parts.computeIfAbsent(0, g -> new ArrayList<>()).add(new Part(cl, null, cl.amount()));
-                continue;
-            }
-            List<Money> shares = Allocation.largestRemainder(cl.amount(), weights);
-            for (int i = 0; i < groups.size(); i++) {
-                if (!shares.get(i).isZero()) {
-                    parts.computeIfAbsent(groups.get(i), g -> new ArrayList<>()).add(new Part(cl, null, shares.get(i)));
-                }
-            }
-        }
         List<Rate> out = new ArrayList<>();
-        for (var e : parts.entrySet()) {
-            Integer g = e.getKey();
-            Money credited = e.getValue().stream().map(Part::amount).reduce(zero, Money::plus);
-            InvoiceLine taxLine = taxLines.get(g);
-            Money groupGross = gross(g, charged, taxLines, zero);
-            Money tax = taxLine == null || groupGross.isZero() ? zero
-                    : new Money(credited.amount().multiply(taxLine.amount().amount()).divide(groupGross.amount(), MathContext.DECIMAL128)
-                    .setScale(credited.minorUnitDigits(), RoundingMode.HALF_UP), credited.currency());
-            out.add(new Rate(taxLine, taxLine == null ? null : g, category.get(g), credited, credited.minus(tax), tax, e.getValue()));
+        parts.forEach((pool, ps) -> out.add(new Rate(taxLines.get(pool), pool.group(), categories.get(pool),
+                ps.stream().map(Part::net).reduce(zero, Money::plus), ps.stream().map(Part::tax).reduce(zero, Money::plus), ps)));
+        return out;
+    }
+
+    private static List<List<InvoiceCredits.Part>> book(InvoiceCredits credits, CreditNote note) {
+        List<List<InvoiceCredits.Part>> out = new ArrayList<>();
+        for (CreditNote.Line l : note.lines()) {
+            out.add(credits.credit(l.invoiceLine(), l.amount()));
         }
         return out;
     }
 
-    /** The tax group of a charge line: its recorded group when a tax line of the invoice carries it, else 0 (untaxed). */
-    private static Integer group(InvoiceLine l, Map<Integer, InvoiceLine> taxLines) {
-        Integer g = l.tax() == null ? null : l.tax().group();
-        return g != null && taxLines.containsKey(g) ? g : 0;
+    /** Oldest first: by number within the tenant's gapless series (numbers of one invoice's notes are taken under its lock). */
+    private static List<CreditNote> inOrder(List<CreditNote> notes) {
+        return notes.stream().sorted(Comparator.comparingLong(CreditedRates::numberOf)).toList();
     }
 
-    /** What a group's charges came to with their tax (tax-inclusive lines already hold it). */
-    private static Money gross(Integer g, Map<Integer, Money> charged, Map<Integer, InvoiceLine> taxLines, Money zero) {
-        Money c = charged.getOrDefault(g, zero);
-        InvoiceLine t = taxLines.get(g);
-        return t == null || InvoiceLine.TAX_INCLUDED.equals(t.kind()) ? c : c.plus(t.amount());
+    private static long numberOf(CreditNote n) {
+        return Long.parseLong(n.number().substring(n.number().indexOf('-') + 1));
     }
 }

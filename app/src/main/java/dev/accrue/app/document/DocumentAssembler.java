@@ -137,43 +137,58 @@ public final class DocumentAssembler {
     }
 
     /**
-     * A credit note: the credited lines (a whole line at the invoice line's quantity and unit price, a part of a line or
-     * of the invoice at quantity 1), one line per rate for a credit of the whole invoice, and the tax each rate's share
-     * holds as the invoice recorded it ({@link CreditedRates}: the credited amount is what was granted back, tax
-     * included). Refuses to build a note whose rates do not add up to its total.
+     * A credit note, in its invoice's manner: the credited lines (a whole line at the invoice line's quantity and unit
+     * price, a part of a line or of the invoice at quantity 1), one line per rate for a credit of the whole invoice, and
+     * each rate's net and tax as {@link CreditedRates} booked them. For tax-exclusive prices the lines show their net and
+     * the tax is added under them (Subtotal, VAT x %, Total credited); for tax-inclusive prices the lines show what was
+     * charged and the tax inside it (Total credited, Net amount, VAT x % included). Refuses a note whose rates do not add
+     * up to its total.
      */
-    public static Document creditNote(SellerIdentity seller, Customer customer, Invoice invoice, CreditNote note) {
+    public static Document creditNote(SellerIdentity seller, Customer customer, Invoice invoice, List<CreditNote> notesOfInvoice, CreditNote note) {
         String currency = note.total().currency().getCurrencyCode();
         Money zero = Money.zero(currency);
-        List<CreditedRates.Rate> rates = CreditedRates.of(invoice, note);
+        List<CreditedRates.Rate> rates = CreditedRates.of(invoice, notesOfInvoice, note);
         List<Document.Line> items = new ArrayList<>();
         List<Document.TaxLine> taxes = new ArrayList<>();
+        List<Document.Total> added = new ArrayList<>();
         List<Document.Total> included = new ArrayList<>();
-        Money sum = zero;
+        Money shown = zero;
         Money net = zero;
+        Money gross = zero;
         for (CreditedRates.Rate r : rates) {
             InvoiceLine t = r.taxLine();
+            boolean inPrices = t != null && InvoiceLine.TAX_INCLUDED.equals(t.kind());
             if (t != null) {
-                taxes.add(new Document.TaxLine(t.chargeCode(), t.quantity(), r.taxable(), r.tax(), r.group(), r.vatCategory(), mention(t.description()), true));
-                included.add(new Document.Total("tax_included", taxLabel(t) + " included", r.tax(), false));
+                taxes.add(new Document.TaxLine(t.chargeCode(), t.quantity(), r.net(), r.tax(), r.group(), r.vatCategory(), mention(t.description()), inPrices));
+                if (inPrices) {
+                    included.add(new Document.Total("tax_included", taxLabel(t) + " included", r.tax(), false));
+                } else {
+                    added.add(new Document.Total("tax", t.description(), r.tax(), false));
+                }
             }
             for (CreditedRates.Part p : r.parts()) {
                 InvoiceLine il = p.invoiceLine();
-                boolean wholeLine = il != null && p.amount().compareTo(il.amount()) == 0;
+                Money amount = inPrices ? p.gross() : p.net();
+                boolean wholeLine = il != null && amount.compareTo(il.amount()) == 0;
                 String description = il == null && rates.size() > 1 && t != null ? p.line().description() + " (" + taxLabel(t) + ")" : p.line().description();
                 items.add(new Document.Line("credit_note", il == null ? null : il.chargeCode(), description,
                         il == null || il.servicePeriod() == null ? null : il.servicePeriod().start(),
                         il == null || il.servicePeriod() == null ? null : il.servicePeriod().end().minusDays(1),
-                        wholeLine ? il.quantity() : BigDecimal.ONE, wholeLine ? il.unitPrice() : p.amount(), p.amount(), r.group(), r.vatCategory()));
-                sum = sum.plus(p.amount());
+                        wholeLine ? il.quantity() : BigDecimal.ONE, wholeLine ? il.unitPrice() : amount, amount, r.group(), r.vatCategory()));
+                shown = shown.plus(amount);
             }
-            net = net.plus(r.taxable());
+            net = net.plus(r.net());
+            gross = gross.plus(r.gross());
         }
-        if (sum.compareTo(note.total()) != 0) {
+        if (gross.compareTo(note.total()) != 0) {
             throw new IllegalStateException("Credit note " + note.id() + " does not reconcile: its lines on the invoice's rates come to "
-                    + sum.toPlainMinorString() + " but its total is " + note.total().toPlainMinorString());
+                    + gross.toPlainMinorString() + " but its total is " + note.total().toPlainMinorString());
         }
         List<Document.Total> rows = new ArrayList<>();
+        if (!added.isEmpty()) {
+            rows.add(new Document.Total("subtotal", "Subtotal", shown, false));
+            rows.addAll(added);
+        }
         rows.add(new Document.Total("total", "Total credited", note.total(), true));
         if (!included.isEmpty()) {
             rows.add(new Document.Total("net", "Net amount", net, false));

@@ -64,8 +64,8 @@ public final class DocumentMail implements MailComposer {
     }
 
     /**
-     * A credit note goes out as Factur-X; when its tax-inclusive rounding cannot be stated as EN 16931 (not_an_invoice),
-     * as its plain PDF rather than never.
+     * A credit note goes out as Factur-X; should the e-invoice writer ever refuse it (not_an_invoice: a tax EN 16931 would
+     * not accept, which billing's rounding does not produce), as its plain PDF rather than never.
      */
     private byte[] creditNotePdf(Document d) {
         try {

@@ -186,7 +186,8 @@ public final class DocumentService {
     Document creditNoteOf(String tenantId, String creditNoteId) {
         CreditNote note = creditNotes.find(tenantId, creditNoteId).orElseThrow(() -> AccrueException.notFound("credit_note", creditNoteId));
         Invoice invoice = invoices.find(tenantId, note.invoiceId()).orElseThrow();
-        return DocumentAssembler.creditNote(sellers.of(tenantId), customer(tenantId, note.customerId()), invoice, note);
+        return DocumentAssembler.creditNote(sellers.of(tenantId), customer(tenantId, note.customerId()), invoice,
+                creditNotes.ofInvoice(tenantId, invoice.id()), note);
     }
 
     Document paymentReceiptOf(String tenantId, String paymentId) {

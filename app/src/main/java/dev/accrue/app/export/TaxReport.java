@@ -3,6 +3,7 @@ package dev.accrue.app.export;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.creditnote.CreditNote;
 import dev.accrue.app.creditnote.CreditNoteRepository;
+import dev.accrue.app.creditnote.CreditedRates;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceQuery;
 import dev.accrue.app.invoice.InvoiceRepository;
@@ -11,13 +12,11 @@ import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceStatus;
-import dev.accrue.core.money.Allocation;
+import dev.accrue.core.creditnote.InvoiceCredits;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.tax.TaxedLines;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,10 +34,9 @@ import java.util.TreeMap;
  *
  * <p>An invoice adds each of its tax lines (taxable = its net, tax = its tax) and, for charges no tax line covers
  * (exports, supplies outside the scope, a tenant that collects no tax), their amount at rate 0 under their recorded
- * category. A credit note takes back part of its invoice: per credited line, from that line's rate; for the invoice
- * as a whole, spread over the invoice's rates by largest remainder on what each rate was charged with tax; within a
- * rate the credited amount is split into taxable and tax in the rate's own proportion (rounded once, the taxable
- * amount is the rest). So the report reconciles to the cent: for each currency, Σ (taxable + tax) of its rows equals
+ * category. A credit note takes back, from the rate of each invoice line it credited, that line's net and tax as
+ * {@link CreditedRates} books them (the one split its document and e-invoice state too): an invoice credited in full
+ * takes back exactly its own rows. So the report reconciles to the cent: for each currency, Σ (taxable + tax) of its rows equals
  * Σ of the period's invoices' charges with tax (their totals before customer credit and prepaid payment) less
  * Σ of the period's credit note totals — the {@code totals} it answers beside the rows.
  */
@@ -116,6 +114,7 @@ public final class TaxReport {
             after = null;
             Page<CreditNote> notes;
             Map<String, Invoice> credited = new LinkedHashMap<>();
+            Map<String, List<CreditNote>> notesOf = new LinkedHashMap<>();
             do {
                 notes = creditNotes.list(caller.tenantId(), null, null, new PageRequest(PageRequest.MAX_LIMIT, after));
                 for (CreditNote n : notes.items()) {
@@ -125,7 +124,8 @@ public final class TaxReport {
                     }
                     Invoice i = credited.computeIfAbsent(n.invoiceId(), id -> invoices.find(caller.tenantId(), id).orElseThrow());
                     Money zero = Money.zero(i.total().currency());
-                    for (var e : takenBack(i, n).entrySet()) {
+                    List<CreditNote> all = notesOf.computeIfAbsent(n.invoiceId(), id -> creditNotes.ofInvoice(caller.tenantId(), id));
+                    for (var e : takenBack(i, all, n).entrySet()) {
                         Sum s = sums.computeIfAbsent(e.getKey(), k -> new Sum(zero));
                         s.taxable = s.taxable.minus(e.getValue()[0]);
                         s.tax = s.tax.minus(e.getValue()[1]);
@@ -187,37 +187,17 @@ public final class TaxReport {
         return all;
     }
 
-    /** What a credit note takes back, per rate: {taxable, tax}. */
-    private static Map<Key, Money[]> takenBack(Invoice invoice, CreditNote note) {
+    /** What a credit note takes back, per rate: {taxable, tax} — each credited invoice line's net and tax ({@link CreditedRates}) on its line's rate. */
+    private static Map<Key, Money[]> takenBack(Invoice invoice, List<CreditNote> notesOfInvoice, CreditNote note) {
         List<Bucket> buckets = buckets(invoice);
-        Money zero = Money.zero(invoice.total().currency());
-        Map<Key, Money> grossPerKey = new LinkedHashMap<>();
-        for (CreditNote.Line l : note.lines()) {
-            if (l.invoiceLine() != null) {
-                Bucket b = buckets.stream().filter(x -> x.lines().contains(l.invoiceLine() - 1)).findFirst().orElse(null);
-                if (b != null) {
-                    grossPerKey.merge(b.key(), l.amount(), Money::plus);
-                    continue;
-                }
-            }
-            // a credit of the invoice as a whole (or of a line no rate covers): spread over its rates by what each charged
-            List<BigDecimal> weights = buckets.stream().map(b -> b.gross().amount().max(BigDecimal.ZERO)).toList();
-            if (buckets.isEmpty() || weights.stream().allMatch(w -> w.signum() == 0)) {
-                continue;
-            }
-            List<Money> parts = Allocation.largestRemainder(l.amount(), weights);
-            for (int n = 0; n < buckets.size(); n++) {
-                grossPerKey.merge(buckets.get(n).key(), parts.get(n), Money::plus);
-            }
-        }
         Map<Key, Money[]> out = new LinkedHashMap<>();
-        for (var e : grossPerKey.entrySet()) {
-            Bucket b = buckets.stream().filter(x -> x.key().equals(e.getKey())).findFirst().orElseThrow();
-            Money gross = e.getValue();
-            Money tax = b.gross().isZero() ? zero
-                    : new Money(gross.amount().multiply(b.tax().amount()).divide(b.gross().amount(), MathContext.DECIMAL128)
-                    .setScale(gross.minorUnitDigits(), RoundingMode.HALF_UP), gross.currency());
-            out.merge(e.getKey(), new Money[]{gross.minus(tax), tax}, (x, y) -> new Money[]{x[0].plus(y[0]), x[1].plus(y[1])});
+        for (List<InvoiceCredits.Part> parts : CreditedRates.split(invoice, notesOfInvoice, note)) {
+            for (InvoiceCredits.Part p : parts) {
+                int index = p.share().line() - 1;
+                Bucket b = buckets.stream().filter(x -> x.lines().contains(index)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("Line " + (index + 1) + " of invoice " + invoice.id() + " is on no rate"));
+                out.merge(b.key(), new Money[]{p.net(), p.tax()}, (x, y) -> new Money[]{x[0].plus(y[0]), x[1].plus(y[1])});
+            }
         }
         return out;
     }

@@ -254,4 +254,60 @@ class CreditNoteTest {
                 .containsExactly("CN-000004 7.00", "CN-000003 7.00", "CN-000002 7.00", "CN-000001 7.00");
         assertThat(balance(s, c)).isEqualTo("28.00");
     }
+
+    /**
+     * A credit note gives back what the customer was charged, tax included: an invoice of 100.00 + 20.00 VAT that the
+     * customer paid 120.00 is credited 120.00 in all (a part of its line, then the rest), the limit counts the tax, and
+     * refunding a note through the payment gives back its whole amount to the card and takes its credit back.
+     */
+    @Test
+    void aTaxedInvoiceIsCreditedWithItsTaxAndTheRefundIsTheGrossAmount() {
+        String catalog = CATALOG.replace("currencies: [USD]", "currencies: [EUR]").replace("USD:", "EUR:");
+        Sandbox s = new Sandbox("gross credit notes", catalog.replace("BASE", "100.00").replace("TIMING", "in_advance"), "2026-06-01T08:00:00Z");
+        assertThat(s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "FR", "prices", "tax_exclusive")).status()).isEqualTo(200);
+        Map<String, Object> body = dev.accrue.server.support.Fixtures.customer("Taxed Co");
+        body.put("billing_address", new java.util.LinkedHashMap<>(Map.of("line1", "1 rue de la Paix", "city", "Paris", "country", "FR")));
+        body.put("currency", "EUR");
+        body.put("time_zone", "UTC");
+        body.remove("alignment");
+        body.put("test_clock_id", s.clockId);
+        body.put("tax_status", "taxable");
+        String c = s.api.post("/v1/customers", body).text("id");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic")).get("id").asText();
+        JsonNode invoice = onlyInvoice(s, sub);
+        String inv = invoice.get("id").asText();
+        assertThat(invoice.get("subtotal").asText() + " " + invoice.get("tax").asText() + " " + invoice.get("total").asText()).isEqualTo("100.00 20.00 120.00");
+        var paid = s.api.post("/v1/invoices/" + inv + "/payments", Map.of("amount", "120.00", "reference", "SEPA-1"));
+        assertThat(paid.status()).as(paid.toString()).isEqualTo(201);
+        String payment = paid.text("id");
+
+        int base = lineOf(invoice, "recurring");
+        // the line can give back 120.00 (its 100.00 and its 20.00 of VAT); 60.00 of it now
+        var tooMuch = s.api.post("/v1/invoices/" + inv + "/credit_notes", Map.of("reason", "x", "lines", List.of(Map.of("line", base, "amount", "120.01"))));
+        assertThat(tooMuch.code()).isEqualTo("credit_exceeds_remaining");
+        assertThat(tooMuch.text("remaining")).isEqualTo("120.00");
+        var part = s.api.post("/v1/invoices/" + inv + "/credit_notes", Map.of("reason", "Outage", "lines", List.of(Map.of("line", base, "amount", "60.00"))));
+        assertThat(part.status()).as(part.toString()).isEqualTo(201);
+        assertThat(part.text("total")).isEqualTo("60.00");
+        // the tax line is not a thing sold
+        int taxLine = lineOf(invoice, "tax");
+        assertThat(s.api.post("/v1/invoices/" + inv + "/credit_notes", Map.of("reason", "x", "lines", List.of(Map.of("line", taxLine)))).code())
+                .isEqualTo("validation_failed");
+        var over = s.api.post("/v1/invoices/" + inv + "/credit_notes", Map.of("reason", "x", "amount", "60.01"));
+        assertThat(over.code()).isEqualTo("credit_exceeds_remaining");
+        assertThat(over.text("remaining")).isEqualTo("60.00");
+        var rest = s.api.post("/v1/invoices/" + inv + "/credit_notes", Map.of("reason", "Cancelled"));
+        assertThat(rest.status()).as(rest.toString()).isEqualTo(201);
+        assertThat(rest.text("total")).isEqualTo("60.00");
+        assertThat(balance(s, c)).isEqualTo("120.00");
+        assertThat(s.api.post("/v1/invoices/" + inv + "/credit_notes", Map.of("reason", "again")).code()).isEqualTo("credit_exceeds_remaining");
+
+        // the last note goes back to the payment instead: its full 60.00, and its credit leaves the balance
+        var refund = s.api.post("/v1/payments/" + payment + "/refunds", Map.of("credit_note_id", rest.text("id")));
+        assertThat(refund.status()).as(refund.toString()).isEqualTo(201);
+        assertThat(refund.text("amount")).isEqualTo("60.00");
+        assertThat(balance(s, c)).isEqualTo("60.00");
+        assertThat(s.api.get("/v1/credit_notes/" + rest.text("id")).text("resolution")).isEqualTo("refund");
+        assertThat(s.api.get("/v1/payments/" + payment).text("refunded")).isEqualTo("60.00");
+    }
 }

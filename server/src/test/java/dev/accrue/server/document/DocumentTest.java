@@ -222,6 +222,15 @@ class DocumentTest {
                 "Period 2026-03-01 – 2026-03-31");
         assertThat(s.api.getFile("/v1/customers/" + p + "/wallet/statements/2026-13/pdf").status()).isEqualTo(400);
         assertThat(s.api.getFile("/v1/receipts/rct_nope/pdf").status()).isEqualTo(404);
+        // both as HTML too, from the same template
+        var receiptHtml = s.api.getFile("/v1/receipts/" + receipt.text("id") + "/html");
+        assertThat(receiptHtml.status()).isEqualTo(200);
+        assertThat(receiptHtml.header("content-type")).startsWith("text/html");
+        assertThat(receiptHtml.text()).contains(receipt.text("number"), "Prepaid Kunde", "59.50");
+        var statementHtml = s.api.getFile("/v1/customers/" + p + "/wallet/statements/2026-03/html");
+        assertThat(statementHtml.status()).isEqualTo(200);
+        assertThat(statementHtml.text()).contains("STM-2026-03-" + p, "Opening balance", "50.00");
+        assertThat(s.api.getFile("/v1/receipts/rct_nope/html").status()).isEqualTo(404);
     }
 
     @Test

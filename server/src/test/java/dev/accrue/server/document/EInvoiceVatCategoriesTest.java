@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.mustangproject.validator.ZUGFeRDValidator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,7 +128,7 @@ class EInvoiceVatCategoriesTest {
     }
 
     @Test
-    void taxInclusiveLinesGoOutAtTheirNetAndAnInexpressibleRoundingIsRefused() {
+    void taxInclusiveLinesGoOutAtTheirNetAndEveryRoundingStatesTheDocumentsOwnTax() {
         Sandbox s = sandbox("einvoice inclusive", "tax_inclusive");
         // 10.03 + 7.77 = 17.80 gross at 19 %: tax 2.84, net 14.96 (8.43 + 6.53) — and 14.96 × 19 % = 2.8424 → 2.84, as EN 16931 recomputes it
         String id = invoice(s, "Inklusiv Kunde", "DE", "taxable", null, "inclusive");
@@ -137,13 +138,38 @@ class EInvoiceVatCategoriesTest {
         assertThat(cii).contains("<ram:LineTotalAmount>8.43</ram:LineTotalAmount>", "<ram:LineTotalAmount>6.53</ram:LineTotalAmount>",
                 "<ram:BasisAmount>14.96</ram:BasisAmount>", "<ram:CalculatedAmount>2.84</ram:CalculatedAmount>", "<ram:GrandTotalAmount>17.80</ram:GrandTotalAmount>");
 
-        // 10.05 at 19 %: tax 1.60 inside, net 8.45 — but 8.45 × 19 % = 1.6055 → 1.61: no net states this invoice's tax in EN 16931
+        // 10.05 at 19 %: tax 1.60 inside, net 8.45 — 8.45 × 19 % = 1.6055 → 1.61, so no net states this tax exactly; the e-invoice states
+        // the invoice's 1.60 (BR-CO-17 accepts a tax less than one unit off taxable × rate) and the customer pays the 10.05 shown
         String odd = invoice(s, "Ungerade Kunde", "DE", "taxable", null, "odd");
-        var refused = s.api.get("/v1/invoices/" + odd + "/cii");
-        assertThat(refused.code()).isEqualTo("not_an_invoice");
-        assertThat(refused.text("detail")).contains("cannot be expressed as an e-invoice");
-        // the printed document still reconciles to the cent
+        String oddCii = validCii(s, odd);
+        assertThat(oddCii).contains("<ram:BasisAmount>8.45</ram:BasisAmount>", "<ram:CalculatedAmount>1.60</ram:CalculatedAmount>",
+                "<ram:GrandTotalAmount>10.05</ram:GrandTotalAmount>", "<ram:DuePayableAmount>10.05</ram:DuePayableAmount>");
+        var facturX = s.api.getFile("/v1/invoices/" + odd + "/facturx");
+        assertThat(facturX.status()).isEqualTo(200);
+        assertValid(facturX.body(), "facturx.pdf");
         assertThat(Pdfs.read(s.api.getFile("/v1/invoices/" + odd + "/pdf").body()).text()).contains("Total 10.05 EUR", "Net amount 8.45 EUR",
                 "VAT 19 % included 1.60 EUR");
+
+        // credit notes of tax-inclusive invoices are e-invoices too: the whole odd invoice, and the first line of the other
+        var oddNote = s.api.post("/v1/invoices/" + odd + "/credit_notes", Map.of("reason", "Cancelled"));
+        assertThat(oddNote.status()).as(oddNote.toString()).isEqualTo(201);
+        assertThat(oddNote.text("total")).isEqualTo("10.05");
+        var oddNoteCii = s.api.getFile("/v1/credit_notes/" + oddNote.text("id") + "/cii");
+        assertThat(oddNoteCii.status()).as(oddNoteCii.text()).isEqualTo(200);
+        assertValid(oddNoteCii.body(), "cii.xml");
+        assertThat(oddNoteCii.text().replaceAll(">\\s+<", "><")).contains("<ram:TypeCode>381</ram:TypeCode>", "<ram:BasisAmount>8.45</ram:BasisAmount>",
+                "<ram:CalculatedAmount>1.60</ram:CalculatedAmount>", "<ram:GrandTotalAmount>10.05</ram:GrandTotalAmount>");
+        assertValid(s.api.getFile("/v1/credit_notes/" + oddNote.text("id") + "/ubl").body(), "ubl.xml");
+        // line 1 (10.03 with tax) holds 8.43 net and 1.60 of the rate's 2.84: the tax shared over the rate's lines by largest remainder
+        var lineNote = s.api.post("/v1/invoices/" + id + "/credit_notes", Map.of("reason", "Outage", "lines", List.of(Map.of("line", 1))));
+        assertThat(lineNote.status()).as(lineNote.toString()).isEqualTo(201);
+        assertThat(lineNote.text("total")).isEqualTo("10.03");
+        var lineNoteCii = s.api.getFile("/v1/credit_notes/" + lineNote.text("id") + "/cii");
+        assertThat(lineNoteCii.status()).as(lineNoteCii.text()).isEqualTo(200);
+        assertValid(lineNoteCii.body(), "cii.xml");
+        assertThat(lineNoteCii.text().replaceAll(">\\s+<", "><")).contains("<ram:BasisAmount>8.43</ram:BasisAmount>",
+                "<ram:CalculatedAmount>1.60</ram:CalculatedAmount>", "<ram:GrandTotalAmount>10.03</ram:GrandTotalAmount>");
+        assertThat(Pdfs.read(s.api.getFile("/v1/credit_notes/" + lineNote.text("id") + "/pdf").body()).text())
+                .contains("Total credited 10.03 EUR", "Net amount 8.43 EUR", "VAT 19 % included 1.60 EUR");
     }
 }

@@ -113,4 +113,70 @@ class TaxReportTest {
         assertThat(s.api.get("/v1/exports/tax_report?from=2026-07-01&to=2026-08-01").json().get("data")).isEmpty();
         assertThat(s.api.get("/v1/exports/tax_report?from=2026-07-01&to=2026-06-01").code()).isEqualTo("invalid_period");
     }
+
+    /**
+     * An invoice credited in full takes back exactly what it reported, rate by rate: the period's rows come to zero, in
+     * both price modes, for standard, reduced, reverse-charged and exported charges.
+     */
+    @Test
+    void invoicesCreditedInFullReconcileToZero() {
+        for (String prices : List.of("tax_exclusive", "tax_inclusive")) {
+            Sandbox s = new Sandbox("tax report full credit " + prices, CATALOG, "2026-06-01T08:00:00Z");
+            assertThat(s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "FR", "prices", prices)).status()).isEqualTo(200);
+            List<String> subs = new ArrayList<>();
+            subs.add(s.subscribe(Map.of("customer_id", customer(s, "Jeanne", "FR", "taxable", null), "plan", "basic")).get("id").asText());
+            subs.add(s.subscribe(Map.of("customer_id", customer(s, "Müller GmbH", "DE", "business", "DE123456789"), "plan", "basic")).get("id").asText());
+            subs.add(s.subscribe(Map.of("customer_id", customer(s, "Acme Inc", "US", "business", null), "plan", "basic")).get("id").asText());
+            for (String sub : subs) {
+                JsonNode invoice = s.api.get("/v1/invoices?subscription_id=" + sub).json().get("data").get(0);
+                // a part of the first line first, then all the rest
+                var part = s.api.post("/v1/invoices/" + invoice.get("id").asText() + "/credit_notes", Map.of("lines", List.of(Map.of("line", 1, "amount", "1.01")),
+                        "reason", "Outage"));
+                assertThat(part.status()).as(part.toString()).isEqualTo(201);
+                var rest = s.api.post("/v1/invoices/" + invoice.get("id").asText() + "/credit_notes", Map.of("reason", "Cancelled"));
+                assertThat(rest.status()).as(rest.toString()).isEqualTo(201);
+                BigDecimal charged = new BigDecimal(invoice.get("subtotal").asText()).add(new BigDecimal(invoice.get("tax").asText()));
+                assertThat(new BigDecimal(rest.text("total")).add(new BigDecimal("1.01"))).as(prices).isEqualByComparingTo(charged);
+            }
+            JsonNode report = s.api.get("/v1/exports/tax_report?from=2026-06-01&to=2026-07-01").json();
+            List<String> rows = new ArrayList<>();
+            report.get("data").forEach(r -> rows.add(row(r)));
+            assertThat(rows).as(prices).containsExactly(
+                    "DE VAT 0 AE 0.00 0.00 1 2",
+                    "FR VAT 0.1 S 0.00 0.00 1 1",
+                    "FR VAT 0.2 S 0.00 0.00 1 2",
+                    "US  0 G 0.00 0.00 1 2");
+            assertThat(report.at("/totals/0/net").asText()).isEqualTo("0.00");
+
+            // the credit notes export: net + tax = total per note and per line, and together they are the invoices' net and tax
+            BigDecimal invoicedNet = BigDecimal.ZERO;
+            BigDecimal invoicedTax = BigDecimal.ZERO;
+            for (String sub : subs) {
+                JsonNode inv = s.api.get("/v1/invoices?subscription_id=" + sub).json().get("data").get(0);
+                invoicedNet = invoicedNet.add(new BigDecimal(inv.get("subtotal").asText()));
+                invoicedTax = invoicedTax.add(new BigDecimal(inv.get("tax").asText()));
+            }
+            JsonNode notes = s.api.get("/v1/exports/credit_notes?from=2026-06-01&to=2026-07-01").json().get("data");
+            assertThat(notes).hasSize(6);
+            BigDecimal net = BigDecimal.ZERO;
+            BigDecimal tax = BigDecimal.ZERO;
+            for (JsonNode n : notes) {
+                assertThat(new BigDecimal(n.get("net").asText()).add(new BigDecimal(n.get("tax").asText())))
+                        .isEqualByComparingTo(new BigDecimal(n.get("total").asText()));
+                net = net.add(new BigDecimal(n.get("net").asText()));
+                tax = tax.add(new BigDecimal(n.get("tax").asText()));
+            }
+            assertThat(net).as(prices).isEqualByComparingTo(invoicedNet);
+            assertThat(tax).as(prices).isEqualByComparingTo(invoicedTax);
+            JsonNode noteLines = s.api.get("/v1/exports/credit_note_lines?from=2026-06-01&to=2026-07-01").json().get("data");
+            for (JsonNode l : noteLines) {
+                assertThat(new BigDecimal(l.get("net").asText()).add(new BigDecimal(l.get("tax").asText())))
+                        .isEqualByComparingTo(new BigDecimal(l.get("amount").asText()));
+            }
+            String csv = s.api.getFile("/v1/exports/credit_notes?from=2026-06-01&to=2026-07-01&format=csv").text();
+            assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(
+                    "credit_note_id,number,invoice_id,invoice_number,customer_id,customer_name,customer_tax_id,issue_date,currency,net,tax,total,resolution,reason");
+            assertThat(s.api.get("/v1/exports/credit_note_lines?from=2026-07-01&to=2026-06-01").code()).isEqualTo("invalid_period");
+        }
+    }
 }

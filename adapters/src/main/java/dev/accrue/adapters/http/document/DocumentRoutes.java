@@ -57,6 +57,9 @@ public final class DocumentRoutes {
         app.get("/v1/receipts/{id}/pdf", ctx -> pdf(ctx, documents.receipt(Requests.caller(ctx), ctx.pathParam("id"))));
         app.get("/v1/customers/{id}/wallet/statements/{month}/pdf", ctx -> pdf(ctx,
                 documents.statement(Requests.caller(ctx), ctx.pathParam("id"), month(ctx.pathParam("month")))));
+        app.get("/v1/receipts/{id}/html", ctx -> html(ctx, documents.html(documents.receipt(Requests.caller(ctx), ctx.pathParam("id")), null)));
+        app.get("/v1/customers/{id}/wallet/statements/{month}/html", ctx -> html(ctx, documents.html(
+                documents.statement(Requests.caller(ctx), ctx.pathParam("id"), month(ctx.pathParam("month"))), null)));
         app.get("/hosted/{token}", ctx -> {
             Document d = documents.hosted(ctx.pathParam("token"));
             html(ctx, documents.html(d, "/hosted/" + ctx.pathParam("token") + "/pdf"));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
+import dev.accrue.app.export.CreditNoteExport;
 import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.export.TaxReport;
 import dev.accrue.core.error.AccrueException;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * /v1/exports: issued invoices and their lines for a period of issue dates, and the tax report of the period, as
+ * /v1/exports: issued invoices and their lines, credit notes and their lines, for a period of issue dates, and the tax report of the period, as
  * CSV (RFC 4180, a header row, one file per list) or JSON, for accountants.
  */
 public final class ExportRoutes {
@@ -33,10 +34,12 @@ public final class ExportRoutes {
             .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build(); // columns in the rows' declared order
     private final InvoiceExport exports;
     private final TaxReport taxReport;
+    private final CreditNoteExport creditNotes;
 
-    public ExportRoutes(InvoiceExport exports, TaxReport taxReport) {
+    public ExportRoutes(InvoiceExport exports, TaxReport taxReport, CreditNoteExport creditNotes) {
         this.exports = exports;
         this.taxReport = taxReport;
+        this.creditNotes = creditNotes;
     }
 
     public void register(Javalin app) {
@@ -47,6 +50,14 @@ public final class ExportRoutes {
         app.get("/v1/exports/invoice_lines", ctx -> {
             var e = export(ctx);
             respond(ctx, "invoice_lines", e, e.lines(), InvoiceExport.LineRow.class);
+        });
+        app.get("/v1/exports/credit_notes", ctx -> {
+            var e = creditNotes.period(Requests.caller(ctx), Requests.date(ctx, "from"), Requests.date(ctx, "to"));
+            respond(ctx, "credit_notes", e.from(), e.to(), e.notes(), CreditNoteExport.NoteRow.class, Map.of());
+        });
+        app.get("/v1/exports/credit_note_lines", ctx -> {
+            var e = creditNotes.period(Requests.caller(ctx), Requests.date(ctx, "from"), Requests.date(ctx, "to"));
+            respond(ctx, "credit_note_lines", e.from(), e.to(), e.lines(), CreditNoteExport.LineRow.class, Map.of());
         });
         app.get("/v1/exports/tax_report", ctx -> {
             var r = taxReport.period(Requests.caller(ctx), Requests.date(ctx, "from"), Requests.date(ctx, "to"));
