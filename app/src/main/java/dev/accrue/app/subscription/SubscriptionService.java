@@ -127,6 +127,7 @@ public final class SubscriptionService {
                     start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, null, 1);
             requirePrices(sub, plan, customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
+            billing.phases().start(caller.tenantId(), sub, plan);
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
             events.record(caller.tenantId(), EventSnapshots.subscription(EventTypes.SUBSCRIPTION_CREATED, sub, time.systemNow(), Map.of()));
             return sub;
@@ -191,7 +192,7 @@ public final class SubscriptionService {
             Instant now = time.now(caller.tenantId(), customer);
             LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
             var current = catalogs.current(caller.tenantId(), now);
-            Plan from = billing.plan(caller.tenantId(), sub);
+            Plan from = billing.planBilledOn(caller.tenantId(), sub, today);
             Plan to = current.catalog().plan(planCode)
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "plan", "No plan '" + planCode + "' in catalog version " + current.version().version()));
             if (!to.product().equals(from.product())) {
@@ -380,7 +381,7 @@ public final class SubscriptionService {
             Subscription sub = subscriptions.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("subscription", id));
             Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
             LocalDate today = time.today(caller.tenantId(), customer);
-            Plan plan = billing.plan(caller.tenantId(), sub);
+            Plan plan = billing.planBilledOn(caller.tenantId(), sub, today);
             ChangeQuote quote = PlanChanges.quoteQuantity(sub, plan, target, today, customer.currency(), billing.rounding(caller.tenantId()));
             return apply(caller, sub, customer, plan, quote, preview, "subscription.quantity_changed", "subscription.quantity_change_scheduled",
                     quote.timing() == ChangeQuote.Timing.IMMEDIATE ? sub.withQuantity(target) : sub.withPendingQuantity(target));
@@ -407,6 +408,7 @@ public final class SubscriptionService {
             if (interval == sub.interval()) {
                 return sub.withPendingInterval(null);
             }
+            billing.phases().requireNoPhaseRunning(caller.tenantId(), sub, ctx.today());
             Subscription probe = sub.withInterval(interval, sub.anchor());
             requirePrices(probe, plan, customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
             boolean periodPaidFor = sub.billedThrough() != null;
@@ -428,7 +430,9 @@ public final class SubscriptionService {
             if (!newTrialEnd.isAfter(sub.trialEnd())) {
                 throw AccrueException.invalid("trial_end", "The new trial end " + newTrialEnd + " must be after the current one, " + sub.trialEnd());
             }
-            return sub.withTrialEnd(newTrialEnd);
+            Subscription extended = sub.withTrialEnd(newTrialEnd);
+            billing.phases().start(caller.tenantId(), extended, billing.plan(caller.tenantId(), sub)); // phases count from the new trial end
+            return extended;
         });
     }
 
