@@ -114,4 +114,16 @@ class PlanPhasesScenarioTest {
         var credit = s.api.get("/v1/customers/" + c + "/credit").json();
         assertThat(credit.get("balance").asText()).isEqualTo("6.67");
     }
+
+    @Test
+    void theDemoIntroductoryOfferBillsItsSetupFeeAndHalfPriceMonths() {
+        Sandbox s = new Sandbox("crm intro", Sandbox.demoCatalog("numero-crm.yaml"), "2026-06-01T08:00:00Z");
+        String c = s.customer("Intro Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "crm_starter_intro")).get("id").asText();
+        s.advanceTo("2026-08-01T09:00:00Z");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-06-01 64.00 [recurring base 2026-06-01..2026-07-01 15.00, fee setup 2026-06-01..2026-07-01 49.00]",
+                "2026-07-01 15.00 [recurring base 2026-07-01..2026-08-01 15.00]",
+                "2026-08-01 30.00 [recurring base 2026-08-01..2026-09-01 30.00]");
+    }
 }
