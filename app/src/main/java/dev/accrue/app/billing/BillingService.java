@@ -20,8 +20,10 @@ import dev.accrue.core.catalog.TrialUsage;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.subscription.ChargeWindows;
+import dev.accrue.core.subscription.IntervalChanges;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.BillingInterval;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 import org.slf4j.Logger;
@@ -284,6 +286,31 @@ public final class BillingService {
         }
         usage.record(tenantId, sub.id(), closing, invoice == null ? null : invoice.id(), time.systemNow());
         return invoice;
+    }
+
+    /**
+     * An interval change that takes effect on {@code day} (inside a paid period, in the caller's transaction holding the
+     * subscription's row): the period is cut there and what it served closes — its usage and in-arrears fees for the days up
+     * to {@code day} —, its in-advance fees give back their unused days ({@link IntervalChanges}), and the schedule restarts on
+     * the new interval at {@code day}, whose first period is invoiced at once. All on one invoice, with whatever was parked.
+     */
+    public Subscription changeIntervalNow(String tenantId, Subscription sub, Customer customer, BillingInterval interval, LocalDate day) {
+        RoundingPolicy rounding = issuer.rounding(tenantId);
+        Plan plan = plan(tenantId, sub);
+        Period cut = sub.periodContaining(day);
+        List<InvoiceLine> opening = new ArrayList<>(IntervalChanges.unusedCredit(sub, phases.billedDuring(tenantId, sub, plan, cut), day, interval,
+                customer.currency(), rounding));
+        UsageInvoicing.Bill closing = day.isAfter(cut.start())
+                ? periodEnd(tenantId, sub, plan, customer, new Period(cut.start(), day), rounding) : UsageInvoicing.Bill.NONE;
+        Subscription moved = sub.withInterval(interval, day);
+        Period next = moved.periodContaining(day);
+        opening.addAll(RecurringBilling.linesFor(moved, phases.billedDuring(tenantId, moved, plan, next), customer.currency(), next, rounding));
+        Invoice invoice = issueAndRecord(tenantId, moved, plan, customer, sub.id() + ":interval:" + day, day, next,
+                pending.open(tenantId, sub.id()), closing, opening, new ArrayList<>());
+        if (invoice != null) {
+            pending.attach(tenantId, sub.id(), invoice.id());
+        }
+        return moved.billed(next.end(), next.end());
     }
 
     // ---- the stages' entry points other use cases call ----

@@ -18,6 +18,7 @@ import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.CancellationPolicy;
 import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.ChangePolicy;
+import dev.accrue.core.catalog.CountedCharge;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.catalog.Product;
@@ -397,11 +398,22 @@ public final class SubscriptionService {
      * for its end and the new schedule starts there; before anything was billed it applies at once.
      */
     public Subscription changeInterval(Caller caller, String id, String requested) {
+        return changeInterval(caller, id, requested, false);
+    }
+
+    /**
+     * Moves to another interval: at the end of the paid period, or with {@code now} on the customer's today — the unused part
+     * of the paid period credited and the new interval's first period invoiced at once ({@link BillingService#changeIntervalNow}).
+     */
+    public Subscription changeInterval(Caller caller, String id, String requested, boolean now) {
         caller.requireWrite();
         if (requested == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "interval", "interval is required");
         }
-        return mutate(caller, id, "subscription.interval_change_scheduled", ctx -> {
+        if (now) {
+            billing.billDue(caller.tenantId(), id); // the period cut is the one billed up to today
+        }
+        return mutate(caller, id, now ? "subscription.interval_changed" : "subscription.interval_change_scheduled", ctx -> {
             Subscription sub = ctx.sub();
             Plan plan = billing.plan(caller.tenantId(), sub);
             BillingInterval interval = interval(plan, requested);
@@ -412,6 +424,14 @@ public final class SubscriptionService {
             Subscription probe = sub.withInterval(interval, sub.anchor());
             requirePrices(probe, plan, customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
             boolean periodPaidFor = sub.billedThrough() != null;
+            if (now && periodPaidFor) {
+                if (plan.charges().stream().anyMatch(CountedCharge.class::isInstance)) {
+                    throw AccrueException.invalid("effective", "Plan " + plan.code() + " prices contacts counted at renewal; its interval changes at "
+                            + "the end of the paid period (effective: next_period)");
+                }
+                Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
+                return billing.changeIntervalNow(caller.tenantId(), sub.withPendingInterval(null), customer, interval, ctx.today());
+            }
             return periodPaidFor ? sub.withPendingInterval(interval) : sub.withInterval(interval, sub.anchor());
         });
     }
