@@ -127,6 +127,7 @@ public final class SubscriptionService {
             Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
                     start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, null, 1);
             requirePrices(sub, plan, customer);
+            requireTermCanMoveOn(sub, plan, current.catalog(), customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
             billing.phases().start(caller.tenantId(), sub, plan);
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
@@ -520,6 +521,23 @@ public final class SubscriptionService {
     }
 
     /** Refuses a plan the customer cannot be billed on in its currency. */
+    /**
+     * A fixed term moves the subscription to its next plan at a boundary where no one is asked, so that plan must be able to
+     * bill it (its interval, the customer's currency): checked when the subscription starts, not found out at the term's end.
+     */
+    private static void requireTermCanMoveOn(Subscription sub, Plan plan, Catalog catalog, Customer customer) {
+        if (plan.term() == null || plan.term().thenPlan() == null) {
+            return;
+        }
+        Plan next = catalog.plan(plan.term().thenPlan()).orElseThrow();
+        try {
+            requirePrices(sub, next, customer);
+        } catch (AccrueException e) {
+            throw AccrueException.invalid("interval", "Plan " + plan.code() + " moves to plan " + next.code() + " when its term ends, which cannot bill "
+                    + "this subscription: " + e.getMessage());
+        }
+    }
+
     private static void requirePrices(Subscription sub, Plan plan, Customer customer) {
         for (var charge : plan.charges()) {
             if (charge instanceof RecurringCharge r) {

@@ -67,6 +67,11 @@ class PlanPhasesScenarioTest {
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.text("code")).isEqualTo("validation_failed");
         assertThat(refused.text("detail")).contains("until 2026-10-01");
+        // Standard, where the term leads, is sold monthly only: a yearly Starter could not move on, so it is refused at once
+        String other = s.customer("Yearly Co", "USD", "UTC");
+        var yearly = s.api.post("/v1/subscriptions", Map.of("customer_id", other, "plan", "starter", "interval", "year"));
+        assertThat(yearly.status()).isEqualTo(400);
+        assertThat(yearly.text("detail")).contains("moves to plan standard when its term ends").contains("year");
         s.advanceTo("2026-11-01T09:00:00Z");
 
         assertThat(s.invoices(sub)).containsExactly(
