@@ -15,6 +15,7 @@ import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresBilledUsage;
 import dev.accrue.adapters.postgres.PostgresInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
+import dev.accrue.adapters.postgres.PostgresSubscriptionPhases;
 import dev.accrue.adapters.postgres.PostgresQuotas;
 import dev.accrue.adapters.postgres.PostgresSubscriptions;
 import dev.accrue.adapters.postgres.PostgresTaxSettings;
@@ -92,6 +93,7 @@ import dev.accrue.app.metering.UsageListener;
 import dev.accrue.adapters.payment.sandbox.SandboxGateway;
 import dev.accrue.adapters.postgres.PostgresPaymentMethods;
 import dev.accrue.adapters.postgres.PostgresPayments;
+import dev.accrue.app.phase.PhaseBilling;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.app.payment.Dunning;
 import dev.accrue.app.payment.PaymentApplication;
@@ -232,10 +234,11 @@ public record Services(
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
                 new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events);
-        UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
+        PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
+        UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings, events);
+                billedUsage, issuer, addOnBillings, events, phases);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,

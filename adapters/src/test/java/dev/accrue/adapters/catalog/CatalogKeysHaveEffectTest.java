@@ -328,6 +328,20 @@ class CatalogKeysHaveEffectTest {
                 () -> grants(overrides("{\"quotas\": {\"numbers\": 3}}").applyTo(plan(read(YAML), "basic")), "numbers", 2)));
         c.put("overrides.contracted_rates", differs(() -> usageWith(PlanOverrides.NONE),
                 () -> usageWith(overrides("{\"contracted_rates\": {\"sms_rates\": [{\"match\": {\"country\": \"FR\"}, \"price\": {\"USD\": \"0.01\"}}]}}"))));
+        // plan phases (issue 16 point 6): PlanPhasesScenarioTest (server) bills them over a test clock
+        c.put("plans.introductory", effect(swap("introductory: { periods: 2, prices: { platform: { USD: \"2.00\" } } }\n", "# no introduction\n"), KeyObservables::phases));
+        c.put("plans.introductory.periods", effect(swap("introductory: { periods: 2,", "introductory: { periods: 3,"), KeyObservables::phases));
+        c.put("plans.introductory.prices", effect(swap("platform: { USD: \"2.00\" }", "platform: { USD: \"3.00\" }"), KeyObservables::phases));
+        c.put("plans.term", effect(swap("term: { periods: 12, then_plan: pro }\n", "# no term\n"), KeyObservables::phases));
+        c.put("plans.term.periods", effect(swap("term: { periods: 12,", "term: { periods: 6,"), KeyObservables::phases));
+        c.put("plans.term.then_plan", refused(swap("then_plan: pro }", "then_plan: gold }"), CatalogProblem.UNKNOWN_REFERENCE, "plans[0].term.then_plan"));
+        c.put("plans.one_time_fees", effect(swap("one_time_fees: [{ code: setup, name: Setup, amount: { USD: \"49.00\" }, on: activation }]\n", "# no fees\n"),
+                KeyObservables::phases));
+        c.put("plans.one_time_fees.code", refused(swap("{ code: setup, name: Setup,", "{ code: base, name: Setup,"), CatalogProblem.DUPLICATE_CODE,
+                "plans[0].one_time_fees[0].code"));
+        c.put("plans.one_time_fees.name", effect(swap("name: Setup,", "name: Onboarding,"), KeyObservables::phases));
+        c.put("plans.one_time_fees.amount", effect(swap("amount: { USD: \"49.00\" }", "amount: { USD: \"59.00\" }"), KeyObservables::phases));
+        c.put("plans.one_time_fees.on", effect(swap("on: activation }", "on: introductory_end }"), KeyObservables::phases));
         return c;
     }
 

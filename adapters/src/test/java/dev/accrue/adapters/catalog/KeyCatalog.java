@@ -99,6 +99,9 @@ final class KeyCatalog {
                 lock_in: { months: 12 }
                 cancellation: { effective: end_of_period, refund: none }
                 usage_alerts: [{ metric: calls, percents: [75, 90, 95, 100], amounts: [1200] }]
+                introductory: { periods: 2, prices: { platform: { USD: "2.00" } } }
+                term: { periods: 12, then_plan: pro }
+                one_time_fees: [{ code: setup, name: Setup, amount: { USD: "49.00" }, on: activation }]
               - code: pro
                 product: voice
                 name: Pro

@@ -20,6 +20,7 @@ import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.CountedPricing;
 import dev.accrue.core.subscription.PlanChanges;
 import dev.accrue.core.subscription.PeriodMinimums;
+import dev.accrue.core.subscription.PlanPhases;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.UsageBilling;
@@ -221,6 +222,22 @@ final class KeyObservables {
         for (int i = 0; i < keyValues.length; i += 2) {
             out.put((String) keyValues[i], keyValues[i + 1]);
         }
+        return out;
+    }
+
+    /** The basic plan's first four monthly periods from March 1 through its phases (prices and one-time fees), and when its term ends. */
+    static List<String> phases(Catalog c) {
+        Plan p = plan(c, "basic");
+        Subscription sub = subscription(p, BillingInterval.MONTH, Alignment.ANNIVERSARY, MARCH_1);
+        PlanPhases.Dates dates = PlanPhases.datesFor(p, sub);
+        List<String> out = new ArrayList<>();
+        Period period = sub.schedule().firstPeriod();
+        for (int i = 0; i < 4; i++) {
+            out.addAll(text(RecurringBilling.linesFor(sub, PlanPhases.billedDuring(p, dates, period), DOLLAR, period, ROUNDING)));
+            out.addAll(text(PlanPhases.feesOpening(p, dates, period, i == 0, DOLLAR)));
+            period = sub.periodContaining(period.end());
+        }
+        out.add("term ends " + dates.termEnds());
         return out;
     }
 }

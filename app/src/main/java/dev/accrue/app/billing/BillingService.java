@@ -8,6 +8,7 @@ import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.phase.PhaseBilling;
 import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
@@ -19,8 +20,10 @@ import dev.accrue.core.catalog.TrialUsage;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.subscription.ChargeWindows;
+import dev.accrue.core.subscription.IntervalChanges;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.time.BillingInterval;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 import org.slf4j.Logger;
@@ -60,12 +63,14 @@ public final class BillingService {
     private final BilledUsageRepository billed;
     private final InvoiceIssuer issuer;
     private final AddOnBilling addOns;
+    private final PhaseBilling phases;
     private WalletService wallets;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, PendingItems pending, CustomerRepository customers,
                           CatalogService catalogs, CustomerTime time, CountedBilling counted, UsageInvoicing usage, OwnCadenceUsage ownCadences,
-                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events) {
+                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events, PhaseBilling phases) {
         this.events = events;
+        this.phases = phases;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.pending = pending;
@@ -154,6 +159,7 @@ public final class BillingService {
                 // what closes here is billed in arrears, on the plan that was in force during it
                 UsageInvoicing.Bill closing = usage.adjustments(tenantId, sub, closingPlan, customer, rounding, PERIOD_CADENCES, time.systemNow())
                         .plus(closing(tenantId, sub, closingPlan, customer, boundary, rounding));
+                sub = phases.atBoundary(tenantId, sub, closingPlan, boundary); // a fixed term ending here moves on or ends
                 if (sub.cancelAtPeriodEnd() && boundary.equals(sub.billedThrough())) {
                     issueAndRecord(tenantId, sub, closingPlan, customer, sub.id() + ":" + boundary, boundary, null, List.of(), closing, List.of(), issued);
                     sub = sub.with(sub.catalogVersion(), sub.planCode(), null, true, sub.cancelReason(), boundary);
@@ -174,7 +180,9 @@ public final class BillingService {
                 }
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
-                List<InvoiceLine> opening = new ArrayList<>(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
+                List<InvoiceLine> opening = new ArrayList<>(RecurringBilling.linesFor(sub, phases.billedDuring(tenantId, sub, plan, period),
+                        customer.currency(), period, rounding));
+                opening.addAll(phases.feesOpening(tenantId, sub, plan, period, sub.billedThrough() == null, customer.currency()));
                 opening.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
                 opening.addAll(addOns.linesDueOn(tenantId, sub, customer, boundary));
                 Invoice invoice = issueAndRecord(tenantId, sub, plan, customer, sub.id() + ":" + boundary, boundary, period,
@@ -218,7 +226,8 @@ public final class BillingService {
     }
 
     /** A served period's usage (charges invoiced with the period) and its in-arrears recurring fees. */
-    private UsageInvoicing.Bill periodEnd(String tenantId, Subscription sub, Plan plan, Customer customer, Period served, RoundingPolicy rounding) {
+    private UsageInvoicing.Bill periodEnd(String tenantId, Subscription sub, Plan catalogPlan, Customer customer, Period served, RoundingPolicy rounding) {
+        Plan plan = phases.billedDuring(tenantId, sub, catalogPlan, served); // in-arrears fees and minimums at the price of the phase served
         return usage.window(tenantId, sub, plan, customer, served, UsageInvoicing.PERIOD, rounding)
                 .plus(new UsageInvoicing.Bill(RecurringBilling.arrearsLinesFor(sub, plan, customer.currency(), served, rounding), List.of()));
     }
@@ -279,6 +288,31 @@ public final class BillingService {
         return invoice;
     }
 
+    /**
+     * An interval change that takes effect on {@code day} (inside a paid period, in the caller's transaction holding the
+     * subscription's row): the period is cut there and what it served closes — its usage and in-arrears fees for the days up
+     * to {@code day} —, its in-advance fees give back their unused days ({@link IntervalChanges}), and the schedule restarts on
+     * the new interval at {@code day}, whose first period is invoiced at once. All on one invoice, with whatever was parked.
+     */
+    public Subscription changeIntervalNow(String tenantId, Subscription sub, Customer customer, BillingInterval interval, LocalDate day) {
+        RoundingPolicy rounding = issuer.rounding(tenantId);
+        Plan plan = plan(tenantId, sub);
+        Period cut = sub.periodContaining(day);
+        List<InvoiceLine> opening = new ArrayList<>(IntervalChanges.unusedCredit(sub, phases.billedDuring(tenantId, sub, plan, cut), day, interval,
+                customer.currency(), rounding));
+        UsageInvoicing.Bill closing = day.isAfter(cut.start())
+                ? periodEnd(tenantId, sub, plan, customer, new Period(cut.start(), day), rounding) : UsageInvoicing.Bill.NONE;
+        Subscription moved = sub.withInterval(interval, day);
+        Period next = moved.periodContaining(day);
+        opening.addAll(RecurringBilling.linesFor(moved, phases.billedDuring(tenantId, moved, plan, next), customer.currency(), next, rounding));
+        Invoice invoice = issueAndRecord(tenantId, moved, plan, customer, sub.id() + ":interval:" + day, day, next,
+                pending.open(tenantId, sub.id()), closing, opening, new ArrayList<>());
+        if (invoice != null) {
+            pending.attach(tenantId, sub.id(), invoice.id());
+        }
+        return moved.billed(next.end(), next.end());
+    }
+
     // ---- the stages' entry points other use cases call ----
 
     /** The metered lines of one window for the charges of {@code cadence}, priced on what arrived so far (prepaid drawdown). */
@@ -301,6 +335,17 @@ public final class BillingService {
     public Plan plan(String tenantId, Subscription sub) {
         Plan plan = catalogs.catalog(tenantId, sub.catalogVersion()).plan(sub.planCode()).orElseThrow();
         return sub.overrides().applyTo(plan);
+    }
+
+    /** The plan as billed for the period holding {@code day} (its introductory prices while they run), what changes and refunds price against. */
+    public Plan planBilledOn(String tenantId, Subscription sub, LocalDate day) {
+        Plan plan = plan(tenantId, sub);
+        return day.isBefore(sub.anchor()) ? plan : phases.billedDuring(tenantId, sub, plan, sub.periodContaining(day));
+    }
+
+    /** Plan phases: their dates, the prices and fees of each, the term's end. */
+    public PhaseBilling phases() {
+        return phases;
     }
 
     /** Lets prepaid customers' invoices be paid from their wallets (wired after both exist). */

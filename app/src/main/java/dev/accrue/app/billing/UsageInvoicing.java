@@ -1,6 +1,7 @@
 package dev.accrue.app.billing;
 
 import dev.accrue.app.catalog.CatalogService;
+import dev.accrue.app.phase.PhaseBilling;
 import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.core.addon.AddOnAllowances;
@@ -54,7 +55,11 @@ public final class UsageInvoicing {
     private final BilledUsageRepository billed;
     private final AddOnBilling addOns;
 
-    public UsageInvoicing(CatalogService catalogs, UsageRepository usage, CountedBilling counted, BilledUsageRepository billed, AddOnBilling addOns) {
+    private final PhaseBilling phases;
+
+    public UsageInvoicing(CatalogService catalogs, UsageRepository usage, CountedBilling counted, BilledUsageRepository billed, AddOnBilling addOns,
+                          PhaseBilling phases) {
+        this.phases = phases;
         this.catalogs = catalogs;
         this.usage = usage;
         this.counted = counted;
@@ -85,7 +90,9 @@ public final class UsageInvoicing {
 
     /** The plan as billed in one window: the subscription's plan, what its add-ons grant there, and their charges. */
     public Plan planFor(String tenantId, Subscription sub, Plan plan, Period window) {
-        Plan granted = AddOnAllowances.apply(plan, addOns.grants(tenantId, sub, window));
+        // a window of an introductory period is settled (its minimum commitment) against the introductory prices billed
+        Plan phased = phases.billedDuring(tenantId, sub, plan, window);
+        Plan granted = AddOnAllowances.apply(phased, addOns.grants(tenantId, sub, window));
         List<Charge> extra = addOns.charges(tenantId, sub, window);
         if (extra.isEmpty()) {
             return granted;

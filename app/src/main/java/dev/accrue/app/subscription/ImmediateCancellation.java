@@ -64,7 +64,8 @@ public final class ImmediateCancellation {
             PlanChanges.requireOutsideLockIn(sub, end, "Cancellations");
             RoundingPolicy rounding = billing.rounding(caller.tenantId());
             if (plan.cancellation().refund() == CancellationPolicy.Refund.PRORATED) {
-                var refund = CancellationRefund.of(sub, plan, end, customer.currency(), rounding);
+                // the unused days are given back at the price they were billed at (an introductory price while it ran)
+                var refund = CancellationRefund.of(sub, billing.planBilledOn(caller.tenantId(), sub, end), end, customer.currency(), rounding);
                 if (refund.amount().isPositive()) {
                     credits.grant(caller.tenantId(), customer, refund.amount(), sub.id(), "Unused days of " + plan.name() + ", "
                             + refund.unused().start() + " to " + refund.unused().end().minusDays(1) + " (" + refund.share().numerator() + "/"

@@ -18,6 +18,7 @@ import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.CancellationPolicy;
 import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.ChangePolicy;
+import dev.accrue.core.catalog.CountedCharge;
 import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.catalog.Product;
@@ -126,7 +127,9 @@ public final class SubscriptionService {
             Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
                     start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, null, 1);
             requirePrices(sub, plan, customer);
+            requireTermCanMoveOn(sub, plan, current.catalog(), customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
+            billing.phases().start(caller.tenantId(), sub, plan);
             audit.record(caller, "subscription", sub.id(), "subscription.created", null, sub);
             events.record(caller.tenantId(), EventSnapshots.subscription(EventTypes.SUBSCRIPTION_CREATED, sub, time.systemNow(), Map.of()));
             return sub;
@@ -191,7 +194,7 @@ public final class SubscriptionService {
             Instant now = time.now(caller.tenantId(), customer);
             LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
             var current = catalogs.current(caller.tenantId(), now);
-            Plan from = billing.plan(caller.tenantId(), sub);
+            Plan from = billing.planBilledOn(caller.tenantId(), sub, today);
             Plan to = current.catalog().plan(planCode)
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "plan", "No plan '" + planCode + "' in catalog version " + current.version().version()));
             if (!to.product().equals(from.product())) {
@@ -380,7 +383,7 @@ public final class SubscriptionService {
             Subscription sub = subscriptions.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("subscription", id));
             Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
             LocalDate today = time.today(caller.tenantId(), customer);
-            Plan plan = billing.plan(caller.tenantId(), sub);
+            Plan plan = billing.planBilledOn(caller.tenantId(), sub, today);
             ChangeQuote quote = PlanChanges.quoteQuantity(sub, plan, target, today, customer.currency(), billing.rounding(caller.tenantId()));
             return apply(caller, sub, customer, plan, quote, preview, "subscription.quantity_changed", "subscription.quantity_change_scheduled",
                     quote.timing() == ChangeQuote.Timing.IMMEDIATE ? sub.withQuantity(target) : sub.withPendingQuantity(target));
@@ -396,20 +399,40 @@ public final class SubscriptionService {
      * for its end and the new schedule starts there; before anything was billed it applies at once.
      */
     public Subscription changeInterval(Caller caller, String id, String requested) {
+        return changeInterval(caller, id, requested, false);
+    }
+
+    /**
+     * Moves to another interval: at the end of the paid period, or with {@code now} on the customer's today — the unused part
+     * of the paid period credited and the new interval's first period invoiced at once ({@link BillingService#changeIntervalNow}).
+     */
+    public Subscription changeInterval(Caller caller, String id, String requested, boolean now) {
         caller.requireWrite();
         if (requested == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "interval", "interval is required");
         }
-        return mutate(caller, id, "subscription.interval_change_scheduled", ctx -> {
+        if (now) {
+            billing.billDue(caller.tenantId(), id); // the period cut is the one billed up to today
+        }
+        return mutate(caller, id, now ? "subscription.interval_changed" : "subscription.interval_change_scheduled", ctx -> {
             Subscription sub = ctx.sub();
             Plan plan = billing.plan(caller.tenantId(), sub);
             BillingInterval interval = interval(plan, requested);
             if (interval == sub.interval()) {
                 return sub.withPendingInterval(null);
             }
+            billing.phases().requireNoPhaseRunning(caller.tenantId(), sub, ctx.today());
             Subscription probe = sub.withInterval(interval, sub.anchor());
             requirePrices(probe, plan, customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
             boolean periodPaidFor = sub.billedThrough() != null;
+            if (now && periodPaidFor) {
+                if (plan.charges().stream().anyMatch(CountedCharge.class::isInstance)) {
+                    throw AccrueException.invalid("effective", "Plan " + plan.code() + " prices contacts counted at renewal; its interval changes at "
+                            + "the end of the paid period (effective: next_period)");
+                }
+                Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
+                return billing.changeIntervalNow(caller.tenantId(), sub.withPendingInterval(null), customer, interval, ctx.today());
+            }
             return periodPaidFor ? sub.withPendingInterval(interval) : sub.withInterval(interval, sub.anchor());
         });
     }
@@ -428,7 +451,9 @@ public final class SubscriptionService {
             if (!newTrialEnd.isAfter(sub.trialEnd())) {
                 throw AccrueException.invalid("trial_end", "The new trial end " + newTrialEnd + " must be after the current one, " + sub.trialEnd());
             }
-            return sub.withTrialEnd(newTrialEnd);
+            Subscription extended = sub.withTrialEnd(newTrialEnd);
+            billing.phases().start(caller.tenantId(), extended, billing.plan(caller.tenantId(), sub)); // phases count from the new trial end
+            return extended;
         });
     }
 
@@ -496,6 +521,23 @@ public final class SubscriptionService {
     }
 
     /** Refuses a plan the customer cannot be billed on in its currency. */
+    /**
+     * A fixed term moves the subscription to its next plan at a boundary where no one is asked, so that plan must be able to
+     * bill it (its interval, the customer's currency): checked when the subscription starts, not found out at the term's end.
+     */
+    private static void requireTermCanMoveOn(Subscription sub, Plan plan, Catalog catalog, Customer customer) {
+        if (plan.term() == null || plan.term().thenPlan() == null) {
+            return;
+        }
+        Plan next = catalog.plan(plan.term().thenPlan()).orElseThrow();
+        try {
+            requirePrices(sub, next, customer);
+        } catch (AccrueException e) {
+            throw AccrueException.invalid("interval", "Plan " + plan.code() + " moves to plan " + next.code() + " when its term ends, which cannot bill "
+                    + "this subscription: " + e.getMessage());
+        }
+    }
+
     private static void requirePrices(Subscription sub, Plan plan, Customer customer) {
         for (var charge : plan.charges()) {
             if (charge instanceof RecurringCharge r) {

@@ -193,6 +193,71 @@ public final class CatalogValidator {
         usageAlerts(path + ".usage_alerts", p);
         minimum(path + ".minimum_commitment", p.minimumCommitment());
         weeklyMinimums(path, p);
+        phases(path, p);
+    }
+
+    /**
+     * Plan phases (issue 16): an introductory price names recurring charges of the plan and lasts 1–120 periods; a term
+     * lasts 1–120 periods, at least as long as the introduction, and moves to another plan of the same product or ends;
+     * one-time fees have codes of their own and a whole-minor-unit amount in every currency.
+     */
+    private void phases(String path, Plan p) {
+        Introductory intro = p.introductory();
+        if (intro != null) {
+            String ip = path + ".introductory";
+            if (intro.periods() < 1 || intro.periods() > 120) {
+                problem(CatalogProblem.INVALID_VALUE, ip + ".periods", "introductory.periods must be 1-120, got " + intro.periods());
+            }
+            if (intro.prices().isEmpty()) {
+                problem(CatalogProblem.MISSING_FIELD, ip + ".prices", "an introductory price needs prices: recurring charge code → monthly amount per currency");
+            }
+            intro.prices().forEach((charge, byCurrency) -> {
+                if (!(p.charge(charge).orElse(null) instanceof RecurringCharge)) {
+                    problem(CatalogProblem.UNKNOWN_REFERENCE, ip + ".prices." + charge, "Plan " + p.code() + " has no recurring charge '" + charge + "'");
+                }
+                recurringAmounts(ip + ".prices." + charge, byCurrency);
+            });
+            if (p.interval(BillingInterval.WEEK).isPresent()) {
+                problem(CatalogProblem.NOT_SUPPORTED, ip, "introductory prices are monthly amounts; plan " + p.code()
+                        + " offers a week interval, which has no whole number of months");
+            }
+        }
+        FixedTerm term = p.term();
+        if (term != null) {
+            String tp = path + ".term";
+            if (term.periods() < 1 || term.periods() > 120) {
+                problem(CatalogProblem.INVALID_VALUE, tp + ".periods", "term.periods must be 1-120, got " + term.periods());
+            } else if (intro != null && intro.periods() > term.periods()) {
+                problem(CatalogProblem.INVALID_VALUE, tp + ".periods", "the term (" + term.periods() + " periods) ends before the introductory price ("
+                        + intro.periods() + " periods)");
+            }
+            if (term.thenPlan() != null) {
+                Plan next = catalog.plan(term.thenPlan()).orElse(null);
+                if (next == null) {
+                    problem(CatalogProblem.UNKNOWN_REFERENCE, tp + ".then_plan", "No plan '" + term.thenPlan() + "' in this catalog");
+                } else if (next.code().equals(p.code()) || !next.product().equals(p.product())) {
+                    problem(CatalogProblem.INVALID_VALUE, tp + ".then_plan", "then_plan must be another plan of product " + p.product()
+                            + ", got " + next.code() + (next.code().equals(p.code()) ? " (this plan)" : " (product " + next.product() + ")"));
+                }
+            }
+        }
+        uniqueCodes(path + ".one_time_fees", p.oneTimeFees(), OneTimeFee::code);
+        for (int i = 0; i < p.oneTimeFees().size(); i++) {
+            OneTimeFee fee = p.oneTimeFees().get(i);
+            String fp = path + ".one_time_fees[" + i + "]";
+            if (fee.code() != null && p.charge(fee.code()).isPresent()) {
+                problem(CatalogProblem.DUPLICATE_CODE, fp + ".code", "code '" + fee.code() + "' is also a charge of plan " + p.code());
+            }
+            recurringAmounts(fp + ".amount", fee.amount());
+            for (String currency : currencies) {
+                if (!fee.amount().containsKey(currency)) {
+                    problem(CatalogProblem.MISSING_PRICE, fp + ".amount", "a one-time fee needs an amount in every catalog currency; no " + currency + " amount");
+                }
+            }
+            if (fee.on() == OneTimeFee.Trigger.INTRODUCTORY_END && intro == null) {
+                problem(CatalogProblem.INVALID_VALUE, fp + ".on", "on: introductory_end needs an introductory price on plan " + p.code());
+            }
+        }
     }
 
     /** Alert thresholds name a metric of the catalog, once each; percents are 1–1000, amounts above 0 (core/alert/Thresholds). */

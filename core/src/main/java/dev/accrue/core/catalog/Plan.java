@@ -31,7 +31,10 @@ public record Plan(
         Invoicing invoicing,
         TrialUsage trialUsage,
         List<UsageAlertSpec> usageAlerts,
-        Map<String, BigDecimal> minimumCommitment) {
+        Map<String, BigDecimal> minimumCommitment,
+        Introductory introductory,
+        FixedTerm term,
+        List<OneTimeFee> oneTimeFees) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -44,6 +47,21 @@ public record Plan(
         trialUsage = trialUsage == null ? TrialUsage.FREE : trialUsage;
         usageAlerts = Lists.orEmpty("usage_alerts", usageAlerts);
         minimumCommitment = Lists.orEmpty("minimum_commitment", minimumCommitment);
+        oneTimeFees = Lists.orEmpty("one_time_fees", oneTimeFees);
+    }
+
+    /** A plan without phases (no introductory price, no fixed term, no one-time fees). */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage, List<UsageAlertSpec> usageAlerts,
+                Map<String, BigDecimal> minimumCommitment) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, null, null, List.of());
+    }
+
+    /** Whether a subscription starting on this plan goes through phases (an introductory price, a term, one-time fees). */
+    public boolean hasPhases() {
+        return introductory != null || term != null || !oneTimeFees.isEmpty();
     }
 
     /** A plan without a minimum commitment. */
@@ -99,11 +117,11 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment);
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees);
     }
 }

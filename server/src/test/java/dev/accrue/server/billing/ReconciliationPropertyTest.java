@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * commitment (issue 16), both prorated by day on the periods a trial or an end cuts and re-settled when late events
  * change a billed period; card payments are priced by percentage (a share of their amounts past a free amount, a fixed
  * fee per transaction past a free one); the subscription has 2 seats, which multiply the base fee and not the platform fee
- * ({@code per_unit_quantity: false}).
+ * ({@code per_unit_quantity: false}). Plan phases (issue 16 point 6): the base fee costs 4.00 instead of 10.00 until the first full
+ * month after the first billing day has been served (a calendar stub before it included), and a 3.00 setup fee is billed once.
  */
 class ReconciliationPropertyTest {
     static final String CATALOG = """
@@ -57,6 +58,8 @@ class ReconciliationPropertyTest {
                 trial_usage: billed
                 intervals: [{ interval: month }]
                 minimum_commitment: { USD: "30.00" }
+                introductory: { periods: 1, prices: { base: { USD: "4.00" } } }
+                one_time_fees: [{ code: setup, name: Setup, amount: { USD: "3.00" } }]
                 charges:
                   - { type: recurring, code: base, name: Base, monthly_price: { USD: "10.00" }, timing: in_arrears }
                   - { type: recurring, code: platform, name: Platform, monthly_price: { USD: "5.00" }, timing: in_arrears, per_unit_quantity: false }
@@ -162,11 +165,14 @@ class ReconciliationPropertyTest {
         expected.put("platform", BigDecimal.ZERO);
         expected.put("calls", callCost(start, anchor, finalEvents, occurredOn, finalQuantity)); // the trial's calls: no minimum there
         expected.put("minimum_commitment", BigDecimal.ZERO);
+        expected.put("setup", new BigDecimal("3.00")); // billing always starts: the end comes at least a day after the anchor
+        LocalDate introductionEnds = anchor.getDayOfMonth() == 1 ? anchor.plusMonths(1) : anchor.withDayOfMonth(1).plusMonths(2);
         expected.put("card", cardFees(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
         for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
             LocalDate to = min(from.withDayOfMonth(1).plusMonths(1), end);
             // a calendar period cut by the trial's end or the subscription's end is prorated against its whole month
-            BigDecimal base = prorated(BigDecimal.valueOf(20), from, to); // 2 seats × 10.00, rounded once
+            // 2 seats × 10.00 (× 4.00 while the introduction runs), rounded once
+            BigDecimal base = prorated(BigDecimal.valueOf(from.isBefore(introductionEnds) ? 8 : 20), from, to);
             BigDecimal platform = prorated(BigDecimal.valueOf(5), from, to); // not per seat
             BigDecimal calls = callCost(from, to, finalEvents, occurredOn, finalQuantity).max(prorated(CALLS_MINIMUM, from, to));
             BigDecimal card = cardFees(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
@@ -203,7 +209,7 @@ class ReconciliationPropertyTest {
 
     private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub) {
         Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO,
-                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO));
+                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO, "setup", BigDecimal.ZERO));
         String cursor = null;
         do {
             JsonNode page = s.api.get("/v1/invoices?limit=100&subscription_id=" + sub + (cursor == null ? "" : "&cursor=" + cursor)).json();

@@ -44,7 +44,7 @@ public final class SubscriptionRoutes {
     record TrialBody(LocalDate trialEnd) {
     }
 
-    record IntervalBody(String interval) {
+    record IntervalBody(String interval, String effective) {
     }
 
     record QuantityBody(Integer quantity) {
@@ -110,7 +110,7 @@ public final class SubscriptionRoutes {
         app.post("/v1/subscriptions/{id}/change_interval", ctx -> {
             IntervalBody body = Requests.body(ctx, IntervalBody.class);
             Caller caller = Requests.caller(ctx);
-            Responses.json(ctx, 200, view(caller, subscriptions.changeInterval(caller, ctx.pathParam("id"), body.interval())));
+            Responses.json(ctx, 200, view(caller, subscriptions.changeInterval(caller, ctx.pathParam("id"), body.interval(), intervalNow(body))));
         });
         app.post("/v1/subscriptions/{id}/extend_trial", ctx -> {
             TrialBody body = Requests.body(ctx, TrialBody.class);
@@ -145,6 +145,17 @@ public final class SubscriptionRoutes {
         QuantityBody b = Requests.body(ctx, QuantityBody.class);
         Caller caller = Requests.caller(ctx);
         respond(ctx, caller, preview, () -> subscriptions.changeQuantity(caller, ctx.pathParam("id"), b.quantity(), preview));
+    }
+
+    /** An interval change waits for the end of the paid period unless asked {@code immediately} (issue 16 point 8). */
+    private static boolean intervalNow(IntervalBody b) {
+        if (b.effective() == null || b.effective().equals("next_period")) {
+            return false;
+        }
+        if (b.effective().equals("immediately")) {
+            return true;
+        }
+        throw AccrueException.invalid("effective", "effective must be 'immediately' or 'next_period', got '" + b.effective() + "'");
     }
 
     private void change(Context ctx, boolean preview) {
