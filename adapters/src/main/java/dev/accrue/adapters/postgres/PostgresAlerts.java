@@ -67,6 +67,37 @@ public final class PostgresAlerts implements AlertRepository {
     }
 
     @Override
+    public Set<String> fireAll(String tenantId, List<FiredAlert> alerts) {
+        if (alerts.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(tx.handle().createQuery("""
+                        INSERT INTO fired_alerts (tenant_id, id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id,
+                          data, fired_at)
+                        SELECT :tenant, a.id, a.customer_id, a.kind, a.subject, a.window_start, a.window_end, a.audience, a.threshold, a.event_id,
+                               CAST(a.data AS jsonb), a.fired_at
+                        FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:kinds AS text[]), CAST(:subjects AS text[]),
+                                    CAST(:starts AS date[]), CAST(:ends AS date[]), CAST(:audiences AS text[]), CAST(:thresholds AS text[]),
+                                    CAST(:events AS text[]), CAST(:datas AS text[]), CAST(:ats AS timestamptz[]))
+                             AS a(id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id, data, fired_at)
+                        ON CONFLICT (tenant_id, kind, subject, window_start, audience, threshold) DO NOTHING
+                        RETURNING id""")
+                .bind("tenant", tenantId)
+                .bindArray("ids", String.class, alerts.stream().map(FiredAlert::id).toList())
+                .bindArray("customers", String.class, alerts.stream().map(FiredAlert::customerId).toList())
+                .bindArray("kinds", String.class, alerts.stream().map(FiredAlert::kind).toList())
+                .bindArray("subjects", String.class, alerts.stream().map(FiredAlert::subject).toList())
+                .bindArray("starts", String.class, alerts.stream().map(a -> a.windowStart().toString()).toList())
+                .bindArray("ends", String.class, alerts.stream().map(a -> a.windowEnd().toString()).toList())
+                .bindArray("audiences", String.class, alerts.stream().map(FiredAlert::audience).toList())
+                .bindArray("thresholds", String.class, alerts.stream().map(FiredAlert::threshold).toList())
+                .bindArray("events", String.class, alerts.stream().map(FiredAlert::eventId).toList())
+                .bindArray("datas", String.class, alerts.stream().map(a -> StoredJson.write(a.data())).toList())
+                .bindArray("ats", String.class, alerts.stream().map(a -> a.firedAt().toString()).toList())
+                .mapTo(String.class).list());
+    }
+
+    @Override
     public Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows) {
         if (windows.isEmpty()) {
             return Set.of();

@@ -7,8 +7,11 @@ import dev.accrue.core.time.Period;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -38,10 +41,45 @@ public final class AlertFiring {
         }
     }
 
-    /** Fires the alert unless it fired before in its window; true when this call fired it. */
-    public boolean fire(Alert a, Map<String, Object> data, Instant occurredAt) {
+    /** An alert to fire with what its event says and when it happened. */
+    public record Firing(Alert alert, Map<String, Object> data, Instant at) {
+    }
+
+    /**
+     * {@link #fire} of several alerts of one tenant with two statements whatever their number (the markers, then the
+     * events of those that went in), in the caller's transaction; returns how many fired.
+     */
+    public int fireAll(String tenantId, List<Firing> firings) {
+        List<FiredAlert> rows = new ArrayList<>(firings.size());
+        List<DomainEvent> events = new ArrayList<>(firings.size());
+        for (Firing f : firings) {
+            Alert a = f.alert();
+            Map<String, Object> clean = clean(f.data());
+            String eventId = Ids.next("evt");
+            rows.add(new FiredAlert(Ids.next("alr"), a.customerId(), a.kind(), a.subject(), a.window().start(), a.window().end(), a.audience(),
+                    a.threshold(), eventId, clean, clock.instant()));
+            events.add(new DomainEvent(eventId, a.eventType(), a.objectType(), a.objectId(), a.customerId(), clean, f.at()));
+        }
+        Set<String> inserted = alerts.fireAll(tenantId, rows);
+        List<DomainEvent> fired = new ArrayList<>(inserted.size());
+        for (int i = 0; i < rows.size(); i++) {
+            if (inserted.contains(rows.get(i).id())) {
+                fired.add(events.get(i));
+            }
+        }
+        this.events.recordAll(tenantId, fired);
+        return fired.size();
+    }
+
+    private static Map<String, Object> clean(Map<String, Object> data) {
         Map<String, Object> clean = new TreeMap<>(data);
         clean.values().removeIf(Objects::isNull); // an absent figure (no allowance, no pace yet) is left out, not null
+        return clean;
+    }
+
+    /** Fires the alert unless it fired before in its window; true when this call fired it. */
+    public boolean fire(Alert a, Map<String, Object> data, Instant occurredAt) {
+        Map<String, Object> clean = clean(data);
         String eventId = Ids.next("evt");
         FiredAlert row = new FiredAlert(Ids.next("alr"), a.customerId(), a.kind(), a.subject(), a.window().start(), a.window().end(), a.audience(),
                 a.threshold(), eventId, clean, clock.instant());

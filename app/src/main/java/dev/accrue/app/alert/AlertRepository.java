@@ -18,6 +18,9 @@ public interface AlertRepository {
     /** Records an alert unless one with the same key fired before; true when this call recorded it. */
     boolean fire(String tenantId, FiredAlert alert);
 
+    /** {@link #fire} of several alerts in one statement; returns the ids of those this call recorded. */
+    Set<String> fireAll(String tenantId, List<FiredAlert> alerts);
+
     /**
      * Which of the given subjects' alerts already fired in the given windows (one query for a whole evaluation pass):
      * the markers of fired_alerts whose (subject, window start) is one of {@code windows}.

@@ -1,6 +1,5 @@
 package dev.accrue.app.alert;
 
-import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.event.EventTypes;
 import dev.accrue.core.alert.Thresholds;
 import dev.accrue.core.alert.UsagePace;
@@ -14,6 +13,7 @@ import dev.accrue.core.rating.UsagePricer;
 import dev.accrue.core.rating.UsageRating;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
+import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,17 +25,17 @@ import java.util.TreeMap;
 
 /**
  * What the usage alerts of one allowance window say, from figures already read: a threshold reached (usage, limit,
- * percent used, the day the limit is reached at the window's pace) and the projected-overage warnings. Pure but for
- * the tenant's rounding, asked only when a projection warns.
+ * percent used, the day the limit is reached at the window's pace) and the projected-overage warnings. Pure: the
+ * tenant's rounding (read once per pass, when some window projects) prices the projected overage.
  */
 record UsageAlertContent(String tenantId, Subscription sub, Customer customer, Metric metric, MeteredCharge charge, Period window,
-                         BigDecimal included, BigDecimal used, Instant now, BillingService billing) {
+                         BigDecimal included, BigDecimal used, Instant now, RoundingPolicy rounding) {
 
     String subject() {
         return sub.id() + "/" + metric.code();
     }
 
-    UsageAlertEvaluator.Firing threshold(String audience, Thresholds.Reached r) {
+    AlertFiring.Firing threshold(String audience, Thresholds.Reached r) {
         Map<String, Object> data = base();
         boolean user = !audience.equals(FiredAlert.PLAN) && !audience.equals(FiredAlert.CUSTOMER);
         data.put("audience", user ? "user" : audience);
@@ -56,8 +56,8 @@ record UsageAlertContent(String tenantId, Subscription sub, Customer customer, M
      * Projected overage: the completed days' trend carried to the window end ({@link UsagePace#projectedTotal}); warns
      * when it passes the allowance, and when its overage would pass the cap.
      */
-    List<UsageAlertEvaluator.Firing> projections(List<BigDecimal> completedDays) {
-        List<UsageAlertEvaluator.Firing> out = new ArrayList<>();
+    List<AlertFiring.Firing> projections(List<BigDecimal> completedDays) {
+        List<AlertFiring.Firing> out = new ArrayList<>();
         boolean capped = charge.overage().policy() == Overage.OveragePolicy.CHARGE_UP_TO_CAP;
         var projected = UsagePace.projectedTotal(completedDays, used, (int) window.days());
         if (projected.isEmpty() || included.signum() <= 0 && !capped) {
@@ -79,7 +79,7 @@ record UsageAlertContent(String tenantId, Subscription sub, Customer customer, M
         data.put("days_elapsed", completedDays.size());
         data.put("currency", currency);
         RatedUsage rated = charge.pricing() == null ? null
-                : UsageRating.rate(total, included, charge.pricing(), charge.overage(), currency, billing.rounding(tenantId));
+                : UsageRating.rate(total, included, charge.pricing(), charge.overage(), currency, rounding);
         data.put("projected_overage_cost", rated == null ? null : rated.amount().toPlainMinorString());
         if (pastAllowance) {
             Map<String, Object> allowance = new TreeMap<>(data);
@@ -90,7 +90,7 @@ record UsageAlertContent(String tenantId, Subscription sub, Customer customer, M
             Map<String, Object> cap = new TreeMap<>(data);
             cap.put("exceeds", "cap");
             cap.put("cap", Money.of(capAmount, currency).toPlainMinorString());
-            cap.put("projected_uncapped_cost", billing.rounding(tenantId).apply(uncapped).toPlainMinorString());
+            cap.put("projected_uncapped_cost", rounding.apply(uncapped).toPlainMinorString());
             out.add(firing(FiredAlert.OVERAGE_PROJECTED, EventTypes.USAGE_OVERAGE_PROJECTED, FiredAlert.PLAN, "cap", cap));
         }
         return out;
@@ -113,8 +113,8 @@ record UsageAlertContent(String tenantId, Subscription sub, Customer customer, M
         return data;
     }
 
-    private UsageAlertEvaluator.Firing firing(String kind, String type, String audience, String threshold, Map<String, Object> data) {
-        return new UsageAlertEvaluator.Firing(new AlertFiring.Alert(tenantId, customer.id(), "subscription", sub.id(), kind, type, subject(), window,
+    private AlertFiring.Firing firing(String kind, String type, String audience, String threshold, Map<String, Object> data) {
+        return new AlertFiring.Firing(new AlertFiring.Alert(tenantId, customer.id(), "subscription", sub.id(), kind, type, subject(), window,
                 audience, threshold), data, now);
     }
 

@@ -26,6 +26,7 @@ import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.UsageBilling;
 import dev.accrue.core.time.Period;
+import dev.accrue.core.time.RoundingPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +54,8 @@ import java.util.concurrent.TimeUnit;
  * them together: per tenant, one read transaction with <b>one query per kind</b> whatever the number of keys — the
  * subscriptions, their customers, the window's usage from the daily aggregates (the rows authorization sums), the
  * customers' alert rules, the alerts already fired in those windows, and for projections the days so far — then
- * compares in memory. Only a key that has something to fire writes: its alerts' {@code fired_alerts} rows (ON
- * CONFLICT DO NOTHING) and their domain events, in a transaction of its own. So an alert fires exactly once per
+ * compares in memory. Only what reached a threshold not yet fired writes: its {@code fired_alerts} rows (ON CONFLICT
+ * DO NOTHING) and their domain events, all of a pass in one transaction (each key in its own if that fails). So an alert fires exactly once per
  * window whatever the number of threads or nodes evaluating, and again in the next window (a new window start is
  * a new key); the pass's cost follows the number of customers whose usage moved, not the event rate.
  *
@@ -168,6 +169,10 @@ public final class UsageAlertEvaluator implements UsageListener {
             due.add(k);
             recheck.put(k, now.plus(RECHECK_AFTER));
         }
+        if (due.isEmpty()) {
+            return 0;
+        }
+        long started = System.nanoTime();
         Map<String, List<Key>> byTenant = new LinkedHashMap<>();
         due.forEach(k -> byTenant.computeIfAbsent(k.tenantId(), t -> new ArrayList<>()).add(k));
         byTenant.forEach((tenantId, keys) -> {
@@ -175,6 +180,7 @@ public final class UsageAlertEvaluator implements UsageListener {
                 evaluateChunk(tenantId, keys.subList(from, Math.min(keys.size(), from + CHUNK)));
             }
         });
+        AlertMeters.pass(due.size(), Duration.ofNanos(System.nanoTime() - started));
         return due.size();
     }
 
@@ -191,16 +197,20 @@ public final class UsageAlertEvaluator implements UsageListener {
             return;
         }
         Set<String> customersMoved = new LinkedHashSet<>();
-        for (Assessment a : assessed) {
-            customersMoved.add(a.customerId());
-            if (a.alerts().isEmpty()) {
-                continue;
-            }
-            try {
-                tx.run(() -> a.alerts().forEach(this::fire));
-            } catch (RuntimeException e) {
-                recheck.put(a.key(), Instant.now().plus(RECHECK_AFTER));
-                LOG.warn("Firing usage alerts of {} failed; trying again in {}", a.key(), RECHECK_AFTER, e);
+        assessed.forEach(a -> customersMoved.add(a.customerId()));
+        List<Assessment> reached = assessed.stream().filter(a -> !a.alerts().isEmpty()).toList();
+        try {
+            // one commit for the whole pass: customers crossing together (a price change, a busy hour) cost one fsync, not one each
+            tx.run(() -> firing.fireAll(tenantId, reached.stream().flatMap(a -> a.alerts().stream()).toList()));
+        } catch (RuntimeException together) {
+            // one key's failure does not hold back the others': each on its own
+            for (Assessment a : reached) {
+                try {
+                    tx.run(() -> firing.fireAll(tenantId, a.alerts()));
+                } catch (RuntimeException e) {
+                    recheck.put(a.key(), Instant.now().plus(RECHECK_AFTER));
+                    LOG.warn("Firing usage alerts of {} failed; trying again in {}", a.key(), RECHECK_AFTER, e);
+                }
             }
         }
         if (!customersMoved.isEmpty()) {
@@ -214,20 +224,12 @@ public final class UsageAlertEvaluator implements UsageListener {
      */
     public String evaluate(Key k) {
         List<Assessment> assessed = assess(k.tenantId(), List.of(k));
-        assessed.forEach(a -> a.alerts().forEach(this::fire));
+        assessed.forEach(a -> firing.fireAll(k.tenantId(), a.alerts()));
         return assessed.isEmpty() ? null : assessed.getFirst().customerId();
     }
 
-    /** An alert reached and not yet fired, with what its event says. */
-    record Firing(AlertFiring.Alert alert, Map<String, Object> data, Instant at) {
-    }
-
-    /** What one key's evaluation found: its customer, and the alerts to fire. */
-    private record Assessment(Key key, String customerId, List<Firing> alerts) {
-    }
-
-    private void fire(Firing f) {
-        firing.fire(f.alert(), f.data(), f.at());
+    /** What one key's evaluation found: its customer, and the alerts reached and not yet fired. */
+    private record Assessment(Key key, String customerId, List<AlertFiring.Firing> alerts) {
     }
 
     /** Reads everything the keys' evaluation needs with one query per kind, and decides what fires. */
@@ -268,11 +270,12 @@ public final class UsageAlertEvaluator implements UsageListener {
         Set<FiredAlert.Marker> fired = alerts.firedIn(tenantId, windows.stream().map(w -> new FiredAlert.Window(w.subject(), w.terms().window().start()))
                 .distinct().toList());
         Map<Window, List<BigDecimal>> days = completedDays(tenantId, windows.stream().filter(w -> projects(w, fired)).toList());
+        RoundingPolicy rounding = days.isEmpty() ? null : billing.rounding(tenantId); // projections price their overage
         List<Assessment> out = new ArrayList<>();
         for (Window w : windows) {
             UsageAlertContent content = new UsageAlertContent(w.key().tenantId(), w.sub(), w.customer(), w.terms().metric(), w.terms().charge(),
-                    w.terms().window(), w.terms().included(), used.get(w), w.now(), billing);
-            List<Firing> reached = new ArrayList<>();
+                    w.terms().window(), w.terms().included(), used.get(w), w.now(), rounding);
+            List<AlertFiring.Firing> reached = new ArrayList<>();
             audiences(w, rules.getOrDefault(w.customer().id(), List.of())).forEach((audience, thresholds) -> {
                 for (Thresholds.Reached r : Thresholds.reached(thresholds, used.get(w), w.terms().included())) {
                     reached.add(content.threshold(audience, r));
