@@ -1,6 +1,10 @@
 package dev.accrue.bench;
 
+import dev.accrue.app.alert.AlertMeters;
 import dev.accrue.app.alert.UsageAlertEvaluator;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 
 import java.net.http.HttpClient;
 import java.time.Instant;
@@ -13,17 +17,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Usage alerts under full-speed ingestion. Two phases of the same size on one node, each on its own half of the
- * customers (so the first phase's crossings cannot leak into the second's measurement):
- * <ol>
+ * Usage alerts under full-speed ingestion, on one node. Phases of the same size alternate, each on its own customers
+ * (so no phase's crossings leak into another's measurement):
+ * <ul>
  * <li><b>without alerts</b>: the node's alert evaluator is held (this thread owns its monitor, so its thread waits);
  * ingestion still marks what moved, which is all alerting costs the ingesting request;</li>
  * <li><b>with alerts</b>: the evaluator runs as in production, every customer crossing its plan's 50/75/90/100 %
  * thresholds during the phase.</li>
- * </ol>
+ * </ul>
+ * Rounds alternate which comes first (without/with, with/without, …) so neither kind always runs on a warmer JIT,
+ * a fuller table or a quieter minute of a shared machine; the figures are the medians of each kind. Between phases
+ * the benchmark waits until the evaluator has caught up (the held phase's marks are evaluated then, outside any
+ * measurement).
  * Latency of an alert = the domain event's {@code recorded_at} (PostgreSQL's clock_timestamp) minus the moment the
  * client got the acknowledgement of the batch whose events took the customer's usage across the threshold (batches are
  * replayed in acknowledgement order to find it). Server, clients and PostgreSQL share this machine.
@@ -56,37 +65,81 @@ public final class AlertLatencyBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int total = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
+        int total = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int customers = args.length > 3 ? Integer.parseInt(args[3]) : 500;
-        try (BenchNode node = new BenchNode(CATALOG, "pro", 2 * customers)) {
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        try (BenchNode node = new BenchNode(CATALOG, "pro", 2 * rounds * customers)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String now = Instant.now().minusSeconds(60).toString();
             UsageAlertEvaluator evaluator = node.accrue.services().alertEvaluator();
             IngestionBenchmark.send(http, node, body("warm", 0, batch, 1, 0, now)); // JIT and connections, on customer 1 only
-            Phase without;
-            synchronized (evaluator) { // the alert thread waits for this monitor: nothing is evaluated during the phase
-                without = run(http, node, "w", total, batch, clients, customers, 0, now);
+            List<Double> without = new ArrayList<>();
+            List<Double> with = new ArrayList<>();
+            List<Long> latencies = new ArrayList<>();
+            int phase = 0;
+            for (int round = 0; round < rounds; round++) {
+                for (boolean evaluating : round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+                    int offset = phase * customers;
+                    String prefix = "p" + phase;
+                    phase++;
+                    Phase p;
+                    if (evaluating) {
+                        p = run(http, node, prefix, total, batch, clients, customers, offset, now);
+                        waitQuiet(node);
+                        List<Long> mine = latencies(node, p, customers, offset);
+                        latencies.addAll(mine);
+                        long[] sorted = mine.stream().mapToLong(Long::longValue).sorted().toArray();
+                        if (sorted.length > 0) {
+                            System.out.printf("    %d of %d crossings fired, p50 %d ms, p99 %d ms%n", sorted.length, customers * PERCENTS.length,
+                                    pct(sorted, 50), pct(sorted, 99));
+                        }
+                        with.add(total / p.seconds);
+                    } else {
+                        synchronized (evaluator) { // the alert thread waits for this monitor: nothing is evaluated during the phase
+                            p = run(http, node, prefix, total, batch, clients, customers, offset, now);
+                        }
+                        waitQuiet(node);
+                        without.add(total / p.seconds);
+                    }
+                    System.out.printf("  round %d %-8s %8.0f events/s (%.2f s)%n", round + 1, evaluating ? "with" : "without", total / p.seconds,
+                            p.seconds);
+                }
             }
-            waitQuiet(node);
-            Phase with = run(http, node, "a", total, batch, clients, customers, customers, now);
-            waitQuiet(node);
-            List<Long> latencies = latencies(node, with, customers, customers);
-            System.out.printf("Usage alerts under ingestion: %d events per phase in batches of %d, %d clients, %d customers per phase, %d cores%n",
-                    total, batch, clients, customers, Runtime.getRuntime().availableProcessors());
-            System.out.printf("  ingestion without alert evaluation: %.0f events/s (%.2f s)%n", total / without.seconds, without.seconds);
-            System.out.printf("  ingestion with alert evaluation:    %.0f events/s (%.2f s), %.1f %% slower%n", total / with.seconds, with.seconds,
-                    100.0 * (1 - without.seconds / with.seconds));
+            double withoutMedian = median(without);
+            double withMedian = median(with);
+            System.out.printf("Usage alerts under ingestion: %d rounds of two phases of %d events in batches of %d, %d clients, %d customers per phase,"
+                    + " %d cores%n", rounds, total, batch, clients, customers, Runtime.getRuntime().availableProcessors());
+            System.out.printf("  ingestion without alert evaluation: median %.0f events/s %s%n", withoutMedian, rates(without));
+            System.out.printf("  ingestion with alert evaluation:    median %.0f events/s %s%n", withMedian, rates(with));
+            System.out.printf("  overhead of alert evaluation on ingestion: %.1f %% (1 - median with / median without)%n",
+                    100.0 * (1 - withMedian / withoutMedian));
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            int expected = customers * PERCENTS.length;
+            int expected = rounds * customers * PERCENTS.length;
             System.out.printf("  alerts: %d of %d crossings fired; latency from the crossing batch's acknowledgement to the recorded event:%n",
                     sorted.length, expected);
             if (sorted.length > 0) {
                 System.out.printf("    p50 %d ms, p99 %d ms, max %d ms, min %d ms%n", pct(sorted, 50), pct(sorted, 99), sorted[sorted.length - 1], sorted[0]);
             }
+            Timer passes = Metrics.globalRegistry.find(AlertMeters.PASS_SECONDS).timer();
+            DistributionSummary keys = Metrics.globalRegistry.find(AlertMeters.PASS_KEYS).summary();
+            if (passes != null && keys != null) {
+                System.out.printf("  evaluator: %d passes, %.0f keys per pass on average (max %.0f), pass mean %.0f ms, max %.0f ms%n", passes.count(),
+                        keys.mean(), keys.max(), passes.mean(TimeUnit.MILLISECONDS), passes.max(TimeUnit.MILLISECONDS));
+            }
             System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
         }
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String rates(List<Double> values) {
+        return values.stream().map(v -> String.format("%.0f", v)).toList().toString();
     }
 
     /** One phase: when each batch was acknowledged, and what it carried per customer. */
@@ -176,11 +229,11 @@ public final class AlertLatencyBenchmark {
         return out;
     }
 
-    /** Waits until no alert has been recorded for two seconds (the evaluator caught up). */
+    /** Waits until no alert has been recorded for five seconds (the evaluator caught up). */
     private static void waitQuiet(BenchNode node) throws InterruptedException {
         long last = -1;
         long stableSince = System.nanoTime();
-        while (System.nanoTime() - stableSince < 2_000_000_000L) {
+        while (System.nanoTime() - stableSince < 5_000_000_000L) {
             long count = node.accrue.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM domain_events WHERE tenant_id = :t")
                     .bind("t", node.tenantId).mapTo(Long.class).one());
             if (count != last) {

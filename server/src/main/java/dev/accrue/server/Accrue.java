@@ -50,6 +50,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -200,13 +201,20 @@ public final class Accrue implements AutoCloseable {
 
     /**
      * Evaluates usage alerts and budgets on a thread of their own, as soon as ingestion marks what moved
-     * ({@code UsageAlertEvaluator}); a node that serves the API ingests, so it evaluates.
+     * ({@code UsageAlertEvaluator}); a node that serves the API ingests, so it evaluates. It starts with the usage
+     * received in the last hour, which a node that stopped may have left unevaluated.
      */
     private void startAlerts() {
         alerts = new Thread(() -> {
+            try {
+                int swept = services.alertEvaluator().sweepRecent();
+                LoggerFactory.getLogger(Accrue.class).info("Usage alerts: {} recently used metrics to evaluate after start", swept);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Accrue.class).error("Finding the usage to evaluate after start failed; alerts wait for new usage", e);
+            }
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    services.alertEvaluator().evaluatePending(java.time.Duration.ofSeconds(1));
+                    services.alertEvaluator().evaluatePending(Duration.ofSeconds(1));
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {

@@ -253,7 +253,7 @@ public record Services(
         PostgresAlerts alertRepo = new PostgresAlerts(tx);
         AlertFiring firing = new AlertFiring(alertRepo, events, clock);
         BudgetService budgets = new BudgetService(tx, new PostgresBudgets(tx), customerRepo, subscriptionRepo,
-                new CostAllocation(billing, usageRepo, catalogs), firing, time, auditLog);
+                new CostAllocation(billing, usageRepo, catalogs), firing, alertRepo, time, auditLog);
         UsageAlertEvaluator alertEvaluator = new UsageAlertEvaluator(tx, subscriptionRepo, customerRepo, catalogs, billing, usageRepo, alertRepo, firing,
                 time, budgets);
         metering.useListener(UsageListener.all(alertEvaluator,

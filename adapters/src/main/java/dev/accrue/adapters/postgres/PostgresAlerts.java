@@ -10,8 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 public final class PostgresAlerts implements AlertRepository {
     private final JdbiTransactions tx;
@@ -39,9 +41,10 @@ public final class PostgresAlerts implements AlertRepository {
     @Override
     public List<UsageAlertRule> rules(String tenantId, Collection<String> customerIds) {
         return tx.handle().createQuery("""
-                        SELECT * FROM usage_alert_rules WHERE tenant_id = :tenant AND customer_id = ANY(:customers)
-                        ORDER BY customer_id, metric, user_email NULLS FIRST""")
-                .bind("tenant", tenantId).bind("customers", customerIds.toArray(String[]::new))
+                        SELECT r.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
+                        JOIN usage_alert_rules r ON r.tenant_id = :tenant AND r.customer_id = i.customer_id
+                        ORDER BY r.customer_id, r.metric, r.user_email NULLS FIRST""")
+                .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds))
                 .map((rs, ctx) -> rule(rs)).list();
     }
 
@@ -61,6 +64,57 @@ public final class PostgresAlerts implements AlertRepository {
                 .bind("tenant", tenantId).bind("id", a.id()).bind("customer", a.customerId()).bind("kind", a.kind()).bind("subject", a.subject())
                 .bind("start", a.windowStart()).bind("end", a.windowEnd()).bind("audience", a.audience()).bind("threshold", a.threshold())
                 .bind("event", a.eventId()).bind("data", StoredJson.write(a.data())).bind("at", Rows.utc(a.firedAt())).execute() == 1;
+    }
+
+    @Override
+    public Set<String> fireAll(String tenantId, List<FiredAlert> alerts) {
+        if (alerts.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(tx.handle().createQuery("""
+                        INSERT INTO fired_alerts (tenant_id, id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id,
+                          data, fired_at)
+                        SELECT :tenant, a.id, a.customer_id, a.kind, a.subject, a.window_start, a.window_end, a.audience, a.threshold, a.event_id,
+                               CAST(a.data AS jsonb), a.fired_at
+                        FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:kinds AS text[]), CAST(:subjects AS text[]),
+                                    CAST(:starts AS date[]), CAST(:ends AS date[]), CAST(:audiences AS text[]), CAST(:thresholds AS text[]),
+                                    CAST(:events AS text[]), CAST(:datas AS text[]), CAST(:ats AS timestamptz[]))
+                             AS a(id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id, data, fired_at)
+                        ON CONFLICT (tenant_id, kind, subject, window_start, audience, threshold) DO NOTHING
+                        RETURNING id""")
+                .bind("tenant", tenantId)
+                .bindArray("ids", String.class, alerts.stream().map(FiredAlert::id).toList())
+                .bindArray("customers", String.class, alerts.stream().map(FiredAlert::customerId).toList())
+                .bindArray("kinds", String.class, alerts.stream().map(FiredAlert::kind).toList())
+                .bindArray("subjects", String.class, alerts.stream().map(FiredAlert::subject).toList())
+                .bindArray("starts", String.class, alerts.stream().map(a -> a.windowStart().toString()).toList())
+                .bindArray("ends", String.class, alerts.stream().map(a -> a.windowEnd().toString()).toList())
+                .bindArray("audiences", String.class, alerts.stream().map(FiredAlert::audience).toList())
+                .bindArray("thresholds", String.class, alerts.stream().map(FiredAlert::threshold).toList())
+                .bindArray("events", String.class, alerts.stream().map(FiredAlert::eventId).toList())
+                .bindArray("datas", String.class, alerts.stream().map(a -> StoredJson.write(a.data())).toList())
+                .bindArray("ats", String.class, alerts.stream().map(a -> a.firedAt().toString()).toList())
+                .mapTo(String.class).list());
+    }
+
+    @Override
+    public Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows) {
+        if (windows.isEmpty()) {
+            return Set.of();
+        }
+        List<FiredAlert.Window> list = List.copyOf(windows);
+        // the unique key (tenant, kind, subject, window_start, audience, threshold) answers it: one probe per kind and window
+        return new HashSet<>(tx.handle().createQuery("""
+                        SELECT f.kind, f.subject, f.window_start, f.audience, f.threshold
+                        FROM unnest(CAST(:subjects AS text[]), CAST(:starts AS date[])) AS w(subject, window_start)
+                        CROSS JOIN unnest(CAST(:kinds AS text[])) AS k(kind)
+                        JOIN fired_alerts f ON f.tenant_id = :tenant AND f.kind = k.kind AND f.subject = w.subject
+                             AND f.window_start = w.window_start""")
+                .bind("tenant", tenantId).bindArray("subjects", String.class, list.stream().map(FiredAlert.Window::subject).toList())
+                .bindArray("starts", String.class, list.stream().map(w -> w.windowStart().toString()).toList())
+                .bindArray("kinds", String.class, List.of(FiredAlert.USAGE_THRESHOLD, FiredAlert.OVERAGE_PROJECTED, FiredAlert.BUDGET_THRESHOLD))
+                .map((rs, ctx) -> new FiredAlert.Marker(rs.getString("kind"), rs.getString("subject"), rs.getDate("window_start").toLocalDate(),
+                        rs.getString("audience"), rs.getString("threshold"))).list());
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.accrue.app.budget.Budget;
 import dev.accrue.app.budget.BudgetRepository;
 import dev.accrue.core.money.Money;
 
+import java.util.Collection;
 import java.util.List;
 
 public final class PostgresBudgets implements BudgetRepository {
@@ -26,10 +27,17 @@ public final class PostgresBudgets implements BudgetRepository {
 
     @Override
     public List<Budget> forCustomer(String tenantId, String customerId) {
+        return forCustomers(tenantId, List.of(customerId));
+    }
+
+    @Override
+    public List<Budget> forCustomers(String tenantId, Collection<String> customerIds) {
+        // joined on the unnested ids, not "customer_id = ANY (:ids)" (see PostgresCustomers.clocks)
         return tx.handle().createQuery("""
-                        SELECT * FROM budgets WHERE tenant_id = :tenant AND customer_id = :customer
-                        ORDER BY dimension NULLS FIRST, dimension_value, id""")
-                .bind("tenant", tenantId).bind("customer", customerId)
+                        SELECT b.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
+                        JOIN budgets b ON b.tenant_id = :tenant AND b.customer_id = i.customer_id
+                        ORDER BY b.customer_id, b.dimension NULLS FIRST, b.dimension_value, b.id""")
+                .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds))
                 .map((rs, ctx) -> {
                     String currency = rs.getString("currency");
                     Money amount = Money.of(rs.getBigDecimal("amount").setScale(Money.zero(currency).minorUnitDigits()), currency);

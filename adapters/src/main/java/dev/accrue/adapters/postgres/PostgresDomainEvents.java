@@ -30,6 +30,30 @@ public final class PostgresDomainEvents implements DomainEvents {
     }
 
     @Override
+    public void recordAll(String tenantId, List<DomainEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        // one statement; WITH ORDINALITY keeps the list's order in the sequence numbers
+        tx.inTransaction(() -> tx.handle().createUpdate("""
+                        INSERT INTO domain_events (tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at)
+                        SELECT :tenant, e.id, e.type, e.object_type, e.object_id, e.customer_id, CAST(e.data AS jsonb), e.occurred_at
+                        FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:objectTypes AS text[]), CAST(:objectIds AS text[]),
+                                    CAST(:customers AS text[]), CAST(:datas AS text[]), CAST(:ats AS timestamptz[])) WITH ORDINALITY
+                             AS e(id, type, object_type, object_id, customer_id, data, occurred_at, ord)
+                        ORDER BY e.ord""")
+                .bind("tenant", tenantId)
+                .bindArray("ids", String.class, events.stream().map(DomainEvent::id).toList())
+                .bindArray("types", String.class, events.stream().map(DomainEvent::type).toList())
+                .bindArray("objectTypes", String.class, events.stream().map(DomainEvent::objectType).toList())
+                .bindArray("objectIds", String.class, events.stream().map(DomainEvent::objectId).toList())
+                .bindArray("customers", String.class, events.stream().map(DomainEvent::customerId).toList())
+                .bindArray("datas", String.class, events.stream().map(e -> StoredJson.write(e.data())).toList())
+                .bindArray("ats", String.class, events.stream().map(e -> e.occurredAt().toString()).toList())
+                .execute());
+    }
+
+    @Override
     public List<Recorded> after(Position position, int limit) {
         return tx.inTransaction(() -> tx.handle().createQuery("""
                         SELECT * FROM domain_events

@@ -118,6 +118,14 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     }
 
     @Override
+    public List<Subscription> findAll(String tenantId, java.util.Collection<String> ids) {
+        return tx.handle().createQuery("""
+                        SELECT s.* FROM unnest(CAST(:ids AS text[])) AS i(id)
+                        JOIN subscriptions s ON s.tenant_id = :tenant AND s.id = i.id""")
+                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(ids)).map(MAPPER).list();
+    }
+
+    @Override
     public Optional<Subscription> findForUpdate(String tenantId, String id) {
         return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();

@@ -7,8 +7,11 @@ import dev.accrue.core.metering.TelecomEvents;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,9 +45,9 @@ public final class PostgresUsage implements UsageRepository {
                 RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted, unique_value
             ), folded AS (
                 INSERT INTO usage_daily (tenant_id, subscription_id, metric, day, dimension_key, quantity, events, max_quantity,
-                                         latest_at, latest_quantity)
+                                         latest_at, latest_quantity, received_at)
                 SELECT :tenant, subscription_id, metric, day, dimension_key, sum(quantity), count(*), max(quantity),
-                       max(occurred_at), (array_agg(quantity ORDER BY occurred_at DESC))[1]
+                       max(occurred_at), (array_agg(quantity ORDER BY occurred_at DESC))[1], :received
                 FROM inserted WHERE counted
                 GROUP BY subscription_id, metric, day, dimension_key
                 ORDER BY subscription_id, metric, day, dimension_key
@@ -53,7 +56,8 @@ public final class PostgresUsage implements UsageRepository {
                     events = usage_daily.events + EXCLUDED.events,
                     max_quantity = GREATEST(usage_daily.max_quantity, EXCLUDED.max_quantity),
                     latest_quantity = CASE WHEN EXCLUDED.latest_at >= usage_daily.latest_at THEN EXCLUDED.latest_quantity ELSE usage_daily.latest_quantity END,
-                    latest_at = GREATEST(usage_daily.latest_at, EXCLUDED.latest_at)
+                    latest_at = GREATEST(usage_daily.latest_at, EXCLUDED.latest_at),
+                    received_at = EXCLUDED.received_at
             ), uniques AS (
                 INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value)
                 SELECT DISTINCT :tenant, subscription_id, metric, day, dimension_key, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
@@ -321,5 +325,62 @@ public final class PostgresUsage implements UsageRepository {
                         rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getLong("events"), rs.getBigDecimal("max_quantity").stripTrailingZeros(),
                         Rows.instant(rs, "latest_at"), rs.getBigDecimal("latest_quantity").stripTrailingZeros()))
                 .list();
+    }
+
+    @Override
+    public Map<UsageWindow, List<DailyUsage>> totals(String tenantId, List<UsageWindow> windows) {
+        return byWindow(tenantId, windows, """
+                SELECT q.ord, NULL::date AS day, d.dimension_key, sum(d.quantity) AS quantity, sum(d.events) AS events,
+                       max(d.max_quantity) AS max_quantity, max(d.latest_at) AS latest_at,
+                       (array_agg(d.latest_quantity ORDER BY d.latest_at DESC))[1] AS latest_quantity
+                FROM unnest(CAST(:subs AS text[]), CAST(:metrics AS text[]), CAST(:froms AS date[]), CAST(:tos AS date[]))
+                     WITH ORDINALITY AS q(subscription_id, metric, from_day, to_day, ord)
+                JOIN usage_daily d ON d.tenant_id = :tenant AND d.subscription_id = q.subscription_id AND d.metric = q.metric
+                     AND d.day >= q.from_day AND d.day < q.to_day
+                GROUP BY q.ord, d.dimension_key ORDER BY q.ord, d.dimension_key""");
+    }
+
+    @Override
+    public Map<UsageWindow, List<DailyUsage>> daily(String tenantId, List<UsageWindow> windows) {
+        return byWindow(tenantId, windows, """
+                SELECT q.ord, d.day, d.dimension_key, d.quantity, d.events, d.max_quantity, d.latest_at, d.latest_quantity
+                FROM unnest(CAST(:subs AS text[]), CAST(:metrics AS text[]), CAST(:froms AS date[]), CAST(:tos AS date[]))
+                     WITH ORDINALITY AS q(subscription_id, metric, from_day, to_day, ord)
+                JOIN usage_daily d ON d.tenant_id = :tenant AND d.subscription_id = q.subscription_id AND d.metric = q.metric
+                     AND d.day >= q.from_day AND d.day < q.to_day
+                ORDER BY q.ord, d.day, d.dimension_key""");
+    }
+
+    /** Runs a query over many windows at once (one row of arrays per window, numbered by ord) and files its rows by window. */
+    private Map<UsageWindow, List<DailyUsage>> byWindow(String tenantId, List<UsageWindow> windows, String sql) {
+        Map<UsageWindow, List<DailyUsage>> out = new HashMap<>();
+        if (windows.isEmpty()) {
+            return out;
+        }
+        ArrayLiteral subs = new ArrayLiteral(windows.size() * 24), metrics = new ArrayLiteral(windows.size() * 16);
+        ArrayLiteral froms = new ArrayLiteral(windows.size() * 11), tos = new ArrayLiteral(windows.size() * 11);
+        for (UsageWindow w : windows) {
+            subs.add(w.subscriptionId());
+            metrics.add(w.metric());
+            froms.add(w.from().toString());
+            tos.add(w.to().toString());
+            out.put(w, new ArrayList<>());
+        }
+        tx.handle().createQuery(sql).bind("tenant", tenantId).bind("subs", subs.text()).bind("metrics", metrics.text())
+                .bind("froms", froms.text()).bind("tos", tos.text())
+                .map((rs, ctx) -> Map.entry(windows.get(rs.getInt("ord") - 1), new DailyUsage(
+                        rs.getDate("day") == null ? null : rs.getDate("day").toLocalDate(), rs.getString("dimension_key"),
+                        rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getLong("events"), rs.getBigDecimal("max_quantity").stripTrailingZeros(),
+                        Rows.instant(rs, "latest_at"), rs.getBigDecimal("latest_quantity").stripTrailingZeros())))
+                .forEach(e -> out.get(e.getKey()).add(e.getValue()));
+        return out;
+    }
+
+    @Override
+    public List<MovedUsage> movedSince(Instant since) {
+        return tx.handle().createQuery("""
+                        SELECT DISTINCT tenant_id, subscription_id, metric FROM usage_daily WHERE received_at >= :since""")
+                .bind("since", Rows.utc(since))
+                .map((rs, ctx) -> new MovedUsage(rs.getString("tenant_id"), rs.getString("subscription_id"), rs.getString("metric"))).list();
     }
 }

@@ -13,24 +13,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one way an alert fires: its row goes into {@code fired_alerts} unless the same alert (kind, subject, window,
  * audience, threshold) fired before, and only then is its domain event recorded — in the caller's transaction, so
- * the alert and its event commit together or not at all. Alerts known to be fired are remembered, so a customer far
- * past its thresholds does not cost an insert per threshold on every evaluation; the caller says when its transaction
- * committed ({@link #committed}) before what it fired counts as known.
+ * the marker and the event (which webhooks, email and in-app notifications deliver) commit together or not at all.
+ * The marker is in the database and nowhere else: a node that restarts, or another node, sees what fired, and the
+ * unique key settles any race. Callers read which alerts fired in bulk first ({@link AlertRepository#firedIn}) so an
+ * alert already fired costs no insert.
  */
 public final class AlertFiring {
     private final AlertRepository alerts;
     private final DomainEvents events;
     private final Clock clock;
-    /** Alerts known to be in fired_alerts (bounded: emptied past {@link #MAX_KNOWN}, the database answers again). */
-    private final Set<String> fired = ConcurrentHashMap.newKeySet();
-    /** Alerts fired by this thread's open transaction: known only once it commits (a rollback takes them back). */
-    private final ThreadLocal<List<String>> pendingKeys = ThreadLocal.withInitial(ArrayList::new);
-    private static final int MAX_KNOWN = 200_000;
 
     public AlertFiring(AlertRepository alerts, DomainEvents events, Clock clock) {
         this.alerts = alerts;
@@ -41,55 +36,57 @@ public final class AlertFiring {
     /** What fires: about which object, of which kind, in which window, for whom, at which threshold. */
     public record Alert(String tenantId, String customerId, String objectType, String objectId, String kind, String eventType, String subject,
                         Period window, String audience, String threshold) {
+        public FiredAlert.Marker marker() {
+            return new FiredAlert.Marker(kind, subject, window.start(), audience, threshold);
+        }
+    }
+
+    /** An alert to fire with what its event says and when it happened. */
+    public record Firing(Alert alert, Map<String, Object> data, Instant at) {
     }
 
     /**
-     * Whether this node already knows the alert fired (it fired it, or its insert met the row). Only saves the insert
-     * of an alert known to be there; the database's unique key stays the one authority.
+     * {@link #fire} of several alerts of one tenant with two statements whatever their number (the markers, then the
+     * events of those that went in), in the caller's transaction; returns how many fired.
      */
-    public boolean known(String tenantId, String kind, String subject, Period window, String audience, String threshold) {
-        return fired.contains(key(tenantId, kind, subject, window, audience, threshold));
-    }
-
-    private static String key(String tenantId, String kind, String subject, Period window, String audience, String threshold) {
-        return tenantId + '|' + kind + '|' + subject + '|' + window.start() + '|' + audience + '|' + threshold;
-    }
-
-    /** The caller's transaction committed: what it fired is known from now on. */
-    public void committed() {
-        pendingKeys.get().forEach(this::remember);
-        pendingKeys.remove();
-    }
-
-    /** The caller's transaction rolled back: what it fired did not happen. */
-    public void rolledBack() {
-        pendingKeys.remove();
-    }
-
-    private void remember(String key) {
-        if (fired.size() >= MAX_KNOWN) {
-            fired.clear();
+    public int fireAll(String tenantId, List<Firing> firings) {
+        List<FiredAlert> rows = new ArrayList<>(firings.size());
+        List<DomainEvent> events = new ArrayList<>(firings.size());
+        for (Firing f : firings) {
+            Alert a = f.alert();
+            Map<String, Object> clean = clean(f.data());
+            String eventId = Ids.next("evt");
+            rows.add(new FiredAlert(Ids.next("alr"), a.customerId(), a.kind(), a.subject(), a.window().start(), a.window().end(), a.audience(),
+                    a.threshold(), eventId, clean, clock.instant()));
+            events.add(new DomainEvent(eventId, a.eventType(), a.objectType(), a.objectId(), a.customerId(), clean, f.at()));
         }
-        fired.add(key);
+        Set<String> inserted = alerts.fireAll(tenantId, rows);
+        List<DomainEvent> fired = new ArrayList<>(inserted.size());
+        for (int i = 0; i < rows.size(); i++) {
+            if (inserted.contains(rows.get(i).id())) {
+                fired.add(events.get(i));
+            }
+        }
+        this.events.recordAll(tenantId, fired);
+        return fired.size();
+    }
+
+    private static Map<String, Object> clean(Map<String, Object> data) {
+        Map<String, Object> clean = new TreeMap<>(data);
+        clean.values().removeIf(Objects::isNull); // an absent figure (no allowance, no pace yet) is left out, not null
+        return clean;
     }
 
     /** Fires the alert unless it fired before in its window; true when this call fired it. */
     public boolean fire(Alert a, Map<String, Object> data, Instant occurredAt) {
-        String key = key(a.tenantId(), a.kind(), a.subject(), a.window(), a.audience(), a.threshold());
-        if (fired.contains(key)) {
-            return false;
-        }
-        Map<String, Object> clean = new TreeMap<>(data);
-        clean.values().removeIf(Objects::isNull); // an absent figure (no allowance, no pace yet) is left out, not null
+        Map<String, Object> clean = clean(data);
         String eventId = Ids.next("evt");
         FiredAlert row = new FiredAlert(Ids.next("alr"), a.customerId(), a.kind(), a.subject(), a.window().start(), a.window().end(), a.audience(),
                 a.threshold(), eventId, clean, clock.instant());
         if (!alerts.fire(a.tenantId(), row)) {
-            remember(key);
             return false;
         }
         events.record(a.tenantId(), new DomainEvent(eventId, a.eventType(), a.objectType(), a.objectId(), a.customerId(), clean, occurredAt));
-        pendingKeys.get().add(key);
         return true;
     }
 }

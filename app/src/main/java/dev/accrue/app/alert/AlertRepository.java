@@ -2,6 +2,7 @@ package dev.accrue.app.alert;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 public interface AlertRepository {
     /** Stores a rule; false when the customer already has one for this user (or itself) and metric. */
@@ -16,6 +17,15 @@ public interface AlertRepository {
 
     /** Records an alert unless one with the same key fired before; true when this call recorded it. */
     boolean fire(String tenantId, FiredAlert alert);
+
+    /** {@link #fire} of several alerts in one statement; returns the ids of those this call recorded. */
+    Set<String> fireAll(String tenantId, List<FiredAlert> alerts);
+
+    /**
+     * Which of the given subjects' alerts already fired in the given windows (one query for a whole evaluation pass):
+     * the markers of fired_alerts whose (subject, window start) is one of {@code windows}.
+     */
+    Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows);
 
     /** A customer's fired alerts, newest first. */
     List<FiredAlert> fired(String tenantId, String customerId, int limit);

@@ -15,4 +15,12 @@ public record FiredAlert(String id, String customerId, String kind, String subje
     public static final String BUDGET_THRESHOLD = "budget_threshold";
     public static final String PLAN = "plan";
     public static final String CUSTOMER = "customer";
+
+    /** The unique key of a fired alert: it fires once per (kind, subject, window, audience, threshold). */
+    public record Marker(String kind, String subject, LocalDate windowStart, String audience, String threshold) {
+    }
+
+    /** A subject's window, to ask which of its alerts fired. */
+    public record Window(String subject, LocalDate windowStart) {
+    }
 }

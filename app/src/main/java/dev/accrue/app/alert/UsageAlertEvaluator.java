@@ -8,6 +8,7 @@ import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.metering.UsageListener;
 import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.app.metering.UsageRepository;
+import dev.accrue.app.metering.UsageRepository.UsageWindow;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.alert.Thresholds;
@@ -21,14 +22,11 @@ import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.metering.MeteredEvent;
-import dev.accrue.core.money.Money;
-import dev.accrue.core.rating.RatedUsage;
-import dev.accrue.core.rating.UsagePricer;
-import dev.accrue.core.rating.UsageRating;
 import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.UsageBilling;
 import dev.accrue.core.time.Period;
+import dev.accrue.core.time.RoundingPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +34,14 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,20 +50,31 @@ import java.util.concurrent.TimeUnit;
  * Raises usage alerts from the same aggregates that authorize calls, right after usage commits.
  *
  * <p>Ingestion only marks what moved: {@link #accepted} adds (tenant, subscription, metric) to a set — no I/O, so
- * it costs ingestion next to nothing — and wakes the evaluator thread. The evaluator takes every marked key and,
- * per key in a transaction of its own, reads the allowance window's usage, compares it with the thresholds of
- * each audience (the plan's, the customer's, each of its users') and with the window's projected total, and
- * inserts each alert reached into {@code fired_alerts} with ON CONFLICT DO NOTHING; only the insert that went in
- * records the domain event, in the same transaction. So an alert fires exactly once per window whatever the
- * number of threads or nodes evaluating, and again in the next window (a new window start is a new key).
+ * it costs ingestion next to nothing — and wakes the evaluator thread. A pass takes every marked key and evaluates
+ * them together: per tenant, one read transaction with <b>one query per kind</b> whatever the number of keys — the
+ * subscriptions, their customers, the window's usage from the daily aggregates (the rows authorization sums), the
+ * customers' alert rules, the alerts already fired in those windows, and for projections the days so far — then
+ * compares in memory. Only what reached a threshold not yet fired writes: its {@code fired_alerts} rows (ON CONFLICT
+ * DO NOTHING) and their domain events, all of a pass in one transaction (each key in its own if that fails). So an alert fires exactly once per
+ * window whatever the number of threads or nodes evaluating, and again in the next window (a new window start is
+ * a new key); the pass's cost follows the number of customers whose usage moved, not the event rate.
  *
- * <p>Evaluation is a function of the stored state, not of the events seen: a key evaluated late (the node
- * restarted, an authorization's commit that was still open at the first look — every key is looked at again
- * on the next pass after {@link #RECHECK_AFTER}) still fires every threshold reached and not yet fired.
+ * <p>Evaluation is a function of the stored state, not of the events seen: a key evaluated late (an authorization's
+ * commit that was still open at the first look — every key is looked at again after {@link #RECHECK_AFTER}; a node
+ * that restarted, see {@link #sweep}) still fires every threshold reached and not yet fired.
  */
 public final class UsageAlertEvaluator implements UsageListener {
     /** A key is evaluated again this long after its first look (usage recorded inside a transaction that had not committed yet). */
     static final Duration RECHECK_AFTER = Duration.ofSeconds(1);
+    /**
+     * How far back a starting node looks for usage it may have left unevaluated ({@link #sweepRecent}): the time a
+     * stopped node can take to come back and still raise the alerts its last second of usage reached.
+     */
+    static final Duration SWEEP_BACK = Duration.ofHours(1);
+    /** Keys read per query: bounds a statement's arrays (a node's first pass after a restart may hold many). */
+    private static final int CHUNK = 1_000;
+    /** Beyond this many cached terms the cache is emptied (it refills on demand). */
+    private static final int MAX_CACHED = 50_000;
     private static final Logger LOG = LoggerFactory.getLogger(UsageAlertEvaluator.class);
     private final Transactions tx;
     private final SubscriptionRepository subscriptions;
@@ -80,8 +90,6 @@ public final class UsageAlertEvaluator implements UsageListener {
     private final Map<Key, Instant> recheck = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final Map<String, Terms> terms = new ConcurrentHashMap<>();
-    /** Beyond this many cached terms the cache is emptied (it refills on demand). */
-    private static final int MAX_CACHED = 50_000;
 
     public UsageAlertEvaluator(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
                                BillingService billing, UsageRepository usage, AlertRepository alerts, AlertFiring firing, CustomerTime time,
@@ -121,6 +129,25 @@ public final class UsageAlertEvaluator implements UsageListener {
     }
 
     /**
+     * Marks for evaluation every (subscription, metric) whose usage was received at or after {@code since}, in every
+     * tenant: what a node that stopped between a batch's commit and its evaluation had not yet evaluated. A node runs
+     * it when it starts; alerts that fired before are not fired again (their markers are in the database).
+     */
+    public int sweep(Instant since) {
+        List<UsageRepository.MovedUsage> moved = tx.inTransaction(() -> usage.movedSince(since));
+        moved.forEach(m -> pending.add(new Key(m.tenantId(), m.subscriptionId(), m.metric())));
+        if (!moved.isEmpty()) {
+            wake.release();
+        }
+        return moved.size();
+    }
+
+    /** {@link #sweep} of the last {@link #SWEEP_BACK}: what a node runs when it starts. */
+    public int sweepRecent() {
+        return sweep(time.systemNow().minus(SWEEP_BACK));
+    }
+
+    /**
      * Waits up to {@code wait} for usage to move, then evaluates every marked key (and those due for their second
      * look); returns how many keys it evaluated. One caller at a time (the node's alert thread; tests).
      */
@@ -142,77 +169,200 @@ public final class UsageAlertEvaluator implements UsageListener {
             due.add(k);
             recheck.put(k, now.plus(RECHECK_AFTER));
         }
-        Set<String> customersMoved = new LinkedHashSet<>();
-        for (Key k : due) {
-            try {
-                String customerId = tx.inTransaction(() -> evaluate(k));
-                firing.committed();
-                if (customerId != null) {
-                    customersMoved.add(k.tenantId() + '\u0000' + customerId);
-                }
-            } catch (RuntimeException e) {
-                firing.rolledBack();
-                LOG.warn("Evaluating usage alerts of {} failed; the next usage of it evaluates again", k, e);
-            }
+        if (due.isEmpty()) {
+            return 0;
         }
-        for (String moved : customersMoved) {
-            String[] parts = moved.split("\u0000", 2);
-            try {
-                tx.run(() -> customerCheck.check(parts[0], parts[1]));
-                firing.committed();
-            } catch (RuntimeException e) {
-                firing.rolledBack();
-                LOG.warn("Evaluating budgets of customer {} failed; the next usage evaluates again", parts[1], e);
+        long started = System.nanoTime();
+        Map<String, List<Key>> byTenant = new LinkedHashMap<>();
+        due.forEach(k -> byTenant.computeIfAbsent(k.tenantId(), t -> new ArrayList<>()).add(k));
+        byTenant.forEach((tenantId, keys) -> {
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                evaluateChunk(tenantId, keys.subList(from, Math.min(keys.size(), from + CHUNK)));
             }
-        }
+        });
+        AlertMeters.pass(due.size(), Duration.ofNanos(System.nanoTime() - started));
         return due.size();
     }
 
-    /** Evaluates one key now; returns its customer (null when nothing applies: the subscription is not running, nothing meters the metric). */
-    public String evaluate(Key k) {
-        Subscription sub = subscriptions.find(k.tenantId(), k.subscriptionId()).orElse(null);
-        if (sub == null) {
-            return null;
+    /** One tenant's keys: read together, then each key that reached something fires in its own transaction, then budgets. */
+    private void evaluateChunk(String tenantId, List<Key> keys) {
+        List<Assessment> assessed;
+        try {
+            assessed = tx.inTransaction(() -> assess(tenantId, keys));
+        } catch (RuntimeException e) {
+            // a failed read (the database away) loses nothing: the keys are looked at again on a later pass
+            Instant retry = Instant.now().plus(RECHECK_AFTER);
+            keys.forEach(k -> recheck.put(k, retry));
+            LOG.warn("Evaluating usage alerts of {} keys failed; trying again in {}", keys.size(), RECHECK_AFTER, e);
+            return;
         }
-        Customer customer = customers.find(k.tenantId(), sub.customerId()).orElseThrow();
-        Instant now = time.now(k.tenantId(), customer);
-        LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
-        if (today.isBefore(sub.startDate()) || (sub.endedOn() != null && !today.isBefore(sub.endedOn()))) {
-            return null;
+        Set<String> customersMoved = new LinkedHashSet<>();
+        assessed.forEach(a -> customersMoved.add(a.customerId()));
+        List<Assessment> reached = assessed.stream().filter(a -> !a.alerts().isEmpty()).toList();
+        try {
+            // one commit for the whole pass: customers crossing together (a price change, a busy hour) cost one fsync, not one each
+            tx.run(() -> firing.fireAll(tenantId, reached.stream().flatMap(a -> a.alerts().stream()).toList()));
+        } catch (RuntimeException together) {
+            // one key's failure does not hold back the others': each on its own
+            for (Assessment a : reached) {
+                try {
+                    tx.run(() -> firing.fireAll(tenantId, a.alerts()));
+                } catch (RuntimeException e) {
+                    recheck.put(a.key(), Instant.now().plus(RECHECK_AFTER));
+                    LOG.warn("Firing usage alerts of {} failed; trying again in {}", a.key(), RECHECK_AFTER, e);
+                }
+            }
         }
-        Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
-        Terms t = terms(k, sub, customer, period, today);
-        if (t == null) {
-            return null;
+        if (!customersMoved.isEmpty()) {
+            customerCheck.check(tenantId, customersMoved);
         }
-        Plan plan = t.plan();
-        MeteredCharge charge = t.charge();
-        Metric metric = t.metric();
-        Period window = t.window();
-        BigDecimal included = t.included();
-        Window w = new Window(k, sub, customer, metric, charge, window, included, used(k.tenantId(), sub, metric, window, customer, now), now);
+    }
 
+    /**
+     * Evaluates one key now and fires what it reached in the caller's transaction; returns its customer (null when
+     * nothing applies: the subscription is not running, nothing meters the metric).
+     */
+    public String evaluate(Key k) {
+        List<Assessment> assessed = assess(k.tenantId(), List.of(k));
+        assessed.forEach(a -> firing.fireAll(k.tenantId(), a.alerts()));
+        return assessed.isEmpty() ? null : assessed.getFirst().customerId();
+    }
+
+    /** What one key's evaluation found: its customer, and the alerts reached and not yet fired. */
+    private record Assessment(Key key, String customerId, List<AlertFiring.Firing> alerts) {
+    }
+
+    /** Reads everything the keys' evaluation needs with one query per kind, and decides what fires. */
+    private List<Assessment> assess(String tenantId, List<Key> keys) {
+        Map<String, Subscription> subs = new HashMap<>();
+        subscriptions.findAll(tenantId, keys.stream().map(Key::subscriptionId).distinct().toList()).forEach(s -> subs.put(s.id(), s));
+        Map<String, Customer> owners = new HashMap<>();
+        if (!subs.isEmpty()) {
+            customers.findAll(tenantId, subs.values().stream().map(Subscription::customerId).distinct().toList()).forEach(c -> owners.put(c.id(), c));
+        }
+        Map<String, Instant> clockNow = new HashMap<>(); // a test clock's time, read once per pass
+        List<Window> windows = new ArrayList<>();
+        for (Key k : keys) {
+            Subscription sub = subs.get(k.subscriptionId());
+            Customer customer = sub == null ? null : owners.get(sub.customerId());
+            if (customer == null) {
+                continue;
+            }
+            Instant now = customer.testClockId() == null ? time.systemNow()
+                    : clockNow.computeIfAbsent(customer.testClockId(), id -> time.now(tenantId, customer));
+            LocalDate today = LocalDate.ofInstant(now, customer.timeZone());
+            if (today.isBefore(sub.startDate()) || (sub.endedOn() != null && !today.isBefore(sub.endedOn()))) {
+                continue;
+            }
+            Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
+            Terms t = terms(k, sub, customer, period, today);
+            if (t != null) {
+                windows.add(new Window(k, sub, customer, t, today, now));
+            }
+        }
+        if (windows.isEmpty()) {
+            return List.of();
+        }
+        Map<Window, BigDecimal> used = used(tenantId, windows);
+        Map<String, List<UsageAlertRule>> rules = new HashMap<>();
+        alerts.rules(tenantId, windows.stream().map(w -> w.customer().id()).distinct().toList())
+                .forEach(r -> rules.computeIfAbsent(r.customerId(), c -> new ArrayList<>()).add(r));
+        Set<FiredAlert.Marker> fired = alerts.firedIn(tenantId, windows.stream().map(w -> new FiredAlert.Window(w.subject(), w.terms().window().start()))
+                .distinct().toList());
+        Map<Window, List<BigDecimal>> days = completedDays(tenantId, windows.stream().filter(w -> projects(w, fired)).toList());
+        RoundingPolicy rounding = days.isEmpty() ? null : billing.rounding(tenantId); // projections price their overage
+        List<Assessment> out = new ArrayList<>();
+        for (Window w : windows) {
+            UsageAlertContent content = new UsageAlertContent(w.key().tenantId(), w.sub(), w.customer(), w.terms().metric(), w.terms().charge(),
+                    w.terms().window(), w.terms().included(), used.get(w), w.now(), rounding);
+            List<AlertFiring.Firing> reached = new ArrayList<>();
+            audiences(w, rules.getOrDefault(w.customer().id(), List.of())).forEach((audience, thresholds) -> {
+                for (Thresholds.Reached r : Thresholds.reached(thresholds, used.get(w), w.terms().included())) {
+                    reached.add(content.threshold(audience, r));
+                }
+            });
+            if (days.containsKey(w)) {
+                reached.addAll(content.projections(days.get(w)));
+            }
+            reached.removeIf(f -> fired.contains(f.alert().marker()));
+            out.add(new Assessment(w.key(), w.customer().id(), reached));
+        }
+        return out;
+    }
+
+    /** Each audience's thresholds for the key's metric: the plan's, the customer's, each of its users'. */
+    private static Map<String, List<Thresholds.Threshold>> audiences(Window w, List<UsageAlertRule> rules) {
         Map<String, List<Thresholds.Threshold>> audiences = new LinkedHashMap<>();
-        audiences.put(FiredAlert.PLAN, Thresholds.ofPlan(plan, k.metric()));
-        for (UsageAlertRule rule : alerts.rules(k.tenantId(), customer.id())) {
-            if (rule.metric().equals(k.metric())) {
+        audiences.put(FiredAlert.PLAN, Thresholds.ofPlan(w.terms().plan(), w.key().metric()));
+        for (UsageAlertRule rule : rules) {
+            if (rule.metric().equals(w.key().metric())) {
                 List<Thresholds.Threshold> own = new ArrayList<>(Thresholds.percents(rule.percents()));
                 rule.amounts().forEach(a -> own.add(new Thresholds.Threshold(Thresholds.Kind.AMOUNT, a)));
                 audiences.put(rule.userEmail() == null ? FiredAlert.CUSTOMER : rule.userEmail(), own);
             }
         }
-        audiences.forEach((audience, thresholds) -> {
-            for (Thresholds.Reached r : Thresholds.reached(thresholds, w.used(), included)) {
-                fire(w, FiredAlert.USAGE_THRESHOLD, EventTypes.USAGE_THRESHOLD_REACHED, audience, r.threshold().key(), thresholdData(w, audience, r));
+        return audiences;
+    }
+
+    /**
+     * The windows' usage as authorization and the invoice see it: the daily aggregates folded by the metric's
+     * aggregation — one query for every sum, count, max and latest metric; distinct counts and time-weighted gauges,
+     * rarer and read differently, one query each.
+     */
+    private Map<Window, BigDecimal> used(String tenantId, List<Window> windows) {
+        Map<Window, BigDecimal> out = new HashMap<>();
+        Map<Window, UsageWindow> folded = new LinkedHashMap<>();
+        for (Window w : windows) {
+            Aggregation aggregation = w.terms().metric().aggregation();
+            Period p = w.terms().window();
+            if (aggregation == Aggregation.TIME_WEIGHTED_SUM) {
+                out.put(w, usage.timeWeightedAverage(tenantId, w.sub().id(), w.key().metric(), p.startInstant(w.customer().timeZone()), w.now()));
+            } else if (aggregation == Aggregation.UNIQUE_COUNT) {
+                out.put(w, UsageQueries.fold(aggregation, usage.firstSeen(tenantId, w.sub().id(), w.key().metric(), p.start(), p.end())));
+            } else {
+                folded.put(w, new UsageWindow(w.sub().id(), w.key().metric(), p.start(), p.end()));
             }
-        });
-        boolean capped = charge.overage().policy() == Overage.OveragePolicy.CHARGE_UP_TO_CAP;
-        boolean warned = firing.known(k.tenantId(), FiredAlert.OVERAGE_PROJECTED, w.subject(), window, FiredAlert.PLAN, "allowance")
-                && (!capped || firing.known(k.tenantId(), FiredAlert.OVERAGE_PROJECTED, w.subject(), window, FiredAlert.PLAN, "cap"));
-        if (!warned && (metric.aggregation() == Aggregation.SUM || metric.aggregation() == Aggregation.COUNT)) {
-            projection(w, today);
         }
-        return customer.id();
+        Map<UsageWindow, List<UsageRepository.DailyUsage>> rows = usage.totals(tenantId, List.copyOf(new LinkedHashSet<>(folded.values())));
+        folded.forEach((w, q) -> out.put(w, UsageQueries.fold(w.terms().metric().aggregation(), rows.get(q))));
+        return out;
+    }
+
+    /**
+     * Whether the window's projection is to be looked at: an additive metric, enough completed days for a trend,
+     * and a warning it could give still unfired.
+     */
+    private static boolean projects(Window w, Set<FiredAlert.Marker> fired) {
+        Aggregation aggregation = w.terms().metric().aggregation();
+        if (aggregation != Aggregation.SUM && aggregation != Aggregation.COUNT) {
+            return false;
+        }
+        if (ChronoUnit.DAYS.between(w.terms().window().start(), w.today()) < UsagePace.MIN_DAYS) {
+            return false;
+        }
+        boolean capped = w.terms().charge().overage().policy() == Overage.OveragePolicy.CHARGE_UP_TO_CAP;
+        String subject = w.subject();
+        LocalDate start = w.terms().window().start();
+        return !fired.contains(new FiredAlert.Marker(FiredAlert.OVERAGE_PROJECTED, subject, start, FiredAlert.PLAN, "allowance"))
+                || capped && !fired.contains(new FiredAlert.Marker(FiredAlert.OVERAGE_PROJECTED, subject, start, FiredAlert.PLAN, "cap"));
+    }
+
+    /** Each window's completed days' usage, one value per day from its start to yesterday (zeros included), in one query. */
+    private Map<Window, List<BigDecimal>> completedDays(String tenantId, List<Window> windows) {
+        Map<Window, UsageWindow> queries = new LinkedHashMap<>();
+        windows.forEach(w -> queries.put(w, new UsageWindow(w.sub().id(), w.key().metric(), w.terms().window().start(), w.today())));
+        Map<UsageWindow, List<UsageRepository.DailyUsage>> rows = usage.daily(tenantId, List.copyOf(new LinkedHashSet<>(queries.values())));
+        Map<Window, List<BigDecimal>> out = new HashMap<>();
+        queries.forEach((w, q) -> {
+            Map<LocalDate, BigDecimal> byDay = new HashMap<>();
+            rows.get(q).forEach(d -> byDay.merge(d.day(), d.quantity(), BigDecimal::add));
+            List<BigDecimal> days = new ArrayList<>();
+            for (LocalDate d = q.from(); d.isBefore(q.to()); d = d.plusDays(1)) {
+                days.add(byDay.getOrDefault(d, BigDecimal.ZERO));
+            }
+            out.put(w, days);
+        });
+        return out;
     }
 
     /**
@@ -221,7 +371,7 @@ public final class UsageAlertEvaluator implements UsageListener {
      * an add-on bought or renewed, a renewal all write the subscription's row — and window, so a busy customer costs
      * its usage read and not the plan's assembly on every pass.
      */
-    private record Terms(Plan plan, MeteredCharge charge, Metric metric, Period window, BigDecimal included) {
+    record Terms(Plan plan, MeteredCharge charge, Metric metric, Period window, BigDecimal included) {
     }
 
     private Terms terms(Key k, Subscription sub, Customer customer, Period period, LocalDate today) {
@@ -247,113 +397,50 @@ public final class UsageAlertEvaluator implements UsageListener {
         return fresh;
     }
 
-    /** Everything one evaluation reads, once. */
-    private record Window(Key key, Subscription sub, Customer customer, Metric metric, MeteredCharge charge, Period period, BigDecimal included,
-                          BigDecimal used, Instant now) {
+    /** One key to evaluate with its rows and its present. Identity equality: two keys never share one. */
+    private static final class Window {
+        private final Key key;
+        private final Subscription sub;
+        private final Customer customer;
+        private final Terms terms;
+        private final LocalDate today;
+        private final Instant now;
+
+        Window(Key key, Subscription sub, Customer customer, Terms terms, LocalDate today, Instant now) {
+            this.key = key;
+            this.sub = sub;
+            this.customer = customer;
+            this.terms = terms;
+            this.today = today;
+            this.now = now;
+        }
+
+        Key key() {
+            return key;
+        }
+
+        Subscription sub() {
+            return sub;
+        }
+
+        Customer customer() {
+            return customer;
+        }
+
+        Terms terms() {
+            return terms;
+        }
+
+        LocalDate today() {
+            return today;
+        }
+
+        Instant now() {
+            return now;
+        }
+
         String subject() {
-            return sub.id() + "/" + metric.code();
+            return sub.id() + "/" + terms.metric().code();
         }
-    }
-
-    /** The window's usage as authorization and the invoice see it: the daily aggregates folded by the metric's aggregation. */
-    private BigDecimal used(String tenantId, Subscription sub, Metric metric, Period window, Customer customer, Instant now) {
-        if (metric.aggregation() == Aggregation.TIME_WEIGHTED_SUM) {
-            return usage.timeWeightedAverage(tenantId, sub.id(), metric.code(), window.startInstant(customer.timeZone()), now);
-        }
-        var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
-                ? usage.firstSeen(tenantId, sub.id(), metric.code(), window.start(), window.end())
-                : usage.totals(tenantId, sub.id(), metric.code(), window.start(), window.end());
-        return UsageQueries.fold(metric.aggregation(), rows);
-    }
-
-    private Map<String, Object> thresholdData(Window w, String audience, Thresholds.Reached r) {
-        Map<String, Object> data = base(w);
-        data.put("audience", audience.equals(FiredAlert.PLAN) || audience.equals(FiredAlert.CUSTOMER) ? audience : "user");
-        if (!audience.equals(FiredAlert.PLAN) && !audience.equals(FiredAlert.CUSTOMER)) {
-            data.put("user_email", audience);
-        }
-        data.put("threshold", r.threshold().key());
-        data.put("threshold_usage", plain(r.limit()));
-        // the limit is the allowance; a pay-as-you-go metric (nothing included) has only its absolute thresholds
-        BigDecimal limit = w.included().signum() > 0 ? w.included() : r.limit();
-        data.put("limit", plain(limit));
-        Instant start = w.period().startInstant(w.customer().timeZone());
-        Instant end = w.period().endInstant(w.customer().timeZone());
-        data.put("limit_reached_on", UsagePace.dateReached(w.used(), limit, start, w.now(), end, w.customer().timeZone())
-                .map(LocalDate::toString).orElse(null));
-        return data;
-    }
-
-    private Map<String, Object> base(Window w) {
-        Map<String, Object> data = new TreeMap<>();
-        data.put("customer_id", w.customer().id());
-        data.put("subscription_id", w.sub().id());
-        data.put("metric", w.metric().code());
-        data.put("resource", w.metric().name() == null ? w.metric().code() : w.metric().name());
-        data.put("unit", w.metric().unit());
-        data.put("charge", w.charge().code());
-        data.put("usage", plain(w.used()));
-        data.put("included", plain(w.included()));
-        data.put("percent_used", Thresholds.percentUsed(w.used(), w.included()) == null ? null
-                : Thresholds.percentUsed(w.used(), w.included()).toPlainString());
-        data.put("window_start", w.period().start().toString());
-        data.put("window_end", w.period().end().toString());
-        return data;
-    }
-
-    /**
-     * Projected overage: the completed days' trend carried to the window end ({@link UsagePace#projectedTotal}); warns
-     * once per window when it passes the allowance, and once when its overage would pass the cap.
-     */
-    private void projection(Window w, LocalDate today) {
-        List<BigDecimal> days = new ArrayList<>();
-        Map<LocalDate, BigDecimal> byDay = new TreeMap<>();
-        if (today.isAfter(w.period().start())) {
-            for (var d : usage.daily(w.key().tenantId(), w.sub().id(), w.metric().code(), w.period().start(), today)) {
-                byDay.merge(d.day(), d.quantity(), BigDecimal::add);
-            }
-        }
-        for (LocalDate d = w.period().start(); d.isBefore(today); d = d.plusDays(1)) {
-            days.add(byDay.getOrDefault(d, BigDecimal.ZERO));
-        }
-        var projected = UsagePace.projectedTotal(days, w.used(), (int) w.period().days());
-        if (projected.isEmpty() || w.included().signum() <= 0 && w.charge().overage().policy() != Overage.OveragePolicy.CHARGE_UP_TO_CAP) {
-            return;
-        }
-        BigDecimal total = projected.get();
-        String currency = w.customer().currency().getCurrencyCode();
-        Map<String, Object> data = base(w);
-        data.put("projected_usage", plain(total));
-        data.put("projected_overage", plain(total.subtract(w.included()).max(BigDecimal.ZERO)));
-        data.put("days_elapsed", days.size());
-        data.put("currency", currency);
-        RatedUsage rated = w.charge().pricing() == null ? null
-                : UsageRating.rate(total, w.included(), w.charge().pricing(), w.charge().overage(), currency, billing.rounding(w.key().tenantId()));
-        data.put("projected_overage_cost", rated == null ? null : rated.amount().toPlainMinorString());
-        if (w.included().signum() > 0 && total.compareTo(w.included()) > 0) {
-            Map<String, Object> allowance = new TreeMap<>(data);
-            allowance.put("exceeds", "allowance");
-            fire(w, FiredAlert.OVERAGE_PROJECTED, EventTypes.USAGE_OVERAGE_PROJECTED, FiredAlert.PLAN, "allowance", allowance);
-        }
-        if (w.charge().overage().policy() == Overage.OveragePolicy.CHARGE_UP_TO_CAP && w.charge().pricing() != null) {
-            BigDecimal capAmount = w.charge().overage().cap().get(currency);
-            Money uncapped = UsagePricer.price(w.charge().pricing(), currency, total.subtract(w.included()).max(BigDecimal.ZERO));
-            if (capAmount != null && uncapped.compareTo(Money.of(capAmount, currency)) > 0) {
-                Map<String, Object> cap = new TreeMap<>(data);
-                cap.put("exceeds", "cap");
-                cap.put("cap", Money.of(capAmount, currency).toPlainMinorString());
-                cap.put("projected_uncapped_cost", billing.rounding(w.key().tenantId()).apply(uncapped).toPlainMinorString());
-                fire(w, FiredAlert.OVERAGE_PROJECTED, EventTypes.USAGE_OVERAGE_PROJECTED, FiredAlert.PLAN, "cap", cap);
-            }
-        }
-    }
-
-    private void fire(Window w, String kind, String type, String audience, String threshold, Map<String, Object> data) {
-        firing.fire(new AlertFiring.Alert(w.key().tenantId(), w.customer().id(), "subscription", w.sub().id(), kind, type, w.subject(), w.period(),
-                audience, threshold), data, w.now());
-    }
-
-    private static String plain(BigDecimal v) {
-        return v.stripTrailingZeros().toPlainString();
     }
 }

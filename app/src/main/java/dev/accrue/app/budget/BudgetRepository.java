@@ -8,5 +8,8 @@ public interface BudgetRepository {
 
     List<Budget> forCustomer(String tenantId, String customerId);
 
+    /** The budgets of several customers in one query (the alert evaluator checks every customer whose usage moved). */
+    List<Budget> forCustomers(String tenantId, java.util.Collection<String> customerIds);
+
     boolean delete(String tenantId, String customerId, String budgetId);
 }

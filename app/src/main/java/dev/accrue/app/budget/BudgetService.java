@@ -1,6 +1,7 @@
 package dev.accrue.app.budget;
 
 import dev.accrue.app.alert.AlertFiring;
+import dev.accrue.app.alert.AlertRepository;
 import dev.accrue.app.alert.CustomerCheck;
 import dev.accrue.app.alert.FiredAlert;
 import dev.accrue.app.audit.AuditLog;
@@ -26,6 +27,8 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Budgets and cost allocation. A budget covers the customer's current billing period (a month on a monthly plan),
@@ -52,9 +58,11 @@ public final class BudgetService implements CustomerCheck {
     private final AlertFiring firing;
     private final CustomerTime time;
     private final AuditLog audit;
+    private final AlertRepository alerts;
+    private static final Logger LOG = LoggerFactory.getLogger(BudgetService.class);
 
     public BudgetService(Transactions tx, BudgetRepository budgets, CustomerRepository customers, SubscriptionRepository subscriptions,
-                         CostAllocation allocation, AlertFiring firing, CustomerTime time, AuditLog audit) {
+                         CostAllocation allocation, AlertFiring firing, AlertRepository alerts, CustomerTime time, AuditLog audit) {
         this.tx = tx;
         this.budgets = budgets;
         this.customers = customers;
@@ -63,6 +71,7 @@ public final class BudgetService implements CustomerCheck {
         this.firing = firing;
         this.time = time;
         this.audit = audit;
+        this.alerts = alerts;
     }
 
     public record NewBudget(String amount, String currency, String dimension, String dimensionValue, List<BigDecimal> alertPercents) {
@@ -164,21 +173,41 @@ public final class BudgetService implements CustomerCheck {
         });
     }
 
-    /** Budget alerts: each chosen percentage of each budget, once per period. Runs in the evaluator's transaction. */
+    /**
+     * Budget alerts: each chosen percentage of each budget, once per period. The budgets of every customer whose usage
+     * moved are read in one query; only customers with budgets are priced, each in a transaction of its own.
+     */
     @Override
-    public void check(String tenantId, String customerId) {
-        List<Budget> mine = budgets.forCustomer(tenantId, customerId);
-        if (mine.isEmpty()) {
-            return;
-        }
+    public void check(String tenantId, Collection<String> customerIds) {
+        Map<String, List<Budget>> byCustomer = new LinkedHashMap<>();
+        tx.inTransaction(() -> budgets.forCustomers(tenantId, customerIds))
+                .forEach(b -> byCustomer.computeIfAbsent(b.customerId(), c -> new ArrayList<>()).add(b));
+        byCustomer.forEach((customerId, mine) -> {
+            try {
+                tx.run(() -> check(tenantId, customerId, mine));
+            } catch (RuntimeException e) {
+                LOG.warn("Evaluating the budgets of customer {} failed; its next usage evaluates them again", customerId, e);
+            }
+        });
+    }
+
+    private void check(String tenantId, String customerId, List<Budget> mine) {
         Customer customer = customers.find(tenantId, customerId).orElseThrow();
         Instant now = time.now(tenantId, customer);
-        for (Status s : statuses(tenantId, customer, mine)) {
+        List<Status> statuses = statuses(tenantId, customer, mine);
+        Set<FiredAlert.Marker> fired = alerts.firedIn(tenantId, statuses.stream().filter(s -> s.period() != null)
+                .map(s -> new FiredAlert.Window(s.budget().id(), s.period().start())).toList());
+        for (Status s : statuses) {
             if (s.period() == null || s.percentUsed() == null) {
                 continue;
             }
             for (BigDecimal p : s.budget().alertPercents()) {
                 if (s.percentUsed().compareTo(p) < 0) {
+                    continue;
+                }
+                AlertFiring.Alert alert = new AlertFiring.Alert(tenantId, customerId, "budget", s.budget().id(), FiredAlert.BUDGET_THRESHOLD,
+                        EventTypes.BUDGET_THRESHOLD_REACHED, s.budget().id(), s.period(), FiredAlert.CUSTOMER, p.toPlainString() + "%");
+                if (fired.contains(alert.marker())) {
                     continue;
                 }
                 Map<String, Object> data = new TreeMap<>();
@@ -193,8 +222,7 @@ public final class BudgetService implements CustomerCheck {
                 data.put("threshold", p.toPlainString() + "%");
                 data.put("period_start", s.period().start().toString());
                 data.put("period_end", s.period().end().toString());
-                firing.fire(new AlertFiring.Alert(tenantId, customerId, "budget", s.budget().id(), FiredAlert.BUDGET_THRESHOLD,
-                        EventTypes.BUDGET_THRESHOLD_REACHED, s.budget().id(), s.period(), FiredAlert.CUSTOMER, p.toPlainString() + "%"), data, now);
+                firing.fire(alert, data, now);
             }
         }
     }

@@ -13,6 +13,11 @@ public interface DomainEvents {
     /** Records the event in the caller's transaction (joins it; opens one when none is open). */
     void record(String tenantId, DomainEvent event);
 
+    /** Records several events of one tenant in the caller's transaction, in list order (one statement where the store can). */
+    default void recordAll(String tenantId, List<DomainEvent> events) {
+        events.forEach(e -> record(tenantId, e));
+    }
+
     /**
      * Committed events after {@code position}, in position order, across tenants. Only events whose
      * transaction is older than every transaction still running are returned, so no event can later appear

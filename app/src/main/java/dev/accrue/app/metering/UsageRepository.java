@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 public interface UsageRepository {
@@ -32,6 +33,23 @@ public interface UsageRepository {
 
     /** Usage of one metric per day and dimension over {@code [from, to)}. */
     List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
+
+    /** One subscription's usage of one metric over {@code [from, to)}: a window the batch reads below ask about. */
+    record UsageWindow(String subscriptionId, String metric, LocalDate from, LocalDate to) {
+    }
+
+    /** {@link #totals} of many windows in one query (every window gets its rows, an empty list when it has none). */
+    Map<UsageWindow, List<DailyUsage>> totals(String tenantId, List<UsageWindow> windows);
+
+    /** {@link #daily} of many windows in one query (every window gets its rows, an empty list when it has none). */
+    Map<UsageWindow, List<DailyUsage>> daily(String tenantId, List<UsageWindow> windows);
+
+    /** A subscription's metric whose usage moved. */
+    record MovedUsage(String tenantId, String subscriptionId, String metric) {
+    }
+
+    /** Every (tenant, subscription, metric) whose daily aggregates took usage received at or after {@code since}, all tenants. */
+    List<MovedUsage> movedSince(Instant since);
 
     /** A stored event's identity and where it counts. */
     record StoredEvent(String eventId, String customerId, String subscriptionId, String metric, java.time.LocalDate day, String dimensionKey,

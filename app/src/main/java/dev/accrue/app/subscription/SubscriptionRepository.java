@@ -15,6 +15,9 @@ public interface SubscriptionRepository {
 
     Optional<Subscription> findForUpdate(String tenantId, String id);
 
+    /** Several subscriptions by id in one query (those that exist; the alert evaluator reads every one a pass touches). */
+    List<Subscription> findAll(String tenantId, java.util.Collection<String> ids);
+
     /** Writes the new state if the stored version is {@code sub.version() - 1}; false when someone else won. */
     void update(String tenantId, Subscription sub, Instant at);
 
