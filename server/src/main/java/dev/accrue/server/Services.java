@@ -118,6 +118,9 @@ import dev.accrue.adapters.postgres.PostgresWebSessions;
 import dev.accrue.app.console.StaffService;
 import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.web.WebSessions;
+import dev.accrue.adapters.postgres.PostgresScheduledActions;
+import dev.accrue.app.subscription.scheduled.DueScheduledActions;
+import dev.accrue.app.subscription.scheduled.ScheduledActionService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.lang.management.ManagementFactory;
@@ -174,7 +177,8 @@ public record Services(
         BillingRuns billingRuns,
         WebSessions webSessions,
         PortalAccess portalAccess,
-        StaffService staff) {
+        StaffService staff,
+        ScheduledActionService scheduledActions) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -229,8 +233,10 @@ public record Services(
                 new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events);
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
+        PostgresScheduledActions scheduledActionRepo = new PostgresScheduledActions(tx);
+        DueScheduledActions dueActions = new DueScheduledActions(scheduledActionRepo, catalogs, issuer, pending, counted, credits, time, auditLog, events);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings, events);
+                billedUsage, issuer, addOnBillings, events, dueActions);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
@@ -328,7 +334,9 @@ public record Services(
                 new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
                 webSessions,
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
-                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock));
+                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
+                new ScheduledActionService(tx, scheduledActionRepo, subscriptionRepo, subscriptions, customerRepo, tenantRepo, billing, dueActions, time,
+                        auditLog, events));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -10,6 +10,7 @@ import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.subscription.scheduled.DueScheduledActions;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.core.addon.GrantedAllowance;
@@ -60,12 +61,15 @@ public final class BillingService {
     private final BilledUsageRepository billed;
     private final InvoiceIssuer issuer;
     private final AddOnBilling addOns;
+    private final DueScheduledActions scheduled;
     private WalletService wallets;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, PendingItems pending, CustomerRepository customers,
                           CatalogService catalogs, CustomerTime time, CountedBilling counted, UsageInvoicing usage, OwnCadenceUsage ownCadences,
-                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events) {
+                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events,
+                          DueScheduledActions scheduled) {
         this.events = events;
+        this.scheduled = scheduled;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.pending = pending;
@@ -148,6 +152,8 @@ public final class BillingService {
             List<Invoice> issued = new ArrayList<>();
             RoundingPolicy rounding = issuer.rounding(tenantId);
             Subscription before = sub;
+            // dated actions (plan, quantity, cancellation) take effect on their day, between the boundaries billed here
+            sub = scheduled.applyDue(tenantId, sub, customer, today, issued);
             while (sub.endedOn() == null && !sub.nextBillDate().isAfter(today)) {
                 LocalDate boundary = sub.nextBillDate();
                 Plan closingPlan = plan(tenantId, sub);
@@ -183,6 +189,10 @@ public final class BillingService {
                     pending.attach(tenantId, sub.id(), invoice.id());
                 }
                 sub = sub.billed(period.end(), period.end());
+                sub = scheduled.applyDue(tenantId, sub, customer, today, issued);
+            }
+            if (sub.endedOn() != null) {
+                sub = scheduled.applyDue(tenantId, sub, customer, today, issued); // what was dated after the end will not happen
             }
             Plan plan = plan(tenantId, sub);
             sub = ownCadences.bill(tenantId, sub, plan, customer, today, rounding, issued, time.systemNow());

@@ -100,6 +100,8 @@ public enum ErrorCode {
     REFUND_EXCEEDS_PAID(Kind.CONFLICT),
     // a suspended subscription (non-payment, or the operator) takes no new resources: numbers, add-ons, quota items
     SUBSCRIPTION_SUSPENDED(Kind.CONFLICT),
+    // revoking a dated action (or a period-end change) that has already applied, failed or been revoked, or does not exist
+    ACTION_NOT_SCHEDULED(Kind.CONFLICT),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
     MALFORMED_REQUEST(Kind.BAD_REQUEST),
