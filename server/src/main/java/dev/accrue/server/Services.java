@@ -119,6 +119,8 @@ import dev.accrue.app.console.StaffService;
 import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.web.WebSessions;
 import dev.accrue.adapters.postgres.PostgresScheduledActions;
+import dev.accrue.adapters.postgres.PostgresOneOffCharges;
+import dev.accrue.app.oneoff.OneOffChargeService;
 import dev.accrue.app.subscription.scheduled.DueScheduledActions;
 import dev.accrue.app.subscription.scheduled.ScheduledActionService;
 import org.jdbi.v3.core.Jdbi;
@@ -178,7 +180,8 @@ public record Services(
         WebSessions webSessions,
         PortalAccess portalAccess,
         StaffService staff,
-        ScheduledActionService scheduledActions) {
+        ScheduledActionService scheduledActions,
+        OneOffChargeService oneOffCharges) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -336,7 +339,8 @@ public record Services(
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
                 new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
                 new ScheduledActionService(tx, scheduledActionRepo, subscriptionRepo, subscriptions, customerRepo, tenantRepo, billing, dueActions, time,
-                        auditLog, events));
+                        auditLog, events),
+                new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
