@@ -16,6 +16,9 @@ import java.time.LocalDate;
 public record ScheduledAction(String id, String subscriptionId, Kind kind, LocalDate effectiveOn, String plan, Integer quantity,
                               String reason, LocalDate requestedOn, Status status, String failure, Instant createdAt, Instant settledAt) {
 
+    /** How far ahead an action may be dated: ten years, as far as a subscription's start may be. */
+    public static final int MAX_DAYS_AHEAD = 3660;
+
     public enum Kind {
         CHANGE_PLAN, CHANGE_QUANTITY, CANCEL;
 
@@ -45,11 +48,16 @@ public record ScheduledAction(String id, String subscriptionId, Kind kind, Local
      * Which dates an action may carry. A future date; or a past one no older than the tenant's lateness window
      * ({@code latenessDays}, the window usage events may arrive in) and not before the period running today, whose
      * start is {@code runningPeriodStart} (null when no paid period runs): an invoiced period is never re-priced, so a
-     * back-dated change reaches back into the current period only. Never before the subscription starts.
+     * back-dated change reaches back into the current period only. Never before the subscription starts, nor more than
+     * {@link #MAX_DAYS_AHEAD} days ahead.
      */
     public static void requireDateAllowed(LocalDate effectiveOn, LocalDate today, int latenessDays, LocalDate runningPeriodStart, LocalDate start) {
         if (effectiveOn.isBefore(start)) {
             throw AccrueException.invalid("effective_date", "effective_date " + effectiveOn + " is before the subscription starts, on " + start);
+        }
+        if (effectiveOn.isAfter(today.plusDays(MAX_DAYS_AHEAD))) {
+            throw AccrueException.invalid("effective_date", "effective_date " + effectiveOn + " is more than " + MAX_DAYS_AHEAD
+                    + " days ahead; the latest allowed is " + today.plusDays(MAX_DAYS_AHEAD));
         }
         if (!effectiveOn.isBefore(today)) {
             return;
