@@ -54,6 +54,15 @@ class DatedActionsScenarioTest {
                 cancellation: { effective: immediate, refund: prorated }
                 charges:
                   - { type: recurring, code: line, name: Line, monthly_price: { USD: "31.00" } }
+              - code: locked
+                product: voice
+                name: Voice locked
+                tier: 2
+                alignment: calendar
+                intervals: [{ interval: month }]
+                lock_in: { months: 12 }
+                charges:
+                  - { type: recurring, code: line, name: Line, monthly_price: { USD: "20.00" } }
             """;
 
     @Test
@@ -168,6 +177,51 @@ class DatedActionsScenarioTest {
                 "sact change_quantity 2026-07-25 dated revoked", "sact change_quantity 2026-07-28 dated failed");
         JsonNode failed = s.api.get(actions).json().get("data").get(3);
         assertThat(failed.get("failure").asText()).contains("ended on 2026-07-21");
+    }
+
+    @Test
+    void anEndOfPeriodCancellationDatedMidPeriodBecomesThePeriodEndChangeAndIsRevokedThere() {
+        Sandbox s = new Sandbox("dated-eop", CATALOG, "2026-06-01T08:00:00Z");
+        String c = s.customer("Staying Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic")).get("id").asText();
+        String actions = "/v1/subscriptions/" + sub + "/scheduled_actions";
+        String key = "dated-eop-" + sub;
+        var first = s.api.withHeader("Idempotency-Key", key).post(actions, Map.of("action", "cancel", "effective_date", "2026-06-10"));
+        var replay = s.api.withHeader("Idempotency-Key", key).post(actions, Map.of("action", "cancel", "effective_date", "2026-06-10"));
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.text("id")).isEqualTo(first.text("id"));
+        assertThat(s.api.get(actions).json().get("data")).hasSize(1);
+
+        s.advanceTo("2026-06-12T08:00:00Z");
+        // the plan cancels at period end: on June 10 the cancellation became the pending one for July 1
+        assertThat(schedule(s, sub)).containsExactly("sact cancel 2026-06-10 dated applied", "cancel_at_period_end cancel 2026-07-01 period_end scheduled");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("canceled_at_period_end");
+        var revoked = s.api.post(actions + "/cancel_at_period_end/revoke", Map.of());
+        assertThat(revoked.text("status")).isEqualTo("revoked");
+        assertThat(revoked.text("source")).isEqualTo("period_end");
+        s.advanceTo("2026-07-02T08:00:00Z");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("active");
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-06-01 30.00 [recurring base 2026-06-01..2026-07-01 30.00]",
+                "2026-07-01 30.00 [recurring base 2026-07-01..2026-08-01 30.00]");
+    }
+
+    @Test
+    void aLockInIsJudgedOnTheDayTheActionWouldTakeEffect() {
+        Sandbox s = new Sandbox("dated-lock", CATALOG, "2026-06-01T08:00:00Z");
+        String c = s.customer("Bound Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "locked")).get("id").asText();
+        String actions = "/v1/subscriptions/" + sub + "/scheduled_actions";
+        var early = s.api.post(actions, Map.of("action", "cancel", "effective_date", "2026-09-15"));
+        assertThat(early.status()).isEqualTo(409);
+        assertThat(early.text("code")).isEqualTo("lock_in_active");
+        assertThat(early.text("allowed_from")).isEqualTo("2027-06-01");
+        assertThat(early.text("effective_on")).isEqualTo("2026-10-01");
+        var downgrade = s.api.post(actions, Map.of("action", "change_plan", "effective_date", "2026-09-15", "plan", "voice"));
+        assertThat(downgrade.text("code")).isEqualTo("lock_in_active");
+        // asked for in month 12, it takes effect at the term's end: accepted
+        assertThat(s.api.post(actions, Map.of("action", "cancel", "effective_date", "2027-05-20")).status()).isEqualTo(201);
+        assertThat(s.api.get(actions).json().get("data")).hasSize(1);
     }
 
     private static List<String> schedule(Sandbox s, String sub) {
