@@ -21,6 +21,7 @@ import dev.accrue.adapters.http.metering.MeteringRoutes;
 import dev.accrue.adapters.http.metering.QuotaRoutes;
 import dev.accrue.adapters.http.subscription.SubscriptionRoutes;
 import dev.accrue.adapters.http.subscription.ScheduledActionRoutes;
+import dev.accrue.adapters.http.subscription.PauseRoutes;
 import dev.accrue.adapters.http.oneoff.OneOffChargeRoutes;
 import dev.accrue.adapters.http.testclock.TestClockRoutes;
 import dev.accrue.adapters.http.customer.CustomerRoutes;
@@ -194,7 +195,8 @@ public final class Accrue implements AutoCloseable {
                 new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register,
                 new WebRoutes(services, idempotency, this::publicUrl)::register,
                 new ScheduledActionRoutes(services.scheduledActions(), idempotency)::register,
-                new OneOffChargeRoutes(services.oneOffCharges(), idempotency)::register);
+                new OneOffChargeRoutes(services.oneOffCharges(), idempotency)::register,
+                new PauseRoutes(services.pauses(), idempotency)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();

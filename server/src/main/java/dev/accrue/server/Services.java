@@ -120,6 +120,9 @@ import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.web.WebSessions;
 import dev.accrue.adapters.postgres.PostgresScheduledActions;
 import dev.accrue.adapters.postgres.PostgresOneOffCharges;
+import dev.accrue.adapters.postgres.PostgresPauses;
+import dev.accrue.app.subscription.pause.PauseService;
+import dev.accrue.app.subscription.pause.PausedBilling;
 import dev.accrue.app.oneoff.OneOffChargeService;
 import dev.accrue.app.subscription.scheduled.DueScheduledActions;
 import dev.accrue.app.subscription.scheduled.ScheduledActionService;
@@ -181,7 +184,8 @@ public record Services(
         PortalAccess portalAccess,
         StaffService staff,
         ScheduledActionService scheduledActions,
-        OneOffChargeService oneOffCharges) {
+        OneOffChargeService oneOffCharges,
+        PauseService pauses) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -237,7 +241,10 @@ public record Services(
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
         PostgresScheduledActions scheduledActionRepo = new PostgresScheduledActions(tx);
-        DueScheduledActions dueActions = new DueScheduledActions(scheduledActionRepo, catalogs, issuer, pending, counted, credits, time, auditLog, events);
+        PostgresPauses pauseRepo = new PostgresPauses(tx);
+        PausedBilling pausedBilling = new PausedBilling(pauseRepo, catalogs, issuer, time, auditLog, events);
+        DueScheduledActions dueActions = new DueScheduledActions(scheduledActionRepo, catalogs, issuer, pending, counted, credits, time, auditLog, events,
+                pausedBilling);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
                 billedUsage, issuer, addOnBillings, events, dueActions);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
@@ -340,7 +347,8 @@ public record Services(
                 new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
                 new ScheduledActionService(tx, scheduledActionRepo, subscriptionRepo, subscriptions, customerRepo, tenantRepo, billing, dueActions, time,
                         auditLog, events),
-                new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog));
+                new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog),
+                new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

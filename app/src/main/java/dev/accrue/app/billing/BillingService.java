@@ -180,8 +180,11 @@ public final class BillingService {
                 }
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
-                List<InvoiceLine> opening = new ArrayList<>(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
-                opening.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
+                List<InvoiceLine> opening = new ArrayList<>();
+                if (!scheduled.paused(tenantId, sub, boundary)) { // a paused subscription's periods bill no fixed fees
+                    opening.addAll(RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding));
+                    opening.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
+                }
                 opening.addAll(addOns.linesDueOn(tenantId, sub, customer, boundary));
                 Invoice invoice = issueAndRecord(tenantId, sub, plan, customer, sub.id() + ":" + boundary, boundary, period,
                         pending.open(tenantId, sub.id()), closing, opening, issued);

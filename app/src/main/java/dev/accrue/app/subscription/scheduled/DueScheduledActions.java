@@ -12,6 +12,7 @@ import dev.accrue.app.event.EventSnapshots;
 import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.subscription.PendingItems;
+import dev.accrue.app.subscription.pause.PausedBilling;
 import dev.accrue.core.catalog.CancellationPolicy;
 import dev.accrue.core.catalog.ChangePolicy;
 import dev.accrue.core.catalog.Plan;
@@ -59,9 +60,12 @@ public final class DueScheduledActions {
     private final CustomerTime time;
     private final AuditLog audit;
     private final DomainEvents events;
+    private final PausedBilling pauses;
 
     public DueScheduledActions(ScheduledActionRepository actions, CatalogService catalogs, InvoiceIssuer issuer, PendingItems pending,
-                               CountedBilling counted, CustomerCredits credits, CustomerTime time, AuditLog audit, DomainEvents events) {
+                               CountedBilling counted, CustomerCredits credits, CustomerTime time, AuditLog audit, DomainEvents events,
+                               PausedBilling pauses) {
+        this.pauses = pauses;
         this.actions = actions;
         this.catalogs = catalogs;
         this.issuer = issuer;
@@ -77,6 +81,9 @@ public final class DueScheduledActions {
     public Subscription applyDue(String tenantId, Subscription sub, Customer customer, LocalDate today, List<Invoice> issued) {
         boolean ended = sub.endedOn() != null;
         LocalDate through = ended ? LocalDate.MAX : sub.nextBillDate().isBefore(today) ? sub.nextBillDate() : today;
+        if (!ended) {
+            pauses.resumeDue(tenantId, sub, customer, through, issued); // an automatic resume is dated too
+        }
         for (ScheduledAction a : actions.dueForUpdate(tenantId, sub.id(), through)) {
             Subscription before = sub;
             try {
@@ -98,6 +105,11 @@ public final class DueScheduledActions {
                             Map.of("change", "scheduled_" + a.kind().wire(), "previous_plan", before.planCode(), "scheduled_action_id", a.id())));
         }
         return sub;
+    }
+
+    /** Whether the boundary {@code day} falls in a pause: its period then bills no recurring or counted fees. */
+    public boolean paused(String tenantId, Subscription sub, LocalDate day) {
+        return pauses.paused(tenantId, sub.id(), day);
     }
 
     private Subscription apply(String tenantId, ScheduledAction a, Subscription sub, Customer customer, List<Invoice> issued) {
