@@ -61,10 +61,11 @@ public final class DemoLoader {
      * credits a prepaid customer's wallet first; {@code addOns} are bought and {@code numbers} rented today.
      */
     record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo, Long contacts, String topUp, List<String> addOns,
-                            List<DemoNumber> numbers, List<DemoScheduled> scheduled, List<DemoOneOff> oneOffCharges) {
+                            List<DemoNumber> numbers, List<DemoScheduled> scheduled, List<DemoOneOff> oneOffCharges,
+                            Integer pauseResumeInDays) {
     }
 
-    /** A dated action ({@code action}, {@code plan} or {@code quantity}) {@code inDays} days from today. */
+    /** A dated action ({@code action}, {@code plan} or {@code quantity}) {@code inDays} days from today ({@code pauseResumeInDays}: paused today, resuming then). */
     record DemoScheduled(String action, int inDays, String plan, Integer quantity) {
     }
 
@@ -150,6 +151,9 @@ public final class DemoLoader {
                     LocalDate today = services.subscriptions().today(operator, sub);
                     services.scheduledActions().schedule(operator, sub.id(),
                             new ScheduledActionService.Request(a.action(), today.plusDays(a.inDays()), a.plan(), a.quantity(), null));
+                }
+                if (s.pauseResumeInDays() != null) {
+                    services.pauses().pause(operator, sub.id(), services.subscriptions().today(operator, sub).plusDays(s.pauseResumeInDays()));
                 }
                 for (DemoOneOff o : s.oneOffCharges() == null ? List.<DemoOneOff>of() : s.oneOffCharges()) {
                     services.oneOffCharges().create(operator, customerId, new OneOffChargeService.Request(o.description(), new BigDecimal(o.amount()),

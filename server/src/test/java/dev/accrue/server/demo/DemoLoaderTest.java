@@ -42,6 +42,10 @@ class DemoLoaderTest {
         assertThat(numeroSubs.stream().flatMap(sub -> services.oneOffCharges().list(numero, sub.customerId(), PageRequest.first(10)).items().stream())
                 .map(c -> c.description() + " " + c.amount().toPlainMinorString() + " " + c.invoicing()).toList())
                 .containsExactly("Data import from the previous CRM 150.00 next_invoice");
+        var aie = Caller.operator(first.tenants().get(2).tenant().id());
+        var northwind = services.subscriptions().list(aie, null, PageRequest.first(1)).items().getFirst();
+        assertThat(services.pauses().list(aie, northwind.id())).singleElement().satisfies(p -> assertThat(p.resumedOn()).isNull());
+        assertThat(services.credits().balance(aie, northwind.customerId()).balance().isPositive()).isTrue();
         var usercom = Caller.operator(first.tenants().get(3).tenant().id());
         var proformas = services.invoices().list(usercom, new dev.accrue.app.invoice.InvoiceQuery(null, null, "proforma", null, null),
                 PageRequest.first(10)).items();
