@@ -20,6 +20,9 @@ import dev.accrue.adapters.http.mail.EmailRoutes;
 import dev.accrue.adapters.http.metering.MeteringRoutes;
 import dev.accrue.adapters.http.metering.QuotaRoutes;
 import dev.accrue.adapters.http.subscription.SubscriptionRoutes;
+import dev.accrue.adapters.http.subscription.ScheduledActionRoutes;
+import dev.accrue.adapters.http.subscription.PauseRoutes;
+import dev.accrue.adapters.http.oneoff.OneOffChargeRoutes;
 import dev.accrue.adapters.http.testclock.TestClockRoutes;
 import dev.accrue.adapters.http.customer.CustomerRoutes;
 import dev.accrue.adapters.http.support.Idempotency;
@@ -191,7 +194,10 @@ public final class Accrue implements AutoCloseable {
                 new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
                 new NotificationRoutes(services.notifications().api())::register,
                 new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register,
-                new WebRoutes(services, idempotency, this::publicUrl)::register);
+                new WebRoutes(services, idempotency, this::publicUrl)::register,
+                new ScheduledActionRoutes(services.scheduledActions(), idempotency)::register,
+                new OneOffChargeRoutes(services.oneOffCharges(), idempotency)::register,
+                new PauseRoutes(services.pauses(), idempotency)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();

@@ -123,6 +123,14 @@ import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.portal.CancelAlternatives;
 import dev.accrue.adapters.postgres.PostgresCancelAlternatives;
 import dev.accrue.app.web.WebSessions;
+import dev.accrue.adapters.postgres.PostgresScheduledActions;
+import dev.accrue.adapters.postgres.PostgresOneOffCharges;
+import dev.accrue.adapters.postgres.PostgresPauses;
+import dev.accrue.app.subscription.pause.PauseService;
+import dev.accrue.app.subscription.pause.PausedBilling;
+import dev.accrue.app.oneoff.OneOffChargeService;
+import dev.accrue.app.subscription.scheduled.DueScheduledActions;
+import dev.accrue.app.subscription.scheduled.ScheduledActionService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.lang.management.ManagementFactory;
@@ -181,7 +189,10 @@ public record Services(
         PortalAccess portalAccess,
         StaffService staff,
         CancelAlternatives cancelAlternatives,
-        CreditNoteExport creditNoteExports) {
+        CreditNoteExport creditNoteExports,
+        ScheduledActionService scheduledActions,
+        OneOffChargeService oneOffCharges,
+        PauseService pauses) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -237,8 +248,13 @@ public record Services(
         PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
+        PostgresScheduledActions scheduledActionRepo = new PostgresScheduledActions(tx);
+        PostgresPauses pauseRepo = new PostgresPauses(tx);
+        PausedBilling pausedBilling = new PausedBilling(pauseRepo, catalogs, issuer, time, auditLog, events);
+        DueScheduledActions dueActions = new DueScheduledActions(scheduledActionRepo, catalogs, issuer, pending, counted, credits, time, auditLog, events,
+                pausedBilling);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings, events, phases);
+                billedUsage, issuer, addOnBillings, events, phases, dueActions);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
@@ -338,7 +354,11 @@ public record Services(
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
                 new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
                 new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog),
-                new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo));
+                new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo),
+                new ScheduledActionService(tx, scheduledActionRepo, subscriptionRepo, subscriptions, customerRepo, tenantRepo, billing, dueActions, time,
+                        auditLog, events),
+                new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog),
+                new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -41,7 +41,13 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                                           AND (a.end_date IS NULL OR a.billed_through < a.end_date))
                                OR EXISTS (SELECT 1 FROM phone_numbers n WHERE n.tenant_id = s.tenant_id AND n.subscription_id = s.id AND n.status <> 'released'
                                           AND least(CASE WHEN n.status = 'active' THEN n.billed_through END, n.hold_release_on)
-                                              <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)))
+                                              <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
+                               -- a dated action (plan, quantity, cancellation) whose day has come
+                               OR EXISTS (SELECT 1 FROM subscription_scheduled_actions x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id
+                                          AND x.status = 'scheduled' AND x.effective_on <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)
+                               -- a pause whose automatic resume day has come
+                               OR EXISTS (SELECT 1 FROM subscription_pauses z WHERE z.tenant_id = s.tenant_id AND z.subscription_id = s.id
+                                          AND z.resumed_on IS NULL AND z.resume_on <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)))
                                -- an ended subscription owes its final usage document, and adjustments of usage changed later
                                OR (s.ended_on IS NOT NULL AND (
                                       (NOT s.usage_closed AND s.ended_on <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date)

@@ -11,6 +11,7 @@ import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.phase.PhaseBilling;
 import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
+import dev.accrue.app.subscription.scheduled.DueScheduledActions;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.core.addon.GrantedAllowance;
@@ -64,13 +65,16 @@ public final class BillingService {
     private final InvoiceIssuer issuer;
     private final AddOnBilling addOns;
     private final PhaseBilling phases;
+    private final DueScheduledActions scheduled;
     private WalletService wallets;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, PendingItems pending, CustomerRepository customers,
                           CatalogService catalogs, CustomerTime time, CountedBilling counted, UsageInvoicing usage, OwnCadenceUsage ownCadences,
-                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events, PhaseBilling phases) {
+                          BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events, PhaseBilling phases,
+                          DueScheduledActions scheduled) {
         this.events = events;
         this.phases = phases;
+        this.scheduled = scheduled;
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.pending = pending;
@@ -153,6 +157,8 @@ public final class BillingService {
             List<Invoice> issued = new ArrayList<>();
             RoundingPolicy rounding = issuer.rounding(tenantId);
             Subscription before = sub;
+            // dated actions (plan, quantity, cancellation) take effect on their day, between the boundaries billed here
+            sub = scheduled.applyDue(tenantId, sub, customer, today, issued);
             while (sub.endedOn() == null && !sub.nextBillDate().isAfter(today)) {
                 LocalDate boundary = sub.nextBillDate();
                 Plan closingPlan = plan(tenantId, sub);
@@ -180,10 +186,15 @@ public final class BillingService {
                 }
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
-                List<InvoiceLine> opening = new ArrayList<>(RecurringBilling.linesFor(sub, phases.billedDuring(tenantId, sub, plan, period),
-                        customer.currency(), period, rounding));
+                List<InvoiceLine> opening = new ArrayList<>();
+                boolean paused = scheduled.paused(tenantId, sub, boundary); // a paused subscription's periods bill no fixed fees
+                if (!paused) {
+                    opening.addAll(RecurringBilling.linesFor(sub, phases.billedDuring(tenantId, sub, plan, period), customer.currency(), period, rounding));
+                }
                 opening.addAll(phases.feesOpening(tenantId, sub, plan, period, sub.billedThrough() == null, customer.currency()));
-                opening.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
+                if (!paused) {
+                    opening.addAll(counted.linesFor(tenantId, sub, plan, customer, period, rounding));
+                }
                 opening.addAll(addOns.linesDueOn(tenantId, sub, customer, boundary));
                 Invoice invoice = issueAndRecord(tenantId, sub, plan, customer, sub.id() + ":" + boundary, boundary, period,
                         pending.open(tenantId, sub.id()), closing, opening, issued);
@@ -191,6 +202,10 @@ public final class BillingService {
                     pending.attach(tenantId, sub.id(), invoice.id());
                 }
                 sub = sub.billed(period.end(), period.end());
+                sub = scheduled.applyDue(tenantId, sub, customer, today, issued);
+            }
+            if (sub.endedOn() != null) {
+                sub = scheduled.applyDue(tenantId, sub, customer, today, issued); // what was dated after the end will not happen
             }
             Plan plan = plan(tenantId, sub);
             sub = ownCadences.bill(tenantId, sub, plan, customer, today, rounding, issued, time.systemNow());

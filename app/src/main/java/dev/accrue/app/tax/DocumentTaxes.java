@@ -71,6 +71,9 @@ public final class DocumentTaxes {
     /** The catalog's {@code tax_category} of each charge and add-on of the subscription's plan and catalog version. */
     private record Categories(Map<String, TaxCategory> planCharges, Map<String, TaxCategory> addOns) {
         TaxCategory of(InvoiceLine line) {
+            if (InvoiceLine.ONE_OFF.equals(line.kind())) {
+                return TaxCategory.parse(line.chargeCode()); // a one-off charge is in no catalog: it names its category itself
+            }
             Map<String, TaxCategory> first = ADD_ON_KINDS.contains(line.kind()) ? addOns : planCharges;
             Map<String, TaxCategory> second = first == addOns ? planCharges : addOns;
             TaxCategory c = first.get(line.chargeCode());

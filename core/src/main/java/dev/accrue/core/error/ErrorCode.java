@@ -102,6 +102,11 @@ public enum ErrorCode {
     SUBSCRIPTION_SUSPENDED(Kind.CONFLICT),
     // console staff: the tenant's last active admin cannot be demoted or deactivated
     LAST_ADMIN(Kind.CONFLICT),
+    // revoking a dated action (or a period-end change) that has already applied, failed or been revoked, or does not exist
+    ACTION_NOT_SCHEDULED(Kind.CONFLICT),
+    // pausing a subscription that is paused; resuming one that is not
+    SUBSCRIPTION_PAUSED(Kind.CONFLICT),
+    SUBSCRIPTION_NOT_PAUSED(Kind.CONFLICT),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
     MALFORMED_REQUEST(Kind.BAD_REQUEST),

@@ -38,6 +38,8 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String BUNDLE = "bundle";
     public static final String RENTAL = "rental";
     public static final String FEE = "fee";
+    /** A charge outside the catalog (manual charge, professional services); its charge code is its tax category. */
+    public static final String ONE_OFF = "one_off";
     public static final String TAX = "tax";
     /**
      * The tax contained in tax-inclusive prices: quantity = rate, unit price = the net amount, amount = the tax, like a

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.auth.Role;
 import dev.accrue.app.customer.CustomerQuery;
+import dev.accrue.app.oneoff.OneOffChargeService;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.subscription.CreateSubscription;
+import dev.accrue.app.subscription.scheduled.ScheduledActionService;
 import dev.accrue.app.tenant.Tenant;
 import dev.accrue.core.customer.CustomerDraft;
 import dev.accrue.core.tenant.TenantMode;
@@ -20,9 +22,11 @@ import java.io.PrintStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -57,7 +61,16 @@ public final class DemoLoader {
      * credits a prepaid customer's wallet first; {@code addOns} are bought and {@code numbers} rented today.
      */
     record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo, Long contacts, String topUp, List<String> addOns,
-                            List<DemoNumber> numbers) {
+                            List<DemoNumber> numbers, List<DemoScheduled> scheduled, List<DemoOneOff> oneOffCharges,
+                            Integer pauseResumeInDays) {
+    }
+
+    /** A dated action ({@code action}, {@code plan} or {@code quantity}) {@code inDays} days from today ({@code pauseResumeInDays}: paused today, resuming then). */
+    record DemoScheduled(String action, int inDays, String plan, Integer quantity) {
+    }
+
+    /** A one-off charge of the subscription's customer, invoiced {@code now} or on the {@code next_invoice}. */
+    record DemoOneOff(String description, String amount, String taxCategory, String invoice) {
     }
 
     record DemoNumber(String number, String country, String type, String addOn) {
@@ -133,6 +146,18 @@ public final class DemoLoader {
                 }
                 for (DemoNumber n : s.numbers() == null ? List.<DemoNumber>of() : s.numbers()) {
                     services.numbers().provision(operator, sub.id(), n.number(), n.country(), n.type(), n.addOn());
+                }
+                for (DemoScheduled a : s.scheduled() == null ? List.<DemoScheduled>of() : s.scheduled()) {
+                    LocalDate today = services.subscriptions().today(operator, sub);
+                    services.scheduledActions().schedule(operator, sub.id(),
+                            new ScheduledActionService.Request(a.action(), today.plusDays(a.inDays()), a.plan(), a.quantity(), null));
+                }
+                if (s.pauseResumeInDays() != null) {
+                    services.pauses().pause(operator, sub.id(), services.subscriptions().today(operator, sub).plusDays(s.pauseResumeInDays()));
+                }
+                for (DemoOneOff o : s.oneOffCharges() == null ? List.<DemoOneOff>of() : s.oneOffCharges()) {
+                    services.oneOffCharges().create(operator, customerId, new OneOffChargeService.Request(o.description(), new BigDecimal(o.amount()),
+                            null, null, null, o.taxCategory(), o.invoice(), sub.id()));
                 }
             }
         }

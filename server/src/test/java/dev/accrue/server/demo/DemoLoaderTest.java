@@ -34,6 +34,18 @@ class DemoLoaderTest {
         assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(2);
         assertThat(services.invoices().list(numero, new dev.accrue.app.invoice.InvoiceQuery(null, null, null, null, null), PageRequest.first(10)).items())
                 .as("the demo subscriptions started weeks ago are billed up to today").hasSizeGreaterThanOrEqualTo(3);
+        // Numero shows a dated upgrade and a one-off fee parked on the next invoice (issue 16 points 9 and 12)
+        var numeroSubs = services.subscriptions().list(numero, null, PageRequest.first(10)).items();
+        assertThat(numeroSubs.stream().flatMap(sub -> services.scheduledActions().list(numero, sub.id()).stream())
+                .filter(a -> a.source().equals("dated")).map(a -> a.action() + " " + a.plan() + " " + a.status()).toList())
+                .containsExactly("change_plan crm_plus scheduled");
+        assertThat(numeroSubs.stream().flatMap(sub -> services.oneOffCharges().list(numero, sub.customerId(), PageRequest.first(10)).items().stream())
+                .map(c -> c.description() + " " + c.amount().toPlainMinorString() + " " + c.invoicing()).toList())
+                .containsExactly("Data import from the previous CRM 150.00 next_invoice");
+        var aie = Caller.operator(first.tenants().get(2).tenant().id());
+        var northwind = services.subscriptions().list(aie, null, PageRequest.first(1)).items().getFirst();
+        assertThat(services.pauses().list(aie, northwind.id())).singleElement().satisfies(p -> assertThat(p.resumedOn()).isNull());
+        assertThat(services.credits().balance(aie, northwind.customerId()).balance().isPositive()).isTrue();
         var usercom = Caller.operator(first.tenants().get(3).tenant().id());
         var proformas = services.invoices().list(usercom, new dev.accrue.app.invoice.InvoiceQuery(null, null, "proforma", null, null),
                 PageRequest.first(10)).items();
