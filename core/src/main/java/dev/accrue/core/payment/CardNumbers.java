@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 /**
  * Recognising payment card numbers (PANs), so that Accrue can refuse to receive one anywhere but the sandbox's
  * tokenization path. A PAN is 13 to 19 digits, optionally grouped by single spaces or dashes, that passes the
- * Luhn check and starts like an issuer's number (ISO/IEC 7812: major industry identifiers 2–6); a digit string
- * that fails Luhn is not a card (9 in 10 random strings fail), so ordinary ids and phone numbers pass.
+ * Luhn check, starts with a card network's issuer prefix and has a length that network issues. Both conditions
+ * matter: Luhn alone lets 1 in 10 digit runs through, and ids that embed a timestamp (a 14-digit nanosecond count
+ * starting with 2, an order number) must not be refused as cards; a Mastercard starting with 2 is always 16 digits.
  */
 public final class CardNumbers {
     /** 13–19 digits, separated at most by one space or dash, not inside a longer run of digits. */
@@ -23,7 +24,8 @@ public final class CardNumbers {
         }
         Matcher m = CANDIDATE.matcher(text);
         while (m.find()) {
-            if (luhn(digits(m.group()))) {
+            String digits = digits(m.group());
+            if (luhn(digits) && issuedLength(digits)) {
                 return true;
             }
         }
@@ -89,6 +91,19 @@ public final class CardNumbers {
             return "unionpay";
         }
         return "unknown";
+    }
+
+    /** Whether a network issues card numbers with this prefix at this length (unknown prefixes: never). */
+    static boolean issuedLength(String digits) {
+        int n = digits.length();
+        return switch (brand(digits)) {
+            case "visa" -> n == 13 || n == 16 || n == 19;
+            case "mastercard" -> n == 16;
+            case "amex" -> n == 15;
+            case "diners" -> n >= 14 && n <= 19;
+            case "discover", "jcb", "unionpay" -> n >= 16 && n <= 19;
+            default -> false;
+        };
     }
 
     private static String digits(String s) {
