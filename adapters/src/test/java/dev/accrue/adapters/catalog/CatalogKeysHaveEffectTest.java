@@ -272,6 +272,12 @@ class CatalogKeysHaveEffectTest {
         c.put("pricing.fixed_fee", effect(swap("fixed_fee: { USD: \"0.30\" }", "fixed_fee: { USD: \"0.50\" }"), KeyObservables::basicUsage));
         c.put("pricing.free_amount", effect(swap("free_amount: \"100\"", "free_amount: \"200\""), KeyObservables::basicUsage));
         c.put("pricing.free_transactions", effect(swap("free_transactions: 1", "free_transactions: 2"), KeyObservables::basicUsage));
+        // per-transaction bounds cannot sit beside free amounts: compare the card fee without them, unbounded and bounded
+        String unbounded = swap(", free_amount: \"100\", free_transactions: 1 }", " }");
+        c.put("pricing.per_transaction_min", differs(() -> KeyObservables.basicUsage(read(unbounded)), () -> KeyObservables.basicUsage(read(
+                unbounded.replace("fixed_fee: { USD: \"0.30\" } }", "fixed_fee: { USD: \"0.30\" }, per_transaction_min: { USD: \"5.00\" } }")))));
+        c.put("pricing.per_transaction_max", differs(() -> KeyObservables.basicUsage(read(unbounded)), () -> KeyObservables.basicUsage(read(
+                unbounded.replace("fixed_fee: { USD: \"0.30\" } }", "fixed_fee: { USD: \"0.30\" }, per_transaction_max: { USD: \"5.00\" } }")))));
         c.put("pricing.tiers.rate", effect(swap("{ up_to: 500, rate: \"1\" }", "{ up_to: 500, rate: \"2\" }"), KeyObservables::basicUsage));
         c.put("pricing.package_size", effect(swap("package_size: 1000", "package_size: 500"), KeyObservables::contactsUsage));
         c.put("pricing.package_price", effect(swap("package_price: { USD: \"1.00\" }", "package_price: { USD: \"2.00\" }"), KeyObservables::contactsUsage));

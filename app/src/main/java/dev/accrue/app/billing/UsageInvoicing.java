@@ -204,7 +204,13 @@ public final class UsageInvoicing {
         Map<String, List<UsageBilling.DayUsage>> byMetric = new HashMap<>();
         for (var charge : plan.charges()) {
             if (charge instanceof MeteredCharge m && which.test(m) && !byMetric.containsKey(m.metric())) {
-                byMetric.put(m.metric(), dayUsage(tenantId, sub, customer, catalog, m, window));
+                // a fee bounded per transaction prices each event's amount: the window's rows are then groups of equal amounts
+                boolean perTransaction = plan.charges().stream().anyMatch(c -> c instanceof MeteredCharge x && which.test(x)
+                        && x.metric().equals(m.metric()) && x.pricing() != null && x.pricing().boundsEachTransaction());
+                byMetric.put(m.metric(), perTransaction
+                        ? usage.transactions(tenantId, sub.id(), m.metric(), window.start(), window.end()).stream()
+                                .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity(), d.events())).toList()
+                        : dayUsage(tenantId, sub, customer, catalog, m, window));
             }
         }
         return UsageBilling.linesFor(plan, catalog, sub.overrides(), window, byMetric, customer.currency(), rounding, which);

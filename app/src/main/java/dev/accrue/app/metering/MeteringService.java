@@ -22,6 +22,7 @@ import dev.accrue.core.metering.EventRules;
 import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.metering.TelecomEvents;
+import dev.accrue.core.metering.TransactionValues;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.telecom.NumberCountries;
 
@@ -196,6 +197,7 @@ public final class MeteringService {
         List<Integer> validIndex = new ArrayList<>();
         Set<String> seen = new HashSet<>(batch.size() * 2);
         Map<MetricKey, Optional<Metric>> metricCache = new HashMap<>(); // catalog lookups once per batch
+        Map<MetricKey, Boolean> keptCache = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             RawEvent raw = batch.get(i);
             EventRejection rejection = null;
@@ -227,6 +229,10 @@ public final class MeteringService {
                             break;
                         }
                         MeteredEvent accepted = ((EventRules.Accepted) outcome).event();
+                        if (keptCache.computeIfAbsent(new MetricKey(match.subscription().catalogVersion(), raw.metric()),
+                                k -> TransactionValues.kept(catalogs.catalog(caller.tenantId(), k.catalogVersion()), k.metric()))) {
+                            accepted = accepted.keepingValue();
+                        }
                         legs.add(match.late() ? accepted.asLate() : accepted);
                     }
                 }

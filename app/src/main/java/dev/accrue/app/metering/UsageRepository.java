@@ -30,6 +30,13 @@ public interface UsageRepository {
     /** Usage of one metric per dimension over {@code [from, to)}, folded in SQL (day is null): few rows however many days. */
     List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 
+    /**
+     * For metrics that keep each event's value (see {@code core/metering/TransactionValues}): per day and dimension, one
+     * row per distinct amount, its {@code quantity} the amount × {@code events} — groups of transactions that carried the
+     * same amount. Events stored before the metric kept values form one more row per day at their total.
+     */
+    List<DailyUsage> transactions(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
+
     /** Usage of one metric per day and dimension over {@code [from, to)}. */
     List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 

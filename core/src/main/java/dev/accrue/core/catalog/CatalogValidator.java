@@ -426,12 +426,38 @@ public final class CatalogValidator {
                 if (p.freeTransactions() != null && p.freeTransactions() < 0) {
                     problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "free_transactions must be zero or more, got " + p.freeTransactions());
                 }
+                perTransactionBounds(path, p);
             }
             case GRADUATED_PERCENTAGE -> percentageTiers(path + ".tiers", p.tiers());
             case DYNAMIC -> {
             }
         }
         unusedPricingKeys(path, p);
+    }
+
+    /**
+     * Per-transaction bounds (issue 16): amounts in every currency when given, a minimum not above the maximum, and not
+     * with free_amount / free_transactions — bounded fees are summed event by event, and which events a free amount or
+     * free count covers would depend on the order they arrived in.
+     */
+    private void perTransactionBounds(String path, Pricing p) {
+        amounts(path + ".per_transaction_min", p.perTransactionMin(), !p.perTransactionMin().isEmpty());
+        amounts(path + ".per_transaction_max", p.perTransactionMax(), !p.perTransactionMax().isEmpty());
+        p.perTransactionMin().forEach((currency, min) -> {
+            BigDecimal max = p.perTransactionMax().get(currency);
+            if (min != null && max != null && min.compareTo(max) > 0) {
+                problem(CatalogProblem.INVALID_VALUE, path + ".per_transaction_min." + currency, "per_transaction_min " + min.toPlainString()
+                        + " is above per_transaction_max " + max.toPlainString());
+            }
+        });
+        if (p.boundsEachTransaction() && p.freeAmount() != null) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".free_amount", "a fee bounded per transaction is priced event by event; "
+                    + "free_amount cannot be combined with per_transaction_min or per_transaction_max");
+        }
+        if (p.boundsEachTransaction() && p.freeTransactions() != null) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "a fee bounded per transaction is priced event by event; "
+                    + "free_transactions cannot be combined with per_transaction_min or per_transaction_max");
+        }
     }
 
     /** A percent in [0, 100] with at most 9 decimals. */
@@ -469,6 +495,12 @@ public final class CatalogValidator {
         }
         if (!percentage && p.freeAmount() != null) {
             problem(CatalogProblem.INVALID_VALUE, path + ".free_amount", "free_amount only applies to model percentage");
+        }
+        if (!percentage && !p.perTransactionMin().isEmpty()) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".per_transaction_min", "per_transaction_min only applies to model percentage");
+        }
+        if (!percentage && !p.perTransactionMax().isEmpty()) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".per_transaction_max", "per_transaction_max only applies to model percentage");
         }
         if (!percentage && p.freeTransactions() != null) {
             problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "free_transactions only applies to model percentage");

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by window, from the events as they finally stand. The calls charge has a spending minimum and the plan a minimum
  * commitment (issue 16), both prorated by day on the periods a trial or an end cuts and re-settled when late events
  * change a billed period; card payments are priced by percentage (a share of their amounts past a free amount, a fixed
- * fee per transaction past a free one); the subscription has 2 seats, which multiply the base fee and not the platform fee
+ * fee per transaction past a free one), and transfers by a percentage fee bounded per transaction (each transfer's own fee
+ * between a minimum and a maximum, priced from the amounts kept at ingestion); the subscription has 2 seats, which multiply the base fee and not the platform fee
  * ({@code per_unit_quantity: false}).
  */
 class ReconciliationPropertyTest {
@@ -45,6 +46,7 @@ class ReconciliationPropertyTest {
               - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second }
               - { code: sms_segments, aggregation: sum, field: segments, unit: segment }
               - { code: payments, aggregation: sum, field: amount, unit: USD }
+              - { code: transfers, aggregation: sum, field: amount, unit: USD }
             products:
               - { code: p, name: P }
             plans:
@@ -64,6 +66,9 @@ class ReconciliationPropertyTest {
                       pricing: { model: per_unit, unit_price: { USD: "0.01" } }, minimum_spend: { USD: "2.00" } }
                   - { type: metered, code: card, name: Card fees, metric: payments,
                       pricing: { model: percentage, rate: "2.5", fixed_fee: { USD: "0.30" }, free_amount: "10", free_transactions: 1 } }
+                  - { type: metered, code: wire, name: Transfer fees, metric: transfers,
+                      pricing: { model: percentage, rate: "2", fixed_fee: { USD: "0.30" }, per_transaction_min: { USD: "0.50" },
+                                 per_transaction_max: { USD: "1.50" } } }
             add_ons:
               - code: texts
                 name: Texts
@@ -80,6 +85,7 @@ class ReconciliationPropertyTest {
     static final int CALL = 0;
     static final int TEXT = 1;
     static final int PAYMENT = 2;
+    static final int TRANSFER = 3;
 
     /** One event (a call, a text or a card payment): occurs on {@code day}, reported {@code delay} days later, maybe corrected or cancelled later still. */
     record Event(int kind, int day, int quantity, int delay, int correctedAfter, int newQuantity, int cancelledAfter) {
@@ -91,7 +97,7 @@ class ReconciliationPropertyTest {
 
     @Provide
     Arbitrary<Scenario> scenarios() {
-        Arbitrary<Event> event = Combinators.combine(Arbitraries.of(CALL, TEXT, PAYMENT), Arbitraries.integers().between(0, 69),
+        Arbitrary<Event> event = Combinators.combine(Arbitraries.of(CALL, TEXT, PAYMENT, TRANSFER), Arbitraries.integers().between(0, 69),
                 Arbitraries.integers().between(1, 90), Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 25)),
                 Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.integers().between(0, 4)), Arbitraries.integers().between(1, 90),
                 Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.just(-1), Arbitraries.integers().between(0, 4)))
@@ -163,6 +169,7 @@ class ReconciliationPropertyTest {
         expected.put("calls", callCost(start, anchor, finalEvents, occurredOn, finalQuantity)); // the trial's calls: no minimum there
         expected.put("minimum_commitment", BigDecimal.ZERO);
         expected.put("card", cardFees(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
+        expected.put("wire", transferFees(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
         for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
             LocalDate to = min(from.withDayOfMonth(1).plusMonths(1), end);
             // a calendar period cut by the trial's end or the subscription's end is prorated against its whole month
@@ -170,8 +177,11 @@ class ReconciliationPropertyTest {
             BigDecimal platform = prorated(BigDecimal.valueOf(5), from, to); // not per seat
             BigDecimal calls = callCost(from, to, finalEvents, occurredOn, finalQuantity).max(prorated(CALLS_MINIMUM, from, to));
             BigDecimal card = cardFees(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
-            BigDecimal commitmentTrueUp = prorated(COMMITMENT, from, to).subtract(base).subtract(platform).subtract(calls).subtract(card).max(BigDecimal.ZERO);
+            BigDecimal wire = transferFees(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
+            BigDecimal commitmentTrueUp = prorated(COMMITMENT, from, to).subtract(base).subtract(platform).subtract(calls).subtract(card)
+                    .subtract(wire).max(BigDecimal.ZERO);
             expected.merge("card", card, BigDecimal::add);
+            expected.merge("wire", wire, BigDecimal::add);
             expected.merge("base", base, BigDecimal::add);
             expected.merge("platform", platform, BigDecimal::add);
             expected.merge("calls", calls, BigDecimal::add);
@@ -203,7 +213,7 @@ class ReconciliationPropertyTest {
 
     private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub) {
         Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO,
-                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO));
+                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO, "wire", BigDecimal.ZERO));
         String cursor = null;
         do {
             JsonNode page = s.api.get("/v1/invoices?limit=100&subscription_id=" + sub + (cursor == null ? "" : "&cursor=" + cursor)).json();
@@ -225,6 +235,7 @@ class ReconciliationPropertyTest {
         String metric = switch (kind) {
             case CALL -> "call_seconds";
             case TEXT -> "sms_segments";
+            case TRANSFER -> "transfers";
             default -> "payments";
         };
         return Map.of("event_id", id, "customer_id", customer, "metric", metric, "timestamp", day + "T07:00:00Z", "properties", properties(kind, quantity));
@@ -250,6 +261,16 @@ class ReconciliationPropertyTest {
         BigDecimal share = amount.subtract(BigDecimal.TEN).max(BigDecimal.ZERO).multiply(new BigDecimal("0.025"));
         BigDecimal fees = new BigDecimal("0.30").multiply(BigDecimal.valueOf(Math.max(0, payments.size() - 1)));
         return share.add(fees).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** Transfer fees of one window [from, to): each transfer 2% of its amount + 0.30, within [0.50, 1.50], summed and rounded once. */
+    private static BigDecimal transferFees(LocalDate from, LocalDate to, Map<String, Event> events, Map<String, LocalDate> occurredOn,
+                                           Map<String, Integer> quantity, Set<String> cancelled) {
+        return events.entrySet().stream().filter(e -> e.getValue().kind() == TRANSFER && !cancelled.contains(e.getKey()))
+                .filter(e -> { LocalDate d = occurredOn.get(e.getKey()); return !d.isBefore(from) && d.isBefore(to); })
+                .map(e -> BigDecimal.valueOf(quantity.get(e.getKey())).multiply(new BigDecimal("0.02")).add(new BigDecimal("0.30"))
+                        .max(new BigDecimal("0.50")).min(new BigDecimal("1.50")))
+                .reduce(BigDecimal.ZERO, BigDecimal::add).setScale(2, RoundingMode.HALF_UP);
     }
 
     private static LocalDate min(LocalDate a, LocalDate b) {
