@@ -140,6 +140,9 @@ class CatalogKeysHaveEffectTest {
         c.put("metrics.aggregation", effect(swap("aggregation: sum, field: seconds", "aggregation: max, field: seconds"), KeyObservables::basicUsage));
         c.put("metrics.field", effect(swap("field: seconds", "field: duration"), cat -> event(cat, "calls", props("seconds", 30))));
         c.put("metrics.unit", effect(swap("unit: second }", "unit: sec }"), KeyObservables::basicUsage));
+        // a negative adjustment is refused, then accepted once the sum metric allows negative values
+        c.put("metrics.allow_negative", effect(swap("field: seconds, unit: second }", "field: seconds, unit: second, allow_negative: true }"),
+                cat -> event(cat, "calls", props("seconds", -30))));
         c.put("metrics.filters", effect(swap("filters: { channel: [platform] }", "filters: { channel: [platform, custom] }"),
                 cat -> event(cat, "sms", props("channel", "custom", "country", "FR"))));
         c.put("metrics.group_by", effect(swap("group_by: [country]", "group_by: []"),

@@ -257,6 +257,9 @@ public final class UsageAlertEvaluator implements UsageListener {
 
     /** The window's usage as authorization and the invoice see it: the daily aggregates folded by the metric's aggregation. */
     private BigDecimal used(String tenantId, Subscription sub, Metric metric, Period window, Customer customer, Instant now) {
+        if (metric.aggregation() == Aggregation.PERSISTENT) {
+            return usage.unitsHeld(tenantId, sub.id(), metric.code(), window.startInstant(customer.timeZone()), now);
+        }
         if (metric.aggregation() == Aggregation.TIME_WEIGHTED_SUM) {
             return usage.timeWeightedAverage(tenantId, sub.id(), metric.code(), window.startInstant(customer.timeZone()), now);
         }

@@ -224,6 +224,15 @@ public final class UsageInvoicing {
                     window.endInstant(customer.timeZone()));
             return List.of(new UsageBilling.DayUsage(window.start(), "", average, 1));
         }
+        if (aggregation == Aggregation.PERSISTENT) {
+            // units carried across periods: per allowance window, the units held weighted by the time each was held
+            List<UsageBilling.DayUsage> held = new ArrayList<>();
+            for (Period w : UsageBilling.windows(m.allowances(), window)) {
+                held.add(new UsageBilling.DayUsage(w.start(), "", usage.unitsHeld(tenantId, sub.id(), m.metric(),
+                        w.startInstant(customer.timeZone()), w.endInstant(customer.timeZone())), 1));
+            }
+            return held;
+        }
         List<UsageRepository.DailyUsage> rows;
         if (aggregation == Aggregation.UNIQUE_COUNT) {
             // a distinct count per allowance window: a value seen in two windows counts in each (monthly active callers on a yearly plan)

@@ -121,9 +121,21 @@ public final class CatalogValidator {
     private void metric(String path, Metric m) {
         if (m.aggregation() == null) {
             problem(CatalogProblem.MISSING_FIELD, path + ".aggregation",
-                    "aggregation is required: sum, count, max, unique_count, latest or time_weighted_sum");
+                    "aggregation is required: sum, count, max, unique_count, latest, time_weighted_sum or persistent");
         } else if (m.aggregation() != Aggregation.COUNT && (m.field() == null || m.field().isBlank())) {
             problem(CatalogProblem.MISSING_FIELD, path + ".field", "field (the event property to aggregate) is required for " + m.aggregation().name().toLowerCase());
+        }
+        if (m.allowNegative() && m.aggregation() != null && m.aggregation() != Aggregation.SUM) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".allow_negative", "negative values are adjustments within a sum; metric " + m.code()
+                    + " aggregates by " + m.aggregation().name().toLowerCase());
+        }
+        if (m.aggregation() == Aggregation.PERSISTENT && !m.groupBy().isEmpty()) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".group_by", "a persistent metric's units are held whole; its usage is not broken down by "
+                    + m.groupBy());
+        }
+        if (m.aggregation() == Aggregation.PERSISTENT && !m.filters().isEmpty()) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".filters", "a persistent metric holds every unit added; leaving some add or remove "
+                    + "events uncounted would leave units held forever");
         }
     }
 
@@ -540,6 +552,9 @@ public final class CatalogValidator {
         catalog.metric(m.metric()).filter(metric -> metric.aggregation() != Aggregation.SUM).ifPresent(metric ->
                 problem(CatalogProblem.INVALID_VALUE, path + ".metric", model + " pricing sums the amount each event carries; metric "
                         + metric.code() + " aggregates by " + metric.aggregation().name().toLowerCase() + ", not sum"));
+        catalog.metric(m.metric()).filter(Metric::allowNegative).ifPresent(metric ->
+                problem(CatalogProblem.INVALID_VALUE, path + ".metric", model + " pricing prices each transaction's amount, which is never "
+                        + "negative; metric " + metric.code() + " allows negative values"));
         if (!m.allowances().isEmpty()) {
             problem(CatalogProblem.INVALID_VALUE, path + ".allowances", model + " pricing has no unit allowances; give free_amount or free_transactions");
         }

@@ -158,7 +158,7 @@ public final class UsageBilling {
             boolean perEvent = table.perEvent(dims, currency);
             // a row priced per event (inbound texts) counts messages, whatever their segments
             BigDecimal quantity = perEvent ? BigDecimal.valueOf(group.stream().mapToLong(DayUsage::events).sum())
-                    : fold(metric.aggregation(), group);
+                    : fold(metric.aggregation(), group).max(BigDecimal.ZERO); // negative adjustments never bill below zero
             var rate = table.rate(dims, currency);
             Money amount = rate.isEmpty() ? Money.zero(currency)
                     : rounding.apply(UsagePricer.rate(table, dims, currency, quantity).orElseThrow());
