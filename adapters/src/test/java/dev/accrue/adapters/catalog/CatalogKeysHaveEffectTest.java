@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -95,6 +96,9 @@ class CatalogKeysHaveEffectTest {
         w.put("add_ons.charges", new String[]{addOns, "addOn.charges()"});
         w.put("plans.change_policy.upgrade_invoicing", new String[]{subscriptions, "changePolicy().upgradeInvoicing()"});
         w.put("plans.lock_in", new String[]{subscriptions, "plan.lockIn()"});
+        // progressive billing is checked after usage is stored: ProgressiveBillingScenarioTest (server)
+        w.put("plans.progressive_billing", new String[]{"app/src/main/java/dev/accrue/app/billing/ProgressiveInvoicing.java", "plan.progressiveBilling()"});
+        w.put("plans.progressive_billing.scope", new String[]{"app/src/main/java/dev/accrue/app/billing/ProgressiveInvoicing.java", "thresholds.scope()"});
         w.put("plans.lock_in.months", new String[]{subscriptions, "plan.lockIn().months()"});
         w.put("add_ons.name", new String[]{addOns, "addOn.name()"});
         w.put("add_ons.group", new String[]{addOns, "addOn.group()"});
@@ -243,6 +247,14 @@ class CatalogKeysHaveEffectTest {
                 KeyObservables::ownCadenceWindows));
         c.put("charges.metered.minimum_spend", effect(swap("minimum_spend: { USD: \"40.00\" }", "minimum_spend: { USD: \"60.00\" }"),
                 KeyObservables::periodTrueUps));
+        // progressive billing thresholds: the level 120.00 of usage reaches moves with them
+        String progressive = swap("minimum_commitment: { USD: \"120.00\" }", "minimum_commitment: { USD: \"120.00\" }\n"
+                + "                progressive_billing: { thresholds: [{ USD: \"50.00\" }], recurring: { USD: \"30.00\" } }");
+        Function<String, Object> level = yaml -> read(yaml).plan("basic").orElseThrow().progressiveBilling().level(new BigDecimal("120.00"), "USD");
+        c.put("plans.progressive_billing.thresholds", differs(() -> level.apply(progressive),
+                () -> level.apply(progressive.replace("[{ USD: \"50.00\" }]", "[{ USD: \"100.00\" }]"))));
+        c.put("plans.progressive_billing.recurring", differs(() -> level.apply(progressive),
+                () -> level.apply(progressive.replace("recurring: { USD: \"30.00\" }", "recurring: { USD: \"60.00\" }"))));
         c.put("plans.minimum_commitment", effect(swap("minimum_commitment: { USD: \"120.00\" }", "minimum_commitment: { USD: \"200.00\" }"),
                 KeyObservables::periodTrueUps));
         // ---- counted charges
@@ -335,6 +347,9 @@ class CatalogKeysHaveEffectTest {
                 () -> grants(overrides("{\"limits\": {\"concurrent\": 8}}").applyTo(plan(read(YAML), "basic")), "concurrent", 5)));
         c.put("overrides.quotas", differs(() -> grants(PlanOverrides.NONE.applyTo(plan(read(YAML), "basic")), "numbers", 2),
                 () -> grants(overrides("{\"quotas\": {\"numbers\": 3}}").applyTo(plan(read(YAML), "basic")), "numbers", 2)));
+        c.put("overrides.progressive_billing", differs(() -> PlanOverrides.NONE.applyTo(plan(read(YAML), "basic")).progressiveBilling(),
+                () -> overrides("{\"progressive_billing\": {\"thresholds\": [{\"USD\": \"500.00\"}]}}").applyTo(plan(read(YAML), "basic"))
+                        .progressiveBilling()));
         c.put("overrides.contracted_rates", differs(() -> usageWith(PlanOverrides.NONE),
                 () -> usageWith(overrides("{\"contracted_rates\": {\"sms_rates\": [{\"match\": {\"country\": \"FR\"}, \"price\": {\"USD\": \"0.01\"}}]}}"))));
         return c;

@@ -9,6 +9,7 @@ import dev.accrue.core.time.BillingTiming;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,7 @@ public final class CatalogValidator {
         overrides.prices().forEach((charge, byCurrency) -> v.recurringAmounts("overrides.prices." + charge, byCurrency));
         overrides.allowances().forEach((charge, list) -> v.allowances("overrides.allowances." + charge, list));
         v.limitsAndQuotas("overrides", overrides.limits(), overrides.quotas());
+        v.progressiveBilling("overrides.progressive_billing", overrides.progressiveBilling());
         overrides.contractedRates().forEach((table, rows) -> {
             for (int r = 0; r < rows.size(); r++) {
                 v.amounts("overrides.contracted_rates." + table + "[" + r + "].price", rows.get(r).price(), false);
@@ -204,6 +206,7 @@ public final class CatalogValidator {
         allowanceResets(path, p);
         usageAlerts(path + ".usage_alerts", p);
         minimum(path + ".minimum_commitment", p.minimumCommitment());
+        progressiveBilling(path + ".progressive_billing", p.progressiveBilling());
         weeklyMinimums(path, p);
     }
 
@@ -469,6 +472,54 @@ public final class CatalogValidator {
         if (p.boundsEachTransaction() && p.freeTransactions() != null) {
             problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "a fee bounded per transaction is priced event by event; "
                     + "free_transactions cannot be combined with per_transaction_min or per_transaction_max");
+        }
+    }
+
+    /**
+     * Progressive billing thresholds: at least one threshold or a recurring step; each an amount above zero in every catalog
+     * currency (a threshold of zero would invoice every event), strictly ascending per currency, in whole minor units (an
+     * invoice is issued when usage reaches them, so they are compared with rounded usage amounts).
+     */
+    private void progressiveBilling(String path, ProgressiveBilling pb) {
+        if (pb == null) {
+            return;
+        }
+        if (pb.thresholds().isEmpty() && pb.recurring().isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".thresholds", "progressive billing needs thresholds, a recurring amount or both");
+        }
+        Map<String, BigDecimal> previous = new HashMap<>();
+        for (int i = 0; i < pb.thresholds().size(); i++) {
+            String tp = path + ".thresholds[" + i + "]";
+            Map<String, BigDecimal> t = pb.thresholds().get(i) == null ? Map.of() : pb.thresholds().get(i);
+            recurringAmounts(tp, t);
+            everyCurrency(tp, t);
+            t.forEach((currency, amount) -> {
+                if (amount != null && amount.signum() == 0) {
+                    problem(CatalogProblem.INVALID_VALUE, tp + "." + currency, "a threshold is above zero");
+                }
+                BigDecimal before = previous.put(currency, amount);
+                if (amount != null && before != null && amount.compareTo(before) <= 0) {
+                    problem(CatalogProblem.TIERS_NOT_ASCENDING, tp + "." + currency, "thresholds ascend: " + amount.toPlainString()
+                            + " is not above the previous " + before.toPlainString());
+                }
+            });
+        }
+        if (!pb.recurring().isEmpty()) {
+            recurringAmounts(path + ".recurring", pb.recurring());
+            everyCurrency(path + ".recurring", pb.recurring());
+            pb.recurring().forEach((currency, amount) -> {
+                if (amount != null && amount.signum() == 0) {
+                    problem(CatalogProblem.INVALID_VALUE, path + ".recurring." + currency, "a recurring threshold is above zero");
+                }
+            });
+        }
+    }
+
+    private void everyCurrency(String path, Map<String, BigDecimal> amounts) {
+        for (String currency : currencies) {
+            if (!amounts.containsKey(currency)) {
+                problem(CatalogProblem.MISSING_PRICE, path, "no " + currency + " amount");
+            }
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Optional;
  * A purchasable plan. {@code tier} ranks plans within a product (higher = upgrade). {@code intervals} are the
  * billing intervals offered, each with its discount; {@code alignment} is the default cycle alignment;
  * {@code trialDays} 0 means no trial; {@code invoicing} says whether periods are invoiced directly or proforma first;
- * {@code trialUsage} whether usage during the trial is free or billed on the first invoice.
+ * {@code trialUsage} whether usage during the trial is free or billed on the first invoice; {@code progressiveBilling}
+ * (null: none) the usage amounts that issue an invoice before the period ends.
  */
 public record Plan(
         String code,
@@ -31,7 +32,8 @@ public record Plan(
         Invoicing invoicing,
         TrialUsage trialUsage,
         List<UsageAlertSpec> usageAlerts,
-        Map<String, BigDecimal> minimumCommitment) {
+        Map<String, BigDecimal> minimumCommitment,
+        ProgressiveBilling progressiveBilling) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -44,6 +46,15 @@ public record Plan(
         trialUsage = trialUsage == null ? TrialUsage.FREE : trialUsage;
         usageAlerts = Lists.orEmpty("usage_alerts", usageAlerts);
         minimumCommitment = Lists.orEmpty("minimum_commitment", minimumCommitment);
+    }
+
+    /** A plan without progressive billing. */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage, List<UsageAlertSpec> usageAlerts,
+                Map<String, BigDecimal> minimumCommitment) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, null);
     }
 
     /** A plan without a minimum commitment. */
@@ -99,11 +110,17 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment);
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, progressiveBilling);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, progressiveBilling);
+    }
+
+    /** The plan with these progressive billing thresholds (a subscription's own, from its overrides). */
+    public Plan withProgressiveBilling(ProgressiveBilling thresholds) {
+        return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, thresholds);
     }
 }
