@@ -249,7 +249,7 @@ class CatalogKeysHaveEffectTest {
                 KeyObservables::periodTrueUps));
         // progressive billing thresholds: the level 120.00 of usage reaches moves with them
         String progressive = swap("minimum_commitment: { USD: \"120.00\" }", "minimum_commitment: { USD: \"120.00\" }\n"
-                + "                progressive_billing: { thresholds: [{ USD: \"50.00\" }], recurring: { USD: \"30.00\" } }");
+                + "    progressive_billing: { thresholds: [{ USD: \"50.00\" }], recurring: { USD: \"30.00\" } }");
         Function<String, Object> level = yaml -> read(yaml).plan("basic").orElseThrow().progressiveBilling().level(new BigDecimal("120.00"), "USD");
         c.put("plans.progressive_billing.thresholds", differs(() -> level.apply(progressive),
                 () -> level.apply(progressive.replace("[{ USD: \"50.00\" }]", "[{ USD: \"100.00\" }]"))));

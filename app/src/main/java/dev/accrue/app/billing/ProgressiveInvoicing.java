@@ -61,16 +61,32 @@ public final class ProgressiveInvoicing implements UsageListener {
         this.time = time;
     }
 
+    /**
+     * Checks the subscriptions the stored usage touched. One read of their rows for the whole batch (plans come from the
+     * cached catalogs): a batch of subscriptions without progressive billing costs that and nothing more.
+     */
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored) {
         Set<String> touched = new LinkedHashSet<>();
-        stored.forEach(e -> touched.add(e.subscriptionId()));
-        for (String subscriptionId : touched) {
+        Set<String> customerIds = new LinkedHashSet<>();
+        stored.forEach(e -> {
+            touched.add(e.subscriptionId());
+            customerIds.add(e.customerId());
+        });
+        List<Subscription> progressive;
+        try {
+            progressive = tx.inTransaction(() -> subscriptions.forCustomers(tenantId, customerIds).stream()
+                    .filter(s -> touched.contains(s.id()) && billing.plan(tenantId, s).progressiveBilling() != null).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("Progressive billing checks after a usage batch failed", e);
+            return;
+        }
+        for (Subscription sub : progressive) {
             try {
-                check(tenantId, subscriptionId);
+                check(tenantId, sub.id());
             } catch (RuntimeException e) {
                 // the period-end invoice bills the usage anyway; the next usage of the period checks again
-                LOG.warn("Progressive billing check of {} failed", subscriptionId, e);
+                LOG.warn("Progressive billing check of {} failed", sub.id(), e);
             }
         }
     }

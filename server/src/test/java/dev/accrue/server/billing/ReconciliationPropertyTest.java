@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * between a minimum and a maximum, priced from the amounts kept at ingestion); seats are a persistent metric (units added and
  * removed by id, carried across periods, each billed for the seconds it was held, a late or corrected add/remove re-pricing
  * every later window) and GPU minutes a sum with negative adjustments (a window below zero bills nothing); the subscription has 2 seats, which multiply the base fee and not the platform fee
- * ({@code per_unit_quantity: false}).
+ * ({@code per_unit_quantity: false}). Usage is billed progressively (at 1.00, then every 2.00 of a period's usage): each
+ * progressive invoice is deducted from a later one, so per charge they add nothing to what the period-end invoices bill.
  */
 class ReconciliationPropertyTest {
     static final String CATALOG = """
@@ -63,6 +64,7 @@ class ReconciliationPropertyTest {
                 trial_usage: billed
                 intervals: [{ interval: month }]
                 minimum_commitment: { USD: "30.00" }
+                progressive_billing: { thresholds: [{ USD: "1.00" }], recurring: { USD: "2.00" } }
                 charges:
                   - { type: recurring, code: base, name: Base, monthly_price: { USD: "10.00" }, timing: in_arrears }
                   - { type: recurring, code: platform, name: Platform, monthly_price: { USD: "5.00" }, timing: in_arrears, per_unit_quantity: false }
