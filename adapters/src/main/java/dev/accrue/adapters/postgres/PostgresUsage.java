@@ -5,6 +5,7 @@ import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.TelecomEvents;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashSet;
@@ -395,6 +396,6 @@ public final class PostgresUsage implements UsageRepository {
                                / extract(epoch FROM CAST(:to AS timestamptz) - CAST(:from AS timestamptz))
                         FROM ops WHERE unit_op = 'add' AND coalesce(next_at, CAST(:to AS timestamptz)) > :from""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", Rows.utc(from)).bind("to", Rows.utc(to))
-                .mapTo(BigDecimal.class).one().setScale(12, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+                .mapTo(BigDecimal.class).one().setScale(12, RoundingMode.HALF_UP).stripTrailingZeros();
     }
 }

@@ -13,6 +13,7 @@ import net.jqwik.api.ShrinkingMode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -303,13 +304,13 @@ class ReconciliationPropertyTest {
         if (!from.isBefore(to)) {
             return BigDecimal.ZERO;
         }
-        long windowStart = from.atStartOfDay().toEpochSecond(java.time.ZoneOffset.UTC);
-        long windowEnd = to.atStartOfDay().toEpochSecond(java.time.ZoneOffset.UTC);
+        long windowStart = from.atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+        long windowEnd = to.atStartOfDay().toEpochSecond(ZoneOffset.UTC);
         Map<String, TreeMap<String, Boolean>> byUnit = new TreeMap<>(); // unit → (sortable time + id → adds)
         events.forEach((id, e) -> {
             if (e.kind() == SEAT && !cancelled.contains(id)) {
                 int q = quantity.get(id);
-                long at = occurredOn.get(id).atTime(7, 0).toEpochSecond(java.time.ZoneOffset.UTC);
+                long at = occurredOn.get(id).atTime(7, 0).toEpochSecond(ZoneOffset.UTC);
                 byUnit.computeIfAbsent("u" + q % 3, k -> new TreeMap<>()).put(String.format("%012d|%s", at, id), q % 2 == 1);
             }
         });
