@@ -16,6 +16,7 @@ import dev.accrue.adapters.postgres.PostgresBilledUsage;
 import dev.accrue.adapters.postgres.PostgresInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
 import dev.accrue.adapters.postgres.PostgresSubscriptionPhases;
+import dev.accrue.adapters.postgres.PostgresProgressiveRecords;
 import dev.accrue.adapters.postgres.PostgresQuotas;
 import dev.accrue.adapters.postgres.PostgresSubscriptions;
 import dev.accrue.adapters.postgres.PostgresTaxSettings;
@@ -37,6 +38,7 @@ import dev.accrue.app.billing.AddOnBillings;
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.billing.InvoiceIssuer;
 import dev.accrue.app.billing.OwnCadenceUsage;
+import dev.accrue.app.billing.ProgressiveInvoicing;
 import dev.accrue.app.billing.UsageInvoicing;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.billing.UpcomingInvoice;
@@ -272,7 +274,10 @@ public record Services(
                 new CostAllocation(billing, usageRepo, catalogs), firing, alertRepo, time, auditLog);
         UsageAlertEvaluator alertEvaluator = new UsageAlertEvaluator(tx, subscriptionRepo, customerRepo, catalogs, billing, usageRepo, alertRepo, firing,
                 time, budgets);
-        metering.useListener(UsageListener.all(alertEvaluator,
+        // progressive billing (issue 16) catches its own failures, so it goes before the drawdown
+        ProgressiveInvoicing progressive = new ProgressiveInvoicing(tx, subscriptionRepo, customerRepo, billing, pending,
+                new PostgresProgressiveRecords(tx), time);
+        metering.useListener(UsageListener.all(alertEvaluator, progressive,
                 new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing)));
         var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);

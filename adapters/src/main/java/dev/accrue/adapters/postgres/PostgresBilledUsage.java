@@ -97,6 +97,14 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
     }
 
     @Override
+    public void markDirtyFrom(String tenantId, String subscriptionId, String metric, LocalDate day) {
+        tx.handle().createUpdate("""
+                        UPDATE billed_usage SET dirty = true
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND :day < window_end AND NOT dirty""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
+    }
+
+    @Override
     public List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences, Instant now) {
         return tx.handle().createQuery("""
                         WITH claimed AS (

@@ -5,6 +5,7 @@ import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.TelecomEvents;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -28,21 +29,22 @@ public final class PostgresUsage implements UsageRepository {
                 SELECT t.*, doc.properties -> (CAST(t.ord AS integer) - 1) AS properties
                 FROM doc, unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:subs AS text[]), CAST(:metrics AS text[]),
                                  CAST(:ats AS timestamptz[]), CAST(:days AS date[]), CAST(:quantities AS numeric[]), CAST(:dims AS text[]),
-                                 CAST(:counted AS boolean[]), CAST(:late AS boolean[]), CAST(:uniques AS text[])) WITH ORDINALITY
+                                 CAST(:counted AS boolean[]), CAST(:late AS boolean[]), CAST(:uniques AS text[]),
+                                 CAST(:keeps AS boolean[]), CAST(:ops AS text[])) WITH ORDINALITY
                     AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, late,
-                         unique_value, ord)
+                         unique_value, keep_value, unit_op, ord)
             ), inserted AS (
                 INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
-                                          dimension_key, counted, properties, received_at, late, unique_value)
+                                          dimension_key, counted, properties, received_at, late, unique_value, keep_value, unit_op)
                 SELECT :tenant, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted,
-                       properties, :received, late, unique_value
+                       properties, :received, late, unique_value, keep_value, unit_op
                 FROM incoming
                 -- a forwarded call's outbound leg goes in only with its call: sent under the id of an event stored before,
                 -- the call is a duplicate and gains no leg (the call's own row, inserted by this statement, is not seen here)
                 WHERE NOT (right(incoming.event_id, length(:leg)) = :leg AND EXISTS (SELECT 1 FROM usage_events u
                            WHERE u.tenant_id = :tenant AND u.event_id = left(incoming.event_id, -length(:leg))))
                 ON CONFLICT (tenant_id, event_id) DO NOTHING
-                RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted, unique_value
+                RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted, unique_value, keep_value
             ), folded AS (
                 INSERT INTO usage_daily (tenant_id, subscription_id, metric, day, dimension_key, quantity, events, max_quantity,
                                          latest_at, latest_quantity, received_at)
@@ -62,6 +64,12 @@ public final class PostgresUsage implements UsageRepository {
                 INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value)
                 SELECT DISTINCT :tenant, subscription_id, metric, day, dimension_key, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
                 ON CONFLICT DO NOTHING
+            ), kept AS (
+                INSERT INTO usage_values (tenant_id, subscription_id, metric, day, dimension_key, value, events)
+                SELECT :tenant, subscription_id, metric, day, dimension_key, quantity, count(*) FROM inserted WHERE counted AND keep_value
+                GROUP BY subscription_id, metric, day, dimension_key, quantity
+                ORDER BY subscription_id, metric, day, dimension_key, quantity
+                ON CONFLICT (tenant_id, subscription_id, metric, day, dimension_key, value) DO UPDATE SET events = usage_values.events + EXCLUDED.events
             )
             SELECT id FROM unnest(CAST(:ids AS text[])) AS id
             WHERE (SELECT count(*) FROM inserted) < :n AND NOT EXISTS (SELECT 1 FROM inserted WHERE inserted.event_id = id)""";
@@ -82,7 +90,7 @@ public final class PostgresUsage implements UsageRepository {
         ArrayLiteral ids = new ArrayLiteral(n * 16), customers = new ArrayLiteral(n * 12), subs = new ArrayLiteral(n * 12);
         ArrayLiteral metrics = new ArrayLiteral(n * 12), ats = new ArrayLiteral(n * 28), days = new ArrayLiteral(n * 11);
         ArrayLiteral quantities = new ArrayLiteral(n * 6), dims = new ArrayLiteral(n * 20), counted = new ArrayLiteral(n * 2);
-        ArrayLiteral late = new ArrayLiteral(n * 2), uniques = new ArrayLiteral(n * 5);
+        ArrayLiteral late = new ArrayLiteral(n * 2), uniques = new ArrayLiteral(n * 5), keeps = new ArrayLiteral(n * 2), ops = new ArrayLiteral(n * 5);
         List<java.util.Map<String, Object>> props = new java.util.ArrayList<>(n);
         for (MeteredEvent e : events) {
             ids.add(e.eventId());
@@ -96,13 +104,15 @@ public final class PostgresUsage implements UsageRepository {
             counted.add(e.counted() ? "t" : "f");
             late.add(e.late() ? "t" : "f");
             uniques.add(e.uniqueValue());
+            keeps.add(e.keepValue() ? "t" : "f");
+            ops.add(e.unitOp());
             props.add(e.properties());
         }
         List<String> known = tx.handle().createQuery(INSERT)
                 .bind("tenant", tenantId).bind("received", Rows.utc(receivedAt)).bind("n", (long) n).bind("leg", TelecomEvents.FORWARD_LEG_SUFFIX)
                 .bind("ids", ids.text()).bind("customers", customers.text()).bind("subs", subs.text()).bind("metrics", metrics.text())
                 .bind("ats", ats.text()).bind("days", days.text()).bind("quantities", quantities.text()).bind("dims", dims.text())
-                .bind("counted", counted.text()).bind("late", late.text()).bind("uniques", uniques.text()).bind("props", StoredJson.write(props))
+                .bind("counted", counted.text()).bind("late", late.text()).bind("uniques", uniques.text()).bind("keeps", keeps.text()).bind("ops", ops.text()).bind("props", StoredJson.write(props))
                 .mapTo(String.class).list();
         markLateWindowsDirty(tenantId, events);
         return new HashSet<>(known);
@@ -114,7 +124,7 @@ public final class PostgresUsage implements UsageRepository {
      * a batch is late and nothing runs.
      */
     private void markLateWindowsDirty(String tenantId, List<MeteredEvent> events) {
-        ArrayLiteral subs = null, metrics = null, days = null;
+        ArrayLiteral subs = null, metrics = null, days = null, carries = null;
         java.util.Set<String> seen = new HashSet<>();
         for (MeteredEvent e : events) {
             if (e.late() && seen.add(e.subscriptionId() + '\u0000' + e.metric() + '\u0000' + e.day())) {
@@ -122,10 +132,12 @@ public final class PostgresUsage implements UsageRepository {
                     subs = new ArrayLiteral(64);
                     metrics = new ArrayLiteral(64);
                     days = new ArrayLiteral(64);
+                    carries = new ArrayLiteral(64);
                 }
                 subs.add(e.subscriptionId());
                 metrics.add(e.metric());
                 days.add(e.day().toString());
+                carries.add(e.unitOp() != null ? "t" : "f"); // a unit added or removed changes every later window too
             }
         }
         if (subs == null) {
@@ -133,10 +145,12 @@ public final class PostgresUsage implements UsageRepository {
         }
         tx.handle().createUpdate("""
                         UPDATE billed_usage b SET dirty = true
-                        FROM unnest(CAST(:subs AS text[]), CAST(:metrics AS text[]), CAST(:days AS date[])) AS l(subscription_id, metric, day)
+                        FROM unnest(CAST(:subs AS text[]), CAST(:metrics AS text[]), CAST(:days AS date[]), CAST(:carries AS boolean[]))
+                            AS l(subscription_id, metric, day, carries)
                         WHERE b.tenant_id = :tenant AND b.subscription_id = l.subscription_id AND b.metric = l.metric
-                          AND b.window_start <= l.day AND l.day < b.window_end AND NOT b.dirty""")
-                .bind("tenant", tenantId).bind("subs", subs.text()).bind("metrics", metrics.text()).bind("days", days.text()).execute();
+                          AND (b.window_start <= l.day OR l.carries) AND l.day < b.window_end AND NOT b.dirty""")
+                .bind("tenant", tenantId).bind("subs", subs.text()).bind("metrics", metrics.text()).bind("days", days.text())
+                .bind("carries", carries.text()).execute();
     }
 
     /** A PostgreSQL array literal ({@code {"a","b",NULL}}), every element quoted and escaped. */
@@ -246,6 +260,14 @@ public final class PostgresUsage implements UsageRepository {
                         INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value)
                         SELECT DISTINCT tenant_id, subscription_id, metric, day, dimension_key, unique_value FROM usage_events
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day AND counted AND unique_value IS NOT NULL""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
+        h.createUpdate("DELETE FROM usage_values WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
+        h.createUpdate("""
+                        INSERT INTO usage_values (tenant_id, subscription_id, metric, day, dimension_key, value, events)
+                        SELECT tenant_id, subscription_id, metric, day, dimension_key, quantity, count(*) FROM usage_events
+                        WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day AND counted AND keep_value
+                        GROUP BY tenant_id, subscription_id, metric, day, dimension_key, quantity""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
         h.createUpdate("DELETE FROM usage_daily WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
@@ -382,5 +404,56 @@ public final class PostgresUsage implements UsageRepository {
                         SELECT DISTINCT tenant_id, subscription_id, metric FROM usage_daily WHERE received_at >= :since""")
                 .bind("since", Rows.utc(since))
                 .map((rs, ctx) -> new MovedUsage(rs.getString("tenant_id"), rs.getString("subscription_id"), rs.getString("metric"))).list();
+    public List<DailyUsage> transactions(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+        return tx.handle().createQuery("""
+                        WITH v AS (
+                            SELECT day, dimension_key, value, events FROM usage_values
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
+                        ), kept AS (
+                            SELECT day, dimension_key, sum(value * events) AS quantity, sum(events) AS events FROM v GROUP BY day, dimension_key
+                        )
+                        SELECT day, dimension_key, value * events AS quantity, events FROM v
+                        UNION ALL
+                        -- events stored before their metric kept values: one group per day at their average amount
+                        SELECT d.day, d.dimension_key, d.quantity - coalesce(k.quantity, 0), d.events - coalesce(k.events, 0) FROM usage_daily d
+                        LEFT JOIN kept k ON k.day = d.day AND k.dimension_key = d.dimension_key
+                        WHERE d.tenant_id = :tenant AND d.subscription_id = :sub AND d.metric = :metric AND d.day >= :from AND d.day < :to
+                          AND d.events > coalesce(k.events, 0)
+                        ORDER BY 1, 2, 3""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
+                .map((rs, ctx) -> {
+                    BigDecimal q = rs.getBigDecimal("quantity").stripTrailingZeros();
+                    return new DailyUsage(rs.getDate("day").toLocalDate(), rs.getString("dimension_key"), q, rs.getLong("events"), q, null, q);
+                })
+                .list();
+    }
+
+    @Override
+    public void correctUnit(String tenantId, String eventId, String unitId, String unitOp) {
+        tx.handle().createUpdate("UPDATE usage_events SET unique_value = :unit, unit_op = :op WHERE tenant_id = :tenant AND event_id = :id")
+                .bind("unit", unitId).bind("op", unitOp).bind("tenant", tenantId).bind("id", eventId).execute();
+    }
+
+    @Override
+    public BigDecimal unitsHeld(String tenantId, String subscriptionId, String metric, Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            return BigDecimal.ZERO;
+        }
+        // a unit is held from an add until its next event (whatever it is): the state is the last operation, so a repeated
+        // add or a remove of a unit not held changes nothing, and the order the events arrived in does not matter
+        return tx.handle().createQuery("""
+                        WITH ops AS (
+                            SELECT unit_op, occurred_at,
+                                   lead(occurred_at) OVER (PARTITION BY unique_value ORDER BY occurred_at, event_id) AS next_at
+                            FROM usage_events
+                            WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND unit_op IS NOT NULL AND counted
+                              AND occurred_at < :to
+                        )
+                        SELECT coalesce(sum(extract(epoch FROM least(coalesce(next_at, CAST(:to AS timestamptz)), CAST(:to AS timestamptz))
+                                                      - greatest(occurred_at, CAST(:from AS timestamptz)))), 0)
+                               / extract(epoch FROM CAST(:to AS timestamptz) - CAST(:from AS timestamptz))
+                        FROM ops WHERE unit_op = 'add' AND coalesce(next_at, CAST(:to AS timestamptz)) > :from""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", Rows.utc(from)).bind("to", Rows.utc(to))
+                .mapTo(BigDecimal.class).one().setScale(12, RoundingMode.HALF_UP).stripTrailingZeros();
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -95,6 +96,9 @@ class CatalogKeysHaveEffectTest {
         w.put("add_ons.charges", new String[]{addOns, "addOn.charges()"});
         w.put("plans.change_policy.upgrade_invoicing", new String[]{subscriptions, "changePolicy().upgradeInvoicing()"});
         w.put("plans.lock_in", new String[]{subscriptions, "plan.lockIn()"});
+        // progressive billing is checked after usage is stored: ProgressiveBillingScenarioTest (server)
+        w.put("plans.progressive_billing", new String[]{"app/src/main/java/dev/accrue/app/billing/ProgressiveInvoicing.java", "plan.progressiveBilling()"});
+        w.put("plans.progressive_billing.scope", new String[]{"app/src/main/java/dev/accrue/app/billing/ProgressiveInvoicing.java", "thresholds.scope()"});
         w.put("plans.lock_in.months", new String[]{subscriptions, "plan.lockIn().months()"});
         w.put("add_ons.name", new String[]{addOns, "addOn.name()"});
         w.put("add_ons.group", new String[]{addOns, "addOn.group()"});
@@ -140,6 +144,9 @@ class CatalogKeysHaveEffectTest {
         c.put("metrics.aggregation", effect(swap("aggregation: sum, field: seconds", "aggregation: max, field: seconds"), KeyObservables::basicUsage));
         c.put("metrics.field", effect(swap("field: seconds", "field: duration"), cat -> event(cat, "calls", props("seconds", 30))));
         c.put("metrics.unit", effect(swap("unit: second }", "unit: sec }"), KeyObservables::basicUsage));
+        // a negative adjustment is refused, then accepted once the sum metric allows negative values
+        c.put("metrics.allow_negative", effect(swap("field: seconds, unit: second }", "field: seconds, unit: second, allow_negative: true }"),
+                cat -> event(cat, "calls", props("seconds", -30))));
         c.put("metrics.filters", effect(swap("filters: { channel: [platform] }", "filters: { channel: [platform, custom] }"),
                 cat -> event(cat, "sms", props("channel", "custom", "country", "FR"))));
         c.put("metrics.group_by", effect(swap("group_by: [country]", "group_by: []"),
@@ -240,6 +247,14 @@ class CatalogKeysHaveEffectTest {
                 KeyObservables::ownCadenceWindows));
         c.put("charges.metered.minimum_spend", effect(swap("minimum_spend: { USD: \"40.00\" }", "minimum_spend: { USD: \"60.00\" }"),
                 KeyObservables::periodTrueUps));
+        // progressive billing thresholds: the level 120.00 of usage reaches moves with them
+        String progressive = swap("minimum_commitment: { USD: \"120.00\" }", "minimum_commitment: { USD: \"120.00\" }\n"
+                + "    progressive_billing: { thresholds: [{ USD: \"50.00\" }], recurring: { USD: \"30.00\" } }");
+        Function<String, Object> level = yaml -> read(yaml).plan("basic").orElseThrow().progressiveBilling().level(new BigDecimal("120.00"), "USD");
+        c.put("plans.progressive_billing.thresholds", differs(() -> level.apply(progressive),
+                () -> level.apply(progressive.replace("[{ USD: \"50.00\" }]", "[{ USD: \"100.00\" }]"))));
+        c.put("plans.progressive_billing.recurring", differs(() -> level.apply(progressive),
+                () -> level.apply(progressive.replace("recurring: { USD: \"30.00\" }", "recurring: { USD: \"60.00\" }"))));
         c.put("plans.minimum_commitment", effect(swap("minimum_commitment: { USD: \"120.00\" }", "minimum_commitment: { USD: \"200.00\" }"),
                 KeyObservables::periodTrueUps));
         // ---- counted charges
@@ -272,6 +287,12 @@ class CatalogKeysHaveEffectTest {
         c.put("pricing.fixed_fee", effect(swap("fixed_fee: { USD: \"0.30\" }", "fixed_fee: { USD: \"0.50\" }"), KeyObservables::basicUsage));
         c.put("pricing.free_amount", effect(swap("free_amount: \"100\"", "free_amount: \"200\""), KeyObservables::basicUsage));
         c.put("pricing.free_transactions", effect(swap("free_transactions: 1", "free_transactions: 2"), KeyObservables::basicUsage));
+        // per-transaction bounds cannot sit beside free amounts: compare the card fee without them, unbounded and bounded
+        String unbounded = swap(", free_amount: \"100\", free_transactions: 1 }", " }");
+        c.put("pricing.per_transaction_min", differs(() -> KeyObservables.basicUsage(read(unbounded)), () -> KeyObservables.basicUsage(read(
+                unbounded.replace("fixed_fee: { USD: \"0.30\" } }", "fixed_fee: { USD: \"0.30\" }, per_transaction_min: { USD: \"5.00\" } }")))));
+        c.put("pricing.per_transaction_max", differs(() -> KeyObservables.basicUsage(read(unbounded)), () -> KeyObservables.basicUsage(read(
+                unbounded.replace("fixed_fee: { USD: \"0.30\" } }", "fixed_fee: { USD: \"0.30\" }, per_transaction_max: { USD: \"5.00\" } }")))));
         c.put("pricing.tiers.rate", effect(swap("{ up_to: 500, rate: \"1\" }", "{ up_to: 500, rate: \"2\" }"), KeyObservables::basicUsage));
         c.put("pricing.package_size", effect(swap("package_size: 1000", "package_size: 500"), KeyObservables::contactsUsage));
         c.put("pricing.package_price", effect(swap("package_price: { USD: \"1.00\" }", "package_price: { USD: \"2.00\" }"), KeyObservables::contactsUsage));
@@ -326,6 +347,9 @@ class CatalogKeysHaveEffectTest {
                 () -> grants(overrides("{\"limits\": {\"concurrent\": 8}}").applyTo(plan(read(YAML), "basic")), "concurrent", 5)));
         c.put("overrides.quotas", differs(() -> grants(PlanOverrides.NONE.applyTo(plan(read(YAML), "basic")), "numbers", 2),
                 () -> grants(overrides("{\"quotas\": {\"numbers\": 3}}").applyTo(plan(read(YAML), "basic")), "numbers", 2)));
+        c.put("overrides.progressive_billing", differs(() -> PlanOverrides.NONE.applyTo(plan(read(YAML), "basic")).progressiveBilling(),
+                () -> overrides("{\"progressive_billing\": {\"thresholds\": [{\"USD\": \"500.00\"}]}}").applyTo(plan(read(YAML), "basic"))
+                        .progressiveBilling()));
         c.put("overrides.contracted_rates", differs(() -> usageWith(PlanOverrides.NONE),
                 () -> usageWith(overrides("{\"contracted_rates\": {\"sms_rates\": [{\"match\": {\"country\": \"FR\"}, \"price\": {\"USD\": \"0.01\"}}]}}"))));
         // plan phases (issue 16 point 6): PlanPhasesScenarioTest (server) bills them over a test clock

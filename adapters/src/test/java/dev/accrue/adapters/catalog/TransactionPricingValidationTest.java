@@ -55,6 +55,13 @@ class TransactionPricingValidationTest {
             "{ up_to: 1000, rate: \"1\" };{ up_to: 1000 };missing_price;plans[0].charges[1].pricing.tiers[0].rate",
             "{ up_to: 1000, rate: \"1\" };{ up_to: 1000, rate: \"1\", unit_price: { USD: \"1\", EUR: \"1\" } };invalid_value;plans[0].charges[1].pricing.tiers[0].unit_price",
             "{ model: dynamic };{ model: per_unit, unit_price: { USD: \"1\", EUR: \"1\" }, fixed_fee: { USD: \"1\", EUR: \"1\" } };invalid_value;plans[0].charges[2].pricing.fixed_fee",
+            // per-transaction bounds: every currency, min not above max, percentage only, not with free amounts or transactions
+            "rate: \"2.9\", fixed_fee;rate: \"2.9\", per_transaction_min: { USD: \"0.50\" }, fixed_fee;missing_price;plans[0].charges[0].pricing.per_transaction_min",
+            "rate: \"2.9\", fixed_fee;rate: \"2.9\", per_transaction_min: { USD: \"6\", EUR: \"1\" }, per_transaction_max: { USD: \"5\", EUR: \"5\" }, fixed_fee;invalid_value;plans[0].charges[0].pricing.per_transaction_min.USD",
+            "rate: \"2.9\", fixed_fee;rate: \"2.9\", per_transaction_max: { USD: \"-1\", EUR: \"1\" }, fixed_fee;negative_amount;plans[0].charges[0].pricing.per_transaction_max.USD",
+            "rate: \"2.9\", fixed_fee;rate: \"2.9\", per_transaction_max: { USD: \"5\", EUR: \"5\" }, free_transactions: 1, fixed_fee;invalid_value;plans[0].charges[0].pricing.free_transactions",
+            "rate: \"2.9\", fixed_fee;rate: \"2.9\", per_transaction_min: { USD: \"1\", EUR: \"1\" }, free_amount: \"10\", fixed_fee;invalid_value;plans[0].charges[0].pricing.free_amount",
+            "{ model: dynamic };{ model: dynamic, per_transaction_max: { USD: \"5\", EUR: \"5\" } };invalid_value;plans[0].charges[2].pricing.per_transaction_max",
     })
     void refused(String from, String to, String code, String path) {
         assertThat(CATALOG).contains(from);

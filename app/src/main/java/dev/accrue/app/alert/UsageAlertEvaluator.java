@@ -315,7 +315,9 @@ public final class UsageAlertEvaluator implements UsageListener {
         for (Window w : windows) {
             Aggregation aggregation = w.terms().metric().aggregation();
             Period p = w.terms().window();
-            if (aggregation == Aggregation.TIME_WEIGHTED_SUM) {
+            if (aggregation == Aggregation.PERSISTENT) {
+                out.put(w, usage.unitsHeld(tenantId, w.sub().id(), w.key().metric(), p.startInstant(w.customer().timeZone()), w.now()));
+            } else if (aggregation == Aggregation.TIME_WEIGHTED_SUM) {
                 out.put(w, usage.timeWeightedAverage(tenantId, w.sub().id(), w.key().metric(), p.startInstant(w.customer().timeZone()), w.now()));
             } else if (aggregation == Aggregation.UNIQUE_COUNT) {
                 out.put(w, UsageQueries.fold(aggregation, usage.firstSeen(tenantId, w.sub().id(), w.key().metric(), p.start(), p.end())));

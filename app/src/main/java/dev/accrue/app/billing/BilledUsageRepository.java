@@ -51,6 +51,12 @@ public interface BilledUsageRepository {
     void markDirty(String tenantId, String subscriptionId, String metric, LocalDate day);
 
     /**
+     * Marks for re-pricing every billed window of the metric that ends after {@code day}: a unit of a persistent metric
+     * added or removed that day changes every later window it was (or was not) held in, not only the day's own.
+     */
+    void markDirtyFrom(String tenantId, String subscriptionId, String metric, LocalDate day);
+
+    /**
      * Takes the windows of these cadences (none given: of every cadence) to re-price — dirty, or billed at least {@link #SETTLE} before {@code now}
      * and not re-checked since — (locked, and then clean) with their billed totals.
      */

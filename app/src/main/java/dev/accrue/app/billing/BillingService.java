@@ -167,7 +167,12 @@ public final class BillingService {
                         .plus(closing(tenantId, sub, closingPlan, customer, boundary, rounding));
                 sub = phases.atBoundary(tenantId, sub, closingPlan, boundary); // a fixed term ending here moves on or ends
                 if (sub.cancelAtPeriodEnd() && boundary.equals(sub.billedThrough())) {
-                    issueAndRecord(tenantId, sub, closingPlan, customer, sub.id() + ":" + boundary, boundary, null, List.of(), closing, List.of(), issued);
+                    // items parked for the next invoice (a progressive invoice's deduction, a proration) go on this last one
+                    Invoice last = issueAndRecord(tenantId, sub, closingPlan, customer, sub.id() + ":" + boundary, boundary, null,
+                            pending.open(tenantId, sub.id()), closing, List.of(), issued);
+                    if (last != null) {
+                        pending.attach(tenantId, sub.id(), last.id());
+                    }
                     sub = sub.with(sub.catalogVersion(), sub.planCode(), null, true, sub.cancelReason(), boundary);
                     events.record(tenantId, EventSnapshots.subscription(EventTypes.SUBSCRIPTION_CANCELLED, sub, time.systemNow(), Map.of("effective_on", boundary.toString())));
                     subscriptions.markUsageClosed(tenantId, sub.id());

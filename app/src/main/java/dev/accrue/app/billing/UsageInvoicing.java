@@ -211,7 +211,13 @@ public final class UsageInvoicing {
         Map<String, List<UsageBilling.DayUsage>> byMetric = new HashMap<>();
         for (var charge : plan.charges()) {
             if (charge instanceof MeteredCharge m && which.test(m) && !byMetric.containsKey(m.metric())) {
-                byMetric.put(m.metric(), dayUsage(tenantId, sub, customer, catalog, m, window));
+                // a fee bounded per transaction prices each event's amount: the window's rows are then groups of equal amounts
+                boolean perTransaction = plan.charges().stream().anyMatch(c -> c instanceof MeteredCharge x && which.test(x)
+                        && x.metric().equals(m.metric()) && x.pricing() != null && x.pricing().boundsEachTransaction());
+                byMetric.put(m.metric(), perTransaction
+                        ? usage.transactions(tenantId, sub.id(), m.metric(), window.start(), window.end()).stream()
+                                .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity(), d.events())).toList()
+                        : dayUsage(tenantId, sub, customer, catalog, m, window));
             }
         }
         return UsageBilling.linesFor(plan, catalog, sub.overrides(), window, byMetric, customer.currency(), rounding, which);
@@ -224,6 +230,15 @@ public final class UsageInvoicing {
             BigDecimal average = usage.timeWeightedAverage(tenantId, sub.id(), m.metric(), window.startInstant(customer.timeZone()),
                     window.endInstant(customer.timeZone()));
             return List.of(new UsageBilling.DayUsage(window.start(), "", average, 1));
+        }
+        if (aggregation == Aggregation.PERSISTENT) {
+            // units carried across periods: per allowance window, the units held weighted by the time each was held
+            List<UsageBilling.DayUsage> held = new ArrayList<>();
+            for (Period w : UsageBilling.windows(m.allowances(), window)) {
+                held.add(new UsageBilling.DayUsage(w.start(), "", usage.unitsHeld(tenantId, sub.id(), m.metric(),
+                        w.startInstant(customer.timeZone()), w.endInstant(customer.timeZone())), 1));
+            }
+            return held;
         }
         List<UsageRepository.DailyUsage> rows;
         if (aggregation == Aggregation.UNIQUE_COUNT) {

@@ -13,6 +13,7 @@ import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tenant.TenantSettings;
 import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.catalog.Aggregation;
 import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
@@ -22,6 +23,7 @@ import dev.accrue.core.metering.EventRules;
 import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.RawEvent;
 import dev.accrue.core.metering.TelecomEvents;
+import dev.accrue.core.metering.TransactionValues;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.telecom.NumberCountries;
 
@@ -196,6 +198,7 @@ public final class MeteringService {
         List<Integer> validIndex = new ArrayList<>();
         Set<String> seen = new HashSet<>(batch.size() * 2);
         Map<MetricKey, Optional<Metric>> metricCache = new HashMap<>(); // catalog lookups once per batch
+        Map<MetricKey, Boolean> keptCache = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             RawEvent raw = batch.get(i);
             EventRejection rejection = null;
@@ -227,6 +230,10 @@ public final class MeteringService {
                             break;
                         }
                         MeteredEvent accepted = ((EventRules.Accepted) outcome).event();
+                        if (keptCache.computeIfAbsent(new MetricKey(match.subscription().catalogVersion(), raw.metric()),
+                                k -> TransactionValues.kept(catalogs.catalog(caller.tenantId(), k.catalogVersion()), k.metric()))) {
+                            accepted = accepted.keepingValue();
+                        }
                         legs.add(match.late() ? accepted.asLate() : accepted);
                     }
                 }
@@ -295,7 +302,7 @@ public final class MeteringService {
             var event = correctable(caller, eventId);
             usage.cancel(caller.tenantId(), eventId, time.systemNow());
             usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
-            billed.markDirty(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            markDirty(caller.tenantId(), event);
             audit.record(caller, "usage_event", eventId, "usage_event.cancelled", event, null);
             return event;
         });
@@ -318,11 +325,29 @@ public final class MeteringService {
             }
             MeteredEvent corrected = ((EventRules.Accepted) outcome).event();
             usage.correct(caller.tenantId(), eventId, corrected.quantity(), corrected.dimensionKey(), corrected.counted(), properties, time.systemNow());
+            if (corrected.unitOp() != null) {
+                usage.correctUnit(caller.tenantId(), eventId, corrected.uniqueValue(), corrected.unitOp());
+            }
             usage.recomputeDay(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
-            billed.markDirty(caller.tenantId(), event.subscriptionId(), event.metric(), event.day());
+            markDirty(caller.tenantId(), event);
             audit.record(caller, "usage_event", eventId, "usage_event.corrected", event, corrected);
             return usage.findForUpdate(caller.tenantId(), eventId).orElseThrow();
         });
+    }
+
+    /**
+     * Marks the billed windows a changed event was in for re-pricing — for a persistent metric every billed window from
+     * its day on, since the unit it added or removed is held (or not) in all of them.
+     */
+    private void markDirty(String tenantId, UsageRepository.StoredEvent event) {
+        Subscription sub = subscriptions.find(tenantId, event.subscriptionId()).orElseThrow();
+        boolean carries = catalogs.catalog(tenantId, sub.catalogVersion()).metric(event.metric())
+                .map(m -> m.aggregation() == Aggregation.PERSISTENT).orElse(false);
+        if (carries) {
+            billed.markDirtyFrom(tenantId, event.subscriptionId(), event.metric(), event.day());
+        } else {
+            billed.markDirty(tenantId, event.subscriptionId(), event.metric(), event.day());
+        }
     }
 
     /** A forwarded call's outbound leg is not an event of the client's: it is reached through its call only. */

@@ -90,10 +90,12 @@ public final class UsageQueries {
                 // allowances may reset inside the period (monthly minutes on a yearly plan): show the current window
                 Period window = dev.accrue.core.subscription.UsageBilling.windows(m.allowances(), period).stream()
                         .filter(w -> w.contains(today)).findFirst().orElse(period);
-                if (metric.aggregation() == Aggregation.TIME_WEIGHTED_SUM) {
+                if (metric.aggregation() == Aggregation.TIME_WEIGHTED_SUM || metric.aggregation() == Aggregation.PERSISTENT) {
                     java.time.Instant from = period.startInstant(customer.timeZone());
                     java.time.Instant to = time.now(caller.tenantId(), customer);
-                    BigDecimal average = usage.timeWeightedAverage(caller.tenantId(), sub.id(), metric.code(), from, to);
+                    BigDecimal average = metric.aggregation() == Aggregation.PERSISTENT
+                            ? usage.unitsHeld(caller.tenantId(), sub.id(), metric.code(), from, to)
+                            : usage.timeWeightedAverage(caller.tenantId(), sub.id(), metric.code(), from, to);
                     BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                     charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), average, included,
                             included.subtract(average).max(BigDecimal.ZERO),

@@ -28,8 +28,25 @@ public interface UsageRepository {
      */
     BigDecimal timeWeightedAverage(String tenantId, String subscriptionId, String metric, Instant from, Instant to);
 
+    /**
+     * For persistent metrics (seats, active numbers): the units held over {@code [from, to)}, each weighted by the fraction
+     * of the range it was held, to the second. A unit is held from an {@code add} until its next event; every event up to
+     * {@code to} counts, however old, since units carry from period to period.
+     */
+    BigDecimal unitsHeld(String tenantId, String subscriptionId, String metric, Instant from, Instant to);
+
+    /** A corrected event of a persistent metric names its unit and operation anew. */
+    void correctUnit(String tenantId, String eventId, String unitId, String unitOp);
+
     /** Usage of one metric per dimension over {@code [from, to)}, folded in SQL (day is null): few rows however many days. */
     List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
+
+    /**
+     * For metrics that keep each event's value (see {@code core/metering/TransactionValues}): per day and dimension, one
+     * row per distinct amount, its {@code quantity} the amount × {@code events} — groups of transactions that carried the
+     * same amount. Events stored before the metric kept values form one more row per day at their total.
+     */
+    List<DailyUsage> transactions(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 
     /** Usage of one metric per day and dimension over {@code [from, to)}. */
     List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);

@@ -9,6 +9,7 @@ import dev.accrue.core.time.BillingTiming;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,7 @@ public final class CatalogValidator {
         overrides.prices().forEach((charge, byCurrency) -> v.recurringAmounts("overrides.prices." + charge, byCurrency));
         overrides.allowances().forEach((charge, list) -> v.allowances("overrides.allowances." + charge, list));
         v.limitsAndQuotas("overrides", overrides.limits(), overrides.quotas());
+        v.progressiveBilling("overrides.progressive_billing", overrides.progressiveBilling());
         overrides.contractedRates().forEach((table, rows) -> {
             for (int r = 0; r < rows.size(); r++) {
                 v.amounts("overrides.contracted_rates." + table + "[" + r + "].price", rows.get(r).price(), false);
@@ -121,9 +123,21 @@ public final class CatalogValidator {
     private void metric(String path, Metric m) {
         if (m.aggregation() == null) {
             problem(CatalogProblem.MISSING_FIELD, path + ".aggregation",
-                    "aggregation is required: sum, count, max, unique_count, latest or time_weighted_sum");
+                    "aggregation is required: sum, count, max, unique_count, latest, time_weighted_sum or persistent");
         } else if (m.aggregation() != Aggregation.COUNT && (m.field() == null || m.field().isBlank())) {
             problem(CatalogProblem.MISSING_FIELD, path + ".field", "field (the event property to aggregate) is required for " + m.aggregation().name().toLowerCase());
+        }
+        if (m.allowNegative() && m.aggregation() != null && m.aggregation() != Aggregation.SUM) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".allow_negative", "negative values are adjustments within a sum; metric " + m.code()
+                    + " aggregates by " + m.aggregation().name().toLowerCase());
+        }
+        if (m.aggregation() == Aggregation.PERSISTENT && !m.groupBy().isEmpty()) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".group_by", "a persistent metric's units are held whole; its usage is not broken down by "
+                    + m.groupBy());
+        }
+        if (m.aggregation() == Aggregation.PERSISTENT && !m.filters().isEmpty()) {
+            problem(CatalogProblem.NOT_SUPPORTED, path + ".filters", "a persistent metric holds every unit added; leaving some add or remove "
+                    + "events uncounted would leave units held forever");
         }
     }
 
@@ -192,6 +206,7 @@ public final class CatalogValidator {
         allowanceResets(path, p);
         usageAlerts(path + ".usage_alerts", p);
         minimum(path + ".minimum_commitment", p.minimumCommitment());
+        progressiveBilling(path + ".progressive_billing", p.progressiveBilling());
         weeklyMinimums(path, p);
         phases(path, p);
     }
@@ -491,12 +506,86 @@ public final class CatalogValidator {
                 if (p.freeTransactions() != null && p.freeTransactions() < 0) {
                     problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "free_transactions must be zero or more, got " + p.freeTransactions());
                 }
+                perTransactionBounds(path, p);
             }
             case GRADUATED_PERCENTAGE -> percentageTiers(path + ".tiers", p.tiers());
             case DYNAMIC -> {
             }
         }
         unusedPricingKeys(path, p);
+    }
+
+    /**
+     * Per-transaction bounds (issue 16): amounts in every currency when given, a minimum not above the maximum, and not
+     * with free_amount / free_transactions — bounded fees are summed event by event, and which events a free amount or
+     * free count covers would depend on the order they arrived in.
+     */
+    private void perTransactionBounds(String path, Pricing p) {
+        amounts(path + ".per_transaction_min", p.perTransactionMin(), !p.perTransactionMin().isEmpty());
+        amounts(path + ".per_transaction_max", p.perTransactionMax(), !p.perTransactionMax().isEmpty());
+        p.perTransactionMin().forEach((currency, min) -> {
+            BigDecimal max = p.perTransactionMax().get(currency);
+            if (min != null && max != null && min.compareTo(max) > 0) {
+                problem(CatalogProblem.INVALID_VALUE, path + ".per_transaction_min." + currency, "per_transaction_min " + min.toPlainString()
+                        + " is above per_transaction_max " + max.toPlainString());
+            }
+        });
+        if (p.boundsEachTransaction() && p.freeAmount() != null) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".free_amount", "a fee bounded per transaction is priced event by event; "
+                    + "free_amount cannot be combined with per_transaction_min or per_transaction_max");
+        }
+        if (p.boundsEachTransaction() && p.freeTransactions() != null) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "a fee bounded per transaction is priced event by event; "
+                    + "free_transactions cannot be combined with per_transaction_min or per_transaction_max");
+        }
+    }
+
+    /**
+     * Progressive billing thresholds: at least one threshold or a recurring step; each an amount above zero in every catalog
+     * currency (a threshold of zero would invoice every event), strictly ascending per currency, in whole minor units (an
+     * invoice is issued when usage reaches them, so they are compared with rounded usage amounts).
+     */
+    private void progressiveBilling(String path, ProgressiveBilling pb) {
+        if (pb == null) {
+            return;
+        }
+        if (pb.thresholds().isEmpty() && pb.recurring().isEmpty()) {
+            problem(CatalogProblem.MISSING_FIELD, path + ".thresholds", "progressive billing needs thresholds, a recurring amount or both");
+        }
+        Map<String, BigDecimal> previous = new HashMap<>();
+        for (int i = 0; i < pb.thresholds().size(); i++) {
+            String tp = path + ".thresholds[" + i + "]";
+            Map<String, BigDecimal> t = pb.thresholds().get(i) == null ? Map.of() : pb.thresholds().get(i);
+            recurringAmounts(tp, t);
+            everyCurrency(tp, t);
+            t.forEach((currency, amount) -> {
+                if (amount != null && amount.signum() == 0) {
+                    problem(CatalogProblem.INVALID_VALUE, tp + "." + currency, "a threshold is above zero");
+                }
+                BigDecimal before = previous.put(currency, amount);
+                if (amount != null && before != null && amount.compareTo(before) <= 0) {
+                    problem(CatalogProblem.TIERS_NOT_ASCENDING, tp + "." + currency, "thresholds ascend: " + amount.toPlainString()
+                            + " is not above the previous " + before.toPlainString());
+                }
+            });
+        }
+        if (!pb.recurring().isEmpty()) {
+            recurringAmounts(path + ".recurring", pb.recurring());
+            everyCurrency(path + ".recurring", pb.recurring());
+            pb.recurring().forEach((currency, amount) -> {
+                if (amount != null && amount.signum() == 0) {
+                    problem(CatalogProblem.INVALID_VALUE, path + ".recurring." + currency, "a recurring threshold is above zero");
+                }
+            });
+        }
+    }
+
+    private void everyCurrency(String path, Map<String, BigDecimal> amounts) {
+        for (String currency : currencies) {
+            if (!amounts.containsKey(currency)) {
+                problem(CatalogProblem.MISSING_PRICE, path, "no " + currency + " amount");
+            }
+        }
     }
 
     /** A percent in [0, 100] with at most 9 decimals. */
@@ -534,6 +623,12 @@ public final class CatalogValidator {
         }
         if (!percentage && p.freeAmount() != null) {
             problem(CatalogProblem.INVALID_VALUE, path + ".free_amount", "free_amount only applies to model percentage");
+        }
+        if (!percentage && !p.perTransactionMin().isEmpty()) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".per_transaction_min", "per_transaction_min only applies to model percentage");
+        }
+        if (!percentage && !p.perTransactionMax().isEmpty()) {
+            problem(CatalogProblem.INVALID_VALUE, path + ".per_transaction_max", "per_transaction_max only applies to model percentage");
         }
         if (!percentage && p.freeTransactions() != null) {
             problem(CatalogProblem.INVALID_VALUE, path + ".free_transactions", "free_transactions only applies to model percentage");
@@ -573,6 +668,9 @@ public final class CatalogValidator {
         catalog.metric(m.metric()).filter(metric -> metric.aggregation() != Aggregation.SUM).ifPresent(metric ->
                 problem(CatalogProblem.INVALID_VALUE, path + ".metric", model + " pricing sums the amount each event carries; metric "
                         + metric.code() + " aggregates by " + metric.aggregation().name().toLowerCase() + ", not sum"));
+        catalog.metric(m.metric()).filter(Metric::allowNegative).ifPresent(metric ->
+                problem(CatalogProblem.INVALID_VALUE, path + ".metric", model + " pricing prices each transaction's amount, which is never "
+                        + "negative; metric " + metric.code() + " allows negative values"));
         if (!m.allowances().isEmpty()) {
             problem(CatalogProblem.INVALID_VALUE, path + ".allowances", model + " pricing has no unit allowances; give free_amount or free_transactions");
         }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * A purchasable plan. {@code tier} ranks plans within a product (higher = upgrade). {@code intervals} are the
  * billing intervals offered, each with its discount; {@code alignment} is the default cycle alignment;
  * {@code trialDays} 0 means no trial; {@code invoicing} says whether periods are invoiced directly or proforma first;
- * {@code trialUsage} whether usage during the trial is free or billed on the first invoice.
+ * {@code trialUsage} whether usage during the trial is free or billed on the first invoice; {@code progressiveBilling}
+ * (null: none) the usage amounts that issue an invoice before the period ends.
  */
 public record Plan(
         String code,
@@ -34,7 +35,8 @@ public record Plan(
         Map<String, BigDecimal> minimumCommitment,
         Introductory introductory,
         FixedTerm term,
-        List<OneTimeFee> oneTimeFees) {
+        List<OneTimeFee> oneTimeFees,
+        ProgressiveBilling progressiveBilling) {
 
     public Plan {
         intervals = Lists.orEmpty("intervals", intervals);
@@ -56,12 +58,30 @@ public record Plan(
                 LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage, List<UsageAlertSpec> usageAlerts,
                 Map<String, BigDecimal> minimumCommitment) {
         this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
-                cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, null, null, List.of());
+                cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, null, null, List.of(), null);
     }
 
     /** Whether a subscription starting on this plan goes through phases (an introductory price, a term, one-time fees). */
     public boolean hasPhases() {
         return introductory != null || term != null || !oneTimeFees.isEmpty();
+    }
+
+    /** A plan without phases, with progressive billing thresholds. */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage, List<UsageAlertSpec> usageAlerts,
+                Map<String, BigDecimal> minimumCommitment, ProgressiveBilling progressiveBilling) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, null, null, List.of(), progressiveBilling);
+    }
+
+    /** A plan with phases and without progressive billing. */
+    public Plan(String code, String product, String name, int tier, String description, List<IntervalOption> intervals,
+                Alignment alignment, int trialDays, List<Charge> charges, Entitlements entitlements, ChangePolicy changePolicy,
+                LockIn lockIn, CancellationPolicy cancellation, Invoicing invoicing, TrialUsage trialUsage, List<UsageAlertSpec> usageAlerts,
+                Map<String, BigDecimal> minimumCommitment, Introductory introductory, FixedTerm term, List<OneTimeFee> oneTimeFees) {
+        this(code, product, name, tier, description, intervals, alignment, trialDays, charges, entitlements, changePolicy, lockIn,
+                cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees, null);
     }
 
     /** A plan without a minimum commitment. */
@@ -117,11 +137,20 @@ public record Plan(
 
     public Plan withCharges(List<Charge> newCharges) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, newCharges,
-                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees);
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees,
+                progressiveBilling);
     }
 
     public Plan withEntitlements(Entitlements newEntitlements) {
         return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
-                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees);
+                newEntitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees,
+                progressiveBilling);
+    }
+
+    /** The plan with these progressive billing thresholds (a subscription's own, from its overrides). */
+    public Plan withProgressiveBilling(ProgressiveBilling thresholds) {
+        return new Plan(code, product, name, tier, description, intervals, alignment, trialDays, charges,
+                entitlements, changePolicy, lockIn, cancellation, invoicing, trialUsage, usageAlerts, minimumCommitment, introductory, term, oneTimeFees,
+                thresholds);
     }
 }

@@ -16,8 +16,14 @@ import java.util.Map;
  */
 public record PlanOverrides(Map<String, Map<String, BigDecimal>> prices, Map<String, List<Allowance>> allowances,
                             Map<String, BigDecimal> limits, Map<String, Long> quotas,
-                            Map<String, List<RateRow>> contractedRates) {
+                            Map<String, List<RateRow>> contractedRates, ProgressiveBilling progressiveBilling) {
     public static final PlanOverrides NONE = new PlanOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+    /** Overrides without progressive billing thresholds of their own. */
+    public PlanOverrides(Map<String, Map<String, BigDecimal>> prices, Map<String, List<Allowance>> allowances, Map<String, BigDecimal> limits,
+                         Map<String, Long> quotas, Map<String, List<RateRow>> contractedRates) {
+        this(prices, allowances, limits, quotas, contractedRates, null);
+    }
 
     public PlanOverrides {
         prices = Lists.orEmpty("prices", prices);
@@ -57,7 +63,8 @@ public record PlanOverrides(Map<String, Map<String, BigDecimal>> prices, Map<Str
         newLimits.putAll(limits);
         Map<String, Long> newQuotas = new LinkedHashMap<>(plan.entitlements().quotas());
         newQuotas.putAll(quotas);
-        return plan.withCharges(charges).withEntitlements(new Entitlements(plan.entitlements().features(), newLimits, newQuotas));
+        Plan applied = plan.withCharges(charges).withEntitlements(new Entitlements(plan.entitlements().features(), newLimits, newQuotas));
+        return progressiveBilling == null ? applied : applied.withProgressiveBilling(progressiveBilling);
     }
 
     /** The rate table with contracted rows first, so they win over catalog rows of equal specificity. */

@@ -56,4 +56,9 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     public static final String DISCOUNT = "discount";
     /** What tops a closed period up to a minimum: a charge's spending minimum, or the plan's minimum commitment. */
     public static final String TRUE_UP = "true_up";
+    /**
+     * Progressive billing: usage of the running period invoiced before its end once it reached a threshold, and (negated,
+     * parked) its deduction on the period-end invoice, which bills the whole period's usage.
+     */
+    public static final String PROGRESSIVE = "progressive";
 }

@@ -3,6 +3,7 @@ package dev.accrue.core.metering;
 /** Why one event of a batch was refused: a stable snake_case code, the offending field and a message. */
 public record EventRejection(String code, String field, String message) {
     public static final String MISSING_FIELD = "missing_field";
+    public static final String VALIDATION_FAILED = "validation_failed";
     public static final String UNKNOWN_METRIC = "unknown_metric";
     public static final String UNKNOWN_CUSTOMER = "unknown_customer";
     public static final String NO_ACTIVE_SUBSCRIPTION = "no_active_subscription";

@@ -19,6 +19,11 @@ import java.util.TreeMap;
  * measured value must be a non-negative number no larger than the tenant's maximum.
  */
 public final class EventRules {
+    /** The property that says whether an event of a PERSISTENT metric adds or removes its unit. */
+    public static final String UNIT_OPERATION = "operation";
+    public static final String UNIT_ADD = "add";
+    public static final String UNIT_REMOVE = "remove";
+
     public static final Duration MAX_FUTURE = Duration.ofMinutes(5);
     private static final int MAX_ID_LENGTH = 200;
 
@@ -85,6 +90,7 @@ public final class EventRules {
         }
         BigDecimal quantity;
         String uniqueValue = null;
+        String unitOp = null;
         if (metric.aggregation() == Aggregation.COUNT) {
             quantity = BigDecimal.ONE;
         } else if (metric.aggregation() == Aggregation.UNIQUE_COUNT) {
@@ -96,24 +102,43 @@ public final class EventRules {
             }
             quantity = BigDecimal.ONE;
             uniqueValue = value.toString();
+        } else if (metric.aggregation() == Aggregation.PERSISTENT) {
+            // a unit (a seat, a number) named by its id, added or removed; the unit is held from its add to its remove
+            Object value = props.get(metric.field());
+            if (value == null || value.toString().isBlank() || value.toString().length() > 256) {
+                return reject(EventRejection.MISSING_FIELD, "properties." + metric.field(),
+                        "metric " + metric.code() + " adds and removes units named by properties." + metric.field() + " (1-256 characters)");
+            }
+            Object op = props.get(UNIT_OPERATION);
+            if (op == null) {
+                return reject(EventRejection.MISSING_FIELD, "properties." + UNIT_OPERATION, "metric " + metric.code()
+                        + " needs properties." + UNIT_OPERATION + ": add or remove");
+            }
+            if (!UNIT_ADD.equals(op) && !UNIT_REMOVE.equals(op)) {
+                return reject(EventRejection.VALIDATION_FAILED, "properties." + UNIT_OPERATION, "properties." + UNIT_OPERATION
+                        + " is add or remove, got '" + op + "'");
+            }
+            quantity = UNIT_ADD.equals(op) ? BigDecimal.ONE : BigDecimal.ZERO;
+            uniqueValue = value.toString();
+            unitOp = op.toString();
         } else {
             Object value = props.get(metric.field());
             if (value == null) {
                 return reject(EventRejection.MISSING_FIELD, "properties." + metric.field(), "metric " + metric.code() + " needs properties." + metric.field());
             }
             quantity = number(value);
-            if (quantity == null || quantity.signum() < 0) {
+            if (quantity == null || (quantity.signum() < 0 && !(metric.allowNegative() && metric.aggregation() == Aggregation.SUM))) {
                 return reject(EventRejection.INVALID_QUANTITY, "properties." + metric.field(),
                         "properties." + metric.field() + " must be a number of zero or more, got " + value);
             }
-            if (quantity.compareTo(maxQuantity) > 0) {
+            if (quantity.abs().compareTo(maxQuantity) > 0) {
                 return reject(EventRejection.QUANTITY_TOO_LARGE, "properties." + metric.field(),
                         "properties." + metric.field() + " = " + quantity.toPlainString() + " exceeds the maximum of " + maxQuantity.toPlainString());
             }
         }
         LocalDate day = LocalDate.ofInstant(at, zone);
         return new Accepted(new MeteredEvent(raw.eventId(), raw.customerId(), subscriptionId, metric.code(), at, day, quantity,
-                dimensionKey(metric.groupBy(), props), passesFilters(metric, props), props, false, uniqueValue));
+                dimensionKey(metric.groupBy(), props), passesFilters(metric, props), props, false, uniqueValue, false, unitOp));
     }
 
     /** 1-200 characters of letters, digits and {@code _ . : @ / + = -} (a hand-written loop: this runs per event). */

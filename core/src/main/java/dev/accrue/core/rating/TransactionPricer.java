@@ -1,5 +1,6 @@
 package dev.accrue.core.rating;
 
+import dev.accrue.core.catalog.PriceModel;
 import dev.accrue.core.catalog.Pricing;
 import dev.accrue.core.catalog.Tier;
 import dev.accrue.core.error.AccrueException;
@@ -36,6 +37,28 @@ public final class TransactionPricer {
             default -> throw new IllegalArgumentException(pricing.model() + " prices units, not transactions: use UsagePricer");
         };
         return Money.of(price, currency);
+    }
+
+    /**
+     * The fees of {@code transactions} transactions that each carried {@code amountEach}, under a percentage pricing
+     * whose fee per transaction is bounded: {@code transactions × clamp(rate% × amountEach + fixed_fee, min, max)}, exact
+     * (the line rounds the sum of all groups once). A missing bound in the currency does not bound.
+     */
+    public static Money boundedFees(Pricing pricing, String currency, BigDecimal amountEach, long transactions) {
+        if (pricing.model() != PriceModel.PERCENTAGE || amountEach == null || amountEach.signum() < 0 || transactions < 0) {
+            throw new IllegalArgumentException("bounded fees price percentage transactions of a non-negative amount, got "
+                    + pricing.model() + ", " + amountEach + ", " + transactions);
+        }
+        BigDecimal fee = share(pricing.rate(), amountEach).add(pricing.fixedFee().getOrDefault(currency, BigDecimal.ZERO));
+        BigDecimal min = pricing.perTransactionMin().get(currency);
+        BigDecimal max = pricing.perTransactionMax().get(currency);
+        if (min != null) {
+            fee = fee.max(min);
+        }
+        if (max != null) {
+            fee = fee.min(max);
+        }
+        return Money.of(fee.multiply(BigDecimal.valueOf(transactions)), currency);
     }
 
     private static BigDecimal percentage(Pricing p, String currency, BigDecimal amount, long transactions) {

@@ -114,12 +114,15 @@ public final class UsageBilling {
                                                RoundingPolicy rounding) {
         BigDecimal processed = fold(metric.aggregation(), rows);
         long transactions = rows.stream().mapToLong(DayUsage::events).sum();
-        Money amount = rounding.apply(TransactionPricer.price(m.pricing(), currency, processed, transactions));
         Pricing p = m.pricing();
+        Money amount = rounding.apply(p.boundsEachTransaction() ? boundedFees(p, currency, rows)
+                : TransactionPricer.price(p, currency, processed, transactions));
         String terms = switch (p.model()) {
             case PERCENTAGE -> plain(p.rate()) + "%" + (p.fixedFee().containsKey(currency) ? " + " + plain(p.fixedFee().get(currency)) + " per transaction" : "")
                     + (p.freeAmount() != null && p.freeAmount().signum() > 0 ? ", first " + plain(p.freeAmount()) + " free" : "")
-                    + (p.freeTransactions() != null && p.freeTransactions() > 0 ? ", first " + p.freeTransactions() + " transactions free" : "");
+                    + (p.freeTransactions() != null && p.freeTransactions() > 0 ? ", first " + p.freeTransactions() + " transactions free" : "")
+                    + (p.perTransactionMin().containsKey(currency) ? ", at least " + plain(p.perTransactionMin().get(currency)) + " per transaction" : "")
+                    + (p.perTransactionMax().containsKey(currency) ? ", at most " + plain(p.perTransactionMax().get(currency)) + " per transaction" : "");
             case GRADUATED_PERCENTAGE -> "graduated rates";
             default -> "priced per event";
         };
@@ -127,6 +130,22 @@ public final class UsageBilling {
         String description = (m.name() == null ? m.code() : m.name()) + ": " + transactions + (transactions == 1 ? " transaction, " : " transactions, ")
                 + plain(processed) + " " + currency + " processed (" + terms + ")";
         return new InvoiceLine(InvoiceLine.USAGE, m.code(), description, period, count, Money.of(perUnit(amount.amount(), count), currency), amount);
+    }
+
+    /**
+     * Fees bounded per transaction, summed event by event: for such a charge each row is a group of events that carried
+     * the same amount ({@code value} = amount × events, kept per day at ingestion), so the group's fee is
+     * events × clamp(rate% × amount + fixed fee, min, max). Exact; the line rounds the sum once.
+     */
+    private static Money boundedFees(Pricing p, String currency, List<DayUsage> rows) {
+        Money total = Money.zero(currency);
+        for (DayUsage row : rows) {
+            if (row.events() > 0) {
+                BigDecimal each = row.value().divide(BigDecimal.valueOf(row.events()), MathContext.DECIMAL128);
+                total = total.plus(TransactionPricer.boundedFees(p, currency, each, row.events()));
+            }
+        }
+        return total;
     }
 
     private static List<InvoiceLine> rateTableLines(MeteredCharge m, RateTable table, Metric metric, List<DayUsage> rows, Period period,
@@ -139,7 +158,7 @@ public final class UsageBilling {
             boolean perEvent = table.perEvent(dims, currency);
             // a row priced per event (inbound texts) counts messages, whatever their segments
             BigDecimal quantity = perEvent ? BigDecimal.valueOf(group.stream().mapToLong(DayUsage::events).sum())
-                    : fold(metric.aggregation(), group);
+                    : fold(metric.aggregation(), group).max(BigDecimal.ZERO); // negative adjustments never bill below zero
             var rate = table.rate(dims, currency);
             Money amount = rate.isEmpty() ? Money.zero(currency)
                     : rounding.apply(UsagePricer.rate(table, dims, currency, quantity).orElseThrow());
