@@ -404,6 +404,9 @@ public final class PostgresUsage implements UsageRepository {
                         SELECT DISTINCT tenant_id, subscription_id, metric FROM usage_daily WHERE received_at >= :since""")
                 .bind("since", Rows.utc(since))
                 .map((rs, ctx) -> new MovedUsage(rs.getString("tenant_id"), rs.getString("subscription_id"), rs.getString("metric"))).list();
+    }
+
+    @Override
     public List<DailyUsage> transactions(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
         return tx.handle().createQuery("""
                         WITH v AS (
