@@ -180,6 +180,9 @@ public final class CollectionRunner {
             }
             if (c.inFlightPaymentId() != null) {
                 Payment pending = payments.find(tenantId, c.inFlightPaymentId()).orElseThrow();
+                if (pending.status().equals(Payment.PENDING) && pending.gatewayReference() != null) {
+                    return null; // the gateway accepted it and settles it later (a bank debit): its event decides, never a resend
+                }
                 if (pending.status().equals(Payment.PENDING)) {
                     PaymentMethod m = methods.find(tenantId, customer.id(), pending.methodId()).orElseThrow();
                     payments.update(tenantId, with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), pending.id(), time.systemNow()),
@@ -246,14 +249,22 @@ public final class CollectionRunner {
                     if (declined.hard() && !hard.contains(p.methodId())) {
                         hard.add(p.methodId());
                     }
+                    // a decline reported later by the gateway's event finds the collection parked (no next attempt): due again now
+                    Instant next = c.nextAttemptAt() != null ? c.nextAttemptAt() : time.now(attempt.tenantId(), customer);
                     payments.update(attempt.tenantId(), new Collection(c.tenantId(), c.invoiceId(), c.customerId(), c.stage(), c.round(), c.firstFailedAt(),
-                            c.nextAttemptAt(), hard, null, null, declined.code()), at);
+                            next, hard, null, null, declined.code()), at);
                     failed(attempt.tenantId(), customer, payments.find(attempt.tenantId(), p.id()).orElseThrow());
                     return true;
                 }
                 case GatewayOutcome.Unreachable unreachable -> {
                     // unknown outcome: the payment stays pending and is sent again with the same key once the lease is stale
                     payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), p.id(), at), at);
+                    return false;
+                }
+                case GatewayOutcome.Processing processing -> {
+                    // accepted, settled later by the gateway's event: the collection is parked (no next attempt) holding the payment
+                    payments.markProcessing(attempt.tenantId(), p.id(), processing.reference());
+                    payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), null, p.id(), at), at);
                     return false;
                 }
             }
@@ -282,46 +293,51 @@ public final class CollectionRunner {
                     p = payments.findByAttemptKey(due.tenantId(), due.attemptKey()).orElseThrow();
                 }
             }
-            if (!p.status().equals(Payment.PENDING)) {
-                return null;
+            if (!p.status().equals(Payment.PENDING) || p.gatewayReference() != null) {
+                return null; // settled, or processing at the gateway (its event settles it)
             }
             m = methods.find(due.tenantId(), customer.id(), p.methodId()).orElseThrow();
             String gatewayCustomer = methods.gatewayCustomer(due.tenantId(), customer.id(), gateway.name()).orElseThrow();
-            return new Try(p, new GatewayCharge(m.token(), gatewayCustomer, p.amount(), "Prepaid balance auto-recharge", p.id()));
+            return new Try(p, new GatewayCharge(m.token(), gatewayCustomer, p.amount(), "Prepaid balance auto-recharge", p.id(), due.tenantId()));
         });
         if (attempt == null) {
             return;
         }
-        GatewayOutcome outcome = gateway.charge(attempt.charge());
+        settleRecharge(due.tenantId(), attempt.payment().id(), gateway.charge(attempt.charge()));
+    }
+
+    /** Records a wallet recharge's outcome once (from the charge's answer, or later from the gateway's event). */
+    public void settleRecharge(String tenantId, String paymentId, GatewayOutcome outcome) {
         tx.run(() -> {
-            Payment p = payments.findForUpdate(due.tenantId(), attempt.payment().id()).orElseThrow();
+            Payment p = payments.findForUpdate(tenantId, paymentId).orElseThrow();
             if (!p.status().equals(Payment.PENDING)) {
                 return;
             }
-            Customer customer = customers.find(due.tenantId(), due.customerId()).orElseThrow();
+            Customer customer = customers.find(tenantId, p.customerId()).orElseThrow();
             Instant at = time.systemNow();
             switch (outcome) {
                 case GatewayOutcome.Approved approved -> {
-                    payments.settle(due.tenantId(), p.id(), Payment.SUCCEEDED, approved.reference(), null, null, false, at);
-                    var receipt = wallets.topUp(Caller.system(due.tenantId()), customer.id(), p.amount().amount(), p.amount().currency().getCurrencyCode(),
+                    payments.settle(tenantId, p.id(), Payment.SUCCEEDED, approved.reference(), null, null, false, at);
+                    var receipt = wallets.topUp(Caller.system(tenantId), customer.id(), p.amount().amount(), p.amount().currency().getCurrencyCode(),
                             "Auto-recharge (" + p.methodLabel() + ")");
-                    payments.recordApplication(due.tenantId(), p.id(), BigDecimal.ZERO, BigDecimal.ZERO, receipt.number());
-                    Payment done = payments.find(due.tenantId(), p.id()).orElseThrow();
+                    payments.recordApplication(tenantId, p.id(), BigDecimal.ZERO, BigDecimal.ZERO, receipt.number());
+                    Payment done = payments.find(tenantId, p.id()).orElseThrow();
                     Map<String, Object> facts = PaymentApplication.snapshot(done);
-                    Instant now = time.now(due.tenantId(), customer);
-                    audit.record(Caller.system(due.tenantId()), "payment", p.id(), "payment.succeeded", null, facts);
-                    events.record(due.tenantId(), new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_SUCCEEDED, "payment", p.id(), customer.id(), facts, now));
-                    events.record(due.tenantId(), new DomainEvent(Ids.next("evt"), EventTypes.WALLET_RECHARGED, "wallet", customer.id(), customer.id(),
+                    Instant now = time.now(tenantId, customer);
+                    audit.record(Caller.system(tenantId), "payment", p.id(), "payment.succeeded", null, facts);
+                    events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_SUCCEEDED, "payment", p.id(), customer.id(), facts, now));
+                    events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.WALLET_RECHARGED, "wallet", customer.id(), customer.id(),
                             Map.of("payment_id", p.id(), "amount", p.amount().toPlainMinorString(), "currency", p.amount().currency().getCurrencyCode(),
                                     "receipt_number", receipt.number(), "balance_after", receipt.balanceAfter().toPlainMinorString()), now));
                 }
                 case GatewayOutcome.Declined declined -> {
-                    payments.settle(due.tenantId(), p.id(), Payment.FAILED, null, declined.code(), declined.message(), declined.hard(), at);
-                    failed(due.tenantId(), customer, payments.find(due.tenantId(), p.id()).orElseThrow());
+                    payments.settle(tenantId, p.id(), Payment.FAILED, null, declined.code(), declined.message(), declined.hard(), at);
+                    failed(tenantId, customer, payments.find(tenantId, p.id()).orElseThrow());
                 }
                 case GatewayOutcome.Unreachable unreachable -> {
                     // stays pending; the next run sends it again with the same key
                 }
+                case GatewayOutcome.Processing processing -> payments.markProcessing(tenantId, p.id(), processing.reference());
             }
         });
     }
@@ -335,7 +351,7 @@ public final class CollectionRunner {
     private Attempt attempt(String tenantId, Customer customer, PaymentRepository.InvoiceAmounts invoice, Payment p, PaymentMethod m) {
         String gatewayCustomer = methods.gatewayCustomer(tenantId, customer.id(), gateway.name()).orElseThrow();
         String description = "Invoice " + (invoice.number() == null ? invoice.invoiceId() : invoice.number());
-        return new Attempt(tenantId, customer.id(), invoice.invoiceId(), p.id(), new GatewayCharge(m.token(), gatewayCustomer, p.amount(), description, p.id()));
+        return new Attempt(tenantId, customer.id(), invoice.invoiceId(), p.id(), new GatewayCharge(m.token(), gatewayCustomer, p.amount(), description, p.id(), tenantId));
     }
 
     private static Collection with(Collection c, String stage, int round, Instant firstFailed, Instant next, String inFlight, Instant since) {
