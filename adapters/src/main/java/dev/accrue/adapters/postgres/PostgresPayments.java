@@ -151,6 +151,20 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bind("tenant", tenantId).mapTo(Long.class).one();
     }
 
+    @Override
+    public long nextReceiptNumbers(String tenantId, int count) {
+        return tx.handle().createQuery("""
+                        INSERT INTO document_counters (tenant_id, series, last_number) VALUES (:tenant, 'payment_receipt', :count)
+                        ON CONFLICT (tenant_id, series) DO UPDATE SET last_number = document_counters.last_number + :count RETURNING last_number""")
+                .bind("tenant", tenantId).bind("count", count).mapTo(Long.class).one();
+    }
+
+    @Override
+    public void recordReceiptNumber(String tenantId, String id, String receiptNumber) {
+        tx.handle().createUpdate("UPDATE payments SET receipt_number = :receipt WHERE tenant_id = :tenant AND id = :id")
+                .bind("receipt", receiptNumber).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
     // ---- refunds ----
 
     @Override

@@ -48,6 +48,11 @@ public interface PaymentRepository {
 
     long nextReceiptNumber(String tenantId);
 
+    /** Moves the tenant's receipt counter by {@code count} and returns the last number taken (the row stays locked until commit). */
+    long nextReceiptNumbers(String tenantId, int count);
+
+    void recordReceiptNumber(String tenantId, String id, String receiptNumber);
+
     // ---- refunds ----
     void insertRefund(String tenantId, Refund refund);
 
