@@ -25,6 +25,8 @@ import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.app.payment.gateway.GatewayRefund;
 import dev.accrue.app.payment.gateway.PaymentGateway;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
 
 import java.time.Clock;
 import java.util.Map;
@@ -130,7 +132,8 @@ public final class StripeGateway implements PaymentGateway {
     private Attachment confirmedSetup(String setupIntentId, String gatewayCustomer) throws StripeException {
         SetupIntent setup = client.v1().setupIntents().retrieve(setupIntentId);
         if (!gatewayCustomer.equals(setup.getCustomer())) {
-            throw new IllegalArgumentException("SetupIntent " + setupIntentId + " belongs to another Stripe customer");
+            // a token of another customer (a portal user pasting someone else's id): refused like any unusable token, not a 500
+            throw new AccrueException(ErrorCode.INVALID_TOKEN, "token", "SetupIntent " + setupIntentId + " belongs to another Stripe customer");
         }
         GatewayOutcome outcome = setupOutcome(setup);
         if (!(outcome instanceof GatewayOutcome.Approved)) {
