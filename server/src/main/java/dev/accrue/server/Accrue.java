@@ -31,6 +31,8 @@ import dev.accrue.adapters.http.tax.TaxSettingsRoutes;
 import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.http.payment.PaymentRoutes;
 import dev.accrue.adapters.http.payment.SandboxRoutes;
+import dev.accrue.adapters.http.payment.GatewayEventRoutes;
+import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.server.web.WebRoutes;
@@ -55,6 +57,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,13 +85,14 @@ public final class Accrue implements AutoCloseable {
     private final String configuredPublicUrl;
     private volatile String listeningUrl;
 
-    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl, WebhookSettings webhookSettings) {
+    private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl, WebhookSettings webhookSettings,
+                   Optional<StripeSettings> stripe) {
         this.embedded = embedded;
         this.rateLimits = rateLimits;
         this.database = database;
         this.databaseWatch = embedded == null ? null : watch(embedded);
         this.configuredPublicUrl = publicUrl;
-        this.services = Services.wire(database.jdbi(), clock, this::publicUrl, webhookSettings);
+        this.services = Services.wire(database.jdbi(), clock, this::publicUrl, VatRegistrySettings.fromEnvironment(System.getenv()), webhookSettings, stripe);
         // use cases count through Micrometer's global registry (as they log through SLF4J); this node's registry
         // hears them while it is open
         Metrics.addRegistry(metrics);
@@ -109,6 +113,11 @@ public final class Accrue implements AutoCloseable {
 
     /** {@code webhookSettings}: the server's webhook settings (see WebhookSettings.fromEnvironment), private addresses refused by default. */
     public static Accrue open(AccrueConfig config, Clock clock, WebhookSettings webhookSettings) {
+        return open(config, clock, webhookSettings, PaymentGateways.stripeSettings(System.getenv()));
+    }
+
+    /** {@code stripe}: Stripe's settings when Stripe is the gateway (from the environment: PaymentGateways), empty for the sandbox. */
+    public static Accrue open(AccrueConfig config, Clock clock, WebhookSettings webhookSettings, Optional<StripeSettings> stripe) {
         EmbeddedDatabase embedded = null;
         String url = config.dbUrl();
         if (config.embedded()) {
@@ -130,7 +139,7 @@ public final class Accrue implements AutoCloseable {
             }
             throw e;
         }
-        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl(), webhookSettings);
+        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl(), webhookSettings, stripe);
     }
 
     /**
@@ -192,6 +201,7 @@ public final class Accrue implements AutoCloseable {
                     }
                 },
                 new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
+                new GatewayEventRoutes(services.gatewayEvents())::register,
                 new NotificationRoutes(services.notifications().api())::register,
                 new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register,
                 new WebRoutes(services, idempotency, this::publicUrl)::register,

@@ -102,6 +102,9 @@ import dev.accrue.app.payment.PaymentApplication;
 import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.payment.gateway.PaymentGateway;
+import dev.accrue.app.payment.GatewayEventIntake;
+import dev.accrue.adapters.payment.stripe.StripeGateway;
+import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.json.Json;
 import dev.accrue.adapters.postgres.PostgresConsumerPositions;
 import dev.accrue.adapters.postgres.PostgresWebhooks;
@@ -194,7 +197,8 @@ public record Services(
         CreditNoteExport creditNoteExports,
         ScheduledActionService scheduledActions,
         OneOffChargeService oneOffCharges,
-        PauseService pauses) {
+        PauseService pauses,
+        GatewayEventIntake gatewayEvents) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -218,6 +222,12 @@ public record Services(
     }
 
     public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, VatRegistry vatRegistry, WebhookSettings webhookSettings) {
+        return wire(jdbi, systemClock, publicUrl, vatRegistry, webhookSettings, PaymentGateways.stripeSettings(System.getenv()));
+    }
+
+    /** {@code stripe}: Stripe's settings when Stripe is the gateway (see PaymentGateways), empty for the built-in sandbox. */
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, VatRegistry vatRegistry, WebhookSettings webhookSettings,
+                                Optional<StripeSettings> stripeSettings) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
@@ -296,7 +306,7 @@ public record Services(
                 new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo, creditNoteRepo);
         // payments: Stripe when ACCRUE_STRIPE_SECRET_KEY and ACCRUE_STRIPE_WEBHOOK_SECRET are set, else the built-in sandbox
         // gateway (in-process, its books in its own tables); both behind the PaymentGateway port
-        Optional<PaymentGateway> stripe = PaymentGateways.stripe(System.getenv(), clock);
+        Optional<PaymentGateway> stripe = stripeSettings.map(settings -> new StripeGateway(settings, clock));
         SandboxGateway sandbox = stripe.isPresent() ? null : new SandboxGateway(jdbi, clock);
         PaymentGateway gateway = stripe.orElse(sandbox);
         PostgresPaymentMethods methodRepo = new PostgresPaymentMethods(tx);
@@ -363,7 +373,8 @@ public record Services(
                 new ScheduledActionService(tx, scheduledActionRepo, subscriptionRepo, subscriptions, customerRepo, tenantRepo, billing, dueActions, time,
                         auditLog, events),
                 new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog),
-                new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events));
+                new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events),
+                new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

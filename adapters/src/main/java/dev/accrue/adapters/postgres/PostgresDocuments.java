@@ -3,7 +3,11 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.app.document.DocumentLinks;
 import dev.accrue.app.document.InvoicePayments;
 
+import dev.accrue.core.money.Money;
+
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 
 /** Hosted-document links and invoice payment facts. */
@@ -35,6 +39,18 @@ public final class PostgresDocuments implements DocumentLinks, InvoicePayments {
         return tx.handle().createQuery("SELECT paid_at, payment_reference FROM invoices WHERE tenant_id = :tenant AND id = :id AND paid_at IS NOT NULL")
                 .bind("tenant", tenantId).bind("id", invoiceId)
                 .map((rs, ctx) -> new Paid(Rows.instant(rs, "paid_at"), rs.getString("payment_reference"))).findOne();
+    }
+
+    @Override
+    public List<Received> received(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("""
+                        SELECT received_on, settled_at, method_kind, brand, last4, coalesce(reference, gateway_reference) AS ref, applied, currency
+                        FROM payments WHERE tenant_id = :tenant AND invoice_id = :id AND status = 'succeeded' AND applied > 0
+                        ORDER BY coalesce(received_on, settled_at::date), settled_at, id""")
+                .bind("tenant", tenantId).bind("id", invoiceId)
+                .map((rs, ctx) -> new Received(rs.getObject("received_on", LocalDate.class), Rows.instant(rs, "settled_at"),
+                        rs.getString("brand") == null ? rs.getString("method_kind").replace('_', ' ') : rs.getString("brand") + " ···· " + rs.getString("last4"),
+                        rs.getString("ref"), Money.of(rs.getBigDecimal("applied"), rs.getString("currency").trim()))).list();
     }
 
     @Override

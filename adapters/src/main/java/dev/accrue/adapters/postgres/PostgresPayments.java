@@ -93,6 +93,28 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     }
 
     @Override
+    public void markProcessing(String tenantId, String id, String gatewayReference) {
+        tx.handle().createUpdate("UPDATE payments SET gateway_reference = :ref WHERE tenant_id = :tenant AND id = :id AND status = 'pending'")
+                .bind("ref", gatewayReference).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public Optional<PaymentKey> findByGatewayReference(String gateway, String gatewayReference) {
+        return tx.handle().createQuery("SELECT tenant_id, id FROM payments WHERE gateway = :gateway AND gateway_reference = :ref")
+                .bind("gateway", gateway).bind("ref", gatewayReference)
+                .map((rs, ctx) -> new PaymentKey(rs.getString("tenant_id"), rs.getString("id"))).findFirst();
+    }
+
+    @Override
+    public boolean recordGatewayEvent(String gateway, String eventId, String type, String tenantId, String paymentId, String result, Instant at) {
+        return tx.handle().createUpdate("""
+                        INSERT INTO gateway_events (gateway, event_id, type, tenant_id, payment_id, result, received_at)
+                        VALUES (:gateway, :event, :type, :tenant, :payment, :result, :at) ON CONFLICT DO NOTHING""")
+                .bind("gateway", gateway).bind("event", eventId).bind("type", type).bind("tenant", tenantId).bind("payment", paymentId)
+                .bind("result", result).bind("at", Rows.utc(at)).execute() == 1;
+    }
+
+    @Override
     public void recordApplication(String tenantId, String id, BigDecimal applied, BigDecimal credited, String receiptNumber) {
         tx.handle().createUpdate("UPDATE payments SET applied = :applied, credited = :credited, receipt_number = :receipt WHERE tenant_id = :tenant AND id = :id")
                 .bind("applied", applied).bind("credited", credited).bind("receipt", receiptNumber).bind("tenant", tenantId).bind("id", id).execute();
@@ -127,6 +149,20 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                         INSERT INTO document_counters (tenant_id, series, last_number) VALUES (:tenant, 'payment_receipt', 1)
                         ON CONFLICT (tenant_id, series) DO UPDATE SET last_number = document_counters.last_number + 1 RETURNING last_number""")
                 .bind("tenant", tenantId).mapTo(Long.class).one();
+    }
+
+    @Override
+    public long nextReceiptNumbers(String tenantId, int count) {
+        return tx.handle().createQuery("""
+                        INSERT INTO document_counters (tenant_id, series, last_number) VALUES (:tenant, 'payment_receipt', :count)
+                        ON CONFLICT (tenant_id, series) DO UPDATE SET last_number = document_counters.last_number + :count RETURNING last_number""")
+                .bind("tenant", tenantId).bind("count", count).mapTo(Long.class).one();
+    }
+
+    @Override
+    public void recordReceiptNumber(String tenantId, String id, String receiptNumber) {
+        tx.handle().createUpdate("UPDATE payments SET receipt_number = :receipt WHERE tenant_id = :tenant AND id = :id")
+                .bind("receipt", receiptNumber).bind("tenant", tenantId).bind("id", id).execute();
     }
 
     // ---- refunds ----

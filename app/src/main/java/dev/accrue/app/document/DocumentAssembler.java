@@ -39,6 +39,17 @@ public final class DocumentAssembler {
     }
 
     public static Document invoice(SellerIdentity seller, Customer customer, Invoice invoice, InvoicePayments.Paid paid) {
+        return invoice(seller, customer, invoice, paid, List.of());
+    }
+
+    /**
+     * The invoice's document. A finalized invoice that payments paid in part lists each payment received (date,
+     * method, reference, amount) under the total and shows the amount still due — total less what was paid — as
+     * what the customer owes; a paid one keeps its single "Paid" row with the date and reference of the payment that
+     * settled it. (Payment rows are of kind {@code paid}, which the e-invoice counts as the prepaid amount, BT-113.)
+     */
+    public static Document invoice(SellerIdentity seller, Customer customer, Invoice invoice, InvoicePayments.Paid paid,
+                                   List<InvoicePayments.Received> received) {
         String currency = invoice.total().currency().getCurrencyCode();
         Money zero = Money.zero(currency);
         List<Document.Line> items = new ArrayList<>();
@@ -116,6 +127,17 @@ public final class DocumentAssembler {
         if (settled && !due.isZero()) {
             rows.add(new Document.Total("paid", "Paid", due.negate(), false));
         }
+        if (invoice.status() == InvoiceStatus.FINALIZED && invoice.paid().isPositive()) {
+            Money listed = received.stream().map(InvoicePayments.Received::applied).reduce(zero, Money::plus);
+            if (listed.compareTo(invoice.paid()) == 0) {
+                for (InvoicePayments.Received r : received) {
+                    rows.add(new Document.Total("paid", receivedLabel(r, customer), r.applied().negate(), false));
+                }
+            } else {
+                rows.add(new Document.Total("paid", "Paid so far", invoice.paid().negate(), false));
+            }
+            amountDue = invoice.amountDue();
+        }
         rows.add(new Document.Total("amount_due", "Amount due", amountDue, true));
         DocumentKind kind = invoice.status() == InvoiceStatus.PROFORMA ? DocumentKind.PROFORMA : DocumentKind.INVOICE;
         List<String> notes = new ArrayList<>();
@@ -134,6 +156,11 @@ public final class DocumentAssembler {
                 invoice.issueDate(), invoice.dueDate(), invoice.periodStart(), invoice.periodEnd() == null ? null : invoice.periodEnd().minusDays(1),
                 party(seller), party(customer), currency, items, taxes, rows, amountDue, terms(invoice.issueDate(), invoice.dueDate(), seller),
                 payment, branding(seller), notes, invoice.billingKey());
+    }
+
+    private static String receivedLabel(InvoicePayments.Received r, Customer customer) {
+        LocalDate on = r.receivedOn() != null ? r.receivedOn() : r.settledAt() == null ? null : r.settledAt().atZone(customer.timeZone()).toLocalDate();
+        return "Payment received" + (on == null ? "" : " " + on) + " (" + r.method() + (r.reference() == null ? "" : ", " + r.reference()) + ")";
     }
 
     /**

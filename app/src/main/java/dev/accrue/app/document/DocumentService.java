@@ -180,7 +180,7 @@ public final class DocumentService {
     Document invoiceOf(String tenantId, String invoiceId) {
         Invoice invoice = invoices.find(tenantId, invoiceId).orElseThrow(() -> AccrueException.notFound("invoice", invoiceId));
         return DocumentAssembler.invoice(sellers.of(tenantId), customer(tenantId, invoice.customerId()), invoice,
-                payments.find(tenantId, invoiceId).orElse(null));
+                payments.find(tenantId, invoiceId).orElse(null), payments.received(tenantId, invoiceId));
     }
 
     Document creditNoteOf(String tenantId, String creditNoteId) {

@@ -23,9 +23,12 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -47,8 +50,12 @@ public final class CollectionRunner {
     /** How long an attempt handed to the gateway is left alone before another node assumes its node died. */
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(2);
     private static final int MAX_TRIES_PER_COLLECTION = 50;
-    /** Collections worked at once per node (each holds at most one database connection at a time). */
+    /** Gateway calls in flight at once per node (a sandbox call holds one database connection; a real one, a socket). */
     private static final int WORKERS = 8;
+    /** Collections whose attempts are stored, and whose outcomes are recorded, in one transaction. */
+    private static final int CHUNK = 50;
+    /** Chunks worked at once per node (each holds one database connection in its transactions). */
+    private static final int CHUNK_WORKERS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(CollectionRunner.class);
     private final Transactions tx;
     private final PaymentRepository payments;
@@ -109,27 +116,126 @@ public final class CollectionRunner {
     }
 
     /**
-     * Works the claimed collections on {@link #WORKERS} threads at once: each invoice is its own unit (its own rows
-     * and transactions), and the waits that bound a collection run — commits, and a real gateway's round trips —
-     * overlap. A failure of one collection is logged and leaves it to the next run (its lease goes stale).
+     * Works a claimed batch in chunks of {@link #CHUNK}, {@link #CHUNK_WORKERS} chunks at a time, each in three steps
+     * that keep every guarantee of {@link #collect} while sharing the commits: (1) one transaction stores the chunk's
+     * attempts (each exactly as {@link #begin} stores it) and commits — every attempt is durable before any gateway
+     * call; (2) the gateway is called for all of them, at most {@link #WORKERS} calls in flight per node; (3) one
+     * transaction records every outcome through {@link #settle} and numbers the chunk's receipts last, with one move
+     * of the tenant's counter (so the counter, which serializes a tenant's receipts, is locked for a few statements
+     * per chunk instead of a commit per invoice). The batch is sorted by customer and cut into contiguous chunks, so
+     * concurrent chunks (and other nodes' chunks) lock customers in one order and cannot deadlock on them. A chunk
+     * whose transaction fails anyway is done again one collection at a time (each step is idempotent: an attempt
+     * stored already is found again, an outcome recorded already changes nothing); a collection whose method declined
+     * goes on alone through {@link #collect} (the next method, or dunning), as before.
      */
     private void inParallel(List<Collection> claimed) {
         if (claimed.size() <= 1 || tx.inProgress()) {
             claimed.forEach(c -> collectLogged(c.tenantId(), c.invoiceId()));
             return;
         }
-        Semaphore slots = new Semaphore(WORKERS);
+        List<Collection> ordered = new ArrayList<>(claimed);
+        ordered.sort(Comparator.comparing(Collection::tenantId).thenComparing(Collection::customerId).thenComparing(Collection::invoiceId));
+        Semaphore chunks = new Semaphore(CHUNK_WORKERS);
+        Semaphore calls = new Semaphore(WORKERS);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Collection c : claimed) {
+            for (int from = 0; from < ordered.size(); from += CHUNK) {
+                List<Collection> chunk = ordered.subList(from, Math.min(ordered.size(), from + CHUNK));
+                chunks.acquireUninterruptibly();
+                pool.submit(() -> {
+                    try {
+                        List<Attempt> attempts = beginAll(chunk);
+                        List<GatewayOutcome> outcomes = callAll(attempts, calls);
+                        for (Attempt next : settleAll(attempts, outcomes)) {
+                            collectLogged(next.tenantId(), next.invoiceId());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("Collecting a chunk of {} invoices failed; the next run tries again", chunk.size(), e);
+                    } finally {
+                        chunks.release();
+                    }
+                });
+            }
+        }
+    }
+
+    /** Step 1 for a chunk, in one transaction (one at a time if that fails). */
+    private List<Attempt> beginAll(List<Collection> chunk) {
+        try {
+            return tx.inTransaction(() -> {
+                List<Attempt> attempts = new ArrayList<>();
+                for (Collection c : chunk) {
+                    Attempt a = begin(c.tenantId(), c.invoiceId());
+                    if (a != null) {
+                        attempts.add(a);
+                    }
+                }
+                return attempts;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Storing {} payment attempts together failed; storing them one at a time", chunk.size(), e);
+            List<Attempt> attempts = new ArrayList<>();
+            for (Collection c : chunk) {
+                try {
+                    Attempt a = begin(c.tenantId(), c.invoiceId());
+                    if (a != null) {
+                        attempts.add(a);
+                    }
+                } catch (RuntimeException one) {
+                    LOG.error("Collecting invoice {} of tenant {} failed; the next run tries again", c.invoiceId(), c.tenantId(), one);
+                }
+            }
+            return attempts;
+        }
+    }
+
+    /** Step 2: every stored attempt to the gateway, {@link #WORKERS} at once; null where the call threw (left pending, sent again later). */
+    private List<GatewayOutcome> callAll(List<Attempt> attempts, Semaphore slots) {
+        GatewayOutcome[] outcomes = new GatewayOutcome[attempts.size()];
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < attempts.size(); i++) {
+                int at = i;
                 slots.acquireUninterruptibly();
                 pool.submit(() -> {
                     try {
-                        collectLogged(c.tenantId(), c.invoiceId());
+                        outcomes[at] = call(attempts.get(at));
+                    } catch (RuntimeException e) {
+                        LOG.error("Charging payment {} failed; it stays pending and is sent again with the same key", attempts.get(at).paymentId(), e);
                     } finally {
                         slots.release();
                     }
                 });
             }
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    /** Step 3 for a chunk, in one transaction (one at a time if that fails); returns the attempts whose round goes on. */
+    private List<Attempt> settleAll(List<Attempt> attempts, List<GatewayOutcome> outcomes) {
+        try {
+            return tx.inTransaction(() -> {
+                List<Attempt> goOn = new ArrayList<>();
+                Map<String, List<String>> receipts = new TreeMap<>();
+                for (int i = 0; i < attempts.size(); i++) {
+                    if (outcomes.get(i) != null && settle(attempts.get(i), outcomes.get(i), receipts)) {
+                        goOn.add(attempts.get(i));
+                    }
+                }
+                receipts.forEach(application::numberReceipts);
+                return goOn;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Recording {} payment outcomes together failed; recording them one at a time", attempts.size(), e);
+            List<Attempt> goOn = new ArrayList<>();
+            for (int i = 0; i < attempts.size(); i++) {
+                try {
+                    if (outcomes.get(i) != null && settle(attempts.get(i), outcomes.get(i))) {
+                        goOn.add(attempts.get(i));
+                    }
+                } catch (RuntimeException one) {
+                    LOG.error("Recording payment {} failed; it stays pending and is sent again with the same key", attempts.get(i).paymentId(), one);
+                }
+            }
+            return goOn;
         }
     }
 
@@ -180,6 +286,9 @@ public final class CollectionRunner {
             }
             if (c.inFlightPaymentId() != null) {
                 Payment pending = payments.find(tenantId, c.inFlightPaymentId()).orElseThrow();
+                if (pending.status().equals(Payment.PENDING) && pending.gatewayReference() != null) {
+                    return null; // the gateway accepted it and settles it later (a bank debit): its event decides, never a resend
+                }
                 if (pending.status().equals(Payment.PENDING)) {
                     PaymentMethod m = methods.find(tenantId, customer.id(), pending.methodId()).orElseThrow();
                     payments.update(tenantId, with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), pending.id(), time.systemNow()),
@@ -224,6 +333,11 @@ public final class CollectionRunner {
 
     /** Step 3: records the outcome once; true when the next method should be tried now. */
     public boolean settle(Attempt attempt, GatewayOutcome outcome) {
+        return settle(attempt, outcome, null);
+    }
+
+    /** {@code receipts}: where a batch collects the payments whose receipts it numbers at its end (per tenant); null numbers at once. */
+    private boolean settle(Attempt attempt, GatewayOutcome outcome, Map<String, List<String>> receipts) {
         return tx.inTransaction(() -> {
             methods.lockCustomer(attempt.tenantId(), attempt.customerId());
             Collection c = payments.lockCollection(attempt.tenantId(), attempt.invoiceId()).orElseThrow();
@@ -237,7 +351,13 @@ public final class CollectionRunner {
                 case GatewayOutcome.Approved approved -> {
                     payments.settle(attempt.tenantId(), p.id(), Payment.SUCCEEDED, approved.reference(), null, null, false, at);
                     payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), null, null, null), at);
-                    application.apply(attempt.tenantId(), customer, payments.find(attempt.tenantId(), p.id()).orElseThrow(), Caller.system(attempt.tenantId()));
+                    Payment succeeded = payments.find(attempt.tenantId(), p.id()).orElseThrow();
+                    if (receipts == null) {
+                        application.apply(attempt.tenantId(), customer, succeeded, Caller.system(attempt.tenantId()));
+                    } else {
+                        application.applyUnnumbered(attempt.tenantId(), customer, succeeded, Caller.system(attempt.tenantId()));
+                        receipts.computeIfAbsent(attempt.tenantId(), t -> new ArrayList<>()).add(p.id());
+                    }
                     return false;
                 }
                 case GatewayOutcome.Declined declined -> {
@@ -246,14 +366,22 @@ public final class CollectionRunner {
                     if (declined.hard() && !hard.contains(p.methodId())) {
                         hard.add(p.methodId());
                     }
+                    // a decline reported later by the gateway's event finds the collection parked (no next attempt): due again now
+                    Instant next = c.nextAttemptAt() != null ? c.nextAttemptAt() : time.now(attempt.tenantId(), customer);
                     payments.update(attempt.tenantId(), new Collection(c.tenantId(), c.invoiceId(), c.customerId(), c.stage(), c.round(), c.firstFailedAt(),
-                            c.nextAttemptAt(), hard, null, null, declined.code()), at);
+                            next, hard, null, null, declined.code()), at);
                     failed(attempt.tenantId(), customer, payments.find(attempt.tenantId(), p.id()).orElseThrow());
                     return true;
                 }
                 case GatewayOutcome.Unreachable unreachable -> {
                     // unknown outcome: the payment stays pending and is sent again with the same key once the lease is stale
                     payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), p.id(), at), at);
+                    return false;
+                }
+                case GatewayOutcome.Processing processing -> {
+                    // accepted, settled later by the gateway's event: the collection is parked (no next attempt) holding the payment
+                    payments.markProcessing(attempt.tenantId(), p.id(), processing.reference());
+                    payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), null, p.id(), at), at);
                     return false;
                 }
             }
@@ -282,46 +410,51 @@ public final class CollectionRunner {
                     p = payments.findByAttemptKey(due.tenantId(), due.attemptKey()).orElseThrow();
                 }
             }
-            if (!p.status().equals(Payment.PENDING)) {
-                return null;
+            if (!p.status().equals(Payment.PENDING) || p.gatewayReference() != null) {
+                return null; // settled, or processing at the gateway (its event settles it)
             }
             m = methods.find(due.tenantId(), customer.id(), p.methodId()).orElseThrow();
             String gatewayCustomer = methods.gatewayCustomer(due.tenantId(), customer.id(), gateway.name()).orElseThrow();
-            return new Try(p, new GatewayCharge(m.token(), gatewayCustomer, p.amount(), "Prepaid balance auto-recharge", p.id()));
+            return new Try(p, new GatewayCharge(m.token(), gatewayCustomer, p.amount(), "Prepaid balance auto-recharge", p.id(), due.tenantId()));
         });
         if (attempt == null) {
             return;
         }
-        GatewayOutcome outcome = gateway.charge(attempt.charge());
+        settleRecharge(due.tenantId(), attempt.payment().id(), gateway.charge(attempt.charge()));
+    }
+
+    /** Records a wallet recharge's outcome once (from the charge's answer, or later from the gateway's event). */
+    public void settleRecharge(String tenantId, String paymentId, GatewayOutcome outcome) {
         tx.run(() -> {
-            Payment p = payments.findForUpdate(due.tenantId(), attempt.payment().id()).orElseThrow();
+            Payment p = payments.findForUpdate(tenantId, paymentId).orElseThrow();
             if (!p.status().equals(Payment.PENDING)) {
                 return;
             }
-            Customer customer = customers.find(due.tenantId(), due.customerId()).orElseThrow();
+            Customer customer = customers.find(tenantId, p.customerId()).orElseThrow();
             Instant at = time.systemNow();
             switch (outcome) {
                 case GatewayOutcome.Approved approved -> {
-                    payments.settle(due.tenantId(), p.id(), Payment.SUCCEEDED, approved.reference(), null, null, false, at);
-                    var receipt = wallets.topUp(Caller.system(due.tenantId()), customer.id(), p.amount().amount(), p.amount().currency().getCurrencyCode(),
+                    payments.settle(tenantId, p.id(), Payment.SUCCEEDED, approved.reference(), null, null, false, at);
+                    var receipt = wallets.topUp(Caller.system(tenantId), customer.id(), p.amount().amount(), p.amount().currency().getCurrencyCode(),
                             "Auto-recharge (" + p.methodLabel() + ")");
-                    payments.recordApplication(due.tenantId(), p.id(), BigDecimal.ZERO, BigDecimal.ZERO, receipt.number());
-                    Payment done = payments.find(due.tenantId(), p.id()).orElseThrow();
+                    payments.recordApplication(tenantId, p.id(), BigDecimal.ZERO, BigDecimal.ZERO, receipt.number());
+                    Payment done = payments.find(tenantId, p.id()).orElseThrow();
                     Map<String, Object> facts = PaymentApplication.snapshot(done);
-                    Instant now = time.now(due.tenantId(), customer);
-                    audit.record(Caller.system(due.tenantId()), "payment", p.id(), "payment.succeeded", null, facts);
-                    events.record(due.tenantId(), new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_SUCCEEDED, "payment", p.id(), customer.id(), facts, now));
-                    events.record(due.tenantId(), new DomainEvent(Ids.next("evt"), EventTypes.WALLET_RECHARGED, "wallet", customer.id(), customer.id(),
+                    Instant now = time.now(tenantId, customer);
+                    audit.record(Caller.system(tenantId), "payment", p.id(), "payment.succeeded", null, facts);
+                    events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_SUCCEEDED, "payment", p.id(), customer.id(), facts, now));
+                    events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.WALLET_RECHARGED, "wallet", customer.id(), customer.id(),
                             Map.of("payment_id", p.id(), "amount", p.amount().toPlainMinorString(), "currency", p.amount().currency().getCurrencyCode(),
                                     "receipt_number", receipt.number(), "balance_after", receipt.balanceAfter().toPlainMinorString()), now));
                 }
                 case GatewayOutcome.Declined declined -> {
-                    payments.settle(due.tenantId(), p.id(), Payment.FAILED, null, declined.code(), declined.message(), declined.hard(), at);
-                    failed(due.tenantId(), customer, payments.find(due.tenantId(), p.id()).orElseThrow());
+                    payments.settle(tenantId, p.id(), Payment.FAILED, null, declined.code(), declined.message(), declined.hard(), at);
+                    failed(tenantId, customer, payments.find(tenantId, p.id()).orElseThrow());
                 }
                 case GatewayOutcome.Unreachable unreachable -> {
                     // stays pending; the next run sends it again with the same key
                 }
+                case GatewayOutcome.Processing processing -> payments.markProcessing(tenantId, p.id(), processing.reference());
             }
         });
     }
@@ -335,7 +468,7 @@ public final class CollectionRunner {
     private Attempt attempt(String tenantId, Customer customer, PaymentRepository.InvoiceAmounts invoice, Payment p, PaymentMethod m) {
         String gatewayCustomer = methods.gatewayCustomer(tenantId, customer.id(), gateway.name()).orElseThrow();
         String description = "Invoice " + (invoice.number() == null ? invoice.invoiceId() : invoice.number());
-        return new Attempt(tenantId, customer.id(), invoice.invoiceId(), p.id(), new GatewayCharge(m.token(), gatewayCustomer, p.amount(), description, p.id()));
+        return new Attempt(tenantId, customer.id(), invoice.invoiceId(), p.id(), new GatewayCharge(m.token(), gatewayCustomer, p.amount(), description, p.id(), tenantId));
     }
 
     private static Collection with(Collection c, String stage, int round, Instant firstFailed, Instant next, String inFlight, Instant since) {

@@ -17,6 +17,7 @@ import dev.accrue.core.money.Money;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,6 +53,16 @@ public final class PaymentApplication {
 
     /** {@code payment} has just succeeded (its row says so in this transaction); applies it to its invoice. */
     public Payment apply(String tenantId, Customer customer, Payment payment, Caller caller) {
+        applyUnnumbered(tenantId, customer, payment, caller);
+        numberReceipts(tenantId, List.of(payment.id()));
+        return payments.find(tenantId, payment.id()).orElseThrow();
+    }
+
+    /**
+     * {@link #apply} without the receipt's number, for a batch that numbers all its receipts at its end with
+     * {@link #numberReceipts}, in the same transaction (the number is read when the receipt is rendered).
+     */
+    void applyUnnumbered(String tenantId, Customer customer, Payment payment, Caller caller) {
         Instant now = time.now(tenantId, customer);
         Money applied = Money.zero(payment.amount().currency());
         PaymentRepository.InvoiceAmounts invoice = null;
@@ -96,10 +107,22 @@ public final class PaymentApplication {
                     time.systemNow()));
         }
         dunning.paymentSucceeded(tenantId, customer);
-        // the receipt's gapless number last: its counter row stays locked until commit, so it is held for the shortest time
-        String receipt = "PRC-%06d".formatted(payments.nextReceiptNumber(tenantId));
-        payments.recordApplication(tenantId, payment.id(), applied.amount(), credited.amount(), receipt);
-        return payments.find(tenantId, payment.id()).orElseThrow();
+    }
+
+    /**
+     * Gives the payments of one tenant their gapless receipt numbers (PRC-000001…), in order, with one move of the
+     * tenant's counter. Called last in the transaction: the counter row stays locked until commit, so it is held for
+     * the shortest time — one statement per receipt, however many payments the transaction applied.
+     */
+    void numberReceipts(String tenantId, List<String> paymentIds) {
+        if (paymentIds.isEmpty()) {
+            return;
+        }
+        long last = payments.nextReceiptNumbers(tenantId, paymentIds.size());
+        long first = last - paymentIds.size() + 1;
+        for (int i = 0; i < paymentIds.size(); i++) {
+            payments.recordReceiptNumber(tenantId, paymentIds.get(i), "PRC-%06d".formatted(first + i));
+        }
     }
 
     static Map<String, Object> snapshot(Payment p) {

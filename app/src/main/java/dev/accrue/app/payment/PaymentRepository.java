@@ -21,6 +21,21 @@ public interface PaymentRepository {
 
     void settle(String tenantId, String id, String status, String gatewayReference, String failureCode, String failureMessage, boolean hard, Instant at);
 
+    /** Keeps the gateway's reference of a charge it accepted but has not settled (a bank debit processing); the payment stays pending. */
+    void markProcessing(String tenantId, String id, String gatewayReference);
+
+    /** The payment a gateway's charge reference belongs to, whichever tenant's (gateway references are unique at the gateway). */
+    Optional<PaymentKey> findByGatewayReference(String gateway, String gatewayReference);
+
+    record PaymentKey(String tenantId, String paymentId) {
+    }
+
+    /**
+     * Records a gateway event as received; false (nothing written) when that event id was recorded already — by an
+     * earlier delivery, or a concurrent one still running (this waits for it on the unique key).
+     */
+    boolean recordGatewayEvent(String gateway, String eventId, String type, String tenantId, String paymentId, String result, Instant at);
+
     void recordApplication(String tenantId, String id, BigDecimal applied, BigDecimal credited, String receiptNumber);
 
     void addRefunded(String tenantId, String id, BigDecimal delta);
@@ -32,6 +47,11 @@ public interface PaymentRepository {
     List<Payment> attempts(String tenantId, String invoiceId, int round);
 
     long nextReceiptNumber(String tenantId);
+
+    /** Moves the tenant's receipt counter by {@code count} and returns the last number taken (the row stays locked until commit). */
+    long nextReceiptNumbers(String tenantId, int count);
+
+    void recordReceiptNumber(String tenantId, String id, String receiptNumber);
 
     // ---- refunds ----
     void insertRefund(String tenantId, Refund refund);

@@ -222,6 +222,37 @@ public final class PaymentService {
         });
     }
 
+    /**
+     * A refund made at the gateway itself (Stripe's dashboard), learned from its event: {@code refundedTotal} is all
+     * the gateway has refunded on the charge. What exceeds what Accrue already counts on the payment (its own
+     * refunds reserve their amount before the gateway is called, so they never count twice) is recorded as a
+     * succeeded refund; nothing when the total is already known. Joins the caller's transaction.
+     */
+    public void recordGatewayRefund(String tenantId, String paymentId, Money refundedTotal, String gatewayReference) {
+        tx.run(() -> {
+            Payment p = payments.findForUpdate(tenantId, paymentId).orElseThrow();
+            if (!p.status().equals(Payment.SUCCEEDED) || !refundedTotal.currency().equals(p.amount().currency())) {
+                return;
+            }
+            Money total = refundedTotal.compareTo(p.amount()) > 0 ? p.amount() : refundedTotal;
+            Money extra = total.minus(p.refunded());
+            if (!extra.isPositive()) {
+                return;
+            }
+            Customer customer = customers.find(tenantId, p.customerId()).orElseThrow();
+            Instant at = time.systemNow();
+            Refund r = new Refund(Ids.next("re"), p.id(), p.customerId(), p.invoiceId(), null, extra, "refunded at the gateway", Payment.PENDING, null, null,
+                    time.now(tenantId, customer), null);
+            payments.insertRefund(tenantId, r);
+            payments.addRefunded(tenantId, p.id(), extra.amount());
+            payments.settleRefund(tenantId, r.id(), Payment.SUCCEEDED, gatewayReference, null, at);
+            Map<String, Object> facts = snapshot(payments.findRefund(tenantId, r.id()).orElseThrow());
+            audit.record(Caller.system(tenantId), "payment", p.id(), "payment.refunded", null, facts);
+            events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_REFUNDED, "payment", p.id(), customer.id(), facts,
+                    time.now(tenantId, customer)));
+        });
+    }
+
     private static Money amount(String field, BigDecimal value, String currency, String expected) {
         if (currency != null && !currency.equalsIgnoreCase(expected)) {
             throw new AccrueException(ErrorCode.CURRENCY_MISMATCH, "currency", "The invoice is in " + expected + ", not " + currency);

@@ -69,6 +69,47 @@ class CollectOnceTest {
     }
 
     @Test
+    void fourNodesRunningWholeBatchesAtOnceChargeEveryInvoiceOnceAndNumberReceiptsWithoutGaps() throws Exception {
+        // more invoices than one chunk, so attempts are stored together, charged concurrently and settled together;
+        // a stale-at-once lease lets every node claim every collection, the worst case for double charging
+        Sandbox s = new Sandbox("batch race", Fixtures.CATALOG_V1, "2026-06-01T08:00:00Z");
+        int n = 70;
+        List<String> tokens = new ArrayList<>();
+        List<String> invoices = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String c = s.customer("Batch " + i, "USD", "UTC");
+            String token = PaymentFixtures.token(s.api, PaymentFixtures.VISA_OK);
+            assertThat(s.api.post("/v1/customers/" + c + "/payment_methods", Map.of("token", token)).status()).isEqualTo(201);
+            String sub = s.subscribe(Map.of("customer_id", c, "plan", "basic")).get("id").asText();
+            tokens.add(token);
+            invoices.add(PaymentFixtures.invoiceOf(s, sub).get("id").asText());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            runs.add(pool.submit(() -> {
+                start.await();
+                RUNNER.runDue(500, Duration.ZERO);
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        pool.shutdown();
+        for (int i = 0; i < n; i++) {
+            assertThat(TestNode.get().accrue().services().sandbox().chargesOf(tokens.get(i))).as(invoices.get(i)).isEqualTo(1);
+            assertThat(s.api.get("/v1/invoices/" + invoices.get(i)).text("status")).isEqualTo("paid");
+        }
+        List<String> receipts = new ArrayList<>();
+        s.api.get("/v1/payments?limit=100").json().get("data").forEach(p -> receipts.add(p.get("receipt_number").asText()));
+        assertThat(receipts).hasSize(n).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, n).mapToObj("PRC-%06d"::formatted).toList());
+    }
+
+    @Test
     void aCrashBetweenTheGatewayCallAndTheCommitChargesOnceWhenAnotherNodeTakesOver() {
         String[] due = dueInvoice("crash");
         // node A stores the attempt and calls the gateway, then dies before recording the outcome

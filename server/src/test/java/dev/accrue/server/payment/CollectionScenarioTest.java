@@ -1,6 +1,9 @@
 package dev.accrue.server.payment;
 
+import dev.accrue.app.auth.Caller;
 import dev.accrue.server.support.Fixtures;
+import dev.accrue.server.support.PortalLinks;
+import dev.accrue.server.support.WebClient;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,22 @@ class CollectionScenarioTest {
         assertThat(partly.get("status").asText()).isEqualTo("finalized");
         assertThat(partly.get("payment_status").asText()).isEqualTo("partially_paid");
         assertThat(partly.get("amount_due").asText()).isEqualTo("17.50");
+        assertThat(partly.get("amount_paid").asText()).isEqualTo("12.50");
+        // the partly paid state is visible where people look: the invoice document lists the payment and what is still
+        // due, the portal's and the console's invoice lists show paid and due
+        String html = s.api.get("/v1/invoices/" + invoice + "/html").body();
+        assertThat(html).contains("Payment received 2026-06-01 (bank transfer, TRF-1001)").contains("-12.50").contains("17.50");
+        assertThat(s.api.getFile("/v1/invoices/" + invoice + "/pdf").status()).isEqualTo(200);
+        WebClient portal = new WebClient(TestNode.get().baseUrl());
+        portal.get(PortalLinks.link(s.api, c, "ap@transfer.example", "admin", null));
+        String listed = portal.get("/portal/invoices").body();
+        assertThat(listed).contains("Partly paid").contains("12.50").contains("17.50");
+        assertThat(portal.get("/portal/invoices/" + invoice).body()).contains("Partly paid").contains("17.50");
+        String staff = "finance-" + System.nanoTime() + "@staff.example";
+        TestNode.get().accrue().services().staff().create(Caller.operator(s.tenant.id()), staff, "Finance", "finance", "correct horse battery staple");
+        WebClient console = new WebClient(TestNode.get().baseUrl());
+        assertThat(console.post("/console/login", Map.of("email", staff, "password", "correct horse battery staple")).status()).isEqualTo(302);
+        assertThat(console.get("/console/customers/" + c).body()).contains("partially paid").contains("17.50");
         // a partly paid invoice is not voided (the money received would have no invoice); nothing changes
         assertThat(s.api.post("/v1/invoices/" + invoice + "/void", null).code()).isEqualTo("invoice_partly_paid");
         assertThat(s.api.get("/v1/invoices/" + invoice).json().get("amount_due").asText()).isEqualTo("17.50");
@@ -63,7 +82,8 @@ class CollectionScenarioTest {
         assertThat(paid.get("amount_paid").asText()).isEqualTo("30.00");
         assertThat(s.api.get("/v1/customers/" + c + "/credit").text("balance")).isEqualTo("2.50");
         // the paid invoice prints the payment's date and reference; the receipt its method and reference
-        assertThat(s.api.get("/v1/invoices/" + invoice + "/html").body()).contains("Paid on").contains("TRF-1002");
+        assertThat(s.api.get("/v1/invoices/" + invoice + "/html").body()).contains("Paid on").contains("TRF-1002").doesNotContain("Payment received");
+        assertThat(portal.get("/portal/invoices").body()).doesNotContain("Partly paid");
         String receipt = s.api.get("/v1/payments/" + rest.text("id") + "/receipt/html").body();
         assertThat(receipt).contains("Payment receipt").contains("bank transfer").contains("TRF-1002").contains("20.00");
         assertThat(s.api.getFile("/v1/payments/" + rest.text("id") + "/receipt/pdf").status()).isEqualTo(200);

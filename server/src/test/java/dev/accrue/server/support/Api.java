@@ -52,6 +52,11 @@ public final class Api {
         return key;
     }
 
+    /** The same key (and headers) against another node, e.g. a second node on the same database. */
+    public Api at(String otherBase) {
+        return new Api(otherBase, key, headers);
+    }
+
     public Api withKey(String otherKey) {
         return new Api(base, otherKey, headers);
     }

@@ -42,8 +42,11 @@ public final class Requests {
      * authenticated call attaches it.
      */
     public static boolean anonymousAllowed(Context ctx) {
-        return ctx.method() == HandlerType.POST && SANDBOX_TOKENIZATION.equals(ctx.path());
+        return ctx.method() == HandlerType.POST && (SANDBOX_TOKENIZATION.equals(ctx.path()) || ctx.path().startsWith(GATEWAY_EVENTS));
     }
+
+    /** Gateway webhooks: authenticated by the gateway's signature on the body (GatewayEventIntake), not by an API key. */
+    public static final String GATEWAY_EVENTS = "/v1/gateway_events/";
 
     /** The authenticated caller, or empty on an operation {@link #anonymousAllowed} lets through without a key. */
     public static Optional<Caller> optionalCaller(Context ctx) {

@@ -213,7 +213,8 @@ public final class SandboxGateway implements PaymentGateway {
         JsonNode event = readTree(body);
         JsonNode outcome = event.get("outcome");
         return new GatewayEvent(event.path("id").asText(), event.path("type").asText(), event.path("reference").asText(null),
-                outcome == null || outcome.isNull() ? null : read(Json.MAPPER.convertValue(outcome, Map.class)));
+                outcome == null || outcome.isNull() ? null : read(Json.MAPPER.convertValue(outcome, Map.class)),
+                event.path("tenant_id").asText(null), event.path("attempt").asText(null), null);
     }
 
     /** The signature {@link #parseEvent} expects on {@code body}. */
@@ -304,6 +305,11 @@ public final class SandboxGateway implements PaymentGateway {
                 out.put("type", "unreachable");
                 out.put("message", u.message());
             }
+            case GatewayOutcome.Processing p -> {
+                out.put("type", "processing");
+                out.put("reference", p.reference());
+                out.put("message", p.message());
+            }
         }
         return out;
     }
@@ -313,6 +319,7 @@ public final class SandboxGateway implements PaymentGateway {
             case "approved" -> new GatewayOutcome.Approved((String) m.get("reference"));
             case "declined" -> new GatewayOutcome.Declined((String) m.get("code"), (String) m.get("decline_code"), (String) m.get("message"),
                     Boolean.TRUE.equals(m.get("hard")));
+            case "processing" -> new GatewayOutcome.Processing((String) m.get("reference"), String.valueOf(m.get("message")));
             default -> new GatewayOutcome.Unreachable(String.valueOf(m.get("message")));
         };
     }

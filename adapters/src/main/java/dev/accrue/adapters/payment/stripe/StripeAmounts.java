@@ -41,6 +41,12 @@ final class StripeAmounts {
         }
     }
 
+    /** The inverse of {@link #minorUnits}: Stripe's integer amount in {@code currency} (as Stripe writes it, lower case). */
+    static Money fromMinorUnits(long minor, String currency) {
+        String code = currency.toUpperCase(Locale.ROOT);
+        return Money.of(BigDecimal.valueOf(minor).movePointLeft(exponent(code)), code);
+    }
+
     static String currency(Money money) {
         return money.currency().getCurrencyCode().toLowerCase(Locale.ROOT);
     }

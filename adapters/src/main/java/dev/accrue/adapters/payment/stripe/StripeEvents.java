@@ -14,6 +14,7 @@ import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.money.Money;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +41,9 @@ import java.util.Map;
  */
 final class StripeEvents {
     static final String SIGNATURE_HEADER = "Stripe-Signature";
+    /** Metadata Accrue puts on each PaymentIntent it creates: the payment attempt's id (= idempotency key) and its tenant. */
+    static final String ATTEMPT_METADATA = "accrue_attempt";
+    static final String TENANT_METADATA = "accrue_tenant";
 
     private final String secret;
     private final long toleranceSeconds;
@@ -69,19 +73,27 @@ final class StripeEvents {
         StripeObject object = dataObject(event);
         String type = event.getType();
         if (type.startsWith("payment_intent.") && object instanceof PaymentIntent intent) {
+            Map<String, String> metadata = intent.getMetadata() == null ? Map.of() : intent.getMetadata();
+            String tenant = metadata.get(TENANT_METADATA);
+            String attempt = metadata.get(ATTEMPT_METADATA);
             if (type.equals("payment_intent.succeeded")) {
-                return new GatewayEvent(event.getId(), type, intent.getId(), new GatewayOutcome.Approved(intent.getId()));
+                return new GatewayEvent(event.getId(), type, intent.getId(), new GatewayOutcome.Approved(intent.getId()), tenant, attempt, null);
             }
             if (type.equals("payment_intent.payment_failed")) {
                 StripeError error = intent.getLastPaymentError();
                 GatewayOutcome.Declined declined = error == null
                         ? StripeDeclines.declined("card_declined", null, null, null)
                         : StripeDeclines.declined(error.getCode(), error.getDeclineCode(), error.getAdviceCode(), error.getMessage());
-                return new GatewayEvent(event.getId(), type, intent.getId(), declined);
+                return new GatewayEvent(event.getId(), type, intent.getId(), declined, tenant, attempt, null);
             }
+            return new GatewayEvent(event.getId(), type, intent.getId(), null, tenant, attempt, null);
         }
         if (object instanceof Charge charge) {
-            return new GatewayEvent(event.getId(), type, charge.getPaymentIntent() != null ? charge.getPaymentIntent() : charge.getId(), null);
+            Map<String, String> metadata = charge.getMetadata() == null ? Map.of() : charge.getMetadata();
+            Money refunded = charge.getAmountRefunded() == null || charge.getCurrency() == null ? null
+                    : StripeAmounts.fromMinorUnits(charge.getAmountRefunded(), charge.getCurrency());
+            return new GatewayEvent(event.getId(), type, charge.getPaymentIntent() != null ? charge.getPaymentIntent() : charge.getId(), null,
+                    metadata.get(TENANT_METADATA), metadata.get(ATTEMPT_METADATA), type.equals("charge.refunded") ? refunded : null);
         }
         if (object instanceof Dispute dispute) {
             return new GatewayEvent(event.getId(), type, dispute.getPaymentIntent() != null ? dispute.getPaymentIntent() : dispute.getCharge(), null);

@@ -26,6 +26,8 @@ import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.app.payment.gateway.GatewayRefund;
 import dev.accrue.app.payment.gateway.PaymentGateway;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
 
 import java.time.Clock;
 import java.util.Map;
@@ -150,7 +152,8 @@ public final class StripeGateway implements PaymentGateway, BrowserSetups {
     private Attachment confirmedSetup(String setupIntentId, String gatewayCustomer) throws StripeException {
         SetupIntent setup = client.v1().setupIntents().retrieve(setupIntentId);
         if (!gatewayCustomer.equals(setup.getCustomer())) {
-            throw new IllegalArgumentException("SetupIntent " + setupIntentId + " belongs to another Stripe customer");
+            // a token of another customer (a portal user pasting someone else's id): refused like any unusable token, not a 500
+            throw new AccrueException(ErrorCode.INVALID_TOKEN, "token", "SetupIntent " + setupIntentId + " belongs to another Stripe customer");
         }
         GatewayOutcome outcome = setupOutcome(setup);
         if (!(outcome instanceof GatewayOutcome.Approved)) {
@@ -208,8 +211,10 @@ public final class StripeGateway implements PaymentGateway, BrowserSetups {
     /**
      * A PaymentIntent created and confirmed in one call, off-session, for the saved method of the customer.
      * Redirect-based methods are excluded: nobody is there to follow a redirect. A PaymentIntent still
-     * {@code processing} (bank debits settle days later) is reported as {@link GatewayOutcome.Unreachable}: the
-     * outcome is not known yet; the same key returns the same PaymentIntent, and the webhook settles it.
+     * {@code processing} (bank debits settle days later) is reported as {@link GatewayOutcome.Processing}: the
+     * outcome is not known yet and the webhook settles it. The PaymentIntent carries the attempt's key and the
+     * tenant in its metadata ({@code accrue_attempt}, {@code accrue_tenant}), which is how a webhook finds the
+     * attempt it settles.
      */
     @Override
     public GatewayOutcome charge(GatewayCharge charge) {
@@ -227,11 +232,15 @@ public final class StripeGateway implements PaymentGateway, BrowserSetups {
         if (charge.description() != null) {
             params.setDescription(charge.description());
         }
+        params.putMetadata(StripeEvents.ATTEMPT_METADATA, charge.idempotencyKey());
+        if (charge.tenantId() != null) {
+            params.putMetadata(StripeEvents.TENANT_METADATA, charge.tenantId());
+        }
         try {
             PaymentIntent intent = client.v1().paymentIntents().create(params.build(), key(charge.idempotencyKey()));
             return switch (intent.getStatus()) {
                 case "succeeded" -> new GatewayOutcome.Approved(intent.getId());
-                case "processing" -> new GatewayOutcome.Unreachable("PaymentIntent " + intent.getId()
+                case "processing" -> new GatewayOutcome.Processing(intent.getId(), "PaymentIntent " + intent.getId()
                         + " is processing; Stripe reports the result by webhook (payment_intent.succeeded or payment_intent.payment_failed)");
                 case "requires_action" -> StripeDeclines.declined("authentication_required", "authentication_required", null,
                         "The bank asks the customer to authenticate this payment; an off-session charge cannot");

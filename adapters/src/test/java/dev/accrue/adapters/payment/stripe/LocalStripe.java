@@ -33,14 +33,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Faults are queued per test: {@link Fault#DROP_AFTER_EXECUTING} executes and stores the request, then
  * closes the connection without answering (the network dropped the response); {@link Fault#RATE_LIMIT} answers
  * 429; {@link Fault#SERVER_ERROR} executes nothing and answers (and stores) a 500.
+ *
+ * <p>Bank debits behave as in Stripe's test mode: a PaymentIntent on a SEPA Direct Debit method answers
+ * {@code processing}, and its outcome comes later as a webhook (which a test signs and posts itself). Public for
+ * the server's tests, which run a node against it.
  */
-final class LocalStripe implements AutoCloseable {
-    static final String API_KEY = "sk_test_51LocalStripeTestKey0000000000000000";
+public final class LocalStripe implements AutoCloseable {
+    public static final String API_KEY = "sk_test_51LocalStripeTestKey0000000000000000";
 
-    enum Fault { DROP_AFTER_EXECUTING, RATE_LIMIT, SERVER_ERROR }
+    public enum Fault { DROP_AFTER_EXECUTING, RATE_LIMIT, SERVER_ERROR }
 
     /** One request as the server saw it. */
-    record Seen(String method, String path, String idempotencyKey, Map<String, String> params, boolean replayed, int status,
+    public record Seen(String method, String path, String idempotencyKey, Map<String, String> params, boolean replayed, int status,
                 String stripeVersion) {
         Seen(String method, String path, String idempotencyKey, Map<String, String> params, boolean replayed, int status) {
             this(method, path, idempotencyKey, params, replayed, status, CURRENT_VERSION.get());
@@ -67,8 +71,9 @@ final class LocalStripe implements AutoCloseable {
     private final Map<String, Long> refunded = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> setupIntents = new ConcurrentHashMap<>();
     private final Map<String, String> attachedTo = new ConcurrentHashMap<>();
+    private final Map<String, String> customers = new ConcurrentHashMap<>();
 
-    LocalStripe() {
+    public LocalStripe() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -78,15 +83,15 @@ final class LocalStripe implements AutoCloseable {
         server.start();
     }
 
-    String apiBase() {
+    public String apiBase() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    synchronized void fail(Fault fault) {
+    public synchronized void fail(Fault fault) {
         faults.add(fault);
     }
 
-    List<Seen> seen() {
+    public List<Seen> seen() {
         return List.copyOf(seen);
     }
 
@@ -94,7 +99,7 @@ final class LocalStripe implements AutoCloseable {
         return seen.stream().filter(s -> key.equals(s.idempotencyKey())).toList();
     }
 
-    int paymentIntentsCreated() {
+    public int paymentIntentsCreated() {
         return paymentIntents.size();
     }
 
@@ -107,11 +112,21 @@ final class LocalStripe implements AutoCloseable {
         setup.put("status", "succeeded");
     }
 
+    /** The PaymentIntents created, as Stripe answered them (metadata included), oldest first. */
+    public List<Map<String, Object>> paymentIntents() {
+        return paymentIntents.values().stream().sorted(java.util.Comparator.comparing(pi -> (String) pi.get("id"))).toList();
+    }
+
+    /** The Stripe customer created for an Accrue customer (by the metadata Accrue sends). */
+    public String customerOf(String accrueCustomerId) {
+        return customers.get(accrueCustomerId);
+    }
+
     /**
      * A SetupIntent the customer confirmed in Stripe's form (how SEPA and UPI mandates are accepted), for a
      * seti_ attach; {@code paymentMethod} is pm_sepa_debit or pm_upi.
      */
-    String confirmedSetup(String customer, String paymentMethod) {
+    public String confirmedSetup(String customer, String paymentMethod) {
         String id = "seti_" + next();
         Map<String, Object> setup = object(id, "setup_intent");
         setup.put("customer", customer);
@@ -209,6 +224,9 @@ final class LocalStripe implements AutoCloseable {
             customer.put("email", params.get("email"));
             customer.put("name", params.get("name"));
             customer.put("metadata", metadata(params));
+            if (params.get("metadata[accrue_customer_id]") != null) {
+                customers.put(params.get("metadata[accrue_customer_id]"), (String) customer.get("id"));
+            }
             return new Answer(200, customer);
         }
         if (parts.length == 5 && parts[2].equals("payment_methods") && "POST".equals(method)) {
@@ -302,6 +320,15 @@ final class LocalStripe implements AutoCloseable {
         intent.put("description", params.get("description"));
         intent.put("confirmation_method", "automatic");
         intent.put("capture_method", "automatic");
+        intent.put("metadata", metadata(params));
+        if ("sepa_debit".equals(StripeFixtures.paymentMethod(pm).get("type"))) {
+            // a bank debit: accepted now, settled days later (payment_intent.succeeded or payment_intent.payment_failed)
+            intent.put("status", "processing");
+            intent.put("latest_charge", "py_" + next());
+            intent.put("last_payment_error", null);
+            paymentIntents.put(id, intent);
+            return new Answer(200, intent);
+        }
         Map<String, Object> decline = StripeFixtures.chargeDecline(pm);
         if (decline != null) {
             String charge = "ch_" + next();

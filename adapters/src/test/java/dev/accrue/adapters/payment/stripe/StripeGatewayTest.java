@@ -4,6 +4,8 @@ import com.stripe.Stripe;
 import dev.accrue.app.payment.gateway.GatewayCharge;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.app.payment.gateway.GatewayRefund;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.money.Money;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -235,8 +237,8 @@ class StripeGatewayTest {
     @Test
     void anotherCustomersSetupIntentIsRefused() {
         String setup = stripe.confirmedSetup("cus_OTHER", "pm_sepa_debit");
-        assertThatThrownBy(() -> gateway.attach(setup, "cus_A", key())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("another Stripe customer");
+        assertThatThrownBy(() -> gateway.attach(setup, "cus_A", key())).isInstanceOfSatisfying(AccrueException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOKEN)).hasMessageContaining("another Stripe customer");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.money.Money;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
@@ -94,7 +95,7 @@ class StripeWebhookTest {
                 {"id": "ch_3QkZbN2eZvKYlo2C0Xk1n7Rd", "object": "charge", "amount": 4990, "amount_refunded": 4990, "currency": "eur",
                  "payment_intent": "pi_3QkZbN2eZvKYlo2C0mUo1Tp7", "refunded": true, "status": "succeeded", "livemode": false}""");
         assertThat(gateway.parseEvent(refunded, signed(refunded, NOW.getEpochSecond())))
-                .isEqualTo(new GatewayEvent("evt_refund", "charge.refunded", "pi_3QkZbN2eZvKYlo2C0mUo1Tp7", null));
+                .isEqualTo(new GatewayEvent("evt_refund", "charge.refunded", "pi_3QkZbN2eZvKYlo2C0mUo1Tp7", null, null, null, Money.of("49.90", "EUR")));
 
         String disputed = event("evt_dispute", "charge.dispute.created", """
                 {"id": "dp_1QkZdE2eZvKYlo2C", "object": "dispute", "amount": 4990, "currency": "eur",

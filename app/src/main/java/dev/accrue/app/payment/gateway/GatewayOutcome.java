@@ -19,4 +19,12 @@ public sealed interface GatewayOutcome {
 
     record Unreachable(String message) implements GatewayOutcome {
     }
+
+    /**
+     * Accepted and not settled yet (a bank debit: SEPA, BACS, ACH take days): {@code reference} is the gateway's id
+     * for it, and the outcome comes later as a gateway event. The caller must not send it again: a gateway forgets
+     * idempotency keys after a while (Stripe after 24 hours), and a resend after that would debit twice.
+     */
+    record Processing(String reference, String message) implements GatewayOutcome {
+    }
 }

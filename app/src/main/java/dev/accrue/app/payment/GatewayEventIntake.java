@@ -1,0 +1,136 @@
+package dev.accrue.app.payment;
+
+import dev.accrue.app.payment.gateway.GatewayEvent;
+import dev.accrue.app.payment.gateway.GatewayOutcome;
+import dev.accrue.app.payment.gateway.PaymentGateway;
+import dev.accrue.app.tx.Transactions;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
+
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Gateway webhooks, received: what the gateway learned after the call (a bank debit settled days later, an outcome
+ * a 500 hid, a refund made in its dashboard). The delivery is verified by the gateway's own signature scheme
+ * ({@link PaymentGateway#parseEvent}; a forged or stale one is {@code unauthenticated} and changes nothing), then,
+ * in one transaction, the event id is recorded (unique per gateway: a redelivery or a replay does nothing) and the
+ * outcome settled by the code that settles a synchronous answer — {@link CollectionRunner#settle} for invoice
+ * attempts, {@link CollectionRunner#settleRecharge} for wallet recharges — so one place owns settlement.
+ *
+ * <p>The attempt is named by what Accrue put on the charge (its id, which is also the idempotency key, and the
+ * tenant); a refund event, whose charge may carry no metadata, by the charge reference Accrue stored. An event for
+ * an attempt Accrue does not know, for another tenant than the attempt's, or of a type collection does not act on
+ * is recorded as ignored and answered 200 all the same: the gateway would otherwise redeliver it for days, and no
+ * delivery can ever make it apply.
+ */
+public final class GatewayEventIntake {
+    public static final String APPLIED = "applied";
+    public static final String DUPLICATE = "duplicate";
+    public static final String IGNORED = "ignored";
+
+    private final Transactions tx;
+    private final PaymentRepository payments;
+    private final PaymentGateway gateway;
+    private final CollectionRunner collections;
+    private final PaymentService paymentService;
+    private final Clock clock;
+
+    public GatewayEventIntake(Transactions tx, PaymentRepository payments, PaymentGateway gateway, CollectionRunner collections, PaymentService paymentService,
+                              Clock clock) {
+        this.tx = tx;
+        this.payments = payments;
+        this.gateway = gateway;
+        this.collections = collections;
+        this.paymentService = paymentService;
+        this.clock = clock;
+    }
+
+    /** What a delivery did: {@code result} applied, duplicate or ignored; {@code reason} why it was ignored. */
+    public record Receipt(String eventId, String type, String result, String reason) {
+    }
+
+    /** {@code gatewayName} is the route's ({@code stripe}, {@code sandbox}): only this node's gateway is served. */
+    public Receipt receive(String gatewayName, String body, Map<String, String> headers) {
+        if (!gateway.name().equals(gatewayName)) {
+            throw AccrueException.notFound("gateway", gatewayName);
+        }
+        GatewayEvent event = gateway.parseEvent(body, headers);
+        if (event.id() == null || event.id().isBlank()) {
+            throw new AccrueException(ErrorCode.VALIDATION_FAILED, "id", "A gateway event without an id cannot be deduplicated");
+        }
+        record Applied(Receipt receipt, String tenantId, String invoiceIdToContinue) {
+        }
+        Applied applied = tx.inTransaction(() -> {
+            Target target = target(event);
+            String result = target.reason() == null ? APPLIED : IGNORED;
+            if (!payments.recordGatewayEvent(gateway.name(), event.id(), event.type(), target.tenantId(), target.payment() == null ? null : target.payment().id(),
+                    target.reason() == null ? APPLIED : IGNORED + ": " + target.reason(), clock.instant())) {
+                return new Applied(new Receipt(event.id(), event.type(), DUPLICATE, "event " + event.id() + " was received before"), null, null);
+            }
+            if (target.reason() != null) {
+                return new Applied(new Receipt(event.id(), event.type(), result, target.reason()), null, null);
+            }
+            Payment p = target.payment();
+            if (event.refundedTotal() != null) {
+                paymentService.recordGatewayRefund(target.tenantId(), p.id(), event.refundedTotal(), event.reference());
+                return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), null, null);
+            }
+            if (p.purpose().equals(Payment.WALLET_RECHARGE)) {
+                collections.settleRecharge(target.tenantId(), p.id(), event.outcome());
+                return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), null, null);
+            }
+            boolean tryNext = collections.settle(new CollectionRunner.Attempt(target.tenantId(), p.customerId(), p.invoiceId(), p.id(), null), event.outcome());
+            return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), target.tenantId(), tryNext ? p.invoiceId() : null);
+        });
+        if (applied.invoiceIdToContinue() != null) {
+            // a decline: the round goes on as after a synchronous decline — the next method now, or dunning's next step
+            collections.collect(applied.tenantId(), applied.invoiceIdToContinue());
+        }
+        return applied.receipt();
+    }
+
+    private record Target(String tenantId, Payment payment, String reason) {
+        static Target ignored(String tenantId, String reason) {
+            return new Target(tenantId, null, reason);
+        }
+    }
+
+    /** The payment the event settles, or why it settles none. Reads only. */
+    private Target target(GatewayEvent event) {
+        boolean refund = event.refundedTotal() != null;
+        boolean settles = event.outcome() instanceof GatewayOutcome.Approved || event.outcome() instanceof GatewayOutcome.Declined;
+        if (!refund && !settles) {
+            return Target.ignored(event.tenantId(), "event type " + event.type() + " settles nothing Accrue tracks");
+        }
+        String tenantId = event.tenantId();
+        Payment p = null;
+        if (event.attemptKey() != null && tenantId != null) {
+            // what Accrue put on the charge; another tenant's attempt id under this tenant finds nothing
+            p = payments.find(tenantId, event.attemptKey()).orElse(null);
+        } else if (event.reference() != null) {
+            PaymentRepository.PaymentKey key = payments.findByGatewayReference(gateway.name(), event.reference()).orElse(null);
+            if (key != null && (tenantId == null || key.tenantId().equals(tenantId))) {
+                tenantId = key.tenantId();
+                p = payments.find(key.tenantId(), key.paymentId()).orElse(null);
+            }
+        }
+        if (p == null) {
+            return Target.ignored(event.tenantId(), "no payment attempt of this gateway matches the event (another installation's, or made outside Accrue)");
+        }
+        return checked(event, tenantId, p);
+    }
+
+    private Target checked(GatewayEvent event, String tenantId, Payment p) {
+        if (!gateway.name().equals(p.gateway())) {
+            return Target.ignored(tenantId, "payment " + p.id() + " was not made through " + gateway.name());
+        }
+        if (p.gatewayReference() != null && event.reference() != null && !p.gatewayReference().equals(event.reference())) {
+            return Target.ignored(tenantId, "payment " + p.id() + " is " + p.gatewayReference() + " at the gateway, not " + event.reference());
+        }
+        if (event.refundedTotal() == null && p.invoiceId() == null && !p.purpose().equals(Payment.WALLET_RECHARGE)) {
+            return Target.ignored(tenantId, "payment " + p.id() + " settles nothing collection tracks");
+        }
+        return new Target(tenantId, p, null);
+    }
+}
