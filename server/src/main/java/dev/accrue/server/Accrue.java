@@ -29,6 +29,8 @@ import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.http.payment.PaymentRoutes;
 import dev.accrue.adapters.http.payment.SandboxRoutes;
 import dev.accrue.adapters.postgres.Database;
+import dev.accrue.adapters.scheduler.JobScheduler;
+import dev.accrue.adapters.scheduler.RecurringJob;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.server.web.WebRoutes;
 import dev.accrue.server.db.EmbeddedDatabase;
@@ -49,6 +51,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -68,7 +71,7 @@ public final class Accrue implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private ApiServer server;
     private Thread alerts;
-    private java.util.concurrent.ScheduledExecutorService scheduler;
+    private final List<JobScheduler> jobSchedulers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
     private final ScheduledExecutorService databaseWatch;
@@ -227,24 +230,27 @@ public final class Accrue implements AutoCloseable {
     }
 
     /**
-     * Runs the billing scheduler every {@code period}: bills everything due across tenants, in batches that
-     * several nodes can share (rows are claimed with SKIP LOCKED).
+     * Starts this node's recurring jobs: billing (everything due across tenants, in batches several nodes share) and
+     * collections (charges, retries, dunning) every {@code period}, and the data-retention sweep every hour. They are
+     * scheduled in the database (db-scheduler): each due execution runs on one node only, whichever takes it first.
      */
     public Accrue scheduleBilling(java.time.Duration period) {
-        scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-billing"));
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                services.billingRuns().runScheduled(200);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Billing run failed; it will be retried", e);
-            }
-            try {
-                // after the billing transactions committed: charge what they finalized, retries due, grace periods over
-                services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Collection run failed; it will be retried", e);
-            }
-        }, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        java.time.Duration poll = period.compareTo(java.time.Duration.ofSeconds(10)) < 0 ? period : java.time.Duration.ofSeconds(10);
+        return scheduleJobs(recurringJobs(period), poll, java.time.Duration.ofMinutes(1));
+    }
+
+    /** The jobs every node schedules (the same names and pauses on every node: one schedule in the database). */
+    public List<RecurringJob> recurringJobs(java.time.Duration billingEvery) {
+        return List.of(
+                new RecurringJob("billing-run", billingEvery, () -> services.billingRuns().runScheduled(200)),
+                // charges what billing finalized, retries due, grace periods over (dunning)
+                new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)));
+    }
+
+    /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */
+    public Accrue scheduleJobs(List<RecurringJob> jobs, java.time.Duration poll, java.time.Duration heartbeat) {
+        String node = ManagementFactory.getRuntimeMXBean().getName(); // as Services names it in billing runs
+        jobSchedulers.add(new JobScheduler(database.dataSource(), database.jdbi(), node, jobs, poll, heartbeat).start());
         return this;
     }
 
@@ -323,9 +329,7 @@ public final class Accrue implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        jobSchedulers.forEach(JobScheduler::close);
         if (mailer != null) {
             mailer.shutdownNow();
         }
