@@ -2,6 +2,7 @@ package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.billingrun.BillingRunRoutes;
+import dev.accrue.adapters.http.lifecycle.DataLifecycleRoutes;
 import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
@@ -193,6 +194,7 @@ public final class Accrue implements AutoCloseable {
                 new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
                 new NotificationRoutes(services.notifications().api())::register,
                 new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register,
+                new DataLifecycleRoutes(services.dataLifecycle())::register,
                 new WebRoutes(services, idempotency, this::publicUrl)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
@@ -244,7 +246,9 @@ public final class Accrue implements AutoCloseable {
         return List.of(
                 new RecurringJob("billing-run", billingEvery, () -> services.billingRuns().runScheduled(200)),
                 // charges what billing finalized, retries due, grace periods over (dunning)
-                new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)));
+                new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)),
+                // invoiced raw usage past its retention, customers past theirs after cancellation (issue 17 point 7)
+                new RecurringJob("data-retention", java.time.Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */

@@ -26,6 +26,8 @@ import dev.accrue.adapters.postgres.PostgresEmailOutbox;
 import dev.accrue.adapters.postgres.PostgresWallets;
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.adapters.postgres.PostgresBillingRuns;
+import dev.accrue.adapters.postgres.PostgresCustomerData;
+import dev.accrue.app.lifecycle.DataLifecycle;
 import dev.accrue.app.billingrun.BillingRuns;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
@@ -174,7 +176,8 @@ public record Services(
         BillingRuns billingRuns,
         WebSessions webSessions,
         PortalAccess portalAccess,
-        StaffService staff) {
+        StaffService staff,
+        DataLifecycle dataLifecycle) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -328,7 +331,8 @@ public record Services(
                 new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
                 webSessions,
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
-                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock));
+                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
+                new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
