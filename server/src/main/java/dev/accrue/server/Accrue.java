@@ -39,7 +39,7 @@ import dev.accrue.adapters.http.webhook.WebhookRoutes;
 import dev.accrue.adapters.http.notification.NotificationRoutes;
 import dev.accrue.adapters.webhook.HttpWebhookSender;
 import dev.accrue.app.webhook.WebhookSettings;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
@@ -156,7 +156,7 @@ public final class Accrue implements AutoCloseable {
 
     public Accrue serve(String host, int port) {
         Idempotency idempotency = new Idempotency(services.idempotency());
-        List<Consumer<Javalin>> routes = List.of(
+        List<Consumer<RoutesConfig>> routes = List.of(
                 new SystemRoutes(this::databaseUp, metrics, VERSION)::register,
                 new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
                 new TaxSettingsRoutes(services.taxes())::register,

@@ -12,7 +12,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.export.TaxReport;
 import dev.accrue.core.error.AccrueException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class ExportRoutes {
         this.taxReport = taxReport;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/exports/invoices", ctx -> {
             var e = export(ctx);
             respond(ctx, "invoices", e, e.invoices(), InvoiceExport.InvoiceRow.class);

@@ -13,7 +13,7 @@ import dev.accrue.app.lifecycle.CustomerDataRepository;
 import dev.accrue.app.lifecycle.DataLifecycle;
 import dev.accrue.app.lifecycle.RetentionSettings;
 import dev.accrue.core.error.AccrueException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.ByteArrayOutputStream;
@@ -50,7 +50,7 @@ public final class DataLifecycleRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/tenant/data_retention", ctx -> Responses.json(ctx, 200, SettingsView.of(lifecycle.settings(Requests.caller(ctx)))));
         app.put("/v1/tenant/data_retention", ctx -> {
             SettingsBody body = Requests.body(ctx, SettingsBody.class);

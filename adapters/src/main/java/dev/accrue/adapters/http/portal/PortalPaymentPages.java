@@ -4,7 +4,7 @@ import dev.accrue.app.payment.PaymentMethod;
 import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.EnumSet;
@@ -30,7 +30,7 @@ public final class PortalPaymentPages {
         this.portal = portal;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         var area = portal.area();
         area.get(app, PAGE, Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);

@@ -1,6 +1,6 @@
 package dev.accrue.adapters.http.web;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,7 @@ public final class WebAssets {
         this.files = Map.of("accrue.css", read("accrue.css"), "accrue.js", read("accrue.js"), "sandbox_card.js", read("sandbox_card.js"));
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/", ctx -> {
             WebArea.headers(ctx);
             ctx.contentType("text/html; charset=utf-8").result(templates.render("landing", Map.of(), Locale.ENGLISH));
