@@ -2,6 +2,7 @@ package dev.accrue.server;
 
 import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.billingrun.BillingRunRoutes;
+import dev.accrue.adapters.http.lifecycle.DataLifecycleRoutes;
 import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
@@ -34,6 +35,8 @@ import dev.accrue.adapters.http.payment.SandboxRoutes;
 import dev.accrue.adapters.http.payment.GatewayEventRoutes;
 import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.postgres.Database;
+import dev.accrue.adapters.scheduler.JobScheduler;
+import dev.accrue.adapters.scheduler.RecurringJob;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.server.web.WebRoutes;
 import dev.accrue.server.db.EmbeddedDatabase;
@@ -41,7 +44,7 @@ import dev.accrue.adapters.http.webhook.WebhookRoutes;
 import dev.accrue.adapters.http.notification.NotificationRoutes;
 import dev.accrue.adapters.webhook.HttpWebhookSender;
 import dev.accrue.app.webhook.WebhookSettings;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
@@ -54,6 +57,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +79,7 @@ public final class Accrue implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private ApiServer server;
     private Thread alerts;
-    private java.util.concurrent.ScheduledExecutorService scheduler;
+    private final List<JobScheduler> jobSchedulers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private java.util.concurrent.ScheduledExecutorService mailer;
     private dev.accrue.app.mail.MailDispatcher mail;
     private final ScheduledExecutorService databaseWatch;
@@ -165,7 +169,7 @@ public final class Accrue implements AutoCloseable {
 
     public Accrue serve(String host, int port) {
         Idempotency idempotency = new Idempotency(services.idempotency());
-        List<Consumer<Javalin>> routes = List.of(
+        List<Consumer<RoutesConfig>> routes = List.of(
                 new SystemRoutes(this::databaseUp, metrics, VERSION)::register,
                 new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
                 new TaxSettingsRoutes(services.taxes())::register,
@@ -204,10 +208,11 @@ public final class Accrue implements AutoCloseable {
                 new GatewayEventRoutes(services.gatewayEvents())::register,
                 new NotificationRoutes(services.notifications().api())::register,
                 new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register,
-                new WebRoutes(services, idempotency, this::publicUrl)::register,
                 new ScheduledActionRoutes(services.scheduledActions(), idempotency)::register,
                 new OneOffChargeRoutes(services.oneOffCharges(), idempotency)::register,
-                new PauseRoutes(services.pauses(), idempotency)::register);
+                new PauseRoutes(services.pauses(), idempotency)::register,
+                new DataLifecycleRoutes(services.dataLifecycle())::register,
+                new WebRoutes(services, idempotency, this::publicUrl)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();
@@ -251,24 +256,29 @@ public final class Accrue implements AutoCloseable {
     }
 
     /**
-     * Runs the billing scheduler every {@code period}: bills everything due across tenants, in batches that
-     * several nodes can share (rows are claimed with SKIP LOCKED).
+     * Starts this node's recurring jobs: billing (everything due across tenants, in batches several nodes share) and
+     * collections (charges, retries, dunning) every {@code period}, and the data-retention sweep every hour. They are
+     * scheduled in the database (db-scheduler): each due execution runs on one node only, whichever takes it first.
      */
     public Accrue scheduleBilling(java.time.Duration period) {
-        scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-billing"));
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                services.billingRuns().runScheduled(200);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Billing run failed; it will be retried", e);
-            }
-            try {
-                // after the billing transactions committed: charge what they finalized, retries due, grace periods over
-                services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Accrue.class).error("Collection run failed; it will be retried", e);
-            }
-        }, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        java.time.Duration poll = period.compareTo(java.time.Duration.ofSeconds(10)) < 0 ? period : java.time.Duration.ofSeconds(10);
+        return scheduleJobs(recurringJobs(period), poll, java.time.Duration.ofMinutes(1));
+    }
+
+    /** The jobs every node schedules (the same names and pauses on every node: one schedule in the database). */
+    public List<RecurringJob> recurringJobs(java.time.Duration billingEvery) {
+        return List.of(
+                new RecurringJob("billing-run", billingEvery, () -> services.billingRuns().runScheduled(200)),
+                // charges what billing finalized, retries due, grace periods over (dunning)
+                new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)),
+                // invoiced raw usage past its retention, customers past theirs after cancellation (issue 17 point 7)
+                new RecurringJob("data-retention", java.time.Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
+    }
+
+    /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */
+    public Accrue scheduleJobs(List<RecurringJob> jobs, java.time.Duration poll, java.time.Duration heartbeat) {
+        String node = ManagementFactory.getRuntimeMXBean().getName(); // as Services names it in billing runs
+        jobSchedulers.add(new JobScheduler(database.dataSource(), database.jdbi(), node, jobs, poll, heartbeat).start());
         return this;
     }
 
@@ -347,9 +357,7 @@ public final class Accrue implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        jobSchedulers.forEach(JobScheduler::close);
         if (mailer != null) {
             mailer.shutdownNow();
         }

@@ -28,6 +28,8 @@ import dev.accrue.adapters.postgres.PostgresEmailOutbox;
 import dev.accrue.adapters.postgres.PostgresWallets;
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.adapters.postgres.PostgresBillingRuns;
+import dev.accrue.adapters.postgres.PostgresCustomerData;
+import dev.accrue.app.lifecycle.DataLifecycle;
 import dev.accrue.app.billingrun.BillingRuns;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
@@ -198,7 +200,8 @@ public record Services(
         ScheduledActionService scheduledActions,
         OneOffChargeService oneOffCharges,
         PauseService pauses,
-        GatewayEventIntake gatewayEvents) {
+        GatewayEventIntake gatewayEvents,
+        DataLifecycle dataLifecycle) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -374,7 +377,8 @@ public record Services(
                         auditLog, events),
                 new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog),
                 new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events),
-                new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock));
+                new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock),
+                new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.observe.RequestContext;
 import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.app.auth.Caller;
 import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.MDC;
 import java.util.EnumSet;
 import dev.accrue.adapters.http.support.ErrorMapper;
@@ -13,9 +13,12 @@ import dev.accrue.adapters.http.support.ProblemErrorHandler;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.app.tenant.ApiKeyService;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
@@ -33,10 +36,10 @@ public final class ApiServer {
     private static final String STARTED = "accrue.started";
     private final Javalin app;
 
-    public ApiServer(ApiKeyService keys, RateLimiter limiter, PrometheusMeterRegistry metrics, List<Consumer<Javalin>> routes) {
+    public ApiServer(ApiKeyService keys, RateLimiter limiter, PrometheusMeterRegistry metrics, List<Consumer<RoutesConfig>> routes) {
         this.app = Javalin.create(config -> {
-            config.useVirtualThreads = true;
-            config.showJavalinBanner = false;
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.router.ignoreTrailingSlashes = true;
             // what Jetty refuses before a route runs (bad URI, URI or headers too long) is problem+json too
@@ -47,27 +50,34 @@ public final class ApiServer {
             // request id, MDC and the access log around everything the servlet layer answers, error pages included
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new RequestContext(metrics)), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
+            RoutesConfig app = config.routes;
+            app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            // Javalin 7 enforces maxRequestSize only while reading a body: a declared length over it is refused before that
+            app.before(ctx -> {
+                if (ctx.req().getContentLengthLong() > MAX_REQUEST_BYTES) {
+                    throw new ContentTooLargeResponse();
+                }
+            });
+            app.before(Requests::requireCleanQuery);
+            app.before("/v1/*", ctx -> authenticate(ctx, keys, limiter));
+            app.after(ctx -> record(ctx, metrics));
+            app.exception(Exception.class, ErrorMapper::handle);
+            // Javalin answers its own HttpResponseExceptions (413 body too large, 405…) as text unless told otherwise
+            app.exception(HttpResponseException.class, ErrorMapper::handle);
+            // Javalin answers unmatched routes with plain text; our own 404s are already problem documents.
+            app.error(404, ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith(Problem.CONTENT_TYPE)) {
+                    ErrorMapper.handle(new NotFoundResponse(), ctx);
+                }
+            });
+            routes.forEach(r -> r.accept(app));
         });
-        app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-        app.before(Requests::requireCleanQuery);
-        app.before("/v1/*", ctx -> authenticate(ctx, keys, limiter));
-        app.after(ctx -> record(ctx, metrics));
-        app.exception(Exception.class, ErrorMapper::handle);
-        // Javalin answers its own HttpResponseExceptions (413 body too large, 405…) as text unless told otherwise
-        app.exception(HttpResponseException.class, ErrorMapper::handle);
-        // Javalin answers unmatched routes with plain text; our own 404s are already problem documents.
-        app.error(404, ctx -> {
-            String type = ctx.res().getContentType();
-            if (type == null || !type.startsWith(Problem.CONTENT_TYPE)) {
-                ErrorMapper.handle(new io.javalin.http.NotFoundResponse(), ctx);
-            }
-        });
-        routes.forEach(r -> r.accept(app));
     }
 
     /** Budgets first (per address, failed authentications), then the key, then the key's own budget. */
     private static void authenticate(Context ctx, ApiKeyService keys, RateLimiter limiter) {
-        if (ctx.method() == HandlerType.OPTIONS) {
+        if (HandlerType.OPTIONS.equals(ctx.method())) {
             return;
         }
         String address = ctx.req().getRemoteAddr();
@@ -88,7 +98,8 @@ public final class ApiServer {
         if (started == null) {
             return;
         }
-        String route = ctx.endpointHandlerPath();
+        var matched = ctx.endpoints().matchedHttpEndpoint();
+        String route = matched == null ? null : matched.path;
         ctx.attribute(RequestContext.ROUTE, route == null || route.isEmpty() ? null : route);
         Timer.builder("accrue_http_requests")
                 .description("HTTP requests by route and status")

@@ -19,7 +19,7 @@ import dev.accrue.adapters.http.web.WebTemplates;
 import dev.accrue.app.web.WebSession;
 import dev.accrue.server.PaymentGateways;
 import dev.accrue.server.Services;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -36,7 +36,7 @@ public final class WebRoutes {
         this.publicUrl = publicUrl;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         WebTemplates templates = new WebTemplates();
         Services s = services;
         new WebAssets(templates).register(app);

@@ -84,7 +84,7 @@ class RateLimitTest {
     }
 
     /** The real /v1/tenant routes, so answers are checked against the OpenAPI document like any other. */
-    private static java.util.function.Consumer<io.javalin.Javalin> tenantRoutes() {
+    private static java.util.function.Consumer<io.javalin.config.RoutesConfig> tenantRoutes() {
         var services = TestNode.get().accrue().services();
         return new TenantRoutes(services.tenants(), services.apiKeys(), new Idempotency(services.idempotency()))::register;
     }

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProductionJarTest {
     private static final List<String> TEST_ONLY = List.of("com.icegreen:", "org.junit", "org.assertj:", "com.microsoft.playwright:", "net.jqwik:",
-            "com.tngtech.archunit:", "com.atlassian.oai:", "org.mockito:", "org.testcontainers:", "org.mustangproject:validator:");
+            "com.tngtech.archunit:", "com.atlassian.oai:", "org.mockito:", "org.testcontainers:", "org.mustangproject:validator:",
+            "org.hamcrest:", "org.opentest4j:", "org.openjdk.jmh:", "com.deque.html.axe-core:", "org.awaitility:", "net.bytebuddy:byte-buddy-agent:");
 
     @Test
     void noTestOnlyLibraryAndOnePlatformsPostgres() throws IOException {

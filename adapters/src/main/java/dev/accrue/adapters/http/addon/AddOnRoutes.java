@@ -8,7 +8,7 @@ import dev.accrue.app.addon.AddOnService;
 import dev.accrue.app.addon.PurchasedAddOn;
 import dev.accrue.core.catalog.Grant;
 import dev.accrue.core.error.AccrueException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -67,7 +67,7 @@ public final class AddOnRoutes {
     record PurchaseView(String object, AddOnView addOn, CheckoutView checkout, InvoiceView invoice) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/subscriptions/{id}/add_ons/preview", ctx -> {
             Body b = Requests.body(ctx, Body.class);
             Responses.json(ctx, 200, CheckoutView.of(addOns.preview(Requests.caller(ctx), ctx.pathParam("id"), b.addOn(), b.nextPeriod())));

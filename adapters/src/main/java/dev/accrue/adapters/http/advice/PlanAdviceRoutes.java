@@ -3,7 +3,7 @@ package dev.accrue.adapters.http.advice;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.advice.PlanAdvice;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -48,7 +48,7 @@ public final class PlanAdviceRoutes {
         return v.stripTrailingZeros().toPlainString();
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/customers/{id}/plan_advice", ctx -> Responses.json(ctx, 200, Map.of("object", "list", "data",
                 advice.advise(Requests.caller(ctx), ctx.pathParam("id")).stream().map(AdviceView::of).toList())));
     }

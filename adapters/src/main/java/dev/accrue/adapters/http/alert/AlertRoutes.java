@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.alert.FiredAlert;
 import dev.accrue.app.alert.UsageAlertRule;
 import dev.accrue.app.alert.UsageAlertService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -44,7 +44,7 @@ public final class AlertRoutes {
         return values.stream().map(BigDecimal::toPlainString).toList();
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/customers/{id}/usage_alerts", ctx -> {
             UsageAlertService.NewRule body = Requests.body(ctx, UsageAlertService.NewRule.class);
             idempotency.create(ctx, 201, () -> RuleView.of(alerts.create(Requests.caller(ctx), ctx.pathParam("id"), body)));

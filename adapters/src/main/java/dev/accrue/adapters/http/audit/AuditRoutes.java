@@ -8,7 +8,7 @@ import dev.accrue.adapters.json.Json;
 import dev.accrue.app.audit.AuditEntry;
 import dev.accrue.app.audit.AuditHistory;
 import dev.accrue.app.audit.AuditQuery;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.UncheckedIOException;
@@ -38,7 +38,7 @@ public final class AuditRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/audit_events", this::list);
     }
 

@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.billingrun.BillingRun;
 import dev.accrue.app.billingrun.BillingRuns;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -27,7 +27,7 @@ public final class BillingRunRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/billing_runs", ctx -> {
             Instant now = clock.instant();
             Responses.list(ctx, runs.list(Requests.caller(ctx), Requests.page(ctx)).map(r -> BillingRunView.of(r, now)), BillingRunView::id);

@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.budget.Budget;
 import dev.accrue.app.budget.BudgetService;
 import dev.accrue.app.budget.CostAllocation;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -52,7 +52,7 @@ public final class BudgetRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/customers/{id}/budgets", ctx -> {
             BudgetService.NewBudget body = Requests.body(ctx, BudgetService.NewBudget.class);
             idempotency.create(ctx, 201, () -> BudgetView.of(budgets.create(Requests.caller(ctx), ctx.pathParam("id"), body)));

@@ -10,7 +10,7 @@ import dev.accrue.core.catalog.Catalog;
 import dev.accrue.core.catalog.InvalidCatalogException;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.DateTimeException;
@@ -41,7 +41,7 @@ public final class CatalogRoutes {
     record ValidationView(boolean valid, List<dev.accrue.core.catalog.CatalogProblem> errors) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/catalog/versions", this::importVersion);
         app.post("/v1/catalog/validate", this::validate);
         app.get("/v1/catalog/versions", ctx -> Responses.listAll(ctx, catalogs.versions(Requests.caller(ctx)),

@@ -19,7 +19,7 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.subscription.Subscription;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
@@ -59,7 +59,7 @@ public final class ConsolePages {
         this.area = area;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/console/login", ctx -> loginPage(ctx, 200, null, ""));
         app.post("/console/login", this::signIn);
         area.post(app, "/console/logout", ANY_STAFF, (ctx, s) -> {

@@ -5,7 +5,7 @@ import dev.accrue.app.console.StaffRole;
 import dev.accrue.app.web.WebSession;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.Arrays;
@@ -36,7 +36,7 @@ final class ConsoleStaffPages {
         this.area = area;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         area.get(app, PAGE, MANAGES_STAFF, (ctx, s) -> {
             Map<String, Object> page = new LinkedHashMap<>();
             page.put("staff", uc.staff().list(ConsolePages.caller(s)));

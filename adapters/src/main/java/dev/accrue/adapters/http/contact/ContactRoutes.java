@@ -5,7 +5,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.contact.ContactCount;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.core.contact.Contact;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -51,7 +51,7 @@ public final class ContactRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/customers/{id}/contacts/sync", ctx -> {
             SyncBody b = Requests.body(ctx, SyncBody.class);
             List<Contact> upsert = b.upsert() == null ? List.of() : b.upsert().stream().map(c -> c == null ? null : c.toContact()).toList();

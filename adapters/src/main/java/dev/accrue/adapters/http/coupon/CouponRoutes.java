@@ -5,7 +5,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.coupon.CouponService;
 import dev.accrue.core.coupon.Coupon;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class CouponRoutes {
     record RedeemBody(String coupon) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/coupons", ctx -> {
             CouponService.NewCoupon body = Requests.body(ctx, CouponService.NewCoupon.class);
             idempotency.create(ctx, 201, () -> CouponView.of(coupons.create(Requests.caller(ctx), body)));

@@ -5,7 +5,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.credit.CreditEntry;
 import dev.accrue.app.credit.CustomerCredits;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -35,7 +35,7 @@ public final class CreditRoutes {
     record CreditView(String object, String customerId, String balance, String currency, List<EntryView> entries) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/customers/{id}/credit", ctx -> Responses.json(ctx, 200, view(credits.balance(Requests.caller(ctx), ctx.pathParam("id")))));
         app.post("/v1/customers/{id}/credit_grants", ctx -> {
             GrantBody b = Requests.body(ctx, GrantBody.class);

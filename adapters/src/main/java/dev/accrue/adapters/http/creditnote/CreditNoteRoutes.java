@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.creditnote.CreditNote;
 import dev.accrue.app.creditnote.CreditNoteRequest;
 import dev.accrue.app.creditnote.CreditNoteService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,7 +35,7 @@ public final class CreditNoteRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/invoices/{id}/credit_notes", ctx -> {
             CreditNoteRequest body = Requests.body(ctx, CreditNoteRequest.class);
             idempotency.create(ctx, 201, () -> CreditNoteView.of(notes.create(Requests.caller(ctx), ctx.pathParam("id"), body)));

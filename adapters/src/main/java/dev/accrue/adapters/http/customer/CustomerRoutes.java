@@ -10,7 +10,7 @@ import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.customer.CustomerService;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.customer.CustomerDraft;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.Iterator;
@@ -26,7 +26,7 @@ public final class CustomerRoutes {
         this.idempotency = idempotency;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/customers", this::create);
         app.get("/v1/customers", this::list);
         app.get("/v1/customers/{id}", ctx -> Responses.json(ctx, 200, customers.get(Requests.caller(ctx), ctx.pathParam("id"))));

@@ -5,7 +5,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.document.Document;
 import dev.accrue.app.document.DocumentService;
 import dev.accrue.core.error.AccrueException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class DocumentRoutes {
         this.publicUrl = publicUrl;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/invoices/{id}/pdf", ctx -> pdf(ctx, documents.invoice(Requests.caller(ctx), ctx.pathParam("id"))));
         app.get("/v1/invoices/{id}/html", ctx -> html(ctx, documents.html(documents.invoice(Requests.caller(ctx), ctx.pathParam("id")), null)));
         app.get("/v1/invoices/{id}/facturx", ctx -> {

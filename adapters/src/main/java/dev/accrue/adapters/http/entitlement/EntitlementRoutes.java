@@ -6,7 +6,7 @@ import dev.accrue.app.entitlement.Entitlement;
 import dev.accrue.app.entitlement.EntitlementService;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 
@@ -30,7 +30,7 @@ public final class EntitlementRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/customers/{id}/entitlements/{feature}", ctx -> {
             String text = ctx.queryParam("at_least");
             Long atLeast = null;

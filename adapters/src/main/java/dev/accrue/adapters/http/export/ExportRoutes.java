@@ -13,7 +13,7 @@ import dev.accrue.app.export.CreditNoteExport;
 import dev.accrue.app.export.InvoiceExport;
 import dev.accrue.app.export.TaxReport;
 import dev.accrue.core.error.AccrueException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -42,7 +42,7 @@ public final class ExportRoutes {
         this.creditNotes = creditNotes;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/exports/invoices", ctx -> {
             var e = export(ctx);
             respond(ctx, "invoices", e, e.invoices(), InvoiceExport.InvoiceRow.class);

@@ -8,7 +8,7 @@ import dev.accrue.app.invoice.InvoiceQuery;
 import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.invoice.InvoiceStatus;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.LocalDate;
@@ -40,7 +40,7 @@ public final class InvoiceRoutes {
     record PaidBody(String reference) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/invoices", this::list);
         app.get("/v1/invoices/{id}", ctx -> Responses.json(ctx, 200, InvoiceView.of(invoices.get(Requests.caller(ctx), ctx.pathParam("id")))));
         app.get("/v1/subscriptions/{id}/upcoming_invoice", ctx -> Responses.json(ctx, 200,

@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.mail.EmailService;
 import dev.accrue.app.mail.OutboundEmail;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class EmailRoutes {
     record ResendBody(List<String> to) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/emails", ctx -> Responses.list(ctx, emails.list(Requests.caller(ctx), ctx.queryParam("customer_id"), ctx.queryParam("object_id"),
                 Requests.page(ctx)).map(e -> EmailView.of(e, null)), EmailView::id));
         app.get("/v1/emails/{id}", ctx -> {

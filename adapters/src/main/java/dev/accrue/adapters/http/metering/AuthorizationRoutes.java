@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.authorization.AuthorizationService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.util.Map;
@@ -28,7 +28,7 @@ public final class AuthorizationRoutes {
     record CommitBody(BigDecimal quantity, Map<String, Object> properties) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/authorizations", ctx -> {
             AuthorizeBody b = Requests.body(ctx, AuthorizeBody.class);
             // a retried authorize with the same Idempotency-Key gets the first reservation back instead of reserving twice

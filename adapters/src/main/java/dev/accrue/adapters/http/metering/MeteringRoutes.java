@@ -11,7 +11,7 @@ import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.metering.RawEvent;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
@@ -40,7 +40,7 @@ public final class MeteringRoutes {
     record Correction(Map<String, Object> properties) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/events", this::single);
         app.post("/v1/events/batch", ctx -> {
             StrictText.requireUtf8(ctx.bodyAsBytes());

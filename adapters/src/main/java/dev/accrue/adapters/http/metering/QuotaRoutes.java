@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.quota.QuotaService;
 import dev.accrue.app.quota.QuotaUsage;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.util.Map;
 
@@ -25,7 +25,7 @@ public final class QuotaRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/subscriptions/{id}/quotas", ctx -> Responses.listAll(ctx, quotas.usage(Requests.caller(ctx), ctx.pathParam("id")),
                 q -> q.quota(), QuotaView::of));
         app.get("/v1/subscriptions/{id}/quotas/{quota}", ctx -> Responses.json(ctx, 200,

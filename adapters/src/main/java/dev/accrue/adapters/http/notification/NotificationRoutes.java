@@ -6,7 +6,7 @@ import dev.accrue.app.notification.ChannelPreference;
 import dev.accrue.app.notification.Notification;
 import dev.accrue.app.notification.NotificationRepository;
 import dev.accrue.app.notification.NotificationService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -60,7 +60,7 @@ public final class NotificationRoutes {
     record SettingsBody(Integer renewalNoticeDays, Integer trialNoticeDays) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/customers/{id}/notifications", ctx -> feed(ctx, ctx.pathParam("id")));
         app.get("/v1/notifications", ctx -> feed(ctx, null));
         app.post("/v1/customers/{id}/notifications/read_all", ctx -> {

@@ -5,7 +5,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.oneoff.OneOffCharge;
 import dev.accrue.app.oneoff.OneOffChargeService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -34,7 +34,7 @@ public final class OneOffChargeRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/customers/{id}/one_off_charges", ctx -> {
             CreateBody b = Requests.body(ctx, CreateBody.class);
             var caller = Requests.caller(ctx);

@@ -3,7 +3,7 @@ package dev.accrue.adapters.http.payment;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.payment.GatewayEventIntake;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +20,7 @@ public final class GatewayEventRoutes {
         this.intake = intake;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post(Requests.GATEWAY_EVENTS + "{gateway}", ctx -> {
             Map<String, String> headers = new LinkedHashMap<>(ctx.headerMap());
             GatewayEventIntake.Receipt r = intake.receive(ctx.pathParam("gateway"), ctx.body(), headers);

@@ -14,7 +14,7 @@ import dev.accrue.core.customer.CustomerDraft;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.payment.DunningPolicy;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
@@ -54,7 +54,7 @@ public final class PaymentRoutes {
     record SettingsBody(List<Integer> retryDays, Integer graceDays, List<String> acceptedCardBrands) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/customers/{id}/payment_methods", ctx -> {
             AddBody b = Requests.body(ctx, AddBody.class);
             idempotency.create(ctx, 201, () -> PaymentViews.MethodView.of(methods.add(Requests.caller(ctx), ctx.pathParam("id"),

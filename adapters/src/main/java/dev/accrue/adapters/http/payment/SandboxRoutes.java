@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.adapters.payment.sandbox.SandboxGateway;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -46,7 +46,7 @@ public final class SandboxRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post(Requests.SANDBOX_TOKENIZATION, ctx -> {
             var caller = Requests.optionalCaller(ctx);
             caller.ifPresent(c -> c.requireWrite());

@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.portal.CancelAlternative;
 import dev.accrue.app.portal.CancelAlternatives;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +32,7 @@ public final class CancelAlternativeRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/tenant/cancel_alternatives", ctx -> Responses.json(ctx, 200, View.of(alternatives.list(Requests.caller(ctx)))));
         app.put("/v1/tenant/cancel_alternatives", ctx -> {
             Body b = Requests.body(ctx, Body.class);

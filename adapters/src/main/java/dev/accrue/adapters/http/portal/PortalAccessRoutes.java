@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.web.WebArea;
 import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.web.WebSessions;
 import dev.accrue.core.error.AccrueException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ public final class PortalAccessRoutes {
     record PortalSessionRequest(String customerId, String email, String role, String returnUrl, String locale) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/portal_sessions", this::create);
         app.get(PortalAccess.ENTRY_PATH + "{token}", this::enter);
         area.post(app, "/portal/sign_out", Portal.ANY_USER, (ctx, session) -> {

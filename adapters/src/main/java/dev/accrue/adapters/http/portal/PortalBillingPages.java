@@ -6,7 +6,7 @@ import dev.accrue.app.invoice.InvoiceQuery;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.invoice.InvoiceStatus;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
@@ -22,7 +22,7 @@ public final class PortalBillingPages {
         this.portal = portal;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         var area = portal.area();
         area.get(app, "/portal/invoices", Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);

@@ -9,7 +9,7 @@ import dev.accrue.core.catalog.Metric;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.subscription.Subscription;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
@@ -36,7 +36,7 @@ public final class PortalNotificationPages {
         this.portal = portal;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         var area = portal.area();
         // members see their notifications and mark them read (their own read state); thresholds and channels are admin-only
         area.get(app, PAGE, Portal.ANY_USER, (ctx, session) -> {

@@ -7,7 +7,7 @@ import dev.accrue.core.catalog.RentalOption;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.Subscription;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ public final class PortalNumberPages {
         this.portal = portal;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         var area = portal.area();
         area.get(app, "/portal/numbers", Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);

@@ -9,7 +9,7 @@ import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.SubscriptionStatus;
 import dev.accrue.core.time.Period;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
@@ -31,7 +31,7 @@ public final class PortalOverviewPages {
         this.portal = portal;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         portal.area().get(app, "/portal", Portal.ANY_USER, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
             List<Map<String, Object>> subs = new ArrayList<>();

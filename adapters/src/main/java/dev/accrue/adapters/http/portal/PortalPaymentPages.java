@@ -8,7 +8,7 @@ import dev.accrue.app.web.Secrets;
 import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.EnumSet;
@@ -39,7 +39,7 @@ public final class PortalPaymentPages {
         this.stripePublishableKey = stripePublishableKey;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         var area = portal.area();
         area.get(app, PAGE, Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);

@@ -13,7 +13,7 @@ import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.catalog.RecurringCharge;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.Subscription;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
@@ -35,7 +35,7 @@ public final class PortalPlanPages {
         this.portal = portal;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         var area = portal.area();
         area.get(app, "/portal/plans", Portal.ADMIN, this::plans);
         area.post(app, "/portal/subscriptions/{id}/change/preview", Portal.ADMIN, (ctx, session) -> change(ctx, session, true));

@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.rental.PhoneNumber;
 import dev.accrue.app.rental.PhoneNumberService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,7 +44,7 @@ public final class PhoneNumberRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/subscriptions/{id}/numbers", ctx -> {
             ProvisionBody b = Requests.body(ctx, ProvisionBody.class);
             idempotency.create(ctx, 201, () -> ProvisionedView.of(numbers.provision(Requests.caller(ctx), ctx.pathParam("id"), b.number(), b.country(), b.type(), b.addOn())));

@@ -5,7 +5,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.seller.SellerService;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.seller.SellerIdentity;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.util.Base64;
 
@@ -44,7 +44,7 @@ public final class SellerRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/seller", ctx -> Responses.json(ctx, 200, SellerBody.of(sellers.get(Requests.caller(ctx)))));
         app.put("/v1/seller", ctx -> {
             SellerBody body = Requests.body(ctx, SellerBody.class);

@@ -5,7 +5,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.subscription.pause.PauseService;
 import dev.accrue.app.subscription.pause.SubscriptionPause;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,7 +29,7 @@ public final class PauseRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/subscriptions/{id}/pause", ctx -> {
             PauseBody b = ctx.body().isBlank() ? new PauseBody(null) : Requests.body(ctx, PauseBody.class);
             var caller = Requests.caller(ctx);

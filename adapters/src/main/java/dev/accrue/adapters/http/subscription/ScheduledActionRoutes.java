@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.subscription.scheduled.ScheduledActionService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,7 +30,7 @@ public final class ScheduledActionRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/subscriptions/{id}/scheduled_actions", ctx -> {
             ScheduleBody b = Requests.body(ctx, ScheduleBody.class);
             var caller = Requests.caller(ctx);

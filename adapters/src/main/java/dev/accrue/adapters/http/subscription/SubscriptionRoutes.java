@@ -12,7 +12,7 @@ import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.LocalDate;
@@ -70,7 +70,7 @@ public final class SubscriptionRoutes {
                       String currency, boolean invoicedNow, SubscriptionView subscription, String invoiceId) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/subscriptions", this::create);
         app.get("/v1/subscriptions", ctx -> {
             Caller caller = Requests.caller(ctx);

@@ -1,14 +1,15 @@
 package dev.accrue.adapters.http.support;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.util.List;
 
 /**
  * Errors Jetty answers itself, before any route runs (a malformed URI or path segment, a URI or headers too
@@ -22,12 +23,12 @@ public final class ProblemErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response, int code,
-                                              String message) throws IOException {
-        byte[] body = ErrorMapper.body(ErrorMapper.ofServerStatus(code, message), request.getRequestURI());
-        response.setContentType(Problem.CONTENT_TYPE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-        baseRequest.setHandled(true);
+    protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
+                                                 List<Charset> charsets, int code, String message, Throwable cause) {
+        byte[] body = ErrorMapper.body(ErrorMapper.ofServerStatus(code, message), request.getHttpURI().getPath());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
     }
 }

@@ -42,7 +42,7 @@ public final class Requests {
      * authenticated call attaches it.
      */
     public static boolean anonymousAllowed(Context ctx) {
-        return ctx.method() == HandlerType.POST && (SANDBOX_TOKENIZATION.equals(ctx.path()) || ctx.path().startsWith(GATEWAY_EVENTS));
+        return HandlerType.POST.equals(ctx.method()) && (SANDBOX_TOKENIZATION.equals(ctx.path()) || ctx.path().startsWith(GATEWAY_EVENTS));
     }
 
     /** Gateway webhooks: authenticated by the gateway's signature on the body (GatewayEventIntake), not by an API key. */
@@ -113,7 +113,7 @@ public final class Requests {
      * document allows for this operation (see {@link OpenApiTextLimits}).
      */
     public static JsonParser strictParser(Context ctx, JsonParser parser) {
-        String path = ctx.endpointHandlerPath();
+        String path = ctx.endpoints().matchedHttpEndpoint().path;
         return new StrictJsonParser(parser, OpenApiTextLimits.of(ctx.method().name(), path), !SANDBOX_TOKENIZATION.equals(path));
     }
 

@@ -3,7 +3,7 @@ package dev.accrue.adapters.http.system;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.accrue.adapters.http.support.Responses;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class SystemRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/health", ctx -> {
             boolean db = databaseUp.getAsBoolean();
             Map<String, Object> body = new LinkedHashMap<>();

@@ -8,7 +8,7 @@ import dev.accrue.core.tax.PriceMode;
 import dev.accrue.core.tax.TaxCategory;
 import dev.accrue.core.tax.TaxRate;
 import dev.accrue.core.tax.TaxSettings;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class TaxSettingsRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/tenant/tax", ctx -> Responses.json(ctx, 200, SettingsView.of(taxes.get(Requests.caller(ctx)))));
         app.put("/v1/tenant/tax", ctx -> {
             SettingsBody body = Requests.body(ctx, SettingsBody.class);

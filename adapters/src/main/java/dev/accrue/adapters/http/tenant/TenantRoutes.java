@@ -9,7 +9,7 @@ import dev.accrue.app.tenant.ApiKeyService;
 import dev.accrue.app.tenant.IssuedApiKey;
 import dev.accrue.app.tenant.TenantService;
 import dev.accrue.core.error.AccrueException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -54,7 +54,7 @@ public final class TenantRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/tenant", ctx -> Responses.json(ctx, 200, tenants.get(Requests.caller(ctx).tenantId())));
         app.patch("/v1/tenant", ctx -> {
             var raw = Requests.object(ctx);

@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.testclock.TestClockService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Instant;
 import java.util.Map;
@@ -25,7 +25,7 @@ public final class TestClockRoutes {
     record AdvanceBody(Instant frozenTime) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/test_clocks", ctx -> {
             CreateBody b = Requests.body(ctx, CreateBody.class);
             idempotency.create(ctx, 201, () -> clocks.create(Requests.caller(ctx), b.name(), b.frozenTime()));

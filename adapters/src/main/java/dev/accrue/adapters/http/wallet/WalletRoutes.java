@@ -7,7 +7,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
@@ -34,7 +34,7 @@ public final class WalletRoutes {
     record RechargeBody(BigDecimal threshold, BigDecimal amount) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/customers/{id}/wallet", ctx -> Responses.json(ctx, 200, WalletViews.WalletView.of(wallets.view(Requests.caller(ctx), ctx.pathParam("id")))));
         app.patch("/v1/customers/{id}/wallet", this::configure);
         app.post("/v1/customers/{id}/wallet/top_ups", ctx -> {

@@ -7,7 +7,7 @@ import dev.accrue.app.web.WebSession;
 import dev.accrue.app.web.WebSessions;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -48,11 +48,11 @@ public final class WebArea {
         void handle(Context ctx, WebSession session) throws Exception;
     }
 
-    public void get(Javalin app, String path, Predicate<WebSession> allowed, Handler handler) {
+    public void get(RoutesConfig app, String path, Predicate<WebSession> allowed, Handler handler) {
         app.get(path, ctx -> guarded(ctx, allowed, false, handler));
     }
 
-    public void post(Javalin app, String path, Predicate<WebSession> allowed, Handler handler) {
+    public void post(RoutesConfig app, String path, Predicate<WebSession> allowed, Handler handler) {
         app.post(path, ctx -> guarded(ctx, allowed, true, handler));
     }
 
@@ -93,13 +93,13 @@ public final class WebArea {
     /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when the browser reached us over https. */
     public void signIn(Context ctx, WebSessions.Opened opened) {
         long seconds = opened.lifetime().toSeconds();
-        Cookie cookie = new Cookie(cookieName, opened.secret(), cookiePath, (int) seconds, secure(ctx), 0, true, null, null, SameSite.LAX);
+        Cookie cookie = new Cookie(cookieName, opened.secret(), cookiePath, (int) seconds, secure(ctx), true, null, SameSite.LAX);
         ctx.cookie(cookie);
     }
 
     public void signOut(Context ctx) {
         sessions.close(ctx.cookie(cookieName));
-        ctx.cookie(new Cookie(cookieName, "", cookiePath, 0, secure(ctx), 0, true, null, null, SameSite.LAX));
+        ctx.cookie(new Cookie(cookieName, "", cookiePath, 0, secure(ctx), true, null, SameSite.LAX));
     }
 
     public void render(Context ctx, int status, String template, Map<String, Object> model, Locale locale) {
@@ -128,7 +128,7 @@ public final class WebArea {
         if (token == null || !token.matches("[A-Za-z0-9_-]{43}")) {
             token = Secrets.newToken();
         }
-        ctx.cookie(new Cookie(cookie, token, path, 3600, secure(ctx), 0, true, null, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(cookie, token, path, 3600, secure(ctx), true, null, SameSite.STRICT));
         return token;
     }
 

@@ -1,6 +1,6 @@
 package dev.accrue.adapters.http.web;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ public final class WebAssets {
                 "stripe_card.js", read("stripe_card.js"));
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/", ctx -> {
             WebArea.headers(ctx);
             ctx.contentType("text/html; charset=utf-8").result(templates.render("landing", Map.of(), Locale.ENGLISH));

@@ -6,7 +6,7 @@ import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.webhook.WebhookDelivery;
 import dev.accrue.app.webhook.WebhookEndpoint;
 import dev.accrue.app.webhook.WebhookEndpointService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +66,7 @@ public final class WebhookRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/v1/webhook_endpoints", ctx -> {
             CreateBody b = Requests.body(ctx, CreateBody.class);
             // the secret is in this answer and not in the stored copy an idempotent replay returns
