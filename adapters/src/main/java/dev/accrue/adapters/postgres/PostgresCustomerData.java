@@ -185,6 +185,17 @@ public final class PostgresCustomerData implements CustomerDataRepository {
                 .bind("tenant", tenantId).bind("customer", customerId).execute();
         put(counts, "email_attempts", attempts);
         put(counts, "outbound_emails", delete(h, "outbound_emails", "customer_id", tenantId, customerId));
+        // webhook deliveries copy the customer's events into their payloads and name no customer: they go with those
+        // events, before the events themselves
+        put(counts, "webhook_attempts", h.createUpdate("""
+                        DELETE FROM webhook_attempts a USING webhook_deliveries d, domain_events e
+                        WHERE a.tenant_id = d.tenant_id AND a.delivery_id = d.id AND d.tenant_id = e.tenant_id AND d.event_id = e.id
+                          AND e.tenant_id = :tenant AND e.customer_id = :customer""")
+                .bind("tenant", tenantId).bind("customer", customerId).execute());
+        put(counts, "webhook_deliveries", h.createUpdate("""
+                        DELETE FROM webhook_deliveries d USING domain_events e
+                        WHERE d.tenant_id = e.tenant_id AND d.event_id = e.id AND e.tenant_id = :tenant AND e.customer_id = :customer""")
+                .bind("tenant", tenantId).bind("customer", customerId).execute());
         var deletions = new java.util.ArrayList<>(DELETE_FIRST);
         tables.keySet().stream().filter(t -> RULES.get(t) == Rule.DELETE && !DELETE_FIRST.contains(t)).sorted().forEach(deletions::add);
         for (String table : deletions) {

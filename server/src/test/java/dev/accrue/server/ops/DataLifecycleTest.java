@@ -120,6 +120,18 @@ class DataLifecycleTest {
 
         // 31 days after the end: erased — but not while a table holding customers' rows has no erasure rule
         s.advanceTo("2026-08-01T08:00:00Z");
+        // a webhook delivery of one of the customer's events (its payload a copy of the event, naming no customer)
+        jdbi.useHandle(h -> h.execute("""
+                INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, enabled, secret, created_at, updated_at)
+                VALUES (?, 'we_erasure_probe', 'https://hooks.example/accrue', '{}', false, 'whsec_probe', now(), now())""", tenant));
+        jdbi.useHandle(h -> h.execute("""
+                INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, object_id, position_tx, position_seq, payload,
+                                                status, next_attempt_at, created_at)
+                SELECT tenant_id, 'wdl_erasure_probe', 'we_erasure_probe', id, type, object_id, tx_id, sequence, data::text, 'delivered', now(), now()
+                FROM domain_events WHERE tenant_id = ? AND customer_id = ? ORDER BY sequence LIMIT 1""", tenant, c));
+        jdbi.useHandle(h -> h.execute("""
+                INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, attempted_at, outcome, status_code, duration_ms)
+                VALUES (?, 'wdl_erasure_probe', 1, now(), 'delivered', 200, 5)""", tenant));
         jdbi.useHandle(h -> h.execute("CREATE TABLE retention_probe (tenant_id text, customer_id text)"));
         try {
             assertThat(lifecycle.sweep().customersFailed()).isPositive();
@@ -128,6 +140,9 @@ class DataLifecycleTest {
             jdbi.useHandle(h -> h.execute("DROP TABLE retention_probe"));
         }
         assertThat(lifecycle.sweep().customersErased()).isPositive();
+        int probes = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM webhook_deliveries WHERE tenant_id = :t AND id = 'wdl_erasure_probe'")
+                .bind("t", tenant).mapTo(Integer.class).one());
+        assertThat(probes).as("the webhook delivery copying the customer's event").isZero();
 
         JsonNode customer = s.api.get("/v1/customers/" + c).json();
         assertThat(customer.path("billing_emails")).isEmpty();
