@@ -47,6 +47,10 @@ import java.util.Set;
  * (which tax line covers it, its EN 16931 VAT category, its jurisdiction), the one decision documents, e-invoices and
  * the tax report read back.
  *
+ * <p>Discounts before tax: a coupon's discount arrives as parts per charge code it discounted ({@code InvoiceDiscounts}),
+ * each taxed in the category of that charge, so it lowers the base of the rate it discounted; the parts of one coupon
+ * under one tax line are then shown as one discount line ({@link DiscountsPerRate}).
+ *
  * <p>Prepaid money is taxed once, when it comes in: a wallet top-up's receipt carries the tax ({@link #topUp}), and
  * the documents of prepaid customers, which that already-taxed money pays, get no tax lines.
  */

@@ -42,9 +42,13 @@ class DiscountTaxTest {
             """;
 
     private static Sandbox sandbox(String label) {
+        return sandbox(label, "tax_exclusive");
+    }
+
+    private static Sandbox sandbox(String label, String prices) {
         Sandbox s = new Sandbox(label, CATALOG, "2026-03-01T09:00:00Z");
         assertThat(s.api.send("PUT", "/v1/seller", DocumentTest.seller()).status()).isEqualTo(200);
-        assertThat(s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "DE")).status()).isEqualTo(200);
+        assertThat(s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "DE", "prices", prices)).status()).isEqualTo(200);
         return s;
     }
 
@@ -151,5 +155,25 @@ class DiscountTaxTest {
         List<String> afterRows = new ArrayList<>();
         after.get("data").forEach(r -> afterRows.add(r.get("rate").asText() + " " + r.get("taxable_amount").asText() + " " + r.get("tax").asText()));
         assertThat(afterRows).containsExactlyInAnyOrder("0 15.00 0.00", "0.07 100.00 7.00", "0.19 200.00 38.00");
+    }
+
+    /** Tax-inclusive prices: the discount lowers each rate's gross, and the allowances at their net give a valid e-invoice; so does a 100 % coupon's. */
+    @Test
+    void taxInclusiveAndFullyDiscountedInvoicesAreValidEInvoices() {
+        Sandbox s = sandbox("discount tax inclusive", "tax_inclusive");
+        assertThat(s.api.post("/v1/coupons", Map.of("code", "TEN", "name", "Ten off", "percent_off", "10", "duration", "forever")).status()).isEqualTo(201);
+        assertThat(s.api.post("/v1/coupons", Map.of("code", "FREE", "name", "Free", "percent_off", "100", "duration", "forever")).status()).isEqualTo(201);
+        JsonNode ten = invoice(s, "Inklusiv Zehn GmbH", "TEN");
+        // gross 90.00 at 19 %: tax 14.37, net 75.63; 45.00 at 7 %: tax 2.94, net 42.06; 9.00 exempt
+        assertThat(taxes(ten)).containsExactly("0.19 75.63 14.37", "0.07 42.06 2.94", "0 9.00 0.00");
+        assertThat(ten.get("total").asText()).isEqualTo("144.00");
+        for (JsonNode inv : List.of(ten, invoice(s, "Inklusiv Gratis GmbH", "FREE"))) {
+            String id = inv.get("id").asText();
+            var cii = s.api.getFile("/v1/invoices/" + id + "/cii");
+            assertThat(cii.status()).as(cii.text()).isEqualTo(200);
+            assertValid(cii.body(), "cii.xml");
+            assertValid(s.api.getFile("/v1/invoices/" + id + "/ubl").body(), "ubl.xml");
+            assertThat(cii.text().replaceAll(">\\s+<", "><")).contains("<ram:GrandTotalAmount>" + inv.get("total").asText() + "</ram:GrandTotalAmount>");
+        }
     }
 }
