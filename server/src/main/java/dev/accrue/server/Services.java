@@ -123,6 +123,8 @@ import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.portal.CancelAlternatives;
 import dev.accrue.adapters.postgres.PostgresCancelAlternatives;
 import dev.accrue.app.web.WebSessions;
+import dev.accrue.adapters.postgres.PostgresEmailTemplates;
+import dev.accrue.app.document.EmailTemplateService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.lang.management.ManagementFactory;
@@ -181,7 +183,8 @@ public record Services(
         PortalAccess portalAccess,
         StaffService staff,
         CancelAlternatives cancelAlternatives,
-        CreditNoteExport creditNoteExports) {
+        CreditNoteExport creditNoteExports,
+        EmailTemplateService emailTemplates) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -271,8 +274,10 @@ public record Services(
         SellerService sellers = new SellerService(tx, new PostgresSellers(tx), tenantRepo, auditLog, clock);
         PostgresDocuments documentRepo = new PostgresDocuments(tx);
         PostgresPayments paymentRepo = new PostgresPayments(tx);
+        PdfDocumentRenderer renderer = new PdfDocumentRenderer(new Templates());
         DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
-                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo, creditNoteRepo);
+                renderer, new MustangEInvoices(), clock, paymentRepo, creditNoteRepo);
+        EmailTemplateService emailTemplates = new EmailTemplateService(tx, new PostgresEmailTemplates(tx), renderer, auditLog, clock);
         // payments: Stripe when ACCRUE_STRIPE_SECRET_KEY and ACCRUE_STRIPE_WEBHOOK_SECRET are set, else the built-in sandbox
         // gateway (in-process, its books in its own tables); both behind the PaymentGateway port
         Optional<PaymentGateway> stripe = PaymentGateways.stripe(System.getenv(), clock);
@@ -315,7 +320,7 @@ public record Services(
                 new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time),
                 sellers,
                 documents,
-                new DocumentMail(documents, publicUrl),
+                new DocumentMail(documents, publicUrl, emailTemplates),
                 new EmailService(tx, outbox, clock),
                 new InvoiceExport(tx, invoiceRepo, customerRepo),
                 taxes,
@@ -338,7 +343,8 @@ public record Services(
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
                 new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
                 new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog),
-                new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo));
+                new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo),
+                emailTemplates);
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
