@@ -184,6 +184,7 @@ public final class Accrue implements AutoCloseable {
                 new QuotaRoutes(services.quotas())::register,
                 new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), idempotency)::register,
                 new dev.accrue.adapters.http.seller.SellerRoutes(services.sellers())::register,
+                new dev.accrue.adapters.http.seller.EmailTemplateRoutes(services.emailTemplates())::register,
                 new dev.accrue.adapters.http.document.DocumentRoutes(services.documents(), this::publicUrl)::register,
                 new EmailRoutes(services.emails(), idempotency)::register,
                 new dev.accrue.adapters.http.export.ExportRoutes(services.exports(), services.taxReport(), services.creditNoteExports())::register,

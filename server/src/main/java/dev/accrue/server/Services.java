@@ -138,6 +138,8 @@ import dev.accrue.app.subscription.pause.PausedBilling;
 import dev.accrue.app.oneoff.OneOffChargeService;
 import dev.accrue.app.subscription.scheduled.DueScheduledActions;
 import dev.accrue.app.subscription.scheduled.ScheduledActionService;
+import dev.accrue.adapters.postgres.PostgresEmailTemplates;
+import dev.accrue.app.document.EmailTemplateService;
 import org.jdbi.v3.core.Jdbi;
 
 import java.lang.management.ManagementFactory;
@@ -201,7 +203,8 @@ public record Services(
         OneOffChargeService oneOffCharges,
         PauseService pauses,
         GatewayEventIntake gatewayEvents,
-        DataLifecycle dataLifecycle) {
+        DataLifecycle dataLifecycle,
+        EmailTemplateService emailTemplates) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -305,8 +308,10 @@ public record Services(
         SellerService sellers = new SellerService(tx, new PostgresSellers(tx), tenantRepo, auditLog, clock);
         PostgresDocuments documentRepo = new PostgresDocuments(tx);
         PostgresPayments paymentRepo = new PostgresPayments(tx);
+        PdfDocumentRenderer renderer = new PdfDocumentRenderer(new Templates());
         DocumentService documents = new DocumentService(tx, invoiceRepo, customerRepo, wallets, sellers, documentRepo, documentRepo,
-                new PdfDocumentRenderer(new Templates()), new MustangEInvoices(), clock, paymentRepo, creditNoteRepo);
+                renderer, new MustangEInvoices(), clock, paymentRepo, creditNoteRepo);
+        EmailTemplateService emailTemplates = new EmailTemplateService(tx, new PostgresEmailTemplates(tx), renderer, auditLog, clock);
         // payments: Stripe when ACCRUE_STRIPE_SECRET_KEY and ACCRUE_STRIPE_WEBHOOK_SECRET are set, else the built-in sandbox
         // gateway (in-process, its books in its own tables); both behind the PaymentGateway port
         Optional<PaymentGateway> stripe = stripeSettings.map(settings -> new StripeGateway(settings, clock));
@@ -349,7 +354,7 @@ public record Services(
                 new UpcomingInvoice(tx, subscriptionRepo, customerRepo, billing, time),
                 sellers,
                 documents,
-                new DocumentMail(documents, publicUrl),
+                new DocumentMail(documents, publicUrl, emailTemplates),
                 new EmailService(tx, outbox, clock),
                 new InvoiceExport(tx, invoiceRepo, customerRepo),
                 taxes,
@@ -378,7 +383,8 @@ public record Services(
                 new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog),
                 new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events),
                 new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock),
-                new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock));
+                new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock),
+                emailTemplates);
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -3,7 +3,9 @@ package dev.accrue.adapters.einvoice;
 import dev.accrue.app.document.Document;
 import dev.accrue.app.document.DocumentKind;
 import dev.accrue.app.document.EInvoiceWriter;
+import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.tax.VatCategory;
+import org.mustangproject.Allowance;
 import org.mustangproject.BankDetails;
 import org.mustangproject.CII.CIIToUBL;
 import org.mustangproject.Invoice;
@@ -54,6 +56,8 @@ import java.util.Map;
  */
 public final class MustangEInvoices implements EInvoiceWriter {
     private static final String PRODUCER = "Accrue";
+    /** UNTDID 5189 allowance reason code 95: discount. */
+    private static final String DISCOUNT_REASON = "95";
 
     @Override
     public String cii(Document d) {
@@ -142,13 +146,26 @@ public final class MustangEInvoices implements EInvoiceWriter {
         d.taxes().stream().filter(t -> t.group() != null).forEach(t -> taxes.put(t.group(), t));
         List<BigDecimal> nets = netAmounts(d, taxes);
         int n = 0;
+        int index = 0;
         for (Document.Line l : d.lines()) {
-            Product p = new Product(l.description(), "", "C62", BigDecimal.ZERO);
+            BigDecimal lineNet = nets.get(index++);
             Document.TaxLine tax = l.taxGroup() == null ? null : taxes.get(l.taxGroup());
             VatCategory category = l.vatCategory() == null ? null : VatCategory.parse(l.vatCategory());
             if (category == null) {
                 category = sellerHasVat ? VatCategory.Z : VatCategory.O;
             }
+            if (InvoiceLine.DISCOUNT.equals(l.kind()) && lineNet.signum() < 0) {
+                // a coupon's discount at one rate is a document-level allowance (BG-20) with that rate's VAT category and
+                // rate: an item's net price may not be negative (BR-27), and the allowance lowers exactly that rate's base
+                Allowance a = new Allowance(lineNet.negate());
+                a.setTaxPercent(tax == null ? BigDecimal.ZERO : tax.rate().movePointRight(2).stripTrailingZeros());
+                a.setCategoryCode(category.code());
+                a.setReason(l.description());
+                a.setReasonCode(DISCOUNT_REASON);
+                inv.addAllowance(a);
+                continue;
+            }
+            Product p = new Product(l.description(), "", "C62", BigDecimal.ZERO);
             p.setTaxCategoryCode(category.code());
             p.setVATPercent(tax == null ? BigDecimal.ZERO : tax.rate().movePointRight(2).stripTrailingZeros());
             if (category.needsExemptionReason()) {
@@ -158,7 +175,7 @@ public final class MustangEInvoices implements EInvoiceWriter {
                 }
             }
             BigDecimal quantity = l.quantity().signum() == 0 ? BigDecimal.ONE : l.quantity();
-            BigDecimal net = nets.get(n);
+            BigDecimal net = lineNet;
             BigDecimal unit = net.equals(l.amount().amount()) ? l.unitPrice().amount() : net.divide(quantity, 6, RoundingMode.HALF_UP);
             Item item = new Item(p, unit, quantity).setId(Integer.toString(++n)).setLineTotalAmount(net);
             if (l.periodStart() != null) {

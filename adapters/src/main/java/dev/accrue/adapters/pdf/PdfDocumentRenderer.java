@@ -12,6 +12,7 @@ import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import dev.accrue.app.document.Document;
 import dev.accrue.app.document.DocumentRenderer;
+import dev.accrue.app.document.EmailTemplate;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -76,11 +77,25 @@ public final class PdfDocumentRenderer implements DocumentRenderer {
     }
 
     @Override
-    public RenderedEmail email(Document document, String link) {
+    public RenderedEmail email(Document document, String link, EmailTemplate wording) {
         Map<String, Object> context = context(document, null);
         context.put("link", link);
-        String subject = templates.text("email/subject.peb", context).strip();
-        return new RenderedEmail(subject, templates.text("email/body.txt.peb", context), templates.html("email/body.html.peb", context));
+        Map<String, Object> placeholders = EmailWording.context(document, link);
+        String subject = wording != null && wording.subject() != null ? templates.wording("subject", wording.subject(), placeholders).strip()
+                : templates.text("email/subject.peb", context).strip();
+        // the intro is plain text: the HTML part escapes it (user-supplied text never becomes markup)
+        context.put("intro", wording != null && wording.intro() != null ? templates.wording("intro", wording.intro(), placeholders).strip() : null);
+        return new RenderedEmail(subject.replaceAll("[\\r\\n]+", " "), templates.text("email/body.txt.peb", context), templates.html("email/body.html.peb", context));
+    }
+
+    @Override
+    public void checkEmailTemplate(EmailTemplate wording) {
+        if (wording.subject() != null) {
+            templates.wording("subject", wording.subject(), EmailWording.sample());
+        }
+        if (wording.intro() != null) {
+            templates.wording("intro", wording.intro(), EmailWording.sample());
+        }
     }
 
     static Map<String, Object> context(Document document, String pdfLink) {

@@ -21,6 +21,7 @@ public final class Templates {
     private final PebbleEngine html;
     private final PebbleEngine text;
     private final PebbleEngine checker;
+    private final PebbleEngine wording;
 
     public Templates() {
         ClasspathLoader loader = new ClasspathLoader();
@@ -30,6 +31,9 @@ public final class Templates {
         textLoader.setPrefix("templates");
         this.text = new PebbleEngine.Builder().loader(textLoader).strictVariables(true).autoEscaping(false).newLineTrimming(false).build();
         this.checker = new PebbleEngine.Builder().loader(new StringLoader()).strictVariables(true).autoEscaping(true).cacheActive(false).build();
+        // a tenant's wording, given as text: plain text out (the HTML email escapes the result as a whole), strict variables
+        this.wording = new PebbleEngine.Builder().loader(new StringLoader()).strictVariables(true).autoEscaping(false).newLineTrimming(false)
+                .cacheActive(false).build();
     }
 
     public String html(String name, Map<String, Object> context) {
@@ -51,6 +55,22 @@ public final class Templates {
             return out.toString();
         } catch (PebbleException e) {
             throw new AccrueException(ErrorCode.INVALID_TEMPLATE, "template", "Template error at line " + e.getLineNumber() + ": " + e.getPebbleMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Renders a tenant's wording (given as text) as plain text; an unknown placeholder or a syntax error is an
+     * {@code invalid_template} error on {@code field} naming the line and the placeholder.
+     */
+    public String wording(String field, String source, Map<String, Object> context) {
+        try {
+            StringWriter out = new StringWriter();
+            wording.getTemplate(source).evaluate(out, context);
+            return out.toString();
+        } catch (PebbleException e) {
+            throw new AccrueException(ErrorCode.INVALID_TEMPLATE, field, field + ": template error at line " + e.getLineNumber() + ": " + e.getPebbleMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,15 +10,20 @@ import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Currency;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The discount step of invoice issuance: called once per new invoice, inside its transaction, before tax and before
  * customer credit. Each coupon the subscription or the customer redeemed that still runs ({@link Coupon#activeAfter})
- * adds a negative {@code discount} line computed on the charge lines ({@link Coupon#discountOn}), and counts one
- * more invoice on its redemption. Coupons apply in redemption order; each is capped at what the invoice still owes
- * after the previous ones, so discounts never take an invoice below zero.
+ * takes its discount off the lines it applies to ({@link Coupon#parts}: a part per line, largest remainder) and adds
+ * negative {@code discount} lines carrying the charge codes they took from, so tax lowers the rate of each line it
+ * discounted; it counts one more invoice on its redemption. Coupons apply in redemption order; each discounts what the
+ * previous ones left of each line and is capped at what the invoice still owes, so discounts never take a line or an
+ * invoice below zero.
  */
 public final class InvoiceDiscounts {
     private final CouponRepository coupons;
@@ -40,6 +45,9 @@ public final class InvoiceDiscounts {
             return lines;
         }
         List<InvoiceLine> out = lines;
+        Currency currency = lines.getFirst().amount().currency();
+        // what each line can still be discounted after the coupons before
+        List<Money> left = new ArrayList<>(lines.stream().map(InvoiceLine::amount).toList());
         String plan = null;
         for (CouponRepository.Active a : coupons.redemptionsFor(tenantId, customerId, subscriptionId)) {
             if (!a.coupon().activeAfter(a.applied())) {
@@ -53,14 +61,28 @@ public final class InvoiceDiscounts {
                     continue;
                 }
             }
-            Money off = a.coupon().discountOn(out, rounding.get());
-            Money owed = InvoiceTotals.subtotal(off == null ? lines.getFirst().amount().currency() : off.currency(), out);
-            if (off == null || !off.isPositive() || !owed.isPositive()) {
+            Money owed = InvoiceTotals.subtotal(currency, out);
+            if (!owed.isPositive()) {
                 continue;
             }
-            off = off.compareTo(owed) > 0 ? owed : off;
+            List<Money> parts = a.coupon().parts(lines, left, owed, rounding.get());
+            // one discount line per charge code it took from: tax files each under the rate of the charge it discounted,
+            // and DocumentTaxes folds them into one line per coupon and rate
+            Map<String, Money> byCharge = new LinkedHashMap<>();
+            for (int i = 0; i < lines.size(); i++) {
+                if (parts.get(i).isPositive()) {
+                    byCharge.merge(lines.get(i).chargeCode(), parts.get(i), Money::plus); // a null code is a key too
+                    left.set(i, left.get(i).minus(parts.get(i)));
+                }
+            }
+            if (byCharge.isEmpty()) {
+                continue;
+            }
             out = new ArrayList<>(out);
-            out.add(new InvoiceLine(InvoiceLine.DISCOUNT, null, a.coupon().label(), period, BigDecimal.ONE, off.negate(), off.negate()));
+            for (var e : byCharge.entrySet()) {
+                Money off = e.getValue().negate();
+                out.add(new InvoiceLine(InvoiceLine.DISCOUNT, e.getKey(), a.coupon().label(), period, BigDecimal.ONE, off, off));
+            }
             coupons.applied(tenantId, a.redemptionId());
         }
         return out;

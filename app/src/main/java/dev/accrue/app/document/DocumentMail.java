@@ -18,11 +18,13 @@ import java.util.function.Supplier;
 public final class DocumentMail implements MailComposer {
     private final DocumentService documents;
     private final Supplier<String> publicUrl;
+    private final EmailTemplateService wordings;
 
-    /** {@code publicUrl}: where customers reach this server (hosted links are printed into emails). */
-    public DocumentMail(DocumentService documents, Supplier<String> publicUrl) {
+    /** {@code publicUrl}: where customers reach this server (hosted links are printed into emails); {@code wordings}: the tenant's own subjects and intros. */
+    public DocumentMail(DocumentService documents, Supplier<String> publicUrl, EmailTemplateService wordings) {
         this.documents = documents;
         this.publicUrl = publicUrl;
+        this.wordings = wordings;
     }
 
     @Override
@@ -56,7 +58,7 @@ public final class DocumentMail implements MailComposer {
             default -> throw new IllegalStateException("Email " + e.id() + " names an unknown template '" + e.template() + "'");
         }
         String link = publicUrl.get() + documents.hostedPathOf(tenantId, linkType, e.objectId());
-        var rendered = documents.renderer().email(d, link);
+        var rendered = documents.renderer().email(d, link, wordings.wordingOf(tenantId, e.template()));
         byte[] pdf = d.kind() == DocumentKind.INVOICE && !"void".equals(d.status()) && !"draft".equals(d.status())
                 ? documents.facturX(d) : d.kind() == DocumentKind.CREDIT_NOTE ? creditNotePdf(d) : documents.pdf(d);
         var attachment = new MailMessage.Attachment(d.number().replaceAll("[^A-Za-z0-9._-]", "_") + ".pdf", "application/pdf", pdf);

@@ -13,7 +13,15 @@ public interface DocumentRenderer {
     byte[] pdfA3(Document document);
 
     /** The email telling the customer about {@code document}; {@code link} is its hosted page. */
-    RenderedEmail email(Document document, String link);
+    default RenderedEmail email(Document document, String link) {
+        return email(document, link, null);
+    }
+
+    /** The same, in the tenant's own wording where {@code wording} (null: none) sets a subject or an intro. */
+    RenderedEmail email(Document document, String link, EmailTemplate wording);
+
+    /** Refuses ({@code invalid_template}, naming the placeholder or the syntax error) wording that could not be rendered. */
+    void checkEmailTemplate(EmailTemplate wording);
 
     record RenderedEmail(String subject, String text, String html) {
     }

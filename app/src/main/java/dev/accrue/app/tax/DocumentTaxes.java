@@ -11,6 +11,7 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.tax.DiscountsPerRate;
 import dev.accrue.core.tax.Jurisdiction;
 import dev.accrue.core.tax.PriceMode;
 import dev.accrue.core.tax.TaxCalculator;
@@ -45,6 +46,10 @@ import java.util.Set;
  * total, and the unit price is the net amount. Every charge line and every tax line records its {@link LineTax}
  * (which tax line covers it, its EN 16931 VAT category, its jurisdiction), the one decision documents, e-invoices and
  * the tax report read back.
+ *
+ * <p>Discounts before tax: a coupon's discount arrives as parts per charge code it discounted ({@code InvoiceDiscounts}),
+ * each taxed in the category of that charge, so it lowers the base of the rate it discounted; the parts of one coupon
+ * under one tax line are then shown as one discount line ({@link DiscountsPerRate}).
  *
  * <p>Prepaid money is taxed once, when it comes in: a wallet top-up's receipt carries the tax ({@link #topUp}), and
  * the documents of prepaid customers, which that already-taxed money pays, get no tax lines.
@@ -137,10 +142,19 @@ public final class DocumentTaxes {
     public Taxed apply(String tenantId, Customer customer, String subscriptionId, List<InvoiceLine> lines, Period period, RoundingPolicy rounding) {
         TaxSettings s = settings.find(tenantId);
         Categories categories = categories(tenantId, subscriptionId);
+        // a discount is taxed as the charge it discounted (discounts before tax: it lowers that charge's rate), its
+        // parts carrying that charge's code (InvoiceDiscounts)
+        Map<String, TaxCategory> discounted = new HashMap<>();
+        for (InvoiceLine l : lines) {
+            if (TaxedLines.isCharge(l) && !InvoiceLine.DISCOUNT.equals(l.kind())) {
+                discounted.putIfAbsent(l.chargeCode(), categories.of(l));
+            }
+        }
         List<Taxable> charges = new ArrayList<>();
         for (InvoiceLine l : lines) {
             if (TaxedLines.isCharge(l)) {
-                charges.add(new Taxable(categories.of(l), l.amount()));
+                TaxCategory c = InvoiceLine.DISCOUNT.equals(l.kind()) && discounted.containsKey(l.chargeCode()) ? discounted.get(l.chargeCode()) : categories.of(l);
+                charges.add(new Taxable(c, l.amount()));
             }
         }
         Money charged = charges.stream().map(Taxable::amount).reduce(Money.zero(customer.currency()), Money::plus);
@@ -148,13 +162,13 @@ public final class DocumentTaxes {
         Money others = lines.stream().map(InvoiceLine::amount).reduce(Money.zero(customer.currency()), Money::plus).minus(charged);
         boolean taxedAtTopUp = customer.accountType() == AccountType.PREPAID;
         if (!s.collectsTax() || charges.isEmpty() || taxedAtTopUp) {
-            return new Taxed(List.copyOf(lines), charged, Money.zero(customer.currency()), charged.plus(others));
+            return new Taxed(DiscountsPerRate.fold(List.copyOf(lines)), charged, Money.zero(customer.currency()), charged.plus(others));
         }
         BillingAddress a = customer.billingAddress();
         Jurisdiction where = a == null || a.country() == null ? null : new Jurisdiction(a.country(), a.region());
         TaxResult r = TaxCalculator.calculate(customer.currency(), charges,
                 new TaxContext(s.sellerCountry(), s.prices(), s.rates(), where, customer.taxStatus(), customer.taxId()), rounding);
-        List<InvoiceLine> taxed = TaxedLines.of(lines, r, period);
+        List<InvoiceLine> taxed = DiscountsPerRate.fold(TaxedLines.of(lines, r, period));
         return new Taxed(List.copyOf(taxed), r.subtotal(), r.tax(), r.total().plus(others));
     }
 }

@@ -1,12 +1,15 @@
 package dev.accrue.core.coupon;
 
 import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.money.Allocation;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A coupon: {@code percentOff} (0 < p ≤ 100) or {@code amountOff} (a fixed amount in one currency) off the lines it
@@ -21,6 +24,9 @@ public record Coupon(String id, String code, String name, BigDecimal percentOff,
     public static final String ONCE = "once";
     public static final String REPEATING = "repeating";
     public static final String FOREVER = "forever";
+    /** Lines no coupon discounts: payments (customer credit, prepaid), taxes and other discounts. */
+    private static final Set<String> NOT_DISCOUNTED = Set.of(InvoiceLine.CREDIT, InvoiceLine.PREPAID, InvoiceLine.DISCOUNT, InvoiceLine.TAX,
+            InvoiceLine.TAX_INCLUDED);
 
     /** How many invoices a redemption discounts; null for ever. */
     public Integer invoices() {
@@ -38,29 +44,66 @@ public record Coupon(String id, String code, String name, BigDecimal percentOff,
     }
 
     /**
-     * The discount on {@code lines}, before tax and before customer credit: the eligible lines are the positive charge
-     * lines (not credit or prepaid lines) of the coupon's charges (all when none are named); a percentage is rounded
-     * once with {@code rounding}, a fixed amount never exceeds the eligible sum. So a 100 % coupon on every charge
-     * leaves exactly 0.00 and a discount never makes an invoice negative.
+     * The discount on {@code lines}, before tax and before customer credit: the sum of {@link #parts} with nothing
+     * discounted yet and no cap.
      */
     public Money discountOn(List<InvoiceLine> lines, RoundingPolicy rounding) {
-        Money eligible = null;
-        for (InvoiceLine l : lines) {
-            if (eligible == null) {
-                eligible = Money.zero(l.amount().currency());
-            }
-            boolean charge = !InvoiceLine.CREDIT.equals(l.kind()) && !InvoiceLine.PREPAID.equals(l.kind()) && !InvoiceLine.DISCOUNT.equals(l.kind());
-            if (charge && l.amount().isPositive() && (charges.isEmpty() || charges.contains(l.chargeCode()))) {
-                eligible = eligible.plus(l.amount());
+        if (lines.isEmpty()) {
+            return null;
+        }
+        List<Money> parts = parts(lines, lines.stream().map(InvoiceLine::amount).toList(), null, rounding);
+        return parts.stream().reduce(Money.zero(lines.getFirst().amount().currency()), Money::plus);
+    }
+
+    /**
+     * The discount on {@code lines} as the part taken off each of them — the one rule of what a coupon discounts, so
+     * that tax can lower each discounted line's own rate ("discounts before tax").
+     *
+     * <p>The eligible lines are the positive charge lines (not taxes, credit, prepaid or discount lines) of the coupon's
+     * charges (all when none are named) with something left to discount: {@code left} is, per line, what earlier coupons
+     * left of it. A percentage of their sum is rounded once with {@code rounding}; a fixed amount never exceeds it; and
+     * neither exceeds {@code cap} (what the invoice still owes; null for none). The discount is then split over the
+     * eligible lines by largest remainder on what is left of each, so the parts add up exactly to it and none exceeds
+     * its line's rest: a 100 % coupon takes every eligible line to exactly 0.00 and no line is ever discounted below
+     * zero, whatever coupons came before.
+     */
+    public List<Money> parts(List<InvoiceLine> lines, List<Money> left, Money cap, RoundingPolicy rounding) {
+        if (left.size() != lines.size()) {
+            throw new IllegalArgumentException("left has " + left.size() + " amounts for " + lines.size() + " lines");
+        }
+        List<Money> parts = new ArrayList<>(lines.size());
+        List<Integer> eligible = new ArrayList<>();
+        Money sum = null;
+        for (int i = 0; i < lines.size(); i++) {
+            InvoiceLine l = lines.get(i);
+            Money zero = Money.zero(l.amount().currency());
+            sum = sum == null ? zero : sum;
+            parts.add(zero);
+            if (discountable(l) && left.get(i).isPositive()) {
+                eligible.add(i);
+                sum = sum.plus(left.get(i));
             }
         }
-        if (eligible == null || !eligible.isPositive()) {
-            return eligible;
+        if (eligible.isEmpty()) {
+            return parts;
         }
-        Money off = percentOff != null
-                ? rounding.apply(eligible.times(percentOff.movePointLeft(2)))
-                : amountOff;
-        return off.compareTo(eligible) > 0 ? eligible : off;
+        Money off = percentOff != null ? rounding.apply(sum.times(percentOff.movePointLeft(2))) : amountOff;
+        off = off.compareTo(sum) > 0 ? sum : off;
+        off = cap != null && off.compareTo(cap) > 0 ? cap : off;
+        if (!off.isPositive()) {
+            return parts;
+        }
+        List<Money> split = Allocation.largestRemainder(off, eligible.stream().map(i -> left.get(i).amount()).toList());
+        for (int k = 0; k < eligible.size(); k++) {
+            parts.set(eligible.get(k), split.get(k));
+        }
+        return parts;
+    }
+
+    /** Whether the coupon applies to {@code line}: a positive charge line of one of its charges (of any when none are named). */
+    public boolean discountable(InvoiceLine line) {
+        boolean charge = !NOT_DISCOUNTED.contains(line.kind());
+        return charge && line.amount().isPositive() && (charges.isEmpty() || charges.contains(line.chargeCode()));
     }
 
     /** "SUMMER20: 20% off" / "WELCOME: 10.00 USD off", the start of the discount line's description. */
