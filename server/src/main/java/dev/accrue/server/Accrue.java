@@ -33,6 +33,7 @@ import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.http.payment.PaymentRoutes;
 import dev.accrue.adapters.http.payment.SandboxRoutes;
 import dev.accrue.adapters.http.payment.GatewayEventRoutes;
+import dev.accrue.adapters.http.seller.EmailTemplateRoutes;
 import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.adapters.scheduler.JobScheduler;
@@ -184,7 +185,7 @@ public final class Accrue implements AutoCloseable {
                 new QuotaRoutes(services.quotas())::register,
                 new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), idempotency)::register,
                 new dev.accrue.adapters.http.seller.SellerRoutes(services.sellers())::register,
-                new dev.accrue.adapters.http.seller.EmailTemplateRoutes(services.emailTemplates())::register,
+                new EmailTemplateRoutes(services.emailTemplates())::register,
                 new dev.accrue.adapters.http.document.DocumentRoutes(services.documents(), this::publicUrl)::register,
                 new EmailRoutes(services.emails(), idempotency)::register,
                 new dev.accrue.adapters.http.export.ExportRoutes(services.exports(), services.taxReport(), services.creditNoteExports())::register,

@@ -4,7 +4,7 @@ import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
 import dev.accrue.app.document.EmailTemplate;
 import dev.accrue.app.document.EmailTemplateService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 /** /v1/tenant/email_templates/{kind}: the tenant's own subject line and intro of one kind of document email. */
 public final class EmailTemplateRoutes {
@@ -23,7 +23,7 @@ public final class EmailTemplateRoutes {
         }
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/v1/tenant/email_templates/{kind}", ctx -> Responses.json(ctx, 200,
                 View.of(templates.get(Requests.caller(ctx), ctx.pathParam("kind")))));
         app.put("/v1/tenant/email_templates/{kind}", ctx -> {
