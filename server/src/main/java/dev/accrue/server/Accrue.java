@@ -1,5 +1,13 @@
 package dev.accrue.server;
 
+import dev.accrue.app.mail.MailDispatcher;
+import dev.accrue.app.mail.MailTransport;
+import dev.accrue.adapters.http.wallet.WalletRoutes;
+import dev.accrue.adapters.http.seller.SellerRoutes;
+import dev.accrue.adapters.http.rental.PhoneNumberRoutes;
+import dev.accrue.adapters.http.export.ExportRoutes;
+import dev.accrue.adapters.http.document.DocumentRoutes;
+import dev.accrue.adapters.http.addon.AddOnRoutes;
 import dev.accrue.adapters.http.ApiServer;
 import dev.accrue.adapters.http.billingrun.BillingRunRoutes;
 import dev.accrue.adapters.http.lifecycle.DataLifecycleRoutes;
@@ -82,7 +90,7 @@ public final class Accrue implements AutoCloseable {
     private Thread alerts;
     private final List<JobScheduler> jobSchedulers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private java.util.concurrent.ScheduledExecutorService mailer;
-    private dev.accrue.app.mail.MailDispatcher mail;
+    private MailDispatcher mail;
     private final ScheduledExecutorService databaseWatch;
     private ScheduledExecutorService deliverer;
     private HttpWebhookSender webhookSender;
@@ -183,14 +191,14 @@ public final class Accrue implements AutoCloseable {
                 new MeteringRoutes(services.metering(), services.usage())::register,
                 new AuthorizationRoutes(services.authorizations(), idempotency)::register,
                 new QuotaRoutes(services.quotas())::register,
-                new dev.accrue.adapters.http.wallet.WalletRoutes(services.wallets(), idempotency)::register,
-                new dev.accrue.adapters.http.seller.SellerRoutes(services.sellers())::register,
+                new WalletRoutes(services.wallets(), idempotency)::register,
+                new SellerRoutes(services.sellers())::register,
                 new EmailTemplateRoutes(services.emailTemplates())::register,
-                new dev.accrue.adapters.http.document.DocumentRoutes(services.documents(), this::publicUrl)::register,
+                new DocumentRoutes(services.documents(), this::publicUrl)::register,
                 new EmailRoutes(services.emails(), idempotency)::register,
-                new dev.accrue.adapters.http.export.ExportRoutes(services.exports(), services.taxReport(), services.creditNoteExports())::register,
-                new dev.accrue.adapters.http.addon.AddOnRoutes(services.addOns(), idempotency)::register,
-                new dev.accrue.adapters.http.rental.PhoneNumberRoutes(services.numbers(), idempotency)::register,
+                new ExportRoutes(services.exports(), services.taxReport(), services.creditNoteExports())::register,
+                new AddOnRoutes(services.addOns(), idempotency)::register,
+                new PhoneNumberRoutes(services.numbers(), idempotency)::register,
                 new ContactRoutes(services.contacts())::register,
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits(), idempotency)::register,
@@ -262,23 +270,23 @@ public final class Accrue implements AutoCloseable {
      * collections (charges, retries, dunning) every {@code period}, and the data-retention sweep every hour. They are
      * scheduled in the database (db-scheduler): each due execution runs on one node only, whichever takes it first.
      */
-    public Accrue scheduleBilling(java.time.Duration period) {
-        java.time.Duration poll = period.compareTo(java.time.Duration.ofSeconds(10)) < 0 ? period : java.time.Duration.ofSeconds(10);
-        return scheduleJobs(recurringJobs(period), poll, java.time.Duration.ofMinutes(1));
+    public Accrue scheduleBilling(Duration period) {
+        Duration poll = period.compareTo(Duration.ofSeconds(10)) < 0 ? period : Duration.ofSeconds(10);
+        return scheduleJobs(recurringJobs(period), poll, Duration.ofMinutes(1));
     }
 
     /** The jobs every node schedules (the same names and pauses on every node: one schedule in the database). */
-    public List<RecurringJob> recurringJobs(java.time.Duration billingEvery) {
+    public List<RecurringJob> recurringJobs(Duration billingEvery) {
         return List.of(
                 new RecurringJob("billing-run", billingEvery, () -> services.billingRuns().runScheduled(200)),
                 // charges what billing finalized, retries due, grace periods over (dunning)
                 new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)),
                 // invoiced raw usage past its retention, customers past theirs after cancellation (issue 17 point 7)
-                new RecurringJob("data-retention", java.time.Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
+                new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */
-    public Accrue scheduleJobs(List<RecurringJob> jobs, java.time.Duration poll, java.time.Duration heartbeat) {
+    public Accrue scheduleJobs(List<RecurringJob> jobs, Duration poll, Duration heartbeat) {
         String node = ManagementFactory.getRuntimeMXBean().getName(); // as Services names it in billing runs
         jobSchedulers.add(new JobScheduler(database.dataSource(), database.jdbi(), node, jobs, poll, heartbeat).start());
         return this;
@@ -288,8 +296,8 @@ public final class Accrue implements AutoCloseable {
      * Sends the email outbox through {@code transport}; with {@code every} set, a background thread sends
      * what is queued at that interval (tests leave it null and call {@link #mail()} themselves).
      */
-    public Accrue sendMailWith(dev.accrue.app.mail.MailTransport transport, java.time.Duration every) {
-        mail = new dev.accrue.app.mail.MailDispatcher(services.tx(), services.outbox(), transport, services.mailComposer(), Clock.systemUTC());
+    public Accrue sendMailWith(MailTransport transport, Duration every) {
+        mail = new MailDispatcher(services.tx(), services.outbox(), transport, services.mailComposer(), Clock.systemUTC());
         if (every != null) {
             mailer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-mail"));
             mailer.scheduleWithFixedDelay(() -> {
@@ -308,7 +316,7 @@ public final class Accrue implements AutoCloseable {
      * (outside any transaction), makes notifications and paced emails, sends due digests, and records due renewal and
      * trial-end reminders. Several nodes may all run it: every step claims its work (row locks, SKIP LOCKED).
      */
-    public Accrue deliverEvents(java.time.Duration every) {
+    public Accrue deliverEvents(Duration every) {
         webhookSender = new HttpWebhookSender(services.webhooks().settings());
         EventDelivery delivery = new EventDelivery(services, webhookSender, Clock.systemUTC());
         deliverer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "accrue-events"));
@@ -317,7 +325,7 @@ public final class Accrue implements AutoCloseable {
     }
 
     /** The mail dispatcher, or null when no SMTP server is configured (emails then wait in the outbox). */
-    public dev.accrue.app.mail.MailDispatcher mail() {
+    public MailDispatcher mail() {
         return mail;
     }
 

@@ -1,5 +1,10 @@
 package dev.accrue.server;
 
+import dev.accrue.app.wallet.PrepaidDrawdown;
+import dev.accrue.app.rental.PhoneNumberService;
+import dev.accrue.app.addon.AddOnService;
+import dev.accrue.adapters.postgres.PostgresPhoneNumbers;
+import dev.accrue.adapters.postgres.PostgresAddOns;
 import dev.accrue.adapters.catalog.CatalogYaml;
 import dev.accrue.adapters.postgres.JdbiTransactions;
 import dev.accrue.adapters.postgres.PostgresApiKeys;
@@ -167,8 +172,8 @@ public record Services(
         QuotaService quotas,
         WalletService wallets,
         EmailOutbox outbox,
-        dev.accrue.app.addon.AddOnService addOns,
-        dev.accrue.app.rental.PhoneNumberService numbers,
+        AddOnService addOns,
+        PhoneNumberService numbers,
         ContactService contacts,
         EntitlementService entitlements,
         CustomerCredits credits,
@@ -294,11 +299,11 @@ public record Services(
         ProgressiveInvoicing progressive = new ProgressiveInvoicing(tx, subscriptionRepo, customerRepo, billing, pending,
                 new PostgresProgressiveRecords(tx), time);
         metering.useListener(UsageListener.all(alertEvaluator, progressive,
-                new dev.accrue.app.wallet.PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing)));
-        var addOns = new dev.accrue.app.addon.AddOnService(tx, new dev.accrue.adapters.postgres.PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
+                new PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing)));
+        var addOns = new AddOnService(tx, new PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);
-        var numbers = new dev.accrue.app.rental.PhoneNumberService(tx, new dev.accrue.adapters.postgres.PostgresPhoneNumbers(tx), subscriptionRepo,
+        var numbers = new PhoneNumberService(tx, new PostgresPhoneNumbers(tx), subscriptionRepo,
                 customerRepo, catalogs, billing, quotas, wallets, time, auditLog, events);
         addOnBillings.register(numbers);
         PostgresCreditNotes creditNoteRepo = new PostgresCreditNotes(tx);
