@@ -83,7 +83,11 @@ public final class InvoiceIssuer {
     public Invoice issueFor(Plan plan, String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                             Period period, List<InvoiceLine> lines) {
         if (plan.invoicing() == Invoicing.PROFORMA_FIRST) {
-            var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
+            // coupons discount the proforma as they would the invoice, before tax: once paid, the proforma is that invoice,
+            // lines and all (a rerun of the same billing key writes nothing, so it applies no coupon either)
+            List<InvoiceLine> discounted = invoices.billed(tenantId, billingKey) ? lines
+                    : discounts.apply(tenantId, customer.id(), subscriptionId, lines, period, () -> rounding(tenantId));
+            var taxed = taxes.apply(tenantId, customer, subscriptionId, discounted, period, rounding(tenantId));
             return proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, taxed.lines(), taxed.subtotal(), taxed.total());
         }
         return issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, UsageWindows.PERIOD);

@@ -68,4 +68,32 @@ class ProformaTaxTest {
         String cii = s.api.getFile("/v1/invoices/" + invoice.get("id").asText() + "/cii").text();
         assertThat(cii).contains("<ram:TaxTotalAmount currencyID=\"EUR\">25.01</ram:TaxTotalAmount>", "<ram:GrandTotalAmount>155.03</ram:GrandTotalAmount>");
     }
+
+    @Test
+    void aCouponDiscountsTheProformaBeforeTaxAndThePaidInvoiceKeepsIt() {
+        Sandbox s = new Sandbox("proforma coupon", CATALOG, "2026-06-01T08:00:00Z");
+        assertThat(s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "FR")).status()).isEqualTo(200);
+        assertThat(s.api.post("/v1/coupons", Map.of("code", "TEN", "name", "Ten off", "percent_off", "10", "duration", "once")).status()).isEqualTo(201);
+        Map<String, Object> body = Fixtures.customer("Jules Coupon");
+        body.put("billing_address", new LinkedHashMap<>(Map.of("line1", "2 rue de la Paix", "city", "Paris", "country", "FR")));
+        body.put("currency", "EUR");
+        body.put("time_zone", "UTC");
+        body.remove("alignment");
+        body.put("test_clock_id", s.clockId);
+        String customer = s.api.post("/v1/customers", body).text("id");
+        assertThat(s.api.post("/v1/customers/" + customer + "/coupons", Map.of("coupon", "TEN")).status()).isEqualTo(201);
+        String sub = s.subscribe(Map.of("customer_id", customer, "plan", "upfront")).get("id").asText();
+
+        JsonNode proforma = s.api.get("/v1/invoices?subscription_id=" + sub).json().get("data").get(0);
+        assertThat(proforma.get("status").asText()).isEqualTo("proforma");
+        // 10 % of 130.02 = 13.00, split over the charges: 12.00 off the 20 % base, 1.00 off the 10 % news;
+        // tax on the discounted bases: 108.03 at 20 % = 21.61, 8.99 at 10 % = 0.90
+        assertThat(proforma.get("tax").asText() + " " + proforma.get("total").asText()).isEqualTo("22.51 139.53");
+        assertThat(proforma.get("lines").toString()).contains("\"kind\":\"discount\"");
+        assertThat(s.api.post("/v1/invoices/" + proforma.get("id").asText() + "/mark_paid", Map.of("reference", "SEPA-2")).status()).isEqualTo(200);
+        JsonNode invoice = s.api.get("/v1/invoices/" + proforma.get("id").asText()).json();
+        for (String field : new String[]{"subtotal", "tax", "total", "taxes", "lines"}) {
+            assertThat(invoice.get(field)).as(field).isEqualTo(proforma.get(field));
+        }
+    }
 }
