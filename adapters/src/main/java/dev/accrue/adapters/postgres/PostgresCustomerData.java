@@ -67,7 +67,15 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("budgets", Rule.DELETE),
             Map.entry("gateway_customers", Rule.DELETE),
             Map.entry("domain_events", Rule.DELETE),
-            Map.entry("subscription_reminders", Rule.DELETE));
+            Map.entry("subscription_reminders", Rule.DELETE),
+            // tables of issue 16 (merged after the lifecycle): what invoices billed and the subscription terms they
+            // followed stay with the books; dated requests are operational and all settled once the customer is due
+            Map.entry("one_off_charges", Rule.KEEP),
+            Map.entry("progressive_invoices", Rule.KEEP),
+            Map.entry("subscription_phases", Rule.KEEP),
+            Map.entry("subscription_pauses", Rule.KEEP),
+            Map.entry("usage_values", Rule.KEEP),
+            Map.entry("subscription_scheduled_actions", Rule.DELETE));
     /** Deleted in this order (children before what they reference); the others after, in any order. */
     private static final List<String> DELETE_FIRST = List.of("fired_alerts", "usage_alert_rules", "budgets");
     /** Columns an export never carries: credentials and gateway tokens are not the customer's data to take away. */
