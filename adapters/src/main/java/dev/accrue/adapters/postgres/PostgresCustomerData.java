@@ -53,14 +53,16 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("contact_counts", Rule.KEEP),
             Map.entry("phone_numbers", Rule.KEEP),
             Map.entry("quota_items", Rule.KEEP),
+            // what invoices billed, the subscription terms and changes behind them, and the per-transaction aggregates
+            // that priced them stay with the books
             Map.entry("progressive_invoices", Rule.KEEP),
+            Map.entry("usage_values", Rule.KEEP),
             Map.entry("one_off_charges", Rule.KEEP),
             Map.entry("subscription_phases", Rule.KEEP),
             Map.entry("subscription_scheduled_actions", Rule.KEEP),
             Map.entry("subscription_pauses", Rule.KEEP),
             Map.entry("usage_events", Rule.DELETE),
             Map.entry("usage_unique", Rule.DELETE),
-            Map.entry("usage_values", Rule.DELETE),
             Map.entry("authorizations", Rule.DELETE),
             Map.entry("contacts", Rule.DELETE),
             Map.entry("notifications", Rule.DELETE),
