@@ -6,20 +6,26 @@ import dev.accrue.core.tenant.TenantMode;
 import dev.accrue.server.Accrue;
 import dev.accrue.server.AccrueConfig;
 
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How fast collection charges finalized invoices with the sandbox gateway: for each N, N auto-pay customers with a
  * saved card each get an invoice from a billing run (not timed); then one collection run charges them all — per
  * invoice a pending payment committed before the gateway call, the sandbox's own idempotent books, and the
- * outcome's transaction (invoice paid, receipt numbered and queued, events). Prints invoices/s per N and checks that
- * the sandbox moved exactly N charges.
+ * outcome's transaction (invoice paid, receipt numbered and queued, events). Prints invoices/s per N, the SQL statements sent
+ * per invoice, and checks that the sandbox moved exactly N charges.
  */
 public final class CollectionBenchmark {
     private static final String CATALOG = """
@@ -37,13 +43,41 @@ public final class CollectionBenchmark {
     private CollectionBenchmark() {
     }
 
+    /**
+     * Counts the SQL statements the collection run sends (a JDBI prepared batch counts once: it is one round trip),
+     * apart: Accrue's own, and the sandbox gateway's books (which a real gateway keeps on its side of the network).
+     */
+    private static final class StatementCounter implements SqlLogger {
+        private final LongAdder accrue = new LongAdder();
+        private final LongAdder gateway = new LongAdder();
+
+        @Override
+        public void logAfterExecution(StatementContext context) {
+            String sql = context.getRawSql();
+            (sql != null && (sql.contains("sandbox_") || sql.contains("synchronous_commit")) ? gateway : accrue).increment();
+        }
+
+        @Override
+        public void logException(StatementContext context, SQLException ex) {
+            logAfterExecution(context);
+        }
+
+        long accrue() {
+            return accrue.sum();
+        }
+
+        long gateway() {
+            return gateway.sum();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int[] sizes = args.length == 0 ? new int[] {10_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Path dir = Files.createTempDirectory("accrue-bench-");
         AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(dir);
         System.out.printf("Collection benchmark (sandbox gateway): %d cores, JDK %s, embedded PostgreSQL under %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), dir);
-        System.out.printf("%10s %12s %12s %14s%n", "invoices", "paid", "seconds", "invoices/s");
+        System.out.printf("%10s %12s %12s %14s %14s %14s%n", "invoices", "paid", "seconds", "invoices/s", "stmts/invoice", "gateway stmts");
         try (Accrue accrue = Accrue.open(config, Clock.systemUTC())) {
             for (int n : sizes) {
                 var tenant = accrue.services().tenants().create("bench " + n + " " + System.nanoTime(), TenantMode.SANDBOX).tenant();
@@ -53,9 +87,12 @@ public final class CollectionBenchmark {
                 if (issued != n) {
                     throw new IllegalStateException("expected " + n + " invoices, issued " + issued);
                 }
+                StatementCounter counter = new StatementCounter();
+                accrue.database().jdbi().getConfig(SqlStatements.class).setSqlLogger(counter);
                 long start = System.nanoTime();
                 accrue.services().collections().runDue(500, CollectionRunner.DEFAULT_STALE_AFTER);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                accrue.database().jdbi().getConfig(SqlStatements.class).setSqlLogger(SqlLogger.NOP_SQL_LOGGER);
                 long paid = accrue.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM invoices WHERE tenant_id = :t AND status = 'paid'")
                         .bind("t", tenant.id()).mapTo(Long.class).one());
                 long charges = accrue.database().jdbi().withHandle(h -> h.createQuery(
@@ -64,7 +101,8 @@ public final class CollectionBenchmark {
                 if (paid != n || charges != n) {
                     throw new IllegalStateException("expected " + n + " paid invoices and charges, got " + paid + " and " + charges);
                 }
-                System.out.printf("%10d %12d %12.2f %14.0f%n", n, paid, seconds, paid / seconds);
+                System.out.printf("%10d %12d %12.2f %14.0f %14.1f %14.1f%n", n, paid, seconds, paid / seconds, counter.accrue() / (double) n,
+                        counter.gateway() / (double) n);
             }
         }
     }

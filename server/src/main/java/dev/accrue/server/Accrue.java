@@ -275,12 +275,17 @@ public final class Accrue implements AutoCloseable {
         return scheduleJobs(recurringJobs(period), poll, Duration.ofMinutes(1));
     }
 
+    /** How often the processing-poll job looks for debits processing too long (each is asked at most once per ACCRUE_PROCESSING_POLL_AFTER). */
+    private static final Duration PROCESSING_POLL_EVERY = Duration.ofMinutes(15);
+
     /** The jobs every node schedules (the same names and pauses on every node: one schedule in the database). */
     public List<RecurringJob> recurringJobs(Duration billingEvery) {
         return List.of(
                 new RecurringJob("billing-run", billingEvery, () -> services.billingRuns().runScheduled(200)),
                 // charges what billing finalized, retries due, grace periods over (dunning)
                 new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)),
+                // asks the gateway about bank debits left processing whose webhook is late (ACCRUE_PROCESSING_POLL_AFTER)
+                new RecurringJob("processing-poll", PROCESSING_POLL_EVERY, () -> services.processingPoller().runDue(200)),
                 // invoiced raw usage past its retention, customers past theirs after cancellation (issue 17 point 7)
                 new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
     }

@@ -103,6 +103,7 @@ import dev.accrue.adapters.payment.sandbox.SandboxGateway;
 import dev.accrue.adapters.postgres.PostgresPaymentMethods;
 import dev.accrue.adapters.postgres.PostgresPayments;
 import dev.accrue.app.phase.PhaseBilling;
+import dev.accrue.app.payment.CollectionBatch;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.app.payment.Dunning;
 import dev.accrue.app.payment.PaymentApplication;
@@ -110,6 +111,7 @@ import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.payment.gateway.PaymentGateway;
 import dev.accrue.app.payment.GatewayEventIntake;
+import dev.accrue.app.payment.ProcessingPoller;
 import dev.accrue.adapters.payment.stripe.StripeGateway;
 import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.json.Json;
@@ -209,7 +211,8 @@ public record Services(
         PauseService pauses,
         GatewayEventIntake gatewayEvents,
         DataLifecycle dataLifecycle,
-        EmailTemplateService emailTemplates) {
+        EmailTemplateService emailTemplates,
+        ProcessingPoller processingPoller) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -322,14 +325,17 @@ public record Services(
         Optional<PaymentGateway> stripe = stripeSettings.map(settings -> new StripeGateway(settings, clock));
         SandboxGateway sandbox = stripe.isPresent() ? null : new SandboxGateway(jdbi, clock);
         PaymentGateway gateway = stripe.orElse(sandbox);
+        GatewayTimings gatewayTimings = GatewayTimings.fromEnvironment(System.getenv());
         PostgresPaymentMethods methodRepo = new PostgresPaymentMethods(tx);
         Dunning dunning = new Dunning(paymentRepo, methodRepo, subscriptionRepo, subscriptions, numbers, outbox, auditLog, events, time);
         PaymentApplication paymentApplication = new PaymentApplication(paymentRepo, invoiceRepo, documentRepo, credits, dunning, outbox, auditLog, events, time);
         CollectionRunner collections = new CollectionRunner(tx, paymentRepo, methodRepo, customerRepo, gateway, paymentApplication, dunning, wallets, auditLog,
-                events, time);
+                events, time, new CollectionBatch(paymentRepo, methodRepo, customerRepo, gateway.name(), auditLog, events, outbox, time),
+                gatewayTimings.resendWindow());
         PaymentMethodService paymentMethods = new PaymentMethodService(tx, methodRepo, customerRepo, subscriptionRepo, gateway, dunning, auditLog, events, time);
         PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
                 time);
+        GatewayEventIntake gatewayEvents = new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
                 collections::runForTestClock);
         WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
@@ -387,9 +393,10 @@ public record Services(
                         auditLog, events),
                 new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog),
                 new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events),
-                new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock),
+                gatewayEvents,
                 new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock),
-                emailTemplates);
+                emailTemplates,
+                new ProcessingPoller(tx, paymentRepo, methodRepo, gateway, gatewayEvents, time, gatewayTimings.pollAfter()));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -11,6 +11,7 @@ import dev.accrue.app.page.PageRequest;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Clock;
+import java.util.List;
 
 public final class PostgresAuditLog implements AuditLog {
     private static final RowMapper<AuditEntry> MAPPER = (rs, ctx) -> new AuditEntry(rs.getString("id"), rs.getString("object_type"),
@@ -33,6 +34,27 @@ public final class PostgresAuditLog implements AuditLog {
                 .bind("action", action).bind("actor", caller.actor().wire()).bind("at", Rows.utc(clock.instant()))
                 .bind("before", before == null ? null : Json.write(before))
                 .bind("after", after == null ? null : Json.write(after))
+                .execute();
+    }
+
+    @Override
+    public void recordAll(Caller caller, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        String at = clock.instant().toString();
+        tx.handle().createUpdate("""
+                        INSERT INTO audit_events (tenant_id, id, object_type, object_id, action, actor, occurred_at, before, after)
+                        SELECT :tenant, e.id, e.type, e.object, e.action, :actor, CAST(:at AS timestamptz), CAST(e.before AS jsonb), CAST(e.after AS jsonb)
+                        FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:objects AS text[]), CAST(:actions AS text[]),
+                                    CAST(:befores AS text[]), CAST(:afters AS text[])) AS e(id, type, object, action, before, after)""")
+                .bind("tenant", caller.tenantId()).bind("actor", caller.actor().wire()).bind("at", at)
+                .bindArray("ids", String.class, entries.stream().map(e -> Ids.next("aud")).toList())
+                .bindArray("types", String.class, entries.stream().map(Entry::objectType).toList())
+                .bindArray("objects", String.class, entries.stream().map(Entry::objectId).toList())
+                .bindArray("actions", String.class, entries.stream().map(Entry::action).toList())
+                .bindArray("befores", String.class, entries.stream().map(e -> e.before() == null ? null : Json.write(e.before())).toList())
+                .bindArray("afters", String.class, entries.stream().map(e -> e.after() == null ? null : Json.write(e.after())).toList())
                 .execute();
     }
 

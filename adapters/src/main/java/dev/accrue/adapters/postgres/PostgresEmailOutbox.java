@@ -3,6 +3,8 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.mail.OutboundEmail;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -23,15 +25,32 @@ public final class PostgresEmailOutbox implements EmailOutbox {
         this.tx = tx;
     }
 
+    private static final String INSERT = """
+            INSERT INTO outbound_emails (tenant_id, id, customer_id, recipients, subject, body, html_body, template, object_type, object_id,
+                                         status, created_at, next_attempt_at, resend_of)
+            VALUES (:tenant, :id, :customer, :to, :subject, :body, :html, :template, :type, :object, 'queued', :at, :at, :resendOf)""";
+
     @Override
     public void enqueue(String tenantId, OutboundEmail e) {
-        tx.handle().createUpdate("""
-                        INSERT INTO outbound_emails (tenant_id, id, customer_id, recipients, subject, body, html_body, template, object_type, object_id,
-                                                     status, created_at, next_attempt_at, resend_of)
-                        VALUES (:tenant, :id, :customer, :to, :subject, :body, :html, :template, :type, :object, 'queued', :at, :at, :resendOf)""")
-                .bind("tenant", tenantId).bind("id", e.id()).bind("customer", e.customerId()).bind("to", e.recipients().toArray(String[]::new))
+        bind(tx.handle().createUpdate(INSERT), tenantId, e).execute();
+    }
+
+    @Override
+    public void enqueueAll(String tenantId, List<OutboundEmail> emails) {
+        if (emails.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = tx.handle().prepareBatch(INSERT);
+        for (OutboundEmail e : emails) {
+            bind(batch, tenantId, e).add();
+        }
+        batch.execute();
+    }
+
+    private static <T extends SqlStatement<T>> T bind(T statement, String tenantId, OutboundEmail e) {
+        return statement.bind("tenant", tenantId).bind("id", e.id()).bind("customer", e.customerId()).bind("to", e.recipients().toArray(String[]::new))
                 .bind("subject", e.subject()).bind("body", e.body()).bind("html", e.htmlBody()).bind("template", e.template())
-                .bind("type", e.objectType()).bind("object", e.objectId()).bind("at", Rows.utc(e.createdAt())).bind("resendOf", e.resendOf()).execute();
+                .bind("type", e.objectType()).bind("object", e.objectId()).bind("at", Rows.utc(e.createdAt())).bind("resendOf", e.resendOf());
     }
 
     @Override

@@ -9,8 +9,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.sql.Array;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 public final class PostgresPaymentMethods implements PaymentMethodRepository {
@@ -67,6 +70,37 @@ public final class PostgresPaymentMethods implements PaymentMethodRepository {
     public void lockCustomer(String tenantId, String customerId) {
         tx.handle().createQuery("SELECT pg_advisory_xact_lock(hashtextextended('payment_methods:' || :tenant || ':' || :customer, 0))")
                 .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).one();
+    }
+
+    @Override
+    public void lockCustomers(String tenantId, List<String> customerIds) {
+        // a function scan of unnest yields the array in order: the locks are taken in the order given
+        tx.handle().createQuery("""
+                        SELECT count(pg_advisory_xact_lock(hashtextextended('payment_methods:' || :tenant || ':' || c, 0)))
+                        FROM unnest(CAST(:customers AS text[])) AS u(c)""")
+                .bind("tenant", tenantId).bindArray("customers", String.class, customerIds).mapTo(Long.class).one();
+    }
+
+    @Override
+    public Map<String, List<PaymentMethod>> activeOf(String tenantId, List<String> customerIds) {
+        Map<String, List<PaymentMethod>> out = new HashMap<>();
+        tx.handle().createQuery("""
+                        SELECT * FROM payment_methods WHERE tenant_id = :tenant AND customer_id = ANY (:customers) AND status = 'active'
+                        ORDER BY customer_id, priority, id""")
+                .bind("tenant", tenantId).bindArray("customers", String.class, customerIds).map(METHOD)
+                .forEach(m -> out.computeIfAbsent(m.customerId(), k -> new ArrayList<>()).add(m));
+        return out;
+    }
+
+    @Override
+    public Map<String, String> gatewayCustomers(String tenantId, List<String> customerIds, String gateway) {
+        Map<String, String> out = new HashMap<>();
+        tx.handle().createQuery("""
+                        SELECT customer_id, reference FROM gateway_customers WHERE tenant_id = :tenant AND customer_id = ANY (:customers) AND gateway = :gateway""")
+                .bind("tenant", tenantId).bindArray("customers", String.class, customerIds).bind("gateway", gateway)
+                .map((rs, ctx) -> Map.entry(rs.getString("customer_id"), rs.getString("reference")))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     @Override

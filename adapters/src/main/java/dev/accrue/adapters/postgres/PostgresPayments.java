@@ -12,11 +12,17 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 public final class PostgresPayments implements PaymentRepository, PaymentReceiptFacts {
     private static final RowMapper<Payment> PAYMENT = (rs, ctx) -> {
@@ -26,7 +32,7 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 rs.getString("last4"), rs.getString("gateway"), money(rs, "amount", c), money(rs, "applied", c), money(rs, "credited", c),
                 money(rs, "refunded", c), rs.getString("status"), rs.getString("gateway_reference"), rs.getString("failure_code"),
                 rs.getString("failure_message"), rs.getBoolean("hard_decline"), rs.getString("reference"), rs.getObject("received_on", LocalDate.class),
-                rs.getString("receipt_number"), Rows.instant(rs, "created_at"), Rows.instant(rs, "settled_at"));
+                rs.getString("receipt_number"), Rows.instant(rs, "created_at"), Rows.instant(rs, "settled_at"), rs.getString("review_reason"));
     };
     private static final RowMapper<Refund> REFUND = (rs, ctx) -> new Refund(rs.getString("id"), rs.getString("payment_id"), rs.getString("customer_id"),
             rs.getString("invoice_id"), rs.getString("credit_note_id"), money(rs, "amount", rs.getString("currency")), rs.getString("reason"),
@@ -36,6 +42,9 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
             rs.getString("customer_id"), rs.getString("stage"), rs.getInt("round"), Rows.instant(rs, "first_failed_at"), Rows.instant(rs, "next_attempt_at"),
             Arrays.asList((String[]) rs.getArray("hard_declined").getArray()), rs.getString("in_flight_payment_id"), Rows.instant(rs, "in_flight_since"),
             rs.getString("last_failure"));
+    private static final RowMapper<InvoiceAmounts> INVOICE_AMOUNTS = (rs, ctx) -> new InvoiceAmounts(rs.getString("id"), rs.getString("customer_id"),
+            rs.getString("number"), rs.getString("status"), Money.of(rs.getBigDecimal("total").stripTrailingZeros(), rs.getString("currency")),
+            Money.of(rs.getBigDecimal("amount_paid").stripTrailingZeros(), rs.getString("currency")));
     private final JdbiTransactions tx;
 
     public PostgresPayments(JdbiTransactions tx) {
@@ -71,6 +80,68 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     }
 
     @Override
+    public Set<String> insertAttempts(String tenantId, List<Payment> attempts) {
+        if (attempts.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(tx.handle().createQuery("""
+                        INSERT INTO payments (tenant_id, id, customer_id, invoice_id, purpose, source, attempt_key, round, method_id, method_kind, brand, last4,
+                            gateway, currency, amount, status, created_at)
+                        SELECT :tenant, v.id, v.customer, v.invoice, v.purpose, v.source, v.key, v.round, v.method, v.kind, v.brand, v.last4, v.gateway,
+                            v.currency, v.amount, v.status, v.created
+                        FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:invoices AS text[]), CAST(:purposes AS text[]),
+                                    CAST(:sources AS text[]), CAST(:keys AS text[]), CAST(:rounds AS int[]), CAST(:methods AS text[]), CAST(:kinds AS text[]),
+                                    CAST(:brands AS text[]), CAST(:last4s AS text[]), CAST(:gateways AS text[]), CAST(:currencies AS text[]),
+                                    CAST(:amounts AS numeric[]), CAST(:statuses AS text[]), CAST(:created AS timestamptz[]))
+                             AS v(id, customer, invoice, purpose, source, key, round, method, kind, brand, last4, gateway, currency, amount, status, created)
+                        ON CONFLICT (tenant_id, attempt_key) DO NOTHING
+                        RETURNING id""")
+                .bind("tenant", tenantId)
+                .bindArray("ids", String.class, attempts.stream().map(Payment::id).toList())
+                .bindArray("customers", String.class, attempts.stream().map(Payment::customerId).toList())
+                .bindArray("invoices", String.class, attempts.stream().map(Payment::invoiceId).toList())
+                .bindArray("purposes", String.class, attempts.stream().map(Payment::purpose).toList())
+                .bindArray("sources", String.class, attempts.stream().map(Payment::source).toList())
+                .bindArray("keys", String.class, attempts.stream().map(Payment::attemptKey).toList())
+                .bindArray("rounds", Integer.class, attempts.stream().map(Payment::round).toList())
+                .bindArray("methods", String.class, attempts.stream().map(Payment::methodId).toList())
+                .bindArray("kinds", String.class, attempts.stream().map(Payment::methodKind).toList())
+                .bindArray("brands", String.class, attempts.stream().map(Payment::brand).toList())
+                .bindArray("last4s", String.class, attempts.stream().map(Payment::last4).toList())
+                .bindArray("gateways", String.class, attempts.stream().map(Payment::gateway).toList())
+                .bindArray("currencies", String.class, attempts.stream().map(a -> a.amount().currency().getCurrencyCode()).toList())
+                .bindArray("amounts", BigDecimal.class, attempts.stream().map(a -> a.amount().amount()).toList())
+                .bindArray("statuses", String.class, attempts.stream().map(Payment::status).toList())
+                .bindArray("created", String.class, attempts.stream().map(a -> a.createdAt().toString()).toList())
+                .mapTo(String.class).list());
+    }
+
+    @Override
+    public Map<String, Payment> findAllForUpdate(String tenantId, List<String> ids) {
+        Map<String, Payment> out = new HashMap<>();
+        tx.handle().createQuery("SELECT * FROM payments WHERE tenant_id = :tenant AND id = ANY (:ids) ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bindArray("ids", String.class, ids).map(PAYMENT).forEach(p -> out.put(p.id(), p));
+        return out;
+    }
+
+    @Override
+    public void succeedAll(String tenantId, List<Succeeded> succeeded, Instant at) {
+        if (succeeded.isEmpty()) {
+            return;
+        }
+        tx.handle().createUpdate("""
+                        UPDATE payments p SET status = 'succeeded', gateway_reference = v.ref, failure_code = NULL, failure_message = NULL,
+                            hard_decline = false, settled_at = :at, applied = v.applied, credited = 0
+                        FROM unnest(CAST(:ids AS text[]), CAST(:refs AS text[]), CAST(:applied AS numeric[])) AS v(id, ref, applied)
+                        WHERE p.tenant_id = :tenant AND p.id = v.id AND p.status = 'pending'""")
+                .bind("tenant", tenantId).bind("at", Rows.utc(at))
+                .bindArray("ids", String.class, succeeded.stream().map(Succeeded::paymentId).toList())
+                .bindArray("refs", String.class, succeeded.stream().map(Succeeded::gatewayReference).toList())
+                .bindArray("applied", BigDecimal.class, succeeded.stream().map(Succeeded::applied).toList())
+                .execute();
+    }
+
+    @Override
     public Optional<Payment> findForUpdate(String tenantId, String id) {
         return tx.handle().createQuery("SELECT * FROM payments WHERE tenant_id = :tenant AND id = :id FOR UPDATE").bind("tenant", tenantId).bind("id", id)
                 .map(PAYMENT).findOne();
@@ -90,6 +161,31 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                         WHERE tenant_id = :tenant AND id = :id AND status = 'pending'""")
                 .bind("status", status).bind("ref", gatewayReference).bind("code", failureCode).bind("message", failureMessage).bind("hard", hard)
                 .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public void markForReview(String tenantId, String id, String reason, Instant at) {
+        tx.handle().createUpdate("""
+                        UPDATE payments SET review_reason = :reason, review_since = :at WHERE tenant_id = :tenant AND id = :id AND status = 'pending'""")
+                .bind("reason", reason).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public List<PaymentKey> claimProcessing(Instant now, Duration after, int limit) {
+        return tx.handle().createQuery("""
+                        WITH due AS (
+                            SELECT p.tenant_id, p.id, coalesce(tc.frozen_time, :now) AS asked_at FROM payments p
+                            JOIN customers c ON c.tenant_id = p.tenant_id AND c.id = p.customer_id
+                            LEFT JOIN test_clocks tc ON tc.tenant_id = c.tenant_id AND tc.id = c.test_clock_id
+                            WHERE p.status = 'pending' AND p.gateway_reference IS NOT NULL AND p.review_reason IS NULL
+                              AND p.created_at <= coalesce(tc.frozen_time, :now) - make_interval(secs => :after)
+                              AND (p.polled_at IS NULL OR p.polled_at <= coalesce(tc.frozen_time, :now) - make_interval(secs => :after))
+                            ORDER BY p.created_at LIMIT :limit
+                            FOR UPDATE OF p SKIP LOCKED)
+                        UPDATE payments p SET polled_at = due.asked_at FROM due WHERE p.tenant_id = due.tenant_id AND p.id = due.id
+                        RETURNING p.tenant_id, p.id""")
+                .bind("now", Rows.utc(now)).bind("after", (double) after.toSeconds()).bind("limit", limit)
+                .map((rs, ctx) -> new PaymentKey(rs.getString("tenant_id"), rs.getString("id"))).list();
     }
 
     @Override
@@ -165,6 +261,20 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bind("receipt", receiptNumber).bind("tenant", tenantId).bind("id", id).execute();
     }
 
+    @Override
+    public void recordReceiptNumbers(String tenantId, Map<String, String> numbers) {
+        if (numbers.isEmpty()) {
+            return;
+        }
+        List<String> ids = List.copyOf(numbers.keySet());
+        tx.handle().createUpdate("""
+                        UPDATE payments p SET receipt_number = v.receipt
+                        FROM unnest(CAST(:ids AS text[]), CAST(:receipts AS text[])) AS v(id, receipt)
+                        WHERE p.tenant_id = :tenant AND p.id = v.id""")
+                .bind("tenant", tenantId).bindArray("ids", String.class, ids)
+                .bindArray("receipts", String.class, ids.stream().map(numbers::get).toList()).execute();
+    }
+
     // ---- refunds ----
 
     @Override
@@ -211,17 +321,45 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
         return tx.handle().createQuery("""
                         SELECT id, customer_id, number, status, currency, total, amount_paid FROM invoices
                         WHERE tenant_id = :tenant AND id = :id FOR UPDATE""")
-                .bind("tenant", tenantId).bind("id", invoiceId)
-                .map((rs, ctx) -> new InvoiceAmounts(rs.getString("id"), rs.getString("customer_id"), rs.getString("number"), rs.getString("status"),
-                        Money.of(rs.getBigDecimal("total").stripTrailingZeros(), rs.getString("currency")),
-                        Money.of(rs.getBigDecimal("amount_paid").stripTrailingZeros(), rs.getString("currency"))))
-                .findOne();
+                .bind("tenant", tenantId).bind("id", invoiceId).map(INVOICE_AMOUNTS).findOne();
     }
 
     @Override
     public void addPaid(String tenantId, String invoiceId, BigDecimal amount) {
         tx.handle().createUpdate("UPDATE invoices SET amount_paid = amount_paid + :amount WHERE tenant_id = :tenant AND id = :id")
                 .bind("amount", amount).bind("tenant", tenantId).bind("id", invoiceId).execute();
+    }
+
+    @Override
+    public Map<String, InvoiceAmounts> lockInvoices(String tenantId, List<String> invoiceIds) {
+        Map<String, InvoiceAmounts> out = new HashMap<>();
+        tx.handle().createQuery("""
+                        SELECT id, customer_id, number, status, currency, total, amount_paid FROM invoices
+                        WHERE tenant_id = :tenant AND id = ANY (:ids) ORDER BY id FOR UPDATE""")
+                .bind("tenant", tenantId).bindArray("ids", String.class, invoiceIds).map(INVOICE_AMOUNTS).forEach(i -> out.put(i.invoiceId(), i));
+        return out;
+    }
+
+    @Override
+    public void payInvoices(String tenantId, List<InvoicePayment> paid) {
+        if (paid.isEmpty()) {
+            return;
+        }
+        tx.handle().createUpdate("""
+                        UPDATE invoices i SET amount_paid = i.amount_paid + v.applied,
+                            status = CASE WHEN v.in_full THEN 'paid' ELSE i.status END,
+                            paid_at = CASE WHEN v.in_full THEN v.paid_at ELSE i.paid_at END,
+                            payment_reference = CASE WHEN v.in_full THEN v.ref ELSE i.payment_reference END
+                        FROM unnest(CAST(:ids AS text[]), CAST(:applied AS numeric[]), CAST(:full AS boolean[]), CAST(:at AS timestamptz[]),
+                                    CAST(:refs AS text[])) AS v(id, applied, in_full, paid_at, ref)
+                        WHERE i.tenant_id = :tenant AND i.id = v.id AND i.status = 'finalized'""")
+                .bind("tenant", tenantId)
+                .bindArray("ids", String.class, paid.stream().map(InvoicePayment::invoiceId).toList())
+                .bindArray("applied", BigDecimal.class, paid.stream().map(InvoicePayment::applied).toList())
+                .bindArray("full", Boolean.class, paid.stream().map(InvoicePayment::inFull).toList())
+                .bindArray("at", String.class, paid.stream().map(p -> p.paidAt().toString()).toList())
+                .bindArray("refs", String.class, paid.stream().map(InvoicePayment::reference).toList())
+                .execute();
     }
 
     @Override
@@ -245,9 +383,13 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                         FOR UPDATE OF col SKIP LOCKED""")
                 .bind("now", Rows.utc(now)).bind("stale", Rows.utc(staleBefore)).bind("clock", testClockId).bind("clockTenant", testClockTenant)
                 .bind("limit", limit).map(COLLECTION).list();
-        for (Collection c : claimed) {
-            tx.handle().createUpdate("UPDATE collections SET in_flight_since = :now WHERE tenant_id = :tenant AND invoice_id = :invoice")
-                    .bind("now", Rows.utc(now)).bind("tenant", c.tenantId()).bind("invoice", c.invoiceId()).execute();
+        if (!claimed.isEmpty()) {
+            tx.handle().createUpdate("""
+                            UPDATE collections col SET in_flight_since = :now
+                            FROM unnest(CAST(:tenants AS text[]), CAST(:invoices AS text[])) AS v(tenant, invoice)
+                            WHERE col.tenant_id = v.tenant AND col.invoice_id = v.invoice""")
+                    .bind("now", Rows.utc(now)).bindArray("tenants", String.class, claimed.stream().map(Collection::tenantId).toList())
+                    .bindArray("invoices", String.class, claimed.stream().map(Collection::invoiceId).toList()).execute();
         }
         return claimed;
     }
@@ -256,6 +398,62 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     public Optional<Collection> lockCollection(String tenantId, String invoiceId) {
         return tx.handle().createQuery("SELECT * FROM collections WHERE tenant_id = :tenant AND invoice_id = :invoice FOR UPDATE")
                 .bind("tenant", tenantId).bind("invoice", invoiceId).map(COLLECTION).findOne();
+    }
+
+    @Override
+    public Map<String, Collection> lockCollections(String tenantId, List<String> invoiceIds) {
+        Map<String, Collection> out = new HashMap<>();
+        tx.handle().createQuery("SELECT * FROM collections WHERE tenant_id = :tenant AND invoice_id = ANY (:invoices) ORDER BY invoice_id FOR UPDATE")
+                .bind("tenant", tenantId).bindArray("invoices", String.class, invoiceIds).map(COLLECTION).forEach(c -> out.put(c.invoiceId(), c));
+        return out;
+    }
+
+    @Override
+    public Map<String, List<Payment>> attemptsOf(String tenantId, Map<String, Integer> roundByInvoice) {
+        Map<String, List<Payment>> out = new HashMap<>();
+        List<String> invoices = List.copyOf(roundByInvoice.keySet());
+        tx.handle().createQuery("""
+                        SELECT p.* FROM payments p
+                        JOIN unnest(CAST(:invoices AS text[]), CAST(:rounds AS int[])) AS v(invoice, round) ON p.invoice_id = v.invoice AND p.round = v.round
+                        WHERE p.tenant_id = :tenant AND p.source = 'automatic' ORDER BY p.id""")
+                .bind("tenant", tenantId).bindArray("invoices", String.class, invoices)
+                .bindArray("rounds", Integer.class, invoices.stream().map(roundByInvoice::get).toList())
+                .map(PAYMENT).forEach(p -> out.computeIfAbsent(p.invoiceId(), k -> new ArrayList<>()).add(p));
+        return out;
+    }
+
+    @Override
+    public void updateAll(String tenantId, List<Collection> cs, Instant at) {
+        if (cs.isEmpty()) {
+            return;
+        }
+        tx.handle().createUpdate("""
+                        UPDATE collections col SET stage = v.stage, round = v.round, first_failed_at = v.failed, next_attempt_at = v.next,
+                            in_flight_payment_id = v.flight, in_flight_since = v.since, last_failure = v.failure, updated_at = :at
+                        FROM unnest(CAST(:invoices AS text[]), CAST(:stages AS text[]), CAST(:rounds AS int[]), CAST(:failed AS timestamptz[]),
+                                    CAST(:next AS timestamptz[]), CAST(:flights AS text[]), CAST(:since AS timestamptz[]), CAST(:failures AS text[]))
+                             AS v(invoice, stage, round, failed, next, flight, since, failure)
+                        WHERE col.tenant_id = :tenant AND col.invoice_id = v.invoice""")
+                .bind("tenant", tenantId).bind("at", Rows.utc(at))
+                .bindArray("invoices", String.class, cs.stream().map(Collection::invoiceId).toList())
+                .bindArray("stages", String.class, cs.stream().map(Collection::stage).toList())
+                .bindArray("rounds", Integer.class, cs.stream().map(Collection::round).toList())
+                .bindArray("failed", String.class, cs.stream().map(c -> text(c.firstFailedAt())).toList())
+                .bindArray("next", String.class, cs.stream().map(c -> text(c.nextAttemptAt())).toList())
+                .bindArray("flights", String.class, cs.stream().map(Collection::inFlightPaymentId).toList())
+                .bindArray("since", String.class, cs.stream().map(c -> text(c.inFlightSince())).toList())
+                .bindArray("failures", String.class, cs.stream().map(Collection::lastFailure).toList())
+                .execute();
+    }
+
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
+    }
+
+    @Override
+    public Set<String> suspendedAmong(String tenantId, List<String> customerIds) {
+        return new HashSet<>(tx.handle().createQuery("SELECT customer_id FROM dunning_suspensions WHERE tenant_id = :tenant AND customer_id = ANY (:customers)")
+                .bind("tenant", tenantId).bindArray("customers", String.class, customerIds).mapTo(String.class).list());
     }
 
     @Override

@@ -13,6 +13,11 @@ import java.util.Optional;
 public interface EmailOutbox {
     void enqueue(String tenantId, OutboundEmail email);
 
+    /** Several emails of one tenant in the caller's transaction (one round trip where the store can). */
+    default void enqueueAll(String tenantId, List<OutboundEmail> emails) {
+        emails.forEach(e -> enqueue(tenantId, e));
+    }
+
     /** Queued emails due at {@code now}, locked (SKIP LOCKED) for the caller's transaction. */
     List<Queued> claimDue(Instant now, int limit);
 

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
 
 /**
  * Charges what is due: invoices of auto-pay customers (the default method, then the backups in order; again on
@@ -68,9 +70,16 @@ public final class CollectionRunner {
     private final AuditLog audit;
     private final DomainEvents events;
     private final CustomerTime time;
+    private final CollectionBatch batch;
+    private final Duration resendWindow;
 
+    /**
+     * {@code resendWindow}: how old an attempt's idempotency key may be and still be sent again under it — less than
+     * the gateway keeps keys (Stripe: 24 hours). An older attempt whose outcome is unknown is looked up instead.
+     */
     public CollectionRunner(Transactions tx, PaymentRepository payments, PaymentMethodRepository methods, CustomerRepository customers, PaymentGateway gateway,
-                            PaymentApplication application, Dunning dunning, WalletService wallets, AuditLog audit, DomainEvents events, CustomerTime time) {
+                            PaymentApplication application, Dunning dunning, WalletService wallets, AuditLog audit, DomainEvents events, CustomerTime time,
+                            CollectionBatch batch, Duration resendWindow) {
         this.tx = tx;
         this.payments = payments;
         this.methods = methods;
@@ -82,10 +91,19 @@ public final class CollectionRunner {
         this.audit = audit;
         this.events = events;
         this.time = time;
+        this.batch = batch;
+        this.resendWindow = resendWindow;
     }
 
-    /** One try handed to the gateway: the stored pending payment and the charge that names it. */
-    public record Attempt(String tenantId, String customerId, String invoiceId, String paymentId, GatewayCharge charge) {
+    /**
+     * One try handed to the gateway: the stored pending payment and the charge that names it. {@code lookUp}: the
+     * attempt's key is older than the resend window, so the gateway is asked what became of it instead of being
+     * sent it again ({@link PaymentGateway#lookup}).
+     */
+    public record Attempt(String tenantId, String customerId, String invoiceId, String paymentId, GatewayCharge charge, boolean lookUp) {
+        public Attempt(String tenantId, String customerId, String invoiceId, String paymentId, GatewayCharge charge) {
+            this(tenantId, customerId, invoiceId, paymentId, charge, false);
+        }
     }
 
     /** Collects everything due across tenants (by each customer's clock), in batches of {@code batch}; returns the collections worked on. */
@@ -158,12 +176,13 @@ public final class CollectionRunner {
         }
     }
 
-    /** Step 1 for a chunk, in one transaction (one at a time if that fails). */
+    /** Step 1 for a chunk, in one transaction, set-based for the plain tries ({@link CollectionBatch}); one at a time if that fails. */
     private List<Attempt> beginAll(List<Collection> chunk) {
         try {
             return tx.inTransaction(() -> {
-                List<Attempt> attempts = new ArrayList<>();
-                for (Collection c : chunk) {
+                CollectionBatch.Begun begun = batch.begin(chunk);
+                List<Attempt> attempts = new ArrayList<>(begun.attempts());
+                for (Collection c : begun.rest()) {
                     Attempt a = begin(c.tenantId(), c.invoiceId());
                     if (a != null) {
                         attempts.add(a);
@@ -209,13 +228,18 @@ public final class CollectionRunner {
         return Arrays.asList(outcomes);
     }
 
-    /** Step 3 for a chunk, in one transaction (one at a time if that fails); returns the attempts whose round goes on. */
+    /**
+     * Step 3 for a chunk, in one transaction: the chunk's customers locked first (in order), plain approvals recorded
+     * set-based ({@link CollectionBatch}), the rest one by one; one at a time if that fails. Returns the attempts whose
+     * round goes on.
+     */
     private List<Attempt> settleAll(List<Attempt> attempts, List<GatewayOutcome> outcomes) {
         try {
             return tx.inTransaction(() -> {
+                batch.lockCustomers(attempts.stream().collect(Collectors.groupingBy(Attempt::tenantId, Collectors.mapping(Attempt::customerId, Collectors.toList()))));
                 List<Attempt> goOn = new ArrayList<>();
                 Map<String, List<String>> receipts = new TreeMap<>();
-                for (int i = 0; i < attempts.size(); i++) {
+                for (int i : batch.settleApproved(attempts, outcomes, receipts)) {
                     if (outcomes.get(i) != null && settle(attempts.get(i), outcomes.get(i), receipts)) {
                         goOn.add(attempts.get(i));
                     }
@@ -289,11 +313,17 @@ public final class CollectionRunner {
                 if (pending.status().equals(Payment.PENDING) && pending.gatewayReference() != null) {
                     return null; // the gateway accepted it and settles it later (a bank debit): its event decides, never a resend
                 }
+                if (pending.needsReview()) {
+                    // its outcome could not be learned: an operator decides, it is never sent again (a late event still settles it)
+                    payments.update(tenantId, with(c, c.stage(), c.round(), c.firstFailedAt(), null, pending.id(), null), time.systemNow());
+                    return null;
+                }
                 if (pending.status().equals(Payment.PENDING)) {
                     PaymentMethod m = methods.find(tenantId, customer.id(), pending.methodId()).orElseThrow();
                     payments.update(tenantId, with(c, c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(), pending.id(), time.systemNow()),
                             time.systemNow());
-                    return attempt(tenantId, customer, invoice, pending, m);
+                    Attempt again = attempt(tenantId, customer, invoice, pending, m);
+                    return keyTooOld(pending, time.now(tenantId, customer)) ? lookUp(again) : again;
                 }
             }
             List<Payment> tried = payments.attempts(tenantId, invoiceId, c.round());
@@ -326,9 +356,25 @@ public final class CollectionRunner {
         });
     }
 
-    /** Step 2: the gateway, outside any transaction. */
+    /**
+     * Step 2: the gateway, outside any transaction — the charge, or for an attempt whose key is too old to resend,
+     * the question what became of it (a read that cannot charge).
+     */
     public GatewayOutcome call(Attempt attempt) {
-        return gateway.charge(attempt.charge());
+        return attempt.lookUp() ? gateway.lookup(attempt.charge(), null) : gateway.charge(attempt.charge());
+    }
+
+    /**
+     * Whether the attempt's idempotency key is too old to send again: the gateway may have forgotten it (Stripe keeps
+     * keys 24 hours), and a resend under a forgotten key is a new charge. Measured by the customer's clock, on which
+     * the attempt's creation was stamped.
+     */
+    private boolean keyTooOld(Payment p, Instant now) {
+        return !p.createdAt().plus(resendWindow).isAfter(now);
+    }
+
+    private static Attempt lookUp(Attempt a) {
+        return new Attempt(a.tenantId(), a.customerId(), a.invoiceId(), a.paymentId(), a.charge(), true);
     }
 
     /** Step 3: records the outcome once; true when the next method should be tried now. */
@@ -384,14 +430,34 @@ public final class CollectionRunner {
                     payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), null, p.id(), at), at);
                     return false;
                 }
+                case GatewayOutcome.NotFound notFound -> {
+                    // the key is too old to resend and the gateway holds no charge for it: parked for an operator, never sent again
+                    needsReview(attempt.tenantId(), p, notFound, at);
+                    payments.update(attempt.tenantId(), with(c, c.stage(), c.round(), c.firstFailedAt(), null, p.id(), null), at);
+                    return false;
+                }
             }
         });
+    }
+
+    /**
+     * An attempt whose outcome could not be learned once its key was too old to resend: marked for review (the
+     * payment's {@code needs_review}), audited; still pending, so a late gateway event settles it like any other.
+     */
+    private void needsReview(String tenantId, Payment p, GatewayOutcome.NotFound notFound, Instant at) {
+        String reason = "outcome_unknown: sent " + p.createdAt() + ", its idempotency key is older than " + resendWindow
+                        + " and the gateway holds no charge for it (" + notFound.message() + ")";
+        payments.markForReview(tenantId, p.id(), reason, at);
+        Map<String, Object> facts = new LinkedHashMap<>(PaymentApplication.snapshot(p));
+        facts.put("review_reason", reason);
+        audit.record(Caller.system(tenantId), "payment", p.id(), "payment.needs_review", Map.of("status", p.status()), facts);
+        LOG.warn("Payment {} of tenant {} needs review: {}", p.id(), tenantId, reason);
     }
 
     // ---- prepaid wallets ----
 
     private void recharge(PaymentRepository.RechargeDue due) {
-        record Try(Payment payment, GatewayCharge charge) {
+        record Try(Payment payment, GatewayCharge charge, boolean lookUp) {
         }
         Try attempt = tx.inTransaction(() -> {
             Customer customer = customers.find(due.tenantId(), due.customerId()).orElseThrow();
@@ -410,17 +476,18 @@ public final class CollectionRunner {
                     p = payments.findByAttemptKey(due.tenantId(), due.attemptKey()).orElseThrow();
                 }
             }
-            if (!p.status().equals(Payment.PENDING) || p.gatewayReference() != null) {
-                return null; // settled, or processing at the gateway (its event settles it)
+            if (!p.status().equals(Payment.PENDING) || p.gatewayReference() != null || p.needsReview()) {
+                return null; // settled, processing at the gateway (its event settles it), or waiting for an operator
             }
             m = methods.find(due.tenantId(), customer.id(), p.methodId()).orElseThrow();
             String gatewayCustomer = methods.gatewayCustomer(due.tenantId(), customer.id(), gateway.name()).orElseThrow();
-            return new Try(p, new GatewayCharge(m.token(), gatewayCustomer, p.amount(), "Prepaid balance auto-recharge", p.id(), due.tenantId()));
+            return new Try(p, new GatewayCharge(m.token(), gatewayCustomer, p.amount(), "Prepaid balance auto-recharge", p.id(), due.tenantId()),
+                    keyTooOld(p, time.now(due.tenantId(), customer)));
         });
         if (attempt == null) {
             return;
         }
-        settleRecharge(due.tenantId(), attempt.payment().id(), gateway.charge(attempt.charge()));
+        settleRecharge(due.tenantId(), attempt.payment().id(), attempt.lookUp() ? gateway.lookup(attempt.charge(), null) : gateway.charge(attempt.charge()));
     }
 
     /** Records a wallet recharge's outcome once (from the charge's answer, or later from the gateway's event). */
@@ -455,6 +522,7 @@ public final class CollectionRunner {
                     // stays pending; the next run sends it again with the same key
                 }
                 case GatewayOutcome.Processing processing -> payments.markProcessing(tenantId, p.id(), processing.reference());
+                case GatewayOutcome.NotFound notFound -> needsReview(tenantId, p, notFound, at);
             }
         });
     }

@@ -76,18 +76,37 @@ public final class GatewayEventIntake {
                 paymentService.recordGatewayRefund(target.tenantId(), p.id(), event.refundedTotal(), event.reference());
                 return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), null, null);
             }
-            if (p.purpose().equals(Payment.WALLET_RECHARGE)) {
-                collections.settleRecharge(target.tenantId(), p.id(), event.outcome());
-                return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), null, null);
-            }
-            boolean tryNext = collections.settle(new CollectionRunner.Attempt(target.tenantId(), p.customerId(), p.invoiceId(), p.id(), null), event.outcome());
-            return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), target.tenantId(), tryNext ? p.invoiceId() : null);
+            return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), target.tenantId(), settle(target.tenantId(), p, event.outcome()));
         });
-        if (applied.invoiceIdToContinue() != null) {
-            // a decline: the round goes on as after a synchronous decline — the next method now, or dunning's next step
-            collections.collect(applied.tenantId(), applied.invoiceIdToContinue());
-        }
+        continueRound(applied.tenantId(), applied.invoiceIdToContinue());
         return applied.receipt();
+    }
+
+    /**
+     * An outcome learned by asking the gateway (the polling of charges left processing) rather than from a webhook,
+     * settled by the very code a webhook's outcome goes through — so whichever comes first settles the payment and
+     * the other changes nothing.
+     */
+    public void settleLearned(String tenantId, String paymentId, GatewayOutcome outcome) {
+        String invoiceToContinue = tx.inTransaction(() -> payments.find(tenantId, paymentId).map(p -> settle(tenantId, p, outcome)).orElse(null));
+        continueRound(tenantId, invoiceToContinue);
+    }
+
+    /** In the caller's transaction; returns the invoice whose round goes on after a decline, else null. */
+    private String settle(String tenantId, Payment p, GatewayOutcome outcome) {
+        if (p.purpose().equals(Payment.WALLET_RECHARGE)) {
+            collections.settleRecharge(tenantId, p.id(), outcome);
+            return null;
+        }
+        boolean tryNext = collections.settle(new CollectionRunner.Attempt(tenantId, p.customerId(), p.invoiceId(), p.id(), null), outcome);
+        return tryNext ? p.invoiceId() : null;
+    }
+
+    private void continueRound(String tenantId, String invoiceId) {
+        if (invoiceId != null) {
+            // a decline: the round goes on as after a synchronous decline — the next method now, or dunning's next step
+            collections.collect(tenantId, invoiceId);
+        }
     }
 
     private record Target(String tenantId, Payment payment, String reason) {

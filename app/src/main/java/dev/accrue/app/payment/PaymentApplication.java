@@ -112,7 +112,7 @@ public final class PaymentApplication {
     /**
      * Gives the payments of one tenant their gapless receipt numbers (PRC-000001…), in order, with one move of the
      * tenant's counter. Called last in the transaction: the counter row stays locked until commit, so it is held for
-     * the shortest time — one statement per receipt, however many payments the transaction applied.
+     * the shortest time — two statements, however many payments the transaction applied.
      */
     void numberReceipts(String tenantId, List<String> paymentIds) {
         if (paymentIds.isEmpty()) {
@@ -120,9 +120,11 @@ public final class PaymentApplication {
         }
         long last = payments.nextReceiptNumbers(tenantId, paymentIds.size());
         long first = last - paymentIds.size() + 1;
+        Map<String, String> numbers = new LinkedHashMap<>();
         for (int i = 0; i < paymentIds.size(); i++) {
-            payments.recordReceiptNumber(tenantId, paymentIds.get(i), "PRC-%06d".formatted(first + i));
+            numbers.put(paymentIds.get(i), "PRC-%06d".formatted(first + i));
         }
+        payments.recordReceiptNumbers(tenantId, numbers);
     }
 
     static Map<String, Object> snapshot(Payment p) {

@@ -4,9 +4,12 @@ import dev.accrue.app.page.PageRequest;
 import dev.accrue.core.money.Money;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 public interface PaymentRepository {
     // ---- payments ----
@@ -15,11 +18,39 @@ public interface PaymentRepository {
 
     Optional<Payment> find(String tenantId, String id);
 
+    /**
+     * Inserts pending automatic attempts (no reference, received date or settlement yet) in one statement; returns
+     * the ids written — an attempt whose key was taken already (another node stored that very try) is left out.
+     */
+    Set<String> insertAttempts(String tenantId, List<Payment> attempts);
+
+    /** {@link #findForUpdate} for several payments of one tenant: id → payment, rows locked in id order. */
+    Map<String, Payment> findAllForUpdate(String tenantId, List<String> ids);
+
+    /**
+     * The batch form of {@link #settle} as succeeded followed by {@link #recordApplication} with nothing credited:
+     * each payment still pending becomes succeeded with its gateway reference and what it applied to its invoice.
+     */
+    void succeedAll(String tenantId, List<Succeeded> payments, Instant at);
+
+    record Succeeded(String paymentId, String gatewayReference, BigDecimal applied) {
+    }
+
     Optional<Payment> findForUpdate(String tenantId, String id);
 
     Optional<Payment> findByAttemptKey(String tenantId, String attemptKey);
 
     void settle(String tenantId, String id, String status, String gatewayReference, String failureCode, String failureMessage, boolean hard, Instant at);
+
+    /** Marks a pending attempt as needing an operator's review (its outcome could not be learned); it stays pending. */
+    void markForReview(String tenantId, String id, String reason, Instant at);
+
+    /**
+     * Pending charges the gateway accepted as processing (a gateway reference, no outcome) at least {@code after} ago
+     * by their customer's clock (a test clock's frozen time, else {@code now}), and not asked about within
+     * {@code after}: claimed with SKIP LOCKED and stamped as asked now, so nodes polling at once ask once.
+     */
+    List<PaymentKey> claimProcessing(Instant now, Duration after, int limit);
 
     /** Keeps the gateway's reference of a charge it accepted but has not settled (a bank debit processing); the payment stays pending. */
     void markProcessing(String tenantId, String id, String gatewayReference);
@@ -53,6 +84,9 @@ public interface PaymentRepository {
 
     void recordReceiptNumber(String tenantId, String id, String receiptNumber);
 
+    /** {@link #recordReceiptNumber} for several payments of one tenant in one statement: payment id → receipt number. */
+    void recordReceiptNumbers(String tenantId, Map<String, String> numbers);
+
     // ---- refunds ----
     void insertRefund(String tenantId, Refund refund);
 
@@ -70,6 +104,19 @@ public interface PaymentRepository {
     Optional<InvoiceAmounts> lockInvoice(String tenantId, String invoiceId);
 
     void addPaid(String tenantId, String invoiceId, BigDecimal amount);
+
+    /** {@link #lockInvoice} for several invoices of one tenant: invoice id → amounts, rows locked in id order. */
+    Map<String, InvoiceAmounts> lockInvoices(String tenantId, List<String> invoiceIds);
+
+    /**
+     * The batch form of {@link #addPaid}, and for an invoice paid in full also of the invoice's settlement as paid
+     * (status {@code paid}, paid at, the payment's printed reference) — the same columns the single forms write, for
+     * finalized invoices only.
+     */
+    void payInvoices(String tenantId, List<InvoicePayment> paid);
+
+    record InvoicePayment(String invoiceId, BigDecimal applied, boolean inFull, Instant paidAt, String reference) {
+    }
 
     /** The customer an invoice of the tenant bills (no lock). */
     Optional<String> collectionCustomer(String tenantId, String invoiceId);
@@ -90,6 +137,18 @@ public interface PaymentRepository {
     List<Collection> claimDue(Instant now, Instant staleBefore, int limit, String testClockTenant, String testClockId);
 
     Optional<Collection> lockCollection(String tenantId, String invoiceId);
+
+    /** {@link #lockCollection} for several invoices of one tenant: invoice id → collection, rows locked in invoice order. */
+    Map<String, Collection> lockCollections(String tenantId, List<String> invoiceIds);
+
+    /** {@link #attempts} for several invoices of one tenant, each in its own round: invoice id → attempts in id order. */
+    Map<String, List<Payment>> attemptsOf(String tenantId, Map<String, Integer> roundByInvoice);
+
+    /** {@link #update} for several collections of one tenant in one statement, except their hard declines (left as they are). */
+    void updateAll(String tenantId, List<Collection> collections, Instant at);
+
+    /** The customers among these who have a suspension for non-payment (whose reinstatement a payment must consider). */
+    Set<String> suspendedAmong(String tenantId, List<String> customerIds);
 
     /** The collection as it is (no lock): to learn its customer, whose lock comes first. */
     Optional<Collection> collection(String tenantId, String invoiceId);

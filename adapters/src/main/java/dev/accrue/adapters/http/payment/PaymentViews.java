@@ -28,12 +28,14 @@ final class PaymentViews {
     record PaymentView(String id, String object, String customerId, String invoiceId, String purpose, String source, String status, String amount,
                        String currency, String applied, String credited, String refunded, String method, String methodType, String brand, String last4,
                        String paymentMethodId, Integer attempt, String gatewayReference, String failureCode, String failureMessage, boolean hardDecline,
-                       String reference, LocalDate receivedOn, String receiptNumber, Instant createdAt, Instant settledAt) {
+                       String reference, LocalDate receivedOn, String receiptNumber, Instant createdAt, Instant settledAt, boolean needsReview,
+                       String reviewReason) {
         static PaymentView of(Payment p) {
             return new PaymentView(p.id(), "payment", p.customerId(), p.invoiceId(), p.purpose(), p.source(), p.status(), p.amount().toPlainMinorString(),
                     p.amount().currency().getCurrencyCode(), text(p.applied()), text(p.credited()), text(p.refunded()), p.methodLabel(), p.methodKind(),
                     p.brand(), p.last4(), p.methodId(), p.round() == null ? null : p.round() + 1, p.gatewayReference(), p.failureCode(), p.failureMessage(),
-                    p.hardDecline(), p.reference(), p.receivedOn(), p.receiptNumber(), p.createdAt(), p.settledAt());
+                    p.hardDecline(), p.reference(), p.receivedOn(), p.receiptNumber(), p.createdAt(), p.settledAt(), p.needsReview(),
+                    p.needsReview() ? p.reviewReason() : null);
         }
     }
 

@@ -183,6 +183,41 @@ public final class SandboxGateway implements PaymentGateway {
         }));
     }
 
+    /**
+     * The sandbox's books answer by the attempt's key (its own record of every charge it was sent). A charge still
+     * processing settles here, once, as its instrument now behaves: the stored answer is replaced and the money
+     * moved, so a repeated lookup (or a resend under the same key) answers the same.
+     */
+    @Override
+    public GatewayOutcome lookup(GatewayCharge charge, String reference) {
+        String stored = "charge:" + charge.idempotencyKey();
+        return jdbi.inTransaction(h -> {
+            Optional<String> answer = h.createQuery("SELECT answer::text FROM sandbox_requests WHERE idempotency_key = :k FOR UPDATE")
+                    .bind("k", stored).mapTo(String.class).findOne();
+            if (answer.isEmpty()) {
+                return new GatewayOutcome.NotFound("The sandbox holds no charge for attempt " + charge.idempotencyKey());
+            }
+            @SuppressWarnings("unchecked") Map<String, Object> first = Json.MAPPER.convertValue(readTree(answer.get()), Map.class);
+            GatewayOutcome outcome = read(first);
+            if (!(outcome instanceof GatewayOutcome.Processing processing)) {
+                return outcome;
+            }
+            String behaviour = h.createQuery("SELECT behaviour FROM sandbox_tokens WHERE token = :t").bind("t", charge.token()).mapTo(String.class)
+                    .findOne().orElse(SandboxInstruments.PROCESSING);
+            GatewayOutcome settled = SandboxInstruments.outcome(behaviour, processing.reference());
+            if (settled instanceof GatewayOutcome.Processing) {
+                return settled;
+            }
+            if (settled instanceof GatewayOutcome.Approved a) {
+                move(h, a.reference(), "charge", charge.token(), null, charge.amount().amount(), charge.amount().currency().getCurrencyCode(),
+                        charge.idempotencyKey());
+            }
+            h.createUpdate("UPDATE sandbox_requests SET answer = CAST(:a AS jsonb) WHERE idempotency_key = :k").bind("a", Json.write(write(settled)))
+                    .bind("k", stored).execute();
+            return settled;
+        });
+    }
+
     @Override
     public GatewayOutcome refund(GatewayRefund refund) {
         return read(once("refund", refund.idempotencyKey(), h -> {
@@ -310,6 +345,10 @@ public final class SandboxGateway implements PaymentGateway {
                 out.put("reference", p.reference());
                 out.put("message", p.message());
             }
+            case GatewayOutcome.NotFound n -> {
+                out.put("type", "not_found");
+                out.put("message", n.message());
+            }
         }
         return out;
     }
@@ -320,6 +359,7 @@ public final class SandboxGateway implements PaymentGateway {
             case "declined" -> new GatewayOutcome.Declined((String) m.get("code"), (String) m.get("decline_code"), (String) m.get("message"),
                     Boolean.TRUE.equals(m.get("hard")));
             case "processing" -> new GatewayOutcome.Processing((String) m.get("reference"), String.valueOf(m.get("message")));
+            case "not_found" -> new GatewayOutcome.NotFound(String.valueOf(m.get("message")));
             default -> new GatewayOutcome.Unreachable(String.valueOf(m.get("message")));
         };
     }

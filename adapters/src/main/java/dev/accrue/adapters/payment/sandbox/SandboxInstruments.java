@@ -26,7 +26,12 @@ final class SandboxInstruments {
             "4000000000000341", "charge_declined");
     static final String FAILING_IBAN = "AT861904300235473202";
     static final java.util.List<String> BEHAVIOURS = java.util.List.of(SUCCEED, "insufficient_funds", "card_declined", "expired_card", "fraudulent",
-            "processing_error", "charge_declined", "payment_declined");
+            "processing_error", "charge_declined", "payment_declined", SandboxInstruments.PROCESSING);
+    /**
+     * A bank debit whose bank has not answered yet: a charge is accepted as processing, and settles — as the
+     * instrument then behaves (simulate "succeed", "insufficient_funds" …) — when it is looked up later.
+     */
+    static final String PROCESSING = "processing";
 
     private SandboxInstruments() {
     }
@@ -46,6 +51,7 @@ final class SandboxInstruments {
             case "processing_error" -> new GatewayOutcome.Declined("processing_error", "processing_error",
                     "An error occurred while processing your card. Try again in a little bit.", false);
             case "payment_declined" -> new GatewayOutcome.Declined("payment_declined", "payment_declined", "The payment was declined by the payer's bank.", false);
+            case PROCESSING -> new GatewayOutcome.Processing(reference, "The debit is processing; the bank answers in a few days");
             default -> throw new IllegalStateException("Unknown sandbox behaviour " + behaviour);
         };
     }

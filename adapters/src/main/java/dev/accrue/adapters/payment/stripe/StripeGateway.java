@@ -13,10 +13,12 @@ import com.stripe.model.PaymentIntent;
 import com.stripe.model.PaymentMethod;
 import com.stripe.model.Refund;
 import com.stripe.model.SetupIntent;
+import com.stripe.model.StripeCollection;
 import com.stripe.model.StripeError;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.PaymentIntentListParams;
 import com.stripe.param.PaymentMethodAttachParams;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.SetupIntentCreateParams;
@@ -237,17 +239,64 @@ public final class StripeGateway implements PaymentGateway, BrowserSetups {
             params.putMetadata(StripeEvents.TENANT_METADATA, charge.tenantId());
         }
         try {
-            PaymentIntent intent = client.v1().paymentIntents().create(params.build(), key(charge.idempotencyKey()));
-            return switch (intent.getStatus()) {
-                case "succeeded" -> new GatewayOutcome.Approved(intent.getId());
-                case "processing" -> new GatewayOutcome.Processing(intent.getId(), "PaymentIntent " + intent.getId()
-                        + " is processing; Stripe reports the result by webhook (payment_intent.succeeded or payment_intent.payment_failed)");
-                case "requires_action" -> StripeDeclines.declined("authentication_required", "authentication_required", null,
-                        "The bank asks the customer to authenticate this payment; an off-session charge cannot");
-                default -> declinedBy(intent.getLastPaymentError(), "card_declined");
-            };
+            return outcome(client.v1().paymentIntents().create(params.build(), key(charge.idempotencyKey())));
         } catch (StripeException e) {
             return failure(e);
+        }
+    }
+
+    private static GatewayOutcome outcome(PaymentIntent intent) {
+        return switch (intent.getStatus()) {
+            case "succeeded" -> new GatewayOutcome.Approved(intent.getId());
+            case "processing" -> new GatewayOutcome.Processing(intent.getId(), "PaymentIntent " + intent.getId()
+                    + " is processing; Stripe reports the result by webhook (payment_intent.succeeded or payment_intent.payment_failed)");
+            case "requires_action" -> StripeDeclines.declined("authentication_required", "authentication_required", null,
+                    "The bank asks the customer to authenticate this payment; an off-session charge cannot");
+            default -> declinedBy(intent.getLastPaymentError(), "card_declined");
+        };
+    }
+
+    /**
+     * Reads, never creates: <i>retrieve PaymentIntent</i> by its id when Accrue has it (a bank debit processing), else
+     * <i>list PaymentIntents</i> of the Stripe customer, newest first, for the one whose metadata names the attempt
+     * ({@code accrue_attempt}, set on every charge). The list, not <i>search</i>: Stripe's search is eventually
+     * consistent (new objects show up after about a minute, and it is not offered in every region), the list is
+     * not. A customer holds one PaymentIntent per attempt, so this is a page or two.
+     */
+    @Override
+    public GatewayOutcome lookup(GatewayCharge charge, String reference) {
+        try {
+            if (reference != null) {
+                return outcome(client.v1().paymentIntents().retrieve(reference));
+            }
+            String after = null;
+            for (int page = 0; page < 100; page++) {
+                PaymentIntentListParams.Builder params = PaymentIntentListParams.builder().setCustomer(charge.gatewayCustomer()).setLimit(100L);
+                if (after != null) {
+                    params.setStartingAfter(after);
+                }
+                StripeCollection<PaymentIntent> intents = client.v1().paymentIntents().list(params.build());
+                for (PaymentIntent intent : intents.getData()) {
+                    if (intent.getMetadata() != null && charge.idempotencyKey().equals(intent.getMetadata().get(StripeEvents.ATTEMPT_METADATA))) {
+                        return outcome(intent);
+                    }
+                }
+                if (!Boolean.TRUE.equals(intents.getHasMore()) || intents.getData().isEmpty()) {
+                    return new GatewayOutcome.NotFound("Stripe holds no PaymentIntent of " + charge.gatewayCustomer() + " for attempt " + charge.idempotencyKey());
+                }
+                after = intents.getData().getLast().getId();
+            }
+            return new GatewayOutcome.Unreachable("Stripe's PaymentIntents of " + charge.gatewayCustomer() + " did not end after 10,000");
+        } catch (InvalidRequestException e) {
+            if ("resource_missing".equals(e.getCode())) {
+                return new GatewayOutcome.NotFound("Stripe has no PaymentIntent " + reference);
+            }
+            throw new StripeCallFailed("looking up a Stripe PaymentIntent", e, false);
+        } catch (StripeException e) {
+            if (retryable(e)) {
+                return new GatewayOutcome.Unreachable(describe(e));
+            }
+            throw new StripeCallFailed("looking up a Stripe PaymentIntent", e, false);
         }
     }
 

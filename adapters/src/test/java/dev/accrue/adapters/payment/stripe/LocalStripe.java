@@ -117,6 +117,22 @@ public final class LocalStripe implements AutoCloseable {
         return paymentIntents.values().stream().sorted(java.util.Comparator.comparing(pi -> (String) pi.get("id"))).toList();
     }
 
+    /**
+     * The bank answered a processing debit (days later at Stripe): the PaymentIntent becomes {@code succeeded}, or
+     * {@code requires_payment_method} with the bank's failure, as Stripe's test mode settles SEPA debits.
+     */
+    public void settleDebit(String paymentIntent, boolean succeeded) {
+        Map<String, Object> intent = paymentIntents.get(paymentIntent);
+        if (succeeded) {
+            intent.put("status", "succeeded");
+            intent.put("amount_received", intent.get("amount"));
+        } else {
+            intent.put("status", "requires_payment_method");
+            intent.put("last_payment_error", Map.of("type", "card_error", "code", "payment_intent_payment_attempt_failed",
+                    "decline_code", "insufficient_funds", "message", "The customer's account has insufficient funds to cover this payment."));
+        }
+    }
+
     /** The Stripe customer created for an Accrue customer (by the metadata Accrue sends). */
     public String customerOf(String accrueCustomerId) {
         return customers.get(accrueCustomerId);
@@ -263,6 +279,27 @@ public final class LocalStripe implements AutoCloseable {
         }
         if (path.equals("/v1/payment_intents") && "POST".equals(method)) {
             return paymentIntent(params);
+        }
+        if (parts.length == 4 && parts[2].equals("payment_intents") && "GET".equals(method)) {
+            Map<String, Object> intent = paymentIntents.get(parts[3]);
+            return intent == null ? missing("payment_intent", parts[3], "intent") : new Answer(200, intent);
+        }
+        if (path.equals("/v1/payment_intents") && "GET".equals(method)) {
+            // the customer's PaymentIntents, newest first, a page of `limit` after `starting_after` (Stripe's list API)
+            List<Map<String, Object>> all = paymentIntents().reversed().stream()
+                    .filter(pi -> params.get("customer") == null || params.get("customer").equals(pi.get("customer"))).toList();
+            int from = 0;
+            if (params.get("starting_after") != null) {
+                from = all.stream().map(pi -> (String) pi.get("id")).toList().indexOf(params.get("starting_after")) + 1;
+            }
+            int limit = Integer.parseInt(params.getOrDefault("limit", "10"));
+            List<Map<String, Object>> page = all.subList(Math.min(from, all.size()), Math.min(from + limit, all.size()));
+            Map<String, Object> list = new LinkedHashMap<>();
+            list.put("object", "list");
+            list.put("url", "/v1/payment_intents");
+            list.put("has_more", from + limit < all.size());
+            list.put("data", page);
+            return new Answer(200, list);
         }
         if (path.equals("/v1/refunds") && "POST".equals(method)) {
             return refund(params);

@@ -95,6 +95,63 @@ class StripeGatewayTest {
     }
 
     @Test
+    void aChargeWhoseAnswerWasLostIsFoundByItsAttemptWithoutChargingAgain() {
+        String key = key();
+        GatewayCharge charge = new GatewayCharge("pm_card_visa", "cus_L", Money.of("20.00", "USD"), null, key);
+        gateway.charge(new GatewayCharge("pm_card_visa", "cus_L", Money.of("5.00", "USD"), null, key()));
+        stripe.fail(LocalStripe.Fault.DROP_AFTER_EXECUTING);
+        assertThat(gateway.charge(charge)).isInstanceOf(GatewayOutcome.Unreachable.class);
+        int created = stripe.paymentIntentsCreated();
+
+        GatewayOutcome found = gateway.lookup(charge, null);
+
+        assertThat(found).isInstanceOf(GatewayOutcome.Approved.class);
+        String intent = ((GatewayOutcome.Approved) found).reference();
+        assertThat(stripe.paymentIntents()).filteredOn(pi -> pi.get("id").equals(intent)).singleElement()
+                .satisfies(pi -> assertThat(pi.get("metadata").toString()).contains(key));
+        assertThat(stripe.paymentIntentsCreated()).as("a lookup creates nothing").isEqualTo(created);
+        assertThat(stripe.seen().getLast()).satisfies(last -> {
+            assertThat(last.method()).isEqualTo("GET");
+            assertThat(last.idempotencyKey()).isNull();
+            assertThat(last.params()).containsEntry("customer", "cus_L");
+        });
+    }
+
+    @Test
+    void aChargeStripeNeverCreatedIsNotFoundByItsAttempt() {
+        String key = key();
+        GatewayCharge charge = new GatewayCharge("pm_card_visa", "cus_N", Money.of("20.00", "USD"), null, key);
+        stripe.fail(LocalStripe.Fault.SERVER_ERROR);
+        assertThat(gateway.charge(charge)).isInstanceOf(GatewayOutcome.Unreachable.class);
+
+        assertThat(gateway.lookup(charge, null)).isInstanceOf(GatewayOutcome.NotFound.class);
+        assertThat(stripe.paymentIntentsCreated()).isZero();
+    }
+
+    @Test
+    void aProcessingDebitIsAskedAboutByItsPaymentIntentUntilTheBankAnswers() {
+        GatewayCharge charge = new GatewayCharge("pm_sepa_debit", "cus_S", Money.of("30.00", "EUR"), null, key());
+        GatewayOutcome sent = gateway.charge(charge);
+        assertThat(sent).isInstanceOf(GatewayOutcome.Processing.class);
+        String intent = ((GatewayOutcome.Processing) sent).reference();
+
+        assertThat(gateway.lookup(charge, intent)).isInstanceOf(GatewayOutcome.Processing.class);
+        stripe.settleDebit(intent, true);
+        assertThat(gateway.lookup(charge, intent)).isEqualTo(new GatewayOutcome.Approved(intent));
+        assertThat(gateway.lookup(charge, "pi_unknown")).isInstanceOf(GatewayOutcome.NotFound.class);
+        assertThat(stripe.paymentIntentsCreated()).isEqualTo(1);
+    }
+
+    @Test
+    void aDebitTheBankRefusedIsADeclineWhenAskedAbout() {
+        GatewayCharge charge = new GatewayCharge("pm_sepa_debit", "cus_S", Money.of("30.00", "EUR"), null, key());
+        String intent = ((GatewayOutcome.Processing) gateway.charge(charge)).reference();
+        stripe.settleDebit(intent, false);
+        assertThat(gateway.lookup(charge, intent)).isInstanceOfSatisfying(GatewayOutcome.Declined.class,
+                declined -> assertThat(declined.code()).isEqualTo("insufficient_funds"));
+    }
+
+    @Test
     void aRateLimitIsUnreachableAndNothingWasDone() {
         String key = key();
         GatewayCharge charge = new GatewayCharge("pm_card_visa", "cus_A", Money.of("20.00", "USD"), null, key);

@@ -27,4 +27,11 @@ public sealed interface GatewayOutcome {
      */
     record Processing(String reference, String message) implements GatewayOutcome {
     }
+
+    /**
+     * Only from {@link PaymentGateway#lookup}: the gateway holds no charge for this attempt (the request never
+     * reached it, or it failed before doing anything). Not a decline: nothing says the customer cannot pay.
+     */
+    record NotFound(String message) implements GatewayOutcome {
+    }
 }

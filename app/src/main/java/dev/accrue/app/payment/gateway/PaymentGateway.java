@@ -31,6 +31,17 @@ public interface PaymentGateway {
 
     GatewayOutcome refund(GatewayRefund refund);
 
+    /**
+     * What became of a charge sent earlier, asked without charging (a read: no idempotency key is used, nothing can
+     * be charged): by the gateway's {@code reference} when it gave one (a bank debit still processing), else by
+     * what Accrue put on the charge — {@link GatewayCharge#idempotencyKey()}, the attempt's id — among the gateway
+     * customer's charges. Answers the charge's outcome ({@link GatewayOutcome.Approved},
+     * {@link GatewayOutcome.Declined}, or {@link GatewayOutcome.Processing} while the bank has not answered),
+     * {@link GatewayOutcome.NotFound} when the gateway holds no such charge, {@link GatewayOutcome.Unreachable} when
+     * it could not be asked.
+     */
+    GatewayOutcome lookup(GatewayCharge charge, String reference);
+
     /** Verifies a webhook from the gateway (its signature scheme) and reads it; a forged one throws. */
     GatewayEvent parseEvent(String body, Map<String, String> headers);
 
