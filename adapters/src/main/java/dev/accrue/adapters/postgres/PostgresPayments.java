@@ -171,20 +171,20 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     }
 
     @Override
-    public List<PaymentKey> claimProcessing(Instant now, Duration after, int limit) {
+    public List<PaymentKey> claimProcessing(String gateway, Instant now, Duration after, int limit) {
         return tx.handle().createQuery("""
                         WITH due AS (
                             SELECT p.tenant_id, p.id, coalesce(tc.frozen_time, :now) AS asked_at FROM payments p
                             JOIN customers c ON c.tenant_id = p.tenant_id AND c.id = p.customer_id
                             LEFT JOIN test_clocks tc ON tc.tenant_id = c.tenant_id AND tc.id = c.test_clock_id
-                            WHERE p.status = 'pending' AND p.gateway_reference IS NOT NULL AND p.review_reason IS NULL
+                            WHERE p.status = 'pending' AND p.gateway_reference IS NOT NULL AND p.review_reason IS NULL AND p.gateway = :gateway
                               AND p.created_at <= coalesce(tc.frozen_time, :now) - make_interval(secs => :after)
                               AND (p.polled_at IS NULL OR p.polled_at <= coalesce(tc.frozen_time, :now) - make_interval(secs => :after))
                             ORDER BY p.created_at LIMIT :limit
                             FOR UPDATE OF p SKIP LOCKED)
                         UPDATE payments p SET polled_at = due.asked_at FROM due WHERE p.tenant_id = due.tenant_id AND p.id = due.id
                         RETURNING p.tenant_id, p.id""")
-                .bind("now", Rows.utc(now)).bind("after", (double) after.toSeconds()).bind("limit", limit)
+                .bind("gateway", gateway).bind("now", Rows.utc(now)).bind("after", (double) after.toSeconds()).bind("limit", limit)
                 .map((rs, ctx) -> new PaymentKey(rs.getString("tenant_id"), rs.getString("id"))).list();
     }
 

@@ -46,11 +46,11 @@ public interface PaymentRepository {
     void markForReview(String tenantId, String id, String reason, Instant at);
 
     /**
-     * Pending charges the gateway accepted as processing (a gateway reference, no outcome) at least {@code after} ago
+     * Pending charges {@code gateway} accepted as processing (a gateway reference, no outcome) at least {@code after} ago
      * by their customer's clock (a test clock's frozen time, else {@code now}), and not asked about within
      * {@code after}: claimed with SKIP LOCKED and stamped as asked now, so nodes polling at once ask once.
      */
-    List<PaymentKey> claimProcessing(Instant now, Duration after, int limit);
+    List<PaymentKey> claimProcessing(String gateway, Instant now, Duration after, int limit);
 
     /** Keeps the gateway's reference of a charge it accepted but has not settled (a bank debit processing); the payment stays pending. */
     void markProcessing(String tenantId, String id, String gatewayReference);

@@ -41,7 +41,7 @@ public final class ProcessingPoller {
 
     /** Asks about up to {@code limit} charges processing too long; returns how many it settled. */
     public int runDue(int limit) {
-        List<PaymentRepository.PaymentKey> due = tx.inTransaction(() -> payments.claimProcessing(time.systemNow(), after, limit));
+        List<PaymentRepository.PaymentKey> due = tx.inTransaction(() -> payments.claimProcessing(gateway.name(), time.systemNow(), after, limit));
         int settled = 0;
         for (PaymentRepository.PaymentKey key : due) {
             try {

@@ -18,6 +18,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -157,6 +158,51 @@ class StripeWebhookRouteTest {
 
     private static Api.Response deliver(String body) {
         return deliver(body, signature(WHSEC, Instant.now().getEpochSecond(), body));
+    }
+
+    @Test
+    void aDebitWhoseWebhookNeverComesIsSettledByAskingStripe() {
+        Tenant t = tenant("stripe-poll");
+        String c = t.customer("Quiet Bank GmbH");
+        addSepa(t.api(), c);
+        String subId = t.api().post("/v1/subscriptions", Map.of("customer_id", c, "plan", "starter")).text("id");
+        String invoice = t.api().get("/v1/invoices?subscription_id=" + subId).json().at("/data/0/id").asText();
+        t.advanceTo("2026-06-01T09:00:00Z");
+        List<Map<String, Object>> processing = processingIntents(t.id());
+        assertThat(processing).hasSize(1);
+        String intent = (String) processing.getFirst().get("id");
+        int created = stripe.paymentIntentsCreated();
+
+        // the bank pays; Stripe's webhook is lost. A day later the poller asks Stripe (retrieve PaymentIntent)
+        stripe.settleDebit(intent, true);
+        t.advanceTo("2026-06-02T10:00:00Z");
+        node.services().processingPoller().runDue(100);
+
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("paid");
+        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(stripe.seen()).anySatisfy(r -> assertThat(r.method() + " " + r.path()).isEqualTo("GET /v1/payment_intents/" + intent));
+    }
+
+    @Test
+    void aChargeWhoseAnswerWasLostIsLookedUpNotResentOnceStripeForgotItsKey() {
+        Tenant t = tenant("stripe-lost");
+        String c = t.customer("Lost Answer Ltd");
+        addMethod(t.api(), c, "pm_card_visa");
+        String subId = t.api().post("/v1/subscriptions", Map.of("customer_id", c, "plan", "starter")).text("id");
+        String invoice = t.api().get("/v1/invoices?subscription_id=" + subId).json().at("/data/0/id").asText();
+        // Stripe charges, the answer never reaches Accrue: the attempt stays pending
+        stripe.fail(LocalStripe.Fault.DROP_AFTER_EXECUTING);
+        t.advanceTo("2026-06-01T09:00:00Z");
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("finalized");
+        int created = stripe.paymentIntentsCreated();
+
+        // a day passes: Stripe forgot the key, so a resend under it would charge again; Accrue looks the charge up instead
+        stripe.forgetIdempotencyKeys();
+        t.advanceTo("2026-06-02T09:30:00Z");
+        node.services().collections().runDue(100, Duration.ZERO);
+
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("paid");
+        assertThat(stripe.paymentIntentsCreated()).as("charged once").isEqualTo(created);
     }
 
     @Test

@@ -133,6 +133,11 @@ public final class LocalStripe implements AutoCloseable {
         }
     }
 
+    /** A day passes at Stripe: it forgets every idempotency key (Stripe keeps them 24 hours), so a repeated key is a new request. */
+    public void forgetIdempotencyKeys() {
+        idempotency.clear();
+    }
+
     /** The Stripe customer created for an Accrue customer (by the metadata Accrue sends). */
     public String customerOf(String accrueCustomerId) {
         return customers.get(accrueCustomerId);
