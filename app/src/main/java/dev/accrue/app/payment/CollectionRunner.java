@@ -46,7 +46,9 @@ import java.util.stream.Collectors;
  * the outcome is recorded, only if the payment is still pending. Nodes claim collections with SKIP LOCKED and a
  * lease ({@code in_flight_since}); a node that dies after (2) leaves a pending payment which the next node, once
  * the lease is stale, sends again with the same key: the gateway answers with the first answer and moves no money
- * again, and the outcome is recorded once.
+ * again, and the outcome is recorded once. Only while the key is younger than the resend window: an older attempt
+ * is looked up at the gateway instead ({@link PaymentGateway#lookup}), and marked for review when the gateway holds
+ * no charge for it — never sent under a key the gateway may have forgotten.
  */
 public final class CollectionRunner {
     /** How long an attempt handed to the gateway is left alone before another node assumes its node died. */
