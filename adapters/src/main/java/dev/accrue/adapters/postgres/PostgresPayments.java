@@ -103,14 +103,14 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bindArray("purposes", String.class, attempts.stream().map(Payment::purpose).toList())
                 .bindArray("sources", String.class, attempts.stream().map(Payment::source).toList())
                 .bindArray("keys", String.class, attempts.stream().map(Payment::attemptKey).toList())
-                .bindArray("rounds", Integer.class, attempts.stream().map(Payment::round).toList())
+                .bindArray("rounds", String.class, attempts.stream().map(a -> String.valueOf(a.round())).toList())
                 .bindArray("methods", String.class, attempts.stream().map(Payment::methodId).toList())
                 .bindArray("kinds", String.class, attempts.stream().map(Payment::methodKind).toList())
                 .bindArray("brands", String.class, attempts.stream().map(Payment::brand).toList())
                 .bindArray("last4s", String.class, attempts.stream().map(Payment::last4).toList())
                 .bindArray("gateways", String.class, attempts.stream().map(Payment::gateway).toList())
                 .bindArray("currencies", String.class, attempts.stream().map(a -> a.amount().currency().getCurrencyCode()).toList())
-                .bindArray("amounts", BigDecimal.class, attempts.stream().map(a -> a.amount().amount()).toList())
+                .bindArray("amounts", String.class, attempts.stream().map(a -> a.amount().amount().toPlainString()).toList())
                 .bindArray("statuses", String.class, attempts.stream().map(Payment::status).toList())
                 .bindArray("created", String.class, attempts.stream().map(a -> a.createdAt().toString()).toList())
                 .mapTo(String.class).list());
@@ -137,7 +137,7 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bind("tenant", tenantId).bind("at", Rows.utc(at))
                 .bindArray("ids", String.class, succeeded.stream().map(Succeeded::paymentId).toList())
                 .bindArray("refs", String.class, succeeded.stream().map(Succeeded::gatewayReference).toList())
-                .bindArray("applied", BigDecimal.class, succeeded.stream().map(Succeeded::applied).toList())
+                .bindArray("applied", String.class, succeeded.stream().map(x -> x.applied().toPlainString()).toList())
                 .execute();
     }
 
@@ -355,8 +355,8 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                         WHERE i.tenant_id = :tenant AND i.id = v.id AND i.status = 'finalized'""")
                 .bind("tenant", tenantId)
                 .bindArray("ids", String.class, paid.stream().map(InvoicePayment::invoiceId).toList())
-                .bindArray("applied", BigDecimal.class, paid.stream().map(InvoicePayment::applied).toList())
-                .bindArray("full", Boolean.class, paid.stream().map(InvoicePayment::inFull).toList())
+                .bindArray("applied", String.class, paid.stream().map(x -> x.applied().toPlainString()).toList())
+                .bindArray("full", String.class, paid.stream().map(x -> Boolean.toString(x.inFull())).toList())
                 .bindArray("at", String.class, paid.stream().map(p -> p.paidAt().toString()).toList())
                 .bindArray("refs", String.class, paid.stream().map(InvoicePayment::reference).toList())
                 .execute();
@@ -417,7 +417,7 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                         JOIN unnest(CAST(:invoices AS text[]), CAST(:rounds AS int[])) AS v(invoice, round) ON p.invoice_id = v.invoice AND p.round = v.round
                         WHERE p.tenant_id = :tenant AND p.source = 'automatic' ORDER BY p.id""")
                 .bind("tenant", tenantId).bindArray("invoices", String.class, invoices)
-                .bindArray("rounds", Integer.class, invoices.stream().map(roundByInvoice::get).toList())
+                .bindArray("rounds", String.class, invoices.stream().map(i -> String.valueOf(roundByInvoice.get(i))).toList())
                 .map(PAYMENT).forEach(p -> out.computeIfAbsent(p.invoiceId(), k -> new ArrayList<>()).add(p));
         return out;
     }
@@ -437,7 +437,7 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bind("tenant", tenantId).bind("at", Rows.utc(at))
                 .bindArray("invoices", String.class, cs.stream().map(Collection::invoiceId).toList())
                 .bindArray("stages", String.class, cs.stream().map(Collection::stage).toList())
-                .bindArray("rounds", Integer.class, cs.stream().map(Collection::round).toList())
+                .bindArray("rounds", String.class, cs.stream().map(c -> String.valueOf(c.round())).toList())
                 .bindArray("failed", String.class, cs.stream().map(c -> text(c.firstFailedAt())).toList())
                 .bindArray("next", String.class, cs.stream().map(c -> text(c.nextAttemptAt())).toList())
                 .bindArray("flights", String.class, cs.stream().map(Collection::inFlightPaymentId).toList())
