@@ -102,6 +102,8 @@ import dev.accrue.app.metering.UsageListener;
 import dev.accrue.adapters.payment.sandbox.SandboxGateway;
 import dev.accrue.adapters.postgres.PostgresPaymentMethods;
 import dev.accrue.adapters.postgres.PostgresPayments;
+import dev.accrue.adapters.postgres.PostgresDisputes;
+import dev.accrue.adapters.payment.sandbox.SandboxEvents;
 import dev.accrue.app.phase.PhaseBilling;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.app.payment.Dunning;
@@ -110,6 +112,8 @@ import dev.accrue.app.payment.PaymentMethodService;
 import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.payment.gateway.PaymentGateway;
 import dev.accrue.app.payment.GatewayEventIntake;
+import dev.accrue.app.payment.DisputeService;
+import dev.accrue.app.payment.TakeBacks;
 import dev.accrue.adapters.payment.stripe.StripeGateway;
 import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.json.Json;
@@ -209,7 +213,9 @@ public record Services(
         PauseService pauses,
         GatewayEventIntake gatewayEvents,
         DataLifecycle dataLifecycle,
-        EmailTemplateService emailTemplates) {
+        EmailTemplateService emailTemplates,
+        DisputeService disputes,
+        SandboxEvents sandboxEvents) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -328,10 +334,22 @@ public record Services(
         CollectionRunner collections = new CollectionRunner(tx, paymentRepo, methodRepo, customerRepo, gateway, paymentApplication, dunning, wallets, auditLog,
                 events, time);
         PaymentMethodService paymentMethods = new PaymentMethodService(tx, methodRepo, customerRepo, subscriptionRepo, gateway, dunning, auditLog, events, time);
+        // refunds and disputes lower what was paid on an invoice, in one place
+        TakeBacks takeBacks = new TakeBacks(paymentRepo);
+        PostgresDisputes disputeRepo = new PostgresDisputes(tx);
+        DisputeService disputes = new DisputeService(tx, disputeRepo, methodRepo, customerRepo, takeBacks, auditLog, events, time);
         PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
-                time);
+                time, takeBacks, disputeRepo);
+        GatewayEventIntake gatewayEvents = new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, disputes, clock);
+        // the sandbox's bank debits settle by its own signed events, through the same intake as Stripe's webhooks
+        SandboxEvents sandboxEvents = sandbox == null ? null : new SandboxEvents(jdbi, gatewayEvents, clock);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
-                collections::runForTestClock);
+                (tenantId, clockId) -> {
+                    if (sandboxEvents != null) {
+                        sandboxEvents.deliverDue(); // what the sandbox's bank settled since, before the collection run looks
+                    }
+                    collections.runForTestClock(tenantId, clockId);
+                });
         WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
@@ -387,9 +405,11 @@ public record Services(
                         auditLog, events),
                 new OneOffChargeService(tx, new PostgresOneOffCharges(tx), customerRepo, subscriptionRepo, pending, billing, time, auditLog),
                 new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events),
-                new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock),
+                gatewayEvents,
                 new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock),
-                emailTemplates);
+                emailTemplates,
+                disputes,
+                sandboxEvents);
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
