@@ -348,7 +348,7 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .map((rs, ctx) -> {
                     Payment p = PAYMENT.map(rs, ctx);
                     return new PaymentReceiptFacts.Receipt(p.id(), p.receiptNumber(), p.customerId(), p.invoiceId(), rs.getString("invoice_number"), p.amount(),
-                            p.applied(), p.credited(), p.methodLabel(), p.printedReference(), p.receivedOn(), p.settledAt());
+                            p.applied(), p.credited(), p.methodLabel(), p.printedReference(), p.receivedOn(), p.settledAt(), p.refunded());
                 }).findOne();
     }
 

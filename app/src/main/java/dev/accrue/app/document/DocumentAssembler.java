@@ -288,6 +288,11 @@ public final class DocumentAssembler {
             rows.add(new Document.Total("applied", "Applied to the invoice", r.applied(), false));
             rows.add(new Document.Total("credited", "Added to your credit balance", r.credited(), false));
         }
+        if (r.refunded() != null && r.refunded().isPositive()) {
+            // the receipt stays the record of the money received; what went back since is shown under it
+            rows.add(new Document.Total("refunded", "Refunded since", r.refunded(), false));
+            rows.add(new Document.Total("net_paid", "Kept after refunds", r.amount().minus(r.refunded()), false));
+        }
         List<String> notes = new ArrayList<>();
         notes.add("Paid with " + r.method() + (r.reference() == null ? "." : ", reference " + r.reference() + "."));
         return new Document(DocumentKind.PAYMENT_RECEIPT, r.paymentId(), r.number(), "paid", date, null, null, null, party(seller), party(customer), currency,

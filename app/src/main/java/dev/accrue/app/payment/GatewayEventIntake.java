@@ -127,6 +127,10 @@ public final class GatewayEventIntake {
         if (event.dispute() != null && !p.status().equals(Payment.SUCCEEDED)) {
             return Target.ignored(tenantId, "payment " + p.id() + " is " + p.status() + "; only money received can be disputed");
         }
+        if (event.dispute() != null && !event.dispute().amount().currency().equals(p.amount().currency())) {
+            return Target.ignored(tenantId, "dispute " + event.dispute().id() + " is in " + event.dispute().amount().currency() + ", payment " + p.id()
+                    + " in " + p.amount().currency());
+        }
         if (!gateway.name().equals(p.gateway())) {
             return Target.ignored(tenantId, "payment " + p.id() + " was not made through " + gateway.name());
         }

@@ -56,6 +56,8 @@ class RefundsLowerPaidTest {
         assertThat(s.api.get("/v1/invoices/" + inv + "/html").body()).contains("Refunded").contains("10.00")
                 .contains("Paid after refunds and disputes").contains("20.00");
         assertThat(exported(s, inv).get("payment_status").asText()).isEqualTo("partially_refunded");
+        assertThat(s.api.get("/v1/payments/" + payment + "/receipt/html").body()).contains("Refunded since").contains("Kept after refunds")
+                .contains("20.00");
         assertThat(exported(s, inv).get("amount_paid").asText()).isEqualTo("20.00");
         WebClient portal = new WebClient(TestNode.get().baseUrl());
         portal.get(PortalLinks.link(s.api, c, "billing@refunded.example", "admin", null));
