@@ -45,4 +45,34 @@
       });
     })
     .catch(function () { status.textContent = form.dataset.failed; });
+
+  // SEPA Direct Debit: Stripe's IBAN field (inside Stripe's frame), the mandate text shown and accepted on the page;
+  // the server opens a SetupIntent for sepa_debit only, stripe.confirmSepaDebitSetup sends the IBAN with the account
+  // holder's name and email to Stripe, which records the mandate; the portal receives only the confirmed seti_ id.
+  var sepaForm = document.getElementById('stripe-sepa-form');
+  if (!sepaForm) { return; }
+  var sepaStatus = sepaForm.querySelector('.tokenize-status');
+  var iban = stripe.elements().create('iban', { supportedCountries: ['SEPA'] });
+  iban.mount('#stripe-iban');
+  sepaForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    fetch(sepaForm.dataset.setup, { method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: sepaForm.dataset.csrf }) })
+      .then(function (response) {
+        if (!response.ok) { throw new Error('setup'); }
+        return response.json();
+      })
+      .then(function (json) {
+        return stripe.confirmSepaDebitSetup(json.client_secret, { payment_method: { sepa_debit: iban,
+          billing_details: { name: sepaForm.querySelector('#sepa-holder').value, email: sepaForm.querySelector('#sepa-email').value } } });
+      })
+      .then(function (result) {
+        if (result.error) {
+          sepaStatus.textContent = result.error.message;
+          return;
+        }
+        submitToken(result.setupIntent.id);
+      })
+      .catch(function () { sepaStatus.textContent = sepaForm.dataset.failed; });
+  });
 }());

@@ -39,6 +39,7 @@ import dev.accrue.adapters.http.system.SystemRoutes;
 import dev.accrue.adapters.http.tax.TaxSettingsRoutes;
 import dev.accrue.adapters.http.tenant.TenantRoutes;
 import dev.accrue.adapters.http.payment.PaymentRoutes;
+import dev.accrue.adapters.http.payment.DisputeRoutes;
 import dev.accrue.adapters.http.payment.SandboxRoutes;
 import dev.accrue.adapters.http.payment.GatewayEventRoutes;
 import dev.accrue.adapters.http.seller.EmailTemplateRoutes;
@@ -216,6 +217,7 @@ public final class Accrue implements AutoCloseable {
                 },
                 new WebhookRoutes(services.webhooks().endpoints(), idempotency)::register,
                 new GatewayEventRoutes(services.gatewayEvents())::register,
+                new DisputeRoutes(services.disputes())::register,
                 new NotificationRoutes(services.notifications().api())::register,
                 new BillingRunRoutes(services.billingRuns(), Clock.systemUTC())::register,
                 new ScheduledActionRoutes(services.scheduledActions(), idempotency)::register,
@@ -287,7 +289,13 @@ public final class Accrue implements AutoCloseable {
                 // asks the gateway about bank debits left processing whose webhook is late (ACCRUE_PROCESSING_POLL_AFTER)
                 new RecurringJob("processing-poll", PROCESSING_POLL_EVERY, () -> services.processingPoller().runDue(200)),
                 // invoiced raw usage past its retention, customers past theirs after cancellation (issue 17 point 7)
-                new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
+                new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()),
+                // the sandbox gateway's events (bank debits settling), as Stripe's webhooks arrive; nothing to do on a Stripe node
+                new RecurringJob("sandbox-events", billingEvery, () -> {
+                    if (services.sandboxEvents() != null) {
+                        services.sandboxEvents().deliverDue();
+                    }
+                }));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */

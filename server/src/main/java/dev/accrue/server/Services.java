@@ -102,6 +102,8 @@ import dev.accrue.app.metering.UsageListener;
 import dev.accrue.adapters.payment.sandbox.SandboxGateway;
 import dev.accrue.adapters.postgres.PostgresPaymentMethods;
 import dev.accrue.adapters.postgres.PostgresPayments;
+import dev.accrue.adapters.postgres.PostgresDisputes;
+import dev.accrue.adapters.payment.sandbox.SandboxEvents;
 import dev.accrue.app.phase.PhaseBilling;
 import dev.accrue.app.payment.CollectionBatch;
 import dev.accrue.app.payment.CollectionRunner;
@@ -112,6 +114,8 @@ import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.payment.gateway.PaymentGateway;
 import dev.accrue.app.payment.GatewayEventIntake;
 import dev.accrue.app.payment.ProcessingPoller;
+import dev.accrue.app.payment.DisputeService;
+import dev.accrue.app.payment.TakeBacks;
 import dev.accrue.adapters.payment.stripe.StripeGateway;
 import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.json.Json;
@@ -212,7 +216,9 @@ public record Services(
         GatewayEventIntake gatewayEvents,
         DataLifecycle dataLifecycle,
         EmailTemplateService emailTemplates,
-        ProcessingPoller processingPoller) {
+        ProcessingPoller processingPoller,
+        DisputeService disputes,
+        SandboxEvents sandboxEvents) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -333,11 +339,22 @@ public record Services(
                 events, time, new CollectionBatch(paymentRepo, methodRepo, customerRepo, gateway.name(), auditLog, events, outbox, time),
                 gatewayTimings.resendWindow());
         PaymentMethodService paymentMethods = new PaymentMethodService(tx, methodRepo, customerRepo, subscriptionRepo, gateway, dunning, auditLog, events, time);
+        // refunds and disputes lower what was paid on an invoice, in one place
+        TakeBacks takeBacks = new TakeBacks(paymentRepo);
+        PostgresDisputes disputeRepo = new PostgresDisputes(tx);
+        DisputeService disputes = new DisputeService(tx, disputeRepo, methodRepo, customerRepo, takeBacks, auditLog, events, time);
         PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
-                time);
-        GatewayEventIntake gatewayEvents = new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock);
+                time, takeBacks, disputeRepo);
+        GatewayEventIntake gatewayEvents = new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, disputes, clock);
+        // the sandbox's bank debits settle by its own signed events, through the same intake as Stripe's webhooks
+        SandboxEvents sandboxEvents = sandbox == null ? null : new SandboxEvents(jdbi, gatewayEvents, clock);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
-                collections::runForTestClock);
+                (tenantId, clockId) -> {
+                    if (sandboxEvents != null) {
+                        sandboxEvents.deliverDue(); // what the sandbox's bank settled since, before the collection run looks
+                    }
+                    collections.runForTestClock(tenantId, clockId);
+                });
         WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
@@ -396,7 +413,9 @@ public record Services(
                 gatewayEvents,
                 new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock),
                 emailTemplates,
-                new ProcessingPoller(tx, paymentRepo, methodRepo, gateway, gatewayEvents, time, gatewayTimings.pollAfter()));
+                new ProcessingPoller(tx, paymentRepo, methodRepo, gateway, gatewayEvents, time, gatewayTimings.pollAfter()),
+                disputes,
+                sandboxEvents);
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

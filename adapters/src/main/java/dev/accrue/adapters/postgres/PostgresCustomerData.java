@@ -36,6 +36,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("credit_notes", Rule.KEEP),
             Map.entry("payments", Rule.KEEP),
             Map.entry("refunds", Rule.KEEP),
+            Map.entry("disputes", Rule.KEEP),
             Map.entry("receipts", Rule.KEEP),
             Map.entry("wallets", Rule.KEEP),
             Map.entry("wallet_entries", Rule.KEEP),

@@ -175,7 +175,7 @@ public final class PostgresInvoices implements InvoiceRepository {
                         new Money(rs.getBigDecimal("unit_price"), currency), new Money(rs.getBigDecimal("amount"), currency), lineTax(rs)))
                 .list();
         return new Invoice(i.id(), i.customerId(), i.subscriptionId(), i.billingKey(), i.number(), i.status(), i.subtotal(), i.total(),
-                i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.createdAt(), i.finalizedAt(), lines, i.proformaNumber(), i.amountPaid());
+                i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.createdAt(), i.finalizedAt(), lines, i.proformaNumber(), i.amountPaid(), i.amountRefunded(), i.amountDisputed());
     }
 
     private static Invoice invoice(ResultSet rs, List<InvoiceLine> lines) throws SQLException {
@@ -185,7 +185,8 @@ public final class PostgresInvoices implements InvoiceRepository {
                 new Money(rs.getBigDecimal("subtotal"), currency), new Money(rs.getBigDecimal("total"), currency),
                 date(rs.getDate("issue_date")), date(rs.getDate("due_date")), date(rs.getDate("period_start")), date(rs.getDate("period_end")),
                 Rows.instant(rs, "created_at"), Rows.instant(rs, "finalized_at"), lines, rs.getString("proforma_number"),
-                new Money(rs.getBigDecimal("amount_paid"), currency));
+                new Money(rs.getBigDecimal("amount_paid"), currency), new Money(rs.getBigDecimal("amount_refunded"), currency),
+                new Money(rs.getBigDecimal("amount_disputed"), currency));
     }
 
     private static LineTax lineTax(ResultSet rs) throws SQLException {

@@ -37,7 +37,7 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     private static final RowMapper<Refund> REFUND = (rs, ctx) -> new Refund(rs.getString("id"), rs.getString("payment_id"), rs.getString("customer_id"),
             rs.getString("invoice_id"), rs.getString("credit_note_id"), money(rs, "amount", rs.getString("currency")), rs.getString("reason"),
             rs.getString("status"), rs.getString("gateway_reference"), rs.getString("failure_message"), Rows.instant(rs, "created_at"),
-            Rows.instant(rs, "settled_at"));
+            Rows.instant(rs, "settled_at"), "succeeded".equals(rs.getString("status")) ? money(rs, "invoice_amount", rs.getString("currency")) : null);
     private static final RowMapper<Collection> COLLECTION = (rs, ctx) -> new Collection(rs.getString("tenant_id"), rs.getString("invoice_id"),
             rs.getString("customer_id"), rs.getString("stage"), rs.getInt("round"), Rows.instant(rs, "first_failed_at"), Rows.instant(rs, "next_attempt_at"),
             Arrays.asList((String[]) rs.getArray("hard_declined").getArray()), rs.getString("in_flight_payment_id"), Rows.instant(rs, "in_flight_since"),
@@ -546,7 +546,31 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .map((rs, ctx) -> {
                     Payment p = PAYMENT.map(rs, ctx);
                     return new PaymentReceiptFacts.Receipt(p.id(), p.receiptNumber(), p.customerId(), p.invoiceId(), rs.getString("invoice_number"), p.amount(),
-                            p.applied(), p.credited(), p.methodLabel(), p.printedReference(), p.receivedOn(), p.settledAt());
+                            p.applied(), p.credited(), p.methodLabel(), p.printedReference(), p.receivedOn(), p.settledAt(), p.refunded());
                 }).findOne();
+    }
+
+    // ---- money taken back off an invoice ----
+
+    @Override
+    public void takeOffInvoice(String tenantId, String invoiceId, BigDecimal paid, BigDecimal refunded, BigDecimal disputed) {
+        tx.handle().createUpdate("""
+                        UPDATE invoices SET amount_paid = amount_paid - :paid, amount_refunded = amount_refunded + :refunded,
+                            amount_disputed = amount_disputed + :disputed
+                        WHERE tenant_id = :tenant AND id = :id""")
+                .bind("paid", paid).bind("refunded", refunded).bind("disputed", disputed).bind("tenant", tenantId).bind("id", invoiceId).execute();
+    }
+
+    @Override
+    public BigDecimal refundedOffInvoice(String tenantId, String paymentId) {
+        return tx.handle().createQuery("""
+                        SELECT coalesce(sum(invoice_amount), 0) FROM refunds WHERE tenant_id = :tenant AND payment_id = :payment AND status = 'succeeded'""")
+                .bind("tenant", tenantId).bind("payment", paymentId).mapTo(BigDecimal.class).one();
+    }
+
+    @Override
+    public void recordRefundInvoiceAmount(String tenantId, String refundId, BigDecimal amount) {
+        tx.handle().createUpdate("UPDATE refunds SET invoice_amount = :amount WHERE tenant_id = :tenant AND id = :id")
+                .bind("amount", amount).bind("tenant", tenantId).bind("id", refundId).execute();
     }
 }

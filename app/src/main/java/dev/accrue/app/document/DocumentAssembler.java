@@ -127,18 +127,26 @@ public final class DocumentAssembler {
         if (settled && !due.isZero()) {
             rows.add(new Document.Total("paid", "Paid", due.negate(), false));
         }
-        if (invoice.status() == InvoiceStatus.FINALIZED && invoice.paid().isPositive()) {
+        Money takenBack = invoice.refunded().plus(invoice.disputed());
+        if (invoice.status() == InvoiceStatus.FINALIZED && (invoice.paid().isPositive() || takenBack.isPositive())) {
             Money listed = received.stream().map(InvoicePayments.Received::applied).reduce(zero, Money::plus);
-            if (listed.compareTo(invoice.paid()) == 0) {
+            if (listed.minus(takenBack).compareTo(invoice.paid()) == 0) {
                 for (InvoicePayments.Received r : received) {
                     rows.add(new Document.Total("paid", receivedLabel(r, customer), r.applied().negate(), false));
                 }
+                // money given back raises what is owed again: the rows add up to the amount due
+                takenBackRows(invoice, rows);
             } else {
                 rows.add(new Document.Total("paid", "Paid so far", invoice.paid().negate(), false));
             }
             amountDue = invoice.amountDue();
         }
         rows.add(new Document.Total("amount_due", "Amount due", amountDue, true));
+        if (settled && takenBack.isPositive()) {
+            // a paid invoice stays settled when money goes back (nothing is owed again): what went back, after the amount due
+            takenBackRows(invoice, rows);
+            rows.add(new Document.Total("net_paid", "Paid after refunds and disputes", invoice.paid(), false));
+        }
         DocumentKind kind = invoice.status() == InvoiceStatus.PROFORMA ? DocumentKind.PROFORMA : DocumentKind.INVOICE;
         List<String> notes = new ArrayList<>();
         if (invoice.proformaNumber() != null && kind == DocumentKind.INVOICE) {
@@ -156,6 +164,16 @@ public final class DocumentAssembler {
                 invoice.issueDate(), invoice.dueDate(), invoice.periodStart(), invoice.periodEnd() == null ? null : invoice.periodEnd().minusDays(1),
                 party(seller), party(customer), currency, items, taxes, rows, amountDue, terms(invoice.issueDate(), invoice.dueDate(), seller),
                 payment, branding(seller), notes, invoice.billingKey());
+    }
+
+    /** Money taken back off what was paid (TakeBacks): refunds, and disputes open or lost. Kinds the e-invoice does not count as prepaid. */
+    private static void takenBackRows(Invoice invoice, List<Document.Total> rows) {
+        if (invoice.refunded().isPositive()) {
+            rows.add(new Document.Total("refunded", "Refunded", invoice.refunded(), false));
+        }
+        if (invoice.disputed().isPositive()) {
+            rows.add(new Document.Total("disputed", "Disputed by the payer's bank", invoice.disputed(), false));
+        }
     }
 
     private static String receivedLabel(InvoicePayments.Received r, Customer customer) {
@@ -269,6 +287,11 @@ public final class DocumentAssembler {
         if (r.applied() != null && r.credited() != null && r.credited().isPositive()) {
             rows.add(new Document.Total("applied", "Applied to the invoice", r.applied(), false));
             rows.add(new Document.Total("credited", "Added to your credit balance", r.credited(), false));
+        }
+        if (r.refunded() != null && r.refunded().isPositive()) {
+            // the receipt stays the record of the money received; what went back since is shown under it
+            rows.add(new Document.Total("refunded", "Refunded since", r.refunded(), false));
+            rows.add(new Document.Total("net_paid", "Kept after refunds", r.amount().minus(r.refunded()), false));
         }
         List<String> notes = new ArrayList<>();
         notes.add("Paid with " + r.method() + (r.reference() == null ? "." : ", reference " + r.reference() + "."));

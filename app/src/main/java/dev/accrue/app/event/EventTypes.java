@@ -35,12 +35,17 @@ public final class EventTypes {
     public static final String NUMBER_ON_HOLD = "number.on_hold";
     public static final String NUMBER_REACTIVATED = "number.reactivated";
     public static final String WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled";
+    /** The payer's bank disputed a payment (a chargeback): the disputed amount is off the invoice's amount_paid while open. */
+    public static final String PAYMENT_DISPUTED = "payment.disputed";
+    /** A dispute ended: won (the amount is restored) or lost (it stays off what was paid). */
+    public static final String DISPUTE_CLOSED = "dispute.closed";
 
     public static final List<String> ALL = List.of(INVOICE_CREATED, INVOICE_FINALIZED, INVOICE_PAID, INVOICE_VOIDED, INVOICE_PAYMENT_FAILED,
             PAYMENT_SUCCEEDED, PAYMENT_FAILED, PAYMENT_REFUNDED, PAYMENT_METHOD_ADDED, PAYMENT_METHOD_REMOVED, CREDIT_NOTE_CREATED,
             SUBSCRIPTION_CREATED, SUBSCRIPTION_CHANGED, SUBSCRIPTION_CANCELLED, SUBSCRIPTION_RENEWING, SUBSCRIPTION_TRIAL_ENDING,
             SUBSCRIPTION_DOWNGRADE_EFFECTIVE, CUSTOMER_SUSPENDED, CUSTOMER_REINSTATED, USAGE_THRESHOLD_REACHED, USAGE_OVERAGE_PROJECTED,
-            BUDGET_THRESHOLD_REACHED, WALLET_LOW, WALLET_RECHARGED, NUMBER_ON_HOLD, NUMBER_REACTIVATED, WEBHOOK_ENDPOINT_DISABLED);
+            BUDGET_THRESHOLD_REACHED, WALLET_LOW, WALLET_RECHARGED, NUMBER_ON_HOLD, NUMBER_REACTIVATED, WEBHOOK_ENDPOINT_DISABLED,
+            PAYMENT_DISPUTED, DISPUTE_CLOSED);
 
     private EventTypes() {
     }

@@ -43,7 +43,8 @@ public final class InvoiceExport {
 
     public record InvoiceRow(String invoiceId, String number, String status, String customerId, String customerName, String customerTaxId,
                              LocalDate issueDate, LocalDate dueDate, LocalDate periodStart, LocalDate periodEnd, String currency, String subtotal,
-                             String tax, String prepaid, String total, String proformaNumber) {
+                             String tax, String prepaid, String total, String proformaNumber, String amountPaid, String amountRefunded,
+                             String amountDisputed, String paymentStatus) {
     }
 
     public record LineRow(String invoiceId, String invoiceNumber, int lineNumber, String kind, String chargeCode, String description,
@@ -103,7 +104,8 @@ public final class InvoiceExport {
                     rows.add(new InvoiceRow(i.id(), i.number(), i.status().name().toLowerCase(Locale.ROOT), i.customerId(), customer.legalName(),
                             customer.taxId(), i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd() == null ? null : i.periodEnd().minusDays(1),
                             currency, subtotal.toPlainMinorString(), tax.toPlainMinorString(), prepaid.toPlainMinorString(), i.total().toPlainMinorString(),
-                            i.proformaNumber()));
+                            i.proformaNumber(), i.paid().toPlainMinorString(), i.refunded().toPlainMinorString(), i.disputed().toPlainMinorString(),
+                            i.paymentStatus()));
                 }
             } while (page.hasMore());
             rows.sort(java.util.Comparator.comparing(InvoiceRow::number));

@@ -19,7 +19,7 @@ import java.util.Map;
  * attempts, {@link CollectionRunner#settleRecharge} for wallet recharges — so one place owns settlement.
  *
  * <p>The attempt is named by what Accrue put on the charge (its id, which is also the idempotency key, and the
- * tenant); a refund event, whose charge may carry no metadata, by the charge reference Accrue stored. An event for
+ * tenant); a refund or dispute event, whose charge may carry no metadata, by the charge reference Accrue stored. An event for
  * an attempt Accrue does not know, for another tenant than the attempt's, or of a type collection does not act on
  * is recorded as ignored and answered 200 all the same: the gateway would otherwise redeliver it for days, and no
  * delivery can ever make it apply.
@@ -34,15 +34,17 @@ public final class GatewayEventIntake {
     private final PaymentGateway gateway;
     private final CollectionRunner collections;
     private final PaymentService paymentService;
+    private final DisputeService disputes;
     private final Clock clock;
 
     public GatewayEventIntake(Transactions tx, PaymentRepository payments, PaymentGateway gateway, CollectionRunner collections, PaymentService paymentService,
-                              Clock clock) {
+                              DisputeService disputes, Clock clock) {
         this.tx = tx;
         this.payments = payments;
         this.gateway = gateway;
         this.collections = collections;
         this.paymentService = paymentService;
+        this.disputes = disputes;
         this.clock = clock;
     }
 
@@ -59,27 +61,31 @@ public final class GatewayEventIntake {
         if (event.id() == null || event.id().isBlank()) {
             throw new AccrueException(ErrorCode.VALIDATION_FAILED, "id", "A gateway event without an id cannot be deduplicated");
         }
-        record Applied(Receipt receipt, String tenantId, String invoiceIdToContinue) {
-        }
-        Applied applied = tx.inTransaction(() -> {
+        return tx.inTransaction(() -> {
             Target target = target(event);
             String result = target.reason() == null ? APPLIED : IGNORED;
             if (!payments.recordGatewayEvent(gateway.name(), event.id(), event.type(), target.tenantId(), target.payment() == null ? null : target.payment().id(),
                     target.reason() == null ? APPLIED : IGNORED + ": " + target.reason(), clock.instant())) {
-                return new Applied(new Receipt(event.id(), event.type(), DUPLICATE, "event " + event.id() + " was received before"), null, null);
+                return new Receipt(event.id(), event.type(), DUPLICATE, "event " + event.id() + " was received before");
             }
             if (target.reason() != null) {
-                return new Applied(new Receipt(event.id(), event.type(), result, target.reason()), null, null);
+                return new Receipt(event.id(), event.type(), result, target.reason());
             }
             Payment p = target.payment();
             if (event.refundedTotal() != null) {
                 paymentService.recordGatewayRefund(target.tenantId(), p.id(), event.refundedTotal(), event.reference());
-                return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), null, null);
+                return new Receipt(event.id(), event.type(), APPLIED, null);
             }
-            return new Applied(new Receipt(event.id(), event.type(), APPLIED, null), target.tenantId(), settle(target.tenantId(), p, event.outcome()));
+            if (event.dispute() != null) {
+                disputes.fromGateway(target.tenantId(), p, event.type(), event.dispute());
+                return new Receipt(event.id(), event.type(), APPLIED, null);
+            }
+            // a decline leaves the collection due now (CollectionRunner.settle): the next method, or dunning's next step,
+            // is the collection job's, never this request's — the gateway gets its 2xx at once, and only the job (claims
+            // with SKIP LOCKED, one attempt per invoice, round and method) calls the gateway, so the backup is charged once
+            settle(target.tenantId(), p, event.outcome());
+            return new Receipt(event.id(), event.type(), APPLIED, null);
         });
-        continueRound(applied.tenantId(), applied.invoiceIdToContinue());
-        return applied.receipt();
     }
 
     /**
@@ -88,24 +94,15 @@ public final class GatewayEventIntake {
      * the other changes nothing.
      */
     public void settleLearned(String tenantId, String paymentId, GatewayOutcome outcome) {
-        String invoiceToContinue = tx.inTransaction(() -> payments.find(tenantId, paymentId).map(p -> settle(tenantId, p, outcome)).orElse(null));
-        continueRound(tenantId, invoiceToContinue);
+        tx.run(() -> payments.find(tenantId, paymentId).ifPresent(p -> settle(tenantId, p, outcome)));
     }
 
-    /** In the caller's transaction; returns the invoice whose round goes on after a decline, else null. */
-    private String settle(String tenantId, Payment p, GatewayOutcome outcome) {
+    /** In the caller's transaction. */
+    private void settle(String tenantId, Payment p, GatewayOutcome outcome) {
         if (p.purpose().equals(Payment.WALLET_RECHARGE)) {
             collections.settleRecharge(tenantId, p.id(), outcome);
-            return null;
-        }
-        boolean tryNext = collections.settle(new CollectionRunner.Attempt(tenantId, p.customerId(), p.invoiceId(), p.id(), null), outcome);
-        return tryNext ? p.invoiceId() : null;
-    }
-
-    private void continueRound(String tenantId, String invoiceId) {
-        if (invoiceId != null) {
-            // a decline: the round goes on as after a synchronous decline — the next method now, or dunning's next step
-            collections.collect(tenantId, invoiceId);
+        } else {
+            collections.settle(new CollectionRunner.Attempt(tenantId, p.customerId(), p.invoiceId(), p.id(), null), outcome);
         }
     }
 
@@ -117,7 +114,7 @@ public final class GatewayEventIntake {
 
     /** The payment the event settles, or why it settles none. Reads only. */
     private Target target(GatewayEvent event) {
-        boolean refund = event.refundedTotal() != null;
+        boolean refund = event.refundedTotal() != null || event.dispute() != null; // about a payment made, found by its reference
         boolean settles = event.outcome() instanceof GatewayOutcome.Approved || event.outcome() instanceof GatewayOutcome.Declined;
         if (!refund && !settles) {
             return Target.ignored(event.tenantId(), "event type " + event.type() + " settles nothing Accrue tracks");
@@ -141,13 +138,20 @@ public final class GatewayEventIntake {
     }
 
     private Target checked(GatewayEvent event, String tenantId, Payment p) {
+        if (event.dispute() != null && !p.status().equals(Payment.SUCCEEDED)) {
+            return Target.ignored(tenantId, "payment " + p.id() + " is " + p.status() + "; only money received can be disputed");
+        }
+        if (event.dispute() != null && !event.dispute().amount().currency().equals(p.amount().currency())) {
+            return Target.ignored(tenantId, "dispute " + event.dispute().id() + " is in " + event.dispute().amount().currency() + ", payment " + p.id()
+                    + " in " + p.amount().currency());
+        }
         if (!gateway.name().equals(p.gateway())) {
             return Target.ignored(tenantId, "payment " + p.id() + " was not made through " + gateway.name());
         }
         if (p.gatewayReference() != null && event.reference() != null && !p.gatewayReference().equals(event.reference())) {
             return Target.ignored(tenantId, "payment " + p.id() + " is " + p.gatewayReference() + " at the gateway, not " + event.reference());
         }
-        if (event.refundedTotal() == null && p.invoiceId() == null && !p.purpose().equals(Payment.WALLET_RECHARGE)) {
+        if (event.refundedTotal() == null && event.dispute() == null && p.invoiceId() == null && !p.purpose().equals(Payment.WALLET_RECHARGE)) {
             return Target.ignored(tenantId, "payment " + p.id() + " settles nothing collection tracks");
         }
         return new Target(tenantId, p, null);

@@ -135,6 +135,17 @@ public final class PaymentMethodService {
         return setups.begin(gatewayCustomer, "setup:" + caller.tenantId() + ":" + customerId + ":" + requestKey);
     }
 
+    /** {@link #beginBrowserSetup} for a SEPA Direct Debit mandate only (the portal's IBAN form). */
+    public BrowserSetups.Setup beginSepaDebitSetup(Caller caller, String customerId, String requestKey) {
+        caller.requireWrite();
+        if (!(gateway instanceof BrowserSetups setups)) {
+            throw AccrueException.invalid("gateway", "The " + gateway.name() + " gateway tokenizes methods directly; there is no setup to start");
+        }
+        Customer customer = customer(caller.tenantId(), customerId);
+        String gatewayCustomer = gatewayCustomer(caller.tenantId(), customer);
+        return setups.beginSepaDebit(gatewayCustomer, "setup-sepa:" + caller.tenantId() + ":" + customerId + ":" + requestKey);
+    }
+
     /** Which gateway tokenizes new methods ("sandbox", "stripe"): the portal shows that gateway's card form. */
     public String gatewayName() {
         return gateway.name();

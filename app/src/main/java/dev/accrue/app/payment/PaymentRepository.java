@@ -182,4 +182,13 @@ public interface PaymentRepository {
             return "recharge:" + customerId + ":" + (requestedAt.getEpochSecond() * 1_000_000 + requestedAt.getNano() / 1_000);
         }
     }
+
+    // ---- money taken back off an invoice (refunds, disputes: TakeBacks) ----
+    /** Lowers the invoice's amount_paid by {@code paid}, counting {@code refunded} as refunded and {@code disputed} as disputed (negative: restored). */
+    void takeOffInvoice(String tenantId, String invoiceId, BigDecimal paid, BigDecimal refunded, BigDecimal disputed);
+
+    /** What the payment's succeeded refunds took off its invoice so far. */
+    BigDecimal refundedOffInvoice(String tenantId, String paymentId);
+
+    void recordRefundInvoiceAmount(String tenantId, String refundId, BigDecimal amount);
 }

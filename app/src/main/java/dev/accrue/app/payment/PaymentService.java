@@ -51,9 +51,12 @@ public final class PaymentService {
     private final AuditLog audit;
     private final DomainEvents events;
     private final CustomerTime time;
+    private final TakeBacks takeBacks;
+    private final DisputeRepository disputes;
 
     public PaymentService(Transactions tx, PaymentRepository payments, PaymentMethodRepository methods, CustomerRepository customers, CreditNoteRepository creditNotes, CreditRepository credits,
-                          PaymentGateway gateway, PaymentApplication application, AuditLog audit, DomainEvents events, CustomerTime time) {
+                          PaymentGateway gateway, PaymentApplication application, AuditLog audit, DomainEvents events, CustomerTime time, TakeBacks takeBacks,
+                          DisputeRepository disputes) {
         this.tx = tx;
         this.payments = payments;
         this.methods = methods;
@@ -65,6 +68,8 @@ public final class PaymentService {
         this.audit = audit;
         this.events = events;
         this.time = time;
+        this.takeBacks = takeBacks;
+        this.disputes = disputes;
     }
 
     public record ManualPayment(BigDecimal amount, String currency, LocalDate receivedOn, String method, String reference) {
@@ -154,7 +159,11 @@ public final class PaymentService {
                         Map.of("refundable", "0"));
             }
             String currency = p.amount().currency().getCurrencyCode();
-            Money left = p.amount().minus(p.refunded());
+            // a disputed amount is the bank's to give back (open or lost): refunding it too would pay the payer twice
+            Money left = p.amount().minus(p.refunded()).minus(Money.of(disputes.held(caller.tenantId(), p.id()), currency));
+            if (left.isNegative()) {
+                left = Money.zero(currency);
+            }
             CreditNote note = null;
             if (request.creditNoteId() != null) {
                 note = creditNotes.find(caller.tenantId(), request.creditNoteId()).orElseThrow(() -> AccrueException.notFound("credit_note", request.creditNoteId()));
@@ -167,7 +176,7 @@ public final class PaymentService {
             }
             Money amount = request.amount() == null ? (note != null && note.total().compareTo(left) < 0 ? note.total() : left)
                     : amount("amount", request.amount(), null, currency);
-            if (amount.compareTo(left) > 0) {
+            if (amount.compareTo(left) > 0 || !amount.isPositive()) { // nothing left: a refund of "all that is left" is refused too
                 throw new AccrueException(ErrorCode.REFUND_EXCEEDS_PAID, "amount", "At most " + left.toPlainMinorString() + " " + currency
                         + " of payment " + paymentId + " can still be refunded", Map.of("refundable", left.toPlainMinorString()));
             }
@@ -202,7 +211,9 @@ public final class PaymentService {
             Customer customer = customers.find(caller.tenantId(), p.customerId()).orElseThrow();
             Instant at = time.systemNow();
             if (outcome instanceof GatewayOutcome.Approved approved) {
+                methods.lockCustomer(caller.tenantId(), customer.id()); // the customer first, then the invoice, as collection does
                 payments.settleRefund(caller.tenantId(), pending.id(), Payment.SUCCEEDED, approved.reference(), null, at);
+                takeBacks.refunded(caller.tenantId(), payments.find(caller.tenantId(), p.id()).orElseThrow(), pending);
                 Refund done = payments.findRefund(caller.tenantId(), pending.id()).orElseThrow();
                 Map<String, Object> facts = snapshot(done);
                 audit.record(caller, "payment", p.id(), "payment.refunded", null, facts);
@@ -246,6 +257,7 @@ public final class PaymentService {
             payments.insertRefund(tenantId, r);
             payments.addRefunded(tenantId, p.id(), extra.amount());
             payments.settleRefund(tenantId, r.id(), Payment.SUCCEEDED, gatewayReference, null, at);
+            takeBacks.refunded(tenantId, p, r);
             Map<String, Object> facts = snapshot(payments.findRefund(tenantId, r.id()).orElseThrow());
             audit.record(Caller.system(tenantId), "payment", p.id(), "payment.refunded", null, facts);
             events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.PAYMENT_REFUNDED, "payment", p.id(), customer.id(), facts,
@@ -277,6 +289,9 @@ public final class PaymentService {
         }
         if (r.invoiceId() != null) {
             out.put("invoice_id", r.invoiceId());
+        }
+        if (r.invoiceAmount() != null) {
+            out.put("invoice_amount", r.invoiceAmount().toPlainMinorString());
         }
         return out;
     }

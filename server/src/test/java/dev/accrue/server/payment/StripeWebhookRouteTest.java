@@ -309,15 +309,176 @@ class StripeWebhookRouteTest {
         List<Map<String, Object>> processing = processingIntents(t.id());
         assertThat(processing).hasSize(1);
 
+        int created = stripe.paymentIntentsCreated();
         var failed = deliver(event("evt_async_fail_" + System.nanoTime(), "payment_intent.payment_failed", settled(processing.getFirst(), false)));
         assertThat(failed.text("result")).isEqualTo("applied");
         assertThat(attempts(t.api(), invoice)).singleElement().asString().startsWith("failed insufficient_funds");
+        // the request only recorded the failure: what comes next is the collection job's
+        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(events(t.id(), null)).doesNotContain("invoice.payment_failed " + invoice);
+        t.advanceTo("2026-06-01T09:01:00Z"); // the job's pass (a test clock's advance runs it for its customers)
         assertThat(events(t.id(), null)).contains("invoice.payment_failed " + invoice);
+        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
         assertThat(t.api().get("/v1/audit_events?object_id=" + invoice).body()).contains("invoice.retry_scheduled");
 
         // the schedule's first retry (a day after the failure) debits again: a new attempt, a new PaymentIntent
         t.advanceTo("2026-06-02T10:00:00Z");
         assertThat(processingIntents(t.id())).hasSize(2);
         assertThat(attempts(t.api(), invoice)).hasSize(2).last().asString().startsWith("pending");
+    }
+
+    @Test
+    void aFailedDebitLeavesTheBackupToTheCollectionJobWhichChargesItOnce() {
+        Tenant t = tenant("stripe-async-backup");
+        String c = t.customer("Backup BV");
+        addSepa(t.api(), c);
+        var backup = t.api().post("/v1/customers/" + c + "/payment_methods", Map.of("token", "pm_card_visa", "priority", 2));
+        assertThat(backup.status()).as(backup.toString()).isEqualTo(201);
+        var sub = t.api().post("/v1/subscriptions", Map.of("customer_id", c, "plan", "starter"));
+        assertThat(sub.status()).as(sub.toString()).isEqualTo(201);
+        String invoice = t.api().get("/v1/invoices?subscription_id=" + sub.text("id")).json().at("/data/0/id").asText();
+        t.advanceTo("2026-06-01T09:00:00Z");
+        List<Map<String, Object>> processing = processingIntents(t.id());
+        assertThat(processing).hasSize(1);
+        int created = stripe.paymentIntentsCreated();
+
+        // Stripe reports the debit failed: answered at once, and the gateway is not called inside the request
+        String body = event("evt_backup_fail_" + System.nanoTime(), "payment_intent.payment_failed", settled(processing.getFirst(), false));
+        var failed = deliver(body);
+        assertThat(failed.status()).isEqualTo(200);
+        assertThat(failed.text("result")).isEqualTo("applied");
+        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("finalized");
+
+        // the collection job charges the backup card, once, however often it runs or Stripe redelivers
+        t.advanceTo("2026-06-01T09:01:00Z");
+        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created + 1);
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("paid");
+        assertThat(deliver(body).text("result")).isEqualTo("duplicate");
+        t.advanceTo("2026-06-01T09:02:00Z");
+        t.advanceTo("2026-06-02T09:02:00Z");
+        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created + 1);
+        assertThat(attempts(t.api(), invoice)).hasSize(2).anySatisfy(a -> assertThat(a).startsWith("succeeded"));
+        assertThat(events(t.id(), null)).doesNotContain("invoice.payment_failed " + invoice);
+    }
+
+    /** Stripe's Dispute object as its API reference documents it (docs.stripe.com/api/disputes/object). */
+    private static Map<String, Object> dispute(String id, String paymentIntent, long amount, String status, String reason) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", id);
+        d.put("object", "dispute");
+        d.put("amount", amount);
+        d.put("balance_transactions", List.of());
+        d.put("charge", "ch_" + paymentIntent.substring(3));
+        d.put("created", Instant.now().getEpochSecond());
+        d.put("currency", "usd");
+        d.put("evidence_details", Map.of("due_by", Instant.now().getEpochSecond() + 864000, "has_evidence", false, "past_due", false,
+                "submission_count", 0));
+        d.put("is_charge_refundable", false);
+        d.put("livemode", false);
+        d.put("metadata", Map.of());
+        d.put("payment_intent", paymentIntent);
+        d.put("reason", reason);
+        d.put("status", status);
+        return d;
+    }
+
+    private static String paidByCard(Tenant t, String customerId) {
+        addMethod(t.api(), customerId, "pm_card_visa");
+        var sub = t.api().post("/v1/subscriptions", Map.of("customer_id", customerId, "plan", "starter"));
+        assertThat(sub.status()).as(sub.toString()).isEqualTo(201);
+        String invoice = t.api().get("/v1/invoices?subscription_id=" + sub.text("id")).json().at("/data/0/id").asText();
+        t.advanceTo("2026-06-01T09:00:00Z");
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("paid");
+        return invoice;
+    }
+
+    @Test
+    void aDisputeTakesTheAmountOffWhatWasPaidWhileOpenAndGivesItBackWhenWon() {
+        Tenant t = tenant("stripe-dispute-won");
+        String c = t.customer("Chargeback Inc");
+        String invoice = paidByCard(t, c);
+        var payment = PaymentFixtures.payments(t.api(), invoice).getFirst();
+        String pi = payment.get("gateway_reference").asText();
+        String total = t.api().get("/v1/invoices/" + invoice).text("total");
+        long cents = new java.math.BigDecimal(total).movePointRight(2).longValueExact();
+        String dp = "dp_" + Long.toString(System.nanoTime(), 36);
+
+        var opened = deliver(event("evt_dp_created_" + System.nanoTime(), "charge.dispute.created", dispute(dp, pi, cents, "needs_response", "fraudulent")));
+        assertThat(opened.text("result")).as(opened.toString()).isEqualTo("applied");
+        var disputed = t.api().get("/v1/invoices/" + invoice).json();
+        assertThat(disputed.get("status").asText()).isEqualTo("paid");
+        assertThat(disputed.get("amount_paid").asText()).isEqualTo("0.00");
+        assertThat(disputed.get("amount_disputed").asText()).isEqualTo(total);
+        assertThat(disputed.get("payment_status").asText()).isEqualTo("disputed");
+        var listed = t.api().get("/v1/disputes?invoice_id=" + invoice).json().get("data");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("status").asText()).isEqualTo("open");
+        assertThat(listed.get(0).get("payment_id").asText()).isEqualTo(payment.get("id").asText());
+        assertThat(listed.get(0).get("amount_taken").asText()).isEqualTo(total);
+        assertThat(listed.get(0).get("reason").asText()).isEqualTo("fraudulent");
+        assertThat(t.api().get("/v1/disputes?customer_id=" + c).json().get("data")).hasSize(1);
+        assertThat(events(t.id(), "payment.disputed")).hasSize(1);
+        assertThat(t.api().get("/v1/audit_events?object_id=" + payment.get("id").asText()).body()).contains("payment.disputed");
+        // the disputed money is the bank's to give back: refunding it as well is refused, nothing changes
+        var refund = t.api().post("/v1/payments/" + payment.get("id").asText() + "/refunds", Map.of());
+        assertThat(refund.code()).isEqualTo("refund_exceeds_paid");
+        assertThat(refund.text("refundable")).isEqualTo("0.00");
+
+        // Stripe withdraws the funds, then tells the creation again under a new event id: nothing is taken twice
+        assertThat(deliver(event("evt_dp_withdrawn_" + System.nanoTime(), "charge.dispute.funds_withdrawn",
+                dispute(dp, pi, cents, "needs_response", "fraudulent"))).text("result")).isEqualTo("applied");
+        assertThat(deliver(event("evt_dp_created_again_" + System.nanoTime(), "charge.dispute.created",
+                dispute(dp, pi, cents, "needs_response", "fraudulent"))).text("result")).isEqualTo("applied");
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("amount_paid")).isEqualTo("0.00");
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("amount_disputed")).isEqualTo(total);
+        assertThat(events(t.id(), "payment.disputed")).hasSize(1);
+
+        // won: the amount is restored, once, even when Stripe redelivers the closing event
+        String won = event("evt_dp_closed_" + System.nanoTime(), "charge.dispute.closed", dispute(dp, pi, cents, "won", "fraudulent"));
+        assertThat(deliver(won).text("result")).isEqualTo("applied");
+        assertThat(deliver(won).text("result")).isEqualTo("duplicate");
+        var restored = t.api().get("/v1/invoices/" + invoice).json();
+        assertThat(restored.get("amount_paid").asText()).isEqualTo(total);
+        assertThat(restored.get("amount_disputed").asText()).isEqualTo("0.00");
+        assertThat(restored.get("payment_status").asText()).isEqualTo("paid");
+        var closed = t.api().get("/v1/disputes?invoice_id=" + invoice).json().get("data").get(0);
+        assertThat(closed.get("status").asText()).isEqualTo("won");
+        assertThat(closed.get("amount_taken").asText()).isEqualTo("0.00");
+        assertThat(closed.get("closed_at").isNull()).isFalse();
+        assertThat(events(t.id(), "dispute.closed")).hasSize(1);
+    }
+
+    @Test
+    void aLostPartialDisputeKeepsItsAmountOffWhatWasPaidAndOneForAnUnknownChargeIsIgnored() {
+        Tenant t = tenant("stripe-dispute-lost");
+        String c = t.customer("Lost Dispute AG");
+        String invoice = paidByCard(t, c);
+        String pi = PaymentFixtures.payments(t.api(), invoice).getFirst().get("gateway_reference").asText();
+        String dp = "dp_" + Long.toString(System.nanoTime(), 36);
+        String total = t.api().get("/v1/invoices/" + invoice).text("total");
+        long cents = new java.math.BigDecimal(total).movePointRight(2).longValueExact();
+        long half = cents / 2;
+        String halfText = new java.math.BigDecimal(half).movePointLeft(2).toPlainString();
+        String kept = new java.math.BigDecimal(cents - half).movePointLeft(2).toPlainString();
+
+        assertThat(deliver(event("evt_dpl_created_" + System.nanoTime(), "charge.dispute.created",
+                dispute(dp, pi, half, "warning_needs_response", "product_not_received"))).text("result")).isEqualTo("applied");
+        assertThat(t.api().get("/v1/invoices/" + invoice).text("amount_paid")).isEqualTo(kept);
+        assertThat(deliver(event("evt_dpl_closed_" + System.nanoTime(), "charge.dispute.closed",
+                dispute(dp, pi, half, "lost", "product_not_received"))).text("result")).isEqualTo("applied");
+        var lost = t.api().get("/v1/invoices/" + invoice).json();
+        assertThat(lost.get("amount_paid").asText()).isEqualTo(kept);
+        assertThat(lost.get("amount_disputed").asText()).isEqualTo(halfText);
+        assertThat(lost.get("payment_status").asText()).isEqualTo("disputed");
+        assertThat(lost.get("status").asText()).isEqualTo("paid");
+        assertThat(t.api().get("/v1/disputes?invoice_id=" + invoice).json().get("data").get(0).get("status").asText()).isEqualTo("lost");
+        assertThat(t.api().get("/v1/invoices/" + invoice + "/html").body()).contains("Disputed by the payer").contains(halfText);
+        List<String> before = events(t.id(), null);
+
+        var unknown = deliver(event("evt_dpl_unknown_" + System.nanoTime(), "charge.dispute.created",
+                dispute("dp_unknown" + System.nanoTime(), "pi_NeverMadeByAccrue", 100, "needs_response", "general")));
+        assertThat(unknown.text("result")).isEqualTo("ignored");
+        assertThat(events(t.id(), null)).isEqualTo(before);
     }
 }

@@ -2,7 +2,6 @@ package dev.accrue.adapters.http.invoice;
 
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.core.invoice.InvoiceLine;
-import dev.accrue.core.invoice.InvoiceStatus;
 import dev.accrue.core.money.Money;
 
 import java.time.Instant;
@@ -19,7 +18,7 @@ import java.util.List;
 public record InvoiceView(String id, String object, String number, String proformaNumber, String status, String customerId, String subscriptionId,
                           String currency, String subtotal, String tax, String total, List<TaxView> taxes, LocalDate issueDate, LocalDate dueDate,
                           LocalDate periodStart, LocalDate periodEnd, List<LineView> lines, Instant createdAt, Instant finalizedAt,
-                          String amountPaid, String amountDue, String paymentStatus) {
+                          String amountPaid, String amountDue, String paymentStatus, String amountRefunded, String amountDisputed) {
 
     public record LineView(String kind, String chargeCode, String description, LocalDate periodStart, LocalDate periodEnd,
                            String quantity, String unitPrice, String amount) {
@@ -50,14 +49,7 @@ public record InvoiceView(String id, String object, String number, String profor
                 i.total().currency().getCurrencyCode(), i.subtotal().toPlainMinorString(), tax.toPlainMinorString(), i.total().toPlainMinorString(),
                 taxLines.stream().map(TaxView::of).toList(),
                 i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.lines().stream().map(LineView::of).toList(),
-                i.createdAt(), i.finalizedAt(), i.paid().toPlainMinorString(), i.amountDue().toPlainMinorString(), paymentStatus(i));
-    }
-
-    /** paid, partially_paid (something paid, something still due) or unpaid; void and written-off invoices are unpaid. */
-    static String paymentStatus(Invoice i) {
-        if (i.status() == InvoiceStatus.PAID) {
-            return "paid";
-        }
-        return i.paid().isPositive() && i.amountDue().isPositive() ? "partially_paid" : "unpaid";
+                i.createdAt(), i.finalizedAt(), i.paid().toPlainMinorString(), i.amountDue().toPlainMinorString(), i.paymentStatus(),
+                i.refunded().toPlainMinorString(), i.disputed().toPlainMinorString());
     }
 }

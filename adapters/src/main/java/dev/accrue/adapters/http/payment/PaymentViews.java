@@ -40,10 +40,12 @@ final class PaymentViews {
     }
 
     record RefundView(String id, String object, String paymentId, String customerId, String invoiceId, String creditNoteId, String amount, String currency,
-                      String reason, String status, String gatewayReference, String failureMessage, Instant createdAt, Instant settledAt) {
+                      String reason, String status, String gatewayReference, String failureMessage, Instant createdAt, Instant settledAt,
+                      String invoiceAmount) {
         static RefundView of(Refund r) {
             return new RefundView(r.id(), "refund", r.paymentId(), r.customerId(), r.invoiceId(), r.creditNoteId(), r.amount().toPlainMinorString(),
-                    r.amount().currency().getCurrencyCode(), r.reason(), r.status(), r.gatewayReference(), r.failureMessage(), r.createdAt(), r.settledAt());
+                    r.amount().currency().getCurrencyCode(), r.reason(), r.status(), r.gatewayReference(), r.failureMessage(), r.createdAt(), r.settledAt(),
+                    text(r.invoiceAmount()));
         }
     }
 

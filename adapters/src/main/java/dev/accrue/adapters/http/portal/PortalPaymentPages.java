@@ -73,6 +73,16 @@ public final class PortalPaymentPages {
             BrowserSetups.Setup setup = portal.uc().paymentMethods().beginBrowserSetup(scope.caller(), scope.customer().id(), Secrets.newToken());
             ctx.contentType("application/json").result(JSON.writeValueAsString(Map.of("client_secret", setup.clientSecret())));
         });
+        // SEPA Direct Debit through Stripe's IBAN field: a SetupIntent for sepa_debit only, confirmed by the browser with the
+        // account holder's name and email once the mandate text was accepted; the seti_… comes back as the token above
+        area.post(app, PAGE + "/sepa_setup_intent", Portal.ADMIN, (ctx, session) -> {
+            if (stripePublishableKey.isEmpty() || !"stripe".equals(portal.uc().paymentMethods().gatewayName())) {
+                throw new AccrueException(ErrorCode.NOT_FOUND, "No browser form to set up with this payment provider");
+            }
+            PortalScope scope = portal.scope(session);
+            BrowserSetups.Setup setup = portal.uc().paymentMethods().beginSepaDebitSetup(scope.caller(), scope.customer().id(), Secrets.newToken());
+            ctx.contentType("application/json").result(JSON.writeValueAsString(Map.of("client_secret", setup.clientSecret())));
+        });
         area.post(app, PAGE + "/{id}/default", Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
             PaymentMethod m = method(scope, ctx.pathParam("id"));

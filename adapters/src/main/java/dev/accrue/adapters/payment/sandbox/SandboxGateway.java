@@ -174,6 +174,9 @@ public final class SandboxGateway implements PaymentGateway {
             if (row.isEmpty() || Boolean.TRUE.equals(row.get().get("detached")) || !charge.gatewayCustomer().equals(row.get().get("gateway_customer"))) {
                 return declined(new GatewayOutcome.Declined("invalid_token", "resource_missing", "The payment method is not attached to this customer", true));
             }
+            if ("bank_account".equals(row.get().get("kind"))) {
+                return debit(h, charge, (String) row.get().get("behaviour"));
+            }
             GatewayOutcome outcome = SandboxInstruments.outcome((String) row.get().get("behaviour"), "ch_" + HexFormat.of().formatHex(bytes(12)));
             if (outcome instanceof GatewayOutcome.Approved a) {
                 move(h, a.reference(), "charge", charge.token(), null, charge.amount().amount(), charge.amount().currency().getCurrencyCode(),
@@ -202,6 +205,14 @@ public final class SandboxGateway implements PaymentGateway {
             if (!(outcome instanceof GatewayOutcome.Processing processing)) {
                 return outcome;
             }
+            Optional<String> queued = h.createQuery("SELECT body::text FROM sandbox_events WHERE body->>'reference' = :r").bind("r", processing.reference())
+                    .mapTo(String.class).findOne();
+            if (queued.isPresent()) {
+                // a bank debit: its outcome (and its money) was decided when the bank accepted it, and its event tells it
+                @SuppressWarnings("unchecked") Map<String, Object> event = Json.MAPPER.convertValue(readTree(queued.get()), Map.class);
+                @SuppressWarnings("unchecked") Map<String, Object> decided = (Map<String, Object>) event.get("outcome");
+                return read(decided);
+            }
             String behaviour = h.createQuery("SELECT behaviour FROM sandbox_tokens WHERE token = :t").bind("t", charge.token()).mapTo(String.class)
                     .findOne().orElse(SandboxInstruments.PROCESSING);
             GatewayOutcome settled = SandboxInstruments.outcome(behaviour, processing.reference());
@@ -216,6 +227,32 @@ public final class SandboxGateway implements PaymentGateway {
                     .bind("k", stored).execute();
             return settled;
         });
+    }
+
+    /**
+     * A SEPA-style direct debit, as Stripe's: the bank accepts it ({@code processing}, never sent again) and the outcome
+     * comes later as an event — {@code payment_intent.succeeded}, or {@code payment_intent.payment_failed} with the
+     * instrument's decline — queued in the sandbox's books in this very transaction (so a repeated key queues nothing
+     * more) and delivered by {@link SandboxEvents}, signed, to the same intake as a webhook. Money moves when the bank
+     * accepts a debit that will succeed.
+     */
+    private Map<String, Object> debit(Handle h, GatewayCharge charge, String behaviour) {
+        String reference = "py_" + HexFormat.of().formatHex(bytes(12));
+        GatewayOutcome settled = SandboxInstruments.outcome(behaviour, reference);
+        if (settled instanceof GatewayOutcome.Approved) {
+            move(h, reference, "charge", charge.token(), null, charge.amount().amount(), charge.amount().currency().getCurrencyCode(), charge.idempotencyKey());
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        String id = "sbevt_" + HexFormat.of().formatHex(bytes(12));
+        event.put("id", id);
+        event.put("type", settled instanceof GatewayOutcome.Approved ? "payment_intent.succeeded" : "payment_intent.payment_failed");
+        event.put("reference", reference);
+        event.put("outcome", write(settled));
+        event.put("tenant_id", charge.tenantId());
+        event.put("attempt", charge.idempotencyKey());
+        h.createUpdate("INSERT INTO sandbox_events (id, body, due_at, created_at) VALUES (:id, :body, :at, :at)")
+                .bind("id", id).bind("body", Json.write(event)).bind("at", now()).execute();
+        return write(new GatewayOutcome.Processing(reference, "The bank accepted the direct debit; it settles by a gateway event"));
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.stripe.model.PaymentIntent;
 import com.stripe.model.StripeError;
 import com.stripe.model.StripeObject;
 import com.stripe.net.Webhook;
+import dev.accrue.app.payment.gateway.GatewayDispute;
 import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.core.error.AccrueException;
@@ -33,9 +34,10 @@ import java.util.Map;
  *   <li>{@code payment_intent.succeeded}: Approved.</li>
  *   <li>{@code payment_intent.payment_failed}: Declined from the PaymentIntent's {@code last_payment_error}, by
  *   the same rule as a synchronous decline ({@link StripeDeclines}).</li>
- *   <li>{@code charge.refunded}, {@code charge.dispute.created} (and any other charge or dispute event):
- *   reference = the charge's PaymentIntent, no outcome (they settle no payment attempt; collection reads the
- *   type).</li>
+ *   <li>{@code charge.refunded} (and any other charge event): reference = the charge's PaymentIntent, no outcome (they
+ *   settle no payment attempt), the total refunded on the charge.</li>
+ *   <li>{@code charge.dispute.*} (created, updated, closed, funds_withdrawn, funds_reinstated): reference = the
+ *   disputed PaymentIntent (else the charge), and the dispute as it is now: id, amount, reason, status.</li>
  *   <li>anything else: reference = the object's id, no outcome.</li>
  * </ul>
  */
@@ -96,7 +98,11 @@ final class StripeEvents {
                     metadata.get(TENANT_METADATA), metadata.get(ATTEMPT_METADATA), type.equals("charge.refunded") ? refunded : null);
         }
         if (object instanceof Dispute dispute) {
-            return new GatewayEvent(event.getId(), type, dispute.getPaymentIntent() != null ? dispute.getPaymentIntent() : dispute.getCharge(), null);
+            String reference = dispute.getPaymentIntent() != null ? dispute.getPaymentIntent() : dispute.getCharge();
+            GatewayDispute reported = dispute.getAmount() == null || dispute.getCurrency() == null ? null
+                    : new GatewayDispute(dispute.getId(), StripeAmounts.fromMinorUnits(dispute.getAmount(), dispute.getCurrency()), dispute.getReason(),
+                    dispute.getStatus());
+            return new GatewayEvent(event.getId(), type, reference, null, null, null, null, type.startsWith("charge.dispute.") ? reported : null);
         }
         return new GatewayEvent(event.getId(), type, object instanceof HasId hasId ? hasId.getId() : null, null);
     }

@@ -151,6 +151,26 @@ public final class StripeGateway implements PaymentGateway, BrowserSetups {
         }
     }
 
+    /**
+     * An unconfirmed SetupIntent for SEPA Direct Debit only ({@code payment_method_types[]=sepa_debit}), for off-session
+     * use: the portal's IBAN Element confirms it with {@code stripe.confirmSepaDebitSetup} after showing the mandate text,
+     * Stripe records the mandate's acceptance, and {@link #attach} keeps the PaymentMethod, the IBAN's last four and the
+     * mandate reference — never the IBAN.
+     */
+    @Override
+    public BrowserSetups.Setup beginSepaDebit(String gatewayCustomer, String idempotencyKey) {
+        try {
+            SetupIntent setup = client.v1().setupIntents().create(SetupIntentCreateParams.builder()
+                    .setCustomer(gatewayCustomer)
+                    .setUsage(SetupIntentCreateParams.Usage.OFF_SESSION)
+                    .addPaymentMethodType("sepa_debit")
+                    .build(), key(idempotencyKey));
+            return new BrowserSetups.Setup(setup.getId(), setup.getClientSecret());
+        } catch (StripeException e) {
+            throw new StripeCallFailed("starting a SEPA Direct Debit SetupIntent for " + gatewayCustomer, e, retryable(e));
+        }
+    }
+
     private Attachment confirmedSetup(String setupIntentId, String gatewayCustomer) throws StripeException {
         SetupIntent setup = client.v1().setupIntents().retrieve(setupIntentId);
         if (!gatewayCustomer.equals(setup.getCustomer())) {

@@ -41,6 +41,16 @@ class PaymentFormTemplatesTest {
     }
 
     @Test
+    void withStripeThePageAlsoOffersSepaDirectDebitThroughStripesIbanFieldWithTheMandateTextToAccept() {
+        String html = page("stripe", Map.of("publishableKey", "pk_test_51FormTemplateKey"));
+        assertThat(html).contains("id=\"stripe-sepa-form\"").contains("data-setup=\"/portal/payment_methods/sepa_setup_intent\"")
+                .contains("id=\"stripe-iban\"").contains("id=\"sepa-holder\"").contains("id=\"sepa-email\"")
+                .contains("collect payments from this account by SEPA direct debit").contains("id=\"sepa-mandate\" type=\"checkbox\" required");
+        // the IBAN itself is typed into Stripe's frame: no IBAN input of the portal's own
+        assertThat(html).doesNotContain("id=\"bank-iban\"");
+    }
+
+    @Test
     void withTheSandboxThePageHasTheCardBankAccountAndUpiForms() {
         String html = page("sandbox", null);
         assertThat(html).contains("id=\"card-form\"").contains("id=\"bank-form\"").contains("id=\"upi-form\"").contains("id=\"bank-mandate\"")

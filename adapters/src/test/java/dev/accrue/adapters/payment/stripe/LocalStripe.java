@@ -321,7 +321,9 @@ public final class LocalStripe implements AutoCloseable {
             setup.put("payment_method", pm);
             setup.put("usage", params.getOrDefault("usage", "off_session"));
             setup.put("automatic_payment_methods", Map.of("enabled", "true".equals(params.get("automatic_payment_methods[enabled]"))));
-            setup.put("payment_method_types", List.of("card", "sepa_debit"));
+            // the types asked for (payment_method_types[]), else those the dashboard enables
+            setup.put("payment_method_types", params.containsKey("payment_method_types[0]") ? List.of(params.get("payment_method_types[0]"))
+                    : List.of("card", "sepa_debit"));
             setup.put("client_secret", setup.get("id") + "_secret_" + next());
             setup.put("mandate", null);
             setup.put("status", "requires_payment_method");

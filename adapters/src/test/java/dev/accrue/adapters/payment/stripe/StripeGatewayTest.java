@@ -377,4 +377,27 @@ class StripeGatewayTest {
         stripe.confirmInBrowser(other.id(), "pm_card_visa");
         assertThatThrownBy(() -> gateway.attach(other.id(), "cus_A", key())).hasMessageContaining("another Stripe customer");
     }
+
+    @Test
+    void aSepaDebitSetupAsksForSepaOnlyAndKeepsTheMandateReferenceAndLastFourNeverTheIban() {
+        var setup = gateway.beginSepaDebit("cus_S", "sepa-setup-1");
+        assertThat(setup.clientSecret()).startsWith(setup.id() + "_secret_");
+        var sent = stripe.seenWithKey("sepa-setup-1").getFirst();
+        assertThat(sent.path()).isEqualTo("/v1/setup_intents");
+        assertThat(sent.params()).containsEntry("customer", "cus_S").containsEntry("usage", "off_session")
+                .containsEntry("payment_method_types[0]", "sepa_debit").doesNotContainKey("automatic_payment_methods[enabled]")
+                .doesNotContainKey("confirm").doesNotContainKey("payment_method");
+        assertThat(gateway.beginSepaDebit("cus_S", "sepa-setup-1").id()).as("the same key is the same SetupIntent").isEqualTo(setup.id());
+        // the account holder accepted the mandate in the browser (stripe.confirmSepaDebitSetup): Accrue reads it back
+        stripe.confirmInBrowser(setup.id(), "pm_sepa_debit");
+        var attachment = gateway.attach(setup.id(), "cus_S", key());
+        assertThat(attachment.outcome()).isEqualTo(new GatewayOutcome.Approved(setup.id()));
+        assertThat(attachment.method()).satisfies(method -> {
+            assertThat(method.kind()).isEqualTo("bank_account");
+            assertThat(method.brand()).isEqualTo("sepa_debit");
+            assertThat(method.last4()).hasSize(4);
+            assertThat(method.mandateReference()).isNotBlank();
+            assertThat(method.token()).startsWith("pm_");
+        });
+    }
 }

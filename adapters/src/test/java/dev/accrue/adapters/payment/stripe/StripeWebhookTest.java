@@ -1,5 +1,6 @@
 package dev.accrue.adapters.payment.stripe;
 
+import dev.accrue.app.payment.gateway.GatewayDispute;
 import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
 import dev.accrue.core.error.AccrueException;
@@ -102,7 +103,8 @@ class StripeWebhookTest {
                  "charge": "ch_3QkZbN2eZvKYlo2C0Xk1n7Rd", "payment_intent": "pi_3QkZbN2eZvKYlo2C0mUo1Tp7",
                  "reason": "fraudulent", "status": "needs_response", "livemode": false}""");
         assertThat(gateway.parseEvent(disputed, signed(disputed, NOW.getEpochSecond())))
-                .isEqualTo(new GatewayEvent("evt_dispute", "charge.dispute.created", "pi_3QkZbN2eZvKYlo2C0mUo1Tp7", null));
+                .isEqualTo(new GatewayEvent("evt_dispute", "charge.dispute.created", "pi_3QkZbN2eZvKYlo2C0mUo1Tp7", null, null, null, null,
+                        new GatewayDispute("dp_1QkZdE2eZvKYlo2C", Money.of("49.90", "EUR"), "fraudulent", "needs_response")));
     }
 
     @Test

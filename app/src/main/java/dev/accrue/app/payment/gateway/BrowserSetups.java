@@ -11,6 +11,13 @@ public interface BrowserSetups {
     /** Creates an unconfirmed setup for off-session use by {@code gatewayCustomer}; the same key returns the same setup. */
     Setup begin(String gatewayCustomer, String idempotencyKey);
 
+    /**
+     * Creates an unconfirmed setup for a SEPA Direct Debit only (the IBAN typed into the gateway's own IBAN field, the
+     * mandate accepted on the page): the browser confirms it with the account holder's name and email, and the gateway
+     * issues the mandate. The same key returns the same setup.
+     */
+    Setup beginSepaDebit(String gatewayCustomer, String idempotencyKey);
+
     /** {@code clientSecret} is only for the customer's browser, which confirms the setup with the gateway. */
     record Setup(String id, String clientSecret) {
     }
