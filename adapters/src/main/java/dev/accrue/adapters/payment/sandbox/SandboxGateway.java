@@ -205,7 +205,7 @@ public final class SandboxGateway implements PaymentGateway {
             if (!(outcome instanceof GatewayOutcome.Processing processing)) {
                 return outcome;
             }
-            Optional<String> queued = h.createQuery("SELECT body::text FROM sandbox_events WHERE body->>'reference' = :r").bind("r", processing.reference())
+            Optional<String> queued = h.createQuery("SELECT body FROM sandbox_events WHERE body::jsonb->>'reference' = :r").bind("r", processing.reference())
                     .mapTo(String.class).findOne();
             if (queued.isPresent()) {
                 // a bank debit: its outcome (and its money) was decided when the bank accepted it, and its event tells it
@@ -234,11 +234,16 @@ public final class SandboxGateway implements PaymentGateway {
      * comes later as an event — {@code payment_intent.succeeded}, or {@code payment_intent.payment_failed} with the
      * instrument's decline — queued in the sandbox's books in this very transaction (so a repeated key queues nothing
      * more) and delivered by {@link SandboxEvents}, signed, to the same intake as a webhook. Money moves when the bank
-     * accepts a debit that will succeed.
+     * accepts a debit that will succeed. An instrument left {@code processing} queues nothing: its answer is learned
+     * only by {@link #lookup}, as when a webhook never arrives.
      */
     private Map<String, Object> debit(Handle h, GatewayCharge charge, String behaviour) {
         String reference = "py_" + HexFormat.of().formatHex(bytes(12));
         GatewayOutcome settled = SandboxInstruments.outcome(behaviour, reference);
+        if (settled instanceof GatewayOutcome.Processing) {
+            // the bank has not answered (or its event is lost): nothing queued; a lookup settles it as the instrument then behaves
+            return write(settled);
+        }
         if (settled instanceof GatewayOutcome.Approved) {
             move(h, reference, "charge", charge.token(), null, charge.amount().amount(), charge.amount().currency().getCurrencyCode(), charge.idempotencyKey());
         }
