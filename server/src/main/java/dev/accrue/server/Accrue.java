@@ -282,7 +282,9 @@ public final class Accrue implements AutoCloseable {
                 // charges what billing finalized, retries due, grace periods over (dunning)
                 new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)),
                 // invoiced raw usage past its retention, customers past theirs after cancellation (issue 17 point 7)
-                new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
+                new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()),
+                // projected overage re-checked as days pass, not only when usage arrives (issue 14)
+                new RecurringJob("usage-projections", Duration.ofHours(1), () -> services.alertEvaluator().sweepActive()));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */

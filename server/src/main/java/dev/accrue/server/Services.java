@@ -331,7 +331,10 @@ public record Services(
         PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
                 time);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
-                collections::runForTestClock);
+                (tenantId, clockId) -> {
+                    collections.runForTestClock(tenantId, clockId);
+                    alertEvaluator.sweepTestClock(tenantId, clockId); // projections move with the clock's days
+                });
         WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),

@@ -178,7 +178,7 @@ public final class BudgetService implements CustomerCheck {
      * moved are read in one query; only customers with budgets are priced, each in a transaction of its own.
      */
     @Override
-    public void check(String tenantId, Collection<String> customerIds) {
+    public Set<String> check(String tenantId, Collection<String> customerIds) {
         Map<String, List<Budget>> byCustomer = new LinkedHashMap<>();
         tx.inTransaction(() -> budgets.forCustomers(tenantId, customerIds))
                 .forEach(b -> byCustomer.computeIfAbsent(b.customerId(), c -> new ArrayList<>()).add(b));
@@ -189,6 +189,7 @@ public final class BudgetService implements CustomerCheck {
                 LOG.warn("Evaluating the budgets of customer {} failed; its next usage evaluates them again", customerId, e);
             }
         });
+        return byCustomer.keySet();
     }
 
     private void check(String tenantId, String customerId, List<Budget> mine) {
