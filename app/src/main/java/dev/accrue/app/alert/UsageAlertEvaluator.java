@@ -50,8 +50,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Raises usage alerts from the same aggregates that authorize calls, right after usage commits.
  *
- * <p>Ingestion only marks what moved: {@link #accepted} adds (tenant, subscription, metric) to a set — no I/O, so
- * it costs ingestion next to nothing — and wakes the evaluator thread. A pass takes every marked key and evaluates
+ * <p>Ingestion only tells what moved: {@link #accepted} hands each run of one (subscription, metric) to the
+ * {@link AlertGate} — one comparison in memory, no I/O — which marks the key only when it is due (its estimated usage
+ * reached the next threshold, a new day or window, a stale read), and wakes the evaluator thread. A pass takes every marked key and evaluates
  * them together: per tenant, one read transaction with <b>one query per kind</b> whatever the number of keys — the
  * subscriptions, their customers, the window's usage from the daily aggregates (the rows authorization sums), the
  * customers' alert rules, the alerts already fired in those windows, and for projections the days so far — then
