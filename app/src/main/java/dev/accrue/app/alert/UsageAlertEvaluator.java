@@ -278,8 +278,15 @@ public final class UsageAlertEvaluator implements UsageListener {
                 }
             }
         }
-        Set<String> watched = customersMoved.isEmpty() ? Set.of() : customerCheck.check(tenantId, customersMoved);
-        follow(keys, assessed, watched);
+        Set<String> watched;
+        try {
+            watched = customersMoved.isEmpty() ? Set.of() : customerCheck.check(tenantId, customersMoved);
+        } catch (RuntimeException e) {
+            // the budgets could not even be read: their customers are checked again on every move until they can be
+            LOG.warn("Checking the budgets of {} customers failed; their next usage checks them again", customersMoved.size(), e);
+            watched = customersMoved;
+        }
+        follow(keys, assessed, watched); // never skipped: a key left "reading" would not be due again
     }
 
     /**
