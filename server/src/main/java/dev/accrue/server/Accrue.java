@@ -295,7 +295,9 @@ public final class Accrue implements AutoCloseable {
                     if (services.sandboxEvents() != null) {
                         services.sandboxEvents().deliverDue();
                     }
-                }));
+                }),
+                // projected overage re-checked as days pass, not only when usage arrives (issue 14)
+                new RecurringJob("usage-projections", Duration.ofHours(1), () -> services.alertEvaluator().sweepActive()));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */

@@ -354,6 +354,7 @@ public record Services(
                         sandboxEvents.deliverDue(); // what the sandbox's bank settled since, before the collection run looks
                     }
                     collections.runForTestClock(tenantId, clockId);
+                    alertEvaluator.sweepTestClock(tenantId, clockId); // projections move with the clock's days
                 });
         WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
         return new Services(tx,

@@ -1,6 +1,7 @@
 package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.budget.Budget;
+import dev.accrue.app.budget.BudgetPeriod;
 import dev.accrue.app.budget.BudgetRepository;
 import dev.accrue.core.money.Money;
 
@@ -17,12 +18,13 @@ public final class PostgresBudgets implements BudgetRepository {
     @Override
     public boolean insert(String tenantId, Budget b) {
         return tx.handle().createUpdate("""
-                        INSERT INTO budgets (tenant_id, id, customer_id, dimension, dimension_value, amount, currency, alert_percents, created_at)
-                        VALUES (:tenant, :id, :customer, :dimension, :value, :amount, :currency, CAST(:percents AS numeric[]), :at)
+                        INSERT INTO budgets (tenant_id, id, customer_id, dimension, dimension_value, amount, currency, alert_percents, created_at, period)
+                        VALUES (:tenant, :id, :customer, :dimension, :value, :amount, :currency, CAST(:percents AS numeric[]), :at, :period)
                         ON CONFLICT (tenant_id, customer_id, dimension, dimension_value) DO NOTHING""")
                 .bind("tenant", tenantId).bind("id", b.id()).bind("customer", b.customerId()).bind("dimension", b.dimension())
                 .bind("value", b.dimensionValue()).bind("amount", b.amount().amount()).bind("currency", b.amount().currency().getCurrencyCode())
-                .bind("percents", PostgresAlerts.texts(b.alertPercents())).bind("at", Rows.utc(b.createdAt())).execute() == 1;
+                .bind("percents", PostgresAlerts.texts(b.alertPercents())).bind("at", Rows.utc(b.createdAt()))
+                .bind("period", b.period().wire()).execute() == 1;
     }
 
     @Override
@@ -42,7 +44,8 @@ public final class PostgresBudgets implements BudgetRepository {
                     String currency = rs.getString("currency");
                     Money amount = Money.of(rs.getBigDecimal("amount").setScale(Money.zero(currency).minorUnitDigits()), currency);
                     return new Budget(rs.getString("id"), rs.getString("customer_id"), rs.getString("dimension"), rs.getString("dimension_value"),
-                            amount, PostgresAlerts.decimals(rs.getArray("alert_percents")), Rows.instant(rs, "created_at"));
+                            amount, PostgresAlerts.decimals(rs.getArray("alert_percents")), Rows.instant(rs, "created_at"),
+                            BudgetPeriod.ofWire(rs.getString("period")).orElseThrow());
                 }).list();
     }
 

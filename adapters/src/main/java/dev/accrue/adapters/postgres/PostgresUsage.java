@@ -9,6 +9,7 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -404,6 +405,20 @@ public final class PostgresUsage implements UsageRepository {
                         SELECT DISTINCT tenant_id, subscription_id, metric FROM usage_daily WHERE received_at >= :since""")
                 .bind("since", Rows.utc(since))
                 .map((rs, ctx) -> new MovedUsage(rs.getString("tenant_id"), rs.getString("subscription_id"), rs.getString("metric"))).list();
+    }
+
+    @Override
+    public List<MovedUsage> usedSince(String tenantId, Collection<String> subscriptionIds, LocalDate since) {
+        if (subscriptionIds.isEmpty()) {
+            return List.of();
+        }
+        return tx.handle().createQuery("""
+                        SELECT DISTINCT subscription_id, metric FROM usage_daily
+                        WHERE tenant_id = :tenant AND subscription_id = ANY(:subs) AND day >= :since""")
+                .bind("tenant", tenantId)
+                .bindArray("subs", String.class, subscriptionIds.toArray(new String[0]))
+                .bind("since", since)
+                .map((rs, ctx) -> new MovedUsage(tenantId, rs.getString("subscription_id"), rs.getString("metric"))).list();
     }
 
     @Override

@@ -37,6 +37,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,8 +50,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Raises usage alerts from the same aggregates that authorize calls, right after usage commits.
  *
- * <p>Ingestion only marks what moved: {@link #accepted} adds (tenant, subscription, metric) to a set — no I/O, so
- * it costs ingestion next to nothing — and wakes the evaluator thread. A pass takes every marked key and evaluates
+ * <p>Ingestion only tells what moved: {@link #accepted} hands each run of one (subscription, metric) to the
+ * {@link AlertGate} — one comparison in memory, no I/O — which marks the key only when it is due (its estimated usage
+ * reached the next threshold, a new day or window, a stale read), and wakes the evaluator thread. A pass takes every marked key and evaluates
  * them together: per tenant, one read transaction with <b>one query per kind</b> whatever the number of keys — the
  * subscriptions, their customers, the window's usage from the daily aggregates (the rows authorization sums), the
  * customers' alert rules, the alerts already fired in those windows, and for projections the days so far — then
@@ -71,6 +73,8 @@ public final class UsageAlertEvaluator implements UsageListener {
      * stopped node can take to come back and still raise the alerts its last second of usage reached.
      */
     static final Duration SWEEP_BACK = Duration.ofHours(1);
+    /** How far back the re-check over time ({@link #sweepActive}) looks for usage: a month's window and some days. */
+    static final Duration ACTIVE_WITHIN = Duration.ofDays(35);
     /** Keys read per query: bounds a statement's arrays (a node's first pass after a restart may hold many). */
     private static final int CHUNK = 1_000;
     /** Beyond this many cached terms the cache is emptied (it refills on demand). */
@@ -87,6 +91,9 @@ public final class UsageAlertEvaluator implements UsageListener {
     private final CustomerTime time;
     private final CustomerCheck customerCheck;
     private final Set<Key> pending = ConcurrentHashMap.newKeySet();
+    /** Keys that moved and were last read more than {@link AlertGate#REFRESH} ago: read again, without a second look. */
+    private final Set<Key> stale = ConcurrentHashMap.newKeySet();
+    private final AlertGate gate = new AlertGate();
     private final Map<Key, Instant> recheck = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final Map<String, Terms> terms = new ConcurrentHashMap<>();
@@ -110,22 +117,49 @@ public final class UsageAlertEvaluator implements UsageListener {
     public record Key(String tenantId, String subscriptionId, String metric) {
     }
 
+    /**
+     * Tells the gate each run of one (subscription, metric) in the batch — a batch is mostly such runs — and marks for
+     * a pass only the keys it finds due (a threshold reached by the estimate, a new day or window, a stale read).
+     */
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored) {
         boolean added = false;
-        String lastSub = null;
-        String lastMetric = null;
+        Key run = null;
+        BigDecimal sum = BigDecimal.ZERO;
+        BigDecimal max = BigDecimal.ZERO;
+        LocalDate day = null;
         for (MeteredEvent e : stored) {
-            if (!e.counted() || (e.subscriptionId().equals(lastSub) && e.metric().equals(lastMetric))) {
-                continue; // a batch is mostly runs of one customer's metric: skip the set for repeats
+            if (!e.counted()) {
+                continue;
             }
-            lastSub = e.subscriptionId();
-            lastMetric = e.metric();
-            added |= pending.add(new Key(tenantId, e.subscriptionId(), e.metric()));
+            if (run == null || !e.subscriptionId().equals(run.subscriptionId()) || !e.metric().equals(run.metric())) {
+                added |= run != null && tell(run, sum, max, day);
+                run = new Key(tenantId, e.subscriptionId(), e.metric());
+                sum = BigDecimal.ZERO;
+                max = BigDecimal.ZERO;
+                day = null;
+            }
+            BigDecimal q = e.quantity() == null ? BigDecimal.ZERO : e.quantity();
+            sum = sum.add(q);
+            max = max.max(q);
+            day = day == null || e.day().isAfter(day) ? e.day() : day;
         }
+        added |= run != null && tell(run, sum, max, day);
         if (added && wake.availablePermits() == 0) {
             wake.release();
         }
+    }
+
+    /** Whether the run made its key due now (a pass is woken for it). */
+    private boolean tell(Key key, BigDecimal sum, BigDecimal max, LocalDate day) {
+        return switch (gate.moved(key, sum, max, day)) {
+            case DUE -> pending.add(key);
+            case REFRESH -> {
+                stale.add(key); // picked up by the next pass, at most a second later: no need to wake one
+                yield false;
+            }
+            case NONE -> false;
+        };
     }
 
     /**
@@ -140,6 +174,31 @@ public final class UsageAlertEvaluator implements UsageListener {
             wake.release();
         }
         return moved.size();
+    }
+
+    /**
+     * Marks for a pass every (subscription, metric) that took usage in the last {@link #ACTIVE_WITHIN}, in every tenant:
+     * a projection looks at completed days, so it can pass the allowance while no usage arrives — a new day is enough.
+     * The node's hourly {@code usage-projections} job runs it; each warning still fires once per window.
+     */
+    public int sweepActive() {
+        List<UsageRepository.MovedUsage> active = tx.inTransaction(() -> usage.movedSince(time.systemNow().minus(ACTIVE_WITHIN)));
+        active.forEach(m -> stale.add(new Key(m.tenantId(), m.subscriptionId(), m.metric())));
+        wake.release();
+        return active.size();
+    }
+
+    /**
+     * Marks for a pass every (subscription, metric) of the test clock's customers that has usage: what
+     * {@link #sweepActive} does hourly, once the clock has moved (a test clock's customers are few; all their usage is looked at).
+     */
+    public int sweepTestClock(String tenantId, String testClockId) {
+        List<UsageRepository.MovedUsage> used = tx.inTransaction(() -> usage.usedSince(tenantId,
+                subscriptions.onTestClock(tenantId, testClockId).stream().map(SubscriptionRepository.DueSubscription::subscriptionId).toList(),
+                LocalDate.EPOCH));
+        used.forEach(m -> stale.add(new Key(m.tenantId(), m.subscriptionId(), m.metric())));
+        wake.release();
+        return used.size();
     }
 
     /** {@link #sweep} of the last {@link #SWEEP_BACK}: what a node runs when it starts. */
@@ -163,6 +222,10 @@ public final class UsageAlertEvaluator implements UsageListener {
             }
         });
         due.forEach(recheck::remove);
+        for (var it = stale.iterator(); it.hasNext(); ) {
+            due.add(it.next());
+            it.remove();
+        }
         for (var it = pending.iterator(); it.hasNext(); ) {
             Key k = it.next();
             it.remove();
@@ -187,12 +250,14 @@ public final class UsageAlertEvaluator implements UsageListener {
     /** One tenant's keys: read together, then each key that reached something fires in its own transaction, then budgets. */
     private void evaluateChunk(String tenantId, List<Key> keys) {
         List<Assessment> assessed;
+        keys.forEach(gate::reading);
         try {
             assessed = tx.inTransaction(() -> assess(tenantId, keys));
         } catch (RuntimeException e) {
             // a failed read (the database away) loses nothing: the keys are looked at again on a later pass
             Instant retry = Instant.now().plus(RECHECK_AFTER);
             keys.forEach(k -> recheck.put(k, retry));
+            keys.forEach(gate::forget);
             LOG.warn("Evaluating usage alerts of {} keys failed; trying again in {}", keys.size(), RECHECK_AFTER, e);
             return;
         }
@@ -213,8 +278,38 @@ public final class UsageAlertEvaluator implements UsageListener {
                 }
             }
         }
-        if (!customersMoved.isEmpty()) {
-            customerCheck.check(tenantId, customersMoved);
+        Set<String> watched;
+        try {
+            watched = customersMoved.isEmpty() ? Set.of() : customerCheck.check(tenantId, customersMoved);
+        } catch (RuntimeException e) {
+            // the budgets could not even be read: their customers are checked again on every move until they can be
+            LOG.warn("Checking the budgets of {} customers failed; their next usage checks them again", customersMoved.size(), e);
+            watched = customersMoved;
+        }
+        follow(keys, assessed, watched); // never skipped: a key left "reading" would not be due again
+    }
+
+    /**
+     * Leaves the gate what this pass read, so that the keys' next usage costs a comparison: a key the pass skipped
+     * (not running, not metered) is read again only on a refresh; a budget's customer on every move.
+     */
+    private void follow(List<Key> keys, List<Assessment> assessed, Set<String> watched) {
+        Set<Key> seen = new HashSet<>();
+        boolean again = false;
+        for (Assessment a : assessed) {
+            seen.add(a.key());
+            AlertGate.Follow follow = watched.contains(a.customerId()) ? AlertGate.Follow.EVERY_MOVE : a.follow();
+            if (gate.install(a.key(), a.used(), a.next(), a.windowEnd(), a.today(), follow)) {
+                again |= pending.add(a.key());
+            }
+        }
+        for (Key k : keys) {
+            if (!seen.contains(k)) {
+                gate.install(k, BigDecimal.ZERO, null, null, null, AlertGate.Follow.ADD);
+            }
+        }
+        if (again) {
+            wake.release();
         }
     }
 
@@ -223,13 +318,18 @@ public final class UsageAlertEvaluator implements UsageListener {
      * nothing applies: the subscription is not running, nothing meters the metric).
      */
     public String evaluate(Key k) {
+        gate.forget(k); // what this evaluation reads is not the gate's: its key's next usage is due
         List<Assessment> assessed = assess(k.tenantId(), List.of(k));
         assessed.forEach(a -> firing.fireAll(k.tenantId(), a.alerts()));
         return assessed.isEmpty() ? null : assessed.getFirst().customerId();
     }
 
-    /** What one key's evaluation found: its customer, and the alerts reached and not yet fired. */
-    private record Assessment(Key key, String customerId, List<AlertFiring.Firing> alerts) {
+    /**
+     * What one key's evaluation found: its customer, the alerts reached and not yet fired, and for the gate the
+     * window's usage, the next threshold's usage (null: none left), the window's end and the customer's today.
+     */
+    private record Assessment(Key key, String customerId, List<AlertFiring.Firing> alerts, BigDecimal used, BigDecimal next,
+                              LocalDate windowEnd, LocalDate today, AlertGate.Follow follow) {
     }
 
     /** Reads everything the keys' evaluation needs with one query per kind, and decides what fires. */
@@ -276,18 +376,31 @@ public final class UsageAlertEvaluator implements UsageListener {
             UsageAlertContent content = new UsageAlertContent(w.key().tenantId(), w.sub(), w.customer(), w.terms().metric(), w.terms().charge(),
                     w.terms().window(), w.terms().included(), used.get(w), w.now(), rounding);
             List<AlertFiring.Firing> reached = new ArrayList<>();
+            BigDecimal[] next = {null};
             audiences(w, rules.getOrDefault(w.customer().id(), List.of())).forEach((audience, thresholds) -> {
                 for (Thresholds.Reached r : Thresholds.reached(thresholds, used.get(w), w.terms().included())) {
                     reached.add(content.threshold(audience, r));
                 }
+                BigDecimal mine = Thresholds.nextLimit(thresholds, used.get(w), w.terms().included());
+                next[0] = mine == null || next[0] != null && next[0].compareTo(mine) <= 0 ? next[0] : mine;
             });
             if (days.containsKey(w)) {
                 reached.addAll(content.projections(days.get(w)));
             }
             reached.removeIf(f -> fired.contains(f.alert().marker()));
-            out.add(new Assessment(w.key(), w.customer().id(), reached));
+            out.add(new Assessment(w.key(), w.customer().id(), reached, used.get(w), next[0], w.terms().window().end(), w.today(),
+                    follow(w.terms().metric().aggregation())));
         }
         return out;
+    }
+
+    /** How the gate follows a metric's usage between reads: by adding, by the largest value, or not at all. */
+    private static AlertGate.Follow follow(Aggregation aggregation) {
+        return switch (aggregation) {
+            case SUM, COUNT -> AlertGate.Follow.ADD;
+            case MAX -> AlertGate.Follow.MAX;
+            default -> AlertGate.Follow.EVERY_MOVE;
+        };
     }
 
     /** Each audience's thresholds for the key's metric: the plan's, the customer's, each of its users'. */

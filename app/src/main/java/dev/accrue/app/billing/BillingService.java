@@ -341,6 +341,12 @@ public final class BillingService {
         return usage.lines(tenantId, sub, planFor(tenantId, sub, window), customer, window, rounding, m -> m.invoiceCadence() == cadence);
     }
 
+    /** {@link #usageLines} priced on the usage dated before {@code until} only (a calendar-month budget's cut in a billing period). */
+    public List<InvoiceLine> usageLinesUntil(String tenantId, Subscription sub, Period window, Customer customer, RoundingPolicy rounding,
+                                             ResetCadence cadence, LocalDate until) {
+        return usage.linesUntil(tenantId, sub, planFor(tenantId, sub, window), customer, window, rounding, m -> m.invoiceCadence() == cadence, until);
+    }
+
     /** What add-ons (packages, bundles, rentals) grant the subscription in a usage window, each with its source. */
     public List<GrantedAllowance> grants(String tenantId, Subscription sub, Period window) {
         return addOns.grants(tenantId, sub, window);

@@ -24,6 +24,7 @@ import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -206,6 +207,17 @@ public final class UsageInvoicing {
     /** The metered lines of a window (closed, or running: priced on what arrived so far), read from the daily aggregates. */
     public List<InvoiceLine> lines(String tenantId, Subscription sub, Plan inForce, Customer customer, Period window, RoundingPolicy rounding,
                                    Predicate<MeteredCharge> which) {
+        return linesUntil(tenantId, sub, inForce, customer, window, rounding, which, window.end());
+    }
+
+    /**
+     * {@link #lines} priced on the usage dated before {@code until} only (the window's allowances and prices unchanged):
+     * what the window's usage had cost by that day. A calendar-month budget takes the difference of two such prices
+     * (see {@code CostAllocation}), so the months of one billing period add up to its charges exactly.
+     */
+    public List<InvoiceLine> linesUntil(String tenantId, Subscription sub, Plan inForce, Customer customer, Period window, RoundingPolicy rounding,
+                                        Predicate<MeteredCharge> which, LocalDate until) {
+        LocalDate cut = until.isBefore(window.end()) ? (until.isBefore(window.start()) ? window.start() : until) : window.end();
         Plan plan = counted.withDerivedAllowances(tenantId, sub, customer, inForce, window);
         Catalog catalog = catalogs.catalog(tenantId, sub.catalogVersion());
         Map<String, List<UsageBilling.DayUsage>> byMetric = new HashMap<>();
@@ -215,28 +227,32 @@ public final class UsageInvoicing {
                 boolean perTransaction = plan.charges().stream().anyMatch(c -> c instanceof MeteredCharge x && which.test(x)
                         && x.metric().equals(m.metric()) && x.pricing() != null && x.pricing().boundsEachTransaction());
                 byMetric.put(m.metric(), perTransaction
-                        ? usage.transactions(tenantId, sub.id(), m.metric(), window.start(), window.end()).stream()
+                        ? usage.transactions(tenantId, sub.id(), m.metric(), window.start(), cut).stream()
                                 .map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), d.quantity(), d.events())).toList()
-                        : dayUsage(tenantId, sub, customer, catalog, m, window));
+                        : dayUsage(tenantId, sub, customer, catalog, m, window, cut));
             }
         }
         return UsageBilling.linesFor(plan, catalog, sub.overrides(), window, byMetric, customer.currency(), rounding, which);
     }
 
-    private List<UsageBilling.DayUsage> dayUsage(String tenantId, Subscription sub, Customer customer, Catalog catalog, MeteredCharge m, Period window) {
+    private List<UsageBilling.DayUsage> dayUsage(String tenantId, Subscription sub, Customer customer, Catalog catalog, MeteredCharge m, Period window,
+                                                 LocalDate cut) {
         Aggregation aggregation = catalog.metric(m.metric()).orElseThrow().aggregation();
         if (aggregation == Aggregation.TIME_WEIGHTED_SUM) {
             // one value for the whole window: the gauge's time-weighted average (GB stored over the period)
             BigDecimal average = usage.timeWeightedAverage(tenantId, sub.id(), m.metric(), window.startInstant(customer.timeZone()),
-                    window.endInstant(customer.timeZone()));
+                    cut.atStartOfDay(customer.timeZone()).toInstant());
             return List.of(new UsageBilling.DayUsage(window.start(), "", average, 1));
         }
         if (aggregation == Aggregation.PERSISTENT) {
             // units carried across periods: per allowance window, the units held weighted by the time each was held
             List<UsageBilling.DayUsage> held = new ArrayList<>();
             for (Period w : UsageBilling.windows(m.allowances(), window)) {
-                held.add(new UsageBilling.DayUsage(w.start(), "", usage.unitsHeld(tenantId, sub.id(), m.metric(),
-                        w.startInstant(customer.timeZone()), w.endInstant(customer.timeZone())), 1));
+                if (w.start().isBefore(cut)) {
+                    LocalDate end = w.end().isBefore(cut) ? w.end() : cut;
+                    held.add(new UsageBilling.DayUsage(w.start(), "", usage.unitsHeld(tenantId, sub.id(), m.metric(),
+                            w.startInstant(customer.timeZone()), end.atStartOfDay(customer.timeZone()).toInstant()), 1));
+                }
             }
             return held;
         }
@@ -245,10 +261,12 @@ public final class UsageInvoicing {
             // a distinct count per allowance window: a value seen in two windows counts in each (monthly active callers on a yearly plan)
             rows = new ArrayList<>();
             for (Period w : UsageBilling.windows(m.allowances(), window)) {
-                rows.addAll(usage.firstSeen(tenantId, sub.id(), m.metric(), w.start(), w.end()));
+                if (w.start().isBefore(cut)) {
+                    rows.addAll(usage.firstSeen(tenantId, sub.id(), m.metric(), w.start(), w.end().isBefore(cut) ? w.end() : cut));
+                }
             }
         } else {
-            rows = usage.daily(tenantId, sub.id(), m.metric(), window.start(), window.end());
+            rows = usage.daily(tenantId, sub.id(), m.metric(), window.start(), cut);
         }
         return rows.stream().map(d -> new UsageBilling.DayUsage(d.day(), d.dimensionKey(), switch (aggregation) {
             case MAX -> d.maxQuantity();

@@ -74,7 +74,8 @@ public final class BudgetService implements CustomerCheck {
         this.alerts = alerts;
     }
 
-    public record NewBudget(String amount, String currency, String dimension, String dimensionValue, List<BigDecimal> alertPercents) {
+    /** {@code period}: {@code billing_period} (null: the default) or {@code calendar_month}, see {@link BudgetPeriod}. */
+    public record NewBudget(String amount, String currency, String dimension, String dimensionValue, List<BigDecimal> alertPercents, String period) {
     }
 
     /** A budget against its actual in the current period (period null when no subscription is running). */
@@ -99,6 +100,9 @@ public final class BudgetService implements CustomerCheck {
         if (body.dimensionValue() != null && (body.dimensionValue().isBlank() || body.dimensionValue().length() > 256)) {
             throw AccrueException.invalid("dimension_value", "dimension_value is 1-256 characters");
         }
+        BudgetPeriod period = body.period() == null ? BudgetPeriod.BILLING_PERIOD : BudgetPeriod.ofWire(body.period())
+                .orElseThrow(() -> AccrueException.invalid("period", "period is billing_period (the default) or calendar_month, got '"
+                        + body.period() + "'"));
         List<BigDecimal> percents = body.alertPercents() == null ? DEFAULT_ALERT_PERCENTS : body.alertPercents();
         if (percents.size() > 20) {
             throw AccrueException.invalid("alert_percents", "at most 20 alert percentages");
@@ -126,7 +130,7 @@ public final class BudgetService implements CustomerCheck {
                         + body.currency());
             }
             Budget budget = new Budget(Ids.next("bud"), customerId, body.dimension(), body.dimensionValue(), amount,
-                    percents.stream().map(BigDecimal::stripTrailingZeros).sorted().distinct().toList(), time.systemNow());
+                    percents.stream().map(BigDecimal::stripTrailingZeros).sorted().distinct().toList(), time.systemNow(), period);
             if (!budgets.insert(caller.tenantId(), budget)) {
                 throw new AccrueException(ErrorCode.ALREADY_EXISTS, body.dimension() == null ? "amount" : "dimension_value", "Customer " + customerId
                         + " already has " + (body.dimension() == null ? "an overall budget" : "a budget for " + body.dimension() + "=" + body.dimensionValue()));
@@ -157,6 +161,16 @@ public final class BudgetService implements CustomerCheck {
 
     /** The cost allocation report of the subscription's billing period holding {@code date} (the customer's today when null). */
     public CostAllocation.Report allocation(Caller caller, String subscriptionId, String dimension, LocalDate date) {
+        return allocation(caller, subscriptionId, dimension, date, null);
+    }
+
+    /**
+     * The cost allocation report of the subscription's period holding {@code date} (the customer's today when null):
+     * its billing period, or with {@code period} {@code calendar_month} the calendar month ({@link CostAllocation#allocateMonth}).
+     */
+    public CostAllocation.Report allocation(Caller caller, String subscriptionId, String dimension, LocalDate date, String period) {
+        BudgetPeriod kind = period == null ? BudgetPeriod.BILLING_PERIOD : BudgetPeriod.ofWire(period)
+                .orElseThrow(() -> AccrueException.invalid("period", "period is billing_period (the default) or calendar_month, got '" + period + "'"));
         if (dimension != null && !DIMENSION.matcher(dimension).matches()) {
             throw AccrueException.invalid("dimension", "dimension is 1-64 letters, digits, '_', '.' or '-' (a group_by property of your metrics)");
         }
@@ -168,6 +182,9 @@ public final class BudgetService implements CustomerCheck {
             if (day.isBefore(sub.startDate()) || (sub.endedOn() != null && !day.isBefore(sub.endedOn()))) {
                 throw AccrueException.invalid("date", "Subscription " + subscriptionId + " was not running on " + day);
             }
+            if (kind == BudgetPeriod.CALENDAR_MONTH) {
+                return allocation.allocateMonth(caller.tenantId(), sub, customer, month(day), time.today(caller.tenantId(), customer), dimension);
+            }
             return allocation.allocate(caller.tenantId(), sub, customer, ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, day),
                     dimension);
         });
@@ -178,7 +195,7 @@ public final class BudgetService implements CustomerCheck {
      * moved are read in one query; only customers with budgets are priced, each in a transaction of its own.
      */
     @Override
-    public void check(String tenantId, Collection<String> customerIds) {
+    public Set<String> check(String tenantId, Collection<String> customerIds) {
         Map<String, List<Budget>> byCustomer = new LinkedHashMap<>();
         tx.inTransaction(() -> budgets.forCustomers(tenantId, customerIds))
                 .forEach(b -> byCustomer.computeIfAbsent(b.customerId(), c -> new ArrayList<>()).add(b));
@@ -189,6 +206,7 @@ public final class BudgetService implements CustomerCheck {
                 LOG.warn("Evaluating the budgets of customer {} failed; its next usage evaluates them again", customerId, e);
             }
         });
+        return byCustomer.keySet();
     }
 
     private void check(String tenantId, String customerId, List<Budget> mine) {
@@ -227,40 +245,67 @@ public final class BudgetService implements CustomerCheck {
         }
     }
 
+    /** The calendar month holding {@code day}: its first day to the next month's first day. */
+    static Period month(LocalDate day) {
+        LocalDate first = day.withDayOfMonth(1);
+        return new Period(first, first.plusMonths(1));
+    }
+
     /**
-     * Actuals: the charges of the current billing period of each running subscription (their first period's dates name
-     * the budget period), split by each dimension the budgets ask about.
+     * Actuals, per kind of period the budgets ask for: the charges of the current billing period of each running
+     * subscription (their first period's dates name the budget period), or of the current calendar month of every
+     * subscription that runs in it ({@link CostAllocation#allocateMonth}) — each split by each dimension the budgets ask about.
      */
     private List<Status> statuses(String tenantId, Customer customer, List<Budget> list) {
         LocalDate today = time.today(tenantId, customer);
-        List<Subscription> running = subscriptions.forCustomer(tenantId, customer.id()).stream()
-                .filter(s -> !today.isBefore(s.startDate()) && (s.endedOn() == null || today.isBefore(s.endedOn())))
+        Map<BudgetPeriod, Actuals> actuals = new LinkedHashMap<>();
+        List<Status> out = new ArrayList<>();
+        for (Budget b : list) {
+            Actuals a = actuals.computeIfAbsent(b.period(), kind -> actuals(tenantId, customer, today, kind, list));
+            Money actual = Money.zero(customer.currency());
+            for (CostAllocation.Report r : b.dimension() == null ? a.overall() : a.byDimension().getOrDefault(b.dimension(), List.of())) {
+                actual = actual.plus(b.dimension() == null ? r.total() : r.part(b.dimensionValue()));
+            }
+            BigDecimal percent = actual.amount().multiply(BigDecimal.valueOf(100)).divide(b.amount().amount(), 2, RoundingMode.HALF_UP);
+            out.add(new Status(b, a.period(), actual, percent, b.amount().minus(actual)));
+        }
+        return out;
+    }
+
+    /** One kind of period's reports: overall, and per dimension; {@code period} null when no subscription applies. */
+    private record Actuals(Period period, List<CostAllocation.Report> overall, Map<String, List<CostAllocation.Report>> byDimension) {
+    }
+
+    private Actuals actuals(String tenantId, Customer customer, LocalDate today, BudgetPeriod kind, List<Budget> list) {
+        Period month = month(today);
+        List<Subscription> counted = subscriptions.forCustomer(tenantId, customer.id()).stream()
+                .filter(s -> kind == BudgetPeriod.CALENDAR_MONTH
+                        ? s.startDate().isBefore(month.end()) && (s.endedOn() == null || s.endedOn().isAfter(month.start()))
+                        : !today.isBefore(s.startDate()) && (s.endedOn() == null || today.isBefore(s.endedOn())))
                 .sorted(Comparator.comparing(Subscription::startDate)).toList();
         Set<String> dimensions = new TreeSet<>();
         list.forEach(b -> {
-            if (b.dimension() != null) {
+            if (b.period() == kind && b.dimension() != null) {
                 dimensions.add(b.dimension());
             }
         });
         Map<String, List<CostAllocation.Report>> byDimension = new TreeMap<>();
         List<CostAllocation.Report> overall = new ArrayList<>();
-        for (Subscription sub : running) {
-            Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
-            overall.add(allocation.allocate(tenantId, sub, customer, period, null));
-            for (String d : dimensions) {
-                byDimension.computeIfAbsent(d, k -> new ArrayList<>()).add(allocation.allocate(tenantId, sub, customer, period, d));
+        for (Subscription sub : counted) {
+            if (kind == BudgetPeriod.CALENDAR_MONTH) {
+                overall.add(allocation.allocateMonth(tenantId, sub, customer, month, today, null));
+                for (String d : dimensions) {
+                    byDimension.computeIfAbsent(d, k -> new ArrayList<>()).add(allocation.allocateMonth(tenantId, sub, customer, month, today, d));
+                }
+            } else {
+                Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
+                overall.add(allocation.allocate(tenantId, sub, customer, period, null));
+                for (String d : dimensions) {
+                    byDimension.computeIfAbsent(d, k -> new ArrayList<>()).add(allocation.allocate(tenantId, sub, customer, period, d));
+                }
             }
         }
         Period period = overall.isEmpty() ? null : overall.getFirst().period();
-        List<Status> out = new ArrayList<>();
-        for (Budget b : list) {
-            Money actual = Money.zero(customer.currency());
-            for (CostAllocation.Report r : b.dimension() == null ? overall : byDimension.getOrDefault(b.dimension(), List.of())) {
-                actual = actual.plus(b.dimension() == null ? r.total() : r.part(b.dimensionValue()));
-            }
-            BigDecimal percent = actual.amount().multiply(BigDecimal.valueOf(100)).divide(b.amount().amount(), 2, RoundingMode.HALF_UP);
-            out.add(new Status(b, period, actual, percent, b.amount().minus(actual)));
-        }
-        return out;
+        return new Actuals(period, overall, byDimension);
     }
 }

@@ -13,6 +13,7 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.rating.UsagePricer;
+import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.subscription.UsageBilling;
@@ -20,6 +21,7 @@ import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -100,6 +102,85 @@ public final class CostAllocation {
             split(tenantId, sub, catalog, m, period, dimension, amount, customer.currency().getCurrencyCode())
                     .forEach((value, part) -> parts.merge(value, part, Money::plus));
         });
+        return new Report(sub.id(), period, dimension, total, parts(parts, shared, zero));
+    }
+
+    /**
+     * The charges of one calendar month ({@code month}: its first day to the next month's, in the customer's time zone)
+     * and their split by {@code dimension}. A billing period's fixed charges belong to the month it starts in (they are
+     * invoiced then); its usage charges to the months its usage is dated in, each month taking what the period's usage
+     * had cost by the month's end less what it had cost by its start ({@link BillingService#usageLinesUntil}, the
+     * period's allowances and tiers unchanged) — so usage inside the allowance costs its month nothing, the overage lands
+     * in the month it happened, and the months of one billing period add up to its charges exactly. Each month's part of
+     * a charge is then shared out over the dimension's values by their usage in that month, by largest remainder: the
+     * parts add up to the month's total exactly. A billing period starting after {@code today} is not charged yet: the
+     * current month counts the fees of the periods begun so far.
+     */
+    public Report allocateMonth(String tenantId, Subscription sub, Customer customer, Period month, LocalDate today, String dimension) {
+        RoundingPolicy rounding = billing.rounding(tenantId);
+        Money zero = Money.zero(customer.currency());
+        Money shared = zero;
+        Money total = zero;
+        Map<String, Money> parts = new TreeMap<>();
+        Catalog catalog = dimension == null ? null : catalogs.catalog(tenantId, sub.catalogVersion());
+        LocalDate from = later(month.start(), sub.startDate());
+        LocalDate to = sub.endedOn() == null ? month.end() : earlier(month.end(), sub.endedOn());
+        for (LocalDate day = from; day.isBefore(to) && !day.isAfter(today); ) {
+            Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, day);
+            if (month.contains(period.start()) && !period.start().isBefore(sub.anchor())) {
+                Plan plan = billing.plan(tenantId, sub);
+                for (InvoiceLine line : RecurringBilling.linesFor(sub, plan, customer.currency(), period, rounding)) {
+                    shared = shared.plus(line.amount());
+                }
+                for (InvoiceLine line : RecurringBilling.arrearsLinesFor(sub, plan, customer.currency(), period, rounding)) {
+                    shared = shared.plus(line.amount());
+                }
+            }
+            LocalDate lower = later(month.start(), period.start());
+            LocalDate upper = earlier(month.end(), period.end());
+            Plan inForce = billing.planFor(tenantId, sub, period);
+            Set<ResetCadence> cadences = new LinkedHashSet<>();
+            inForce.charges().forEach(c -> {
+                if (c instanceof MeteredCharge m) {
+                    cadences.add(m.invoiceCadence());
+                }
+            });
+            Map<String, Money> byCharge = new LinkedHashMap<>();
+            for (ResetCadence cadence : cadences) {
+                for (InvoiceLine line : billing.usageLinesUntil(tenantId, sub, period, customer, rounding, cadence, upper)) {
+                    byCharge.merge(line.chargeCode(), line.amount(), Money::plus);
+                }
+                if (lower.isAfter(period.start())) {
+                    // what the period's usage had cost before the month began belongs to the months before
+                    for (InvoiceLine line : billing.usageLinesUntil(tenantId, sub, period, customer, rounding, cadence, lower)) {
+                        byCharge.merge(line.chargeCode(), line.amount().negate(), Money::plus);
+                    }
+                }
+            }
+            for (var charge : byCharge.entrySet()) {
+                total = total.plus(charge.getValue());
+                if (dimension != null) {
+                    MeteredCharge m = (MeteredCharge) inForce.charge(charge.getKey()).orElseThrow();
+                    split(tenantId, sub, catalog, m, new Period(lower, upper), dimension, charge.getValue(), customer.currency().getCurrencyCode())
+                            .forEach((value, part) -> parts.merge(value, part, Money::plus));
+                }
+            }
+            day = period.end();
+        }
+        total = total.plus(shared);
+        return dimension == null ? new Report(sub.id(), month, null, total, List.of()) : new Report(sub.id(), month, dimension, total, parts(parts, shared, zero));
+    }
+
+    private static LocalDate later(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static LocalDate earlier(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** The dimension's values in order, then the unassigned and shared parts. */
+    private static List<Part> parts(Map<String, Money> parts, Money shared, Money zero) {
         List<Part> out = new ArrayList<>();
         parts.forEach((value, amount) -> {
             if (!value.equals(UNASSIGNED)) {
@@ -108,7 +189,7 @@ public final class CostAllocation {
         });
         out.add(new Part(UNASSIGNED, parts.getOrDefault(UNASSIGNED, zero)));
         out.add(new Part(SHARED, shared));
-        return new Report(sub.id(), period, dimension, total, out);
+        return out;
     }
 
     /** One charge's amount shared out over the dimension's values, by largest remainder. */

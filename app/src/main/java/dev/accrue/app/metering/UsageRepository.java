@@ -5,6 +5,7 @@ import dev.accrue.core.metering.MeteredEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +68,9 @@ public interface UsageRepository {
 
     /** Every (tenant, subscription, metric) whose daily aggregates took usage received at or after {@code since}, all tenants. */
     List<MovedUsage> movedSince(Instant since);
+
+    /** Every (subscription, metric) of {@code subscriptionIds} with usage dated on or after {@code since} (the alert evaluator's re-check over time). */
+    List<MovedUsage> usedSince(String tenantId, Collection<String> subscriptionIds, LocalDate since);
 
     /** A stored event's identity and where it counts. */
     record StoredEvent(String eventId, String customerId, String subscriptionId, String metric, java.time.LocalDate day, String dimensionKey,

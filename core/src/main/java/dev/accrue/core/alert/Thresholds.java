@@ -97,6 +97,21 @@ public final class Thresholds {
         return out;
     }
 
+    /**
+     * The least usage above {@code used} at which one of {@code thresholds} is reached, or null when none is left in
+     * the window: what the alert evaluator's gate compares a key's usage with between evaluations.
+     */
+    public static BigDecimal nextLimit(List<Threshold> thresholds, BigDecimal used, BigDecimal included) {
+        BigDecimal next = null;
+        for (Threshold t : thresholds) {
+            BigDecimal limit = limit(t, included);
+            if (limit != null && used.compareTo(limit) < 0 && (next == null || limit.compareTo(next) < 0)) {
+                next = limit;
+            }
+        }
+        return next;
+    }
+
     /** Percent of the allowance used, 2 decimals; null when nothing is included. */
     public static BigDecimal percentUsed(BigDecimal used, BigDecimal included) {
         return included.signum() <= 0 ? null : used.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP);

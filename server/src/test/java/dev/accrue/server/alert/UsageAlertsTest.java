@@ -152,6 +152,29 @@ class UsageAlertsTest {
     }
 
     @Test
+    void aProjectionIsCheckedAgainAsDaysPassEvenWhenNoUsageArrives() {
+        Sandbox s = new Sandbox("projection over time", AlertCatalog.YAML, "2026-06-01T12:00:00Z");
+        String c = s.customer("Gone quiet", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "large")).get("id").asText(); // 5,000 s included
+        int[] daily = {50, 100, 150};
+        for (int d = 0; d < daily.length; d++) {
+            String day = "2026-06-0" + (d + 1);
+            s.advanceTo(day + "T12:00:00Z");
+            send(s, call("q" + d, c, day + "T11:00:00Z", daily[d], null));
+        }
+        AlertCatalog.sleep(2_500);
+        assertThat(alerts(s, c, "overage_projected")).as("two completed days are too few to project").isEmpty();
+        // no usage on June 4: the day passing alone completes June 3, and the trend of June 1-3 overruns the allowance
+        s.advanceTo("2026-06-04T12:00:00Z");
+        assertThat(awaitAlerts(s, c, "overage_projected", 1)).containsExactly("plan allowance 2026-06-01");
+        assertThat(alert(s, c, "overage_projected", "allowance").get("data").get("projected_usage").asText()).isEqualTo("23250");
+        s.advanceTo("2026-06-06T12:00:00Z");
+        AlertCatalog.sleep(2_500);
+        assertThat(alerts(s, c, "overage_projected")).as("once per period").hasSize(1);
+        assertThat(services.events().list(s.tenant.id(), EventTypes.USAGE_OVERAGE_PROJECTED, sub, 10)).hasSize(1);
+    }
+
+    @Test
     void thresholdsOutsideOneToAThousandPercentAreRefusedAndChangeNothing() {
         Sandbox s = new Sandbox("bad thresholds", AlertCatalog.YAML, "2026-06-01T08:00:00Z");
         String c = s.customer("Careful", "USD", "UTC");

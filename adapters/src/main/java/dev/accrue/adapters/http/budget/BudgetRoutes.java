@@ -24,11 +24,12 @@ public final class BudgetRoutes {
     }
 
     record BudgetView(String id, String object, String customerId, String dimension, String dimensionValue, String amount, String currency,
-                      List<String> alertPercents, LocalDate periodStart, LocalDate periodEnd, String actual, String remaining, String percentUsed) {
+                      List<String> alertPercents, LocalDate periodStart, LocalDate periodEnd, String actual, String remaining, String percentUsed,
+                      String period) {
         static BudgetView of(Budget b) {
             return new BudgetView(b.id(), "budget", b.customerId(), b.dimension(), b.dimensionValue(), b.amount().toPlainMinorString(),
                     b.amount().currency().getCurrencyCode(), b.alertPercents().stream().map(BigDecimal::toPlainString).toList(), null, null, null, null,
-                    null);
+                    null, b.period().wire());
         }
 
         static BudgetView of(BudgetService.Status s) {
@@ -36,7 +37,7 @@ public final class BudgetRoutes {
             return new BudgetView(b.id(), "budget", b.customerId(), b.dimension(), b.dimensionValue(), b.amount().toPlainMinorString(),
                     b.amount().currency().getCurrencyCode(), b.alertPercents().stream().map(BigDecimal::toPlainString).toList(),
                     s.period() == null ? null : s.period().start(), s.period() == null ? null : s.period().end(), s.actual().toPlainMinorString(),
-                    s.remaining().toPlainMinorString(), s.percentUsed().toPlainString());
+                    s.remaining().toPlainMinorString(), s.percentUsed().toPlainString(), b.period().wire());
         }
     }
 
@@ -64,6 +65,7 @@ public final class BudgetRoutes {
             Responses.json(ctx, 200, Map.of("id", ctx.pathParam("budget"), "object", "budget", "deleted", true));
         });
         app.get("/v1/subscriptions/{id}/cost_allocation", ctx -> Responses.json(ctx, 200, AllocationView.of(
-                budgets.allocation(Requests.caller(ctx), ctx.pathParam("id"), ctx.queryParam("dimension"), Requests.date(ctx, "date")))));
+                budgets.allocation(Requests.caller(ctx), ctx.pathParam("id"), ctx.queryParam("dimension"), Requests.date(ctx, "date"),
+                        ctx.queryParam("period")))));
     }
 }
