@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The rendered PDFs of numbered invoices, so a repeated download costs a lookup instead of a render (about 200 ms).
@@ -19,7 +20,7 @@ import java.util.function.Function;
  */
 final class RenderedInvoicePdfs {
     private static final Set<String> NUMBERED = Set.of(InvoiceStatus.FINALIZED, InvoiceStatus.PAID, InvoiceStatus.UNCOLLECTIBLE, InvoiceStatus.VOID)
-            .stream().map(s -> s.name().toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            .stream().map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     private final Cache<Document, byte[]> pdfs = Caches.written("invoice_pdfs", 2_000, Duration.ofHours(1));
 
     byte[] pdf(Document document, Function<Document, byte[]> render) {

@@ -2,6 +2,7 @@ package dev.accrue.server.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.accrue.app.auth.Caller;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,14 +128,14 @@ class ConsoleOperationsTest {
         form.getByLabel("Reason").fill("Goodwill for the outage");
         Chromium.assertAccessible(page);
         Chromium.screenshot(page, "console-refund");
-        form.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Refund")).click();
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
         assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("The refund was made.");
         assertThat(refunds(s, paymentId)).containsExactly("5.00 succeeded Goodwill for the outage null");
 
         // more than is left: the API's refusal is shown and nothing is refunded
         form = page.getByTestId("refund-" + paymentId);
         form.getByLabel("Amount to refund").fill("1000");
-        form.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Refund")).click();
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
         assertThat(page.locator("main")).containsText("more than is left to refund");
         assertThat(refunds(s, paymentId)).hasSize(1);
 
@@ -143,12 +145,12 @@ class ConsoleOperationsTest {
         page.navigate(TestNode.get().baseUrl() + "/console/customers/" + customer);
         form = page.getByTestId("refund-" + paymentId);
         form.getByLabel("Refund a credit note").selectOption(note.text("id"));
-        form.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Refund")).click();
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
         assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("The refund was made.");
         assertThat(refunds(s, paymentId)).contains("3.00 succeeded null " + note.text("id"));
 
         // the rest: an empty amount refunds all that is left, after which no refund form is offered
-        page.getByTestId("refund-" + paymentId).getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Refund")).click();
+        page.getByTestId("refund-" + paymentId).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
         assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("The refund was made.");
         assertThat(page.getByTestId("refund-" + paymentId)).hasCount(0);
         assertThat(s.api.get("/v1/payments/" + paymentId).json().get("refunded").asText()).isEqualTo(paid);
@@ -199,7 +201,7 @@ class ConsoleOperationsTest {
     }
 
     private static List<String> refunds(Sandbox s, String paymentId) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         s.api.get("/v1/payments/" + paymentId + "/refunds").json().get("data").forEach(r -> out.add(r.get("amount").asText() + " "
                 + r.get("status").asText() + " " + r.get("reason").asText() + " " + r.get("credit_note_id").asText()));
         return out;
