@@ -136,6 +136,7 @@ import dev.accrue.adapters.password.Argon2idPasswords;
 import dev.accrue.adapters.postgres.PostgresPortalLinks;
 import dev.accrue.adapters.postgres.PostgresStaff;
 import dev.accrue.adapters.postgres.PostgresWebSessions;
+import dev.accrue.app.console.StaffPasswordResets;
 import dev.accrue.app.console.StaffService;
 import dev.accrue.app.portal.PortalAccess;
 import dev.accrue.app.portal.CancelAlternatives;
@@ -218,7 +219,8 @@ public record Services(
         EmailTemplateService emailTemplates,
         ProcessingPoller processingPoller,
         DisputeService disputes,
-        SandboxEvents sandboxEvents) {
+        SandboxEvents sandboxEvents,
+        StaffPasswordResets staffPasswordResets) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -294,6 +296,8 @@ public record Services(
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
+        PostgresStaff staffRepo = new PostgresStaff(tx);
+        Argon2idPasswords passwords = new Argon2idPasswords();
         PostgresWallets walletRepo = new PostgresWallets(tx);
         WalletService wallets = new WalletService(tx, walletRepo, customerRepo, tenantRepo, outbox, auditLog, time, documentTaxes, events);
         billing.useWallets(wallets);
@@ -404,7 +408,7 @@ public record Services(
                 new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
                 webSessions,
                 new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
-                new StaffService(tx, new PostgresStaff(tx), new Argon2idPasswords(), webSessions, auditLog, clock),
+                new StaffService(tx, staffRepo, passwords, webSessions, auditLog, clock),
                 new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog),
                 new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo),
                 new ScheduledActionService(tx, scheduledActionRepo, subscriptionRepo, subscriptions, customerRepo, tenantRepo, billing, dueActions, time,
@@ -416,7 +420,8 @@ public record Services(
                 emailTemplates,
                 new ProcessingPoller(tx, paymentRepo, methodRepo, gateway, gatewayEvents, time, gatewayTimings.pollAfter()),
                 disputes,
-                sandboxEvents);
+                sandboxEvents,
+                new StaffPasswordResets(tx, staffRepo, passwords, webSessions, outbox, auditLog, clock));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -64,10 +64,11 @@ public final class ApiServer {
             app.exception(Exception.class, ErrorMapper::handle);
             // Javalin answers its own HttpResponseExceptions (413 body too large, 405…) as text unless told otherwise
             app.exception(HttpResponseException.class, ErrorMapper::handle);
-            // Javalin answers unmatched routes with plain text; our own 404s are already problem documents.
+            // Javalin answers unmatched routes with plain text; our own 404s are already problem documents, or the
+            // portal's and console's own error pages (HTML) — those are kept too
             app.error(404, ctx -> {
                 String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith(Problem.CONTENT_TYPE)) {
+                if (type == null || !(type.startsWith(Problem.CONTENT_TYPE) || type.startsWith("text/html"))) {
                     ErrorMapper.handle(new NotFoundResponse(), ctx);
                 }
             });

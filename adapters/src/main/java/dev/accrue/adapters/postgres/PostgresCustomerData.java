@@ -70,6 +70,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("notification_digest_items", Rule.DELETE),
             Map.entry("notification_email_pacing", Rule.DELETE),
             Map.entry("notification_preferences", Rule.DELETE),
+            Map.entry("customer_notification_locales", Rule.DELETE),
             Map.entry("portal_links", Rule.DELETE),
             Map.entry("fired_alerts", Rule.DELETE),
             Map.entry("usage_alert_rules", Rule.DELETE),

@@ -199,4 +199,23 @@ public final class PostgresNotifications implements NotificationRepository {
         return new Notification(rs.getString("id"), rs.getString("customer_id"), rs.getString("recipient"), rs.getString("event_id"),
                 rs.getString("event_type"), rs.getString("title"), rs.getString("body"), Rows.instant(rs, "created_at"), Rows.instant(rs, "read_at"));
     }
+
+    @Override
+    public Optional<String> locale(String tenantId, String customerId) {
+        return tx.handle().createQuery("SELECT locale FROM customer_notification_locales WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).findOne();
+    }
+
+    @Override
+    public void saveLocale(String tenantId, String customerId, String locale) {
+        if (locale == null) {
+            tx.handle().createUpdate("DELETE FROM customer_notification_locales WHERE tenant_id = :tenant AND customer_id = :customer")
+                    .bind("tenant", tenantId).bind("customer", customerId).execute();
+            return;
+        }
+        tx.handle().createUpdate("""
+                        INSERT INTO customer_notification_locales (tenant_id, customer_id, locale) VALUES (:tenant, :customer, :locale)
+                        ON CONFLICT (tenant_id, customer_id) DO UPDATE SET locale = excluded.locale""")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("locale", locale).execute();
+    }
 }

@@ -83,4 +83,50 @@ public final class PostgresStaff implements StaffRepository {
     public void clearFailures(String email) {
         tx.handle().createUpdate("DELETE FROM login_failures WHERE email = :email").bind("email", email).execute();
     }
+
+    @Override
+    public void reactivate(String tenantId, String id) {
+        tx.handle().createUpdate("UPDATE staff_users SET deactivated_at = NULL WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId)
+                .bind("id", id).execute();
+    }
+
+    @Override
+    public void updatePassword(String tenantId, String id, String passwordHash) {
+        tx.handle().createUpdate("UPDATE staff_users SET password_hash = :hash WHERE tenant_id = :tenant AND id = :id").bind("hash", passwordHash)
+                .bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    @Override
+    public void insertReset(String tenantId, String staffId, byte[] tokenHash, Instant createdAt, Instant expiresAt) {
+        tx.handle().createUpdate("""
+                        INSERT INTO staff_password_resets (token_hash, tenant_id, staff_id, created_at, expires_at)
+                        VALUES (:hash, :tenant, :staff, :created, :expires)""")
+                .bind("hash", tokenHash).bind("tenant", tenantId).bind("staff", staffId).bind("created", Rows.utc(createdAt))
+                .bind("expires", Rows.utc(expiresAt)).execute();
+    }
+
+    @Override
+    public int resetsSince(String tenantId, String staffId, Instant since) {
+        return tx.handle().createQuery("""
+                        SELECT count(*) FROM staff_password_resets WHERE tenant_id = :tenant AND staff_id = :staff AND created_at >= :since""")
+                .bind("tenant", tenantId).bind("staff", staffId).bind("since", Rows.utc(since)).mapTo(Integer.class).one();
+    }
+
+    @Override
+    public Optional<StaffUser> redeemReset(byte[] tokenHash, Instant now) {
+        return tx.handle().createQuery("""
+                        UPDATE staff_password_resets r SET used_at = :now
+                        FROM staff_users u
+                        WHERE r.token_hash = :hash AND r.used_at IS NULL AND r.expires_at > :now
+                          AND u.tenant_id = r.tenant_id AND u.id = r.staff_id AND u.deactivated_at IS NULL
+                        RETURNING u.*""")
+                .bind("hash", tokenHash).bind("now", Rows.utc(now)).map(USER).findOne();
+    }
+
+    @Override
+    public void retireResets(String tenantId, String staffId, Instant now) {
+        tx.handle().createUpdate("""
+                        UPDATE staff_password_resets SET used_at = :now WHERE tenant_id = :tenant AND staff_id = :staff AND used_at IS NULL""")
+                .bind("now", Rows.utc(now)).bind("tenant", tenantId).bind("staff", staffId).execute();
+    }
 }

@@ -37,4 +37,24 @@ public interface StaffRepository {
     void saveFailures(String email, Failures failures);
 
     void clearFailures(String email);
+
+    /** Clears {@code deactivated_at}: the user can sign in again (with the password they had). */
+    void reactivate(String tenantId, String id);
+
+    void updatePassword(String tenantId, String id, String passwordHash);
+
+    /** Stores a password reset token's hash for the user, valid until {@code expiresAt}. */
+    void insertReset(String tenantId, String staffId, byte[] tokenHash, Instant createdAt, Instant expiresAt);
+
+    /** Resets asked for by the user since {@code since} (the request throttle). */
+    int resetsSince(String tenantId, String staffId, Instant since);
+
+    /**
+     * Uses the reset token once: marks it used if it is unused and unexpired at {@code now} and its user is active,
+     * in one conditional update, so two browsers racing with one link cannot both set a password.
+     */
+    Optional<StaffUser> redeemReset(byte[] tokenHash, Instant now);
+
+    /** Marks every unused reset token of the user used (their password just changed). */
+    void retireResets(String tenantId, String staffId, Instant now);
 }

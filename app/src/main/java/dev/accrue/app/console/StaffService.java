@@ -128,6 +128,25 @@ public final class StaffService {
         });
     }
 
+    /**
+     * Reactivates a deactivated staff user: they can sign in again with the password they had (or reset it). Their
+     * old sessions ended when they were deactivated and stay ended.
+     */
+    public StaffUser reactivate(Caller caller, String actingStaffId, String staffId) {
+        caller.requireWrite();
+        return tx.inTransaction(() -> {
+            staff.lockTenantStaff(caller.tenantId());
+            requireActiveAdmin(caller, actingStaffId);
+            StaffUser target = staff.find(caller.tenantId(), staffId).orElseThrow(() -> AccrueException.notFound("staff_user", staffId));
+            if (target.active()) {
+                return target;
+            }
+            staff.reactivate(caller.tenantId(), target.id());
+            audit.record(caller, "staff_user", target.id(), "staff_user.reactivated", Map.of("active", false), Map.of("active", true));
+            return new StaffUser(target.tenantId(), target.id(), target.email(), target.name(), target.role(), target.createdAt(), null);
+        });
+    }
+
     /** The acting staff user must be an active admin of the caller's tenant (the console's route rule, kept by the use case too). */
     private void requireActiveAdmin(Caller caller, String actingStaffId) {
         caller.requireWrite();

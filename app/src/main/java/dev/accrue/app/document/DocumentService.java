@@ -43,6 +43,7 @@ public final class DocumentService {
     private final Clock clock;
     private final PaymentReceiptFacts paymentReceipts;
     private final CreditNoteRepository creditNotes;
+    private final RenderedInvoicePdfs renderedInvoices = new RenderedInvoicePdfs();
 
     public DocumentService(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, WalletService wallets, SellerService sellers,
                            InvoicePayments payments, DocumentLinks links, DocumentRenderer renderer, EInvoiceWriter eInvoices, Clock clock,
@@ -87,7 +88,7 @@ public final class DocumentService {
     }
 
     public byte[] pdf(Document document) {
-        return renderer.pdf(document);
+        return renderedInvoices.pdf(document, renderer::pdf);
     }
 
     public String html(Document document, String pdfLink) {

@@ -89,7 +89,8 @@ public final class NotificationCentre {
                 String tenantId = key.get(0);
                 String customerId = key.get(1);
                 String recipient = key.get(2);
-                var email = texts.digest(items.stream().map(i -> new NotificationTexts.Text(i.eventType(), i.title(), i.body())).toList());
+                var email = texts.digest(items.stream().map(i -> new NotificationTexts.Text(i.eventType(), i.title(), i.body())).toList(),
+                        locale(tenantId, customerId.isEmpty() ? null : customerId));
                 outbox.enqueue(tenantId, plain(customerId.isEmpty() ? null : customerId, recipient, email, "notification_digest", Ids.next("dig"), now));
                 repo.markDigestSent(tenantId, customerId, recipient, items.stream().map(NotificationRepository.DigestItem::eventId).toList(), now);
                 new LinkedHashSet<>(items.stream().map(NotificationRepository.DigestItem::eventType).toList())
@@ -120,7 +121,8 @@ public final class NotificationCentre {
             (p.userEmail().isEmpty() ? customerLevel : userLevel).put(p.userEmail(), p.preference());
         }
         ChannelPreference own = customerLevel.getOrDefault("", NotificationDefaults.of(e.type()));
-        NotificationTexts.Text text = texts.text(e);
+        Locale locale = locale(tenantId, customer.id());
+        NotificationTexts.Text text = texts.text(e, locale);
         Instant now = clock.instant();
         if (own.inApp()) {
             repo.insert(tenantId, notification(customer.id(), "", e, text, now));
@@ -129,7 +131,7 @@ public final class NotificationCentre {
         if (own.email()) {
             for (String to : customer.billingEmails()) {
                 if (emailed.add(to.toLowerCase(Locale.ROOT))) {
-                    email(tenantId, customer.id(), to, e, text, now);
+                    email(tenantId, customer.id(), to, e, text, locale, now);
                 }
             }
         }
@@ -138,7 +140,7 @@ public final class NotificationCentre {
                 repo.insert(tenantId, notification(customer.id(), user, e, text, now));
             }
             if (p.email() && emailed.add(user.toLowerCase(Locale.ROOT))) {
-                email(tenantId, customer.id(), user, e, text, now);
+                email(tenantId, customer.id(), user, e, text, locale, now);
             }
         });
     }
@@ -154,7 +156,8 @@ public final class NotificationCentre {
     }
 
     /** One email now, or a digest item when this recipient had an email of this type within the pacing window. */
-    private void email(String tenantId, String customerId, String recipient, DomainEvent e, NotificationTexts.Text text, Instant now) {
+    private void email(String tenantId, String customerId, String recipient, DomainEvent e, NotificationTexts.Text text, Locale locale,
+                       Instant now) {
         Optional<Instant> last = repo.lastEmailed(tenantId, customerId, recipient, e.type());
         if (last.isPresent() && now.isBefore(last.get().plus(PACING))) {
             repo.addDigestItem(tenantId, customerId, recipient, e.id(), text, last.get().plus(PACING), now);
@@ -164,9 +167,14 @@ public final class NotificationCentre {
             // the invoice itself, with its PDF, from the document email templates
             outbox.enqueue(tenantId, OutboundEmail.templated(Ids.next("eml"), customerId, List.of(recipient), "invoice", "invoice", e.objectId(), now));
         } else {
-            outbox.enqueue(tenantId, plain(customerId, recipient, texts.email(e), e.objectType(), e.objectId(), now));
+            outbox.enqueue(tenantId, plain(customerId, recipient, texts.email(e, locale), e.objectType(), e.objectId(), now));
         }
         repo.emailed(tenantId, customerId, recipient, e.type(), now);
+    }
+
+    /** The customer's notification language (the tenant's choice, {@code PUT …/notification_preferences}), else English. */
+    private Locale locale(String tenantId, String customerId) {
+        return customerId == null ? Locale.ENGLISH : repo.locale(tenantId, customerId).map(Locale::forLanguageTag).orElse(Locale.ENGLISH);
     }
 
     private static Notification notification(String customerId, String recipient, DomainEvent e, NotificationTexts.Text text, Instant now) {

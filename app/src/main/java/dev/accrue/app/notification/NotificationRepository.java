@@ -53,6 +53,12 @@ public interface NotificationRepository {
 
     void saveSettings(String tenantId, Settings settings);
 
+    /** The language the customer's notifications and emails are written in (a BCP 47 tag), if the tenant chose one. */
+    Optional<String> locale(String tenantId, String customerId);
+
+    /** Sets ({@code locale} null: removes) the customer's notification language. */
+    void saveLocale(String tenantId, String customerId, String locale);
+
     record StoredPreference(String userEmail, ChannelPreference preference) {
     }
 

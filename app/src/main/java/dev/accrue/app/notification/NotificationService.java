@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * notifications and its own.
  */
 public final class NotificationService {
+    private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s]{1,63}");
     private final Transactions tx;
     private final NotificationRepository repo;
@@ -106,8 +107,26 @@ public final class NotificationService {
     }
 
     public List<ChannelPreference> setPreferences(Caller caller, String customerId, String userEmail, List<ChannelPreference> given) {
+        return setPreferences(caller, customerId, userEmail, given, false, null);
+    }
+
+    /**
+     * Sets the channels of the listed event types and, when {@code localeGiven}, the customer's notification language
+     * ({@code locale} null or blank: back to English); at least one of the two. Everything is checked before anything
+     * is written, in one transaction.
+     */
+    public List<ChannelPreference> setPreferences(Caller caller, String customerId, String userEmail, List<ChannelPreference> given,
+                                                  boolean localeGiven, String locale) {
         caller.requireWrite();
         String user = recipient(userEmail);
+        String language = localeGiven ? language(locale) : null;
+        if (localeGiven && (given == null || given.isEmpty())) {
+            return tx.inTransaction(() -> {
+                requireCustomer(caller, customerId);
+                saveLocale(caller, customerId, language);
+                return preferences(caller, customerId, userEmail);
+            });
+        }
         if (given == null || given.isEmpty()) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "preferences", "preferences lists at least one event type");
         }
@@ -123,11 +142,41 @@ public final class NotificationService {
         return tx.inTransaction(() -> {
             requireCustomer(caller, customerId);
             repo.savePreferences(caller.tenantId(), customerId, user, given);
+            if (localeGiven) {
+                saveLocale(caller, customerId, language);
+            }
             audit.record(caller, "customer", customerId, "notification_preferences.updated", null,
                     Map.of("user_email", user, "preferences", given.stream().map(p -> p.eventType() + ":" + (p.email() ? "email" : "") + "/"
                             + (p.inApp() ? "in_app" : "")).toList()));
             return preferences(caller, customerId, userEmail);
         });
+    }
+
+    /** The customer's notification language, or null (English). */
+    public String locale(Caller caller, String customerId) {
+        return tx.inTransaction(() -> {
+            requireCustomer(caller, customerId);
+            return repo.locale(caller.tenantId(), customerId).orElse(null);
+        });
+    }
+
+    private void saveLocale(Caller caller, String customerId, String language) {
+        String before = repo.locale(caller.tenantId(), customerId).orElse(null);
+        repo.saveLocale(caller.tenantId(), customerId, language);
+        audit.record(caller, "customer", customerId, "notification_locale.updated", before == null ? null : Map.of("locale", before),
+                language == null ? null : Map.of("locale", language));
+    }
+
+    /** A BCP 47 language tag such as {@code de} or {@code de-DE}, normalized; null or blank = none (English). */
+    static String language(String locale) {
+        if (locale == null || locale.isBlank()) {
+            return null;
+        }
+        if (locale.length() > 35 || !LANGUAGE_TAG.matcher(locale.strip()).matches()) {
+            throw AccrueException.invalid("locale", "locale must be a language tag such as de or de-DE, got '" + (locale.length() > 35
+                    ? locale.substring(0, 35) + "…" : locale) + "'");
+        }
+        return Locale.forLanguageTag(locale.strip()).toLanguageTag();
     }
 
     public NotificationRepository.Settings settings(Caller caller) {

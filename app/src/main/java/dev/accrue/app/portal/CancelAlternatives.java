@@ -64,7 +64,7 @@ public final class CancelAlternatives {
 
     private CancelAlternative check(Caller caller, String at, Requested r) {
         if (r == null || r.kind() == null) {
-            throw AccrueException.invalid(at + ".kind", at + ".kind is required: downgrade or contact");
+            throw AccrueException.invalid(at + ".kind", at + ".kind is required: downgrade, contact or pause");
         }
         String message = optional(at + ".message", r.message(), 300);
         switch (r.kind().toLowerCase(Locale.ROOT)) {
@@ -96,7 +96,13 @@ public final class CancelAlternatives {
                 }
                 return new CancelAlternative(CancelAlternative.Kind.CONTACT, null, label, url, message);
             }
-            default -> throw AccrueException.invalid(at + ".kind", at + ".kind must be downgrade or contact, got '" + r.kind() + "'");
+            case "pause" -> {
+                if (r.plan() != null || r.label() != null || r.url() != null) {
+                    throw AccrueException.invalid(at, at + ": a pause takes message only (the customer picks the resume date)");
+                }
+                return new CancelAlternative(CancelAlternative.Kind.PAUSE, null, null, null, message);
+            }
+            default -> throw AccrueException.invalid(at + ".kind", at + ".kind must be downgrade, contact or pause, got '" + r.kind() + "'");
         }
     }
 

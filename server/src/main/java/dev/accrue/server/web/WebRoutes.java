@@ -1,6 +1,7 @@
 package dev.accrue.server.web;
 
 import dev.accrue.adapters.http.console.ConsolePages;
+import dev.accrue.adapters.http.console.ConsolePasswordPages;
 import dev.accrue.adapters.http.console.ConsoleUseCases;
 import dev.accrue.adapters.http.portal.CancelAlternativeRoutes;
 import dev.accrue.adapters.http.portal.Portal;
@@ -9,6 +10,7 @@ import dev.accrue.adapters.http.portal.PortalBillingPages;
 import dev.accrue.adapters.http.portal.PortalNumberPages;
 import dev.accrue.adapters.http.portal.PortalNotificationPages;
 import dev.accrue.adapters.http.portal.PortalOverviewPages;
+import dev.accrue.adapters.http.portal.PortalPauseRoutes;
 import dev.accrue.adapters.http.portal.PortalPaymentPages;
 import dev.accrue.adapters.http.portal.PortalPlanPages;
 import dev.accrue.adapters.http.portal.PortalUseCases;
@@ -43,7 +45,7 @@ public final class WebRoutes {
         WebArea portalArea = new WebArea(WebSession.PORTAL, Portal.COOKIE, "/portal", null, s.webSessions(), templates, s.tx());
         Portal portal = new Portal(new PortalUseCases(s.portalAccess(), s.webSessions(), s.customers(), s.subscriptions(), s.billing(), s.usage(),
                 s.quotas(), s.wallets(), s.invoices(), s.documents(), s.creditNotes(), s.catalogs(), s.addOns(), s.numbers(), s.sellers(),
-                s.paymentMethods(), s.payments(), s.notifications().api(), s.usageAlerts(), s.cancelAlternatives()), portalArea);
+                s.paymentMethods(), s.payments(), s.notifications().api(), s.usageAlerts(), s.cancelAlternatives(), s.budgets(), s.pauses()), portalArea);
         new PortalAccessRoutes(s.portalAccess(), portalArea, idempotency, publicUrl).register(app);
         new CancelAlternativeRoutes(s.cancelAlternatives()).register(app);
         new PortalOverviewPages(portal).register(app);
@@ -52,8 +54,10 @@ public final class WebRoutes {
         new PortalNumberPages(portal).register(app);
         new PortalPaymentPages(portal, PaymentGateways.publishableKey(System.getenv())).register(app);
         new PortalNotificationPages(portal).register(app);
+        new PortalPauseRoutes(portal).register(app);
         WebArea consoleArea = new WebArea(WebSession.CONSOLE, ConsolePages.COOKIE, "/console", "/console/login", s.webSessions(), templates, s.tx());
         new ConsolePages(new ConsoleUseCases(s.staff(), s.customers(), s.subscriptions(), s.billing(), s.invoices(), s.wallets(), s.creditNotes(),
                 s.audit(), s.catalogs(), s.payments(), s.paymentMethods(), s.billingRuns(), Clock.systemUTC()), consoleArea).register(app);
+        new ConsolePasswordPages(s.staffPasswordResets(), consoleArea, publicUrl).register(app);
     }
 }

@@ -174,8 +174,9 @@ class ConsolePaymentsTest {
         var row = page.getByTestId("billing-runs").locator("tbody tr").first();
         assertThat(row).containsText("cli:console-test");
         assertThat(row).containsText("completed");
-        assertThat(row.locator("td").nth(4)).hasText("1");
+        assertThat(row.getByTestId("progress")).hasText("1 of 1 subscriptions");
         assertThat(row.locator("td").nth(5)).hasText("1");
+        assertThat(row.locator("td").nth(6)).hasText("1");
         Chromium.assertAccessible(page);
         Chromium.screenshot(page, "console-billing-runs");
         context.close();

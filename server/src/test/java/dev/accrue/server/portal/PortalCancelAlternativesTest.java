@@ -55,7 +55,8 @@ class PortalCancelAlternativesTest {
                 List.of(Map.of("kind", "contact", "label", "Click", "url", "javascript:alert(1)")),
                 List.of(Map.of("kind", "contact", "label", "Plain http", "url", "http://example.com")),
                 List.of(Map.of("kind", "contact", "url", "https://example.com")),
-                List.of(Map.of("kind", "pause")),
+                List.of(Map.of("kind", "refund")),
+                List.of(Map.of("kind", "pause", "plan", "starter")),
                 List.of(Map.of("kind", "downgrade", "plan", "starter", "message", "x".repeat(301))),
                 tooMany);
         for (Object alternatives : bad) {

@@ -49,6 +49,14 @@ public final class Chromium implements AutoCloseable {
         return context;
     }
 
+    /** As {@link #context(String)}, with the browser's time zone set (what {@code Intl.DateTimeFormat} reports). */
+    public BrowserContext context(String locale, String timeZone) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true).setLocale(locale).setTimezoneId(timeZone)
+                .setViewportSize(1280, 900));
+        context.setDefaultTimeout(30_000);
+        return context;
+    }
+
     public static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
     }

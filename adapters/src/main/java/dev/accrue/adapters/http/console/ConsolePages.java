@@ -25,7 +25,6 @@ import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -51,6 +50,9 @@ public final class ConsolePages {
     /** The API's refusals of a manual payment the customer page explains by code; anything else is an error page. */
     private static final Set<ErrorCode> PAYMENT_REFUSALS = EnumSet.of(ErrorCode.INVOICE_NOT_OPEN, ErrorCode.VALIDATION_FAILED, ErrorCode.MISSING_FIELD,
             ErrorCode.CURRENCY_MISMATCH);
+    /** The API's refusals of a well-formed refund, explained on the customer page by code (a wrong credit note id is a 404 page). */
+    private static final Set<ErrorCode> REFUND_REFUSALS = EnumSet.of(ErrorCode.REFUND_EXCEEDS_PAID, ErrorCode.VALIDATION_FAILED,
+            ErrorCode.INVALID_AMOUNT);
     private final ConsoleUseCases uc;
     private final WebArea area;
 
@@ -103,10 +105,28 @@ public final class ConsolePages {
                 ctx.redirect(target + "?refused=" + e.code().wire());
             }
         });
+        // the refund calls the gateway: the use case runs its own transactions around the call (see PaymentService.refund)
+        area.postCallingGateway(app, "/console/payments/{id}/refunds", RECORDS_PAYMENTS, (ctx, s) -> {
+            var payment = uc.payments().get(caller(s), ctx.pathParam("id"));
+            String target = "/console/customers/" + payment.customerId();
+            BigDecimal amount = optional(ctx, "amount", 20) == null ? null : amount(ctx);
+            var request = new PaymentService.RefundRequest(amount, optional(ctx, "reason", 500), optional(ctx, "credit_note_id", 40));
+            try {
+                var refund = uc.payments().refund(caller(s), payment.id(), request);
+                ctx.redirect(target + "?notice=" + (refund.status().equals("succeeded") ? "refunded" : "refund_failed"));
+            } catch (AccrueException e) {
+                if (!REFUND_REFUSALS.contains(e.code())) {
+                    throw e;
+                }
+                ctx.redirect(target + "?refused=" + (e.code() == ErrorCode.REFUND_EXCEEDS_PAID ? e.code().wire() : "refund_" + e.code().wire()));
+            }
+        });
         area.get(app, "/console/billing_runs", ANY_STAFF, (ctx, s) -> {
             Instant now = uc.clock().instant();
-            render(ctx, s, "billing_runs", Map.of("runs", uc.billingRuns().list(caller(s), PageRequest.first(50)).items().stream()
-                    .map(r -> Map.of("run", r, "status", r.status(now))).toList()));
+            var runs = uc.billingRuns().list(caller(s), PageRequest.first(50)).items().stream()
+                    .map(r -> Map.<String, Object>of("run", r, "status", r.status(now))).toList();
+            // while a run is going the page polls itself (accrue.js) until it renders without data-live-refresh
+            render(ctx, s, "billing_runs", Map.of("runs", runs, "live", runs.stream().anyMatch(r -> "running".equals(r.get("status")))));
         });
         area.post(app, "/console/subscriptions/{id}/change/preview", CHANGES_PLANS, (ctx, s) -> {
             Subscription sub = uc.subscriptions().get(caller(s), ctx.pathParam("id"));
@@ -129,6 +149,9 @@ public final class ConsolePages {
         model.put("email", email);
         if (error != null) {
             model.put("error", error);
+        }
+        if ("password_reset".equals(ctx.queryParam("notice"))) {
+            model.put("notice", "notice.password_reset");
         }
         Locale locale = locale(ctx);
         model.put("lang", locale.getLanguage());
@@ -173,6 +196,9 @@ public final class ConsolePages {
         if (PAYMENT_REFUSALS.stream().anyMatch(c -> c.wire().equals(refused))) {
             page.put("refused", "console.refused." + refused);
         }
+        if (refused != null && Set.of("refund_exceeds_paid", "refund_validation_failed", "refund_invalid_amount").contains(refused)) {
+            page.put("refused", "console.refused." + refused);
+        }
         page.put("audit", uc.audit().find(caller, new AuditQuery(customer.id(), null, null, null, null), PageRequest.first(50)).items());
         render(ctx, s, "customer", page);
     }
@@ -186,7 +212,7 @@ public final class ConsolePages {
     void render(Context ctx, WebSession s, String template, Map<String, Object> page) {
         Map<String, Object> model = new HashMap<>(page);
         Locale locale = locale(ctx);
-        model.put("fmt", new Formats(locale, ZoneId.of("UTC")));
+        model.put("fmt", new Formats(locale, ConsoleTimeZone.of(ctx)));
         model.put("lang", locale.getLanguage());
         model.put("user", s.email());
         model.put("role", s.role());

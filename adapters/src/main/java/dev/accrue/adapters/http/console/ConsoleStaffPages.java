@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 /**
  * Staff management for the console's admins: the tenant's staff, adding one (email, name, role, initial password,
- * hashed by the use case with the memory-hard hasher), changing a role, deactivating. Only admins reach these
+ * hashed by the use case with the memory-hard hasher), changing a role, deactivating and reactivating. Only admins reach these
  * routes ({@link WebArea} checks the rule) and {@code StaffService} checks again that the acting user is an active
  * admin; the last active admin cannot be demoted or deactivated ({@code last_admin}), shown as a message.
  */
@@ -64,6 +64,8 @@ final class ConsoleStaffPages {
         });
         area.post(app, PAGE + "/{id}/deactivate", MANAGES_STAFF, (ctx, s) ->
                 refusedOr(ctx, "staff_deactivated", () -> uc.staff().deactivate(ConsolePages.caller(s), s.subjectId(), ctx.pathParam("id"))));
+        area.post(app, PAGE + "/{id}/reactivate", MANAGES_STAFF, (ctx, s) ->
+                refusedOr(ctx, "staff_reactivated", () -> uc.staff().reactivate(ConsolePages.caller(s), s.subjectId(), ctx.pathParam("id"))));
     }
 
     private static void refusedOr(Context ctx, String notice, Runnable change) {

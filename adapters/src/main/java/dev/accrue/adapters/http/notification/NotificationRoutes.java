@@ -42,13 +42,14 @@ public final class NotificationRoutes {
     record PreferenceView(String eventType, boolean email, boolean inApp, boolean chosen) {
     }
 
-    record PreferencesView(String object, String customerId, String userEmail, List<PreferenceView> preferences) {
+    record PreferencesView(String object, String customerId, String userEmail, List<PreferenceView> preferences, String locale) {
     }
 
     record PreferenceBody(String eventType, Boolean email, Boolean inApp) {
     }
 
-    record PreferencesBody(String userEmail, List<PreferenceBody> preferences) {
+    /** {@code locale}: the customer's notification language; absent = unchanged, "" = back to English. */
+    record PreferencesBody(String userEmail, List<PreferenceBody> preferences, String locale) {
     }
 
     record SettingsView(String object, int renewalNoticeDays, int trialNoticeDays) {
@@ -73,12 +74,14 @@ public final class NotificationRoutes {
             Responses.json(ctx, 200, Map.of("id", ctx.pathParam("notification_id"), "object", "notification", "read", true));
         });
         app.get("/v1/customers/{id}/notification_preferences", ctx -> preferences(ctx,
-                notifications.preferences(Requests.caller(ctx), ctx.pathParam("id"), ctx.queryParam("user_email")), ctx.queryParam("user_email")));
+                notifications.preferences(Requests.caller(ctx), ctx.pathParam("id"), ctx.queryParam("user_email")), ctx.queryParam("user_email"),
+                notifications.locale(Requests.caller(ctx), ctx.pathParam("id"))));
         app.put("/v1/customers/{id}/notification_preferences", ctx -> {
             PreferencesBody b = Requests.body(ctx, PreferencesBody.class);
             List<ChannelPreference> given = b.preferences() == null ? null : b.preferences().stream()
                     .map(p -> new ChannelPreference(p.eventType(), Boolean.TRUE.equals(p.email()), Boolean.TRUE.equals(p.inApp()), true)).toList();
-            preferences(ctx, notifications.setPreferences(Requests.caller(ctx), ctx.pathParam("id"), b.userEmail(), given), b.userEmail());
+            var saved = notifications.setPreferences(Requests.caller(ctx), ctx.pathParam("id"), b.userEmail(), given, b.locale() != null, b.locale());
+            preferences(ctx, saved, b.userEmail(), notifications.locale(Requests.caller(ctx), ctx.pathParam("id")));
         });
         app.get("/v1/notification_settings", ctx -> Responses.json(ctx, 200, SettingsView.of(notifications.settings(Requests.caller(ctx)))));
         app.put("/v1/notification_settings", ctx -> {
@@ -95,9 +98,9 @@ public final class NotificationRoutes {
         Responses.json(ctx, 200, new FeedView("list", page.items().stream().map(NotificationView::of).toList(), page.hasMore(), next, feed.unreadCount()));
     }
 
-    private static void preferences(Context ctx, List<ChannelPreference> all, String userEmail) {
+    private static void preferences(Context ctx, List<ChannelPreference> all, String userEmail, String locale) {
         Responses.json(ctx, 200, new PreferencesView("notification_preferences", ctx.pathParam("id"),
                 userEmail == null || userEmail.isBlank() ? null : userEmail.strip().toLowerCase(Locale.ROOT),
-                all.stream().map(p -> new PreferenceView(p.eventType(), p.email(), p.inApp(), p.explicit())).toList()));
+                all.stream().map(p -> new PreferenceView(p.eventType(), p.email(), p.inApp(), p.explicit())).toList(), locale));
     }
 }

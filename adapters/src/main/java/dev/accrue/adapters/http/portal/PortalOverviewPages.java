@@ -59,6 +59,7 @@ public final class PortalOverviewPages {
         m.put("status", sub.statusOn(today).name().toLowerCase(java.util.Locale.ROOT));
         m.put("periodEnd", period == null ? null : period.end());
         m.put("suspended", sub.suspendedOn() != null);
+        PortalPauseRoutes.openPause(portal, scope, sub).ifPresent(p -> m.put("pause", p));
         if (sub.pendingPlanCode() != null) {
             m.put("pendingPlan", planName(scope, sub.pendingPlanCode()));
         }
@@ -115,6 +116,7 @@ public final class PortalOverviewPages {
         Subscription sub = subId != null ? scope.subscription(subId) : live.isEmpty() ? null : live.getFirst();
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("subscriptions", live);
+        page.put("budgets", budgets(scope));
         if (sub == null) {
             portal.render(ctx, session, scope, "usage", page);
             return;
@@ -150,6 +152,28 @@ public final class PortalOverviewPages {
             chart(page, chosen, days);
         }
         portal.render(ctx, session, scope, "usage", page);
+    }
+
+    /**
+     * The customer's budgets against the current period's actuals (the API's {@code GET /v1/customers/{id}/budgets}),
+     * shown to members too: they are usage in money, the same figures the overview's meters show in units.
+     */
+    private List<Map<String, Object>> budgets(PortalScope scope) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (var s : portal.uc().budgets().list(scope.caller(), scope.customer().id())) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("dimension", s.budget().dimension());
+            b.put("dimensionValue", s.budget().dimensionValue());
+            b.put("amount", s.budget().amount());
+            b.put("actual", s.actual());
+            b.put("remaining", s.remaining());
+            b.put("percent", s.percentUsed());
+            b.put("period", s.period());
+            b.put("over", s.percentUsed() != null && s.percentUsed().compareTo(HUNDRED) > 0);
+            b.put("bar", s.percentUsed() == null ? 0 : s.percentUsed().min(HUNDRED).setScale(0, RoundingMode.HALF_UP).intValue());
+            rows.add(b);
+        }
+        return rows;
     }
 
     private static void chart(Map<String, Object> page, Period period, List<UsageRepository.DailyUsage> days) {

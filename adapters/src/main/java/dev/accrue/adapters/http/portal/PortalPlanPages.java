@@ -65,7 +65,7 @@ public final class PortalPlanPages {
             var period = sub.periodContaining(today);
             Plan plan = portal.uc().billing().plan(scope.caller().tenantId(), sub);
             portal.render(ctx, session, scope, "cancel", Map.of("sub", sub, "plan", plan, "endsOn", period == null ? sub.startDate() : period.end(),
-                    "alternatives", alternatives(scope, plan)));
+                    "alternatives", alternatives(scope, sub, plan), "tomorrow", today.plusDays(1)));
         });
         area.post(app, "/portal/subscriptions/{id}/cancel", Portal.ADMIN, (ctx, session) -> {
             PortalScope scope = portal.scope(session);
@@ -88,10 +88,10 @@ public final class PortalPlanPages {
 
     /**
      * What the cancel page offers instead: the tenant's configured alternatives (a downgrade only while its plan is
-     * in the catalog and is not the customer's own; contact links as configured); none configured = the cheaper
+     * in the catalog and is not the customer's own; contact links as configured; a pause unless already paused); none configured = the cheaper
      * plans of the same product, each as a downgrade.
      */
-    private List<Map<String, Object>> alternatives(PortalScope scope, Plan current) {
+    private List<Map<String, Object>> alternatives(PortalScope scope, Subscription sub, Plan current) {
         List<Plan> plans = catalog(scope).plans();
         List<CancelAlternative> configured = portal.uc().cancelAlternatives().list(scope.caller());
         if (configured.isEmpty()) {
@@ -102,6 +102,12 @@ public final class PortalPlanPages {
         for (CancelAlternative a : configured) {
             if (a.kind() == CancelAlternative.Kind.CONTACT) {
                 shown.add(Map.of("kind", "contact", "alternative", a));
+                continue;
+            }
+            if (a.kind() == CancelAlternative.Kind.PAUSE) {
+                if (PortalPauseRoutes.openPause(portal, scope, sub).isEmpty()) {
+                    shown.add(Map.of("kind", "pause", "alternative", a));
+                }
                 continue;
             }
             plans.stream().filter(p -> p.code().equals(a.plan()) && !p.code().equals(current.code())).findFirst()

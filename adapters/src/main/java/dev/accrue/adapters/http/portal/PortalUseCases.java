@@ -2,6 +2,7 @@ package dev.accrue.adapters.http.portal;
 
 import dev.accrue.app.addon.AddOnService;
 import dev.accrue.app.billing.BillingService;
+import dev.accrue.app.budget.BudgetService;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.creditnote.CreditNoteService;
 import dev.accrue.app.customer.CustomerService;
@@ -18,6 +19,7 @@ import dev.accrue.app.quota.QuotaService;
 import dev.accrue.app.rental.PhoneNumberService;
 import dev.accrue.app.seller.SellerService;
 import dev.accrue.app.subscription.SubscriptionService;
+import dev.accrue.app.subscription.pause.PauseService;
 import dev.accrue.app.wallet.WalletService;
 import dev.accrue.app.web.WebSessions;
 
@@ -27,5 +29,6 @@ public record PortalUseCases(PortalAccess access, WebSessions sessions, Customer
                              DocumentService documents, CreditNoteService creditNotes, CatalogService catalogs, AddOnService addOns,
                              PhoneNumberService numbers, SellerService sellers,
                              PaymentMethodService paymentMethods, PaymentService payments, NotificationService notifications,
-                             UsageAlertService usageAlerts, CancelAlternatives cancelAlternatives) {
+                             UsageAlertService usageAlerts, CancelAlternatives cancelAlternatives,
+                             BudgetService budgets, PauseService pauses) {
 }

@@ -63,6 +63,11 @@ public final class Formats {
         return at == null ? "" : DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale).format(at.atZone(zone));
     }
 
+    /** An instant in the viewer's zone, naming the zone (e.g. "Jun 10, 2026, 5:00 PM (Asia/Tokyo)"): staff across zones read one time. */
+    public String dateTimeWithZone(Instant at) {
+        return at == null ? "" : dateTime(at) + " (" + zone.getId() + ")";
+    }
+
     public String zone() {
         return zone.getId();
     }

@@ -56,7 +56,20 @@ public final class WebArea {
         app.post(path, ctx -> guarded(ctx, allowed, true, handler));
     }
 
+    /**
+     * A POST whose use case calls a payment gateway and manages its own transactions (stores its intent, calls the
+     * gateway outside any transaction, then records the outcome): not wrapped in the page's transaction, which would
+     * hold row locks during the call and could undo the record of money that already moved.
+     */
+    public void postCallingGateway(RoutesConfig app, String path, Predicate<WebSession> allowed, Handler handler) {
+        app.post(path, ctx -> guarded(ctx, allowed, true, handler, false));
+    }
+
     private void guarded(Context ctx, Predicate<WebSession> allowed, boolean post, Handler handler) {
+        guarded(ctx, allowed, post, handler, true);
+    }
+
+    private void guarded(Context ctx, Predicate<WebSession> allowed, boolean post, Handler handler, boolean pageTransaction) {
         headers(ctx);
         WebSession session = sessions.find(kind, ctx.cookie(cookieName)).orElse(null);
         if (session == null) {
@@ -75,18 +88,26 @@ public final class WebArea {
                 throw new AccrueException(ErrorCode.FORBIDDEN, "This form is out of date or was not sent by this site; reload the page and try again");
             }
             // one transaction per page: what it shows is one consistent snapshot, and a change it makes commits whole
+            if (!pageTransaction) {
+                handle(handler, ctx, session);
+                return;
+            }
             tx.inTransaction(() -> {
-                try {
-                    handler.handle(ctx, session);
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                handle(handler, ctx, session);
                 return null;
             });
         } catch (AccrueException e) {
             error(ctx, session, e);
+        }
+    }
+
+    private static void handle(Handler handler, Context ctx, WebSession session) {
+        try {
+            handler.handle(ctx, session);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -108,13 +129,23 @@ public final class WebArea {
     }
 
     public void error(Context ctx, WebSession session, AccrueException e) {
-        Locale locale = session != null && session.locale() != null ? Locale.forLanguageTag(session.locale()) : Locale.ENGLISH;
+        Locale locale = errorLocale(ctx, session);
         Map<String, Object> model = new java.util.HashMap<>();
         model.put("status", ErrorMapper.status(e.code()));
         model.put("code", e.code().wire());
-        model.put("message", e.getMessage());
+        model.put("message", ErrorTexts.message(e, ErrorMapper.status(e.code()), locale));
+        model.put("lang", locale.getLanguage());
         model.put("home", cookiePath);
         render(ctx, ErrorMapper.status(e.code()), "error", model, locale);
+    }
+
+    /** The viewer's language: the portal link's locale, else the browser's Accept-Language (the console's staff), else English. */
+    private static Locale errorLocale(Context ctx, WebSession session) {
+        if (session != null && session.locale() != null) {
+            return Locale.forLanguageTag(session.locale());
+        }
+        Locale requested = ctx.header("Accept-Language") == null ? null : ctx.req().getLocale();
+        return requested == null || requested.getLanguage().isEmpty() ? Locale.ENGLISH : requested;
     }
 
     /**
