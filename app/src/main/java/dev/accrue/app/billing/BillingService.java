@@ -189,6 +189,9 @@ public final class BillingService {
                 if (sub.pendingInterval() != null) {
                     sub = sub.withInterval(sub.pendingInterval(), boundary);
                 }
+                if (sub.pendingBillingCycleDay() != null) {
+                    sub = sub.withBillingCycleDay(sub.pendingBillingCycleDay(), boundary); // the next period bridges to the new day
+                }
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
                 List<InvoiceLine> opening = new ArrayList<>();

@@ -121,11 +121,13 @@ public final class SubscriptionService {
             }
             LocalDate trialEnd = trialDays == 0 ? null : start.plusDays(trialDays);
             requireNoLiveSubscriptionOfProduct(caller.tenantId(), customer, current.catalog(), plan, today, start);
-            Alignment alignment = alignment(req.alignment(), customer, plan);
+            Integer cycleDay = BillingCycleDays.forNewSubscription(req.billingCycleDay(), req.alignment(), interval);
+            Alignment alignment = cycleDay != null ? Alignment.ANNIVERSARY : alignment(req.alignment(), customer, plan);
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
             Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
-                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, null, 1);
+                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, null, 1,
+                    cycleDay, null);
             requirePrices(sub, plan, customer);
             requireTermCanMoveOn(sub, plan, current.catalog(), customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
@@ -434,6 +436,25 @@ public final class SubscriptionService {
                 return billing.changeIntervalNow(caller.tenantId(), sub.withPendingInterval(null), customer, interval, ctx.today());
             }
             return periodPaidFor ? sub.withPendingInterval(interval) : sub.withInterval(interval, sub.anchor());
+        });
+    }
+
+    /**
+     * Moves the period boundaries to another day of the month (issue 16 point 7). Before anything was billed the new day
+     * applies at once; afterwards it waits for the end of the paid period, where a bridge period up to the new day is
+     * billed like a calendar stub (prorated by day against the whole period it cuts). The day already in force clears a
+     * pending change, so a retried request changes nothing.
+     */
+    public Subscription changeBillingCycleDay(Caller caller, String id, Integer day) {
+        caller.requireWrite();
+        return mutate(caller, id, "subscription.billing_cycle_day_changed", ctx -> {
+            Subscription sub = ctx.sub();
+            BillingCycleDays.require(day, sub.interval());
+            if (day.equals(sub.billingCycleDay())) {
+                return sub.withPendingBillingCycleDay(null);
+            }
+            billing.phases().requireNoPhaseRunning(caller.tenantId(), sub, ctx.today());
+            return sub.billedThrough() == null ? sub.withBillingCycleDay(day, sub.anchor()) : sub.withPendingBillingCycleDay(day);
         });
     }
 
