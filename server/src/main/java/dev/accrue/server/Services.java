@@ -138,9 +138,12 @@ import dev.accrue.app.web.WebSessions;
 import dev.accrue.adapters.postgres.PostgresScheduledActions;
 import dev.accrue.adapters.postgres.PostgresOneOffCharges;
 import dev.accrue.adapters.postgres.PostgresPauses;
+import dev.accrue.adapters.postgres.PostgresPriceMigrations;
 import dev.accrue.app.subscription.pause.PauseService;
 import dev.accrue.app.subscription.pause.PausedBilling;
 import dev.accrue.app.oneoff.OneOffChargeService;
+import dev.accrue.app.pricechange.PriceMigrationService;
+import dev.accrue.app.pricechange.PriceMigrationsAtBoundary;
 import dev.accrue.app.subscription.scheduled.DueScheduledActions;
 import dev.accrue.app.subscription.scheduled.ScheduledActionService;
 import dev.accrue.adapters.postgres.PostgresEmailTemplates;
@@ -209,7 +212,8 @@ public record Services(
         PauseService pauses,
         GatewayEventIntake gatewayEvents,
         DataLifecycle dataLifecycle,
-        EmailTemplateService emailTemplates) {
+        EmailTemplateService emailTemplates,
+        PriceMigrationService priceMigrations) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -276,8 +280,9 @@ public record Services(
         PausedBilling pausedBilling = new PausedBilling(pauseRepo, catalogs, issuer, time, auditLog, events);
         DueScheduledActions dueActions = new DueScheduledActions(scheduledActionRepo, catalogs, issuer, pending, counted, credits, time, auditLog, events,
                 pausedBilling);
+        PostgresPriceMigrations priceMigrationRepo = new PostgresPriceMigrations(tx);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings, events, phases, dueActions);
+                billedUsage, issuer, addOnBillings, events, phases, dueActions, new PriceMigrationsAtBoundary(priceMigrationRepo, events));
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
@@ -389,7 +394,8 @@ public record Services(
                 new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events),
                 new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock),
                 new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock),
-                emailTemplates);
+                emailTemplates,
+                new PriceMigrationService(tx, priceMigrationRepo, subscriptionRepo, customerRepo, catalogs, billing, issuer, time, auditLog, events));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

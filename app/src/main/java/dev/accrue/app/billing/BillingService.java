@@ -3,6 +3,7 @@ package dev.accrue.app.billing;
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.app.event.EventSnapshots;
 import dev.accrue.app.event.EventTypes;
+import dev.accrue.app.pricechange.PriceMigrationsAtBoundary;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.customer.CustomerRepository;
@@ -66,12 +67,14 @@ public final class BillingService {
     private final AddOnBilling addOns;
     private final PhaseBilling phases;
     private final DueScheduledActions scheduled;
+    private final PriceMigrationsAtBoundary priceMigrations;
     private WalletService wallets;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, PendingItems pending, CustomerRepository customers,
                           CatalogService catalogs, CustomerTime time, CountedBilling counted, UsageInvoicing usage, OwnCadenceUsage ownCadences,
                           BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events, PhaseBilling phases,
-                          DueScheduledActions scheduled) {
+                          DueScheduledActions scheduled, PriceMigrationsAtBoundary priceMigrations) {
+        this.priceMigrations = priceMigrations;
         this.events = events;
         this.phases = phases;
         this.scheduled = scheduled;
@@ -186,6 +189,7 @@ public final class BillingService {
                 if (sub.pendingQuantity() != null) {
                     sub = sub.withQuantity(sub.pendingQuantity());
                 }
+                sub = priceMigrations.atBoundary(tenantId, sub, boundary, time.systemNow()); // a newer version's prices, after notice
                 if (sub.pendingInterval() != null) {
                     sub = sub.withInterval(sub.pendingInterval(), boundary);
                 }

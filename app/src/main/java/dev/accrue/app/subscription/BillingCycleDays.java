@@ -1,5 +1,6 @@
 package dev.accrue.app.subscription;
 
+import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.time.BillingInterval;
@@ -13,10 +14,13 @@ final class BillingCycleDays {
     private BillingCycleDays() {
     }
 
-    /** The day asked when subscribing, or null to follow the alignment; a day and an alignment are two answers to one question. */
-    static Integer forNewSubscription(Integer requested, String alignment, BillingInterval interval) {
+    /**
+     * The day asked when subscribing, else the customer's default when the request names no alignment and the interval has
+     * months, else null (the alignment decides). A day and an alignment are two answers to one question: both is refused.
+     */
+    static Integer forNewSubscription(Integer requested, String alignment, Customer customer, BillingInterval interval) {
         if (requested == null) {
-            return null;
+            return alignment == null && !interval.isWeekly() ? customer.billingCycleDay() : null;
         }
         if (alignment != null) {
             throw AccrueException.invalid("alignment", "Give either alignment or billing_cycle_day, not both: a billing cycle day "

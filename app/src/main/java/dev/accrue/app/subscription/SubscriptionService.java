@@ -121,7 +121,7 @@ public final class SubscriptionService {
             }
             LocalDate trialEnd = trialDays == 0 ? null : start.plusDays(trialDays);
             requireNoLiveSubscriptionOfProduct(caller.tenantId(), customer, current.catalog(), plan, today, start);
-            Integer cycleDay = BillingCycleDays.forNewSubscription(req.billingCycleDay(), req.alignment(), interval);
+            Integer cycleDay = BillingCycleDays.forNewSubscription(req.billingCycleDay(), req.alignment(), customer, interval);
             Alignment alignment = cycleDay != null ? Alignment.ANNIVERSARY : alignment(req.alignment(), customer, plan);
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());

@@ -115,4 +115,25 @@ class BillingCycleDayScenarioTest {
                 "2027-02-01 18.39 [recurring base 2027-02-01..2027-02-20 18.39]",
                 "2027-02-20 30.00 [recurring base 2027-02-20..2027-03-20 30.00]");
     }
+
+    @Test
+    void aCustomersDayIsTheDefaultOfItsNewMonthlySubscriptions() {
+        Sandbox s = new Sandbox("cycle-days", CATALOG, "2027-01-10T08:00:00Z");
+        String c = s.customer("Payday Co", "USD", "UTC");
+        var bad = s.api.patch("/v1/customers/" + c, Map.of("billing_cycle_day", 40));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.text("field")).isEqualTo("billing_cycle_day");
+        assertThat(s.api.get("/v1/customers/" + c).json().get("billing_cycle_day").isNull()).isTrue();
+        assertThat(s.api.patch("/v1/customers/" + c, Map.of("billing_cycle_day", 15)).json().get("billing_cycle_day").asInt()).isEqualTo(15);
+
+        var monthly = s.subscribe(Map.of("customer_id", c, "plan", "team"));
+        assertThat(monthly.get("billing_cycle_day").asInt()).isEqualTo(15);
+        var weekly = s.subscribe(Map.of("customer_id", c, "plan", "weekly")); // no day of the month: the default does not apply
+        assertThat(weekly.get("billing_cycle_day").isNull()).isTrue();
+        s.advanceTo("2027-01-16T08:00:00Z");
+        assertThat(s.invoices(monthly.get("id").asText())).containsExactly(
+                // Jan 10 – Jan 15 of Dec 15 – Jan 15: 5/31 of 30.00
+                "2027-01-10 4.84 [recurring base 2027-01-10..2027-01-15 4.84]",
+                "2027-01-15 30.00 [recurring base 2027-01-15..2027-02-15 30.00]");
+    }
 }
