@@ -322,6 +322,12 @@ public final class BillingService {
      * the new interval at {@code day}, whose first period is invoiced at once. All on one invoice, with whatever was parked.
      */
     public Subscription changeIntervalNow(String tenantId, Subscription sub, Customer customer, BillingInterval interval, LocalDate day) {
+        return changeIntervalNow(tenantId, sub, customer, interval, day, new ArrayList<>());
+    }
+
+    /** {@link #changeIntervalNow}, adding the invoice it issues to {@code issued} (what its preview shows). */
+    public Subscription changeIntervalNow(String tenantId, Subscription sub, Customer customer, BillingInterval interval, LocalDate day,
+                                          List<Invoice> issued) {
         RoundingPolicy rounding = issuer.rounding(tenantId);
         Plan plan = plan(tenantId, sub);
         Period cut = sub.periodContaining(day);
@@ -333,7 +339,7 @@ public final class BillingService {
         Period next = moved.periodContaining(day);
         opening.addAll(RecurringBilling.linesFor(moved, phases.billedDuring(tenantId, moved, plan, next), customer.currency(), next, rounding));
         Invoice invoice = issueAndRecord(tenantId, moved, plan, customer, sub.id() + ":interval:" + day, day, next,
-                pending.open(tenantId, sub.id()), closing, opening, new ArrayList<>());
+                pending.open(tenantId, sub.id()), closing, opening, issued);
         if (invoice != null) {
             pending.attach(tenantId, sub.id(), invoice.id());
         }

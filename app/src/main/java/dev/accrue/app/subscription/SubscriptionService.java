@@ -30,6 +30,7 @@ import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceTotals;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.ChangeQuote;
 import dev.accrue.core.subscription.PlanChanges;
 import dev.accrue.core.subscription.RecurringBilling;
@@ -41,6 +42,7 @@ import dev.accrue.core.time.Period;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -409,6 +411,30 @@ public final class SubscriptionService {
      * of the paid period credited and the new interval's first period invoiced at once ({@link BillingService#changeIntervalNow}).
      */
     public Subscription changeInterval(Caller caller, String id, String requested, boolean now) {
+        return changeInterval(caller, id, requested, now, new ArrayList<>());
+    }
+
+    /**
+     * What {@link #changeInterval} would do, computed by doing it in a transaction that is rolled back: the subscription
+     * after it, and for a change now the invoice it would issue (the credit for the unused days, what the cut period served,
+     * the new interval's first period). Nothing is written, no event recorded.
+     */
+    public ChangeResult previewIntervalChange(Caller caller, String id, String requested, boolean now) {
+        return tx.rolledBack(() -> {
+            Subscription before = get(caller, id);
+            LocalDate today = today(caller, before);
+            List<Invoice> issued = new ArrayList<>();
+            Subscription after = changeInterval(caller, id, requested, now, issued);
+            Invoice invoice = issued.stream().filter(i -> i.billingKey().equals(id + ":interval:" + today)).findFirst().orElse(null);
+            boolean atOnce = after.interval() != before.interval();
+            ChangeQuote quote = new ChangeQuote(atOnce ? ChangeQuote.Timing.IMMEDIATE : ChangeQuote.Timing.AT_PERIOD_END,
+                    atOnce ? (invoice != null ? today : before.anchor()) : before.billedThrough(), invoice == null ? List.of() : invoice.lines());
+            Customer customer = customers.find(caller.tenantId(), before.customerId()).orElseThrow();
+            return new ChangeResult(quote, invoice == null ? Money.zero(customer.currency()) : invoice.total(), false, after, null);
+        });
+    }
+
+    private Subscription changeInterval(Caller caller, String id, String requested, boolean now, List<Invoice> issued) {
         caller.requireWrite();
         if (requested == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "interval", "interval is required");
@@ -433,7 +459,7 @@ public final class SubscriptionService {
                             + "the end of the paid period (effective: next_period)");
                 }
                 Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
-                return billing.changeIntervalNow(caller.tenantId(), sub.withPendingInterval(null), customer, interval, ctx.today());
+                return billing.changeIntervalNow(caller.tenantId(), sub.withPendingInterval(null), customer, interval, ctx.today(), issued);
             }
             return periodPaidFor ? sub.withPendingInterval(interval) : sub.withInterval(interval, sub.anchor());
         });

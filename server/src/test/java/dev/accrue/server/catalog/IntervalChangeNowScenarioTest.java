@@ -3,6 +3,8 @@ package dev.accrue.server.catalog;
 import dev.accrue.server.support.Sandbox;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +44,23 @@ class IntervalChangeNowScenarioTest {
         assertThat(s.api.post("/v1/events", Map.of("event_id", "e1", "customer_id", c, "metric", "calls", "timestamp", "2026-06-04T10:00:00Z",
                 "properties", Map.of("seconds", 250))).text("status")).isEqualTo("accepted");
         s.advanceTo("2026-06-11T08:00:00Z");
+        // the preview is the change done and rolled back: the invoice it would issue, and nothing written
+        var preview = s.api.post("/v1/subscriptions/" + sub + "/change_interval/preview", Map.of("interval", "year", "effective", "immediately"));
+        assertThat(preview.status()).isEqualTo(200);
+        assertThat(preview.text("timing")).isEqualTo("immediate");
+        assertThat(preview.text("effective_on")).isEqualTo("2026-06-11");
+        assertThat(preview.text("total")).isEqualTo("308.17");
+        List<String> previewed = new ArrayList<>();
+        preview.json().get("lines").forEach(l -> previewed.add(l.get("charge_code").asText() + " " + l.get("amount").asText()));
+        assertThat(previewed).containsExactly("calls 2.50", "support 1.67", "base -20.00", "base 324.00");
+        assertThat(preview.json().at("/subscription/interval").asText()).isEqualTo("year");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("interval")).isEqualTo("month");
+        assertThat(s.invoices(sub)).hasSize(1);
+        var atPeriodEnd = s.api.post("/v1/subscriptions/" + sub + "/change_interval/preview", Map.of("interval", "year"));
+        assertThat(atPeriodEnd.text("timing")).isEqualTo("at_period_end");
+        assertThat(atPeriodEnd.text("effective_on")).isEqualTo("2026-07-01");
+        assertThat(atPeriodEnd.json().at("/subscription/pending_interval").asText()).isEqualTo("year");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).json().get("pending_interval").isNull()).isTrue();
         var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year", "effective", "immediately"));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.text("interval")).isEqualTo("year");

@@ -117,6 +117,12 @@ public final class SubscriptionRoutes {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.changeInterval(caller, ctx.pathParam("id"), body.interval(), intervalNow(body))));
         });
+        app.post("/v1/subscriptions/{id}/change_interval/preview", ctx -> {
+            IntervalBody body = Requests.body(ctx, IntervalBody.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, changeView(caller, true, subscriptions.previewIntervalChange(caller, ctx.pathParam("id"), body.interval(),
+                    intervalNow(body))));
+        });
         app.post("/v1/subscriptions/{id}/change_billing_cycle_day", ctx -> {
             CycleDayBody body = Requests.body(ctx, CycleDayBody.class);
             Caller caller = Requests.caller(ctx);
