@@ -103,4 +103,39 @@ class IntervalChangeNowScenarioTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.text("code")).isEqualTo("validation_failed");
     }
+
+    @Test
+    void aDatedIntervalChangeIsTheRequestSentOnItsDate() {
+        Sandbox s = new Sandbox("intervals", CATALOG, "2026-06-01T08:00:00Z");
+        String c = s.customer("Planning Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "team")).get("id").asText();
+        s.advanceTo("2026-06-05T08:00:00Z");
+        String path = "/v1/subscriptions/" + sub + "/scheduled_actions";
+        for (var bad : List.of(
+                Map.of("action", "change_interval", "effective_date", "2026-07-15"),
+                Map.of("action", "change_interval", "effective_date", "2026-07-15", "interval", "fortnight"),
+                Map.of("action", "change_interval", "effective_date", "2026-07-15", "interval", "week"),
+                Map.of("action", "cancel", "effective_date", "2026-07-15", "interval", "year"))) {
+            var refused = s.api.post(path, bad);
+            assertThat(refused.status()).as(bad.toString()).isEqualTo(400);
+            assertThat(refused.text("field")).as(bad.toString()).isEqualTo("interval");
+        }
+        var scheduled = s.api.post(path, Map.of("action", "change_interval", "effective_date", "2026-07-15", "interval", "year"));
+        assertThat(scheduled.status()).isEqualTo(201);
+        assertThat(scheduled.text("interval")).isEqualTo("year");
+        assertThat(scheduled.text("status")).isEqualTo("scheduled");
+        s.advanceTo("2026-07-16T08:00:00Z");
+        // on July 15 it became the move at the end of the paid period, as the request sent that day would have
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("pending_interval")).isEqualTo("year");
+        s.advanceTo("2026-08-02T08:00:00Z");
+
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-06-01 30.00 [recurring base 2026-06-01..2026-07-01 30.00]",
+                "2026-07-01 35.00 [usage calls 2026-06-01..2026-07-01 0.00, recurring support 2026-06-01..2026-07-01 5.00, recurring base 2026-07-01..2026-08-01 30.00]",
+                "2026-08-01 329.00 [usage calls 2026-07-01..2026-08-01 0.00, recurring support 2026-07-01..2026-08-01 5.00, recurring base 2026-08-01..2027-08-01 324.00]");
+        var actions = s.api.get(path).json().get("data");
+        List<String> states = new ArrayList<>();
+        actions.forEach(a -> states.add(a.get("action").asText() + " " + a.get("interval").asText() + " " + a.get("status").asText()));
+        assertThat(states).containsExactly("change_interval year applied");
+    }
 }
