@@ -32,6 +32,7 @@ import dev.accrue.adapters.http.subscription.SubscriptionRoutes;
 import dev.accrue.adapters.http.subscription.ScheduledActionRoutes;
 import dev.accrue.adapters.http.subscription.PauseRoutes;
 import dev.accrue.adapters.http.oneoff.OneOffChargeRoutes;
+import dev.accrue.adapters.http.pricechange.PriceMigrationRoutes;
 import dev.accrue.adapters.http.testclock.TestClockRoutes;
 import dev.accrue.adapters.http.customer.CustomerRoutes;
 import dev.accrue.adapters.http.support.Idempotency;
@@ -224,6 +225,7 @@ public final class Accrue implements AutoCloseable {
                 new OneOffChargeRoutes(services.oneOffCharges(), idempotency)::register,
                 new PauseRoutes(services.pauses(), idempotency)::register,
                 new DataLifecycleRoutes(services.dataLifecycle())::register,
+                new PriceMigrationRoutes(services.priceMigrations(), idempotency)::register,
                 new WebRoutes(services, idempotency, this::publicUrl)::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);

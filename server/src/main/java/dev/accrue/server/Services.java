@@ -145,9 +145,12 @@ import dev.accrue.app.web.WebSessions;
 import dev.accrue.adapters.postgres.PostgresScheduledActions;
 import dev.accrue.adapters.postgres.PostgresOneOffCharges;
 import dev.accrue.adapters.postgres.PostgresPauses;
+import dev.accrue.adapters.postgres.PostgresPriceMigrations;
 import dev.accrue.app.subscription.pause.PauseService;
 import dev.accrue.app.subscription.pause.PausedBilling;
 import dev.accrue.app.oneoff.OneOffChargeService;
+import dev.accrue.app.pricechange.PriceMigrationService;
+import dev.accrue.app.pricechange.PriceMigrationsAtBoundary;
 import dev.accrue.app.subscription.scheduled.DueScheduledActions;
 import dev.accrue.app.subscription.scheduled.ScheduledActionService;
 import dev.accrue.adapters.postgres.PostgresEmailTemplates;
@@ -220,7 +223,8 @@ public record Services(
         ProcessingPoller processingPoller,
         DisputeService disputes,
         SandboxEvents sandboxEvents,
-        StaffPasswordResets staffPasswordResets) {
+        StaffPasswordResets staffPasswordResets,
+        PriceMigrationService priceMigrations) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -287,8 +291,9 @@ public record Services(
         PausedBilling pausedBilling = new PausedBilling(pauseRepo, catalogs, issuer, time, auditLog, events);
         DueScheduledActions dueActions = new DueScheduledActions(scheduledActionRepo, catalogs, issuer, pending, counted, credits, time, auditLog, events,
                 pausedBilling);
+        PostgresPriceMigrations priceMigrationRepo = new PostgresPriceMigrations(tx);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings, events, phases, dueActions);
+                billedUsage, issuer, addOnBillings, events, phases, dueActions, new PriceMigrationsAtBoundary(priceMigrationRepo, events));
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
                 billedUsage, addOnBillings, new PhoneNumberCountries());
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
@@ -421,7 +426,8 @@ public record Services(
                 new ProcessingPoller(tx, paymentRepo, methodRepo, gateway, gatewayEvents, time, gatewayTimings.pollAfter()),
                 disputes,
                 sandboxEvents,
-                new StaffPasswordResets(tx, staffRepo, passwords, webSessions, outbox, auditLog, clock));
+                new StaffPasswordResets(tx, staffRepo, passwords, webSessions, outbox, auditLog, clock),
+                new PriceMigrationService(tx, priceMigrationRepo, subscriptionRepo, customerRepo, catalogs, billing, issuer, time, auditLog, events));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

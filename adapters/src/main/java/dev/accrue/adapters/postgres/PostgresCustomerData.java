@@ -62,6 +62,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("subscription_phases", Rule.KEEP),
             Map.entry("subscription_scheduled_actions", Rule.KEEP),
             Map.entry("subscription_pauses", Rule.KEEP),
+            Map.entry("price_migration_moves", Rule.KEEP),
             Map.entry("usage_events", Rule.DELETE),
             Map.entry("usage_unique", Rule.DELETE),
             Map.entry("authorizations", Rule.DELETE),

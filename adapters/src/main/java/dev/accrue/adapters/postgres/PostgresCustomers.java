@@ -41,7 +41,8 @@ public final class PostgresCustomers implements CustomerRepository {
                 AccountType.valueOf(rs.getString("account_type").toUpperCase(Locale.ROOT)),
                 readMap(rs.getString("metadata")),
                 rs.getString("test_clock_id"),
-                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"), rs.getInt("version"));
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"), rs.getInt("version"),
+                rs.getObject("billing_cycle_day", Integer.class));
     };
     private final JdbiTransactions tx;
     private final BillingHistory history;
@@ -55,9 +56,11 @@ public final class PostgresCustomers implements CustomerRepository {
     public void insert(String tenantId, Customer c) {
         bindAll(tx.handle().createUpdate("""
                 INSERT INTO customers (tenant_id, id, external_id, legal_name, billing_emails, billing_address, currency, time_zone,
-                  tax_id, tax_status, alignment, collection_method, net_days, account_type, metadata, test_clock_id, created_at, updated_at, version)
+                  tax_id, tax_status, alignment, collection_method, net_days, account_type, metadata, test_clock_id, created_at, updated_at, version,
+                  billing_cycle_day)
                 VALUES (:tenant, :id, :external_id, :legal_name, :emails, CAST(:address AS jsonb), :currency, :time_zone,
-                  :tax_id, :tax_status, :alignment, :collection_method, :net_days, :account_type, CAST(:metadata AS jsonb), :test_clock_id, :created_at, :updated_at, :version)"""),
+                  :tax_id, :tax_status, :alignment, :collection_method, :net_days, :account_type, CAST(:metadata AS jsonb), :test_clock_id, :created_at, :updated_at, :version,
+                  :billing_cycle_day)"""),
                 tenantId, c).execute();
     }
 
@@ -67,7 +70,8 @@ public final class PostgresCustomers implements CustomerRepository {
                 UPDATE customers SET external_id = :external_id, legal_name = :legal_name, billing_emails = :emails,
                   billing_address = CAST(:address AS jsonb), currency = :currency, time_zone = :time_zone, tax_id = :tax_id, tax_status = :tax_status,
                   alignment = :alignment, collection_method = :collection_method, net_days = :net_days, account_type = :account_type,
-                  metadata = CAST(:metadata AS jsonb), updated_at = :updated_at, version = :version
+                  metadata = CAST(:metadata AS jsonb), updated_at = :updated_at, version = :version,
+                  billing_cycle_day = :billing_cycle_day
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, c).execute();
     }
 
@@ -79,7 +83,8 @@ public final class PostgresCustomers implements CustomerRepository {
                 .bind("alignment", c.alignment() == null ? null : c.alignment().wire())
                 .bind("collection_method", c.paymentTerms().collectionMethod().wire()).bind("net_days", c.paymentTerms().netDays())
                 .bind("account_type", c.accountType().wire()).bind("metadata", Json.write(c.metadata())).bind("test_clock_id", c.testClockId())
-                .bind("created_at", Rows.utc(c.createdAt())).bind("updated_at", Rows.utc(c.updatedAt())).bind("version", c.version());
+                .bind("created_at", Rows.utc(c.createdAt())).bind("updated_at", Rows.utc(c.updatedAt())).bind("version", c.version())
+                .bind("billing_cycle_day", c.billingCycleDay());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.subscription.scheduled.ScheduledActionRepository;
 import dev.accrue.core.subscription.ScheduledAction;
+import dev.accrue.core.time.BillingInterval;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.LocalDate;
@@ -15,7 +16,8 @@ public final class PostgresScheduledActions implements ScheduledActionRepository
         return new ScheduledAction(rs.getString("id"), rs.getString("subscription_id"),
                 ScheduledAction.Kind.fromWire(rs.getString("action")), rs.getDate("effective_on").toLocalDate(), rs.getString("plan"),
                 quantity, rs.getString("reason"), rs.getDate("requested_on").toLocalDate(), ScheduledAction.Status.valueOf(rs.getString("status").toUpperCase()),
-                rs.getString("failure"), Rows.instant(rs, "created_at"), Rows.instant(rs, "settled_at"));
+                rs.getString("failure"), Rows.instant(rs, "created_at"), Rows.instant(rs, "settled_at"),
+                BillingInterval.fromWire(rs.getString("billing_interval")));
     };
     private final JdbiTransactions tx;
 
@@ -27,8 +29,10 @@ public final class PostgresScheduledActions implements ScheduledActionRepository
     public void insert(String tenantId, ScheduledAction a) {
         tx.handle().createUpdate("""
                         INSERT INTO subscription_scheduled_actions (tenant_id, id, subscription_id, action, effective_on, plan, quantity, reason,
-                          requested_on, status, failure, created_at, settled_at)
-                        VALUES (:tenant, :id, :sub, :action, :on, :plan, :quantity, :reason, :requested, :status, :failure, :created, :settled)""")
+                          requested_on, status, failure, created_at, settled_at, billing_interval)
+                        VALUES (:tenant, :id, :sub, :action, :on, :plan, :quantity, :reason, :requested, :status, :failure, :created, :settled,
+                          :interval)""")
+                .bind("interval", a.interval() == null ? null : a.interval().wire())
                 .bind("tenant", tenantId).bind("id", a.id()).bind("sub", a.subscriptionId()).bind("action", a.kind().wire())
                 .bind("on", a.effectiveOn()).bind("plan", a.plan()).bind("quantity", a.quantity()).bind("reason", a.reason()).bind("requested", a.requestedOn())
                 .bind("status", a.status().wire()).bind("failure", a.failure()).bind("created", Rows.utc(a.createdAt()))

@@ -10,6 +10,8 @@ import dev.accrue.core.time.BillingInterval;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -25,7 +27,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             date(rs, "ended_on"), date(rs, "lock_in_until"),
             overrides(rs.getString("overrides")), rs.getInt("quantity"),
             (Integer) rs.getObject("pending_quantity"), date(rs, "suspended_on"),
-            date(rs, "usage_invoiced_through"), rs.getInt("version"));
+            date(rs, "usage_invoiced_through"), rs.getInt("version"),
+            smallint(rs, "billing_cycle_day"), smallint(rs, "pending_billing_cycle_day"));
     private final JdbiTransactions tx;
 
     /**
@@ -64,8 +67,13 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         return json == null || json.equals("{}") ? PlanOverrides.NONE : StoredJson.read(json, PlanOverrides.class);
     }
 
+    private static Integer smallint(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
     /** A date column read as a LocalDate directly (no java.sql.Date and Calendar per value: batches load thousands of rows). */
-    private static LocalDate date(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+    private static LocalDate date(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, LocalDate.class);
     }
 
@@ -74,9 +82,10 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         bind(tx.handle().createUpdate("""
                 INSERT INTO subscriptions (tenant_id, id, customer_id, catalog_version, plan_code, billing_interval, alignment, start_date,
                   trial_end, anchor, next_bill_date, billed_through, pending_plan_code, cancel_at_period_end, cancel_reason, ended_on,
-                  lock_in_until, overrides, quantity, pending_quantity, created_at, updated_at, version)
+                  lock_in_until, overrides, quantity, pending_quantity, created_at, updated_at, version, billing_cycle_day, pending_billing_cycle_day)
                 VALUES (:tenant, :id, :customer, :catalog_version, :plan, :interval, :alignment, :start, :trial_end, :anchor, :next_bill,
-                  :billed_through, :pending, :cancel, :reason, :ended, :lock_in, CAST(:overrides AS jsonb), :quantity, :pending_quantity, :at, :at, 1)"""), tenantId, s, at).execute();
+                  :billed_through, :pending, :cancel, :reason, :ended, :lock_in, CAST(:overrides AS jsonb), :quantity, :pending_quantity, :at, :at, 1,
+                  :cycle_day, :pending_cycle_day)"""), tenantId, s, at).execute();
     }
 
     @Override
@@ -86,6 +95,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                   trial_end = :trial_end, anchor = :anchor, billing_interval = :interval, pending_interval = :pending_interval,
                   billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
                   ended_on = :ended, overrides = CAST(:overrides AS jsonb), quantity = :quantity, pending_quantity = :pending_quantity, suspended_on = :suspended_on, usage_invoiced_through = :usage_through,
+                  billing_cycle_day = :cycle_day, pending_billing_cycle_day = :pending_cycle_day,
                   updated_at = :at, version = version + 1
                 WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();
     }
@@ -114,7 +124,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                 .bind("start", s.startDate()).bind("trial_end", s.trialEnd()).bind("anchor", s.anchor()).bind("next_bill", s.nextBillDate())
                 .bind("billed_through", s.billedThrough()).bind("pending", s.pendingPlanCode()).bind("pending_interval", s.pendingInterval() == null ? null : s.pendingInterval().wire()).bind("cancel", s.cancelAtPeriodEnd())
                 .bind("reason", s.cancelReason()).bind("ended", s.endedOn()).bind("lock_in", s.lockInUntil())
-                .bind("overrides", StoredJson.write(s.overrides())).bind("quantity", s.quantity()).bind("pending_quantity", s.pendingQuantity()).bind("suspended_on", s.suspendedOn()).bind("usage_through", s.usageInvoicedThrough()).bind("at", Rows.utc(at));
+                .bind("overrides", StoredJson.write(s.overrides())).bind("quantity", s.quantity()).bind("pending_quantity", s.pendingQuantity()).bind("suspended_on", s.suspendedOn()).bind("usage_through", s.usageInvoicedThrough()).bind("at", Rows.utc(at))
+                .bind("cycle_day", s.billingCycleDay()).bind("pending_cycle_day", s.pendingBillingCycleDay());
     }
 
     @Override

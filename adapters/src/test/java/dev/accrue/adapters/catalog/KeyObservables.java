@@ -81,7 +81,7 @@ final class KeyObservables {
 
     static Subscription subscription(Plan plan, BillingInterval interval, Alignment alignment, LocalDate start) {
         return new Subscription("sub_1", "cus_1", 1, plan.code(), interval, alignment, start, null, start, start, null, null, null,
-                false, null, null, null, PlanOverrides.NONE, 1, null, null, null, 0);
+                false, null, null, null, PlanOverrides.NONE, 1, null, null, null, 0, null, null);
     }
 
     /** Lines as comparable text: charge, description, amount. */

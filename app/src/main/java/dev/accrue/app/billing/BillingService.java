@@ -3,6 +3,7 @@ package dev.accrue.app.billing;
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.app.event.EventSnapshots;
 import dev.accrue.app.event.EventTypes;
+import dev.accrue.app.pricechange.PriceMigrationsAtBoundary;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.CountedBilling;
 import dev.accrue.app.customer.CustomerRepository;
@@ -66,12 +67,14 @@ public final class BillingService {
     private final AddOnBilling addOns;
     private final PhaseBilling phases;
     private final DueScheduledActions scheduled;
+    private final PriceMigrationsAtBoundary priceMigrations;
     private WalletService wallets;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, PendingItems pending, CustomerRepository customers,
                           CatalogService catalogs, CustomerTime time, CountedBilling counted, UsageInvoicing usage, OwnCadenceUsage ownCadences,
                           BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events, PhaseBilling phases,
-                          DueScheduledActions scheduled) {
+                          DueScheduledActions scheduled, PriceMigrationsAtBoundary priceMigrations) {
+        this.priceMigrations = priceMigrations;
         this.events = events;
         this.phases = phases;
         this.scheduled = scheduled;
@@ -186,8 +189,12 @@ public final class BillingService {
                 if (sub.pendingQuantity() != null) {
                     sub = sub.withQuantity(sub.pendingQuantity());
                 }
+                sub = priceMigrations.atBoundary(tenantId, sub, boundary, time.systemNow()); // a newer version's prices, after notice
                 if (sub.pendingInterval() != null) {
                     sub = sub.withInterval(sub.pendingInterval(), boundary);
+                }
+                if (sub.pendingBillingCycleDay() != null) {
+                    sub = sub.withBillingCycleDay(sub.pendingBillingCycleDay(), boundary); // the next period bridges to the new day
                 }
                 Period period = sub.periodContaining(boundary);
                 Plan plan = plan(tenantId, sub);
@@ -315,6 +322,12 @@ public final class BillingService {
      * the new interval at {@code day}, whose first period is invoiced at once. All on one invoice, with whatever was parked.
      */
     public Subscription changeIntervalNow(String tenantId, Subscription sub, Customer customer, BillingInterval interval, LocalDate day) {
+        return changeIntervalNow(tenantId, sub, customer, interval, day, new ArrayList<>());
+    }
+
+    /** {@link #changeIntervalNow}, adding the invoice it issues to {@code issued} (what its preview shows). */
+    public Subscription changeIntervalNow(String tenantId, Subscription sub, Customer customer, BillingInterval interval, LocalDate day,
+                                          List<Invoice> issued) {
         RoundingPolicy rounding = issuer.rounding(tenantId);
         Plan plan = plan(tenantId, sub);
         Period cut = sub.periodContaining(day);
@@ -326,7 +339,7 @@ public final class BillingService {
         Period next = moved.periodContaining(day);
         opening.addAll(RecurringBilling.linesFor(moved, phases.billedDuring(tenantId, moved, plan, next), customer.currency(), next, rounding));
         Invoice invoice = issueAndRecord(tenantId, moved, plan, customer, sub.id() + ":interval:" + day, day, next,
-                pending.open(tenantId, sub.id()), closing, opening, new ArrayList<>());
+                pending.open(tenantId, sub.id()), closing, opening, issued);
         if (invoice != null) {
             pending.attach(tenantId, sub.id(), invoice.id());
         }

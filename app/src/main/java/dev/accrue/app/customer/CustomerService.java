@@ -148,7 +148,7 @@ public final class CustomerService {
                 c.currency().getCurrencyCode(), c.timeZone().getId(), c.taxId(), c.taxStatus().wire(),
                 c.alignment() == null ? null : c.alignment().wire(),
                 new CustomerDraft.TermsDraft(c.paymentTerms().collectionMethod().wire(), c.paymentTerms().netDays()),
-                c.accountType().wire(), c.metadata(), c.testClockId());
+                c.accountType().wire(), c.metadata(), c.testClockId(), c.billingCycleDay());
     }
 
     private static Customer validate(String id, CustomerDraft d, Instant createdAt, Instant updatedAt, int version) {
@@ -167,7 +167,8 @@ public final class CustomerService {
                 CustomerRules.accountType(d.accountType()),
                 CustomerRules.metadata(d.metadata()),
                 d.testClockId(),
-                createdAt, updatedAt, version);
+                createdAt, updatedAt, version,
+                CustomerRules.billingCycleDay(d.billingCycleDay()));
     }
 
     private void requireExternalIdFree(String tenantId, String externalId, String selfId) {

@@ -25,6 +25,8 @@ public final class EventTypes {
     public static final String SUBSCRIPTION_RENEWING = "subscription.renewing";
     public static final String SUBSCRIPTION_TRIAL_ENDING = "subscription.trial_ending";
     public static final String SUBSCRIPTION_DOWNGRADE_EFFECTIVE = "subscription.downgrade_effective";
+    /** The notice of a price migration: the subscription moves to a newer catalog version's prices on {@code moves_on}. */
+    public static final String SUBSCRIPTION_PRICE_CHANGE_SCHEDULED = "subscription.price_change_scheduled";
     public static final String CUSTOMER_SUSPENDED = "customer.suspended";
     public static final String CUSTOMER_REINSTATED = "customer.reinstated";
     public static final String USAGE_THRESHOLD_REACHED = "usage.threshold_reached";
@@ -45,7 +47,8 @@ public final class EventTypes {
             SUBSCRIPTION_CREATED, SUBSCRIPTION_CHANGED, SUBSCRIPTION_CANCELLED, SUBSCRIPTION_RENEWING, SUBSCRIPTION_TRIAL_ENDING,
             SUBSCRIPTION_DOWNGRADE_EFFECTIVE, CUSTOMER_SUSPENDED, CUSTOMER_REINSTATED, USAGE_THRESHOLD_REACHED, USAGE_OVERAGE_PROJECTED,
             BUDGET_THRESHOLD_REACHED, WALLET_LOW, WALLET_RECHARGED, NUMBER_ON_HOLD, NUMBER_REACTIVATED, WEBHOOK_ENDPOINT_DISABLED,
-            PAYMENT_DISPUTED, DISPUTE_CLOSED);
+            PAYMENT_DISPUTED, DISPUTE_CLOSED,
+            SUBSCRIPTION_PRICE_CHANGE_SCHEDULED);
 
     private EventTypes() {
     }

@@ -30,6 +30,7 @@ import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceTotals;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.subscription.ChangeQuote;
 import dev.accrue.core.subscription.PlanChanges;
 import dev.accrue.core.subscription.RecurringBilling;
@@ -41,6 +42,7 @@ import dev.accrue.core.time.Period;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -121,11 +123,13 @@ public final class SubscriptionService {
             }
             LocalDate trialEnd = trialDays == 0 ? null : start.plusDays(trialDays);
             requireNoLiveSubscriptionOfProduct(caller.tenantId(), customer, current.catalog(), plan, today, start);
-            Alignment alignment = alignment(req.alignment(), customer, plan);
+            Integer cycleDay = BillingCycleDays.forNewSubscription(req.billingCycleDay(), req.alignment(), customer, interval);
+            Alignment alignment = cycleDay != null ? Alignment.ANNIVERSARY : alignment(req.alignment(), customer, plan);
             LocalDate anchor = trialEnd == null ? start : trialEnd;
             LocalDate lockIn = plan.lockIn() == null ? null : start.plusMonths(plan.lockIn().months());
             Subscription sub = new Subscription(Ids.next("sub"), customer.id(), current.version().version(), plan.code(), interval, alignment,
-                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, null, 1);
+                    start, trialEnd, anchor, anchor, null, null, null, false, null, null, lockIn, PlanOverrides.NONE, quantity(req.quantity()), null, null, null, 1,
+                    cycleDay, null);
             requirePrices(sub, plan, customer);
             requireTermCanMoveOn(sub, plan, current.catalog(), customer);
             subscriptions.insert(caller.tenantId(), sub, time.systemNow());
@@ -407,6 +411,30 @@ public final class SubscriptionService {
      * of the paid period credited and the new interval's first period invoiced at once ({@link BillingService#changeIntervalNow}).
      */
     public Subscription changeInterval(Caller caller, String id, String requested, boolean now) {
+        return changeInterval(caller, id, requested, now, new ArrayList<>());
+    }
+
+    /**
+     * What {@link #changeInterval} would do, computed by doing it in a transaction that is rolled back: the subscription
+     * after it, and for a change now the invoice it would issue (the credit for the unused days, what the cut period served,
+     * the new interval's first period). Nothing is written, no event recorded.
+     */
+    public ChangeResult previewIntervalChange(Caller caller, String id, String requested, boolean now) {
+        return tx.rolledBack(() -> {
+            Subscription before = get(caller, id);
+            LocalDate today = today(caller, before);
+            List<Invoice> issued = new ArrayList<>();
+            Subscription after = changeInterval(caller, id, requested, now, issued);
+            Invoice invoice = issued.stream().filter(i -> i.billingKey().equals(id + ":interval:" + today)).findFirst().orElse(null);
+            boolean atOnce = after.interval() != before.interval();
+            ChangeQuote quote = new ChangeQuote(atOnce ? ChangeQuote.Timing.IMMEDIATE : ChangeQuote.Timing.AT_PERIOD_END,
+                    atOnce ? (invoice != null ? today : before.anchor()) : before.billedThrough(), invoice == null ? List.of() : invoice.lines());
+            Customer customer = customers.find(caller.tenantId(), before.customerId()).orElseThrow();
+            return new ChangeResult(quote, invoice == null ? Money.zero(customer.currency()) : invoice.total(), false, after, null);
+        });
+    }
+
+    private Subscription changeInterval(Caller caller, String id, String requested, boolean now, List<Invoice> issued) {
         caller.requireWrite();
         if (requested == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "interval", "interval is required");
@@ -431,9 +459,28 @@ public final class SubscriptionService {
                             + "the end of the paid period (effective: next_period)");
                 }
                 Customer customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
-                return billing.changeIntervalNow(caller.tenantId(), sub.withPendingInterval(null), customer, interval, ctx.today());
+                return billing.changeIntervalNow(caller.tenantId(), sub.withPendingInterval(null), customer, interval, ctx.today(), issued);
             }
             return periodPaidFor ? sub.withPendingInterval(interval) : sub.withInterval(interval, sub.anchor());
+        });
+    }
+
+    /**
+     * Moves the period boundaries to another day of the month (issue 16 point 7). Before anything was billed the new day
+     * applies at once; afterwards it waits for the end of the paid period, where a bridge period up to the new day is
+     * billed like a calendar stub (prorated by day against the whole period it cuts). The day already in force clears a
+     * pending change, so a retried request changes nothing.
+     */
+    public Subscription changeBillingCycleDay(Caller caller, String id, Integer day) {
+        caller.requireWrite();
+        return mutate(caller, id, "subscription.billing_cycle_day_changed", ctx -> {
+            Subscription sub = ctx.sub();
+            BillingCycleDays.require(day, sub.interval());
+            if (day.equals(sub.billingCycleDay())) {
+                return sub.withPendingBillingCycleDay(null);
+            }
+            billing.phases().requireNoPhaseRunning(caller.tenantId(), sub, ctx.today());
+            return sub.billedThrough() == null ? sub.withBillingCycleDay(day, sub.anchor()) : sub.withPendingBillingCycleDay(day);
         });
     }
 

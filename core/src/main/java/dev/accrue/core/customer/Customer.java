@@ -16,6 +16,8 @@ import java.util.Map;
  * clock's simulated time. {@code version} increases on every update.
  * {@code taxStatus} and the billing address's country (and region) decide the taxes of its documents;
  * {@code taxId} is, for a customer in an EU member state, a well-formed VAT id of that state.
+ * {@code billingCycleDay} (1–31, or null) is the day of the month its new monthly-based subscriptions bill on when they
+ * ask for neither an alignment nor a day.
  */
 public record Customer(
         String id,
@@ -34,5 +36,6 @@ public record Customer(
         String testClockId,
         Instant createdAt,
         Instant updatedAt,
-        int version) {
+        int version,
+        Integer billingCycleDay) {
 }

@@ -20,7 +20,15 @@ public record CustomerDraft(
         TermsDraft paymentTerms,
         String accountType,
         Map<String, String> metadata,
-        String testClockId) {
+        String testClockId,
+        Integer billingCycleDay) {
+
+    public CustomerDraft(String externalId, String legalName, List<String> billingEmails, AddressDraft billingAddress, String currency,
+                         String timeZone, String taxId, String taxStatus, String alignment, TermsDraft paymentTerms, String accountType,
+                         Map<String, String> metadata, String testClockId) {
+        this(externalId, legalName, billingEmails, billingAddress, currency, timeZone, taxId, taxStatus, alignment, paymentTerms, accountType,
+                metadata, testClockId, null);
+    }
 
     public record AddressDraft(String line1, String line2, String city, String region, String postalCode, String country) {
     }

@@ -120,6 +120,14 @@ public final class CustomerRules {
         return value;
     }
 
+    /** Null means "follow the alignment"; otherwise a day of the month, 1–31 (clamped to shorter months' end when billed). */
+    public static Integer billingCycleDay(Integer value) {
+        if (value != null && (value < 1 || value > 31)) {
+            throw AccrueException.invalid("billing_cycle_day", "billing_cycle_day must be a day of the month, 1-31, got " + value);
+        }
+        return value;
+    }
+
     /** Null means "follow the plan's default alignment". */
     public static Alignment alignment(String value) {
         if (value == null) {

@@ -107,6 +107,8 @@ public enum ErrorCode {
     // pausing a subscription that is paused; resuming one that is not
     SUBSCRIPTION_PAUSED(Kind.CONFLICT),
     SUBSCRIPTION_NOT_PAUSED(Kind.CONFLICT),
+    // a billing cycle day (a day of the month) asked for a subscription billed weekly
+    BILLING_CYCLE_DAY_ON_WEEKLY_INTERVAL(Kind.BAD_REQUEST),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
     MALFORMED_REQUEST(Kind.BAD_REQUEST),

@@ -50,7 +50,7 @@ public final class ChargeWindows {
             case YEAR -> BillingInterval.YEAR;
             case BILLING_PERIOD -> throw new IllegalArgumentException("the billing period is not a cadence of its own");
         };
-        return new BillingSchedule(sub.anchor(), interval, sub.alignment(), cutAtMonthStart);
+        return new BillingSchedule(sub.anchor(), interval, sub.alignment(), cutAtMonthStart, sub.billingCycleDay());
     }
 
     /** A window the subscription's end falls inside stops at the end day: nothing is used after it. */

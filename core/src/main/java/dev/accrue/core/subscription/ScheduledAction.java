@@ -1,6 +1,7 @@
 package dev.accrue.core.subscription;
 
 import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.time.BillingInterval;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,13 +15,14 @@ import java.time.LocalDate;
  * never before); {@code settledAt} is when it settled (system time).
  */
 public record ScheduledAction(String id, String subscriptionId, Kind kind, LocalDate effectiveOn, String plan, Integer quantity,
-                              String reason, LocalDate requestedOn, Status status, String failure, Instant createdAt, Instant settledAt) {
+                              String reason, LocalDate requestedOn, Status status, String failure, Instant createdAt, Instant settledAt,
+                              BillingInterval interval) {
 
     /** How far ahead an action may be dated: ten years, as far as a subscription's start may be. */
     public static final int MAX_DAYS_AHEAD = 3660;
 
     public enum Kind {
-        CHANGE_PLAN, CHANGE_QUANTITY, CANCEL;
+        CHANGE_PLAN, CHANGE_QUANTITY, CANCEL, CHANGE_INTERVAL;
 
         public String wire() {
             return name().toLowerCase();
@@ -75,6 +77,6 @@ public record ScheduledAction(String id, String subscriptionId, Kind kind, Local
     }
 
     public ScheduledAction settled(Status newStatus, String why, Instant at) {
-        return new ScheduledAction(id, subscriptionId, kind, effectiveOn, plan, quantity, reason, requestedOn, newStatus, why, createdAt, at);
+        return new ScheduledAction(id, subscriptionId, kind, effectiveOn, plan, quantity, reason, requestedOn, newStatus, why, createdAt, at, interval);
     }
 }

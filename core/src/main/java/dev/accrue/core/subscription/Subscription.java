@@ -41,10 +41,12 @@ public record Subscription(
         Integer pendingQuantity,
         LocalDate suspendedOn,
         LocalDate usageInvoicedThrough,
-        int version) {
+        int version,
+        Integer billingCycleDay,
+        Integer pendingBillingCycleDay) {
 
     public BillingSchedule schedule() {
-        return BillingSchedule.of(anchor, interval, alignment);
+        return BillingSchedule.of(anchor, interval, alignment, billingCycleDay);
     }
 
     /** The period that holds {@code day}, or null before the first billed day. */
@@ -57,6 +59,13 @@ public record Subscription(
      * mid-month is priced against the whole month it cuts, so 10 days of a 31-day month cost 10/31.
      */
     public Period fullPeriodOf(Period period) {
+        if (billingCycleDay != null && !interval.isWeekly()) {
+            // a stub opened by a cycle day (at the start, or the bridge after a change of day) is priced against the
+            // nominal period it cuts, which begins on the cycle day before the anchor
+            LocalDate cycleStart = schedule().nominalStart();
+            boolean stub = period.start().equals(anchor) && cycleStart.isBefore(anchor);
+            return stub ? new Period(cycleStart, period.end()) : period;
+        }
         LocalDate nominalStart = interval.isWeekly() ? period.end().minusDays(7) : period.end().minusMonths(interval.months());
         boolean stub = alignment == Alignment.CALENDAR && period.start().equals(anchor) && nominalStart.isBefore(period.start());
         return stub ? new Period(nominalStart, period.end()) : period;
@@ -83,24 +92,24 @@ public record Subscription(
 
     public Subscription with(int newCatalogVersion, String newPlan, String newPending, boolean cancel, String reason, LocalDate ended) {
         return new Subscription(id, customerId, newCatalogVersion, newPlan, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
+                nextBillDate, billedThrough, newPending, pendingInterval, cancel, reason, ended, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     /** A longer trial: billing (and, for every alignment, the schedule's anchor) moves to the new trial end. */
     public Subscription withTrialEnd(LocalDate newTrialEnd) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, newTrialEnd, newTrialEnd,
-                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
+                newTrialEnd, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     public Subscription withOverrides(PlanOverrides newOverrides) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, newOverrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     /** Schedules (or with {@code null} revokes) a move to another interval at the end of the current period. */
     public Subscription withPendingInterval(BillingInterval next) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
+                nextBillDate, billedThrough, pendingPlanCode, next, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     /**
@@ -109,38 +118,55 @@ public record Subscription(
      */
     public Subscription withInterval(BillingInterval newInterval, LocalDate from) {
         return new Subscription(id, customerId, catalogVersion, planCode, newInterval, alignment, startDate, trialEnd, from,
-                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
+                nextBillDate, billedThrough, pendingPlanCode, null, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     /** The number of units (seats) each recurring charge is multiplied by, changed now. */
     public Subscription withQuantity(int newQuantity) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                newQuantity, null, suspendedOn, usageInvoicedThrough, version);
+                newQuantity, null, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     /** Schedules (or with {@code null} revokes) a lower quantity for the end of the current period. */
     public Subscription withPendingQuantity(Integer next) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                quantity, next, suspendedOn, usageInvoicedThrough, version);
+                quantity, next, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     /** Suspends service from {@code on} (null reinstates it). The contract, and so its billing, continues. */
     public Subscription withSuspension(LocalDate on) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                quantity, pendingQuantity, on, usageInvoicedThrough, version);
+                quantity, pendingQuantity, on, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 
     public Subscription withUsageInvoicedThrough(LocalDate through) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
                 nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
-                quantity, pendingQuantity, suspendedOn, through, version);
+                quantity, pendingQuantity, suspendedOn, through, version, billingCycleDay, pendingBillingCycleDay);
+    }
+
+    /**
+     * Moves billing to another day of the month from {@code from} (a period boundary, or the first billing day when
+     * nothing was billed yet): the schedule restarts there, so the first period up to the new day is a prorated bridge.
+     */
+    public Subscription withBillingCycleDay(Integer day, LocalDate from) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, from,
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
+                quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, day, null);
+    }
+
+    /** Schedules (or with {@code null} revokes) a move to another billing cycle day at the end of the current period. */
+    public Subscription withPendingBillingCycleDay(Integer day) {
+        return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
+                nextBillDate, billedThrough, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides,
+                quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, billingCycleDay, day);
     }
 
     public Subscription billed(LocalDate next, LocalDate through) {
         return new Subscription(id, customerId, catalogVersion, planCode, interval, alignment, startDate, trialEnd, anchor,
-                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version);
+                next, through, pendingPlanCode, pendingInterval, cancelAtPeriodEnd, cancelReason, endedOn, lockInUntil, overrides, quantity, pendingQuantity, suspendedOn, usageInvoicedThrough, version, billingCycleDay, pendingBillingCycleDay);
     }
 }

@@ -5,6 +5,7 @@ import dev.accrue.core.error.ErrorCode;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
@@ -21,17 +22,47 @@ import java.util.Objects;
  *
  * <p>With {@code cutAtMonthStart} the boundaries are the base ones plus the 1st of every month, so that no
  * period straddles a month start (weekly SMS invoices); the base cadence is unaffected by the cuts.
+ *
+ * <p>A {@code cycleDay} (1–31, month-based intervals only; ignored for weeks) overrides the alignment: boundaries fall
+ * on that day of the month, clamped to the month end (31 → Feb 28/29 → Mar 31), each computed from the origin month so
+ * the clamp never sticks. The origin is the last such day on or before the anchor, so an anchor off the cycle day
+ * opens with a stub up to the next cycle day — the calendar stub, on another day than the 1st.
  */
-public record BillingSchedule(LocalDate anchor, BillingInterval interval, Alignment alignment, boolean cutAtMonthStart) {
+public record BillingSchedule(LocalDate anchor, BillingInterval interval, Alignment alignment, boolean cutAtMonthStart, Integer cycleDay) {
 
     public BillingSchedule {
         Objects.requireNonNull(anchor, "anchor");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(alignment, "alignment");
+        if (cycleDay != null && (cycleDay < 1 || cycleDay > 31)) {
+            throw new IllegalArgumentException("cycle day must be 1-31, got " + cycleDay);
+        }
+    }
+
+    public BillingSchedule(LocalDate anchor, BillingInterval interval, Alignment alignment, boolean cutAtMonthStart) {
+        this(anchor, interval, alignment, cutAtMonthStart, null);
     }
 
     public static BillingSchedule of(LocalDate anchor, BillingInterval interval, Alignment alignment) {
         return new BillingSchedule(anchor, interval, alignment, false);
+    }
+
+    public static BillingSchedule of(LocalDate anchor, BillingInterval interval, Alignment alignment, Integer cycleDay) {
+        return new BillingSchedule(anchor, interval, alignment, false, cycleDay);
+    }
+
+    /** Day {@code day} of the month {@code month}, clamped to its end: the 31st of February is its last day. */
+    public static LocalDate onCycleDay(YearMonth month, int day) {
+        return month.atDay(Math.min(day, month.lengthOfMonth()));
+    }
+
+    /**
+     * The nominal start of the period ending at the first boundary: the origin of the cadence. Before the anchor when
+     * the first period is a stub (calendar, or a cycle day the anchor is not on); a stub is priced against the whole
+     * nominal period it cuts.
+     */
+    public LocalDate nominalStart() {
+        return origin();
     }
 
     public Period firstPeriod() {
@@ -86,6 +117,11 @@ public record BillingSchedule(LocalDate anchor, BillingInterval interval, Alignm
 
     /** Date the base cadence is counted from: the anchor itself, or the aligned date on or before it. */
     private LocalDate origin() {
+        if (usesCycleDay()) {
+            YearMonth month = YearMonth.from(anchor);
+            LocalDate candidate = onCycleDay(month, cycleDay);
+            return candidate.isAfter(anchor) ? onCycleDay(month.minusMonths(1), cycleDay) : candidate;
+        }
         if (alignment == Alignment.ANNIVERSARY) {
             return anchor;
         }
@@ -99,6 +135,9 @@ public record BillingSchedule(LocalDate anchor, BillingInterval interval, Alignm
             return anchor;
         }
         // Always from the origin: plusMonths clamps to the month end for this n only, so Mar 31 survives Feb.
+        if (usesCycleDay()) {
+            return onCycleDay(YearMonth.from(origin()).plusMonths(n * interval.months()), cycleDay);
+        }
         return interval.isWeekly()
                 ? origin().plusDays(7 * n)
                 : origin().plusMonths(n * interval.months());
@@ -118,6 +157,10 @@ public record BillingSchedule(LocalDate anchor, BillingInterval interval, Alignm
             n++;
         }
         return n;
+    }
+
+    private boolean usesCycleDay() {
+        return cycleDay != null && !interval.isWeekly();
     }
 
     private void requireNotBeforeAnchor(LocalDate day) {

@@ -42,7 +42,7 @@ class PeriodMinimumsTest {
 
     static Subscription sub(BillingInterval interval, LocalDate start) {
         return new Subscription("sub_1", "cus_1", 1, "growth", interval, Alignment.CALENDAR, start, null, start, start, null, null, null, false,
-                null, null, null, PlanOverrides.NONE, 7, null, null, null, 0);
+                null, null, null, PlanOverrides.NONE, 7, null, null, null, 0, null, null);
     }
 
     static InvoiceLine usage(String code, String amount, Period p) {

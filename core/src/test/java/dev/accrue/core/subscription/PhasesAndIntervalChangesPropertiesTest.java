@@ -45,7 +45,7 @@ class PhasesAndIntervalChangesPropertiesTest {
 
     private static Subscription sub(LocalDate start, BillingInterval interval, Alignment alignment, int quantity) {
         return new Subscription("sub_1", "cus_1", 1, "p", interval, alignment, start, null, start, start, null, null, null, false, null, null,
-                null, PlanOverrides.NONE, quantity, null, null, null, 0);
+                null, PlanOverrides.NONE, quantity, null, null, null, 0, null, null);
     }
 
     @Property(tries = 400)

@@ -25,7 +25,7 @@ class RecurringBillingTest {
     private static String firstLine(Alignment alignment) {
         LocalDate start = LocalDate.of(2026, 3, 15);
         Subscription sub = new Subscription("sub_1", "cus_1", 1, "basic", BillingInterval.MONTH, alignment, start, null, start, start, null, null,
-                null, false, null, null, null, PlanOverrides.NONE, 1, null, null, null, 0);
+                null, false, null, null, null, PlanOverrides.NONE, 1, null, null, null, 0, null, null);
         var line = RecurringBilling.linesFor(sub, BASIC, Currency.getInstance("USD"), sub.schedule().firstPeriod(), RoundingPolicy.DEFAULT).getFirst();
         return line.description() + " " + line.amount();
     }

@@ -3,6 +3,8 @@ package dev.accrue.server.catalog;
 import dev.accrue.server.support.Sandbox;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +44,23 @@ class IntervalChangeNowScenarioTest {
         assertThat(s.api.post("/v1/events", Map.of("event_id", "e1", "customer_id", c, "metric", "calls", "timestamp", "2026-06-04T10:00:00Z",
                 "properties", Map.of("seconds", 250))).text("status")).isEqualTo("accepted");
         s.advanceTo("2026-06-11T08:00:00Z");
+        // the preview is the change done and rolled back: the invoice it would issue, and nothing written
+        var preview = s.api.post("/v1/subscriptions/" + sub + "/change_interval/preview", Map.of("interval", "year", "effective", "immediately"));
+        assertThat(preview.status()).isEqualTo(200);
+        assertThat(preview.text("timing")).isEqualTo("immediate");
+        assertThat(preview.text("effective_on")).isEqualTo("2026-06-11");
+        assertThat(preview.text("total")).isEqualTo("308.17");
+        List<String> previewed = new ArrayList<>();
+        preview.json().get("lines").forEach(l -> previewed.add(l.get("charge_code").asText() + " " + l.get("amount").asText()));
+        assertThat(previewed).containsExactly("calls 2.50", "support 1.67", "base -20.00", "base 324.00");
+        assertThat(preview.json().at("/subscription/interval").asText()).isEqualTo("year");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("interval")).isEqualTo("month");
+        assertThat(s.invoices(sub)).hasSize(1);
+        var atPeriodEnd = s.api.post("/v1/subscriptions/" + sub + "/change_interval/preview", Map.of("interval", "year"));
+        assertThat(atPeriodEnd.text("timing")).isEqualTo("at_period_end");
+        assertThat(atPeriodEnd.text("effective_on")).isEqualTo("2026-07-01");
+        assertThat(atPeriodEnd.json().at("/subscription/pending_interval").asText()).isEqualTo("year");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).json().get("pending_interval").isNull()).isTrue();
         var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year", "effective", "immediately"));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.text("interval")).isEqualTo("year");
@@ -83,5 +102,40 @@ class IntervalChangeNowScenarioTest {
         var bad = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year", "effective", "tomorrow"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.text("code")).isEqualTo("validation_failed");
+    }
+
+    @Test
+    void aDatedIntervalChangeIsTheRequestSentOnItsDate() {
+        Sandbox s = new Sandbox("intervals", CATALOG, "2026-06-01T08:00:00Z");
+        String c = s.customer("Planning Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "team")).get("id").asText();
+        s.advanceTo("2026-06-05T08:00:00Z");
+        String path = "/v1/subscriptions/" + sub + "/scheduled_actions";
+        for (var bad : List.of(
+                Map.of("action", "change_interval", "effective_date", "2026-07-15"),
+                Map.of("action", "change_interval", "effective_date", "2026-07-15", "interval", "fortnight"),
+                Map.of("action", "change_interval", "effective_date", "2026-07-15", "interval", "week"),
+                Map.of("action", "cancel", "effective_date", "2026-07-15", "interval", "year"))) {
+            var refused = s.api.post(path, bad);
+            assertThat(refused.status()).as(bad.toString()).isEqualTo(400);
+            assertThat(refused.text("field")).as(bad.toString()).isEqualTo("interval");
+        }
+        var scheduled = s.api.post(path, Map.of("action", "change_interval", "effective_date", "2026-07-15", "interval", "year"));
+        assertThat(scheduled.status()).isEqualTo(201);
+        assertThat(scheduled.text("interval")).isEqualTo("year");
+        assertThat(scheduled.text("status")).isEqualTo("scheduled");
+        s.advanceTo("2026-07-16T08:00:00Z");
+        // on July 15 it became the move at the end of the paid period, as the request sent that day would have
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("pending_interval")).isEqualTo("year");
+        s.advanceTo("2026-08-02T08:00:00Z");
+
+        assertThat(s.invoices(sub)).containsExactly(
+                "2026-06-01 30.00 [recurring base 2026-06-01..2026-07-01 30.00]",
+                "2026-07-01 35.00 [usage calls 2026-06-01..2026-07-01 0.00, recurring support 2026-06-01..2026-07-01 5.00, recurring base 2026-07-01..2026-08-01 30.00]",
+                "2026-08-01 329.00 [usage calls 2026-07-01..2026-08-01 0.00, recurring support 2026-07-01..2026-08-01 5.00, recurring base 2026-08-01..2027-08-01 324.00]");
+        var actions = s.api.get(path).json().get("data");
+        List<String> states = new ArrayList<>();
+        actions.forEach(a -> states.add(a.get("action").asText() + " " + a.get("interval").asText() + " " + a.get("status").asText()));
+        assertThat(states).containsExactly("change_interval year applied");
     }
 }

@@ -42,6 +42,11 @@ class DemoLoaderTest {
         assertThat(numeroSubs.stream().flatMap(sub -> services.oneOffCharges().list(numero, sub.customerId(), PageRequest.first(10)).items().stream())
                 .map(c -> c.description() + " " + c.amount().toPlainMinorString() + " " + c.invoicing()).toList())
                 .containsExactly("Data import from the previous CRM 150.00 next_invoice");
+        // VoiceAgent's customer bills on the 25th: its subscription took the customer's billing cycle day (issue 16 point 7)
+        var voiceAgent = Caller.operator(first.tenants().get(1).tenant().id());
+        var sunrise = services.subscriptions().list(voiceAgent, null, PageRequest.first(1)).items().getFirst();
+        assertThat(sunrise.billingCycleDay()).isEqualTo(25);
+        assertThat(sunrise.nextBillDate().getDayOfMonth()).isEqualTo(25);
         var aie = Caller.operator(first.tenants().get(2).tenant().id());
         var northwind = services.subscriptions().list(aie, null, PageRequest.first(1)).items().getFirst();
         assertThat(services.pauses().list(aie, northwind.id())).singleElement().satisfies(p -> assertThat(p.resumedOn()).isNull());

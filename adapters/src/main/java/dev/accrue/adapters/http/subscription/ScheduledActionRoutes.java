@@ -19,7 +19,7 @@ public final class ScheduledActionRoutes {
         this.idempotency = idempotency;
     }
 
-    record ScheduleBody(String action, LocalDate effectiveDate, String plan, Integer quantity, String reason) {
+    record ScheduleBody(String action, LocalDate effectiveDate, String plan, Integer quantity, String reason, String interval) {
     }
 
     record ActionView(String id, String object, String subscriptionId, String action, LocalDate effectiveDate, String plan, Integer quantity,
@@ -35,7 +35,8 @@ public final class ScheduledActionRoutes {
             ScheduleBody b = Requests.body(ctx, ScheduleBody.class);
             var caller = Requests.caller(ctx);
             idempotency.create(ctx, 201, () -> ActionView.of(actions.schedule(caller, ctx.pathParam("id"),
-                    new ScheduledActionService.Request(b.action(), b.effectiveDate(), b.plan(), b.quantity(), b.reason()))));
+                    new ScheduledActionService.Request(b.action(), b.effectiveDate(), b.plan(), b.quantity(), b.reason(),
+                            b.interval()))));
         });
         app.get("/v1/subscriptions/{id}/scheduled_actions", ctx -> Responses.listAll(ctx,
                 actions.list(Requests.caller(ctx), ctx.pathParam("id")), ScheduledActionService.Entry::id, ActionView::of));

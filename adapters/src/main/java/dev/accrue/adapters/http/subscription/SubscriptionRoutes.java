@@ -32,7 +32,11 @@ public final class SubscriptionRoutes {
         this.idempotency = idempotency;
     }
 
-    record CreateBody(String customerId, String plan, String interval, LocalDate startDate, Integer trialDays, String alignment, Integer quantity) {
+    record CreateBody(String customerId, String plan, String interval, LocalDate startDate, Integer trialDays, String alignment, Integer quantity,
+                      Integer billingCycleDay) {
+    }
+
+    record CycleDayBody(Integer billingCycleDay) {
     }
 
     record ChangeBody(String plan, String effective) {
@@ -54,7 +58,8 @@ public final class SubscriptionRoutes {
                             String alignment, String status, LocalDate startDate, LocalDate trialEnd, LocalDate currentPeriodStart,
                             LocalDate currentPeriodEnd, LocalDate nextBillDate, int quantity, String pendingPlan, String pendingInterval,
                             Integer pendingQuantity, boolean cancelAtPeriodEnd,
-                            String cancelReason, LocalDate endedOn, LocalDate lockInUntil) {
+                            String cancelReason, LocalDate endedOn, LocalDate lockInUntil, Integer billingCycleDay,
+                            Integer pendingBillingCycleDay) {
         static SubscriptionView of(Subscription s, LocalDate today) {
             Period current = s.billedThrough() == null || !today.isBefore(s.billedThrough()) || today.isBefore(s.anchor())
                     ? null : s.periodContaining(today);
@@ -62,7 +67,7 @@ public final class SubscriptionRoutes {
                     s.alignment().wire(), s.statusOn(today).name().toLowerCase(), s.startDate(), s.trialEnd(),
                     current == null ? null : current.start(), current == null ? null : current.end(), s.endedOn() == null ? s.nextBillDate() : null,
                     s.quantity(), s.pendingPlanCode(), s.pendingInterval() == null ? null : s.pendingInterval().wire(), s.pendingQuantity(),
-                    s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil());
+                    s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil(), s.billingCycleDay(), s.pendingBillingCycleDay());
         }
     }
 
@@ -112,6 +117,17 @@ public final class SubscriptionRoutes {
             Caller caller = Requests.caller(ctx);
             Responses.json(ctx, 200, view(caller, subscriptions.changeInterval(caller, ctx.pathParam("id"), body.interval(), intervalNow(body))));
         });
+        app.post("/v1/subscriptions/{id}/change_interval/preview", ctx -> {
+            IntervalBody body = Requests.body(ctx, IntervalBody.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, changeView(caller, true, subscriptions.previewIntervalChange(caller, ctx.pathParam("id"), body.interval(),
+                    intervalNow(body))));
+        });
+        app.post("/v1/subscriptions/{id}/change_billing_cycle_day", ctx -> {
+            CycleDayBody body = Requests.body(ctx, CycleDayBody.class);
+            Caller caller = Requests.caller(ctx);
+            Responses.json(ctx, 200, view(caller, subscriptions.changeBillingCycleDay(caller, ctx.pathParam("id"), body.billingCycleDay())));
+        });
         app.post("/v1/subscriptions/{id}/extend_trial", ctx -> {
             TrialBody body = Requests.body(ctx, TrialBody.class);
             Caller caller = Requests.caller(ctx);
@@ -138,7 +154,8 @@ public final class SubscriptionRoutes {
         CreateBody b = Requests.body(ctx, CreateBody.class);
         Caller caller = Requests.caller(ctx);
         idempotency.create(ctx, 201, () -> view(caller, subscriptions.create(caller,
-                new CreateSubscription(b.customerId(), b.plan(), b.interval(), b.startDate(), b.trialDays(), b.alignment(), b.quantity()))));
+                new CreateSubscription(b.customerId(), b.plan(), b.interval(), b.startDate(), b.trialDays(), b.alignment(), b.quantity(),
+                        b.billingCycleDay()))));
     }
 
     private void quantity(Context ctx, boolean preview) {

@@ -26,6 +26,7 @@ import dev.accrue.core.subscription.ChangeQuote;
 import dev.accrue.core.subscription.PlanChanges;
 import dev.accrue.core.subscription.RecurringBilling;
 import dev.accrue.core.subscription.ScheduledAction;
+import dev.accrue.core.time.BillingInterval;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
@@ -147,7 +148,22 @@ public final class DueScheduledActions {
                 yield quote.timing() == ChangeQuote.Timing.IMMEDIATE ? sub.withQuantity(q) : sub.withPendingQuantity(q);
             }
             case CANCEL -> cancel(tenantId, a, sub, customer, current, onBoundary, rounding);
+            case CHANGE_INTERVAL -> {
+                // the request sent that day: the move waits for the end of the paid period (or applies at once before billing starts)
+                requireIntervalOffered(current, a.interval());
+                if (a.interval() == sub.interval()) {
+                    yield sub.withPendingInterval(null);
+                }
+                yield sub.billedThrough() == null ? sub.withInterval(a.interval(), sub.anchor()) : sub.withPendingInterval(a.interval());
+            }
         };
+    }
+
+    /** A plan must offer the interval a subscription moves to (with a price in its catalog, checked as the plan is valid). */
+    public void requireIntervalOffered(Plan plan, BillingInterval interval) {
+        if (plan.interval(interval).isEmpty()) {
+            throw AccrueException.invalid("interval", "Plan " + plan.code() + " is not sold on a " + interval.wire() + " interval");
+        }
     }
 
     /** A cancellation on its date, under the plan's cancellation policy, as {@code POST …/cancel} sent that day. */

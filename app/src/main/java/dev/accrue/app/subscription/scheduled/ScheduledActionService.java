@@ -19,6 +19,7 @@ import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.subscription.PlanChanges;
 import dev.accrue.core.subscription.ScheduledAction;
+import dev.accrue.core.time.BillingInterval;
 import dev.accrue.core.subscription.Subscription;
 
 import java.time.Instant;
@@ -67,14 +68,18 @@ public final class ScheduledActionService {
         this.events = events;
     }
 
-    public record Request(String action, LocalDate effectiveDate, String plan, Integer quantity, String reason) {
+    public record Request(String action, LocalDate effectiveDate, String plan, Integer quantity, String reason, String interval) {
+        public Request(String action, LocalDate effectiveDate, String plan, Integer quantity, String reason) {
+            this(action, effectiveDate, plan, quantity, reason, null);
+        }
     }
 
     /** One line of a subscription's schedule: a dated action ({@code source} "dated") or a change pending at period end. */
     public record Entry(String id, String subscriptionId, String action, LocalDate effectiveDate, String plan, Integer quantity, String interval,
                         String reason, String source, String status, String failure, Instant createdAt, Instant settledAt) {
         static Entry of(ScheduledAction a) {
-            return new Entry(a.id(), a.subscriptionId(), a.kind().wire(), a.effectiveOn(), a.plan(), a.quantity(), null, a.reason(), "dated",
+            return new Entry(a.id(), a.subscriptionId(), a.kind().wire(), a.effectiveOn(), a.plan(), a.quantity(),
+                    a.interval() == null ? null : a.interval().wire(), a.reason(), "dated",
                     a.status().wire(), a.failure(), a.createdAt(), a.settledAt());
         }
 
@@ -114,7 +119,7 @@ public final class ScheduledActionService {
                 }
             }
             ScheduledAction a = new ScheduledAction(Ids.next("sact"), sub.id(), kind, on, r.plan(), r.quantity(), reason, today,
-                    ScheduledAction.Status.SCHEDULED, null, time.systemNow(), null);
+                    ScheduledAction.Status.SCHEDULED, null, time.systemNow(), null, r.interval() == null ? null : BillingInterval.fromWire(r.interval()));
             actions.insert(caller.tenantId(), a);
             audit.record(caller, "subscription", sub.id(), "subscription.action_scheduled", null, Entry.of(a));
             return a;
@@ -215,11 +220,11 @@ public final class ScheduledActionService {
 
     private static ScheduledAction.Kind kind(Request r) {
         if (r.action() == null) {
-            throw new AccrueException(ErrorCode.MISSING_FIELD, "action", "action is required: change_plan, change_quantity or cancel");
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "action", "action is required: change_plan, change_quantity, change_interval or cancel");
         }
         ScheduledAction.Kind kind = ScheduledAction.Kind.fromWire(r.action());
         if (kind == null) {
-            throw AccrueException.invalid("action", "action must be change_plan, change_quantity or cancel, got '" + r.action() + "'");
+            throw AccrueException.invalid("action", "action must be change_plan, change_quantity, change_interval or cancel, got '" + r.action() + "'");
         }
         if (r.effectiveDate() == null) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "effective_date", "effective_date is required");
@@ -246,6 +251,20 @@ public final class ScheduledActionService {
                 onlyFor(r.plan() != null, "plan", "change_plan");
                 onlyFor(r.quantity() != null, "quantity", "change_quantity");
             }
+            case CHANGE_INTERVAL -> {
+                if (r.interval() == null) {
+                    throw new AccrueException(ErrorCode.MISSING_FIELD, "interval", "interval is required for change_interval");
+                }
+                if (BillingInterval.fromWire(r.interval()) == null) {
+                    throw AccrueException.invalid("interval", "interval must be week, month, quarter, half_year or year, got '" + r.interval() + "'");
+                }
+                onlyFor(r.plan() != null, "plan", "change_plan");
+                onlyFor(r.quantity() != null, "quantity", "change_quantity");
+                onlyFor(r.reason() != null, "reason", "cancel");
+            }
+        }
+        if (kind != ScheduledAction.Kind.CHANGE_INTERVAL) {
+            onlyFor(r.interval() != null, "interval", "change_interval");
         }
         return kind;
     }
@@ -280,6 +299,10 @@ public final class ScheduledActionService {
             }
             case CANCEL -> PlanChanges.requireOutsideLockIn(sub,
                     current.cancellation().effective() == CancellationPolicy.Effective.IMMEDIATE ? on : deferredTo, "Cancellations");
+            case CHANGE_INTERVAL -> {
+                due.requireIntervalOffered(current, BillingInterval.fromWire(r.interval()));
+                billing.phases().requireNoPhaseRunning(tenantId, sub, on); // phases count full periods of one interval
+            }
         }
     }
 }
