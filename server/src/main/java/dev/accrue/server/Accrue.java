@@ -15,6 +15,7 @@ import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
 import dev.accrue.adapters.http.credit.CreditRoutes;
+import dev.accrue.adapters.http.credit.CreditWalletRoutes;
 import dev.accrue.adapters.http.creditnote.CreditNoteRoutes;
 import dev.accrue.adapters.http.coupon.CouponRoutes;
 import dev.accrue.adapters.http.advice.PlanAdviceRoutes;
@@ -202,6 +203,7 @@ public final class Accrue implements AutoCloseable {
                 new ContactRoutes(services.contacts())::register,
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits(), idempotency)::register,
+                new CreditWalletRoutes(services.creditWallets(), idempotency)::register,
                 new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
                 new CouponRoutes(services.coupons(), idempotency)::register,
                 new AlertRoutes(services.usageAlerts(), idempotency)::register,
@@ -282,7 +284,9 @@ public final class Accrue implements AutoCloseable {
                 // charges what billing finalized, retries due, grace periods over (dunning)
                 new RecurringJob("collections", billingEvery, () -> services.collections().runDue(200, CollectionRunner.DEFAULT_STALE_AFTER)),
                 // invoiced raw usage past its retention, customers past theirs after cancellation (issue 17 point 7)
-                new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()));
+                new RecurringJob("data-retention", Duration.ofHours(1), () -> services.dataLifecycle().sweep()),
+                // credit wallets: recurring grants, expiries written off, target top-ups charged (issue 16 point 14)
+                new RecurringJob("credit-wallets", billingEvery, () -> services.creditWalletTopUps().runDue()));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */

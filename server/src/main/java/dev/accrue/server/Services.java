@@ -15,6 +15,7 @@ import dev.accrue.adapters.postgres.PostgresContacts;
 import dev.accrue.adapters.postgres.PostgresCoupons;
 import dev.accrue.adapters.postgres.PostgresCreditNotes;
 import dev.accrue.adapters.postgres.PostgresCredits;
+import dev.accrue.adapters.postgres.PostgresCreditWallets;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresBilledUsage;
@@ -56,6 +57,10 @@ import dev.accrue.app.credit.CustomerCredits;
 import dev.accrue.app.coupon.CouponService;
 import dev.accrue.app.coupon.InvoiceDiscounts;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
+import dev.accrue.app.creditwallet.CreditWalletBooks;
+import dev.accrue.app.creditwallet.CreditWalletTopUps;
+import dev.accrue.app.creditwallet.CreditWallets;
+import dev.accrue.app.creditwallet.InvoiceCreditWallets;
 import dev.accrue.app.creditnote.CreditNoteService;
 import dev.accrue.app.creditnote.InvoiceVoids;
 import dev.accrue.app.entitlement.EntitlementService;
@@ -209,7 +214,9 @@ public record Services(
         PauseService pauses,
         GatewayEventIntake gatewayEvents,
         DataLifecycle dataLifecycle,
-        EmailTemplateService emailTemplates) {
+        EmailTemplateService emailTemplates,
+        CreditWallets creditWallets,
+        CreditWalletTopUps creditWalletTopUps) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -266,8 +273,11 @@ public record Services(
         CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock, auditLog);
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
+        PostgresCreditWallets creditWalletRepo = new PostgresCreditWallets(tx);
+        CreditWalletBooks creditWalletBooks = new CreditWalletBooks(creditWalletRepo, new PostgresPaymentMethods(tx), auditLog);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events);
+                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events,
+                new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time));
         PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
@@ -330,8 +340,13 @@ public record Services(
         PaymentMethodService paymentMethods = new PaymentMethodService(tx, methodRepo, customerRepo, subscriptionRepo, gateway, dunning, auditLog, events, time);
         PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
                 time);
+        CreditWalletTopUps creditWalletTopUps = new CreditWalletTopUps(tx, creditWalletRepo, creditWalletBooks, customerRepo, methodRepo, gateway, time,
+                auditLog);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
-                collections::runForTestClock);
+                (tenantId, clockId) -> {
+                    collections.runForTestClock(tenantId, clockId);
+                    creditWalletTopUps.runForTestClock(tenantId, clockId);
+                });
         WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
         return new Services(tx,
                 new TenantService(tx, tenantRepo, keys, auditLog, clock),
@@ -389,7 +404,9 @@ public record Services(
                 new PauseService(tx, pauseRepo, pausedBilling, subscriptionRepo, customerRepo, billing, credits, time, auditLog, events),
                 new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, clock),
                 new DataLifecycle(tx, new PostgresCustomerData(tx), customerRepo, auditLog, clock),
-                emailTemplates);
+                emailTemplates,
+                new CreditWallets(tx, creditWalletRepo, creditWalletBooks, customerRepo, time, auditLog),
+                creditWalletTopUps);
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
