@@ -6,6 +6,7 @@ import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,6 +102,24 @@ class CreditWalletScenarioTest {
         // the ledger adds up: 600 credits in, 120.2 + 140 + 260 consumed, 79.8 written off
         s.advanceTo("2026-06-20T12:00:00Z");
         assertThat(s.api.get(wallets + "/" + promoId).json().get("entries")).hasSize(6);
+        // reconciliation: what the ledgers say was consumed is what the invoices' credit lines show, wallet by wallet
+        for (String wallet : List.of(promoId, cash)) {
+            BigDecimal consumed = BigDecimal.ZERO;
+            for (JsonNode e : s.api.get(wallets + "/" + wallet).json().get("entries")) {
+                if (e.get("kind").asText().equals("consumed")) {
+                    consumed = consumed.add(new BigDecimal(e.get("amount").asText()));
+                }
+            }
+            BigDecimal onInvoices = BigDecimal.ZERO;
+            for (JsonNode i : s.api.get("/v1/invoices?limit=100&customer_id=" + c).json().get("data")) {
+                for (JsonNode l : i.get("lines")) {
+                    if (l.get("kind").asText().equals("credit") && wallet.equals(l.get("charge_code").asText())) {
+                        onInvoices = onInvoices.add(new BigDecimal(l.get("amount").asText()));
+                    }
+                }
+            }
+            assertThat(consumed).as(wallet).isEqualByComparingTo(onInvoices);
+        }
     }
 
     @Test
