@@ -129,6 +129,12 @@ public final class PostgresCreditWallets implements CreditWalletRepository {
     }
 
     @Override
+    public Optional<CreditWalletTopUp> findTopUp(String tenantId, String topUpId) {
+        return tx.handle().createQuery("SELECT * FROM credit_wallet_top_ups WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", topUpId).map(TOP_UP).findOne();
+    }
+
+    @Override
     public Optional<CreditWalletTopUp> lockTopUp(String tenantId, String topUpId) {
         return tx.handle().createQuery("SELECT * FROM credit_wallet_top_ups WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", topUpId).map(TOP_UP).findOne();

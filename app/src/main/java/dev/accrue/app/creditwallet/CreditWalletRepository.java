@@ -30,6 +30,8 @@ public interface CreditWalletRepository {
     /** Pending top-ups of every tenant, or only of one test clock's customers. */
     List<TenantTopUp> pendingTopUps(String clockTenant, String clockId, int limit);
 
+    Optional<CreditWalletTopUp> findTopUp(String tenantId, String topUpId);
+
     Optional<CreditWalletTopUp> lockTopUp(String tenantId, String topUpId);
 
     void settleTopUp(String tenantId, String topUpId, String status, String gatewayReference, String failureCode, Instant at);

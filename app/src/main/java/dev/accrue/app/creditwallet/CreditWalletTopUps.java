@@ -102,6 +102,9 @@ public final class CreditWalletTopUps {
     /** Records a top-up's outcome once; approved, the paid credits are added as a lot keyed by the top-up. */
     private void settle(String tenantId, String topUpId, GatewayOutcome outcome) {
         tx.run(() -> {
+            // the customer's credit lock first, then the top-up's row: the order invoices take (lock, then insert a top-up)
+            String customerId = wallets.findTopUp(tenantId, topUpId).orElseThrow().customerId();
+            wallets.lock(tenantId, customerId);
             CreditWalletTopUp t = wallets.lockTopUp(tenantId, topUpId).orElseThrow();
             if (!CreditWalletTopUp.PENDING.equals(t.status())) {
                 return;
@@ -110,7 +113,6 @@ public final class CreditWalletTopUps {
             Instant now = time.now(tenantId, customer);
             switch (outcome) {
                 case GatewayOutcome.Approved approved -> {
-                    wallets.lock(tenantId, t.customerId());
                     wallets.append(tenantId, new CreditWalletEntry(Ids.next("cwe"), t.walletId(), t.customerId(), CreditWalletEntry.PURCHASED, null,
                             t.credits(), t.amount(), null, t.id(), "Top-up to target, paid (" + approved.reference() + ")", now, now));
                     wallets.settleTopUp(tenantId, t.id(), CreditWalletTopUp.SUCCEEDED, approved.reference(), null, now);
