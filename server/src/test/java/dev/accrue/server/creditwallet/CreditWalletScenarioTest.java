@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -173,6 +177,38 @@ class CreditWalletScenarioTest {
                 "2026-07-01 30.00 [recurring 30.00, recurring 10.00, credit -10.00]",
                 "2026-08-01 30.00 [recurring 30.00, recurring 10.00, credit -10.00]",
                 "2026-09-01 30.00 [recurring 30.00, recurring 10.00, credit -10.00]");
+    }
+
+    @Test
+    void twoRunnersRacingForTheSameTopUpChargeItOnceAndCreditItOnce() throws Exception {
+        Sandbox s = new Sandbox("credit-topup-race", CATALOG, "2026-06-01T08:00:00Z");
+        String c = s.customer("Race Co", "USD", "UTC");
+        String token = s.api.post("/v1/sandbox/tokens", Map.of("card", Map.of("number", "4242424242424242", "exp_month", 12, "exp_year", 2030,
+                "cvc", "123"))).text("id");
+        assertThat(s.api.post("/v1/customers/" + c + "/payment_methods", Map.of("token", token)).status()).isEqualTo(201);
+        String wallets = "/v1/customers/" + c + "/credit_wallets";
+        // opened empty below its threshold: a top-up to 1,000 credits at 0.03 (30.00) is asked at once
+        String id = s.api.post(wallets, Map.of("name", "Credits", "unit", "credits", "rate", "0.03", "top_up", Map.of("threshold", "100",
+                "target", "1000"))).text("id");
+        JsonNode pending = s.api.get(wallets + "/" + id).json().at("/top_ups/0");
+        assertThat(pending.get("status").asText()).isEqualTo("pending");
+        assertThat(pending.get("amount").asText()).isEqualTo("30.00");
+        var runner = TestNode.get().accrue().services().creditWalletTopUps();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> runs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            runs.add(pool.submit(() -> runner.runForTestClock(s.tenant.id(), s.clockId)));
+        }
+        for (Future<Integer> r : runs) {
+            r.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        JsonNode w = s.api.get(wallets + "/" + id).json();
+        assertThat(w.get("top_ups")).hasSize(1);
+        assertThat(w.at("/top_ups/0/status").asText()).isEqualTo("succeeded");
+        assertThat(chargesWithKey(pending.get("id").asText())).isEqualTo(1);
+        assertThat(w.at("/balance/paid_credits").asText()).isEqualTo("1000");
+        assertThat(w.get("entries")).hasSize(1);
     }
 
     private static long chargesWithKey(String key) {
