@@ -15,6 +15,7 @@ import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.adapters.http.ratelimit.RateLimits;
 import dev.accrue.adapters.http.contact.ContactRoutes;
 import dev.accrue.adapters.http.credit.CreditRoutes;
+import dev.accrue.adapters.http.credit.CreditWalletRoutes;
 import dev.accrue.adapters.http.creditnote.CreditNoteRoutes;
 import dev.accrue.adapters.http.coupon.CouponRoutes;
 import dev.accrue.adapters.http.advice.PlanAdviceRoutes;
@@ -204,6 +205,7 @@ public final class Accrue implements AutoCloseable {
                 new ContactRoutes(services.contacts())::register,
                 new EntitlementRoutes(services.entitlements())::register,
                 new CreditRoutes(services.credits(), idempotency)::register,
+                new CreditWalletRoutes(services.creditWallets(), idempotency)::register,
                 new CreditNoteRoutes(services.creditNotes(), idempotency)::register,
                 new CouponRoutes(services.coupons(), idempotency)::register,
                 new AlertRoutes(services.usageAlerts(), idempotency)::register,
@@ -299,7 +301,9 @@ public final class Accrue implements AutoCloseable {
                     }
                 }),
                 // projected overage re-checked as days pass, not only when usage arrives (issue 14)
-                new RecurringJob("usage-projections", Duration.ofHours(1), () -> services.alertEvaluator().sweepActive()));
+                new RecurringJob("usage-projections", Duration.ofHours(1), () -> services.alertEvaluator().sweepActive()),
+                // credit wallets: recurring grants, expiries written off, target top-ups charged (issue 16 point 14)
+                new RecurringJob("credit-wallets", billingEvery, () -> services.creditWalletTopUps().runDue()));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */

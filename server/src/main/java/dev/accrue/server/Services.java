@@ -15,6 +15,7 @@ import dev.accrue.adapters.postgres.PostgresContacts;
 import dev.accrue.adapters.postgres.PostgresCoupons;
 import dev.accrue.adapters.postgres.PostgresCreditNotes;
 import dev.accrue.adapters.postgres.PostgresCredits;
+import dev.accrue.adapters.postgres.PostgresCreditWallets;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresBilledUsage;
@@ -56,6 +57,10 @@ import dev.accrue.app.credit.CustomerCredits;
 import dev.accrue.app.coupon.CouponService;
 import dev.accrue.app.coupon.InvoiceDiscounts;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
+import dev.accrue.app.creditwallet.CreditWalletBooks;
+import dev.accrue.app.creditwallet.CreditWalletTopUps;
+import dev.accrue.app.creditwallet.CreditWallets;
+import dev.accrue.app.creditwallet.InvoiceCreditWallets;
 import dev.accrue.app.creditnote.CreditNoteService;
 import dev.accrue.app.creditnote.InvoiceVoids;
 import dev.accrue.app.entitlement.EntitlementService;
@@ -224,7 +229,9 @@ public record Services(
         DisputeService disputes,
         SandboxEvents sandboxEvents,
         StaffPasswordResets staffPasswordResets,
-        PriceMigrationService priceMigrations) {
+        PriceMigrationService priceMigrations,
+        CreditWallets creditWallets,
+        CreditWalletTopUps creditWalletTopUps) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -281,8 +288,11 @@ public record Services(
         CustomerCredits credits = new CustomerCredits(tx, creditRepo, customerRepo, clock, auditLog);
         AddOnBillings addOnBillings = new AddOnBillings();
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
+        PostgresCreditWallets creditWalletRepo = new PostgresCreditWallets(tx);
+        CreditWalletBooks creditWalletBooks = new CreditWalletBooks(creditWalletRepo, new PostgresPaymentMethods(tx), auditLog);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events);
+                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events,
+                new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time));
         PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
@@ -357,12 +367,15 @@ public record Services(
         GatewayEventIntake gatewayEvents = new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, disputes, clock);
         // the sandbox's bank debits settle by its own signed events, through the same intake as Stripe's webhooks
         SandboxEvents sandboxEvents = sandbox == null ? null : new SandboxEvents(jdbi, gatewayEvents, clock);
+        CreditWalletTopUps creditWalletTopUps = new CreditWalletTopUps(tx, creditWalletRepo, creditWalletBooks, customerRepo, methodRepo, gateway, time,
+                auditLog);
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
                 (tenantId, clockId) -> {
                     if (sandboxEvents != null) {
                         sandboxEvents.deliverDue(); // what the sandbox's bank settled since, before the collection run looks
                     }
                     collections.runForTestClock(tenantId, clockId);
+                    creditWalletTopUps.runForTestClock(tenantId, clockId);
                     alertEvaluator.sweepTestClock(tenantId, clockId); // projections move with the clock's days
                 });
         WebSessions webSessions = new WebSessions(tx, new PostgresWebSessions(tx), clock);
@@ -427,7 +440,9 @@ public record Services(
                 disputes,
                 sandboxEvents,
                 new StaffPasswordResets(tx, staffRepo, passwords, webSessions, outbox, auditLog, clock),
-                new PriceMigrationService(tx, priceMigrationRepo, subscriptionRepo, customerRepo, catalogs, billing, issuer, time, auditLog, events));
+                new PriceMigrationService(tx, priceMigrationRepo, subscriptionRepo, customerRepo, catalogs, billing, issuer, time, auditLog, events),
+                new CreditWallets(tx, creditWalletRepo, creditWalletBooks, customerRepo, time, auditLog),
+                creditWalletTopUps);
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

@@ -6,6 +6,7 @@ import dev.accrue.app.event.EventTypes;
 import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.coupon.InvoiceDiscounts;
+import dev.accrue.app.creditwallet.InvoiceCreditWallets;
 import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
@@ -51,11 +52,13 @@ public final class InvoiceIssuer {
     private final InvoiceCreditConsumption credits;
     private final DocumentTaxes taxes;
     private final InvoiceDiscounts discounts;
+    private final InvoiceCreditWallets creditWallets;
     private WalletService wallets;
 
     public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
                          ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits, DocumentTaxes taxes,
-                         InvoiceDiscounts discounts, DomainEvents events) {
+                         InvoiceDiscounts discounts, DomainEvents events, InvoiceCreditWallets creditWallets) {
+        this.creditWallets = creditWallets;
         this.events = events;
         this.taxes = taxes;
         this.discounts = discounts;
@@ -121,6 +124,17 @@ public final class InvoiceIssuer {
             lines = new ArrayList<>(lines);
             lines.add(credit);
             total = total.plus(credit.amount());
+        }
+        // then credit wallets (granted and paid credits, in units), in priority order, before the prepaid wallet
+        if (!alreadyBilled) {
+            List<InvoiceLine> walletLines = creditWallets.consume(tenantId, customer, id, lines, total, period);
+            if (!walletLines.isEmpty()) {
+                lines = new ArrayList<>(lines);
+                for (InvoiceLine l : walletLines) {
+                    lines.add(l);
+                    total = total.plus(l.amount());
+                }
+            }
         }
         if (prepaid && !alreadyBilled) {
             // the subscription's row lock is held, so no other run can insert this billing key meanwhile

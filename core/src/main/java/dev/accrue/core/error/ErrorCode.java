@@ -75,6 +75,11 @@ public enum ErrorCode {
     NUMBER_NOT_ACTIVE(Kind.CONFLICT),
     INSUFFICIENT_FUNDS(Kind.CONFLICT),
     NOT_PREPAID(Kind.CONFLICT),
+    // credit wallets (issue 16 point 14)
+    INVALID_CREDITS(Kind.BAD_REQUEST),
+    INVALID_RATE(Kind.BAD_REQUEST),
+    INVALID_TOP_UP_RULE(Kind.BAD_REQUEST),
+    EXPIRY_NOT_IN_FUTURE(Kind.BAD_REQUEST),
     ALREADY_SUBSCRIBED(Kind.CONFLICT),
     SUBSCRIPTIONS_LIVE(Kind.CONFLICT),
     // credit notes: more than the invoice (or line) can still be credited; an invoice that cannot be credited (draft, proforma, void)

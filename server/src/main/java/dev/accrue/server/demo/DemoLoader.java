@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.auth.Role;
+import dev.accrue.app.creditwallet.CreditWallets;
 import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.oneoff.OneOffChargeService;
 import dev.accrue.app.page.PageRequest;
@@ -26,6 +27,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +65,11 @@ public final class DemoLoader {
      */
     record DemoSubscription(String customer, String plan, String interval, Integer startDaysAgo, Long contacts, String topUp, List<String> addOns,
                             List<DemoNumber> numbers, List<DemoScheduled> scheduled, List<DemoOneOff> oneOffCharges,
-                            Integer pauseResumeInDays) {
+                            Integer pauseResumeInDays, List<DemoCreditWallet> creditWallets) {
+    }
+
+    /** A credit wallet opened for the customer before it subscribes, with {@code grant} credits granted for {@code grantDays} days. */
+    record DemoCreditWallet(String name, String unit, String rate, List<String> appliesTo, String recurring, String grant, Integer grantDays) {
     }
 
     /** A dated action ({@code action}, {@code plan} or {@code quantity}) {@code inDays} days from today ({@code pauseResumeInDays}: paused today, resuming then). */
@@ -140,6 +147,9 @@ public final class DemoLoader {
                     var customer = services.customers().get(operator, customerId);
                     services.wallets().topUp(operator, customerId, new java.math.BigDecimal(s.topUp()), customer.currency().getCurrencyCode(), "Demo top-up");
                 }
+                for (DemoCreditWallet w : s.creditWallets() == null ? List.<DemoCreditWallet>of() : s.creditWallets()) {
+                    openCreditWallet(operator, customerId, w);
+                }
                 var sub = services.subscriptions().create(operator, new CreateSubscription(customerId, s.plan(), s.interval(), start, null, null, null));
                 for (String addOn : s.addOns() == null ? List.<String>of() : s.addOns()) {
                     services.addOns().purchase(operator, sub.id(), addOn, false);
@@ -160,6 +170,15 @@ public final class DemoLoader {
                             null, null, null, o.taxCategory(), o.invoice(), sub.id()));
                 }
             }
+        }
+    }
+
+    private void openCreditWallet(Caller operator, String customerId, DemoCreditWallet w) {
+        var opened = services.creditWallets().open(operator, customerId, new CreditWallets.Opening(w.name(), w.unit(), new BigDecimal(w.rate()), null, null,
+                w.appliesTo(), w.recurring() == null ? null : new BigDecimal(w.recurring()), null, null, null));
+        if (w.grant() != null) {
+            Instant expires = w.grantDays() == null ? null : opened.at().plus(Duration.ofDays(w.grantDays()));
+            services.creditWallets().grant(operator, customerId, opened.wallet().id(), new BigDecimal(w.grant()), false, expires, "Welcome credits");
         }
     }
 

@@ -70,6 +70,11 @@ class DemoLoaderTest {
         var voiceSub = services.subscriptions().list(voice, null, PageRequest.first(1)).items().getFirst();
         assertThat(services.numbers().list(voice, voiceSub.id())).hasSize(2);
         assertThat(services.addOns().list(voice, voiceSub.id())).hasSize(1);
+        // VoiceAgent's customer holds call credits restricted to minutes (issue 16 point 14)
+        assertThat(services.creditWallets().list(voice, voiceSub.customerId())).singleElement().satisfies(w -> {
+            assertThat(w.wallet().appliesTo()).containsExactly("minutes");
+            assertThat(w.balance().granted()).isEqualByComparingTo("1000");
+        });
         assertThat(second.tenants()).allSatisfy(t -> assertThat(t.customersCreated()).isZero());
         assertThat(second.tenants()).extracting(DemoLoader.LoadedTenant::apiKey)
                 .containsExactlyElementsOf(first.tenants().stream().map(DemoLoader.LoadedTenant::apiKey).toList());
