@@ -116,6 +116,20 @@ public final class JdbiTransactions implements Transactions {
         return value;
     }
 
+    /** Keeps {@code value} for {@code key} to the end of the current transaction (nothing outside one). */
+    public void remember(Object key, Object value) {
+        Kept k = kept.get();
+        if (k != null) {
+            k.memo.put(key, value);
+        }
+    }
+
+    /** Whether the current transaction remembers {@code key} (never outside one). */
+    public boolean remembers(Object key) {
+        Kept k = kept.get();
+        return k != null && k.memo.containsKey(key);
+    }
+
     /** Drops a memoized read: the transaction has just changed what it read. */
     public void forget(Object key) {
         Kept k = kept.get();
