@@ -64,7 +64,7 @@ public final class BillingRunBenchmark {
                 }
                 System.out.printf("%10d %12d %12.2f %14.0f%n", n, issued, seconds, issued / seconds);
                 if (statements != null) {
-                    statements.print(n);
+                    statements.print(n, "subscription");
                 }
             }
         }

@@ -40,10 +40,10 @@ final class StatementCounter implements SqlLogger {
         counts.clear();
     }
 
-    /** Prints the statements per unit of work ({@code units}: the subscriptions billed), most frequent first. */
-    void print(long units) {
+    /** Prints the statements per unit of work ({@code units}, e.g. the subscriptions billed), most frequent first. */
+    void print(long units, String unit) {
         long total = counts.values().stream().mapToLong(LongAdder::sum).sum();
-        System.out.printf("statements: %d, %.2f per subscription%n", total, (double) total / units);
+        System.out.printf("statements: %d, %.2f per %s%n", total, (double) total / units, unit);
         counts.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum())).limit(40)
                 .forEach(e -> System.out.printf("%8.2f  %s%n", (double) e.getValue().sum() / units,
                         e.getKey().replaceAll("\\s+", " ").substring(0, Math.min(150, e.getKey().replaceAll("\\s+", " ").length()))));
