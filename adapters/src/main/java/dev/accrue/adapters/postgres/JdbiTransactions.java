@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -20,8 +21,9 @@ import java.util.function.Supplier;
  *
  * <p>A transaction also carries what its repositories keep for its length: rows read many times and written by no one
  * in it ({@link #memo}, e.g. the tenant's settings, read by every subscription of a billing batch), and appends that no
- * one reads back before commit ({@link #deferred}, e.g. outbox events and audit entries), which go to the database as
- * one batch just before the commit — so a billing batch of 500 subscriptions pays one round trip for them, not 1,500.
+ * one reads back before commit ({@link #deferred}, e.g. audit entries — not outbox events, whose sequence must be taken
+ * when they are recorded), which go to the database as one batch just before the commit — so a billing batch of 500
+ * subscriptions pays one round trip for them, not 500.
  * A deferred append is written in the same transaction, so it commits or rolls back with the change it records. In
  * auto-commit mode nothing is kept: each statement stands alone.
  */
@@ -128,6 +130,14 @@ public final class JdbiTransactions implements Transactions {
     public boolean remembers(Object key) {
         Kept k = kept.get();
         return k != null && k.memo.containsKey(key);
+    }
+
+    /** Drops every memoized read whose key passes {@code test}. */
+    public void forgetIf(Predicate<Object> test) {
+        Kept k = kept.get();
+        if (k != null) {
+            k.memo.keySet().removeIf(test);
+        }
     }
 
     /** Drops a memoized read: the transaction has just changed what it read. */

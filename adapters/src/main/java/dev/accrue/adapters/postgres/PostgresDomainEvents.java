@@ -2,9 +2,7 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.event.DomainEvent;
 import dev.accrue.app.event.DomainEvents;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.util.List;
 import java.util.Map;
@@ -21,38 +19,14 @@ public final class PostgresDomainEvents implements DomainEvents {
         this.tx = tx;
     }
 
-    /** An event waiting in its transaction's batch. */
-    private record Pending(String tenantId, DomainEvent event) {
-    }
-
-    private static final String INSERT = """
-            INSERT INTO domain_events (tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at)
-            VALUES (:tenant, :id, :type, :objectType, :objectId, :customer, CAST(:data AS jsonb), :at)""";
-
     @Override
     public void record(String tenantId, DomainEvent e) {
-        // in a transaction the event joins its batch, written just before the commit (same transaction, so same fate)
-        JdbiTransactions.Deferred<Pending> batch = tx.deferred(PostgresDomainEvents.class, PostgresDomainEvents::insert);
-        if (batch != null) {
-            batch.add(new Pending(tenantId, e));
-        } else {
-            tx.inTransaction(() -> {
-                insert(tx.handle(), List.of(new Pending(tenantId, e)));
-                return null;
-            });
-        }
-    }
-
-    /** One round trip for a transaction's events, in the order they were recorded (their sequence numbers follow it). */
-    private static void insert(Handle h, List<Pending> events) {
-        PreparedBatch batch = h.prepareBatch(INSERT);
-        for (Pending p : events) {
-            DomainEvent e = p.event();
-            batch.bind("tenant", p.tenantId()).bind("id", e.id()).bind("type", e.type()).bind("objectType", e.objectType())
-                    .bind("objectId", e.objectId()).bind("customer", e.customerId()).bind("data", StoredJson.write(e.data()))
-                    .bind("at", Rows.utc(e.occurredAt())).add();
-        }
-        batch.execute();
+        tx.inTransaction(() -> tx.handle().createUpdate("""
+                        INSERT INTO domain_events (tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at)
+                        VALUES (:tenant, :id, :type, :objectType, :objectId, :customer, CAST(:data AS jsonb), :at)""")
+                .bind("tenant", tenantId).bind("id", e.id()).bind("type", e.type()).bind("objectType", e.objectType())
+                .bind("objectId", e.objectId()).bind("customer", e.customerId()).bind("data", StoredJson.write(e.data()))
+                .bind("at", Rows.utc(e.occurredAt())).execute());
     }
 
     @Override
@@ -60,8 +34,8 @@ public final class PostgresDomainEvents implements DomainEvents {
         if (events.isEmpty()) {
             return;
         }
-        // one statement; WITH ORDINALITY keeps the list's order in the sequence numbers, after the events recorded before
-        tx.inTransaction(() -> flushedFirst().handle().createUpdate("""
+        // one statement; WITH ORDINALITY keeps the list's order in the sequence numbers
+        tx.inTransaction(() -> tx.handle().createUpdate("""
                         INSERT INTO domain_events (tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at)
                         SELECT :tenant, e.id, e.type, e.object_type, e.object_id, e.customer_id, CAST(e.data AS jsonb), e.occurred_at
                         FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:objectTypes AS text[]), CAST(:objectIds AS text[]),
@@ -79,14 +53,9 @@ public final class PostgresDomainEvents implements DomainEvents {
                 .execute());
     }
 
-    private JdbiTransactions flushedFirst() {
-        tx.flushDeferred();
-        return tx;
-    }
-
     @Override
     public List<Recorded> after(Position position, int limit) {
-        return tx.inTransaction(() -> flushedFirst().handle().createQuery("""
+        return tx.inTransaction(() -> tx.handle().createQuery("""
                         SELECT * FROM domain_events
                         WHERE (tx_id, sequence) > (:tx, :sequence) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
                         ORDER BY tx_id, sequence LIMIT :limit""")
@@ -95,7 +64,7 @@ public final class PostgresDomainEvents implements DomainEvents {
 
     @Override
     public List<Recorded> list(String tenantId, String type, String objectId, int limit) {
-        return tx.inTransaction(() -> flushedFirst().handle().createQuery("""
+        return tx.inTransaction(() -> tx.handle().createQuery("""
                         SELECT * FROM domain_events WHERE tenant_id = :tenant
                           AND (CAST(:type AS text) IS NULL OR type = :type) AND (CAST(:object AS text) IS NULL OR object_id = :object)
                         ORDER BY sequence DESC LIMIT :limit""")

@@ -160,9 +160,10 @@ public final class InvoiceIssuer {
             // back whole (with its counter bump) and the rerun finds the key billed
             throw new IllegalStateException("Billing key " + billingKey + " of tenant " + tenantId + " was invoiced concurrently");
         }
-        events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_CREATED, draft, time.systemNow()));
         audit.record(Caller.system(tenantId), "invoice", finalized.id(), "invoice." + STATUS_FINALIZED, null, summary(finalized));
-        events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, finalizedAt));
+        // created and finalized in one statement, in that order
+        events.recordAll(tenantId, List.of(EventSnapshots.invoice(EventTypes.INVOICE_CREATED, draft, time.systemNow()),
+                EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, finalizedAt)));
         return paidInFull(tenantId, customer, finalized);
     }
 
