@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 /**
  * Call authorization over HTTP: C concurrent clients ask "may this call start?" (POST /v1/authorizations)
  * for spread-out customers, N requests in all; prints the achieved rate, latency percentiles of the full
- * HTTP round trip, refusals and the server's peak heap. Clients, server and PostgreSQL share the machine.
+ * HTTP round trip, refusals and the server's peak heap. The server runs in a JVM of its own ({@link ServerProcess}:
+ * 4 GiB, parallel collector, as {@code ./accrue} runs it), so the figure is the server's, not the load generator's;
+ * clients, server and PostgreSQL still share the machine's cores.
  * <p>
  * Arguments: {@code REQUESTS CLIENTS RATE} (default 40000 64 2000). With {@code RATE > 0} the run is open
  * loop: requests are due at RATE per second on a fixed schedule and latency counts from each one's due
@@ -42,7 +44,7 @@ public final class AuthorizationBenchmark {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         double rate = args.length > 2 ? Double.parseDouble(args[2]) : 2_000;
         int customers = 2_000;
-        try (BenchNode node = new BenchNode(CATALOG, "pro", customers)) {
+        try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
                 authorize(http, node, 1 + i % customers);
@@ -51,7 +53,7 @@ public final class AuthorizationBenchmark {
             if (rate > 0) { // and 10 s at the measured rate: the first seconds of a fresh JVM at this load stall for up to ~1 s
                 LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(http, node, 1 + (i * 7919) % customers));
             }
-            BenchNode.resetPeaks();
+            node.resetPeaks();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
                 if (!authorize(http, node, 1 + (i * 7919) % customers)) {
@@ -63,7 +65,7 @@ public final class AuthorizationBenchmark {
             System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s)%n", run.mode(),
                     rate > 0 ? ", 10 s at the same rate" : "");
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
-            System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
+            System.out.printf("  server peak heap %d MiB (server in its own JVM)%n", node.peakHeapMiB());
         }
     }
 
@@ -71,7 +73,7 @@ public final class AuthorizationBenchmark {
     /** One kept-alive connection per client thread (see {@link KeepAliveHttp} for why not the JDK client). */
     private static final ThreadLocal<KeepAliveHttp> CONNECTION = new ThreadLocal<>();
 
-    private static boolean authorize(HttpClient unused, BenchNode node, int customer) {
+    private static boolean authorize(HttpClient unused, ServerProcess node, int customer) {
         try {
             KeepAliveHttp http = CONNECTION.get();
             if (http == null) {

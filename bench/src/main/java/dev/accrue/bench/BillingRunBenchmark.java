@@ -16,7 +16,7 @@ import java.util.Map;
  * How fast a billing run invoices due subscriptions on this machine: for each N, N subscriptions (monthly,
  * quarterly and yearly, three plans) are due today; the run claims them in batches with SKIP LOCKED, rates
  * them and writes and finalizes one invoice each. Set-up rows are bulk-inserted with SQL so only the run is
- * timed. Prints invoices/s per N.
+ * timed. Prints invoices/s per N; with {@code BENCH_STATEMENTS=1} also the statements sent per subscription.
  */
 public final class BillingRunBenchmark {
     private static final String CATALOG = """
@@ -46,10 +46,14 @@ public final class BillingRunBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), dir);
         System.out.printf("%10s %12s %12s %14s%n", "subs", "invoices", "seconds", "invoices/s");
         try (Accrue accrue = Accrue.open(config, Clock.systemUTC())) {
+            StatementCounter statements = StatementCounter.attachIfAsked(accrue.database().jdbi());
             for (int n : sizes) {
                 var tenant = accrue.services().tenants().create("bench " + n + " " + System.nanoTime(), TenantMode.SANDBOX).tenant();
                 accrue.services().catalogs().importCatalog(Caller.operator(tenant.id()), "bench.yaml", CATALOG);
                 seed(accrue, tenant.id(), n);
+                if (statements != null) {
+                    statements.reset();
+                }
                 long start = System.nanoTime();
                 int issued = accrue.services().billing().runDue(500);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -59,6 +63,9 @@ public final class BillingRunBenchmark {
                     throw new IllegalStateException("expected " + n + " invoices, issued " + issued + ", stored " + stored);
                 }
                 System.out.printf("%10d %12d %12.2f %14.0f%n", n, issued, seconds, issued / seconds);
+                if (statements != null) {
+                    statements.print(n, "subscription");
+                }
             }
         }
     }

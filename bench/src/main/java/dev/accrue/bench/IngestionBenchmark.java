@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Batch ingestion over HTTP into PostgreSQL: clients POST /v1/events/batch (1,000 events each) concurrently;
  * every acknowledged event is durable (committed) and de-duplicated by the primary key. Prints events/s, the
  * rows stored (must equal the events sent) and the server's peak heap. Server and load generator share this
- * JVM and the 2 cores with PostgreSQL, so the figure is conservative.
+ * JVM and the 2 cores with PostgreSQL, so the figure is conservative. With {@code BENCH_STATEMENTS=1} also the
+ * statements sent per batch, by SQL text.
  */
 public final class IngestionBenchmark {
     private static final String CATALOG = """
@@ -53,6 +54,7 @@ public final class IngestionBenchmark {
             int batches = total / batch;
             // warm-up: JIT and connection pool, not counted
             send(http, node, body(0, batch, customers, now, "warm"));
+            StatementCounter statements = StatementCounter.attachIfAsked(node.accrue.database().jdbi());
             BenchNode.resetPeaks();
             AtomicLong accepted = new AtomicLong();
             long started = System.nanoTime();
@@ -67,6 +69,9 @@ public final class IngestionBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            if (statements != null) {
+                statements.print(batches, "batch");
+            }
             long stored = node.accrue.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM usage_events WHERE tenant_id = :t AND event_id LIKE 'e-%'")
                     .bind("t", node.tenantId).mapTo(Long.class).one());
             long duplicates = send(http, node, body(0, batch, customers, now, "e"));

@@ -15,6 +15,7 @@ public final class PostgresAddOns implements AddOnRepository {
 
     @Override
     public void insert(String tenantId, PurchasedAddOn a) {
+        AbsentRows.adding(tx, AbsentRows.Table.ADD_ONS, tenantId, a.subscriptionId());
         tx.handle().createUpdate("""
                         INSERT INTO subscription_add_ons (tenant_id, id, subscription_id, add_on_code, type, start_date, end_date, billed_through,
                                                           replaces_id, invoice_id, created_at)
@@ -26,6 +27,9 @@ public final class PostgresAddOns implements AddOnRepository {
 
     @Override
     public List<PurchasedAddOn> forSubscription(String tenantId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.ADD_ONS, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("SELECT * FROM subscription_add_ons WHERE tenant_id = :tenant AND subscription_id = :sub ORDER BY id")
                 .bind("tenant", tenantId).bind("sub", subscriptionId)
                 .map((rs, ctx) -> new PurchasedAddOn(rs.getString("id"), rs.getString("subscription_id"), rs.getString("add_on_code"), rs.getString("type"),

@@ -8,9 +8,12 @@ import dev.accrue.app.auth.Caller;
 import dev.accrue.app.id.Ids;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 public final class PostgresAuditLog implements AuditLog {
@@ -25,16 +28,36 @@ public final class PostgresAuditLog implements AuditLog {
         this.clock = clock;
     }
 
+    private static final String INSERT = """
+            INSERT INTO audit_events (tenant_id, id, object_type, object_id, action, actor, occurred_at, before, after)
+            VALUES (:tenant, :id, :type, :object, :action, :actor, :at, CAST(:before AS jsonb), CAST(:after AS jsonb))""";
+
+    /** An entry as recorded (its id and time taken then), waiting in its transaction's batch. */
+    private record Pending(String tenantId, String id, String objectType, String objectId, String action, String actor, Instant at,
+                           String before, String after) {
+    }
+
     @Override
     public void record(Caller caller, String objectType, String objectId, String action, Object before, Object after) {
-        tx.handle().createUpdate("""
-                        INSERT INTO audit_events (tenant_id, id, object_type, object_id, action, actor, occurred_at, before, after)
-                        VALUES (:tenant, :id, :type, :object, :action, :actor, :at, CAST(:before AS jsonb), CAST(:after AS jsonb))""")
-                .bind("tenant", caller.tenantId()).bind("id", Ids.next("aud")).bind("type", objectType).bind("object", objectId)
-                .bind("action", action).bind("actor", caller.actor().wire()).bind("at", Rows.utc(clock.instant()))
-                .bind("before", before == null ? null : Json.write(before))
-                .bind("after", after == null ? null : Json.write(after))
-                .execute();
+        Pending entry = new Pending(caller.tenantId(), Ids.next("aud"), objectType, objectId, action, caller.actor().wire(), clock.instant(),
+                before == null ? null : Json.write(before), after == null ? null : Json.write(after));
+        // written with the transaction's other entries just before it commits; at once when there is no transaction to join
+        JdbiTransactions.Deferred<Pending> batch = tx.deferred(PostgresAuditLog.class, PostgresAuditLog::insert);
+        if (batch != null) {
+            batch.add(entry);
+        } else {
+            insert(tx.handle(), List.of(entry));
+        }
+    }
+
+    private static void insert(Handle h, List<Pending> entries) {
+        PreparedBatch batch = h.prepareBatch(INSERT);
+        for (Pending e : entries) {
+            batch.bind("tenant", e.tenantId()).bind("id", e.id()).bind("type", e.objectType()).bind("object", e.objectId())
+                    .bind("action", e.action()).bind("actor", e.actor()).bind("at", Rows.utc(e.at()))
+                    .bind("before", e.before()).bind("after", e.after()).add();
+        }
+        batch.execute();
     }
 
     @Override
@@ -60,6 +83,7 @@ public final class PostgresAuditLog implements AuditLog {
 
     @Override
     public Page<AuditEntry> find(String tenantId, AuditQuery q, PageRequest page) {
+        tx.flushDeferred(); // what this transaction recorded is part of the trail it reads
         var rows = tx.handle().createQuery("""
                         SELECT * FROM audit_events WHERE tenant_id = :tenant
                           AND (CAST(:object AS text) IS NULL OR object_id = :object)

@@ -51,6 +51,11 @@ public final class PostgresCoupons implements CouponRepository {
 
     @Override
     public boolean redeem(String tenantId, String id, String couponId, String customerId, String subscriptionId, Instant at) {
+        if (subscriptionId == null) {
+            AbsentRows.addingForCustomer(tx, AbsentRows.Table.COUPON_REDEMPTIONS);
+        } else {
+            AbsentRows.adding(tx, AbsentRows.Table.COUPON_REDEMPTIONS, tenantId, subscriptionId);
+        }
         return tx.handle().createUpdate("""
                         INSERT INTO coupon_redemptions (tenant_id, id, coupon_id, customer_id, subscription_id, created_at)
                         VALUES (:tenant, :id, :coupon, :customer, :sub, :at) ON CONFLICT DO NOTHING""")
@@ -60,6 +65,9 @@ public final class PostgresCoupons implements CouponRepository {
 
     @Override
     public List<Active> redemptionsFor(String tenantId, String customerId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.COUPON_REDEMPTIONS, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("""
                         SELECT r.id AS redemption_id, r.subscription_id AS redeemed_by_subscription, r.applied, c.* FROM coupon_redemptions r
                         JOIN coupons c ON c.tenant_id = r.tenant_id AND c.id = r.coupon_id

@@ -19,18 +19,25 @@ public final class PostgresCredits implements CreditRepository {
 
     @Override
     public void lock(String tenantId, String customerId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.CREDIT_ENTRIES, tenantId, customerId)) {
+            return; // no entries: nothing to consume, so no consumer to wait for
+        }
         tx.handle().createQuery("SELECT pg_advisory_xact_lock(hashtextextended('customer_credit/' || :tenant || '/' || :customer, 0))")
                 .bind("tenant", tenantId).bind("customer", customerId).mapToMap().one();
     }
 
     @Override
     public List<CreditEntry> entries(String tenantId, String customerId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.CREDIT_ENTRIES, tenantId, customerId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("SELECT * FROM customer_credit_entries WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY id")
                 .bind("tenant", tenantId).bind("customer", customerId).map(ENTRY).list();
     }
 
     @Override
     public boolean append(String tenantId, CreditEntry e) {
+        AbsentRows.adding(tx, AbsentRows.Table.CREDIT_ENTRIES, tenantId, e.customerId());
         return tx.handle().createUpdate("""
                         INSERT INTO customer_credit_entries (tenant_id, id, customer_id, currency, amount, kind, source_id, description, created_at)
                         VALUES (:tenant, :id, :customer, :currency, :amount, :kind, :source, :description, :at)

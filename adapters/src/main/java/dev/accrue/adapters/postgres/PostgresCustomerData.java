@@ -178,6 +178,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
 
     @Override
     public Map<String, Integer> erase(String tenantId, String customerId, Instant at) {
+        tx.flushDeferred(); // events and audit entries this transaction recorded are erased like the others
         Handle h = tx.handle();
         Map<String, String> tables = customerTables(h);
         var unclassified = new TreeSet<>(tables.keySet());

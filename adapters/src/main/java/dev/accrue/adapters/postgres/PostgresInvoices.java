@@ -36,15 +36,21 @@ public final class PostgresInvoices implements InvoiceRepository {
         int inserted = h.createUpdate("""
                         INSERT INTO invoices (tenant_id, id, customer_id, subscription_id, billing_key, number, status, currency, issue_date,
                           due_date, period_start, period_end, subtotal, total, created_at, finalized_at, finalize_after)
-                        VALUES (:tenant, :id, :customer, :sub, :key, NULL, :status, :currency, :issue, :due, :ps, :pe, :subtotal, :total, :at, NULL, :finalize_after)
+                        VALUES (:tenant, :id, :customer, :sub, :key, :number, :status, :currency, :issue, :due, :ps, :pe, :subtotal, :total, :at,
+                          :finalized_at, :finalize_after)
                         ON CONFLICT (tenant_id, billing_key) DO NOTHING""")
                 .bind("tenant", tenantId).bind("id", i.id()).bind("customer", i.customerId()).bind("sub", i.subscriptionId())
                 .bind("key", i.billingKey()).bind("status", i.status().name().toLowerCase(Locale.ROOT))
                 .bind("currency", i.total().currency().getCurrencyCode()).bind("issue", i.issueDate()).bind("due", i.dueDate())
                 .bind("ps", i.periodStart()).bind("pe", i.periodEnd()).bind("subtotal", i.subtotal().amount()).bind("total", i.total().amount())
-                .bind("at", Rows.utc(i.createdAt())).bind("finalize_after", Rows.utc(finalizeAfter)).execute();
+                .bind("at", Rows.utc(i.createdAt())).bind("finalize_after", Rows.utc(finalizeAfter))
+                .bind("number", i.status() == InvoiceStatus.FINALIZED ? i.number() : null)
+                .bind("finalized_at", i.status() == InvoiceStatus.FINALIZED ? Rows.utc(i.finalizedAt()) : null).execute();
         if (inserted == 0) {
             return false;
+        }
+        if (i.status() == InvoiceStatus.FINALIZED) {
+            FinalizedInvoices.countAfterCommit(h, new FinalizedInvoices.Amount(i.total().currency().getCurrencyCode(), i.total().amount()));
         }
         PreparedBatch batch = h.prepareBatch("""
                 INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, charge_code, description, period_start, period_end,

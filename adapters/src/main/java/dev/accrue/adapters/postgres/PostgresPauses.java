@@ -24,6 +24,7 @@ public final class PostgresPauses implements PauseRepository {
 
     @Override
     public void insert(String tenantId, SubscriptionPause p) {
+        AbsentRows.adding(tx, AbsentRows.Table.PAUSES, tenantId, p.subscriptionId());
         tx.handle().createUpdate("""
                         INSERT INTO subscription_pauses (tenant_id, id, subscription_id, paused_on, resume_on, resumed_on, created_at)
                         VALUES (:tenant, :id, :sub, :paused, :resume, :resumed, :created)""")
@@ -33,6 +34,9 @@ public final class PostgresPauses implements PauseRepository {
 
     @Override
     public Optional<SubscriptionPause> openForUpdate(String tenantId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.PAUSES, tenantId, subscriptionId)) {
+            return Optional.empty();
+        }
         return tx.handle().createQuery("SELECT * FROM subscription_pauses WHERE tenant_id = :tenant AND subscription_id = :sub "
                         + "AND resumed_on IS NULL FOR UPDATE")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).map(ROW).findOne();
@@ -40,6 +44,9 @@ public final class PostgresPauses implements PauseRepository {
 
     @Override
     public List<SubscriptionPause> forSubscription(String tenantId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.PAUSES, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("SELECT * FROM subscription_pauses WHERE tenant_id = :tenant AND subscription_id = :sub ORDER BY paused_on, id")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).map(ROW).list();
     }

@@ -19,6 +19,7 @@ public final class PostgresPendingItems implements PendingItems {
 
     @Override
     public void add(String tenantId, String subscriptionId, String customerId, InvoiceLine line, Instant at) {
+        AbsentRows.adding(tx, AbsentRows.Table.PENDING_ITEMS, tenantId, subscriptionId);
         tx.handle().createUpdate("""
                         INSERT INTO pending_items (tenant_id, id, subscription_id, customer_id, kind, charge_code, description, period_start,
                           period_end, quantity, unit_price, amount, created_at)
@@ -33,6 +34,9 @@ public final class PostgresPendingItems implements PendingItems {
 
     @Override
     public List<InvoiceLine> open(String tenantId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.PENDING_ITEMS, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("""
                         SELECT p.*, c.currency FROM pending_items p JOIN customers c ON c.tenant_id = p.tenant_id AND c.id = p.customer_id
                         WHERE p.tenant_id = :tenant AND p.subscription_id = :sub AND p.invoice_id IS NULL ORDER BY p.id FOR UPDATE OF p""")
@@ -49,6 +53,9 @@ public final class PostgresPendingItems implements PendingItems {
 
     @Override
     public void attach(String tenantId, String subscriptionId, String invoiceId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.PENDING_ITEMS, tenantId, subscriptionId)) {
+            return; // nothing parked: the update would match no row
+        }
         tx.handle().createUpdate("UPDATE pending_items SET invoice_id = :invoice WHERE tenant_id = :tenant AND subscription_id = :sub AND invoice_id IS NULL")
                 .bind("invoice", invoiceId).bind("tenant", tenantId).bind("sub", subscriptionId).execute();
     }

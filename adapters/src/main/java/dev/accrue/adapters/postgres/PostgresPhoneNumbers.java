@@ -22,6 +22,7 @@ public final class PostgresPhoneNumbers implements PhoneNumberRepository {
 
     @Override
     public void insert(String tenantId, PhoneNumber n) {
+        AbsentRows.adding(tx, AbsentRows.Table.PHONE_NUMBERS, tenantId, n.subscriptionId());
         tx.handle().createUpdate("""
                         INSERT INTO phone_numbers (tenant_id, id, subscription_id, customer_id, number, country, type, add_on_code, status, auto_pay,
                                                    provisioned_on, trial_ends_on, billed_through, created_at)
@@ -46,6 +47,9 @@ public final class PostgresPhoneNumbers implements PhoneNumberRepository {
 
     @Override
     public List<PhoneNumber> forSubscription(String tenantId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.PHONE_NUMBERS, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("SELECT * FROM phone_numbers WHERE tenant_id = :tenant AND subscription_id = :sub ORDER BY id")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).map(NUMBER).list();
     }

@@ -27,6 +27,7 @@ public final class PostgresScheduledActions implements ScheduledActionRepository
 
     @Override
     public void insert(String tenantId, ScheduledAction a) {
+        AbsentRows.adding(tx, AbsentRows.Table.SCHEDULED_ACTIONS, tenantId, a.subscriptionId());
         tx.handle().createUpdate("""
                         INSERT INTO subscription_scheduled_actions (tenant_id, id, subscription_id, action, effective_on, plan, quantity, reason,
                           requested_on, status, failure, created_at, settled_at, billing_interval)
@@ -41,6 +42,9 @@ public final class PostgresScheduledActions implements ScheduledActionRepository
 
     @Override
     public List<ScheduledAction> forSubscription(String tenantId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.SCHEDULED_ACTIONS, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("SELECT * FROM subscription_scheduled_actions WHERE tenant_id = :tenant AND subscription_id = :sub "
                         + "ORDER BY effective_on, id")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).map(ROW).list();
@@ -48,6 +52,9 @@ public final class PostgresScheduledActions implements ScheduledActionRepository
 
     @Override
     public List<ScheduledAction> dueForUpdate(String tenantId, String subscriptionId, LocalDate through) {
+        if (AbsentRows.known(tx, AbsentRows.Table.SCHEDULED_ACTIONS, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("SELECT * FROM subscription_scheduled_actions WHERE tenant_id = :tenant AND subscription_id = :sub "
                         + "AND status = 'scheduled' AND effective_on <= :through ORDER BY effective_on, id FOR UPDATE")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("through", through).map(ROW).list();

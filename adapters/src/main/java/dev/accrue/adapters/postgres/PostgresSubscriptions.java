@@ -188,7 +188,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     @Override
     public List<DueSubscription> claimDue(Instant now, int limit, Set<String> excluding) {
         // "Due" is judged in each customer's own time zone; customers on test clocks move only with their clock.
-        return tx.handle().createQuery("""
+        List<DueSubscription> claimed = tx.handle().createQuery("""
                         SELECT s.tenant_id, s.id FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         """ + DUE + """
@@ -198,6 +198,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                         FOR UPDATE OF s SKIP LOCKED""")
                 .bind("now", Rows.utc(now)).bind("limit", limit).bindArray("excluding", String.class, List.copyOf(excluding))
                 .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();
+        AbsentRows.learn(tx, claimed); // one query spares the batch a read per subscription and table that has nothing for it
+        return claimed;
     }
 
     @Override

@@ -35,6 +35,14 @@ public final class PostgresTaxSettings implements TaxSettingsRepository {
 
     @Override
     public TaxSettings find(String tenantId) {
+        return tx.memo(new SettingsKey(tenantId), k -> read(k.tenantId()));
+    }
+
+    /** Read once per transaction (every invoice of a billing batch is taxed with them); forgotten when saved. */
+    private record SettingsKey(String tenantId) {
+    }
+
+    private TaxSettings read(String tenantId) {
         return tx.handle().createQuery("SELECT seller_country, prices, rate_edits FROM tenant_tax_settings WHERE tenant_id = :tenant")
                 .bind("tenant", tenantId)
                 .map((rs, ctx) -> new TaxSettings(rs.getString("seller_country"), PriceMode.parse(rs.getString("prices")),
@@ -44,6 +52,7 @@ public final class PostgresTaxSettings implements TaxSettingsRepository {
 
     @Override
     public void save(String tenantId, TaxSettings s) {
+        tx.forget(new SettingsKey(tenantId));
         tx.handle().createUpdate("""
                         INSERT INTO tenant_tax_settings (tenant_id, seller_country, prices, rate_edits, updated_at)
                         VALUES (:tenant, :seller, :prices, CAST(:rates AS jsonb), now())

@@ -26,6 +26,7 @@ public final class PostgresTenants implements TenantRepository {
 
     @Override
     public void insert(Tenant t) {
+        tx.forget(new TenantKey(t.id()));
         tx.handle().createUpdate("INSERT INTO tenants (id, name, mode, created_at) VALUES (:id, :name, :mode, :at)")
                 .bind("id", t.id()).bind("name", t.name()).bind("mode", t.mode().wire()).bind("at", Rows.utc(t.createdAt()))
                 .execute();
@@ -33,7 +34,11 @@ public final class PostgresTenants implements TenantRepository {
 
     @Override
     public Optional<Tenant> find(String id) {
-        return tx.handle().createQuery("SELECT * FROM tenants WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+        // read once per transaction: a billing batch asks for its tenant's settings several times per subscription
+        return tx.memo(new TenantKey(id), k -> tx.handle().createQuery("SELECT * FROM tenants WHERE id = :id").bind("id", k.id()).map(MAPPER).findOne());
+    }
+
+    private record TenantKey(String id) {
     }
 
     @Override
@@ -43,6 +48,7 @@ public final class PostgresTenants implements TenantRepository {
 
     @Override
     public void updateSettings(String tenantId, TenantSettings settings) {
+        tx.forget(new TenantKey(tenantId));
         tx.handle().createUpdate("""
                         UPDATE tenants SET invoice_grace_hours = :grace, rounding_mode = :mode, event_lateness_days = :late, max_event_quantity = :max,
                                tax_rate = :tax, subscription_backdate_days = :back, subscription_future_days = :ahead, api_requests_per_second = :rate

@@ -153,21 +153,31 @@ public final class InvoiceIssuer {
                 period == null ? null : period.start(), period == null ? null : period.end(), time.systemNow(), null, List.copyOf(lines));
         int graceHours = tenants.find(tenantId).orElseThrow().settings().invoiceGraceHours();
         Instant finalizeAfter = time.now(tenantId, customer).plus(Duration.ofHours(graceHours));
-        if (!invoices.insert(tenantId, draft, finalizeAfter)) {
-            return null;
+        if (alreadyBilled) {
+            return null; // its billing key was invoiced by an earlier run, which recorded it
         }
-        events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_CREATED, draft, time.systemNow()));
         if (graceHours > 0) {
+            if (!invoices.insert(tenantId, draft, finalizeAfter)) {
+                return null;
+            }
+            events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_CREATED, draft, time.systemNow()));
             return draft; // stays a draft, so late items can still land; a later run finalizes and numbers it
         }
+        // finalized at once: numbered first and written final, one statement instead of an insert and an update
         String number = nextNumber(tenantId);
         var finalizedAt = time.systemNow();
-        invoices.finalize(tenantId, draft.id(), number, finalizedAt);
         Invoice finalized = new Invoice(draft.id(), draft.customerId(), draft.subscriptionId(), draft.billingKey(), number,
                 InvoiceStatus.FINALIZED, draft.subtotal(), draft.total(), draft.issueDate(), draft.dueDate(), draft.periodStart(),
                 draft.periodEnd(), draft.createdAt(), finalizedAt, draft.lines());
+        if (!invoices.insert(tenantId, finalized, finalizeAfter)) {
+            // another transaction invoiced the key since billed() looked: the number must not be lost, so this step rolls
+            // back whole (with its counter bump) and the rerun finds the key billed
+            throw new IllegalStateException("Billing key " + billingKey + " of tenant " + tenantId + " was invoiced concurrently");
+        }
         audit.record(Caller.system(tenantId), "invoice", finalized.id(), "invoice." + STATUS_FINALIZED, null, summary(finalized));
-        events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, finalizedAt));
+        // created and finalized in one statement, in that order
+        events.recordAll(tenantId, List.of(EventSnapshots.invoice(EventTypes.INVOICE_CREATED, draft, time.systemNow()),
+                EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, finalizedAt)));
         return paidInFull(tenantId, customer, finalized);
     }
 

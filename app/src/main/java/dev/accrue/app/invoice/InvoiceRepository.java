@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 public interface InvoiceRepository {
-    /** Inserts the invoice and its lines; false (and nothing written) when its billing key was billed already. */
+    /** Inserts the invoice (a draft, a proforma, or final with its number) and its lines; false (and nothing written) when its billing key was billed already. */
     boolean insert(String tenantId, Invoice invoice, java.time.Instant finalizeAfter);
 
     record DueDraft(String tenantId, String invoiceId) {
