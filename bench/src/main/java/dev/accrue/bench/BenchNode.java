@@ -25,8 +25,13 @@ final class BenchNode implements AutoCloseable {
     final String baseUrl;
 
     BenchNode(String catalogYaml, String plan, int customers) throws Exception {
-        AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(Files.createTempDirectory("accrue-bench-")).withPort(0);
-        accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0);
+        this(Accrue.open(AccrueConfig.fromEnvironment(Map.of()).withDataDir(Files.createTempDirectory("accrue-bench-")).withPort(0), Clock.systemUTC())
+                .serve("127.0.0.1", 0), catalogYaml, plan, customers);
+    }
+
+    /** On a node already serving (the Kafka benchmark's, in Kafka mode). */
+    BenchNode(Accrue serving, String catalogYaml, String plan, int customers) {
+        accrue = serving;
         var created = accrue.services().tenants().create("bench " + System.nanoTime(), TenantMode.SANDBOX);
         tenantId = created.tenant().id();
         apiKey = created.adminKey().secret();
@@ -48,6 +53,18 @@ final class BenchNode implements AutoCloseable {
                     FROM generate_series(1, :n) i""").bind("t", tenantId).bind("n", customers).bind("plan", plan).bind("start", start).execute();
         });
         resetPeaks();
+    }
+
+    private BenchNode(BenchNode same, String otherBaseUrl) {
+        accrue = same.accrue;
+        tenantId = same.tenantId;
+        apiKey = same.apiKey;
+        baseUrl = otherBaseUrl;
+    }
+
+    /** The same tenant and key, sent to another node on the same database. */
+    BenchNode at(String otherBaseUrl) {
+        return new BenchNode(this, otherBaseUrl);
     }
 
     static void resetPeaks() {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * statements sent per batch, by SQL text.
  */
 public final class IngestionBenchmark {
-    private static final String CATALOG = """
+    static final String CATALOG = """
             name: bench
             version: 1
             effective_from: 2020-01-01
@@ -83,7 +83,7 @@ public final class IngestionBenchmark {
         }
     }
 
-    private static String body(int batchIndex, int size, int customers, String at, String prefix) {
+    static String body(int batchIndex, int size, int customers, String at, String prefix) {
         StringBuilder sb = new StringBuilder(size * 160).append("{\"events\":[");
         for (int i = 0; i < size; i++) {
             int n = batchIndex * size + i;

@@ -47,6 +47,8 @@ import dev.accrue.adapters.http.payment.GatewayEventRoutes;
 import dev.accrue.adapters.http.seller.EmailTemplateRoutes;
 import dev.accrue.adapters.payment.stripe.StripeSettings;
 import dev.accrue.adapters.postgres.Database;
+import dev.accrue.adapters.kafka.KafkaSettings;
+import dev.accrue.adapters.kafka.KafkaUsageFolder;
 import dev.accrue.adapters.scheduler.JobScheduler;
 import dev.accrue.adapters.scheduler.RecurringJob;
 import dev.accrue.app.payment.CollectionRunner;
@@ -100,15 +102,17 @@ public final class Accrue implements AutoCloseable {
     private final RateLimits rateLimits;
     private final String configuredPublicUrl;
     private volatile String listeningUrl;
+    private KafkaUsageFolder usageFolder;
 
     private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl, WebhookSettings webhookSettings,
-                   Optional<StripeSettings> stripe) {
+                   Optional<StripeSettings> stripe, Optional<KafkaSettings> kafka) {
         this.embedded = embedded;
         this.rateLimits = rateLimits;
         this.database = database;
         this.databaseWatch = embedded == null ? null : watch(embedded);
         this.configuredPublicUrl = publicUrl;
-        this.services = Services.wire(database.jdbi(), clock, this::publicUrl, VatRegistrySettings.fromEnvironment(System.getenv()), webhookSettings, stripe);
+        this.services = Services.wire(database.jdbi(), clock, this::publicUrl, VatRegistrySettings.fromEnvironment(System.getenv()), webhookSettings, stripe,
+                kafka);
         // use cases count through Micrometer's global registry (as they log through SLF4J); this node's registry
         // hears them while it is open
         Metrics.addRegistry(metrics);
@@ -134,6 +138,12 @@ public final class Accrue implements AutoCloseable {
 
     /** {@code stripe}: Stripe's settings when Stripe is the gateway (from the environment: PaymentGateways), empty for the sandbox. */
     public static Accrue open(AccrueConfig config, Clock clock, WebhookSettings webhookSettings, Optional<StripeSettings> stripe) {
+        return open(config, clock, webhookSettings, stripe, KafkaSettings.fromEnvironment(System.getenv()));
+    }
+
+    /** {@code kafka}: Kafka as the usage intake log (from the environment: ACCRUE_KAFKA_BOOTSTRAP), empty for direct writes. */
+    public static Accrue open(AccrueConfig config, Clock clock, WebhookSettings webhookSettings, Optional<StripeSettings> stripe,
+                              Optional<KafkaSettings> kafka) {
         EmbeddedDatabase embedded = null;
         String url = config.dbUrl();
         if (config.embedded()) {
@@ -155,7 +165,15 @@ public final class Accrue implements AutoCloseable {
             }
             throw e;
         }
-        return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl(), webhookSettings, stripe);
+        try {
+            return new Accrue(embedded, database, clock, config.rateLimits(), config.publicUrl(), webhookSettings, stripe, kafka);
+        } catch (RuntimeException e) {
+            database.close(); // Kafka unreachable at start, for one
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -232,6 +250,10 @@ public final class Accrue implements AutoCloseable {
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();
+        if (services.kafkaIntake() != null) {
+            // a node that serves the API folds its share of the intake log (ManagementFactory's name: pid@host, unique per node)
+            usageFolder = services.kafkaIntake().startFolding(ManagementFactory.getRuntimeMXBean().getName() + "-" + System.identityHashCode(this));
+        }
         listeningUrl = "http://" + host + ":" + server.port();
         return this;
     }
@@ -404,6 +426,12 @@ public final class Accrue implements AutoCloseable {
         }
         if (server != null) {
             server.stop();
+        }
+        if (usageFolder != null) {
+            usageFolder.close();
+        }
+        if (services.kafkaIntake() != null) {
+            services.kafkaIntake().log().close();
         }
         if (alerts != null) {
             alerts.interrupt();

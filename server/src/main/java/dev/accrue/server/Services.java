@@ -69,6 +69,10 @@ import dev.accrue.app.customer.CustomerService;
 import dev.accrue.app.idempotency.IdempotencyService;
 import dev.accrue.app.invoice.InvoiceService;
 import dev.accrue.app.metering.MeteringService;
+import dev.accrue.app.metering.UsageFold;
+import dev.accrue.adapters.kafka.KafkaSettings;
+import dev.accrue.adapters.kafka.KafkaUsageLog;
+import dev.accrue.adapters.postgres.PostgresIntakeOffsets;
 import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.app.telecom.PhoneNumberCountries;
 import dev.accrue.app.quota.QuotaService;
@@ -231,7 +235,8 @@ public record Services(
         StaffPasswordResets staffPasswordResets,
         PriceMigrationService priceMigrations,
         CreditWallets creditWallets,
-        CreditWalletTopUps creditWalletTopUps) {
+        CreditWalletTopUps creditWalletTopUps,
+        KafkaIntake kafkaIntake) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -261,6 +266,12 @@ public record Services(
     /** {@code stripe}: Stripe's settings when Stripe is the gateway (see PaymentGateways), empty for the built-in sandbox. */
     public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, VatRegistry vatRegistry, WebhookSettings webhookSettings,
                                 Optional<StripeSettings> stripeSettings) {
+        return wire(jdbi, systemClock, publicUrl, vatRegistry, webhookSettings, stripeSettings, Optional.empty());
+    }
+
+    /** {@code kafka}: Kafka as the usage intake log (ACCRUE_KAFKA_BOOTSTRAP, see KafkaSettings); empty writes usage to PostgreSQL directly. */
+    public static Services wire(Jdbi jdbi, Clock systemClock, Supplier<String> publicUrl, VatRegistry vatRegistry, WebhookSettings webhookSettings,
+                                Optional<StripeSettings> stripeSettings, Optional<KafkaSettings> kafka) {
         // PostgreSQL keeps microseconds; ticking the clock at that precision makes what a use case returns
         // equal to what a later read returns.
         Clock clock = Clock.tick(systemClock, Duration.ofNanos(1_000));
@@ -304,8 +315,12 @@ public record Services(
         PostgresPriceMigrations priceMigrationRepo = new PostgresPriceMigrations(tx);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
                 billedUsage, issuer, addOnBillings, events, phases, dueActions, new PriceMigrationsAtBoundary(priceMigrationRepo, events));
+        // Kafka mode: batches are acknowledged from the log, and folded into usage_events by the consumer group (KafkaIntake)
+        KafkaUsageLog usageLog = kafka.map(KafkaUsageLog::new).orElse(null);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
-                billedUsage, addOnBillings, new PhoneNumberCountries());
+                billedUsage, addOnBillings, new PhoneNumberCountries(), usageLog);
+        KafkaIntake kafkaIntake = kafka.map(settings -> new KafkaIntake(settings, usageLog,
+                new UsageFold(tx, usageRepo, billedUsage, new PostgresIntakeOffsets(tx), metering, clock))).orElse(null);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
                 new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits, events), events);
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
@@ -442,7 +457,8 @@ public record Services(
                 new StaffPasswordResets(tx, staffRepo, passwords, webSessions, outbox, auditLog, clock),
                 new PriceMigrationService(tx, priceMigrationRepo, subscriptionRepo, customerRepo, catalogs, billing, issuer, time, auditLog, events),
                 new CreditWallets(tx, creditWalletRepo, creditWalletBooks, customerRepo, time, auditLog),
-                creditWalletTopUps);
+                creditWalletTopUps,
+                kafkaIntake);
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

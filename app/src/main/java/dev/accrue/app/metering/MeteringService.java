@@ -65,10 +65,19 @@ public final class MeteringService {
     private static final Logger LOG = LoggerFactory.getLogger(MeteringService.class);
     private UsageListener listener;
     private final GroupCommit group;
+    private final UsageIntake intake;
 
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
                            CatalogService catalogs, TenantRepository tenants, CustomerTime time, AuditLog audit, BilledUsageRepository billed,
                            AddOnBilling addOns, NumberCountries countries) {
+        this(tx, usage, customers, subscriptions, catalogs, tenants, time, audit, billed, addOns, countries, null);
+    }
+
+    /** {@code intake}: the log batches are acknowledged from (Kafka mode, see {@link UsageIntake}); null stores them in PostgreSQL directly. */
+    public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
+                           CatalogService catalogs, TenantRepository tenants, CustomerTime time, AuditLog audit, BilledUsageRepository billed,
+                           AddOnBilling addOns, NumberCountries countries, UsageIntake intake) {
+        this.intake = intake;
         this.audit = audit;
         this.countries = countries;
         this.billed = billed;
@@ -119,19 +128,30 @@ public final class MeteringService {
         // validated in a read transaction of its own, then stored by the group commit, possibly sharing a commit
         // with concurrent requests; the results are answered once that commit is done
         Validated validated = tx.inTransaction(() -> validate(caller, batch));
+        if (intake != null) {
+            // Kafka mode: acknowledged once durable in the log; the fold stores them and tells the listener (UsageFold)
+            return validated.finish(intake::append, caller.tenantId(), time.systemNow());
+        }
         return validated.finish((tenant, events, at) -> {
             Set<String> known = group.insert(tenant, events, at);
-            if (listener != null) {
-                // after the events' commit, in a transaction of its own: a crash in between loses no usage, and the
-                // invoice of the window settles whatever was not drawn in real time
-                try {
-                    tx.run(() -> tell(tenant, events, known));
-                } catch (RuntimeException e) {
-                    LOG.warn("Real-time drawdown after a usage batch failed; the invoice will settle it", e);
-                }
-            }
+            afterStored(tenant, events, known);
             return known;
         }, caller.tenantId(), time.systemNow());
+    }
+
+    /**
+     * Tells the listener (alerts, progressive billing, prepaid drawdown) which of {@code events} were stored by a
+     * transaction that has committed, {@code known} being those stored before, in a transaction of its own: a crash in
+     * between loses no usage, and the invoice of the window settles whatever was not drawn in real time.
+     */
+    public void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known) {
+        if (listener != null) {
+            try {
+                tx.run(() -> tell(tenantId, events, known));
+            } catch (RuntimeException e) {
+                LOG.warn("Real-time drawdown after a usage batch failed; the invoice will settle it", e);
+            }
+        }
     }
 
     /** Tells the listener which of {@code events} were stored now (the rest, {@code known}, were stored before). */

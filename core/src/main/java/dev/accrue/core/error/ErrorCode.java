@@ -129,7 +129,9 @@ public enum ErrorCode {
     // 500
     INTERNAL_ERROR(Kind.INTERNAL),
     // 503: the database cannot be reached now; the same request may succeed later
-    DATABASE_UNAVAILABLE(Kind.UNAVAILABLE);
+    DATABASE_UNAVAILABLE(Kind.UNAVAILABLE),
+    // 503: Kafka mode, the intake log did not confirm a usage batch in time; resend it with the same event ids
+    INTAKE_UNAVAILABLE(Kind.UNAVAILABLE);
 
     public enum Kind {
         BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, METHOD_NOT_ALLOWED,

@@ -1,0 +1,183 @@
+package dev.accrue.adapters.kafka;
+
+import dev.accrue.app.metering.UsageFold;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One member of the consumer group that folds the intake topic into PostgreSQL. Where it reads from is the database's
+ * word, never Kafka's: on every assignment it seeks each partition to the offset stored with the events
+ * ({@code usage_intake_offsets}), and each poll is folded — events, aggregates and offsets — in one transaction
+ * ({@link UsageFold}). A fold that fails rolls back and the partitions are read again from the stored offsets.
+ * Kafka's committed offsets are written too, after the fold, only so Kafka's tools can show the group's lag.
+ */
+public final class KafkaUsageFolder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaUsageFolder.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private final KafkaSettings settings;
+    private final UsageFold fold;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final IntakeMeters meters;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile int assigned;
+
+    public KafkaUsageFolder(KafkaSettings settings, UsageFold fold, String consumerId) {
+        this.settings = settings;
+        this.fold = fold;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, settings.group(),
+                ConsumerConfig.CLIENT_ID_CONFIG, consumerId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                // a node that dies holds its partitions this long before the group gives them to another
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.meters = new IntakeMeters(consumerId);
+        this.thread = new Thread(this::run, "accrue-usage-fold-" + consumerId);
+        this.thread.setDaemon(true);
+    }
+
+    public KafkaUsageFolder start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(settings.topic()), new SeekToFolded());
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    foldOrRewind(records);
+                }
+                updateLag(records);
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("The usage intake consumer was woken up unexpectedly; it stops", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("The usage intake consumer stopped; acknowledged usage waits in Kafka for another node or a restart", e);
+        } finally {
+            meters.close();
+            consumer.close();
+        }
+    }
+
+    private void foldOrRewind(ConsumerRecords<String, byte[]> records) {
+        Map<Integer, Long> next = new TreeMap<>();
+        List<UsageFold.Logged> logged = new ArrayList<>(records.count());
+        long[] acknowledgedAt = new long[records.count()];
+        int i = 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            next.merge(r.partition(), r.offset() + 1, Math::max);
+            acknowledgedAt[i++] = r.timestamp();
+        }
+        try {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                logged.add(LoggedEvents.read(r.value()));
+            }
+            int fresh = fold.fold(settings.topic(), logged, next);
+            long now = System.currentTimeMillis();
+            for (int k = 0; k < acknowledgedAt.length; k++) {
+                acknowledgedAt[k] = now - acknowledgedAt[k];
+            }
+            meters.folded(fresh, acknowledgedAt);
+            consumer.commitAsync(); // for Kafka's tools only: where to read from is the database's word
+        } catch (RuntimeException e) {
+            LOG.warn("Folding {} usage records failed; reading them again from the stored offsets in {}", records.count(), RETRY, e);
+            seekToFolded(records.partitions().stream().map(TopicPartition::partition).toList());
+            sleep(RETRY);
+        }
+    }
+
+    /** Events acknowledged and not folded in this consumer's partitions, and how long the oldest just folded had waited. */
+    private void updateLag(ConsumerRecords<String, byte[]> records) {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            var partitionLag = consumer.currentLag(tp);
+            lag += partitionLag.isPresent() ? partitionLag.getAsLong() : 0;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            oldest = Math.min(oldest, r.timestamp());
+        }
+        meters.lag(lag, oldest == Long.MAX_VALUE ? 0 : System.currentTimeMillis() - oldest);
+    }
+
+    private void seekToFolded(Collection<Integer> partitions) {
+        Map<Integer, Long> stored = fold.folded(settings.topic(), partitions);
+        for (int p : partitions) {
+            TopicPartition tp = new TopicPartition(settings.topic(), p);
+            Long offset = stored.get(p);
+            if (offset == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, offset);
+            }
+        }
+    }
+
+    private void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private final class SeekToFolded implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned = consumer.assignment().size();
+            if (!partitions.isEmpty()) {
+                seekToFolded(partitions.stream().map(TopicPartition::partition).toList());
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            assigned = Math.max(0, consumer.assignment().size() - partitions.size());
+            // nothing to hand over: every poll is folded (or rolled back) before the next one
+        }
+    }
+
+    /** How many partitions of the topic this consumer folds now (0 before it joined the group). */
+    public int partitions() {
+        return assigned;
+    }
+
+    /** Stops after the fold in progress, leaving the group so its partitions move at once. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
