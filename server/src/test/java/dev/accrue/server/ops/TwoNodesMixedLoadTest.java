@@ -165,6 +165,7 @@ class TwoNodesMixedLoadTest {
         Map<String, String> written = new ConcurrentHashMap<>(); // writer's customer -> subscription
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch twoMonthsBilled = new CountDownLatch(2 * billingClocks.size());
+        CountDownLatch restarted = new CountDownLatch(1);
         try (ExecutorService load = Executors.newFixedThreadPool(8)) {
             List<Future<?>> finite = new ArrayList<>();
             List<Future<?>> endless = new ArrayList<>();
@@ -173,8 +174,8 @@ class TwoNodesMixedLoadTest {
                 endless.add(load.submit(() -> ingest(worker, ingesting, stop, acknowledged, acceptedOnce)));
                 endless.add(load.submit(() -> authorize(worker, authorizing, stop, committed, released)));
             }
-            finite.add(load.submit(() -> bill(billingClocks, twoMonthsBilled)));
-            finite.add(load.submit(() -> write(billingClocks, written)));
+            finite.add(load.submit(() -> bill(billingClocks, twoMonthsBilled, restarted)));
+            finite.add(load.submit(() -> write(billingClocks, written, restarted)));
 
             try {
                 // node B dies mid-run, requests in flight; its clients go to A meanwhile, then B comes back on a new port
@@ -185,6 +186,7 @@ class TwoNodesMixedLoadTest {
                 long killedAt = System.nanoTime();
                 processes[1] = NodeProcess.start(Files.createTempDirectory("node-b2"), env);
                 nodes.set(1, processes[1].baseUrl());
+                restarted.countDown();
                 log(started, "node B back after " + (System.nanoTime() - killedAt) / 1_000_000 + " ms");
                 for (Future<?> f : finite) {
                     f.get(120, TimeUnit.SECONDS);
@@ -313,9 +315,12 @@ class TwoNodesMixedLoadTest {
     }
 
     /** Advances each billing clock a month at a time, on alternating nodes; every third advance goes to both at once. */
-    private Void bill(List<String> clocks, CountDownLatch progress) throws Exception {
+    private Void bill(List<String> clocks, CountDownLatch progress, CountDownLatch restarted) throws Exception {
         try (ExecutorService both = Executors.newFixedThreadPool(2)) {
             for (int m = 0; m < MONTHS; m++) {
+                if (m == MONTHS - 1) {
+                    restarted.await(); // the last month is billed by both nodes again
+                }
                 String to = LocalDate.of(2026, 2 + m, 1) + "T06:00:00Z";
                 for (int c = 0; c < clocks.size(); c++) {
                     String clock = clocks.get(c);
@@ -343,8 +348,11 @@ class TwoNodesMixedLoadTest {
     }
 
     /** New customers on the billing clocks, subscribed and upgraded at once, each write with its Idempotency-Key. */
-    private Void write(List<String> clocks, Map<String, String> written) throws Exception {
+    private Void write(List<String> clocks, Map<String, String> written, CountDownLatch restarted) throws Exception {
         for (int i = 0; i < WRITTEN; i++) {
+            if (i == WRITTEN / 2) {
+                restarted.await(); // half the writes go to the restarted pair
+            }
             int node = i % 2;
             String clock = clocks.get(i % clocks.size());
             Map<String, Object> body = customerBody("Written " + i, clock);
