@@ -31,8 +31,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,12 +87,14 @@ class TwoNodesMixedLoadTest {
     /** The clock of the customers that ingest and authorize: it does not move during the load. */
     private static final String STEADY = "2026-03-10T12:00:00Z";
     private static final int ALLOWANCE = 600;
-    private static final int GRANT = 40;
+    private static final int GRANT = 10;
     private static final int WRITTEN = 8;
     private static final int MONTHS = 4; // February to May
 
     private final AtomicReferenceArray<String> nodes = new AtomicReferenceArray<>(2);
     private final AtomicInteger lostAnswers = new AtomicInteger();
+    /** When an authorization was first refused for want of allowance: the two nodes were then racing for the last seconds. */
+    private final AtomicLong firstRefusal = new AtomicLong();
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     private Api api;
 
@@ -200,6 +204,7 @@ class TwoNodesMixedLoadTest {
                 f.get(60, TimeUnit.SECONDS);
             }
         }
+        log(started, "first authorization refused for want of allowance at " + (firstRefusal.get() - started) / 1_000_000 + " ms");
         System.out.printf("load ran %d ms: %d events acknowledged, %d authorizations committed and %d released, %d requests lost their answer%n",
                 (System.nanoTime() - started) / 1_000_000, acknowledged.size(), committed.size(), released.size(), lostAnswers.get());
         assertThat(problems).isEmpty();
@@ -278,7 +283,8 @@ class TwoNodesMixedLoadTest {
     /** Reserves 40 s on one node and commits all of it (or, every third time, releases it) on the other. */
     private Void authorize(int worker, List<String> customers, AtomicBoolean stop, Map<String, BigDecimal> committed, Set<String> released) {
         try {
-            for (int k = 0; !stop.get(); k++) {
+            // until told to stop, and not before the allowance ran out once: the race for the last seconds must happen
+            for (int k = 0; !stop.get() || firstRefusal.get() == 0; k++) {
                 String customer = customers.get((k * 3 + worker) % customers.size());
                 int node = (k + worker) % 2;
                 String key = "auth-" + worker + "-" + k;
@@ -290,6 +296,7 @@ class TwoNodesMixedLoadTest {
                 }
                 JsonNode decision = r.json();
                 if (!decision.get("authorized").asBoolean()) {
+                    firstRefusal.compareAndSet(0, System.nanoTime());
                     continue;
                 }
                 String id = decision.get("authorization_id").asText();
@@ -534,7 +541,7 @@ class TwoNodesMixedLoadTest {
                 .mapTo(String.class).list());
         assertThat(numbers).doesNotContainNull().doesNotHaveDuplicates();
         List<Integer> sorted = numbers.stream().map(n -> Integer.parseInt(n.replaceAll("\\D", ""))).sorted().toList();
-        assertThat(sorted).hasSize(numbers.size()).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, numbers.size()).boxed().toList());
+        assertThat(sorted).hasSize(numbers.size()).containsExactlyElementsOf(IntStream.rangeClosed(1, numbers.size()).boxed().toList());
         System.out.printf("%d subscriptions, %d periods billed once each, invoices numbered 1..%d%n", subscriptions, periods, numbers.size());
     }
 
