@@ -301,9 +301,10 @@ public record Services(
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         PostgresCreditWallets creditWalletRepo = new PostgresCreditWallets(tx);
         CreditWalletBooks creditWalletBooks = new CreditWalletBooks(creditWalletRepo, new PostgresPaymentMethods(tx), auditLog);
+        InvoiceCreditWallets invoiceCreditWallets = new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
                 new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events,
-                new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time));
+                invoiceCreditWallets);
         PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
@@ -404,7 +405,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo, invoiceRepo), events),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo, invoiceRepo, invoiceCreditWallets), events),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
