@@ -50,6 +50,7 @@ import dev.accrue.app.billing.ProgressiveInvoicing;
 import dev.accrue.app.billing.UsageInvoicing;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.billing.UpcomingInvoice;
+import dev.accrue.app.billing.DraftInvoices;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
@@ -236,7 +237,8 @@ public record Services(
         PriceMigrationService priceMigrations,
         CreditWallets creditWallets,
         CreditWalletTopUps creditWalletTopUps,
-        KafkaIntake kafkaIntake) {
+        KafkaIntake kafkaIntake,
+        DraftInvoices draftInvoices) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -459,7 +461,8 @@ public record Services(
                 new PriceMigrationService(tx, priceMigrationRepo, subscriptionRepo, customerRepo, catalogs, billing, issuer, time, auditLog, events),
                 new CreditWallets(tx, creditWalletRepo, creditWalletBooks, customerRepo, time, auditLog),
                 creditWalletTopUps,
-                kafkaIntake);
+                kafkaIntake,
+                new DraftInvoices(tx, invoiceRepo, issuer));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

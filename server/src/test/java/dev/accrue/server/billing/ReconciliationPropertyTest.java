@@ -43,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * progressive invoice is deducted from a later one, so per charge they add nothing to what the period-end invoices bill.
  * Plan phases (issue 16 point 6): the base fee costs 4.00 instead of 10.00 until the first full month after the first billing
  * day has been served (a calendar stub before it included), and a 3.00 setup fee is billed once.
+ * A second property covers the later kinds of issue 16 — credit wallets, price migrations, billing cycle day changes and
+ * one-off charges — document by document (see {@link #oneOffsWalletCreditsPriceMigrationsAndCycleDayChangesInvoiceWhatTheRulesSay}).
  */
 class ReconciliationPropertyTest {
     static final String CATALOG = """
@@ -246,8 +248,8 @@ class ReconciliationPropertyTest {
     /**
      * Issue 16's later kinds of charges: a credit wallet with {@code granted} free credits expiring at noon of June 1 +
      * {@code expiryDay} and {@code paid} ones that never expire (0.05 each); a price migration to 36.00 decided on June 1 +
-     * {@code decisionDay} with {@code noticeDays} of notice (none when {@code decisionDay} is 0); a change of the billing cycle
-     * day to {@code newCycleDay} asked on June 1 + {@code cycleChangeDay} (none when 0); one-off charges.
+     * {@code decisionDay} with {@code noticeDays} of notice; a change of the billing cycle day to {@code newCycleDay} asked on
+     * June 1 + {@code cycleChangeDay}; one-off charges, the last of them voided at once.
      */
     record Recent(int granted, int expiryDay, int paid, int decisionDay, int noticeDays, int cycleChangeDay, int newCycleDay, List<OneOff> oneOffs) {
     }
@@ -256,10 +258,18 @@ class ReconciliationPropertyTest {
     Arbitrary<Recent> recentScenarios() {
         Arbitrary<OneOff> oneOff = Combinators.combine(Arbitraries.integers().between(1, 140), Arbitraries.integers().between(100, 6000),
                 Arbitraries.of(true, false), Arbitraries.of(true, false, false)).as(OneOff::new);
-        return Combinators.combine(Arbitraries.integers().between(0, 60).map(n -> n * 10), Arbitraries.integers().between(3, 150),
-                Arbitraries.integers().between(0, 80).map(n -> n * 10), Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 25)),
-                Arbitraries.integers().between(0, 60), Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 100)),
-                Arbitraries.integers().between(2, 28), oneOff.list().ofMaxSize(6)).as(Recent::new);
+        // every run has each kind: a migration, a change of day, both kinds of credits and at least one voided invoice
+        Arbitrary<OneOff> voided = Combinators.combine(Arbitraries.integers().between(1, 140), Arbitraries.integers().between(100, 6000))
+                .as((day, cents) -> new OneOff(day, cents, false, true));
+        Arbitrary<List<OneOff>> oneOffs = Combinators.combine(oneOff.list().ofMaxSize(5), voided).as((list, v) -> {
+            List<OneOff> all = new ArrayList<>(list);
+            all.add(v);
+            return all;
+        });
+        return Combinators.combine(Arbitraries.integers().between(10, 60).map(n -> n * 10), Arbitraries.integers().between(3, 150),
+                Arbitraries.integers().between(40, 200).map(n -> n * 10), Arbitraries.integers().between(1, 25),
+                Arbitraries.integers().between(0, 60), Arbitraries.integers().between(1, 100),
+                Arbitraries.integers().between(2, 28), oneOffs).as(Recent::new);
     }
 
     /**
