@@ -233,7 +233,7 @@ class ReconciliationPropertyTest {
                 product: p
                 name: Team
                 alignment: calendar
-                intervals: [{ interval: month }]
+                intervals: [{ interval: month }, { interval: year, discount_percent: 10 }]
                 charges:
                   - { type: recurring, code: base, name: Base, monthly_price: { USD: "30.00" } }
             """;
@@ -248,10 +248,14 @@ class ReconciliationPropertyTest {
     /**
      * Issue 16's later kinds of charges: a credit wallet with {@code granted} free credits expiring at noon of June 1 +
      * {@code expiryDay} and {@code paid} ones that never expire (0.05 each); a price migration to 36.00 decided on June 1 +
-     * {@code decisionDay} with {@code noticeDays} of notice; a change of the billing cycle day to {@code newCycleDay} asked on
-     * June 1 + {@code cycleChangeDay}; one-off charges, the last of them voided at once.
+     * {@code decisionDay} with {@code noticeDays} of notice; asked on June 1 + {@code cycleChangeDay}, a change of the billing
+     * cycle day to {@code newCycleDay} or, when that is 1 (the day in force), a move to yearly billing at period end; one-off
+     * charges, the last of them voided at once.
      */
     record Recent(int granted, int expiryDay, int paid, int decisionDay, int noticeDays, int cycleChangeDay, int newCycleDay, List<OneOff> oneOffs) {
+        boolean yearly() {
+            return newCycleDay == 1;
+        }
     }
 
     @Provide
@@ -269,19 +273,20 @@ class ReconciliationPropertyTest {
         return Combinators.combine(Arbitraries.integers().between(10, 60).map(n -> n * 10), Arbitraries.integers().between(3, 150),
                 Arbitraries.integers().between(40, 200).map(n -> n * 10), Arbitraries.integers().between(1, 25),
                 Arbitraries.integers().between(0, 60), Arbitraries.integers().between(1, 100),
-                Arbitraries.integers().between(2, 28), oneOffs).as(Recent::new);
+                Arbitraries.oneOf(Arbitraries.just(1), Arbitraries.integers().between(2, 28)), oneOffs).as(Recent::new);
     }
 
     /**
      * Over a random run of June to early November, every document the customer got equals, line by line and to the cent, what
      * the rules say, computed here independently day by day: the base fee is 30.00 a month, 36.00 for periods opening on or
      * after the first boundary on or after the later of July 1 and the decision day + the notice; a new cycle day takes effect at
-     * the first boundary after it was asked, with a bridge to that day priced by day against the whole month it cuts; a one-off
+     * the first boundary after it was asked, with a bridge to that day priced by day against the whole month it cuts; a move to
+     * yearly billing takes effect there too, a year at twelve months' price less 10 %; a one-off
      * charge is its own invoice or joins the first renewal after it; each invoice is paid by the wallet as far as it goes —
      * granted credits first while not expired at the issue instant, then paid ones, each lot what it is worth — and a voided
      * invoice gives its credits back to their lots, so the wallet ends with what the rules leave.
      */
-    @Property(tries = 4, shrinking = ShrinkingMode.OFF)
+    @Property(tries = 6, shrinking = ShrinkingMode.OFF)
     void oneOffsWalletCreditsPriceMigrationsAndCycleDayChangesInvoiceWhatTheRulesSay(@ForAll("recentScenarios") Recent r) {
         LocalDate start = LocalDate.of(2026, 6, 1);
         LocalDate horizon = LocalDate.of(2026, 11, 5);
@@ -304,6 +309,7 @@ class ReconciliationPropertyTest {
         LocalDate nextBoundary = start.plusMonths(1);
         int cycleDay = 1;
         Integer pendingCycleDay = null;
+        boolean pendingYearly = false;
         LocalDate movesFrom = null; // the first boundary day on or after which periods are priced at 36.00
         List<BigDecimal> parked = new ArrayList<>();
         List<OneOff> oneOffs = r.oneOffs().stream().sorted(Comparator.comparingInt(OneOff::day)).toList();
@@ -319,7 +325,12 @@ class ReconciliationPropertyTest {
             if (boundary) {
                 BigDecimal price = movesFrom != null && !d.isBefore(movesFrom) ? new BigDecimal("36.00") : new BigDecimal("30.00");
                 BigDecimal fee = price;
-                if (pendingCycleDay != null) {
+                if (pendingYearly) {
+                    // a year from this boundary at 10 % off twelve months, rounded once
+                    fee = price.multiply(BigDecimal.valueOf(12)).multiply(new BigDecimal("0.9")).setScale(2, RoundingMode.HALF_UP);
+                    pendingYearly = false;
+                    nextBoundary = d.plusYears(1);
+                } else if (pendingCycleDay != null) {
                     LocalDate bridgeEnd = d.withDayOfMonth(pendingCycleDay);
                     fee = price.multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(d, bridgeEnd)))
                             .divide(BigDecimal.valueOf(ChronoUnit.DAYS.between(bridgeEnd.minusMonths(1), bridgeEnd)), 2, RoundingMode.HALF_UP);
@@ -346,7 +357,11 @@ class ReconciliationPropertyTest {
                 LocalDate noticeEnds = d.plusDays(r.noticeDays());
                 movesFrom = noticeEnds.isAfter(LocalDate.of(2026, 7, 1)) ? noticeEnds : LocalDate.of(2026, 7, 1);
             }
-            if (offset == r.cycleChangeDay()) {
+            if (offset == r.cycleChangeDay() && r.yearly()) {
+                var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year"));
+                assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+                pendingYearly = true;
+            } else if (offset == r.cycleChangeDay()) {
                 var changed = s.api.post("/v1/subscriptions/" + sub + "/change_billing_cycle_day", Map.of("billing_cycle_day", r.newCycleDay()));
                 assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
                 pendingCycleDay = r.newCycleDay() == cycleDay ? null : r.newCycleDay();
