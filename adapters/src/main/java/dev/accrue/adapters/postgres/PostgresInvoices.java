@@ -90,6 +90,12 @@ public final class PostgresInvoices implements InvoiceRepository {
     }
 
     @Override
+    public boolean lockDraft(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("SELECT status FROM invoices WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", invoiceId).mapTo(String.class).findOne().map("draft"::equals).orElse(false);
+    }
+
+    @Override
     public boolean billed(String tenantId, String billingKey) {
         return tx.handle().createQuery("SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = :tenant AND billing_key = :key)")
                 .bind("tenant", tenantId).bind("key", billingKey).mapTo(Boolean.class).one();

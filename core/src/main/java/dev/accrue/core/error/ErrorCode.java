@@ -131,7 +131,9 @@ public enum ErrorCode {
     // 503: the database cannot be reached now; the same request may succeed later
     DATABASE_UNAVAILABLE(Kind.UNAVAILABLE),
     // 503: Kafka mode, the intake log did not confirm a usage batch in time; resend it with the same event ids
-    INTAKE_UNAVAILABLE(Kind.UNAVAILABLE);
+    INTAKE_UNAVAILABLE(Kind.UNAVAILABLE),
+    // finalizing on request what is not (any more) a draft
+    INVOICE_NOT_DRAFT(Kind.CONFLICT);
 
     public enum Kind {
         BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, METHOD_NOT_ALLOWED,

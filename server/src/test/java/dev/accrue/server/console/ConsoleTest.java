@@ -129,6 +129,19 @@ class ConsoleTest {
     }
 
     @Test
+    void aPausedSubscriptionReadsPausedOnTheCustomerPageAndActiveAgainAfterTheResume() {
+        String customer = s.customer("Paused Inc " + tag, "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", customer, "plan", "starter")).get("id").asText();
+        WebClient support = signedIn(staff("support"));
+        assertThat(support.get("/console/customers/" + customer).body()).contains("<span class=\"status active\">active</span>");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/pause", Map.of()).status()).isEqualTo(201);
+        assertThat(support.get("/console/customers/" + customer).body()).contains("<span class=\"status paused\">paused</span>")
+                .doesNotContain("status active");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/resume", Map.of()).status()).isEqualTo(200);
+        assertThat(support.get("/console/customers/" + customer).body()).contains("<span class=\"status active\">active</span>");
+    }
+
+    @Test
     void rolesAreEnforcedByTheServerOnEveryForm() {
         String customer = s.customer("Roles Inc " + tag, "USD", "UTC");
         String sub = s.subscribe(Map.of("customer_id", customer, "plan", "starter")).get("id").asText();
