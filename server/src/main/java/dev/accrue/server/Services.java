@@ -443,7 +443,7 @@ public record Services(
                 notifications(tx, events, auditLog, customerRepo, subscriptionRepo, sellers, outbox, clock),
                 new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
                 webSessions,
-                new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
+                new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, new PostgresNotifications(tx), webSessions, auditLog, clock),
                 new StaffService(tx, staffRepo, passwords, webSessions, auditLog, clock),
                 new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog),
                 new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo),
