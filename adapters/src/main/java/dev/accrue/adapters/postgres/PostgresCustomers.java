@@ -47,6 +47,30 @@ public final class PostgresCustomers implements CustomerRepository {
     private final JdbiTransactions tx;
     private final BillingHistory history;
 
+    /** A customer row a billing batch read with its claim, kept for the batch's transaction until this repository writes it. */
+    record Key(String tenantId, String id) {
+    }
+
+    /**
+     * One query for the customers of a claimed billing batch, instead of one per subscription. They are not locked: a change
+     * committed by another transaction meanwhile is seen as it would have been had this subscription been billed earlier in
+     * the batch (the old code read it a moment later in the same batch, also without a lock).
+     */
+    static void learn(JdbiTransactions tx, List<Key> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        tx.handle().createQuery("""
+                        SELECT c.* FROM unnest(CAST(:tenants AS text[]), CAST(:ids AS text[])) AS k(tenant_id, id)
+                        JOIN customers c ON c.tenant_id = k.tenant_id AND c.id = k.id""")
+                .bindArray("tenants", String.class, keys.stream().map(Key::tenantId).toList())
+                .bindArray("ids", String.class, keys.stream().map(Key::id).toList())
+                .map((rs, ctx) -> {
+                    tx.remember(new Key(rs.getString("tenant_id"), rs.getString("id")), MAPPER.map(rs, ctx));
+                    return 0;
+                }).list();
+    }
+
     public PostgresCustomers(JdbiTransactions tx) {
         this.tx = tx;
         this.history = new BillingHistory(tx);
@@ -66,6 +90,7 @@ public final class PostgresCustomers implements CustomerRepository {
 
     @Override
     public void update(String tenantId, Customer c) {
+        tx.forget(new Key(tenantId, c.id()));
         bindAll(tx.handle().createUpdate("""
                 UPDATE customers SET external_id = :external_id, legal_name = :legal_name, billing_emails = :emails,
                   billing_address = CAST(:address AS jsonb), currency = :currency, time_zone = :time_zone, tax_id = :tax_id, tax_status = :tax_status,
@@ -89,6 +114,10 @@ public final class PostgresCustomers implements CustomerRepository {
 
     @Override
     public Optional<Customer> find(String tenantId, String id) {
+        Customer learned = tx.recall(new Key(tenantId, id));
+        if (learned != null) {
+            return Optional.of(learned);
+        }
         return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
     }
@@ -148,6 +177,7 @@ public final class PostgresCustomers implements CustomerRepository {
 
     @Override
     public void delete(String tenantId, String id) {
+        tx.forget(new Key(tenantId, id));
         tx.handle().createUpdate("DELETE FROM customers WHERE tenant_id = :tenant AND id = :id").bind("tenant", tenantId).bind("id", id).execute();
     }
 
