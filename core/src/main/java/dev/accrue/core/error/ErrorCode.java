@@ -116,6 +116,9 @@ public enum ErrorCode {
     SUBSCRIPTION_NOT_PAUSED(Kind.CONFLICT),
     // a billing cycle day (a day of the month) asked for a subscription billed weekly
     BILLING_CYCLE_DAY_ON_WEEKLY_INTERVAL(Kind.BAD_REQUEST),
+    // account hierarchies: a parent chain that would come back to the child; a parent that still has children
+    CUSTOMER_HIERARCHY_CYCLE(Kind.CONFLICT),
+    CUSTOMER_HAS_CHILDREN(Kind.CONFLICT),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
     MALFORMED_REQUEST(Kind.BAD_REQUEST),
