@@ -109,6 +109,7 @@ public final class SubscriptionService {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "plan", "plan is required");
         }
         return tx.inTransaction(() -> {
+            customers.find(caller.tenantId(), req.customerId()).ifPresent(c -> time.holdTestClock(caller.tenantId(), c.testClockId()));
             // locked: two concurrent subscribes of one customer see each other (one live subscription per product)
             Customer customer = customers.findForUpdate(caller.tenantId(), req.customerId())
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + req.customerId() + "'"));
