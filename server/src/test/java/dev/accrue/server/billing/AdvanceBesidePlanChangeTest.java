@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * takes the counter row as the change's invoice would.
  */
 class AdvanceBesidePlanChangeTest {
-    private static final String MONTHLY = """
+    /** One monthly plan on a calendar cycle; also used by {@link SubscribeDuringAdvanceTest}. */
+    static final String MONTHLY = """
             name: monthly
             version: 1
             effective_from: 2020-01-01

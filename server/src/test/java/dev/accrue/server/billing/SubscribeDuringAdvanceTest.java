@@ -19,27 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * advance is held mid-way by a transaction of the test's own that locks a subscription on the clock.
  */
 class SubscribeDuringAdvanceTest {
-    private static final String MONTHLY = """
-            name: monthly
-            version: 1
-            effective_from: 2020-01-01
-            currencies: [USD]
-            products:
-              - { code: app, name: App }
-            plans:
-              - code: starter
-                product: app
-                name: Starter
-                tier: 1
-                alignment: calendar
-                intervals: [{ interval: month }]
-                charges:
-                  - { type: recurring, code: base, name: Starter, monthly_price: { USD: "10.00" } }
-            """;
-
     @Test
     void aSubscriptionCreatedDuringAnAdvanceStartsAtTheNewTime() throws Exception {
-        Sandbox s = new Sandbox("subscribe during advance", MONTHLY, "2026-01-01T06:00:00Z");
+        Sandbox s = new Sandbox("subscribe during advance", AdvanceBesidePlanChangeTest.MONTHLY, "2026-01-01T06:00:00Z");
         String held = s.subscribe(Map.of("customer_id", s.customer("Held", "USD", "UTC"), "plan", "starter")).get("id").asText();
         String late = s.customer("Late", "USD", "UTC");
         var db = TestNode.get().accrue().database().jdbi();
