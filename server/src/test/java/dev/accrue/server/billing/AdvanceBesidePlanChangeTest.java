@@ -20,28 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * takes the counter row as the change's invoice would.
  */
 class AdvanceBesidePlanChangeTest {
-    /** One monthly plan on a calendar cycle; also used by {@link SubscribeDuringAdvanceTest}. */
-    static final String MONTHLY = """
-            name: monthly
-            version: 1
-            effective_from: 2020-01-01
-            currencies: [USD]
-            products:
-              - { code: app, name: App }
-            plans:
-              - code: starter
-                product: app
-                name: Starter
-                tier: 1
-                alignment: calendar
-                intervals: [{ interval: month }]
-                charges:
-                  - { type: recurring, code: base, name: Starter, monthly_price: { USD: "10.00" } }
-            """;
-
     @Test
     void anAdvanceWaitingForASubscriptionHoldsNoInvoiceNumber() throws Exception {
-        Sandbox s = new Sandbox("advance beside change", MONTHLY, "2026-01-01T06:00:00Z");
+        Sandbox s = new Sandbox("advance beside change", TestClockCrashTest.MONTHLY, "2026-01-01T06:00:00Z");
         s.subscribe(Map.of("customer_id", s.customer("First", "USD", "UTC"), "plan", "starter"));
         String second = s.subscribe(Map.of("customer_id", s.customer("Second", "USD", "UTC"), "plan", "starter")).get("id").asText();
         var db = TestNode.get().accrue().database().jdbi();

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SubscribeDuringAdvanceTest {
     @Test
     void aSubscriptionCreatedDuringAnAdvanceStartsAtTheNewTime() throws Exception {
-        Sandbox s = new Sandbox("subscribe during advance", AdvanceBesidePlanChangeTest.MONTHLY, "2026-01-01T06:00:00Z");
+        Sandbox s = new Sandbox("subscribe during advance", TestClockCrashTest.MONTHLY, "2026-01-01T06:00:00Z");
         String held = s.subscribe(Map.of("customer_id", s.customer("Held", "USD", "UTC"), "plan", "starter")).get("id").asText();
         String late = s.customer("Late", "USD", "UTC");
         var db = TestNode.get().accrue().database().jdbi();
