@@ -124,6 +124,7 @@ import dev.accrue.app.payment.PaymentService;
 import dev.accrue.app.payment.gateway.PaymentGateway;
 import dev.accrue.app.payment.GatewayEventIntake;
 import dev.accrue.app.payment.ProcessingPoller;
+import dev.accrue.app.payment.Recollection;
 import dev.accrue.app.payment.DisputeService;
 import dev.accrue.app.payment.TakeBacks;
 import dev.accrue.adapters.payment.stripe.StripeGateway;
@@ -379,9 +380,11 @@ public record Services(
         // refunds and disputes lower what was paid on an invoice, in one place
         TakeBacks takeBacks = new TakeBacks(paymentRepo);
         PostgresDisputes disputeRepo = new PostgresDisputes(tx);
-        DisputeService disputes = new DisputeService(tx, disputeRepo, methodRepo, customerRepo, takeBacks, auditLog, events, time);
+        // a lost dispute makes the invoice owed again: reopened, and collected again from an auto-pay customer
+        DisputeService disputes = new DisputeService(tx, disputeRepo, methodRepo, customerRepo, takeBacks, auditLog, events, time,
+                new Recollection(paymentRepo, methodRepo, auditLog, time));
         PaymentService payments = new PaymentService(tx, paymentRepo, methodRepo, customerRepo, creditNoteRepo, creditRepo, gateway, paymentApplication, auditLog, events,
-                time, takeBacks, disputeRepo);
+                time, takeBacks, disputeRepo, collections);
         GatewayEventIntake gatewayEvents = new GatewayEventIntake(tx, paymentRepo, gateway, collections, payments, disputes, clock);
         // the sandbox's bank debits settle by its own signed events, through the same intake as Stripe's webhooks
         SandboxEvents sandboxEvents = sandbox == null ? null : new SandboxEvents(jdbi, gatewayEvents, clock);

@@ -41,7 +41,7 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     private static final RowMapper<Collection> COLLECTION = (rs, ctx) -> new Collection(rs.getString("tenant_id"), rs.getString("invoice_id"),
             rs.getString("customer_id"), rs.getString("stage"), rs.getInt("round"), Rows.instant(rs, "first_failed_at"), Rows.instant(rs, "next_attempt_at"),
             Arrays.asList((String[]) rs.getArray("hard_declined").getArray()), rs.getString("in_flight_payment_id"), Rows.instant(rs, "in_flight_since"),
-            rs.getString("last_failure"));
+            rs.getString("last_failure"), rs.getInt("cycle"));
     private static final RowMapper<InvoiceAmounts> INVOICE_AMOUNTS = (rs, ctx) -> new InvoiceAmounts(rs.getString("id"), rs.getString("customer_id"),
             rs.getString("number"), rs.getString("status"), Money.of(rs.getBigDecimal("total").stripTrailingZeros(), rs.getString("currency")),
             Money.of(rs.getBigDecimal("amount_paid").stripTrailingZeros(), rs.getString("currency")));
@@ -233,10 +233,11 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     }
 
     @Override
-    public List<Payment> attempts(String tenantId, String invoiceId, int round) {
+    public List<Payment> attempts(String tenantId, Collection c) {
         return tx.handle().createQuery("""
-                        SELECT * FROM payments WHERE tenant_id = :tenant AND invoice_id = :invoice AND source = 'automatic' AND round = :round ORDER BY id""")
-                .bind("tenant", tenantId).bind("invoice", invoiceId).bind("round", round).map(PAYMENT).list();
+                        SELECT * FROM payments WHERE tenant_id = :tenant AND invoice_id = :invoice AND source = 'automatic' AND round = :round
+                          AND starts_with(attempt_key, :prefix) ORDER BY id""")
+                .bind("tenant", tenantId).bind("invoice", c.invoiceId()).bind("round", c.round()).bind("prefix", c.attemptPrefix()).map(PAYMENT).list();
     }
 
     @Override
@@ -409,15 +410,16 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     }
 
     @Override
-    public Map<String, List<Payment>> attemptsOf(String tenantId, Map<String, Integer> roundByInvoice) {
+    public Map<String, List<Payment>> attemptsOf(String tenantId, List<Collection> collections) {
         Map<String, List<Payment>> out = new HashMap<>();
-        List<String> invoices = List.copyOf(roundByInvoice.keySet());
         tx.handle().createQuery("""
                         SELECT p.* FROM payments p
-                        JOIN unnest(CAST(:invoices AS text[]), CAST(:rounds AS int[])) AS v(invoice, round) ON p.invoice_id = v.invoice AND p.round = v.round
+                        JOIN unnest(CAST(:invoices AS text[]), CAST(:rounds AS int[]), CAST(:prefixes AS text[])) AS v(invoice, round, prefix)
+                          ON p.invoice_id = v.invoice AND p.round = v.round AND starts_with(p.attempt_key, v.prefix)
                         WHERE p.tenant_id = :tenant AND p.source = 'automatic' ORDER BY p.id""")
-                .bind("tenant", tenantId).bindArray("invoices", String.class, invoices)
-                .bindArray("rounds", String.class, invoices.stream().map(i -> String.valueOf(roundByInvoice.get(i))).toList())
+                .bind("tenant", tenantId).bindArray("invoices", String.class, collections.stream().map(Collection::invoiceId).toList())
+                .bindArray("rounds", String.class, collections.stream().map(c -> String.valueOf(c.round())).toList())
+                .bindArray("prefixes", String.class, collections.stream().map(Collection::attemptPrefix).toList())
                 .map(PAYMENT).forEach(p -> out.computeIfAbsent(p.invoiceId(), k -> new ArrayList<>()).add(p));
         return out;
     }
@@ -472,6 +474,28 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
                 .bind("next", c.nextAttemptAt() == null ? null : Rows.utc(c.nextAttemptAt())).bind("hard", c.hardDeclined().toArray(new String[0]))
                 .bind("flight", c.inFlightPaymentId()).bind("since", c.inFlightSince() == null ? null : Rows.utc(c.inFlightSince()))
                 .bind("failure", c.lastFailure()).bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("invoice", c.invoiceId()).execute();
+    }
+
+    @Override
+    public boolean reopenInvoice(String tenantId, String invoiceId) {
+        return tx.handle().createUpdate("""
+                        UPDATE invoices SET status = 'finalized', paid_at = NULL, payment_reference = NULL
+                        WHERE tenant_id = :tenant AND id = :invoice AND status = 'paid'""")
+                .bind("tenant", tenantId).bind("invoice", invoiceId).execute() == 1;
+    }
+
+    @Override
+    public int recollect(String tenantId, String invoiceId, String customerId, String stage, Instant next, List<String> hardDeclined, Instant at) {
+        return tx.handle().createQuery("""
+                        INSERT INTO collections (tenant_id, invoice_id, customer_id, stage, round, next_attempt_at, hard_declined, cycle, created_at, updated_at)
+                        VALUES (:tenant, :invoice, :customer, :stage, 0, :next, :hard, 1, :at, :at)
+                        ON CONFLICT (tenant_id, invoice_id) DO UPDATE SET stage = EXCLUDED.stage, round = 0, first_failed_at = NULL,
+                            next_attempt_at = EXCLUDED.next_attempt_at, hard_declined = EXCLUDED.hard_declined, in_flight_payment_id = NULL,
+                            in_flight_since = NULL, last_failure = NULL, cycle = collections.cycle + 1, updated_at = EXCLUDED.updated_at
+                        RETURNING cycle""")
+                .bind("tenant", tenantId).bind("invoice", invoiceId).bind("customer", customerId).bind("stage", stage)
+                .bind("next", next == null ? null : Rows.utc(next)).bind("hard", hardDeclined.toArray(new String[0])).bind("at", Rows.utc(at))
+                .mapTo(Integer.class).one();
     }
 
     @Override

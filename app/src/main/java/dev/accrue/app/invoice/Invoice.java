@@ -60,16 +60,16 @@ public record Invoice(String id, String customerId, String subscriptionId, Strin
 
     /**
      * The one rule for {@code payment_status} (docs/payments.md#payment-status). A paid invoice stays {@code paid} in its
-     * lifecycle when money is taken back — a refund is the seller's decision and reopens nothing, a chargeback is not
-     * collected again — so the payment status tells it: {@code disputed} while a dispute open or lost takes money off,
+     * lifecycle when a refund takes money back — the seller's decision, it reopens nothing — so the payment status tells it: {@code disputed} while a dispute open or lost takes money off
+     * (and the invoice was not paid in full again since: a lost dispute reopens it and it is collected again),
      * else {@code refunded} when refunds gave everything back, {@code partially_refunded} when part (what it holds is
      * below its total); a finalized invoice
      * is {@code partially_paid} while something is paid and something due (a refund there raises what is due: it is
      * owed again), and {@code unpaid} otherwise.
      */
     public String paymentStatus() {
-        if (disputed().isPositive()) {
-            return DISPUTED;
+        if (disputed().isPositive() && paid().compareTo(total) < 0) {
+            return DISPUTED; // paid in full again after a lost dispute (collected again) is plainly paid, below
         }
         if (status == InvoiceStatus.PAID) {
             // paid again in full after a refund (a refund on a partly paid invoice, then a new payment) is plainly paid

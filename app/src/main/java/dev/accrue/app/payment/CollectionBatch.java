@@ -102,7 +102,7 @@ public final class CollectionBatch {
         }
         List<String> customerIds = plain.stream().map(Collection::customerId).distinct().toList();
         Map<String, Customer> byId = customers.findAll(tenantId, customerIds).stream().collect(Collectors.toMap(Customer::id, Function.identity()));
-        Map<String, List<Payment>> tried = payments.attemptsOf(tenantId, plain.stream().collect(Collectors.toMap(Collection::invoiceId, Collection::round)));
+        Map<String, List<Payment>> tried = payments.attemptsOf(tenantId, plain);
         Map<String, List<PaymentMethod>> active = methods.activeOf(tenantId, customerIds);
         List<Payment> stored = new ArrayList<>();
         Map<String, PaymentMethod> methodOf = new LinkedHashMap<>();
@@ -116,7 +116,7 @@ public final class CollectionBatch {
                 continue;
             }
             Customer customer = byId.get(c.customerId());
-            Payment p = new Payment(Ids.next("pay"), customer.id(), c.invoiceId(), Payment.INVOICE, Payment.AUTOMATIC, c.invoiceId() + ":" + c.round() + ":" + m.id(),
+            Payment p = new Payment(Ids.next("pay"), customer.id(), c.invoiceId(), Payment.INVOICE, Payment.AUTOMATIC, c.attemptKey(m.id()),
                     c.round(), m.id(), m.kind(), m.brand(), m.last4(), gateway, invoices.get(c.invoiceId()).due(), null, null, null, Payment.PENDING, null, null,
                     null, false, null, null, null, time.now(tenantId, customer), null);
             stored.add(p);
@@ -136,7 +136,7 @@ public final class CollectionBatch {
             }
             Collection c = collectionOf.get(p.id());
             inFlight.add(new Collection(c.tenantId(), c.invoiceId(), c.customerId(), c.stage(), c.round(), c.firstFailedAt(), c.nextAttemptAt(),
-                    c.hardDeclined(), p.id(), at, c.lastFailure()));
+                    c.hardDeclined(), p.id(), at, c.lastFailure(), c.cycle()));
             PaymentRepository.InvoiceAmounts invoice = invoices.get(p.invoiceId());
             String gatewayCustomer = gatewayCustomers.get(p.customerId());
             if (gatewayCustomer == null) {
@@ -212,7 +212,7 @@ public final class CollectionBatch {
             succeeded.add(new PaymentRepository.Succeeded(p.id(), reference, applied.amount()));
             paid.add(new PaymentRepository.InvoicePayment(invoice.invoiceId(), applied.amount(), inFull, now, done.printedReference()));
             ended.add(new Collection(c.tenantId(), c.invoiceId(), c.customerId(), inFull ? Collection.PAID : c.stage(), c.round(), c.firstFailedAt(), null,
-                    c.hardDeclined(), null, null, c.lastFailure()));
+                    c.hardDeclined(), null, null, c.lastFailure(), c.cycle()));
             if (inFull) {
                 entries.add(new AuditLog.Entry("invoice", invoice.invoiceId(), "invoice.paid", Map.of("status", "finalized"),
                         Map.of("status", "paid", "payment_id", p.id())));

@@ -181,9 +181,11 @@ public final class CollectionRunner {
     /** Step 1 for a chunk, in one transaction, set-based for the plain tries ({@link CollectionBatch}); one at a time if that fails. */
     private List<Attempt> beginAll(List<Collection> chunk) {
         try {
-            return tx.inTransaction(() -> {
+            int[] setBased = new int[1];
+            List<Attempt> stored = tx.inTransaction(() -> {
                 CollectionBatch.Begun begun = batch.begin(chunk);
                 List<Attempt> attempts = new ArrayList<>(begun.attempts());
+                setBased[0] = attempts.size();
                 for (Collection c : begun.rest()) {
                     Attempt a = begin(c.tenantId(), c.invoiceId());
                     if (a != null) {
@@ -192,8 +194,12 @@ public final class CollectionRunner {
                 }
                 return attempts;
             });
+            CollectionMeters.attempts("begin", CollectionMeters.SET_BASED, setBased[0]);
+            CollectionMeters.attempts("begin", CollectionMeters.ONE_AT_A_TIME, stored.size() - setBased[0]);
+            return stored;
         } catch (RuntimeException e) {
             LOG.warn("Storing {} payment attempts together failed; storing them one at a time", chunk.size(), e);
+            CollectionMeters.fallback("begin");
             List<Attempt> attempts = new ArrayList<>();
             for (Collection c : chunk) {
                 try {
@@ -237,20 +243,27 @@ public final class CollectionRunner {
      */
     private List<Attempt> settleAll(List<Attempt> attempts, List<GatewayOutcome> outcomes) {
         try {
-            return tx.inTransaction(() -> {
+            int[] oneAtATime = new int[1];
+            List<Attempt> goOn = tx.inTransaction(() -> {
                 batch.lockCustomers(attempts.stream().collect(Collectors.groupingBy(Attempt::tenantId, Collectors.mapping(Attempt::customerId, Collectors.toList()))));
-                List<Attempt> goOn = new ArrayList<>();
+                List<Attempt> next = new ArrayList<>();
                 Map<String, List<String>> receipts = new TreeMap<>();
-                for (int i : batch.settleApproved(attempts, outcomes, receipts)) {
+                List<Integer> rest = batch.settleApproved(attempts, outcomes, receipts);
+                oneAtATime[0] = rest.size();
+                for (int i : rest) {
                     if (outcomes.get(i) != null && settle(attempts.get(i), outcomes.get(i), receipts)) {
-                        goOn.add(attempts.get(i));
+                        next.add(attempts.get(i));
                     }
                 }
                 receipts.forEach(application::numberReceipts);
-                return goOn;
+                return next;
             });
+            CollectionMeters.attempts("settle", CollectionMeters.SET_BASED, attempts.size() - oneAtATime[0]);
+            CollectionMeters.attempts("settle", CollectionMeters.ONE_AT_A_TIME, oneAtATime[0]);
+            return goOn;
         } catch (RuntimeException e) {
             LOG.warn("Recording {} payment outcomes together failed; recording them one at a time", attempts.size(), e);
+            CollectionMeters.fallback("settle");
             List<Attempt> goOn = new ArrayList<>();
             for (int i = 0; i < attempts.size(); i++) {
                 try {
@@ -328,7 +341,7 @@ public final class CollectionRunner {
                     return keyTooOld(pending, time.now(tenantId, customer)) ? lookUp(again) : again;
                 }
             }
-            List<Payment> tried = payments.attempts(tenantId, invoiceId, c.round());
+            List<Payment> tried = payments.attempts(tenantId, c);
             List<String> triedMethods = tried.stream().map(Payment::methodId).toList();
             List<PaymentMethod> active = methods.active(tenantId, customer.id());
             List<PaymentMethod> candidates = new ArrayList<>(active);
@@ -347,7 +360,7 @@ public final class CollectionRunner {
             PaymentMethod m = candidates.getFirst();
             Money due = invoice.due();
             Instant now = time.now(tenantId, customer);
-            Payment p = new Payment(Ids.next("pay"), customer.id(), invoiceId, Payment.INVOICE, Payment.AUTOMATIC, invoiceId + ":" + c.round() + ":" + m.id(),
+            Payment p = new Payment(Ids.next("pay"), customer.id(), invoiceId, Payment.INVOICE, Payment.AUTOMATIC, c.attemptKey(m.id()),
                     c.round(), m.id(), m.kind(), m.brand(), m.last4(), gateway.name(), due, null, null, null, Payment.PENDING, null, null, null, false,
                     null, null, null, now, null);
             if (!payments.insert(tenantId, p)) {
@@ -377,6 +390,20 @@ public final class CollectionRunner {
 
     private static Attempt lookUp(Attempt a) {
         return new Attempt(a.tenantId(), a.customerId(), a.invoiceId(), a.paymentId(), a.charge(), true);
+    }
+
+    /**
+     * An outcome learned after the call — a gateway event, a poll of a charge left processing, an operator resolving an
+     * attempt marked for review — settled by the code that settles the call's own answer ({@link #settle} for invoice
+     * attempts, {@link #settleRecharge} for wallet recharges). Joins the caller's transaction. A decline leaves the
+     * collection due now: the next method, or dunning's next step, is the collection job's, never the caller's.
+     */
+    public void settleLearned(String tenantId, Payment p, GatewayOutcome outcome) {
+        if (p.purpose().equals(Payment.WALLET_RECHARGE)) {
+            settleRecharge(tenantId, p.id(), outcome);
+        } else {
+            settle(new Attempt(tenantId, p.customerId(), p.invoiceId(), p.id(), null), outcome);
+        }
     }
 
     /** Step 3: records the outcome once; true when the next method should be tried now. */
@@ -417,7 +444,7 @@ public final class CollectionRunner {
                     // a decline reported later by the gateway's event finds the collection parked (no next attempt): due again now
                     Instant next = c.nextAttemptAt() != null ? c.nextAttemptAt() : time.now(attempt.tenantId(), customer);
                     payments.update(attempt.tenantId(), new Collection(c.tenantId(), c.invoiceId(), c.customerId(), c.stage(), c.round(), c.firstFailedAt(),
-                            next, hard, null, null, declined.code()), at);
+                            next, hard, null, null, declined.code(), c.cycle()), at);
                     failed(attempt.tenantId(), customer, payments.find(attempt.tenantId(), p.id()).orElseThrow());
                     return true;
                 }
@@ -542,6 +569,6 @@ public final class CollectionRunner {
     }
 
     private static Collection with(Collection c, String stage, int round, Instant firstFailed, Instant next, String inFlight, Instant since) {
-        return new Collection(c.tenantId(), c.invoiceId(), c.customerId(), stage, round, firstFailed, next, c.hardDeclined(), inFlight, since, c.lastFailure());
+        return new Collection(c.tenantId(), c.invoiceId(), c.customerId(), stage, round, firstFailed, next, c.hardDeclined(), inFlight, since, c.lastFailure(), c.cycle());
     }
 }

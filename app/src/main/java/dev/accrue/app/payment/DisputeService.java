@@ -28,7 +28,8 @@ import java.util.Set;
  * amount while open and after it was lost (the bank took the money back), nothing once won or once the gateway
  * reinstated the funds. {@link TakeBacks} moves the difference, so a redelivered or out-of-order event never takes twice.
  * Each change is audited on the payment; a new dispute records {@code payment.disputed}, its end {@code dispute.closed},
- * in the same transaction.
+ * in the same transaction. A dispute lost makes the invoice owed again ({@link Recollection}: reopened, and collected
+ * again from an auto-pay customer).
  */
 public final class DisputeService {
     /** Stripe's statuses of a dispute that ended in the seller's favour (an inquiry closed without a chargeback included). */
@@ -41,9 +42,10 @@ public final class DisputeService {
     private final AuditLog audit;
     private final DomainEvents events;
     private final CustomerTime time;
+    private final Recollection recollection;
 
     public DisputeService(Transactions tx, DisputeRepository disputes, PaymentMethodRepository methods, CustomerRepository customers, TakeBacks takeBacks,
-                          AuditLog audit, DomainEvents events, CustomerTime time) {
+                          AuditLog audit, DomainEvents events, CustomerTime time, Recollection recollection) {
         this.tx = tx;
         this.disputes = disputes;
         this.methods = methods;
@@ -52,6 +54,7 @@ public final class DisputeService {
         this.audit = audit;
         this.events = events;
         this.time = time;
+        this.recollection = recollection;
     }
 
     public Page<Dispute> list(Caller caller, String customerId, String invoiceId, PageRequest page) {
@@ -90,6 +93,9 @@ public final class DisputeService {
             }
             if (closes) {
                 events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.DISPUTE_CLOSED, "dispute", after.id(), customer.id(), facts, now));
+            }
+            if (closes && status.equals(Dispute.LOST) && taken.isPositive()) {
+                recollection.afterLostDispute(tenantId, customer, payment, after); // the money is owed again: pursued like any open invoice
             }
         });
     }

@@ -69,7 +69,7 @@ public final class Dunning {
         Instant firstFailure = c.firstFailedAt() == null ? now : c.firstFailedAt();
         DunningPolicy.Next next = policy.afterFailure(c.round(), firstFailure, now);
         Collection after = new Collection(c.tenantId(), c.invoiceId(), c.customerId(), next.grace() ? Collection.GRACE : Collection.COLLECTING, next.round(),
-                firstFailure, next.at(), c.hardDeclined(), null, null, reason);
+                firstFailure, next.at(), c.hardDeclined(), null, null, reason, c.cycle());
         payments.update(tenantId, after, time.systemNow());
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("invoice_id", invoice.invoiceId());
@@ -116,7 +116,7 @@ public final class Dunning {
         payments.saveSuspension(tenantId, new PaymentRepository.Suspension(customer.id(), existing.map(PaymentRepository.Suspension::suspendedAt).orElse(now),
                 List.copyOf(subs), List.copyOf(held)));
         payments.update(tenantId, new Collection(c.tenantId(), c.invoiceId(), c.customerId(), Collection.SUSPENDED, c.round(), c.firstFailedAt(), null,
-                c.hardDeclined(), null, null, c.lastFailure()), time.systemNow());
+                c.hardDeclined(), null, null, c.lastFailure(), c.cycle()), time.systemNow());
         Map<String, Object> facts = Map.of("invoice_id", c.invoiceId(), "subscription_ids", List.copyOf(subs), "numbers_on_hold", newlyHeld);
         audit.record(system, "customer", customer.id(), "customer.suspended", null, facts);
         if (existing.isEmpty()) {
@@ -173,7 +173,7 @@ public final class Dunning {
         Instant now = time.now(tenantId, customer);
         for (Collection c : payments.open(tenantId, customer.id())) {
             Collection due = new Collection(c.tenantId(), c.invoiceId(), c.customerId(), Collection.COLLECTING, c.round(), c.firstFailedAt(), now,
-                    c.hardDeclined(), c.inFlightPaymentId(), c.inFlightSince(), c.lastFailure());
+                    c.hardDeclined(), c.inFlightPaymentId(), c.inFlightSince(), c.lastFailure(), c.cycle());
             payments.update(tenantId, due, time.systemNow());
             if (!c.stage().equals(Collection.COLLECTING)) {
                 audit.record(Caller.system(tenantId), "invoice", c.invoiceId(), "invoice.collection_resumed", Map.of("stage", c.stage()),

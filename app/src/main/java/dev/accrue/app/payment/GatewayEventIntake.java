@@ -15,8 +15,8 @@ import java.util.Map;
  * a 500 hid, a refund made in its dashboard). The delivery is verified by the gateway's own signature scheme
  * ({@link PaymentGateway#parseEvent}; a forged or stale one is {@code unauthenticated} and changes nothing), then,
  * in one transaction, the event id is recorded (unique per gateway: a redelivery or a replay does nothing) and the
- * outcome settled by the code that settles a synchronous answer — {@link CollectionRunner#settle} for invoice
- * attempts, {@link CollectionRunner#settleRecharge} for wallet recharges — so one place owns settlement.
+ * outcome settled by the code that settles a synchronous answer ({@link CollectionRunner#settleLearned}), so one place
+ * owns settlement.
  *
  * <p>The attempt is named by what Accrue put on the charge (its id, which is also the idempotency key, and the
  * tenant); a refund or dispute event, whose charge may carry no metadata, by the charge reference Accrue stored. An event for
@@ -99,11 +99,7 @@ public final class GatewayEventIntake {
 
     /** In the caller's transaction. */
     private void settle(String tenantId, Payment p, GatewayOutcome outcome) {
-        if (p.purpose().equals(Payment.WALLET_RECHARGE)) {
-            collections.settleRecharge(tenantId, p.id(), outcome);
-        } else {
-            collections.settle(new CollectionRunner.Attempt(tenantId, p.customerId(), p.invoiceId(), p.id(), null), outcome);
-        }
+        collections.settleLearned(tenantId, p, outcome);
     }
 
     private record Target(String tenantId, Payment payment, String reason) {

@@ -95,7 +95,7 @@ public final class PaymentApplication {
                 boolean settled = !payments.lockInvoice(tenantId, c.invoiceId()).orElseThrow().status().equals("finalized");
                 if (settled && !c.stage().equals(Collection.PAID)) {
                     payments.update(tenantId, new Collection(c.tenantId(), c.invoiceId(), c.customerId(), Collection.PAID, c.round(), c.firstFailedAt(), null,
-                            c.hardDeclined(), null, null, c.lastFailure()), time.systemNow());
+                            c.hardDeclined(), null, null, c.lastFailure(), c.cycle()), time.systemNow());
                 }
             });
         }

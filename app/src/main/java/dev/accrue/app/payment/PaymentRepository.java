@@ -74,8 +74,8 @@ public interface PaymentRepository {
     /** Newest first, narrowed to a customer and/or an invoice when given; {@code limit + 1} rows. */
     List<Payment> list(String tenantId, String customerId, String invoiceId, PageRequest page);
 
-    /** Automatic attempts on the invoice in try {@code round}. */
-    List<Payment> attempts(String tenantId, String invoiceId, int round);
+    /** Automatic attempts on the collection's invoice in its current cycle and round ({@link Collection#attemptPrefix}). */
+    List<Payment> attempts(String tenantId, Collection collection);
 
     long nextReceiptNumber(String tenantId);
 
@@ -141,8 +141,8 @@ public interface PaymentRepository {
     /** {@link #lockCollection} for several invoices of one tenant: invoice id → collection, rows locked in invoice order. */
     Map<String, Collection> lockCollections(String tenantId, List<String> invoiceIds);
 
-    /** {@link #attempts} for several invoices of one tenant, each in its own round: invoice id → attempts in id order. */
-    Map<String, List<Payment>> attemptsOf(String tenantId, Map<String, Integer> roundByInvoice);
+    /** {@link #attempts} for several collections of one tenant, each in its own cycle and round: invoice id → attempts in id order. */
+    Map<String, List<Payment>> attemptsOf(String tenantId, List<Collection> collections);
 
     /** {@link #update} for several collections of one tenant in one statement, except their hard declines (left as they are). */
     void updateAll(String tenantId, List<Collection> collections, Instant at);
@@ -154,6 +154,19 @@ public interface PaymentRepository {
     Optional<Collection> collection(String tenantId, String invoiceId);
 
     void update(String tenantId, Collection collection, Instant at);
+
+    /**
+     * A paid invoice owed again (a lost dispute took its money back): back to {@code finalized}, its paid date and printed
+     * reference cleared, so every rule about open invoices (collection, manual payments, dunning) applies to it again.
+     * False when it was not paid.
+     */
+    boolean reopenInvoice(String tenantId, String invoiceId);
+
+    /**
+     * Starts collecting the invoice over, in a new cycle (inserted in cycle 1 when the invoice had no collection): round 0,
+     * {@code stage} due at {@code next}, nothing in flight. Returns the new cycle.
+     */
+    int recollect(String tenantId, String invoiceId, String customerId, String stage, Instant next, List<String> hardDeclined, Instant at);
 
     /** The customer's collections not yet paid or closed. */
     List<Collection> open(String tenantId, String customerId);

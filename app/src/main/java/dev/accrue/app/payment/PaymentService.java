@@ -53,10 +53,11 @@ public final class PaymentService {
     private final CustomerTime time;
     private final TakeBacks takeBacks;
     private final DisputeRepository disputes;
+    private final CollectionRunner collections;
 
     public PaymentService(Transactions tx, PaymentRepository payments, PaymentMethodRepository methods, CustomerRepository customers, CreditNoteRepository creditNotes, CreditRepository credits,
                           PaymentGateway gateway, PaymentApplication application, AuditLog audit, DomainEvents events, CustomerTime time, TakeBacks takeBacks,
-                          DisputeRepository disputes) {
+                          DisputeRepository disputes, CollectionRunner collections) {
         this.tx = tx;
         this.payments = payments;
         this.methods = methods;
@@ -70,6 +71,7 @@ public final class PaymentService {
         this.time = time;
         this.takeBacks = takeBacks;
         this.disputes = disputes;
+        this.collections = collections;
     }
 
     public record ManualPayment(BigDecimal amount, String currency, LocalDate receivedOn, String method, String reference) {
@@ -77,6 +79,15 @@ public final class PaymentService {
 
     public record RefundRequest(BigDecimal amount, String reason, String creditNoteId) {
     }
+
+    /** An operator's decision on an attempt marked for review: {@code outcome} succeeded (with the gateway's {@code reference}) or failed (with a {@code reason}). */
+    public record Resolution(String outcome, String reference, String reason) {
+        public static final String SUCCEEDED = "succeeded";
+        public static final String FAILED = "failed";
+    }
+
+    /** The failure code a payment resolved as failed by an operator carries (its message is the operator's reason). */
+    public static final String RESOLVED_FAILED = "resolved_failed";
 
     public Payment get(Caller caller, String id) {
         return tx.inTransaction(() -> payments.find(caller.tenantId(), id)).orElseThrow(() -> AccrueException.notFound("payment", id));
@@ -140,6 +151,64 @@ public final class PaymentService {
                     received, null, now, now);
             payments.insert(caller.tenantId(), p);
             return application.apply(caller.tenantId(), customer, p, caller);
+        });
+    }
+
+    /**
+     * An operator settles an attempt whose outcome the gateway could not tell (docs/payments.md#unknown-outcomes), having
+     * checked the gateway's dashboard: succeeded with the charge's reference, or failed with a reason. It goes through
+     * the one settle path ({@link CollectionRunner#settleLearned}, the code a gateway event goes through), so a success
+     * pays the invoice (receipt, reinstatement) and a failure leaves the collection due now (the next method, then
+     * dunning). Only a pending attempt marked for review: anything else is {@code payment_not_awaiting_review}, nothing
+     * changed. Checked under the customer's lock (as collection and webhooks take it), so a late gateway event and an
+     * operator cannot both settle it.
+     */
+    public Payment resolve(Caller caller, String paymentId, Resolution request) {
+        caller.requireWrite();
+        if (request.outcome() == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "outcome", "outcome is required: succeeded or failed");
+        }
+        if (!Set.of(Resolution.SUCCEEDED, Resolution.FAILED).contains(request.outcome())) {
+            throw AccrueException.invalid("outcome", "outcome is succeeded or failed");
+        }
+        boolean succeeded = request.outcome().equals(Resolution.SUCCEEDED);
+        String field = succeeded ? "reference" : "reason";
+        String text = succeeded ? request.reference() : request.reason();
+        int max = succeeded ? 255 : 500;
+        if (text == null) {
+            throw new AccrueException(ErrorCode.MISSING_FIELD, field, succeeded ? "reference (the gateway's id of the charge) is required to resolve as succeeded"
+                    : "reason is required to resolve as failed");
+        }
+        if (text.isBlank() || text.length() > max) {
+            throw AccrueException.invalid(field, field + " must be 1-" + max + " characters");
+        }
+        String given = text.strip();
+        return tx.inTransaction(() -> {
+            Payment seen = payments.find(caller.tenantId(), paymentId).orElseThrow(() -> AccrueException.notFound("payment", paymentId));
+            methods.lockCustomer(caller.tenantId(), seen.customerId()); // the customer first, as collection and webhooks do
+            Payment p = payments.findForUpdate(caller.tenantId(), paymentId).orElseThrow();
+            if (!p.needsReview()) {
+                throw new AccrueException(ErrorCode.PAYMENT_NOT_AWAITING_REVIEW, "payment_id", "Payment " + paymentId + " is " + p.status()
+                        + (p.reviewReason() == null ? " and was never marked for review" : ", settled already")
+                        + "; only a pending attempt marked needs_review is resolved by hand", Map.of("payment_status", p.status()));
+            }
+            if (succeeded) {
+                payments.findByGatewayReference(p.gateway(), given).filter(k -> !k.paymentId().equals(p.id())).ifPresent(k -> {
+                    throw AccrueException.invalid("reference", "Gateway reference " + given + " belongs to another payment already");
+                });
+            }
+            GatewayOutcome outcome = succeeded ? new GatewayOutcome.Approved(given) : new GatewayOutcome.Declined(RESOLVED_FAILED, null, given, false);
+            collections.settleLearned(caller.tenantId(), p, outcome);
+            Payment done = payments.find(caller.tenantId(), paymentId).orElseThrow();
+            Map<String, Object> before = new LinkedHashMap<>();
+            before.put("status", p.status());
+            before.put("review_reason", p.reviewReason());
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("status", done.status());
+            after.put("outcome", request.outcome());
+            after.put(field, given);
+            audit.record(caller, "payment", p.id(), "payment.review_resolved", before, after);
+            return done;
         });
     }
 

@@ -103,6 +103,8 @@ public enum ErrorCode {
     PAYMENT_METHOD_DECLINED(Kind.CONFLICT),
     LAST_PAYMENT_METHOD(Kind.CONFLICT),
     REFUND_EXCEEDS_PAID(Kind.CONFLICT),
+    // resolving by hand a payment that is not a pending attempt marked needs_review (docs/payments.md#unknown-outcomes)
+    PAYMENT_NOT_AWAITING_REVIEW(Kind.CONFLICT),
     // a suspended subscription (non-payment, or the operator) takes no new resources: numbers, add-ons, quota items
     SUBSCRIPTION_SUSPENDED(Kind.CONFLICT),
     // console staff: the tenant's last active admin cannot be demoted or deactivated

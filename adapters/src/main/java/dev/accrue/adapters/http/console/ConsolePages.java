@@ -53,6 +53,9 @@ public final class ConsolePages {
     /** The API's refusals of a well-formed refund, explained on the customer page by code (a wrong credit note id is a 404 page). */
     private static final Set<ErrorCode> REFUND_REFUSALS = EnumSet.of(ErrorCode.REFUND_EXCEEDS_PAID, ErrorCode.VALIDATION_FAILED,
             ErrorCode.INVALID_AMOUNT);
+    /** The API's refusals of a review resolution, explained on the customer page (settled meanwhile, a reference missing or taken). */
+    private static final Set<ErrorCode> RESOLVE_REFUSALS = EnumSet.of(ErrorCode.PAYMENT_NOT_AWAITING_REVIEW, ErrorCode.VALIDATION_FAILED,
+            ErrorCode.MISSING_FIELD);
     private final ConsoleUseCases uc;
     private final WebArea area;
 
@@ -119,6 +122,22 @@ public final class ConsolePages {
                     throw e;
                 }
                 ctx.redirect(target + "?refused=" + (e.code() == ErrorCode.REFUND_EXCEEDS_PAID ? e.code().wire() : "refund_" + e.code().wire()));
+            }
+        });
+        // an attempt whose outcome the gateway could not tell, settled by the staff member who checked the gateway's dashboard
+        area.post(app, "/console/payments/{id}/resolve", RECORDS_PAYMENTS, (ctx, s) -> {
+            var payment = uc.payments().get(caller(s), ctx.pathParam("id"));
+            String target = "/console/customers/" + payment.customerId();
+            String outcome = field(ctx, "outcome", 20);
+            var request = new PaymentService.Resolution(outcome, optional(ctx, "reference", 255), optional(ctx, "reason", 500));
+            try {
+                uc.payments().resolve(caller(s), payment.id(), request);
+                ctx.redirect(target + "?notice=payment_resolved");
+            } catch (AccrueException e) {
+                if (!RESOLVE_REFUSALS.contains(e.code())) {
+                    throw e;
+                }
+                ctx.redirect(target + "?refused=resolve_" + e.code().wire());
             }
         });
         area.get(app, "/console/billing_runs", ANY_STAFF, (ctx, s) -> {
@@ -194,6 +213,9 @@ public final class ConsolePages {
         page.put("manualMethods", PaymentService.MANUAL_METHODS.stream().sorted().toList());
         String refused = ctx.queryParam("refused");
         if (PAYMENT_REFUSALS.stream().anyMatch(c -> c.wire().equals(refused))) {
+            page.put("refused", "console.refused." + refused);
+        }
+        if (refused != null && RESOLVE_REFUSALS.stream().anyMatch(c -> ("resolve_" + c.wire()).equals(refused))) {
             page.put("refused", "console.refused." + refused);
         }
         if (refused != null && Set.of("refund_exceeds_paid", "refund_validation_failed", "refund_invalid_amount").contains(refused)) {

@@ -51,6 +51,9 @@ public final class PaymentRoutes {
     record RefundBody(BigDecimal amount, String reason, String creditNoteId) {
     }
 
+    record ResolveBody(String outcome, String reference, String reason) {
+    }
+
     record SettingsBody(List<Integer> retryDays, Integer graceDays, List<String> acceptedCardBrands) {
     }
 
@@ -88,6 +91,11 @@ public final class PaymentRoutes {
             RefundBody b = Requests.body(ctx, RefundBody.class);
             idempotency.create(ctx, 201, () -> PaymentViews.RefundView.of(payments.refund(Requests.caller(ctx), ctx.pathParam("id"),
                     new PaymentService.RefundRequest(b.amount(), b.reason(), b.creditNoteId()))));
+        });
+        app.post("/v1/payments/{id}/resolve", ctx -> {
+            ResolveBody b = Requests.body(ctx, ResolveBody.class);
+            Responses.json(ctx, 200, PaymentViews.PaymentView.of(payments.resolve(Requests.caller(ctx), ctx.pathParam("id"),
+                    new PaymentService.Resolution(b.outcome(), b.reference(), b.reason()))));
         });
         app.get("/v1/payments/{id}/refunds", ctx -> Responses.listAll(ctx, payments.refunds(Requests.caller(ctx), ctx.pathParam("id")),
                 r -> r.id(), PaymentViews.RefundView::of));

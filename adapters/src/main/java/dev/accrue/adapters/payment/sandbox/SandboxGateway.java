@@ -3,6 +3,7 @@ package dev.accrue.adapters.payment.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.adapters.json.Json;
 import dev.accrue.app.payment.gateway.GatewayCharge;
+import dev.accrue.app.payment.gateway.GatewayDispute;
 import dev.accrue.app.payment.gateway.GatewayEvent;
 import dev.accrue.app.payment.gateway.GatewayMethod;
 import dev.accrue.app.payment.gateway.GatewayOutcome;
@@ -10,6 +11,7 @@ import dev.accrue.app.payment.gateway.GatewayRefund;
 import dev.accrue.app.payment.gateway.PaymentGateway;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.payment.CardNumbers;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -289,9 +291,20 @@ public final class SandboxGateway implements PaymentGateway {
         }
         JsonNode event = readTree(body);
         JsonNode outcome = event.get("outcome");
+        // a dispute of a sandbox charge, as Stripe's dispute events carry it (charge.dispute.*): {id, amount, currency, reason, status}
+        JsonNode d = event.get("dispute");
+        GatewayDispute dispute = null;
+        if (d != null && !d.isNull()) {
+            try {
+                dispute = new GatewayDispute(d.path("id").asText(), Money.of(new BigDecimal(d.path("amount").asText()),
+                        d.path("currency").asText().toUpperCase(Locale.ROOT)), d.path("reason").asText(null), d.path("status").asText());
+            } catch (IllegalArgumentException e) { // NumberFormatException included: a signed but malformed body
+                throw AccrueException.invalid("dispute", "dispute needs an amount (a decimal string) and a currency");
+            }
+        }
         return new GatewayEvent(event.path("id").asText(), event.path("type").asText(), event.path("reference").asText(null),
                 outcome == null || outcome.isNull() ? null : read(Json.MAPPER.convertValue(outcome, Map.class)),
-                event.path("tenant_id").asText(null), event.path("attempt").asText(null), null);
+                event.path("tenant_id").asText(null), event.path("attempt").asText(null), null, dispute);
     }
 
     /** The signature {@link #parseEvent} expects on {@code body}. */
