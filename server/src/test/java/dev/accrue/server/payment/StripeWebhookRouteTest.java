@@ -106,8 +106,15 @@ class StripeWebhookRouteTest {
     }
 
     private static List<Map<String, Object>> processingIntents(String tenantId) {
-        return stripe.paymentIntents().stream().filter(pi -> "processing".equals(pi.get("status")))
-                .filter(pi -> tenantId.equals(((Map<?, ?>) pi.get("metadata")).get("accrue_tenant"))).toList();
+        return intentsOf(tenantId).stream().filter(pi -> "processing".equals(pi.get("status"))).toList();
+    }
+
+    /**
+     * The PaymentIntents created for one tenant's charges. Counting Stripe's whole book would make a test depend on
+     * the others: a collection run across tenants rightly charges another test's reopened invoice too.
+     */
+    private static List<Map<String, Object>> intentsOf(String tenantId) {
+        return stripe.paymentIntents().stream().filter(pi -> tenantId.equals(((Map<?, ?>) pi.get("metadata")).get("accrue_tenant"))).toList();
     }
 
     // ---- Stripe's side: events and their signature ----
@@ -171,7 +178,7 @@ class StripeWebhookRouteTest {
         List<Map<String, Object>> processing = processingIntents(t.id());
         assertThat(processing).hasSize(1);
         String intent = (String) processing.getFirst().get("id");
-        int created = stripe.paymentIntentsCreated();
+        int created = intentsOf(t.id()).size();
 
         // the bank pays; Stripe's webhook is lost. A day later the poller asks Stripe (retrieve PaymentIntent)
         stripe.settleDebit(intent, true);
@@ -179,7 +186,7 @@ class StripeWebhookRouteTest {
         node.services().processingPoller().runDue(100);
 
         assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("paid");
-        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(intentsOf(t.id()).size()).isEqualTo(created);
         assertThat(stripe.seen()).anySatisfy(r -> assertThat(r.method() + " " + r.path()).isEqualTo("GET /v1/payment_intents/" + intent));
     }
 
@@ -194,7 +201,7 @@ class StripeWebhookRouteTest {
         stripe.fail(LocalStripe.Fault.DROP_AFTER_EXECUTING);
         t.advanceTo("2026-06-01T09:00:00Z");
         assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("finalized");
-        int created = stripe.paymentIntentsCreated();
+        int created = intentsOf(t.id()).size();
 
         // a day passes: Stripe forgot the key, so a resend under it would charge again; Accrue looks the charge up instead
         stripe.forgetIdempotencyKeys();
@@ -202,7 +209,7 @@ class StripeWebhookRouteTest {
         node.services().collections().runDue(100, Duration.ZERO);
 
         assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("paid");
-        assertThat(stripe.paymentIntentsCreated()).as("charged once").isEqualTo(created);
+        assertThat(intentsOf(t.id())).as("charged once").hasSize(created);
     }
 
     @Test
@@ -233,9 +240,9 @@ class StripeWebhookRouteTest {
         assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("finalized");
         assertThat(subscriptionStatus(t.api(), subId)).isEqualTo("suspended");
         // a later collection run does not send it again (Stripe forgets idempotency keys after 24 hours)
-        int created = stripe.paymentIntentsCreated();
+        int created = intentsOf(t.id()).size();
         t.advanceTo("2026-06-13T11:01:00Z");
-        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(intentsOf(t.id())).hasSize(created);
 
         // forged, stale and unsigned deliveries are refused and change nothing
         String body = event("evt_async_ok_" + System.nanoTime(), "payment_intent.succeeded", settled(intent, true));
@@ -309,16 +316,16 @@ class StripeWebhookRouteTest {
         List<Map<String, Object>> processing = processingIntents(t.id());
         assertThat(processing).hasSize(1);
 
-        int created = stripe.paymentIntentsCreated();
+        int created = intentsOf(t.id()).size();
         var failed = deliver(event("evt_async_fail_" + System.nanoTime(), "payment_intent.payment_failed", settled(processing.getFirst(), false)));
         assertThat(failed.text("result")).isEqualTo("applied");
         assertThat(attempts(t.api(), invoice)).singleElement().asString().startsWith("failed insufficient_funds");
         // the request only recorded the failure: what comes next is the collection job's
-        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(intentsOf(t.id()).size()).isEqualTo(created);
         assertThat(events(t.id(), null)).doesNotContain("invoice.payment_failed " + invoice);
         t.advanceTo("2026-06-01T09:01:00Z"); // the job's pass (a test clock's advance runs it for its customers)
         assertThat(events(t.id(), null)).contains("invoice.payment_failed " + invoice);
-        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(intentsOf(t.id()).size()).isEqualTo(created);
         assertThat(t.api().get("/v1/audit_events?object_id=" + invoice).body()).contains("invoice.retry_scheduled");
 
         // the schedule's first retry (a day after the failure) debits again: a new attempt, a new PaymentIntent
@@ -340,24 +347,24 @@ class StripeWebhookRouteTest {
         t.advanceTo("2026-06-01T09:00:00Z");
         List<Map<String, Object>> processing = processingIntents(t.id());
         assertThat(processing).hasSize(1);
-        int created = stripe.paymentIntentsCreated();
+        int created = intentsOf(t.id()).size();
 
         // Stripe reports the debit failed: answered at once, and the gateway is not called inside the request
         String body = event("evt_backup_fail_" + System.nanoTime(), "payment_intent.payment_failed", settled(processing.getFirst(), false));
         var failed = deliver(body);
         assertThat(failed.status()).isEqualTo(200);
         assertThat(failed.text("result")).isEqualTo("applied");
-        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created);
+        assertThat(intentsOf(t.id()).size()).isEqualTo(created);
         assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("finalized");
 
         // the collection job charges the backup card, once, however often it runs or Stripe redelivers
         t.advanceTo("2026-06-01T09:01:00Z");
-        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created + 1);
+        assertThat(intentsOf(t.id()).size()).isEqualTo(created + 1);
         assertThat(t.api().get("/v1/invoices/" + invoice).text("status")).isEqualTo("paid");
         assertThat(deliver(body).text("result")).isEqualTo("duplicate");
         t.advanceTo("2026-06-01T09:02:00Z");
         t.advanceTo("2026-06-02T09:02:00Z");
-        assertThat(stripe.paymentIntentsCreated()).isEqualTo(created + 1);
+        assertThat(intentsOf(t.id()).size()).isEqualTo(created + 1);
         assertThat(attempts(t.api(), invoice)).hasSize(2).anySatisfy(a -> assertThat(a).startsWith("succeeded"));
         assertThat(events(t.id(), null)).doesNotContain("invoice.payment_failed " + invoice);
     }
