@@ -35,7 +35,9 @@ import dev.accrue.adapters.postgres.PostgresWallets;
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.adapters.postgres.PostgresBillingRuns;
 import dev.accrue.adapters.postgres.PostgresCustomerData;
+import dev.accrue.adapters.postgres.PostgresUsagePartitions;
 import dev.accrue.app.lifecycle.DataLifecycle;
+import dev.accrue.app.lifecycle.UsagePartitioning;
 import dev.accrue.app.billingrun.BillingRuns;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
@@ -236,7 +238,8 @@ public record Services(
         PriceMigrationService priceMigrations,
         CreditWallets creditWallets,
         CreditWalletTopUps creditWalletTopUps,
-        KafkaIntake kafkaIntake) {
+        KafkaIntake kafkaIntake,
+        UsagePartitioning usagePartitions) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -458,7 +461,8 @@ public record Services(
                 new PriceMigrationService(tx, priceMigrationRepo, subscriptionRepo, customerRepo, catalogs, billing, issuer, time, auditLog, events),
                 new CreditWallets(tx, creditWalletRepo, creditWalletBooks, customerRepo, time, auditLog),
                 creditWalletTopUps,
-                kafkaIntake);
+                kafkaIntake,
+                new UsagePartitioning(tx, new PostgresUsagePartitions(tx), clock, UsagePartitioning.monthsAhead(System.getenv())));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,
