@@ -25,6 +25,7 @@ import dev.accrue.adapters.http.entitlement.EntitlementRoutes;
 import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.invoice.InvoiceRoutes;
+import dev.accrue.adapters.http.invoice.DraftInvoiceRoutes;
 import dev.accrue.adapters.http.metering.AuthorizationRoutes;
 import dev.accrue.adapters.http.mail.EmailRoutes;
 import dev.accrue.adapters.http.metering.MeteringRoutes;
@@ -208,6 +209,7 @@ public final class Accrue implements AutoCloseable {
                 new CatalogRoutes(services.catalogs(), idempotency)::register,
                 new SubscriptionRoutes(services.subscriptions(), idempotency)::register,
                 new InvoiceRoutes(services.invoices(), services.upcomingInvoices())::register,
+                new DraftInvoiceRoutes(services.draftInvoices())::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
                 new AuthorizationRoutes(services.authorizations(), idempotency)::register,

@@ -52,6 +52,7 @@ import dev.accrue.app.billing.ProgressiveInvoicing;
 import dev.accrue.app.billing.UsageInvoicing;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.billing.UpcomingInvoice;
+import dev.accrue.app.billing.DraftInvoices;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
@@ -239,6 +240,7 @@ public record Services(
         CreditWallets creditWallets,
         CreditWalletTopUps creditWalletTopUps,
         KafkaIntake kafkaIntake,
+        DraftInvoices draftInvoices,
         UsagePartitioning usagePartitions) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
@@ -304,9 +306,10 @@ public record Services(
         PostgresBilledUsage billedUsage = new PostgresBilledUsage(tx);
         PostgresCreditWallets creditWalletRepo = new PostgresCreditWallets(tx);
         CreditWalletBooks creditWalletBooks = new CreditWalletBooks(creditWalletRepo, new PostgresPaymentMethods(tx), auditLog);
+        InvoiceCreditWallets invoiceCreditWallets = new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
                 new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events,
-                new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time));
+                invoiceCreditWallets);
         PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);
@@ -325,7 +328,7 @@ public record Services(
         KafkaIntake kafkaIntake = kafka.map(settings -> new KafkaIntake(settings, usageLog,
                 new UsageFold(tx, usageRepo, billedUsage, new PostgresIntakeOffsets(tx), metering, clock))).orElse(null);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
-                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits, events), events);
+                new ImmediateCancellation(tx, subscriptionRepo, customerRepo, billing, time, auditLog, credits, events), events, pausedBilling);
         QuotaService quotas = new QuotaService(tx, new PostgresQuotas(tx), subscriptionRepo, catalogs, billing, auditLog, time);
         subscriptions.useQuotaCheck(quotas::requireFits);
         PostgresEmailOutbox outbox = new PostgresEmailOutbox(tx);
@@ -407,7 +410,7 @@ public record Services(
                 catalogs,
                 subscriptions,
                 billing,
-                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo, invoiceRepo), events),
+                new InvoiceService(tx, invoiceRepo, auditLog, clock, proformas, documentRepo, new InvoiceVoids(creditNoteRepo, creditRepo, credits, customerRepo, invoiceRepo, invoiceCreditWallets), events),
                 testClocks,
                 metering,
                 new UsageQueries(tx, usageRepo, subscriptionRepo, customerRepo, catalogs, billing, time, counted),
@@ -443,7 +446,7 @@ public record Services(
                 notifications(tx, events, auditLog, customerRepo, subscriptionRepo, sellers, outbox, clock),
                 new BillingRuns(tx, billing, subscriptionRepo, new PostgresBillingRuns(tx), clock, NODE),
                 webSessions,
-                new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, webSessions, auditLog, clock),
+                new PortalAccess(tx, new PostgresPortalLinks(tx), customerRepo, new PostgresNotifications(tx), webSessions, auditLog, clock),
                 new StaffService(tx, staffRepo, passwords, webSessions, auditLog, clock),
                 new CancelAlternatives(tx, new PostgresCancelAlternatives(tx), catalogs, auditLog),
                 new CreditNoteExport(tx, creditNoteRepo, invoiceRepo, customerRepo),
@@ -462,6 +465,7 @@ public record Services(
                 new CreditWallets(tx, creditWalletRepo, creditWalletBooks, customerRepo, time, auditLog),
                 creditWalletTopUps,
                 kafkaIntake,
+                new DraftInvoices(tx, invoiceRepo, issuer),
                 new UsagePartitioning(tx, new PostgresUsagePartitions(tx), clock, UsagePartitioning.monthsAhead(System.getenv())));
     }
 

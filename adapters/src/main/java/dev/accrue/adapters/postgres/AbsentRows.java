@@ -2,13 +2,16 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.subscription.SubscriptionRepository.DueSubscription;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * What a billing batch learns in one query when it claims its subscriptions: which of them have no rows at all in the
- * tables a billing step reads per subscription (phone numbers, pauses, dated actions, add-ons, parked items) or per
- * customer (credit entries, coupon redemptions). Most
+ * tables a billing step reads per subscription (phone numbers, pauses, dated actions, add-ons, parked items, scheduled
+ * price migrations, usage windows to re-check) or per customer (credit entries, credit wallets, coupon redemptions), and
+ * whether the billing key of its next boundary is already invoiced (only the claiming transaction can invoice it now:
+ * invoices of a subscription are written holding its row lock). Most
  * subscriptions have none, and each of those reads is a round trip; with this, a repository answers "none" from
  * memory for the rest of the transaction. Kept true by the repositories: an insert for a subscription (or customer)
  * forgets its absence first (rows never move between owners), and claimed subscriptions are locked, so the use cases
@@ -25,7 +28,12 @@ final class AbsentRows {
         PENDING_ITEMS("pending_items", false, "x.subscription_id = c.id"),
         CREDIT_ENTRIES("customer_credit_entries", true, "x.customer_id = s.customer_id"),
         // what redemptionsFor reads: the subscription's own and its customer's customer-wide ones
-        COUPON_REDEMPTIONS("coupon_redemptions", false, "(x.subscription_id = c.id OR (x.subscription_id IS NULL AND x.customer_id = s.customer_id))");
+        COUPON_REDEMPTIONS("coupon_redemptions", false, "(x.subscription_id = c.id OR (x.subscription_id IS NULL AND x.customer_id = s.customer_id))"),
+        CREDIT_WALLETS("credit_wallets", true, "x.customer_id = s.customer_id"),
+        // price migrations waiting for the subscription's next boundary
+        PRICE_MOVES("price_migration_moves", false, "x.subscription_id = c.id AND x.status = 'scheduled'"),
+        // billed usage windows to re-check (dirty, or still inside their settling time): what claimDirty would claim
+        USAGE_TO_RECHECK("billed_usage", false, "x.subscription_id = c.id AND (x.dirty OR x.recheck_after IS NOT NULL)");
 
         private final String table;
         private final boolean byCustomer;
@@ -36,6 +44,10 @@ final class AbsentRows {
             this.byCustomer = byCustomer;
             this.match = match;
         }
+    }
+
+    /** Whether an invoice holds the billing key of the subscription's next boundary ({@code <subscription>:<next bill date>}). */
+    private record BillingKey(String tenantId, String key) {
     }
 
     /** {@code owner}: the subscription's id, or the customer's for the tables kept per customer. */
@@ -55,6 +67,9 @@ final class AbsentRows {
             sql.append(", EXISTS (SELECT 1 FROM ").append(t.table).append(" x WHERE x.tenant_id = c.tenant_id AND ").append(t.match).append(") AS ")
                     .append(t.name().toLowerCase(Locale.ROOT));
         }
+        // the invoice the batch is about to issue first: its billing key is checked before anything is priced
+        sql.append(", s.next_bill_date, EXISTS (SELECT 1 FROM invoices x WHERE x.tenant_id = c.tenant_id")
+                .append(" AND x.billing_key = c.id || ':' || to_char(s.next_bill_date, 'YYYY-MM-DD')) AS next_key_billed");
         sql.append(" FROM unnest(CAST(:tenants AS text[]), CAST(:ids AS text[])) AS c(tenant_id, id)")
                 .append(" JOIN subscriptions s ON s.tenant_id = c.tenant_id AND s.id = c.id");
         tx.handle().createQuery(sql.toString())
@@ -66,8 +81,25 @@ final class AbsentRows {
                             tx.remember(new Absent(t, rs.getString("tenant_id"), rs.getString(t.byCustomer ? "customer_id" : "id")), Boolean.TRUE);
                         }
                     }
+                    LocalDate next = rs.getObject("next_bill_date", LocalDate.class);
+                    if (next != null) {
+                        tx.remember(new BillingKey(rs.getString("tenant_id"), rs.getString("id") + ":" + next), rs.getBoolean("next_key_billed"));
+                    }
                     return 0;
                 }).list();
+    }
+
+    /** Whether the billing key is known invoiced (true), known free (false), or not known in this transaction (null). */
+    static Boolean billed(JdbiTransactions tx, String tenantId, String billingKey) {
+        return tx.recall(new BillingKey(tenantId, billingKey));
+    }
+
+    /** After inserting an invoice under {@code billingKey} (kept true: the batch's next check of it needs no read). */
+    static void invoiced(JdbiTransactions tx, String tenantId, String billingKey) {
+        BillingKey key = new BillingKey(tenantId, billingKey);
+        if (tx.remembers(key)) {
+            tx.remember(key, Boolean.TRUE);
+        }
     }
 
     /** Whether the subscription (the customer, for a table kept per customer) is known, in this transaction, to have no rows in {@code table}. */

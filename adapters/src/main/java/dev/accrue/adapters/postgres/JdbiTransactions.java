@@ -103,6 +103,15 @@ public final class JdbiTransactions implements Transactions {
         }
     }
 
+    /** Writes the current transaction's deferred batch for {@code key} now, if it has one: before a statement that must see it. */
+    public void flushDeferred(Object key) {
+        Kept k = kept.get();
+        Deferred<?> d = k == null ? null : k.deferred.get(key);
+        if (d != null) {
+            d.flush(handle());
+        }
+    }
+
     /** {@code read}'s value for {@code key}, read once per transaction (every time outside one); {@link #forget} after writing it. */
     @SuppressWarnings("unchecked")
     public <K, V> V memo(K key, Function<K, V> read) {
@@ -124,6 +133,13 @@ public final class JdbiTransactions implements Transactions {
         if (k != null) {
             k.memo.put(key, value);
         }
+    }
+
+    /** What the current transaction remembers for {@code key}: null when nothing (always outside one). */
+    @SuppressWarnings("unchecked")
+    public <V> V recall(Object key) {
+        Kept k = kept.get();
+        return k == null ? null : (V) k.memo.get(key);
     }
 
     /** Whether the current transaction remembers {@code key} (never outside one). */

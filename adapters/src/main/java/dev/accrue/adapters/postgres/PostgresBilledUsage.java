@@ -25,6 +25,7 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
         if (entries.isEmpty()) {
             return;
         }
+        AbsentRows.adding(tx, AbsentRows.Table.USAGE_TO_RECHECK, tenantId, subscriptionId);
         // the subscription's row lock is held by the caller, so numbering a window's rows with max(seq) + 1 cannot race
         PreparedBatch batch = tx.handle().prepareBatch("""
                 INSERT INTO billed_usage (tenant_id, subscription_id, charge_code, metric, cadence, window_start, window_end, seq,
@@ -89,6 +90,7 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
 
     @Override
     public void markDirty(String tenantId, String subscriptionId, String metric, LocalDate day) {
+        AbsentRows.adding(tx, AbsentRows.Table.USAGE_TO_RECHECK, tenantId, subscriptionId);
         tx.handle().createUpdate("""
                         UPDATE billed_usage SET dirty = true
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND window_start <= :day AND :day < window_end
@@ -98,6 +100,7 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
 
     @Override
     public void markDirtyFrom(String tenantId, String subscriptionId, String metric, LocalDate day) {
+        AbsentRows.adding(tx, AbsentRows.Table.USAGE_TO_RECHECK, tenantId, subscriptionId);
         tx.handle().createUpdate("""
                         UPDATE billed_usage SET dirty = true
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND :day < window_end AND NOT dirty""")
@@ -106,6 +109,9 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
 
     @Override
     public List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences, Instant now) {
+        if (AbsentRows.known(tx, AbsentRows.Table.USAGE_TO_RECHECK, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("""
                         WITH claimed AS (
                             UPDATE billed_usage SET dirty = false, recheck_after = NULL

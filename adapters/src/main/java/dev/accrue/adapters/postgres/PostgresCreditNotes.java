@@ -28,7 +28,7 @@ public final class PostgresCreditNotes implements CreditNoteRepository {
 
     @Override
     public long nextNumber(String tenantId) {
-        return GaplessCounters.next(tx.handle(), GaplessCounters.Series.CREDIT_NOTE, tenantId);
+        return GaplessCounters.next(tx, GaplessCounters.Series.CREDIT_NOTE, tenantId);
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class PostgresCreditWallets implements CreditWalletRepository {
 
     @Override
     public void insert(String tenantId, CreditWallet w) {
+        AbsentRows.adding(tx, AbsentRows.Table.CREDIT_WALLETS, tenantId, w.customerId());
         var insert = tx.handle().createUpdate("""
                         INSERT INTO credit_wallets (tenant_id, id, customer_id, name, unit, currency, rate, priority, paid_first, applies_to,
                                                     recurring_credits, recurring_expires, top_up_threshold, top_up_target, created_at)
@@ -64,6 +65,9 @@ public final class PostgresCreditWallets implements CreditWalletRepository {
 
     @Override
     public List<CreditWallet> ofCustomer(String tenantId, String customerId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.CREDIT_WALLETS, tenantId, customerId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("SELECT * FROM credit_wallets WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY priority, created_at, id")
                 .bind("tenant", tenantId).bind("customer", customerId).map(WALLET).list();
     }

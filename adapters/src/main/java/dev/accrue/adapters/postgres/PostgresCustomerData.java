@@ -224,6 +224,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
                           AND (before ->> 'customer_id' = :customer OR after ->> 'customer_id' = :customer)""")
                 .bind("tenant", tenantId).bind("customer", customerId).bindArray("keptObjects", String.class, (Object[]) KEPT_AUDIT_OBJECTS)
                 .execute());
+        tx.forget(new PostgresCustomers.Key(tenantId, customerId));
         put(counts, "customers", h.createUpdate("""
                         UPDATE customers SET billing_emails = '{}', external_id = NULL, metadata = '{}', erased_at = :at, updated_at = :at,
                             version = version + 1

@@ -22,6 +22,7 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 public final class PostgresInvoices implements InvoiceRepository {
     private final JdbiTransactions tx;
@@ -49,6 +50,7 @@ public final class PostgresInvoices implements InvoiceRepository {
         if (inserted == 0) {
             return false;
         }
+        AbsentRows.invoiced(tx, tenantId, i.billingKey());
         if (i.status() == InvoiceStatus.FINALIZED) {
             FinalizedInvoices.countAfterCommit(h, new FinalizedInvoices.Amount(i.total().currency().getCurrencyCode(), i.total().amount()));
         }
@@ -78,7 +80,7 @@ public final class PostgresInvoices implements InvoiceRepository {
 
     @Override
     public long nextNumber(String tenantId) {
-        return GaplessCounters.next(tx.handle(), GaplessCounters.Series.INVOICE, tenantId);
+        return GaplessCounters.next(tx, GaplessCounters.Series.INVOICE, tenantId);
     }
 
     @Override
@@ -90,14 +92,24 @@ public final class PostgresInvoices implements InvoiceRepository {
     }
 
     @Override
+    public boolean lockDraft(String tenantId, String invoiceId) {
+        return tx.handle().createQuery("SELECT status FROM invoices WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", invoiceId).mapTo(String.class).findOne().map("draft"::equals).orElse(false);
+    }
+
+    @Override
     public boolean billed(String tenantId, String billingKey) {
+        Boolean known = AbsentRows.billed(tx, tenantId, billingKey);
+        if (known != null) {
+            return known;
+        }
         return tx.handle().createQuery("SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = :tenant AND billing_key = :key)")
                 .bind("tenant", tenantId).bind("key", billingKey).mapTo(Boolean.class).one();
     }
 
     @Override
     public long nextProformaNumber(String tenantId) {
-        return GaplessCounters.next(tx.handle(), GaplessCounters.Series.PROFORMA, tenantId);
+        return GaplessCounters.next(tx, GaplessCounters.Series.PROFORMA, tenantId);
     }
 
     @Override
@@ -133,12 +145,16 @@ public final class PostgresInvoices implements InvoiceRepository {
 
     @Override
     public List<DueDraft> claimDraftsDue(Instant now, int limit) {
-        return tx.handle().createQuery("""
+        List<DueDraft> due = tx.handle().createQuery("""
                         SELECT i.tenant_id, i.id FROM invoices i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
                         WHERE i.status = 'draft' AND i.finalize_after <= :now AND c.test_clock_id IS NULL
                         ORDER BY i.finalize_after LIMIT :limit FOR UPDATE OF i SKIP LOCKED""")
                 .bind("now", Rows.utc(now)).bind("limit", limit)
                 .map((rs, ctx) -> new DueDraft(rs.getString("tenant_id"), rs.getString("id"))).list();
+        // each claimed draft is numbered: one range of numbers per tenant for the batch
+        due.stream().collect(Collectors.groupingBy(DueDraft::tenantId, Collectors.counting()))
+                .forEach((tenant, n) -> GaplessCounters.expect(tx, GaplessCounters.Series.INVOICE, tenant, n.intValue()));
+        return due;
     }
 
     @Override

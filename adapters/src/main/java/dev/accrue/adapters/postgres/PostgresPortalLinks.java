@@ -35,4 +35,10 @@ public final class PostgresPortalLinks implements PortalLinkRepository {
                         PortalRole.fromWire(rs.getString("role")), rs.getString("return_url"), rs.getString("locale"), Rows.instant(rs, "expires_at")))
                 .findOne();
     }
+
+    @Override
+    public Optional<String> localeOf(byte[] tokenHash) {
+        return tx.handle().createQuery("SELECT locale FROM portal_links WHERE token_hash = :hash AND locale IS NOT NULL")
+                .bind("hash", tokenHash).mapTo(String.class).findOne();
+    }
 }

@@ -33,6 +33,7 @@ public final class PostgresPriceMigrations implements PriceMigrationRepository {
 
     @Override
     public void insertMove(String tenantId, String migrationId, StoredMove m) {
+        AbsentRows.adding(tx, AbsentRows.Table.PRICE_MOVES, tenantId, m.subscriptionId());
         tx.handle().createUpdate("""
                 INSERT INTO price_migration_moves (tenant_id, migration_id, subscription_id, customer_id, from_version, notice_on, earliest_on, status, moved_on)
                 VALUES (:tenant, :migration, :sub, :customer, :from, :notice, :earliest, :status, :moved)""")
@@ -73,6 +74,9 @@ public final class PostgresPriceMigrations implements PriceMigrationRepository {
 
     @Override
     public List<DueMove> scheduled(String tenantId, String subscriptionId) {
+        if (AbsentRows.known(tx, AbsentRows.Table.PRICE_MOVES, tenantId, subscriptionId)) {
+            return List.of();
+        }
         return tx.handle().createQuery("""
                 SELECT m.migration_id, p.plan_code, p.catalog_version, m.earliest_on
                 FROM price_migration_moves m JOIN price_migrations p ON p.tenant_id = m.tenant_id AND p.id = m.migration_id
@@ -86,6 +90,7 @@ public final class PostgresPriceMigrations implements PriceMigrationRepository {
 
     @Override
     public void markMove(String tenantId, String migrationId, String subscriptionId, String status, LocalDate movedOn) {
+        AbsentRows.adding(tx, AbsentRows.Table.PRICE_MOVES, tenantId, subscriptionId);
         tx.handle().createUpdate("""
                 UPDATE price_migration_moves SET status = :status, moved_on = :moved
                 WHERE tenant_id = :tenant AND migration_id = :migration AND subscription_id = :sub""")

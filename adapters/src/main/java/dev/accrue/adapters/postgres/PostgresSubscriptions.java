@@ -7,7 +7,9 @@ import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.sql.ResultSet;
@@ -17,6 +19,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 public final class PostgresSubscriptions implements SubscriptionRepository {
     private static final RowMapper<Subscription> MAPPER = (rs, ctx) -> new Subscription(rs.getString("id"), rs.getString("customer_id"),
@@ -32,9 +35,25 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     private final JdbiTransactions tx;
 
     /**
+     * A subscription row a billing batch claimed (and so holds locked) in the current transaction, as it was read then:
+     * {@link #find} and {@link #findForUpdate} answer from memory until this repository writes the row.
+     */
+    private record Claimed(String tenantId, String id) {
+    }
+
+    /**
      * Which subscriptions are due at {@code :now} (judged in each customer's own time zone; customers on test clocks
      * move only with their clock): the one definition behind claiming them and counting them.
      */
+    private static final String UPDATE = """
+            UPDATE subscriptions SET catalog_version = :catalog_version, plan_code = :plan, next_bill_date = :next_bill,
+              trial_end = :trial_end, anchor = :anchor, billing_interval = :interval, pending_interval = :pending_interval,
+              billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
+              ended_on = :ended, overrides = CAST(:overrides AS jsonb), quantity = :quantity, pending_quantity = :pending_quantity, suspended_on = :suspended_on, usage_invoiced_through = :usage_through,
+              billing_cycle_day = :cycle_day, pending_billing_cycle_day = :pending_cycle_day,
+              updated_at = :at, version = version + 1
+            WHERE tenant_id = :tenant AND id = :id""";
+
     private static final String DUE = """
                         WHERE c.test_clock_id IS NULL AND ((s.ended_on IS NULL
                           AND (s.next_bill_date <= (CAST(:now AS timestamptz) AT TIME ZONE c.time_zone)::date
@@ -58,8 +77,28 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                                                  AND (b.dirty OR b.recheck_after <= CAST(:now AS timestamptz))))))
             """;
 
+    /** The billing batch's updates of its claimed subscriptions, written as one batch (see {@link #update}). */
+    private static final Object UPDATES = new Object();
+
     public PostgresSubscriptions(JdbiTransactions tx) {
         this.tx = tx;
+    }
+
+    /** The transaction's handle, after writing the updates this repository deferred: every statement here sees them. */
+    private Handle handle() {
+        tx.flushDeferred(UPDATES);
+        return tx.handle();
+    }
+
+    private record Update(String tenantId, Subscription subscription, Instant at) {
+    }
+
+    private static void writeUpdates(Handle h, List<Update> updates) {
+        PreparedBatch batch = h.prepareBatch(UPDATE);
+        for (Update u : updates) {
+            bind(batch, u.tenantId(), u.subscription(), u.at()).add();
+        }
+        batch.execute();
     }
 
     /** Most subscriptions have no deal; skipping the JSON parse for them matters when a usage batch loads thousands. */
@@ -79,7 +118,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public void insert(String tenantId, Subscription s, Instant at) {
-        bind(tx.handle().createUpdate("""
+        tx.forget(new Claimed(tenantId, s.id()));
+        bind(handle().createUpdate("""
                 INSERT INTO subscriptions (tenant_id, id, customer_id, catalog_version, plan_code, billing_interval, alignment, start_date,
                   trial_end, anchor, next_bill_date, billed_through, pending_plan_code, cancel_at_period_end, cancel_reason, ended_on,
                   lock_in_until, overrides, quantity, pending_quantity, created_at, updated_at, version, billing_cycle_day, pending_billing_cycle_day)
@@ -90,31 +130,34 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public void update(String tenantId, Subscription s, Instant at) {
-        bind(tx.handle().createUpdate("""
-                UPDATE subscriptions SET catalog_version = :catalog_version, plan_code = :plan, next_bill_date = :next_bill,
-                  trial_end = :trial_end, anchor = :anchor, billing_interval = :interval, pending_interval = :pending_interval,
-                  billed_through = :billed_through, pending_plan_code = :pending, cancel_at_period_end = :cancel, cancel_reason = :reason,
-                  ended_on = :ended, overrides = CAST(:overrides AS jsonb), quantity = :quantity, pending_quantity = :pending_quantity, suspended_on = :suspended_on, usage_invoiced_through = :usage_through,
-                  billing_cycle_day = :cycle_day, pending_billing_cycle_day = :pending_cycle_day,
-                  updated_at = :at, version = version + 1
-                WHERE tenant_id = :tenant AND id = :id"""), tenantId, s, at).execute();
+        Claimed claimed = new Claimed(tenantId, s.id());
+        if (tx.remembers(claimed)) {
+            // a billing batch's subscription (locked by its claim): its new dates go with the batch's other updates in one round trip
+            // before commit, or before this repository's next statement — nothing else in the batch reads its row
+            tx.forget(claimed);
+            tx.<Update>deferred(UPDATES, PostgresSubscriptions::writeUpdates).add(new Update(tenantId, s, at));
+            return;
+        }
+        bind(handle().createUpdate(UPDATE), tenantId, s, at).execute();
     }
 
     @Override
     public void touch(String tenantId, String id, Instant at) {
-        tx.handle().createUpdate("UPDATE subscriptions SET updated_at = :at, version = version + 1 WHERE tenant_id = :tenant AND id = :id")
+        tx.forget(new Claimed(tenantId, id));
+        handle().createUpdate("UPDATE subscriptions SET updated_at = :at, version = version + 1 WHERE tenant_id = :tenant AND id = :id")
                 .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", id).execute();
     }
 
     @Override
     public void markUsageClosed(String tenantId, String id) {
-        tx.handle().createUpdate("UPDATE subscriptions SET usage_closed = true WHERE tenant_id = :tenant AND id = :id")
+        tx.forget(new Claimed(tenantId, id));
+        handle().createUpdate("UPDATE subscriptions SET usage_closed = true WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id).execute();
     }
 
     @Override
     public boolean usageClosed(String tenantId, String id) {
-        return tx.handle().createQuery("SELECT usage_closed FROM subscriptions WHERE tenant_id = :tenant AND id = :id")
+        return handle().createQuery("SELECT usage_closed FROM subscriptions WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id).mapTo(Boolean.class).one();
     }
 
@@ -130,13 +173,17 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public Optional<Subscription> find(String tenantId, String id) {
-        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id")
+        Subscription claimed = tx.recall(new Claimed(tenantId, id));
+        if (claimed != null) {
+            return Optional.of(claimed);
+        }
+        return handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
     }
 
     @Override
     public List<Subscription> findAll(String tenantId, java.util.Collection<String> ids) {
-        return tx.handle().createQuery("""
+        return handle().createQuery("""
                         SELECT s.* FROM unnest(CAST(:ids AS text[])) AS i(id)
                         JOIN subscriptions s ON s.tenant_id = :tenant AND s.id = i.id""")
                 .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(ids)).map(MAPPER).list();
@@ -144,13 +191,17 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public Optional<Subscription> findForUpdate(String tenantId, String id) {
-        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+        Subscription claimed = tx.recall(new Claimed(tenantId, id));
+        if (claimed != null) {
+            return Optional.of(claimed); // locked by the claim, in this transaction
+        }
+        return handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
     }
 
     @Override
     public Page<Subscription> list(String tenantId, String customerId, PageRequest page) {
-        var rows = tx.handle().createQuery("""
+        var rows = handle().createQuery("""
                         SELECT * FROM subscriptions WHERE tenant_id = :tenant AND (:customer IS NULL OR customer_id = :customer)
                           AND (:after IS NULL OR id < :after) ORDER BY id DESC LIMIT :limit""")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("after", page.startingAfter()).bind("limit", page.limit() + 1)
@@ -160,20 +211,20 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public List<Subscription> forCustomer(String tenantId, String customerId) {
-        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY id DESC")
+        return handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY id DESC")
                 .bind("tenant", tenantId).bind("customer", customerId).map(MAPPER).list();
     }
 
     @Override
     public List<Subscription> forCustomerForUpdate(String tenantId, String customerId) {
-        return tx.handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY id DESC FOR UPDATE")
+        return handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY id DESC FOR UPDATE")
                 .bind("tenant", tenantId).bind("customer", customerId).map(MAPPER).list();
     }
 
     @Override
     public List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds) {
         // joined on the unnested ids rather than "customer_id = ANY (:customers)" (see PostgresCustomers.clocks)
-        return tx.handle().createQuery("""
+        return handle().createQuery("""
                         SELECT s.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
                         JOIN subscriptions s ON s.tenant_id = :tenant AND s.customer_id = i.customer_id ORDER BY s.id DESC""")
                 .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds)).map(MAPPER).list();
@@ -181,15 +232,16 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public void setNextUsageDate(String tenantId, String subscriptionId, LocalDate date) {
-        tx.handle().createUpdate("UPDATE subscriptions SET next_usage_date = :d WHERE tenant_id = :tenant AND id = :id")
+        tx.forget(new Claimed(tenantId, subscriptionId));
+        handle().createUpdate("UPDATE subscriptions SET next_usage_date = :d WHERE tenant_id = :tenant AND id = :id")
                 .bind("d", date).bind("tenant", tenantId).bind("id", subscriptionId).execute();
     }
 
     @Override
     public List<DueSubscription> claimDue(Instant now, int limit, Set<String> excluding) {
         // "Due" is judged in each customer's own time zone; customers on test clocks move only with their clock.
-        List<DueSubscription> claimed = tx.handle().createQuery("""
-                        SELECT s.tenant_id, s.id FROM subscriptions s
+        List<DueSubscription> claimed = handle().createQuery("""
+                        SELECT s.* FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         """ + DUE + """
                           AND NOT (s.id = ANY (:excluding))
@@ -197,15 +249,26 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                         LIMIT :limit
                         FOR UPDATE OF s SKIP LOCKED""")
                 .bind("now", Rows.utc(now)).bind("limit", limit).bindArray("excluding", String.class, List.copyOf(excluding))
-                .map((rs, ctx) -> new DueSubscription(rs.getString("tenant_id"), rs.getString("id"))).list();
+                .map((rs, ctx) -> {
+                    // the row is locked now, so it is what this transaction's billing step reads: kept, not read again
+                    tx.remember(new Claimed(rs.getString("tenant_id"), rs.getString("id")), MAPPER.map(rs, ctx));
+                    return new DueSubscription(rs.getString("tenant_id"), rs.getString("id"));
+                }).list();
         AbsentRows.learn(tx, claimed); // one query spares the batch a read per subscription and table that has nothing for it
+        // one range of invoice numbers per tenant for the batch: about one finalized invoice per claimed subscription
+        claimed.stream().collect(Collectors.groupingBy(DueSubscription::tenantId, Collectors.counting()))
+                .forEach((tenant, n) -> GaplessCounters.expect(tx, GaplessCounters.Series.INVOICE, tenant, n.intValue()));
+        PostgresCustomers.learn(tx, claimed.stream().map(d -> {
+            Subscription s = tx.recall(new Claimed(d.tenantId(), d.subscriptionId()));
+            return new PostgresCustomers.Key(d.tenantId(), s.customerId());
+        }).toList());
         return claimed;
     }
 
     @Override
     public java.util.Map<String, Integer> countDue(Instant now, Set<String> excluding) {
         // no lock taken: a count for progress and backlog, which may include rows another node is billing
-        return tx.handle().createQuery("SELECT s.tenant_id, count(*) AS n FROM subscriptions s "
+        return handle().createQuery("SELECT s.tenant_id, count(*) AS n FROM subscriptions s "
                         + "JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id " + DUE
                         + " AND NOT (s.id = ANY (:excluding)) GROUP BY s.tenant_id")
                 .bind("now", Rows.utc(now)).bindArray("excluding", String.class, List.copyOf(excluding))
@@ -217,7 +280,7 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public List<DueSubscription> onTestClock(String tenantId, String testClockId) {
-        return tx.handle().createQuery("""
+        return handle().createQuery("""
                         SELECT s.tenant_id, s.id FROM subscriptions s
                         JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
                         WHERE s.tenant_id = :tenant AND c.test_clock_id = :clock

@@ -37,6 +37,12 @@ public final class PostgresTestClocks implements TestClockRepository {
     }
 
     @Override
+    public Optional<TestClock> findForShare(String tenantId, String id) {
+        return tx.handle().createQuery("SELECT * FROM test_clocks WHERE tenant_id = :tenant AND id = :id FOR SHARE")
+                .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
+    }
+
+    @Override
     public List<TestClock> list(String tenantId) {
         return tx.handle().createQuery("SELECT * FROM test_clocks WHERE tenant_id = :tenant ORDER BY id DESC")
                 .bind("tenant", tenantId).map(MAPPER).list();

@@ -153,6 +153,7 @@ public final class PostgresUsage implements UsageRepository {
         if (subs == null) {
             return;
         }
+        AbsentRows.addingForCustomer(tx, AbsentRows.Table.USAGE_TO_RECHECK); // any of these subscriptions may now have windows to re-check
         tx.handle().createUpdate("""
                         UPDATE billed_usage b SET dirty = true
                         FROM unnest(CAST(:subs AS text[]), CAST(:metrics AS text[]), CAST(:days AS date[]), CAST(:carries AS boolean[]))

@@ -36,6 +36,19 @@ public final class CustomerTime {
         return testClocks.find(tenantId, customer.testClockId()).orElseThrow().frozenTime();
     }
 
+    /**
+     * For a write that starts something at the customer's present (a new subscription): holds the customer's test
+     * clock, if any, until the transaction ends. An advance in flight commits first and this write sees its new
+     * time; an advance that comes later waits and then finds what this write created. Without it, a subscription
+     * created during an advance starts at the old time and misses the periods that advance billed. Take it before
+     * any customer or subscription lock: an advance holds its clock and then locks subscriptions.
+     */
+    public void holdTestClock(String tenantId, String testClockId) {
+        if (testClockId != null) {
+            testClocks.findForShare(tenantId, testClockId);
+        }
+    }
+
     public LocalDate today(String tenantId, Customer customer) {
         return LocalDate.ofInstant(now(tenantId, customer), customer.timeZone());
     }

@@ -187,7 +187,7 @@ public final class InvoiceIssuer {
         while (true) {
             int n = tx.inTransaction(() -> {
                 var due = invoices.claimDraftsDue(time.systemNow(), batchSize);
-                due.forEach(d -> finalizeDraft(d.tenantId(), d.invoiceId()));
+                due.forEach(d -> finalizeDraft(Caller.system(d.tenantId()), d.tenantId(), d.invoiceId()));
                 return due.size();
             });
             total += n;
@@ -199,13 +199,15 @@ public final class InvoiceIssuer {
 
     /** Finalizes the drafts of a test clock's customers whose grace period has passed on the clock. */
     public void finalizeDraftsOnTestClock(String tenantId, String testClockId, Instant clockTime) {
-        tx.run(() -> invoices.draftsDueOnTestClock(tenantId, testClockId, clockTime).forEach(d -> finalizeDraft(d.tenantId(), d.invoiceId())));
+        tx.run(() -> invoices.draftsDueOnTestClock(tenantId, testClockId, clockTime)
+                .forEach(d -> finalizeDraft(Caller.system(d.tenantId()), d.tenantId(), d.invoiceId())));
     }
 
-    private void finalizeDraft(String tenantId, String invoiceId) {
+    /** Numbers and finalizes a draft whose row the caller's transaction holds (claimed, or locked by {@link DraftInvoices}). */
+    void finalizeDraft(Caller caller, String tenantId, String invoiceId) {
         invoices.finalize(tenantId, invoiceId, nextNumber(tenantId), time.systemNow());
         Invoice finalized = invoices.find(tenantId, invoiceId).orElseThrow();
-        audit.record(Caller.system(tenantId), "invoice", invoiceId, "invoice." + STATUS_FINALIZED, null, summary(finalized));
+        audit.record(caller, "invoice", invoiceId, "invoice." + STATUS_FINALIZED, null, summary(finalized));
         events.record(tenantId, EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, time.systemNow()));
         paidInFull(tenantId, customers.find(tenantId, finalized.customerId()).orElseThrow(), finalized);
     }

@@ -3,6 +3,7 @@ package dev.accrue.app.creditnote;
 import dev.accrue.app.credit.CreditEntry;
 import dev.accrue.app.credit.CreditRepository;
 import dev.accrue.app.credit.CustomerCredits;
+import dev.accrue.app.creditwallet.InvoiceCreditWallets;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceRepository;
@@ -17,7 +18,8 @@ import dev.accrue.core.money.Money;
  * waits and finds it void. Refused: an invoice corrected by credit notes or that carried corrections to customer
  * credit ({@code invoice_credited} — voiding it would hand that money out twice), and one partly paid, from the
  * prepaid wallet or by payments ({@code invoice_partly_paid}: the money received would be left without an invoice;
- * refund it or issue a credit note). Customer credit the invoice consumed goes back to the balance.
+ * refund it or issue a credit note). Customer credit the invoice consumed goes back to the balance, and credit-wallet
+ * credits to the lots they came from.
  */
 public final class InvoiceVoids {
     private final CreditNoteRepository notes;
@@ -25,9 +27,11 @@ public final class InvoiceVoids {
     private final CustomerCredits customerCredits;
     private final CustomerRepository customers;
     private final InvoiceRepository invoices;
+    private final InvoiceCreditWallets creditWallets;
 
     public InvoiceVoids(CreditNoteRepository notes, CreditRepository credits, CustomerCredits customerCredits, CustomerRepository customers,
-                        InvoiceRepository invoices) {
+                        InvoiceRepository invoices, InvoiceCreditWallets creditWallets) {
+        this.creditWallets = creditWallets;
         this.notes = notes;
         this.invoices = invoices;
         this.credits = credits;
@@ -62,9 +66,10 @@ public final class InvoiceVoids {
                 given = given.plus(e.amount().negate());
             }
         }
+        var customer = customers.find(tenantId, invoice.customerId()).orElseThrow();
         if (given.isPositive()) {
-            customerCredits.grant(tenantId, customers.find(tenantId, invoice.customerId()).orElseThrow(), given, invoice.id() + ":void",
-                    "Given back: invoice " + invoice.number() + " was voided");
+            customerCredits.grant(tenantId, customer, given, invoice.id() + ":void", "Given back: invoice " + invoice.number() + " was voided");
         }
+        creditWallets.giveBack(tenantId, customer, invoice.id(), "Given back: invoice " + invoice.number() + " was voided");
     }
 }

@@ -86,6 +86,48 @@ public final class InvoiceCreditWallets {
         return out;
     }
 
+    /**
+     * Gives back what invoice {@code invoiceId} consumed (its invoice is voided): one {@code returned} entry per consumed
+     * lot, naming that lot, so the credits come back as what they were — granted or paid, with the lot's expiry. A lot
+     * that expired meanwhile takes them and loses them at once through an {@code expired} entry dated at its expiry: what
+     * would have been written off had the invoice never consumed it. Keyed by the invoice and the lot, so a repeated void
+     * gives back nothing more. Returns what was given back, in money.
+     */
+    public Money giveBack(String tenantId, Customer customer, String invoiceId, String reason) {
+        Money given = Money.zero(customer.currency());
+        List<CreditWallet> ofCustomer = wallets.ofCustomer(tenantId, customer.id());
+        if (ofCustomer.isEmpty()) {
+            return given;
+        }
+        wallets.lock(tenantId, customer.id());
+        Instant now = time.now(tenantId, customer);
+        String consumedBy = "invoice:" + invoiceId + ":";
+        for (CreditWallet w : ofCustomer) {
+            List<CreditWalletEntry> entries = wallets.entries(tenantId, w.id());
+            Map<String, CreditWalletEntry> lots = new LinkedHashMap<>();
+            entries.stream().filter(CreditWalletEntry::isLot).forEach(e -> lots.put(e.id(), e));
+            for (CreditWalletEntry e : entries) {
+                if (!CreditWalletEntry.CONSUMED.equals(e.kind()) || !e.sourceKey().startsWith(consumedBy)) {
+                    continue;
+                }
+                String key = "return:" + invoiceId + ":" + e.lotId();
+                if (!wallets.append(tenantId, new CreditWalletEntry(Ids.next("cwe"), w.id(), customer.id(), CreditWalletEntry.RETURNED, e.lotId(),
+                        e.credits().negate(), e.amount().negate(), null, key, reason, now, now))) {
+                    continue;
+                }
+                given = given.plus(e.amount().negate());
+                Instant expiry = lots.get(e.lotId()).expiresAt();
+                if (expiry != null && !now.isBefore(expiry)) {
+                    wallets.append(tenantId, new CreditWalletEntry(Ids.next("cwe"), w.id(), customer.id(), CreditWalletEntry.EXPIRED, e.lotId(),
+                            e.credits(), e.amount(), null, "expiry:" + key, "Expired unused credits given back after their expiry (written off)",
+                            expiry, now));
+                }
+            }
+            books.bringUpToDate(tenantId, customer, w, now);
+        }
+        return given;
+    }
+
     private static Money min(Money a, Money b) {
         return a.compareTo(b) <= 0 ? a : b;
     }

@@ -30,4 +30,13 @@ public interface CustomerRepository {
     boolean hasBillingHistory(String tenantId, String id);
 
     void delete(String tenantId, String id);
+
+    /** Serializes changes of parents within a tenant until the transaction ends (see {@link AccountHierarchy}). */
+    void lockHierarchy(String tenantId);
+
+    /** {@code id} and its parents, nearest first, up to the top of its hierarchy. */
+    java.util.List<String> ancestors(String tenantId, String id);
+
+    /** The ids of the customers whose parent is {@code id}, oldest first. */
+    java.util.List<String> childIds(String tenantId, String id);
 }

@@ -9,6 +9,7 @@ import dev.accrue.app.tax.VatRegistration;
 import dev.accrue.app.tax.VatRegistry;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.customer.BillingAddress;
+import dev.accrue.core.customer.ChildInvoicing;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.customer.CustomerDraft;
 import dev.accrue.core.customer.CustomerRules;
@@ -33,6 +34,7 @@ public final class CustomerService {
     private final Clock clock;
     private final TestClockCheck testClocks;
     private final LiveSubscriptions liveSubscriptions;
+    private final AccountHierarchy hierarchy;
 
     /** Whether a customer may be attached to a test clock: it exists in the caller's tenant, a sandbox. */
     public interface TestClockCheck {
@@ -53,6 +55,7 @@ public final class CustomerService {
         this.clock = clock;
         this.testClocks = testClocks;
         this.liveSubscriptions = liveSubscriptions;
+        this.hierarchy = new AccountHierarchy(customers);
     }
 
     public Customer create(Caller caller, CustomerDraft draft) {
@@ -66,6 +69,7 @@ public final class CustomerService {
                 testClocks.requireUsable(caller, customer.testClockId());
             }
             requireExternalIdFree(caller.tenantId(), customer.externalId(), null);
+            hierarchy.check(caller.tenantId(), null, customer);
             customers.insert(caller.tenantId(), customer);
             audit.record(caller, "customer", customer.id(), "customer.created", null, customer);
             vatRegistration.record(caller, customer.id(), customer.taxId(), vat);
@@ -101,6 +105,7 @@ public final class CustomerService {
                 requireNoLiveSubscriptions(caller.tenantId(), before);
             }
             requireExternalIdFree(caller.tenantId(), after.externalId(), id);
+            hierarchy.check(caller.tenantId(), before, after);
             VatRegistry.Verdict vat = vatRegistration.require(after.taxId(), before.taxId());
             customers.update(caller.tenantId(), after);
             audit.record(caller, "customer", id, "customer.updated", before, after);
@@ -136,6 +141,7 @@ public final class CustomerService {
                 throw new AccrueException(ErrorCode.CUSTOMER_HAS_BILLING_HISTORY,
                         "Customer " + id + " has billing history (subscriptions, invoices, usage or wallet entries) and cannot be deleted");
             }
+            hierarchy.requireNoChildren(caller.tenantId(), id);
             customers.delete(caller.tenantId(), id);
             audit.record(caller, "customer", id, "customer.deleted", before, null);
         });
@@ -148,7 +154,8 @@ public final class CustomerService {
                 c.currency().getCurrencyCode(), c.timeZone().getId(), c.taxId(), c.taxStatus().wire(),
                 c.alignment() == null ? null : c.alignment().wire(),
                 new CustomerDraft.TermsDraft(c.paymentTerms().collectionMethod().wire(), c.paymentTerms().netDays()),
-                c.accountType().wire(), c.metadata(), c.testClockId(), c.billingCycleDay());
+                c.accountType().wire(), c.metadata(), c.testClockId(), c.billingCycleDay(), c.parentId(),
+                c.invoicing() == null ? null : c.invoicing().wire());
     }
 
     private static Customer validate(String id, CustomerDraft d, Instant createdAt, Instant updatedAt, int version) {
@@ -168,7 +175,13 @@ public final class CustomerService {
                 CustomerRules.metadata(d.metadata()),
                 d.testClockId(),
                 createdAt, updatedAt, version,
-                CustomerRules.billingCycleDay(d.billingCycleDay()));
+                CustomerRules.billingCycleDay(d.billingCycleDay()),
+                blankToNull(d.parentId()),
+                ChildInvoicing.of(d.invoicing(), blankToNull(d.parentId())));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private void requireExternalIdFree(String tenantId, String externalId, String selfId) {

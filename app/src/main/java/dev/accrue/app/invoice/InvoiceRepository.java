@@ -26,6 +26,9 @@ public interface InvoiceRepository {
 
     void finalize(String tenantId, String invoiceId, String number, Instant at);
 
+    /** Locks the invoice's row until the transaction ends; true when it is (still) a draft. */
+    boolean lockDraft(String tenantId, String invoiceId);
+
     /** Next gapless proforma number of the tenant (its own series); the counter row stays locked until commit. */
     long nextProformaNumber(String tenantId);
 

@@ -4,6 +4,7 @@ import dev.accrue.app.audit.AuditLog;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.id.Ids;
+import dev.accrue.app.notification.NotificationRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.app.web.Secrets;
 import dev.accrue.app.web.WebSession;
@@ -33,14 +34,18 @@ public final class PortalAccess {
     private final Transactions tx;
     private final PortalLinkRepository links;
     private final CustomerRepository customers;
+    private final NotificationRepository customerLanguages;
     private final WebSessions sessions;
     private final AuditLog audit;
     private final Clock clock;
 
-    public PortalAccess(Transactions tx, PortalLinkRepository links, CustomerRepository customers, WebSessions sessions, AuditLog audit, Clock clock) {
+    /** {@code customerLanguages}: the customer's own language (its notification language), for links that name none. */
+    public PortalAccess(Transactions tx, PortalLinkRepository links, CustomerRepository customers, NotificationRepository customerLanguages,
+                        WebSessions sessions, AuditLog audit, Clock clock) {
         this.tx = tx;
         this.links = links;
         this.customers = customers;
+        this.customerLanguages = customerLanguages;
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
@@ -59,14 +64,16 @@ public final class PortalAccess {
             throw AccrueException.invalid("email", "email must be the customer user's email address");
         }
         String url = returnUrl(returnUrl);
-        String tag = locale(locale);
+        String requested = locale(locale);
         Instant now = clock.instant();
         String token = Secrets.newToken();
-        PortalLink link = new PortalLink(caller.tenantId(), Ids.next("pl"), customerId, email, portalRole, url, tag, now.plus(LINK_LIFETIME));
         return tx.inTransaction(() -> {
             if (customerId == null || customers.find(caller.tenantId(), customerId).isEmpty()) {
                 throw new AccrueException(ErrorCode.UNKNOWN_CUSTOMER, "customer_id", "No customer " + customerId);
             }
+            // the pages speak the link's language, else the customer's own (the one it set for its notifications), else the browser's
+            String tag = requested != null ? requested : customerLanguages.locale(caller.tenantId(), customerId).orElse(null);
+            PortalLink link = new PortalLink(caller.tenantId(), Ids.next("pl"), customerId, email, portalRole, url, tag, now.plus(LINK_LIFETIME));
             links.insert(caller.tenantId(), link, Secrets.hash(token), caller.actor().wire(), now);
             audit.record(caller, "customer", customerId, "portal_link.created", null,
                     java.util.Map.of("link", link.id(), "email", email, "role", portalRole.wire(), "expires_at", link.expiresAt().toString()));
@@ -82,6 +89,14 @@ public final class PortalAccess {
         PortalLink link = tx.inTransaction(() -> links.consume(Secrets.hash(token), clock.instant())).orElseThrow(PortalAccess::expired);
         return sessions.open(link.tenantId(), WebSession.PORTAL, link.customerId(), link.email(), link.role().wire(), link.locale(), link.returnUrl(),
                 SESSION_LIFETIME);
+    }
+
+    /** The language a link was issued in, used or expired alike (null: none, or no such link): for the page that refuses it. */
+    public String languageOf(String token) {
+        if (token == null || token.length() > 100) {
+            return null;
+        }
+        return tx.inTransaction(() -> links.localeOf(Secrets.hash(token))).orElse(null);
     }
 
     private static AccrueException expired() {

@@ -11,4 +11,10 @@ public interface PortalLinkRepository {
      * conditional UPDATE, so two browsers racing with the same link cannot both get in.
      */
     Optional<PortalLink> consume(byte[] tokenHash, Instant now);
+
+    /**
+     * The language of the link of {@code tokenHash} whatever its state (used, expired): only so that the page
+     * refusing it speaks the language the link was issued in. Empty for an unknown token or a link without one.
+     */
+    Optional<String> localeOf(byte[] tokenHash);
 }

@@ -13,6 +13,7 @@ import dev.accrue.app.id.Ids;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.subscription.pause.PausedBilling;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.CancellationPolicy;
@@ -60,6 +61,7 @@ public final class SubscriptionService {
     private final AuditLog audit;
     private final ImmediateCancellation immediate;
     private final TenantRepository tenants;
+    private final PausedBilling pauses;
     private QuotaCheck quotaCheck = (tenant, sub, plan) -> { };
 
     /** Refuses a plan whose quotas are below the items in use (set by the wiring; quotas live in their own context). */
@@ -73,7 +75,8 @@ public final class SubscriptionService {
 
     public SubscriptionService(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
                                BillingService billing, PendingItems pending, CustomerTime time, AuditLog audit, TenantRepository tenants,
-                               ImmediateCancellation immediate, DomainEvents events) {
+                               ImmediateCancellation immediate, DomainEvents events, PausedBilling pauses) {
+        this.pauses = pauses;
         this.events = events;
         this.immediate = immediate;
         this.tx = tx;
@@ -106,6 +109,7 @@ public final class SubscriptionService {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "plan", "plan is required");
         }
         return tx.inTransaction(() -> {
+            customers.find(caller.tenantId(), req.customerId()).ifPresent(c -> time.holdTestClock(caller.tenantId(), c.testClockId()));
             // locked: two concurrent subscribes of one customer see each other (one live subscription per product)
             Customer customer = customers.findForUpdate(caller.tenantId(), req.customerId())
                     .orElseThrow(() -> new AccrueException(ErrorCode.NOT_FOUND, "customer_id", "No customer with id '" + req.customerId() + "'"));
@@ -177,6 +181,14 @@ public final class SubscriptionService {
     }
 
     /** The customer's today, for status. */
+    /** The status people are shown (API, portal, console): {@code paused} while a pause holds the customer's today. */
+    public SubscriptionStatus status(Caller caller, Subscription sub) {
+        return tx.inTransaction(() -> {
+            LocalDate today = time.today(caller.tenantId(), customers.find(caller.tenantId(), sub.customerId()).orElseThrow());
+            return sub.statusOn(today, pauses.pausedOn(caller.tenantId(), sub.id(), today));
+        });
+    }
+
     public LocalDate today(Caller caller, Subscription sub) {
         return tx.inTransaction(() -> time.today(caller.tenantId(), customers.find(caller.tenantId(), sub.customerId()).orElseThrow()));
     }

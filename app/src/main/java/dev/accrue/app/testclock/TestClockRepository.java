@@ -11,6 +11,9 @@ public interface TestClockRepository {
 
     Optional<TestClock> findForUpdate(String tenantId, String id);
 
+    /** Holds the clock against an advance until the caller's transaction ends (an advance takes it FOR UPDATE). */
+    Optional<TestClock> findForShare(String tenantId, String id);
+
     List<TestClock> list(String tenantId);
 
     void setTime(String tenantId, String id, Instant time);

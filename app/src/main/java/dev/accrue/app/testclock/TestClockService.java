@@ -100,8 +100,15 @@ public final class TestClockService implements CustomerService.TestClockCheck {
             }
             clocks.setTime(caller.tenantId(), id, to);
             TestClock moved = new TestClock(c.id(), c.name(), to, c.createdAt());
+            var attached = subscriptions.onTestClock(caller.tenantId(), id);
+            // every subscription is locked before the first invoice takes the tenant's number counter: a plan change
+            // (on any node) holds its subscription and then wants the counter, so locking them one by one while
+            // billing would hold the counter waiting for that subscription — a deadlock PostgreSQL ends by failing one
+            for (var due : attached) {
+                subscriptions.findForUpdate(due.tenantId(), due.subscriptionId());
+            }
             // each subscription catches up period by period, in date order
-            for (var due : subscriptions.onTestClock(caller.tenantId(), id)) {
+            for (var due : attached) {
                 billing.billDue(due.tenantId(), due.subscriptionId());
             }
             billing.finalizeDraftsOnTestClock(caller.tenantId(), id, to);

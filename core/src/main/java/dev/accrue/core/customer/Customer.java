@@ -18,6 +18,9 @@ import java.util.Map;
  * {@code taxId} is, for a customer in an EU member state, a well-formed VAT id of that state.
  * {@code billingCycleDay} (1–31, or null) is the day of the month its new monthly-based subscriptions bill on when they
  * ask for neither an alignment nor a day.
+ * {@code parentId} (or null) is the account that pays for this one (an account hierarchy: a reseller, an enterprise);
+ * {@code invoicing} (null without a parent) says how: {@link ChildInvoicing#SEPARATE}, the child is invoiced on its own
+ * documents and the parent pays them. See docs/billing.md#account-hierarchies.
  */
 public record Customer(
         String id,
@@ -37,5 +40,12 @@ public record Customer(
         Instant createdAt,
         Instant updatedAt,
         int version,
-        Integer billingCycleDay) {
+        Integer billingCycleDay,
+        String parentId,
+        ChildInvoicing invoicing) {
+
+    /** The account whose payment methods and terms settle this account's invoices: its parent, else itself. */
+    public String payerId() {
+        return parentId == null ? id : parentId;
+    }
 }

@@ -21,13 +21,22 @@ public record CustomerDraft(
         String accountType,
         Map<String, String> metadata,
         String testClockId,
-        Integer billingCycleDay) {
+        Integer billingCycleDay,
+        String parentId,
+        String invoicing) {
+
+    public CustomerDraft(String externalId, String legalName, List<String> billingEmails, AddressDraft billingAddress, String currency,
+                         String timeZone, String taxId, String taxStatus, String alignment, TermsDraft paymentTerms, String accountType,
+                         Map<String, String> metadata, String testClockId, Integer billingCycleDay) {
+        this(externalId, legalName, billingEmails, billingAddress, currency, timeZone, taxId, taxStatus, alignment, paymentTerms, accountType,
+                metadata, testClockId, billingCycleDay, null, null);
+    }
 
     public CustomerDraft(String externalId, String legalName, List<String> billingEmails, AddressDraft billingAddress, String currency,
                          String timeZone, String taxId, String taxStatus, String alignment, TermsDraft paymentTerms, String accountType,
                          Map<String, String> metadata, String testClockId) {
         this(externalId, legalName, billingEmails, billingAddress, currency, timeZone, taxId, taxStatus, alignment, paymentTerms, accountType,
-                metadata, testClockId, null);
+                metadata, testClockId, null, null, null);
     }
 
     public record AddressDraft(String line1, String line2, String city, String region, String postalCode, String country) {

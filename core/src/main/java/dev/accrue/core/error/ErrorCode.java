@@ -114,6 +114,9 @@ public enum ErrorCode {
     SUBSCRIPTION_NOT_PAUSED(Kind.CONFLICT),
     // a billing cycle day (a day of the month) asked for a subscription billed weekly
     BILLING_CYCLE_DAY_ON_WEEKLY_INTERVAL(Kind.BAD_REQUEST),
+    // account hierarchies: a parent chain that would come back to the child; a parent that still has children
+    CUSTOMER_HIERARCHY_CYCLE(Kind.CONFLICT),
+    CUSTOMER_HAS_CHILDREN(Kind.CONFLICT),
     API_KEY_REVOKED(Kind.UNAUTHENTICATED),
     // the HTTP request itself cannot be read: a malformed URI or path segment (400), a URI (414) or headers (431) too long
     MALFORMED_REQUEST(Kind.BAD_REQUEST),
@@ -131,7 +134,9 @@ public enum ErrorCode {
     // 503: the database cannot be reached now; the same request may succeed later
     DATABASE_UNAVAILABLE(Kind.UNAVAILABLE),
     // 503: Kafka mode, the intake log did not confirm a usage batch in time; resend it with the same event ids
-    INTAKE_UNAVAILABLE(Kind.UNAVAILABLE);
+    INTAKE_UNAVAILABLE(Kind.UNAVAILABLE),
+    // finalizing on request what is not (any more) a draft
+    INVOICE_NOT_DRAFT(Kind.CONFLICT);
 
     public enum Kind {
         BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, METHOD_NOT_ALLOWED,

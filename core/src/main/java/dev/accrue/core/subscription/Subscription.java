@@ -71,6 +71,18 @@ public record Subscription(
         return stub ? new Period(nominalStart, period.end()) : period;
     }
 
+    /**
+     * The status shown to people: {@link #statusOn(LocalDate)}, except that a subscription whose billing is paused today
+     * reads PAUSED instead of running (active, pending change, canceled at period end); ended, not yet started and
+     * suspended say more and win. After the resume it reads what it would have read anyway.
+     */
+    public SubscriptionStatus statusOn(LocalDate today, boolean pausedToday) {
+        SubscriptionStatus status = statusOn(today);
+        boolean running = status == SubscriptionStatus.ACTIVE || status == SubscriptionStatus.PENDING_CHANGE
+                || status == SubscriptionStatus.CANCELED_AT_PERIOD_END || status == SubscriptionStatus.TRIALING;
+        return pausedToday && running ? SubscriptionStatus.PAUSED : status;
+    }
+
     public SubscriptionStatus statusOn(LocalDate today) {
         if (endedOn != null && !today.isBefore(endedOn)) {
             return SubscriptionStatus.ENDED;

@@ -121,7 +121,7 @@ public final class DemoLoader {
             for (CustomerDraft draft : demo.customers()) {
                 var existing = services.customers().list(operator, new CustomerQuery(null, null, draft.externalId()), PageRequest.first(1));
                 if (existing.items().isEmpty()) {
-                    var customer = services.customers().create(operator, draft);
+                    var customer = services.customers().create(operator, withParentResolved(operator, draft));
                     created++;
                     subscribe(operator, demo, draft.externalId(), customer.id());
                 }
@@ -130,6 +130,22 @@ public final class DemoLoader {
         }
         saveKeys(keys);
         return new Result(loaded);
+    }
+
+    /**
+     * In demo.yaml a child names its parent by the parent's external id (ids are only known once created); the parent is
+     * listed before it.
+     */
+    private CustomerDraft withParentResolved(Caller operator, CustomerDraft d) {
+        if (d.parentId() == null) {
+            return d;
+        }
+        var parent = services.customers().list(operator, new CustomerQuery(null, null, d.parentId()), PageRequest.first(1)).items();
+        if (parent.isEmpty()) {
+            throw new IllegalStateException("demo.yaml: the parent " + d.parentId() + " of " + d.externalId() + " must be listed before it");
+        }
+        return new CustomerDraft(d.externalId(), d.legalName(), d.billingEmails(), d.billingAddress(), d.currency(), d.timeZone(), d.taxId(), d.taxStatus(),
+                d.alignment(), d.paymentTerms(), d.accountType(), d.metadata(), d.testClockId(), d.billingCycleDay(), parent.getFirst().id(), d.invoicing());
     }
 
     private void subscribe(Caller operator, DemoTenant demo, String externalId, String customerId) {

@@ -12,10 +12,12 @@ import net.jqwik.api.ShrinkingMode;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * progressive invoice is deducted from a later one, so per charge they add nothing to what the period-end invoices bill.
  * Plan phases (issue 16 point 6): the base fee costs 4.00 instead of 10.00 until the first full month after the first billing
  * day has been served (a calendar stub before it included), and a 3.00 setup fee is billed once.
+ * A second property covers the later kinds of issue 16 — credit wallets, price migrations, billing cycle day changes and
+ * one-off charges — document by document (see {@link #oneOffsWalletCreditsPriceMigrationsAndCycleDayChangesInvoiceWhatTheRulesSay}).
  */
 class ReconciliationPropertyTest {
     static final String CATALOG = """
@@ -215,6 +219,249 @@ class ReconciliationPropertyTest {
                 .map(e -> BigDecimal.valueOf(finalQuantity.get(e.getKey())).multiply(new BigDecimal("0.05"))).reduce(BigDecimal.ZERO, BigDecimal::add));
         expected.replaceAll((k, v) -> v.setScale(2, RoundingMode.UNNECESSARY));
         assertThat(billed).as("%s", scenario).isEqualTo(expected);
+    }
+
+    static final String RECENT_V1 = """
+            name: reconcile-recent
+            version: 1
+            effective_from: 2020-01-01
+            currencies: [USD]
+            products:
+              - { code: p, name: P }
+            plans:
+              - code: team
+                product: p
+                name: Team
+                alignment: calendar
+                intervals: [{ interval: month }, { interval: year, discount_percent: 10 }]
+                charges:
+                  - { type: recurring, code: base, name: Base, monthly_price: { USD: "30.00" } }
+            """;
+    static final String RECENT_V2 = RECENT_V1.replace("version: 1", "version: 2").replace("effective_from: 2020-01-01", "effective_from: 2026-07-01")
+            .replace("\"30.00\"", "\"36.00\"");
+    static final BigDecimal CREDIT_RATE = new BigDecimal("0.05");
+
+    /** A one-off charge on June 1 + {@code day} days of {@code cents}, on the next invoice or its own (then maybe voided at once). */
+    record OneOff(int day, int cents, boolean nextInvoice, boolean voided) {
+    }
+
+    /**
+     * Issue 16's later kinds of charges: a credit wallet with {@code granted} free credits expiring at noon of June 1 +
+     * {@code expiryDay} and {@code paid} ones that never expire (0.05 each); a price migration to 36.00 decided on June 1 +
+     * {@code decisionDay} with {@code noticeDays} of notice; asked on June 1 + {@code cycleChangeDay}, a change of the billing
+     * cycle day to {@code newCycleDay} or, when that is 1 (the day in force), a move to yearly billing at period end; one-off
+     * charges, the last of them voided at once.
+     */
+    record Recent(int granted, int expiryDay, int paid, int decisionDay, int noticeDays, int cycleChangeDay, int newCycleDay, List<OneOff> oneOffs) {
+        boolean yearly() {
+            return newCycleDay == 1;
+        }
+    }
+
+    @Provide
+    Arbitrary<Recent> recentScenarios() {
+        Arbitrary<OneOff> oneOff = Combinators.combine(Arbitraries.integers().between(1, 140), Arbitraries.integers().between(100, 6000),
+                Arbitraries.of(true, false), Arbitraries.of(true, false, false)).as(OneOff::new);
+        // every run has each kind: a migration, a change of day, both kinds of credits and at least one voided invoice
+        Arbitrary<OneOff> voided = Combinators.combine(Arbitraries.integers().between(1, 140), Arbitraries.integers().between(100, 6000))
+                .as((day, cents) -> new OneOff(day, cents, false, true));
+        Arbitrary<List<OneOff>> oneOffs = Combinators.combine(oneOff.list().ofMaxSize(5), voided).as((list, v) -> {
+            List<OneOff> all = new ArrayList<>(list);
+            all.add(v);
+            return all;
+        });
+        return Combinators.combine(Arbitraries.integers().between(10, 60).map(n -> n * 10), Arbitraries.integers().between(3, 150),
+                Arbitraries.integers().between(40, 200).map(n -> n * 10), Arbitraries.integers().between(1, 25),
+                Arbitraries.integers().between(0, 60), Arbitraries.integers().between(1, 100),
+                Arbitraries.oneOf(Arbitraries.just(1), Arbitraries.integers().between(2, 28)), oneOffs).as(Recent::new);
+    }
+
+    /**
+     * Over a random run of June to early November, every document the customer got equals, line by line and to the cent, what
+     * the rules say, computed here independently day by day: the base fee is 30.00 a month, 36.00 for periods opening on or
+     * after the first boundary on or after the later of July 1 and the decision day + the notice; a new cycle day takes effect at
+     * the first boundary after it was asked, with a bridge to that day priced by day against the whole month it cuts; a move to
+     * yearly billing takes effect there too, a year at twelve months' price less 10 %; a one-off
+     * charge is its own invoice or joins the first renewal after it; each invoice is paid by the wallet as far as it goes —
+     * granted credits first while not expired at the issue instant, then paid ones, each lot what it is worth — and a voided
+     * invoice gives its credits back to their lots, so the wallet ends with what the rules leave.
+     */
+    @Property(tries = 6, shrinking = ShrinkingMode.OFF)
+    void oneOffsWalletCreditsPriceMigrationsAndCycleDayChangesInvoiceWhatTheRulesSay(@ForAll("recentScenarios") Recent r) {
+        LocalDate start = LocalDate.of(2026, 6, 1);
+        LocalDate horizon = LocalDate.of(2026, 11, 5);
+        Sandbox s = new Sandbox("reconcile-recent", RECENT_V1, start + "T08:00:00Z");
+        String c = s.customer("Recent Co", "USD", "UTC");
+        Instant expiry = start.plusDays(r.expiryDay()).atTime(12, 0).toInstant(ZoneOffset.UTC);
+        String wallet = "/v1/customers/" + c + "/credit_wallets/"
+                + s.api.post("/v1/customers/" + c + "/credit_wallets", Map.of("name", "Credits", "unit", "credits", "rate", "0.05")).text("id");
+        if (r.granted() > 0) {
+            assertThat(s.api.post(wallet + "/grants", Map.of("credits", String.valueOf(r.granted()), "expires_at", expiry.toString())).status()).isEqualTo(201);
+        }
+        if (r.paid() > 0) {
+            assertThat(s.api.post(wallet + "/grants", Map.of("credits", String.valueOf(r.paid()), "kind", "paid")).status()).isEqualTo(201);
+        }
+        CreditsModel credits = new CreditsModel(BigDecimal.valueOf(r.granted()), BigDecimal.valueOf(r.paid()), expiry);
+        List<String> expected = new ArrayList<>();
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "team", "billing_cycle_day", 1)).get("id").asText();
+        expected.add(expectedInvoice(start, "finalized", List.of("recurring 30.00"), new BigDecimal("30.00"), credits).text());
+
+        LocalDate nextBoundary = start.plusMonths(1);
+        int cycleDay = 1;
+        Integer pendingCycleDay = null;
+        boolean pendingYearly = false;
+        LocalDate movesFrom = null; // the first boundary day on or after which periods are priced at 36.00
+        List<BigDecimal> parked = new ArrayList<>();
+        List<OneOff> oneOffs = r.oneOffs().stream().sorted(Comparator.comparingInt(OneOff::day)).toList();
+        for (LocalDate d = start.plusDays(1); !d.isAfter(horizon); d = d.plusDays(1)) {
+            LocalDate day = d;
+            boolean boundary = d.equals(nextBoundary);
+            int offset = (int) ChronoUnit.DAYS.between(start, d);
+            List<OneOff> today = oneOffs.stream().filter(o -> o.day() == offset).toList();
+            if (!boundary && today.isEmpty() && offset != r.decisionDay() && offset != r.cycleChangeDay()) {
+                continue;
+            }
+            s.advanceTo(d + "T08:00:00Z");
+            if (boundary) {
+                BigDecimal price = movesFrom != null && !d.isBefore(movesFrom) ? new BigDecimal("36.00") : new BigDecimal("30.00");
+                BigDecimal fee = price;
+                if (pendingYearly) {
+                    // a year from this boundary at 10 % off twelve months, rounded once
+                    fee = price.multiply(BigDecimal.valueOf(12)).multiply(new BigDecimal("0.9")).setScale(2, RoundingMode.HALF_UP);
+                    pendingYearly = false;
+                    nextBoundary = d.plusYears(1);
+                } else if (pendingCycleDay != null) {
+                    LocalDate bridgeEnd = d.withDayOfMonth(pendingCycleDay);
+                    fee = price.multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(d, bridgeEnd)))
+                            .divide(BigDecimal.valueOf(ChronoUnit.DAYS.between(bridgeEnd.minusMonths(1), bridgeEnd)), 2, RoundingMode.HALF_UP);
+                    cycleDay = pendingCycleDay;
+                    pendingCycleDay = null;
+                    nextBoundary = bridgeEnd;
+                } else {
+                    nextBoundary = d.plusMonths(1).withDayOfMonth(cycleDay);
+                }
+                List<String> lines = new ArrayList<>();
+                BigDecimal owed = fee;
+                for (BigDecimal p : parked) {
+                    lines.add("one_off " + p.toPlainString());
+                    owed = owed.add(p);
+                }
+                parked.clear();
+                lines.add("recurring " + fee.toPlainString());
+                expected.add(expectedInvoice(d, "finalized", lines, owed, credits).text());
+            }
+            if (offset == r.decisionDay()) {
+                assertThat(s.api.postYaml("/v1/catalog/versions", RECENT_V2).status()).isEqualTo(201);
+                assertThat(s.api.post("/v1/price_migrations", Map.of("plan", "team", "catalog_version", 2, "policy", "migrate",
+                        "effective_date", "2026-07-01", "notice_days", r.noticeDays())).status()).isEqualTo(201);
+                LocalDate noticeEnds = d.plusDays(r.noticeDays());
+                movesFrom = noticeEnds.isAfter(LocalDate.of(2026, 7, 1)) ? noticeEnds : LocalDate.of(2026, 7, 1);
+            }
+            if (offset == r.cycleChangeDay() && r.yearly()) {
+                var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year"));
+                assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+                pendingYearly = true;
+            } else if (offset == r.cycleChangeDay()) {
+                var changed = s.api.post("/v1/subscriptions/" + sub + "/change_billing_cycle_day", Map.of("billing_cycle_day", r.newCycleDay()));
+                assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+                pendingCycleDay = r.newCycleDay() == cycleDay ? null : r.newCycleDay();
+            }
+            for (OneOff o : today) {
+                BigDecimal amount = BigDecimal.valueOf(o.cents(), 2);
+                Map<String, Object> body = new HashMap<>(Map.of("description", "Service", "amount", amount.toPlainString()));
+                if (o.nextInvoice()) {
+                    body.put("invoice", "next_invoice");
+                    body.put("subscription_id", sub);
+                }
+                var posted = s.api.post("/v1/customers/" + c + "/one_off_charges", body);
+                assertThat(posted.status()).as(posted.toString()).isEqualTo(201);
+                if (o.nextInvoice()) {
+                    parked.add(amount);
+                    continue;
+                }
+                ExpectedInvoice invoice = expectedInvoice(day, o.voided() ? "void" : "finalized", List.of("one_off " + amount.toPlainString()), amount, credits);
+                expected.add(invoice.text());
+                if (o.voided()) {
+                    assertThat(s.api.post("/v1/invoices/" + posted.text("invoice_id") + "/void", null).text("status")).isEqualTo("void");
+                    credits.giveBack(invoice.taken());
+                }
+            }
+        }
+        assertThat(actualInvoices(s, c)).as("%s", r).containsExactlyElementsOf(expected);
+        JsonNode balance = s.api.get(wallet).json().get("balance");
+        Instant end = horizon.atTime(8, 0).toInstant(ZoneOffset.UTC);
+        assertThat(new BigDecimal(balance.get("granted_credits").asText())).as("granted left, %s", r)
+                .isEqualByComparingTo(end.isBefore(expiry) ? credits.granted : BigDecimal.ZERO);
+        assertThat(new BigDecimal(balance.get("paid_credits").asText())).as("paid left, %s", r).isEqualByComparingTo(credits.paid);
+    }
+
+    record ExpectedInvoice(String text, CreditsModel.Taken taken) {
+    }
+
+    /** An invoice issued on {@code day} (at 08:00, the instant every action of the run happens) owing {@code owed} before the wallet. */
+    private static ExpectedInvoice expectedInvoice(LocalDate day, String status, List<String> lines, BigDecimal owed, CreditsModel credits) {
+        CreditsModel.Taken taken = credits.pay(owed, day.atTime(8, 0).toInstant(ZoneOffset.UTC));
+        List<String> all = new ArrayList<>(lines);
+        if (taken.money().signum() > 0) {
+            all.add("credit " + taken.money().negate().toPlainString());
+        }
+        return new ExpectedInvoice(day + " " + status + " " + owed.subtract(taken.money()).toPlainString() + " " + all.stream().sorted().toList(), taken);
+    }
+
+    /** The customer's invoices in the order they were created, as "issue date, status, total, sorted lines". */
+    private static List<String> actualInvoices(Sandbox s, String customer) {
+        List<JsonNode> all = new ArrayList<>();
+        s.api.get("/v1/invoices?limit=100&customer_id=" + customer).json().get("data").forEach(all::add);
+        all.sort(Comparator.comparing((JsonNode i) -> Instant.parse(i.get("created_at").asText())));
+        List<String> out = new ArrayList<>();
+        for (JsonNode i : all) {
+            List<String> lines = new ArrayList<>();
+            i.get("lines").forEach(l -> lines.add(l.get("kind").asText() + " " + l.get("amount").asText()));
+            out.add(i.get("issue_date").asText() + " " + i.get("status").asText() + " " + i.get("total").asText() + " " + lines.stream().sorted().toList());
+        }
+        return out;
+    }
+
+    /**
+     * The wallet as the rules say, kept independently: a lot of granted credits usable before {@code expiry} and one of paid
+     * credits; an amount owed takes granted credits first (the credits it costs at 0.05 each, or all the lot has, worth what
+     * they are worth), then paid ones; a voided invoice's credits go back to their lots.
+     */
+    static final class CreditsModel {
+        BigDecimal granted;
+        BigDecimal paid;
+        final Instant expiry;
+
+        record Taken(BigDecimal granted, BigDecimal paid, BigDecimal money) {
+        }
+
+        CreditsModel(BigDecimal granted, BigDecimal paid, Instant expiry) {
+            this.granted = granted;
+            this.paid = paid;
+            this.expiry = expiry;
+        }
+
+        Taken pay(BigDecimal owed, Instant at) {
+            BigDecimal left = owed;
+            BigDecimal fromGranted = BigDecimal.ZERO;
+            if (at.isBefore(expiry) && granted.signum() > 0) {
+                fromGranted = left.divide(CREDIT_RATE).min(granted);
+                left = left.subtract(fromGranted.multiply(CREDIT_RATE)).max(BigDecimal.ZERO);
+            }
+            BigDecimal fromPaid = BigDecimal.ZERO;
+            if (left.signum() > 0 && paid.signum() > 0) {
+                fromPaid = left.divide(CREDIT_RATE).min(paid);
+                left = left.subtract(fromPaid.multiply(CREDIT_RATE)).max(BigDecimal.ZERO);
+            }
+            granted = granted.subtract(fromGranted);
+            paid = paid.subtract(fromPaid);
+            return new Taken(fromGranted, fromPaid, owed.subtract(left).setScale(2, RoundingMode.UNNECESSARY));
+        }
+
+        void giveBack(Taken t) {
+            granted = granted.add(t.granted());
+            paid = paid.add(t.paid());
+        }
     }
 
     /** A monthly amount for the days [from, to) of one calendar month, prorated by day against the whole month and rounded once. */

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TestClockCrashTest {
     private static final String APP = "accrue-clock-crash";
-    private static final String MONTHLY = """
+    /** One monthly plan on a calendar cycle; the other test-clock race tests of this package use it too. */
+    static final String MONTHLY = """
             name: monthly
             version: 1
             effective_from: 2020-01-01

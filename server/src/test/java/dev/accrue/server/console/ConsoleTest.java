@@ -129,6 +129,19 @@ class ConsoleTest {
     }
 
     @Test
+    void aPausedSubscriptionReadsPausedOnTheCustomerPageAndActiveAgainAfterTheResume() {
+        String customer = s.customer("Paused Inc " + tag, "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", customer, "plan", "starter")).get("id").asText();
+        WebClient support = signedIn(staff("support"));
+        assertThat(support.get("/console/customers/" + customer).body()).contains("<span class=\"status active\">active</span>");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/pause", Map.of()).status()).isEqualTo(201);
+        assertThat(support.get("/console/customers/" + customer).body()).contains("<span class=\"status paused\">paused</span>")
+                .doesNotContain("status active");
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/resume", Map.of()).status()).isEqualTo(200);
+        assertThat(support.get("/console/customers/" + customer).body()).contains("<span class=\"status active\">active</span>");
+    }
+
+    @Test
     void rolesAreEnforcedByTheServerOnEveryForm() {
         String customer = s.customer("Roles Inc " + tag, "USD", "UTC");
         String sub = s.subscribe(Map.of("customer_id", customer, "plan", "starter")).get("id").asText();
@@ -156,7 +169,18 @@ class ConsoleTest {
         var otherTenant = TestNode.get().newTenant("console other");
         String outsider = "outsider-" + tag + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(otherTenant.id()), outsider, "Outsider", "admin", PASSWORD);
-        assertThat(signedIn(outsider).get("/console/customers/" + customer).status()).isEqualTo(404);
+        WebClient outside = signedIn(outsider);
+        assertThat(outside.get("/console/customers/" + customer).status()).isEqualTo(404);
+        // nor reach its invoice or subscription by putting their ids in the forms' addresses
+        String outsideCsrf = outside.get("/console/customers").csrf();
+        Map<String, Map<String, String>> forms = new java.util.LinkedHashMap<>();
+        forms.put("/console/invoices/" + invoice + "/credit_note/preview", Map.of("csrf", outsideCsrf, "amount", "1", "reason", "r"));
+        forms.put("/console/invoices/" + invoice + "/credit_note", Map.of("csrf", outsideCsrf, "amount", "1", "reason", "r"));
+        forms.put("/console/subscriptions/" + sub + "/change/preview", Map.of("csrf", outsideCsrf, "plan", "pro"));
+        forms.put("/console/subscriptions/" + sub + "/change", Map.of("csrf", outsideCsrf, "plan", "pro"));
+        forms.forEach((path, form) -> assertThat(outside.post(path, form).status()).as(path).isEqualTo(404));
+        assertThat(s.api.get("/v1/credit_notes?customer_id=" + customer).json().get("data")).isEmpty();
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("plan")).isEqualTo("starter");
     }
 
     @Test

@@ -211,6 +211,74 @@ class CreditWalletScenarioTest {
         assertThat(w.get("entries")).hasSize(1);
     }
 
+    @Test
+    void voidingAnInvoiceGivesItsCreditsBackToTheirLotsKeepingTheirExpiry() {
+        Sandbox s = new Sandbox("credit-wallet-voids", CATALOG, "2026-06-01T08:00:00Z");
+        String c = s.customer("Void Co", "USD", "UTC");
+        String wallets = "/v1/customers/" + c + "/credit_wallets";
+        String id = s.api.post(wallets, Map.of("name", "Promo", "unit", "credits", "rate", "0.05")).text("id");
+        String wallet = wallets + "/" + id;
+        // 200 granted credits (10.00) until June 15 12:00, 400 paid ones (20.00) forever
+        assertThat(s.api.post(wallet + "/grants", Map.of("credits", "200", "expires_at", "2026-06-15T12:00:00Z")).status()).isEqualTo(201);
+        assertThat(s.api.post(wallet + "/grants", Map.of("credits", "400", "kind", "paid")).status()).isEqualTo(201);
+
+        // 12.00 on June 10: all 200 granted credits (10.00), then 40 paid ones (2.00)
+        s.advanceTo("2026-06-10T08:00:00Z");
+        String first = oneOffInvoice(s, c, "12.00");
+        assertThat(summary(s.api, s.api.get("/v1/invoices/" + first).json())).isEqualTo("0.00 [one_off 12.00, credit -12.00]");
+        assertThat(balance(s, wallet)).isEqualTo("0 granted, 360 paid");
+        // voided: both lots have their credits back, the granted ones still expiring on June 15
+        assertThat(s.api.post("/v1/invoices/" + first + "/void", null).text("status")).isEqualTo("void");
+        JsonNode w = s.api.get(wallet).json();
+        assertThat(balance(s, wallet)).isEqualTo("200 granted, 400 paid");
+        assertThat(entries(w, "returned")).containsExactlyInAnyOrder("200 10.00", "40 2.00");
+        assertThat(w.get("lots").findValuesAsText("expires_at")).contains("2026-06-15T12:00:00Z");
+        // voiding again changes nothing
+        assertThat(s.api.post("/v1/invoices/" + first + "/void", null).text("code")).isEqualTo("invoice_not_open");
+        assertThat(entries(s.api.get(wallet).json(), "returned")).hasSize(2);
+
+        // 5.00 on June 14 takes 100 granted credits; voided on June 16, after their expiry: given back and written off at once,
+        // dated at the expiry, as they would have been had the invoice never taken them; the paid credits are untouched
+        s.advanceTo("2026-06-14T08:00:00Z");
+        String second = oneOffInvoice(s, c, "5.00");
+        assertThat(balance(s, wallet)).isEqualTo("100 granted, 400 paid");
+        s.advanceTo("2026-06-16T08:00:00Z");
+        assertThat(balance(s, wallet)).isEqualTo("0 granted, 400 paid");
+        assertThat(s.api.post("/v1/invoices/" + second + "/void", null).text("status")).isEqualTo("void");
+        w = s.api.get(wallet).json();
+        assertThat(balance(s, wallet)).isEqualTo("0 granted, 400 paid");
+        assertThat(entries(w, "returned")).containsExactlyInAnyOrder("200 10.00", "40 2.00", "100 5.00");
+        assertThat(entries(w, "expired")).containsExactlyInAnyOrder("-100 -5.00 2026-06-15T12:00:00Z", "-100 -5.00 2026-06-15T12:00:00Z");
+        // the books add up: 600 in, 300 written off, 400 left; what invoices still consume (none: both void) is what the ledger keeps
+        BigDecimal net = BigDecimal.ZERO;
+        for (JsonNode e : w.get("entries")) {
+            net = net.add(new BigDecimal(e.get("credits").asText()));
+        }
+        assertThat(net).isEqualByComparingTo("400");
+    }
+
+    private static String oneOffInvoice(Sandbox s, String customer, String amount) {
+        var r = s.api.post("/v1/customers/" + customer + "/one_off_charges", Map.of("description", "Service", "amount", amount));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.text("invoice_id");
+    }
+
+    private static String balance(Sandbox s, String wallet) {
+        JsonNode b = s.api.get(wallet).json().get("balance");
+        return b.get("granted_credits").asText() + " granted, " + b.get("paid_credits").asText() + " paid";
+    }
+
+    /** The wallet's entries of {@code kind} as "credits amount" (with the effective instant for expiries). */
+    private static List<String> entries(JsonNode wallet, String kind) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : wallet.get("entries")) {
+            if (e.get("kind").asText().equals(kind)) {
+                out.add(e.get("credits").asText() + " " + e.get("amount").asText() + (kind.equals("expired") ? " " + e.get("effective_at").asText() : ""));
+            }
+        }
+        return out;
+    }
+
     private static long chargesWithKey(String key) {
         return TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM sandbox_movements WHERE kind = 'charge' AND idempotency_key = :k").bind("k", "charge:" + key).mapTo(Long.class).one());

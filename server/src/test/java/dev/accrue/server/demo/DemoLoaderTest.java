@@ -31,7 +31,12 @@ class DemoLoaderTest {
             assertThat(services.catalogs().current(operator, null).catalog().currencies()).as(t.tenant().name()).contains(currency);
         }
         var numero = Caller.operator(first.tenants().getFirst().tenant().id());
-        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(2);
+        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(4);
+        // Numero's reseller pays for its two clinics (issue 16 point 13): children listed by parent, invoices collected from the parent
+        var pinecrest = services.customers().list(numero, new CustomerQuery(null, null, "numero-pinecrest"), PageRequest.first(1)).items().getFirst();
+        assertThat(services.customers().list(numero, new CustomerQuery(null, null, null, pinecrest.id()), PageRequest.first(10)).items())
+                .extracting(c -> c.legalName() + " " + c.invoicing().wire() + " pays " + (c.payerId().equals(pinecrest.id()) ? "reseller" : c.payerId()))
+                .containsExactlyInAnyOrder("Pinecrest Dental North separate pays reseller", "Pinecrest Dental South separate pays reseller");
         assertThat(services.invoices().list(numero, new dev.accrue.app.invoice.InvoiceQuery(null, null, null, null, null), PageRequest.first(10)).items())
                 .as("the demo subscriptions started weeks ago are billed up to today").hasSizeGreaterThanOrEqualTo(3);
         // Numero shows a dated upgrade and a one-off fee parked on the next invoice (issue 16 points 9 and 12)
@@ -81,6 +86,6 @@ class DemoLoaderTest {
         for (DemoLoader.LoadedTenant t : second.tenants()) {
             assertThat(services.catalogs().versions(Caller.operator(t.tenant().id()))).hasSize(1);
         }
-        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(2);
+        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(4);
     }
 }

@@ -1,5 +1,6 @@
 package dev.accrue.server.portal;
 
+import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.PortalLinks;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
@@ -26,6 +27,9 @@ class PortalAccessTest {
     private static String subB;
     private static String numberB;
     private static String invoiceB;
+    private static String creditNoteA;
+    private static String creditNoteB;
+    private static String receiptB;
     private static int numbers = (int) (System.nanoTime() % 5000);
 
     @BeforeAll
@@ -38,6 +42,30 @@ class PortalAccessTest {
         subB = s.subscribe(Map.of("customer_id", customerB, "plan", "starter")).get("id").asText();
         numberB = provision(subB);
         invoiceB = s.api.get("/v1/invoices?customer_id=" + customerB).json().at("/data/0/id").asText();
+        String invoiceA = s.api.get("/v1/invoices?customer_id=" + customerA).json().at("/data/0/id").asText();
+        creditNoteA = creditNote(invoiceA);
+        creditNoteB = creditNote(invoiceB);
+        receiptB = receipt();
+    }
+
+    private static String creditNote(String invoice) {
+        var r = s.api.post("/v1/invoices/" + invoice + "/credit_notes", Map.of("reason", "Goodwill", "amount", "1.00"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.text("id");
+    }
+
+    /** A top-up receipt of another customer (only prepaid customers have a wallet to top up). */
+    private static String receipt() {
+        Map<String, Object> body = Fixtures.customer("Charlie Prepaid");
+        body.put("currency", "USD");
+        body.put("time_zone", "UTC");
+        body.remove("alignment");
+        body.put("account_type", "prepaid");
+        body.put("test_clock_id", s.clockId);
+        String customer = s.api.post("/v1/customers", body).text("id");
+        var r = s.api.post("/v1/customers/" + customer + "/wallet/top_ups", Map.of("amount", "10.00", "currency", "USD"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.text("id");
     }
 
     private static String provision(String sub) {
@@ -98,7 +126,8 @@ class PortalAccessTest {
         String invoiceA = s.api.get("/v1/invoices?customer_id=" + customerA).json().at("/data/0/id").asText();
         String numberA = s.api.get("/v1/subscriptions/" + subA + "/numbers").json().at("/data/0/id").asText();
         for (String page : List.of("/portal/invoices", "/portal/invoices/" + invoiceA, "/portal/invoices/" + invoiceA + "/pdf", "/portal/plans",
-                "/portal/numbers", "/portal/numbers/" + numberA + "/release", "/portal/wallet", "/portal/subscriptions/" + subA + "/cancel")) {
+                "/portal/numbers", "/portal/numbers/" + numberA + "/release", "/portal/wallet", "/portal/subscriptions/" + subA + "/cancel",
+                "/portal/credit_notes/" + creditNoteA, "/portal/receipts/" + receiptB + "/pdf")) { // the role is refused before any id is read
             assertThat(member.get(page).status()).as(page).isEqualTo(403);
         }
         String csrf = overview.csrf();
@@ -127,11 +156,14 @@ class PortalAccessTest {
         WebClient admin = signedIn(customerA, "admin");
         String csrf = admin.get("/portal").csrf();
         for (String page : List.of("/portal/invoices/" + invoiceB, "/portal/invoices/" + invoiceB + "/pdf", "/portal/numbers/" + numberB + "/release",
-                "/portal/subscriptions/" + subB + "/cancel", "/portal/usage?subscription=" + subB)) {
+                "/portal/subscriptions/" + subB + "/cancel", "/portal/usage?subscription=" + subB, "/portal/credit_notes/" + creditNoteB,
+                "/portal/receipts/" + receiptB + "/pdf")) {
             WebClient.Page answer = admin.get(page);
             assertThat(answer.status()).as(page).isEqualTo(404);
             assertThat(answer.body()).doesNotContain("Bravo");
         }
+        // the customer's own credit note does open: the 404s above are the tampering, not a broken page
+        assertThat(admin.get("/portal/credit_notes/" + creditNoteA).status()).isEqualTo(200);
         Map<String, Map<String, String>> posts = new LinkedHashMap<>();
         posts.put("/portal/subscriptions/" + subB + "/change/preview", Map.of("csrf", csrf, "plan", "pro"));
         posts.put("/portal/subscriptions/" + subB + "/change", Map.of("csrf", csrf, "plan", "pro"));

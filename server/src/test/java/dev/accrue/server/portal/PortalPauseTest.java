@@ -57,7 +57,8 @@ class PortalPauseTest {
         assertThat(pause.get("paused_on").asText()).isEqualTo("2026-06-10");
         assertThat(pause.get("resume_on").asText()).isEqualTo("2026-07-16");
         assertThat(pause.get("resumed_on").isNull()).isTrue();
-        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("active"); // not cancelled
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("paused"); // not cancelled
+        assertThat(page.locator(".status.paused")).containsText("Paused");
         Chromium.assertAccessible(page);
         Chromium.screenshot(page, "portal-overview-paused");
         // paused already: the cancel page no longer offers a pause
@@ -68,6 +69,8 @@ class PortalPauseTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Resume now")).click();
         assertThat(page.locator("main")).containsText("Your subscription is running again.");
         assertThat(page.getByTestId("paused")).hasCount(0);
+        assertThat(page.locator(".status.active")).containsText("Active");
+        assertThat(s.api.get("/v1/subscriptions/" + sub).text("status")).isEqualTo("active");
         assertThat(s.api.get("/v1/subscriptions/" + sub + "/pauses").json().get("data").get(0).get("resumed_on").asText()).isEqualTo("2026-06-10");
         page.context().close();
     }

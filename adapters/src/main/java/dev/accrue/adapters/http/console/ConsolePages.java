@@ -183,7 +183,7 @@ public final class ConsolePages {
         page.put("c", customer);
         var subs = uc.subscriptions().list(caller, customer.id(), PageRequest.first(PageRequest.MAX_LIMIT)).items();
         page.put("subscriptions", subs.stream().map(sub -> Map.of("sub", sub, "plan", uc.billing().plan(caller.tenantId(), sub),
-                "status", sub.statusOn(uc.subscriptions().today(caller, sub)).name().toLowerCase(Locale.ROOT))).toList());
+                "status", uc.subscriptions().status(caller, sub).name().toLowerCase(Locale.ROOT))).toList());
         page.put("plans", uc.catalogs().current(caller, null).catalog().plans());
         page.put("invoices", uc.invoices().list(caller, new InvoiceQuery(customer.id(), null, null, null, null), PageRequest.first(50)).items());
         page.put("wallet", uc.wallets().view(caller, customer.id()));

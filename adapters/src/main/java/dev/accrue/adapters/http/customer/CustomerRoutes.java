@@ -40,7 +40,7 @@ public final class CustomerRoutes {
     }
 
     private void list(Context ctx) {
-        var query = new CustomerQuery(ctx.queryParam("query"), ctx.queryParam("email"), ctx.queryParam("external_id"));
+        var query = new CustomerQuery(ctx.queryParam("query"), ctx.queryParam("email"), ctx.queryParam("external_id"), ctx.queryParam("parent_id"));
         Responses.list(ctx, customers.list(Requests.caller(ctx), query, Requests.page(ctx)), Customer::id);
     }
 

@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -69,7 +70,9 @@ public final class PortalAccessRoutes {
             area.signIn(ctx, opened);
             ctx.redirect("/portal");
         } catch (AccrueException e) {
-            area.error(ctx, null, e);
+            // refused (used, expired, unknown): said in the language the link was issued in, when there is one
+            String language = access.languageOf(ctx.pathParam("token"));
+            area.error(ctx, null, e, "error.web.link_expired", language == null ? null : Locale.forLanguageTag(language));
         }
     }
 }

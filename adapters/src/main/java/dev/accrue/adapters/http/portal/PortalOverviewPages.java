@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -56,7 +57,7 @@ public final class PortalOverviewPages {
         Period period = sub.periodContaining(today);
         m.put("sub", sub);
         m.put("plan", plan);
-        m.put("status", sub.statusOn(today).name().toLowerCase(java.util.Locale.ROOT));
+        m.put("status", portal.uc().subscriptions().status(scope.caller(), sub).name().toLowerCase(Locale.ROOT));
         m.put("periodEnd", period == null ? null : period.end());
         m.put("suspended", sub.suspendedOn() != null);
         PortalPauseRoutes.openPause(portal, scope, sub).ifPresent(p -> m.put("pause", p));

@@ -11,12 +11,14 @@ import dev.accrue.app.subscription.SubscriptionService;
 import dev.accrue.core.catalog.PlanOverrides;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.subscription.Subscription;
+import dev.accrue.core.subscription.SubscriptionStatus;
 import dev.accrue.core.time.Period;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -60,11 +62,11 @@ public final class SubscriptionRoutes {
                             Integer pendingQuantity, boolean cancelAtPeriodEnd,
                             String cancelReason, LocalDate endedOn, LocalDate lockInUntil, Integer billingCycleDay,
                             Integer pendingBillingCycleDay) {
-        static SubscriptionView of(Subscription s, LocalDate today) {
+        static SubscriptionView of(Subscription s, LocalDate today, SubscriptionStatus status) {
             Period current = s.billedThrough() == null || !today.isBefore(s.billedThrough()) || today.isBefore(s.anchor())
                     ? null : s.periodContaining(today);
             return new SubscriptionView(s.id(), "subscription", s.customerId(), s.planCode(), s.catalogVersion(), s.interval().wire(),
-                    s.alignment().wire(), s.statusOn(today).name().toLowerCase(), s.startDate(), s.trialEnd(),
+                    s.alignment().wire(), status.name().toLowerCase(Locale.ROOT), s.startDate(), s.trialEnd(),
                     current == null ? null : current.start(), current == null ? null : current.end(), s.endedOn() == null ? s.nextBillDate() : null,
                     s.quantity(), s.pendingPlanCode(), s.pendingInterval() == null ? null : s.pendingInterval().wire(), s.pendingQuantity(),
                     s.cancelAtPeriodEnd(), s.cancelReason(), s.endedOn(), s.lockInUntil(), s.billingCycleDay(), s.pendingBillingCycleDay());
@@ -147,7 +149,7 @@ public final class SubscriptionRoutes {
     }
 
     private SubscriptionView view(Caller caller, Subscription s) {
-        return SubscriptionView.of(s, subscriptions.today(caller, s));
+        return SubscriptionView.of(s, subscriptions.today(caller, s), subscriptions.status(caller, s));
     }
 
     private void create(Context ctx) {

@@ -12,9 +12,11 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * One signed-in web area (the portal or the console) and the one place its access rules are enforced: every
@@ -76,17 +78,21 @@ public final class WebArea {
             if (signInPath != null && !post) {
                 ctx.redirect(signInPath);
             } else {
-                error(ctx, null, new AccrueException(ErrorCode.UNAUTHENTICATED, "Your session has expired; open a new link to sign in again"));
+                error(ctx, null, new AccrueException(ErrorCode.UNAUTHENTICATED, "Your session has expired; open a new link to sign in again"),
+                        "error.web.session_expired", null);
             }
             return;
         }
+        if (!allowed.test(session)) {
+            error(ctx, session, new AccrueException(ErrorCode.FORBIDDEN, "Your role does not allow this page"), "error.web.role", null);
+            return;
+        }
+        if (post && !Secrets.same(session.csrfToken(), ctx.formParam(CSRF_FIELD))) {
+            error(ctx, session, new AccrueException(ErrorCode.FORBIDDEN, "This form is out of date or was not sent by this site; reload the page and try again"),
+                    "error.web.csrf", null);
+            return;
+        }
         try {
-            if (!allowed.test(session)) {
-                throw new AccrueException(ErrorCode.FORBIDDEN, "Your role does not allow this page");
-            }
-            if (post && !Secrets.same(session.csrfToken(), ctx.formParam(CSRF_FIELD))) {
-                throw new AccrueException(ErrorCode.FORBIDDEN, "This form is out of date or was not sent by this site; reload the page and try again");
-            }
             // one transaction per page: what it shows is one consistent snapshot, and a change it makes commits whole
             if (!pageTransaction) {
                 handle(handler, ctx, session);
@@ -116,6 +122,18 @@ public final class WebArea {
         long seconds = opened.lifetime().toSeconds();
         Cookie cookie = new Cookie(cookieName, opened.secret(), cookiePath, (int) seconds, secure(ctx), true, null, SameSite.LAX);
         ctx.cookie(cookie);
+        // the session's language outlives the session, so that the page saying it expired is in that language too
+        String locale = opened.session().locale();
+        boolean keep = locale != null && LANGUAGE_TAG.matcher(locale).matches();
+        ctx.cookie(new Cookie(languageCookie(), keep ? locale : "", cookiePath, keep ? LANGUAGE_COOKIE_SECONDS : 0, secure(ctx), true, null, SameSite.LAX));
+    }
+
+    private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}");
+    private static final int LANGUAGE_COOKIE_SECONDS = 30 * 24 * 3600;
+
+    /** Not a secret and not an identity: only the language the area's error pages speak once the session is gone. */
+    private String languageCookie() {
+        return cookieName + "_lang";
     }
 
     public void signOut(Context ctx) {
@@ -129,20 +147,51 @@ public final class WebArea {
     }
 
     public void error(Context ctx, WebSession session, AccrueException e) {
-        Locale locale = errorLocale(ctx, session);
-        Map<String, Object> model = new java.util.HashMap<>();
-        model.put("status", ErrorMapper.status(e.code()));
-        model.put("code", e.code().wire());
-        model.put("message", ErrorTexts.message(e, ErrorMapper.status(e.code()), locale));
-        model.put("lang", locale.getLanguage());
-        model.put("home", cookiePath);
-        render(ctx, ErrorMapper.status(e.code()), "error", model, locale);
+        error(ctx, session, e, null, null);
     }
 
-    /** The viewer's language: the portal link's locale, else the browser's Accept-Language (the console's staff), else English. */
-    private static Locale errorLocale(Context ctx, WebSession session) {
+    /**
+     * The error page: a title and the sentence for the error ({@code textKey}, a sentence of the area's own, e.g. a
+     * refused CSRF token, else the error's own; see {@link ErrorTexts}), what the viewer can do about it
+     * ({@code error.hint.<area>.<status>}), and a way back that works: the portal's own pages only while the session
+     * lives, else the tenant's return URL (the portal cannot sign anyone in by itself). {@code preferred} is a language
+     * known to the caller (a refused link's), used when there is no session.
+     */
+    public void error(Context ctx, WebSession session, AccrueException e, String textKey, Locale preferred) {
+        Locale locale = errorLocale(ctx, session, preferred);
+        int status = ErrorMapper.status(e.code());
+        Map<String, Object> model = new HashMap<>();
+        model.put("status", status);
+        model.put("code", e.code().wire());
+        model.put("title", ErrorTexts.text("error.title." + status, locale).orElseGet(() -> ErrorTexts.text("error.title", locale).orElse("Error")));
+        model.put("message", ErrorTexts.message(e, status, locale, textKey));
+        ErrorTexts.text("error.hint." + kind + "." + status, locale).ifPresent(hint -> model.put("hint", hint));
+        model.put("lang", locale.getLanguage());
+        String home = session != null ? cookiePath : signInPath;
+        if (home != null) {
+            model.put("home", home);
+        }
+        if (session != null && session.returnUrl() != null) {
+            model.put("returnUrl", session.returnUrl());
+        }
+        render(ctx, status, "error", model, locale);
+    }
+
+    /**
+     * The viewer's language: the session's (the portal link's), else the one the caller knows ({@code preferred}), else
+     * the one the area's last session left in its language cookie, else the browser's Accept-Language (the console's
+     * staff), else English.
+     */
+    private Locale errorLocale(Context ctx, WebSession session, Locale preferred) {
         if (session != null && session.locale() != null) {
             return Locale.forLanguageTag(session.locale());
+        }
+        if (preferred != null) {
+            return preferred;
+        }
+        String remembered = ctx.cookie(languageCookie());
+        if (remembered != null && LANGUAGE_TAG.matcher(remembered).matches()) {
+            return Locale.forLanguageTag(remembered);
         }
         Locale requested = ctx.header("Accept-Language") == null ? null : ctx.req().getLocale();
         return requested == null || requested.getLanguage().isEmpty() ? Locale.ENGLISH : requested;

@@ -48,6 +48,11 @@ public final class PausedBilling {
         return pauses.forSubscription(tenantId, subscriptionId).stream().anyMatch(p -> p.covers(day));
     }
 
+    /** Whether the subscription reads {@code paused} on {@code day} (the status shown in the API, portal and console). */
+    public boolean pausedOn(String tenantId, String subscriptionId, LocalDate day) {
+        return pauses.forSubscription(tenantId, subscriptionId).stream().anyMatch(p -> p.holds(day));
+    }
+
     /** Performs an automatic resume dated on or before {@code through} (the customer's today and the next unbilled boundary). */
     public void resumeDue(String tenantId, Subscription sub, Customer customer, LocalDate through, List<Invoice> issued) {
         var open = pauses.openForUpdate(tenantId, sub.id());

@@ -11,4 +11,9 @@ public record SubscriptionPause(String id, String subscriptionId, LocalDate paus
     public boolean covers(LocalDate day) {
         return !day.isBefore(pausedOn) && (resumedOn == null || day.isBefore(resumedOn));
     }
+
+    /** Whether billing is paused on {@code day} as people see it: an automatic resume due that day has happened. */
+    public boolean holds(LocalDate day) {
+        return covers(day) && (resumeOn == null || day.isBefore(resumeOn));
+    }
 }
