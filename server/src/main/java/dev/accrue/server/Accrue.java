@@ -327,7 +327,9 @@ public final class Accrue implements AutoCloseable {
                 // projected overage re-checked as days pass, not only when usage arrives (issue 14)
                 new RecurringJob("usage-projections", Duration.ofHours(1), () -> services.alertEvaluator().sweepActive()),
                 // credit wallets: recurring grants, expiries written off, target top-ups charged (issue 16 point 14)
-                new RecurringJob("credit-wallets", billingEvery, () -> services.creditWalletTopUps().runDue()));
+                new RecurringJob("credit-wallets", billingEvery, () -> services.creditWalletTopUps().runDue()),
+                // usage_events' month partitions created ahead, old months compacted to what retention keeps (issue 18 point 5)
+                new RecurringJob("usage-partitions", Duration.ofHours(1), () -> services.usagePartitions().maintain()));
     }
 
     /** Starts {@code jobs} on this node's scheduler; {@code poll}: how often it looks for due ones. */

@@ -35,7 +35,9 @@ import dev.accrue.adapters.postgres.PostgresWallets;
 import dev.accrue.app.event.DomainEvents;
 import dev.accrue.adapters.postgres.PostgresBillingRuns;
 import dev.accrue.adapters.postgres.PostgresCustomerData;
+import dev.accrue.adapters.postgres.PostgresUsagePartitions;
 import dev.accrue.app.lifecycle.DataLifecycle;
+import dev.accrue.app.lifecycle.UsagePartitioning;
 import dev.accrue.app.billingrun.BillingRuns;
 import dev.accrue.app.mail.EmailOutbox;
 import dev.accrue.app.wallet.WalletService;
@@ -239,7 +241,8 @@ public record Services(
         CreditWallets creditWallets,
         CreditWalletTopUps creditWalletTopUps,
         KafkaIntake kafkaIntake,
-        DraftInvoices draftInvoices) {
+        DraftInvoices draftInvoices,
+        UsagePartitioning usagePartitions) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -465,7 +468,8 @@ public record Services(
                 new CreditWallets(tx, creditWalletRepo, creditWalletBooks, customerRepo, time, auditLog),
                 creditWalletTopUps,
                 kafkaIntake,
-                new DraftInvoices(tx, invoiceRepo, issuer));
+                new DraftInvoices(tx, invoiceRepo, issuer),
+                new UsagePartitioning(tx, new PostgresUsagePartitions(tx), clock, UsagePartitioning.monthsAhead(System.getenv())));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

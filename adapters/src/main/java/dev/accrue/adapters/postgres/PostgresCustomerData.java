@@ -67,6 +67,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("subscription_pauses", Rule.KEEP),
             Map.entry("price_migration_moves", Rule.KEEP),
             Map.entry("usage_events", Rule.DELETE),
+            Map.entry("usage_event_ids", Rule.DELETE),
             Map.entry("usage_unique", Rule.DELETE),
             Map.entry("authorizations", Rule.DELETE),
             Map.entry("contacts", Rule.DELETE),
@@ -90,8 +91,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
     private static final String[] KEPT_CUSTOMER_FIELDS = {"id", "legal_name", "billing_address", "tax_id", "currency", "time_zone"};
     /** Audit entries about these kinds of objects of the customer keep their snapshots (they describe kept records). */
     private static final String[] KEPT_AUDIT_OBJECTS = {"invoice", "credit_note", "payment", "subscription", "coupon"};
-    /** A customer's "now": its test clock's frozen time when it has one. */
-    private static final String CUSTOMER_NOW = "COALESCE(tc.frozen_time, CAST(:now AS timestamptz))";
+    private static final String CUSTOMER_NOW = UsageRetentionRule.CUSTOMER_NOW;
     private final JdbiTransactions tx;
 
     public PostgresCustomerData(JdbiTransactions tx) {
@@ -119,35 +119,23 @@ public final class PostgresCustomerData implements CustomerDataRepository {
     }
 
     /**
-     * An event goes when: it is older than the tenant's lateness (a replay of it is refused as late, a correction of
-     * it too); a document billed its day's window (billed_usage, written when the window closed) and that window
-     * ended more than the retention ago in the customer's own time zone and clock (a window is invoiced at its end);
-     * no row of the window waits to be re-priced (dirty; re-pricing reads the daily aggregates, which stay); and a
-     * later counted event of its subscription and metric exists — the latest one stays, as the level a
-     * time-weighted metric carries into its next window.
+     * Deletes events {@link UsageRetentionRule} lets go, with their ids (usage_event_ids), by key: the table is
+     * partitioned, so a row's ctid alone names no row.
      */
     @Override
     public int dropInvoicedUsage(Instant now, int limit) {
         return tx.handle().createUpdate("""
-                        DELETE FROM usage_events WHERE ctid = ANY (ARRAY (
-                            SELECT e.ctid FROM usage_events e
-                            JOIN tenants t ON t.id = e.tenant_id
-                            LEFT JOIN data_retention_settings r ON r.tenant_id = e.tenant_id
-                            JOIN customers c ON c.tenant_id = e.tenant_id AND c.id = e.customer_id
-                            LEFT JOIN test_clocks tc ON tc.tenant_id = c.tenant_id AND tc.id = c.test_clock_id
-                            WHERE e.occurred_at < %1$s - make_interval(days => t.event_lateness_days)
-                              AND EXISTS (SELECT 1 FROM billed_usage b
-                                  WHERE b.tenant_id = e.tenant_id AND b.subscription_id = e.subscription_id AND b.metric = e.metric
-                                    AND b.window_start <= e.day AND e.day < b.window_end
-                                    AND b.window_end + COALESCE(r.usage_days_after_invoiced, :defaultDays) <= CAST((%1$s AT TIME ZONE c.time_zone) AS date))
-                              AND NOT EXISTS (SELECT 1 FROM billed_usage d
-                                  WHERE d.tenant_id = e.tenant_id AND d.subscription_id = e.subscription_id AND d.metric = e.metric
-                                    AND d.window_start <= e.day AND e.day < d.window_end AND d.dirty)
-                              AND EXISTS (SELECT 1 FROM usage_events n
-                                  WHERE n.tenant_id = e.tenant_id AND n.subscription_id = e.subscription_id AND n.metric = e.metric
-                                    AND n.counted AND n.occurred_at > e.occurred_at)
-                            LIMIT :limit))""".formatted(CUSTOMER_NOW))
-                .bind("now", Rows.utc(now)).bind("defaultDays", RetentionSettings.DEFAULT.usageDaysAfterInvoiced()).bind("limit", limit)
+                        WITH doomed AS (
+                            %s
+                            LIMIT :limit
+                        ), gone AS (
+                            DELETE FROM usage_events u USING doomed d
+                            WHERE u.tenant_id = d.tenant_id AND u.event_id = d.event_id AND u.day = d.day
+                            RETURNING u.tenant_id, u.event_id
+                        )
+                        DELETE FROM usage_event_ids i USING gone g WHERE i.tenant_id = g.tenant_id AND i.event_id = g.event_id"""
+                        .formatted(UsageRetentionRule.droppable("e.tenant_id, e.event_id, e.day", "usage_events")))
+                .bind("now", Rows.utc(now)).bind("defaultDays", UsageRetentionRule.DEFAULT_DAYS).bind("limit", limit)
                 .execute();
     }
 
@@ -265,6 +253,9 @@ public final class PostgresCustomerData implements CustomerDataRepository {
                         SELECT table_name, min(column_name) FROM information_schema.columns
                         WHERE table_schema = current_schema() AND column_name IN ('customer_id', 'subscription_id')
                           AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE')
+                          -- a partitioned table's partitions hold its rows: read and erased through the table itself
+                          AND table_name NOT IN (SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                                 WHERE n.nspname = current_schema() AND c.relispartition)
                           AND table_name IN (SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'tenant_id')
                         GROUP BY table_name""")
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))

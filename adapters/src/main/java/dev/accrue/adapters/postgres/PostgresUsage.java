@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * Usage storage. One statement inserts a whole batch from arrays (unnest), skips ids already stored
- * (ON CONFLICT DO NOTHING on the primary key), folds only the rows actually inserted into the daily
+ * (ON CONFLICT DO NOTHING on usage_event_ids' primary key: the ids of a call must be distinct, as both callers make
+ * them), stores the events whose id it took, folds only the rows actually inserted into the daily
  * aggregates with one upsert per key, and returns the ids it did not insert — so the events and their
  * aggregate effect commit together or not at all.
  */
@@ -34,17 +35,23 @@ public final class PostgresUsage implements UsageRepository {
                                  CAST(:keeps AS boolean[]), CAST(:ops AS text[])) WITH ORDINALITY
                     AS t(event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted, late,
                          unique_value, keep_value, unit_op, ord)
+            ), ids AS (
+                -- the exact de-duplication: one row per (tenant, id) whatever the event's day (usage_events is partitioned by
+                -- day, so its own key cannot be); a forwarded call's outbound leg goes in only with its call: sent under the id
+                -- of an event stored before, the call is a duplicate and gains no leg (the call's own id, inserted by this
+                -- statement, is not seen here)
+                INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day)
+                SELECT :tenant, event_id, customer_id, day FROM incoming
+                WHERE NOT (right(incoming.event_id, length(:leg)) = :leg AND EXISTS (SELECT 1 FROM usage_event_ids u
+                           WHERE u.tenant_id = :tenant AND u.event_id = left(incoming.event_id, -length(:leg))))
+                ON CONFLICT (tenant_id, event_id) DO NOTHING
+                RETURNING event_id
             ), inserted AS (
                 INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
                                           dimension_key, counted, properties, received_at, late, unique_value, keep_value, unit_op)
-                SELECT :tenant, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted,
+                SELECT :tenant, incoming.event_id, customer_id, subscription_id, metric, occurred_at, day, quantity, dimension_key, counted,
                        properties, :received, late, unique_value, keep_value, unit_op
-                FROM incoming
-                -- a forwarded call's outbound leg goes in only with its call: sent under the id of an event stored before,
-                -- the call is a duplicate and gains no leg (the call's own row, inserted by this statement, is not seen here)
-                WHERE NOT (right(incoming.event_id, length(:leg)) = :leg AND EXISTS (SELECT 1 FROM usage_events u
-                           WHERE u.tenant_id = :tenant AND u.event_id = left(incoming.event_id, -length(:leg))))
-                ON CONFLICT (tenant_id, event_id) DO NOTHING
+                FROM incoming JOIN ids ON ids.event_id = incoming.event_id
                 RETURNING event_id, subscription_id, metric, day, dimension_key, quantity, occurred_at, counted, unique_value, keep_value
             ), folded AS (
                 INSERT INTO usage_daily (tenant_id, subscription_id, metric, day, dimension_key, quantity, events, max_quantity,
@@ -74,6 +81,8 @@ public final class PostgresUsage implements UsageRepository {
             )
             SELECT id FROM unnest(CAST(:ids AS text[])) AS id
             WHERE (SELECT count(*) FROM inserted) < :n AND NOT EXISTS (SELECT 1 FROM inserted WHERE inserted.event_id = id)""";
+    /** One event by id: its day, read from usage_event_ids, leads to its one partition (pruned when the statement runs). */
+    private static final String BY_ID = "tenant_id = :tenant AND event_id = :id AND day = (SELECT i.day FROM usage_event_ids i WHERE i.tenant_id = :tenant AND i.event_id = :id)";
     private final JdbiTransactions tx;
 
     public PostgresUsage(JdbiTransactions tx) {
@@ -228,7 +237,7 @@ public final class PostgresUsage implements UsageRepository {
 
     @Override
     public java.util.Optional<StoredEvent> findForUpdate(String tenantId, String eventId) {
-        return tx.handle().createQuery("SELECT * FROM usage_events WHERE tenant_id = :tenant AND event_id = :id FOR UPDATE")
+        return tx.handle().createQuery("SELECT * FROM usage_events WHERE " + BY_ID + " FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", eventId)
                 .map((rs, ctx) -> new StoredEvent(rs.getString("event_id"), rs.getString("customer_id"), rs.getString("subscription_id"),
                         rs.getString("metric"), rs.getDate("day").toLocalDate(), rs.getString("dimension_key"),
@@ -239,7 +248,7 @@ public final class PostgresUsage implements UsageRepository {
 
     @Override
     public void cancel(String tenantId, String eventId, Instant at) {
-        tx.handle().createUpdate("UPDATE usage_events SET cancelled_at = :at, counted = false WHERE tenant_id = :tenant AND event_id = :id")
+        tx.handle().createUpdate("UPDATE usage_events SET cancelled_at = :at, counted = false WHERE " + BY_ID)
                 .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", eventId).execute();
     }
 
@@ -248,7 +257,7 @@ public final class PostgresUsage implements UsageRepository {
                         java.util.Map<String, Object> properties, Instant at) {
         tx.handle().createUpdate("""
                         UPDATE usage_events SET quantity = :q, dimension_key = :dim, counted = :counted, properties = CAST(:props AS jsonb),
-                          corrected_at = :at WHERE tenant_id = :tenant AND event_id = :id""")
+                          corrected_at = :at WHERE""" + " " + BY_ID)
                 .bind("q", quantity).bind("dim", dimensionKey).bind("counted", counted).bind("props", StoredJson.write(properties))
                 .bind("at", Rows.utc(at)).bind("tenant", tenantId).bind("id", eventId).execute();
     }
@@ -449,7 +458,7 @@ public final class PostgresUsage implements UsageRepository {
 
     @Override
     public void correctUnit(String tenantId, String eventId, String unitId, String unitOp) {
-        tx.handle().createUpdate("UPDATE usage_events SET unique_value = :unit, unit_op = :op WHERE tenant_id = :tenant AND event_id = :id")
+        tx.handle().createUpdate("UPDATE usage_events SET unique_value = :unit, unit_op = :op WHERE " + BY_ID)
                 .bind("unit", unitId).bind("op", unitOp).bind("tenant", tenantId).bind("id", eventId).execute();
     }
 

@@ -1,0 +1,114 @@
+package dev.accrue.bench;
+
+import dev.accrue.adapters.postgres.PostgresUsagePartitions;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Growth (issue 18 point 5): ingestion and the usage view as stored raw events grow. For each SIZE (ascending), stored
+ * events are bulk-loaded up to SIZE — spread over the twelve months before this one, one month partition each, ids in
+ * usage_event_ids as ingestion writes them — then INGEST events are sent over HTTP (batches of 1,000, 4 clients) and the
+ * current-usage view is read 2,000 times by 8 clients. Prints one line per size: stored events, events/s, view p50/p99.
+ * Flat lines are the point: ingestion touches this month's partition and the ids' index, the view reads aggregates.
+ */
+public final class GrowthBenchmark {
+    private static final int CUSTOMERS = 1_000;
+    private static final int BATCH = 1_000;
+    private static final int CLIENTS = 4;
+    private static final int LOAD_CHUNK = 1_000_000;
+
+    private GrowthBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int ingest = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        List<Long> sizes = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            sizes.add(Long.parseLong(args[i]));
+        }
+        if (sizes.isEmpty()) {
+            sizes = List.of(10_000_000L, 100_000_000L);
+        }
+        try (BenchNode node = new BenchNode(IngestionBenchmark.CATALOG, "pro", CUSTOMERS)) {
+            LocalDate thisMonth = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1);
+            var partitions = new PostgresUsagePartitions(node.accrue.services().tx());
+            for (int m = 1; m <= 12; m++) {
+                LocalDate month = thisMonth.minusMonths(m);
+                node.accrue.services().tx().inTransaction(() -> partitions.createMonth(month));
+            }
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest view = HttpRequest.newBuilder(URI.create(node.baseUrl + "/v1/subscriptions/sub_b1/usage"))
+                    .header("Authorization", "Bearer " + node.apiKey).GET().build();
+            long loaded = 0;
+            int step = 0;
+            System.out.printf("Growth: %d events ingested per size (batches of %d, %d clients), usage view 2000 requests × 8 clients, %d cores%n",
+                    ingest, BATCH, CLIENTS, Runtime.getRuntime().availableProcessors());
+            for (long size : sizes) {
+                long loadStart = System.nanoTime();
+                long before = loaded;
+                while (loaded < size) {
+                    long from = loaded + 1;
+                    long to = Math.min(size, loaded + LOAD_CHUNK);
+                    node.accrue.database().jdbi().useTransaction(h -> h.createUpdate("""
+                                    WITH e AS (
+                                        INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
+                                                                  dimension_key, counted, properties, received_at)
+                                        SELECT :t, 'g-' || i, 'cus_b' || (1 + i % :n), 'sub_b' || (1 + i % :n), 'call_seconds', d + interval '12 hours', d,
+                                               1 + i % 600, 'direction=inbound', true, '{"duration_seconds": 60, "direction": "inbound"}', now()
+                                        FROM generate_series(CAST(:from AS bigint), CAST(:to AS bigint)) i,
+                                             LATERAL (SELECT CAST(:first AS date) - 1 - CAST(i % 360 AS integer) AS d) x
+                                        RETURNING tenant_id, event_id, customer_id, day)
+                                    INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day) SELECT * FROM e""")
+                            .bind("t", node.tenantId).bind("n", CUSTOMERS).bind("from", from).bind("to", to).bind("first", thisMonth).execute());
+                    loaded = to;
+                }
+                long added = loaded - before;
+                node.accrue.database().jdbi().useHandle(h -> {
+                    h.execute("ANALYZE usage_events");
+                    h.execute("ANALYZE usage_event_ids");
+                });
+                double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+                String now = Instant.now().minusSeconds(60).toString();
+                String prefix = "s" + step++;
+                IngestionBenchmark.send(http, node, IngestionBenchmark.body(0, BATCH, CUSTOMERS, now, prefix + "w")); // warm-up
+                AtomicLong accepted = new AtomicLong();
+                long started = System.nanoTime();
+                try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
+                    List<Future<?>> futures = new ArrayList<>();
+                    for (int b = 0; b < ingest / BATCH; b++) {
+                        int index = b;
+                        futures.add(pool.submit(() -> accepted.addAndGet(IngestionBenchmark.send(http, node,
+                                IngestionBenchmark.body(index, BATCH, CUSTOMERS, now, prefix)))));
+                    }
+                    for (Future<?> f : futures) {
+                        f.get();
+                    }
+                }
+                double ingestSeconds = (System.nanoTime() - started) / 1e9;
+                for (int i = 0; i < 200; i++) {
+                    http.send(view, HttpResponse.BodyHandlers.ofString());
+                }
+                LatencyRun run = LatencyRun.of(2_000, 8, i -> {
+                    HttpResponse<String> r = http.send(view, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException(r.body());
+                    }
+                });
+                System.out.printf("  %,d stored (+%,d loaded in %.0f s): ingestion %.0f events/s (%d accepted); usage view p50 %.2f ms, p99 %.2f ms%n",
+                        size, added, loadSeconds, accepted.get() / ingestSeconds, accepted.get(), run.percentileMs(0.50), run.percentileMs(0.99));
+            }
+        }
+    }
+}
