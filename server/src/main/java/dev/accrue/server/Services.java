@@ -392,7 +392,7 @@ public record Services(
         // the sandbox's bank debits settle by its own signed events, through the same intake as Stripe's webhooks
         SandboxEvents sandboxEvents = sandbox == null ? null : new SandboxEvents(jdbi, gatewayEvents, clock);
         CreditWalletTopUps creditWalletTopUps = new CreditWalletTopUps(tx, creditWalletRepo, creditWalletBooks, customerRepo, methodRepo, gateway, time,
-                auditLog);
+                auditLog, gatewayTimings.resendWindow());
         TestClockService testClocks = new TestClockService(tx, clockRepo, tenantRepo, subscriptionRepo, billing, auditLog, clock,
                 (tenantId, clockId) -> {
                     if (sandboxEvents != null) {

@@ -154,6 +154,13 @@ public final class PostgresCreditWallets implements CreditWalletRepository {
     }
 
     @Override
+    public Instant markTopUpSent(String tenantId, String topUpId, Instant at) {
+        return tx.handle().createQuery("""
+                        UPDATE credit_wallet_top_ups SET sent_at = coalesce(sent_at, :at) WHERE tenant_id = :tenant AND id = :id RETURNING sent_at""")
+                .bind("tenant", tenantId).bind("id", topUpId).bind("at", Rows.utc(at)).map((rs, ctx) -> Rows.instant(rs, "sent_at")).one();
+    }
+
+    @Override
     public List<TenantCustomer> customersWithWallets(String clockTenant, String clockId, int limit, String afterCustomer) {
         return tx.handle().createQuery("""
                         SELECT w.tenant_id, w.customer_id FROM credit_wallets w

@@ -36,6 +36,12 @@ public interface CreditWalletRepository {
 
     void settleTopUp(String tenantId, String topUpId, String status, String gatewayReference, String failureCode, Instant at);
 
+    /**
+     * Stamps the first time the top-up is handed to the gateway ({@code at}, unless stamped before) and returns that
+     * first time: how old its idempotency key is at the gateway.
+     */
+    Instant markTopUpSent(String tenantId, String topUpId, Instant at);
+
     /** Customers that hold a wallet with recurring grants, expiring lots or a top-up rule: every tenant's, or one test clock's. */
     List<TenantCustomer> customersWithWallets(String clockTenant, String clockId, int limit, String afterCustomer);
 
