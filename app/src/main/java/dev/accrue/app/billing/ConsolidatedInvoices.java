@@ -60,7 +60,8 @@ final class ConsolidatedInvoices {
 
     /**
      * Puts {@code lines} of {@code child} on its parent's open consolidated invoice of {@code issueDate} (a new draft when
-     * none is open) and returns that invoice; null when {@code billingKey} was billed already (nothing is written).
+     * none is open) and returns the section as placed there — the invoice's id, the section's lines and totals under
+     * {@code billingKey}; null when {@code billingKey} was billed already (nothing is written).
      */
     Invoice addSection(String tenantId, Customer child, String subscriptionId, String billingKey, LocalDate issueDate, Period period,
                        List<InvoiceLine> lines, RoundingPolicy rounding, int graceHours) {
@@ -79,7 +80,10 @@ final class ConsolidatedInvoices {
         InvoiceLine.Section section = new InvoiceLine.Section(child.id(), child.legalName());
         List<InvoiceLine> placed = taxed.lines().stream().map(l -> renumbered(l, groups).inSection(section)).toList();
         consolidated.addSection(tenantId, draft.id(), billingKey, child.id(), subscriptionId, placed, taxed.subtotal(), taxed.total(), period);
-        return invoices.find(tenantId, draft.id()).orElseThrow();
+        // what this billing key put on the parent's invoice, and nothing of its siblings': previews, a change's answer and
+        // the child's portal show this, while the invoice itself (GET /v1/invoices/{id}) is the parent's whole document
+        return new Invoice(draft.id(), parent.id(), subscriptionId, billingKey, null, InvoiceStatus.DRAFT, taxed.subtotal(), taxed.total(), issueDate,
+                draft.dueDate(), period == null ? null : period.start(), period == null ? null : period.end(), draft.createdAt(), null, placed);
     }
 
     private Invoice newDraft(String tenantId, Customer parent, LocalDate issueDate, Period period, java.util.Currency currency, int graceHours) {

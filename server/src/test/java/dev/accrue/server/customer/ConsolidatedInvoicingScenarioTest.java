@@ -64,6 +64,12 @@ class ConsolidatedInvoicingScenarioTest {
         String southSub = s.subscribe(Map.of("customer_id", south, "plan", "team", "quantity", 3)).get("id").asText();
         String eastSub = s.subscribe(Map.of("customer_id", east, "plan", "team", "quantity", 2)).get("id").asText();
         s.advanceTo("2026-06-01T09:00:00Z");
+        // a consolidated child's upcoming invoice is its own section of the parent's next invoice, nothing of its sibling's
+        JsonNode upcoming = s.api.get("/v1/subscriptions/" + northSub + "/upcoming_invoice").json();
+        assertThat(upcoming.get("issue_date").asText() + " " + upcoming.get("total").asText()).isEqualTo("2026-07-01 54.43");
+        List<String> upcomingLines = new ArrayList<>();
+        upcoming.get("lines").forEach(l -> upcomingLines.add(l.get("section_name").asText() + " " + l.get("kind").asText() + " " + l.get("amount").asText()));
+        assertThat(upcomingLines).containsExactly("Pinecrest North recurring 49.99", "Pinecrest North tax 4.44");
         s.advanceTo("2026-07-01T09:00:00Z");
         s.advanceTo("2026-07-01T10:00:00Z"); // billing again on the same day issues nothing twice
 
