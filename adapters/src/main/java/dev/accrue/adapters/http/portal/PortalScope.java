@@ -62,7 +62,7 @@ public final class PortalScope {
      */
     public Invoice invoice(String id) {
         Invoice invoice = uc.invoices().get(caller, id);
-        if (children().stream().anyMatch(c -> c.id().equals(invoice.customerId()))) {
+        if (!customer.id().equals(invoice.customerId()) && children().stream().anyMatch(c -> c.id().equals(invoice.customerId()))) {
             return invoice;
         }
         return mine(invoice.customerId(), invoice, "invoice", id);
