@@ -71,6 +71,34 @@ class ConsolidatedBillingPathsTest {
         assertThat(numbers).isEqualTo(gapless).hasSize(2 * batch.size());
     }
 
+    @Test
+    void aChildBilledAfterItsParentsInvoiceOfTheDayWasFinalizedGoesOnASecondOneAndTheFirstNeverChanges() {
+        var tenant = TestNode.get().newTenant("consolidated late child");
+        Caller caller = Caller.operator(tenant.id());
+        assertThat(tenant.api().postYaml("/v1/catalog/versions", Fixtures.CATALOG_V1).status()).isEqualTo(201);
+        String parent = customer(caller, "Late Parent", null);
+        String early = subscription(caller, customer(caller, "Early Child", parent));
+        String late = subscription(caller, customer(caller, "Late Child", parent));
+        services.billing().billDue(tenant.id(), early);
+        services.billing().finalizeDueDrafts(500);
+        List<Invoice> first = all(caller, parent);
+        services.billing().billDue(tenant.id(), late);
+        services.billing().finalizeDueDrafts(500);
+        List<Invoice> after = all(caller, parent);
+        assertThat(after).hasSize(2 * first.size());
+        // the first ones are as they were, numbers and totals; each day's second one holds the late child alone
+        assertThat(after).containsAll(first);
+        for (Invoice i : after) {
+            String child = first.stream().anyMatch(f -> f.id().equals(i.id())) ? "Early Child" : "Late Child";
+            assertThat(i.lines()).isNotEmpty().allMatch(l -> l.section().name().equals(child));
+            assertThat(i.billingKey()).endsWith(child.equals("Early Child") ? ":1" : ":2");
+        }
+    }
+
+    private List<Invoice> all(Caller caller, String customerId) {
+        return services.invoices().list(caller, new InvoiceQuery(customerId, null, null, null, null), PageRequest.first(100)).items();
+    }
+
     private String customer(Caller caller, String name, String parentId) {
         return services.customers().create(caller, new CustomerDraft(null, name, List.of("billing@paths.example"),
                 new CustomerDraft.AddressDraft("1 Main St", null, "Springfield", null, null, "US"), "USD", "UTC", null, null, "calendar",
