@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Consolidated invoicing (issue 16 point 13) is decided in one place, so the two ways a real-time subscription is billed —
@@ -93,6 +95,29 @@ class ConsolidatedBillingPathsTest {
             assertThat(i.lines()).isNotEmpty().allMatch(l -> l.section().name().equals(child));
             assertThat(i.billingKey()).endsWith(child.equals("Early Child") ? ":1" : ":2");
         }
+    }
+
+    @Test
+    void aStepThatDiesAfterAddingItsSectionLeavesNothingAndItsRetryBillsTheSectionOnce() {
+        var tenant = TestNode.get().newTenant("consolidated crash");
+        Caller caller = Caller.operator(tenant.id());
+        assertThat(tenant.api().postYaml("/v1/catalog/versions", Fixtures.CATALOG_V1).status()).isEqualTo(201);
+        String parent = customer(caller, "Crash Parent", null);
+        String sub = subscription(caller, customer(caller, "Crash Child", parent));
+        // the step wrote its section (and the parent's draft) and dies before its commit, as a killed node's would
+        AtomicReference<Integer> sections = new AtomicReference<>();
+        assertThatThrownBy(() -> services.tx().run(() -> {
+            services.billing().billDue(tenant.id(), sub);
+            sections.set(all(caller, parent).size());
+            throw new IllegalStateException("node killed");
+        })).hasMessage("node killed");
+        assertThat(sections.get()).isPositive();
+        assertThat(all(caller, parent)).isEmpty();
+        services.billing().billDue(tenant.id(), sub);
+        services.billing().billDue(tenant.id(), sub);
+        services.billing().finalizeDueDrafts(500);
+        List<Invoice> billed = all(caller, parent);
+        assertThat(billed).hasSize(sections.get()).allMatch(i -> i.status() == InvoiceStatus.FINALIZED && i.billingKey().endsWith(":1"));
     }
 
     private List<Invoice> all(Caller caller, String customerId) {
