@@ -4,21 +4,21 @@ import dev.accrue.app.document.Document;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.invoice.InvoiceQuery;
 import dev.accrue.app.page.PageRequest;
-import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.customer.Customer;
+import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceStatus;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.math.BigDecimal;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 
 /** Portal admin pages about money: invoices (view, PDF), credit notes, receipts, the wallet and its top-up. */
 public final class PortalBillingPages {
@@ -84,7 +84,7 @@ public final class PortalBillingPages {
         });
     }
 
-    /** Drafts are the seller's work in progress: a customer sees documents once they are issued. */
+    /** The signed-in customer and the accounts it pays for (its children), whose invoices its portal lists. */
     private static List<Customer> accounts(PortalScope scope) {
         List<Customer> accounts = new ArrayList<>();
         accounts.add(scope.customer());
@@ -99,6 +99,7 @@ public final class PortalBillingPages {
         return sections.isEmpty() ? account.legalName() : String.join(", ", sections);
     }
 
+    /** Drafts are the seller's work in progress: a customer sees documents once they are issued. */
     private static Invoice visible(Invoice invoice) {
         if (invoice.status() == InvoiceStatus.DRAFT) {
             throw AccrueException.notFound("invoice", invoice.id());
