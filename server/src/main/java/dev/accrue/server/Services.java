@@ -20,6 +20,7 @@ import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresBilledUsage;
 import dev.accrue.adapters.postgres.PostgresInvoices;
+import dev.accrue.adapters.postgres.PostgresConsolidatedInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
 import dev.accrue.adapters.postgres.PostgresSubscriptionPhases;
 import dev.accrue.adapters.postgres.PostgresProgressiveRecords;
@@ -310,7 +311,7 @@ public record Services(
         InvoiceCreditWallets invoiceCreditWallets = new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
                 new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events,
-                invoiceCreditWallets);
+                invoiceCreditWallets, new PostgresConsolidatedInvoices(tx));
         PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
         OwnCadenceUsage ownCadences = new OwnCadenceUsage(usageInvoicing, billedUsage, subscriptionRepo, issuer, addOnBillings);

@@ -69,6 +69,9 @@ final class AbsentRows {
         }
         // the invoice the batch is about to issue first: its billing key is checked before anything is priced
         sql.append(", s.next_bill_date, EXISTS (SELECT 1 FROM invoices x WHERE x.tenant_id = c.tenant_id")
+                .append(" AND x.billing_key = c.id || ':' || to_char(s.next_bill_date, 'YYYY-MM-DD'))")
+                // or a section of a consolidated invoice (a consolidated child's period is billed on its parent's invoice)
+                .append(" OR EXISTS (SELECT 1 FROM invoice_sections x WHERE x.tenant_id = c.tenant_id")
                 .append(" AND x.billing_key = c.id || ':' || to_char(s.next_bill_date, 'YYYY-MM-DD')) AS next_key_billed");
         sql.append(" FROM unnest(CAST(:tenants AS text[]), CAST(:ids AS text[])) AS c(tenant_id, id)")
                 .append(" JOIN subscriptions s ON s.tenant_id = c.tenant_id AND s.id = c.id");

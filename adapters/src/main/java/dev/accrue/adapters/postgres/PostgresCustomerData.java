@@ -33,6 +33,7 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("payment_methods", Rule.SCRUB),
             Map.entry("outbound_emails", Rule.SCRUB),
             Map.entry("invoices", Rule.KEEP),
+            Map.entry("invoice_sections", Rule.KEEP), // a consolidated invoice's sections: the parent's legal document
             Map.entry("credit_notes", Rule.KEEP),
             Map.entry("payments", Rule.KEEP),
             Map.entry("refunds", Rule.KEEP),

@@ -54,14 +54,23 @@ public final class PostgresInvoices implements InvoiceRepository {
         if (i.status() == InvoiceStatus.FINALIZED) {
             FinalizedInvoices.countAfterCommit(h, new FinalizedInvoices.Amount(i.total().currency().getCurrencyCode(), i.total().amount()));
         }
+        insertLines(h, tenantId, i.id(), 1, i.lines());
+        return true;
+    }
+
+    /** Writes {@code lines} of the invoice numbered from {@code firstNo} (a consolidated invoice's section continues its lines). */
+    static void insertLines(Handle h, String tenantId, String invoiceId, int firstNo, List<InvoiceLine> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
         PreparedBatch batch = h.prepareBatch("""
                 INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, charge_code, description, period_start, period_end,
-                  quantity, unit_price, amount, tax_group, vat_category, tax_country, tax_region)
+                  quantity, unit_price, amount, tax_group, vat_category, tax_country, tax_region, section_customer_id, section_name)
                 VALUES (:tenant, :invoice, :no, :kind, :charge, :description, :ps, :pe, :quantity, :unit_price, :amount,
-                  :tax_group, :vat_category, :tax_country, :tax_region)""");
-        int no = 1;
-        for (InvoiceLine line : i.lines()) {
-            batch.bind("tenant", tenantId).bind("invoice", i.id()).bind("no", no++).bind("kind", line.kind()).bind("charge", line.chargeCode())
+                  :tax_group, :vat_category, :tax_country, :tax_region, :section_customer, :section_name)""");
+        int no = firstNo;
+        for (InvoiceLine line : lines) {
+            batch.bind("tenant", tenantId).bind("invoice", invoiceId).bind("no", no++).bind("kind", line.kind()).bind("charge", line.chargeCode())
                     .bind("description", line.description())
                     .bind("ps", line.servicePeriod() == null ? null : line.servicePeriod().start())
                     .bind("pe", line.servicePeriod() == null ? null : line.servicePeriod().end())
@@ -70,12 +79,11 @@ public final class PostgresInvoices implements InvoiceRepository {
                     .bind("vat_category", line.tax() == null ? null : line.tax().vatCategory())
                     .bind("tax_country", line.tax() == null ? null : line.tax().country())
                     .bind("tax_region", line.tax() == null ? null : line.tax().region())
+                    .bind("section_customer", line.section() == null ? null : line.section().customerId())
+                    .bind("section_name", line.section() == null ? null : line.section().name())
                     .add();
         }
-        if (!i.lines().isEmpty()) {
-            batch.execute();
-        }
-        return true;
+        batch.execute();
     }
 
     @Override
@@ -103,7 +111,10 @@ public final class PostgresInvoices implements InvoiceRepository {
         if (known != null) {
             return known;
         }
-        return tx.handle().createQuery("SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = :tenant AND billing_key = :key)")
+        // a consolidated child's period is billed as a section of its parent's invoice, under the same key
+        return tx.handle().createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = :tenant AND billing_key = :key)
+                            OR EXISTS (SELECT 1 FROM invoice_sections WHERE tenant_id = :tenant AND billing_key = :key)""")
                 .bind("tenant", tenantId).bind("key", billingKey).mapTo(Boolean.class).one();
     }
 
@@ -194,7 +205,8 @@ public final class PostgresInvoices implements InvoiceRepository {
                 .bind("tenant", tenantId).bind("id", i.id())
                 .map((rs, ctx) -> new InvoiceLine(rs.getString("kind"), rs.getString("charge_code"), rs.getString("description"),
                         period(rs.getDate("period_start"), rs.getDate("period_end")), rs.getBigDecimal("quantity").stripTrailingZeros(),
-                        new Money(rs.getBigDecimal("unit_price"), currency), new Money(rs.getBigDecimal("amount"), currency), lineTax(rs)))
+                        new Money(rs.getBigDecimal("unit_price"), currency), new Money(rs.getBigDecimal("amount"), currency), lineTax(rs),
+                        section(rs)))
                 .list();
         return new Invoice(i.id(), i.customerId(), i.subscriptionId(), i.billingKey(), i.number(), i.status(), i.subtotal(), i.total(),
                 i.issueDate(), i.dueDate(), i.periodStart(), i.periodEnd(), i.createdAt(), i.finalizedAt(), lines, i.proformaNumber(), i.amountPaid(), i.amountRefunded(), i.amountDisputed());
@@ -209,6 +221,11 @@ public final class PostgresInvoices implements InvoiceRepository {
                 Rows.instant(rs, "created_at"), Rows.instant(rs, "finalized_at"), lines, rs.getString("proforma_number"),
                 new Money(rs.getBigDecimal("amount_paid"), currency), new Money(rs.getBigDecimal("amount_refunded"), currency),
                 new Money(rs.getBigDecimal("amount_disputed"), currency));
+    }
+
+    private static InvoiceLine.Section section(ResultSet rs) throws SQLException {
+        String customer = rs.getString("section_customer_id");
+        return customer == null ? null : new InvoiceLine.Section(customer, rs.getString("section_name"));
     }
 
     private static LineTax lineTax(ResultSet rs) throws SQLException {

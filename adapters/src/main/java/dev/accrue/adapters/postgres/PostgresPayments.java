@@ -459,6 +459,16 @@ public final class PostgresPayments implements PaymentRepository, PaymentReceipt
     }
 
     @Override
+    public List<String> dependentAccounts(String tenantId, String invoiceId, String payerId) {
+        return tx.handle().createQuery("""
+                        SELECT customer_id FROM invoices WHERE tenant_id = :tenant AND id = :invoice AND customer_id <> :payer
+                        UNION
+                        SELECT customer_id FROM invoice_sections WHERE tenant_id = :tenant AND invoice_id = :invoice AND customer_id <> :payer
+                        ORDER BY 1""")
+                .bind("tenant", tenantId).bind("invoice", invoiceId).bind("payer", payerId).mapTo(String.class).list();
+    }
+
+    @Override
     public Optional<Collection> collection(String tenantId, String invoiceId) {
         return tx.handle().createQuery("SELECT * FROM collections WHERE tenant_id = :tenant AND invoice_id = :invoice")
                 .bind("tenant", tenantId).bind("invoice", invoiceId).map(COLLECTION).findOne();

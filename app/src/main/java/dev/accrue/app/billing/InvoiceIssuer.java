@@ -37,7 +37,8 @@ import java.util.Map;
  * The finalization stage: turns lines into a document. A draft is inserted under its billing key (unique per
  * tenant, so a period is invoiced once even when runs race), finalized at once or after the tenant's grace
  * period with the tenant's next gapless number, and — for a prepaid customer — paid from the wallet as far as
- * it goes. Every document of a subscription, whatever made its lines, is issued here.
+ * it goes. Every document of a subscription, whatever made its lines, is issued here — a consolidated child's lines
+ * as a section of its parent's invoice ({@link ConsolidatedInvoices}).
  */
 public final class InvoiceIssuer {
     private final DomainEvents events;
@@ -53,11 +54,14 @@ public final class InvoiceIssuer {
     private final DocumentTaxes taxes;
     private final InvoiceDiscounts discounts;
     private final InvoiceCreditWallets creditWallets;
+    private final ConsolidatedInvoices consolidated;
     private WalletService wallets;
 
     public InvoiceIssuer(Transactions tx, InvoiceRepository invoices, CustomerRepository customers, TenantRepository tenants,
                          ProformaInvoicing proformas, CustomerTime time, AuditLog audit, InvoiceCreditConsumption credits, DocumentTaxes taxes,
-                         InvoiceDiscounts discounts, DomainEvents events, InvoiceCreditWallets creditWallets) {
+                         InvoiceDiscounts discounts, DomainEvents events, InvoiceCreditWallets creditWallets,
+                         ConsolidatedInvoiceRepository consolidatedInvoices) {
+        this.consolidated = new ConsolidatedInvoices(consolidatedInvoices, invoices, customers, taxes, discounts, time, events);
         this.creditWallets = creditWallets;
         this.events = events;
         this.taxes = taxes;
@@ -105,6 +109,11 @@ public final class InvoiceIssuer {
      */
     public Invoice issue(String tenantId, Customer customer, String subscriptionId, String billingKey, LocalDate issueDate,
                          Period period, List<InvoiceLine> lines, String usageCadence) {
+        if (!customer.invoicedToId().equals(customer.id())) {
+            // a consolidated child's charges are a section of its parent's invoice of the day, not a document of their own
+            return consolidated.addSection(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, rounding(tenantId),
+                    tenants.find(tenantId).orElseThrow().settings().invoiceGraceHours());
+        }
         boolean alreadyBilled = invoices.billed(tenantId, billingKey);
         // coupons' discount lines come first: before tax and before customer credit
         if (!alreadyBilled) {

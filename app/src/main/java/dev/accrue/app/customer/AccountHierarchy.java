@@ -1,8 +1,11 @@
 package dev.accrue.app.customer;
 
+import dev.accrue.core.customer.AccountType;
+import dev.accrue.core.customer.ChildInvoicing;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
+import dev.accrue.core.time.Alignment;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,13 @@ final class AccountHierarchy {
                         Map.of("child_ids", children));
             }
         }
+        if (before != null && billsOnOtherDays(before, after)) {
+            for (Customer child : customers.findAll(tenantId, customers.childIds(tenantId, after.id()))) {
+                if (child.invoicing() == ChildInvoicing.CONSOLIDATED) {
+                    requireConsolidable(after, child); // a parent's own change must not split its consolidated invoice
+                }
+            }
+        }
         if (after.parentId() == null) {
             return;
         }
@@ -58,6 +68,9 @@ final class AccountHierarchy {
             throw AccrueException.invalid("parent_id", "Parent " + parent.id() + " is on " + describeClock(parent.testClockId()) + " and this customer on "
                     + describeClock(after.testClockId()) + "; a parent collects its children's invoices on their time, so both must share it");
         }
+        if (after.invoicing() == ChildInvoicing.CONSOLIDATED) {
+            requireConsolidable(parent, after);
+        }
         if (parentChanged) {
             List<String> chain = customers.ancestors(tenantId, parent.id());
             int at = chain.indexOf(after.id());
@@ -68,6 +81,37 @@ final class AccountHierarchy {
                 throw cycle(after, path);
             }
         }
+    }
+
+    /**
+     * A consolidated child's charges go on its parent's invoice of the same day, so the two must bill on the same days:
+     * the same time zone (a billing date is a local date), the same preferred alignment and billing cycle day (what its
+     * new subscriptions bill on), and postpaid both (a prepaid account's documents are paid from its own wallet).
+     */
+    private static void requireConsolidable(Customer parent, Customer child) {
+        String who = "Consolidated child " + child.id() + " and parent " + parent.id();
+        if (!parent.timeZone().equals(child.timeZone())) {
+            throw AccrueException.invalid("invoicing", who + " are in time zones " + child.timeZone().getId() + " and " + parent.timeZone().getId()
+                    + "; one invoice per day needs one time zone");
+        }
+        if (!Objects.equals(parent.alignment(), child.alignment()) || !Objects.equals(parent.billingCycleDay(), child.billingCycleDay())) {
+            throw AccrueException.invalid("invoicing", who + " bill on different cycles (alignment " + wire(child.alignment()) + " / "
+                    + wire(parent.alignment()) + ", billing_cycle_day " + child.billingCycleDay() + " / " + parent.billingCycleDay()
+                    + "); a consolidated invoice gathers one billing date");
+        }
+        if (parent.accountType() == AccountType.PREPAID || child.accountType() == AccountType.PREPAID) {
+            throw AccrueException.invalid("invoicing", who + ": a prepaid account pays its own documents from its wallet; consolidated invoicing "
+                    + "needs postpaid accounts");
+        }
+    }
+
+    private static boolean billsOnOtherDays(Customer before, Customer after) {
+        return !before.timeZone().equals(after.timeZone()) || !Objects.equals(before.alignment(), after.alignment())
+               || !Objects.equals(before.billingCycleDay(), after.billingCycleDay()) || before.accountType() != after.accountType();
+    }
+
+    private static String wire(Alignment alignment) {
+        return alignment == null ? "none" : alignment.wire();
     }
 
     /** Deleting a parent would leave its children without their payer. */

@@ -52,9 +52,19 @@ public record Document(DocumentKind kind, String id, String number, String statu
                         String taxId, String registrationNumber, String email, String phone, String website) {
     }
 
-    /** One charged item. {@code unitPrice} keeps its full precision; {@code amount} is the rounded line amount. */
+    /**
+     * One charged item. {@code unitPrice} keeps its full precision; {@code amount} is the rounded line amount.
+     * {@code sectionHeading}: on a consolidated invoice, the child's name on the first line of its section (the heading
+     * its lines are printed under); null on every other line.
+     */
     public record Line(String kind, String code, String description, LocalDate periodStart, LocalDate periodEnd, BigDecimal quantity, Money unitPrice,
-                       Money amount, Integer taxGroup, String vatCategory) {
+                       Money amount, Integer taxGroup, String vatCategory, String sectionHeading) {
+        /** An item outside any section (every document but a consolidated invoice). */
+        public Line(String kind, String code, String description, LocalDate periodStart, LocalDate periodEnd, BigDecimal quantity, Money unitPrice,
+                    Money amount, Integer taxGroup, String vatCategory) {
+            this(kind, code, description, periodStart, periodEnd, quantity, unitPrice, amount, taxGroup, vatCategory, null);
+        }
+
         /** An item no tax decision was recorded for (receipts, statements, documents of a tenant that collects no tax). */
         public Line(String kind, String code, String description, LocalDate periodStart, LocalDate periodEnd, BigDecimal quantity, Money unitPrice,
                     Money amount) {

@@ -57,12 +57,16 @@ public final class DocumentAssembler {
         List<Document.Total> rows = new ArrayList<>();
         Map<Integer, Money> chargedPerGroup = new HashMap<>();
         Money subtotal = zero;
+        InvoiceLine.Section section = null;
         for (InvoiceLine l : invoice.lines()) {
             if (!BELOW_SUBTOTAL.contains(l.kind())) {
                 LineTax t = l.tax();
+                // a consolidated invoice prints each child's lines under the child's name
+                String heading = l.section() != null && !l.section().equals(section) ? l.section().name() : null;
+                section = l.section();
                 items.add(new Document.Line(l.kind(), l.chargeCode(), l.description(), l.servicePeriod() == null ? null : l.servicePeriod().start(),
                         l.servicePeriod() == null ? null : l.servicePeriod().end().minusDays(1), l.quantity(), l.unitPrice(), l.amount(),
-                        t == null ? null : t.group(), t == null ? null : t.vatCategory()));
+                        t == null ? null : t.group(), t == null ? null : t.vatCategory(), heading));
                 subtotal = subtotal.plus(l.amount());
                 if (t != null && t.group() != null) {
                     chargedPerGroup.merge(t.group(), l.amount(), Money::plus);
@@ -96,7 +100,7 @@ public final class DocumentAssembler {
                 included.add(new Document.Total("tax_included", l.description(), l.amount(), false));
                 includedTax = includedTax.plus(l.amount());
             } else {
-                rows.add(new Document.Total("tax", l.description(), l.amount(), false));
+                rows.add(new Document.Total("tax", l.section() == null ? l.description() : l.description() + " — " + l.section().name(), l.amount(), false));
                 total = total.plus(l.amount());
             }
         }

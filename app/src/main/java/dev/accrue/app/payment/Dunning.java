@@ -33,7 +33,8 @@ import java.util.Map;
  * What happens when an invoice cannot be collected, and when it finally is. Each failed try (every method
  * declined) schedules the next by the tenant's {@link DunningPolicy} and emails the billing contact the reason and
  * how to fix it; after the last retry and the grace period the customer is suspended with the existing mechanisms
- * (the subscription's suspension refuses usage authorization and new resources; its numbers go On Hold). Any
+ * (the subscription's suspension refuses usage authorization and new resources; its numbers go On Hold) — the payer's,
+ * and those of the child accounts whose service the unpaid invoice pays for (docs/billing.md#account-hierarchies). Any
  * successful payment that leaves nothing in grace or suspended reinstates at once, in the payment's transaction.
  * Every step runs inside the caller's transaction, is audited, and records its domain events there.
  */
@@ -94,7 +95,14 @@ public final class Dunning {
         LinkedHashSet<String> subs = new LinkedHashSet<>(existing.map(PaymentRepository.Suspension::subscriptionIds).orElse(List.of()));
         LinkedHashSet<String> held = new LinkedHashSet<>(existing.map(PaymentRepository.Suspension::numbers).orElse(List.of()));
         List<String> newlyHeld = new ArrayList<>();
-        for (Subscription s : subscriptionRepo.forCustomer(tenantId, customer.id())) {
+        // the payer's service, and that of the children whose service this invoice pays for (a child's invoice the parent
+        // pays, or the children with a section on a consolidated invoice): all of it stands on the payment that failed
+        List<String> dependents = payments.dependentAccounts(tenantId, c.invoiceId(), customer.id());
+        List<Subscription> served = new ArrayList<>(subscriptionRepo.forCustomer(tenantId, customer.id()));
+        for (String dependent : dependents) {
+            served.addAll(subscriptionRepo.forCustomer(tenantId, dependent));
+        }
+        for (Subscription s : served) {
             SubscriptionStatus status = s.statusOn(today);
             if (status == SubscriptionStatus.ENDED) {
                 continue;
@@ -118,7 +126,9 @@ public final class Dunning {
         payments.update(tenantId, new Collection(c.tenantId(), c.invoiceId(), c.customerId(), Collection.SUSPENDED, c.round(), c.firstFailedAt(), null,
                 c.hardDeclined(), null, null, c.lastFailure(), c.cycle()), time.systemNow());
         Map<String, Object> facts = Map.of("invoice_id", c.invoiceId(), "subscription_ids", List.copyOf(subs), "numbers_on_hold", newlyHeld);
-        audit.record(system, "customer", customer.id(), "customer.suspended", null, facts);
+        audit.record(system, "customer", customer.id(), "customer.suspended", null,
+                dependents.isEmpty() ? facts : Map.of("invoice_id", c.invoiceId(), "subscription_ids", List.copyOf(subs), "numbers_on_hold", newlyHeld,
+                        "dependent_customer_ids", dependents));
         if (existing.isEmpty()) {
             events.record(tenantId, new DomainEvent(Ids.next("evt"), EventTypes.CUSTOMER_SUSPENDED, "customer", customer.id(), customer.id(), facts, now));
         }

@@ -150,6 +150,12 @@ public interface PaymentRepository {
     /** The customers among these who have a suspension for non-payment (whose reinstatement a payment must consider). */
     Set<String> suspendedAmong(String tenantId, List<String> customerIds);
 
+    /**
+     * The accounts other than {@code payerId} whose service the invoice pays for (account hierarchies): the child whose
+     * own invoice it is, or the children with a section on a consolidated invoice.
+     */
+    List<String> dependentAccounts(String tenantId, String invoiceId, String payerId);
+
     /** The collection as it is (no lock): to learn its customer, whose lock comes first. */
     Optional<Collection> collection(String tenantId, String invoiceId);
 

@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * How a child account of a hierarchy is invoiced. {@code SEPARATE}: on its own documents (its name, address and taxes),
  * which its parent pays — collected from the parent's payment methods under the parent's terms, emailed to the
- * parent's billing emails as well. {@code CONSOLIDATED} (one invoice for the parent per period, a section per child)
- * is named here so the field keeps its shape, and refused until it is built.
+ * parent's billing emails as well. {@code CONSOLIDATED}: the child's charges go on its parent's one invoice of the day
+ * (a section per child, under the child's name), which the parent is billed for and pays.
  */
 public enum ChildInvoicing {
     SEPARATE,
@@ -30,8 +30,7 @@ public enum ChildInvoicing {
             return SEPARATE;
         }
         if (value.equals("consolidated")) {
-            throw AccrueException.invalid("invoicing", "consolidated invoicing (one invoice for the parent with a section per child) is not "
-                                                       + "available yet; use 'separate': the child is invoiced on its own documents and the parent pays them");
+            return CONSOLIDATED;
         }
         throw AccrueException.invalid("invoicing", "invoicing must be 'separate' or 'consolidated', got '" + value + "'");
     }

@@ -20,7 +20,8 @@ import java.util.Map;
  * ask for neither an alignment nor a day.
  * {@code parentId} (or null) is the account that pays for this one (an account hierarchy: a reseller, an enterprise);
  * {@code invoicing} (null without a parent) says how: {@link ChildInvoicing#SEPARATE}, the child is invoiced on its own
- * documents and the parent pays them. See docs/billing.md#account-hierarchies.
+ * documents and the parent pays them, or {@link ChildInvoicing#CONSOLIDATED}, its charges go on the parent's invoice.
+ * See docs/billing.md#account-hierarchies.
  */
 public record Customer(
         String id,
@@ -47,5 +48,13 @@ public record Customer(
     /** The account whose payment methods and terms settle this account's invoices: its parent, else itself. */
     public String payerId() {
         return parentId == null ? id : parentId;
+    }
+
+    /**
+     * The one rule of whose invoice this account's charges go on: a consolidated child's on its parent's consolidated
+     * invoice (a section under its name), every other account's on its own.
+     */
+    public String invoicedToId() {
+        return parentId != null && invoicing == ChildInvoicing.CONSOLIDATED ? parentId : id;
     }
 }

@@ -10,9 +10,21 @@ import java.math.BigDecimal;
  * was built); {@code unitPrice} keeps full precision. {@code quantity} is a fraction of a period for
  * prorated recurring lines (16/30 = 0.5333…), a count for usage. {@code servicePeriod} is half-open. {@code tax} is how
  * tax treated the line (null until the document is taxed, and on lines that are not charges: credit, prepaid).
+ * {@code section} (null on an ordinary invoice) is the child account a line of a consolidated invoice belongs to: the
+ * parent's one invoice of a period groups its children's lines under each child's name (docs/billing.md#account-hierarchies).
  */
 public record InvoiceLine(String kind, String chargeCode, String description, Period servicePeriod, BigDecimal quantity,
-                          Money unitPrice, Money amount, LineTax tax) {
+                          Money unitPrice, Money amount, LineTax tax, Section section) {
+
+    /** The child account a consolidated invoice's line is billed for: its id and its name when the line was invoiced. */
+    public record Section(String customerId, String name) {
+    }
+
+    /** A line of an ordinary (not consolidated) invoice. */
+    public InvoiceLine(String kind, String chargeCode, String description, Period servicePeriod, BigDecimal quantity, Money unitPrice, Money amount,
+                       LineTax tax) {
+        this(kind, chargeCode, description, servicePeriod, quantity, unitPrice, amount, tax, null);
+    }
 
     /** A line as billing builds it, before tax looked at it. */
     public InvoiceLine(String kind, String chargeCode, String description, Period servicePeriod, BigDecimal quantity, Money unitPrice, Money amount) {
@@ -20,7 +32,12 @@ public record InvoiceLine(String kind, String chargeCode, String description, Pe
     }
 
     public InvoiceLine withTax(LineTax lineTax) {
-        return new InvoiceLine(kind, chargeCode, description, servicePeriod, quantity, unitPrice, amount, lineTax);
+        return new InvoiceLine(kind, chargeCode, description, servicePeriod, quantity, unitPrice, amount, lineTax, section);
+    }
+
+    /** This line under a child's section of a consolidated invoice. */
+    public InvoiceLine inSection(Section of) {
+        return new InvoiceLine(kind, chargeCode, description, servicePeriod, quantity, unitPrice, amount, tax, of);
     }
 
     /** Whether this line is a tax (added on top, or included in the charged prices). */

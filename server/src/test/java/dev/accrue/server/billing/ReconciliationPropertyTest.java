@@ -1,6 +1,7 @@
 package dev.accrue.server.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.Sandbox;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one-off charges — document by document (see {@link #oneOffsWalletCreditsPriceMigrationsAndCycleDayChangesInvoiceWhatTheRulesSay}).
  */
 class ReconciliationPropertyTest {
+    /** Counts the tries of the first property, so that half of them bill a consolidated child. */
+    private static final AtomicInteger TRIES = new AtomicInteger();
     static final String CATALOG = """
             name: reconcile
             version: 1
@@ -133,7 +137,10 @@ class ReconciliationPropertyTest {
         LocalDate end = scenario.cancelAtPeriodEnd() ? actionDay.withDayOfMonth(1).plusMonths(1) : actionDay;
 
         Sandbox s = new Sandbox("reconcile", CATALOG.replace("TRIAL", String.valueOf(scenario.trialDays())), start + "T08:00:00Z");
-        String c = s.customer("Reconciled Co", "USD", "UTC");
+        // every other try the customer is a consolidated child (issue 16 point 13): every document of its subscription is
+        // then a section of its parent's invoices, which must bill exactly the same
+        String parent = TRIES.getAndIncrement() % 2 == 0 ? s.customer("Reconciled Parent", "USD", "UTC") : null;
+        String c = parent == null ? s.customer("Reconciled Co", "USD", "UTC") : consolidatedChild(s, parent);
         String sub = s.subscribe(Map.of("customer_id", c, "plan", "plan", "quantity", 2)).get("id").asText();
         assertThat(s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "texts")).status()).isEqualTo(201);
 
@@ -181,7 +188,10 @@ class ReconciliationPropertyTest {
         }
         s.advanceTo(max(end, actions.lastKey()).plusDays(40) + "T08:00:00Z");
 
-        Map<String, BigDecimal> billed = billedPerCharge(s, sub);
+        Map<String, BigDecimal> billed = billedPerCharge(s, sub, parent);
+        if (parent != null) {
+            assertThat(s.api.get("/v1/invoices?limit=100&subscription_id=" + sub).json().get("data")).as("no document of the child's own").isEmpty();
+        }
         Map<String, BigDecimal> expected = new TreeMap<>();
         expected.put("base", BigDecimal.ZERO);
         expected.put("platform", BigDecimal.ZERO);
@@ -482,13 +492,35 @@ class ReconciliationPropertyTest {
         return used.subtract(ALLOWANCE).max(BigDecimal.ZERO).multiply(new BigDecimal("0.01"));
     }
 
-    private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub) {
+    /** A child of {@code parent} on consolidated invoicing, on the parent's clock, zone and cycle (as {@link Sandbox#customer}). */
+    private static String consolidatedChild(Sandbox s, String parent) {
+        Map<String, Object> body = Fixtures.customer("Reconciled Child");
+        body.put("time_zone", "UTC");
+        body.remove("alignment");
+        body.put("test_clock_id", s.clockId);
+        body.put("parent_id", parent);
+        body.put("invoicing", "consolidated");
+        var created = s.api.post("/v1/customers", body);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.text("id");
+    }
+
+    /** What the subscription's documents billed per charge — and, with a consolidated {@code parent}, its parent's invoices' sections. */
+    private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String sub, String parent) {
+        Map<String, BigDecimal> out = billedPerCharge(s, "subscription_id=" + sub);
+        if (parent != null) {
+            billedPerCharge(s, "customer_id=" + parent).forEach((charge, amount) -> out.merge(charge, amount, BigDecimal::add));
+        }
+        return out;
+    }
+
+    private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String filter) {
         Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO,
                 "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO, "setup", BigDecimal.ZERO,
                 "wire", BigDecimal.ZERO, "seat_fees", BigDecimal.ZERO, "gpu_time", BigDecimal.ZERO));
         String cursor = null;
         do {
-            JsonNode page = s.api.get("/v1/invoices?limit=100&subscription_id=" + sub + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = s.api.get("/v1/invoices?limit=100&" + filter + (cursor == null ? "" : "&cursor=" + cursor)).json();
             for (JsonNode invoice : page.get("data")) {
                 for (JsonNode line : invoice.get("lines")) {
                     String charge = line.get("charge_code").asText();

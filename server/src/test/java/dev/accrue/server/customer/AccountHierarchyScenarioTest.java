@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 16 point 13, account hierarchies, mode "separate": each child is invoiced on its own documents (its own address
  * and taxes) and its parent pays them — collected from the parent's card under the parent's terms — over a test clock,
  * whole invoices to the cent; and every refusal (unknown parent, another tenant's, another currency, another clock, a
- * cycle, consolidated invoicing, deleting a parent) changes nothing.
+ * cycle, consolidated invoicing on other billing dates, deleting a parent) changes nothing.
  */
 class AccountHierarchyScenarioTest {
     private static final String CATALOG = """
@@ -121,7 +121,10 @@ class AccountHierarchyScenarioTest {
         assertThat(clock.code()).isEqualTo("validation_failed");
         assertThat(clock.text("field")).isEqualTo("parent_id");
 
-        var consolidated = s.api.post("/v1/customers", body(s, "Consolidated Child", "NY", "auto_pay", parent, "consolidated"));
+        // consolidated invoicing needs the parent's billing dates (ConsolidatedInvoicingScenarioTest covers each rule)
+        Map<String, Object> elsewhere = body(s, "Consolidated Child", "NY", "auto_pay", parent, "consolidated");
+        elsewhere.put("time_zone", "America/Chicago");
+        var consolidated = s.api.post("/v1/customers", elsewhere);
         assertThat(consolidated.code()).isEqualTo("validation_failed");
         assertThat(consolidated.text("field")).isEqualTo("invoicing");
         assertThat(ids(s.api.get("/v1/customers?limit=100").json())).hasSize(before);

@@ -31,12 +31,19 @@ class DemoLoaderTest {
             assertThat(services.catalogs().current(operator, null).catalog().currencies()).as(t.tenant().name()).contains(currency);
         }
         var numero = Caller.operator(first.tenants().getFirst().tenant().id());
-        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(4);
+        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(6);
         // Numero's reseller pays for its two clinics (issue 16 point 13): children listed by parent, invoices collected from the parent
         var pinecrest = services.customers().list(numero, new CustomerQuery(null, null, "numero-pinecrest"), PageRequest.first(1)).items().getFirst();
         assertThat(services.customers().list(numero, new CustomerQuery(null, null, null, pinecrest.id()), PageRequest.first(10)).items())
                 .extracting(c -> c.legalName() + " " + c.invoicing().wire() + " pays " + (c.payerId().equals(pinecrest.id()) ? "reseller" : c.payerId()))
-                .containsExactlyInAnyOrder("Pinecrest Dental North separate pays reseller", "Pinecrest Dental South separate pays reseller");
+                .containsExactlyInAnyOrder("Pinecrest Dental North separate pays reseller", "Pinecrest Dental South separate pays reseller",
+                        "Pinecrest Dental West consolidated pays reseller", "Pinecrest Dental East consolidated pays reseller");
+        // the consolidated clinics' charges are sections of the reseller's invoices, one per billing date
+        var resellerInvoices = services.invoices().list(numero, new dev.accrue.app.invoice.InvoiceQuery(pinecrest.id(), null, null, null, null),
+                PageRequest.first(10)).items();
+        assertThat(resellerInvoices).isNotEmpty().allSatisfy(i -> assertThat(i.lines()).allMatch(l -> l.section() != null));
+        assertThat(resellerInvoices.stream().flatMap(i -> i.lines().stream()).map(l -> l.section().name()).distinct())
+                .containsExactlyInAnyOrder("Pinecrest Dental West", "Pinecrest Dental East");
         assertThat(services.invoices().list(numero, new dev.accrue.app.invoice.InvoiceQuery(null, null, null, null, null), PageRequest.first(10)).items())
                 .as("the demo subscriptions started weeks ago are billed up to today").hasSizeGreaterThanOrEqualTo(3);
         // Numero shows a dated upgrade and a one-off fee parked on the next invoice (issue 16 points 9 and 12)
@@ -86,6 +93,6 @@ class DemoLoaderTest {
         for (DemoLoader.LoadedTenant t : second.tenants()) {
             assertThat(services.catalogs().versions(Caller.operator(t.tenant().id()))).hasSize(1);
         }
-        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(4);
+        assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(6);
     }
 }

@@ -20,12 +20,14 @@ public record InvoiceView(String id, String object, String number, String profor
                           LocalDate periodStart, LocalDate periodEnd, List<LineView> lines, Instant createdAt, Instant finalizedAt,
                           String amountPaid, String amountDue, String paymentStatus, String amountRefunded, String amountDisputed) {
 
+    /** {@code sectionCustomerId}/{@code sectionName}: on a consolidated invoice, the child account the line is billed for. */
     public record LineView(String kind, String chargeCode, String description, LocalDate periodStart, LocalDate periodEnd,
-                           String quantity, String unitPrice, String amount) {
+                           String quantity, String unitPrice, String amount, String sectionCustomerId, String sectionName) {
         public static LineView of(InvoiceLine l) {
             return new LineView(l.kind(), l.chargeCode(), l.description(), l.servicePeriod() == null ? null : l.servicePeriod().start(),
                     l.servicePeriod() == null ? null : l.servicePeriod().end(), l.quantity().stripTrailingZeros().toPlainString(),
-                    l.unitPrice().toPlainMinorString(), l.amount().toPlainMinorString());
+                    l.unitPrice().toPlainMinorString(), l.amount().toPlainMinorString(),
+                    l.section() == null ? null : l.section().customerId(), l.section() == null ? null : l.section().name());
         }
     }
 

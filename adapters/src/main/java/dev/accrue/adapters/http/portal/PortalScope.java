@@ -3,6 +3,7 @@ package dev.accrue.adapters.http.portal;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.auth.Role;
 import dev.accrue.app.creditnote.CreditNote;
+import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.invoice.Invoice;
 import dev.accrue.app.page.PageRequest;
 import dev.accrue.app.rental.PhoneNumber;
@@ -14,13 +15,15 @@ import dev.accrue.core.subscription.Subscription;
 import java.util.List;
 
 /**
- * What one portal session may see: one customer. Every id taken from a URL or a form is resolved here and
- * must belong to that customer; another customer's id is answered exactly like an unknown one (404).
+ * What one portal session may see: one customer (and, for invoices, the accounts it pays for). Every id taken from a URL
+ * or a form is resolved here and must belong to that customer; another customer's id is answered exactly like an unknown
+ * one (404).
  */
 public final class PortalScope {
     private final PortalUseCases uc;
     private final Caller caller;
     private final Customer customer;
+    private List<Customer> children;
 
     PortalScope(PortalUseCases uc, Caller caller, Customer customer) {
         this.uc = uc;
@@ -53,9 +56,24 @@ public final class PortalScope {
         return mine(sub.customerId(), sub, "subscription", id);
     }
 
+    /**
+     * An invoice of this customer, or of an account it pays for (account hierarchies: a parent sees its children's
+     * invoices); a child never sees its parent's (the consolidated invoices among them) or its siblings'.
+     */
     public Invoice invoice(String id) {
         Invoice invoice = uc.invoices().get(caller, id);
+        if (!customer.id().equals(invoice.customerId()) && children().stream().anyMatch(c -> c.id().equals(invoice.customerId()))) {
+            return invoice;
+        }
         return mine(invoice.customerId(), invoice, "invoice", id);
+    }
+
+    /** The accounts this customer pays for (its children in an account hierarchy), read once per request. */
+    public List<Customer> children() {
+        if (children == null) {
+            children = uc.customers().list(caller, new CustomerQuery(null, null, null, customer.id()), PageRequest.first(PageRequest.MAX_LIMIT)).items();
+        }
+        return children;
     }
 
     public Receipt receipt(String id) {
