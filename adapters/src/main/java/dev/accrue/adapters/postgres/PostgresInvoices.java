@@ -54,6 +54,26 @@ public final class PostgresInvoices implements InvoiceRepository {
         if (i.status() == InvoiceStatus.FINALIZED) {
             FinalizedInvoices.countAfterCommit(h, new FinalizedInvoices.Amount(i.total().currency().getCurrencyCode(), i.total().amount()));
         }
+        insertLines(h, tenantId, i);
+        return true;
+    }
+
+    @Override
+    public boolean replaceDraft(String tenantId, Invoice draft) {
+        Handle h = tx.handle();
+        int updated = h.createUpdate("UPDATE invoices SET subtotal = :subtotal, total = :total WHERE tenant_id = :tenant AND id = :id AND status = 'draft'")
+                .bind("subtotal", draft.subtotal().amount()).bind("total", draft.total().amount()).bind("tenant", tenantId).bind("id", draft.id())
+                .execute();
+        if (updated == 0) {
+            return false;
+        }
+        h.createUpdate("DELETE FROM invoice_lines WHERE tenant_id = :tenant AND invoice_id = :id").bind("tenant", tenantId).bind("id", draft.id())
+                .execute();
+        insertLines(h, tenantId, draft);
+        return true;
+    }
+
+    private static void insertLines(Handle h, String tenantId, Invoice i) {
         PreparedBatch batch = h.prepareBatch("""
                 INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, charge_code, description, period_start, period_end,
                   quantity, unit_price, amount, tax_group, vat_category, tax_country, tax_region)
@@ -75,7 +95,6 @@ public final class PostgresInvoices implements InvoiceRepository {
         if (!i.lines().isEmpty()) {
             batch.execute();
         }
-        return true;
     }
 
     @Override
