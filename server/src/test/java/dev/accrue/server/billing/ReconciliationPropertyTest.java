@@ -249,12 +249,16 @@ class ReconciliationPropertyTest {
      * Issue 16's later kinds of charges: a credit wallet with {@code granted} free credits expiring at noon of June 1 +
      * {@code expiryDay} and {@code paid} ones that never expire (0.05 each); a price migration to 36.00 decided on June 1 +
      * {@code decisionDay} with {@code noticeDays} of notice; asked on June 1 + {@code cycleChangeDay}, a change of the billing
-     * cycle day to {@code newCycleDay} or, when that is 1 (the day in force), a move to yearly billing at period end; one-off
-     * charges, the last of them voided at once.
+     * cycle day to {@code newCycleDay} or, when that is 1 (the day in force), a move to yearly billing at period end, or when it
+     * is 0 a move to yearly billing now (issue 16 point 8); one-off charges, the last of them voided at once.
      */
     record Recent(int granted, int expiryDay, int paid, int decisionDay, int noticeDays, int cycleChangeDay, int newCycleDay, List<OneOff> oneOffs) {
         boolean yearly() {
             return newCycleDay == 1;
+        }
+
+        boolean yearlyNow() {
+            return newCycleDay == 0;
         }
     }
 
@@ -273,7 +277,7 @@ class ReconciliationPropertyTest {
         return Combinators.combine(Arbitraries.integers().between(10, 60).map(n -> n * 10), Arbitraries.integers().between(3, 150),
                 Arbitraries.integers().between(40, 200).map(n -> n * 10), Arbitraries.integers().between(1, 25),
                 Arbitraries.integers().between(0, 60), Arbitraries.integers().between(1, 100),
-                Arbitraries.oneOf(Arbitraries.just(1), Arbitraries.integers().between(2, 28)), oneOffs).as(Recent::new);
+                Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.just(1), Arbitraries.integers().between(2, 28)), oneOffs).as(Recent::new);
     }
 
     /**
@@ -281,7 +285,9 @@ class ReconciliationPropertyTest {
      * the rules say, computed here independently day by day: the base fee is 30.00 a month, 36.00 for periods opening on or
      * after the first boundary on or after the later of July 1 and the decision day + the notice; a new cycle day takes effect at
      * the first boundary after it was asked, with a bridge to that day priced by day against the whole month it cuts; a move to
-     * yearly billing takes effect there too, a year at twelve months' price less 10 %; a one-off
+     * yearly billing takes effect there too, a year at twelve months' price less 10 %; a move to yearly billing now cuts the
+     * paid month on its day, gives back its unused days (the change day counted) and bills at once the year from that day to
+     * the 1st of the same month a year on, priced by day against that whole year, with what was parked; a one-off
      * charge is its own invoice or joins the first renewal after it; each invoice is paid by the wallet as far as it goes —
      * granted credits first while not expired at the issue instant, then paid ones, each lot what it is worth — and a voided
      * invoice gives its credits back to their lots, so the wallet ends with what the rules leave.
@@ -310,6 +316,8 @@ class ReconciliationPropertyTest {
         int cycleDay = 1;
         Integer pendingCycleDay = null;
         boolean pendingYearly = false;
+        LocalDate periodStart = start; // the running period and the monthly price it was billed at
+        BigDecimal periodPrice = new BigDecimal("30.00");
         LocalDate movesFrom = null; // the first boundary day on or after which periods are priced at 36.00
         List<BigDecimal> parked = new ArrayList<>();
         List<OneOff> oneOffs = r.oneOffs().stream().sorted(Comparator.comparingInt(OneOff::day)).toList();
@@ -325,6 +333,8 @@ class ReconciliationPropertyTest {
             if (boundary) {
                 BigDecimal price = movesFrom != null && !d.isBefore(movesFrom) ? new BigDecimal("36.00") : new BigDecimal("30.00");
                 BigDecimal fee = price;
+                periodStart = d;
+                periodPrice = price;
                 if (pendingYearly) {
                     // a year from this boundary at 10 % off twelve months, rounded once
                     fee = price.multiply(BigDecimal.valueOf(12)).multiply(new BigDecimal("0.9")).setScale(2, RoundingMode.HALF_UP);
@@ -357,7 +367,29 @@ class ReconciliationPropertyTest {
                 LocalDate noticeEnds = d.plusDays(r.noticeDays());
                 movesFrom = noticeEnds.isAfter(LocalDate.of(2026, 7, 1)) ? noticeEnds : LocalDate.of(2026, 7, 1);
             }
-            if (offset == r.cycleChangeDay() && r.yearly()) {
+            if (offset == r.cycleChangeDay() && r.yearlyNow()) {
+                var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year", "effective", "immediately"));
+                assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+                // the month's unused days back, the change day counted, rounded once
+                BigDecimal unused = periodPrice.multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(d, nextBoundary)))
+                        .divide(BigDecimal.valueOf(ChronoUnit.DAYS.between(periodStart, nextBoundary)), 2, RoundingMode.HALF_UP);
+                // cycle day 1: the year runs from today to the 1st of this month a year on, priced by day against that whole year
+                LocalDate yearEnd = d.withDayOfMonth(1).plusYears(1);
+                BigDecimal yearPrice = periodPrice.multiply(BigDecimal.valueOf(12)).multiply(new BigDecimal("0.9"));
+                BigDecimal year = yearPrice.multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(d, yearEnd)))
+                        .divide(BigDecimal.valueOf(ChronoUnit.DAYS.between(d.withDayOfMonth(1), yearEnd)), 2, RoundingMode.HALF_UP);
+                List<String> lines = new ArrayList<>();
+                BigDecimal owed = year.subtract(unused);
+                for (BigDecimal p : parked) {
+                    lines.add("one_off " + p.toPlainString());
+                    owed = owed.add(p);
+                }
+                parked.clear();
+                lines.add("proration " + unused.negate().toPlainString());
+                lines.add("recurring " + year.toPlainString());
+                expected.add(expectedInvoice(d, "finalized", lines, owed, credits).text());
+                nextBoundary = yearEnd;
+            } else if (offset == r.cycleChangeDay() && r.yearly()) {
                 var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year"));
                 assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
                 pendingYearly = true;
