@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +126,44 @@ class DraftRegenerationScenarioTest {
         String oneOff = s.api.post("/v1/customers/" + c + "/one_off_charges", Map.of("description", "Workshop", "amount", "100.00"))
                 .text("invoice_id");
         assertThat(s.api.post("/v1/invoices/" + oneOff + "/regenerate", null).text("code")).isEqualTo("invoice_not_regenerable");
+    }
+
+    @Test
+    void regenerationsRacingFinalizationsNeverLoseANumberNorChangeAFinalizedInvoice() throws Exception {
+        Sandbox s = new Sandbox("regenerate races", CATALOG, "2026-06-01T08:00:00Z");
+        assertThat(s.api.patch("/v1/tenant", Map.of("invoice_grace_hours", 48)).status()).isEqualTo(200);
+        String c = s.customer("Racing Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "team")).get("id").asText();
+        String draft = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/id").asText();
+        assertThat(s.api.post("/v1/customers/" + c + "/one_off_charges", Map.of("description", "Setup", "amount", "20.00",
+                "invoice", "next_invoice", "subscription_id", sub)).status()).isEqualTo(201);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String action = i % 2 == 0 ? "/regenerate" : "/finalize";
+            answers.add(pool.submit(() -> {
+                var r = s.api.post("/v1/invoices/" + draft + action, null);
+                return action + " " + r.status() + (r.status() == 200 ? "" : " " + r.text("code"));
+            }));
+        }
+        List<String> results = new ArrayList<>();
+        for (Future<String> f : answers) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        // exactly one finalization; every other request either came first (a regeneration) or found the invoice final
+        assertThat(results.stream().filter(r -> r.equals("/finalize 200"))).hasSize(1);
+        assertThat(results).allMatch(r -> r.endsWith(" 200") || r.endsWith(" 409 invoice_not_draft"), "answers " + results);
+        var invoice = s.api.get("/v1/invoices/" + draft);
+        assertThat(invoice.text("number")).isEqualTo("INV-000001");
+        // whether a regeneration came before the finalization or none did, the parked charge is billed once
+        List<String> lines = lines(invoice.json());
+        assertThat(lines).contains("recurring base 2026-06-01..2026-07-01 30.00");
+        s.advanceTo("2026-07-01T08:00:00Z");
+        long setupLines = s.invoices(sub).stream().mapToLong(i -> i.split("one_off").length - 1).sum();
+        assertThat(setupLines).isEqualTo(1);
+        String july = s.api.get("/v1/invoices?subscription_id=" + sub).json().at("/data/0/id").asText();
+        assertThat(s.api.post("/v1/invoices/" + july + "/finalize", null).text("number")).isEqualTo("INV-000002");
     }
 
     /** "kind charge_code period_start..period_end amount" of each line. */
