@@ -26,6 +26,7 @@ import dev.accrue.adapters.http.audit.AuditRoutes;
 import dev.accrue.adapters.http.catalog.CatalogRoutes;
 import dev.accrue.adapters.http.invoice.InvoiceRoutes;
 import dev.accrue.adapters.http.invoice.DraftInvoiceRoutes;
+import dev.accrue.adapters.http.invoice.DraftRegenerationRoutes;
 import dev.accrue.adapters.http.metering.AuthorizationRoutes;
 import dev.accrue.adapters.http.mail.EmailRoutes;
 import dev.accrue.adapters.http.metering.MeteringRoutes;
@@ -210,6 +211,7 @@ public final class Accrue implements AutoCloseable {
                 new SubscriptionRoutes(services.subscriptions(), idempotency)::register,
                 new InvoiceRoutes(services.invoices(), services.upcomingInvoices())::register,
                 new DraftInvoiceRoutes(services.draftInvoices())::register,
+                new DraftRegenerationRoutes(services.draftRegeneration(), idempotency)::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
                 new AuthorizationRoutes(services.authorizations(), idempotency)::register,

@@ -19,6 +19,7 @@ import dev.accrue.adapters.postgres.PostgresCreditWallets;
 import dev.accrue.adapters.postgres.PostgresCustomers;
 import dev.accrue.adapters.postgres.PostgresIdempotencyStore;
 import dev.accrue.adapters.postgres.PostgresBilledUsage;
+import dev.accrue.adapters.postgres.PostgresDraftTerms;
 import dev.accrue.adapters.postgres.PostgresInvoices;
 import dev.accrue.adapters.postgres.PostgresConsolidatedInvoices;
 import dev.accrue.adapters.postgres.PostgresPendingItems;
@@ -54,6 +55,7 @@ import dev.accrue.app.billing.UsageInvoicing;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.billing.UpcomingInvoice;
 import dev.accrue.app.billing.DraftInvoices;
+import dev.accrue.app.billing.DraftRegeneration;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.contact.ContactService;
 import dev.accrue.app.contact.CountedBilling;
@@ -243,7 +245,8 @@ public record Services(
         CreditWalletTopUps creditWalletTopUps,
         KafkaIntake kafkaIntake,
         DraftInvoices draftInvoices,
-        UsagePartitioning usagePartitions) {
+        UsagePartitioning usagePartitions,
+        DraftRegeneration draftRegeneration) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -309,8 +312,10 @@ public record Services(
         PostgresCreditWallets creditWalletRepo = new PostgresCreditWallets(tx);
         CreditWalletBooks creditWalletBooks = new CreditWalletBooks(creditWalletRepo, new PostgresPaymentMethods(tx), auditLog);
         InvoiceCreditWallets invoiceCreditWallets = new InvoiceCreditWallets(creditWalletRepo, creditWalletBooks, time);
+        InvoiceCreditConsumption creditConsumption = new InvoiceCreditConsumption(creditRepo, clock);
+        PostgresDraftTerms draftTerms = new PostgresDraftTerms(tx);
         InvoiceIssuer issuer = new InvoiceIssuer(tx, invoiceRepo, customerRepo, tenantRepo, proformas, time, auditLog,
-                new InvoiceCreditConsumption(creditRepo, clock), documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events,
+                creditConsumption, documentTaxes, new InvoiceDiscounts(couponRepo, subscriptionRepo), events,
                 invoiceCreditWallets, new PostgresConsolidatedInvoices(tx));
         PhaseBilling phases = new PhaseBilling(new PostgresSubscriptionPhases(tx));
         UsageInvoicing usageInvoicing = new UsageInvoicing(catalogs, usageRepo, counted, billedUsage, addOnBillings, phases);
@@ -322,7 +327,8 @@ public record Services(
                 pausedBilling);
         PostgresPriceMigrations priceMigrationRepo = new PostgresPriceMigrations(tx);
         BillingService billing = new BillingService(tx, subscriptionRepo, pending, customerRepo, catalogs, time, counted, usageInvoicing, ownCadences,
-                billedUsage, issuer, addOnBillings, events, phases, dueActions, new PriceMigrationsAtBoundary(priceMigrationRepo, events));
+                billedUsage, issuer, addOnBillings, events, phases, dueActions, new PriceMigrationsAtBoundary(priceMigrationRepo, events),
+                draftTerms);
         // Kafka mode: batches are acknowledged from the log, and folded into usage_events by the consumer group (KafkaIntake)
         KafkaUsageLog usageLog = kafka.map(KafkaUsageLog::new).orElse(null);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
@@ -470,7 +476,9 @@ public record Services(
                 creditWalletTopUps,
                 kafkaIntake,
                 new DraftInvoices(tx, invoiceRepo, issuer),
-                new UsagePartitioning(tx, new PostgresUsagePartitions(tx), clock, UsagePartitioning.monthsAhead(System.getenv())));
+                new UsagePartitioning(tx, new PostgresUsagePartitions(tx), clock, UsagePartitioning.monthsAhead(System.getenv())),
+                new DraftRegeneration(tx, invoiceRepo, subscriptionRepo, customerRepo, draftTerms, billing, usageInvoicing, billedUsage, pending,
+                        issuer, creditConsumption, time, auditLog, events));
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

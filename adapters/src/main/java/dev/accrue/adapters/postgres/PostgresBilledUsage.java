@@ -108,6 +108,18 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
     }
 
     @Override
+    public void markDirtyBilledBy(String tenantId, String subscriptionId, String documentId) {
+        AbsentRows.adding(tx, AbsentRows.Table.USAGE_TO_RECHECK, tenantId, subscriptionId);
+        tx.handle().createUpdate("""
+                        UPDATE billed_usage b SET dirty = true
+                        WHERE b.tenant_id = :tenant AND b.subscription_id = :sub AND NOT b.dirty AND EXISTS (
+                          SELECT 1 FROM billed_usage d WHERE d.tenant_id = b.tenant_id AND d.subscription_id = b.subscription_id
+                            AND d.charge_code = b.charge_code AND d.cadence = b.cadence AND d.window_start = b.window_start
+                            AND d.document_id = :document)""")
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("document", documentId).execute();
+    }
+
+    @Override
     public List<DirtyWindow> claimDirty(String tenantId, String subscriptionId, Collection<String> cadences, Instant now) {
         if (AbsentRows.known(tx, AbsentRows.Table.USAGE_TO_RECHECK, tenantId, subscriptionId)) {
             return List.of();

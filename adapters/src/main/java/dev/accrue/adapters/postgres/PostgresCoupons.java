@@ -96,9 +96,24 @@ public final class PostgresCoupons implements CouponRepository {
     }
 
     @Override
-    public void applied(String tenantId, String redemptionId) {
-        tx.handle().createUpdate("UPDATE coupon_redemptions SET applied = applied + 1 WHERE tenant_id = :tenant AND id = :id")
-                .bind("tenant", tenantId).bind("id", redemptionId).execute();
+    public void applied(String tenantId, String redemptionId, String billingKey) {
+        tx.handle().createUpdate("""
+                        WITH counted AS (
+                          INSERT INTO coupon_applications (tenant_id, billing_key, redemption_id) VALUES (:tenant, :key, :id)
+                          ON CONFLICT DO NOTHING RETURNING redemption_id)
+                        UPDATE coupon_redemptions SET applied = applied + 1
+                        WHERE tenant_id = :tenant AND id IN (SELECT redemption_id FROM counted)""")
+                .bind("tenant", tenantId).bind("id", redemptionId).bind("key", billingKey).execute();
+    }
+
+    @Override
+    public void withdraw(String tenantId, String billingKey) {
+        tx.handle().createUpdate("""
+                        WITH gone AS (
+                          DELETE FROM coupon_applications WHERE tenant_id = :tenant AND billing_key = :key RETURNING redemption_id)
+                        UPDATE coupon_redemptions SET applied = applied - 1
+                        WHERE tenant_id = :tenant AND id IN (SELECT redemption_id FROM gone)""")
+                .bind("tenant", tenantId).bind("key", billingKey).execute();
     }
 
     private static Coupon coupon(ResultSet rs) throws SQLException {

@@ -58,6 +58,21 @@ public final class PostgresInvoices implements InvoiceRepository {
         return true;
     }
 
+    @Override
+    public boolean replaceDraft(String tenantId, Invoice draft) {
+        Handle h = tx.handle();
+        int updated = h.createUpdate("UPDATE invoices SET subtotal = :subtotal, total = :total WHERE tenant_id = :tenant AND id = :id AND status = 'draft'")
+                .bind("subtotal", draft.subtotal().amount()).bind("total", draft.total().amount()).bind("tenant", tenantId).bind("id", draft.id())
+                .execute();
+        if (updated == 0) {
+            return false;
+        }
+        h.createUpdate("DELETE FROM invoice_lines WHERE tenant_id = :tenant AND invoice_id = :id").bind("tenant", tenantId).bind("id", draft.id())
+                .execute();
+        insertLines(h, tenantId, draft.id(), 1, draft.lines());
+        return true;
+    }
+
     /** Writes {@code lines} of the invoice numbered from {@code firstNo} (a consolidated invoice's section continues its lines). */
     static void insertLines(Handle h, String tenantId, String invoiceId, int firstNo, List<InvoiceLine> lines) {
         if (lines.isEmpty()) {

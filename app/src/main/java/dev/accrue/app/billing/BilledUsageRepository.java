@@ -56,6 +56,9 @@ public interface BilledUsageRepository {
      */
     void markDirtyFrom(String tenantId, String subscriptionId, String metric, LocalDate day);
 
+    /** Marks every window document {@code documentId} billed for re-pricing (a draft regenerated from the subscription as it stands). */
+    void markDirtyBilledBy(String tenantId, String subscriptionId, String documentId);
+
     /**
      * Takes the windows of these cadences (none given: of every cadence) to re-price — dirty, or billed at least {@link #SETTLE} before {@code now}
      * and not re-checked since — (locked, and then clean) with their billed totals.

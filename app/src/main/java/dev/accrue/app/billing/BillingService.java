@@ -21,6 +21,7 @@ import dev.accrue.core.catalog.ResetCadence;
 import dev.accrue.core.catalog.TrialUsage;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
+import dev.accrue.core.invoice.InvoiceStatus;
 import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.IntervalChanges;
 import dev.accrue.core.subscription.RecurringBilling;
@@ -68,12 +69,14 @@ public final class BillingService {
     private final PhaseBilling phases;
     private final DueScheduledActions scheduled;
     private final PriceMigrationsAtBoundary priceMigrations;
+    private final DraftTermsRepository draftTerms;
     private WalletService wallets;
 
     public BillingService(Transactions tx, SubscriptionRepository subscriptions, PendingItems pending, CustomerRepository customers,
                           CatalogService catalogs, CustomerTime time, CountedBilling counted, UsageInvoicing usage, OwnCadenceUsage ownCadences,
                           BilledUsageRepository billed, InvoiceIssuer issuer, AddOnBilling addOns, DomainEvents events, PhaseBilling phases,
-                          DueScheduledActions scheduled, PriceMigrationsAtBoundary priceMigrations) {
+                          DueScheduledActions scheduled, PriceMigrationsAtBoundary priceMigrations, DraftTermsRepository draftTerms) {
+        this.draftTerms = draftTerms;
         this.priceMigrations = priceMigrations;
         this.events = events;
         this.phases = phases;
@@ -212,6 +215,9 @@ public final class BillingService {
                         pending.open(tenantId, sub.id()), closing, opening, issued);
                 if (invoice != null) {
                     pending.attach(tenantId, sub.id(), invoice.id());
+                    if (invoice.status() == InvoiceStatus.DRAFT) {
+                        draftTerms.record(tenantId, invoice.id(), DraftTermsRepository.Terms.of(sub)); // what a regeneration reprices with
+                    }
                 }
                 sub = sub.billed(period.end(), period.end());
                 sub = scheduled.applyDue(tenantId, sub, customer, today, issued);

@@ -69,7 +69,7 @@ final class ConsolidatedInvoices {
             return null;
         }
         Customer parent = customers.find(tenantId, child.invoicedToId()).orElseThrow();
-        List<InvoiceLine> discounted = discounts.apply(tenantId, child.id(), subscriptionId, lines, period, () -> rounding);
+        List<InvoiceLine> discounted = discounts.apply(tenantId, child.id(), subscriptionId, billingKey, lines, period, () -> rounding);
         DocumentTaxes.Taxed taxed = taxes.apply(tenantId, parent, subscriptionId, discounted, period, rounding);
         consolidated.lockParent(tenantId, parent.id());
         Invoice draft = consolidated.openDraft(tenantId, parent.id(), issueDate)

@@ -22,6 +22,7 @@ import dev.accrue.core.catalog.Plan;
 import dev.accrue.core.customer.Customer;
 import dev.accrue.core.invoice.InvoiceLine;
 import dev.accrue.core.invoice.InvoiceStatus;
+import dev.accrue.core.money.Money;
 import dev.accrue.core.time.Period;
 import dev.accrue.core.time.RoundingPolicy;
 
@@ -93,7 +94,7 @@ public final class InvoiceIssuer {
             // coupons discount the proforma as they would the invoice, before tax: once paid, the proforma is that invoice,
             // lines and all (a rerun of the same billing key writes nothing, so it applies no coupon either)
             List<InvoiceLine> discounted = invoices.billed(tenantId, billingKey) ? lines
-                    : discounts.apply(tenantId, customer.id(), subscriptionId, lines, period, () -> rounding(tenantId));
+                    : discounts.apply(tenantId, customer.id(), subscriptionId, billingKey, lines, period, () -> rounding(tenantId));
             var taxed = taxes.apply(tenantId, customer, subscriptionId, discounted, period, rounding(tenantId));
             return proformas.issue(tenantId, customer, subscriptionId, billingKey, issueDate, period, taxed.lines(), taxed.subtotal(), taxed.total());
         }
@@ -114,38 +115,16 @@ public final class InvoiceIssuer {
             return consolidated.addSection(tenantId, customer, subscriptionId, billingKey, issueDate, period, lines, rounding(tenantId),
                     tenants.find(tenantId).orElseThrow().settings().invoiceGraceHours());
         }
-        boolean alreadyBilled = invoices.billed(tenantId, billingKey);
-        // coupons' discount lines come first: before tax and before customer credit
-        if (!alreadyBilled) {
-            lines = discounts.apply(tenantId, customer.id(), subscriptionId, lines, period, () -> rounding(tenantId));
+        if (invoices.billed(tenantId, billingKey)) {
+            return null; // its billing key was invoiced by an earlier run, which recorded it
         }
-        // then taxes, on every charged line, so credit and the wallet pay the taxed total
-        var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
-        lines = taxed.lines();
-        var subtotal = taxed.subtotal();
         String id = Ids.next("inv");
-        var total = taxed.total();
         boolean prepaid = wallets != null && WalletService.prepaid(customer);
-        // the customer's credit balance (refunds, credit notes) pays first, never below zero; a postpaid invoice below
-        // zero carries that part to the balance instead (a prepaid one gives it back to the wallet below)
-        InvoiceLine credit = alreadyBilled ? null : credits.consume(tenantId, customer, id, total, period, !prepaid);
-        if (credit != null) {
-            lines = new ArrayList<>(lines);
-            lines.add(credit);
-            total = total.plus(credit.amount());
-        }
-        // then credit wallets (granted and paid credits, in units), in priority order, before the prepaid wallet
-        if (!alreadyBilled) {
-            List<InvoiceLine> walletLines = creditWallets.consume(tenantId, customer, id, lines, total, period);
-            if (!walletLines.isEmpty()) {
-                lines = new ArrayList<>(lines);
-                for (InvoiceLine l : walletLines) {
-                    lines.add(l);
-                    total = total.plus(l.amount());
-                }
-            }
-        }
-        if (prepaid && !alreadyBilled) {
+        Priced priced = price(tenantId, customer, subscriptionId, billingKey, id, id, period, lines, !prepaid);
+        lines = priced.lines();
+        var subtotal = priced.subtotal();
+        var total = priced.total();
+        if (prepaid) {
             // the subscription's row lock is held, so no other run can insert this billing key meanwhile
             var paid = wallets.payInvoice(tenantId, customer, subscriptionId, usageCadence == null ? null : UsageWindows.prefix(usageCadence), issueDate,
                     total, id, "Invoice of " + issueDate + (period == null ? "" : " for " + period.start() + " to " + period.end().minusDays(1)));
@@ -162,9 +141,6 @@ public final class InvoiceIssuer {
                 period == null ? null : period.start(), period == null ? null : period.end(), time.systemNow(), null, List.copyOf(lines));
         int graceHours = tenants.find(tenantId).orElseThrow().settings().invoiceGraceHours();
         Instant finalizeAfter = time.now(tenantId, customer).plus(Duration.ofHours(graceHours));
-        if (alreadyBilled) {
-            return null; // its billing key was invoiced by an earlier run, which recorded it
-        }
         if (graceHours > 0) {
             if (!invoices.insert(tenantId, draft, finalizeAfter)) {
                 return null;
@@ -188,6 +164,56 @@ public final class InvoiceIssuer {
         events.recordAll(tenantId, List.of(EventSnapshots.invoice(EventTypes.INVOICE_CREATED, draft, time.systemNow()),
                 EventSnapshots.invoice(EventTypes.INVOICE_FINALIZED, finalized, finalizedAt)));
         return paidInFull(tenantId, customer, finalized);
+    }
+
+    /** Lines priced for a document: coupons' discounts, tax, customer credit, credit wallets — in that order. */
+    private record Priced(List<InvoiceLine> lines, Money subtotal, Money total) {
+    }
+
+    /**
+     * The pricing stages every invoice goes through, before the prepaid wallet: coupons' discount lines first (before tax and
+     * before customer credit), then taxes on every charged line (so credit and wallets pay the taxed total), then the
+     * customer's credit balance (recorded under {@code creditSource}; a negative total carried to it when
+     * {@code carryNegative}), then credit wallets in priority order.
+     */
+    private Priced price(String tenantId, Customer customer, String subscriptionId, String billingKey, String invoiceId, String creditSource,
+                         Period period, List<InvoiceLine> lines, boolean carryNegative) {
+        lines = discounts.apply(tenantId, customer.id(), subscriptionId, billingKey, lines, period, () -> rounding(tenantId));
+        var taxed = taxes.apply(tenantId, customer, subscriptionId, lines, period, rounding(tenantId));
+        lines = taxed.lines();
+        Money total = taxed.total();
+        InvoiceLine credit = credits.consume(tenantId, customer, invoiceId, creditSource, total, period, carryNegative);
+        if (credit != null) {
+            lines = new ArrayList<>(lines);
+            lines.add(credit);
+            total = total.plus(credit.amount());
+        }
+        List<InvoiceLine> walletLines = creditWallets.consume(tenantId, customer, invoiceId, lines, total, period);
+        if (!walletLines.isEmpty()) {
+            lines = new ArrayList<>(lines);
+            for (InvoiceLine l : walletLines) {
+                lines.add(l);
+                total = total.plus(l.amount());
+            }
+        }
+        return new Priced(lines, taxed.subtotal(), total);
+    }
+
+    /**
+     * A draft priced again from {@code lines} (its charges, recomputed by {@link DraftRegeneration}) under its own id,
+     * billing key, dates and grace: the stages of {@link #price} run again, the customer credit it held given back first.
+     * The caller holds the draft's row lock and has refused drafts whose wallets' draws cannot be given back exactly.
+     */
+    Invoice reprice(String tenantId, Customer customer, Invoice draft, List<InvoiceLine> lines) {
+        Period period = draft.periodStart() == null ? null : new Period(draft.periodStart(), draft.periodEnd());
+        discounts.withdraw(tenantId, draft.billingKey());
+        String creditSource = credits.giveBackForRepricing(tenantId, customer, draft.id());
+        Priced priced = price(tenantId, customer, draft.subscriptionId(), draft.billingKey(), draft.id(), creditSource, period, lines, true);
+        Invoice regenerated = new Invoice(draft.id(), draft.customerId(), draft.subscriptionId(), draft.billingKey(), null, InvoiceStatus.DRAFT,
+                priced.subtotal(), priced.total(), draft.issueDate(), draft.dueDate(), draft.periodStart(), draft.periodEnd(), draft.createdAt(),
+                null, List.copyOf(priced.lines()));
+        invoices.replaceDraft(tenantId, regenerated);
+        return regenerated;
     }
 
     /** Finalizes the drafts whose grace period has passed (in each customer's own time), in batches claimed with SKIP LOCKED. */

@@ -38,6 +38,12 @@ public interface CouponRepository {
     /** Archives the coupon; false when it was already archived. */
     boolean archive(String tenantId, String couponId, Instant at);
 
-    /** Records that the redemption discounted one more invoice. */
-    void applied(String tenantId, String redemptionId);
+    /**
+     * Records that the redemption discounted the document of {@code billingKey}: one more invoice, counted once per
+     * document however often it is priced.
+     */
+    void applied(String tenantId, String redemptionId, String billingKey);
+
+    /** Withdraws what the document of {@code billingKey} counted on its redemptions (a draft about to be priced again). */
+    void withdraw(String tenantId, String billingKey);
 }

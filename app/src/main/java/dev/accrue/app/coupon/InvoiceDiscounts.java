@@ -39,8 +39,8 @@ public final class InvoiceDiscounts {
      * redeemed (not one subscription) discounts any of their invoices; when it is limited to plans, only invoices of
      * a subscription on one of them — checked here, at each invoice, since the customer's plans change.
      */
-    public List<InvoiceLine> apply(String tenantId, String customerId, String subscriptionId, List<InvoiceLine> lines, Period period,
-                                   Supplier<RoundingPolicy> rounding) {
+    public List<InvoiceLine> apply(String tenantId, String customerId, String subscriptionId, String billingKey, List<InvoiceLine> lines,
+                                   Period period, Supplier<RoundingPolicy> rounding) {
         if (lines.isEmpty()) {
             return lines;
         }
@@ -83,8 +83,13 @@ public final class InvoiceDiscounts {
                 Money off = e.getValue().negate();
                 out.add(new InvoiceLine(InvoiceLine.DISCOUNT, e.getKey(), a.coupon().label(), period, BigDecimal.ONE, off, off));
             }
-            coupons.applied(tenantId, a.redemptionId());
+            coupons.applied(tenantId, a.redemptionId(), billingKey);
         }
         return out;
+    }
+
+    /** A draft about to be priced again: what its document counted on redemptions is withdrawn, so coupons apply to it afresh, once. */
+    public void withdraw(String tenantId, String billingKey) {
+        coupons.withdraw(tenantId, billingKey);
     }
 }

@@ -3,6 +3,7 @@ package dev.accrue.app.creditnote;
 import dev.accrue.app.credit.CreditEntry;
 import dev.accrue.app.credit.CreditRepository;
 import dev.accrue.app.credit.CustomerCredits;
+import dev.accrue.app.credit.InvoiceCreditConsumption;
 import dev.accrue.app.creditwallet.InvoiceCreditWallets;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.invoice.Invoice;
@@ -58,7 +59,7 @@ public final class InvoiceVoids {
         }
         Money given = Money.zero(invoice.total().currency());
         for (CreditEntry e : credits.entries(tenantId, invoice.customerId())) {
-            if (e.sourceId().equals(invoice.id())) {
+            if (InvoiceCreditConsumption.sourcedBy(e.sourceId(), invoice.id())) {
                 if (CreditEntry.GRANTED.equals(e.kind())) {
                     throw new AccrueException(ErrorCode.INVOICE_CREDITED, "status", "Invoice " + invoice.number()
                             + " carried " + e.amount().toPlainMinorString() + " to customer credit; correct it with a credit note instead");

@@ -13,6 +13,8 @@ public final class EventTypes {
     public static final String INVOICE_PAID = "invoice.paid";
     public static final String INVOICE_VOIDED = "invoice.voided";
     public static final String INVOICE_PAYMENT_FAILED = "invoice.payment_failed";
+    /** A draft's lines were recomputed before it was numbered (POST /v1/invoices/{id}/regenerate); same id. */
+    public static final String INVOICE_REGENERATED = "invoice.regenerated";
     public static final String PAYMENT_SUCCEEDED = "payment.succeeded";
     public static final String PAYMENT_FAILED = "payment.failed";
     public static final String PAYMENT_REFUNDED = "payment.refunded";
@@ -48,7 +50,7 @@ public final class EventTypes {
             SUBSCRIPTION_DOWNGRADE_EFFECTIVE, CUSTOMER_SUSPENDED, CUSTOMER_REINSTATED, USAGE_THRESHOLD_REACHED, USAGE_OVERAGE_PROJECTED,
             BUDGET_THRESHOLD_REACHED, WALLET_LOW, WALLET_RECHARGED, NUMBER_ON_HOLD, NUMBER_REACTIVATED, WEBHOOK_ENDPOINT_DISABLED,
             PAYMENT_DISPUTED, DISPUTE_CLOSED,
-            SUBSCRIPTION_PRICE_CHANGE_SCHEDULED);
+            SUBSCRIPTION_PRICE_CHANGE_SCHEDULED, INVOICE_REGENERATED);
 
     private EventTypes() {
     }

@@ -26,6 +26,12 @@ public interface InvoiceRepository {
 
     void finalize(String tenantId, String invoiceId, String number, Instant at);
 
+    /**
+     * Replaces a draft's lines, subtotal and total (a regenerated draft, its row locked by the caller); its id, billing key,
+     * dates and grace stay. False when it is not a draft (any more).
+     */
+    boolean replaceDraft(String tenantId, Invoice draft);
+
     /** Locks the invoice's row until the transaction ends; true when it is (still) a draft. */
     boolean lockDraft(String tenantId, String invoiceId);
 

@@ -138,7 +138,10 @@ public enum ErrorCode {
     // 503: Kafka mode, the intake log did not confirm a usage batch in time; resend it with the same event ids
     INTAKE_UNAVAILABLE(Kind.UNAVAILABLE),
     // finalizing on request what is not (any more) a draft
-    INVOICE_NOT_DRAFT(Kind.CONFLICT);
+    INVOICE_NOT_DRAFT(Kind.CONFLICT),
+    // regenerating a draft whose recomputation cannot be exact: not a subscription's period invoice, a later period already
+    // billed, or money drawn from a prepaid or credit wallet that this draft would have to give back first
+    INVOICE_NOT_REGENERABLE(Kind.CONFLICT);
 
     public enum Kind {
         BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, METHOD_NOT_ALLOWED,

@@ -40,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fee per transaction past a free one), and transfers by a percentage fee bounded per transaction (each transfer's own fee
  * between a minimum and a maximum, priced from the amounts kept at ingestion); seats are a persistent metric (units added and
  * removed by id, carried across periods, each billed for the seconds it was held, a late or corrected add/remove re-pricing
- * every later window) and GPU minutes a sum with negative adjustments (a window below zero bills nothing); the subscription has 2 seats, which multiply the base fee and not the platform fee
+ * every later window) and GPU minutes a sum with negative adjustments (a window below zero bills nothing); resold calls
+ * carry their own price ({@code model: dynamic}) and a volume is priced by graduated percentage with a flat fee for reaching
+ * its second tier; the subscription has 2 seats, which multiply the base fee and not the platform fee
  * ({@code per_unit_quantity: false}). Usage is billed progressively (at 1.00, then every 2.00 of a period's usage): each
  * progressive invoice is deducted from a later one, so per charge they add nothing to what the period-end invoices bill.
  * Plan phases (issue 16 point 6): the base fee costs 4.00 instead of 10.00 until the first full month after the first billing
@@ -63,6 +65,8 @@ class ReconciliationPropertyTest {
               - { code: transfers, aggregation: sum, field: amount, unit: USD }
               - { code: seats, aggregation: persistent, field: user, unit: seat }
               - { code: gpu, aggregation: sum, field: minutes, unit: minute, allow_negative: true }
+              - { code: resold, aggregation: sum, field: price, unit: USD }
+              - { code: volume, aggregation: sum, field: amount, unit: USD }
             products:
               - { code: p, name: P }
             plans:
@@ -90,6 +94,16 @@ class ReconciliationPropertyTest {
                                  per_transaction_max: { USD: "1.50" } } }
                   - { type: metered, code: seat_fees, name: Seats, metric: seats, pricing: { model: per_unit, unit_price: { USD: "1.00" } } }
                   - { type: metered, code: gpu_time, name: GPU, metric: gpu, pricing: { model: per_unit, unit_price: { USD: "0.01" } } }
+                  - { type: metered, code: resale, name: Resold calls, metric: resold, pricing: { model: dynamic } }
+                  - type: metered
+                    code: volume_fees
+                    name: Volume fees
+                    metric: volume
+                    pricing:
+                      model: graduated_percentage
+                      tiers:
+                        - { up_to: 100, rate: "3" }
+                        - { rate: "1", flat_price: { USD: "0.50" } }
             add_ons:
               - code: texts
                 name: Texts
@@ -109,6 +123,8 @@ class ReconciliationPropertyTest {
     static final int TRANSFER = 3;
     static final int SEAT = 4;
     static final int GPU = 5;
+    static final int RESALE = 6;
+    static final int VOLUME = 7;
 
     /** One event (a call, a text or a card payment): occurs on {@code day}, reported {@code delay} days later, maybe corrected or cancelled later still. */
     record Event(int kind, int day, int quantity, int delay, int correctedAfter, int newQuantity, int cancelledAfter) {
@@ -120,7 +136,7 @@ class ReconciliationPropertyTest {
 
     @Provide
     Arbitrary<Scenario> scenarios() {
-        Arbitrary<Event> event = Combinators.combine(Arbitraries.of(CALL, TEXT, PAYMENT, TRANSFER, SEAT, GPU), Arbitraries.integers().between(0, 69),
+        Arbitrary<Event> event = Combinators.combine(Arbitraries.of(CALL, TEXT, PAYMENT, TRANSFER, SEAT, GPU, RESALE, VOLUME), Arbitraries.integers().between(0, 69),
                 Arbitraries.integers().between(1, 90), Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 25)),
                 Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.integers().between(0, 4)), Arbitraries.integers().between(1, 90),
                 Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.just(-1), Arbitraries.integers().between(0, 4)))
@@ -158,8 +174,10 @@ class ReconciliationPropertyTest {
             }
             String id = "e" + n++;
             LocalDate reported = min(day.plusDays(e.delay()), day.plusDays(30));
-            actions.computeIfAbsent(reported, k -> new ArrayList<>()).add(() ->
-                    assertThat(s.api.post("/v1/events", event(id, c, e.kind(), day, e.quantity())).text("status")).as(id).isEqualTo("accepted"));
+            actions.computeIfAbsent(reported, k -> new ArrayList<>()).add(() -> {
+                var r = s.api.post("/v1/events", event(id, c, e.kind(), day, e.quantity()));
+                assertThat(r.text("status")).as("%s %s", id, r).isEqualTo("accepted");
+            });
             finalEvents.put(id, e);
             occurredOn.put(id, day);
             finalQuantity.put(id, e.quantity());
@@ -203,6 +221,8 @@ class ReconciliationPropertyTest {
         expected.put("wire", transferFees(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
         expected.put("seat_fees", seatFees(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
         expected.put("gpu_time", gpuCost(start, anchor, finalEvents, occurredOn, finalQuantity, cancelled));
+        expected.put("resale", resale(start, anchor, finalEvents, occurredOn, finalQuantity));
+        expected.put("volume_fees", volumeFees(start, anchor, finalEvents, occurredOn, finalQuantity));
         for (LocalDate from = anchor; from.isBefore(end); from = from.withDayOfMonth(1).plusMonths(1)) {
             LocalDate to = min(from.withDayOfMonth(1).plusMonths(1), end);
             // a calendar period cut by the trial's end or the subscription's end is prorated against its whole month
@@ -214,8 +234,12 @@ class ReconciliationPropertyTest {
             BigDecimal wire = transferFees(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
             BigDecimal seats = seatFees(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
             BigDecimal gpu = gpuCost(from, to, finalEvents, occurredOn, finalQuantity, cancelled);
+            BigDecimal resale = resale(from, to, finalEvents, occurredOn, finalQuantity);
+            BigDecimal volume = volumeFees(from, to, finalEvents, occurredOn, finalQuantity);
             BigDecimal commitmentTrueUp = prorated(COMMITMENT, from, to).subtract(base).subtract(platform).subtract(calls).subtract(card)
-                    .subtract(wire).subtract(seats).subtract(gpu).max(BigDecimal.ZERO);
+                    .subtract(wire).subtract(seats).subtract(gpu).subtract(resale).subtract(volume).max(BigDecimal.ZERO);
+            expected.merge("resale", resale, BigDecimal::add);
+            expected.merge("volume_fees", volume, BigDecimal::add);
             expected.merge("seat_fees", seats, BigDecimal::add);
             expected.merge("gpu_time", gpu, BigDecimal::add);
             expected.merge("card", card, BigDecimal::add);
@@ -259,12 +283,16 @@ class ReconciliationPropertyTest {
      * Issue 16's later kinds of charges: a credit wallet with {@code granted} free credits expiring at noon of June 1 +
      * {@code expiryDay} and {@code paid} ones that never expire (0.05 each); a price migration to 36.00 decided on June 1 +
      * {@code decisionDay} with {@code noticeDays} of notice; asked on June 1 + {@code cycleChangeDay}, a change of the billing
-     * cycle day to {@code newCycleDay} or, when that is 1 (the day in force), a move to yearly billing at period end; one-off
-     * charges, the last of them voided at once.
+     * cycle day to {@code newCycleDay} or, when that is 1 (the day in force), a move to yearly billing at period end, or when it
+     * is 0 a move to yearly billing now (issue 16 point 8); one-off charges, the last of them voided at once.
      */
     record Recent(int granted, int expiryDay, int paid, int decisionDay, int noticeDays, int cycleChangeDay, int newCycleDay, List<OneOff> oneOffs) {
         boolean yearly() {
             return newCycleDay == 1;
+        }
+
+        boolean yearlyNow() {
+            return newCycleDay == 0;
         }
     }
 
@@ -283,7 +311,7 @@ class ReconciliationPropertyTest {
         return Combinators.combine(Arbitraries.integers().between(10, 60).map(n -> n * 10), Arbitraries.integers().between(3, 150),
                 Arbitraries.integers().between(40, 200).map(n -> n * 10), Arbitraries.integers().between(1, 25),
                 Arbitraries.integers().between(0, 60), Arbitraries.integers().between(1, 100),
-                Arbitraries.oneOf(Arbitraries.just(1), Arbitraries.integers().between(2, 28)), oneOffs).as(Recent::new);
+                Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.just(1), Arbitraries.integers().between(2, 28)), oneOffs).as(Recent::new);
     }
 
     /**
@@ -291,7 +319,9 @@ class ReconciliationPropertyTest {
      * the rules say, computed here independently day by day: the base fee is 30.00 a month, 36.00 for periods opening on or
      * after the first boundary on or after the later of July 1 and the decision day + the notice; a new cycle day takes effect at
      * the first boundary after it was asked, with a bridge to that day priced by day against the whole month it cuts; a move to
-     * yearly billing takes effect there too, a year at twelve months' price less 10 %; a one-off
+     * yearly billing takes effect there too, a year at twelve months' price less 10 %; a move to yearly billing now cuts the
+     * paid month on its day, gives back its unused days (the change day counted) and bills at once the year from that day to
+     * the 1st of the same month a year on, priced by day against that whole year, with what was parked; a one-off
      * charge is its own invoice or joins the first renewal after it; each invoice is paid by the wallet as far as it goes —
      * granted credits first while not expired at the issue instant, then paid ones, each lot what it is worth — and a voided
      * invoice gives its credits back to their lots, so the wallet ends with what the rules leave.
@@ -320,6 +350,8 @@ class ReconciliationPropertyTest {
         int cycleDay = 1;
         Integer pendingCycleDay = null;
         boolean pendingYearly = false;
+        LocalDate periodStart = start; // the running period and the monthly price it was billed at
+        BigDecimal periodPrice = new BigDecimal("30.00");
         LocalDate movesFrom = null; // the first boundary day on or after which periods are priced at 36.00
         List<BigDecimal> parked = new ArrayList<>();
         List<OneOff> oneOffs = r.oneOffs().stream().sorted(Comparator.comparingInt(OneOff::day)).toList();
@@ -335,6 +367,8 @@ class ReconciliationPropertyTest {
             if (boundary) {
                 BigDecimal price = movesFrom != null && !d.isBefore(movesFrom) ? new BigDecimal("36.00") : new BigDecimal("30.00");
                 BigDecimal fee = price;
+                periodStart = d;
+                periodPrice = price;
                 if (pendingYearly) {
                     // a year from this boundary at 10 % off twelve months, rounded once
                     fee = price.multiply(BigDecimal.valueOf(12)).multiply(new BigDecimal("0.9")).setScale(2, RoundingMode.HALF_UP);
@@ -367,7 +401,29 @@ class ReconciliationPropertyTest {
                 LocalDate noticeEnds = d.plusDays(r.noticeDays());
                 movesFrom = noticeEnds.isAfter(LocalDate.of(2026, 7, 1)) ? noticeEnds : LocalDate.of(2026, 7, 1);
             }
-            if (offset == r.cycleChangeDay() && r.yearly()) {
+            if (offset == r.cycleChangeDay() && r.yearlyNow()) {
+                var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year", "effective", "immediately"));
+                assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+                // the month's unused days back, the change day counted, rounded once
+                BigDecimal unused = periodPrice.multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(d, nextBoundary)))
+                        .divide(BigDecimal.valueOf(ChronoUnit.DAYS.between(periodStart, nextBoundary)), 2, RoundingMode.HALF_UP);
+                // cycle day 1: the year runs from today to the 1st of this month a year on, priced by day against that whole year
+                LocalDate yearEnd = d.withDayOfMonth(1).plusYears(1);
+                BigDecimal yearPrice = periodPrice.multiply(BigDecimal.valueOf(12)).multiply(new BigDecimal("0.9"));
+                BigDecimal year = yearPrice.multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(d, yearEnd)))
+                        .divide(BigDecimal.valueOf(ChronoUnit.DAYS.between(d.withDayOfMonth(1), yearEnd)), 2, RoundingMode.HALF_UP);
+                List<String> lines = new ArrayList<>();
+                BigDecimal owed = year.subtract(unused);
+                for (BigDecimal p : parked) {
+                    lines.add("one_off " + p.toPlainString());
+                    owed = owed.add(p);
+                }
+                parked.clear();
+                lines.add("proration " + unused.negate().toPlainString());
+                lines.add("recurring " + year.toPlainString());
+                expected.add(expectedInvoice(d, "finalized", lines, owed, credits).text());
+                nextBoundary = yearEnd;
+            } else if (offset == r.cycleChangeDay() && r.yearly()) {
                 var changed = s.api.post("/v1/subscriptions/" + sub + "/change_interval", Map.of("interval", "year"));
                 assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
                 pendingYearly = true;
@@ -515,9 +571,11 @@ class ReconciliationPropertyTest {
     }
 
     private static Map<String, BigDecimal> billedPerCharge(Sandbox s, String filter) {
-        Map<String, BigDecimal> out = new TreeMap<>(Map.of("base", BigDecimal.ZERO, "calls", BigDecimal.ZERO, "sms", BigDecimal.ZERO,
-                "minimum_commitment", BigDecimal.ZERO, "card", BigDecimal.ZERO, "platform", BigDecimal.ZERO, "setup", BigDecimal.ZERO,
-                "wire", BigDecimal.ZERO, "seat_fees", BigDecimal.ZERO, "gpu_time", BigDecimal.ZERO));
+        Map<String, BigDecimal> out = new TreeMap<>();
+        for (String charge : List.of("base", "calls", "sms", "minimum_commitment", "card", "platform", "setup", "wire", "seat_fees", "gpu_time",
+                "resale", "volume_fees")) {
+            out.put(charge, BigDecimal.ZERO);
+        }
         String cursor = null;
         do {
             JsonNode page = s.api.get("/v1/invoices?limit=100&" + filter + (cursor == null ? "" : "&cursor=" + cursor)).json();
@@ -542,6 +600,8 @@ class ReconciliationPropertyTest {
             case TRANSFER -> "transfers";
             case SEAT -> "seats";
             case GPU -> "gpu";
+            case RESALE -> "resold";
+            case VOLUME -> "volume";
             default -> "payments";
         };
         return Map.of("event_id", id, "customer_id", customer, "metric", metric, "timestamp", day + "T07:00:00Z", "properties", properties(kind, quantity));
@@ -553,6 +613,8 @@ class ReconciliationPropertyTest {
             case TEXT -> Map.of("segments", quantity);
             case SEAT -> Map.of("user", "u" + quantity % 3, "operation", quantity % 2 == 1 ? "add" : "remove");
             case GPU -> Map.of("minutes", quantity - 45);
+            case RESALE -> Map.of("price", resalePrice(quantity).doubleValue()); // a resold call carries its own price (a JSON number)
+            case VOLUME -> Map.of("amount", 3 * quantity);
             default -> Map.of("amount", quantity);
         };
     }
@@ -626,6 +688,42 @@ class ReconciliationPropertyTest {
                 .filter(e -> { LocalDate d = occurredOn.get(e.getKey()); return !d.isBefore(from) && d.isBefore(to); })
                 .map(e -> BigDecimal.valueOf(quantity.get(e.getKey()) - 45)).reduce(BigDecimal.ZERO, BigDecimal::add);
         return sum.max(BigDecimal.ZERO).multiply(new BigDecimal("0.01")).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** A resold call's own price: its quantity in quarters and a cent, so sums exercise the cents. */
+    private static BigDecimal resalePrice(int quantity) {
+        return BigDecimal.valueOf(quantity).multiply(new BigDecimal("0.25")).add(new BigDecimal("0.01"));
+    }
+
+    /** Dynamic pricing over one window [from, to): the prices its calls carried, summed (a cancelled call carries none). */
+    private static BigDecimal resale(LocalDate from, LocalDate to, Map<String, Event> events, Map<String, LocalDate> occurredOn,
+                                     Map<String, Integer> quantity) {
+        return inWindow(RESALE, from, to, events, occurredOn, quantity).stream().filter(q -> q > 0).map(ReconciliationPropertyTest::resalePrice)
+                .reduce(BigDecimal.ZERO, BigDecimal::add).setScale(2, RoundingMode.UNNECESSARY);
+    }
+
+    /**
+     * Graduated percentage over one window [from, to): with A the amounts summed (3 × the quantity each), 3 % of the part up to
+     * 100 and 1 % of the part above, plus 0.50 once A passes 100, rounded once.
+     */
+    private static BigDecimal volumeFees(LocalDate from, LocalDate to, Map<String, Event> events, Map<String, LocalDate> occurredOn,
+                                         Map<String, Integer> quantity) {
+        BigDecimal a = inWindow(VOLUME, from, to, events, occurredOn, quantity).stream().map(q -> BigDecimal.valueOf(3L * q))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal hundred = BigDecimal.valueOf(100);
+        BigDecimal fee = a.min(hundred).multiply(new BigDecimal("0.03"));
+        if (a.compareTo(hundred) > 0) {
+            fee = fee.add(a.subtract(hundred).multiply(new BigDecimal("0.01"))).add(new BigDecimal("0.50"));
+        }
+        return fee.setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** The final quantities of the events of {@code kind} that occurred in [from, to) (0 for a cancelled one). */
+    private static List<Integer> inWindow(int kind, LocalDate from, LocalDate to, Map<String, Event> events, Map<String, LocalDate> occurredOn,
+                                          Map<String, Integer> quantity) {
+        return events.entrySet().stream().filter(e -> e.getValue().kind() == kind)
+                .filter(e -> { LocalDate d = occurredOn.get(e.getKey()); return !d.isBefore(from) && d.isBefore(to); })
+                .map(e -> quantity.get(e.getKey())).toList();
     }
 
     private static LocalDate min(LocalDate a, LocalDate b) {

@@ -105,6 +105,24 @@ class IntervalChangeNowScenarioTest {
     }
 
     @Test
+    void aPlanPricedByContactsCountedAtRenewalChangesIntervalOnlyAtPeriodEnd() {
+        Sandbox s = new Sandbox("intervals counted", Sandbox.demoCatalog("usercom.yaml"), "2026-01-15T08:00:00Z");
+        String c = s.customer("Counted Co", "EUR", "Europe/Warsaw");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "marketing_automation")).get("id").asText();
+        String path = "/v1/subscriptions/" + sub + "/change_interval";
+        // its renewal price is fixed per period by the contacts counted then: a move now is refused, nothing written
+        var refused = s.api.post(path, Map.of("interval", "year", "effective", "immediately"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text("code")).isEqualTo("validation_failed");
+        assertThat(refused.text("field")).isEqualTo("effective");
+        var unchanged = s.api.get("/v1/subscriptions/" + sub).json();
+        assertThat(unchanged.get("interval").asText()).isEqualTo("month");
+        assertThat(unchanged.get("pending_interval").isNull()).isTrue();
+        // at period end it is accepted
+        assertThat(s.api.post(path, Map.of("interval", "year")).json().get("pending_interval").asText()).isEqualTo("year");
+    }
+
+    @Test
     void aDatedIntervalChangeIsTheRequestSentOnItsDate() {
         Sandbox s = new Sandbox("intervals", CATALOG, "2026-06-01T08:00:00Z");
         String c = s.customer("Planning Co", "USD", "UTC");
