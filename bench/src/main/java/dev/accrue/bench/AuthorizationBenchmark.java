@@ -1,9 +1,8 @@
 package dev.accrue.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Call authorization over HTTP: C concurrent clients ask "may this call start?" (POST /v1/authorizations)
@@ -45,18 +44,19 @@ public final class AuthorizationBenchmark {
         double rate = args.length > 2 ? Double.parseDouble(args[2]) : 2_000;
         int customers = 2_000;
         try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
-                authorize(http, node, 1 + i % customers);
+                authorize(node, 1 + i % customers);
             }
-            LatencyRun.closedLoop(10_000, clients, i -> authorize(http, node, 1 + (i * 7919) % customers));
+            LatencyRun.closedLoop(10_000, clients, i -> authorize(node, 1 + (i * 7919) % customers));
             if (rate > 0) { // and 10 s at the measured rate: the first seconds of a fresh JVM at this load stall for up to ~1 s
-                LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(http, node, 1 + (i * 7919) % customers));
+                LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(node, 1 + (i * 7919) % customers));
             }
             node.resetPeaks();
-            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            long[] cpuBefore = node.cpuMillis();
+            ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
+            AtomicInteger refused = new AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
-                if (!authorize(http, node, 1 + (i * 7919) % customers)) {
+                if (!authorize(node, 1 + (i * 7919) % customers)) {
                     refused.incrementAndGet();
                 }
             });
@@ -65,7 +65,12 @@ public final class AuthorizationBenchmark {
             System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s)%n", run.mode(),
                     rate > 0 ? ", 10 s at the same rate" : "");
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
-            System.out.printf("  server peak heap %d MiB (server in its own JVM)%n", node.peakHeapMiB());
+            long[] cpuAfter = node.cpuMillis();
+            System.out.printf("  %s%n", server.summary());
+            System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms%n", "check", (cpuAfter[0] - cpuBefore[0]) / (double) total,
+                    (cpuAfter[1] - cpuBefore[1]) / (double) total);
+            node.printStatements(total, "check");
+            System.out.printf("  server peak heap %d MiB (server in its own JVM, pid %d)%n", node.peakHeapMiB(), node.pid());
         }
     }
 
@@ -73,7 +78,7 @@ public final class AuthorizationBenchmark {
     /** One kept-alive connection per client thread (see {@link KeepAliveHttp} for why not the JDK client). */
     private static final ThreadLocal<KeepAliveHttp> CONNECTION = new ThreadLocal<>();
 
-    private static boolean authorize(HttpClient unused, ServerProcess node, int customer) {
+    private static boolean authorize(ServerProcess node, int customer) {
         try {
             KeepAliveHttp http = CONNECTION.get();
             if (http == null) {
@@ -86,8 +91,8 @@ public final class AuthorizationBenchmark {
                 throw new IllegalStateException("authorization failed: " + r.status() + " " + r.body());
             }
             return r.body().contains("\"authorized\":true");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

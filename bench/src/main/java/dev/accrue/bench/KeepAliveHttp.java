@@ -1,6 +1,7 @@
 package dev.accrue.bench;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +36,17 @@ final class KeepAliveHttp implements AutoCloseable {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + bearer
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        return send(head, body);
+    }
+
+    /** A GET; {@code bearer} may be null (an open endpoint such as /metrics). */
+    Response get(String path, String bearer) throws IOException {
+        String head = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+                + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n") + "\r\n";
+        return send(head, new byte[0]);
+    }
+
+    private Response send(String head, byte[] body) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
                 if (socket == null) {
@@ -61,6 +73,7 @@ final class KeepAliveHttp implements AutoCloseable {
         int status = Integer.parseInt(statusLine.substring(9, 12));
         int length = -1;
         boolean close = false;
+        boolean chunked = false;
         for (String header = line(); !header.isEmpty(); header = line()) {
             int colon = header.indexOf(':');
             String name = header.substring(0, colon).trim();
@@ -69,16 +82,31 @@ final class KeepAliveHttp implements AutoCloseable {
                 length = Integer.parseInt(value);
             } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
                 close = true;
+            } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.equalsIgnoreCase("chunked")) {
+                chunked = true;
             }
         }
-        if (length < 0) {
+        if (length < 0 && !chunked) {
             throw new IOException("response without Content-Length");
         }
-        byte[] body = in.readNBytes(length);
+        byte[] body = chunked ? chunks() : in.readNBytes(length);
         if (close) {
             close();
         }
         return new Response(status, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** A chunked body (a response streamed without a known length): chunks until the empty one, then the trailer. */
+    private byte[] chunks() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0; size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+            body.write(in.readNBytes(size));
+            line(); // the CRLF after the chunk
+        }
+        for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
+            // trailers carry nothing the benchmarks read
+        }
+        return body.toByteArray();
     }
 
     private String line() throws IOException {

@@ -1,22 +1,27 @@
 package dev.accrue.bench;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A {@link BenchNode} in a JVM of its own, so that a load generator's threads, allocations and collections are
  * not counted as the server's (issue 18 point 3). The child runs with the heap and collector {@code ./accrue}
- * gives a server and the same class path; it prints {@code READY <url> <api key>} once its data is in place and
- * answers {@code reset} (peak heap counters) and {@code peak} (peak heap in MiB) on its standard input; closing
- * that input stops it.
+ * gives a server and the same class path (plus {@code BENCH_SERVER_OPTS}, e.g. a JFR recording); it prints
+ * {@code READY <url> <api key>} once its data is in place and answers {@code usage N} (seed usage events),
+ * {@code reset} (peak heap counters) and {@code peak} (peak heap in MiB) on its standard input; closing that input
+ * stops it.
  */
 final class ServerProcess implements AutoCloseable {
     final String baseUrl;
@@ -29,8 +34,13 @@ final class ServerProcess implements AutoCloseable {
         Path catalog = Files.createTempFile("accrue-bench-catalog-", ".yaml");
         Files.writeString(catalog, catalogYaml);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), catalog.toString(), plan, Integer.toString(customers)));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC"));
+        String extra = System.getenv("BENCH_SERVER_OPTS"); // e.g. a JFR recording of the server alone: -XX:StartFlightRecording=...
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), catalog.toString(), plan,
+                Integer.toString(customers)));
         process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -46,6 +56,29 @@ final class ServerProcess implements AutoCloseable {
         apiKey = ready[2];
     }
 
+    /** The server JVM's process id (for {@code jcmd <pid> JFR.start} while a run is under way). */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Stores EVENTS usage events in the current period of {@code cus_b1}'s subscription, folded into the daily aggregates
+     * by bulk SQL inside the server process (see {@link UsageQueryBenchmark#seed}); answers the seconds it took.
+     */
+    double seedUsage(int events) throws IOException {
+        return Double.parseDouble(ask("usage " + events));
+    }
+
+    /**
+     * CPU time used so far, in ms: the server's JVM and, separately, its child processes (the embedded PostgreSQL:
+     * postmaster and backends — the pool keeps its backends, so their time is not lost to exits). Per request, the
+     * difference between two reads is less at the mercy of a busy machine than latency is.
+     */
+    long[] cpuMillis() throws IOException {
+        String[] both = ask("cpu").split(" ");
+        return new long[] {Long.parseLong(both[0]), Long.parseLong(both[1])};
+    }
+
     void resetPeaks() throws IOException {
         ask("reset");
     }
@@ -58,7 +91,9 @@ final class ServerProcess implements AutoCloseable {
         in.println(command);
         String line;
         while ((line = out.readLine()) != null && !line.startsWith("ANSWER ")) {
-            // log lines
+            if (line.startsWith(PRINT)) { // what the child prints for the benchmark's own output
+                System.out.println(line.substring(PRINT.length()));
+            }
         }
         if (line == null) {
             throw new IllegalStateException("the benchmark server exited");
@@ -74,17 +109,58 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * With {@code BENCH_STATEMENTS=1}, prints the SQL statements the server sent since the last {@link #resetPeaks()}, per
+     * {@code unit} of work ({@code units} of them), by SQL text (see {@link StatementCounter}).
+     */
+    void printStatements(long units, String unit) throws IOException {
+        if (STATEMENTS) {
+            ask("statements " + units + " " + unit);
+        }
+    }
+
+    /**
+     * CPU time of the node's PostgreSQL: its postmaster (named by {@code postmaster.pid} in the data directory; pg_ctl
+     * started it, so it is not a descendant of this JVM) and the backends it forked.
+     */
+    private static long postgresCpuMillis(BenchNode node) throws IOException {
+        String dataDir = node.accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
+        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
+        return ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum();
+    }
+
+    private static final String PRINT = "PRINT ";
+    private static final boolean STATEMENTS = "1".equals(System.getenv("BENCH_STATEMENTS"));
+
     /** The child: a node with the catalog and customers, serving until its standard input closes. */
     public static void main(String[] args) throws Exception {
         try (BenchNode node = new BenchNode(Files.readString(Path.of(args[0])), args[1], Integer.parseInt(args[2]));
              BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            StatementCounter statements = StatementCounter.attachIfAsked(node.accrue.database().jdbi());
             System.out.println("READY " + node.baseUrl + " " + node.apiKey);
             System.out.flush();
             String command;
             while ((command = commands.readLine()) != null) {
-                switch (command.trim()) {
+                String[] words = command.trim().split(" ");
+                switch (words[0]) {
+                    case "usage" -> System.out.println("ANSWER " + UsageQueryBenchmark.seed(node, Integer.parseInt(words[1])));
+                    case "cpu" -> {
+                        long jvm = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+                        long database = postgresCpuMillis(node);
+                        System.out.println("ANSWER " + jvm + " " + database);
+                    }
+                    case "statements" -> {
+                        ByteArrayOutputStream table = new ByteArrayOutputStream();
+                        statements.print(new PrintStream(table, true, StandardCharsets.UTF_8), Long.parseLong(words[1]), words[2]);
+                        table.toString(StandardCharsets.UTF_8).lines().forEach(l -> System.out.println(PRINT + l));
+                        System.out.println("ANSWER ok");
+                    }
                     case "reset" -> {
                         BenchNode.resetPeaks();
+                        if (statements != null) {
+                            statements.reset();
+                        }
                         System.out.println("ANSWER ok");
                     }
                     case "peak" -> System.out.println("ANSWER " + BenchNode.peakHeapMiB());

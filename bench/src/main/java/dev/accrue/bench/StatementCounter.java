@@ -4,6 +4,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementContext;
 
+import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,10 +43,14 @@ final class StatementCounter implements SqlLogger {
 
     /** Prints the statements per unit of work ({@code units}, e.g. the subscriptions billed), most frequent first. */
     void print(long units, String unit) {
+        print(System.out, units, unit);
+    }
+
+    void print(PrintStream out, long units, String unit) {
         long total = counts.values().stream().mapToLong(LongAdder::sum).sum();
-        System.out.printf("statements: %d, %.2f per %s%n", total, (double) total / units, unit);
+        out.printf("statements: %d, %.2f per %s%n", total, (double) total / units, unit);
         counts.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum())).limit(40)
-                .forEach(e -> System.out.printf("%8.2f  %s%n", (double) e.getValue().sum() / units,
+                .forEach(e -> out.printf("%8.2f  %s%n", (double) e.getValue().sum() / units,
                         e.getKey().replaceAll("\\s+", " ").substring(0, Math.min(150, e.getKey().replaceAll("\\s+", " ").length()))));
     }
 }

@@ -36,6 +36,12 @@ public final class JdbiTransactions implements Transactions {
     private static final class Kept {
         final Map<Object, Object> memo = new HashMap<>();
         final Map<Object, Deferred<?>> deferred = new LinkedHashMap<>();
+        /** A READ ONLY transaction ({@link #readOnly}): nothing in it can change what it read. */
+        final boolean readOnly;
+
+        Kept(boolean readOnly) {
+            this.readOnly = readOnly;
+        }
     }
 
     /** Rows appended during a transaction and written together by {@code flush} before it commits. */
@@ -71,7 +77,7 @@ public final class JdbiTransactions implements Transactions {
         }
         return jdbi.inTransaction(handle -> {
             current.set(handle);
-            kept.set(new Kept());
+            kept.set(new Kept(false));
             try {
                 T result = work.get();
                 flushDeferred();
@@ -81,6 +87,48 @@ public final class JdbiTransactions implements Transactions {
                 kept.remove();
             }
         });
+    }
+
+    @Override
+    public <T> T readOnly(Supplier<T> work) {
+        if (current.get() != null) {
+            return work.get();
+        }
+        return jdbi.withHandle(handle -> {
+            handle.setReadOnly(true); // BEGIN READ ONLY: PostgreSQL refuses writes, which is what makes memoWhileReadOnly exact
+            try {
+                return handle.inTransaction(h -> {
+                    current.set(h);
+                    kept.set(new Kept(true));
+                    try {
+                        T result = work.get();
+                        flushDeferred(); // nothing should be deferred here; if it were, its write fails loudly instead of vanishing
+                        return result;
+                    } finally {
+                        current.remove();
+                        kept.remove();
+                    }
+                });
+            } finally {
+                handle.setReadOnly(false);
+            }
+        });
+    }
+
+    /**
+     * {@code read}'s value for {@code key}, read once in a READ ONLY transaction ({@link #readOnly}) and every time
+     * anywhere else. For reads whose rows other statements of a writing transaction may change (usage aggregates, a
+     * subscription's add-ons) without a way to forget them reliably: a read-only transaction has no such statements.
+     */
+    public <K, V> V memoWhileReadOnly(K key, Function<K, V> read) {
+        Kept k = kept.get();
+        return k != null && k.readOnly ? memo(key, read) : read.apply(key);
+    }
+
+    /** What a READ ONLY transaction remembers for {@code key} ({@link #memoWhileReadOnly}); null otherwise. */
+    public <V> V recallWhileReadOnly(Object key) {
+        Kept k = kept.get();
+        return k != null && k.readOnly ? recall(key) : null;
     }
 
     /**
@@ -172,7 +220,7 @@ public final class JdbiTransactions implements Transactions {
         return jdbi.withHandle(handle -> {
             handle.begin();
             current.set(handle);
-            kept.set(new Kept());
+            kept.set(new Kept(false));
             try {
                 return work.get(); // what it deferred is dropped with the rest
             } finally {

@@ -30,13 +30,18 @@ public final class PostgresAddOns implements AddOnRepository {
         if (AbsentRows.known(tx, AbsentRows.Table.ADD_ONS, tenantId, subscriptionId)) {
             return List.of();
         }
-        return tx.handle().createQuery("SELECT * FROM subscription_add_ons WHERE tenant_id = :tenant AND subscription_id = :sub ORDER BY id")
+        // a usage view asks three times (its plan, its cost so far, its allowance sources): once per read-only transaction
+        return tx.memoWhileReadOnly(new AddOnsOf(tenantId, subscriptionId), k -> List.copyOf(tx.handle()
+                .createQuery("SELECT * FROM subscription_add_ons WHERE tenant_id = :tenant AND subscription_id = :sub ORDER BY id")
                 .bind("tenant", tenantId).bind("sub", subscriptionId)
                 .map((rs, ctx) -> new PurchasedAddOn(rs.getString("id"), rs.getString("subscription_id"), rs.getString("add_on_code"), rs.getString("type"),
                         rs.getObject("start_date", LocalDate.class), rs.getObject("end_date", LocalDate.class),
                         rs.getObject("billed_through", LocalDate.class), rs.getString("replaces_id"), rs.getString("invoice_id"),
                         Rows.instant(rs, "created_at")))
-                .list();
+                .list()));
+    }
+
+    private record AddOnsOf(String tenantId, String subscriptionId) {
     }
 
     @Override

@@ -332,14 +332,24 @@ public final class PostgresUsage implements UsageRepository {
                 .mapTo(BigDecimal.class).one().setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
     }
 
+    /**
+     * Per dimension, ordered by the key's bytes ({@code COLLATE "C"}: the same on every database, whatever its locale, and
+     * the order {@link #fold} gives). In a read-only transaction that already read the same days ({@link #daily}; a usage
+     * view prices its cost so far from them first), folded from those rows instead of asking again.
+     */
     @Override
     public List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+        List<DailyUsage> days = tx.recallWhileReadOnly(new DailyRows(tenantId, subscriptionId, metric, from, to));
+        if (days != null) {
+            return fold(days);
+        }
         return tx.handle().createQuery("""
                         SELECT dimension_key, sum(quantity) AS quantity, sum(events) AS events, max(max_quantity) AS max_quantity,
                                max(latest_at) AS latest_at, (array_agg(latest_quantity ORDER BY latest_at DESC))[1] AS latest_quantity
                         FROM usage_daily
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
-                        GROUP BY dimension_key ORDER BY dimension_key""")
+                        GROUP BY dimension_key ORDER BY dimension_key COLLATE "C"
+                        """)
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
                 .map((rs, ctx) -> new DailyUsage(null, rs.getString("dimension_key"), rs.getBigDecimal("quantity").stripTrailingZeros(),
                         rs.getLong("events"), rs.getBigDecimal("max_quantity").stripTrailingZeros(), Rows.instant(rs, "latest_at"),
@@ -347,17 +357,52 @@ public final class PostgresUsage implements UsageRepository {
                 .list();
     }
 
+    /** Read once per read-only transaction (a usage view's pricing and its totals ask for the same days). */
     @Override
     public List<DailyUsage> daily(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
-        return tx.handle().createQuery("""
+        return tx.memoWhileReadOnly(new DailyRows(tenantId, subscriptionId, metric, from, to), k -> List.copyOf(tx.handle().createQuery("""
                         SELECT day, dimension_key, quantity, events, max_quantity, latest_at, latest_quantity FROM usage_daily
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
                         ORDER BY day, dimension_key""")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
-                .map((rs, ctx) -> new DailyUsage(rs.getDate("day").toLocalDate(), rs.getString("dimension_key"),
-                        rs.getBigDecimal("quantity").stripTrailingZeros(), rs.getLong("events"), rs.getBigDecimal("max_quantity").stripTrailingZeros(),
-                        Rows.instant(rs, "latest_at"), rs.getBigDecimal("latest_quantity").stripTrailingZeros()))
-                .list();
+                // by position, and the day as a LocalDate (no Calendar): a view maps a row per day and dimension, ~1,000 a month
+                .map((rs, ctx) -> new DailyUsage(rs.getObject(1, LocalDate.class), rs.getString(2),
+                        rs.getBigDecimal(3).stripTrailingZeros(), rs.getLong(4), rs.getBigDecimal(5).stripTrailingZeros(),
+                        Rows.instant(rs, 6), rs.getBigDecimal(7).stripTrailingZeros()))
+                .list()));
+    }
+
+    private record DailyRows(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+    }
+
+    /**
+     * {@link #totals}' SQL done on daily rows: per dimension the sums of quantity and events, the largest maximum, and the
+     * latest value with its instant; ordered by the key's code points, as {@code COLLATE "C"} orders UTF-8 bytes.
+     */
+    static List<DailyUsage> fold(List<DailyUsage> days) {
+        Map<String, DailyUsage> byKey = new HashMap<>();
+        for (DailyUsage d : days) {
+            byKey.merge(d.dimensionKey(), new DailyUsage(null, d.dimensionKey(), d.quantity(), d.events(), d.maxQuantity(), d.latestAt(), d.latestQuantity()),
+                    (a, b) -> {
+                        boolean later = b.latestAt() != null && (a.latestAt() == null || b.latestAt().isAfter(a.latestAt()));
+                        return new DailyUsage(null, a.dimensionKey(), a.quantity().add(b.quantity()).stripTrailingZeros(), a.events() + b.events(),
+                                a.maxQuantity().max(b.maxQuantity()), later ? b.latestAt() : a.latestAt(), later ? b.latestQuantity() : a.latestQuantity());
+                    });
+        }
+        return byKey.values().stream().sorted((a, b) -> byCodePoints(a.dimensionKey(), b.dimensionKey())).toList();
+    }
+
+    /** UTF-8 byte order: UTF-16 order except where a surrogate (a code point above U+FFFF) meets a char from U+E000 up. */
+    static int byCodePoints(String a, String b) {
+        for (int i = 0; i < Math.min(a.length(), b.length()); i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return Character.isSurrogate(x) || Character.isSurrogate(y)
+                        ? Integer.compare(a.codePointAt(i), b.codePointAt(i)) : Character.compare(x, y);
+            }
+        }
+        return Integer.compare(a.length(), b.length());
     }
 
     @Override

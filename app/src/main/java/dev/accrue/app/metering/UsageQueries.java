@@ -66,8 +66,9 @@ public final class UsageQueries {
         this.time = time;
     }
 
+    /** Read-only (see {@link Transactions#readOnly}): the day rows its pricing reads also give its totals, without a second query. */
     public UsageView current(Caller caller, String subscriptionId) {
-        return tx.inTransaction(() -> {
+        return tx.readOnly(() -> {
             Subscription sub = subscriptions.find(caller.tenantId(), subscriptionId).orElseThrow(() -> AccrueException.notFound("subscription", subscriptionId));
             var customer = customers.find(caller.tenantId(), sub.customerId()).orElseThrow();
             LocalDate today = time.today(caller.tenantId(), customer);

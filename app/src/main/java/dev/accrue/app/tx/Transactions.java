@@ -24,6 +24,16 @@ public interface Transactions {
     }
 
     /**
+     * Runs work that only reads (a usage view) in a READ ONLY transaction: PostgreSQL refuses any write in it, so a
+     * repository may answer a second identical read from what the first returned ({@code memoWhileReadOnly} in the
+     * adapter) — nothing in the transaction can have changed it, and the answer describes one moment per read. Joins a
+     * transaction already open on this thread (then as that transaction, without those repeated-read savings).
+     */
+    default <T> T readOnly(Supplier<T> work) {
+        return inTransaction(work);
+    }
+
+    /**
      * Runs work in a transaction that is always rolled back: a what-if (the upcoming invoice) runs the real
      * writing code and nothing it wrote survives. Refused inside another transaction, which it would discard.
      */

@@ -61,8 +61,7 @@ public final class RequestContext implements Filter {
     private static void logAccess(HttpServletRequest request, HttpServletResponse response, long started) {
         Object matched = request.getAttribute(ROUTE);
         String route = matched == null ? "unmatched" : matched.toString();
-        double millis = (System.nanoTime() - started) / 1_000_000.0;
-        String duration = String.format(java.util.Locale.ROOT, "%.1f", millis);
+        String duration = tenthsOfMillis(System.nanoTime() - started);
         // as MDC fields too, so JSON lines carry them as fields to filter on, not only inside the message
         MDC.put("http_method", request.getMethod());
         MDC.put("http_route", route);
@@ -74,6 +73,12 @@ public final class RequestContext implements Filter {
         } finally {
             ACCESS_FIELDS.forEach(MDC::remove);
         }
+    }
+
+    /** "12.3": milliseconds with one decimal, rounded half up — what String.format("%.1f") gave, at a fraction of its cost per request. */
+    static String tenthsOfMillis(long nanos) {
+        long tenths = (nanos + 50_000) / 100_000;
+        return (tenths / 10) + "." + (tenths % 10);
     }
 
     private static String orDash(String value) {
