@@ -7,6 +7,9 @@ import dev.accrue.adapters.postgres.PostgresPhoneNumbers;
 import dev.accrue.adapters.postgres.PostgresAddOns;
 import dev.accrue.adapters.catalog.CatalogYaml;
 import dev.accrue.adapters.postgres.JdbiTransactions;
+import dev.accrue.adapters.postgres.TableWriteWatch;
+import dev.accrue.app.cache.TableWrites;
+import dev.accrue.app.metering.IngestionLookups;
 import dev.accrue.adapters.postgres.PostgresApiKeys;
 import dev.accrue.adapters.postgres.PostgresAuthorizations;
 import dev.accrue.adapters.postgres.PostgresAuditLog;
@@ -331,8 +334,12 @@ public record Services(
                 draftTerms);
         // Kafka mode: batches are acknowledged from the log, and folded into usage_events by the consumer group (KafkaIntake)
         KafkaUsageLog usageLog = kafka.map(KafkaUsageLog::new).orElse(null);
+        // what ingestion remembers of its customers is forgotten at every write of theirs on this node (TableWriteWatch)
+        TableWrites tableWrites = new TableWrites();
+        TableWriteWatch.install(jdbi, tx, tableWrites);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
-                billedUsage, addOnBillings, new PhoneNumberCountries(), usageLog);
+                billedUsage, addOnBillings, new PhoneNumberCountries(), usageLog,
+                new IngestionLookups(customerRepo, subscriptionRepo, billedUsage, tenantRepo, tableWrites));
         KafkaIntake kafkaIntake = kafka.map(settings -> new KafkaIntake(settings, usageLog,
                 new UsageFold(tx, usageRepo, billedUsage, new PostgresIntakeOffsets(tx), metering, clock))).orElse(null);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,

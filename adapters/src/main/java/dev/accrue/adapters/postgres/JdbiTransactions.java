@@ -251,6 +251,11 @@ public final class JdbiTransactions implements Transactions {
         });
     }
 
+    /** The handle of the calling thread's transaction, or null outside one. */
+    Handle currentHandle() {
+        return current.get();
+    }
+
     public Handle handle() {
         Handle handle = current.get();
         if (handle == null) {

@@ -200,9 +200,11 @@ public final class PostgresWallets implements WalletRepository {
         if (customerIds.isEmpty()) {
             return Set.of();
         }
+        // joined on the unnested ids rather than "id = ANY (:ids)" (see PostgresCustomers.clocks): it runs after every usage batch
         return new HashSet<>(tx.handle().createQuery("""
-                        SELECT id FROM customers WHERE tenant_id = :tenant AND id = ANY(:ids) AND account_type = 'prepaid'""")
-                .bind("tenant", tenantId).bind("ids", customerIds.toArray(String[]::new)).mapTo(String.class).list());
+                        SELECT c.id FROM unnest(CAST(:ids AS text[])) AS i(id)
+                        JOIN customers c ON c.tenant_id = :tenant AND c.id = i.id WHERE c.account_type = 'prepaid'""")
+                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(customerIds)).mapTo(String.class).list());
     }
 
     @Override

@@ -67,16 +67,37 @@ public final class ProgressiveInvoicing implements UsageListener {
      */
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored) {
+        accepted(tenantId, stored, Map.of());
+    }
+
+    /**
+     * {@code read}: the subscriptions as the batch's validation read them; only those missing are read here. A plan that
+     * became progressive since that read is checked from the subscription's next usage (the check itself reads the row
+     * again, under its lock).
+     */
+    @Override
+    public void accepted(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
         Set<String> touched = new LinkedHashSet<>();
         Set<String> customerIds = new LinkedHashSet<>();
+        Map<String, Subscription> known = new LinkedHashMap<>();
         stored.forEach(e -> {
             touched.add(e.subscriptionId());
-            customerIds.add(e.customerId());
+            Subscription sub = read.get(e.subscriptionId());
+            if (sub != null) {
+                known.put(sub.id(), sub);
+            } else {
+                customerIds.add(e.customerId());
+            }
         });
         List<Subscription> progressive;
         try {
-            progressive = tx.inTransaction(() -> subscriptions.forCustomers(tenantId, customerIds).stream()
-                    .filter(s -> touched.contains(s.id()) && billing.plan(tenantId, s).progressiveBilling() != null).toList());
+            progressive = tx.inTransaction(() -> {
+                List<Subscription> subs = new ArrayList<>(known.values());
+                if (!customerIds.isEmpty()) {
+                    subscriptions.forCustomers(tenantId, customerIds).stream().filter(s -> !known.containsKey(s.id())).forEach(subs::add);
+                }
+                return subs.stream().filter(s -> touched.contains(s.id()) && billing.plan(tenantId, s).progressiveBilling() != null).toList();
+            });
         } catch (RuntimeException e) {
             LOG.warn("Progressive billing checks after a usage batch failed", e);
             return;

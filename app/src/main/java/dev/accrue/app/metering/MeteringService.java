@@ -66,17 +66,16 @@ public final class MeteringService {
     private UsageListener listener;
     private final GroupCommit group;
     private final UsageIntake intake;
+    private final IngestionLookups lookups;
 
+    /**
+     * {@code intake}: the log batches are acknowledged from (Kafka mode, see {@link UsageIntake}); null stores them in PostgreSQL directly.
+     * {@code lookups}: what a batch's validation reads about its customers, remembered briefly (see its bounds).
+     */
     public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
                            CatalogService catalogs, TenantRepository tenants, CustomerTime time, AuditLog audit, BilledUsageRepository billed,
-                           AddOnBilling addOns, NumberCountries countries) {
-        this(tx, usage, customers, subscriptions, catalogs, tenants, time, audit, billed, addOns, countries, null);
-    }
-
-    /** {@code intake}: the log batches are acknowledged from (Kafka mode, see {@link UsageIntake}); null stores them in PostgreSQL directly. */
-    public MeteringService(Transactions tx, UsageRepository usage, CustomerRepository customers, SubscriptionRepository subscriptions,
-                           CatalogService catalogs, TenantRepository tenants, CustomerTime time, AuditLog audit, BilledUsageRepository billed,
-                           AddOnBilling addOns, NumberCountries countries, UsageIntake intake) {
+                           AddOnBilling addOns, NumberCountries countries, UsageIntake intake, IngestionLookups lookups) {
+        this.lookups = lookups;
         this.intake = intake;
         this.audit = audit;
         this.countries = countries;
@@ -119,22 +118,22 @@ public final class MeteringService {
         }
         if (tx.inProgress()) {
             // inside a caller's transaction (an authorization's commit): the events commit or roll back with it
-            return tx.inTransaction(() -> validate(caller, batch).finish((tenant, events, at) -> {
+            return tx.inTransaction(() -> validate(caller, batch, true).finish((tenant, events, at) -> {
                 Set<String> known = usage.insert(tenant, events, at);
-                tell(tenant, events, known);
+                tell(tenant, events, known, Map.of());
                 return known;
             }, caller.tenantId(), time.systemNow()));
         }
         // validated in a read transaction of its own, then stored by the group commit, possibly sharing a commit
         // with concurrent requests; the results are answered once that commit is done
-        Validated validated = tx.inTransaction(() -> validate(caller, batch));
+        Validated validated = tx.inTransaction(() -> validate(caller, batch, false));
         if (intake != null) {
             // Kafka mode: acknowledged once durable in the log; the fold stores them and tells the listener (UsageFold)
             return validated.finish(intake::append, caller.tenantId(), time.systemNow());
         }
         return validated.finish((tenant, events, at) -> {
             Set<String> known = group.insert(tenant, events, at);
-            afterStored(tenant, events, known);
+            afterStored(tenant, events, known, validated.subscriptions());
             return known;
         }, caller.tenantId(), time.systemNow());
     }
@@ -145,9 +144,14 @@ public final class MeteringService {
      * between loses no usage, and the invoice of the window settles whatever was not drawn in real time.
      */
     public void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known) {
+        afterStored(tenantId, events, known, Map.of());
+    }
+
+    /** {@code read}: subscriptions by id as the batch's validation read them, which the listeners need not read again. */
+    private void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known, Map<String, Subscription> read) {
         if (listener != null) {
             try {
-                tx.run(() -> tell(tenantId, events, known));
+                tx.run(() -> tell(tenantId, events, known, read));
             } catch (RuntimeException e) {
                 LOG.warn("Real-time drawdown after a usage batch failed; the invoice will settle it", e);
             }
@@ -155,18 +159,19 @@ public final class MeteringService {
     }
 
     /** Tells the listener which of {@code events} were stored now (the rest, {@code known}, were stored before). */
-    private void tell(String tenantId, List<MeteredEvent> events, Set<String> known) {
+    private void tell(String tenantId, List<MeteredEvent> events, Set<String> known, Map<String, Subscription> read) {
         if (listener == null) {
             return;
         }
         List<MeteredEvent> stored = known.isEmpty() ? events : events.stream().filter(e -> !known.contains(e.eventId())).toList();
         if (!stored.isEmpty()) {
-            listener.accepted(tenantId, stored);
+            listener.accepted(tenantId, stored, read);
         }
     }
 
     /** A batch checked in memory: a result for each refused event, and the valid events (legs) to store. */
-    private record Validated(List<RawEvent> batch, EventResult[] results, List<MeteredEvent> valid, List<Integer> validIndex) {
+    private record Validated(List<RawEvent> batch, EventResult[] results, List<MeteredEvent> valid, List<Integer> validIndex,
+                             Map<String, Subscription> subscriptions) {
         interface Store {
             Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt);
         }
@@ -192,26 +197,47 @@ public final class MeteringService {
         }
     }
 
-    private Validated validate(Caller caller, List<RawEvent> batch) {
-        TenantSettings settings = tenants.find(caller.tenantId()).orElseThrow().settings();
-        Duration lateness = Duration.ofDays(settings.eventLatenessDays());
-        // two queries for the whole batch, however many customers it touches
+    /** Rejections a stale remembered row could cause: the customer's rows are read again and the batch validated again. */
+    private static final Set<String> MAYBE_STALE = Set.of(EventRejection.NO_ACTIVE_SUBSCRIPTION, EventRejection.UNKNOWN_METRIC,
+            EventRejection.NO_CHARGE_FOR_METRIC);
+
+    /**
+     * Validates the batch on its customers' rows (at most three queries for the whole batch, however many customers it
+     * touches, none for customers remembered — {@link IngestionLookups}). {@code fresh}: read every row, remember nothing.
+     */
+    private Validated validate(Caller caller, List<RawEvent> batch, boolean fresh) {
         Set<String> customerIds = new HashSet<>();
         batch.forEach(e -> {
             if (e.customerId() != null) {
                 customerIds.add(e.customerId());
             }
         });
-        Map<String, Optional<CustomerClock>> customerCache = new HashMap<>();
-        customerIds.forEach(id -> customerCache.put(id, Optional.empty()));
-        customers.clocks(caller.tenantId(), customerIds).forEach(c -> customerCache.put(c.id(), Optional.of(c)));
+        IngestionLookups.BatchRows rows = lookups.read(caller.tenantId(), customerIds, fresh);
+        Validated validated = validate(caller, batch, rows);
+        if (rows.remembered().isEmpty()) {
+            return validated;
+        }
+        // a refusal for want of a subscription or metric is never answered from remembered rows: read them and validate again
+        Set<String> doubtful = new HashSet<>();
+        for (EventResult r : validated.results()) {
+            if (r != null && MAYBE_STALE.contains(r.code())) {
+                String customerId = batch.get(r.index()).customerId();
+                if (rows.remembered().contains(customerId)) {
+                    doubtful.add(customerId);
+                }
+            }
+        }
+        if (doubtful.isEmpty()) {
+            return validated;
+        }
+        lookups.forget(caller.tenantId(), doubtful);
+        return validate(caller, batch, lookups.read(caller.tenantId(), customerIds, false));
+    }
+
+    private Validated validate(Caller caller, List<RawEvent> batch, IngestionLookups.BatchRows rows) {
+        TenantSettings settings = rows.settings();
+        Duration lateness = Duration.ofDays(settings.eventLatenessDays());
         Map<String, Instant> nowByClock = new HashMap<>(); // one clock read per customer clock per batch
-        Map<String, List<Subscription>> subscriptionCache = new HashMap<>();
-        customerIds.forEach(id -> subscriptionCache.put(id, new ArrayList<>()));
-        subscriptions.forCustomers(caller.tenantId(), customerIds).forEach(s -> subscriptionCache.get(s.customerId()).add(s));
-        // per subscription and metric, where billed windows end: usage dated before is late and re-prices its window
-        Map<String, Map<String, LocalDate>> lateBefore = billed.lateBefore(caller.tenantId(),
-                subscriptionCache.values().stream().flatMap(List::stream).map(Subscription::id).toList());
         Map<String, Boolean> covered = new HashMap<>();
         EventResult[] results = new EventResult[batch.size()];
         List<MeteredEvent> valid = new ArrayList<>();
@@ -223,7 +249,8 @@ public final class MeteringService {
             RawEvent raw = batch.get(i);
             EventRejection rejection = null;
             List<MeteredEvent> legs = new ArrayList<>();
-            CustomerClock customer = raw.customerId() == null ? null : customerCache.get(raw.customerId()).orElse(null);
+            IngestionLookups.CustomerRows found = raw.customerId() == null ? null : rows.customers().get(raw.customerId());
+            CustomerClock customer = found == null ? null : found.clock();
             if (raw.customerId() == null) {
                 rejection = new EventRejection(EventRejection.MISSING_FIELD, "customer_id", "customer_id is required");
             } else if (customer == null) {
@@ -234,8 +261,7 @@ public final class MeteringService {
                 // id or timestamp refused before looking for a subscription, so the reason given is the real one
             } else {
                 Instant now = nowFor(caller, customer, nowByClock);
-                var subs = subscriptionCache.get(customer.id());
-                var match = subscriptionFor(caller.tenantId(), subs, raw, customer, now, metricCache, lateBefore, covered);
+                var match = subscriptionFor(caller.tenantId(), found.subscriptions(), raw, customer, now, metricCache, found.lateBefore(), covered);
                 if (match.rejection() != null) {
                     rejection = match.rejection();
                 } else {
@@ -270,7 +296,7 @@ public final class MeteringService {
                 }
             }
         }
-        return new Validated(batch, results, valid, validIndex);
+        return new Validated(batch, results, valid, validIndex, rows.subscriptionsById());
     }
 
     /** Cancels an event inside the lateness window: it stays stored but stops counting. A forwarded call's outbound leg goes with it. */
