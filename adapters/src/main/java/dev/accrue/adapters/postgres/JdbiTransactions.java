@@ -3,7 +3,11 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.app.tx.Transactions;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +30,13 @@ import java.util.function.Supplier;
  * subscriptions pays one round trip for them, not 500.
  * A deferred append is written in the same transaction, so it commits or rolls back with the change it records. In
  * auto-commit mode nothing is kept: each statement stands alone.
+ *
+ * <p>Rows written behind ({@link #writeBehind}: a claimed billing batch's invoices, lines and outbox events) wait
+ * less: they go to the database as one multi-row statement per kind as soon as the transaction sends any other
+ * statement through JDBI (checked in {@link StatementCustomizer#beforeExecution}), or before commit. Every later
+ * statement of the transaction therefore sees them — a read, an update, a foreign key — exactly as if each had been
+ * inserted when it was recorded; only the round trips are shared. Statements sent on the raw connection (none on the
+ * billing path) bypass that check.
  */
 public final class JdbiTransactions implements Transactions {
     private final Jdbi jdbi;
@@ -38,6 +49,8 @@ public final class JdbiTransactions implements Transactions {
         final Map<Object, Deferred<?>> deferred = new LinkedHashMap<>();
         /** A READ ONLY transaction ({@link #readOnly}): nothing in it can change what it read. */
         final boolean readOnly;
+        final Map<Object, Deferred<?>> writeBehind = new LinkedHashMap<>();
+        boolean writingBehind;
 
         Kept(boolean readOnly) {
             this.readOnly = readOnly;
@@ -68,6 +81,15 @@ public final class JdbiTransactions implements Transactions {
 
     public JdbiTransactions(Jdbi jdbi) {
         this.jdbi = jdbi;
+        jdbi.getConfig(SqlStatements.class).addCustomizer(new StatementCustomizer() {
+            @Override
+            public void beforeExecution(PreparedStatement stmt, StatementContext ctx) {
+                Handle handle = current.get();
+                if (handle != null && ctx.getConnection() == handle.getConnection()) {
+                    flushWriteBehind();
+                }
+            }
+        });
     }
 
     @Override
@@ -80,6 +102,7 @@ public final class JdbiTransactions implements Transactions {
             kept.set(new Kept(false));
             try {
                 T result = work.get();
+                flushWriteBehind();
                 flushDeferred();
                 return result;
             } finally {
@@ -139,6 +162,33 @@ public final class JdbiTransactions implements Transactions {
     public <T> Deferred<T> deferred(Object key, BiConsumer<Handle, List<T>> flush) {
         Kept k = kept.get();
         return k == null ? null : (Deferred<T>) k.deferred.computeIfAbsent(key, x -> new Deferred<>(flush));
+    }
+
+    /**
+     * The current transaction's write-behind rows for {@code key} (created with {@code flush} on first use; flushed in first-use
+     * order, so rows another kind refers to are registered first), or null outside a transaction: the caller then writes at once.
+     * {@code flush} writes the rows it is given with as few statements as it can; it may throw to fail the transaction.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Deferred<T> writeBehind(Object key, BiConsumer<Handle, List<T>> flush) {
+        Kept k = kept.get();
+        return k == null ? null : (Deferred<T>) k.writeBehind.computeIfAbsent(key, x -> new Deferred<>(flush));
+    }
+
+    /** Writes the rows written behind, unless this is one of their own statements. */
+    private void flushWriteBehind() {
+        Kept k = kept.get();
+        if (k == null || k.writingBehind) {
+            return;
+        }
+        k.writingBehind = true;
+        try {
+            for (Deferred<?> d : List.copyOf(k.writeBehind.values())) {
+                d.flush(handle());
+            }
+        } finally {
+            k.writingBehind = false;
+        }
     }
 
     /** Writes every deferred append of the current transaction now: before a statement that must see them (or delete them). */

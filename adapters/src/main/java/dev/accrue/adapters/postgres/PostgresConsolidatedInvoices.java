@@ -56,7 +56,7 @@ public final class PostgresConsolidatedInvoices implements ConsolidatedInvoiceRe
                 .bind("tenant", tenantId).bind("key", billingKey).bind("invoice", invoiceId).bind("customer", customerId).bind("sub", subscriptionId)
                 .bind("first", last + 1).bind("last", last + lines.size()).bind("subtotal", subtotal.amount()).bind("total", total.amount()).execute();
         AbsentRows.invoiced(tx, tenantId, billingKey);
-        PostgresInvoices.insertLines(h, tenantId, invoiceId, last + 1, lines);
+        InvoiceWrites.insertLines(h, tenantId, invoiceId, last + 1, lines);
         h.createUpdate("""
                         UPDATE invoices SET subtotal = subtotal + :subtotal, total = total + :total,
                           period_start = least(period_start, CAST(:ps AS date)), period_end = greatest(period_end, CAST(:pe AS date))

@@ -2,6 +2,7 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.event.DomainEvent;
 import dev.accrue.app.event.DomainEvents;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.util.List;
@@ -21,12 +22,7 @@ public final class PostgresDomainEvents implements DomainEvents {
 
     @Override
     public void record(String tenantId, DomainEvent e) {
-        tx.inTransaction(() -> tx.handle().createUpdate("""
-                        INSERT INTO domain_events (tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at)
-                        VALUES (:tenant, :id, :type, :objectType, :objectId, :customer, CAST(:data AS jsonb), :at)""")
-                .bind("tenant", tenantId).bind("id", e.id()).bind("type", e.type()).bind("objectType", e.objectType())
-                .bind("objectId", e.objectId()).bind("customer", e.customerId()).bind("data", StoredJson.write(e.data()))
-                .bind("at", Rows.utc(e.occurredAt())).execute());
+        recordAll(tenantId, List.of(e));
     }
 
     @Override
@@ -34,23 +30,42 @@ public final class PostgresDomainEvents implements DomainEvents {
         if (events.isEmpty()) {
             return;
         }
-        // one statement; WITH ORDINALITY keeps the list's order in the sequence numbers
-        tx.inTransaction(() -> tx.handle().createUpdate("""
+        List<Pending> pending = events.stream().map(e -> new Pending(tenantId, e)).toList();
+        if (ClaimedBatch.active(tx)) {
+            // a billing batch's events: inserted with the batch's others, in the order recorded, when the transaction next
+            // speaks to the database (ClaimedBatch says why the outbox stays safe)
+            JdbiTransactions.Deferred<Pending> behind = tx.writeBehind(PostgresDomainEvents.class, PostgresDomainEvents::insert);
+            pending.forEach(behind::add);
+            return;
+        }
+        tx.inTransaction(() -> {
+            insert(tx.handle(), pending);
+            return null;
+        });
+    }
+
+    /** An event as recorded, with its tenant. */
+    private record Pending(String tenantId, DomainEvent event) {
+    }
+
+    /** One statement for any number of events, of any tenants; WITH ORDINALITY keeps the list's order in the sequence numbers. */
+    private static void insert(Handle h, List<Pending> events) {
+        h.createUpdate("""
                         INSERT INTO domain_events (tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at)
-                        SELECT :tenant, e.id, e.type, e.object_type, e.object_id, e.customer_id, CAST(e.data AS jsonb), e.occurred_at
-                        FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:objectTypes AS text[]), CAST(:objectIds AS text[]),
-                                    CAST(:customers AS text[]), CAST(:datas AS text[]), CAST(:ats AS timestamptz[])) WITH ORDINALITY
-                             AS e(id, type, object_type, object_id, customer_id, data, occurred_at, ord)
+                        SELECT e.tenant_id, e.id, e.type, e.object_type, e.object_id, e.customer_id, CAST(e.data AS jsonb), e.occurred_at
+                        FROM unnest(CAST(:tenants AS text[]), CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:objectTypes AS text[]),
+                                    CAST(:objectIds AS text[]), CAST(:customers AS text[]), CAST(:datas AS text[]), CAST(:ats AS timestamptz[]))
+                             WITH ORDINALITY AS e(tenant_id, id, type, object_type, object_id, customer_id, data, occurred_at, ord)
                         ORDER BY e.ord""")
-                .bind("tenant", tenantId)
-                .bindArray("ids", String.class, events.stream().map(DomainEvent::id).toList())
-                .bindArray("types", String.class, events.stream().map(DomainEvent::type).toList())
-                .bindArray("objectTypes", String.class, events.stream().map(DomainEvent::objectType).toList())
-                .bindArray("objectIds", String.class, events.stream().map(DomainEvent::objectId).toList())
-                .bindArray("customers", String.class, events.stream().map(DomainEvent::customerId).toList())
-                .bindArray("datas", String.class, events.stream().map(e -> StoredJson.write(e.data())).toList())
-                .bindArray("ats", String.class, events.stream().map(e -> e.occurredAt().toString()).toList())
-                .execute());
+                .bindArray("tenants", String.class, events.stream().map(Pending::tenantId).toList())
+                .bindArray("ids", String.class, events.stream().map(p -> p.event().id()).toList())
+                .bindArray("types", String.class, events.stream().map(p -> p.event().type()).toList())
+                .bindArray("objectTypes", String.class, events.stream().map(p -> p.event().objectType()).toList())
+                .bindArray("objectIds", String.class, events.stream().map(p -> p.event().objectId()).toList())
+                .bindArray("customers", String.class, events.stream().map(p -> p.event().customerId()).toList())
+                .bindArray("datas", String.class, events.stream().map(p -> StoredJson.write(p.event().data())).toList())
+                .bindArray("ats", String.class, events.stream().map(p -> p.event().occurredAt().toString()).toList())
+                .execute();
     }
 
     @Override

@@ -11,7 +11,6 @@ import dev.accrue.core.invoice.InvoiceStatus;
 import dev.accrue.core.money.Money;
 import dev.accrue.core.time.Period;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -33,28 +32,21 @@ public final class PostgresInvoices implements InvoiceRepository {
 
     @Override
     public boolean insert(String tenantId, Invoice i, Instant finalizeAfter) {
-        Handle h = tx.handle();
-        int inserted = h.createUpdate("""
-                        INSERT INTO invoices (tenant_id, id, customer_id, subscription_id, billing_key, number, status, currency, issue_date,
-                          due_date, period_start, period_end, subtotal, total, created_at, finalized_at, finalize_after)
-                        VALUES (:tenant, :id, :customer, :sub, :key, :number, :status, :currency, :issue, :due, :ps, :pe, :subtotal, :total, :at,
-                          :finalized_at, :finalize_after)
-                        ON CONFLICT (tenant_id, billing_key) DO NOTHING""")
-                .bind("tenant", tenantId).bind("id", i.id()).bind("customer", i.customerId()).bind("sub", i.subscriptionId())
-                .bind("key", i.billingKey()).bind("status", i.status().name().toLowerCase(Locale.ROOT))
-                .bind("currency", i.total().currency().getCurrencyCode()).bind("issue", i.issueDate()).bind("due", i.dueDate())
-                .bind("ps", i.periodStart()).bind("pe", i.periodEnd()).bind("subtotal", i.subtotal().amount()).bind("total", i.total().amount())
-                .bind("at", Rows.utc(i.createdAt())).bind("finalize_after", Rows.utc(finalizeAfter))
-                .bind("number", i.status() == InvoiceStatus.FINALIZED ? i.number() : null)
-                .bind("finalized_at", i.status() == InvoiceStatus.FINALIZED ? Rows.utc(i.finalizedAt()) : null).execute();
-        if (inserted == 0) {
+        InvoiceWrites.Row row = new InvoiceWrites.Row(tenantId, i, finalizeAfter);
+        boolean finalized = i.status() == InvoiceStatus.FINALIZED;
+        if (finalized && ClaimedBatch.active(tx)) {
+            // a billing batch's final invoice: written with the batch's others when the transaction next speaks to the database.
+            // Its number is taken and its subscription locked; should its billing key have been invoiced meanwhile (another
+            // transaction that ignored the lock), the write fails the whole batch, which is then redone one subscription at a
+            // time and finds the key billed — as the caller would have thrown on a false here.
+            tx.<InvoiceWrites.Row>writeBehind(InvoiceWrites.class, PostgresInvoices::insertAll).add(row);
+        } else if (InvoiceWrites.insert(tx.handle(), List.of(row)).isEmpty()) {
             return false;
         }
         AbsentRows.invoiced(tx, tenantId, i.billingKey());
-        if (i.status() == InvoiceStatus.FINALIZED) {
-            FinalizedInvoices.countAfterCommit(h, new FinalizedInvoices.Amount(i.total().currency().getCurrencyCode(), i.total().amount()));
+        if (finalized) {
+            FinalizedInvoices.countAfterCommit(tx.handle(), new FinalizedInvoices.Amount(i.total().currency().getCurrencyCode(), i.total().amount()));
         }
-        insertLines(h, tenantId, i.id(), 1, i.lines());
         return true;
     }
 
@@ -69,36 +61,16 @@ public final class PostgresInvoices implements InvoiceRepository {
         }
         h.createUpdate("DELETE FROM invoice_lines WHERE tenant_id = :tenant AND invoice_id = :id").bind("tenant", tenantId).bind("id", draft.id())
                 .execute();
-        insertLines(h, tenantId, draft.id(), 1, draft.lines());
+        InvoiceWrites.insertLines(h, tenantId, draft.id(), 1, draft.lines());
         return true;
     }
 
-    /** Writes {@code lines} of the invoice numbered from {@code firstNo} (a consolidated invoice's section continues its lines). */
-    static void insertLines(Handle h, String tenantId, String invoiceId, int firstNo, List<InvoiceLine> lines) {
-        if (lines.isEmpty()) {
-            return;
+    private static void insertAll(Handle h, List<InvoiceWrites.Row> rows) {
+        int written = InvoiceWrites.insert(h, rows).size();
+        if (written != rows.size()) {
+            throw new IllegalStateException((rows.size() - written) + " of the batch's " + rows.size()
+                    + " billing keys were invoiced concurrently; the batch rolls back and is redone one subscription at a time");
         }
-        PreparedBatch batch = h.prepareBatch("""
-                INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, kind, charge_code, description, period_start, period_end,
-                  quantity, unit_price, amount, tax_group, vat_category, tax_country, tax_region, section_customer_id, section_name)
-                VALUES (:tenant, :invoice, :no, :kind, :charge, :description, :ps, :pe, :quantity, :unit_price, :amount,
-                  :tax_group, :vat_category, :tax_country, :tax_region, :section_customer, :section_name)""");
-        int no = firstNo;
-        for (InvoiceLine line : lines) {
-            batch.bind("tenant", tenantId).bind("invoice", invoiceId).bind("no", no++).bind("kind", line.kind()).bind("charge", line.chargeCode())
-                    .bind("description", line.description())
-                    .bind("ps", line.servicePeriod() == null ? null : line.servicePeriod().start())
-                    .bind("pe", line.servicePeriod() == null ? null : line.servicePeriod().end())
-                    .bind("quantity", line.quantity()).bind("unit_price", line.unitPrice().amount()).bind("amount", line.amount().amount())
-                    .bind("tax_group", line.tax() == null ? null : line.tax().group())
-                    .bind("vat_category", line.tax() == null ? null : line.tax().vatCategory())
-                    .bind("tax_country", line.tax() == null ? null : line.tax().country())
-                    .bind("tax_region", line.tax() == null ? null : line.tax().region())
-                    .bind("section_customer", line.section() == null ? null : line.section().customerId())
-                    .bind("section_name", line.section() == null ? null : line.section().name())
-                    .add();
-        }
-        batch.execute();
     }
 
     @Override

@@ -254,6 +254,9 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
                     tx.remember(new Claimed(rs.getString("tenant_id"), rs.getString("id")), MAPPER.map(rs, ctx));
                     return new DueSubscription(rs.getString("tenant_id"), rs.getString("id"));
                 }).list();
+        if (!claimed.isEmpty()) {
+            ClaimedBatch.claimed(tx); // its invoices, lines and events are written behind, one statement per kind
+        }
         AbsentRows.learn(tx, claimed); // one query spares the batch a read per subscription and table that has nothing for it
         // one range of invoice numbers per tenant for the batch: about one finalized invoice per claimed subscription
         claimed.stream().collect(Collectors.groupingBy(DueSubscription::tenantId, Collectors.counting()))

@@ -123,14 +123,20 @@ public final class BillingService {
                     }
                     return n;
                 });
+                BillingPaths.billed(BillingPaths.BATCH, claimed.size());
                 for (int i = 0; i < claimed.size(); i++) {
                     progress.billed(claimed.get(i), invoices.get(i));
                 }
             } catch (RuntimeException batchFailure) {
+                if (!claimed.isEmpty()) {
+                    LOG.warn("A billing batch of {} subscriptions failed; billing them one at a time", claimed.size(), batchFailure);
+                    BillingPaths.fellBack();
+                }
                 for (var d : claimed) {
                     try {
                         int k = billDue(d.tenantId(), d.subscriptionId()).size();
                         issued += k;
+                        BillingPaths.billed(BillingPaths.ONE_AT_A_TIME, 1);
                         progress.billed(d, k);
                     } catch (RuntimeException e) {
                         LOG.error("Billing subscription {} of tenant {} failed; it stays due", d.subscriptionId(), d.tenantId(), e);
