@@ -57,6 +57,14 @@ public final class Chromium implements AutoCloseable {
         return context;
     }
 
+    /** A phone: 390 × 844 CSS pixels, touch, the mobile viewport meta tag honoured. */
+    public BrowserContext phone(String locale) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true).setLocale(locale).setViewportSize(390, 844)
+                .setIsMobile(true).setHasTouch(true));
+        context.setDefaultTimeout(30_000);
+        return context;
+    }
+
     public static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
     }
