@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * CUSTOMERS other customers for the console's list and search. Then every portal page (as the customer's admin)
  * and every console page (as a staff admin) is requested REQUESTS times by one client over loopback HTTP, after a
  * warm-up, and p50 / p99 / max per page are printed. The whole server work of a page is inside the time: session
- * lookup, the page's transaction, the use cases, the template.
+ * lookup, the page's transaction, the use cases, the template. "Every" is checked: the benchmark stops, naming the
+ * page, if the node registers a page it does not time; the previews a form answers with are timed too.
  */
 public final class PortalPagesBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
