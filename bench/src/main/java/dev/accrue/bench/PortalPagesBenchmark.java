@@ -10,6 +10,7 @@ import dev.accrue.server.AccrueConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,7 +39,8 @@ import java.util.regex.Pattern;
  * CUSTOMERS other customers for the console's list and search. Then every portal page (as the customer's admin)
  * and every console page (as a staff admin) is requested REQUESTS times by one client over loopback HTTP, after a
  * warm-up, and p50 / p99 / max per page are printed. The whole server work of a page is inside the time: session
- * lookup, the page's transaction, the use cases, the template.
+ * lookup, the page's transaction, the use cases, the template. "Every" is checked: the benchmark stops, naming the
+ * page, if the node registers a page it does not time; the previews a form answers with are timed too.
  */
 public final class PortalPagesBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,18 +71,36 @@ public final class PortalPagesBenchmark {
             Browser portal = new Browser(api.base);
             portal.get(api.post("/v1/portal_sessions", Map.of("customer_id", seeded.customer, "email", "owner@bench.example", "role", "admin",
                     "return_url", "https://app.bench.example/settings")).get("url").asText());
-            Map<String, String> portalPages = new LinkedHashMap<>();
-            portalPages.put("portal overview", "/portal");
-            portalPages.put("portal usage", "/portal/usage");
-            portalPages.put("portal invoices", "/portal/invoices");
-            portalPages.put("portal invoice", "/portal/invoices/" + seeded.invoice);
-            portalPages.put("portal invoice PDF", "/portal/invoices/" + seeded.invoice + "/pdf");
-            portalPages.put("portal plans", "/portal/plans");
-            portalPages.put("portal wallet", "/portal/wallet");
-            portalPages.put("portal numbers", "/portal/numbers");
-            portalPages.put("portal payment methods", "/portal/payment_methods");
-            portalPages.put("portal notifications", "/portal/notifications");
-            portalPages.put("portal cancel", "/portal/subscriptions/" + seeded.subscription + "/cancel");
+            String portalCsrf = portal.csrf("/portal");
+            String number = api.get("/v1/subscriptions/" + seeded.subscription + "/numbers").get("data").get(0).get("id").asText();
+            String creditNote = api.post("/v1/invoices/" + seeded.invoice + "/credit_notes", Map.of("reason", "Goodwill", "amount", "1.00")).get("id")
+                    .asText();
+            // keyed by the route each request exercises: the coverage check below compares them with the node's own routes
+            List<Timed> portalPages = new ArrayList<>();
+            portalPages.add(Timed.get("/portal", "portal overview", "/portal"));
+            portalPages.add(Timed.get("/portal/usage", "portal usage", "/portal/usage"));
+            portalPages.add(Timed.get("/portal/invoices", "portal invoices", "/portal/invoices"));
+            portalPages.add(Timed.get("/portal/invoices/{id}", "portal invoice", "/portal/invoices/" + seeded.invoice));
+            portalPages.add(Timed.get("/portal/invoices/{id}/pdf", "portal invoice PDF", "/portal/invoices/" + seeded.invoice + "/pdf"));
+            portalPages.add(Timed.get("/portal/credit_notes/{id}", "portal credit note", "/portal/credit_notes/" + creditNote));
+            portalPages.add(Timed.get("/portal/plans", "portal plans", "/portal/plans"));
+            portalPages.add(Timed.post("/portal/subscriptions/{id}/change/preview", "portal change preview",
+                    "/portal/subscriptions/" + seeded.subscription + "/change/preview", Map.of("csrf", portalCsrf, "plan", "elite")));
+            portalPages.add(Timed.post("/portal/subscriptions/{id}/add_ons/preview", "portal checkout",
+                    "/portal/subscriptions/" + seeded.subscription + "/add_ons/preview", Map.of("csrf", portalCsrf, "add_on", "bundle_pro_150")));
+            portalPages.add(Timed.get("/portal/wallet", "portal wallet", "/portal/wallet"));
+            portalPages.add(Timed.get("/portal/numbers", "portal numbers", "/portal/numbers"));
+            portalPages.add(Timed.get("/portal/numbers/{id}/release", "portal release number", "/portal/numbers/" + number + "/release"));
+            portalPages.add(Timed.get("/portal/payment_methods", "portal payment methods", "/portal/payment_methods"));
+            portalPages.add(Timed.get("/portal/notifications", "portal notifications", "/portal/notifications"));
+            portalPages.add(Timed.get("/portal/subscriptions/{id}/cancel", "portal cancel", "/portal/subscriptions/" + seeded.subscription + "/cancel"));
+            // receipts are a prepaid customer's (a wallet top-up): one of its own, with its own portal session
+            Browser prepaid = new Browser(api.base);
+            Receipt receipt = prepaidReceipt(api, seeded.clock);
+            prepaid.get(api.post("/v1/portal_sessions", Map.of("customer_id", receipt.customer, "email", "owner@prepaid.example", "role", "admin",
+                    "return_url", "https://app.bench.example/settings"))
+                    .get("url").asText());
+            List<Timed> prepaidPages = List.of(Timed.get("/portal/receipts/{id}/pdf", "portal receipt PDF", "/portal/receipts/" + receipt.id + "/pdf"));
 
             String staff = "admin@bench.example";
             accrue.services().staff().create(Caller.operator(tenant), staff, "Bench admin", "admin", PASSWORD);
@@ -90,22 +110,77 @@ public final class PortalPagesBenchmark {
             if (signedIn != 302) {
                 throw new IllegalStateException("console sign-in answered " + signedIn);
             }
-            Map<String, String> consolePages = new LinkedHashMap<>();
-            consolePages.put("console customers", "/console/customers");
-            consolePages.put("console search", "/console/customers?q=Bench");
-            consolePages.put("console customer", "/console/customers/" + seeded.customer);
-            consolePages.put("console billing runs", "/console/billing_runs");
-            consolePages.put("console catalog", "/console/catalog");
-            consolePages.put("console staff", "/console/staff");
+            String consoleCsrf = console.csrf("/console/customers");
+            List<Timed> consolePages = new ArrayList<>();
+            consolePages.add(Timed.get("/console/customers", "console customers", "/console/customers"));
+            consolePages.add(Timed.get("/console/customers", "console search", "/console/customers?q=Bench"));
+            consolePages.add(Timed.get("/console/customers/{id}", "console customer", "/console/customers/" + seeded.customer));
+            consolePages.add(Timed.post("/console/invoices/{id}/credit_note/preview", "console credit preview",
+                    "/console/invoices/" + seeded.invoice + "/credit_note/preview", Map.of("csrf", consoleCsrf, "amount", "1.00", "reason", "Goodwill")));
+            consolePages.add(Timed.post("/console/subscriptions/{id}/change/preview", "console change preview",
+                    "/console/subscriptions/" + seeded.subscription + "/change/preview", Map.of("csrf", consoleCsrf, "plan", "elite")));
+            consolePages.add(Timed.get("/console/billing_runs", "console billing runs", "/console/billing_runs"));
+            consolePages.add(Timed.get("/console/catalog", "console catalog", "/console/catalog"));
+            consolePages.add(Timed.get("/console/staff", "console staff", "/console/staff"));
+            // the sign-in page, without a session (signing in itself is an Argon2id verification on purpose, not timed)
+            List<Timed> signedOut = List.of(Timed.get("/console/login", "console sign-in page", "/console/login"));
 
-            System.out.printf("Each page: %d sequential requests after 20 warm-up requests, one client, loopback HTTP (ms)%n", requests);
-            System.out.printf("  %-24s %8s %8s %8s %8s%n", "page", "p50", "p99", "max", "bytes");
+            requireEveryPage(accrue, List.of(portalPages, prepaidPages, consolePages));
+            System.out.printf("Each page: %d sequential requests after 20 warm-up requests, one client, loopback HTTP (ms); load average %.1f%n", requests,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.printf("  %-26s %8s %8s %8s %8s%n", "page", "p50", "p99", "max", "bytes");
             time(portal, portalPages, requests);
+            time(prepaid, prepaidPages, requests);
             time(console, consolePages, requests);
+            time(new Browser(api.base), signedOut, requests);
+            System.out.printf("Load average at the end: %.1f (%d processors)%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors());
         }
     }
 
-    private record Seeded(String customer, String subscription, String invoice, int invoices, int payments, int events) {
+    /** One timed request: a page (GET) or a form whose answer is a page (a preview); {@code route} is the node's route it exercises. */
+    private record Timed(String route, String label, String path, Map<String, String> form) {
+        static Timed get(String route, String label, String path) {
+            return new Timed(route, label, path, null);
+        }
+
+        static Timed post(String route, String label, String path, Map<String, String> form) {
+            return new Timed(route, label, path, form);
+        }
+    }
+
+    /**
+     * "Every page": each page the portal and the console serve (every GET route registered through their
+     * {@code WebArea}) must be in the lists, so a page added later is measured or the benchmark says which is missing.
+     * {@code /console} only redirects to the customer list.
+     */
+    private static void requireEveryPage(Accrue accrue, List<List<Timed>> lists) {
+        List<String> timed = lists.stream().flatMap(List::stream).map(Timed::route).toList();
+        List<String> missing = accrue.webPages().stream().filter(r -> r.method().equals("GET")).map(r -> r.path())
+                .filter(path -> !path.equals("/console") && !timed.contains(path)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("pages the benchmark does not time: " + missing);
+        }
+    }
+
+    private record Receipt(String customer, String id) {
+    }
+
+    private static Receipt prepaidReceipt(Api api, String clock) throws Exception {
+        Map<String, Object> customer = new LinkedHashMap<>();
+        customer.put("legal_name", "Bench Prepaid Ltd");
+        customer.put("billing_emails", List.of("accounts@prepaid.example"));
+        customer.put("billing_address", Map.of("line1", "1 Bench St", "city", "Benchville", "postal_code", "10001", "country", "US"));
+        customer.put("currency", "USD");
+        customer.put("time_zone", "UTC");
+        customer.put("account_type", "prepaid");
+        customer.put("test_clock_id", clock);
+        String id = api.post("/v1/customers", customer).get("id").asText();
+        String receipt = api.post("/v1/customers/" + id + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "USD")).get("id").asText();
+        return new Receipt(id, receipt);
+    }
+
+    private record Seeded(String customer, String subscription, String invoice, int invoices, int payments, int events, String clock) {
     }
 
     /** The customer's year, through the public API on a test clock: card, plan, numbers, usage and a billing each month. */
@@ -148,7 +223,7 @@ public final class PortalPagesBenchmark {
         }
         JsonNode invoices = api.get("/v1/invoices?customer_id=" + customerId + "&limit=100").get("data");
         JsonNode payments = api.get("/v1/payments?customer_id=" + customerId + "&limit=100").get("data");
-        return new Seeded(customerId, sub, invoices.get(0).get("id").asText(), invoices.size(), payments == null ? 0 : payments.size(), accepted);
+        return new Seeded(customerId, sub, invoices.get(0).get("id").asText(), invoices.size(), payments == null ? 0 : payments.size(), accepted, clock);
     }
 
     /** Other customers of the tenant, bulk inserted: the console's list and search run against them. */
@@ -161,20 +236,20 @@ public final class PortalPagesBenchmark {
                 FROM generate_series(1, :n) i""").bind("t", tenant).bind("n", count).execute());
     }
 
-    private static void time(Browser browser, Map<String, String> pages, int requests) throws Exception {
-        for (var page : pages.entrySet()) {
+    private static void time(Browser browser, List<Timed> pages, int requests) throws Exception {
+        for (Timed page : pages) {
             int bytes = 0;
             for (int i = 0; i < 20; i++) {
-                bytes = browser.page(page.getValue());
+                bytes = browser.page(page);
             }
             long[] nanos = new long[requests];
             for (int i = 0; i < requests; i++) {
                 long t0 = System.nanoTime();
-                browser.page(page.getValue());
+                browser.page(page);
                 nanos[i] = System.nanoTime() - t0;
             }
             Arrays.sort(nanos);
-            System.out.printf("  %-24s %8.1f %8.1f %8.1f %8d%n", page.getKey(), ms(nanos[requests / 2]), ms(nanos[(int) Math.ceil(requests * 0.99) - 1]),
+            System.out.printf("  %-26s %8.1f %8.1f %8.1f %8d%n", page.label(), ms(nanos[requests / 2]), ms(nanos[(int) Math.ceil(requests * 0.99) - 1]),
                     ms(nanos[requests - 1]), bytes);
         }
     }
@@ -227,10 +302,13 @@ public final class PortalPagesBenchmark {
             http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding());
         }
 
-        int page(String path) throws Exception {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        int page(Timed page) throws Exception {
+            HttpRequest request = page.form() == null ? HttpRequest.newBuilder(URI.create(base + page.path())).GET().build()
+                    : HttpRequest.newBuilder(URI.create(base + page.path())).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(encoded(page.form()))).build();
+            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+                throw new IllegalStateException(page.path() + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
             }
             return r.body().length;
         }
@@ -245,11 +323,15 @@ public final class PortalPagesBenchmark {
         }
 
         int post(String path, Map<String, String> form) throws Exception {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(encoded(form))).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+
+        private static String encoded(Map<String, String> form) {
             StringBuilder body = new StringBuilder();
             form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
                     .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return body.toString();
         }
     }
 }

@@ -55,6 +55,7 @@ import dev.accrue.adapters.scheduler.JobScheduler;
 import dev.accrue.adapters.scheduler.RecurringJob;
 import dev.accrue.app.payment.CollectionRunner;
 import dev.accrue.server.web.WebRoutes;
+import dev.accrue.adapters.http.web.WebArea;
 import dev.accrue.server.db.EmbeddedDatabase;
 import dev.accrue.adapters.http.webhook.WebhookRoutes;
 import dev.accrue.adapters.http.notification.NotificationRoutes;
@@ -105,6 +106,7 @@ public final class Accrue implements AutoCloseable {
     private final String configuredPublicUrl;
     private volatile String listeningUrl;
     private KafkaUsageFolder usageFolder;
+    private WebRoutes webRoutes;
 
     private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl, WebhookSettings webhookSettings,
                    Optional<StripeSettings> stripe, Optional<KafkaSettings> kafka) {
@@ -201,6 +203,7 @@ public final class Accrue implements AutoCloseable {
 
     public Accrue serve(String host, int port) {
         Idempotency idempotency = new Idempotency(services.idempotency());
+        webRoutes = new WebRoutes(services, idempotency, this::publicUrl);
         List<Consumer<RoutesConfig>> routes = List.of(
                 new SystemRoutes(this::databaseUp, metrics, VERSION)::register,
                 new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
@@ -250,7 +253,7 @@ public final class Accrue implements AutoCloseable {
                 new PauseRoutes(services.pauses(), idempotency)::register,
                 new DataLifecycleRoutes(services.dataLifecycle())::register,
                 new PriceMigrationRoutes(services.priceMigrations(), idempotency)::register,
-                new WebRoutes(services, idempotency, this::publicUrl)::register);
+                webRoutes::register);
         RateLimiter limiter = new RateLimiter(rateLimits, tenantId -> services.tenants().get(tenantId).settings().apiRequestsPerSecond());
         server = new ApiServer(services.apiKeys(), limiter, metrics, routes).start(host, port);
         startAlerts();
@@ -400,6 +403,11 @@ public final class Accrue implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The portal's and the console's signed-in pages and forms this node serves (none before {@link #serve}). */
+    public List<WebArea.Route> webPages() {
+        return webRoutes == null ? List.of() : webRoutes.signedInRoutes();
     }
 
     public int port() {

@@ -60,14 +60,14 @@ final class InvoiceWrites {
                 .bindArray("finalizeAfter", String.class, column(rows, r -> text(r.finalizeAfter())))
                 .mapTo(String.class).list();
         Set<String> inserted = new HashSet<>(written);
-        insertLines(h, rows.stream().filter(r -> inserted.contains(r.invoice().id())).toList());
+        insertLinesOf(h, rows.stream().filter(r -> inserted.contains(r.invoice().id())).toList());
         return inserted;
     }
 
     private record LineRow(String tenantId, String invoiceId, int no, InvoiceLine line) {
     }
 
-    private static void insertLines(Handle h, List<Row> rows) {
+    private static void insertLinesOf(Handle h, List<Row> rows) {
         List<LineRow> lines = new ArrayList<>();
         for (Row r : rows) {
             int no = 1;
@@ -75,7 +75,7 @@ final class InvoiceWrites {
                 lines.add(new LineRow(r.tenantId(), r.invoice().id(), no++, line));
             }
         }
-        insertLines(h, lines);
+        writeLines(h, lines);
     }
 
     /** Writes {@code lines} of one invoice numbered from {@code firstNo} (a consolidated invoice's section continues its lines). */
@@ -85,10 +85,10 @@ final class InvoiceWrites {
         for (InvoiceLine line : lines) {
             rows.add(new LineRow(tenantId, invoiceId, no++, line));
         }
-        insertLines(h, rows);
+        writeLines(h, rows);
     }
 
-    private static void insertLines(Handle h, List<LineRow> lines) {
+    private static void writeLines(Handle h, List<LineRow> lines) {
         if (lines.isEmpty()) {
             return;
         }

@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The rendered PDFs of numbered invoices, so a repeated download costs a lookup instead of a render (about 200 ms).
+ * The rendered PDFs of numbered invoices and of receipts, so a repeated download costs a lookup instead of a render (about 200 ms).
  * The key is the whole {@link Document} — a record of records, lists and values, so equal content is an equal key:
  * the document's version is its content. When anything printed changes (a payment marks it paid, the seller's
  * branding changes, erasure anonymises the customer) the next download is a miss and renders the new content, so a
@@ -30,7 +30,14 @@ final class RenderedInvoicePdfs {
         return pdfs.get(document, render);
     }
 
+    /**
+     * Numbered invoices, and receipts (a wallet top-up's or a payment's: issued once, never edited — the portal's
+     * receipt download rendered every time was its slowest page, issue 15 point 11).
+     */
     static boolean cacheable(Document d) {
+        if (d.kind() == DocumentKind.RECEIPT || d.kind() == DocumentKind.PAYMENT_RECEIPT) {
+            return true;
+        }
         return d.kind() == DocumentKind.INVOICE && d.status() != null && NUMBERED.contains(d.status().toLowerCase(Locale.ROOT));
     }
 }

@@ -24,6 +24,8 @@ import dev.accrue.server.Services;
 import io.javalin.config.RoutesConfig;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Wires the web pages (landing, customer portal, operator console) to the node's use cases. */
@@ -31,6 +33,7 @@ public final class WebRoutes {
     private final Services services;
     private final Idempotency idempotency;
     private final Supplier<String> publicUrl;
+    private final List<WebArea> areas = new ArrayList<>();
 
     public WebRoutes(Services services, Idempotency idempotency, Supplier<String> publicUrl) {
         this.services = services;
@@ -59,5 +62,12 @@ public final class WebRoutes {
         new ConsolePages(new ConsoleUseCases(s.staff(), s.customers(), s.subscriptions(), s.billing(), s.invoices(), s.wallets(), s.creditNotes(),
                 s.audit(), s.catalogs(), s.payments(), s.paymentMethods(), s.billingRuns(), Clock.systemUTC()), consoleArea).register(app);
         new ConsolePasswordPages(s.staffPasswordResets(), consoleArea, publicUrl).register(app);
+        areas.add(portalArea);
+        areas.add(consoleArea);
+    }
+
+    /** The signed-in pages and forms of the portal and the console (once registered), each guarded by its area. */
+    public List<WebArea.Route> signedInRoutes() {
+        return areas.stream().flatMap(a -> a.routes().stream()).toList();
     }
 }

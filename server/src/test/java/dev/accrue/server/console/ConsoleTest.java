@@ -120,10 +120,12 @@ class ConsoleTest {
         page.navigate(TestNode.get().baseUrl() + "/console/customers/" + customer);
         assertThat(page.locator("h1")).hasText(hostile);
         assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+        Chromium.screenshot(page, "console-hostile-name");
         // the portal shows it inert too
         page.navigate(dev.accrue.server.support.PortalLinks.link(s.api, customer, "x@example.com", "admin", null));
         assertThat(page.locator("main")).containsText(hostile);
         assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+        Chromium.screenshot(page, "portal-hostile-name");
         assertThat(dialogs).isEmpty();
         context.close();
     }

@@ -1,6 +1,7 @@
 package dev.accrue.server.document;
 
 import dev.accrue.server.support.Api;
+import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,28 @@ class InvoicePdfCacheTest {
         assertThat(Pdfs.read(paid).text()).contains("Paid on", "SEPA-CACHE-1");
         // the paid version is now the cached one
         assertThat(s.api.getFile("/v1/invoices/" + id + "/pdf").body()).isEqualTo(paid);
+    }
+
+    @Test
+    void aReceiptsRepeatedDownloadIsServedFromTheCache() {
+        Sandbox s = DocumentTest.sandboxWithSeller("receipt pdf cache");
+        Map<String, Object> body = Fixtures.customer("Cache Prepaid GmbH");
+        body.put("currency", "USD");
+        body.put("time_zone", "UTC");
+        body.remove("alignment");
+        body.put("account_type", "prepaid");
+        body.put("test_clock_id", s.clockId);
+        String customer = s.api.post("/v1/customers", body).text("id");
+        var topUp = s.api.post("/v1/customers/" + customer + "/wallet/top_ups", Map.of("amount", "20.00", "currency", "USD"));
+        assertThat(topUp.status()).as(topUp.toString()).isEqualTo(201);
+        String receipt = topUp.text("id");
+
+        byte[] first = s.api.getFile("/v1/receipts/" + receipt + "/pdf").body();
+        String before = scrape();
+        byte[] second = s.api.getFile("/v1/receipts/" + receipt + "/pdf").body();
+        assertThat(second).isEqualTo(first);
+        assertThat(delta(before, scrape(), "result=\"hit\"")).isGreaterThanOrEqualTo(1);
+        assertThat(Pdfs.read(second).text()).contains("20.00");
     }
 
     private String scrape() {

@@ -7,12 +7,17 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class Chromium implements AutoCloseable {
     public static final Path SCREENSHOTS = Paths.get("target", "screenshots");
     private static final Path EXECUTABLE = Paths.get("/usr/bin/chromium");
+    /** The browsers open in this JVM, so that a failed test's pages can be kept as they were when it failed. */
+    private static final Set<Chromium> OPEN = ConcurrentHashMap.newKeySet();
     private final Playwright playwright;
     private final Browser browser;
 
@@ -33,6 +40,7 @@ public final class Chromium implements AutoCloseable {
         this.browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(EXECUTABLE).setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                         "--no-first-run")));
+        OPEN.add(this);
     }
 
     public static Chromium launch() {
@@ -57,6 +65,14 @@ public final class Chromium implements AutoCloseable {
         return context;
     }
 
+    /** A phone: 390 × 844 CSS pixels, touch, the mobile viewport meta tag honoured. */
+    public BrowserContext phone(String locale) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true).setLocale(locale).setViewportSize(390, 844)
+                .setIsMobile(true).setHasTouch(true));
+        context.setDefaultTimeout(30_000);
+        return context;
+    }
+
     public static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
     }
@@ -71,8 +87,39 @@ public final class Chromium implements AutoCloseable {
         assertThat(serious).as("accessibility violations on " + page.url()).isEmpty();
     }
 
+    /**
+     * Keeps a screenshot of every page still open in any browser of this JVM, named {@code <prefix>-<n>.png}: a
+     * journey that fails leaves its context open (it closes it only at its end), so this is the page it failed on.
+     */
+    public static List<Path> screenshotOpenPages(String prefix) {
+        List<Path> kept = new ArrayList<>();
+        for (Chromium chromium : OPEN) {
+            for (BrowserContext context : chromium.browser.contexts()) {
+                for (Page page : context.pages()) {
+                    Path path = SCREENSHOTS.resolve(prefix + "-" + (kept.size() + 1) + ".png");
+                    try {
+                        page.screenshot(new Page.ScreenshotOptions().setPath(path).setFullPage(true));
+                        kept.add(path);
+                    } catch (RuntimeException e) {
+                        // a page that closed or crashed meanwhile has nothing to show; the others are still kept
+                    }
+                }
+            }
+        }
+        return kept;
+    }
+
+    /** Registered for the whole suite (junit-platform.properties): a failed browser test leaves its pages as screenshots. */
+    public static final class ScreenshotOnFailure implements TestWatcher {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            screenshotOpenPages("FAILED-" + context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName());
+        }
+    }
+
     @Override
     public void close() {
+        OPEN.remove(this);
         browser.close();
         playwright.close();
     }

@@ -13,8 +13,10 @@ import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,7 @@ public final class WebArea {
     private final WebSessions sessions;
     private final WebTemplates templates;
     private final Transactions tx;
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
 
     public WebArea(String kind, String cookieName, String cookiePath, String signInPath, WebSessions sessions, WebTemplates templates,
                    Transactions tx) {
@@ -50,11 +53,25 @@ public final class WebArea {
         void handle(Context ctx, WebSession session) throws Exception;
     }
 
+    /** A page or form of this area, as registered (Javalin's path, e.g. {@code /portal/invoices/{id}}). */
+    public record Route(String method, String path) {
+    }
+
+    /**
+     * Every route registered through this area, so that tests and benchmarks can go through all of them (every form
+     * attacked with a forged token, every page timed) instead of a list that forgets the newest.
+     */
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
     public void get(RoutesConfig app, String path, Predicate<WebSession> allowed, Handler handler) {
+        routes.add(new Route("GET", path));
         app.get(path, ctx -> guarded(ctx, allowed, false, handler));
     }
 
     public void post(RoutesConfig app, String path, Predicate<WebSession> allowed, Handler handler) {
+        routes.add(new Route("POST", path));
         app.post(path, ctx -> guarded(ctx, allowed, true, handler));
     }
 
@@ -64,6 +81,7 @@ public final class WebArea {
      * hold row locks during the call and could undo the record of money that already moved.
      */
     public void postCallingGateway(RoutesConfig app, String path, Predicate<WebSession> allowed, Handler handler) {
+        routes.add(new Route("POST", path));
         app.post(path, ctx -> guarded(ctx, allowed, true, handler, false));
     }
 
