@@ -23,7 +23,7 @@ class DemoCatalogsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"numero-crm.yaml", "voiceagent.yaml", "ai-employees.yaml", "usercom.yaml", "callr.yaml"})
+    @ValueSource(strings = {"numero-crm.yaml", "numero-crm-v2.yaml", "voiceagent.yaml", "ai-employees.yaml", "usercom.yaml", "callr.yaml"})
     void loadsWithoutProblems(String file) throws IOException {
         try {
             Catalog catalog = CatalogYaml.read(file, resource(file));

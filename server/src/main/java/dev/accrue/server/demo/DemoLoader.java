@@ -10,6 +10,7 @@ import dev.accrue.app.creditwallet.CreditWallets;
 import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.oneoff.OneOffChargeService;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.pricechange.PriceMigrationRequest;
 import dev.accrue.app.subscription.CreateSubscription;
 import dev.accrue.app.subscription.scheduled.ScheduledActionService;
 import dev.accrue.app.tenant.Tenant;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -55,7 +57,15 @@ public final class DemoLoader {
     record DemoFile(List<DemoTenant> tenants) {
     }
 
-    record DemoTenant(String name, String mode, String catalog, List<CustomerDraft> customers, List<DemoSubscription> subscriptions) {
+    record DemoTenant(String name, String mode, String catalog, List<CustomerDraft> customers, List<DemoSubscription> subscriptions,
+                      List<DemoPriceChange> priceChanges) {
+    }
+
+    /**
+     * A later catalog version imported once the customers subscribed to the first, and the tenant's decision for the
+     * subscriptions of {@code plan} on older versions: {@code grandfather} or {@code migrate} after {@code noticeDays}.
+     */
+    record DemoPriceChange(String catalog, String plan, String policy, Integer noticeDays) {
     }
 
     /**
@@ -126,6 +136,16 @@ public final class DemoLoader {
                     subscribe(operator, demo, draft.externalId(), customer.id());
                 }
             }
+            for (DemoPriceChange change : demo.priceChanges() == null ? List.<DemoPriceChange>of() : demo.priceChanges()) {
+                // imported on the first load only (a later one finds the version), so the decision is taken once
+                Integer version = importCatalog(operator, change.catalog());
+                if (version != null) {
+                    // decided today, as the subscriptions' start dates are counted (each still gets its notice before it moves)
+                    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+                    services.priceMigrations().create(operator, new PriceMigrationRequest(change.plan(), version, change.policy(),
+                            "migrate".equals(change.policy()) ? today : null, change.noticeDays()));
+                }
+            }
             loaded.add(new LoadedTenant(tenant, secret, created, demo.customers().size()));
         }
         saveKeys(keys);
@@ -155,7 +175,7 @@ public final class DemoLoader {
         for (DemoSubscription s : demo.subscriptions()) {
             if (s.customer().equals(externalId)) {
                 java.time.LocalDate start = s.startDaysAgo() == null ? null
-                        : java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(s.startDaysAgo());
+                        : LocalDate.now(ZoneOffset.UTC).minusDays(s.startDaysAgo());
                 if (s.contacts() != null) {
                     services.contacts().push(operator, customerId, java.math.BigDecimal.valueOf(s.contacts()));
                 }
@@ -198,14 +218,16 @@ public final class DemoLoader {
         }
     }
 
-    /** Imports the shipped catalog unless this tenant already has that version (or a newer one). */
-    private void importCatalog(Caller operator, String file) {
+    /** Imports the shipped catalog unless this tenant already has that version (or a newer one); the version imported, else null. */
+    private Integer importCatalog(Caller operator, String file) {
         String source = text("/demo/catalogs/" + file);
         var latest = services.catalogs().versions(operator).stream().findFirst();
         int shipped = services.catalogs().validate(file, source).version();
         if (latest.isEmpty() || latest.get().version() < shipped) {
             services.catalogs().importCatalog(operator, file, source);
+            return shipped;
         }
+        return null;
     }
 
     private static String text(String resource) {

@@ -3,14 +3,20 @@ package dev.accrue.server.demo;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.page.PageRequest;
+import dev.accrue.app.pricechange.PriceMigrationRequest;
+import dev.accrue.core.error.AccrueException;
+import dev.accrue.core.error.ErrorCode;
 import dev.accrue.server.Services;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The demo data loads every seed vendor's tenant, catalog and customers, and a second load adds nothing. */
 class DemoLoaderTest {
@@ -24,7 +30,8 @@ class DemoLoaderTest {
                 "Numero CRM (demo)", "VoiceAgent (demo)", "AI Employees (demo)", "User.com (demo)", "CALLR (demo)");
         for (DemoLoader.LoadedTenant t : first.tenants()) {
             Caller operator = Caller.operator(t.tenant().id());
-            assertThat(services.catalogs().versions(operator)).as(t.tenant().name()).hasSize(1);
+            // Numero ships a second version: a price rise for its existing customers
+            assertThat(services.catalogs().versions(operator)).as(t.tenant().name()).hasSize(t.tenant().name().startsWith("Numero") ? 2 : 1);
             var customers = services.customers().list(operator, CustomerQuery.all(), PageRequest.first(100)).items();
             assertThat(customers).hasSize(t.customersTotal());
             String currency = customers.getFirst().currency().getCurrencyCode();
@@ -82,6 +89,13 @@ class DemoLoaderTest {
         var voiceSub = services.subscriptions().list(voice, null, PageRequest.first(1)).items().getFirst();
         assertThat(services.numbers().list(voice, voiceSub.id())).hasSize(2);
         assertThat(services.addOns().list(voice, voiceSub.id())).hasSize(1);
+        // Numero's price rise (issue 16 point 11): version 2 imported after its customers subscribed on version 1, and the
+        // decision taken once — its three CRM Essentials subscriptions move to 35.00 after 30 days' notice
+        PriceMigrationRequest rise = new PriceMigrationRequest("crm_essentials", 2, "migrate", LocalDate.now(ZoneOffset.UTC), 30);
+        assertThat(catchThrowableOfType(AccrueException.class, () -> services.priceMigrations().create(numero, rise)).code())
+                .isEqualTo(ErrorCode.ALREADY_EXISTS);
+        assertThat(services.priceMigrations().preview(numero, rise).moves()).hasSize(3)
+                .allSatisfy(m -> assertThat(m.movesOn()).isAfterOrEqualTo(m.noticeOn().plusDays(30)));
         // VoiceAgent's customer holds call credits restricted to minutes (issue 16 point 14)
         assertThat(services.creditWallets().list(voice, voiceSub.customerId())).singleElement().satisfies(w -> {
             assertThat(w.wallet().appliesTo()).containsExactly("minutes");
@@ -91,7 +105,7 @@ class DemoLoaderTest {
         assertThat(second.tenants()).extracting(DemoLoader.LoadedTenant::apiKey)
                 .containsExactlyElementsOf(first.tenants().stream().map(DemoLoader.LoadedTenant::apiKey).toList());
         for (DemoLoader.LoadedTenant t : second.tenants()) {
-            assertThat(services.catalogs().versions(Caller.operator(t.tenant().id()))).hasSize(1);
+            assertThat(services.catalogs().versions(Caller.operator(t.tenant().id()))).hasSize(t.tenant().name().startsWith("Numero") ? 2 : 1);
         }
         assertThat(services.subscriptions().list(numero, null, PageRequest.first(10)).items()).hasSize(6);
     }
