@@ -81,7 +81,7 @@ class EveryWebFormTest {
                 Map.entry("amounts", "5"), Map.entry("percents", "80"), Map.entry("metric", "call_seconds"), Map.entry("direction", "down"),
                 Map.entry("exp_month", "11"), Map.entry("exp_year", "2034"), Map.entry("token", "tok_forged"), Map.entry("resume_on", "2026-08-01"),
                 Map.entry("method", "bank_transfer"), Map.entry("reference", "forged"), Map.entry("received_on", "2026-06-10"),
-                Map.entry("role", "admin"), Map.entry("email", "intruder@staff.example"), Map.entry("name", "Intruder"),
+                Map.entry("role", "admin"), Map.entry("email", "intruder@staff.example"), Map.entry("name", "Intruder"), Map.entry("outcome", "failed"),
                 Map.entry("password", "intruder password 123")));
     }
 
