@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +40,18 @@ public final class TestNode {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             accrue.close();
             smtp.stop();
+            // the embedded PostgreSQL is stopped now: its data (hundreds of MB to GBs after a suite) goes too, or every
+            // test run would leave a copy in the temporary directory until the disk is full
+            deleteTree(dataDir);
         }));
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("Could not delete the test node's data under " + root + ": " + e);
+        }
     }
 
     public static TestNode get() {
