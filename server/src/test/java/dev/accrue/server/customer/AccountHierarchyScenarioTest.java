@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cycle, consolidated invoicing on other billing dates, deleting a parent) changes nothing.
  */
 class AccountHierarchyScenarioTest {
-    private static final String CATALOG = """
+    /** One monthly plan at 49.99 a seat: the hierarchy tests' catalog (also ConsolidatedInvoicingScenarioTest's). */
+    static final String CATALOG = """
             name: reseller
             version: 1
             effective_from: 2026-01-01

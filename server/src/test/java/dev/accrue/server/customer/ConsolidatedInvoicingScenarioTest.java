@@ -28,23 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * served, which come back when it pays.
  */
 class ConsolidatedInvoicingScenarioTest {
-    private static final String CATALOG = """
-            name: reseller
-            version: 1
-            effective_from: 2026-01-01
-            currencies: [USD]
-            products:
-              - { code: crm, name: CRM }
-            plans:
-              - code: team
-                product: crm
-                name: Team
-                tier: 1
-                alignment: calendar
-                intervals: [{ interval: month }]
-                charges:
-                  - { type: recurring, code: seat, name: Seat, monthly_price: { USD: "49.99" } }
-            """;
+    private static final String CATALOG = AccountHierarchyScenarioTest.CATALOG;
     private static final String VISA_OK = "4242424242424242";
     private static final String CHARGE_FAILS = "4000000000000341";
 
