@@ -8,11 +8,15 @@ import dev.accrue.server.AccrueConfig;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real Accrue node (embedded PostgreSQL, HTTP on a free port) with one tenant whose customers are bulk
@@ -25,7 +29,7 @@ final class BenchNode implements AutoCloseable {
     final String baseUrl;
 
     BenchNode(String catalogYaml, String plan, int customers) throws Exception {
-        this(Accrue.open(AccrueConfig.fromEnvironment(Map.of()).withDataDir(Files.createTempDirectory("accrue-bench-")).withPort(0), Clock.systemUTC())
+        this(Accrue.open(AccrueConfig.fromEnvironment(Map.of()).withDataDir(BenchDirs.directory("accrue-bench-")).withPort(0), Clock.systemUTC())
                 .serve("127.0.0.1", 0), catalogYaml, plan, customers);
     }
 
@@ -80,6 +84,24 @@ final class BenchNode implements AutoCloseable {
             }
         }
         return bytes / (1024 * 1024);
+    }
+
+    /**
+     * CPU time of the node's PostgreSQL, in ms: its postmaster (named by {@code postmaster.pid} in the data directory;
+     * pg_ctl started it, so it is not a descendant of this JVM) and the backends it forked. The pool keeps its
+     * backends, so their time is not lost to exits.
+     */
+    long postgresCpuMillis() throws IOException {
+        String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
+        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
+        return ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum();
+    }
+
+    /** WAL written since the server started: {bytes, full-page images} ({@code pg_stat_wal}). */
+    long[] walWritten() {
+        return accrue.database().jdbi().withHandle(h -> h.createQuery("SELECT wal_bytes::bigint, wal_fpi FROM pg_stat_wal")
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one());
     }
 
     @Override

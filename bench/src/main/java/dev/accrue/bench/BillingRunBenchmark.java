@@ -40,7 +40,7 @@ public final class BillingRunBenchmark {
 
     public static void main(String[] args) throws Exception {
         int[] sizes = args.length == 0 ? new int[] {1_000, 10_000, 100_000} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        Path dir = Files.createTempDirectory("accrue-bench-");
+        Path dir = BenchDirs.directory("accrue-bench-");
         AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(dir);
         System.out.printf("Billing run benchmark: %d cores, JDK %s, embedded PostgreSQL under %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), dir);

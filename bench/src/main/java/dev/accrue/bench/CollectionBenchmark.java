@@ -73,7 +73,7 @@ public final class CollectionBenchmark {
 
     public static void main(String[] args) throws Exception {
         int[] sizes = args.length == 0 ? new int[] {10_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        Path dir = Files.createTempDirectory("accrue-bench-");
+        Path dir = BenchDirs.directory("accrue-bench-");
         AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(dir);
         System.out.printf("Collection benchmark (sandbox gateway): %d cores, JDK %s, embedded PostgreSQL under %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), dir);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,9 @@ public final class IngestionBenchmark {
             StatementCounter statements = StatementCounter.attachIfAsked(node.accrue.database().jdbi());
             BenchNode.resetPeaks();
             AtomicLong accepted = new AtomicLong();
+            long postgresCpuBefore = node.postgresCpuMillis();
+            long jvmCpuBefore = jvmCpuMillis();
+            long[] walBefore = node.walWritten();
             long started = System.nanoTime();
             try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
                 List<Future<?>> futures = new ArrayList<>();
@@ -69,6 +73,10 @@ public final class IngestionBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            double thousands = batches * batch / 1000.0;
+            double postgresCpu = (node.postgresCpuMillis() - postgresCpuBefore) / thousands;
+            double jvmCpu = (jvmCpuMillis() - jvmCpuBefore) / thousands;
+            long[] walAfter = node.walWritten();
             if (statements != null) {
                 statements.print(batches, "batch");
             }
@@ -80,7 +88,15 @@ public final class IngestionBenchmark {
             System.out.printf("  %.2f s, %.0f events/s, %d stored (%d acknowledged), resend of a batch accepted %d (duplicates ignored)%n",
                     seconds, batches * batch / seconds, stored, accepted.get(), duplicates);
             System.out.printf("  server peak heap %d MiB%n", BenchNode.peakHeapMiB());
+            // CPU per event depends far less on what else runs on the machine than events/s does
+            System.out.printf("  CPU per 1,000 events: PostgreSQL %.1f ms, this JVM (server and load generator) %.1f ms%n", postgresCpu, jvmCpu);
+            System.out.printf("  WAL per event: %.0f bytes, %.3f full-page images%n", (walAfter[0] - walBefore[0]) / (thousands * 1000),
+                    (walAfter[1] - walBefore[1]) / (thousands * 1000));
         }
+    }
+
+    private static long jvmCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
     }
 
     static String body(int batchIndex, int size, int customers, String at, String prefix) {

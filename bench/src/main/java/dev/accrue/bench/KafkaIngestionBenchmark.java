@@ -48,7 +48,7 @@ public final class KafkaIngestionBenchmark {
             broker.startup();
             broker.waitForReadyBrokers();
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers());
-            Path dataDir = Files.createTempDirectory("accrue-bench-kafka-");
+            Path dataDir = BenchDirs.directory("accrue-bench-kafka-");
             Accrue first = Accrue.open(AccrueConfig.fromEnvironment(Map.of()).withDataDir(dataDir).withPort(0), Clock.systemUTC(),
                     WebhookSettings.DEFAULT, Optional.empty(), Optional.of(kafka)).serve("127.0.0.1", 0);
             String dbUrl = Files.readAllLines(dataDir.resolve("postgres.url")).getFirst();

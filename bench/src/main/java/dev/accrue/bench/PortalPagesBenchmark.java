@@ -54,7 +54,7 @@ public final class PortalPagesBenchmark {
         int eventsPerMonth = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int otherCustomers = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-        AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(Files.createTempDirectory("accrue-bench-")).withPort(0);
+        AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(BenchDirs.directory("accrue-bench-")).withPort(0);
         try (Accrue accrue = Accrue.open(config, Clock.systemUTC()).serve("127.0.0.1", 0)) {
             var created = accrue.services().tenants().create("portal bench " + System.nanoTime(), TenantMode.SANDBOX);
             String tenant = created.tenant().id();

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A {@link BenchNode} in a JVM of its own, so that a load generator's threads, allocations and collections are
@@ -31,7 +30,7 @@ final class ServerProcess implements AutoCloseable {
     private final PrintWriter in;
 
     ServerProcess(String catalogYaml, String plan, int customers, String heap) throws IOException {
-        Path catalog = Files.createTempFile("accrue-bench-catalog-", ".yaml");
+        Path catalog = BenchDirs.file("accrue-bench-catalog-", ".yaml");
         Files.writeString(catalog, catalogYaml);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC"));
@@ -119,17 +118,6 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * CPU time of the node's PostgreSQL: its postmaster (named by {@code postmaster.pid} in the data directory; pg_ctl
-     * started it, so it is not a descendant of this JVM) and the backends it forked.
-     */
-    private static long postgresCpuMillis(BenchNode node) throws IOException {
-        String dataDir = node.accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
-        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
-        return ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
-                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum();
-    }
-
     private static final String PRINT = "PRINT ";
     private static final boolean STATEMENTS = "1".equals(System.getenv("BENCH_STATEMENTS"));
 
@@ -147,7 +135,7 @@ final class ServerProcess implements AutoCloseable {
                     case "usage" -> System.out.println("ANSWER " + UsageQueryBenchmark.seed(node, Integer.parseInt(words[1])));
                     case "cpu" -> {
                         long jvm = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
-                        long database = postgresCpuMillis(node);
+                        long database = node.postgresCpuMillis();
                         System.out.println("ANSWER " + jvm + " " + database);
                     }
                     case "statements" -> {
