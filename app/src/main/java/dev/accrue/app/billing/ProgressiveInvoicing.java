@@ -91,13 +91,13 @@ public final class ProgressiveInvoicing implements UsageListener {
         });
         List<Subscription> progressive;
         try {
-            progressive = tx.inTransaction(() -> {
-                List<Subscription> subs = new ArrayList<>(known.values());
-                if (!customerIds.isEmpty()) {
-                    subscriptions.forCustomers(tenantId, customerIds).stream().filter(s -> !known.containsKey(s.id())).forEach(subs::add);
-                }
-                return subs.stream().filter(s -> touched.contains(s.id()) && billing.plan(tenantId, s).progressiveBilling() != null).toList();
+            // the usual case, every subscription already read by validation, needs no transaction at all
+            List<Subscription> subs = customerIds.isEmpty() ? new ArrayList<>(known.values()) : tx.inTransaction(() -> {
+                List<Subscription> all = new ArrayList<>(known.values());
+                subscriptions.forCustomers(tenantId, customerIds).stream().filter(s -> !known.containsKey(s.id())).forEach(all::add);
+                return all;
             });
+            progressive = subs.stream().filter(s -> touched.contains(s.id()) && billing.plan(tenantId, s).progressiveBilling() != null).toList();
         } catch (RuntimeException e) {
             LOG.warn("Progressive billing checks after a usage batch failed", e);
             return;

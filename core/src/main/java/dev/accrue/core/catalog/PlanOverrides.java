@@ -35,6 +35,9 @@ public record PlanOverrides(Map<String, Map<String, BigDecimal>> prices, Map<Str
 
     /** The plan with these overrides applied; an override naming something the plan lacks is an error. */
     public Plan applyTo(Plan plan) {
+        if (prices.isEmpty() && allowances.isEmpty() && limits.isEmpty() && quotas.isEmpty() && progressiveBilling == null) {
+            return plan; // most subscriptions have no deal: ingestion asks this per subscription of every batch
+        }
         prices.keySet().forEach(code -> requireCharge(plan, code, "prices", RecurringCharge.class));
         allowances.keySet().forEach(code -> requireCharge(plan, code, "allowances", MeteredCharge.class));
         List<Charge> charges = new ArrayList<>();

@@ -1,8 +1,5 @@
 package dev.accrue.core.payment;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * Recognising payment card numbers (PANs), so that Accrue can refuse to receive one anywhere but the sandbox's
  * tokenization path. A PAN is 13 to 19 digits, optionally grouped by single spaces or dashes, that passes the
@@ -11,25 +8,69 @@ import java.util.regex.Pattern;
  * starting with 2, an order number) must not be refused as cards; a Mastercard starting with 2 is always 16 digits.
  */
 public final class CardNumbers {
-    /** 13–19 digits, separated at most by one space or dash, not inside a longer run of digits. */
-    private static final Pattern CANDIDATE = Pattern.compile("(?<![0-9])[2-6](?:[ -]?[0-9]){12,18}(?![0-9])");
-
     private CardNumbers() {
     }
 
-    /** Whether {@code text} holds something that is a card number. */
+    /**
+     * Whether {@code text} holds something that is a card number: 13–19 digits, separated at most by one space or
+     * dash, not inside a longer run of digits. Every such candidate is tried, overlapping ones included — a date
+     * written just before a dashed card number ("2026-12-01 4000-0000-0000-0002") forms one run with it, and the
+     * card is the run's tail. One pass without a regex: every text of every request is checked (ids, timestamps,
+     * usage properties), and almost none holds 13 digits in a row.
+     */
     public static boolean containsCardNumber(String text) {
         if (text == null || text.length() < 13) {
             return false;
         }
-        Matcher m = CANDIDATE.matcher(text);
-        while (m.find()) {
-            String digits = digits(m.group());
-            if (luhn(digits) && issuedLength(digits)) {
+        int n = text.length();
+        char[] digits = new char[n];
+        boolean[] edge = new boolean[n + 1]; // edge[k]: a candidate may start or end before the run's k-th digit
+        int i = 0;
+        while (i < n) {
+            if (!isDigit(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int m = 0;
+            edge[0] = true;
+            while (true) {
+                digits[m++] = text.charAt(i++);
+                if (i < n && isDigit(text.charAt(i))) {
+                    edge[m] = false;
+                } else if (i + 1 < n && (text.charAt(i) == ' ' || text.charAt(i) == '-') && isDigit(text.charAt(i + 1))) {
+                    edge[m] = true;
+                    i++;
+                } else {
+                    edge[m] = true;
+                    break;
+                }
+            }
+            if (m >= 13 && runHoldsCard(digits, edge, m)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean runHoldsCard(char[] digits, boolean[] edge, int m) {
+        for (int start = 0; start + 13 <= m; start++) {
+            if (!edge[start] || digits[start] < '2' || digits[start] > '6') {
+                continue;
+            }
+            for (int end = start + 13; end <= Math.min(m, start + 19); end++) {
+                if (edge[end]) {
+                    String candidate = new String(digits, start, end - start);
+                    if (luhn(candidate) && issuedLength(candidate)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** The digits of {@code number} with spaces and dashes dropped; null when anything else is in it. */
