@@ -105,7 +105,7 @@ public final class Accrue implements AutoCloseable {
     private final RateLimits rateLimits;
     private final String configuredPublicUrl;
     private volatile String listeningUrl;
-    private KafkaUsageFolder usageFolder;
+    private List<KafkaUsageFolder> usageFolders = List.of();
     private WebRoutes webRoutes;
 
     private Accrue(EmbeddedDatabase embedded, Database database, Clock clock, RateLimits rateLimits, String publicUrl, WebhookSettings webhookSettings,
@@ -259,7 +259,7 @@ public final class Accrue implements AutoCloseable {
         startAlerts();
         if (services.kafkaIntake() != null) {
             // a node that serves the API folds its share of the intake log (ManagementFactory's name: pid@host, unique per node)
-            usageFolder = services.kafkaIntake().startFolding(ManagementFactory.getRuntimeMXBean().getName() + "-" + System.identityHashCode(this));
+            usageFolders = services.kafkaIntake().startFoldingAll(ManagementFactory.getRuntimeMXBean().getName() + "-" + System.identityHashCode(this));
         }
         listeningUrl = "http://" + host + ":" + server.port();
         return this;
@@ -414,6 +414,11 @@ public final class Accrue implements AutoCloseable {
         return server == null ? -1 : server.port();
     }
 
+    /** Kafka mode: this node's members of the fold's consumer group (none before {@link #serve} or in direct mode). */
+    public List<KafkaUsageFolder> usageFolders() {
+        return usageFolders;
+    }
+
     @Override
     public void close() {
         if (databaseWatch != null) {
@@ -441,9 +446,8 @@ public final class Accrue implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
-        if (usageFolder != null) {
-            usageFolder.close();
-        }
+        usageFolders.forEach(KafkaUsageFolder::stopSoon); // all at once: each then finishes its fold in progress
+        usageFolders.forEach(KafkaUsageFolder::close);
         if (services.kafkaIntake() != null) {
             services.kafkaIntake().log().close();
         }

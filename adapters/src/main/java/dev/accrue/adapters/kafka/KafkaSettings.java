@@ -8,11 +8,20 @@ import java.util.Optional;
  * ({@code ACCRUE_KAFKA_TOPIC}, default {@code accrue-usage}) is created with {@code partitions}
  * ({@code ACCRUE_KAFKA_PARTITIONS}, default 12) and the broker's default replication when missing; {@code group}
  * ({@code ACCRUE_KAFKA_GROUP}, default {@code accrue-usage-fold}) is the consumer group of the nodes folding it.
+ * Each serving node runs {@code foldConsumers} members of that group ({@code ACCRUE_KAFKA_FOLD_CONSUMERS}, default 3):
+ * their folds run in parallel over their partitions, each in its own transaction, so one slow commit does not hold
+ * every partition of the node behind it. A fold takes at most {@code foldRecords} records
+ * ({@code ACCRUE_KAFKA_FOLD_RECORDS}, Kafka's {@code max.poll.records}, default 5,000).
  */
-public record KafkaSettings(String bootstrap, String topic, int partitions, String group) {
+public record KafkaSettings(String bootstrap, String topic, int partitions, String group, int foldConsumers, int foldRecords) {
     public static final String DEFAULT_TOPIC = "accrue-usage";
     public static final String DEFAULT_GROUP = "accrue-usage-fold";
     public static final int DEFAULT_PARTITIONS = 12;
+    public static final int DEFAULT_FOLD_CONSUMERS = 3;
+    public static final int DEFAULT_FOLD_RECORDS = 5_000;
+    /** Each consumer holds a database connection while it folds: beyond this the pool, not Kafka, is the limit. */
+    static final int MAX_FOLD_CONSUMERS = 32;
+    static final int MAX_FOLD_RECORDS = 100_000;
 
     public KafkaSettings {
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -27,10 +36,25 @@ public record KafkaSettings(String bootstrap, String topic, int partitions, Stri
         if (group == null || group.isBlank()) {
             throw new IllegalArgumentException("ACCRUE_KAFKA_GROUP must not be blank");
         }
+        if (foldConsumers < 1 || foldConsumers > MAX_FOLD_CONSUMERS) {
+            throw new IllegalArgumentException("ACCRUE_KAFKA_FOLD_CONSUMERS must be 1-" + MAX_FOLD_CONSUMERS + ", got " + foldConsumers);
+        }
+        if (foldRecords < 1 || foldRecords > MAX_FOLD_RECORDS) {
+            throw new IllegalArgumentException("ACCRUE_KAFKA_FOLD_RECORDS must be 1-" + MAX_FOLD_RECORDS + ", got " + foldRecords);
+        }
+    }
+
+    public KafkaSettings(String bootstrap, String topic, int partitions, String group) {
+        this(bootstrap, topic, partitions, group, DEFAULT_FOLD_CONSUMERS, DEFAULT_FOLD_RECORDS);
     }
 
     public KafkaSettings(String bootstrap) {
         this(bootstrap, DEFAULT_TOPIC, DEFAULT_PARTITIONS, DEFAULT_GROUP);
+    }
+
+    /** The same with {@code consumers} fold consumers per node. */
+    public KafkaSettings withFoldConsumers(int consumers) {
+        return new KafkaSettings(bootstrap, topic, partitions, group, consumers, foldRecords);
     }
 
     /** Empty when ACCRUE_KAFKA_BOOTSTRAP is unset or blank: usage is then written to PostgreSQL directly. */
@@ -39,12 +63,20 @@ public record KafkaSettings(String bootstrap, String topic, int partitions, Stri
         if (bootstrap == null || bootstrap.isBlank()) {
             return Optional.empty();
         }
-        String partitions = env.getOrDefault("ACCRUE_KAFKA_PARTITIONS", Integer.toString(DEFAULT_PARTITIONS));
+        return Optional.of(new KafkaSettings(bootstrap.strip(), env.getOrDefault("ACCRUE_KAFKA_TOPIC", DEFAULT_TOPIC),
+                number(env, "ACCRUE_KAFKA_PARTITIONS", DEFAULT_PARTITIONS), env.getOrDefault("ACCRUE_KAFKA_GROUP", DEFAULT_GROUP),
+                number(env, "ACCRUE_KAFKA_FOLD_CONSUMERS", DEFAULT_FOLD_CONSUMERS), number(env, "ACCRUE_KAFKA_FOLD_RECORDS", DEFAULT_FOLD_RECORDS)));
+    }
+
+    private static int number(Map<String, String> env, String name, int otherwise) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
         try {
-            return Optional.of(new KafkaSettings(bootstrap.strip(), env.getOrDefault("ACCRUE_KAFKA_TOPIC", DEFAULT_TOPIC),
-                    Integer.parseInt(partitions.strip()), env.getOrDefault("ACCRUE_KAFKA_GROUP", DEFAULT_GROUP)));
+            return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("ACCRUE_KAFKA_PARTITIONS must be a number, got '" + partitions + "'");
+            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
         }
     }
 }
