@@ -6,6 +6,8 @@ import dev.accrue.adapters.kafka.KafkaUsageFolder;
 import dev.accrue.app.webhook.WebhookSettings;
 import dev.accrue.server.Accrue;
 import dev.accrue.server.AccrueConfig;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -79,6 +81,13 @@ public final class KafkaIngestionBenchmark {
                 Thread.sleep(1_000);
                 int batches = total / batch;
                 long events = (long) batches * batch;
+                StatementCounter statements = StatementCounter.attachIfAsked(first.database().jdbi());
+                if (statements != null) {
+                    second.database().jdbi().setSqlLogger(statements);
+                }
+                Timer folds = Metrics.globalRegistry.find("accrue_usage_intake_fold").timer();
+                long foldsBefore = folds.count();
+                double foldMsBefore = folds.totalTime(TimeUnit.MILLISECONDS);
                 FoldDelays before = FoldDelays.now();
                 GcPauses gc = GcPauses.watch();
                 long postgresCpuBefore = a.postgresCpuMillis();
@@ -112,6 +121,12 @@ public final class KafkaIngestionBenchmark {
                 System.out.printf("  fold lag (append to the log → fold committed, per event, %.0f events, warm-up excluded): p50 %.0f ms, p99 %.0f ms; "
                                 + "over 1 s: %.2f%%, over 2 s: %.2f%%%n", delays.count, delays.quantileMs(0.50), delays.quantileMs(0.99),
                         100 * delays.shareOver(1_000), 100 * delays.shareOver(2_000));
+                long foldCount = folds.count() - foldsBefore;
+                System.out.printf("  folds: %d, %.0f events and %.0f ms each on average%n", foldCount, events / (double) Math.max(1, foldCount),
+                        (folds.totalTime(TimeUnit.MILLISECONDS) - foldMsBefore) / Math.max(1, foldCount));
+                if (statements != null) {
+                    statements.print(events / 1000, "1,000 events");
+                }
                 // CPU per event depends far less on what else runs on the machine than events/s or the lag does
                 System.out.printf("  CPU per 1,000 events: PostgreSQL %.1f ms, this JVM (broker, both nodes, load generator) %.1f ms%n", postgresCpu, jvmCpu);
                 System.out.printf("  GC in the window: %d pauses, %d ms in all, longest %d ms; load average at the end %.2f%n", gc.pauses(), gc.totalMs(),

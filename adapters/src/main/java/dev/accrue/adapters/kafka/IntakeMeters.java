@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code accrue_usage_intake_fold_delay_seconds} — per record, from its append to the log to the commit of its fold,
  * as a histogram ({@code _bucket{le}}, {@code _count}, {@code _sum}) so that a p99 over any window and any number of
  * nodes is Prometheus's {@code histogram_quantile(0.99, sum by (le) (rate(..._bucket[5m])))};
- * {@code accrue_usage_intake_folded_events_total} — events folded (new ones, duplicates excluded).
+ * {@code accrue_usage_intake_folded_events_total} — events folded (new ones, duplicates excluded);
+ * {@code accrue_usage_intake_fold_seconds} — each fold, from its records read to its commit ({@code _count} folds,
+ * {@code _sum} time): records per fold and time per fold say whether PostgreSQL or the log holds the lag.
  */
 final class IntakeMeters implements AutoCloseable {
     /** The buckets, finest around the bound the fold is held to (p99 under 1 s). */
@@ -28,6 +30,7 @@ final class IntakeMeters implements AutoCloseable {
     private final AtomicLong lagMillis = new AtomicLong();
     private final Timer delay;
     private final Counter folded;
+    private final Timer folds;
     private final List<Meter> meters;
 
     IntakeMeters(String consumer) {
@@ -39,6 +42,8 @@ final class IntakeMeters implements AutoCloseable {
                 .description("Per usage record, from its append to the intake log to the commit of its fold into PostgreSQL")
                 .serviceLevelObjectives(DELAY_BUCKETS).register(Metrics.globalRegistry);
         this.folded = Counter.builder("accrue_usage_intake_folded_events").description("Usage events folded from the intake log (new ones)")
+                .register(Metrics.globalRegistry);
+        this.folds = Timer.builder("accrue_usage_intake_fold").description("Each fold of intake records: decoded, stored and committed")
                 .register(Metrics.globalRegistry);
         this.meters = List.of(events, seconds);
     }
@@ -52,9 +57,13 @@ final class IntakeMeters implements AutoCloseable {
         lagMillis.set(events == 0 ? 0 : oldestWaitMillis);
     }
 
-    /** {@code appendedAt}: each folded record's log append time (epoch ms); {@code committedAt}: when its fold committed. */
-    void folded(int fresh, long[] appendedAt, long committedAt) {
+    /**
+     * {@code appendedAt}: each folded record's log append time (epoch ms); {@code committedAt}: when its fold committed;
+     * {@code foldNanos}: how long the fold took.
+     */
+    void folded(int fresh, long[] appendedAt, long committedAt, long foldNanos) {
         folded.increment(fresh);
+        folds.record(foldNanos, TimeUnit.NANOSECONDS);
         for (long at : appendedAt) {
             delay.record(Math.max(0, committedAt - at), TimeUnit.MILLISECONDS);
         }

@@ -101,6 +101,7 @@ public final class KafkaUsageFolder implements AutoCloseable {
             next.merge(r.partition(), r.offset() + 1, Math::max);
             appendedAt[i++] = r.timestamp(); // the broker's append time (the topic's message.timestamp.type=LogAppendTime)
         }
+        long started = System.nanoTime();
         try {
             for (ConsumerRecord<String, byte[]> r : records) {
                 logged.add(LoggedEvents.read(r.value()));
@@ -108,7 +109,7 @@ public final class KafkaUsageFolder implements AutoCloseable {
             int fresh = fold.fold(settings.topic(), logged, next);
             // wall-clock time, not the injected Clock: it is compared with the broker's append time, and a test clock
             // moved to next month must not read as a month of lag
-            meters.folded(fresh, appendedAt, System.currentTimeMillis());
+            meters.folded(fresh, appendedAt, System.currentTimeMillis(), System.nanoTime() - started);
             commitToKafkaNowAndThen();
         } catch (RuntimeException e) {
             LOG.warn("Folding {} usage records failed; reading them again from the stored offsets in {}", records.count(), RETRY, e);
