@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * word, never Kafka's: on every assignment it seeks each partition to the offset stored with the events
  * ({@code usage_intake_offsets}), and each poll is folded — events, aggregates and offsets — in one transaction
  * ({@link UsageFold}). A fold that fails rolls back and the partitions are read again from the stored offsets.
- * Kafka's committed offsets are written too, after the fold, only so Kafka's tools can show the group's lag.
+ * Kafka's committed offsets are written too, at most once a second after a fold, only so Kafka's tools can show the group's
+ * lag. A node runs several such members ({@link KafkaSettings#foldConsumers()}), each on its own thread and partitions.
  */
 public final class KafkaUsageFolder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUsageFolder.class);
