@@ -46,11 +46,8 @@ public final class AuthorizationBatch {
      */
     public List<Answer> authorize(Caller caller, List<Item> items) {
         caller.requireWrite();
-        if (items == null) {
-            throw new AccrueException(ErrorCode.MISSING_FIELD, "checks", "checks is required");
-        }
-        if (items.isEmpty()) {
-            throw AccrueException.invalid("checks", "checks must hold at least one check");
+        if (items == null || items.isEmpty()) { // as an empty usage batch is answered
+            throw new AccrueException(ErrorCode.MISSING_FIELD, "checks", "checks must hold at least one check");
         }
         if (items.size() > MAX_CHECKS) {
             throw new AccrueException(ErrorCode.BATCH_TOO_LARGE, "checks", "A batch holds at most " + MAX_CHECKS + " checks, got " + items.size());
