@@ -3,6 +3,7 @@ package dev.accrue.adapters.http.metering;
 import dev.accrue.adapters.http.support.Idempotency;
 import dev.accrue.adapters.http.support.Requests;
 import dev.accrue.adapters.http.support.Responses;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.accrue.adapters.http.support.ErrorMapper;
 import dev.accrue.app.authorization.AuthorizationBatch;
 import dev.accrue.app.authorization.AuthorizationService;
@@ -35,7 +36,8 @@ public final class AuthorizationRoutes {
     record BatchBody(List<AuthorizationBatch.Item> checks) {
     }
 
-    /** One check's answer in a batch: the status the single endpoint would have answered, and its decision or error. */
+    /** One check's answer in a batch: the status the single endpoint would have answered, and its decision or (the other absent) error. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record BatchResult(int index, int status, Decision decision, BatchError error) {
     }
 
