@@ -9,6 +9,7 @@ import dev.accrue.core.time.Alignment;
 import dev.accrue.core.time.BillingInterval;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.sql.ResultSet;
@@ -285,9 +286,9 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
         // "Due" is judged in each customer's own time zone; customers on test clocks move only with their clock. No customer's
         // today is later than the date at UTC+18, so a subscription whose next date is later is due only through another row.
         LocalDate horizon = LocalDate.ofInstant(now, ZoneOffset.MAX);
-        List<DueSubscription> claimed = new ArrayList<>(claim(DATED, now, horizon, limit, excluding));
+        List<DueSubscription> claimed = new ArrayList<>(claimDated(now, horizon, limit, excluding));
         if (claimed.size() < limit) {
-            claimed.addAll(claim(OTHERWISE_DUE, now, horizon, limit - claimed.size(), excluding));
+            claimed.addAll(claim(handle().createQuery(OTHERWISE_DUE).bind("horizon", horizon).bind("limit", limit - claimed.size()), now, excluding));
         }
         if (!claimed.isEmpty()) {
             ClaimedBatch.claimed(tx); // its invoices, lines and events are written behind, one statement per kind
@@ -304,19 +305,60 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     }
 
     /**
-     * The dated part of the due rules: active subscriptions whose least next date is at most the horizon, read as a range of
-     * {@code subscriptions_due_order} in the claim's order, so the scan stops once it has the batch (V500). Rows in the range
-     * that are not due yet (a customer whose today is behind, a test clock's) are passed over by the full rules.
+     * The dated part of the due rules, first step: a window of active subscriptions whose least next date is at most the
+     * horizon, after {@code (:afterDate, :afterId)}, read from {@code subscriptions_due_order} alone in the claim's order
+     * (V500) — a single-table ORDER BY … LIMIT on the index's own columns, which PostgreSQL reads as a range that stops at the
+     * window's size, whatever its estimates (joined to customers, it sorted them all instead).
      */
+    private static final String DATED_WINDOW = """
+            SELECT tenant_id, id, least(next_bill_date, coalesce(next_usage_date, next_bill_date)) AS due_on FROM subscriptions
+            WHERE ended_on IS NULL AND least(next_bill_date, coalesce(next_usage_date, next_bill_date)) <= :horizon
+              AND (least(next_bill_date, coalesce(next_usage_date, next_bill_date)), id) > (CAST(:afterDate AS date), :afterId)
+            ORDER BY least(next_bill_date, coalesce(next_usage_date, next_bill_date)), id
+            LIMIT :limit""";
+
+    /** Second step: the window's subscriptions that the full rules find due, locked unless another claimer holds them. */
     private static final String DATED = """
-            SELECT s.* FROM subscriptions s
+            SELECT s.* FROM unnest(CAST(:tenants AS text[]), CAST(:ids AS text[])) WITH ORDINALITY AS k(tenant_id, id, n)
+            JOIN subscriptions s ON s.tenant_id = k.tenant_id AND s.id = k.id
             JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
             """ + DUE + """
-              AND s.ended_on IS NULL AND least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)) <= :horizon
-              AND NOT (s.id = ANY (:excluding))
-            ORDER BY least(s.next_bill_date, coalesce(s.next_usage_date, s.next_bill_date)), s.id
-            LIMIT :limit
+              AND s.ended_on IS NULL AND NOT (s.id = ANY (:excluding))
+            ORDER BY k.n
             FOR UPDATE OF s SKIP LOCKED""";
+
+    private record Candidate(String tenantId, String id, LocalDate dueOn) {
+    }
+
+    /**
+     * Claims up to {@code limit} of the dated due subscriptions, window after window of the index range. Rows of the range
+     * that are not due (a customer whose today is behind the horizon, a test clock's) or that another claimer holds are
+     * passed over; the next window starts after the last row read, so each row is read once per claim.
+     */
+    private List<DueSubscription> claimDated(Instant now, LocalDate horizon, int limit, Set<String> excluding) {
+        List<DueSubscription> claimed = new ArrayList<>();
+        LocalDate afterDate = LocalDate.of(1, 1, 1);
+        String afterId = "";
+        while (claimed.size() < limit) {
+            int window = limit - claimed.size();
+            List<Candidate> candidates = handle().createQuery(DATED_WINDOW).bind("horizon", horizon).bind("afterDate", afterDate)
+                    .bind("afterId", afterId).bind("limit", window)
+                    .map((rs, ctx) -> new Candidate(rs.getString("tenant_id"), rs.getString("id"), date(rs, "due_on"))).list();
+            if (candidates.isEmpty()) {
+                break;
+            }
+            claimed.addAll(claim(handle().createQuery(DATED)
+                    .bindArray("tenants", String.class, candidates.stream().map(Candidate::tenantId).toList())
+                    .bindArray("ids", String.class, candidates.stream().map(Candidate::id).toList()), now, excluding));
+            if (candidates.size() < window) {
+                break;
+            }
+            Candidate last = candidates.getLast();
+            afterDate = last.dueOn();
+            afterId = last.id();
+        }
+        return claimed;
+    }
 
     /**
      * Every other due subscription (none of {@link #DATED}'s range): found from the rows that can make it due — each
@@ -342,9 +384,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             LIMIT :limit
             FOR UPDATE OF s SKIP LOCKED""";
 
-    private List<DueSubscription> claim(String sql, Instant now, LocalDate horizon, int limit, Set<String> excluding) {
-        return handle().createQuery(sql)
-                .bind("now", Rows.utc(now)).bind("horizon", horizon).bind("limit", limit).bindArray("excluding", String.class, List.copyOf(excluding))
+    private List<DueSubscription> claim(Query query, Instant now, Set<String> excluding) {
+        return query.bind("now", Rows.utc(now)).bindArray("excluding", String.class, List.copyOf(excluding))
                 .map((rs, ctx) -> {
                     // the row is locked now, so it is what this transaction's billing step reads: kept, not read again
                     tx.remember(new Claimed(rs.getString("tenant_id"), rs.getString("id")), MAPPER.map(rs, ctx));
