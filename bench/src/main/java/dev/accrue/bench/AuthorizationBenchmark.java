@@ -97,6 +97,7 @@ public final class AuthorizationBenchmark {
                 LatencyRun.openLoop((int) (rate * 10 / batch), clients, rate / batch, i -> authorizeBatch(node, i, batch, customers));
             }
             node.resetPeaks();
+            double[] pathsBefore = batchPaths(node);
             long[] cpuBefore = node.cpuMillis();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations/batch");
             AtomicInteger refused = new AtomicInteger();
@@ -111,8 +112,25 @@ public final class AuthorizationBenchmark {
             System.out.printf("  %s%n", server.summary());
             System.out.printf("  server CPU per check: JVM %.3f ms, PostgreSQL %.3f ms%n", (cpuAfter[0] - cpuBefore[0]) / (double) n,
                     (cpuAfter[1] - cpuBefore[1]) / (double) n);
+            double[] pathsAfter = batchPaths(node);
+            System.out.printf("  checks answered in the batch's group statement %.0f, one at a time %.0f%n", pathsAfter[0] - pathsBefore[0],
+                    pathsAfter[1] - pathsBefore[1]);
             node.printStatements(n, "check");
             System.out.printf("  server peak heap %d MiB (server in its own JVM, pid %d)%n", node.peakHeapMiB(), node.pid());
+        }
+    }
+
+    /** The server's accrue_authorization_batch_checks_total: {group, single}. */
+    private static double[] batchPaths(ServerProcess node) throws IOException {
+        try (KeepAliveHttp http = new KeepAliveHttp(node.baseUrl)) {
+            double[] paths = new double[2];
+            for (String line : http.get("/metrics", null).body().split("\n")) {
+                if (line.startsWith("accrue_authorization_batch_checks_total{")) {
+                    double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    paths[line.contains("path=\"group\"") ? 0 : 1] += v;
+                }
+            }
+            return paths;
         }
     }
 

@@ -233,6 +233,7 @@ public final class AuthorizationService {
         Map<CustomerKey, Resolved> used = new HashMap<>(); // one cache entry per customer for the whole statement
         java.util.Set<CustomerKey> left = new java.util.HashSet<>();
         Map<String, Seen> expected = new HashMap<>();
+        Map<String, Plan> plans = new HashMap<>();
         List<Pending> pending = new java.util.ArrayList<>();
         for (int i = 0; i < checks.length; i++) {
             Check c = checks[i];
@@ -241,7 +242,8 @@ public final class AuthorizationService {
                 continue;
             }
             Resolved r = used.computeIfAbsent(key, resolved::getIfPresent);
-            Plan p = r == null || r.prepaid() ? null : plan(tenantId, r, c.metric());
+            // one plan per customer and metric: its checks share one `now`, as the group statement expects
+            Plan p = r == null || r.prepaid() ? null : plans.computeIfAbsent(c.customerId() + "|" + c.metric(), m -> plan(tenantId, r, c.metric()));
             Seen seen = p == null || !p.answerable() || !p.terms().additive() ? null : expected.computeIfAbsent(p.seenKey(), r.seen()::get);
             if (seen == null) {
                 left.add(key);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.server.support.Api;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -140,6 +143,30 @@ class AuthorizationBatchTest {
         assertThat(granted).isEqualByComparingTo("600");
         assertThat(authorized).isEqualTo(86); // 85 × 7 s, then one partial grant of the last 3 s (598 = 2 + 85 × 7 + 3)
         assertThat(s.api.post("/v1/authorizations", check(customer, 1)).json().get("available").asText()).isEqualTo("0");
+    }
+
+    @Test
+    void aCustomerWhoseRowsAreLockedElsewhereIsAnsweredAloneOnceTheLockIsFreed() throws Exception {
+        String other = s.customer("Free Co", "USD", "UTC");
+        s.subscribe(Map.of("customer_id", other, "plan", "starter"));
+        s.api.post("/v1/authorizations", check(customer, 1)); // both cached: only the lock decides the path
+        s.api.post("/v1/authorizations", check(other, 1));
+        String before = scrape();
+        CompletableFuture<Api.Response> answered;
+        try (Handle blocker = TestNode.get().accrue().database().jdbi().open()) {
+            blocker.begin();
+            blocker.createQuery("SELECT id FROM subscriptions WHERE tenant_id = :t AND customer_id = :c FOR UPDATE")
+                    .bind("t", s.tenant.id()).bind("c", customer).mapTo(String.class).list();
+            answered = CompletableFuture.supplyAsync(() -> batch(List.of(check(customer, 300), check(other, 300), check(customer, 400))));
+            Thread.sleep(1_500);
+            assertThat(answered).as("the busy customer's checks wait for the lock, one at a time").isNotDone();
+            blocker.commit();
+        }
+        List<JsonNode> r = toList(answered.get(30, TimeUnit.SECONDS).json().get("results"), true);
+        assertThat(r.stream().map(d -> d.get("granted").asText()).toList()).containsExactly("300", "300", "299");
+        String after = scrape();
+        assertThat(value(after, "path=\"group\"") - value(before, "path=\"group\"")).isEqualTo(1);
+        assertThat(value(after, "path=\"single\"") - value(before, "path=\"single\"")).isEqualTo(2);
     }
 
     private static List<JsonNode> toList(JsonNode results, boolean decisions) {
