@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Latency of an alert = the domain event's {@code recorded_at} (PostgreSQL's clock_timestamp) minus the moment the
  * client got the acknowledgement of the batch whose events took the customer's usage across the threshold (batches are
  * replayed in acknowledgement order to find it). Server, clients and PostgreSQL share this machine.
+ *
+ * <p>With a RATE (6th argument, events/s) the clients send <b>open loop</b>: batch b leaves at b × BATCH / RATE seconds
+ * from the phase's start whatever the server's pace, so both kinds of phase offer the same load, and the overhead is
+ * read as CPU per 1,000 events (this JVM — server and load generator — and PostgreSQL, over the phase's sending) rather
+ * than as events/s, which a busy machine distorts far more. RATE 0 (the default) sends back to back (closed loop).
+ * Each phase also prints its CPU per 1,000 events and the evaluator's passes during it.
  */
 public final class AlertLatencyBenchmark {
     private static final long ALLOWANCE = 100_000;
@@ -70,6 +78,7 @@ public final class AlertLatencyBenchmark {
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int customers = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        int rate = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         try (BenchNode node = new BenchNode(CATALOG, "pro", 2 * rounds * customers)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String now = Instant.now().minusSeconds(60).toString();
@@ -77,6 +86,8 @@ public final class AlertLatencyBenchmark {
             IngestionBenchmark.send(http, node, body("warm", 0, batch, 1, 0, now)); // JIT and connections, on customer 1 only
             List<Double> without = new ArrayList<>();
             List<Double> with = new ArrayList<>();
+            List<double[]> cpuWithout = new ArrayList<>();
+            List<double[]> cpuWith = new ArrayList<>();
             List<Long> latencies = new ArrayList<>();
             int phase = 0;
             for (int round = 0; round < rounds; round++) {
@@ -86,7 +97,7 @@ public final class AlertLatencyBenchmark {
                     phase++;
                     Phase p;
                     if (evaluating) {
-                        p = run(http, node, prefix, total, batch, clients, customers, offset, now);
+                        p = run(http, node, prefix, total, batch, clients, customers, offset, now, rate);
                         waitQuiet(node);
                         List<Long> mine = latencies(node, p, customers, offset);
                         latencies.addAll(mine);
@@ -96,25 +107,40 @@ public final class AlertLatencyBenchmark {
                                     pct(sorted, 50), pct(sorted, 99));
                         }
                         with.add(total / p.seconds);
+                        cpuWith.add(p.cpuPerThousand());
                     } else {
                         synchronized (evaluator) { // the alert thread waits for this monitor: nothing is evaluated during the phase
-                            p = run(http, node, prefix, total, batch, clients, customers, offset, now);
+                            p = run(http, node, prefix, total, batch, clients, customers, offset, now, rate);
                         }
                         waitQuiet(node);
                         without.add(total / p.seconds);
+                        cpuWithout.add(p.cpuPerThousand());
                     }
-                    System.out.printf("  round %d %-8s %8.0f events/s (%.2f s)%n", round + 1, evaluating ? "with" : "without", total / p.seconds,
-                            p.seconds);
+                    System.out.printf("  round %d %-8s %8.0f events/s (%.2f s), CPU per 1,000 events: JVM %.1f ms + PostgreSQL %.1f ms = %.1f ms;"
+                                    + " %d passes, %.0f keys per pass%n", round + 1, evaluating ? "with" : "without", total / p.seconds, p.seconds,
+                            p.cpuPerThousand()[0], p.cpuPerThousand()[1], p.cpuPerThousand()[0] + p.cpuPerThousand()[1], p.passes(),
+                            p.passes() == 0 ? 0.0 : p.keys() / p.passes());
                 }
             }
             double withoutMedian = median(without);
             double withMedian = median(with);
-            System.out.printf("Usage alerts under ingestion: %d rounds of two phases of %d events in batches of %d, %d clients, %d customers per phase,"
-                    + " %d cores%n", rounds, total, batch, clients, customers, Runtime.getRuntime().availableProcessors());
+            System.out.printf("Usage alerts under ingestion: %d rounds of two phases of %d events in batches of %d, %s, %d customers per phase,"
+                    + " %d cores, load average %.1f at the end%n", rounds, total, batch,
+                    rate > 0 ? "open loop at " + rate + " events/s offered" : clients + " clients back to back", customers,
+                    Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf("  ingestion without alert evaluation: median %.0f events/s %s%n", withoutMedian, rates(without));
             System.out.printf("  ingestion with alert evaluation:    median %.0f events/s %s%n", withMedian, rates(with));
             System.out.printf("  overhead of alert evaluation on ingestion: %.1f %% (1 - median with / median without)%n",
                     100.0 * (1 - withMedian / withoutMedian));
+            double[] cpuOff = medians(cpuWithout);
+            double[] cpuOn = medians(cpuWith);
+            // what the machine's load distorts least: the CPU the same events cost with and without evaluation
+            System.out.printf("  CPU per 1,000 events without evaluation: median JVM %.1f ms + PostgreSQL %.1f ms = %.1f ms%n", cpuOff[0], cpuOff[1],
+                    cpuOff[0] + cpuOff[1]);
+            System.out.printf("  CPU per 1,000 events with evaluation:    median JVM %.1f ms + PostgreSQL %.1f ms = %.1f ms%n", cpuOn[0], cpuOn[1],
+                    cpuOn[0] + cpuOn[1]);
+            System.out.printf("  CPU overhead of alert evaluation: %.1f %% (median with / median without - 1, JVM and PostgreSQL together)%n",
+                    100.0 * ((cpuOn[0] + cpuOn[1]) / (cpuOff[0] + cpuOff[1]) - 1));
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             int expected = rounds * customers * PERCENTS.length;
             System.out.printf("  alerts: %d of %d crossings fired; latency from the crossing batch's acknowledgement to the recorded event:%n",
@@ -138,27 +164,47 @@ public final class AlertLatencyBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
+    /** The medians of each column: JVM and PostgreSQL CPU per 1,000 events. */
+    private static double[] medians(List<double[]> values) {
+        return new double[] {median(values.stream().map(v -> v[0]).toList()), median(values.stream().map(v -> v[1]).toList())};
+    }
+
     private static String rates(List<Double> values) {
         return values.stream().map(v -> String.format("%.0f", v)).toList().toString();
     }
 
-    /** One phase: when each batch was acknowledged, and what it carried per customer. */
-    private record Phase(double seconds, long[] ackedAtMillis, int batches, int batch, int customers, int firstCustomer) {
+    /**
+     * One phase: when each batch was acknowledged, and what it carried per customer; the CPU it cost per 1,000 events
+     * ({JVM, PostgreSQL} in ms) and the evaluator's passes and keys evaluated while it ran.
+     */
+    private record Phase(double seconds, long[] ackedAtMillis, int batches, int batch, int customers, int firstCustomer, double[] cpuPerThousand,
+                         long passes, double keys) {
     }
 
     private static Phase run(HttpClient http, BenchNode node, String prefix, int total, int batch, int clients, int customers, int offset,
-                             String now) throws Exception {
+                             String now, int rate) throws Exception {
         int batches = total / batch;
         long[] acked = new long[batches];
         AtomicLong accepted = new AtomicLong();
+        long passesBefore = passes();
+        double keysBefore = keys();
+        long postgresCpuBefore = node.postgresCpuMillis();
+        long jvmCpuBefore = jvmCpuMillis();
         long started = System.nanoTime();
-        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+        // open loop: a virtual thread per batch, leaving at its scheduled time whether or not earlier batches were answered
+        try (ExecutorService pool = rate > 0 ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(clients)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int b = 0; b < batches; b++) {
                 int index = b;
+                long leaves = started + (rate > 0 ? (long) (index * (double) batch / rate * 1e9) : 0);
                 futures.add(pool.submit(() -> {
+                    long wait = leaves - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
                     accepted.addAndGet(IngestionBenchmark.send(http, node, body(prefix, index, batch, customers, offset, now)));
                     acked[index] = System.currentTimeMillis();
+                    return null;
                 }));
             }
             for (Future<?> f : futures) {
@@ -166,10 +212,29 @@ public final class AlertLatencyBenchmark {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        double thousands = batches * batch / 1000.0;
+        double[] cpu = {(jvmCpuMillis() - jvmCpuBefore) / thousands, (node.postgresCpuMillis() - postgresCpuBefore) / thousands};
         if (accepted.get() != (long) batches * batch) {
             throw new IllegalStateException("accepted " + accepted.get() + " of " + batches * batch);
         }
-        return new Phase(seconds, acked, batches, batch, customers, offset + 1);
+        if (rate > 0 && batches * batch / seconds < 0.95 * rate) {
+            System.out.printf("    (the node fell behind the offered %d events/s: %.0f events/s acknowledged)%n", rate, batches * batch / seconds);
+        }
+        return new Phase(seconds, acked, batches, batch, customers, offset + 1, cpu, passes() - passesBefore, keys() - keysBefore);
+    }
+
+    private static long jvmCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+    }
+
+    private static long passes() {
+        Timer passes = Metrics.globalRegistry.find(AlertMeters.PASS_SECONDS).timer();
+        return passes == null ? 0 : passes.count();
+    }
+
+    private static double keys() {
+        DistributionSummary keys = Metrics.globalRegistry.find(AlertMeters.PASS_KEYS).summary();
+        return keys == null ? 0 : keys.totalAmount();
     }
 
     /** Event n of a phase goes to customer offset + 1 + n % customers and lasts 1 + n % 600 seconds (300 on average). */

@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Arguments: {@code REQUESTS CLIENTS RATE} (default 40000 64 2000). With {@code RATE > 0} the run is open
  * loop: requests are due at RATE per second on a fixed schedule and latency counts from each one's due
  * time (see {@link LatencyRun}); {@code RATE = 0} runs closed loop (back-to-back) for maximum throughput.
+ * <p>
+ * {@code BENCH_AUTHORIZE_BATCH=N} (N > 1) sends the checks N at a time (POST /v1/authorizations/batch), each
+ * batch for N different customers as a gateway batching its calls would: REQUESTS and RATE then count checks
+ * (REQUESTS / N batches at RATE / N batches per second), latency is a batch's, and the run also prints
+ * checks/s and the server's CPU per check.
  */
 public final class AuthorizationBenchmark {
     private static final String CATALOG = """
@@ -43,6 +48,11 @@ public final class AuthorizationBenchmark {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         double rate = args.length > 2 ? Double.parseDouble(args[2]) : 2_000;
         int customers = 2_000;
+        int batch = Math.max(1, Integer.parseInt(System.getenv().getOrDefault("BENCH_AUTHORIZE_BATCH", "1")));
+        if (batch > 1) {
+            batched(total, clients, rate, customers, batch);
+            return;
+        }
         try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
             for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
                 authorize(node, 1 + i % customers);
@@ -75,16 +85,94 @@ public final class AuthorizationBenchmark {
     }
 
 
+    /** As {@link #main}, with every request a batch of {@code batch} checks for as many different customers. */
+    private static void batched(int checks, int clients, double rate, int customers, int batch) throws Exception {
+        int total = checks / batch;
+        try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
+            for (int i = 0; i < 2_000; i++) { // warm-up as for single checks: every customer once, then the JIT at full concurrency
+                authorize(node, 1 + i % customers);
+            }
+            LatencyRun.closedLoop(10_000 / batch, clients, i -> authorizeBatch(node, i, batch, customers));
+            if (rate > 0) {
+                LatencyRun.openLoop((int) (rate * 10 / batch), clients, rate / batch, i -> authorizeBatch(node, i, batch, customers));
+            }
+            node.resetPeaks();
+            double[] pathsBefore = batchPaths(node);
+            long[] cpuBefore = node.cpuMillis();
+            ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations/batch");
+            AtomicInteger refused = new AtomicInteger();
+            LatencyRun run = LatencyRun.of(total, clients, rate / batch, i -> refused.addAndGet(batch - authorizeBatch(node, i, batch, customers)));
+            long n = (long) total * batch;
+            System.out.printf("Call authorization over HTTP in batches of %d: %d checks (%d batches), %d concurrent clients, %d customers, %d cores%n",
+                    batch, n, total, clients, customers, Runtime.getRuntime().availableProcessors());
+            System.out.printf("  %s (batches); after a discarded warm-up (2,000 single checks, 10,000 checks closed loop%s)%n", run.mode(),
+                    rate > 0 ? ", 10 s at the same rate" : "");
+            System.out.printf("  %.2f s, %.0f checks/s; batches: %s, refused checks %d%n", run.seconds, n / run.seconds, run.summary(), refused.get());
+            long[] cpuAfter = node.cpuMillis();
+            System.out.printf("  %s%n", server.summary());
+            System.out.printf("  server CPU per check: JVM %.3f ms, PostgreSQL %.3f ms%n", (cpuAfter[0] - cpuBefore[0]) / (double) n,
+                    (cpuAfter[1] - cpuBefore[1]) / (double) n);
+            double[] pathsAfter = batchPaths(node);
+            System.out.printf("  checks answered in the batch's group statement %.0f, one at a time %.0f%n", pathsAfter[0] - pathsBefore[0],
+                    pathsAfter[1] - pathsBefore[1]);
+            node.printStatements(n, "check");
+            System.out.printf("  server peak heap %d MiB (server in its own JVM, pid %d)%n", node.peakHeapMiB(), node.pid());
+        }
+    }
+
+    /** The server's accrue_authorization_batch_checks_total: {group, single}. */
+    private static double[] batchPaths(ServerProcess node) throws IOException {
+        try (KeepAliveHttp http = new KeepAliveHttp(node.baseUrl)) {
+            double[] paths = new double[2];
+            for (String line : http.get("/metrics", null).body().split("\n")) {
+                if (line.startsWith("accrue_authorization_batch_checks_total{")) {
+                    double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    paths[line.contains("path=\"group\"") ? 0 : 1] += v;
+                }
+            }
+            return paths;
+        }
+    }
+
+    /** Batch {@code index}: checks {@code index × batch …} spread over the customers as single checks are; answers how many were granted. */
+    private static int authorizeBatch(ServerProcess node, int index, int batch, int customers) {
+        StringBuilder body = new StringBuilder("{\"checks\":[");
+        for (int k = 0; k < batch; k++) {
+            int i = index * batch + k;
+            body.append(k == 0 ? "" : ",").append("{\"customer_id\":\"cus_b").append(1 + (int) ((i * 7919L) % customers))
+                    .append("\",\"metric\":\"call_seconds\",\"requested\":60}");
+        }
+        try {
+            KeepAliveHttp http = connection(node);
+            KeepAliveHttp.Response r = http.post("/v1/authorizations/batch", node.apiKey, body.append("]}").toString());
+            if (r.status() != 200) {
+                throw new IllegalStateException("authorization batch failed: " + r.status() + " " + r.body());
+            }
+            int granted = 0;
+            for (int at = r.body().indexOf("\"authorized\":true"); at >= 0; at = r.body().indexOf("\"authorized\":true", at + 1)) {
+                granted++;
+            }
+            return granted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static KeepAliveHttp connection(ServerProcess node) {
+        KeepAliveHttp http = CONNECTION.get();
+        if (http == null) {
+            http = new KeepAliveHttp(node.baseUrl);
+            CONNECTION.set(http);
+        }
+        return http;
+    }
+
     /** One kept-alive connection per client thread (see {@link KeepAliveHttp} for why not the JDK client). */
     private static final ThreadLocal<KeepAliveHttp> CONNECTION = new ThreadLocal<>();
 
     private static boolean authorize(ServerProcess node, int customer) {
         try {
-            KeepAliveHttp http = CONNECTION.get();
-            if (http == null) {
-                http = new KeepAliveHttp(node.baseUrl);
-                CONNECTION.set(http);
-            }
+            KeepAliveHttp http = connection(node);
             String body = "{\"customer_id\":\"cus_b" + customer + "\",\"metric\":\"call_seconds\",\"requested\":60}";
             KeepAliveHttp.Response r = http.post("/v1/authorizations", node.apiKey, body);
             if (r.status() != 200) {

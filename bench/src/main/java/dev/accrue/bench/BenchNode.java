@@ -92,10 +92,20 @@ final class BenchNode implements AutoCloseable {
      * backends, so their time is not lost to exits.
      */
     long postgresCpuMillis() throws IOException {
+        return postgresCpuMillis(accrue);
+    }
+
+    /** {@link #postgresCpuMillis()} of any node (the billing benchmark opens one without HTTP). */
+    static long postgresCpuMillis(Accrue accrue) throws IOException {
         String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
         long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
         return ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum();
+    }
+
+    /** CPU time of this JVM so far, in ms (all its threads: the node and, in a benchmark, its load generator). */
+    static long jvmCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
     }
 
     /** WAL written since the server started: {bytes, full-page images} ({@code pg_stat_wal}). */

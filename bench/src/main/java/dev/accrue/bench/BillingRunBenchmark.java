@@ -16,7 +16,8 @@ import java.util.Map;
  * How fast a billing run invoices due subscriptions on this machine: for each N, N subscriptions (monthly,
  * quarterly and yearly, three plans) are due today; the run claims them in batches with SKIP LOCKED, rates
  * them and writes and finalizes one invoice each. Set-up rows are bulk-inserted with SQL so only the run is
- * timed. Prints invoices/s per N; with {@code BENCH_STATEMENTS=1} also the statements sent per subscription.
+ * timed. Prints invoices/s per N and the CPU per invoice of PostgreSQL and of this JVM (which a busy machine distorts far
+ * less); with {@code BENCH_STATEMENTS=1} also the statements sent per subscription.
  */
 public final class BillingRunBenchmark {
     private static final String CATALOG = """
@@ -44,7 +45,8 @@ public final class BillingRunBenchmark {
         AccrueConfig config = AccrueConfig.fromEnvironment(Map.of()).withDataDir(dir);
         System.out.printf("Billing run benchmark: %d cores, JDK %s, embedded PostgreSQL under %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), dir);
-        System.out.printf("%10s %12s %12s %14s%n", "subs", "invoices", "seconds", "invoices/s");
+        // CPU per invoice depends far less on what else runs on the machine than invoices/s does
+        System.out.printf("%10s %12s %12s %14s %22s %16s%n", "subs", "invoices", "seconds", "invoices/s", "PostgreSQL CPU ms/inv", "JVM CPU ms/inv");
         try (Accrue accrue = Accrue.open(config, Clock.systemUTC())) {
             StatementCounter statements = StatementCounter.attachIfAsked(accrue.database().jdbi());
             for (int n : sizes) {
@@ -54,15 +56,19 @@ public final class BillingRunBenchmark {
                 if (statements != null) {
                     statements.reset();
                 }
+                long postgresCpuBefore = BenchNode.postgresCpuMillis(accrue);
+                long jvmCpuBefore = BenchNode.jvmCpuMillis();
                 long start = System.nanoTime();
                 int issued = accrue.services().billing().runDue(500);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double postgresCpu = (BenchNode.postgresCpuMillis(accrue) - postgresCpuBefore) / (double) issued;
+                double jvmCpu = (BenchNode.jvmCpuMillis() - jvmCpuBefore) / (double) issued;
                 long stored = accrue.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM invoices WHERE tenant_id = :t")
                         .bind("t", tenant.id()).mapTo(Long.class).one());
                 if (stored != n || issued != n) {
                     throw new IllegalStateException("expected " + n + " invoices, issued " + issued + ", stored " + stored);
                 }
-                System.out.printf("%10d %12d %12.2f %14.0f%n", n, issued, seconds, issued / seconds);
+                System.out.printf("%10d %12d %12.2f %14.0f %22.3f %16.3f%n", n, issued, seconds, issued / seconds, postgresCpu, jvmCpu);
                 if (statements != null) {
                     statements.print(n, "subscription");
                 }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class StatementCounter implements SqlLogger {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** Microseconds from execution to completion, per SQL text: where a sequential run (billing) waits on the database. */
+    private final Map<String, LongAdder> micros = new ConcurrentHashMap<>();
 
     static StatementCounter attachIfAsked(Jdbi jdbi) {
         if (!"1".equals(System.getenv("BENCH_STATEMENTS"))) {
@@ -30,6 +32,10 @@ final class StatementCounter implements SqlLogger {
     @Override
     public void logAfterExecution(StatementContext context) {
         counts.computeIfAbsent(context.getRawSql(), k -> new LongAdder()).increment();
+        if (context.getExecutionMoment() != null && context.getCompletionMoment() != null) {
+            micros.computeIfAbsent(context.getRawSql(), k -> new LongAdder())
+                    .add(java.time.Duration.between(context.getExecutionMoment(), context.getCompletionMoment()).toNanos() / 1000);
+        }
     }
 
     @Override
@@ -39,6 +45,7 @@ final class StatementCounter implements SqlLogger {
 
     void reset() {
         counts.clear();
+        micros.clear();
     }
 
     /** Prints the statements per unit of work ({@code units}, e.g. the subscriptions billed), most frequent first. */
@@ -48,9 +55,11 @@ final class StatementCounter implements SqlLogger {
 
     void print(PrintStream out, long units, String unit) {
         long total = counts.values().stream().mapToLong(LongAdder::sum).sum();
-        out.printf("statements: %d, %.2f per %s%n", total, (double) total / units, unit);
+        out.printf("statements: %d, %.2f per %s (per %s, and the total time from execution to completion of each kind)%n", total,
+                (double) total / units, unit, unit);
         counts.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum())).limit(40)
-                .forEach(e -> out.printf("%8.2f  %s%n", (double) e.getValue().sum() / units,
+                .forEach(e -> out.printf("%8.2f %9.1f ms  %s%n", (double) e.getValue().sum() / units,
+                        micros.getOrDefault(e.getKey(), new LongAdder()).sum() / 1000.0,
                         e.getKey().replaceAll("\\s+", " ").substring(0, Math.min(150, e.getKey().replaceAll("\\s+", " ").length()))));
     }
 }

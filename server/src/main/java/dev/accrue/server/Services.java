@@ -112,6 +112,7 @@ import dev.accrue.adapters.postgres.PostgresAlerts;
 import dev.accrue.adapters.postgres.PostgresBudgets;
 import dev.accrue.app.advice.PlanAdvice;
 import dev.accrue.app.alert.AlertFiring;
+import dev.accrue.app.alert.AlertPace;
 import dev.accrue.app.alert.UsageAlertEvaluator;
 import dev.accrue.app.alert.UsageAlertService;
 import dev.accrue.app.budget.BudgetService;
@@ -358,7 +359,7 @@ public record Services(
         BudgetService budgets = new BudgetService(tx, new PostgresBudgets(tx), customerRepo, subscriptionRepo,
                 new CostAllocation(billing, usageRepo, catalogs), firing, alertRepo, time, auditLog);
         UsageAlertEvaluator alertEvaluator = new UsageAlertEvaluator(tx, subscriptionRepo, customerRepo, catalogs, billing, usageRepo, alertRepo, firing,
-                time, budgets);
+                time, budgets, AlertPace.fromEnvironment(System.getenv()));
         // progressive billing (issue 16) catches its own failures, so it goes before the drawdown
         ProgressiveInvoicing progressive = new ProgressiveInvoicing(tx, subscriptionRepo, customerRepo, billing, pending,
                 new PostgresProgressiveRecords(tx), time);

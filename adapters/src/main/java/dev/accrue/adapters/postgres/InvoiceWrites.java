@@ -124,7 +124,8 @@ final class InvoiceWrites {
         return r.invoice().status() == InvoiceStatus.FINALIZED;
     }
 
-    private static <T> List<String> column(List<T> rows, Function<T, String> value) {
+    /** One column of {@code rows} as text, for an array PostgreSQL casts back to the column's type (also the subscriptions' set-based update). */
+    static <T> List<String> column(List<T> rows, Function<T, String> value) {
         List<String> out = new ArrayList<>(rows.size());
         for (T row : rows) {
             out.add(value.apply(row));
@@ -132,7 +133,7 @@ final class InvoiceWrites {
         return out;
     }
 
-    private static String text(Object value) {
+    static String text(Object value) {
         return switch (value) {
             case null -> null;
             case BigDecimal d -> d.toPlainString();

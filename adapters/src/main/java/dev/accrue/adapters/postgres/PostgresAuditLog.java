@@ -10,7 +10,6 @@ import dev.accrue.app.page.Page;
 import dev.accrue.app.page.PageRequest;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -27,10 +26,6 @@ public final class PostgresAuditLog implements AuditLog {
         this.tx = tx;
         this.clock = clock;
     }
-
-    private static final String INSERT = """
-            INSERT INTO audit_events (tenant_id, id, object_type, object_id, action, actor, occurred_at, before, after)
-            VALUES (:tenant, :id, :type, :object, :action, :actor, :at, CAST(:before AS jsonb), CAST(:after AS jsonb))""";
 
     /** An entry as recorded (its id and time taken then), waiting in its transaction's batch. */
     private record Pending(String tenantId, String id, String objectType, String objectId, String action, String actor, Instant at,
@@ -50,14 +45,27 @@ public final class PostgresAuditLog implements AuditLog {
         }
     }
 
+    /**
+     * The transaction's entries with one statement: each column as one array, turned back into rows by {@code unnest} — a
+     * billing batch's 500 "invoice.finalized" entries are one execution, not a JDBC batch of 500 inserts.
+     */
     private static void insert(Handle h, List<Pending> entries) {
-        PreparedBatch batch = h.prepareBatch(INSERT);
-        for (Pending e : entries) {
-            batch.bind("tenant", e.tenantId()).bind("id", e.id()).bind("type", e.objectType()).bind("object", e.objectId())
-                    .bind("action", e.action()).bind("actor", e.actor()).bind("at", Rows.utc(e.at()))
-                    .bind("before", e.before()).bind("after", e.after()).add();
-        }
-        batch.execute();
+        h.createUpdate("""
+                        INSERT INTO audit_events (tenant_id, id, object_type, object_id, action, actor, occurred_at, before, after)
+                        SELECT e.tenant, e.id, e.type, e.object, e.action, e.actor, e.at, CAST(e.before AS jsonb), CAST(e.after AS jsonb)
+                        FROM unnest(CAST(:tenants AS text[]), CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:objects AS text[]),
+                                    CAST(:actions AS text[]), CAST(:actors AS text[]), CAST(:ats AS timestamptz[]), CAST(:befores AS text[]),
+                                    CAST(:afters AS text[])) AS e(tenant, id, type, object, action, actor, at, before, after)""")
+                .bindArray("tenants", String.class, InvoiceWrites.column(entries, Pending::tenantId))
+                .bindArray("ids", String.class, InvoiceWrites.column(entries, Pending::id))
+                .bindArray("types", String.class, InvoiceWrites.column(entries, Pending::objectType))
+                .bindArray("objects", String.class, InvoiceWrites.column(entries, Pending::objectId))
+                .bindArray("actions", String.class, InvoiceWrites.column(entries, Pending::action))
+                .bindArray("actors", String.class, InvoiceWrites.column(entries, Pending::actor))
+                .bindArray("ats", String.class, InvoiceWrites.column(entries, e -> InvoiceWrites.text(e.at())))
+                .bindArray("befores", String.class, InvoiceWrites.column(entries, Pending::before))
+                .bindArray("afters", String.class, InvoiceWrites.column(entries, Pending::after))
+                .execute();
     }
 
     @Override

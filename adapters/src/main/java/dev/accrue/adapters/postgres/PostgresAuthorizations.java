@@ -6,10 +6,13 @@ import dev.accrue.app.authorization.AuthorizationRepository;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 public final class PostgresAuthorizations implements AuthorizationRepository {
@@ -80,6 +83,48 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
+    }
+
+    private static final String RESERVE_GROUP = """
+            SELECT signature, used, held, decided, busy FROM accrue_authorization_reserve_group(?, ?, ?, ?, ?, CAST(? AS date[]), CAST(? AS date[]),
+              CAST(? AS timestamptz[]), CAST(? AS numeric[]), CAST(? AS numeric[]), ?, CAST(? AS numeric[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[]))""";
+
+    /** One statement for the whole batch; every array is sent as text[] and cast by PostgreSQL (pgjdbc encodes text arrays cheaply). */
+    @Override
+    public List<GroupReservation> reserveGroup(String tenantId, List<GroupCheck> checks) {
+        int n = checks.size();
+        String[][] columns = new String[13][n];
+        for (int i = 0; i < n; i++) {
+            GroupCheck c = checks.get(i);
+            Authorization a = c.a();
+            String[] row = {a.customerId(), c.signature(), a.subscriptionId(), a.metric(), c.from().toString(), c.to().toString(),
+                    c.now().toString(), text(c.seenUsed()), text(c.seenHeld()), a.id(), text(a.reserved()), a.expiresAt().toString(),
+                    a.createdAt().toString()};
+            for (int k = 0; k < row.length; k++) {
+                columns[k][i] = row[k];
+            }
+        }
+        Connection connection = tx.handle().getConnection();
+        try (PreparedStatement ps = connection.prepareStatement(RESERVE_GROUP)) {
+            ps.setString(1, tenantId);
+            for (int k = 0; k < columns.length; k++) {
+                ps.setArray(k + 2, connection.createArrayOf("text", columns[k]));
+            }
+            List<GroupReservation> answers = new ArrayList<>(n);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    answers.add(new GroupReservation(rs.getString(1), strip(rs.getBigDecimal(2)), strip(rs.getBigDecimal(3)), rs.getBoolean(4),
+                            rs.getBoolean(5)));
+                }
+            }
+            return answers;
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    private static String text(BigDecimal d) {
+        return d == null ? null : d.toPlainString();
     }
 
     private static BigDecimal strip(BigDecimal d) {

@@ -97,10 +97,17 @@ public final class UsageAlertEvaluator implements UsageListener {
     private final Map<Key, Instant> recheck = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final Map<String, Terms> terms = new ConcurrentHashMap<>();
+    /** At least this long between the starts of two passes ({@link AlertPace}); zero: a pass as soon as usage moves. */
+    private final Duration pace;
+    /** When the last pass started ({@link System#nanoTime}): the pace is measured from it. */
+    private long lastPassStarted;
 
     public UsageAlertEvaluator(Transactions tx, SubscriptionRepository subscriptions, CustomerRepository customers, CatalogService catalogs,
                                BillingService billing, UsageRepository usage, AlertRepository alerts, AlertFiring firing, CustomerTime time,
-                               CustomerCheck customerCheck) {
+                               CustomerCheck customerCheck, Duration pace) {
+        if (pace.isNegative()) {
+            throw new IllegalArgumentException("the alert pace cannot be negative, got " + pace);
+        }
         this.tx = tx;
         this.subscriptions = subscriptions;
         this.customers = customers;
@@ -111,6 +118,8 @@ public final class UsageAlertEvaluator implements UsageListener {
         this.firing = firing;
         this.time = time;
         this.customerCheck = customerCheck;
+        this.pace = pace;
+        this.lastPassStarted = System.nanoTime() - pace.toNanos(); // the first usage is evaluated at once
     }
 
     /** What moved: one metric of one subscription. */
@@ -207,12 +216,15 @@ public final class UsageAlertEvaluator implements UsageListener {
     }
 
     /**
-     * Waits up to {@code wait} for usage to move, then evaluates every marked key (and those due for their second
-     * look); returns how many keys it evaluated. One caller at a time (the node's alert thread; tests).
+     * Waits up to {@code wait} for usage to move — and, once it has, until the pace since the last pass has passed —
+     * then evaluates every marked key (and those due for their second look); returns how many keys it evaluated. One
+     * caller at a time (the node's alert thread; tests).
      */
     public synchronized int evaluatePending(Duration wait) throws InterruptedException {
         Duration untilRecheck = recheck.isEmpty() ? wait : RECHECK_AFTER;
-        wake.tryAcquire(Math.min(wait.toMillis(), untilRecheck.toMillis()), TimeUnit.MILLISECONDS);
+        if (wake.tryAcquire(Math.min(wait.toMillis(), untilRecheck.toMillis()), TimeUnit.MILLISECONDS)) {
+            awaitPace();
+        }
         wake.drainPermits();
         Instant now = Instant.now();
         Set<Key> due = new LinkedHashSet<>();
@@ -236,6 +248,7 @@ public final class UsageAlertEvaluator implements UsageListener {
             return 0;
         }
         long started = System.nanoTime();
+        lastPassStarted = started;
         Map<String, List<Key>> byTenant = new LinkedHashMap<>();
         due.forEach(k -> byTenant.computeIfAbsent(k.tenantId(), t -> new ArrayList<>()).add(k));
         byTenant.forEach((tenantId, keys) -> {
@@ -245,6 +258,18 @@ public final class UsageAlertEvaluator implements UsageListener {
         });
         AlertMeters.pass(due.size(), Duration.ofNanos(System.nanoTime() - started));
         return due.size();
+    }
+
+    /**
+     * Lets usage gather until {@link #pace} after the last pass started: keys marked meanwhile join the coming pass, so
+     * busy ingestion makes fewer, larger passes (each costs its per-tenant queries whatever its number of keys). A
+     * crossing thus waits at most the longer of the pace and a pass, then its own pass.
+     */
+    private void awaitPace() throws InterruptedException {
+        long left = lastPassStarted + pace.toNanos() - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
     }
 
     /** One tenant's keys: read together, then each key that reached something fires in its own transaction, then budgets. */

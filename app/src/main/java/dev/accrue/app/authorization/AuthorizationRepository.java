@@ -44,5 +44,25 @@ public interface AuthorizationRepository {
     Reservation reserve(String tenantId, String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now,
                         BigDecimal seenUsed, BigDecimal seenHeld, Authorization a);
 
+    /** One check of {@link #reserveGroup}: what {@link #reserve} takes for it. */
+    record GroupCheck(String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now, BigDecimal seenUsed,
+                      BigDecimal seenHeld, Authorization a) {
+    }
+
+    /**
+     * What {@link #reserveGroup} answered for one check: as {@link Reservation}, or {@code busy} (nothing
+     * written, no figures) when one of the customer's subscriptions was locked elsewhere.
+     */
+    record GroupReservation(String signature, BigDecimal used, BigDecimal held, boolean decided, boolean busy) {
+    }
+
+    /**
+     * {@link #reserve} for many checks, possibly of many customers, as one statement that is its own
+     * transaction: one answer per check, in order. A customer's subscriptions are locked without waiting
+     * (busy when another holds one); a customer's checks are compared in their order and the first that is
+     * not decided leaves its later ones undecided, each seeing the reservations its earlier ones hold.
+     */
+    java.util.List<GroupReservation> reserveGroup(String tenantId, java.util.List<GroupCheck> checks);
+
     void settle(String tenantId, String id, String status, BigDecimal committed, Instant at);
 }

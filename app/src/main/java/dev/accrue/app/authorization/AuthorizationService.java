@@ -85,6 +85,7 @@ public final class AuthorizationService {
     private final CustomerTime time;
     private final Cache<CustomerKey, Resolved> resolved = Caches.idle("authorization_customers", MAX_CACHED_CUSTOMERS, Duration.ofMinutes(30));
     private WalletService wallets;
+    private final AuthorizationBatch batch = new AuthorizationBatch(this);
 
     public AuthorizationService(Transactions tx, AuthorizationRepository authorizations, SubscriptionRepository subscriptions,
                                 CustomerRepository customers, CatalogService catalogs, BillingService billing, UsageRepository usage,
@@ -158,37 +159,130 @@ public final class AuthorizationService {
         }
     }
 
-    private static void authorizationsCounted(String outcome, String code) {
+    static void authorizationsCounted(String outcome, String code) {
         Counter.builder("accrue_authorizations").description("Authorization requests by outcome")
                 .tag("outcome", outcome).tag("code", code).register(Metrics.globalRegistry).increment();
     }
 
-    private Decision decide(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
-        caller.requireWrite();
+    /** A check as validated: who, which metric, how much (default applied) and for how long. */
+    record Check(String customerId, String metric, BigDecimal want, Duration ttl) {
+    }
+
+    /** Validates one check's fields as the single endpoint does; {@code prefix} names where it sits in a batch ("" alone). */
+    static Check check(String prefix, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
         if (customerId == null) {
-            throw new AccrueException(ErrorCode.MISSING_FIELD, "customer_id", "customer_id is required");
+            throw new AccrueException(ErrorCode.MISSING_FIELD, prefix + "customer_id", prefix + "customer_id is required");
         }
         if (metricCode == null) {
-            throw new AccrueException(ErrorCode.MISSING_FIELD, "metric", "metric is required");
+            throw new AccrueException(ErrorCode.MISSING_FIELD, prefix + "metric", prefix + "metric is required");
         }
         if (requested != null && (requested.signum() <= 0 || requested.compareTo(BigDecimal.valueOf(86_400L * 31)) > 0)) {
-            throw AccrueException.invalid("requested", "requested must be more than 0 and at most one month of seconds");
+            throw AccrueException.invalid(prefix + "requested", prefix + "requested must be more than 0 and at most one month of seconds");
         }
         Duration ttl = ttlSeconds == null ? DEFAULT_TTL : Duration.ofSeconds(ttlSeconds);
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(1)) > 0) {
-            throw AccrueException.invalid("ttl_seconds", "ttl_seconds must be 1-86400");
+            throw AccrueException.invalid(prefix + "ttl_seconds", prefix + "ttl_seconds must be 1-86400");
         }
-        String tenantId = caller.tenantId();
-        CustomerKey key = new CustomerKey(tenantId, customerId);
-        BigDecimal want = requested == null ? DEFAULT_GRANT : requested;
+        return new Check(customerId, metricCode, requested == null ? DEFAULT_GRANT : requested, ttl);
+    }
+
+    private Decision decide(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
+        caller.requireWrite();
+        return decide(caller.tenantId(), check("", customerId, metricCode, requested, ttlSeconds));
+    }
+
+    /** The single-check answer: the fast path when the customer is cached and it can answer, else the locked path. */
+    Decision decide(String tenantId, Check c) {
+        CustomerKey key = new CustomerKey(tenantId, c.customerId());
         Resolved cached = resolved.getIfPresent(key);
         if (cached != null) {
-            Decision d = tx.autoCommit(() -> fast(tenantId, key, cached, metricCode, want, ttl));
+            Decision d = tx.autoCommit(() -> fast(tenantId, key, cached, c.metric(), c.want(), c.ttl()));
             if (d != null) {
                 return d;
             }
         }
-        return tx.inTransaction(() -> locked(tenantId, key, metricCode, want, ttl));
+        return tx.inTransaction(() -> locked(tenantId, key, c.metric(), c.want(), c.ttl()));
+    }
+
+    /** Answers a batch of checks as if each were sent alone, in order (see {@link AuthorizationBatch}). */
+    public List<AuthorizationBatch.Answer> authorizeAll(Caller caller, List<AuthorizationBatch.Item> items) {
+        return batch.authorize(caller, items);
+    }
+
+    boolean cached(String tenantId, String customerId) {
+        return resolved.getIfPresent(new CustomerKey(tenantId, customerId)) != null;
+    }
+
+    /**
+     * A batch's shared round trip. Decides in memory, in order, each check (null entries are skipped) whose
+     * customer is cached and that the fast path could answer, chaining a customer's expectations (a check
+     * expects the reservations of the checks before it), then sends them all in one group compare-and-reserve
+     * ({@link AuthorizationRepository#reserveGroup}). Returns the decisions it stands by; null for the rest —
+     * a customer's rows changed or locked elsewhere, a balance that moved, what only the locked path answers —
+     * which are always all of a customer's checks from its first one left, so answering them afterwards one at
+     * a time keeps each customer's order.
+     */
+    Decision[] decideGrouped(String tenantId, Check[] checks) {
+        return tx.autoCommit(() -> grouped(tenantId, checks)); // as the fast path: reads (a test clock, terms) and then one statement
+    }
+
+    private Decision[] grouped(String tenantId, Check[] checks) {
+        record Pending(int index, CustomerKey key, Resolved r, Plan p, Seen seen, Seen after, BigDecimal available, BigDecimal granted,
+                       Authorization a) {
+        }
+        Map<CustomerKey, Resolved> used = new HashMap<>(); // one cache entry per customer for the whole statement
+        java.util.Set<CustomerKey> left = new java.util.HashSet<>();
+        Map<String, Seen> expected = new HashMap<>();
+        Map<String, Plan> plans = new HashMap<>();
+        List<Pending> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < checks.length; i++) {
+            Check c = checks[i];
+            CustomerKey key = c == null ? null : new CustomerKey(tenantId, c.customerId());
+            if (c == null || left.contains(key)) {
+                continue;
+            }
+            Resolved r = used.computeIfAbsent(key, resolved::getIfPresent);
+            // one plan per customer and metric: its checks share one `now`, as the group statement expects
+            Plan p = r == null || r.prepaid() ? null : plans.computeIfAbsent(c.customerId() + "|" + c.metric(), m -> plan(tenantId, r, c.metric()));
+            Seen seen = p == null || !p.answerable() || !p.terms().additive() ? null : expected.computeIfAbsent(p.seenKey(), r.seen()::get);
+            if (seen == null) {
+                left.add(key);
+                continue;
+            }
+            BigDecimal available = available(p.terms().included(), p.terms().overageAllowed(), seen.used(), seen.held());
+            BigDecimal granted = grant(c.want(), available);
+            Authorization a = new Authorization(Ids.next("auth"), p.sub().id(), c.customerId(), c.metric(), granted.max(BigDecimal.ZERO),
+                    Authorization.HELD, null, p.now().plus(c.ttl()), time.systemNow());
+            Seen after = new Seen(seen.used(), granted.signum() > 0 ? seen.held().add(granted) : seen.held());
+            expected.put(p.seenKey(), after);
+            pending.add(new Pending(i, key, r, p, seen, after, available, granted, a));
+        }
+        Decision[] decided = new Decision[checks.length];
+        if (pending.isEmpty()) {
+            return decided;
+        }
+        List<AuthorizationRepository.GroupCheck> group = pending.stream().map(x -> new AuthorizationRepository.GroupCheck(x.r().signature(),
+                x.p().window().start(), x.p().window().end(), x.p().now(), x.seen().used(), x.seen().held(), x.a())).toList();
+        var results = authorizations.reserveGroup(tenantId, group);
+        if (results.size() != pending.size()) {
+            throw new IllegalStateException("group reserve answered " + results.size() + " rows for " + pending.size() + " checks");
+        }
+        for (int j = 0; j < pending.size(); j++) {
+            Pending x = pending.get(j);
+            var result = results.get(j);
+            if (result.busy()) {
+                continue;
+            }
+            if (!x.r().signature().equals(result.signature())) {
+                resolved.asMap().remove(x.key(), x.r());
+            } else if (result.decided()) {
+                x.r().seen().put(x.p().seenKey(), x.after());
+                decided[x.index()] = decision(x.p().terms(), x.seen().used(), x.available(), x.granted(), x.a());
+            } else if (result.used() != null) { // the balance moved: the one-at-a-time answer starts from what the lock saw
+                x.r().seen().put(x.p().seenKey(), new Seen(result.used(), result.held()));
+            }
+        }
+        return decided;
     }
 
     /** The fast path (see the class comment); null when the locked path must answer. Runs outside a transaction. */

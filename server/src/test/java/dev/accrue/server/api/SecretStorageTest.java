@@ -1,5 +1,6 @@
 package dev.accrue.server.api;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.server.cli.AccrueCli;
 import dev.accrue.server.demo.DemoLoader;
 import dev.accrue.server.support.Api;
@@ -35,7 +36,7 @@ class SecretStorageTest {
         assertThat(plain.status()).isEqualTo(201);
         secrets.add(plain.text("secret"));
 
-        Api idempotent = api.withHeader("Idempotency-Key", "key-create-" + System.nanoTime());
+        Api idempotent = api.withHeader("Idempotency-Key", "key-create-" + Unique.suffix());
         var first = idempotent.post("/v1/api_keys", Map.of("name", "with idempotency key"));
         assertThat(first.status()).isEqualTo(201);
         secrets.add(first.text("secret"));
@@ -46,7 +47,7 @@ class SecretStorageTest {
         assertThat(replay.text("secret")).as("a replay cannot show a secret that is stored nowhere").isNull();
 
         String dataDir = TestNode.get().dataDir().toString();
-        secrets.add(secretIn(cli("tenant", "create", "--name", "secret scan " + System.nanoTime(), "--data-dir", dataDir)));
+        secrets.add(secretIn(cli("tenant", "create", "--name", "secret scan " + Unique.suffix(), "--data-dir", dataDir)));
         secrets.add(secretIn(cli("apikey", "create", "--tenant", tenant.id(), "--data-dir", dataDir)));
 
         DemoLoader.Result demo = new DemoLoader(TestNode.get().accrue().services(), Files.createTempDirectory("demo-secrets")).load();

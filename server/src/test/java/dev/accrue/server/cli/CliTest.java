@@ -1,5 +1,6 @@
 package dev.accrue.server.cli;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.server.support.Api;
 import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class CliTest {
 
     @Test
     void createsATenantWhoseKeyWorksThenIssuesAndRevokesKeys() throws InterruptedException {
-        String name = "cli tenant " + System.nanoTime();
+        String name = "cli tenant " + Unique.suffix();
         Run created = run("tenant", "create", "--name", name, "--mode", "live");
         assertThat(created.exit()).as(created.err()).isZero();
         String adminSecret = secret(created.out());
@@ -79,13 +80,13 @@ class CliTest {
 
     @Test
     void refusesBadArgumentsWithAClearMessage() {
-        Run badMode = run("tenant", "create", "--name", "x" + System.nanoTime(), "--mode", "staging");
+        Run badMode = run("tenant", "create", "--name", "x" + Unique.suffix(), "--mode", "staging");
         assertThat(badMode.exit()).isNotZero();
         assertThat(badMode.err()).contains("--mode must be 'live' or 'sandbox'");
         Run unknownTenant = run("apikey", "create", "--tenant", "no such tenant");
         assertThat(unknownTenant.exit()).isNotZero();
         assertThat(unknownTenant.err()).contains("No tenant");
-        String name = "dup " + System.nanoTime();
+        String name = "dup " + Unique.suffix();
         assertThat(run("tenant", "create", "--name", name).exit()).isZero();
         Run dup = run("tenant", "create", "--name", name);
         assertThat(dup.exit()).isNotZero();

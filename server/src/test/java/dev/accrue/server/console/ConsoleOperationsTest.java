@@ -1,5 +1,6 @@
 package dev.accrue.server.console;
 
+import dev.accrue.server.support.Unique;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -37,7 +38,7 @@ class ConsoleOperationsTest {
     @BeforeAll
     static void start() {
         chromium = Chromium.launch();
-        tag = Long.toString(System.nanoTime(), 36);
+        tag = Unique.suffix();
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.accrue.server.console;
 
+import dev.accrue.server.support.Unique;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -39,7 +40,7 @@ class ConsolePasswordResetTest {
     @BeforeAll
     static void start() {
         chromium = Chromium.launch();
-        tag = Long.toString(System.nanoTime(), 36);
+        tag = Unique.suffix();
     }
 
     @AfterAll

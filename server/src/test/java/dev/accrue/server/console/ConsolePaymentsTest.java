@@ -1,5 +1,6 @@
 package dev.accrue.server.console;
 
+import dev.accrue.server.support.Unique;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -42,7 +43,7 @@ class ConsolePaymentsTest {
     static void start() {
         chromium = Chromium.launch();
         s = new Sandbox("console payments", Sandbox.demoCatalog("voiceagent.yaml"), "2026-06-10T08:00:00Z");
-        tag = Long.toString(System.nanoTime(), 36); // base 36: a long digit run could pass for a card number
+        tag = Unique.suffix(); // base 36: a long digit run could pass for a card number
     }
 
     @AfterAll

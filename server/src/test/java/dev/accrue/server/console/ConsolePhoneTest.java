@@ -1,5 +1,6 @@
 package dev.accrue.server.console;
 
+import dev.accrue.server.support.Unique;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.accrue.app.auth.Caller;
@@ -22,7 +23,7 @@ class ConsolePhoneTest {
         Sandbox s = new Sandbox("console phone", Sandbox.demoCatalog("voiceagent.yaml"), "2026-06-10T08:00:00Z");
         String customer = s.customer("Phone Logistics", "USD", "UTC");
         s.subscribe(Map.of("customer_id", customer, "plan", "starter"));
-        String email = "admin-phone-" + System.nanoTime() + "@staff.example";
+        String email = "admin-phone-" + Unique.suffix() + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(s.tenant.id()), email, "Phone admin", "admin", PASSWORD);
         try (Chromium chromium = Chromium.launch()) {
             BrowserContext context = chromium.phone("en-US");

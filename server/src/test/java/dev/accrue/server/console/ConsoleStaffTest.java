@@ -1,5 +1,6 @@
 package dev.accrue.server.console;
 
+import dev.accrue.server.support.Unique;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -38,7 +39,7 @@ class ConsoleStaffTest {
     @BeforeAll
     static void start() {
         chromium = Chromium.launch();
-        tag = Long.toString(System.nanoTime(), 36); // base 36: a long digit run could pass for a card number
+        tag = Unique.suffix(); // base 36: a long digit run could pass for a card number
     }
 
     @AfterAll

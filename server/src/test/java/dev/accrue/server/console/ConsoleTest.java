@@ -1,5 +1,6 @@
 package dev.accrue.server.console;
 
+import dev.accrue.server.support.Unique;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.accrue.app.auth.Caller;
@@ -34,7 +35,7 @@ class ConsoleTest {
     static void start() {
         chromium = Chromium.launch();
         s = new Sandbox("console", Sandbox.demoCatalog("voiceagent.yaml"), "2026-06-10T08:00:00Z");
-        tag = Long.toString(System.nanoTime(), 36); // base 36: a long digit run could pass for a card number
+        tag = Unique.suffix(); // base 36: a long digit run could pass for a card number
     }
 
     @AfterAll

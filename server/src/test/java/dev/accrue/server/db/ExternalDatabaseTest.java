@@ -1,5 +1,6 @@
 package dev.accrue.server.db;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.page.PageRequest;
@@ -29,7 +30,7 @@ class ExternalDatabaseTest {
             assertThat(second.services().tenants().find(tenant.id())).isPresent();
             var customers = second.services().customers().list(Caller.operator(tenant.id()), CustomerQuery.all(), PageRequest.first(10));
             assertThat(customers.items()).isEmpty();
-            assertThat(second.services().tenants().create("made by second node " + System.nanoTime(), TenantMode.SANDBOX).tenant().id()).startsWith("ten_");
+            assertThat(second.services().tenants().create("made by second node " + Unique.suffix(), TenantMode.SANDBOX).tenant().id()).startsWith("ten_");
         }
         assertThat(emptyDir.resolve("postgres")).doesNotExist();
     }

@@ -1,5 +1,6 @@
 package dev.accrue.server.document;
 
+import dev.accrue.server.support.Unique;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.Mails;
@@ -52,7 +53,7 @@ class CreditNoteDocumentTest {
         var put = s.api.send("PUT", "/v1/seller", seller);
         assertThat(put.status()).as(put.toString()).isEqualTo(200);
         assertThat(s.api.send("PUT", "/v1/tenant/tax", Map.of("seller_country", "DE", "prices", "tax_exclusive")).status()).isEqualTo(200);
-        String to = "cn-" + System.nanoTime() + "@client.example";
+        String to = "cn-" + Unique.suffix() + "@client.example";
         Map<String, Object> body = Fixtures.customer("Gutschrift Kunde GmbH");
         body.put("currency", "EUR");
         body.put("time_zone", "UTC");

@@ -1,5 +1,6 @@
 package dev.accrue.server.mail;
 
+import dev.accrue.server.support.Unique;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.adapters.mail.EmlFileTransport;
 import dev.accrue.adapters.mail.SmtpMailTransport;
@@ -85,7 +86,7 @@ class EmailTest {
 
     static String unique(String local) {
         // base 36: a run of decimal digits could pass the Luhn check and be refused as a card number (raw_card_number_refused)
-        return local + "-" + Long.toString(System.nanoTime(), 36) + "@client.example";
+        return local + "-" + Unique.suffix() + "@client.example";
     }
 
     @Test
@@ -267,7 +268,7 @@ class EmailTest {
 
     @Test
     void aMessageWithoutTemplateIsSentAsStored() throws Exception {
-        MailMessage plain = new MailMessage("eml_plain" + System.nanoTime(), List.of(unique("plain")), "Plain", "Just text", null, List.of());
+        MailMessage plain = new MailMessage("eml_plain" + Unique.suffix(), List.of(unique("plain")), "Plain", "Just text", null, List.of());
         new SmtpMailTransport("127.0.0.1", TestNode.get().smtp().getSmtp().getPort(), "billing@accrue.test", null, null, false).send(plain);
         MimeMessage m = Mails.to(plain.to().getFirst()).getFirst();
         assertThat(m.getContent().toString().strip()).isEqualTo("Just text");

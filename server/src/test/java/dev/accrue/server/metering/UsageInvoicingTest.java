@@ -1,5 +1,6 @@
 package dev.accrue.server.metering;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.server.support.Sandbox;
 import org.junit.jupiter.api.Test;
 
@@ -290,7 +291,7 @@ class UsageInvoicingTest {
         for (String month : List.of("01", "02")) {
             s.advanceTo("2026-" + month + "-10T12:00:00Z");
             for (String caller : List.of("alice", "bob", "alice")) {
-                s.api.post("/v1/events", Map.of("event_id", month + caller + System.nanoTime(), "customer_id", c, "metric", "active_callers",
+                s.api.post("/v1/events", Map.of("event_id", month + caller + Unique.suffix(), "customer_id", c, "metric", "active_callers",
                         "timestamp", "2026-" + month + "-10T10:00:00Z", "properties", Map.of("caller", caller)));
             }
         }

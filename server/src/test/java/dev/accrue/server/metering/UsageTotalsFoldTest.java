@@ -1,5 +1,6 @@
 package dev.accrue.server.metering;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.adapters.postgres.JdbiTransactions;
 import dev.accrue.adapters.postgres.PostgresUsage;
 import dev.accrue.app.metering.UsageRepository;
@@ -30,7 +31,7 @@ class UsageTotalsFoldTest {
         Jdbi jdbi = TestNode.get().accrue().database().jdbi();
         JdbiTransactions tx = new JdbiTransactions(jdbi);
         PostgresUsage usage = new PostgresUsage(tx);
-        String tenant = "t_fold_" + System.nanoTime();
+        String tenant = "t_fold_" + Unique.suffix();
         LocalDate first = LocalDate.parse("2026-03-01");
         jdbi.useHandle(h -> {
             for (int day = 0; day < 5; day++) {

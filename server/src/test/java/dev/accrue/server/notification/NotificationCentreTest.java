@@ -1,5 +1,6 @@
 package dev.accrue.server.notification;
 
+import dev.accrue.server.support.Unique;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.app.event.DomainEvent;
 import dev.accrue.app.event.EventTypes;
@@ -40,7 +41,7 @@ class NotificationCentreTest {
     void customer() {
         NotificationSupport.skipEarlierEvents();
         s = new Sandbox("notify", Fixtures.CATALOG_V1, "2026-03-01T10:00:00Z");
-        billing = "billing-" + Long.toString(System.nanoTime(), 36) + "@notify.example";
+        billing = "billing-" + Unique.suffix() + "@notify.example";
         Map<String, Object> body = Fixtures.customer("Notified Ltd");
         body.put("billing_emails", List.of(billing));
         body.put("test_clock_id", s.clockId);
@@ -50,7 +51,7 @@ class NotificationCentreTest {
 
     @Test
     void aSuspensionReachesTheCustomerAndTheUsersWhoChoseItInTheAppAndByEmail() throws Exception {
-        String user = "ana-" + Long.toString(System.nanoTime(), 36) + "@notify.example";
+        String user = "ana-" + Unique.suffix() + "@notify.example";
         var prefs = s.api.send("PUT", "/v1/customers/" + customer + "/notification_preferences",
                 Map.of("user_email", user, "preferences", List.of(Map.of("event_type", "customer.suspended", "email", true, "in_app", true))));
         assertThat(prefs.status()).as(prefs.toString()).isEqualTo(200);

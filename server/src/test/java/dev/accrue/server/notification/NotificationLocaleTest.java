@@ -1,5 +1,6 @@
 package dev.accrue.server.notification;
 
+import dev.accrue.server.support.Unique;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.Mails;
@@ -27,7 +28,7 @@ class NotificationLocaleTest {
     void aGermanCustomerGetsTheNotificationAndItsEmailInGerman() throws Exception {
         NotificationSupport.skipEarlierEvents();
         Sandbox s = new Sandbox("notify de", Fixtures.CATALOG_V1, "2026-03-01T10:00:00Z");
-        String billing = "rechnung-" + Long.toString(System.nanoTime(), 36) + "@notify.example";
+        String billing = "rechnung-" + Unique.suffix() + "@notify.example";
         Map<String, Object> body = Fixtures.customer("Benachrichtigt GmbH");
         body.put("billing_emails", List.of(billing));
         body.put("test_clock_id", s.clockId);

@@ -1,5 +1,6 @@
 package dev.accrue.server.ops;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billingrun.BillingRuns;
 import dev.accrue.app.invoice.InvoiceQuery;
@@ -94,7 +95,7 @@ class BackupRestoreTest {
     private static List<String> billSomething(String url, Path dataDir) {
         try (Accrue node = Accrue.open(new AccrueConfig("127.0.0.1", 0, dataDir, url, "postgres", "postgres", 2), Clock.systemUTC())) {
             var services = node.services();
-            String tenant = services.tenants().create("backup " + System.nanoTime(), TenantMode.SANDBOX).tenant().id();
+            String tenant = services.tenants().create("backup " + Unique.suffix(), TenantMode.SANDBOX).tenant().id();
             Caller caller = Caller.operator(tenant);
             services.catalogs().importCatalog(caller, "acme.yaml", Fixtures.CATALOG_V1);
             for (int i = 0; i < 4; i++) {

@@ -1,5 +1,6 @@
 package dev.accrue.server.ops;
 
+import dev.accrue.server.support.Unique;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.adapters.postgres.Database;
 import dev.accrue.adapters.scheduler.JobScheduler;
@@ -34,7 +35,7 @@ class JobSchedulerTest {
 
     @Test
     void aDueJobRunsOnceThoughTwoNodesPollForIt() throws Exception {
-        String name = "once-" + System.nanoTime();
+        String name = "once-" + Unique.suffix();
         AtomicInteger runs = new AtomicInteger();
         Map<String, Integer> byNode = new ConcurrentHashMap<>();
         try (var a = scheduler("node-a", name, Duration.ofHours(1), runs, byNode);
@@ -56,7 +57,7 @@ class JobSchedulerTest {
 
     @Test
     void aJobThatRepeatsNeverRunsOnTwoNodesAtOnce() throws Exception {
-        String name = "often-" + System.nanoTime();
+        String name = "often-" + Unique.suffix();
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
@@ -90,7 +91,7 @@ class JobSchedulerTest {
             services.subscriptions().createWithoutBilling(caller,
                     new CreateSubscription(customer.id(), "basic", "month", LocalDate.now(ZoneOffset.UTC).minusMonths(1), 0, "calendar", null));
         }
-        String name = "billing-run-" + System.nanoTime();
+        String name = "billing-run-" + Unique.suffix();
         AtomicInteger runs = new AtomicInteger();
         Map<String, Integer> byNode = new ConcurrentHashMap<>();
         Runnable billing = () -> services.billingRuns().runScheduled(200);

@@ -1,5 +1,6 @@
 package dev.accrue.server.payment;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.PortalLinks;
@@ -65,7 +66,7 @@ class CollectionScenarioTest {
         String listed = portal.get("/portal/invoices").body();
         assertThat(listed).contains("Partly paid").contains("12.50").contains("17.50");
         assertThat(portal.get("/portal/invoices/" + invoice).body()).contains("Partly paid").contains("17.50");
-        String staff = "finance-" + Long.toString(System.nanoTime(), 36) + "@staff.example";
+        String staff = "finance-" + Unique.suffix() + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(s.tenant.id()), staff, "Finance", "finance", "correct horse battery staple");
         WebClient console = new WebClient(TestNode.get().baseUrl());
         assertThat(console.signInToConsole(staff, "correct horse battery staple").status()).isEqualTo(302);

@@ -1,5 +1,6 @@
 package dev.accrue.server.payment;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.adapters.payment.sandbox.SandboxGateway;
 import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.Sandbox;
@@ -49,7 +50,7 @@ class LostDisputeRecollectionTest {
     @Test
     void aLostDisputeReopensThePaidInvoiceAndTheDefaultCardIsChargedAgainOnce() {
         Paid p = paidByCard("lost dispute", null);
-        String dp = "dp_" + System.nanoTime();
+        String dp = "dp_" + Unique.suffix();
         assertThat(dispute(p, "evt_open_" + dp, "charge.dispute.created", dp, "product_not_received", "needs_response")).isEqualTo("applied");
         // while open the dispute may still be won: the invoice stays paid, nothing is charged again
         var open = p.s().api.get("/v1/invoices/" + p.invoice()).json();
@@ -90,7 +91,7 @@ class LostDisputeRecollectionTest {
     @Test
     void aLostFraudDisputeSparesTheDisputedCardAndGoesThroughTheBackupAndDunning() {
         Paid p = paidByCard("lost fraud dispute", PaymentFixtures.INSUFFICIENT_FUNDS);
-        String dp = "dp_" + System.nanoTime();
+        String dp = "dp_" + Unique.suffix();
         assertThat(dispute(p, "evt_open_" + dp, "charge.dispute.created", dp, "fraudulent", "needs_response")).isEqualTo("applied");
         assertThat(dispute(p, "evt_lost_" + dp, "charge.dispute.closed", dp, "fraudulent", "lost")).isEqualTo("applied");
 

@@ -1,5 +1,6 @@
 package dev.accrue.server.payment;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.adapters.payment.sandbox.SandboxGateway;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.payment.CollectionRunner;
@@ -112,7 +113,7 @@ class ReviewResolutionTest {
     @Test
     void financeStaffResolveFromTheConsoleCustomerPage() {
         Parked p = parked("resolve console", false);
-        String email = "finance-review-" + STAFF.incrementAndGet() + "-" + System.nanoTime() + "@staff.example";
+        String email = "finance-review-" + STAFF.incrementAndGet() + "-" + Unique.suffix() + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(p.s().tenant.id()), email, "Finance", "finance", "correct horse battery staple");
         WebClient web = new WebClient(TestNode.get().baseUrl());
         assertThat(web.signInToConsole(email, "correct horse battery staple").status()).isEqualTo(302);

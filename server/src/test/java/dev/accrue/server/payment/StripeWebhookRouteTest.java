@@ -1,5 +1,6 @@
 package dev.accrue.server.payment;
 
+import dev.accrue.server.support.Unique;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.accrue.adapters.payment.stripe.LocalStripe;
 import dev.accrue.adapters.payment.stripe.StripeSettings;
@@ -245,7 +246,7 @@ class StripeWebhookRouteTest {
         assertThat(intentsOf(t.id())).hasSize(created);
 
         // forged, stale and unsigned deliveries are refused and change nothing
-        String body = event("evt_async_ok_" + System.nanoTime(), "payment_intent.succeeded", settled(intent, true));
+        String body = event("evt_async_ok_" + Unique.suffix(), "payment_intent.succeeded", settled(intent, true));
         long now = Instant.now().getEpochSecond();
         assertThat(deliver(body, signature("whsec_someone_else", now, body)).code()).isEqualTo("unauthenticated");
         assertThat(deliver(body, signature(WHSEC, now - 600, body)).code()).isEqualTo("unauthenticated");
@@ -282,8 +283,8 @@ class StripeWebhookRouteTest {
         charge.put("refunded", false);
         charge.put("status", "succeeded");
         charge.put("metadata", Map.of());
-        assertThat(deliver(event("evt_refund_a_" + System.nanoTime(), "charge.refunded", charge)).text("result")).isEqualTo("applied");
-        assertThat(deliver(event("evt_refund_b_" + System.nanoTime(), "charge.refunded", charge)).text("result")).isEqualTo("applied");
+        assertThat(deliver(event("evt_refund_a_" + Unique.suffix(), "charge.refunded", charge)).text("result")).isEqualTo("applied");
+        assertThat(deliver(event("evt_refund_b_" + Unique.suffix(), "charge.refunded", charge)).text("result")).isEqualTo("applied");
         String half = new java.math.BigDecimal(amount / 2).movePointLeft(2).toPlainString();
         assertThat(t.api().get("/v1/payments/" + attempt).text("refunded")).isEqualTo(half);
         assertThat(events(t.id(), "payment.refunded")).hasSize(1);
@@ -293,13 +294,13 @@ class StripeWebhookRouteTest {
         Tenant other = tenant("stripe-other");
         Map<String, Object> foreign = new LinkedHashMap<>(settled(intent, true));
         foreign.put("metadata", Map.of("accrue_attempt", attempt, "accrue_tenant", other.id()));
-        var ignored = deliver(event("evt_foreign_" + System.nanoTime(), "payment_intent.succeeded", foreign));
+        var ignored = deliver(event("evt_foreign_" + Unique.suffix(), "payment_intent.succeeded", foreign));
         assertThat(ignored.status()).isEqualTo(200);
         assertThat(ignored.text("result")).isEqualTo("ignored");
         Map<String, Object> unknown = new LinkedHashMap<>(settled(intent, false));
         unknown.put("id", "pi_NeverMadeByAccrue");
         unknown.put("metadata", Map.of());
-        assertThat(deliver(event("evt_unknown_" + System.nanoTime(), "payment_intent.payment_failed", unknown)).text("result")).isEqualTo("ignored");
+        assertThat(deliver(event("evt_unknown_" + Unique.suffix(), "payment_intent.payment_failed", unknown)).text("result")).isEqualTo("ignored");
         assertThat(events(t.id(), null)).isEqualTo(before);
     }
 
@@ -317,7 +318,7 @@ class StripeWebhookRouteTest {
         assertThat(processing).hasSize(1);
 
         int created = intentsOf(t.id()).size();
-        var failed = deliver(event("evt_async_fail_" + System.nanoTime(), "payment_intent.payment_failed", settled(processing.getFirst(), false)));
+        var failed = deliver(event("evt_async_fail_" + Unique.suffix(), "payment_intent.payment_failed", settled(processing.getFirst(), false)));
         assertThat(failed.text("result")).isEqualTo("applied");
         assertThat(attempts(t.api(), invoice)).singleElement().asString().startsWith("failed insufficient_funds");
         // the request only recorded the failure: what comes next is the collection job's
@@ -350,7 +351,7 @@ class StripeWebhookRouteTest {
         int created = intentsOf(t.id()).size();
 
         // Stripe reports the debit failed: answered at once, and the gateway is not called inside the request
-        String body = event("evt_backup_fail_" + System.nanoTime(), "payment_intent.payment_failed", settled(processing.getFirst(), false));
+        String body = event("evt_backup_fail_" + Unique.suffix(), "payment_intent.payment_failed", settled(processing.getFirst(), false));
         var failed = deliver(body);
         assertThat(failed.status()).isEqualTo(200);
         assertThat(failed.text("result")).isEqualTo("applied");
@@ -409,9 +410,9 @@ class StripeWebhookRouteTest {
         String pi = payment.get("gateway_reference").asText();
         String total = t.api().get("/v1/invoices/" + invoice).text("total");
         long cents = new java.math.BigDecimal(total).movePointRight(2).longValueExact();
-        String dp = "dp_" + Long.toString(System.nanoTime(), 36);
+        String dp = "dp_" + Unique.suffix();
 
-        var opened = deliver(event("evt_dp_created_" + System.nanoTime(), "charge.dispute.created", dispute(dp, pi, cents, "needs_response", "fraudulent")));
+        var opened = deliver(event("evt_dp_created_" + Unique.suffix(), "charge.dispute.created", dispute(dp, pi, cents, "needs_response", "fraudulent")));
         assertThat(opened.text("result")).as(opened.toString()).isEqualTo("applied");
         var disputed = t.api().get("/v1/invoices/" + invoice).json();
         assertThat(disputed.get("status").asText()).isEqualTo("paid");
@@ -433,16 +434,16 @@ class StripeWebhookRouteTest {
         assertThat(refund.text("refundable")).isEqualTo("0.00");
 
         // Stripe withdraws the funds, then tells the creation again under a new event id: nothing is taken twice
-        assertThat(deliver(event("evt_dp_withdrawn_" + System.nanoTime(), "charge.dispute.funds_withdrawn",
+        assertThat(deliver(event("evt_dp_withdrawn_" + Unique.suffix(), "charge.dispute.funds_withdrawn",
                 dispute(dp, pi, cents, "needs_response", "fraudulent"))).text("result")).isEqualTo("applied");
-        assertThat(deliver(event("evt_dp_created_again_" + System.nanoTime(), "charge.dispute.created",
+        assertThat(deliver(event("evt_dp_created_again_" + Unique.suffix(), "charge.dispute.created",
                 dispute(dp, pi, cents, "needs_response", "fraudulent"))).text("result")).isEqualTo("applied");
         assertThat(t.api().get("/v1/invoices/" + invoice).text("amount_paid")).isEqualTo("0.00");
         assertThat(t.api().get("/v1/invoices/" + invoice).text("amount_disputed")).isEqualTo(total);
         assertThat(events(t.id(), "payment.disputed")).hasSize(1);
 
         // won: the amount is restored, once, even when Stripe redelivers the closing event
-        String won = event("evt_dp_closed_" + System.nanoTime(), "charge.dispute.closed", dispute(dp, pi, cents, "won", "fraudulent"));
+        String won = event("evt_dp_closed_" + Unique.suffix(), "charge.dispute.closed", dispute(dp, pi, cents, "won", "fraudulent"));
         assertThat(deliver(won).text("result")).isEqualTo("applied");
         assertThat(deliver(won).text("result")).isEqualTo("duplicate");
         var restored = t.api().get("/v1/invoices/" + invoice).json();
@@ -462,17 +463,17 @@ class StripeWebhookRouteTest {
         String c = t.customer("Lost Dispute AG");
         String invoice = paidByCard(t, c);
         String pi = PaymentFixtures.payments(t.api(), invoice).getFirst().get("gateway_reference").asText();
-        String dp = "dp_" + Long.toString(System.nanoTime(), 36);
+        String dp = "dp_" + Unique.suffix();
         String total = t.api().get("/v1/invoices/" + invoice).text("total");
         long cents = new java.math.BigDecimal(total).movePointRight(2).longValueExact();
         long half = cents / 2;
         String halfText = new java.math.BigDecimal(half).movePointLeft(2).toPlainString();
         String kept = new java.math.BigDecimal(cents - half).movePointLeft(2).toPlainString();
 
-        assertThat(deliver(event("evt_dpl_created_" + System.nanoTime(), "charge.dispute.created",
+        assertThat(deliver(event("evt_dpl_created_" + Unique.suffix(), "charge.dispute.created",
                 dispute(dp, pi, half, "warning_needs_response", "product_not_received"))).text("result")).isEqualTo("applied");
         assertThat(t.api().get("/v1/invoices/" + invoice).text("amount_paid")).isEqualTo(kept);
-        assertThat(deliver(event("evt_dpl_closed_" + System.nanoTime(), "charge.dispute.closed",
+        assertThat(deliver(event("evt_dpl_closed_" + Unique.suffix(), "charge.dispute.closed",
                 dispute(dp, pi, half, "lost", "product_not_received"))).text("result")).isEqualTo("applied");
         var lost = t.api().get("/v1/invoices/" + invoice).json();
         assertThat(lost.get("amount_paid").asText()).isEqualTo(kept);
@@ -485,8 +486,8 @@ class StripeWebhookRouteTest {
         assertThat(t.api().get("/v1/invoices/" + invoice + "/html").body()).contains("Disputed by the payer").contains(halfText);
         List<String> before = events(t.id(), null);
 
-        var unknown = deliver(event("evt_dpl_unknown_" + System.nanoTime(), "charge.dispute.created",
-                dispute("dp_unknown" + System.nanoTime(), "pi_NeverMadeByAccrue", 100, "needs_response", "general")));
+        var unknown = deliver(event("evt_dpl_unknown_" + Unique.suffix(), "charge.dispute.created",
+                dispute("dp_unknown" + Unique.suffix(), "pi_NeverMadeByAccrue", 100, "needs_response", "general")));
         assertThat(unknown.text("result")).isEqualTo("ignored");
         assertThat(events(t.id(), null)).isEqualTo(before);
     }

@@ -1,5 +1,6 @@
 package dev.accrue.server.portal;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.PortalLinks;
 import dev.accrue.server.support.Sandbox;
@@ -211,7 +212,7 @@ class PortalAccessTest {
         var other = TestNode.get().newTenant("portal other").api();
         assertThat(other.post("/v1/portal_sessions", ok).code()).isEqualTo("unknown_customer");
         assertThat(s.tenant.readOnlyApi().post("/v1/portal_sessions", ok).status()).isEqualTo(403);
-        var created = s.api.withHeader("Idempotency-Key", "portal-" + System.nanoTime());
+        var created = s.api.withHeader("Idempotency-Key", "portal-" + Unique.suffix());
         var first = created.post("/v1/portal_sessions", ok);
         assertThat(first.text("url")).contains("/portal/enter/");
         // the link is shown once: a replay does not hand it out again

@@ -1,5 +1,6 @@
 package dev.accrue.server.portal;
 
+import dev.accrue.server.support.Unique;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.accrue.app.auth.Caller;
@@ -104,7 +105,7 @@ class PortalHostileTextTest {
         Chromium.screenshot(page, "portal-hostile-canceled");
 
         // support reads what the customer typed, in the console, as text
-        String staff = "support-hostile-" + System.nanoTime() + "@staff.example";
+        String staff = "support-hostile-" + Unique.suffix() + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(s.tenant.id()), staff, "Support", "support", "correct horse battery staple");
         page.navigate(TestNode.get().baseUrl() + "/console/login");
         page.fill("#email", staff);

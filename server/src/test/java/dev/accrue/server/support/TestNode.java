@@ -92,7 +92,7 @@ public final class TestNode {
     }
 
     public TestTenant newTenant(String label, TenantMode mode) {
-        var created = accrue.services().tenants().create(label + " " + TENANTS.incrementAndGet() + " " + System.nanoTime(), mode);
+        var created = accrue.services().tenants().create(label + " " + TENANTS.incrementAndGet() + " " + Unique.suffix(), mode);
         return new TestTenant(created.tenant().id(), new Api(baseUrl(), created.adminKey().secret()));
     }
 

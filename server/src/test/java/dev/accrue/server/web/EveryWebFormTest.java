@@ -1,5 +1,6 @@
 package dev.accrue.server.web;
 
+import dev.accrue.server.support.Unique;
 import dev.accrue.adapters.http.web.WebArea;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.server.support.Fixtures;
@@ -55,7 +56,7 @@ class EveryWebFormTest {
         var alert = s.api.post("/v1/customers/" + customer + "/usage_alerts", Map.of("metric", "call_seconds", "user_email", PORTAL_USER,
                 "percents", List.of(50)));
         assertThat(alert.status()).as(alert.toString()).isEqualTo(201);
-        String colleague = "support-forms-" + System.nanoTime() + "@staff.example";
+        String colleague = "support-forms-" + Unique.suffix() + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(s.tenant.id()), colleague, "Colleague", "support", PASSWORD);
         String staffId = TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery("SELECT id FROM staff_users WHERE email = :e")
                 .bind("e", colleague).mapTo(String.class).one());
@@ -175,7 +176,7 @@ class EveryWebFormTest {
     }
 
     private static WebClient console(String role) {
-        String email = role + "-forms-" + System.nanoTime() + "@staff.example";
+        String email = role + "-forms-" + Unique.suffix() + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(s.tenant.id()), email, "Staff " + role, role, PASSWORD);
         WebClient web = new WebClient(TestNode.get().baseUrl());
         assertThat(web.signInToConsole(email, PASSWORD).status()).isEqualTo(302);
@@ -214,7 +215,7 @@ class EveryWebFormTest {
 
     @Test
     void everyFormAndPageOfAnEndedSessionIsRefusedAndChangesNothing() {
-        String ending = "ending-" + System.nanoTime() + "@forms.example";
+        String ending = "ending-" + Unique.suffix() + "@forms.example";
         WebClient portal = portal(ending);
         String portalCsrf = portal.get("/portal").csrf();
         WebClient console = console("admin");
@@ -289,7 +290,7 @@ class EveryWebFormTest {
         WebClient portal = portal("tamper-" + PORTAL_USER);
         String portalCsrf = portal.get("/portal").csrf();
         var outsiderTenant = TestNode.get().newTenant("every web form outsider");
-        String outsider = "outsider-forms-" + System.nanoTime() + "@staff.example";
+        String outsider = "outsider-forms-" + Unique.suffix() + "@staff.example";
         TestNode.get().accrue().services().staff().create(Caller.operator(outsiderTenant.id()), outsider, "Outsider", "admin", PASSWORD);
         WebClient console = new WebClient(TestNode.get().baseUrl());
         assertThat(console.signInToConsole(outsider, PASSWORD).status()).isEqualTo(302);
