@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * replayed in acknowledgement order to find it). Server, clients and PostgreSQL share this machine.
  *
  * <p>With a RATE (6th argument, events/s) the clients send <b>open loop</b>: batch b leaves at b × BATCH / RATE seconds
- * from the phase's start whatever the server's pace, so both kinds of phase offer the same load, and the overhead is
+ * from the phase's start (or as soon as one of the CLIENTS connections is free, when the node falls behind: it says so),
+ * so both kinds of phase offer the same load, and the overhead is
  * read as CPU per 1,000 events (this JVM — server and load generator — and PostgreSQL, over the phase's sending) rather
  * than as events/s, which a busy machine distorts far more. RATE 0 (the default) sends back to back (closed loop).
  * Each phase also prints its CPU per 1,000 events and the evaluator's passes during it.
@@ -191,8 +192,9 @@ public final class AlertLatencyBenchmark {
         long postgresCpuBefore = node.postgresCpuMillis();
         long jvmCpuBefore = jvmCpuMillis();
         long started = System.nanoTime();
-        // open loop: a virtual thread per batch, leaving at its scheduled time whether or not earlier batches were answered
-        try (ExecutorService pool = rate > 0 ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(clients)) {
+        // open loop: each batch leaves at its scheduled time, on the first of the CLIENTS connections free by then (a node
+        // that cannot keep up sees CLIENTS batches in flight, as closed loop, rather than an ever-growing pile of requests)
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int b = 0; b < batches; b++) {
                 int index = b;

@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Raises usage alerts from the same aggregates that authorize calls, right after usage commits.
  *
- * <p>Ingestion only tells what moved: {@link #accepted} hands each run of one (subscription, metric) to the
+ * <p>Ingestion only tells what moved: {@link #accepted} hands each (subscription, metric) of a batch to the
  * {@link AlertGate} — one comparison in memory, no I/O — which marks the key only when it is due (its estimated usage
  * reached the next threshold, a new day or window, a stale read), and wakes the evaluator thread. A pass takes every marked key and evaluates
  * them together: per tenant, one read transaction with <b>one query per kind</b> whatever the number of keys — the
@@ -127,35 +127,65 @@ public final class UsageAlertEvaluator implements UsageListener {
     }
 
     /**
-     * Tells the gate each run of one (subscription, metric) in the batch — a batch is mostly such runs — and marks for
-     * a pass only the keys it finds due (a threshold reached by the estimate, a new day or window, a stale read).
+     * Tells the gate, once per (subscription, metric) of the batch however its events interleave, the sum of its
+     * quantities, the largest and the latest day, and marks for a pass only the keys it finds due (a threshold reached
+     * by the estimate, a new day or window, a stale read). Runs on the request thread for every batch: one lookup per
+     * event, one gate call per key.
      */
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored) {
-        boolean added = false;
-        Key run = null;
-        BigDecimal sum = BigDecimal.ZERO;
-        BigDecimal max = BigDecimal.ZERO;
-        LocalDate day = null;
+        Map<String, Run> runs = new HashMap<>(); // by subscription; a subscription's other metrics chained behind
+        Run last = null;
         for (MeteredEvent e : stored) {
             if (!e.counted()) {
                 continue;
             }
-            if (run == null || !e.subscriptionId().equals(run.subscriptionId()) || !e.metric().equals(run.metric())) {
-                added |= run != null && tell(run, sum, max, day);
-                run = new Key(tenantId, e.subscriptionId(), e.metric());
-                sum = BigDecimal.ZERO;
-                max = BigDecimal.ZERO;
-                day = null;
+            Run run = last;
+            if (run == null || !e.subscriptionId().equals(run.subscriptionId) || !e.metric().equals(run.metric)) {
+                Run first = runs.get(e.subscriptionId());
+                run = first;
+                while (run != null && !run.metric.equals(e.metric())) {
+                    run = run.other;
+                }
+                if (run == null) {
+                    run = new Run(e.subscriptionId(), e.metric(), first);
+                    runs.put(e.subscriptionId(), run);
+                }
+                last = run;
             }
-            BigDecimal q = e.quantity() == null ? BigDecimal.ZERO : e.quantity();
-            sum = sum.add(q);
-            max = max.max(q);
-            day = day == null || e.day().isAfter(day) ? e.day() : day;
+            run.add(e.quantity() == null ? BigDecimal.ZERO : e.quantity(), e.day());
         }
-        added |= run != null && tell(run, sum, max, day);
+        boolean added = false;
+        for (Run first : runs.values()) {
+            for (Run run = first; run != null; run = run.other) {
+                added |= tell(new Key(tenantId, run.subscriptionId, run.metric), run.sum, run.max, run.day);
+            }
+        }
         if (added && wake.availablePermits() == 0) {
             wake.release();
+        }
+    }
+
+    /** What a batch brought one (subscription, metric): the sum, the largest quantity, the latest day. */
+    private static final class Run {
+        private final String subscriptionId;
+        private final String metric;
+        /** The same subscription's next metric in this batch. */
+        private final Run other;
+        private BigDecimal sum = BigDecimal.ZERO;
+        private BigDecimal max = BigDecimal.ZERO;
+        private LocalDate day;
+
+        private Run(String subscriptionId, String metric, Run other) {
+            this.subscriptionId = subscriptionId;
+            this.metric = metric;
+            this.other = other;
+        }
+
+        private void add(BigDecimal quantity, LocalDate on) {
+            sum = sum.add(quantity);
+            max = max.max(quantity);
+            day = day == null || on.isAfter(day) ? on : day;
         }
     }
 
