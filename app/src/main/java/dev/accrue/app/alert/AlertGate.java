@@ -45,17 +45,38 @@ final class AlertGate {
     enum Follow { ADD, MAX, EVERY_MOVE }
 
     /**
-     * One key's state. While a pass reads it ({@code reading}), {@code estimate} holds only the sum told since the read
-     * began; {@code toldMax} is the largest quantity told since then, {@code moves} the runs told.
+     * One key's state, changed in place under its own lock: a usage run costs a lock-free lookup and an uncontended
+     * lock, not a map bin's lock and a new state. While a pass reads it ({@code reading}), {@code estimate} holds only
+     * the sum told since the read began; {@code toldMax} is the largest quantity told since then, {@code moves} the runs
+     * told. A state replaced or removed from the map is {@code detached}: a run that found it looks the key up again,
+     * so that no run is told to a state the gate no longer keeps.
      */
-    private record State(boolean reading, long readAt, BigDecimal estimate, BigDecimal toldMax, int moves, LocalDate lastDay, Follow follow,
-                         BigDecimal next, LocalDate windowEnd, LocalDate today) {
-        State told(BigDecimal sum, BigDecimal max, LocalDate day) {
-            BigDecimal moved = reading || follow == Follow.ADD ? estimate.add(sum) : follow == Follow.MAX ? estimate.max(max) : estimate;
-            return new State(reading, readAt, moved, toldMax.max(max), moves + 1, later(lastDay, day), follow, next, windowEnd, today);
+    private static final class State {
+        private boolean detached;
+        private boolean reading;
+        private long readAt;
+        private BigDecimal estimate = BigDecimal.ZERO;
+        private BigDecimal toldMax = BigDecimal.ZERO;
+        private int moves;
+        private LocalDate lastDay;
+        private Follow follow;
+        private BigDecimal next;
+        private LocalDate windowEnd;
+        private LocalDate today;
+
+        private State(boolean reading, long readAt) {
+            this.reading = reading;
+            this.readAt = readAt;
         }
 
-        boolean due() {
+        private void told(BigDecimal sum, BigDecimal max, LocalDate day) {
+            estimate = reading || follow == Follow.ADD ? estimate.add(sum) : follow == Follow.MAX ? estimate.max(max) : estimate;
+            toldMax = toldMax.max(max);
+            moves++;
+            lastDay = later(lastDay, day);
+        }
+
+        private boolean due() {
             return follow == Follow.EVERY_MOVE
                     || next != null && estimate.compareTo(next) >= 0
                     || lastDay != null && (windowEnd != null && !lastDay.isBefore(windowEnd) || today != null && lastDay.isAfter(today));
@@ -84,27 +105,33 @@ final class AlertGate {
      */
     Verdict moved(Key key, BigDecimal sum, BigDecimal max, LocalDate day) {
         long now = nanoTime.getAsLong();
-        Verdict[] verdict = {Verdict.DUE};
-        states.computeIfPresent(key, (k, s) -> {
-            State after = s.told(sum, max, day);
-            if (s.reading) {
-                verdict[0] = Verdict.NONE; // the install decides
-            } else if (after.due()) {
-                verdict[0] = Verdict.DUE;
-            } else {
-                verdict[0] = now - s.readAt > REFRESH.toNanos() ? Verdict.REFRESH : Verdict.NONE;
+        while (true) {
+            State s = states.get(key);
+            if (s == null) {
+                return Verdict.DUE;
             }
-            return after;
-        });
-        return verdict[0];
+            synchronized (s) {
+                if (s.detached) {
+                    continue; // replaced or dropped meanwhile: tell what the gate keeps now
+                }
+                s.told(sum, max, day);
+                if (s.reading) {
+                    return Verdict.NONE; // the install decides
+                }
+                if (s.due()) {
+                    return Verdict.DUE;
+                }
+                return now - s.readAt > REFRESH.toNanos() ? Verdict.REFRESH : Verdict.NONE;
+            }
+        }
     }
 
     /** A pass is about to read the key: from now on what ingestion tells is counted on top of what the pass reads. */
     void reading(Key key) {
         if (states.size() >= MAX_STATES) {
-            states.clear();
+            states.keySet().forEach(this::forget);
         }
-        states.put(key, new State(true, nanoTime.getAsLong(), BigDecimal.ZERO, BigDecimal.ZERO, 0, null, null, null, null, null));
+        detach(states.put(key, new State(true, nanoTime.getAsLong())));
     }
 
     /**
@@ -113,22 +140,47 @@ final class AlertGate {
      * during the read already makes it due.
      */
     boolean install(Key key, BigDecimal used, BigDecimal next, LocalDate windowEnd, LocalDate today, Follow follow) {
-        boolean[] due = {false};
-        states.compute(key, (k, s) -> {
-            boolean read = s != null && s.reading;
-            long readAt = read ? s.readAt : nanoTime.getAsLong();
-            int moves = read ? s.moves : 0;
-            BigDecimal estimate = follow == Follow.MAX ? used.max(read ? s.toldMax : BigDecimal.ZERO) : used.add(read ? s.estimate : BigDecimal.ZERO);
-            State installed = new State(false, readAt, estimate, BigDecimal.ZERO, moves, read ? s.lastDay : null, follow, next, windowEnd, today);
-            due[0] = moves > 0 && installed.due();
-            return installed;
-        });
-        return due[0];
+        while (true) {
+            State s = states.get(key);
+            if (s == null) {
+                s = new State(false, nanoTime.getAsLong());
+                if (states.putIfAbsent(key, s) != null) {
+                    continue;
+                }
+            }
+            synchronized (s) {
+                if (s.detached) {
+                    continue;
+                }
+                boolean read = s.reading;
+                if (!read) {
+                    s.readAt = nanoTime.getAsLong();
+                    s.moves = 0;
+                    s.lastDay = null;
+                }
+                s.estimate = follow == Follow.MAX ? used.max(read ? s.toldMax : BigDecimal.ZERO) : used.add(read ? s.estimate : BigDecimal.ZERO);
+                s.toldMax = BigDecimal.ZERO;
+                s.reading = false;
+                s.follow = follow;
+                s.next = next;
+                s.windowEnd = windowEnd;
+                s.today = today;
+                return s.moves > 0 && s.due();
+            }
+        }
     }
 
     /** The read failed or found nothing to follow: the key's next usage makes it due. */
     void forget(Key key) {
-        states.remove(key);
+        detach(states.remove(key));
+    }
+
+    private static void detach(State s) {
+        if (s != null) {
+            synchronized (s) {
+                s.detached = true;
+            }
+        }
     }
 
     int size() {

@@ -120,7 +120,7 @@ public final class MeteringService {
             // inside a caller's transaction (an authorization's commit): the events commit or roll back with it
             return tx.inTransaction(() -> validate(caller, batch, true).finish((tenant, events, at) -> {
                 Set<String> known = usage.insert(tenant, events, at);
-                tell(tenant, events, known, Map.of());
+                tell(tenant, events, known, Map.of(), false);
                 return known;
             }, caller.tenantId(), time.systemNow()));
         }
@@ -151,21 +151,28 @@ public final class MeteringService {
     private void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known, Map<String, Subscription> read) {
         if (listener != null) {
             try {
-                tx.run(() -> tell(tenantId, events, known, read));
+                tx.run(() -> tell(tenantId, events, known, read, true));
             } catch (RuntimeException e) {
                 LOG.warn("Real-time drawdown after a usage batch failed; the invoice will settle it", e);
             }
         }
     }
 
-    /** Tells the listener which of {@code events} were stored now (the rest, {@code known}, were stored before). */
-    private void tell(String tenantId, List<MeteredEvent> events, Set<String> known, Map<String, Subscription> read) {
+    /**
+     * Tells the listener which of {@code events} were stored now (the rest, {@code known}, were stored before), by a
+     * transaction that has {@code committed} or by the caller's, still open.
+     */
+    private void tell(String tenantId, List<MeteredEvent> events, Set<String> known, Map<String, Subscription> read, boolean committed) {
         if (listener == null) {
             return;
         }
         List<MeteredEvent> stored = known.isEmpty() ? events : events.stream().filter(e -> !known.contains(e.eventId())).toList();
         if (!stored.isEmpty()) {
-            listener.accepted(tenantId, stored, read);
+            if (committed) {
+                listener.accepted(tenantId, stored, read);
+            } else {
+                listener.acceptedBeforeCommit(tenantId, stored, read);
+            }
         }
     }
 

@@ -19,6 +19,14 @@ public interface UsageListener {
         accepted(tenantId, stored);
     }
 
+    /**
+     * The same, told inside the transaction that stores the events (an authorization's commit) before it commits: a
+     * listener that reads them from a transaction of its own may not see them yet, and looks again later.
+     */
+    default void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+        accepted(tenantId, stored, read);
+    }
+
     /** Tells each listener in turn (list first those that cannot fail: a failure stops the rest). */
     static UsageListener all(UsageListener... listeners) {
         List<UsageListener> all = List.of(listeners);
@@ -31,6 +39,11 @@ public interface UsageListener {
             @Override
             public void accepted(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
                 all.forEach(l -> l.accepted(tenantId, stored, read));
+            }
+
+            @Override
+            public void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+                all.forEach(l -> l.acceptedBeforeCommit(tenantId, stored, read));
             }
         };
     }
