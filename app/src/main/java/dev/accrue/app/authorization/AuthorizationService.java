@@ -65,7 +65,10 @@ import java.util.Map;
  * keeps moving under contention — runs in one transaction: lock and fingerprint, read the customer and its
  * subscriptions, read used and held after the lock, decide, insert.</li>
  * </ul>
- * Both commit the reservation asynchronously (see {@link AuthorizationRepository#insert}).
+ * Both commit the reservation asynchronously (see {@link AuthorizationRepository#insert}). A single check whose
+ * customer is cached first tries the fast path's group form: checks arriving together share one group
+ * compare-and-reserve statement ({@link SharedReserve}), and only what the group does not stand by goes on to
+ * the fast and locked paths.
  */
 public final class AuthorizationService {
     public static final BigDecimal DEFAULT_GRANT = BigDecimal.valueOf(3600);
@@ -86,6 +89,7 @@ public final class AuthorizationService {
     private final Cache<CustomerKey, Resolved> resolved = Caches.idle("authorization_customers", MAX_CACHED_CUSTOMERS, Duration.ofMinutes(30));
     private WalletService wallets;
     private final AuthorizationBatch batch = new AuthorizationBatch(this);
+    private final SharedReserve shared = new SharedReserve(this::decideGrouped);
 
     public AuthorizationService(Transactions tx, AuthorizationRepository authorizations, SubscriptionRepository subscriptions,
                                 CustomerRepository customers, CatalogService catalogs, BillingService billing, UsageRepository usage,
@@ -188,7 +192,16 @@ public final class AuthorizationService {
 
     private Decision decide(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
         caller.requireWrite();
-        return decide(caller.tenantId(), check("", customerId, metricCode, requested, ttlSeconds));
+        Check c = check("", customerId, metricCode, requested, ttlSeconds);
+        // a cached customer's check shares a group statement with those sent at the same time (SharedReserve); not inside
+        // a transaction (an Idempotency-Key's), whose reservation must commit with it
+        if (!tx.inProgress() && cached(caller.tenantId(), c.customerId())) {
+            Decision d = shared.decide(caller.tenantId(), c);
+            if (d != null) {
+                return d;
+            }
+        }
+        return decide(caller.tenantId(), c);
     }
 
     /** The single-check answer: the fast path when the customer is cached and it can answer, else the locked path. */
