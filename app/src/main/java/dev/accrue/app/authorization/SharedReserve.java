@@ -68,6 +68,11 @@ final class SharedReserve {
         return mine.decision;
     }
 
+    /** Checks queued and not yet taken by a writer (for tests). */
+    int waiting() {
+        return queue.size();
+    }
+
     private List<Pending> drain() {
         List<Pending> group = new ArrayList<>();
         Pending next;
