@@ -72,11 +72,16 @@ final class SharedReserve {
         if (leading.compareAndSet(false, true)) {
             lead(null);
         }
-        while (mine.state == WAITING) {
+        boolean interrupted = false;
+        while (mine.state == WAITING) { // the check may be in a statement already: its answer is awaited even when interrupted
             LockSupport.park(this);
+            interrupted |= Thread.interrupted(); // (cleared, or park would return at once and this loop spin)
         }
         if (mine.state == LEAD) {
             lead(mine);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return mine.decision;
     }
