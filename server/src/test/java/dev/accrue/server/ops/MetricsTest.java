@@ -66,6 +66,8 @@ class MetricsTest {
         assertThat(delta(before, after, "accrue_authorizations_total", "outcome=\"granted\"")).isEqualTo(2);
         assertThat(delta(before, after, "accrue_authorizations_total", "outcome=\"refused\"")).isEqualTo(1);
         assertThat(delta(before, after, "accrue_usage_group_commit_events_count", "")).isGreaterThanOrEqualTo(1);
+        // the customer's second and third checks (cached by the first) each went through a shared group statement
+        assertThat(delta(before, after, "accrue_authorization_group_checks_count", "")).isGreaterThanOrEqualTo(2);
         assertThat(delta(before, after, "accrue_invoices_finalized_total", "currency=\"USD\"")).isGreaterThanOrEqualTo(1);
         assertThat(delta(before, after, "accrue_invoices_finalized_amount_total", "currency=\"USD\"")).isGreaterThanOrEqualTo(49);
         assertThat(delta(before, after, "cache_gets_total", "cache=\"catalogs\"")).isGreaterThan(0);
