@@ -2,6 +2,8 @@ package dev.accrue.bench;
 
 import dev.accrue.adapters.postgres.PostgresUsagePartitions;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Growth (issue 18 point 5): ingestion and the usage view as stored raw events grow. For each SIZE (ascending), stored
  * events are bulk-loaded up to SIZE — spread over the twelve months before this one, one month partition each, ids in
  * usage_event_ids as ingestion writes them — then INGEST events are sent over HTTP (batches of 1,000, 4 clients) and the
- * current-usage view is read 2,000 times by 8 clients. Prints one line per size: stored events, events/s, view p50/p99.
+ * current-usage view is read 2,000 times by 8 clients. Prints one line per size: stored events and their size on disk,
+ * events/s and CPU per 1,000 events, view p50/p99 and CPU per view (the CPU figures are the ones to compare on a busy machine).
  * Flat lines are the point: ingestion touches this month's partition and the ids' index, the view reads aggregates.
  */
 public final class GrowthBenchmark {
@@ -30,6 +33,11 @@ public final class GrowthBenchmark {
     private static final int LOAD_CHUNK = 1_000_000;
 
     private GrowthBenchmark() {
+    }
+
+    /** CPU ms per unit since {@code before} ({this JVM, PostgreSQL}). */
+    private static double[] perUnit(long[] before, BenchNode node, double units) throws IOException {
+        return new double[] {(BenchNode.jvmCpuMillis() - before[0]) / units, (node.postgresCpuMillis() - before[1]) / units};
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,7 +63,9 @@ public final class GrowthBenchmark {
             int step = 0;
             System.out.printf("Growth: %d events ingested per size (batches of %d, %d clients), usage view 2000 requests × 8 clients, %d cores%n",
                     ingest, BATCH, CLIENTS, Runtime.getRuntime().availableProcessors());
-            for (long size : sizes) {
+            List<Long> steps = new ArrayList<>(sizes);
+            steps.addFirst(0L); // a first round on the empty table warms the JIT and the pools; its line is not one to compare
+            for (long size : steps) {
                 long loadStart = System.nanoTime();
                 long before = loaded;
                 while (loaded < size) {
@@ -84,6 +94,7 @@ public final class GrowthBenchmark {
                 String prefix = "s" + step++;
                 IngestionBenchmark.send(http, node, IngestionBenchmark.body(0, BATCH, CUSTOMERS, now, prefix + "w")); // warm-up
                 AtomicLong accepted = new AtomicLong();
+                long[] cpuBefore = {BenchNode.jvmCpuMillis(), node.postgresCpuMillis()};
                 long started = System.nanoTime();
                 try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
                     List<Future<?>> futures = new ArrayList<>();
@@ -97,18 +108,32 @@ public final class GrowthBenchmark {
                     }
                 }
                 double ingestSeconds = (System.nanoTime() - started) / 1e9;
+                // CPU per unit (this JVM: server and load generator; PostgreSQL) moves far less with a busy machine than events/s
+                double[] ingestCpu = perUnit(cpuBefore, node, accepted.get() / 1000.0);
                 for (int i = 0; i < 200; i++) {
                     http.send(view, HttpResponse.BodyHandlers.ofString());
                 }
+                long[] viewCpuBefore = {BenchNode.jvmCpuMillis(), node.postgresCpuMillis()};
                 LatencyRun run = LatencyRun.of(2_000, 8, i -> {
                     HttpResponse<String> r = http.send(view, HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() != 200) {
                         throw new IllegalStateException(r.body());
                     }
                 });
-                System.out.printf("  %,d stored (+%,d loaded in %.0f s): ingestion %.0f events/s (%d accepted); usage view p50 %.2f ms, p99 %.2f ms%n",
-                        size, added, loadSeconds, accepted.get() / ingestSeconds, accepted.get(), run.percentileMs(0.50), run.percentileMs(0.99));
+                double[] viewCpu = perUnit(viewCpuBefore, node, 2_000);
+                String onDisk = node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
+                                SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) || ' events, '
+                                       || pg_size_pretty(pg_total_relation_size('usage_event_ids')) || ' ids'
+                                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'usage_events'::regclass""")
+                        .mapTo(String.class).one());
+                System.out.printf((size == 0 ? "  (warm-up) " : "  ") + "%,d stored (+%,d loaded in %.0f s; %s; load average %.1f): ingestion %.0f events/s (%d accepted), CPU per 1,000 events "
+                                + "JVM %.1f + PostgreSQL %.1f ms; usage view p50 %.2f ms, p99 %.2f ms, CPU per view JVM %.2f + PostgreSQL %.2f ms%n",
+                        size, added, loadSeconds, onDisk, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        accepted.get() / ingestSeconds, accepted.get(), ingestCpu[0], ingestCpu[1], run.percentileMs(0.50), run.percentileMs(0.99),
+                        viewCpu[0], viewCpu[1]);
             }
+            // tens of GB of dirty pages: written now, so that stopping PostgreSQL does not outlast its 5 s stop timeout
+            node.accrue.database().jdbi().useHandle(h -> h.execute("CHECKPOINT"));
         }
     }
 }

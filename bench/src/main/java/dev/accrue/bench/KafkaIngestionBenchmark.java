@@ -8,8 +8,6 @@ import dev.accrue.server.Accrue;
 import dev.accrue.server.AccrueConfig;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -35,8 +33,9 @@ import java.util.stream.Stream;
  * offered open loop at that rate, so the fold lag is measured below saturation, as a steady stream of usage would see
  * it; RATE 0 sends them back to back (closed loop) for the most the setup acknowledges, where the lag only says how far
  * the fold fell behind. Prints the acknowledged and folded events/s, the fold delay (append to the log → fold committed,
- * per event, from the nodes' histogram, warm-up excluded) p50/p99 and the share over 1 s, CPU per 1,000 events (this
- * JVM: broker, both nodes and the load generator; PostgreSQL) and the rows stored (must equal the events sent).
+ * per event, from the nodes' histogram, warm-up excluded) p50/p99 and the share over 1 s, CPU per 1,000 events (the
+ * broker's own JVM ({@link BrokerProcess}); this JVM: both nodes and the load generator; PostgreSQL) and the rows stored
+ * (must equal the events sent). GC pauses are this JVM's: the broker's collections no longer stop the nodes.
  */
 public final class KafkaIngestionBenchmark {
     /** Offered events/s: about half of what this shared 2-core machine acknowledged at saturation under load (1,350–1,950/s). */
@@ -51,13 +50,8 @@ public final class KafkaIngestionBenchmark {
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_RATE;
         int customers = 1_000;
-        try (KafkaClusterTestKit broker = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build()).setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("offsets.topic.replication.factor", "1").build()) {
-            broker.format();
-            broker.startup();
-            broker.waitForReadyBrokers();
-            KafkaSettings kafka = KafkaSettings.fromEnvironment(Map.of("ACCRUE_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+        try (BrokerProcess broker = new BrokerProcess()) {
+            KafkaSettings kafka = KafkaSettings.fromEnvironment(Map.of("ACCRUE_KAFKA_BOOTSTRAP", broker.bootstrapServers,
                     "ACCRUE_KAFKA_FOLD_CONSUMERS", System.getenv().getOrDefault("ACCRUE_KAFKA_FOLD_CONSUMERS", ""),
                     "ACCRUE_KAFKA_FOLD_RECORDS", System.getenv().getOrDefault("ACCRUE_KAFKA_FOLD_RECORDS", ""))).orElseThrow();
             Path dataDir = BenchDirs.directory("accrue-bench-kafka-");
@@ -93,6 +87,7 @@ public final class KafkaIngestionBenchmark {
                 GcPauses gc = GcPauses.watch();
                 long postgresCpuBefore = a.postgresCpuMillis();
                 long jvmCpuBefore = jvmCpuMillis();
+                long brokerCpuBefore = broker.cpuMillis();
                 AtomicLong accepted = new AtomicLong();
                 Timeline timeline = System.getenv("BENCH_TIMELINE") != null ? Timeline.start() : null;
                 long started = System.nanoTime();
@@ -104,6 +99,7 @@ public final class KafkaIngestionBenchmark {
                 double thousands = events / 1000.0;
                 double postgresCpu = (a.postgresCpuMillis() - postgresCpuBefore) / thousands;
                 double jvmCpu = (jvmCpuMillis() - jvmCpuBefore) / thousands;
+                double brokerCpu = (broker.cpuMillis() - brokerCpuBefore) / thousands;
                 FoldDelays delays = FoldDelays.now().since(before);
                 gc.stop();
                 if (timeline != null) {
@@ -129,7 +125,8 @@ public final class KafkaIngestionBenchmark {
                     statements.print(events / 1000, "1,000 events");
                 }
                 // CPU per event depends far less on what else runs on the machine than events/s or the lag does
-                System.out.printf("  CPU per 1,000 events: PostgreSQL %.1f ms, this JVM (broker, both nodes, load generator) %.1f ms%n", postgresCpu, jvmCpu);
+                System.out.printf("  CPU per 1,000 events: PostgreSQL %.1f ms, the broker's JVM %.1f ms, this JVM (both nodes, load generator) %.1f ms%n",
+                        postgresCpu, brokerCpu, jvmCpu);
                 System.out.printf("  GC in the window: %d pauses, %d ms in all, longest %d ms; load average at the end %.2f%n", gc.pauses(), gc.totalMs(),
                         gc.longestMs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }

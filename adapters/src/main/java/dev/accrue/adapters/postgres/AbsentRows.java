@@ -110,6 +110,11 @@ final class AbsentRows {
         return tx.remembers(new Absent(table, tenantId, owner));
     }
 
+    /** Remembers that the subscription (the customer, for a table kept per customer) has no rows in {@code table}, found by the caller's own query. */
+    static void none(JdbiTransactions tx, Table table, String tenantId, String owner) {
+        tx.remember(new Absent(table, tenantId, owner), Boolean.TRUE);
+    }
+
     /** Before inserting a row that applies to every subscription of a customer (a customer-wide coupon) into {@code table}. */
     static void addingForCustomer(JdbiTransactions tx, Table table) {
         tx.forgetIf(key -> key instanceof Absent a && a.table() == table);

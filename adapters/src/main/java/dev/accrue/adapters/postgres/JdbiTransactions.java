@@ -148,6 +148,12 @@ public final class JdbiTransactions implements Transactions {
         return k != null && k.readOnly ? memo(key, read) : read.apply(key);
     }
 
+    /** Whether the current transaction is READ ONLY ({@link #readOnly}): nothing in it can change what it reads. */
+    public boolean readingOnly() {
+        Kept k = kept.get();
+        return k != null && k.readOnly;
+    }
+
     /** What a READ ONLY transaction remembers for {@code key} ({@link #memoWhileReadOnly}); null otherwise. */
     public <V> V recallWhileReadOnly(Object key) {
         Kept k = kept.get();

@@ -118,6 +118,21 @@ public final class PostgresAlerts implements AlertRepository {
     }
 
     @Override
+    public List<RowVersions> rowVersions(String tenantId, Collection<String> subscriptionIds) {
+        if (subscriptionIds.isEmpty()) {
+            return List.of();
+        }
+        // xmin is the transaction that wrote the row's current version: any UPDATE, whatever its columns, changes it
+        return tx.handle().createQuery("""
+                        SELECT s.id, s.xmin::text::bigint AS subscription_version, s.customer_id, c.xmin::text::bigint AS customer_version
+                        FROM unnest(CAST(:ids AS text[])) AS i(id)
+                        JOIN subscriptions s ON s.tenant_id = :tenant AND s.id = i.id
+                        JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id""")
+                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(subscriptionIds))
+                .map((rs, ctx) -> new RowVersions(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4))).list();
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public List<FiredAlert> fired(String tenantId, String customerId, int limit) {
         return tx.handle().createQuery("""

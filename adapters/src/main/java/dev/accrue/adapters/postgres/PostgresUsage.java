@@ -3,9 +3,13 @@ package dev.accrue.adapters.postgres;
 import dev.accrue.app.metering.UsageRepository;
 import dev.accrue.core.metering.MeteredEvent;
 import dev.accrue.core.metering.TelecomEvents;
+import dev.accrue.core.time.Period;
+import org.jdbi.v3.core.statement.StatementContext;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -334,27 +338,78 @@ public final class PostgresUsage implements UsageRepository {
 
     /**
      * Per dimension, ordered by the key's bytes ({@code COLLATE "C"}: the same on every database, whatever its locale, and
-     * the order {@link #fold} gives). In a read-only transaction that already read the same days ({@link #daily}; a usage
-     * view prices its cost so far from them first), folded from those rows instead of asking again.
+     * the order {@link #fold} gives). In a read-only transaction read once: what pricing already read for the same window
+     * (these totals, or its days from {@link #daily} for a LATEST metric, then folded here) is not asked for again.
      */
     @Override
     public List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+        TotalRows key = new TotalRows(tenantId, subscriptionId, metric, from, to);
+        List<DailyUsage> known = tx.recallWhileReadOnly(key);
+        if (known != null) {
+            return known;
+        }
         List<DailyUsage> days = tx.recallWhileReadOnly(new DailyRows(tenantId, subscriptionId, metric, from, to));
         if (days != null) {
             return fold(days);
         }
-        return tx.handle().createQuery("""
-                        SELECT dimension_key, sum(quantity) AS quantity, sum(events) AS events, max(max_quantity) AS max_quantity,
-                               max(latest_at) AS latest_at, (array_agg(latest_quantity ORDER BY latest_at DESC))[1] AS latest_quantity
+        return tx.memoWhileReadOnly(key, k -> List.copyOf(tx.handle().createQuery("""
+                        SELECT NULL::int, dimension_key, sum(quantity), sum(events), max(max_quantity), max(latest_at),
+                               (array_agg(latest_quantity ORDER BY latest_at DESC))[1]
                         FROM usage_daily
                         WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
                         GROUP BY dimension_key ORDER BY dimension_key COLLATE "C"
                         """)
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", from).bind("to", to)
-                .map((rs, ctx) -> new DailyUsage(null, rs.getString("dimension_key"), rs.getBigDecimal("quantity").stripTrailingZeros(),
-                        rs.getLong("events"), rs.getBigDecimal("max_quantity").stripTrailingZeros(), Rows.instant(rs, "latest_at"),
-                        rs.getBigDecimal("latest_quantity").stripTrailingZeros()))
-                .list();
+                .map(PostgresUsage::folded).list()));
+    }
+
+    /**
+     * One window: {@link #totals} itself. Several (monthly allowances in a yearly period): one query, a window per row of
+     * arrays; in a read-only transaction each window's rows are then remembered as {@link #totals} of that window answers
+     * them (a usage view prices its cost so far from them first, then shows the current window's totals).
+     */
+    @Override
+    public List<List<DailyUsage>> totals(String tenantId, String subscriptionId, String metric, List<Period> windows) {
+        if (windows.size() == 1) {
+            return List.of(totals(tenantId, subscriptionId, metric, windows.getFirst().start(), windows.getFirst().end()));
+        }
+        List<List<DailyUsage>> out = new ArrayList<>(windows.size());
+        ArrayLiteral froms = new ArrayLiteral(windows.size() * 11), tos = new ArrayLiteral(windows.size() * 11);
+        for (Period w : windows) {
+            out.add(new ArrayList<>());
+            froms.add(w.start().toString());
+            tos.add(w.end().toString());
+        }
+        if (windows.isEmpty()) {
+            return out;
+        }
+        tx.handle().createQuery("""
+                        SELECT q.ord::int, d.dimension_key, sum(d.quantity), sum(d.events), max(d.max_quantity), max(d.latest_at),
+                               (array_agg(d.latest_quantity ORDER BY d.latest_at DESC))[1]
+                        FROM unnest(CAST(:froms AS date[]), CAST(:tos AS date[])) WITH ORDINALITY AS q(from_day, to_day, ord)
+                        JOIN usage_daily d ON d.tenant_id = :tenant AND d.subscription_id = :sub AND d.metric = :metric
+                             AND d.day >= q.from_day AND d.day < q.to_day
+                        GROUP BY q.ord, d.dimension_key ORDER BY q.ord, d.dimension_key COLLATE "C"
+                        """)
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("froms", froms.text()).bind("tos", tos.text())
+                .map((rs, ctx) -> Map.entry(rs.getInt(1) - 1, folded(rs, ctx)))
+                .forEach(e -> out.get(e.getKey()).add(e.getValue()));
+        for (int i = 0; i < windows.size(); i++) {
+            List<DailyUsage> rows = List.copyOf(out.get(i));
+            out.set(i, rows);
+            Period w = windows.get(i);
+            tx.memoWhileReadOnly(new TotalRows(tenantId, subscriptionId, metric, w.start(), w.end()), k -> rows);
+        }
+        return out;
+    }
+
+    /** A row of the totals' SQL (by position: the day column is unused), as {@link #fold} would make it from the days. */
+    private static DailyUsage folded(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new DailyUsage(null, rs.getString(2), rs.getBigDecimal(3).stripTrailingZeros(), rs.getLong(4), rs.getBigDecimal(5).stripTrailingZeros(),
+                Rows.instant(rs, 6), rs.getBigDecimal(7).stripTrailingZeros());
+    }
+
+    private record TotalRows(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
     }
 
     /** Read once per read-only transaction (a usage view's pricing and its totals ask for the same days). */

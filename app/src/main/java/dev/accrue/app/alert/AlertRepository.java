@@ -27,6 +27,17 @@ public interface AlertRepository {
      */
     Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows);
 
+    /**
+     * The row versions of the given subscriptions and of their customers (PostgreSQL's {@code xmin}, new with every
+     * write of a row), one query for a whole evaluation pass: the evaluator parses a subscription or customer row only
+     * when its version differs from the one it keeps. Subscriptions missing, or without their customer, are left out.
+     */
+    List<RowVersions> rowVersions(String tenantId, Collection<String> subscriptionIds);
+
+    /** A subscription's row version and its customer's. */
+    record RowVersions(String subscriptionId, long subscriptionVersion, String customerId, long customerVersion) {
+    }
+
     /** A customer's fired alerts, newest first. */
     List<FiredAlert> fired(String tenantId, String customerId, int limit);
 }

@@ -103,7 +103,10 @@ public final class UsageAlertEvaluator implements UsageListener {
      */
     private final Set<Key> uncommitted = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
-    private final Map<String, Terms> terms = new ConcurrentHashMap<>();
+    private final Map<TermsKey, Terms> terms = new ConcurrentHashMap<>();
+    /** The subscription and customer rows of the keys evaluated, by row version ({@link #rows}). */
+    private final Map<RowKey, Kept<Subscription>> keptSubscriptions = new ConcurrentHashMap<>();
+    private final Map<RowKey, Kept<Customer>> keptCustomers = new ConcurrentHashMap<>();
     /** At least this long between the starts of two passes ({@link AlertPace}); zero: a pass as soon as usage moves. */
     private final Duration pace;
     /** When the last pass started ({@link System#nanoTime}): the pace is measured from it. */
@@ -339,6 +342,23 @@ public final class UsageAlertEvaluator implements UsageListener {
         Set<String> customersMoved = new LinkedHashSet<>();
         assessed.forEach(a -> customersMoved.add(a.customerId()));
         List<Assessment> reached = assessed.stream().filter(a -> !a.alerts().isEmpty()).toList();
+        fire(tenantId, reached);
+        Set<String> watched;
+        try {
+            watched = customersMoved.isEmpty() ? Set.of() : customerCheck.check(tenantId, customersMoved);
+        } catch (RuntimeException e) {
+            // the budgets could not even be read: their customers are checked again on every move until they can be
+            LOG.warn("Checking the budgets of {} customers failed; their next usage checks them again", customersMoved.size(), e);
+            watched = customersMoved;
+        }
+        follow(keys, assessed, watched); // never skipped: a key left "reading" would not be due again
+    }
+
+    /** Fires what the pass found reached (nothing crossed, no transaction), all of it in one transaction, each key in its own if that fails. */
+    private void fire(String tenantId, List<Assessment> reached) {
+        if (reached.isEmpty()) {
+            return;
+        }
         try {
             // one commit for the whole pass: customers crossing together (a price change, a busy hour) cost one fsync, not one each
             tx.run(() -> firing.fireAll(tenantId, reached.stream().flatMap(a -> a.alerts().stream()).toList()));
@@ -353,15 +373,6 @@ public final class UsageAlertEvaluator implements UsageListener {
                 }
             }
         }
-        Set<String> watched;
-        try {
-            watched = customersMoved.isEmpty() ? Set.of() : customerCheck.check(tenantId, customersMoved);
-        } catch (RuntimeException e) {
-            // the budgets could not even be read: their customers are checked again on every move until they can be
-            LOG.warn("Checking the budgets of {} customers failed; their next usage checks them again", customersMoved.size(), e);
-            watched = customersMoved;
-        }
-        follow(keys, assessed, watched); // never skipped: a key left "reading" would not be due again
     }
 
     /**
@@ -418,11 +429,8 @@ public final class UsageAlertEvaluator implements UsageListener {
     /** Reads everything the keys' evaluation needs with one query per kind, and decides what fires. */
     private List<Assessment> assess(String tenantId, List<Key> keys) {
         Map<String, Subscription> subs = new HashMap<>();
-        subscriptions.findAll(tenantId, keys.stream().map(Key::subscriptionId).distinct().toList()).forEach(s -> subs.put(s.id(), s));
         Map<String, Customer> owners = new HashMap<>();
-        if (!subs.isEmpty()) {
-            customers.findAll(tenantId, subs.values().stream().map(Subscription::customerId).distinct().toList()).forEach(c -> owners.put(c.id(), c));
-        }
+        rows(tenantId, keys, subs, owners);
         Map<String, Instant> clockNow = new HashMap<>(); // a test clock's time, read once per pass
         List<Window> windows = new ArrayList<>();
         for (Key k : keys) {
@@ -462,7 +470,11 @@ public final class UsageAlertEvaluator implements UsageListener {
             BigDecimal[] next = {null};
             audiences(w, rules.getOrDefault(w.customer().id(), List.of())).forEach((audience, thresholds) -> {
                 for (Thresholds.Reached r : Thresholds.reached(thresholds, used.get(w), w.terms().included())) {
-                    reached.add(content.threshold(audience, r));
+                    // a threshold that fired in this window is not rendered again: past the first thresholds, most are
+                    if (!fired.contains(new FiredAlert.Marker(FiredAlert.USAGE_THRESHOLD, w.subject(), w.terms().window().start(), audience,
+                            r.threshold().key()))) {
+                        reached.add(content.threshold(audience, r));
+                    }
                 }
                 BigDecimal mine = Thresholds.nextLimit(thresholds, used.get(w), w.terms().included());
                 next[0] = mine == null || next[0] != null && next[0].compareTo(mine) <= 0 ? next[0] : mine;
@@ -470,11 +482,63 @@ public final class UsageAlertEvaluator implements UsageListener {
             if (days.containsKey(w)) {
                 reached.addAll(content.projections(days.get(w)));
             }
-            reached.removeIf(f -> fired.contains(f.alert().marker()));
+            reached.removeIf(f -> fired.contains(f.alert().marker())); // the projections'; the thresholds' were left out above
             out.add(new Assessment(w.key(), w.customer().id(), reached, used.get(w), next[0], w.terms().window().end(), w.today(),
                     follow(w.terms().metric().aggregation())));
         }
         return out;
+    }
+
+    /**
+     * The keys' subscriptions and their customers: their row versions in one query, and the rows themselves read and
+     * parsed (JSON columns included) only when their version is not the one kept from an earlier pass — a plan change,
+     * a renewal, a customer's new time zone all write a new version. A row is kept under the version the first query
+     * saw; the full read comes later in the pass, so what it holds is that version or a newer one, which the next pass
+     * finds changed and reads again: a kept row is never older than its version says.
+     */
+    private void rows(String tenantId, List<Key> keys, Map<String, Subscription> subs, Map<String, Customer> owners) {
+        Map<String, Long> subsToRead = new HashMap<>();
+        Map<String, Long> customersToRead = new HashMap<>();
+        for (AlertRepository.RowVersions v : alerts.rowVersions(tenantId, keys.stream().map(Key::subscriptionId).distinct().toList())) {
+            Kept<Subscription> sub = keptSubscriptions.get(new RowKey(tenantId, v.subscriptionId()));
+            if (sub != null && sub.version() == v.subscriptionVersion()) {
+                subs.put(v.subscriptionId(), sub.row());
+            } else {
+                subsToRead.put(v.subscriptionId(), v.subscriptionVersion());
+            }
+            Kept<Customer> customer = keptCustomers.get(new RowKey(tenantId, v.customerId()));
+            if (customer != null && customer.version() == v.customerVersion()) {
+                owners.put(v.customerId(), customer.row());
+            } else {
+                customersToRead.put(v.customerId(), v.customerVersion());
+            }
+        }
+        if (!subsToRead.isEmpty()) {
+            if (keptSubscriptions.size() >= MAX_CACHED) {
+                keptSubscriptions.clear();
+            }
+            for (Subscription s : subscriptions.findAll(tenantId, subsToRead.keySet())) {
+                subs.put(s.id(), s);
+                keptSubscriptions.put(new RowKey(tenantId, s.id()), new Kept<>(subsToRead.get(s.id()), s));
+            }
+        }
+        if (!customersToRead.isEmpty()) {
+            if (keptCustomers.size() >= MAX_CACHED) {
+                keptCustomers.clear();
+            }
+            for (Customer c : customers.findAll(tenantId, customersToRead.keySet())) {
+                owners.put(c.id(), c);
+                keptCustomers.put(new RowKey(tenantId, c.id()), new Kept<>(customersToRead.get(c.id()), c));
+            }
+        }
+    }
+
+    /** A subscription or customer of a tenant. */
+    private record RowKey(String tenantId, String id) {
+    }
+
+    /** A row as read, and its version ({@code xmin}) when it was read. */
+    private record Kept<T>(long version, T row) {
     }
 
     /** How the gate follows a metric's usage between reads: by adding, by the largest value, or not at all. */
@@ -572,8 +636,12 @@ public final class UsageAlertEvaluator implements UsageListener {
     record Terms(Plan plan, MeteredCharge charge, Metric metric, Period window, BigDecimal included) {
     }
 
+    /** What {@link Terms} are cached by: a subscription's version and billing period, and the metric. */
+    private record TermsKey(String tenantId, String subscriptionId, long version, String metric, LocalDate periodStart) {
+    }
+
     private Terms terms(Key k, Subscription sub, Customer customer, Period period, LocalDate today) {
-        String cacheKey = k.tenantId() + '|' + sub.id() + '|' + sub.version() + '|' + k.metric() + '|' + period.start();
+        TermsKey cacheKey = new TermsKey(k.tenantId(), sub.id(), sub.version(), k.metric(), period.start());
         Terms cached = terms.get(cacheKey);
         if (cached != null && cached.window().contains(today)) {
             return cached;

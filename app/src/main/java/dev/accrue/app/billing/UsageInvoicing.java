@@ -256,6 +256,25 @@ public final class UsageInvoicing {
             }
             return held;
         }
+        if (aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT || aggregation == Aggregation.MAX) {
+            // pricing folds such a metric per allowance window and dimension (sums, or the largest value), never per day:
+            // one row per window and dimension, dated at the window's start, prices the same as its days
+            List<Period> windows = new ArrayList<>();
+            for (Period w : UsageBilling.windows(m.allowances(), window)) {
+                if (w.start().isBefore(cut)) {
+                    windows.add(new Period(w.start(), w.end().isBefore(cut) ? w.end() : cut));
+                }
+            }
+            List<List<UsageRepository.DailyUsage>> totals = usage.totals(tenantId, sub.id(), m.metric(), windows);
+            List<UsageBilling.DayUsage> out = new ArrayList<>();
+            for (int i = 0; i < windows.size(); i++) {
+                LocalDate start = windows.get(i).start();
+                for (UsageRepository.DailyUsage d : totals.get(i)) {
+                    out.add(new UsageBilling.DayUsage(start, d.dimensionKey(), aggregation == Aggregation.MAX ? d.maxQuantity() : d.quantity(), d.events()));
+                }
+            }
+            return out;
+        }
         List<UsageRepository.DailyUsage> rows;
         if (aggregation == Aggregation.UNIQUE_COUNT) {
             // a distinct count per allowance window: a value seen in two windows counts in each (monthly active callers on a yearly plan)

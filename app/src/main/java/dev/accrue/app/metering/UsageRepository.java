@@ -43,6 +43,13 @@ public interface UsageRepository {
     List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 
     /**
+     * {@link #totals} of several windows of one metric (a period's allowance windows) in one query: per window, in the
+     * order given, its rows per dimension. What pricing an additive or MAX metric needs: a window's value per dimension,
+     * not its days — a running month of 40 dimensions is 40 rows instead of ~1,000.
+     */
+    List<List<DailyUsage>> totals(String tenantId, String subscriptionId, String metric, List<dev.accrue.core.time.Period> windows);
+
+    /**
      * For metrics that keep each event's value (see {@code core/metering/TransactionValues}): per day and dimension, one
      * row per distinct amount, its {@code quantity} the amount × {@code events} — groups of transactions that carried the
      * same amount. Events stored before the metric kept values form one more row per day at their total.

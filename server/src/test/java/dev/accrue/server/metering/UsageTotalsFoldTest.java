@@ -4,6 +4,7 @@ import dev.accrue.server.support.Unique;
 import dev.accrue.adapters.postgres.JdbiTransactions;
 import dev.accrue.adapters.postgres.PostgresUsage;
 import dev.accrue.app.metering.UsageRepository;
+import dev.accrue.core.time.Period;
 import dev.accrue.server.support.TestNode;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -33,8 +34,54 @@ class UsageTotalsFoldTest {
         PostgresUsage usage = new PostgresUsage(tx);
         String tenant = "t_fold_" + Unique.suffix();
         LocalDate first = LocalDate.parse("2026-03-01");
+        seed(jdbi, tenant, first, 5);
+        LocalDate from = first.plusDays(1);
+        LocalDate to = first.plusDays(5);
+        List<UsageRepository.DailyUsage> queried = tx.inTransaction(() -> usage.totals(tenant, "sub_fold", "m", from, to));
+        List<UsageRepository.DailyUsage> folded = tx.readOnly(() -> {
+            List<UsageRepository.DailyUsage> days = usage.daily(tenant, "sub_fold", "m", from, to);
+            assertThat(usage.daily(tenant, "sub_fold", "m", from, to)).as("read once per read-only transaction").isSameAs(days);
+            return usage.totals(tenant, "sub_fold", "m", from, to);
+        });
+
+        assertThat(queried).hasSize(KEYS.size());
+        assertThat(folded).containsExactlyElementsOf(queried);
+    }
+
+    /**
+     * Pricing reads an additive metric per allowance window and dimension (several windows in one query): each window's
+     * rows are exactly what the totals query of that window gives, empty windows included, and a read-only transaction
+     * answers the view's own totals of a window from them without asking again.
+     */
+    @Test
+    void totalsOfSeveralWindowsAreEachWindowsTotals() {
+        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
+        JdbiTransactions tx = new JdbiTransactions(jdbi);
+        PostgresUsage usage = new PostgresUsage(tx);
+        String tenant = "t_windows_" + Unique.suffix();
+        LocalDate first = LocalDate.parse("2026-03-01");
+        seed(jdbi, tenant, first, 9);
+        List<Period> windows = List.of(new Period(first, first.plusDays(3)), new Period(first.plusDays(3), first.plusDays(5)),
+                new Period(first.plusDays(5), first.plusDays(9)), new Period(first.plusDays(20), first.plusDays(30)));
+        List<List<UsageRepository.DailyUsage>> each = windows.stream()
+                .map(w -> tx.inTransaction(() -> usage.totals(tenant, "sub_fold", "m", w.start(), w.end()))).toList();
+        List<List<UsageRepository.DailyUsage>> together = tx.inTransaction(() -> usage.totals(tenant, "sub_fold", "m", windows));
+
+        assertThat(together).containsExactlyElementsOf(each);
+        assertThat(together.get(3)).as("a window without usage").isEmpty();
+        assertThat(together.get(0)).hasSize(KEYS.size());
+        tx.readOnly(() -> {
+            List<List<UsageRepository.DailyUsage>> read = usage.totals(tenant, "sub_fold", "m", windows);
+            assertThat(usage.totals(tenant, "sub_fold", "m", windows.get(1).start(), windows.get(1).end())).as("remembered").isSameAs(read.get(1));
+            List<UsageRepository.DailyUsage> one = usage.totals(tenant, "sub_fold", "m", List.of(windows.get(2))).getFirst();
+            assertThat(usage.totals(tenant, "sub_fold", "m", windows.get(2).start(), windows.get(2).end())).as("one window: the same read").isSameAs(one);
+            return null;
+        });
+    }
+
+    private static void seed(Jdbi jdbi, String tenant, LocalDate first, int days) {
         jdbi.useHandle(h -> {
-            for (int day = 0; day < 5; day++) {
+            for (int day = 0; day < days; day++) {
                 for (int k = 0; k < KEYS.size(); k++) {
                     if ((day + k) % 4 == 3) {
                         continue; // not every key every day
@@ -51,17 +98,6 @@ class UsageTotalsFoldTest {
                 }
             }
         });
-        LocalDate from = first.plusDays(1);
-        LocalDate to = first.plusDays(5);
-        List<UsageRepository.DailyUsage> queried = tx.inTransaction(() -> usage.totals(tenant, "sub_fold", "m", from, to));
-        List<UsageRepository.DailyUsage> folded = tx.readOnly(() -> {
-            List<UsageRepository.DailyUsage> days = usage.daily(tenant, "sub_fold", "m", from, to);
-            assertThat(usage.daily(tenant, "sub_fold", "m", from, to)).as("read once per read-only transaction").isSameAs(days);
-            return usage.totals(tenant, "sub_fold", "m", from, to);
-        });
-
-        assertThat(queried).hasSize(KEYS.size());
-        assertThat(folded).containsExactlyElementsOf(queried);
     }
 
     @Test
