@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Raises usage alerts from the same aggregates that authorize calls, right after usage commits.
@@ -500,36 +502,37 @@ public final class UsageAlertEvaluator implements UsageListener {
         Map<String, Long> subsToRead = new HashMap<>();
         Map<String, Long> customersToRead = new HashMap<>();
         for (AlertRepository.RowVersions v : alerts.rowVersions(tenantId, keys.stream().map(Key::subscriptionId).distinct().toList())) {
-            Kept<Subscription> sub = keptSubscriptions.get(new RowKey(tenantId, v.subscriptionId()));
-            if (sub != null && sub.version() == v.subscriptionVersion()) {
-                subs.put(v.subscriptionId(), sub.row());
-            } else {
-                subsToRead.put(v.subscriptionId(), v.subscriptionVersion());
-            }
-            Kept<Customer> customer = keptCustomers.get(new RowKey(tenantId, v.customerId()));
-            if (customer != null && customer.version() == v.customerVersion()) {
-                owners.put(v.customerId(), customer.row());
-            } else {
-                customersToRead.put(v.customerId(), v.customerVersion());
-            }
+            keptOrToRead(keptSubscriptions, tenantId, v.subscriptionId(), v.subscriptionVersion(), subs, subsToRead);
+            keptOrToRead(keptCustomers, tenantId, v.customerId(), v.customerVersion(), owners, customersToRead);
         }
-        if (!subsToRead.isEmpty()) {
-            if (keptSubscriptions.size() >= MAX_CACHED) {
-                keptSubscriptions.clear();
-            }
-            for (Subscription s : subscriptions.findAll(tenantId, subsToRead.keySet())) {
-                subs.put(s.id(), s);
-                keptSubscriptions.put(new RowKey(tenantId, s.id()), new Kept<>(subsToRead.get(s.id()), s));
-            }
+        readAndKeep(keptSubscriptions, tenantId, subsToRead, ids -> subscriptions.findAll(tenantId, ids), Subscription::id, subs);
+        readAndKeep(keptCustomers, tenantId, customersToRead, ids -> customers.findAll(tenantId, ids), Customer::id, owners);
+    }
+
+    /** The kept row when its version is the current one; otherwise the id goes to {@code toRead} with that version. */
+    private static <T> void keptOrToRead(Map<RowKey, Kept<T>> kept, String tenantId, String id, long version, Map<String, T> into,
+                                         Map<String, Long> toRead) {
+        Kept<T> row = kept.get(new RowKey(tenantId, id));
+        if (row != null && row.version() == version) {
+            into.put(id, row.row());
+        } else {
+            toRead.put(id, version);
         }
-        if (!customersToRead.isEmpty()) {
-            if (keptCustomers.size() >= MAX_CACHED) {
-                keptCustomers.clear();
-            }
-            for (Customer c : customers.findAll(tenantId, customersToRead.keySet())) {
-                owners.put(c.id(), c);
-                keptCustomers.put(new RowKey(tenantId, c.id()), new Kept<>(customersToRead.get(c.id()), c));
-            }
+    }
+
+    /** Reads the rows {@code toRead} names and keeps each under the version its id was listed with. */
+    private static <T> void readAndKeep(Map<RowKey, Kept<T>> kept, String tenantId, Map<String, Long> toRead,
+                                        Function<Collection<String>, List<T>> read, Function<T, String> idOf, Map<String, T> into) {
+        if (toRead.isEmpty()) {
+            return;
+        }
+        if (kept.size() >= MAX_CACHED) {
+            kept.clear();
+        }
+        for (T row : read.apply(toRead.keySet())) {
+            String id = idOf.apply(row);
+            into.put(id, row);
+            kept.put(new RowKey(tenantId, id), new Kept<>(toRead.get(id), row));
         }
     }
 
