@@ -364,7 +364,7 @@ public record Services(
         ProgressiveInvoicing progressive = new ProgressiveInvoicing(tx, subscriptionRepo, customerRepo, billing, pending,
                 new PostgresProgressiveRecords(tx), time);
         metering.useListener(UsageListener.all(alertEvaluator, progressive,
-                new PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing)));
+                new PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing, tableWrites)));
         var addOns = new AddOnService(tx, new PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);

@@ -40,7 +40,9 @@ public final class StrictJsonParser extends JsonParserDelegate {
         if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
             check(t);
         }
-        if (refuseCardNumbers && (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.FIELD_NAME)) {
+        // an integer too short to be a card number is not turned into a String to find out (quantities, counts)
+        if (refuseCardNumbers && (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME
+                || t == JsonToken.VALUE_NUMBER_INT && delegate.getTextLength() >= 13)) {
             String text = t == JsonToken.FIELD_NAME ? delegate.currentName() : delegate.getText();
             if (CardNumbers.containsCardNumber(text)) {
                 // a name that is a card number is not repeated either: the refusal names the object holding it

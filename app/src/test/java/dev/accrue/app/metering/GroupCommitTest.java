@@ -25,7 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Group commit against an in-memory store whose transactions really roll back. */
+/**
+ * Group commit against an in-memory store whose transactions really roll back and whose ids behave like a unique index:
+ * an id inserted by a transaction still open makes another transaction inserting it wait for its end (then it is a
+ * duplicate if that one committed) — what lets {@link GroupCommit#WRITERS} writers store at once.
+ */
 class GroupCommitTest {
     private static final Instant AT = Instant.parse("2026-06-01T12:00:00Z");
 
@@ -33,6 +37,8 @@ class GroupCommitTest {
     private static final class Store {
         final Set<String> committed = ConcurrentHashMap.newKeySet();
         final ThreadLocal<Set<String>> pending = new ThreadLocal<>();
+        /** Ids inserted by transactions still open, and by which (its pending set). */
+        final Map<String, Set<String>> claimed = new java.util.HashMap<>();
         final AtomicInteger transactions = new AtomicInteger();
         volatile CountDownLatch firstInsertHeld;
         volatile CountDownLatch releaseFirstInsert;
@@ -46,12 +52,13 @@ class GroupCommitTest {
                     }
                     pending.set(new HashSet<>());
                     transactions.incrementAndGet();
+                    boolean commit = false;
                     try {
                         T result = work.get();
-                        committed.addAll(pending.get());
+                        commit = true;
                         return result;
                     } finally {
-                        pending.remove();
+                        end(commit);
                     }
                 }
 
@@ -61,7 +68,7 @@ class GroupCommitTest {
                     try {
                         return work.get(); // nothing reaches committed
                     } finally {
-                        pending.remove();
+                        end(false);
                     }
                 }
 
@@ -72,15 +79,36 @@ class GroupCommitTest {
             };
         }
 
+        /** Ends the thread's transaction: its ids become committed (or are dropped) and whoever waits on them goes on. */
+        private synchronized void end(boolean commit) {
+            Set<String> mine = pending.get();
+            if (commit) {
+                committed.addAll(mine);
+            }
+            mine.forEach(claimed::remove);
+            pending.remove();
+            notifyAll();
+        }
+
+        /** Inserts the id in the thread's transaction as a unique index would; true when it was stored before. */
+        private synchronized boolean storedBefore(String key) throws InterruptedException {
+            Set<String> mine = pending.get();
+            Set<String> owner;
+            while ((owner = claimed.get(key)) != null && owner != mine) {
+                wait();
+            }
+            if (committed.contains(key) || mine.contains(key)) {
+                return true;
+            }
+            claimed.put(key, mine);
+            mine.add(key);
+            return false;
+        }
+
         UsageRepository usage() {
             return (UsageRepository) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{UsageRepository.class}, (proxy, method, args) -> {
                 if (!method.getName().equals("insert")) {
                     throw new UnsupportedOperationException(method.getName());
-                }
-                CountDownLatch held = firstInsertHeld;
-                if (held != null && held.getCount() > 0) {
-                    held.countDown();
-                    releaseFirstInsert.await(10, TimeUnit.SECONDS);
                 }
                 String tenant = (String) args[0];
                 @SuppressWarnings("unchecked") List<MeteredEvent> events = (List<MeteredEvent>) args[1];
@@ -91,10 +119,14 @@ class GroupCommitTest {
                     if (e.eventId().startsWith("poison")) {
                         throw new IllegalStateException("cannot store " + e.eventId());
                     }
-                    String key = tenant + "/" + e.eventId();
-                    if (committed.contains(key) || !pending.get().add(key)) {
+                    if (storedBefore(tenant + "/" + e.eventId())) {
                         known.add(e.eventId());
                     }
+                }
+                CountDownLatch held = firstInsertHeld; // held open with its ids inserted, as a slow statement would be
+                if (held != null && held.getCount() > 0) {
+                    held.countDown();
+                    releaseFirstInsert.await(10, TimeUnit.SECONDS);
                 }
                 return known;
             });
@@ -141,7 +173,8 @@ class GroupCommitTest {
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             Future<Set<String>> first = pool.submit(() -> group.insert("ten_1", events("a-1"), AT));
             assertThat(store.firstInsertHeld.await(10, TimeUnit.SECONDS)).isTrue();
-            // while the first transaction is held open, three requests queue up and will share the next one
+            // while the first transaction is held open, three requests come: the second writer takes what is waiting and
+            // waits on the first's a-1; the rest wait for a writer and may share a transaction
             Future<Set<String>> good = pool.submit(() -> group.insert("ten_1", events("b-1", "a-1"), AT));
             Future<Set<String>> bad = pool.submit(() -> group.insert("ten_1", events("b-2", "poison-1"), AT));
             Future<Set<String>> other = pool.submit(() -> group.insert("ten_2", events("a-1"), AT));
@@ -158,5 +191,24 @@ class GroupCommitTest {
             }
         }
         assertThat(store.committed).containsExactlyInAnyOrder("ten_1/a-1", "ten_1/b-1", "ten_2/a-1");
+    }
+
+    @Test
+    void aSecondWriterStoresWhileTheFirstTransactionIsStillOpen() throws Exception {
+        Store store = new Store();
+        store.firstInsertHeld = new CountDownLatch(1);
+        store.releaseFirstInsert = new CountDownLatch(1);
+        GroupCommit group = new GroupCommit(store.tx(), store.usage());
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<Set<String>> first = pool.submit(() -> group.insert("ten_1", events("a-1"), AT));
+            assertThat(store.firstInsertHeld.await(10, TimeUnit.SECONDS)).isTrue();
+            // one writer at a time would keep this request waiting until the first transaction ends
+            Future<Set<String>> second = pool.submit(() -> group.insert("ten_1", events("z-1"), AT));
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(store.committed).containsExactly("ten_1/z-1");
+            store.releaseFirstInsert.countDown();
+            assertThat(first.get()).isEmpty();
+        }
+        assertThat(store.committed).containsExactlyInAnyOrder("ten_1/a-1", "ten_1/z-1");
     }
 }

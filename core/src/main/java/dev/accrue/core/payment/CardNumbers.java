@@ -19,7 +19,7 @@ public final class CardNumbers {
      * usage properties), and almost none holds 13 digits in a row.
      */
     public static boolean containsCardNumber(String text) {
-        if (text == null || text.length() < 13) {
+        if (text == null || text.length() < 13 || longestRun(text) < 13) {
             return false;
         }
         int n = text.length();
@@ -50,6 +50,24 @@ public final class CardNumbers {
             }
         }
         return false;
+    }
+
+    /**
+     * The most digits in one run (digits joined at most by single spaces or dashes), read without allocating: the
+     * usual text (an id, a timestamp, a quantity) has none of 13, and is answered by this pass alone.
+     */
+    private static int longestRun(String text) {
+        int longest = 0, run = 0, n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (isDigit(c)) {
+                run++;
+                longest = Math.max(longest, run);
+            } else if (!(run > 0 && (c == ' ' || c == '-') && i + 1 < n && isDigit(text.charAt(i + 1)))) {
+                run = 0;
+            }
+        }
+        return longest;
     }
 
     private static boolean runHoldsCard(char[] digits, boolean[] edge, int m) {

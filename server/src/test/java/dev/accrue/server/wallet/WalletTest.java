@@ -191,6 +191,27 @@ class WalletTest {
     }
 
     @Test
+    void aCustomerMadePrepaidIsDrawnFromByItsVeryNextBatch() {
+        // ingestion remembers who is prepaid (PrepaidDrawdown): a change through this node must be seen at once
+        Sandbox s = new Sandbox("turned prepaid", VOICE, "2026-06-01T08:00:00Z");
+        Map<String, Object> body = Fixtures.customer("Turning Co");
+        body.put("currency", "USD");
+        body.put("time_zone", "UTC");
+        body.remove("alignment");
+        body.put("test_clock_id", s.clockId);
+        String c = s.api.post("/v1/customers", body).text("id");
+        s.subscribe(Map.of("customer_id", c, "plan", "starter"));
+        s.advanceTo("2026-06-15T12:00:00Z");
+        assertThat(s.api.post("/v1/events", call("a", c, "2026-06-15T10:00:00Z", 600)).status()).isEqualTo(202); // remembered: postpaid
+
+        var turned = s.api.patch("/v1/customers/" + c, Map.of("account_type", "prepaid"));
+        assertThat(turned.status()).as(turned.toString()).isEqualTo(200);
+        assertThat(s.api.post("/v1/customers/" + c + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "USD")).status()).isEqualTo(201);
+        s.api.post("/v1/events", call("b", c, "2026-06-15T11:00:00Z", 900)); // 900 s past the 600 included: 9.00
+        assertThat(balance(s, c)).isEqualTo("41.00");
+    }
+
+    @Test
     void theBalanceStopsAtTheCreditLimitAndWhatItCannotPayStaysOwed() {
         Sandbox s = new Sandbox("credit limit", VOICE, "2026-06-01T08:00:00Z");
         String c = prepaidCustomer(s, "Limited Co");
