@@ -245,7 +245,7 @@ public final class MeteringService {
         TenantSettings settings = rows.settings();
         Duration lateness = Duration.ofDays(settings.eventLatenessDays());
         Map<String, Instant> nowByClock = new HashMap<>(); // one clock read per customer clock per batch
-        Map<String, Boolean> covered = new HashMap<>();
+        Map<Object, Boolean> covered = new HashMap<>();
         EventResult[] results = new EventResult[batch.size()];
         List<MeteredEvent> valid = new ArrayList<>();
         List<Integer> validIndex = new ArrayList<>();
@@ -458,9 +458,16 @@ public final class MeteringService {
     private record MetricKey(int catalogVersion, String metric) {
     }
 
+    /** Keys of a batch's coverage answers: by plan (any day), then by subscription and day (add-ons). */
+    private record PlanMetric(int catalogVersion, String planCode, String metric) {
+    }
+
+    private record SubscriptionDay(String subscriptionId, String metric, LocalDate day) {
+    }
+
     private Match subscriptionFor(String tenantId, List<Subscription> subs, RawEvent raw, CustomerClock customer, Instant now,
                                   Map<MetricKey, Optional<Metric>> metricCache, Map<String, Map<String, LocalDate>> lateBefore,
-                                  Map<String, Boolean> covered) {
+                                  Map<Object, Boolean> covered) {
         LocalDate day;
         try {
             day = raw.timestamp() == null ? LocalDate.ofInstant(now, customer.zone())
@@ -482,7 +489,11 @@ public final class MeteringService {
                 continue;
             }
             LocalDate d = day;
-            if (!covered.computeIfAbsent(s.id() + '\u0000' + raw.metric() + '\u0000' + day, k -> coverage.covers(tenantId, s, raw.metric(), d))) {
+            // the plan's answer holds for every subscription of that plan and every day: one question per plan and metric
+            // in a batch; only what the plan does not bill asks the add-ons in force that day
+            boolean byPlan = covered.computeIfAbsent(new PlanMetric(s.catalogVersion(), s.planCode(), raw.metric()),
+                    k -> coverage.planCovers(tenantId, s, raw.metric()));
+            if (!byPlan && !covered.computeIfAbsent(new SubscriptionDay(s.id(), raw.metric(), day), k -> coverage.addOnCovers(tenantId, s, raw.metric(), d))) {
                 uncovered = s;
                 continue;
             }

@@ -26,6 +26,11 @@ public final class UsageCoverage {
     }
 
     public boolean covers(String tenantId, Subscription sub, String metric, LocalDate day) {
+        return planCovers(tenantId, sub, metric) || addOnCovers(tenantId, sub, metric, day);
+    }
+
+    /** Whether the subscription's plan itself bills the metric — whatever the day, so a batch asks it once per plan. */
+    public boolean planCovers(String tenantId, Subscription sub, String metric) {
         Plan plan = catalogs.catalog(tenantId, sub.catalogVersion()).plan(sub.planCode()).orElseThrow();
         for (Charge c : plan.charges()) {
             if (c instanceof MeteredCharge m && m.metric().equals(metric)) {
@@ -35,6 +40,11 @@ public final class UsageCoverage {
                 return true;
             }
         }
+        return false;
+    }
+
+    /** Whether an add-on in force on {@code day} bills the metric (asked only when the plan does not). */
+    public boolean addOnCovers(String tenantId, Subscription sub, String metric, LocalDate day) {
         return addOns.covers(tenantId, sub, metric, day);
     }
 }
