@@ -78,8 +78,9 @@ public final class Requests {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
         }
         StrictText.requireUtf8(bytes);
-        try {
-            return Json.MAPPER.readValue(strictParser(ctx, Json.MAPPER.createParser(bytes)), type);
+        // closed here (readValue leaves a parser it was given open), which returns its buffers to the pool
+        try (JsonParser parser = strictParser(ctx, Json.MAPPER.createParser(bytes))) {
+            return Json.MAPPER.readValue(parser, type);
         } catch (java.io.IOException e) {
             if (e instanceof JsonProcessingException j) {
                 throw rethrow(j);
@@ -95,8 +96,8 @@ public final class Requests {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body is empty; a JSON object is required");
         }
         JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(strictParser(ctx, Json.MAPPER.createParser(text)));
+        try (JsonParser parser = strictParser(ctx, Json.MAPPER.createParser(text))) {
+            node = Json.MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
             throw rethrow(e);
         } catch (java.io.IOException e) {
