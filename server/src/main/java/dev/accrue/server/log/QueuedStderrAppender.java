@@ -89,8 +89,14 @@ public final class QueuedStderrAppender extends UnsynchronizedAppenderBase<ILogg
                 continue; // only END stops the writer
             }
             queue.drainTo(batch, 4095);
-            boolean end = encode(batch, bytes);
-            flush(bytes);
+            boolean end = batch.contains(END);
+            try {
+                encode(batch, bytes);
+                flush(bytes);
+            } catch (Throwable e) { // the writer never dies: logging threads would wait for room forever
+                bytes.reset();
+                addError("Could not write log lines", e);
+            }
             batch.clear();
             if (end) {
                 return;
@@ -98,21 +104,17 @@ public final class QueuedStderrAppender extends UnsynchronizedAppenderBase<ILogg
         }
     }
 
-    /** Encodes {@code batch} into {@code bytes}, skipping {@link #END}; answers whether it was there. */
-    private boolean encode(List<ILoggingEvent> batch, ByteArrayOutputStream bytes) {
-        boolean end = false;
+    /** Encodes {@code batch} into {@code bytes}, skipping {@link #END}. */
+    private void encode(List<ILoggingEvent> batch, ByteArrayOutputStream bytes) {
         for (ILoggingEvent event : batch) {
-            if (event == END) {
-                end = true;
-                continue;
-            }
-            try {
-                bytes.writeBytes(encoder.encode(event));
-            } catch (RuntimeException e) {
-                addError("Could not encode a log line", e);
+            if (event != END) {
+                try {
+                    bytes.writeBytes(encoder.encode(event));
+                } catch (RuntimeException e) {
+                    addError("Could not encode a log line", e);
+                }
             }
         }
-        return end;
     }
 
     /** Standard error as it is now (a test may have replaced it), one write and one flush for the whole batch. */
