@@ -62,6 +62,7 @@ public final class AuthorizationBenchmark {
                 LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(node, 1 + (i * 7919) % customers));
             }
             node.resetPeaks();
+            node.threads(0, "check");
             long[] cpuBefore = node.cpuMillis();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
@@ -79,6 +80,7 @@ public final class AuthorizationBenchmark {
             System.out.printf("  %s%n", server.summary());
             System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms%n", "check", (cpuAfter[0] - cpuBefore[0]) / (double) total,
                     (cpuAfter[1] - cpuBefore[1]) / (double) total);
+            node.threads(total, "check");
             node.printStatements(total, "check");
             System.out.printf("  server peak heap %d MiB (server in its own JVM, pid %d)%n", node.peakHeapMiB(), node.pid());
         }

@@ -109,6 +109,16 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * With {@code BENCH_THREADS=1}, starts counting the server JVM's CPU by kind of thread ({@code units} = 0), or prints
+     * it per {@code unit} since the previous call.
+     */
+    void threads(long units, String unit) throws IOException {
+        if (THREADS) {
+            ask("threads " + units + " " + unit);
+        }
+    }
+
+    /**
      * With {@code BENCH_STATEMENTS=1}, prints the SQL statements the server sent since the last {@link #resetPeaks()}, per
      * {@code unit} of work ({@code units} of them), by SQL text (see {@link StatementCounter}).
      */
@@ -120,12 +130,14 @@ final class ServerProcess implements AutoCloseable {
 
     private static final String PRINT = "PRINT ";
     private static final boolean STATEMENTS = "1".equals(System.getenv("BENCH_STATEMENTS"));
+    private static final boolean THREADS = "1".equals(System.getenv("BENCH_THREADS"));
 
     /** The child: a node with the catalog and customers, serving until its standard input closes. */
     public static void main(String[] args) throws Exception {
         try (BenchNode node = new BenchNode(Files.readString(Path.of(args[0])), args[1], Integer.parseInt(args[2]));
              BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             StatementCounter statements = StatementCounter.attachIfAsked(node.accrue.database().jdbi());
+            ThreadCpu threads = new ThreadCpu();
             System.out.println("READY " + node.baseUrl + " " + node.apiKey);
             System.out.flush();
             String command;
@@ -137,6 +149,15 @@ final class ServerProcess implements AutoCloseable {
                         long jvm = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
                         long database = node.postgresCpuMillis();
                         System.out.println("ANSWER " + jvm + " " + database);
+                    }
+                    case "threads" -> {
+                        // CPU by kind of thread since the previous "threads" (the first one starts counting)
+                        long units = Long.parseLong(words[1]);
+                        String counted = threads.delta(Math.max(1, units), words[2]);
+                        if (units > 0) {
+                            counted.lines().forEach(l -> System.out.println(PRINT + l));
+                        }
+                        System.out.println("ANSWER ok");
                     }
                     case "statements" -> {
                         ByteArrayOutputStream table = new ByteArrayOutputStream();

@@ -205,6 +205,9 @@ public final class Accrue implements AutoCloseable {
         Idempotency idempotency = new Idempotency(services.idempotency());
         webRoutes = new WebRoutes(services, idempotency, this::publicUrl);
         List<Consumer<RoutesConfig>> routes = List.of(
+                // first: Javalin finds a request's route by trying each route of its method in this order, a regular
+                // expression each, and a single authorization check is the most frequent and cheapest request there is
+                new AuthorizationRoutes(services.authorizations(), idempotency)::register,
                 new SystemRoutes(this::databaseUp, metrics, VERSION)::register,
                 new TenantRoutes(services.tenants(), services.apiKeys(), idempotency)::register,
                 new TaxSettingsRoutes(services.taxes())::register,
@@ -217,7 +220,6 @@ public final class Accrue implements AutoCloseable {
                 new DraftRegenerationRoutes(services.draftRegeneration(), idempotency)::register,
                 new TestClockRoutes(services.testClocks(), idempotency)::register,
                 new MeteringRoutes(services.metering(), services.usage())::register,
-                new AuthorizationRoutes(services.authorizations(), idempotency)::register,
                 new QuotaRoutes(services.quotas())::register,
                 new WalletRoutes(services.wallets(), idempotency)::register,
                 new SellerRoutes(services.sellers())::register,

@@ -1,6 +1,7 @@
 package dev.accrue.adapters.http;
 
 import dev.accrue.adapters.http.observe.RequestContext;
+import dev.accrue.adapters.http.observe.RequestTimers;
 import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.app.auth.Caller;
 import jakarta.servlet.DispatcherType;
@@ -20,7 +21,6 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -37,6 +37,7 @@ public final class ApiServer {
     private final Javalin app;
 
     public ApiServer(ApiKeyService keys, RateLimiter limiter, PrometheusMeterRegistry metrics, List<Consumer<RoutesConfig>> routes) {
+        RequestTimers timers = new RequestTimers(metrics);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -60,7 +61,7 @@ public final class ApiServer {
             });
             app.before(Requests::requireCleanQuery);
             app.before("/v1/*", ctx -> authenticate(ctx, keys, limiter));
-            app.after(ctx -> record(ctx, metrics));
+            app.after(ctx -> record(ctx, timers));
             app.exception(Exception.class, ErrorMapper::handle);
             // Javalin answers its own HttpResponseExceptions (413 body too large, 405…) as text unless told otherwise
             app.exception(HttpResponseException.class, ErrorMapper::handle);
@@ -94,7 +95,7 @@ public final class ApiServer {
         MDC.put(RequestContext.KEY, caller.actor().id());
     }
 
-    private static void record(Context ctx, PrometheusMeterRegistry metrics) {
+    private static void record(Context ctx, RequestTimers timers) {
         Long started = ctx.attribute(STARTED);
         if (started == null) {
             return;
@@ -102,13 +103,7 @@ public final class ApiServer {
         var matched = ctx.endpoints().matchedHttpEndpoint();
         String route = matched == null ? null : matched.path;
         ctx.attribute(RequestContext.ROUTE, route == null || route.isEmpty() ? null : route);
-        Timer.builder("accrue_http_requests")
-                .description("HTTP requests by route and status")
-                .tag("method", ctx.method().name())
-                .tag("route", route == null || route.isEmpty() ? "unmatched" : route)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .publishPercentileHistogram()
-                .register(metrics)
+        timers.of(ctx.method(), route == null || route.isEmpty() ? "unmatched" : route, ctx.statusCode())
                 .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

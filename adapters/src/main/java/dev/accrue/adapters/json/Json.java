@@ -1,11 +1,13 @@
 package dev.accrue.adapters.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
@@ -74,7 +76,10 @@ public final class Json {
         accrue.addDeserializer(java.time.Instant.class, new StringsOnly<>(java.time.Instant.class, InstantDeserializer.INSTANT));
         accrue.addDeserializer(java.time.OffsetDateTime.class, new StringsOnly<>(java.time.OffsetDateTime.class, InstantDeserializer.OFFSET_DATE_TIME));
         accrue.addDeserializer(java.time.LocalDate.class, new StringsOnly<>(java.time.LocalDate.class, LocalDateDeserializer.INSTANCE));
-        JsonMapper mapper = JsonMapper.builder()
+        // Buffers are pooled across threads: the default pool keeps them per thread, and with a virtual thread per
+        // request every request allocated its own parse and write buffers (kilobytes each) and a soft reference to them.
+        JsonFactory factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+        JsonMapper mapper = JsonMapper.builder(factory)
                 .addMixIn(dev.accrue.core.catalog.Charge.class, dev.accrue.adapters.catalog.CatalogYaml.ChargeTypes.class)
                 .addModule(new JavaTimeModule())
                 .addModule(accrue)
@@ -116,6 +121,15 @@ public final class Json {
                 return refused;
             }
             return strings.deserialize(p, ctx);
+        }
+    }
+
+    /** {@link #write} as UTF-8 bytes, without the intermediate string (what a response body is). */
+    public static byte[] writeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

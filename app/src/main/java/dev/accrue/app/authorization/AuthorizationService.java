@@ -164,9 +164,13 @@ public final class AuthorizationService {
     }
 
     static void authorizationsCounted(String outcome, String code) {
-        Counter.builder("accrue_authorizations").description("Authorization requests by outcome")
-                .tag("outcome", outcome).tag("code", code).register(Metrics.globalRegistry).increment();
+        // one counter per outcome and code, kept: building and registering it again cost more than the count, once per check
+        COUNTERS.computeIfAbsent(outcome + "|" + code, k -> Counter.builder("accrue_authorizations").description("Authorization requests by outcome")
+                .tag("outcome", outcome).tag("code", code).register(Metrics.globalRegistry)).increment();
     }
+
+    /** accrue_authorizations by outcome and code (both from fixed sets: three outcomes, the error codes). */
+    private static final ConcurrentHashMap<String, Counter> COUNTERS = new ConcurrentHashMap<>();
 
     /** A check as validated: who, which metric, how much (default applied) and for how long. */
     record Check(String customerId, String metric, BigDecimal want, Duration ttl) {

@@ -41,6 +41,9 @@ final class SharedReserve {
     private static final int WAITING = 0;
     private static final int DONE = 1;
     private static final int LEAD = 2;
+    /** Registered once (the global registry is a composite: registries added later receive it too), not per group. */
+    private static final DistributionSummary GROUP_CHECKS = DistributionSummary.builder("accrue_authorization_group_checks")
+            .description("Single authorization checks sharing one compare-and-reserve statement").register(Metrics.globalRegistry);
     private final BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     /** Whether a thread leads now; only the leader takes checks from the queue. */
@@ -145,8 +148,7 @@ final class SharedReserve {
                     checks.get(i).decision = decided[i];
                 }
             }
-            DistributionSummary.builder("accrue_authorization_group_checks").description("Single authorization checks sharing one compare-and-reserve statement")
-                    .register(Metrics.globalRegistry).record(group.size());
+            GROUP_CHECKS.record(group.size());
         } catch (RuntimeException e) {
             group.forEach(p -> p.decision = null); // each is answered alone, and fails alone if it must
         } finally {

@@ -67,7 +67,7 @@ public final class Idempotency {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((ctx.method() + " " + ctx.path() + "\n").getBytes(StandardCharsets.UTF_8));
-            digest.update(ctx.bodyAsBytes());
+            digest.update(Requests.bytes(ctx)); // the bytes the route read (Requests.body), not the consumed stream
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -66,7 +66,7 @@ public final class Requests {
      * are parsed once). A body that is not a JSON object fails like {@link #object} says.
      */
     public static <T> T body(Context ctx, Class<T> type) {
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = bytes(ctx);
         int first = 0;
         while (first < bytes.length && Character.isWhitespace(bytes[first])) {
             first++;
@@ -78,8 +78,9 @@ public final class Requests {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body must be a JSON object");
         }
         StrictText.requireUtf8(bytes);
-        try {
-            return Json.MAPPER.readValue(strictParser(ctx, Json.MAPPER.createParser(bytes)), type);
+        // closed here (readValue leaves a parser it was given open), which returns its buffers to the pool
+        try (JsonParser parser = strictParser(ctx, Json.MAPPER.createParser(bytes))) {
+            return Json.MAPPER.readValue(parser, type);
         } catch (java.io.IOException e) {
             if (e instanceof JsonProcessingException j) {
                 throw rethrow(j);
@@ -88,15 +89,50 @@ public final class Requests {
         }
     }
 
+    /** Bodies up to this size whose length is declared are read in one exact read (see {@link #bytes}). */
+    static final int EXACT_READ_MAX = 64 * 1024;
+    private static final String BODY = "accrue.body";
+
+    /**
+     * The request's body. A small body of declared length is read into an array of exactly that length: Javalin's own
+     * reader ({@code ctx.bodyAsBytes()}) copies every body through a fresh 8 KB buffer and a growing one, most of
+     * what a single authorization check allocated. A body Javalin has read already (a route that looked at
+     * {@code ctx.body()} first) is taken from Javalin, and so is a large or chunked one (read as it arrives, within
+     * {@code maxRequestSize}); the bytes are kept on the request, so the idempotency fingerprint reads the same ones.
+     * Routes that read the body through here must not use {@code ctx.body()} after: the stream is consumed.
+     */
+    public static byte[] bytes(Context ctx) {
+        byte[] read = ctx.attribute(BODY);
+        if (read != null) {
+            return read;
+        }
+        long length = ctx.req().getContentLengthLong();
+        try {
+            var in = ctx.req().getInputStream();
+            if (length > 0 && length <= EXACT_READ_MAX && !in.isFinished()) {
+                read = in.readNBytes((int) length);
+                if (read.length < length) {
+                    throw new java.io.EOFException("request body ended after " + read.length + " of " + length + " bytes");
+                }
+            } else {
+                read = ctx.bodyAsBytes();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ctx.attribute(BODY, read);
+        return read;
+    }
+
     /** The body as a JSON object; anything else (empty, an array, a bare value) is refused. */
     public static ObjectNode object(Context ctx) {
-        String text = StrictText.decode(ctx.bodyAsBytes());
+        String text = StrictText.decode(bytes(ctx));
         if (text.isBlank()) {
             throw new AccrueException(ErrorCode.MALFORMED_JSON, "Request body is empty; a JSON object is required");
         }
         JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(strictParser(ctx, Json.MAPPER.createParser(text)));
+        try (JsonParser parser = strictParser(ctx, Json.MAPPER.createParser(text))) {
+            node = Json.MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
             throw rethrow(e);
         } catch (java.io.IOException e) {

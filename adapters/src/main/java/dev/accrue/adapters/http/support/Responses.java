@@ -19,7 +19,7 @@ public final class Responses {
     private static final int DIRECT_BELOW = 1_500;
 
     public static void json(Context ctx, int status, Object body) {
-        byte[] bytes = Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = Json.writeBytes(body);
         ctx.status(status).contentType("application/json");
         if (bytes.length >= DIRECT_BELOW) {
             ctx.result(bytes);
