@@ -74,6 +74,42 @@ class UsageViewFreshnessTest {
         assertThat(upgraded.get("remaining").asText()).isEqualTo("870");
     }
 
+    private static final String HALF_CENTS = """
+            name: half-cents
+            version: 1
+            effective_from: 2020-01-01
+            currencies: [USD]
+            metrics:
+              - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second, group_by: [direction] }
+            products:
+              - { code: voice, name: Voice }
+            plans:
+              - code: metered
+                product: voice
+                name: Metered
+                tier: 1
+                intervals: [{ interval: month }]
+                charges:
+                  - { type: metered, code: minutes, name: Minutes, metric: call_seconds, pricing: { model: per_unit, unit_price: { USD: "0.005" } } }
+            """;
+
+    /**
+     * A view reads its subscription, customer and tenant in one round trip and keeps them only for its own read-only
+     * transaction: the tenant's rounding mode changed between two views decides the next one's last cent.
+     */
+    @Test
+    void aChangedRoundingModeShowsInTheNextView() {
+        Sandbox s = new Sandbox("fresh settings", HALF_CENTS, "2026-03-10T08:00:00Z");
+        String c = s.customer("Cents Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "metered", "alignment", "calendar")).get("id").asText();
+        call(s, c, "odd", 31, "inbound", "2026-03-10T07:00:00Z");
+        assertThat(minutes(s, sub).get("cost_so_far").asText()).as("31 × 0.005 = 0.155, half up").isEqualTo("0.16");
+
+        assertThat(s.api.patch("/v1/tenant", Map.of("rounding_mode", "down")).status()).isEqualTo(200);
+        assertThat(minutes(s, sub).get("cost_so_far").asText()).as("the same usage rounded down").isEqualTo("0.15");
+        assertThat(s.api.get("/v1/subscriptions/sub_missing/usage").status()).isEqualTo(404);
+    }
+
     private static void call(Sandbox s, String customer, String id, int seconds, String direction, String at) {
         var r = s.api.post("/v1/events", Map.of("event_id", id, "customer_id", customer, "metric", "call_seconds", "timestamp", at,
                 "properties", Map.of("duration_seconds", seconds, "direction", direction)));
