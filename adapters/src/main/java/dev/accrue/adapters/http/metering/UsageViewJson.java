@@ -1,15 +1,15 @@
 package dev.accrue.adapters.http.metering;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.accrue.adapters.json.Json;
 import dev.accrue.app.metering.UsageView;
 import dev.accrue.core.addon.AllowanceSources;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +25,10 @@ final class UsageViewJson {
     }
 
     static byte[] write(UsageView view) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 96 * view.charges().stream().mapToInt(c -> c.byDimension().size() + 8).sum());
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        // written as characters, then encoded, as Json.write's String is: the UTF-8 generator would write a character beyond
+        // U+FFFF in a dimension key (an emoji) as two escaped surrogates where the String writer keeps it whole
+        StringWriter out = new StringWriter(256 + 96 * view.charges().stream().mapToInt(c -> c.byDimension().size() + 8).sum());
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("subscription_id", view.subscriptionId());
             date(g, "period_start", view.periodStart());
@@ -69,7 +71,7 @@ final class UsageViewJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void decimal(JsonGenerator g, String name, BigDecimal value) throws IOException {
