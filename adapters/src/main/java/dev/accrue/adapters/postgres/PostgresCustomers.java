@@ -16,11 +16,14 @@ import dev.accrue.core.customer.Customer;
 import dev.accrue.core.customer.PaymentTerms;
 import dev.accrue.core.time.Alignment;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.Currency;
 import java.util.List;
@@ -72,6 +75,12 @@ public final class PostgresCustomers implements CustomerRepository {
                     tx.remember(new Key(rs.getString("tenant_id"), rs.getString("id")), MAPPER.map(rs, ctx));
                     return 0;
                 }).list();
+    }
+
+    /** Remembers the customer on {@code rs}'s current row for the transaction (read with its subscription, see PostgresSubscriptions). */
+    static void learn(JdbiTransactions tx, String tenantId, ResultSet rs, StatementContext ctx) throws SQLException {
+        Customer c = MAPPER.map(rs, ctx);
+        tx.remember(new Key(tenantId, c.id()), c);
     }
 
     public PostgresCustomers(JdbiTransactions tx) {

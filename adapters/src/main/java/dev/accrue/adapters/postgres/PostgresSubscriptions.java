@@ -12,6 +12,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -222,20 +223,57 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             return Optional.of(claimed);
         }
         if (tx.readingOnly()) {
-            // a usage view (the one read-only transaction) reads the add-ons next, and most subscriptions have none:
-            // learnt with the row, that read is not sent (nothing in a read-only transaction can add one meanwhile)
-            return handle().createQuery("""
-                            SELECT s.*, EXISTS (SELECT 1 FROM subscription_add_ons x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id) AS has_add_ons
-                            FROM subscriptions s WHERE s.tenant_id = :tenant AND s.id = :id""")
-                    .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> {
-                        if (!rs.getBoolean("has_add_ons")) {
-                            AbsentRows.none(tx, AbsentRows.Table.ADD_ONS, tenantId, id);
-                        }
-                        return MAPPER.map(rs, ctx);
-                    }).findOne();
+            return findWithOwners(tenantId, id);
         }
         return handle().createQuery("SELECT * FROM subscriptions WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id).map(MAPPER).findOne();
+    }
+
+    /**
+     * A usage view (the one read-only transaction) reads the subscription, then its customer, then its tenant's settings,
+     * then the subscription's add-ons, and most subscriptions have none: three statements sent in one round trip
+     * (pgjdbc sends them with one Sync and reads their results in turn) answer all four. The customer and the tenant are
+     * remembered for the transaction, so {@link PostgresCustomers#find} and {@link PostgresTenants#find} answer from
+     * memory, and so is the absence of add-ons. Exact: nothing in a read-only transaction can change those rows, and each
+     * statement reads one moment, as three round trips did a moment apart.
+     */
+    private Optional<Subscription> findWithOwners(String tenantId, String id) {
+        return handle().createQuery("""
+                        SELECT s.*, EXISTS (SELECT 1 FROM subscription_add_ons x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id) AS has_add_ons
+                        FROM subscriptions s WHERE s.tenant_id = :tenant AND s.id = :id;
+                        SELECT c.* FROM subscriptions s JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+                        WHERE s.tenant_id = :tenant AND s.id = :id;
+                        SELECT * FROM tenants WHERE id = :tenant""")
+                .bind("tenant", tenantId).bind("id", id)
+                .execute((executed, ctx) -> {
+                    try {
+                        PreparedStatement statement = executed.get();
+                        Subscription found = null;
+                        try (ResultSet rs = statement.getResultSet()) {
+                            if (rs.next()) {
+                                found = MAPPER.map(rs, ctx);
+                                if (!rs.getBoolean("has_add_ons")) {
+                                    AbsentRows.none(tx, AbsentRows.Table.ADD_ONS, tenantId, id);
+                                }
+                            }
+                        }
+                        statement.getMoreResults();
+                        try (ResultSet rs = statement.getResultSet()) {
+                            if (rs.next()) {
+                                PostgresCustomers.learn(tx, tenantId, rs, ctx);
+                            }
+                        }
+                        statement.getMoreResults();
+                        try (ResultSet rs = statement.getResultSet()) {
+                            if (rs.next()) {
+                                PostgresTenants.learn(tx, rs, ctx);
+                            }
+                        }
+                        return Optional.ofNullable(found);
+                    } finally {
+                        ctx.close();
+                    }
+                });
     }
 
     @Override

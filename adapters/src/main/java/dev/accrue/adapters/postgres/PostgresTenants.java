@@ -6,7 +6,10 @@ import dev.accrue.app.tenant.TenantSettings;
 import dev.accrue.core.subscription.StartWindow;
 import dev.accrue.core.tenant.TenantMode;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +33,12 @@ public final class PostgresTenants implements TenantRepository {
         tx.handle().createUpdate("INSERT INTO tenants (id, name, mode, created_at) VALUES (:id, :name, :mode, :at)")
                 .bind("id", t.id()).bind("name", t.name()).bind("mode", t.mode().wire()).bind("at", Rows.utc(t.createdAt()))
                 .execute();
+    }
+
+    /** Remembers the tenant on {@code rs}'s current row as {@link #find} would have read it (read with a subscription, see PostgresSubscriptions). */
+    static void learn(JdbiTransactions tx, ResultSet rs, StatementContext ctx) throws SQLException {
+        Tenant t = MAPPER.map(rs, ctx);
+        tx.remember(new TenantKey(t.id()), Optional.of(t));
     }
 
     @Override

@@ -265,7 +265,7 @@ public final class UsageInvoicing {
                     windows.add(new Period(w.start(), w.end().isBefore(cut) ? w.end() : cut));
                 }
             }
-            List<List<UsageRepository.DailyUsage>> totals = usage.totals(tenantId, sub.id(), m.metric(), windows);
+            List<List<UsageRepository.DailyUsage>> totals = usage.sums(tenantId, sub.id(), m.metric(), windows);
             List<UsageBilling.DayUsage> out = new ArrayList<>();
             for (int i = 0; i < windows.size(); i++) {
                 LocalDate start = windows.get(i).start();

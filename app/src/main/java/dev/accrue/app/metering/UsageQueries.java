@@ -106,9 +106,12 @@ public final class UsageQueries {
                             AllowanceSources.consume(sources(caller.tenantId(), sub, customer, catalog, m, period, window), average)));
                     continue;
                 }
-                var rows = metric.aggregation() == Aggregation.UNIQUE_COUNT
-                        ? usage.firstSeen(caller.tenantId(), sub.id(), metric.code(), window.start(), window.end())
-                        : usage.totals(caller.tenantId(), sub.id(), metric.code(), window.start(), window.end());
+                var rows = switch (metric.aggregation()) {
+                    case UNIQUE_COUNT -> usage.firstSeen(caller.tenantId(), sub.id(), metric.code(), window.start(), window.end());
+                    // the rows pricing just read for the cost so far (a read-only transaction remembers them): no second query
+                    case SUM, COUNT, MAX -> usage.sums(caller.tenantId(), sub.id(), metric.code(), List.of(window)).getFirst();
+                    default -> usage.totals(caller.tenantId(), sub.id(), metric.code(), window.start(), window.end());
+                };
                 BigDecimal used = fold(metric.aggregation(), rows);
                 BigDecimal included = m.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                 BigDecimal remaining = included.subtract(used).max(BigDecimal.ZERO);

@@ -43,11 +43,13 @@ public interface UsageRepository {
     List<DailyUsage> totals(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to);
 
     /**
-     * {@link #totals} of several windows of one metric (a period's allowance windows) in one query: per window, in the
-     * order given, its rows per dimension. What pricing an additive or MAX metric needs: a window's value per dimension,
-     * not its days — a running month of 40 dimensions is 40 rows instead of ~1,000.
+     * {@link #totals} of several windows of one metric (a period's allowance windows) in one query, without the latest
+     * value ({@code latestAt} and {@code latestQuantity} null): per window, in the order given, its rows per dimension with
+     * the sums of quantity and events and the largest maximum. What pricing a SUM, COUNT or MAX metric needs: a window's
+     * value per dimension, not its days — a running month of 40 dimensions is 40 rows instead of ~1,000 — and not the
+     * latest value, whose ordered aggregate was half of PostgreSQL's time per usage view.
      */
-    List<List<DailyUsage>> totals(String tenantId, String subscriptionId, String metric, List<dev.accrue.core.time.Period> windows);
+    List<List<DailyUsage>> sums(String tenantId, String subscriptionId, String metric, List<dev.accrue.core.time.Period> windows);
 
     /**
      * For metrics that keep each event's value (see {@code core/metering/TransactionValues}): per day and dimension, one

@@ -49,12 +49,12 @@ class UsageTotalsFoldTest {
     }
 
     /**
-     * Pricing reads an additive metric per allowance window and dimension (several windows in one query): each window's
-     * rows are exactly what the totals query of that window gives, empty windows included, and a read-only transaction
-     * answers the view's own totals of a window from them without asking again.
+     * Pricing reads a SUM, COUNT or MAX metric per allowance window and dimension (several windows in one query, the latest
+     * value left out): each window's rows are the totals query's of that window but for the latest value, empty windows
+     * included, one window alone reads the same, and a read-only transaction answers windows it read without asking again.
      */
     @Test
-    void totalsOfSeveralWindowsAreEachWindowsTotals() {
+    void sumsOfSeveralWindowsAreEachWindowsTotals() {
         Jdbi jdbi = TestNode.get().accrue().database().jdbi();
         JdbiTransactions tx = new JdbiTransactions(jdbi);
         PostgresUsage usage = new PostgresUsage(tx);
@@ -63,20 +63,29 @@ class UsageTotalsFoldTest {
         seed(jdbi, tenant, first, 9);
         List<Period> windows = List.of(new Period(first, first.plusDays(3)), new Period(first.plusDays(3), first.plusDays(5)),
                 new Period(first.plusDays(5), first.plusDays(9)), new Period(first.plusDays(20), first.plusDays(30)));
-        List<List<UsageRepository.DailyUsage>> each = windows.stream()
-                .map(w -> tx.inTransaction(() -> usage.totals(tenant, "sub_fold", "m", w.start(), w.end()))).toList();
-        List<List<UsageRepository.DailyUsage>> together = tx.inTransaction(() -> usage.totals(tenant, "sub_fold", "m", windows));
+        Period later = new Period(first.plusDays(1), first.plusDays(6));
+        List<List<UsageRepository.DailyUsage>> each = java.util.stream.Stream.concat(windows.stream(), java.util.stream.Stream.of(later))
+                .map(w -> tx.inTransaction(() -> usage.totals(tenant, "sub_fold", "m", w.start(), w.end())).stream()
+                        .map(UsageTotalsFoldTest::withoutLatest).toList()).toList();
+        List<List<UsageRepository.DailyUsage>> together = tx.inTransaction(() -> usage.sums(tenant, "sub_fold", "m", windows));
 
-        assertThat(together).containsExactlyElementsOf(each);
+        assertThat(together).containsExactlyElementsOf(each.subList(0, windows.size()));
         assertThat(together.get(3)).as("a window without usage").isEmpty();
         assertThat(together.get(0)).hasSize(KEYS.size());
+        assertThat(tx.inTransaction(() -> usage.sums(tenant, "sub_fold", "m", List.of(windows.get(2))))).as("one window alone")
+                .containsExactly(each.get(2));
         tx.readOnly(() -> {
-            List<List<UsageRepository.DailyUsage>> read = usage.totals(tenant, "sub_fold", "m", windows);
-            assertThat(usage.totals(tenant, "sub_fold", "m", windows.get(1).start(), windows.get(1).end())).as("remembered").isSameAs(read.get(1));
-            List<UsageRepository.DailyUsage> one = usage.totals(tenant, "sub_fold", "m", List.of(windows.get(2))).getFirst();
-            assertThat(usage.totals(tenant, "sub_fold", "m", windows.get(2).start(), windows.get(2).end())).as("one window: the same read").isSameAs(one);
+            List<List<UsageRepository.DailyUsage>> read = usage.sums(tenant, "sub_fold", "m", windows);
+            assertThat(usage.sums(tenant, "sub_fold", "m", List.of(windows.get(1))).getFirst()).as("remembered").isSameAs(read.get(1));
+            List<List<UsageRepository.DailyUsage>> mixed = usage.sums(tenant, "sub_fold", "m", List.of(windows.get(0), later));
+            assertThat(mixed.get(0)).as("remembered beside a window read now").isSameAs(read.get(0));
+            assertThat(mixed.get(1)).isEqualTo(each.get(4));
             return null;
         });
+    }
+
+    private static UsageRepository.DailyUsage withoutLatest(UsageRepository.DailyUsage d) {
+        return new UsageRepository.DailyUsage(null, d.dimensionKey(), d.quantity(), d.events(), d.maxQuantity(), null, null);
     }
 
     private static void seed(Jdbi jdbi, String tenant, LocalDate first, int days) {

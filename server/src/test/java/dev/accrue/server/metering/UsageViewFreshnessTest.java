@@ -42,6 +42,13 @@ class UsageViewFreshnessTest {
                   - { type: recurring, code: base, name: Annual Plus, monthly_price: { USD: "20.00" } }
                   - { type: metered, code: minutes, name: Minutes, metric: call_seconds, allowances: [{ quantity: 1000, reset: month }],
                       pricing: { model: per_unit, unit_price: { USD: "0.60" }, per_units: 60 } }
+              - code: half_cents
+                product: voice
+                name: Half cents
+                tier: 3
+                intervals: [{ interval: month }]
+                charges:
+                  - { type: metered, code: minutes, name: Minutes, metric: call_seconds, pricing: { model: per_unit, unit_price: { USD: "0.005" } } }
             """;
 
     @Test
@@ -72,6 +79,23 @@ class UsageViewFreshnessTest {
         JsonNode upgraded = minutes(s, sub);
         assertThat(upgraded.get("included").asText()).isEqualTo("1000");
         assertThat(upgraded.get("remaining").asText()).isEqualTo("870");
+    }
+
+    /**
+     * A view reads its subscription, customer and tenant in one round trip and keeps them only for its own read-only
+     * transaction: the tenant's rounding mode changed between two views decides the next one's last cent.
+     */
+    @Test
+    void aChangedRoundingModeShowsInTheNextView() {
+        Sandbox s = new Sandbox("fresh settings", YEARLY, "2026-03-10T08:00:00Z");
+        String c = s.customer("Cents Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "half_cents", "alignment", "calendar")).get("id").asText();
+        call(s, c, "odd", 31, "inbound", "2026-03-10T07:00:00Z");
+        assertThat(minutes(s, sub).get("cost_so_far").asText()).as("31 × 0.005 = 0.155, half up").isEqualTo("0.16");
+
+        assertThat(s.api.patch("/v1/tenant", Map.of("rounding_mode", "down")).status()).isEqualTo(200);
+        assertThat(minutes(s, sub).get("cost_so_far").asText()).as("the same usage rounded down").isEqualTo("0.15");
+        assertThat(s.api.get("/v1/subscriptions/sub_missing/usage").status()).isEqualTo(404);
     }
 
     private static void call(Sandbox s, String customer, String id, int seconds, String direction, String at) {

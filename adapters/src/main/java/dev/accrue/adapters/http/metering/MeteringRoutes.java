@@ -61,7 +61,10 @@ public final class MeteringRoutes {
             var event = metering.correct(Requests.caller(ctx), ctx.pathParam("event_id"), c.properties());
             Responses.json(ctx, 200, Map.of("event_id", event.eventId(), "status", "corrected", "quantity", event.quantity()));
         });
-        app.get("/v1/subscriptions/{id}/usage", ctx -> Responses.json(ctx, 200, queries.current(Requests.caller(ctx), ctx.pathParam("id"))));
+        app.get("/v1/subscriptions/{id}/usage", ctx -> {
+            byte[] body = UsageViewJson.write(queries.current(Requests.caller(ctx), ctx.pathParam("id"))); // Json.write's bytes, streamed
+            ctx.status(200).contentType("application/json").result(body);
+        });
         app.get("/v1/subscriptions/{id}/usage/daily", ctx -> {
             String metric = ctx.queryParam("metric");
             if (metric == null) {
