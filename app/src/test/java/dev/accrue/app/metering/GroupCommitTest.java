@@ -211,4 +211,38 @@ class GroupCommitTest {
         }
         assertThat(store.committed).containsExactlyInAnyOrder("ten_1/a-1", "ten_1/z-1");
     }
+
+    /**
+     * Many small requests from more threads than writers, so that both writers drain the queue at the same moments: a
+     * batch taken by two groups and another by none would leave that request waiting forever. The pool's threads are
+     * daemons and the test gives up after a minute, so a lost batch fails the test instead of hanging the build.
+     */
+    @Test
+    void everyBatchIsStoredWhenBothWritersDrainAtOnce() throws Exception {
+        Store store = new Store();
+        GroupCommit group = new GroupCommit(store.tx(), store.usage());
+        int requests = 20_000;
+        AtomicInteger answered = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(12, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int r = 0; r < requests; r++) {
+                String id = "s-" + r;
+                pool.execute(() -> {
+                    if (group.insert("ten_1", events(id), AT).isEmpty()) {
+                        answered.incrementAndGet();
+                    }
+                });
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).as("every request answered (a lost batch waits forever)").isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(answered.get()).isEqualTo(requests);
+        assertThat(store.committed).hasSize(requests);
+    }
 }
