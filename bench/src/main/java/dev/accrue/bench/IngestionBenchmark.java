@@ -41,6 +41,9 @@ public final class IngestionBenchmark {
                       pricing: { model: per_unit, unit_price: { USD: "0.12" }, per_units: 60 } }
             """;
 
+    /** Events per warm-up round: a few seconds of load. */
+    private static final int WARM_ROUND_EVENTS = 50_000;
+
     private IngestionBenchmark() {
     }
 
@@ -53,8 +56,24 @@ public final class IngestionBenchmark {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String now = Instant.now().minusSeconds(60).toString();
             int batches = total / batch;
-            // warm-up: JIT and connection pool, not counted
-            send(http, node, body(0, batch, customers, now, "warm"));
+            // warm-up, not counted: the same load (other ids) until the JIT settles
+            int[] warmBatches = {0};
+            CompiledWarmUp.untilSettled(() -> {
+                long sent = 0;
+                try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+                    List<Future<Long>> futures = new ArrayList<>();
+                    for (int b = 0; b < WARM_ROUND_EVENTS / batch; b++) {
+                        int index = warmBatches[0]++;
+                        futures.add(pool.submit(() -> send(http, node, body(index, batch, customers, now, "warm"))));
+                    }
+                    for (Future<Long> f : futures) {
+                        sent += f.get();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("warm-up failed", e);
+                }
+                return sent;
+            }, "events");
             StatementCounter statements = StatementCounter.attachIfAsked(node.accrue.database().jdbi());
             BenchNode.resetPeaks();
             AtomicLong accepted = new AtomicLong();
