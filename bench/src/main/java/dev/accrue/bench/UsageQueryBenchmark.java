@@ -42,7 +42,7 @@ public final class UsageQueryBenchmark {
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         try (ServerProcess node = new ServerProcess(CATALOG, "pro", 1, "2g")) {
             double seeded = node.seedUsage(events);
-            System.out.printf("Seeded %d events (%d days × 40 dimension combinations) in %.1f s%n", events, DAYS, seeded);
+            System.out.printf("Seeded %d events (%d days × 20 dimension combinations) in %.1f s%n", events, DAYS, seeded);
             String sample = view(node);
             for (int i = 0; i < 500; i++) {
                 view(node);
@@ -89,7 +89,8 @@ public final class UsageQueryBenchmark {
 
     /**
      * In the server's process (see {@link ServerProcess}): EVENTS events of {@code cus_b1} spread over the days of the
-     * month so far and 40 dimension combinations, stored and aggregated by bulk SQL (only the query is timed). Answers the
+     * month so far and 20 dimension combinations (20 AI employees; each employee's calls all go one direction, as
+     * i % 20 decides i % 2), stored and aggregated by bulk SQL (only the query is timed). Answers the
      * seconds it took.
      */
     static double seed(BenchNode node, int events) {
