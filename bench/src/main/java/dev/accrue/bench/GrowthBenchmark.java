@@ -64,7 +64,7 @@ public final class GrowthBenchmark {
             System.out.printf("Growth: %d events ingested per size (batches of %d, %d clients), usage view 2000 requests × 8 clients, %d cores%n",
                     ingest, BATCH, CLIENTS, Runtime.getRuntime().availableProcessors());
             List<Long> steps = new ArrayList<>(sizes);
-            steps.addFirst(0L); // a first round on the empty table warms the JIT and the pools; its line is not one to compare
+            steps.addFirst(0L); // a first round on the empty table warms the JIT (until it settles) and the pools; its line is not one to compare
             for (long size : steps) {
                 long loadStart = System.nanoTime();
                 long before = loaded;
@@ -92,7 +92,30 @@ public final class GrowthBenchmark {
                 double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
                 String now = Instant.now().minusSeconds(60).toString();
                 String prefix = "s" + step++;
-                IngestionBenchmark.send(http, node, IngestionBenchmark.body(0, BATCH, CUSTOMERS, now, prefix + "w")); // warm-up
+                if (size == 0) { // ingestion and views until the JIT settles, so that no size's CPU includes compiling
+                    int[] round = {0};
+                    CompiledWarmUp.untilSettled(() -> {
+                        String warm = prefix + "w" + round[0]++;
+                        try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
+                            List<Future<Long>> sent = new ArrayList<>();
+                            for (int b = 0; b < 50; b++) {
+                                int index = b;
+                                sent.add(pool.submit(() -> IngestionBenchmark.send(http, node, IngestionBenchmark.body(index, BATCH, CUSTOMERS, now, warm))));
+                            }
+                            long events = 0;
+                            for (Future<Long> f : sent) {
+                                events += f.get();
+                            }
+                            for (int i = 0; i < 200; i++) {
+                                http.send(view, HttpResponse.BodyHandlers.ofString());
+                            }
+                            return events;
+                        } catch (Exception e) {
+                            throw new IllegalStateException("warm-up failed", e);
+                        }
+                    }, "events (and 200 views a round)");
+                }
+                IngestionBenchmark.send(http, node, IngestionBenchmark.body(0, BATCH, CUSTOMERS, now, prefix + "w")); // pools at this size
                 AtomicLong accepted = new AtomicLong();
                 long[] cpuBefore = {BenchNode.jvmCpuMillis(), node.postgresCpuMillis()};
                 long started = System.nanoTime();
