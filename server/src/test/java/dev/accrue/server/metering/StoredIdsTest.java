@@ -1,0 +1,111 @@
+package dev.accrue.server.metering;
+
+import dev.accrue.adapters.postgres.JdbiTransactions;
+import dev.accrue.adapters.postgres.PostgresUsage;
+import dev.accrue.core.metering.MeteredEvent;
+import dev.accrue.server.support.TestNode;
+import dev.accrue.server.support.Unique;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A batch is first stored as if all its ids were new (one index descent per id) and, when one was stored before, the
+ * statement is undone to its savepoint and run again skipping stored ids. Whatever path a batch takes, an id counts
+ * once: the undone try must leave no event, id or aggregate behind — also when the stored id belongs to a transaction
+ * still open when the try starts, and for the batches right after a conflict (which skip the try for a while).
+ */
+class StoredIdsTest {
+    private static final Instant AT = Instant.parse("2026-03-02T10:00:00Z");
+    private static final LocalDate DAY = LocalDate.parse("2026-03-02");
+
+    private static List<MeteredEvent> batch(String tenant, String... idAndQuantity) {
+        List<MeteredEvent> events = new ArrayList<>();
+        for (int i = 0; i < idAndQuantity.length; i += 2) {
+            events.add(new MeteredEvent(idAndQuantity[i], "cus_ids", "sub_ids", "m", AT, DAY, new BigDecimal(idAndQuantity[i + 1]), "", true,
+                    Map.of("n", i), false, null));
+        }
+        return events;
+    }
+
+    private static String totals(Jdbi jdbi, String tenant) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT (SELECT count(*) FROM usage_events WHERE tenant_id = :t) || ' events, '
+                            || (SELECT count(*) FROM usage_event_ids WHERE tenant_id = :t) || ' ids, '
+                            || (SELECT trim_scale(coalesce(sum(quantity), 0)) || ' in ' || coalesce(sum(events), 0) FROM usage_daily WHERE tenant_id = :t)""")
+                .bind("t", tenant).mapTo(String.class).one());
+    }
+
+    @Test
+    void anIdStoredBeforeCountsOnceWhicheverWayItsBatchIsStored() throws Exception {
+        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
+        JdbiTransactions tx = new JdbiTransactions(jdbi);
+        PostgresUsage usage = new PostgresUsage(tx);
+        String tenant = "t_ids_" + Unique.suffix();
+
+        assertThat(tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "a1", "1", "a2", "2", "a3", "3"), AT))).isEmpty();
+        assertThat(totals(jdbi, tenant)).isEqualTo("3 events, 3 ids, 6 in 3");
+
+        // the try as new meets a2 and a3: undone, then stored skipping them
+        assertThat(tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "a2", "100", "b1", "10", "a3", "100", "b2", "20"), AT)))
+                .containsExactlyInAnyOrder("a2", "a3");
+        assertThat(totals(jdbi, tenant)).isEqualTo("5 events, 5 ids, 36 in 5");
+
+        // right after a conflict the try is skipped
+        assertThat(tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "b2", "100", "c1", "100"), AT))).containsExactly("b2");
+        assertThat(totals(jdbi, tenant)).isEqualTo("6 events, 6 ids, 136 in 6");
+
+        // and taken again once that has passed; the transaction goes on after an undone try
+        Thread.sleep(PostgresUsage.CAUTIOUS_AFTER_CONFLICT.toMillis() + 100);
+        Set<String> known = tx.inTransaction(() -> {
+            Set<String> first = usage.insert(tenant, batch(tenant, "c1", "100", "d1", "1000"), AT);
+            assertThat(usage.insert(tenant, batch(tenant, "e1", "10000"), AT)).isEmpty();
+            return first;
+        });
+        assertThat(known).containsExactly("c1");
+        assertThat(totals(jdbi, tenant)).isEqualTo("8 events, 8 ids, 11136 in 8");
+    }
+
+    @Test
+    void anIdInsertedByATransactionStillOpenIsStoredOnceWhenThatOneCommits() throws Exception {
+        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
+        JdbiTransactions tx = new JdbiTransactions(jdbi);
+        PostgresUsage usage = new PostgresUsage(tx);
+        String tenant = "t_ids_open_" + Unique.suffix();
+
+        CountDownLatch inserted = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(() -> tx.inTransaction(() -> {
+            Set<String> known = usage.insert(tenant, batch(tenant, "x1", "1"), AT);
+            inserted.countDown();
+            try {
+                assertThat(commit.await(30, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return known;
+        }));
+        assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+        // waits on x1's index entry, then meets it stored
+        CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(() -> tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "x2", "2", "x1", "100"), AT)));
+        Thread.sleep(300);
+        assertThat(second).isNotDone();
+        commit.countDown();
+
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEmpty();
+        assertThat(second.get(30, TimeUnit.SECONDS)).containsExactly("x1");
+        assertThat(totals(jdbi, tenant)).isEqualTo("2 events, 2 ids, 3 in 2");
+    }
+}
