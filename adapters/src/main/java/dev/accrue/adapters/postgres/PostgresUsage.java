@@ -27,8 +27,8 @@ import java.util.Set;
 /**
  * Usage storage. One statement inserts a whole batch from arrays (unnest), skips ids already stored
  * (ON CONFLICT DO NOTHING on usage_event_ids' primary key — after a first try that takes them all as new, see
- * {@link #INSERT_FRESH}; the ids of a call must be distinct, as both callers make them), stores the events whose id it took, folds only the rows actually inserted into the daily
- * aggregates with one upsert per key, and returns the ids it did not insert — so the events and their
+ * {@link #INSERT_FRESH}; the ids of a call must be distinct, as both callers make them), stores the events whose id
+ * it took, folds only the rows actually inserted into the daily aggregates with one upsert per key, and returns the ids it did not insert — so the events and their
  * aggregate effect commit together or not at all.
  */
 public final class PostgresUsage implements UsageRepository {
