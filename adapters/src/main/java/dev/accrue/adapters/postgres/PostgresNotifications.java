@@ -11,7 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 public final class PostgresNotifications implements NotificationRepository {
@@ -85,6 +89,49 @@ public final class PostgresNotifications implements NotificationRepository {
     }
 
     @Override
+    public Map<String, List<StoredPreference>> preferences(String tenantId, Collection<String> customerIds) {
+        Map<String, List<StoredPreference>> out = new HashMap<>();
+        if (customerIds.isEmpty()) {
+            return out;
+        }
+        tx.handle().createQuery("""
+                        SELECT p.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
+                        JOIN notification_preferences p ON p.tenant_id = :tenant AND p.customer_id = i.customer_id
+                        ORDER BY p.customer_id, p.user_email""")
+                .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds))
+                .map((rs, ctx) -> Map.entry(rs.getString("customer_id"), new StoredPreference(rs.getString("user_email"),
+                        new ChannelPreference(rs.getString("event_type"), rs.getBoolean("email"), rs.getBoolean("in_app"), true))))
+                .forEach(e -> out.computeIfAbsent(e.getKey(), c -> new ArrayList<>()).add(e.getValue()));
+        return out;
+    }
+
+    @Override
+    public void insertAll(String tenantId, List<Notification> ns) {
+        if (ns.isEmpty()) {
+            return;
+        }
+        // one statement for a consumer batch's notifications; WITH ORDINALITY keeps the list's order
+        tx.handle().createUpdate("""
+                        INSERT INTO notifications (tenant_id, id, customer_id, recipient, event_id, event_type, title, body, created_at)
+                        SELECT :tenant, n.id, n.customer_id, n.recipient, n.event_id, n.event_type, n.title, n.body, n.created_at
+                        FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:recipients AS text[]), CAST(:events AS text[]),
+                                    CAST(:types AS text[]), CAST(:titles AS text[]), CAST(:bodies AS text[]), CAST(:ats AS timestamptz[]))
+                             WITH ORDINALITY AS n(id, customer_id, recipient, event_id, event_type, title, body, created_at, ord)
+                        ORDER BY n.ord
+                        ON CONFLICT (tenant_id, event_id, recipient) DO NOTHING""")
+                .bind("tenant", tenantId)
+                .bindArray("ids", String.class, ns.stream().map(Notification::id).toList())
+                .bindArray("customers", String.class, ns.stream().map(Notification::customerId).toList())
+                .bindArray("recipients", String.class, ns.stream().map(Notification::recipient).toList())
+                .bindArray("events", String.class, ns.stream().map(Notification::eventId).toList())
+                .bindArray("types", String.class, ns.stream().map(Notification::eventType).toList())
+                .bindArray("titles", String.class, ns.stream().map(Notification::title).toList())
+                .bindArray("bodies", String.class, ns.stream().map(Notification::body).toList())
+                .bindArray("ats", String.class, ns.stream().map(n -> n.createdAt().toString()).toList())
+                .execute();
+    }
+
+    @Override
     public void savePreferences(String tenantId, String customerId, String userEmail, List<ChannelPreference> preferences) {
         var batch = tx.handle().prepareBatch("""
                 INSERT INTO notification_preferences (tenant_id, customer_id, user_email, event_type, email, in_app)
@@ -114,6 +161,53 @@ public final class PostgresNotifications implements NotificationRepository {
                         ON CONFLICT (tenant_id, customer_id, recipient, event_type) DO UPDATE SET last_sent_at = EXCLUDED.last_sent_at""")
                 .bind("tenant", tenantId).bind("customer", customerId == null ? "" : customerId).bind("recipient", recipient).bind("type", eventType)
                 .bind("at", Rows.utc(at)).execute();
+    }
+
+    @Override
+    public Map<Pacing, Instant> lastEmailed(String tenantId, Collection<Pacing> pacings) {
+        Map<Pacing, Instant> out = new HashMap<>();
+        if (pacings.isEmpty()) {
+            return out;
+        }
+        List<Pacing> keys = List.copyOf(pacings);
+        tx.handle().createQuery("""
+                        SELECT p.customer_id, p.recipient, p.event_type, p.last_sent_at
+                        FROM unnest(CAST(:customers AS text[]), CAST(:recipients AS text[]), CAST(:types AS text[])) AS k(customer_id, recipient, event_type)
+                        JOIN notification_email_pacing p ON p.tenant_id = :tenant AND p.customer_id = k.customer_id AND p.recipient = k.recipient
+                          AND p.event_type = k.event_type
+                        FOR UPDATE OF p""")
+                .bind("tenant", tenantId)
+                .bindArray("customers", String.class, keys.stream().map(k -> k.customerId() == null ? "" : k.customerId()).toList())
+                .bindArray("recipients", String.class, keys.stream().map(Pacing::recipient).toList())
+                .bindArray("types", String.class, keys.stream().map(Pacing::eventType).toList())
+                .map((rs, ctx) -> Map.entry(new Pacing(rs.getString("customer_id"), rs.getString("recipient"), rs.getString("event_type")),
+                        Rows.instant(rs, "last_sent_at")))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    @Override
+    public void addDigestItems(String tenantId, List<NewDigestItem> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        tx.handle().createUpdate("""
+                        INSERT INTO notification_digest_items (tenant_id, customer_id, recipient, event_id, event_type, title, body, due_at, created_at)
+                        SELECT :tenant, i.customer_id, i.recipient, i.event_id, i.event_type, i.title, i.body, i.due_at, i.created_at
+                        FROM unnest(CAST(:customers AS text[]), CAST(:recipients AS text[]), CAST(:events AS text[]), CAST(:types AS text[]),
+                                    CAST(:titles AS text[]), CAST(:bodies AS text[]), CAST(:dues AS timestamptz[]), CAST(:ats AS timestamptz[]))
+                             AS i(customer_id, recipient, event_id, event_type, title, body, due_at, created_at)
+                        ON CONFLICT DO NOTHING""")
+                .bind("tenant", tenantId)
+                .bindArray("customers", String.class, items.stream().map(i -> i.customerId() == null ? "" : i.customerId()).toList())
+                .bindArray("recipients", String.class, items.stream().map(NewDigestItem::recipient).toList())
+                .bindArray("events", String.class, items.stream().map(NewDigestItem::eventId).toList())
+                .bindArray("types", String.class, items.stream().map(i -> i.text().eventType()).toList())
+                .bindArray("titles", String.class, items.stream().map(i -> i.text().title()).toList())
+                .bindArray("bodies", String.class, items.stream().map(i -> i.text().body()).toList())
+                .bindArray("dues", String.class, items.stream().map(i -> i.dueAt().toString()).toList())
+                .bindArray("ats", String.class, items.stream().map(i -> i.at().toString()).toList())
+                .execute();
     }
 
     @Override
@@ -204,6 +298,20 @@ public final class PostgresNotifications implements NotificationRepository {
     public Optional<String> locale(String tenantId, String customerId) {
         return tx.handle().createQuery("SELECT locale FROM customer_notification_locales WHERE tenant_id = :tenant AND customer_id = :customer")
                 .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).findOne();
+    }
+
+    @Override
+    public Map<String, String> locales(String tenantId, Collection<String> customerIds) {
+        Map<String, String> out = new HashMap<>();
+        if (customerIds.isEmpty()) {
+            return out;
+        }
+        tx.handle().createQuery("""
+                        SELECT l.customer_id, l.locale FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
+                        JOIN customer_notification_locales l ON l.tenant_id = :tenant AND l.customer_id = i.customer_id""")
+                .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds))
+                .map((rs, ctx) -> Map.entry(rs.getString("customer_id"), rs.getString("locale"))).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     @Override

@@ -131,6 +131,57 @@ class NotificationCentreTest {
         assertThat(Mails.to(billing)).hasSize(2);
     }
 
+    /**
+     * A batch holding several customers' events (as a burst of usage alerts does) notifies each as one event at a time
+     * would: the consumer reads the batch's customers, preferences and languages once, and paces per recipient within
+     * the batch — one email each, the rest digest items; each customer in its own language; a user's own channels.
+     */
+    @Test
+    void oneBatchOfSeveralCustomersEventsNotifiesEachInItsLanguageAndPacesEachRecipient() throws Exception {
+        String germanBilling = "rechnung-" + Unique.suffix() + "@notify.example";
+        Map<String, Object> body = Fixtures.customer("Benachrichtigt GmbH");
+        body.put("billing_emails", List.of(germanBilling));
+        body.put("test_clock_id", s.clockId);
+        body.remove("alignment");
+        String german = s.api.post("/v1/customers", body).text("id");
+        String user = "lea-" + Unique.suffix() + "@notify.example";
+        String path = "/v1/customers/" + german + "/notification_preferences";
+        assertThat(s.api.send("PUT", path, Map.of("locale", "de")).status()).isEqualTo(200);
+        assertThat(s.api.send("PUT", path, Map.of("user_email", user, "preferences",
+                List.of(Map.of("event_type", "wallet.low", "email", false, "in_app", true)))).status()).isEqualTo(200);
+        NotificationSupport.skipEarlierEvents();
+        for (int i = 0; i < 3; i++) {
+            lowWallet(customer, String.valueOf(9 - i));
+            if (i < 2) {
+                lowWallet(german, String.valueOf(5 - i));
+            }
+        }
+        Instant start = Instant.now().minus(Duration.ofHours(2)); // emails queued then are due for the dispatcher's clock
+        NotificationCentre centre = centre(Clock.fixed(start, ZoneOffset.UTC));
+        assertThat(centre.consume(1000)).isEqualTo(5);
+
+        assertThat(s.api.get("/v1/customers/" + customer + "/notifications").json().get("unread_count").asInt()).isEqualTo(3);
+        JsonNode germanFeed = s.api.get("/v1/customers/" + german + "/notifications").json();
+        assertThat(germanFeed.get("unread_count").asInt()).isEqualTo(2);
+        List<String> titles = new java.util.ArrayList<>();
+        germanFeed.get("data").forEach(n -> titles.add(n.get("title").asText()));
+        assertThat(titles).containsExactlyInAnyOrder("Ihr Guthaben ist niedrig: 5.00 USD", "Ihr Guthaben ist niedrig: 4.00 USD");
+        assertThat(s.api.get("/v1/customers/" + german + "/notifications?user_email=" + user).json().get("unread_count").asInt())
+                .as("the customer's two and the user's own two").isEqualTo(4);
+
+        TestNode.get().accrue().mail().dispatch(100);
+        assertThat(Mails.to(billing)).as("one email, two digest items").hasSize(1);
+        List<MimeMessage> germanMail = Mails.to(germanBilling);
+        assertThat(germanMail).hasSize(1);
+        assertThat(germanMail.getFirst().getSubject()).isEqualTo("Ihr Guthaben ist niedrig: 5.00 USD");
+        assertThat(Mails.to(user)).as("the user chose the app only").isEmpty();
+        NotificationCentre later = centre(Clock.fixed(start.plus(Duration.ofMinutes(61)), ZoneOffset.UTC));
+        assertThat(later.flushDigests(100)).as("one digest per recipient").isEqualTo(2);
+        TestNode.get().accrue().mail().dispatch(100);
+        assertThat(Mails.to(billing).get(1).getSubject()).isEqualTo("2 notifications since the last email");
+        assertThat(Mails.to(germanBilling)).hasSize(2);
+    }
+
     @Test
     void preferencesNamingAnUnknownEventTypeOrAMalformedUserAreRefusedAndChangeNothing() {
         String path = "/v1/customers/" + customer + "/notification_preferences";
@@ -153,8 +204,12 @@ class NotificationCentreTest {
     }
 
     private void lowWallet(String balance) {
-        services.tx().run(() -> services.events().record(s.tenant.id(), new DomainEvent(Ids.next("evt"), EventTypes.WALLET_LOW, "wallet", customer,
-                customer, Map.of("currency", "USD", "balance", balance + ".00", "threshold", "10.00"), Instant.now())));
+        lowWallet(customer, balance);
+    }
+
+    private void lowWallet(String of, String balance) {
+        services.tx().run(() -> services.events().record(s.tenant.id(), new DomainEvent(Ids.next("evt"), EventTypes.WALLET_LOW, "wallet", of,
+                of, Map.of("currency", "USD", "balance", balance + ".00", "threshold", "10.00"), Instant.now())));
     }
 
     private NotificationCentre centre(Clock clock) {
