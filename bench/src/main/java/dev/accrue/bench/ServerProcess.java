@@ -81,7 +81,11 @@ final class ServerProcess implements AutoCloseable {
         return new long[] {Long.parseLong(both[0]), Long.parseLong(both[1])};
     }
 
-    /** The server JVM's JIT compilation time so far, in ms ({@code CompilationMXBean}): still growing means still compiling. */
+    /**
+     * The CPU time of the server JVM's JIT compiler threads so far, in ms (/proc): still growing means still compiling.
+     * (Not CompilationMXBean's total: that is elapsed time, counted when a compilation ends — inflated on a loaded machine
+     * and blind to a long C2 compilation under way.)
+     */
     long compilationMillis() throws IOException {
         return Long.parseLong(ask("jit"));
     }
@@ -194,7 +198,7 @@ final class ServerProcess implements AutoCloseable {
                         System.out.println("ANSWER ok");
                     }
                     case "peak" -> System.out.println("ANSWER " + BenchNode.peakHeapMiB());
-                    case "jit" -> System.out.println("ANSWER " + java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
+                    case "jit" -> System.out.println("ANSWER " + ThreadCpu.compilerMillis());
                     case "db" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
                                     SELECT d.xact_commit || ' ' || d.xact_rollback || ' ' || w.wal_records || ' ' || w.wal_bytes || ' ' || w.wal_write
                                       || ' ' || w.wal_sync
