@@ -65,4 +65,12 @@ public interface AuthorizationRepository {
     java.util.List<GroupReservation> reserveGroup(String tenantId, java.util.List<GroupCheck> checks);
 
     void settle(String tenantId, String id, String status, BigDecimal committed, Instant at);
+
+    /**
+     * Marks expired up to {@code limit} held reservations whose expiry is at or before {@code before} by their customer's
+     * clock (a test clock's frozen time, else {@code now}), taking none locked elsewhere; answers how many. Every check
+     * already leaves them out of the held sum (it counts only {@code expires_at > now}), so no balance changes: they only
+     * leave the index of held rows, which otherwise keeps every hold never committed or released.
+     */
+    int expire(Instant now, java.time.Duration grace, int limit);
 }

@@ -485,7 +485,7 @@ public final class AuthorizationService {
         }
         return tx.inTransaction(() -> {
             Authorization a = authorizations.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("authorization", id));
-            if (!a.status().equals(Authorization.HELD)) {
+            if (!open(a)) {
                 throw new AccrueException(ErrorCode.AUTHORIZATION_SETTLED, "Authorization " + id + " is already " + a.status());
             }
             Subscription sub = subscriptions.find(caller.tenantId(), a.subscriptionId()).orElseThrow();
@@ -509,11 +509,40 @@ public final class AuthorizationService {
         caller.requireWrite();
         tx.run(() -> {
             Authorization a = authorizations.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("authorization", id));
-            if (!a.status().equals(Authorization.HELD)) {
+            if (!open(a)) {
                 throw new AccrueException(ErrorCode.AUTHORIZATION_SETTLED, "Authorization " + id + " is already " + a.status());
             }
             authorizations.settle(caller.tenantId(), id, Authorization.RELEASED, null, time.systemNow());
         });
+    }
+
+    /** Not yet committed or released: held, or expired (a call that outlived its reservation still reports its usage). */
+    private static boolean open(Authorization a) {
+        return a.status().equals(Authorization.HELD) || a.status().equals(Authorization.EXPIRED);
+    }
+
+    /** Reservations marked expired per statement of {@link #expireDue}. */
+    private static final int EXPIRE_BATCH = 10_000;
+    /**
+     * How long past its expiry a hold stays held: longer than nodes' clocks may disagree, so that no check on any node still
+     * counts a hold when it is marked expired (each check counts only holds with {@code expires_at > now}, its own now).
+     */
+    static final Duration EXPIRY_GRACE = Duration.ofMinutes(1);
+
+    /**
+     * The one place reservations expire (a recurring job, on one node at a time): marks held reservations past their
+     * expiry, by their customer's clock, as expired, in batches; answers how many. The held sum of every check already
+     * leaves them out, so no balance moves; what changes is that they leave the index of held rows, which without this
+     * kept every reservation never committed or released, growing without bound.
+     */
+    public int expireDue() {
+        int total = 0;
+        int done;
+        do {
+            done = tx.inTransaction(() -> authorizations.expire(time.systemNow(), EXPIRY_GRACE, EXPIRE_BATCH));
+            total += done;
+        } while (done == EXPIRE_BATCH);
+        return total;
     }
 
     /** Overage units the policy allows in the period: 0 when blocked, null when unlimited, the cap's worth when capped. */
