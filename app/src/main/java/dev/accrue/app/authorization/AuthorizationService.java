@@ -280,7 +280,8 @@ public final class AuthorizationService {
         }
         List<AuthorizationRepository.GroupCheck> group = pending.stream().map(x -> new AuthorizationRepository.GroupCheck(x.r().signature(),
                 x.p().window().start(), x.p().window().end(), x.p().now(), x.seen().used(), x.seen().held(), x.a())).toList();
-        var results = authorizations.reserveGroup(tenantId, group);
+        // a group of one — what a single check finding no other waiting sends — costs the database a tenth as the plain form
+        var results = group.size() == 1 ? List.of(authorizations.reserveOne(tenantId, group.getFirst())) : authorizations.reserveGroup(tenantId, group);
         if (results.size() != pending.size()) {
             throw new IllegalStateException("group reserve answered " + results.size() + " rows for " + pending.size() + " checks");
         }
