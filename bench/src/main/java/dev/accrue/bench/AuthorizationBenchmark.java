@@ -61,8 +61,12 @@ public final class AuthorizationBenchmark {
             if (rate > 0) { // and 10 s at the measured rate: the first seconds of a fresh JVM at this load stall for up to ~1 s
                 LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(node, 1 + (i * 7919) % customers));
             }
+            String warmed = untilCompiled(node, clients, rate, i -> authorize(node, 1 + (i * 7919) % customers));
             node.resetPeaks();
             node.threads(0, "check");
+            long jitBefore = node.compilationMillis();
+            long[] dbBefore = node.databaseWork();
+            double[] groupsBefore = groups(node);
             long[] cpuBefore = node.cpuMillis();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
@@ -73,19 +77,77 @@ public final class AuthorizationBenchmark {
             });
             System.out.printf("Call authorization over HTTP: %d requests, %d concurrent clients, %d customers, %d cores%n",
                     total, clients, customers, Runtime.getRuntime().availableProcessors());
-            System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s)%n", run.mode(),
-                    rate > 0 ? ", 10 s at the same rate" : "");
+            System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s, %s)%n", run.mode(),
+                    rate > 0 ? ", 10 s at the same rate" : "", warmed);
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
             long[] cpuAfter = node.cpuMillis();
             System.out.printf("  %s%n", server.summary());
-            System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms%n", "check", (cpuAfter[0] - cpuBefore[0]) / (double) total,
-                    (cpuAfter[1] - cpuBefore[1]) / (double) total);
+            System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms (JIT threads %d ms during the run)%n", "check",
+                    (cpuAfter[0] - cpuBefore[0]) / (double) total, (cpuAfter[1] - cpuBefore[1]) / (double) total, node.compilationMillis() - jitBefore);
+            Thread.sleep(1_500); // backends report their transactions to pg_stat_database within about a second
+            printDatabaseWork(dbBefore, node.databaseWork(), groupsBefore, groups(node), total);
             node.threads(total, "check");
             node.printStatements(total, "check");
             System.out.printf("  server peak heap %d MiB (server in its own JVM, pid %d)%n", node.peakHeapMiB(), node.pid());
         }
     }
 
+
+    /**
+     * More warm-up, in windows of 3 s at {@code rate} (closed loop when 0), until the server's JIT compiler threads used at
+     * most 30 ms of CPU (1 % of a window) in each of two windows in a row — C2 keeps compiling long after the fixed warm-up,
+     * and its threads' CPU in the measured window was a third of the JVM's figure; at most 3 minutes. Answers how long it took.
+     */
+    static String untilCompiled(ServerProcess node, int clients, double rate, LatencyRun.Request request) throws Exception {
+        long started = System.nanoTime();
+        long jitStart = node.compilationMillis();
+        long jit = jitStart;
+        long grew;
+        int windows = 0;
+        int quiet = 0;
+        do {
+            if (rate > 0) {
+                LatencyRun.openLoop((int) (rate * 3), clients, rate, request);
+            } else {
+                long t0 = System.nanoTime();
+                while (System.nanoTime() - t0 < 3_000_000_000L) {
+                    LatencyRun.closedLoop(clients * 20, clients, request);
+                }
+            }
+            windows++;
+            long now = node.compilationMillis();
+            grew = now - jit;
+            jit = now;
+            quiet = grew <= 30 ? quiet + 1 : 0;
+        } while (quiet < 2 && System.nanoTime() - started < 180_000_000_000L);
+        return String.format("then until the JIT settled: %.0f s more (%d windows of 3 s, JIT threads' CPU %d ms, %d ms in the last window)",
+                (System.nanoTime() - started) / 1e9, windows, jit - jitStart, grew);
+    }
+
+    /** The server's accrue_authorization_group_checks: {group statements, checks in them}. */
+    static double[] groups(ServerProcess node) throws IOException {
+        try (KeepAliveHttp http = new KeepAliveHttp(node.baseUrl)) {
+            double[] groups = new double[2];
+            for (String line : http.get("/metrics", null).body().split("\n")) {
+                if (line.startsWith("accrue_authorization_group_checks_count")) {
+                    groups[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("accrue_authorization_group_checks_sum")) {
+                    groups[1] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return groups;
+        }
+    }
+
+    /** Transactions, WAL and group statements per check over the run (see {@link ServerProcess#databaseWork}). */
+    static void printDatabaseWork(long[] before, long[] after, double[] groupsBefore, double[] groupsAfter, long checks) {
+        double statements = groupsAfter[0] - groupsBefore[0];
+        System.out.printf("  database per check: %.2f transactions committed, %.3f rolled back, %.2f WAL records, %.0f WAL bytes, %.3f WAL writes, "
+                        + "%.3f WAL syncs; %.0f group statements, %.1f checks each, %.0f %% of checks%n",
+                (after[0] - before[0]) / (double) checks, (after[1] - before[1]) / (double) checks, (after[2] - before[2]) / (double) checks,
+                (after[3] - before[3]) / (double) checks, (after[4] - before[4]) / (double) checks, (after[5] - before[5]) / (double) checks,
+                statements, statements == 0 ? 0 : (groupsAfter[1] - groupsBefore[1]) / statements, 100 * (groupsAfter[1] - groupsBefore[1]) / checks);
+    }
 
     /** As {@link #main}, with every request a batch of {@code batch} checks for as many different customers. */
     private static void batched(int checks, int clients, double rate, int customers, int batch) throws Exception {

@@ -34,6 +34,9 @@ final class ServerProcess implements AutoCloseable {
         Files.writeString(catalog, catalogYaml);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC"));
+        if (STATEMENTS) { // counted by PostgreSQL itself (PgStatements), which needs pg_stat_statements loaded at its start
+            command.add("-Daccrue.embedded.statementStatistics=true");
+        }
         String extra = System.getenv("BENCH_SERVER_OPTS"); // e.g. a JFR recording of the server alone: -XX:StartFlightRecording=...
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
@@ -78,6 +81,28 @@ final class ServerProcess implements AutoCloseable {
         return new long[] {Long.parseLong(both[0]), Long.parseLong(both[1])};
     }
 
+    /**
+     * The CPU time of the server JVM's JIT compiler threads so far, in ms (/proc): still growing means still compiling.
+     * (Not CompilationMXBean's total: that is elapsed time, counted when a compilation ends — inflated on a loaded machine
+     * and blind to a long C2 compilation under way.)
+     */
+    long compilationMillis() throws IOException {
+        return Long.parseLong(ask("jit"));
+    }
+
+    /**
+     * The database's work so far, cumulative: {transactions committed, rolled back, WAL records, WAL bytes, WAL writes,
+     * WAL syncs} ({@code pg_stat_database}, {@code pg_stat_wal}; backends report theirs within about a second).
+     */
+    long[] databaseWork() throws IOException {
+        String[] all = ask("db").split(" ");
+        long[] work = new long[all.length];
+        for (int i = 0; i < all.length; i++) {
+            work[i] = Long.parseLong(all[i]);
+        }
+        return work;
+    }
+
     void resetPeaks() throws IOException {
         ask("reset");
     }
@@ -120,7 +145,7 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * With {@code BENCH_STATEMENTS=1}, prints the SQL statements the server sent since the last {@link #resetPeaks()}, per
-     * {@code unit} of work ({@code units} of them), by SQL text (see {@link StatementCounter}).
+     * {@code unit} of work ({@code units} of them), as PostgreSQL counted them (see {@link PgStatements}).
      */
     void printStatements(long units, String unit) throws IOException {
         if (STATEMENTS) {
@@ -136,7 +161,7 @@ final class ServerProcess implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         try (BenchNode node = new BenchNode(Files.readString(Path.of(args[0])), args[1], Integer.parseInt(args[2]));
              BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            StatementCounter statements = StatementCounter.attachIfAsked(node.accrue.database().jdbi());
+            PgStatements statements = PgStatements.attachIfAsked(node.accrue.database().jdbi());
             ThreadCpu threads = new ThreadCpu();
             System.out.println("READY " + node.baseUrl + " " + node.apiKey);
             System.out.flush();
@@ -173,6 +198,11 @@ final class ServerProcess implements AutoCloseable {
                         System.out.println("ANSWER ok");
                     }
                     case "peak" -> System.out.println("ANSWER " + BenchNode.peakHeapMiB());
+                    case "jit" -> System.out.println("ANSWER " + ThreadCpu.compilerMillis());
+                    case "db" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
+                                    SELECT d.xact_commit || ' ' || d.xact_rollback || ' ' || w.wal_records || ' ' || w.wal_bytes || ' ' || w.wal_write
+                                      || ' ' || w.wal_sync
+                                    FROM pg_stat_database d, pg_stat_wal w WHERE d.datname = current_database()""").mapTo(String.class).one()));
                     default -> System.out.println("ANSWER unknown");
                 }
                 System.out.flush();

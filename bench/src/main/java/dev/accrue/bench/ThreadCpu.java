@@ -43,6 +43,11 @@ final class ThreadCpu {
         return out.toString();
     }
 
+    /** CPU ms so far of the JIT's compiler threads ("C1 CompilerThre#", "C2 CompilerThre#": /proc truncates names), user and system. */
+    static long compilerMillis() {
+        return read().entrySet().stream().filter(e -> e.getKey().contains("CompilerThre")).mapToLong(e -> e.getValue()[0] + e.getValue()[1]).sum();
+    }
+
     private static Map<String, long[]> read() {
         Map<String, long[]> byKind = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {

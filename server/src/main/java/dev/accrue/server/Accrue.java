@@ -335,6 +335,9 @@ public final class Accrue implements AutoCloseable {
                 new RecurringJob("usage-projections", Duration.ofHours(1), () -> services.alertEvaluator().sweepActive()),
                 // credit wallets: recurring grants, expiries written off, target top-ups charged (issue 16 point 14)
                 new RecurringJob("credit-wallets", billingEvery, () -> services.creditWalletTopUps().runDue()),
+                // authorization holds past their expiry marked expired (they already count for nothing; this keeps the index of
+                // held rows to the live ones)
+                new RecurringJob("authorization-expiry", Duration.ofMinutes(10), () -> services.authorizations().expireDue()),
                 // usage_events' month partitions created ahead, old months compacted to what retention keeps (issue 18 point 5)
                 new RecurringJob("usage-partitions", Duration.ofHours(1), () -> services.usagePartitions().maintain()));
     }

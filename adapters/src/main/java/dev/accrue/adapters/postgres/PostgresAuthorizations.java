@@ -123,6 +123,37 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
         }
     }
 
+    private static final String RESERVE_ONE = """
+            SELECT signature, used, held, decided, busy FROM accrue_authorization_reserve_one(?, ?, ?, ?, ?, CAST(? AS date), CAST(? AS date),
+              CAST(? AS timestamptz), CAST(? AS numeric), CAST(? AS numeric), ?, CAST(? AS numeric), CAST(? AS timestamptz), CAST(? AS timestamptz))""";
+
+    @Override
+    public GroupReservation reserveOne(String tenantId, GroupCheck c) {
+        Authorization a = c.a();
+        try (PreparedStatement ps = tx.handle().getConnection().prepareStatement(RESERVE_ONE)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, a.customerId());
+            ps.setString(3, c.signature());
+            ps.setString(4, a.subscriptionId());
+            ps.setString(5, a.metric());
+            ps.setObject(6, c.from());
+            ps.setObject(7, c.to());
+            ps.setObject(8, Rows.utc(c.now()));
+            ps.setBigDecimal(9, c.seenUsed());
+            ps.setBigDecimal(10, c.seenHeld());
+            ps.setString(11, a.id());
+            ps.setBigDecimal(12, a.reserved());
+            ps.setObject(13, Rows.utc(a.expiresAt()));
+            ps.setObject(14, Rows.utc(a.createdAt()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new GroupReservation(rs.getString(1), strip(rs.getBigDecimal(2)), strip(rs.getBigDecimal(3)), rs.getBoolean(4), rs.getBoolean(5));
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+    }
+
     private static String text(BigDecimal d) {
         return d == null ? null : d.toPlainString();
     }
@@ -139,6 +170,22 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
                         rs.getString("metric"), rs.getBigDecimal("reserved"), rs.getString("status"), rs.getBigDecimal("committed"),
                         Rows.instant(rs, "expires_at"), Rows.instant(rs, "created_at")))
                 .findOne();
+    }
+
+    @Override
+    public int expire(Instant now, java.time.Duration grace, int limit) {
+        // the scan reads the held rows' partial index whole (its key starts with the subscription): a sweep's cost, where an
+        // index on expires_at alone would cost every reservation's insert one more index entry
+        return tx.handle().createUpdate("""
+                        UPDATE authorizations a SET status = 'expired', settled_at = CAST(:now AS timestamptz)
+                        FROM (SELECT h.tenant_id, h.id FROM authorizations h
+                              JOIN customers c ON c.tenant_id = h.tenant_id AND c.id = h.customer_id
+                              LEFT JOIN test_clocks tc ON tc.tenant_id = c.tenant_id AND tc.id = c.test_clock_id
+                              WHERE h.status = 'held'
+                                AND h.expires_at <= COALESCE(tc.frozen_time, CAST(:now AS timestamptz)) - CAST(:grace AS interval)
+                              LIMIT :limit FOR UPDATE OF h SKIP LOCKED) due
+                        WHERE a.tenant_id = due.tenant_id AND a.id = due.id AND a.status = 'held'""")
+                .bind("now", Rows.utc(now)).bind("grace", grace.toSeconds() + " seconds").bind("limit", limit).execute();
     }
 
     @Override

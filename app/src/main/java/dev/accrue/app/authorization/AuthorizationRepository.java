@@ -64,5 +64,20 @@ public interface AuthorizationRepository {
      */
     java.util.List<GroupReservation> reserveGroup(String tenantId, java.util.List<GroupCheck> checks);
 
+    /**
+     * {@link #reserveGroup} of exactly one check, with the same answer, as its own transaction: plain statements with scalar parameters,
+     * which the database plans once per connection where the group's statements over arrays are planned at every call
+     * (0.13–0.20 ms against 1.7–2.0 ms for one check, measured).
+     */
+    GroupReservation reserveOne(String tenantId, GroupCheck check);
+
     void settle(String tenantId, String id, String status, BigDecimal committed, Instant at);
+
+    /**
+     * Marks expired up to {@code limit} held reservations whose expiry is at or before {@code before} by their customer's
+     * clock (a test clock's frozen time, else {@code now}), taking none locked elsewhere; answers how many. Every check
+     * already leaves them out of the held sum (it counts only {@code expires_at > now}), so no balance changes: they only
+     * leave the index of held rows, which otherwise keeps every hold never committed or released.
+     */
+    int expire(Instant now, java.time.Duration grace, int limit);
 }

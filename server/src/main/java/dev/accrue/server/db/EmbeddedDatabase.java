@@ -59,6 +59,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         s.put("max_wal_size", "4GB");
         s.put("checkpoint_timeout", "15min");
         s.put("wal_compression", "on");
+        // a benchmark's statement count (bench/run … BENCH_STATEMENTS=1) reads it from PostgreSQL itself, which sees every
+        // statement — those sent on a raw JDBC connection, each of a multi-statement round trip, those inside functions
+        if (Boolean.getBoolean("accrue.embedded.statementStatistics")) {
+            s.put("shared_preload_libraries", "pg_stat_statements");
+            s.put("pg_stat_statements.track", "all");
+            s.put("pg_stat_statements.track_utility", "on");
+            s.put("pg_stat_statements.max", "5000");
+        }
         return s;
     }
 

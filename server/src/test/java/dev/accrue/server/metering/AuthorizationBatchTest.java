@@ -169,6 +169,31 @@ class AuthorizationBatchTest {
         assertThat(value(after, "path=\"single\"") - value(before, "path=\"single\"")).isEqualTo(2);
     }
 
+    /**
+     * A single check sent alone goes as a group of one (accrue_authorization_reserve_one): a customer locked elsewhere
+     * answers busy there and waits for the lock on its own thread, while another customer's check is answered meanwhile.
+     */
+    @Test
+    void aSingleCheckOfALockedCustomerWaitsAloneWhileOthersAreAnswered() throws Exception {
+        String other = s.customer("Free Co", "USD", "UTC");
+        s.subscribe(Map.of("customer_id", other, "plan", "starter"));
+        s.api.post("/v1/authorizations", check(customer, 1)); // both cached: the group path is taken
+        s.api.post("/v1/authorizations", check(other, 1));
+        CompletableFuture<Api.Response> waiting;
+        try (Handle blocker = TestNode.get().accrue().database().jdbi().open()) {
+            blocker.begin();
+            blocker.createQuery("SELECT id FROM subscriptions WHERE tenant_id = :t AND customer_id = :c FOR UPDATE")
+                    .bind("t", s.tenant.id()).bind("c", customer).mapTo(String.class).list();
+            waiting = CompletableFuture.supplyAsync(() -> s.api.post("/v1/authorizations", check(customer, 300)));
+            Thread.sleep(1_000);
+            assertThat(s.api.post("/v1/authorizations", check(other, 300)).json().get("granted").asText()).isEqualTo("300");
+            assertThat(waiting).as("the locked customer's check waits for the lock").isNotDone();
+            blocker.commit();
+        }
+        assertThat(waiting.get(30, TimeUnit.SECONDS).json().get("granted").asText()).isEqualTo("300");
+        assertThat(s.api.post("/v1/authorizations", check(customer, 1000)).json().get("granted").asText()).isEqualTo("299");
+    }
+
     private static List<JsonNode> toList(JsonNode results, boolean decisions) {
         List<JsonNode> out = new ArrayList<>();
         results.forEach(r -> out.add(decisions ? r.get("decision") : r));

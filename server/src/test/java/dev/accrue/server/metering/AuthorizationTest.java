@@ -3,6 +3,7 @@ package dev.accrue.server.metering;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.server.support.Api;
 import dev.accrue.server.support.Sandbox;
+import dev.accrue.server.support.TestNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +116,47 @@ class AuthorizationTest {
         assertThat(shortLived.get("granted").asText()).isEqualTo("600");
         s.advanceTo("2026-06-10T12:02:00Z");
         assertThat(authorize(600).json().get("granted").asText()).isEqualTo("600");
+    }
+
+    /**
+     * Holds never committed or released used to stay 'held' for ever: left out of every balance (the sum counts only
+     * expires_at > now) but kept in the index of held rows, which grew with every abandoned call. The recurring
+     * authorization-expiry job marks them expired — by the customer's clock (here a test clock), a minute after their
+     * expiry — without moving any balance, and an expired hold can still be committed.
+     */
+    @Test
+    void holdsPastTheirExpiryAreMarkedExpiredByTheRecurringJobWithoutMovingTheBalance() {
+        s.subscribe(Map.of("customer_id", customer, "plan", "starter"));
+        String shortLived = s.api.post("/v1/authorizations", Map.of("customer_id", customer, "metric", "call_seconds", "requested", 300,
+                "ttl_seconds", 60)).json().get("authorization_id").asText();
+        String longLived = s.api.post("/v1/authorizations", Map.of("customer_id", customer, "metric", "call_seconds", "requested", 200,
+                "ttl_seconds", 86_400)).json().get("authorization_id").asText();
+        s.advanceTo("2026-06-10T12:01:30Z"); // 30 s past the short hold's expiry: within the grace, still held
+        runExpiryJob();
+        assertThat(status(shortLived)).isEqualTo("held");
+        s.advanceTo("2026-06-10T12:03:00Z");
+        runExpiryJob();
+        assertThat(status(shortLived)).isEqualTo("expired");
+        assertThat(status(longLived)).isEqualTo("held");
+        int heldPastExpiry = TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery("""
+                        SELECT count(*) FROM authorizations WHERE tenant_id = :t AND status = 'held' AND expires_at <= TIMESTAMPTZ '2026-06-10T12:02:00Z'""")
+                .bind("t", s.tenant.id()).mapTo(Integer.class).one());
+        assertThat(heldPastExpiry).isZero();
+        // 600 − 200 still held: the expired hold counted for nothing before the job and still does
+        assertThat(authorize(1000).json().get("granted").asText()).isEqualTo("400");
+        var committed = s.api.post("/v1/authorizations/" + shortLived + "/commit", Map.of("quantity", 50));
+        assertThat(committed.status()).isEqualTo(200);
+        assertThat(status(shortLived)).isEqualTo("committed");
+    }
+
+    private static void runExpiryJob() {
+        TestNode.get().accrue().recurringJobs(java.time.Duration.ofMinutes(1)).stream().filter(j -> j.name().equals("authorization-expiry"))
+                .findFirst().orElseThrow(() -> new AssertionError("no authorization-expiry job")).work().run();
+    }
+
+    private String status(String authorizationId) {
+        return TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery("SELECT status FROM authorizations WHERE tenant_id = :t AND id = :id")
+                .bind("t", s.tenant.id()).bind("id", authorizationId).mapTo(String.class).one());
     }
 
     @Test
