@@ -93,19 +93,9 @@ public final class AuthorizationBenchmark {
     }
 
 
-    /**
-     * More warm-up, in windows of 3 s at {@code rate} (closed loop when 0), until the server's JIT compiler threads used at
-     * most 30 ms of CPU (1 % of a window) in each of two windows in a row — C2 keeps compiling long after the fixed warm-up,
-     * and its threads' CPU in the measured window was a third of the JVM's figure; at most 3 minutes. Answers how long it took.
-     */
-    static String untilCompiled(ServerProcess node, int clients, double rate, LatencyRun.Request request) throws Exception {
-        long started = System.nanoTime();
-        long jitStart = node.compilationMillis();
-        long jit = jitStart;
-        long grew;
-        int windows = 0;
-        int quiet = 0;
-        do {
+    /** More warm-up, in windows of 3 s at {@code rate} (closed loop when 0), until the server's JIT settles. */
+    static String untilCompiled(ServerProcess node, int clients, double rate, LatencyRun.Request request) {
+        return "then " + CompiledWarmUp.untilSettled(() -> {
             if (rate > 0) {
                 LatencyRun.openLoop((int) (rate * 3), clients, rate, request);
             } else {
@@ -114,14 +104,7 @@ public final class AuthorizationBenchmark {
                     LatencyRun.closedLoop(clients * 20, clients, request);
                 }
             }
-            windows++;
-            long now = node.compilationMillis();
-            grew = now - jit;
-            jit = now;
-            quiet = grew <= 30 ? quiet + 1 : 0;
-        } while (quiet < 2 && System.nanoTime() - started < 180_000_000_000L);
-        return String.format("then until the JIT settled: %.0f s more (%d windows of 3 s, JIT threads' CPU %d ms, %d ms in the last window)",
-                (System.nanoTime() - started) / 1e9, windows, jit - jitStart, grew);
+        }, node::compilationMillis);
     }
 
     /** The server's accrue_authorization_group_checks: {group statements, checks in them}. */

@@ -94,7 +94,7 @@ public final class GrowthBenchmark {
                 String prefix = "s" + step++;
                 if (size == 0) { // ingestion and views until the JIT settles, so that no size's CPU includes compiling
                     int[] round = {0};
-                    CompiledWarmUp.untilSettled(() -> {
+                    System.out.println("  " + CompiledWarmUp.untilSettled(() -> {
                         String warm = prefix + "w" + round[0]++;
                         try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
                             List<Future<Long>> sent = new ArrayList<>();
@@ -102,18 +102,14 @@ public final class GrowthBenchmark {
                                 int index = b;
                                 sent.add(pool.submit(() -> IngestionBenchmark.send(http, node, IngestionBenchmark.body(index, BATCH, CUSTOMERS, now, warm))));
                             }
-                            long events = 0;
                             for (Future<Long> f : sent) {
-                                events += f.get();
+                                f.get();
                             }
-                            for (int i = 0; i < 200; i++) {
-                                http.send(view, HttpResponse.BodyHandlers.ofString());
-                            }
-                            return events;
-                        } catch (Exception e) {
-                            throw new IllegalStateException("warm-up failed", e);
                         }
-                    }, "events (and 200 views a round)");
+                        for (int i = 0; i < 200; i++) {
+                            http.send(view, HttpResponse.BodyHandlers.ofString());
+                        }
+                    }, CompiledWarmUp.HERE));
                 }
                 IngestionBenchmark.send(http, node, IngestionBenchmark.body(0, BATCH, CUSTOMERS, now, prefix + "w")); // pools at this size
                 AtomicLong accepted = new AtomicLong();

@@ -48,13 +48,14 @@ public final class UsageQueryBenchmark {
                 view(node);
             }
             LatencyRun.closedLoop(2_000, clients, i -> view(node)); // the JIT at full concurrency, discarded
+            String warmed = CompiledWarmUp.untilSettled(() -> LatencyRun.closedLoop(2_000, clients, i -> view(node)), node::compilationMillis);
             node.resetPeaks();
             long[] cpuBefore = node.cpuMillis();
             ServerLatency server = ServerLatency.from(node.baseUrl, "GET", PATH);
             LatencyRun run = LatencyRun.of(requests, clients, i -> view(node));
             System.out.printf("Current-usage query over HTTP: %d requests, %d clients, %d events in the period, %d cores%n", requests, clients, events,
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf("  %s; after a discarded warm-up (500 sequential, 2,000 closed loop)%n", run.mode());
+            System.out.printf("  %s; after a discarded warm-up (500 sequential, 2,000 closed loop, then %s)%n", run.mode(), warmed);
             System.out.printf("  %s%n", run.summary());
             long[] cpuAfter = node.cpuMillis();
             System.out.printf("  %s%n", server.summary());
