@@ -62,20 +62,7 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
     public Reservation reserve(String tenantId, String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now,
                                BigDecimal seenUsed, BigDecimal seenHeld, Authorization a) {
         try (PreparedStatement ps = tx.handle().getConnection().prepareStatement(RESERVE)) {
-            ps.setString(1, tenantId);
-            ps.setString(2, a.customerId());
-            ps.setString(3, signature);
-            ps.setString(4, a.subscriptionId());
-            ps.setString(5, a.metric());
-            ps.setObject(6, from);
-            ps.setObject(7, to);
-            ps.setObject(8, Rows.utc(now));
-            ps.setBigDecimal(9, seenUsed);
-            ps.setBigDecimal(10, seenHeld);
-            ps.setString(11, a.id());
-            ps.setBigDecimal(12, a.reserved());
-            ps.setObject(13, Rows.utc(a.expiresAt()));
-            ps.setObject(14, Rows.utc(a.createdAt()));
+            bindReserve(ps, tenantId, signature, from, to, now, seenUsed, seenHeld, a);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Reservation(rs.getString(1), strip(rs.getBigDecimal(2)), strip(rs.getBigDecimal(3)), rs.getBoolean(4));
@@ -123,6 +110,25 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
         }
     }
 
+    /** The parameters {@link #RESERVE} and {@link #RESERVE_ONE} share, in their order. */
+    private static void bindReserve(PreparedStatement ps, String tenantId, String signature, java.time.LocalDate from, java.time.LocalDate to, Instant now,
+                                    BigDecimal seenUsed, BigDecimal seenHeld, Authorization a) throws SQLException {
+        ps.setString(1, tenantId);
+        ps.setString(2, a.customerId());
+        ps.setString(3, signature);
+        ps.setString(4, a.subscriptionId());
+        ps.setString(5, a.metric());
+        ps.setObject(6, from);
+        ps.setObject(7, to);
+        ps.setObject(8, Rows.utc(now));
+        ps.setBigDecimal(9, seenUsed);
+        ps.setBigDecimal(10, seenHeld);
+        ps.setString(11, a.id());
+        ps.setBigDecimal(12, a.reserved());
+        ps.setObject(13, Rows.utc(a.expiresAt()));
+        ps.setObject(14, Rows.utc(a.createdAt()));
+    }
+
     private static final String RESERVE_ONE = """
             SELECT signature, used, held, decided, busy FROM accrue_authorization_reserve_one(?, ?, ?, ?, ?, CAST(? AS date), CAST(? AS date),
               CAST(? AS timestamptz), CAST(? AS numeric), CAST(? AS numeric), ?, CAST(? AS numeric), CAST(? AS timestamptz), CAST(? AS timestamptz))""";
@@ -131,20 +137,7 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
     public GroupReservation reserveOne(String tenantId, GroupCheck c) {
         Authorization a = c.a();
         try (PreparedStatement ps = tx.handle().getConnection().prepareStatement(RESERVE_ONE)) {
-            ps.setString(1, tenantId);
-            ps.setString(2, a.customerId());
-            ps.setString(3, c.signature());
-            ps.setString(4, a.subscriptionId());
-            ps.setString(5, a.metric());
-            ps.setObject(6, c.from());
-            ps.setObject(7, c.to());
-            ps.setObject(8, Rows.utc(c.now()));
-            ps.setBigDecimal(9, c.seenUsed());
-            ps.setBigDecimal(10, c.seenHeld());
-            ps.setString(11, a.id());
-            ps.setBigDecimal(12, a.reserved());
-            ps.setObject(13, Rows.utc(a.expiresAt()));
-            ps.setObject(14, Rows.utc(a.createdAt()));
+            bindReserve(ps, tenantId, c.signature(), c.from(), c.to(), c.now(), c.seenUsed(), c.seenHeld(), a);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new GroupReservation(rs.getString(1), strip(rs.getBigDecimal(2)), strip(rs.getBigDecimal(3)), rs.getBoolean(4), rs.getBoolean(5));
