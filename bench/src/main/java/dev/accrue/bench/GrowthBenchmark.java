@@ -13,9 +13,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -95,17 +92,7 @@ public final class GrowthBenchmark {
                 if (size == 0) { // ingestion and views until the JIT settles, so that no size's CPU includes compiling
                     int[] round = {0};
                     System.out.println("  " + CompiledWarmUp.untilSettled(() -> {
-                        String warm = prefix + "w" + round[0]++;
-                        try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
-                            List<Future<Long>> sent = new ArrayList<>();
-                            for (int b = 0; b < 50; b++) {
-                                int index = b;
-                                sent.add(pool.submit(() -> IngestionBenchmark.send(http, node, IngestionBenchmark.body(index, BATCH, CUSTOMERS, now, warm))));
-                            }
-                            for (Future<Long> f : sent) {
-                                f.get();
-                            }
-                        }
+                        IngestionBenchmark.sendAll(http, node, 50, BATCH, CUSTOMERS, now, prefix + "w" + round[0]++, CLIENTS);
                         for (int i = 0; i < 200; i++) {
                             http.send(view, HttpResponse.BodyHandlers.ofString());
                         }
@@ -115,17 +102,7 @@ public final class GrowthBenchmark {
                 AtomicLong accepted = new AtomicLong();
                 long[] cpuBefore = {BenchNode.jvmCpuMillis(), node.postgresCpuMillis()};
                 long started = System.nanoTime();
-                try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
-                    List<Future<?>> futures = new ArrayList<>();
-                    for (int b = 0; b < ingest / BATCH; b++) {
-                        int index = b;
-                        futures.add(pool.submit(() -> accepted.addAndGet(IngestionBenchmark.send(http, node,
-                                IngestionBenchmark.body(index, BATCH, CUSTOMERS, now, prefix)))));
-                    }
-                    for (Future<?> f : futures) {
-                        f.get();
-                    }
-                }
+                accepted.addAndGet(IngestionBenchmark.sendAll(http, node, ingest / BATCH, BATCH, CUSTOMERS, now, prefix, CLIENTS));
                 double ingestSeconds = (System.nanoTime() - started) / 1e9;
                 // CPU per unit (this JVM: server and load generator; PostgreSQL) moves far less with a busy machine than events/s
                 double[] ingestCpu = perUnit(cpuBefore, node, accepted.get() / 1000.0);

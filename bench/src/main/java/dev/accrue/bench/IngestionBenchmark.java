@@ -57,19 +57,9 @@ public final class IngestionBenchmark {
             String now = Instant.now().minusSeconds(60).toString();
             int batches = total / batch;
             // warm-up, not counted: the same load (other ids) until the JIT settles
-            int[] warmBatches = {0};
-            System.out.println("  " + CompiledWarmUp.untilSettled(() -> {
-                try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-                    List<Future<Long>> futures = new ArrayList<>();
-                    for (int b = 0; b < WARM_ROUND_EVENTS / batch; b++) {
-                        int index = warmBatches[0]++;
-                        futures.add(pool.submit(() -> send(http, node, body(index, batch, customers, now, "warm"))));
-                    }
-                    for (Future<Long> f : futures) {
-                        f.get();
-                    }
-                }
-            }, CompiledWarmUp.HERE));
+            int[] warmRounds = {0};
+            System.out.println("  " + CompiledWarmUp.untilSettled(
+                    () -> sendAll(http, node, WARM_ROUND_EVENTS / batch, batch, customers, now, "warm" + warmRounds[0]++, clients), CompiledWarmUp.HERE));
             StatementCounter statements = StatementCounter.attachIfAsked(node.accrue.database().jdbi());
             BenchNode.resetPeaks();
             AtomicLong accepted = new AtomicLong();
@@ -77,16 +67,7 @@ public final class IngestionBenchmark {
             long jvmCpuBefore = jvmCpuMillis();
             long[] walBefore = node.walWritten();
             long started = System.nanoTime();
-            try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int b = 0; b < batches; b++) {
-                    int index = b;
-                    futures.add(pool.submit(() -> accepted.addAndGet(send(http, node, body(index, batch, customers, now, "e")))));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            }
+            accepted.addAndGet(sendAll(http, node, batches, batch, customers, now, "e", clients));
             double seconds = (System.nanoTime() - started) / 1e9;
             double thousands = batches * batch / 1000.0;
             double postgresCpu = (node.postgresCpuMillis() - postgresCpuBefore) / thousands;
@@ -127,6 +108,22 @@ public final class IngestionBenchmark {
                     .append(n % 2 == 0 ? "inbound" : "outbound").append("\"}}");
         }
         return sb.append("]}").toString();
+    }
+
+    /** Sends BATCHES batches (ids PREFIX-0 …) from CLIENTS threads at once; returns how many events they accepted. */
+    static long sendAll(HttpClient http, BenchNode node, int batches, int batch, int customers, String at, String prefix, int clients) throws Exception {
+        long accepted = 0;
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                int index = b;
+                futures.add(pool.submit(() -> send(http, node, body(index, batch, customers, at, prefix))));
+            }
+            for (Future<Long> f : futures) {
+                accepted += f.get();
+            }
+        }
+        return accepted;
     }
 
     /** Sends one batch; returns how many events it accepted. */
