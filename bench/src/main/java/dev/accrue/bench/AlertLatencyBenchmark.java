@@ -54,8 +54,8 @@ public final class AlertLatencyBenchmark {
     /** Warm-up phases at most: until one spends at most {@link #JIT_SETTLED_MS} compiling per 1,000 events. */
     private static final int MAX_WARM_PHASES = 6;
     /**
-     * JIT compiling (elapsed, per 1,000 events) under which the compilers are taken as settled: the late phases of a run
-     * at f3e1752 spent 2.6-4.3 ms, the early ones 25-50.
+     * JIT compiling (the compiler threads' CPU, per 1,000 events) under which the compilers are taken as settled: the late
+     * phases of a run at f3e1752 spent 2.6-4.3 ms, the early ones 25-50 (then measured as elapsed time).
      */
     private static final double JIT_SETTLED_MS = 5.0;
     /**
@@ -291,13 +291,12 @@ public final class AlertLatencyBenchmark {
     }
 
     /**
-     * The time the JIT compilers spent (elapsed, so a loaded machine overstates it): part of the JVM's CPU, and a phase
-     * that first runs a code path often pays its compilation — the evaluator's per-key code is compiled during the
-     * measured rounds, not by the single-customer warm-up.
+     * The CPU the JIT compiler threads used (/proc, as {@link CompiledWarmUp} measures it — not CompilationMXBean's elapsed
+     * total, which a busy machine inflates and which counts a compilation only when it ends): part of the JVM's CPU, and a
+     * phase that first runs a code path often pays its compilation.
      */
     private static long jitMillis() {
-        var jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        return ThreadCpu.compilerMillis();
     }
 
     /** The collectors' accumulated elapsed time (parallel collectors use both cores meanwhile). */
