@@ -33,7 +33,9 @@ final class ServerProcess implements AutoCloseable {
         Path catalog = BenchDirs.file("accrue-bench-catalog-", ".yaml");
         Files.writeString(catalog, catalogYaml);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC"));
+        // the collector ./accrue runs the server with, unless BENCH_SERVER_GC names another (e.g. -XX:+UseZGC) to compare
+        String gc = System.getenv().getOrDefault("BENCH_SERVER_GC", "-XX:+UseParallelGC");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, gc));
         if (STATEMENTS) { // counted by PostgreSQL itself (PgStatements), which needs pg_stat_statements loaded at its start
             command.add("-Daccrue.embedded.statementStatistics=true");
         }
