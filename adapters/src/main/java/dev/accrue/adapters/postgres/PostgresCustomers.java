@@ -2,7 +2,6 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.core.tax.TaxStatus;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.accrue.adapters.json.Json;
 import dev.accrue.app.customer.CustomerQuery;
 import dev.accrue.app.customer.CustomerRepository;
@@ -228,11 +227,16 @@ public final class PostgresCustomers implements CustomerRepository {
         }
     }
 
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    /** Metadata: usually empty; otherwise parsed once, straight into the map (a tree, then a conversion, parsed it twice). */
     private static Map<String, String> readMap(String json) {
+        if ("{}".equals(json)) {
+            return Map.of();
+        }
         try {
-            JsonNode node = Json.MAPPER.readTree(json);
-            return Map.copyOf(Json.MAPPER.convertValue(node, new TypeReference<Map<String, String>>() {
-            }));
+            return Map.copyOf(Json.MAPPER.readValue(json, STRING_MAP));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -58,6 +58,23 @@ class CustomerApiTest {
     }
 
     @Test
+    void metadataReadsBackFromStorageAsWritten() {
+        Map<String, Object> body = Fixtures.customer();
+        body.put("metadata", Map.of("crm_id", "0042", "région", "Île-de-France ☎", "note", "", "quote", "say \"hi\" \\ bye"));
+        var created = api.post("/v1/customers", body);
+        assertThat(created.status()).isEqualTo(201);
+        var read = api.get("/v1/customers/" + created.text("id"));
+        assertThat(read.json().get("metadata").properties()).hasSize(4);
+        assertThat(read.json().at("/metadata/crm_id").asText()).isEqualTo("0042");
+        assertThat(read.json().at("/metadata/région").asText()).isEqualTo("Île-de-France ☎");
+        assertThat(read.json().at("/metadata/note").asText()).isEmpty();
+        assertThat(read.json().at("/metadata/quote").asText()).isEqualTo("say \"hi\" \\ bye");
+
+        var plain = api.post("/v1/customers", Fixtures.customer());
+        assertThat(api.get("/v1/customers/" + plain.text("id")).json().get("metadata").isEmpty()).isTrue();
+    }
+
+    @Test
     void appliesDefaultsForOptionalFields() {
         Map<String, Object> body = Fixtures.customer();
         body.remove("time_zone");
