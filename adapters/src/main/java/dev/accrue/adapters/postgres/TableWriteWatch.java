@@ -40,7 +40,7 @@ public final class TableWriteWatch implements StatementCustomizer {
         jdbi.getConfig(SqlStatements.class).addCustomizer(new TableWriteWatch(writes, tx));
     }
 
-    static boolean writesWatchedTable(String sql) {
+    private static boolean writesWatchedTable(String sql) {
         return WRITES.matcher(sql).find();
     }
 
