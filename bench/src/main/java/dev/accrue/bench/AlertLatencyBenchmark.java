@@ -99,9 +99,10 @@ public final class AlertLatencyBenchmark {
         int rate = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         int warmCustomer = 2 * rounds * customers; // a customer of its own (0-based offset): no phase's crossing fires during the warm-up
         int warmPhase = warmCustomer + 1; // then rounds' worth of customers of their own, for the evaluator's warm-up
-        // a warm-up round: a quarter of a phase's events on a quarter of its customers, so each crosses its thresholds as in a phase
-        int warmRoundCustomers = Math.max(1, customers / 4);
+        // a warm-up round: a quarter of a phase's events, on customers that each get enough of them to cross all their
+        // thresholds (400 events of 300 s on average: 120 % of the allowance), so the firing and delivery paths warm too
         int warmRoundEvents = Math.max(batch, total / 4 / batch * batch);
+        int warmRoundCustomers = Math.max(1, Math.min(customers / 4, warmRoundEvents / 400));
         boolean pgWrites = PgWrites.asked(); // before the node's PostgreSQL starts
         try (BenchNode node = new BenchNode(CATALOG, "pro", warmPhase + MAX_WARM_ROUNDS * warmRoundCustomers)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
