@@ -13,7 +13,6 @@ import dev.accrue.server.support.Unique;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ class AlertDeliveriesOnceTest {
             }
         }
         services.tx().run(() -> services.events().recordAll(s.tenant.id(), fired));
-        Clock at = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
+        Clock at = Clock.fixed(Instant.now(), ZoneOffset.UTC);
 
         // a batch that fails after its notifications and emails went in (the pacing upsert refused) leaves nothing behind
         var db = TestNode.get().accrue().database().jdbi();
@@ -116,6 +115,9 @@ class AlertDeliveriesOnceTest {
                     .bind("t", s.tenant.id()).bind("c", c).mapTo(String.class).list());
             assertThat(inApp).containsExactlyInAnyOrderElementsOf(fired.stream().filter(e -> e.customerId().equals(c)).map(DomainEvent::id).toList());
         }
+        // the suite shares the digest queue: these digests are not for the later tests' flushes to count
+        db.useHandle(h -> h.createUpdate("UPDATE notification_digest_items SET sent_at = now() WHERE tenant_id = :t AND sent_at IS NULL")
+                .bind("t", s.tenant.id()).execute());
     }
 
     /** In-app notifications, outbound emails, digest items and pacing rows of these customers. */
