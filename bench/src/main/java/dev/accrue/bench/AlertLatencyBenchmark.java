@@ -58,7 +58,7 @@ public final class AlertLatencyBenchmark {
      * benchmarks warm up) or 3 minutes. Until 2026-12-01 the warm-up was at most six whole phases, stopped at 5 ms of
      * compiling per 1,000 events: it never got there on the loaded machine (6.8-9.3 ms in the last one).
      */
-    private static final int MAX_WARM_ROUNDS = 40;
+    private static final int MAX_WARM_ROUNDS = 200; // more than 3 minutes of rounds even for small phases (a no-op round would look settled)
     /**
      * The node delivers the events (webhook fan-out, in-app notifications, paced emails and digest items) every second,
      * as {@code ./accrue serve} does: what a fired alert sets off is part of its cost. Before 2026-12-01 evening the
@@ -138,7 +138,8 @@ public final class AlertLatencyBenchmark {
                 }
             }, CompiledWarmUp.HERE);
             waitQuiet(node);
-            System.out.printf("  %s, of %d events on %d customers each, with evaluation%n", warmed, warmRoundEvents, warmRoundCustomers);
+            System.out.printf("  %s, of %d events on %d customers each, with evaluation%s%n", warmed, warmRoundEvents, warmRoundCustomers,
+                    warmRound[0] >= MAX_WARM_ROUNDS ? " (ALL " + MAX_WARM_ROUNDS + " warm-up rounds' customers used: the last rounds were empty)" : "");
             List<Double> without = new ArrayList<>();
             List<Double> with = new ArrayList<>();
             List<double[]> cpuWithout = new ArrayList<>();
