@@ -58,12 +58,12 @@ public final class PostgresAlerts implements AlertRepository {
     public boolean fire(String tenantId, FiredAlert a) {
         return tx.handle().createUpdate("""
                         INSERT INTO fired_alerts (tenant_id, id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id,
-                          data, fired_at)
-                        VALUES (:tenant, :id, :customer, :kind, :subject, :start, :end, :audience, :threshold, :event, CAST(:data AS jsonb), :at)
+                          fired_at)
+                        VALUES (:tenant, :id, :customer, :kind, :subject, :start, :end, :audience, :threshold, :event, :at)
                         ON CONFLICT (tenant_id, kind, subject, window_start, audience, threshold) DO NOTHING""")
                 .bind("tenant", tenantId).bind("id", a.id()).bind("customer", a.customerId()).bind("kind", a.kind()).bind("subject", a.subject())
                 .bind("start", a.windowStart()).bind("end", a.windowEnd()).bind("audience", a.audience()).bind("threshold", a.threshold())
-                .bind("event", a.eventId()).bind("data", StoredJson.write(a.data())).bind("at", Rows.utc(a.firedAt())).execute() == 1;
+                .bind("event", a.eventId()).bind("at", Rows.utc(a.firedAt())).execute() == 1;
     }
 
     @Override
@@ -71,15 +71,16 @@ public final class PostgresAlerts implements AlertRepository {
         if (alerts.isEmpty()) {
             return Set.of();
         }
+        // the content is not stored here: it is the event's data, recorded with the marker (V580), which fired() reads
         return new HashSet<>(tx.handle().createQuery("""
                         INSERT INTO fired_alerts (tenant_id, id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id,
-                          data, fired_at)
+                          fired_at)
                         SELECT :tenant, a.id, a.customer_id, a.kind, a.subject, a.window_start, a.window_end, a.audience, a.threshold, a.event_id,
-                               CAST(a.data AS jsonb), a.fired_at
+                               a.fired_at
                         FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), CAST(:kinds AS text[]), CAST(:subjects AS text[]),
                                     CAST(:starts AS date[]), CAST(:ends AS date[]), CAST(:audiences AS text[]), CAST(:thresholds AS text[]),
-                                    CAST(:events AS text[]), CAST(:datas AS text[]), CAST(:ats AS timestamptz[]))
-                             AS a(id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id, data, fired_at)
+                                    CAST(:events AS text[]), CAST(:ats AS timestamptz[]))
+                             AS a(id, customer_id, kind, subject, window_start, window_end, audience, threshold, event_id, fired_at)
                         ON CONFLICT (tenant_id, kind, subject, window_start, audience, threshold) DO NOTHING
                         RETURNING id""")
                 .bind("tenant", tenantId)
@@ -92,13 +93,12 @@ public final class PostgresAlerts implements AlertRepository {
                 .bindArray("audiences", String.class, alerts.stream().map(FiredAlert::audience).toList())
                 .bindArray("thresholds", String.class, alerts.stream().map(FiredAlert::threshold).toList())
                 .bindArray("events", String.class, alerts.stream().map(FiredAlert::eventId).toList())
-                .bindArray("datas", String.class, alerts.stream().map(a -> StoredJson.write(a.data())).toList())
                 .bindArray("ats", String.class, alerts.stream().map(a -> a.firedAt().toString()).toList())
                 .mapTo(String.class).list());
     }
 
     @Override
-    public Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows) {
+    public Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows, List<String> kinds) {
         if (windows.isEmpty()) {
             return Set.of();
         }
@@ -112,7 +112,7 @@ public final class PostgresAlerts implements AlertRepository {
                              AND f.window_start = w.window_start""")
                 .bind("tenant", tenantId).bindArray("subjects", String.class, list.stream().map(FiredAlert.Window::subject).toList())
                 .bindArray("starts", String.class, list.stream().map(w -> w.windowStart().toString()).toList())
-                .bindArray("kinds", String.class, List.of(FiredAlert.USAGE_THRESHOLD, FiredAlert.OVERAGE_PROJECTED, FiredAlert.BUDGET_THRESHOLD))
+                .bindArray("kinds", String.class, kinds)
                 .map((rs, ctx) -> new FiredAlert.Marker(rs.getString("kind"), rs.getString("subject"), rs.getDate("window_start").toLocalDate(),
                         rs.getString("audience"), rs.getString("threshold"))).list());
     }
@@ -135,14 +135,22 @@ public final class PostgresAlerts implements AlertRepository {
     @Override
     @SuppressWarnings("unchecked")
     public List<FiredAlert> fired(String tenantId, String customerId, int limit) {
+        // an alert's content is its event's data (rows fired before V580 also kept a copy)
         return tx.handle().createQuery("""
-                        SELECT * FROM fired_alerts WHERE tenant_id = :tenant AND customer_id = :customer
-                        ORDER BY fired_at DESC, id DESC LIMIT :limit""")
+                        SELECT f.*, COALESCE(f.data, e.data) AS content FROM fired_alerts f
+                        LEFT JOIN domain_events e ON e.tenant_id = f.tenant_id AND e.id = f.event_id
+                        WHERE f.tenant_id = :tenant AND f.customer_id = :customer
+                        ORDER BY f.fired_at DESC, f.id DESC LIMIT :limit""")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("limit", limit)
                 .map((rs, ctx) -> new FiredAlert(rs.getString("id"), rs.getString("customer_id"), rs.getString("kind"), rs.getString("subject"),
                         rs.getDate("window_start").toLocalDate(), rs.getDate("window_end").toLocalDate(), rs.getString("audience"),
-                        rs.getString("threshold"), rs.getString("event_id"), StoredJson.read(rs.getString("data"), Map.class),
+                        rs.getString("threshold"), rs.getString("event_id"), contentOf(rs.getString("content")),
                         Rows.instant(rs, "fired_at"))).list();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> contentOf(String json) {
+        return json == null ? Map.of() : StoredJson.read(json, Map.class);
     }
 
     private static UsageAlertRule rule(ResultSet rs) throws SQLException {

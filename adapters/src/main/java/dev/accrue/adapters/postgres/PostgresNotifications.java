@@ -164,6 +164,26 @@ public final class PostgresNotifications implements NotificationRepository {
     }
 
     @Override
+    public void emailedAll(String tenantId, Map<Pacing, Instant> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<Pacing, Instant>> rows = List.copyOf(sent.entrySet()); // a map: each key once, as ON CONFLICT DO UPDATE requires
+        tx.handle().createUpdate("""
+                        INSERT INTO notification_email_pacing (tenant_id, customer_id, recipient, event_type, last_sent_at)
+                        SELECT :tenant, k.customer_id, k.recipient, k.event_type, k.at
+                        FROM unnest(CAST(:customers AS text[]), CAST(:recipients AS text[]), CAST(:types AS text[]), CAST(:ats AS timestamptz[]))
+                             AS k(customer_id, recipient, event_type, at)
+                        ON CONFLICT (tenant_id, customer_id, recipient, event_type) DO UPDATE SET last_sent_at = EXCLUDED.last_sent_at""")
+                .bind("tenant", tenantId)
+                .bindArray("customers", String.class, rows.stream().map(e -> e.getKey().customerId() == null ? "" : e.getKey().customerId()).toList())
+                .bindArray("recipients", String.class, rows.stream().map(e -> e.getKey().recipient()).toList())
+                .bindArray("types", String.class, rows.stream().map(e -> e.getKey().eventType()).toList())
+                .bindArray("ats", String.class, rows.stream().map(e -> e.getValue().toString()).toList())
+                .execute();
+    }
+
+    @Override
     public Map<Pacing, Instant> lastEmailed(String tenantId, Collection<Pacing> pacings) {
         Map<Pacing, Instant> out = new HashMap<>();
         if (pacings.isEmpty()) {

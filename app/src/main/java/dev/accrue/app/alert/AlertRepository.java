@@ -25,7 +25,15 @@ public interface AlertRepository {
      * Which of the given subjects' alerts already fired in the given windows (one query for a whole evaluation pass):
      * the markers of fired_alerts whose (subject, window start) is one of {@code windows}.
      */
-    Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows);
+    default Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows) {
+        return firedIn(tenantId, windows, List.of(FiredAlert.USAGE_THRESHOLD, FiredAlert.OVERAGE_PROJECTED, FiredAlert.BUDGET_THRESHOLD));
+    }
+
+    /**
+     * {@link #firedIn} of the given kinds only: the unique key leads with the kind, so each kind is one index probe per
+     * window — the usage evaluator's windows (subscription/metric subjects) never hold a budget's alert.
+     */
+    Set<FiredAlert.Marker> firedIn(String tenantId, Collection<FiredAlert.Window> windows, List<String> kinds);
 
     /**
      * The row versions of the given subscriptions and of their customers (PostgreSQL's {@code xmin}, new with every

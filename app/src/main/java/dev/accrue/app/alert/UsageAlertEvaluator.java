@@ -90,6 +90,7 @@ public final class UsageAlertEvaluator implements UsageListener {
     private final BillingService billing;
     private final UsageRepository usage;
     private final AlertRepository alerts;
+    private static final List<String> USAGE_KINDS = List.of(FiredAlert.USAGE_THRESHOLD, FiredAlert.OVERAGE_PROJECTED);
     private final AlertFiring firing;
     private final CustomerTime time;
     private final CustomerCheck customerCheck;
@@ -460,8 +461,9 @@ public final class UsageAlertEvaluator implements UsageListener {
         Map<String, List<UsageAlertRule>> rules = new HashMap<>();
         alerts.rules(tenantId, windows.stream().map(w -> w.customer().id()).distinct().toList())
                 .forEach(r -> rules.computeIfAbsent(r.customerId(), c -> new ArrayList<>()).add(r));
+        // a pass's one read of what fired: the usage kinds only (a third of the probes went to budget alerts, never under a usage subject)
         Set<FiredAlert.Marker> fired = alerts.firedIn(tenantId, windows.stream().map(w -> new FiredAlert.Window(w.subject(), w.terms().window().start()))
-                .distinct().toList());
+                .distinct().toList(), USAGE_KINDS);
         Map<Window, List<BigDecimal>> days = completedDays(tenantId, windows.stream().filter(w -> projects(w, fired)).toList());
         RoundingPolicy rounding = days.isEmpty() ? null : billing.rounding(tenantId); // projections price their overage
         List<Assessment> out = new ArrayList<>();

@@ -197,34 +197,40 @@ public final class NotificationCentre {
 
     /**
      * Each email due, in the batch's order: one email now, or a digest item when its recipient had an email of its type
-     * within the pacing window — the batch's earlier emails included. The recipients' pacing rows are read and locked
-     * with one query per tenant, the digest items inserted with one statement per tenant.
+     * within the pacing window — the batch's earlier emails included. Per tenant, the recipients' pacing rows are read and
+     * locked with one query, and the emails, their pacing rows and the digest items written with one statement each (the
+     * emails one JDBC batch): an email sent now cost an insert and a pacing upsert of its own before. All of it commits
+     * with the consumer's position, so a batch consumed again (a crash before the commit, another node) writes it once.
      */
     private void sendOrDigest(List<EmailDue> emails) {
         Map<String, Map<NotificationRepository.Pacing, Instant>> last = new HashMap<>();
         Map<String, List<NotificationRepository.NewDigestItem>> digests = new LinkedHashMap<>();
+        Map<String, List<OutboundEmail>> sent = new LinkedHashMap<>();
+        Map<String, Map<NotificationRepository.Pacing, Instant>> paced = new LinkedHashMap<>();
         Map<String, Set<NotificationRepository.Pacing>> keys = new LinkedHashMap<>();
         emails.forEach(d -> keys.computeIfAbsent(d.tenantId(), t -> new LinkedHashSet<>()).add(d.pacing()));
         keys.forEach((tenantId, pacings) -> last.put(tenantId, repo.lastEmailed(tenantId, pacings)));
         for (EmailDue d : emails) {
             Map<NotificationRepository.Pacing, Instant> mine = last.get(d.tenantId());
-            Instant sent = mine.get(d.pacing());
-            if (sent != null && d.now().isBefore(sent.plus(PACING))) {
+            Instant before = mine.get(d.pacing());
+            if (before != null && d.now().isBefore(before.plus(PACING))) {
                 digests.computeIfAbsent(d.tenantId(), t -> new ArrayList<>()).add(new NotificationRepository.NewDigestItem(d.customerId(), d.recipient(),
-                        d.event().id(), d.text(), sent.plus(PACING), d.now()));
+                        d.event().id(), d.text(), before.plus(PACING), d.now()));
                 continue;
             }
             DomainEvent e = d.event();
+            List<OutboundEmail> out = sent.computeIfAbsent(d.tenantId(), t -> new ArrayList<>());
             if (EventTypes.INVOICE_FINALIZED.equals(e.type())) {
                 // the invoice itself, with its PDF, from the document email templates
-                outbox.enqueue(d.tenantId(), OutboundEmail.templated(Ids.next("eml"), d.customerId(), List.of(d.recipient()), "invoice", "invoice",
-                        e.objectId(), d.now()));
+                out.add(OutboundEmail.templated(Ids.next("eml"), d.customerId(), List.of(d.recipient()), "invoice", "invoice", e.objectId(), d.now()));
             } else {
-                outbox.enqueue(d.tenantId(), plain(d.customerId(), d.recipient(), texts.email(e, d.locale()), e.objectType(), e.objectId(), d.now()));
+                out.add(plain(d.customerId(), d.recipient(), texts.email(e, d.locale()), e.objectType(), e.objectId(), d.now()));
             }
-            repo.emailed(d.tenantId(), d.customerId(), d.recipient(), e.type(), d.now());
+            paced.computeIfAbsent(d.tenantId(), t -> new LinkedHashMap<>()).put(d.pacing(), d.now());
             mine.put(d.pacing(), d.now());
         }
+        sent.forEach(outbox::enqueueAll);
+        paced.forEach(repo::emailedAll);
         digests.forEach(repo::addDigestItems);
     }
 

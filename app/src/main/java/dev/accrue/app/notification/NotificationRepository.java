@@ -43,6 +43,11 @@ public interface NotificationRepository {
 
     void emailed(String tenantId, String customerId, String recipient, String eventType, Instant at);
 
+    /** {@link #emailed} of several recipients' event types in one statement (each key once). */
+    default void emailedAll(String tenantId, Map<Pacing, Instant> sent) {
+        sent.forEach((k, at) -> emailed(tenantId, k.customerId(), k.recipient(), k.eventType(), at));
+    }
+
     /** {@link #lastEmailed} of several recipients' event types in one query, their rows locked; those never emailed left out. */
     Map<Pacing, Instant> lastEmailed(String tenantId, Collection<Pacing> pacings);
 
