@@ -309,7 +309,7 @@ public final class AuthorizationService {
      * database, loaded machine) — so below about ten checks, one at a time is cheaper, and a single check finding no
      * other waiting (nearly every one below ~2,000 checks/s on 2 cores) is a group of one.
      */
-    static final int ONE_AT_A_TIME = 6;
+    static final int ONE_AT_A_TIME = Integer.getInteger("accrue.authorization.oneAtATime", 6); // TEMPORARY: A/B on one build
 
     /**
      * {@link AuthorizationRepository#reserveGroup}'s answers, one statement (its own transaction) per check in order: a
