@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +31,7 @@ class SharedReserveTest {
         CountDownLatch firstSent = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<Integer> sizes = new ArrayList<>();
-        SharedReserve shared = new SharedReserve((tenant, checks) -> {
+        SharedReserve shared = new SharedReserve((tenant, checks) -> { // one leader: everything else queues behind the first group
             synchronized (sizes) {
                 sizes.add(checks.length);
             }
@@ -43,7 +44,7 @@ class SharedReserveTest {
                 d[i] = answer(tenant, checks[i]);
             }
             return d;
-        });
+        }, 1);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Decision> first = pool.submit(() -> shared.decide("ten_a", check("cus_0")));
             firstSent.await();
@@ -62,6 +63,48 @@ class SharedReserveTest {
             }
         }
         assertThat(sizes).containsExactly(1, 10); // alone while idle; then everything that queued, in one statement
+    }
+
+    @Test
+    void twoGroupsAreUnderWayAtOnceAndNoThirdWhileTheyAre() throws Exception {
+        CountDownLatch twoSent = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> sizes = new ArrayList<>();
+        SharedReserve shared = new SharedReserve((tenant, checks) -> {
+            synchronized (sizes) {
+                sizes.add(checks.length);
+            }
+            if (twoSent.getCount() > 0) { // the first two groups are held open until released
+                twoSent.countDown();
+                await(release);
+            }
+            Decision[] d = new Decision[checks.length];
+            for (int i = 0; i < checks.length; i++) {
+                d[i] = answer(tenant, checks[i]);
+            }
+            return d;
+        });
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Decision>> answers = new ArrayList<>();
+            answers.add(pool.submit(() -> shared.decide("ten_a", check("cus_0"))));
+            answers.add(pool.submit(() -> shared.decide("ten_a", check("cus_1"))));
+            // a second group went while the first was under way (with one leader the second check waits: this fails)
+            assertThat(twoSent.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 2; i < 12; i++) {
+                String customer = "cus_" + i;
+                answers.add(pool.submit(() -> shared.decide("ten_a", check(customer))));
+            }
+            while (waitingChecks(shared) < 10) { // while two are under way the others wait: no third group
+                Thread.sleep(5);
+            }
+            assertThat(sizes).containsExactly(1, 1);
+            release.countDown();
+            for (int i = 0; i < 12; i++) {
+                assertThat(answers.get(i).get().authorizationId()).isEqualTo("ten_a/cus_" + i);
+            }
+        }
+        assertThat(sizes.subList(2, sizes.size())).hasSizeBetween(1, 2); // the ten that waited, in the next one or two groups
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(12);
     }
 
     @Test
