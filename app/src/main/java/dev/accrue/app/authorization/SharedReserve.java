@@ -51,7 +51,7 @@ final class SharedReserve {
             .description("Single authorization checks sharing one compare-and-reserve statement").register(Metrics.globalRegistry);
     private final BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup;
     /** Groups under way at once, at most (see the class comment). */
-    static final int LEADERS = Integer.getInteger("accrue.authorization.leaders", 2); // TEMPORARY: A/B on one build
+    static final int LEADERS = 2;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     /** Threads leading now, at most {@link #leaders}; only leaders take checks from the queue. */
     private final AtomicInteger leading = new AtomicInteger();
