@@ -31,20 +31,7 @@ class SharedReserveTest {
         CountDownLatch firstSent = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<Integer> sizes = new ArrayList<>();
-        SharedReserve shared = new SharedReserve((tenant, checks) -> { // one leader: everything else queues behind the first group
-            synchronized (sizes) {
-                sizes.add(checks.length);
-            }
-            if (firstSent.getCount() > 0) {
-                firstSent.countDown();
-                await(releaseFirst);
-            }
-            Decision[] d = new Decision[checks.length];
-            for (int i = 0; i < checks.length; i++) {
-                d[i] = answer(tenant, checks[i]);
-            }
-            return d;
-        }, 1);
+        SharedReserve shared = heldOpen(sizes, firstSent, releaseFirst, 1); // one leader: everything else queues behind the first group
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Decision> first = pool.submit(() -> shared.decide("ten_a", check("cus_0")));
             firstSent.await();
@@ -70,20 +57,7 @@ class SharedReserveTest {
         CountDownLatch twoSent = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> sizes = new ArrayList<>();
-        SharedReserve shared = new SharedReserve((tenant, checks) -> {
-            synchronized (sizes) {
-                sizes.add(checks.length);
-            }
-            if (twoSent.getCount() > 0) { // the first two groups are held open until released
-                twoSent.countDown();
-                await(release);
-            }
-            Decision[] d = new Decision[checks.length];
-            for (int i = 0; i < checks.length; i++) {
-                d[i] = answer(tenant, checks[i]);
-            }
-            return d;
-        });
+        SharedReserve shared = heldOpen(sizes, twoSent, release, SharedReserve.LEADERS);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Decision>> answers = new ArrayList<>();
             answers.add(pool.submit(() -> shared.decide("ten_a", check("cus_0"))));
@@ -132,6 +106,27 @@ class SharedReserveTest {
         assertThat(twoTenants.decide("ten_b", check("cus_1")).authorizationId()).isEqualTo("ten_b/cus_1");
         assertThat(twoTenants.decide("ten_b", check("cus_x"))).isNull();
         assertThat(tenants).containsExactly("ten_a:1", "ten_b:1", "ten_b:1");
+    }
+
+    /**
+     * A reserve that records each group's size and holds the first {@code held.getCount()} groups open until {@code release},
+     * so that checks really queue behind them; each check answered by name.
+     */
+    private static SharedReserve heldOpen(List<Integer> sizes, CountDownLatch held, CountDownLatch release, int leaders) {
+        return new SharedReserve((tenant, checks) -> {
+            synchronized (sizes) {
+                sizes.add(checks.length);
+            }
+            if (held.getCount() > 0) {
+                held.countDown();
+                await(release);
+            }
+            Decision[] d = new Decision[checks.length];
+            for (int i = 0; i < checks.length; i++) {
+                d[i] = answer(tenant, checks[i]);
+            }
+            return d;
+        }, leaders);
     }
 
     private static int waitingChecks(SharedReserve shared) {
