@@ -20,8 +20,9 @@ import java.util.function.BiFunction;
  * statements for the group instead of one lock-read-insert function call each. On 2 cores the statements, not
  * the round trips, were most of a check's database cost (0.45 ms alone against 0.16 ms in a group of 20).
  * <p>
- * Nothing waits for a group to fill: a check that finds a lead free (fewer than two groups under way) is sent at once, alone, so an idle
- * node answers as before; groups form only from checks that would have queued for the database anyway.
+ * Nothing waits for a group to fill: a check that finds a lead free (fewer than two groups under way) is sent at
+ * once, alone, so an idle node answers as before; groups form only from checks that would have queued for the
+ * database anyway.
  * <p>
  * The group decides each check exactly as the batch endpoint does — concurrent requests have no order among
  * themselves, so any order in which the group takes them is an order they could have run in. A check the group
