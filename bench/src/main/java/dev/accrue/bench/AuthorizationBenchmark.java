@@ -68,6 +68,8 @@ public final class AuthorizationBenchmark {
             long[] dbBefore = node.databaseWork();
             double[] groupsBefore = groups(node);
             long[] cpuBefore = node.cpuMillis();
+            long generatorBefore = generatorCpuMillis();
+            node.probe();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
@@ -80,6 +82,13 @@ public final class AuthorizationBenchmark {
             System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s, %s)%n", run.mode(),
                     rate > 0 ? ", 10 s at the same rate" : "", warmed);
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
+            long generatorCpu = generatorCpuMillis() - generatorBefore;
+            node.probeStop();
+            if (rate > 0) {
+                System.out.printf("  %s%n", LatencyRun.LAST_SPLIT);
+            }
+            System.out.printf("  load generator CPU per check %.3f ms (%.0f %% of a core)%n", generatorCpu / (double) total,
+                    100.0 * generatorCpu / (run.seconds * 1000));
             long[] cpuAfter = node.cpuMillis();
             System.out.printf("  %s%n", server.summary());
             System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms (JIT threads %d ms during the run)%n", "check",
@@ -92,6 +101,11 @@ public final class AuthorizationBenchmark {
         }
     }
 
+
+    /** This load generator's CPU so far, in ms (all its threads, its JIT and collector included). */
+    static long generatorCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    }
 
     /** More warm-up, in windows of 3 s at {@code rate} (closed loop when 0), until the server's JIT settles. */
     static String untilCompiled(ServerProcess node, int clients, double rate, LatencyRun.Request request) {

@@ -71,6 +71,8 @@ final class LatencyRun {
             throw new IllegalArgumentException("rate must be > 0");
         }
         long[] latencies = new long[total];
+        long[] taken = new long[total]; // how late a client took the request (all clients busy until then)
+        long[] woken = new long[total]; // how late the client that took it in time woke to send it (the generator's own scheduling)
         AtomicInteger next = new AtomicInteger();
         double intervalNanos = 1e9 / rate;
         long started = System.nanoTime() + 10_000_000L; // a little slack so every client is parked before the first is due
@@ -78,15 +80,27 @@ final class LatencyRun {
             int i;
             while ((i = next.getAndIncrement()) < total) {
                 long intended = started + (long) (i * intervalNanos);
+                long took = System.nanoTime();
                 long wait;
                 while ((wait = intended - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
+                long sent = System.nanoTime();
                 request.send(i);
                 latencies[i] = System.nanoTime() - intended; // from the intended, not the actual, send time
+                taken[i] = Math.max(0, took - intended);
+                woken[i] = sent - Math.max(took, intended);
             }
         });
         double seconds = (System.nanoTime() - started) / 1e9;
+        long[] roundTrips = new long[total];
+        for (int i = 0; i < total; i++) {
+            roundTrips[i] = latencies[i] - taken[i] - woken[i];
+        }
+        LAST_SPLIT = String.format("of which: taken late (all clients busy) p99 %.2f max %.2f; woken late to send p50 %.2f p99 %.2f max %.2f; "
+                        + "round trip from the actual send p50 %.2f p90 %.2f p99 %.2f ms",
+                pct(taken, 0.99), pct(taken, 1), pct(woken, 0.5), pct(woken, 0.99), pct(woken, 1), pct(roundTrips, 0.5), pct(roundTrips, 0.9),
+                pct(roundTrips, 0.99));
         if (System.getenv("BENCH_TIMELINE") != null) { // where in the run the slow requests were: worst latency per second of schedule
             int perSecond = (int) Math.max(1, rate);
             StringBuilder line = new StringBuilder("  worst ms per second of schedule:");
@@ -101,6 +115,15 @@ final class LatencyRun {
         }
         Arrays.sort(latencies);
         return new LatencyRun(latencies, seconds, rate);
+    }
+
+    /** The last open-loop run's latency split: late to be taken, late to be sent, round trip (for the benchmark's output). */
+    static volatile String LAST_SPLIT = "";
+
+    private static double pct(long[] values, double q) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] / 1e6;
     }
 
     private interface Client {

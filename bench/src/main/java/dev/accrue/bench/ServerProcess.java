@@ -155,6 +155,21 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** With {@code BENCH_PROBE=1}, starts sampling how long work waits for a CPU in the server JVM ({@link SchedulingProbe}). */
+    void probe() throws IOException {
+        if (PROBE) {
+            ask("probe");
+        }
+    }
+
+    /** Prints what {@link #probe()} sampled since it started. */
+    void probeStop() throws IOException {
+        if (PROBE) {
+            ask("probe stop");
+        }
+    }
+
+    private static final boolean PROBE = "1".equals(System.getenv("BENCH_PROBE"));
     private static final String PRINT = "PRINT ";
     private static final boolean STATEMENTS = "1".equals(System.getenv("BENCH_STATEMENTS"));
     private static final boolean THREADS = "1".equals(System.getenv("BENCH_THREADS"));
@@ -165,6 +180,7 @@ final class ServerProcess implements AutoCloseable {
              BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             PgStatements statements = PgStatements.attachIfAsked(node.accrue.database().jdbi());
             ThreadCpu threads = new ThreadCpu();
+            SchedulingProbe probe = null;
             System.out.println("READY " + node.baseUrl + " " + node.apiKey);
             System.out.flush();
             String command;
@@ -196,6 +212,15 @@ final class ServerProcess implements AutoCloseable {
                         BenchNode.resetPeaks();
                         if (statements != null) {
                             statements.reset();
+                        }
+                        System.out.println("ANSWER ok");
+                    }
+                    case "probe" -> { // "probe": start sampling how long work waits for a CPU; "probe stop": print it (BENCH_PROBE=1)
+                        if (words.length == 1) {
+                            probe = new SchedulingProbe();
+                        } else if (probe != null) {
+                            System.out.println(PRINT + "  " + probe.stop());
+                            probe = null;
                         }
                         System.out.println("ANSWER ok");
                     }

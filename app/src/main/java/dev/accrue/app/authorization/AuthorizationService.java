@@ -306,8 +306,10 @@ public final class AuthorizationService {
      * Groups up to this many checks are sent as one plain statement each ({@link AuthorizationRepository#reserveOne}): the
      * set-based group statement costs the database ~1.7 ms whatever it holds (its statements over arrays are planned at
      * every call), a plain one 0.13–0.20 ms plus its round trip and commit (measured side by side on the benchmark's
-     * database, loaded machine) — so below about ten checks, one at a time is cheaper, and a single check finding no
-     * other waiting (nearly every one below ~2,000 checks/s on 2 cores) is a group of one.
+     * database, loaded machine) — so below about ten checks, one at a time is cheaper, and a single check finding a lead
+     * free (nearly every one below ~2,000 checks/s on 2 cores) is a group of one. Kept at 6 after alternating runs with
+     * 1 and 0 (docs/architecture.md, "Authorization, 2026-12-01 late night"): with 1, groups of 2–6 paid the set-based
+     * statement and PostgreSQL's CPU per check rose by a third.
      */
     static final int ONE_AT_A_TIME = 6;
 

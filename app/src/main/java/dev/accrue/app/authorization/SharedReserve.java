@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 
@@ -20,8 +20,9 @@ import java.util.function.BiFunction;
  * statements for the group instead of one lock-read-insert function call each. On 2 cores the statements, not
  * the round trips, were most of a check's database cost (0.45 ms alone against 0.16 ms in a group of 20).
  * <p>
- * Nothing waits for a group to fill: a check that finds no group under way is sent at once, alone, so an idle
- * node answers as before; groups form only from checks that would have queued for the database anyway.
+ * Nothing waits for a group to fill: a check that finds a lead free (fewer than two groups under way) is sent at
+ * once, alone, so an idle node answers as before; groups form only from checks that would have queued for the
+ * database anyway.
  * <p>
  * The group decides each check exactly as the batch endpoint does — concurrent requests have no order among
  * themselves, so any order in which the group takes them is an order they could have run in. A check the group
@@ -29,11 +30,16 @@ import java.util.function.BiFunction;
  * null and the caller runs the one-at-a-time path for it on its own thread. If the group statement fails, every
  * check of the group answers null the same way, so one check's failure is never another's.
  * <p>
- * One check's thread at a time leads: it sends one group, wakes each of its checks' threads, and hands the lead to
- * the thread of the next waiting check (or gives it up when none waits). Waiting threads are woken directly, never
- * through a lock handed from one to the next: under load such a convoy of wake-ups, each waiting for a core, cost
- * more than the statement (measured: a ReentrantLock version answered 381 checks/s closed loop where single
- * statements gave 838–1,268 on the same loaded machine, with less CPU per check).
+ * Up to {@link #LEADERS} checks' threads lead at once, each sending one group on its own connection: a leader sends
+ * one group, wakes each of its checks' threads, and hands its lead to the thread of the next waiting check (or gives
+ * it up when none waits). With a single leader every check waited for the whole group before it and for each lead's
+ * hand-off — a wake-up that, on a busy machine, waits for a core while no group is under way — so one slow group (a
+ * collection, a descheduled leader, a slow commit) held every check behind it; with two, one group's database work
+ * overlaps the other's JVM work and hand-off. Two groups never wait on each other: the group statement locks with
+ * SKIP LOCKED, and a check whose customer the other group holds is answered alone afterwards, as before.
+ * Waiting threads are woken directly, never through a lock handed from one to the next: under load such a convoy of
+ * wake-ups, each waiting for a core, cost more than the statement (measured: a ReentrantLock version answered 381
+ * checks/s closed loop where single statements gave 838–1,268 on the same loaded machine, with less CPU per check).
  */
 final class SharedReserve {
     /** Checks per group statement, as in a batch request; more waiting checks go to the next group. */
@@ -45,13 +51,32 @@ final class SharedReserve {
     private static final DistributionSummary GROUP_CHECKS = DistributionSummary.builder("accrue_authorization_group_checks")
             .description("Single authorization checks sharing one compare-and-reserve statement").register(Metrics.globalRegistry);
     private final BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup;
+    /** Groups under way at once, at most (see the class comment). */
+    static final int LEADERS = 2;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    /** Whether a thread leads now; only the leader takes checks from the queue. */
-    private final AtomicBoolean leading = new AtomicBoolean();
+    /** Threads leading now, at most {@link #leaders}; only leaders take checks from the queue. */
+    private final AtomicInteger leading = new AtomicInteger();
+    private final int leaders;
 
     /** {@code reserveGroup}: decides a tenant's checks in one statement, null for those it does not stand by. */
     SharedReserve(BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup) {
+        this(reserveGroup, LEADERS);
+    }
+
+    /** As above, with at most {@code leaders} groups under way at once. */
+    SharedReserve(BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup, int leaders) {
         this.reserveGroup = reserveGroup;
+        this.leaders = leaders;
+    }
+
+    /** Takes a lead if fewer than {@link #leaders} are taken. */
+    private boolean takeLead() {
+        for (int now = leading.get(); now < leaders; now = leading.get()) {
+            if (leading.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One waiting check; its answer is written by the leader that sent it, before {@code state} says so. */
@@ -72,7 +97,7 @@ final class SharedReserve {
     Decision decide(String tenantId, AuthorizationService.Check check) {
         Pending mine = new Pending(tenantId, check);
         queue.add(mine);
-        if (leading.compareAndSet(false, true)) {
+        if (takeLead()) {
             lead(null);
         }
         boolean interrupted = false;
@@ -122,9 +147,9 @@ final class SharedReserve {
                 LockSupport.unpark(next.thread);
                 return;
             }
-            leading.set(false);
-            // a check queued after the poll found the lead taken and waits: unless another thread leads by now, lead again
-            if (queue.isEmpty() || !leading.compareAndSet(false, true)) {
+            leading.decrementAndGet();
+            // a check queued after the poll found every lead taken and waits: unless the leads are taken again by now, lead again
+            if (queue.isEmpty() || !takeLead()) {
                 return;
             }
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,20 +31,7 @@ class SharedReserveTest {
         CountDownLatch firstSent = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<Integer> sizes = new ArrayList<>();
-        SharedReserve shared = new SharedReserve((tenant, checks) -> {
-            synchronized (sizes) {
-                sizes.add(checks.length);
-            }
-            if (firstSent.getCount() > 0) {
-                firstSent.countDown();
-                await(releaseFirst);
-            }
-            Decision[] d = new Decision[checks.length];
-            for (int i = 0; i < checks.length; i++) {
-                d[i] = answer(tenant, checks[i]);
-            }
-            return d;
-        });
+        SharedReserve shared = heldOpen(sizes, firstSent, releaseFirst, 1); // one leader: everything else queues behind the first group
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Decision> first = pool.submit(() -> shared.decide("ten_a", check("cus_0")));
             firstSent.await();
@@ -62,6 +50,35 @@ class SharedReserveTest {
             }
         }
         assertThat(sizes).containsExactly(1, 10); // alone while idle; then everything that queued, in one statement
+    }
+
+    @Test
+    void twoGroupsAreUnderWayAtOnceAndNoThirdWhileTheyAre() throws Exception {
+        CountDownLatch twoSent = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> sizes = new ArrayList<>();
+        SharedReserve shared = heldOpen(sizes, twoSent, release, SharedReserve.LEADERS);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Decision>> answers = new ArrayList<>();
+            answers.add(pool.submit(() -> shared.decide("ten_a", check("cus_0"))));
+            answers.add(pool.submit(() -> shared.decide("ten_a", check("cus_1"))));
+            // a second group went while the first was under way (with one leader the second check waits: this fails)
+            assertThat(twoSent.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 2; i < 12; i++) {
+                String customer = "cus_" + i;
+                answers.add(pool.submit(() -> shared.decide("ten_a", check(customer))));
+            }
+            while (waitingChecks(shared) < 10) { // while two are under way the others wait: no third group
+                Thread.sleep(5);
+            }
+            assertThat(sizes).containsExactly(1, 1);
+            release.countDown();
+            for (int i = 0; i < 12; i++) {
+                assertThat(answers.get(i).get().authorizationId()).isEqualTo("ten_a/cus_" + i);
+            }
+        }
+        assertThat(sizes.subList(2, sizes.size())).hasSizeBetween(1, 2); // the ten that waited, in the next one or two groups
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(12);
     }
 
     @Test
@@ -89,6 +106,27 @@ class SharedReserveTest {
         assertThat(twoTenants.decide("ten_b", check("cus_1")).authorizationId()).isEqualTo("ten_b/cus_1");
         assertThat(twoTenants.decide("ten_b", check("cus_x"))).isNull();
         assertThat(tenants).containsExactly("ten_a:1", "ten_b:1", "ten_b:1");
+    }
+
+    /**
+     * A reserve that records each group's size and holds the first {@code held.getCount()} groups open until {@code release},
+     * so that checks really queue behind them; each check answered by name.
+     */
+    private static SharedReserve heldOpen(List<Integer> sizes, CountDownLatch held, CountDownLatch release, int leaders) {
+        return new SharedReserve((tenant, checks) -> {
+            synchronized (sizes) {
+                sizes.add(checks.length);
+            }
+            if (held.getCount() > 0) {
+                held.countDown();
+                await(release);
+            }
+            Decision[] d = new Decision[checks.length];
+            for (int i = 0; i < checks.length; i++) {
+                d[i] = answer(tenant, checks[i]);
+            }
+            return d;
+        }, leaders);
     }
 
     private static int waitingChecks(SharedReserve shared) {
