@@ -123,7 +123,12 @@ final class LatencyRun {
     private static double pct(long[] values, double q) {
         long[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] / 1e6;
+        return nearestRankMs(sorted, q);
+    }
+
+    /** The nearest-rank percentile {@code q} (0–1) of nanoseconds sorted ascending, in ms; 0 when there are none. */
+    static double nearestRankMs(long[] sorted, double q) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] / 1e6;
     }
 
     private interface Client {
@@ -151,7 +156,7 @@ final class LatencyRun {
     }
 
     double percentileMs(double q) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] / 1e6;
+        return nearestRankMs(sorted, q);
     }
 
     String mode() {

@@ -55,6 +55,6 @@ final class SchedulingProbe {
     }
 
     private static double at(long[] sorted, double q) {
-        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] / 1e6;
+        return LatencyRun.nearestRankMs(sorted, q);
     }
 }
