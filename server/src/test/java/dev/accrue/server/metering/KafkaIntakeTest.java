@@ -43,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a batch is answered once durable in the topic, and the consumer group folds it into PostgreSQL exactly once,
  * whichever consumer or producer node dies when.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KafkaBroker.class)
 class KafkaIntakeTest {
     private static final String START = "2026-06-10T12:00:00Z";
     private static final String SMALL = """

@@ -2,15 +2,26 @@ package dev.accrue.server.support;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real Kafka broker per test JVM, in KRaft mode (a combined broker and controller), started from Apache Kafka's
+ * One real Kafka broker per test run, in KRaft mode (a combined broker and controller), started from Apache Kafka's
  * own test kit — the way Kafka's tests start theirs. Tests isolate themselves by topic and consumer group.
+ *
+ * <p>A test class that uses it declares {@code @ExtendWith(KafkaBroker.class)}: the broker then stops when the whole
+ * run ends, before the JVM exits. Stopping it from a shutdown hook raced the test kit's own hook, which deletes the
+ * broker's directories at exit; a broker that loses its log directory halts the JVM with status 1, and surefire
+ * failed a build whose tests had all passed ("Error occurred in starting fork").
  */
-public final class KafkaBroker {
+public final class KafkaBroker implements BeforeAllCallback {
     private static KafkaClusterTestKit cluster;
 
-    private KafkaBroker() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        // the root store closes its AutoCloseable values when the run ends, however many classes registered
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(KafkaBroker.class, key -> (AutoCloseable) KafkaBroker::stop);
     }
 
     /** The broker's bootstrap address, starting it on first use. */
@@ -28,17 +39,20 @@ public final class KafkaBroker {
                 started.startup();
                 started.waitForReadyBrokers();
                 cluster = started;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        started.close();
-                    } catch (Exception ignored) {
-                        // the JVM ends anyway
-                    }
-                }));
             } catch (Exception e) {
                 throw new IllegalStateException("Starting the test Kafka broker failed", e);
             }
         }
         return cluster.bootstrapServers();
+    }
+
+    private static synchronized void stop() throws Exception {
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } finally {
+                cluster = null;
+            }
+        }
     }
 }
