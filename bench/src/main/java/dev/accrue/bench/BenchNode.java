@@ -29,8 +29,23 @@ final class BenchNode implements AutoCloseable {
     final String baseUrl;
 
     BenchNode(String catalogYaml, String plan, int customers) throws Exception {
-        this(Accrue.open(AccrueConfig.fromEnvironment(Map.of()).withDataDir(BenchDirs.directory("accrue-bench-")).withPort(0), Clock.systemUTC())
+        this(Accrue.open(AccrueConfig.fromEnvironment(tuning()).withDataDir(BenchDirs.directory("accrue-bench-")).withPort(0), Clock.systemUTC())
                 .serve("127.0.0.1", 0), catalogYaml, plan, customers);
+    }
+
+    /**
+     * The node's tuning settings taken from this process's environment (e.g. ACCRUE_DB_POOL=4 bench/run usage), so that a
+     * setting can be compared as an operator would set it; the database and ports stay the benchmark's own.
+     */
+    private static Map<String, String> tuning() {
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (String name : java.util.List.of("ACCRUE_DB_POOL")) {
+            String value = System.getenv(name);
+            if (value != null) {
+                settings.put(name, value);
+            }
+        }
+        return settings;
     }
 
     /** On a node already serving (the Kafka benchmark's, in Kafka mode). */
