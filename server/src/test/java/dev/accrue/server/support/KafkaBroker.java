@@ -2,6 +2,7 @@ package dev.accrue.server.support;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -27,6 +28,14 @@ public final class KafkaBroker implements BeforeAllCallback {
     /** The broker's bootstrap address, starting it on first use. */
     public static synchronized String bootstrap() {
         if (cluster == null) {
+            // a broker's fatal error halts its JVM — here the whole test JVM, which surefire then reports only as "Error
+            // occurred in starting fork"; while the broker runs, such a halt is refused loudly instead (as Kafka's own tests do)
+            Exit.Procedure refuse = (status, message) -> {
+                System.err.println("The test Kafka broker asked to stop the JVM (status " + status + "): " + message);
+                throw new IllegalStateException("the test Kafka broker asked to stop the JVM (status " + status + "): " + message);
+            };
+            Exit.setHaltProcedure(refuse);
+            Exit.setExitProcedure(refuse);
             try {
                 KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
                         .setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -52,6 +61,8 @@ public final class KafkaBroker implements BeforeAllCallback {
                 cluster.close();
             } finally {
                 cluster = null;
+                Exit.resetHaltProcedure();
+                Exit.resetExitProcedure();
             }
         }
     }
