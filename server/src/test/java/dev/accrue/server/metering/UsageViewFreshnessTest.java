@@ -108,8 +108,9 @@ class UsageViewFreshnessTest {
         Sandbox s = new Sandbox("rolled views", YEARLY, "2025-01-01T08:00:00Z");
         String c = s.customer("Rolled Co", "USD", "UTC");
         String sub = s.subscribe(Map.of("customer_id", c, "plan", "annual", "alignment", "anniversary")).get("id").asText();
+        s.advanceTo("2025-01-29T08:00:00Z");
         for (int day = 1; day <= 28; day += 3) {
-            call(s, c, "jan-" + day, 20 + day, day % 2 == 0 ? "inbound" : "outbound", "2025-01-%02dT09:00:00Z".formatted(day));
+            call(s, c, "jan-" + day, 20 + day, day % 2 == 0 ? "inbound" : "outbound", "2025-01-%02dT08:00:00Z".formatted(day));
         }
         s.advanceTo("2025-02-20T08:00:00Z");
         for (int day = 1; day <= 19; day += 2) {
