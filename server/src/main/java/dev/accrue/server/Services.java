@@ -301,7 +301,7 @@ public record Services(
         PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
         PostgresPendingItems pending = new PostgresPendingItems(tx);
-        PostgresUsage usageRepo = new PostgresUsage(tx);
+        PostgresUsage usageRepo = new PostgresUsage(tx, clock); // its rollups' closed days follow the system clock, never a test clock
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
         DocumentTaxes documentTaxes = new DocumentTaxes(taxSettingsRepo, tenantRepo, subscriptionRepo, catalogs);

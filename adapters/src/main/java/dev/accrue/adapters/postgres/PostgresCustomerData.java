@@ -54,6 +54,10 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("subscription_add_ons", Rule.KEEP),
             Map.entry("billed_usage", Rule.KEEP),
             Map.entry("usage_daily", Rule.KEEP),
+            // usage_daily's closed-days rollups follow it (a version deleted alone could make an old rollup look current)
+            Map.entry("usage_past_versions", Rule.KEEP),
+            Map.entry("usage_rollup_heads", Rule.KEEP),
+            Map.entry("usage_rollup_rows", Rule.KEEP),
             Map.entry("counted_renewals", Rule.KEEP),
             Map.entry("contact_counts", Rule.KEEP),
             Map.entry("phone_numbers", Rule.KEEP),

@@ -76,6 +76,13 @@ public final class PostgresUsage implements UsageRepository {
                     latest_quantity = CASE WHEN EXCLUDED.latest_at >= usage_daily.latest_at THEN EXCLUDED.latest_quantity ELSE usage_daily.latest_quantity END,
                     latest_at = GREATEST(usage_daily.latest_at, EXCLUDED.latest_at),
                     received_at = EXCLUDED.received_at
+            ), past AS (
+                -- a closed day changed (an event dated before yesterday, system UTC day): rollups of it no longer count
+                -- (UsageRollups); none in real-time ingestion
+                INSERT INTO usage_past_versions (tenant_id, subscription_id, metric, version)
+                SELECT :tenant, subscription_id, metric, 1 FROM inserted WHERE counted AND day < :closed
+                GROUP BY subscription_id, metric ORDER BY subscription_id, metric
+                ON CONFLICT (tenant_id, subscription_id, metric) DO UPDATE SET version = usage_past_versions.version + 1
             ), uniques AS (
                 INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value)
                 SELECT DISTINCT :tenant, subscription_id, metric, day, dimension_key, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
@@ -104,9 +111,22 @@ public final class PostgresUsage implements UsageRepository {
     /** One event by id: its day, read from usage_event_ids, leads to its one partition (pruned when the statement runs). */
     private static final String BY_ID = "tenant_id = :tenant AND event_id = :id AND day = (SELECT i.day FROM usage_event_ids i WHERE i.tenant_id = :tenant AND i.event_id = :id)";
     private final JdbiTransactions tx;
+    private final UsageRollups rollups;
 
+    /** Reads use the closed-days rollups they find valid, and never ask for one to be built. */
     public PostgresUsage(JdbiTransactions tx) {
+        this(tx, null);
+    }
+
+    /** {@code clock}: the system clock, whose UTC day decides which days are closed ({@link UsageRollups}). */
+    public PostgresUsage(JdbiTransactions tx, java.time.Clock clock) {
         this.tx = tx;
+        this.rollups = new UsageRollups(tx, clock);
+    }
+
+    /** The closed-days rollups these reads use (a build on demand, for tests and tools). */
+    public UsageRollups rollups() {
+        return rollups;
     }
 
     /**
@@ -141,6 +161,7 @@ public final class PostgresUsage implements UsageRepository {
         Map<String, Object> binds = new HashMap<>();
         binds.put("tenant", tenantId);
         binds.put("received", Rows.utc(receivedAt));
+        binds.put("closed", UsageRollups.closedBefore(LocalDate.ofInstant(receivedAt, java.time.ZoneOffset.UTC)));
         binds.put("n", (long) n);
         binds.put("leg", TelecomEvents.FORWARD_LEG_SUFFIX);
         binds.put("ids", ids.text());
@@ -327,6 +348,8 @@ public final class PostgresUsage implements UsageRepository {
     @Override
     public void recomputeDay(String tenantId, String subscriptionId, String metric, LocalDate day) {
         var h = tx.handle();
+        // whatever the day: a rebuilt day may be a rolled-up one (UsageRollups); corrections and cancellations are rare
+        h.createUpdate(UsageRollups.BUMP).bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).execute();
         h.createUpdate("DELETE FROM usage_unique WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day = :day")
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("day", day).execute();
         h.createUpdate("""
@@ -425,7 +448,8 @@ public final class PostgresUsage implements UsageRepository {
      * Per window and dimension the sums of quantity and events and the largest maximum, the latest value left out (null):
      * its {@code array_agg(… ORDER BY latest_at DESC)} sorted every row of the window and cost about as much PostgreSQL time
      * as the rest of the query (pgbench on the usage benchmark's 460 day rows: ~480 µs of CPU with it, ~250 µs without).
-     * One query for all windows (a window per row of arrays), or for one window the plain range. In a read-only
+     * One query for all windows (a window per row of arrays), or for one window the plain range; each window's days before
+     * a valid closed-days rollup's end come from the rollup's ~one row per dimension ({@link UsageRollups}). In a read-only
      * transaction each window's rows are remembered: a usage view prices its cost so far from them, then shows the current
      * window's totals from the same rows ({@link #sums} asked again answers from memory).
      */
@@ -443,15 +467,7 @@ public final class PostgresUsage implements UsageRepository {
         if (unread.isEmpty()) {
             return out;
         }
-        List<List<DailyUsage>> read = unread.size() == 1
-                ? List.of(List.copyOf(tx.handle().createQuery("""
-                                SELECT NULL::int, dimension_key, sum(quantity), sum(events), max(max_quantity) FROM usage_daily
-                                WHERE tenant_id = :tenant AND subscription_id = :sub AND metric = :metric AND day >= :from AND day < :to
-                                GROUP BY dimension_key ORDER BY dimension_key COLLATE "C"
-                                """)
-                        .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric)
-                        .bind("from", unread.getFirst().start()).bind("to", unread.getFirst().end())
-                        .map(PostgresUsage::summed).list()))
+        List<List<DailyUsage>> read = unread.size() == 1 ? List.of(sumsOfWindow(tenantId, subscriptionId, metric, unread.getFirst()))
                 : sumsOfWindows(tenantId, subscriptionId, metric, unread);
         for (int i = 0, r = 0; i < windows.size(); i++) {
             if (out.get(i) == null) {
@@ -464,6 +480,19 @@ public final class PostgresUsage implements UsageRepository {
         return out;
     }
 
+    /** One window: its closed-days rollup (if valid) and the daily rows after it, in one statement ({@link UsageRollups#READ_ONE}). */
+    private List<DailyUsage> sumsOfWindow(String tenantId, String subscriptionId, String metric, Period w) {
+        LocalDate[] through = new LocalDate[1];
+        List<DailyUsage> rows = List.copyOf(tx.handle().createQuery(UsageRollups.READ_ONE)
+                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", w.start()).bind("to", w.end())
+                .map((rs, ctx) -> {
+                    through[0] = rs.getObject(1, LocalDate.class);
+                    return summed(rs, ctx);
+                }).list());
+        rollups.afterRead(tenantId, subscriptionId, metric, w.start(), w.end(), through[0], !rows.isEmpty());
+        return rows;
+    }
+
     private List<List<DailyUsage>> sumsOfWindows(String tenantId, String subscriptionId, String metric, List<Period> windows) {
         List<List<DailyUsage>> out = new ArrayList<>(windows.size());
         ArrayLiteral froms = new ArrayLiteral(windows.size() * 11), tos = new ArrayLiteral(windows.size() * 11);
@@ -472,16 +501,19 @@ public final class PostgresUsage implements UsageRepository {
             froms.add(w.start().toString());
             tos.add(w.end().toString());
         }
-        tx.handle().createQuery("""
-                        SELECT q.ord::int, d.dimension_key, sum(d.quantity), sum(d.events), max(d.max_quantity)
-                        FROM unnest(CAST(:froms AS date[]), CAST(:tos AS date[])) WITH ORDINALITY AS q(from_day, to_day, ord)
-                        JOIN usage_daily d ON d.tenant_id = :tenant AND d.subscription_id = :sub AND d.metric = :metric
-                             AND d.day >= q.from_day AND d.day < q.to_day
-                        GROUP BY q.ord, d.dimension_key ORDER BY q.ord, d.dimension_key COLLATE "C"
-                        """)
+        LocalDate[] through = new LocalDate[windows.size()];
+        tx.handle().createQuery(UsageRollups.READ_MANY)
                 .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("froms", froms.text()).bind("tos", tos.text())
-                .map((rs, ctx) -> Map.entry(rs.getInt(1) - 1, summed(rs, ctx)))
+                .map((rs, ctx) -> {
+                    int i = rs.getInt(1) - 1;
+                    through[i] = rs.getObject(6, LocalDate.class);
+                    return Map.entry(i, summed(rs, ctx));
+                })
                 .forEach(e -> out.get(e.getKey()).add(e.getValue()));
+        for (int i = 0; i < windows.size(); i++) {
+            Period w = windows.get(i);
+            rollups.afterRead(tenantId, subscriptionId, metric, w.start(), w.end(), through[i], !out.get(i).isEmpty());
+        }
         return out.stream().map(List::copyOf).toList();
     }
 

@@ -98,6 +98,96 @@ class UsageViewFreshnessTest {
         assertThat(s.api.get("/v1/subscriptions/sub_missing/usage").status()).isEqualTo(404);
     }
 
+    /**
+     * A view of a period whose closed days are rolled up (UsageRollups; a test clock's days are all closed by the system
+     * clock, so the whole window rolls up) answers byte for byte what the day rows alone answer, and a backdated event, a
+     * correction and a cancellation of a rolled-up day each show in the very next view.
+     */
+    @Test
+    void aRolledUpPeriodAnswersAsItsDaysAndEachLaterChangeShowsInTheNextView() {
+        Sandbox s = new Sandbox("rolled views", YEARLY, "2025-01-01T08:00:00Z");
+        String c = s.customer("Rolled Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "annual", "alignment", "anniversary")).get("id").asText();
+        s.advanceTo("2025-01-29T08:00:00Z");
+        for (int day = 1; day <= 28; day += 3) {
+            call(s, c, "jan-" + day, 20 + day, day % 2 == 0 ? "inbound" : "outbound", "2025-01-%02dT08:00:00Z".formatted(day));
+        }
+        s.advanceTo("2025-02-20T08:00:00Z");
+        for (int day = 1; day <= 19; day += 2) {
+            call(s, c, "feb-" + day, 10 + day, day % 3 == 0 ? "inbound" : "outbound", "2025-02-%02dT09:00:00Z".formatted(day));
+        }
+        String unrolled = view(s, sub);
+        awaitRollups(s, sub, 2); // the view asked for January's window and February's
+        String rolled = view(s, sub);
+        assertThat(rolled).as("byte for byte").isEqualTo(unrolled);
+        assertThat(usedIn(rolled)).isEqualTo("200");
+
+        call(s, c, "feb-late", 7, "inbound", "2025-02-02T09:00:00Z");
+        String backdated = view(s, sub);
+        assertThat(usedIn(backdated)).as("an event dated in a rolled-up day").isEqualTo("207");
+        assertThat(backdated).isEqualTo(withoutRollups(s, sub));
+
+        awaitRollups(s, sub, 2);
+        var corrected = s.api.patch("/v1/events/feb-3", Map.of("properties", Map.of("duration_seconds", 113, "direction", "inbound")));
+        assertThat(corrected.status()).as(corrected.toString()).isEqualTo(200);
+        String afterCorrection = view(s, sub);
+        assertThat(usedIn(afterCorrection)).as("13 s corrected to 113").isEqualTo("307");
+        assertThat(afterCorrection).isEqualTo(withoutRollups(s, sub));
+
+        awaitRollups(s, sub, 2);
+        assertThat(s.api.delete("/v1/events/feb-5").text("status")).isEqualTo("cancelled");
+        String afterCancel = view(s, sub);
+        assertThat(usedIn(afterCancel)).as("15 s cancelled").isEqualTo("292");
+        assertThat(afterCancel).isEqualTo(withoutRollups(s, sub));
+        awaitRollups(s, sub, 2);
+        assertThat(s.api.delete("/v1/events/jan-28").text("status")).as("January: the cost so far's other window").isEqualTo("cancelled");
+        assertThat(view(s, sub)).isEqualTo(withoutRollups(s, sub)).isNotEqualTo(afterCancel);
+    }
+
+    private static String view(Sandbox s, String sub) {
+        var r = s.api.get("/v1/subscriptions/" + sub + "/usage");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static String usedIn(String view) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(view).at("/charges/0/used").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the subscription has {@code n} rollups valid at its current version (built by the node in the background). */
+    private static void awaitRollups(Sandbox s, String sub, int n) {
+        var jdbi = dev.accrue.server.support.TestNode.get().accrue().database().jdbi();
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (jdbi.withHandle(h -> h.createQuery("""
+                        SELECT count(*) FROM usage_rollup_heads h WHERE h.tenant_id = :t AND h.subscription_id = :s
+                          AND h.version = coalesce((SELECT version FROM usage_past_versions p
+                                                    WHERE p.tenant_id = h.tenant_id AND p.subscription_id = h.subscription_id AND p.metric = h.metric), 0)""")
+                .bind("t", s.tenant.id()).bind("s", sub).mapTo(Integer.class).one()) < n) {
+            assertThat(System.nanoTime()).as("rollups built in time").isLessThan(until);
+            view(s, sub); // a view asks for them (at most once a second per window)
+            sleep(200);
+        }
+    }
+
+    /** The view the day rows alone give: the subscription's rollups dropped (the next view asks for them again). */
+    private static String withoutRollups(Sandbox s, String sub) {
+        dev.accrue.server.support.TestNode.get().accrue().database().jdbi().useHandle(h -> h.createUpdate(
+                "DELETE FROM usage_rollup_heads WHERE tenant_id = :t AND subscription_id = :s").bind("t", s.tenant.id()).bind("s", sub).execute());
+        return view(s, sub);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void call(Sandbox s, String customer, String id, int seconds, String direction, String at) {
         var r = s.api.post("/v1/events", Map.of("event_id", id, "customer_id", customer, "metric", "call_seconds", "timestamp", at,
                 "properties", Map.of("duration_seconds", seconds, "direction", direction)));
