@@ -447,9 +447,7 @@ public final class AlertLatencyBenchmark {
         long last = -1;
         long stableSince = System.nanoTime();
         while (System.nanoTime() - stableSince < quietNanos) {
-            long count = node.accrue.database().jdbi().withHandle(h -> h.createQuery(
-                    "SELECT (SELECT count(*) FROM domain_events WHERE tenant_id = :t) + (SELECT count(*) FROM notifications WHERE tenant_id = :t)")
-                    .bind("t", node.tenantId).mapTo(Long.class).one());
+            long count = recordedCount(node);
             if (count != last) {
                 last = count;
                 stableSince = System.nanoTime();
