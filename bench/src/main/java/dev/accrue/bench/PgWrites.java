@@ -19,6 +19,7 @@ import java.util.Map;
 final class PgWrites {
     private final Jdbi jdbi;
     private Map<String, long[]> tablesAtReset = Map.of();
+    private Map<String, Long> indexScansAtReset = Map.of();
     private String walAtReset;
 
     private PgWrites(Jdbi jdbi) {
@@ -42,6 +43,7 @@ final class PgWrites {
     void reset() {
         jdbi.useHandle(h -> h.createQuery("SELECT pg_stat_statements_reset()").mapTo(String.class).one());
         tablesAtReset = tableWrites();
+        indexScansAtReset = indexScans();
         walAtReset = jdbi.withHandle(h -> h.createQuery("SELECT pg_current_wal_lsn()::text").mapTo(String.class).one());
     }
 
@@ -55,6 +57,15 @@ final class PgWrites {
                                (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid) AS indexes
                         FROM pg_stat_user_tables t""")
                 .map((rs, ctx) -> Map.entry(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)}))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
+    }
+
+    /** Each index's scans so far (pg_stat_user_indexes), by "table.index". */
+    private Map<String, Long> indexScans() {
+        Map<String, Long> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT relname || '.' || indexrelname, idx_scan FROM pg_stat_user_indexes")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
                 .forEach(e -> out.put(e.getKey(), e.getValue())));
         return out;
     }
@@ -95,5 +106,17 @@ final class PgWrites {
                 .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1] + b.getValue()[2], a.getValue()[0] + a.getValue()[1] + a.getValue()[2]))
                 .forEach(e -> out.printf("  %10.3f / %8.3f / %8.3f  (%d indexes)  %s%n", e.getValue()[0] / (double) units, e.getValue()[1] / (double) units,
                         e.getValue()[2] / (double) units, e.getValue()[3], e.getKey()));
+        // an index every written row pays an entry into, that no statement of the phase scanned, is a candidate to drop
+        // (its scans count every use: lookups, ON CONFLICT arbiters, foreign-key checks, ordered reads)
+        Map<String, Long> scans = indexScans();
+        out.println("  indexes of the tables written (scans during the phase, per " + unit + "; 0 = no statement used it)");
+        now.forEach((table, v) -> {
+            long[] before = tablesAtReset.getOrDefault(table, new long[4]);
+            if (v[0] - before[0] + v[1] - before[1] == 0) {
+                return;
+            }
+            scans.entrySet().stream().filter(e -> e.getKey().startsWith(table + ".")).sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> out.printf("  %10.3f  %s%n", (e.getValue() - indexScansAtReset.getOrDefault(e.getKey(), 0L)) / (double) units, e.getKey()));
+        });
     }
 }

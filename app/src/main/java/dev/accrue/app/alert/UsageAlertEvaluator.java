@@ -110,6 +110,13 @@ public final class UsageAlertEvaluator implements UsageListener {
     /** The subscription and customer rows of the keys evaluated, by row version ({@link #rows}). */
     private final Map<RowKey, Kept<Subscription>> keptSubscriptions = new ConcurrentHashMap<>();
     private final Map<RowKey, Kept<Customer>> keptCustomers = new ConcurrentHashMap<>();
+    /**
+     * What fired in the windows the passes looked at, as far as this node knows ({@link #firedIn}): the markers a pass read
+     * (committed) and those a pass's commit wrote or found there. A marker is never taken back while its window runs, so a
+     * window held here needs no fired read; one fired meanwhile by another node is missing here, and the unique key refuses
+     * it when the pass tries it again (then it is learnt). A window not held is read. The database decides what fires.
+     */
+    private final Map<FiredKey, Set<FiredAlert.Marker>> knownFired = new ConcurrentHashMap<>();
     /** At least this long between the starts of two passes ({@link AlertPace}); zero: a pass as soon as usage moves. */
     private final Duration pace;
     /** When the last pass started ({@link System#nanoTime}): the pace is measured from it. */
@@ -332,8 +339,10 @@ public final class UsageAlertEvaluator implements UsageListener {
     private void evaluateChunk(String tenantId, List<Key> keys) {
         List<Assessment> assessed;
         keys.forEach(gate::reading);
+        // what fired is kept only from transactions of the pass's own (a caller's transaction could still roll back)
+        boolean own = !tx.inProgress();
         try {
-            assessed = tx.inTransaction(() -> assess(tenantId, keys));
+            assessed = tx.inTransaction(() -> assess(tenantId, keys, own));
         } catch (RuntimeException e) {
             // a failed read (the database away) loses nothing: the keys are looked at again on a later pass
             Instant retry = Instant.now().plus(RECHECK_AFTER);
@@ -345,7 +354,7 @@ public final class UsageAlertEvaluator implements UsageListener {
         Set<String> customersMoved = new LinkedHashSet<>();
         assessed.forEach(a -> customersMoved.add(a.customerId()));
         List<Assessment> reached = assessed.stream().filter(a -> !a.alerts().isEmpty()).toList();
-        fire(tenantId, reached);
+        fire(tenantId, reached, own);
         Set<String> watched;
         try {
             watched = customersMoved.isEmpty() ? Set.of() : customerCheck.check(tenantId, customersMoved);
@@ -358,18 +367,25 @@ public final class UsageAlertEvaluator implements UsageListener {
     }
 
     /** Fires what the pass found reached (nothing crossed, no transaction), all of it in one transaction, each key in its own if that fails. */
-    private void fire(String tenantId, List<Assessment> reached) {
+    private void fire(String tenantId, List<Assessment> reached, boolean learn) {
         if (reached.isEmpty()) {
             return;
         }
+        List<AlertFiring.Firing> all = reached.stream().flatMap(a -> a.alerts().stream()).toList();
         try {
             // one commit for the whole pass: customers crossing together (a price change, a busy hour) cost one fsync, not one each
-            tx.run(() -> firing.fireAll(tenantId, reached.stream().flatMap(a -> a.alerts().stream()).toList()));
+            tx.run(() -> firing.fireAll(tenantId, all));
+            if (learn) {
+                learnFired(tenantId, all);
+            }
         } catch (RuntimeException together) {
             // one key's failure does not hold back the others': each on its own
             for (Assessment a : reached) {
                 try {
                     tx.run(() -> firing.fireAll(tenantId, a.alerts()));
+                    if (learn) {
+                        learnFired(tenantId, a.alerts());
+                    }
                 } catch (RuntimeException e) {
                     recheck.put(a.key(), Instant.now().plus(RECHECK_AFTER));
                     LOG.warn("Firing usage alerts of {} failed; trying again in {}", a.key(), RECHECK_AFTER, e);
@@ -416,7 +432,7 @@ public final class UsageAlertEvaluator implements UsageListener {
      */
     public String evaluate(Key k) {
         gate.forget(k); // what this evaluation reads is not the gate's: its key's next usage is due
-        List<Assessment> assessed = assess(k.tenantId(), List.of(k));
+        List<Assessment> assessed = assess(k.tenantId(), List.of(k), false);
         assessed.forEach(a -> firing.fireAll(k.tenantId(), a.alerts()));
         return assessed.isEmpty() ? null : assessed.getFirst().customerId();
     }
@@ -430,7 +446,7 @@ public final class UsageAlertEvaluator implements UsageListener {
     }
 
     /** Reads everything the keys' evaluation needs with one query per kind, and decides what fires. */
-    private List<Assessment> assess(String tenantId, List<Key> keys) {
+    private List<Assessment> assess(String tenantId, List<Key> keys, boolean keep) {
         Map<String, Subscription> subs = new HashMap<>();
         Map<String, Customer> owners = new HashMap<>();
         rows(tenantId, keys, subs, owners);
@@ -461,9 +477,7 @@ public final class UsageAlertEvaluator implements UsageListener {
         Map<String, List<UsageAlertRule>> rules = new HashMap<>();
         alerts.rules(tenantId, windows.stream().map(w -> w.customer().id()).distinct().toList())
                 .forEach(r -> rules.computeIfAbsent(r.customerId(), c -> new ArrayList<>()).add(r));
-        // a pass's one read of what fired: the usage kinds only (a third of the probes went to budget alerts, never under a usage subject)
-        Set<FiredAlert.Marker> fired = alerts.firedIn(tenantId, windows.stream().map(w -> new FiredAlert.Window(w.subject(), w.terms().window().start()))
-                .distinct().toList(), USAGE_KINDS);
+        Set<FiredAlert.Marker> fired = firedIn(tenantId, windows, keep);
         Map<Window, List<BigDecimal>> days = completedDays(tenantId, windows.stream().filter(w -> projects(w, fired)).toList());
         RoundingPolicy rounding = days.isEmpty() ? null : billing.rounding(tenantId); // projections price their overage
         List<Assessment> out = new ArrayList<>();
@@ -540,6 +554,58 @@ public final class UsageAlertEvaluator implements UsageListener {
 
     /** A subscription or customer of a tenant. */
     private record RowKey(String tenantId, String id) {
+    }
+
+    /** A tenant's usage window (subject subscription/metric, window start): what {@link #knownFired} holds markers by. */
+    private record FiredKey(String tenantId, FiredAlert.Window window) {
+    }
+
+    /**
+     * The markers fired in the windows: those of windows {@link #knownFired} holds from memory, the others read in one
+     * query (the usage kinds only) — and, when {@code keep}, held from then on. Only a pass's own read transaction keeps
+     * what it read: {@link #evaluate} runs in its caller's transaction, whose own uncommitted markers it could see.
+     */
+    private Set<FiredAlert.Marker> firedIn(String tenantId, List<Window> windows, boolean keep) {
+        Set<FiredAlert.Marker> out = new HashSet<>();
+        List<FiredAlert.Window> unknown = new ArrayList<>();
+        for (FiredAlert.Window w : windows.stream().map(w -> new FiredAlert.Window(w.subject(), w.terms().window().start())).distinct().toList()) {
+            Set<FiredAlert.Marker> known = keep ? knownFired.get(new FiredKey(tenantId, w)) : null;
+            if (known == null) {
+                unknown.add(w);
+            } else {
+                out.addAll(known);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return out;
+        }
+        // a pass's one read of what fired: the usage kinds only (a third of the probes went to budget alerts, never under a usage subject)
+        Set<FiredAlert.Marker> read = alerts.firedIn(tenantId, unknown, USAGE_KINDS);
+        out.addAll(read);
+        if (keep) {
+            if (knownFired.size() >= MAX_CACHED) {
+                knownFired.clear();
+            }
+            Map<FiredAlert.Window, Set<FiredAlert.Marker>> byWindow = new HashMap<>();
+            unknown.forEach(w -> byWindow.put(w, ConcurrentHashMap.newKeySet()));
+            read.forEach(m -> byWindow.get(new FiredAlert.Window(m.subject(), m.windowStart())).add(m));
+            byWindow.forEach((w, markers) -> knownFired.put(new FiredKey(tenantId, w), markers));
+        }
+        return out;
+    }
+
+    /**
+     * After a commit that tried these alerts: each is now fired (by this commit, or before it by another — the unique key
+     * refused it), so the windows held learn their markers.
+     */
+    private void learnFired(String tenantId, List<AlertFiring.Firing> firings) {
+        for (AlertFiring.Firing f : firings) {
+            FiredAlert.Marker m = f.alert().marker();
+            Set<FiredAlert.Marker> known = knownFired.get(new FiredKey(tenantId, new FiredAlert.Window(m.subject(), m.windowStart())));
+            if (known != null) {
+                known.add(m);
+            }
+        }
     }
 
     /** A row as read, and its version ({@code xmin}) when it was read. */
