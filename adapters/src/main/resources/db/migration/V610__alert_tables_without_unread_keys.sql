@@ -1,3 +1,4 @@
+-- (numbered after V600, merged first, so that a database already at V600 applies it in order)
 -- Two indexes that every fired alert wrote an entry into and that no statement reads (docs/alerts.md#measured: during
 -- the benchmark's phases pg_stat_user_indexes counted no scan of either, and every query on the two tables is listed
 -- there):
