@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * current-usage view is read 2,000 times by 8 clients. Prints one line per size: stored events and their size on disk,
  * events/s and CPU per 1,000 events, view p50/p99 and CPU per view (the CPU figures are the ones to compare on a busy machine).
  * Flat lines are the point: ingestion touches this month's partition and the ids' index, the view reads aggregates.
+ * With {@code BENCH_IDS=random} the stored and the ingested ids are random points of the ids' index (clients sending
+ * UUIDs), so each new id lands on a random leaf of an index as large as the stored events make it.
  */
 public final class GrowthBenchmark {
     private static final int CUSTOMERS = 1_000;
@@ -58,8 +60,9 @@ public final class GrowthBenchmark {
                     .header("Authorization", "Bearer " + node.apiKey).GET().build();
             long loaded = 0;
             int step = 0;
-            System.out.printf("Growth: %d events ingested per size (batches of %d, %d clients), usage view 2000 requests × 8 clients, %d cores%n",
-                    ingest, BATCH, CLIENTS, Runtime.getRuntime().availableProcessors());
+            System.out.printf("Growth: %d events ingested per size (batches of %d, %d clients), usage view 2000 requests × 8 clients, %d cores, %s ids%n",
+                    ingest, BATCH, CLIENTS, Runtime.getRuntime().availableProcessors(),
+                    IngestionBenchmark.RANDOM_IDS ? "random (BENCH_IDS=random)" : "sequential");
             List<Long> steps = new ArrayList<>(sizes);
             steps.addFirst(0L); // a first round on the empty table warms the JIT (until it settles) and the pools; its line is not one to compare
             for (long size : steps) {
@@ -72,12 +75,13 @@ public final class GrowthBenchmark {
                                     WITH e AS (
                                         INSERT INTO usage_events (tenant_id, event_id, customer_id, subscription_id, metric, occurred_at, day, quantity,
                                                                   dimension_key, counted, properties, received_at)
-                                        SELECT :t, 'g-' || i, 'cus_b' || (1 + i % :n), 'sub_b' || (1 + i % :n), 'call_seconds', d + interval '12 hours', d,
+                                        SELECT :t, 'g-' || <id>, 'cus_b' || (1 + i % :n), 'sub_b' || (1 + i % :n), 'call_seconds', d + interval '12 hours', d,
                                                1 + i % 600, 'direction=inbound', true, '{"duration_seconds": 60, "direction": "inbound"}', now()
                                         FROM generate_series(CAST(:from AS bigint), CAST(:to AS bigint)) i,
                                              LATERAL (SELECT CAST(:first AS date) - 1 - CAST(i % 360 AS integer) AS d) x
                                         RETURNING tenant_id, event_id, customer_id, day)
-                                    INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day) SELECT * FROM e""")
+                                    INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day) SELECT * FROM e"""
+                                    .replace("<id>", IngestionBenchmark.RANDOM_IDS ? "CAST(gen_random_uuid() AS text)" : "i"))
                             .bind("t", node.tenantId).bind("n", CUSTOMERS).bind("from", from).bind("to", to).bind("first", thisMonth).execute());
                     loaded = to;
                 }

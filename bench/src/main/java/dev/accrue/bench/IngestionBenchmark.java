@@ -95,6 +95,21 @@ public final class IngestionBenchmark {
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
     }
 
+    /**
+     * {@code BENCH_IDS=random}: event ids as clients that send UUIDs make them ({@code PREFIX-<uuid>}) — each a
+     * random point of the ids' index — instead of {@code PREFIX-n}, whose inserts land on a few neighbouring leaf pages.
+     * Still PREFIX-…, so a run's events are counted by prefix as before.
+     */
+    static final boolean RANDOM_IDS = "random".equals(System.getenv("BENCH_IDS"));
+
+    /** A bijective 64-bit mix (SplitMix64's finaliser) of the run's seed and n: distinct n give distinct ids. */
+    static long scrambled(long seed, long n) {
+        long z = n + seed * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     static String body(int batchIndex, int size, int customers, String at, String prefix) {
         StringBuilder sb = new StringBuilder(size * 160).append("{\"events\":[");
         for (int i = 0; i < size; i++) {
@@ -102,7 +117,13 @@ public final class IngestionBenchmark {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append("{\"event_id\":\"").append(prefix).append('-').append(n).append("\",\"customer_id\":\"cus_b").append(1 + n % customers)
+            sb.append("{\"event_id\":\"").append(prefix).append('-');
+            if (RANDOM_IDS) {
+                sb.append(new java.util.UUID(scrambled(prefix.hashCode(), n), scrambled(~prefix.hashCode(), n)));
+            } else {
+                sb.append(n);
+            }
+            sb.append("\",\"customer_id\":\"cus_b").append(1 + n % customers)
                     .append("\",\"metric\":\"call_seconds\",\"timestamp\":\"").append(at)
                     .append("\",\"properties\":{\"duration_seconds\":").append(1 + n % 600).append(",\"direction\":\"")
                     .append(n % 2 == 0 ? "inbound" : "outbound").append("\"}}");
