@@ -47,6 +47,30 @@ class PaymentInputTest {
         }
     }
 
+    /**
+     * Read across its dashes, about one random UUID in 5,000 holds a Luhn-valid 16-digit run with a card's prefix
+     * (here both its first three groups and its last two read "4242424242424242"); sent as an event id it refused its
+     * whole batch. A card is written in groups of 4 (Amex 4-6-5), never 8 or 12: the batch is accepted, while the same
+     * digits grouped as a card are still refused.
+     */
+    @Test
+    void aUuidEventIdIsNotACardNumber() {
+        Sandbox s = new Sandbox("uuid-ids", Sandbox.demoCatalog("numero-crm.yaml"), "2026-06-01T08:00:00Z");
+        String c = s.customer("Uuid Sender", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "crm_plus")).get("id").asText();
+        assertThat(s.api.post("/v1/subscriptions/" + sub + "/add_ons", Map.of("add_on", "email_50k")).status()).isEqualTo(201);
+        s.advanceTo("2026-06-01T09:00:00Z");
+        List<Map<String, Object>> events = List.of(
+                Map.of("event_id", "42424242-4242-4242-4242-424242424242", "customer_id", c, "metric", "email_sends", "timestamp", "2026-06-01T08:30:00Z"),
+                Map.of("event_id", "abcd4242-4242-4242-4242-4242abcdef01", "customer_id", c, "metric", "email_sends", "timestamp", "2026-06-01T08:30:00Z"));
+        var batch = s.api.post("/v1/events/batch", Map.of("events", events));
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+        assertThat(batch.json().get("accepted").asInt()).as(batch.body()).isEqualTo(2);
+        var card = s.api.post("/v1/events/batch", Map.of("events", List.of(
+                Map.of("event_id", "4242-4242-4242-4242", "customer_id", c, "metric", "email_sends", "timestamp", "2026-06-01T08:30:00Z"))));
+        assertThat(card.code()).isEqualTo("raw_card_number_refused");
+    }
+
     @Test
     void declinedUnknownOrUnacceptedMethodsAreRefusedAndNothingIsSaved() {
         Sandbox s = new Sandbox("bad-methods", Fixtures.CATALOG_V1, "2026-06-01T08:00:00Z");
