@@ -105,11 +105,17 @@ public final class GrowthBenchmark {
                 IngestionBenchmark.send(http, node, IngestionBenchmark.body(0, BATCH, CUSTOMERS, now, prefix + "w")); // pools at this size
                 AtomicLong accepted = new AtomicLong();
                 long[] cpuBefore = {BenchNode.jvmCpuMillis(), node.postgresCpuMillis()};
+                long[] walBefore = node.walWritten();
                 long started = System.nanoTime();
                 accepted.addAndGet(IngestionBenchmark.sendAll(http, node, ingest / BATCH, BATCH, CUSTOMERS, now, prefix, CLIENTS));
                 double ingestSeconds = (System.nanoTime() - started) / 1e9;
                 // CPU per unit (this JVM: server and load generator; PostgreSQL) moves far less with a busy machine than events/s
                 double[] ingestCpu = perUnit(cpuBefore, node, accepted.get() / 1000.0);
+                long[] walAfter = node.walWritten();
+                // random ids touch a random leaf of the ids' index each: once per checkpoint, its first change writes
+                // the whole page to the WAL — the column that should grow with the index if anything does
+                double walBytes = (walAfter[0] - walBefore[0]) / (double) accepted.get();
+                double walPages = (walAfter[1] - walBefore[1]) / (double) accepted.get();
                 for (int i = 0; i < 200; i++) {
                     http.send(view, HttpResponse.BodyHandlers.ofString());
                 }
@@ -127,9 +133,9 @@ public final class GrowthBenchmark {
                                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'usage_events'::regclass""")
                         .mapTo(String.class).one());
                 System.out.printf((size == 0 ? "  (warm-up) " : "  ") + "%,d stored (+%,d loaded in %.0f s; %s; load average %.1f): ingestion %.0f events/s (%d accepted), CPU per 1,000 events "
-                                + "JVM %.1f + PostgreSQL %.1f ms; usage view p50 %.2f ms, p99 %.2f ms, CPU per view JVM %.2f + PostgreSQL %.2f ms%n",
+                                + "JVM %.1f + PostgreSQL %.1f ms, WAL %.0f bytes and %.3f full-page images per event; usage view p50 %.2f ms, p99 %.2f ms, CPU per view JVM %.2f + PostgreSQL %.2f ms%n",
                         size, added, loadSeconds, onDisk, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                        accepted.get() / ingestSeconds, accepted.get(), ingestCpu[0], ingestCpu[1], run.percentileMs(0.50), run.percentileMs(0.99),
+                        accepted.get() / ingestSeconds, accepted.get(), ingestCpu[0], ingestCpu[1], walBytes, walPages, run.percentileMs(0.50), run.percentileMs(0.99),
                         viewCpu[0], viewCpu[1]);
             }
             // tens of GB of dirty pages: written now, so that stopping PostgreSQL does not outlast its 5 s stop timeout
