@@ -11,6 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +21,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -237,43 +239,43 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
      * memory, and so is the absence of add-ons. Exact: nothing in a read-only transaction can change those rows, and each
      * statement reads one moment, as three round trips did a moment apart.
      */
+    private static final PositionalSql WITH_OWNERS = PositionalSql.of("""
+            SELECT s.*, EXISTS (SELECT 1 FROM subscription_add_ons x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id) AS has_add_ons
+            FROM subscriptions s WHERE s.tenant_id = :tenant AND s.id = :id;
+            SELECT c.* FROM subscriptions s JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+            WHERE s.tenant_id = :tenant AND s.id = :id;
+            SELECT * FROM tenants WHERE id = :tenant""");
+
+    /** Sent as a plain PreparedStatement ({@link PositionalSql}): every usage view starts with it. */
     private Optional<Subscription> findWithOwners(String tenantId, String id) {
-        return handle().createQuery("""
-                        SELECT s.*, EXISTS (SELECT 1 FROM subscription_add_ons x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id) AS has_add_ons
-                        FROM subscriptions s WHERE s.tenant_id = :tenant AND s.id = :id;
-                        SELECT c.* FROM subscriptions s JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
-                        WHERE s.tenant_id = :tenant AND s.id = :id;
-                        SELECT * FROM tenants WHERE id = :tenant""")
-                .bind("tenant", tenantId).bind("id", id)
-                .execute((executed, ctx) -> {
-                    try {
-                        PreparedStatement statement = executed.get();
-                        Subscription found = null;
-                        try (ResultSet rs = statement.getResultSet()) {
-                            if (rs.next()) {
-                                found = MAPPER.map(rs, ctx);
-                                if (!rs.getBoolean("has_add_ons")) {
-                                    AbsentRows.none(tx, AbsentRows.Table.ADD_ONS, tenantId, id);
-                                }
-                            }
-                        }
-                        statement.getMoreResults();
-                        try (ResultSet rs = statement.getResultSet()) {
-                            if (rs.next()) {
-                                PostgresCustomers.learn(tx, tenantId, rs, ctx);
-                            }
-                        }
-                        statement.getMoreResults();
-                        try (ResultSet rs = statement.getResultSet()) {
-                            if (rs.next()) {
-                                PostgresTenants.learn(tx, rs, ctx);
-                            }
-                        }
-                        return Optional.ofNullable(found);
-                    } finally {
-                        ctx.close();
+        try (PreparedStatement statement = tx.connection().prepareStatement(WITH_OWNERS.sql())) {
+            WITH_OWNERS.bind(statement, Map.of("tenant", tenantId, "id", id));
+            statement.execute();
+            Subscription found = null;
+            try (ResultSet rs = statement.getResultSet()) {
+                if (rs.next()) {
+                    found = MAPPER.map(rs, null);
+                    if (!rs.getBoolean("has_add_ons")) {
+                        AbsentRows.none(tx, AbsentRows.Table.ADD_ONS, tenantId, id);
                     }
-                });
+                }
+            }
+            statement.getMoreResults();
+            try (ResultSet rs = statement.getResultSet()) {
+                if (rs.next()) {
+                    PostgresCustomers.learn(tx, tenantId, rs, null);
+                }
+            }
+            statement.getMoreResults();
+            try (ResultSet rs = statement.getResultSet()) {
+                if (rs.next()) {
+                    PostgresTenants.learn(tx, rs, null);
+                }
+            }
+            return Optional.ofNullable(found);
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
     }
 
     @Override
