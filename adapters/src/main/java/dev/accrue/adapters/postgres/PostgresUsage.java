@@ -468,6 +468,9 @@ public final class PostgresUsage implements UsageRepository {
         if (unread.isEmpty()) {
             return out;
         }
+        if (windows.size() == 1 && tx.readingOnly()) {
+            viewed(new SumRows(tenantId, subscriptionId, metric, windows.getFirst().start(), windows.getFirst().end()));
+        }
         List<List<DailyUsage>> read = unread.size() == 1 ? List.of(sumsOfWindow(tenantId, subscriptionId, metric, unread.getFirst()))
                 : sumsOfWindows(tenantId, subscriptionId, metric, unread);
         for (int i = 0, r = 0; i < windows.size(); i++) {
@@ -506,6 +509,51 @@ public final class PostgresUsage implements UsageRepository {
         return List.copyOf(rows);
     }
 
+    /**
+     * The window a subscription's usage view last read, by (tenant, subscription): the next view's first round trip reads
+     * it ahead ({@link PostgresSubscriptions}, {@link #readAhead}) so that a view whose window has not moved is one round
+     * trip, not two. Only a guess of what to read: the rows read ahead are kept under the exact key of the statement
+     * that gave them, so a view whose window, metric or plan changed simply reads its own as before. Bounded: cleared
+     * when full.
+     */
+    private final Map<ViewKey, SumRows> lastViewed = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int VIEWS_KEPT = 50_000;
+
+    private record ViewKey(String tenantId, String subscriptionId) {
+    }
+
+    private void viewed(SumRows window) {
+        ViewKey key = new ViewKey(window.tenantId(), window.subscriptionId());
+        if (!window.equals(lastViewed.get(key))) {
+            if (lastViewed.size() >= VIEWS_KEPT) {
+                lastViewed.clear();
+            }
+            lastViewed.put(key, window);
+        }
+    }
+
+    /** What a view of this subscription should read ahead ({@link UsageRollups#READ_ONE}'s window), or null. */
+    SumRows aheadFor(String tenantId, String subscriptionId) {
+        return lastViewed.get(new ViewKey(tenantId, subscriptionId));
+    }
+
+    /**
+     * Keeps {@code rs}'s rows — {@link UsageRollups#READ_ONE} for {@code window}, sent in this read-only transaction's first
+     * round trip — for the transaction, as {@link #sums} would have kept its own read of the same key: same statement, same
+     * arguments, same transaction, one statement earlier.
+     */
+    void readAhead(SumRows window, ResultSet rs) throws SQLException {
+        LocalDate through = null;
+        List<DailyUsage> rows = new ArrayList<>();
+        while (rs.next()) {
+            through = rs.getObject(1, LocalDate.class);
+            rows.add(summed(rs, null));
+        }
+        List<DailyUsage> kept = List.copyOf(rows);
+        tx.memoWhileReadOnly(window, k -> kept);
+        rollups.afterRead(window.tenantId(), window.subscriptionId(), window.metric(), window.from(), window.to(), through, !kept.isEmpty());
+    }
+
     private List<List<DailyUsage>> sumsOfWindows(String tenantId, String subscriptionId, String metric, List<Period> windows) {
         List<List<DailyUsage>> out = new ArrayList<>(windows.size());
         ArrayLiteral froms = new ArrayLiteral(windows.size() * 11), tos = new ArrayLiteral(windows.size() * 11);
@@ -536,7 +584,7 @@ public final class PostgresUsage implements UsageRepository {
                 null, null);
     }
 
-    private record SumRows(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+    record SumRows(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
     }
 
     /** A row of the totals' SQL (by position: the day column is unused), as {@link #fold} would make it from the days. */
