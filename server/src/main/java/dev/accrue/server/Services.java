@@ -298,10 +298,10 @@ public record Services(
         PostgresTaxSettings taxSettingsRepo = new PostgresTaxSettings(tx);
         TaxService taxes = new TaxService(tx, taxSettingsRepo, auditLog);
         PostgresTestClocks clockRepo = new PostgresTestClocks(tx);
-        PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx);
+        PostgresUsage usageRepo = new PostgresUsage(tx, clock); // its rollups' closed days follow the system clock, never a test clock
+        PostgresSubscriptions subscriptionRepo = new PostgresSubscriptions(tx, usageRepo); // a usage view reads its sums ahead
         PostgresInvoices invoiceRepo = new PostgresInvoices(tx);
         PostgresPendingItems pending = new PostgresPendingItems(tx);
-        PostgresUsage usageRepo = new PostgresUsage(tx, clock); // its rollups' closed days follow the system clock, never a test clock
         CustomerTime time = new CustomerTime(clock, clockRepo);
         CatalogService catalogs = new CatalogService(tx, new PostgresCatalogs(tx), CatalogYaml::read, auditLog, clock);
         DocumentTaxes documentTaxes = new DocumentTaxes(taxSettingsRepo, tenantRepo, subscriptionRepo, catalogs);

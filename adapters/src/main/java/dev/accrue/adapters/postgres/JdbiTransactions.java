@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * less: they go to the database as one multi-row statement per kind as soon as the transaction sends any other
  * statement through JDBI (checked in {@link StatementCustomizer#beforeExecution}), or before commit. Every later
  * statement of the transaction therefore sees them — a read, an update, a foreign key — exactly as if each had been
- * inserted when it was recorded; only the round trips are shared. Statements sent on the raw connection (none on the
- * billing path) bypass that check.
+ * inserted when it was recorded; only the round trips are shared. A plain JDBC statement takes its connection from
+ * {@link #connection}, which writes them first too.
  */
 public final class JdbiTransactions implements Transactions {
     private final Jdbi jdbi;
@@ -305,6 +305,16 @@ public final class JdbiTransactions implements Transactions {
                 current.remove();
             }
         });
+    }
+
+    /**
+     * The transaction's connection for a plain JDBC statement (the hot reads, {@link PositionalSql}): what was written
+     * behind is written first, as JDBI's statements do (the customizer above), so the statement sees it.
+     */
+    public java.sql.Connection connection() {
+        Handle handle = handle();
+        flushWriteBehind();
+        return handle.getConnection();
     }
 
     /** The handle of the calling thread's transaction, or null outside one. */

@@ -11,6 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +21,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -36,6 +38,8 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
             date(rs, "usage_invoiced_through"), rs.getInt("version"),
             smallint(rs, "billing_cycle_day"), smallint(rs, "pending_billing_cycle_day"));
     private final JdbiTransactions tx;
+    /** Whose usage a view's first round trip reads ahead ({@link #findWithOwners}); null: nothing read ahead. */
+    private final PostgresUsage usage;
 
     /**
      * A subscription row a billing batch claimed (and so holds locked) in the current transaction, as it was read then:
@@ -84,7 +88,13 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     private static final Object UPDATES = new Object();
 
     public PostgresSubscriptions(JdbiTransactions tx) {
+        this(tx, null);
+    }
+
+    /** {@code usage}: a usage view's first round trip also reads the window the subscription's last view read. */
+    public PostgresSubscriptions(JdbiTransactions tx, PostgresUsage usage) {
         this.tx = tx;
+        this.usage = usage;
     }
 
     /** The transaction's handle, after writing the updates this repository deferred: every statement here sees them. */
@@ -237,43 +247,59 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
      * memory, and so is the absence of add-ons. Exact: nothing in a read-only transaction can change those rows, and each
      * statement reads one moment, as three round trips did a moment apart.
      */
+    private static final String WITH_OWNERS_NAMED = """
+            SELECT s.*, EXISTS (SELECT 1 FROM subscription_add_ons x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id) AS has_add_ons
+            FROM subscriptions s WHERE s.tenant_id = :tenant AND s.id = :id;
+            SELECT c.* FROM subscriptions s JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+            WHERE s.tenant_id = :tenant AND s.id = :id;
+            SELECT * FROM tenants WHERE id = :tenant""";
+    private static final PositionalSql WITH_OWNERS = PositionalSql.of(WITH_OWNERS_NAMED);
+    /** The same, and the usage sums of the window this subscription's last view read ({@link PostgresUsage#aheadFor}). */
+    private static final PositionalSql WITH_OWNERS_AND_SUMS = PositionalSql.of(WITH_OWNERS_NAMED + ";\n" + UsageRollups.READ_ONE);
+
+    /**
+     * Sent as a plain PreparedStatement ({@link PositionalSql}): every usage view starts with it. With the window the
+     * subscription's last view read, its sums go in the same round trip ({@link PostgresUsage#readAhead}): a view whose
+     * window has not moved since is one round trip.
+     */
     private Optional<Subscription> findWithOwners(String tenantId, String id) {
-        return handle().createQuery("""
-                        SELECT s.*, EXISTS (SELECT 1 FROM subscription_add_ons x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id) AS has_add_ons
-                        FROM subscriptions s WHERE s.tenant_id = :tenant AND s.id = :id;
-                        SELECT c.* FROM subscriptions s JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
-                        WHERE s.tenant_id = :tenant AND s.id = :id;
-                        SELECT * FROM tenants WHERE id = :tenant""")
-                .bind("tenant", tenantId).bind("id", id)
-                .execute((executed, ctx) -> {
-                    try {
-                        PreparedStatement statement = executed.get();
-                        Subscription found = null;
-                        try (ResultSet rs = statement.getResultSet()) {
-                            if (rs.next()) {
-                                found = MAPPER.map(rs, ctx);
-                                if (!rs.getBoolean("has_add_ons")) {
-                                    AbsentRows.none(tx, AbsentRows.Table.ADD_ONS, tenantId, id);
-                                }
-                            }
-                        }
-                        statement.getMoreResults();
-                        try (ResultSet rs = statement.getResultSet()) {
-                            if (rs.next()) {
-                                PostgresCustomers.learn(tx, tenantId, rs, ctx);
-                            }
-                        }
-                        statement.getMoreResults();
-                        try (ResultSet rs = statement.getResultSet()) {
-                            if (rs.next()) {
-                                PostgresTenants.learn(tx, rs, ctx);
-                            }
-                        }
-                        return Optional.ofNullable(found);
-                    } finally {
-                        ctx.close();
+        PostgresUsage.SumRows ahead = usage == null ? null : usage.aheadFor(tenantId, id);
+        PositionalSql sql = ahead == null ? WITH_OWNERS : WITH_OWNERS_AND_SUMS;
+        try (PreparedStatement statement = tx.connection().prepareStatement(sql.sql())) {
+            sql.bind(statement, ahead == null ? Map.of("tenant", tenantId, "id", id)
+                    : Map.of("tenant", tenantId, "id", id, "sub", id, "metric", ahead.metric(), "from", ahead.from(), "to", ahead.to()));
+            statement.execute();
+            Subscription found = null;
+            try (ResultSet rs = statement.getResultSet()) {
+                if (rs.next()) {
+                    found = MAPPER.map(rs, null);
+                    if (!rs.getBoolean("has_add_ons")) {
+                        AbsentRows.none(tx, AbsentRows.Table.ADD_ONS, tenantId, id);
                     }
-                });
+                }
+            }
+            statement.getMoreResults();
+            try (ResultSet rs = statement.getResultSet()) {
+                if (rs.next()) {
+                    PostgresCustomers.learn(tx, tenantId, rs, null);
+                }
+            }
+            statement.getMoreResults();
+            try (ResultSet rs = statement.getResultSet()) {
+                if (rs.next()) {
+                    PostgresTenants.learn(tx, rs, null);
+                }
+            }
+            if (ahead != null) {
+                statement.getMoreResults();
+                try (ResultSet rs = statement.getResultSet()) {
+                    usage.readAhead(ahead, rs);
+                }
+            }
+            return Optional.ofNullable(found);
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.postgresql.util.PSQLException;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -467,6 +468,9 @@ public final class PostgresUsage implements UsageRepository {
         if (unread.isEmpty()) {
             return out;
         }
+        if (windows.size() == 1 && tx.readingOnly()) {
+            viewed(new SumRows(tenantId, subscriptionId, metric, windows.getFirst().start(), windows.getFirst().end()));
+        }
         List<List<DailyUsage>> read = unread.size() == 1 ? List.of(sumsOfWindow(tenantId, subscriptionId, metric, unread.getFirst()))
                 : sumsOfWindows(tenantId, subscriptionId, metric, unread);
         for (int i = 0, r = 0; i < windows.size(); i++) {
@@ -480,17 +484,74 @@ public final class PostgresUsage implements UsageRepository {
         return out;
     }
 
-    /** One window: its closed-days rollup (if valid) and the daily rows after it, in one statement ({@link UsageRollups#READ_ONE}). */
+    private static final PositionalSql READ_ONE = PositionalSql.of(UsageRollups.READ_ONE);
+
+    /**
+     * One window: its closed-days rollup (if valid) and the daily rows after it, in one statement ({@link UsageRollups#READ_ONE}),
+     * sent as a plain PreparedStatement: every usage view and most priced windows send it, and JDBI's per-statement work
+     * (binding five arguments, iterating ~20 rows) cost the view more JVM time than pgjdbc's.
+     */
     private List<DailyUsage> sumsOfWindow(String tenantId, String subscriptionId, String metric, Period w) {
-        LocalDate[] through = new LocalDate[1];
-        List<DailyUsage> rows = List.copyOf(tx.handle().createQuery(UsageRollups.READ_ONE)
-                .bind("tenant", tenantId).bind("sub", subscriptionId).bind("metric", metric).bind("from", w.start()).bind("to", w.end())
-                .map((rs, ctx) -> {
-                    through[0] = rs.getObject(1, LocalDate.class);
-                    return summed(rs, ctx);
-                }).list());
-        rollups.afterRead(tenantId, subscriptionId, metric, w.start(), w.end(), through[0], !rows.isEmpty());
-        return rows;
+        LocalDate through = null;
+        List<DailyUsage> rows = new ArrayList<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement(READ_ONE.sql())) {
+            READ_ONE.bind(ps, Map.of("tenant", tenantId, "sub", subscriptionId, "metric", metric, "from", w.start(), "to", w.end()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    through = rs.getObject(1, LocalDate.class);
+                    rows.add(summed(rs, null));
+                }
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+        rollups.afterRead(tenantId, subscriptionId, metric, w.start(), w.end(), through, !rows.isEmpty());
+        return List.copyOf(rows);
+    }
+
+    /**
+     * The window a subscription's usage view last read, by (tenant, subscription): the next view's first round trip reads
+     * it ahead ({@link PostgresSubscriptions}, {@link #readAhead}) so that a view whose window has not moved is one round
+     * trip, not two. Only a guess of what to read: the rows read ahead are kept under the exact key of the statement
+     * that gave them, so a view whose window, metric or plan changed simply reads its own as before. Bounded: cleared
+     * when full.
+     */
+    private final Map<ViewKey, SumRows> lastViewed = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int VIEWS_KEPT = 50_000;
+
+    private record ViewKey(String tenantId, String subscriptionId) {
+    }
+
+    private void viewed(SumRows window) {
+        ViewKey key = new ViewKey(window.tenantId(), window.subscriptionId());
+        if (!window.equals(lastViewed.get(key))) {
+            if (lastViewed.size() >= VIEWS_KEPT) {
+                lastViewed.clear();
+            }
+            lastViewed.put(key, window);
+        }
+    }
+
+    /** What a view of this subscription should read ahead ({@link UsageRollups#READ_ONE}'s window), or null. */
+    SumRows aheadFor(String tenantId, String subscriptionId) {
+        return lastViewed.get(new ViewKey(tenantId, subscriptionId));
+    }
+
+    /**
+     * Keeps {@code rs}'s rows — {@link UsageRollups#READ_ONE} for {@code window}, sent in this read-only transaction's first
+     * round trip — for the transaction, as {@link #sums} would have kept its own read of the same key: same statement, same
+     * arguments, same transaction, one statement earlier.
+     */
+    void readAhead(SumRows window, ResultSet rs) throws SQLException {
+        LocalDate through = null;
+        List<DailyUsage> rows = new ArrayList<>();
+        while (rs.next()) {
+            through = rs.getObject(1, LocalDate.class);
+            rows.add(summed(rs, null));
+        }
+        List<DailyUsage> kept = List.copyOf(rows);
+        tx.memoWhileReadOnly(window, k -> kept);
+        rollups.afterRead(window.tenantId(), window.subscriptionId(), window.metric(), window.from(), window.to(), through, !kept.isEmpty());
     }
 
     private List<List<DailyUsage>> sumsOfWindows(String tenantId, String subscriptionId, String metric, List<Period> windows) {
@@ -523,7 +584,7 @@ public final class PostgresUsage implements UsageRepository {
                 null, null);
     }
 
-    private record SumRows(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
+    record SumRows(String tenantId, String subscriptionId, String metric, LocalDate from, LocalDate to) {
     }
 
     /** A row of the totals' SQL (by position: the day column is unused), as {@link #fold} would make it from the days. */

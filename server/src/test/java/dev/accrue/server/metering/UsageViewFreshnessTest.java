@@ -82,6 +82,33 @@ class UsageViewFreshnessTest {
     }
 
     /**
+     * A view's first round trip also reads the sums of the window the subscription's last view read (PostgresUsage#readAhead):
+     * only a guess of what to read, kept under the exact window it read. A new month moves the window: the next view reads
+     * its own, and shows the new window's usage, not the guessed one's.
+     */
+    @Test
+    void aViewWhoseWindowMovedReadsItsOwnWindow() {
+        Sandbox s = new Sandbox("moved views", YEARLY, "2026-01-01T08:00:00Z");
+        String c = s.customer("Moved Co", "USD", "UTC");
+        String sub = s.subscribe(Map.of("customer_id", c, "plan", "annual", "alignment", "anniversary")).get("id").asText();
+        s.advanceTo("2026-01-20T08:00:00Z");
+        call(s, c, "jan", 160, "inbound", "2026-01-20T07:00:00Z");
+        assertThat(minutes(s, sub).get("used").asText()).isEqualTo("160");
+        call(s, c, "jan-2", 5, "outbound", "2026-01-20T07:30:00Z");
+        JsonNode ahead = minutes(s, sub);
+        assertThat(ahead.get("used").asText()).as("January read ahead, with the event sent since").isEqualTo("165");
+        assertThat(ahead.get("cost_so_far").asText()).isEqualTo("0.65");
+
+        s.advanceTo("2026-02-03T08:00:00Z");
+        call(s, c, "feb", 30, "inbound", "2026-02-03T07:00:00Z");
+        JsonNode moved = minutes(s, sub);
+        assertThat(moved.get("used").asText()).as("February's window, not January's read ahead").isEqualTo("30");
+        assertThat(moved.get("by_dimension").toString()).isEqualTo("{\"direction=inbound\":\"30\"}");
+        assertThat(moved.get("cost_so_far").asText()).as("January's 65 s over its own 100").isEqualTo("0.65");
+        assertThat(minutes(s, sub).get("used").asText()).as("February read ahead").isEqualTo("30");
+    }
+
+    /**
      * A view reads its subscription, customer and tenant in one round trip and keeps them only for its own read-only
      * transaction: the tenant's rounding mode changed between two views decides the next one's last cent.
      */
