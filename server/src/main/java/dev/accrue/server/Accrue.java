@@ -466,6 +466,7 @@ public final class Accrue implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        services.usageRollups().close(); // a rollup build must not outlive the pool it reads through
         database.close();
         if (embedded != null) {
             embedded.close();

@@ -34,6 +34,7 @@ import dev.accrue.adapters.postgres.PostgresTaxSettings;
 import dev.accrue.adapters.postgres.PostgresTenants;
 import dev.accrue.adapters.postgres.PostgresTestClocks;
 import dev.accrue.adapters.postgres.PostgresUsage;
+import dev.accrue.adapters.postgres.UsageRollups;
 import dev.accrue.adapters.postgres.PostgresDomainEvents;
 import dev.accrue.adapters.postgres.PostgresEmailOutbox;
 import dev.accrue.adapters.postgres.PostgresWallets;
@@ -250,7 +251,8 @@ public record Services(
         KafkaIntake kafkaIntake,
         DraftInvoices draftInvoices,
         UsagePartitioning usagePartitions,
-        DraftRegeneration draftRegeneration) {
+        DraftRegeneration draftRegeneration,
+        UsageRollups usageRollups) {
 
     /** This node in billing runs and logs: process id and host, as the JVM names itself. */
     private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
@@ -486,7 +488,8 @@ public record Services(
                 new DraftInvoices(tx, invoiceRepo, issuer),
                 new UsagePartitioning(tx, new PostgresUsagePartitions(tx), clock, UsagePartitioning.monthsAhead(System.getenv())),
                 new DraftRegeneration(tx, invoiceRepo, subscriptionRepo, customerRepo, draftTerms, billing, usageInvoicing, billedUsage, pending,
-                        issuer, creditConsumption, time, auditLog, events));
+                        issuer, creditConsumption, time, auditLog, events),
+                usageRepo.rollups()); // its background builder is stopped with the node
     }
 
     private static Notifications notifications(JdbiTransactions tx, DomainEvents events, AuditLog auditLog, PostgresCustomers customers,

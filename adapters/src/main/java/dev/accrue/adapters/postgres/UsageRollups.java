@@ -232,11 +232,19 @@ public final class UsageRollups {
         return b;
     }
 
-    /** Stops the builder: a build in progress finishes, pending ones are dropped (the next view asks again). */
+    /**
+     * Stops the builder: pending builds are dropped (the next view asks again), a build in progress is given 5 s to
+     * finish — the node closes its database pool next, and a build reading through a closed pool would only fail.
+     */
     public void close() {
         ExecutorService b = builder;
         if (b != null) {
             b.shutdownNow();
+            try {
+                b.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
