@@ -39,7 +39,7 @@ public final class ApiServer {
     public ApiServer(ApiKeyService keys, RateLimiter limiter, PrometheusMeterRegistry metrics, List<Consumer<RoutesConfig>> routes) {
         RequestTimers timers = new RequestTimers(metrics);
         this.app = Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = true;
+            config.concurrency.useVirtualThreads = !Boolean.getBoolean("accrue.http.platformThreads"); // TEMPORARY A/B switch
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.router.ignoreTrailingSlashes = true;
