@@ -39,7 +39,7 @@ public final class ApiServer {
     public ApiServer(ApiKeyService keys, RateLimiter limiter, PrometheusMeterRegistry metrics, List<Consumer<RoutesConfig>> routes) {
         RequestTimers timers = new RequestTimers(metrics);
         this.app = Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = !Boolean.getBoolean("accrue.http.platformThreads"); // TEMPORARY A/B switch
+            config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.router.ignoreTrailingSlashes = true;
@@ -52,7 +52,7 @@ public final class ApiServer {
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new RequestContext(metrics)), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
             RoutesConfig app = config.routes;
-            // one handler for every request, not three: Javalin matches each before-handler's path (a regex) per request
+            // one handler for every request, not three: each before-handler is a task Javalin matches against the path per request
             app.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 // Javalin 7 enforces maxRequestSize only while reading a body: a declared length over it is refused before that
