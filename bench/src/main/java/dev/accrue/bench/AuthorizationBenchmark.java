@@ -68,6 +68,7 @@ public final class AuthorizationBenchmark {
             long[] dbBefore = node.databaseWork();
             double[] groupsBefore = groups(node);
             long[] cpuBefore = node.cpuMillis();
+            long[] allocBefore = node.allocation();
             long generatorBefore = generatorCpuMillis();
             node.probe();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
@@ -93,6 +94,7 @@ public final class AuthorizationBenchmark {
             System.out.printf("  %s%n", server.summary());
             System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms (JIT threads %d ms during the run)%n", "check",
                     (cpuAfter[0] - cpuBefore[0]) / (double) total, (cpuAfter[1] - cpuBefore[1]) / (double) total, node.compilationMillis() - jitBefore);
+            printAllocation(allocBefore, node.allocation(), total);
             Thread.sleep(1_500); // backends report their transactions to pg_stat_database within about a second
             printDatabaseWork(dbBefore, node.databaseWork(), groupsBefore, groups(node), total);
             node.threads(total, "check");
@@ -243,5 +245,11 @@ public final class AuthorizationBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The server's allocation per check during the run and its collections (count, total ms as its collector reports them). */
+    private static void printAllocation(long[] before, long[] after, int total) {
+        System.out.printf("  server allocation per check %.1f KB; %d collections, %d ms in them during the run%n",
+                (after[0] - before[0]) / 1024.0 / total, after[1] - before[1], after[2] - before[2]);
     }
 }

@@ -113,6 +113,24 @@ final class ServerProcess implements AutoCloseable {
         return Long.parseLong(ask("peak"));
     }
 
+    /** Bytes the server's threads allocated so far (virtual threads' on their carriers), its collections and their ms. */
+    long[] allocation() throws IOException {
+        String[] all = ask("alloc").split(" ");
+        return new long[] {Long.parseLong(all[0]), Long.parseLong(all[1]), Long.parseLong(all[2])};
+    }
+
+    /** "bytes collections ms", read in the server JVM (see {@link #allocation()}). */
+    private static String allocationHere() {
+        long bytes = ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+        long count = 0;
+        long millis = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return bytes + " " + count + " " + millis;
+    }
+
     private String ask(String command) throws IOException {
         in.println(command);
         String line;
@@ -225,6 +243,7 @@ final class ServerProcess implements AutoCloseable {
                         System.out.println("ANSWER ok");
                     }
                     case "peak" -> System.out.println("ANSWER " + BenchNode.peakHeapMiB());
+                    case "alloc" -> System.out.println("ANSWER " + allocationHere());
                     case "jit" -> System.out.println("ANSWER " + ThreadCpu.compilerMillis());
                     case "db" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
                                     SELECT d.xact_commit || ' ' || d.xact_rollback || ' ' || w.wal_records || ' ' || w.wal_bytes || ' ' || w.wal_write

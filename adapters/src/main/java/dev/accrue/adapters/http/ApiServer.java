@@ -52,14 +52,15 @@ public final class ApiServer {
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new RequestContext(metrics)), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
             RoutesConfig app = config.routes;
-            app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-            // Javalin 7 enforces maxRequestSize only while reading a body: a declared length over it is refused before that
+            // one handler for every request, not three: each before-handler is a task Javalin matches against the path per request
             app.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                // Javalin 7 enforces maxRequestSize only while reading a body: a declared length over it is refused before that
                 if (ctx.req().getContentLengthLong() > MAX_REQUEST_BYTES) {
                     throw new ContentTooLargeResponse();
                 }
+                Requests.requireCleanQuery(ctx);
             });
-            app.before(Requests::requireCleanQuery);
             app.before("/v1/*", ctx -> authenticate(ctx, keys, limiter));
             app.after(ctx -> record(ctx, timers));
             app.exception(Exception.class, ErrorMapper::handle);

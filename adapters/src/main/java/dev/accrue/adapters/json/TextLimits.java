@@ -2,7 +2,6 @@ package dev.accrue.adapters.json;
 
 import com.fasterxml.jackson.core.JsonStreamContext;
 
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,18 +32,23 @@ public final class TextLimits {
         if (name) {
             return NAME_MAX;
         }
-        ArrayDeque<JsonStreamContext> chain = new ArrayDeque<>();
-        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
-            chain.push(c);
+        Node node = nodeAt(ctx);
+        return node == null || node.maxLength < 0 ? DEFAULT_MAX : node.maxLength;
+    }
+
+    /**
+     * The schema's place for the parser's, walked from the root down (recursively: a deque of the chain was allocated
+     * for every string value of every body); null when the schema has no such place.
+     */
+    private Node nodeAt(JsonStreamContext c) {
+        if (c == null || c.inRoot()) {
+            return root;
         }
-        Node node = root;
-        for (JsonStreamContext c : chain) {
-            node = c.inArray() ? node.items : node.child(c.getCurrentName());
-            if (node == null) {
-                return DEFAULT_MAX;
-            }
+        Node parent = nodeAt(c.getParent());
+        if (parent == null) {
+            return null;
         }
-        return node.maxLength < 0 ? DEFAULT_MAX : node.maxLength;
+        return c.inArray() ? parent.items : parent.child(c.getCurrentName());
     }
 
     /** One place of the schema: its own maxLength (-1 when it declares none) and the places below it. */

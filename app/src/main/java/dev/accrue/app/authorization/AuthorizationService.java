@@ -114,7 +114,7 @@ public final class AuthorizationService {
      * the balance last seen per (subscription, metric, allowance window) — only a guess, checked under the lock.
      */
     private record Resolved(String signature, CustomerClock clock, String currency, List<Subscription> subscriptions,
-                            ConcurrentHashMap<String, Terms> terms, ConcurrentHashMap<String, Seen> seen, dev.accrue.core.customer.Customer customer) {
+                            ConcurrentHashMap<WindowKey, Terms> terms, ConcurrentHashMap<WindowKey, Seen> seen, dev.accrue.core.customer.Customer customer) {
         /** A prepaid customer's balance moves with its wallet, which no cached figure follows: always the locked path. */
         boolean prepaid() {
             return WalletService.prepaid(customer);
@@ -122,6 +122,17 @@ public final class AuthorizationService {
     }
 
     private record Seen(BigDecimal used, BigDecimal held) {
+    }
+
+    /**
+     * A (subscription, metric, window start) as a map key: a record, not a concatenated string — the string (with the
+     * date formatted) was built three times per check, about a seventh of the bytes a check allocated.
+     */
+    private record WindowKey(String subscriptionId, String metric, LocalDate start) {
+    }
+
+    /** A (customer, metric) as a map key, for the same reason. */
+    private record MetricKey(String customerId, String metric) {
     }
 
     /**
@@ -141,8 +152,8 @@ public final class AuthorizationService {
             return sub != null && sub.statusOn(today) != SubscriptionStatus.SUSPENDED && terms.error() == null;
         }
 
-        String seenKey() {
-            return sub.id() + "|" + terms.charge().metric() + "|" + window.start();
+        WindowKey seenKey() {
+            return new WindowKey(sub.id(), terms.charge().metric(), window.start());
         }
     }
 
@@ -165,12 +176,15 @@ public final class AuthorizationService {
 
     static void authorizationsCounted(String outcome, String code) {
         // one counter per outcome and code, kept: building and registering it again cost more than the count, once per check
-        COUNTERS.computeIfAbsent(outcome + "|" + code, k -> Counter.builder("accrue_authorizations").description("Authorization requests by outcome")
+        COUNTERS.computeIfAbsent(new Outcome(outcome, code), k -> Counter.builder("accrue_authorizations").description("Authorization requests by outcome")
                 .tag("outcome", outcome).tag("code", code).register(Metrics.globalRegistry)).increment();
     }
 
     /** accrue_authorizations by outcome and code (both from fixed sets: three outcomes, the error codes). */
-    private static final ConcurrentHashMap<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Outcome, Counter> COUNTERS = new ConcurrentHashMap<>();
+
+    private record Outcome(String outcome, String code) {
+    }
 
     /** A check as validated: who, which metric, how much (default applied) and for how long. */
     record Check(String customerId, String metric, BigDecimal want, Duration ttl) {
@@ -249,8 +263,8 @@ public final class AuthorizationService {
         }
         Map<CustomerKey, Resolved> used = new HashMap<>(); // one cache entry per customer for the whole statement
         java.util.Set<CustomerKey> left = new java.util.HashSet<>();
-        Map<String, Seen> expected = new HashMap<>();
-        Map<String, Plan> plans = new HashMap<>();
+        Map<WindowKey, Seen> expected = new HashMap<>();
+        Map<MetricKey, Plan> plans = new HashMap<>();
         List<Pending> pending = new java.util.ArrayList<>();
         for (int i = 0; i < checks.length; i++) {
             Check c = checks[i];
@@ -260,7 +274,7 @@ public final class AuthorizationService {
             }
             Resolved r = used.computeIfAbsent(key, resolved::getIfPresent);
             // one plan per customer and metric: its checks share one `now`, as the group statement expects
-            Plan p = r == null || r.prepaid() ? null : plans.computeIfAbsent(c.customerId() + "|" + c.metric(), m -> plan(tenantId, r, c.metric()));
+            Plan p = r == null || r.prepaid() ? null : plans.computeIfAbsent(new MetricKey(c.customerId(), c.metric()), m -> plan(tenantId, r, c.metric()));
             Seen seen = p == null || !p.answerable() || !p.terms().additive() ? null : expected.computeIfAbsent(p.seenKey(), r.seen()::get);
             if (seen == null) {
                 left.add(key);
@@ -345,7 +359,7 @@ public final class AuthorizationService {
         if (!p.answerable() || !p.terms().additive()) {
             return null;
         }
-        String seenKey = p.seenKey();
+        WindowKey seenKey = p.seenKey();
         Seen seen = r.seen().get(seenKey);
         for (int attempt = 0; attempt < FAST_ATTEMPTS; attempt++) {
             BigDecimal used = seen == null ? null : seen.used();
@@ -493,7 +507,7 @@ public final class AuthorizationService {
      * changes because that touches the subscription's row.
      */
     private Terms terms(String tenantId, Resolved r, Subscription sub, String metricCode, Period period) {
-        return r.terms().computeIfAbsent(sub.id() + "|" + metricCode + "|" + period.start(), k -> {
+        return r.terms().computeIfAbsent(new WindowKey(sub.id(), metricCode, period.start()), k -> {
             var plan = billing.counted().withDerivedAllowances(tenantId, sub, r.customer(), billing.planFor(tenantId, sub, period), period);
             Metric metric = catalogs.catalog(tenantId, sub.catalogVersion()).metric(metricCode).orElseThrow();
             var charge = plan.charges().stream().filter(c -> c instanceof MeteredCharge m && m.metric().equals(metricCode))

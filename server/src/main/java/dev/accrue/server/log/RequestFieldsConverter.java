@@ -24,7 +24,8 @@ public final class RequestFieldsConverter extends ClassicConverter {
         if (!hasId && !hasTenant) {
             return "";
         }
-        StringBuilder out = new StringBuilder(64);
+        // sized exactly: a request id and a tenant id overflowed a fixed 64 and copied the builder once per line
+        StringBuilder out = new StringBuilder((hasId ? requestId.length() + 3 : 0) + (hasTenant ? tenant.length() + 8 : 0));
         if (hasId) {
             out.append(" [").append(requestId).append(']');
         }
