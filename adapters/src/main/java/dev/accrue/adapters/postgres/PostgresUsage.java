@@ -492,20 +492,25 @@ public final class PostgresUsage implements UsageRepository {
      * (binding five arguments, iterating ~20 rows) cost the view more JVM time than pgjdbc's.
      */
     private List<DailyUsage> sumsOfWindow(String tenantId, String subscriptionId, String metric, Period w) {
-        LocalDate through = null;
-        List<DailyUsage> rows = new ArrayList<>();
         try (PreparedStatement ps = tx.connection().prepareStatement(READ_ONE.sql())) {
             READ_ONE.bind(ps, Map.of("tenant", tenantId, "sub", subscriptionId, "metric", metric, "from", w.start(), "to", w.end()));
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    through = rs.getObject(1, LocalDate.class);
-                    rows.add(summed(rs, null));
-                }
+                return windowRows(new SumRows(tenantId, subscriptionId, metric, w.start(), w.end()), rs);
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
-        rollups.afterRead(tenantId, subscriptionId, metric, w.start(), w.end(), through, !rows.isEmpty());
+    }
+
+    /** {@link UsageRollups#READ_ONE}'s rows for {@code window}; tells the rollups what the read found (a build may follow). */
+    private List<DailyUsage> windowRows(SumRows window, ResultSet rs) throws SQLException {
+        LocalDate through = null;
+        List<DailyUsage> rows = new ArrayList<>();
+        while (rs.next()) {
+            through = rs.getObject(1, LocalDate.class);
+            rows.add(summed(rs, null));
+        }
+        rollups.afterRead(window.tenantId(), window.subscriptionId(), window.metric(), window.from(), window.to(), through, !rows.isEmpty());
         return List.copyOf(rows);
     }
 
@@ -543,15 +548,8 @@ public final class PostgresUsage implements UsageRepository {
      * arguments, same transaction, one statement earlier.
      */
     void readAhead(SumRows window, ResultSet rs) throws SQLException {
-        LocalDate through = null;
-        List<DailyUsage> rows = new ArrayList<>();
-        while (rs.next()) {
-            through = rs.getObject(1, LocalDate.class);
-            rows.add(summed(rs, null));
-        }
-        List<DailyUsage> kept = List.copyOf(rows);
+        List<DailyUsage> kept = windowRows(window, rs);
         tx.memoWhileReadOnly(window, k -> kept);
-        rollups.afterRead(window.tenantId(), window.subscriptionId(), window.metric(), window.from(), window.to(), through, !kept.isEmpty());
     }
 
     private List<List<DailyUsage>> sumsOfWindows(String tenantId, String subscriptionId, String metric, List<Period> windows) {
