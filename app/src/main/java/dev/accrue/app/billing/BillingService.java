@@ -363,7 +363,13 @@ public final class BillingService {
     /** The metered lines of one window for the charges of {@code cadence}, priced on what arrived so far (prepaid drawdown). */
     public List<InvoiceLine> usageLines(String tenantId, Subscription sub, Period window, Customer customer, RoundingPolicy rounding,
                                         ResetCadence cadence) {
-        return usage.lines(tenantId, sub, planFor(tenantId, sub, window), customer, window, rounding, m -> m.invoiceCadence() == cadence);
+        return usageLines(tenantId, sub, planFor(tenantId, sub, window), window, customer, rounding, cadence);
+    }
+
+    /** {@link #usageLines} on {@code inForce}, the window's {@link #planFor} a caller already resolved (a usage view). */
+    public List<InvoiceLine> usageLines(String tenantId, Subscription sub, Plan inForce, Period window, Customer customer, RoundingPolicy rounding,
+                                        ResetCadence cadence) {
+        return usage.lines(tenantId, sub, inForce, customer, window, rounding, m -> m.invoiceCadence() == cadence);
     }
 
     /** {@link #usageLines} priced on the usage dated before {@code until} only (a calendar-month budget's cut in a billing period). */

@@ -27,6 +27,7 @@ import dev.accrue.core.catalog.TrialUsage;
 import dev.accrue.core.subscription.ChargeWindows;
 import dev.accrue.core.subscription.Subscription;
 import dev.accrue.core.time.Period;
+import dev.accrue.core.time.RoundingPolicy;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -78,10 +79,15 @@ public final class UsageQueries {
             // during a trial the window is the trial itself; its usage is free or billed on the first invoice, as the plan says
             Period period = ChargeWindows.containing(sub, ResetCadence.BILLING_PERIOD, false, today);
             boolean freeTrial = today.isBefore(sub.anchor()) && billing.plan(caller.tenantId(), sub).trialUsage() == TrialUsage.FREE;
+            // the period's plan, add-ons and phases resolved once per view: pricing the cost so far takes the same one
+            Plan inForce = billing.planFor(caller.tenantId(), sub, period);
             // derived allowances (emails = 4 × contacts) use the count fixed at the renewal that opened this period
-            Plan plan = counted.withDerivedAllowances(caller.tenantId(), sub, customer, billing.planFor(caller.tenantId(), sub, period), period);
+            Plan plan = counted.withDerivedAllowances(caller.tenantId(), sub, customer, inForce, period);
+            // the sources' own line: the subscription's plan without add-on grants, derived allowances applied
+            Plan own = counted.withDerivedAllowances(caller.tenantId(), sub, customer, billing.plan(caller.tenantId(), sub), period);
+            RoundingPolicy rounding = billing.rounding(caller.tenantId());
             var catalog = catalogs.catalog(caller.tenantId(), sub.catalogVersion());
-            Map<String, Money> costSoFar = freeTrial ? Map.of() : costSoFar(caller.tenantId(), sub, customer, plan, period);
+            Map<String, Money> costSoFar = freeTrial ? Map.of() : costSoFar(caller.tenantId(), sub, customer, inForce, plan, period, rounding);
             List<UsageView.ChargeUsage> charges = new ArrayList<>();
             for (var charge : plan.charges()) {
                 if (!(charge instanceof MeteredCharge m)) {
@@ -102,8 +108,8 @@ public final class UsageQueries {
                             included.subtract(average).max(BigDecimal.ZERO),
                             included.signum() == 0 ? null : average.multiply(HUNDRED).divide(included, 2, RoundingMode.HALF_UP), average,
                             cost(costSoFar, m, customer.currency()).toPlainMinorString(),
-                            freeTrial ? free(customer) : projectedCost(m, average, included, customer.currency().getCurrencyCode(), caller), Map.of(),
-                            AllowanceSources.consume(sources(caller.tenantId(), sub, customer, catalog, m, period, window), average)));
+                            freeTrial ? free(customer) : projectedCost(m, average, included, customer.currency().getCurrencyCode(), rounding), Map.of(),
+                            AllowanceSources.consume(sources(caller.tenantId(), sub, own, catalog, m, window), average)));
                     continue;
                 }
                 var rows = switch (metric.aggregation()) {
@@ -123,12 +129,12 @@ public final class UsageQueries {
                 rows.forEach(r -> byDimension.merge(r.dimensionKey(), r.quantity(), BigDecimal::add));
                 Money soFar = cost(costSoFar, m, customer.currency());
                 String projectedCost = freeTrial ? free(customer) : m.pricing() != null
-                        ? projectedCost(m, projected, included, customer.currency().getCurrencyCode(), caller)
-                        : billing.rounding(caller.tenantId()).apply(soFar.times(BigDecimal.valueOf(window.days()))
+                        ? projectedCost(m, projected, included, customer.currency().getCurrencyCode(), rounding)
+                        : rounding.apply(soFar.times(BigDecimal.valueOf(window.days()))
                                 .times(BigDecimal.ONE.divide(BigDecimal.valueOf(elapsed), MathContext.DECIMAL64))).toPlainMinorString();
                 charges.add(new UsageView.ChargeUsage(m.code(), metric.code(), metric.unit(), used, included, remaining, percent, projected,
                         soFar.toPlainMinorString(), projectedCost, byDimension,
-                        AllowanceSources.consume(sources(caller.tenantId(), sub, customer, catalog, m, period, window), used)));
+                        AllowanceSources.consume(sources(caller.tenantId(), sub, own, catalog, m, window), used)));
             }
             return new UsageView(sub.id(), period.start(), period.end(), today, charges);
         });
@@ -138,7 +144,8 @@ public final class UsageQueries {
      * What the period's usage so far costs per charge: the billing run's own usage lines over the running period
      * (they price on what arrived so far), once per invoicing cadence the plan's metered charges use.
      */
-    private Map<String, Money> costSoFar(String tenantId, Subscription sub, Customer customer, Plan plan, Period period) {
+    private Map<String, Money> costSoFar(String tenantId, Subscription sub, Customer customer, Plan inForce, Plan plan, Period period,
+                                         RoundingPolicy rounding) {
         Set<ResetCadence> cadences = new LinkedHashSet<>();
         plan.charges().forEach(c -> {
             if (c instanceof MeteredCharge m) {
@@ -147,7 +154,7 @@ public final class UsageQueries {
         });
         Map<String, Money> cost = new LinkedHashMap<>();
         for (ResetCadence cadence : cadences) {
-            for (InvoiceLine line : billing.usageLines(tenantId, sub, period, customer, billing.rounding(tenantId), cadence)) {
+            for (InvoiceLine line : billing.usageLines(tenantId, sub, inForce, period, customer, rounding, cadence)) {
                 cost.merge(line.chargeCode(), line.amount(), Money::plus);
             }
         }
@@ -159,9 +166,7 @@ public final class UsageQueries {
      * allowances), and each add-on grant on its metric, typed from the catalog, a bundle that lapses with the
      * period showing the window's end as its expiry.
      */
-    private List<AllowanceSources.Source> sources(String tenantId, Subscription sub, Customer customer, Catalog catalog, MeteredCharge m,
-                                                  Period period, Period window) {
-        Plan own = counted.withDerivedAllowances(tenantId, sub, customer, billing.plan(tenantId, sub), period);
+    private List<AllowanceSources.Source> sources(String tenantId, Subscription sub, Plan own, Catalog catalog, MeteredCharge m, Period window) {
         List<AllowanceSources.Source> out = new ArrayList<>();
         own.charge(m.code()).filter(c -> c instanceof MeteredCharge).map(c -> (MeteredCharge) c).ifPresent(base -> {
             BigDecimal quantity = base.allowances().stream().map(Allowance::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -191,11 +196,11 @@ public final class UsageQueries {
     }
 
     /** The projected usage's overage priced once, as the invoice would; only for a charge with a single price. */
-    private String projectedCost(MeteredCharge m, BigDecimal projected, BigDecimal included, String currency, Caller caller) {
+    private String projectedCost(MeteredCharge m, BigDecimal projected, BigDecimal included, String currency, RoundingPolicy rounding) {
         if (m.pricing() == null || m.pricing().model().pricesTransactions()) {
             return null; // a rate per destination, or transactions whose amounts are not projected: no single price
         }
-        var rated = dev.accrue.core.rating.UsageRating.rate(projected, included, m.pricing(), m.overage(), currency, billing.rounding(caller.tenantId()));
+        var rated = dev.accrue.core.rating.UsageRating.rate(projected, included, m.pricing(), m.overage(), currency, rounding);
         return rated.amount().toPlainMinorString();
     }
 
