@@ -18,29 +18,42 @@ import javax.sql.DataSource;
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
+    private final HikariDataSource readPool;
     private final DataSource dataSource;
     private final Jdbi jdbi;
 
     public Database(String jdbcUrl, String user, String password, int poolSize, long timeoutMillis) {
+        this.pool = new HikariDataSource(config(jdbcUrl, user, password, "accrue", poolSize, timeoutMillis));
+        // reads that may run outside a transaction (usage views): PostgreSQL refuses any write on these sessions, which is
+        // what lets a unit of work there remember what it read (JdbiTransactions.readOnly); opened on demand, up to as many
+        HikariConfig reads = config(jdbcUrl, user, password, "accrue-read", poolSize, timeoutMillis);
+        reads.addDataSourceProperty("options", "-c default_transaction_read_only=on");
+        reads.setReadOnly(true); // marks the connections, so a unit of work can tell which pool it got
+        reads.setMinimumIdle(1);
+        this.readPool = new HikariDataSource(reads);
+        this.dataSource = new OutageAwarePool(pool);
+        this.jdbi = Jdbi.create(new PooledConnections(dataSource, new OutageAwarePool(readPool))).installPlugin(new PostgresPlugin());
+    }
+
+    private static HikariConfig config(String jdbcUrl, String user, String password, String name, int poolSize, long timeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
-        config.setPoolName("accrue");
+        config.setPoolName(name);
         config.setConnectionTimeout(timeoutMillis);
         config.setValidationTimeout(Math.min(1000, timeoutMillis));
         // a connection attempt to a host that drops packets gives up in time too (seconds, at least 1)
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, timeoutMillis / 1000)));
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        this.pool = new HikariDataSource(config);
-        this.dataSource = new OutageAwarePool(pool);
-        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        return config;
     }
 
     /** The pool's own metrics (hikaricp_connections_active, _pending, _timeout_total, …) into {@code registry}. */
     public void recordMetricsTo(MeterRegistry registry) {
         pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        readPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     /** Applies pending migrations; returns how many ran. Safe to call on every start and from several nodes. */
@@ -58,6 +71,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        readPool.close();
         pool.close();
     }
 }

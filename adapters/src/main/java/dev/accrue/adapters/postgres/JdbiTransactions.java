@@ -117,25 +117,41 @@ public final class JdbiTransactions implements Transactions {
         if (current.get() != null) {
             return work.get();
         }
-        return jdbi.withHandle(handle -> {
+        return PooledConnections.reading(() -> jdbi.withHandle(handle -> {
+            if (readOnlySession(handle)) {
+                // the read-only pool: auto-commit, no BEGIN or COMMIT round trip; each statement (or statements sent together)
+                // reads one moment, as in a READ COMMITTED transaction, and PostgreSQL refuses any write on the session
+                return within(handle, work);
+            }
             handle.setReadOnly(true); // BEGIN READ ONLY: PostgreSQL refuses writes, which is what makes memoWhileReadOnly exact
             try {
-                return handle.inTransaction(h -> {
-                    current.set(h);
-                    kept.set(new Kept(true));
-                    try {
-                        T result = work.get();
-                        flushDeferred(); // nothing should be deferred here; if it were, its write fails loudly instead of vanishing
-                        return result;
-                    } finally {
-                        current.remove();
-                        kept.remove();
-                    }
-                });
+                return handle.inTransaction(h -> within(h, work));
             } finally {
                 handle.setReadOnly(false);
             }
-        });
+        }));
+    }
+
+    private static boolean readOnlySession(Handle handle) {
+        try {
+            return handle.getConnection().getAutoCommit() && handle.getConnection().isReadOnly();
+        } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.ConnectionException(e);
+        }
+    }
+
+    /** {@code work} as a read-only unit on {@code handle}: nothing in it can change what it read. */
+    private <T> T within(Handle handle, Supplier<T> work) {
+        current.set(handle);
+        kept.set(new Kept(true));
+        try {
+            T result = work.get();
+            flushDeferred(); // nothing should be deferred here; if it were, its write fails loudly instead of vanishing
+            return result;
+        } finally {
+            current.remove();
+            kept.remove();
+        }
     }
 
     /**

@@ -24,9 +24,10 @@ public interface Transactions {
     }
 
     /**
-     * Runs work that only reads (a usage view) in a READ ONLY transaction: PostgreSQL refuses any write in it, so a
+     * Runs work that only reads (a usage view) where PostgreSQL refuses any write — on a read-only session in
+     * auto-commit (the adapter's read pool: no BEGIN or COMMIT round trip), or in a READ ONLY transaction — so a
      * repository may answer a second identical read from what the first returned ({@code memoWhileReadOnly} in the
-     * adapter) — nothing in the transaction can have changed it, and the answer describes one moment per read. Joins a
+     * adapter): nothing in the unit can have changed it, and the answer describes one moment per read. Joins a
      * transaction already open on this thread (then as that transaction, without those repeated-read savings).
      */
     default <T> T readOnly(Supplier<T> work) {

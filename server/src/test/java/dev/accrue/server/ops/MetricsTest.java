@@ -41,7 +41,7 @@ class MetricsTest {
         Sandbox s = new Sandbox("metrics", METERED, "2026-06-20T12:00:00Z");
         String customer = s.customer("Metered Co", "USD", "UTC");
         String before = scrape();
-        s.subscribe(Map.of("customer_id", customer, "plan", "pro", "start_date", "2026-06-01"));
+        String sub = s.subscribe(Map.of("customer_id", customer, "plan", "pro", "start_date", "2026-06-01")).get("id").asText();
 
         Map<String, Object> ok = Map.of("event_id", "m-1", "customer_id", customer, "metric", "api_calls", "timestamp", "2026-06-10T10:00:00Z");
         Map<String, Object> stranger = Map.of("event_id", "m-2", "customer_id", "cus_01J00000000000000000000000", "metric", "api_calls",
@@ -57,6 +57,7 @@ class MetricsTest {
         var refused = s.api.post("/v1/authorizations", Map.of("customer_id", customer, "metric", "api_calls", "requested", 1));
         assertThat(refused.status()).as(refused.body()).isEqualTo(200);
         assertThat(refused.json().get("authorized").asBoolean()).as(refused.body()).isFalse();
+        assertThat(s.api.get("/v1/subscriptions/" + sub + "/usage").status()).isEqualTo(200);
         String after = scrape();
 
         assertThat(delta(before, after, "accrue_usage_events_total", "outcome=\"accepted\"")).isEqualTo(1);
@@ -75,6 +76,8 @@ class MetricsTest {
         assertThat(delta(before, after, "accrue_http_requests_seconds_count", "route=\"/v1/events/batch\"")).isEqualTo(3);
         // the pool and the HTTP server report themselves
         assertThat(value(after, "hikaricp_connections_max", "pool=\"accrue\"")).isGreaterThan(0);
+        // the usage view read on the read-only pool (auto-commit, no BEGIN/COMMIT), which reports itself apart
+        assertThat(delta(before, after, "hikaricp_connections_acquire_seconds_count", "pool=\"accrue-read\"")).isGreaterThanOrEqualTo(1);
         assertThat(after).as(after.lines().filter(l -> l.startsWith("jetty")).toList().toString()).contains("jetty_threads_current");
         assertThat(value(after, "accrue_http_requests_active", "")).isGreaterThanOrEqualTo(1); // this very scrape
         assertThat(after).contains("accrue_email_outbox_queued ").contains("accrue_billing_due_subscriptions ");
