@@ -83,6 +83,12 @@ final class ServerProcess implements AutoCloseable {
         return new long[] {Long.parseLong(both[0]), Long.parseLong(both[1])};
     }
 
+    /** Run-queue waits so far of the server JVM's threads and of its PostgreSQL's processes ({@link RunQueue}). */
+    RunQueue[] runQueue() throws IOException {
+        String[] all = ask("sched").split(" ");
+        return new RunQueue[] {RunQueue.decode(all, 0), RunQueue.decode(all, 3)};
+    }
+
     /**
      * The CPU time of the server JVM's JIT compiler threads so far, in ms (/proc): still growing means still compiling.
      * (Not CompilationMXBean's total: that is elapsed time, counted when a compilation ends — inflated on a loaded machine
@@ -244,6 +250,7 @@ final class ServerProcess implements AutoCloseable {
                     }
                     case "peak" -> System.out.println("ANSWER " + BenchNode.peakHeapMiB());
                     case "alloc" -> System.out.println("ANSWER " + allocationHere());
+                    case "sched" -> System.out.println("ANSWER " + RunQueue.ofSelf().encode() + " " + node.postgresRunQueue().encode());
                     case "jit" -> System.out.println("ANSWER " + ThreadCpu.compilerMillis());
                     case "db" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
                                     SELECT d.xact_commit || ' ' || d.xact_rollback || ' ' || w.wal_records || ' ' || w.wal_bytes || ' ' || w.wal_write

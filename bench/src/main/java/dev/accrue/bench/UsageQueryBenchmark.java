@@ -51,6 +51,8 @@ public final class UsageQueryBenchmark {
             String warmed = CompiledWarmUp.untilSettled(() -> LatencyRun.closedLoop(2_000, clients, i -> view(node)), node::compilationMillis);
             node.resetPeaks();
             long[] cpuBefore = node.cpuMillis();
+            RunQueue[] queuedBefore = node.runQueue();
+            RunQueue generatorQueued = RunQueue.ofSelf();
             ServerLatency server = ServerLatency.from(node.baseUrl, "GET", PATH);
             LatencyRun run = LatencyRun.of(requests, clients, i -> view(node));
             System.out.printf("Current-usage query over HTTP: %d requests, %d clients, %d events in the period, %d cores%n", requests, clients, events,
@@ -58,6 +60,7 @@ public final class UsageQueryBenchmark {
             System.out.printf("  %s; after a discarded warm-up (500 sequential, 2,000 closed loop, then %s)%n", run.mode(), warmed);
             System.out.printf("  %s%n", run.summary());
             long[] cpuAfter = node.cpuMillis();
+            RunQueue.print(queuedBefore, node.runQueue(), generatorQueued, requests, "view");
             System.out.printf("  %s%n", server.summary());
             System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms%n", "view", (cpuAfter[0] - cpuBefore[0]) / (double) requests,
                     (cpuAfter[1] - cpuBefore[1]) / (double) requests);
