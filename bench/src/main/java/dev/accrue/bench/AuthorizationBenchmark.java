@@ -115,6 +115,7 @@ public final class AuthorizationBenchmark {
     /** More warm-up, in windows of 3 s at {@code rate} (closed loop when 0), until the server's JIT settles. */
     static String untilCompiled(ServerProcess node, int clients, double rate, LatencyRun.Request request) {
         return "then " + CompiledWarmUp.untilSettled(() -> {
+            node.scrape(); // as the measured run's own scrapes (server latency, group counts) will: compiled before it
             if (rate > 0) {
                 LatencyRun.openLoop((int) (rate * 3), clients, rate, request);
             } else {

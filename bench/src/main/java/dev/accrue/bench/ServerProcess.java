@@ -83,6 +83,18 @@ final class ServerProcess implements AutoCloseable {
         return new long[] {Long.parseLong(both[0]), Long.parseLong(both[1])};
     }
 
+    /**
+     * Scrapes the server's {@code /metrics} as a Prometheus would, and as the benchmarks do just before and after a
+     * measured run: called in every warm-up round, so that the scrape's code is compiled (and the JIT criterion sees
+     * it settle) before the measured window rather than in its first second — the JIT threads used ~2 s of CPU in
+     * authorization runs that started right after the warm-up had settled, and the run's first ~300 ms were its slowest.
+     */
+    void scrape() throws IOException {
+        try (KeepAliveHttp http = new KeepAliveHttp(baseUrl)) {
+            http.get("/metrics", null);
+        }
+    }
+
     /** Run-queue waits so far of the server JVM's threads and of its PostgreSQL's processes ({@link RunQueue}). */
     RunQueue[] runQueue() throws IOException {
         String[] all = ask("sched").split(" ");
