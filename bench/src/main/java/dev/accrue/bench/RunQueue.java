@@ -81,10 +81,10 @@ record RunQueue(long cpuNanos, long waitNanos, long slices) {
     static void print(RunQueue[] before, RunQueue[] after, RunQueue generatorBefore, long units, String unit) {
         System.out.printf("  run-queue wait (/proc schedstat): server JVM %s%n", after[0].minus(before[0]).per(units, unit));
         System.out.printf("    PostgreSQL %s%n", after[1].minus(before[1]).per(units, unit));
-        // the clients as they counted it themselves (a client thread may end with its run), and the generator's other threads
+        // the clients as they counted it themselves, and the generator's other threads (the clients' threads are kept: not twice)
         RunQueue clients = LatencyRun.lastClientsQueued();
         RunQueue all = ofSelf().minus(generatorBefore);
         System.out.printf("    load generator's clients %s; its other threads %s%n", clients.per(units, unit),
-                (all.waitNanos >= clients.waitNanos ? all.minus(clients) : all).per(units, unit));
+                all.minus(clients).per(units, unit));
     }
 }
