@@ -70,6 +70,8 @@ public final class AuthorizationBenchmark {
             long[] cpuBefore = node.cpuMillis();
             long[] allocBefore = node.allocation();
             long generatorBefore = generatorCpuMillis();
+            RunQueue[] queuedBefore = node.runQueue();
+            RunQueue generatorQueued = RunQueue.ofSelf();
             node.probe();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
@@ -91,6 +93,7 @@ public final class AuthorizationBenchmark {
             System.out.printf("  load generator CPU per check %.3f ms (%.0f %% of a core)%n", generatorCpu / (double) total,
                     100.0 * generatorCpu / (run.seconds * 1000));
             long[] cpuAfter = node.cpuMillis();
+            RunQueue.print(queuedBefore, node.runQueue(), generatorQueued, total, "check");
             System.out.printf("  %s%n", server.summary());
             System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms (JIT threads %d ms during the run)%n", "check",
                     (cpuAfter[0] - cpuBefore[0]) / (double) total, (cpuAfter[1] - cpuBefore[1]) / (double) total, node.compilationMillis() - jitBefore);
@@ -112,6 +115,7 @@ public final class AuthorizationBenchmark {
     /** More warm-up, in windows of 3 s at {@code rate} (closed loop when 0), until the server's JIT settles. */
     static String untilCompiled(ServerProcess node, int clients, double rate, LatencyRun.Request request) {
         return "then " + CompiledWarmUp.untilSettled(() -> {
+            node.scrape(); // as the measured run's own scrapes (server latency, group counts) will: compiled before it
             if (rate > 0) {
                 LatencyRun.openLoop((int) (rate * 3), clients, rate, request);
             } else {

@@ -110,6 +110,13 @@ final class BenchNode implements AutoCloseable {
         return postgresCpuMillis(accrue);
     }
 
+    /** Run-queue waits so far of the node's PostgreSQL processes (postmaster and backends; {@link RunQueue}). */
+    RunQueue postgresRunQueue() throws IOException {
+        String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
+        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
+        return RunQueue.of(ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants())));
+    }
+
     /** {@link #postgresCpuMillis()} of any node (the billing benchmark opens one without HTTP). */
     static long postgresCpuMillis(Accrue accrue) throws IOException {
         String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());

@@ -41,17 +41,24 @@ final class LatencyRun {
 
     /** Closed loop: {@code clients} back-to-back senders. */
     static LatencyRun of(int total, int clients, Request request) throws Exception {
-        return closedLoop(total, clients, request);
+        return closedLoop(total, clients, request, true);
     }
 
     /** Open loop when {@code rate > 0}, closed loop when {@code rate == 0}. */
     static LatencyRun of(int total, int clients, double rate, Request request) throws Exception {
-        return rate > 0 ? openLoop(total, clients, rate, request) : closedLoop(total, clients, request);
+        return rate > 0 ? openLoop(total, clients, rate, request, true) : closedLoop(total, clients, request, true);
     }
 
     static LatencyRun closedLoop(int total, int clients, Request request) throws Exception {
+        return closedLoop(total, clients, request, false);
+    }
+
+    /** {@code measured}: the run a benchmark reports (BENCH_SLOW prints its slow requests), not a warm-up. */
+    private static LatencyRun closedLoop(int total, int clients, Request request, boolean measured) throws Exception {
         long[] latencies = new long[total];
+        long[] sentAt = new long[total];
         AtomicInteger next = new AtomicInteger();
+        long wallStart = System.currentTimeMillis();
         long started = System.nanoTime();
         run(clients, () -> {
             int i;
@@ -59,14 +66,22 @@ final class LatencyRun {
                 long t0 = System.nanoTime();
                 request.send(i);
                 latencies[i] = System.nanoTime() - t0;
+                sentAt[i] = t0 - started;
             }
         });
         double seconds = (System.nanoTime() - started) / 1e9;
+        if (measured) {
+            printSlow(latencies, sentAt, wallStart);
+        }
         Arrays.sort(latencies);
         return new LatencyRun(latencies, seconds, 0);
     }
 
     static LatencyRun openLoop(int total, int clients, double rate, Request request) throws Exception {
+        return openLoop(total, clients, rate, request, false);
+    }
+
+    private static LatencyRun openLoop(int total, int clients, double rate, Request request, boolean measured) throws Exception {
         if (rate <= 0) {
             throw new IllegalArgumentException("rate must be > 0");
         }
@@ -93,6 +108,13 @@ final class LatencyRun {
             }
         });
         double seconds = (System.nanoTime() - started) / 1e9;
+        long[] dueAt = new long[total];
+        for (int i = 0; i < total; i++) {
+            dueAt[i] = (long) (i * intervalNanos) + 10_000_000L;
+        }
+        if (measured) {
+            printSlow(latencies, dueAt, System.currentTimeMillis() - (long) (seconds * 1000) - 10);
+        }
         long[] roundTrips = new long[total];
         for (int i = 0; i < total; i++) {
             roundTrips[i] = latencies[i] - taken[i] - woken[i];
@@ -117,6 +139,47 @@ final class LatencyRun {
         return new LatencyRun(latencies, seconds, rate);
     }
 
+    /**
+     * With {@code BENCH_SLOW=1}: when in the run the requests at or above its p99 started (ms from the run's start,
+     * whose wall-clock time is printed to match a server's GC log or PostgreSQL's), grouped into bursts of requests that
+     * started within 20 ms of each other: a tail made of a few bursts is stalls (a pause, a background task), one spread
+     * evenly over the run is queueing.
+     */
+    private static void printSlow(long[] latencies, long[] startNanos, long wallStartMillis) {
+        if (System.getenv("BENCH_SLOW") == null) {
+            return;
+        }
+        long p99 = (long) (nearestRankMs(sortedCopy(latencies), 0.99) * 1e6);
+        List<long[]> slow = new ArrayList<>(); // {start ns, latency ns}
+        for (int i = 0; i < latencies.length; i++) {
+            if (latencies[i] >= p99) {
+                slow.add(new long[] {startNanos[i], latencies[i]});
+            }
+        }
+        slow.sort((a, b) -> Long.compare(a[0], b[0]));
+        StringBuilder out = new StringBuilder(String.format("  requests ≥ p99 (%.2f ms): %d, run started %s; bursts (start ms +span ms: count, worst ms):",
+                p99 / 1e6, slow.size(), java.time.Instant.ofEpochMilli(wallStartMillis)));
+        int from = 0;
+        for (int i = 1; i <= slow.size(); i++) {
+            if (i == slow.size() || slow.get(i)[0] - slow.get(i - 1)[0] > 20_000_000L) {
+                long worst = 0;
+                for (int j = from; j < i; j++) {
+                    worst = Math.max(worst, slow.get(j)[1]);
+                }
+                out.append(String.format(" %d+%d:%d,%.1f", slow.get(from)[0] / 1_000_000, (slow.get(i - 1)[0] - slow.get(from)[0]) / 1_000_000,
+                        i - from, worst / 1e6));
+                from = i;
+            }
+        }
+        System.out.println(out);
+    }
+
+    private static long[] sortedCopy(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
     /** The last open-loop run's latency split: late to be taken, late to be sent, round trip (for the benchmark's output). */
     static volatile String LAST_SPLIT = "";
 
@@ -135,18 +198,54 @@ final class LatencyRun {
         void run() throws Exception;
     }
 
+    /** The run-queue waits of the client threads of the last run ({@link RunQueue}). */
+    private static RunQueue clientsQueued = RunQueue.NONE;
+
+    static synchronized RunQueue lastClientsQueued() {
+        return clientsQueued;
+    }
+
+    /**
+     * The clients' threads, kept from one run to the next (idle ones are reused), and with them each client's kept-alive
+     * connection (the benchmarks keep one per thread). A pool per run started every measured run with as many new
+     * threads and new TCP connections as clients — at 2,000 checks/s with 64 clients, the first ~300 ms of a run were
+     * connects, thread starts and the server's first requests on new connections, and the requests queued behind them
+     * made most of the run's p99 (issue 18 point 3): a cost no caller with kept-alive connections pays.
+     */
+    private static final ExecutorService CLIENTS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bench-client");
+        t.setDaemon(true);
+        return t;
+    });
+
     private static void run(int clients, Client client) throws Exception {
-        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                futures.add(pool.submit(() -> {
+        synchronized (LatencyRun.class) {
+            clientsQueued = RunQueue.NONE;
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(CLIENTS.submit(() -> {
+                RunQueue before = RunQueue.ofThisThread();
+                try {
                     client.run();
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
+                } finally {
+                    synchronized (LatencyRun.class) {
+                        clientsQueued = clientsQueued.plus(RunQueue.ofThisThread().minus(before));
+                    }
+                }
+                return null;
+            }));
+        }
+        Exception failed = null;
+        for (Future<?> f : futures) { // every client ended before the next run, as a pool closed per run did
+            try {
                 f.get();
+            } catch (Exception e) {
+                failed = failed == null ? e : failed;
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

@@ -84,6 +84,24 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Scrapes the server's {@code /metrics} as a Prometheus would, and as the benchmarks do just before and after a
+     * measured run: called in every warm-up round, so that the scrape's code is compiled (and the JIT criterion sees
+     * it settle) before the measured window rather than in its first second — the JIT threads used ~2 s of CPU in
+     * authorization runs that started right after the warm-up had settled, and the run's first ~300 ms were its slowest.
+     */
+    void scrape() throws IOException {
+        try (KeepAliveHttp http = new KeepAliveHttp(baseUrl)) {
+            http.get("/metrics", null);
+        }
+    }
+
+    /** Run-queue waits so far of the server JVM's threads and of its PostgreSQL's processes ({@link RunQueue}). */
+    RunQueue[] runQueue() throws IOException {
+        String[] all = ask("sched").split(" ");
+        return new RunQueue[] {RunQueue.decode(all, 0), RunQueue.decode(all, 3)};
+    }
+
+    /**
      * The CPU time of the server JVM's JIT compiler threads so far, in ms (/proc): still growing means still compiling.
      * (Not CompilationMXBean's total: that is elapsed time, counted when a compilation ends — inflated on a loaded machine
      * and blind to a long C2 compilation under way.)
@@ -244,6 +262,7 @@ final class ServerProcess implements AutoCloseable {
                     }
                     case "peak" -> System.out.println("ANSWER " + BenchNode.peakHeapMiB());
                     case "alloc" -> System.out.println("ANSWER " + allocationHere());
+                    case "sched" -> System.out.println("ANSWER " + RunQueue.ofSelf().encode() + " " + node.postgresRunQueue().encode());
                     case "jit" -> System.out.println("ANSWER " + ThreadCpu.compilerMillis());
                     case "db" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
                                     SELECT d.xact_commit || ' ' || d.xact_rollback || ' ' || w.wal_records || ' ' || w.wal_bytes || ' ' || w.wal_write
