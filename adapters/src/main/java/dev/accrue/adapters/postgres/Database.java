@@ -25,7 +25,7 @@ public final class Database implements AutoCloseable {
     public Database(String jdbcUrl, String user, String password, int poolSize, long timeoutMillis) {
         this.pool = new HikariDataSource(config(jdbcUrl, user, password, "accrue", poolSize, timeoutMillis));
         // reads that may run outside a transaction (usage views): PostgreSQL refuses any write on these sessions, which is
-        // what lets a unit of work there remember what it read (JdbiTransactions.readOnly); opened on demand, up to as many
+        // what lets a unit of work there remember what it read (JdbiTransactions.readOnly); opened on demand, up to as many as the read-write pool
         HikariConfig reads = config(jdbcUrl, user, password, "accrue-read", poolSize, timeoutMillis);
         reads.addDataSourceProperty("options", "-c default_transaction_read_only=on");
         reads.setReadOnly(true); // marks the connections, so a unit of work can tell which pool it got

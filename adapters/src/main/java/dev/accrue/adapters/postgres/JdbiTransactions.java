@@ -47,7 +47,7 @@ public final class JdbiTransactions implements Transactions {
     private static final class Kept {
         final Map<Object, Object> memo = new HashMap<>();
         final Map<Object, Deferred<?>> deferred = new LinkedHashMap<>();
-        /** A READ ONLY transaction ({@link #readOnly}): nothing in it can change what it read. */
+        /** A read-only unit ({@link #readOnly}: a read-only session or a READ ONLY transaction): nothing in it can change what it read. */
         final boolean readOnly;
         final Map<Object, Deferred<?>> writeBehind = new LinkedHashMap<>();
         boolean writingBehind;
@@ -155,9 +155,9 @@ public final class JdbiTransactions implements Transactions {
     }
 
     /**
-     * {@code read}'s value for {@code key}, read once in a READ ONLY transaction ({@link #readOnly}) and every time
+     * {@code read}'s value for {@code key}, read once in a read-only unit ({@link #readOnly}) and every time
      * anywhere else. For reads whose rows other statements of a writing transaction may change (usage aggregates, a
-     * subscription's add-ons) without a way to forget them reliably: a read-only transaction has no such statements.
+     * subscription's add-ons) without a way to forget them reliably: a read-only unit has no such statements.
      */
     public <K, V> V memoWhileReadOnly(K key, Function<K, V> read) {
         Kept k = kept.get();
@@ -170,7 +170,7 @@ public final class JdbiTransactions implements Transactions {
         return k != null && k.readOnly;
     }
 
-    /** What a READ ONLY transaction remembers for {@code key} ({@link #memoWhileReadOnly}); null otherwise. */
+    /** What a read-only unit remembers for {@code key} ({@link #memoWhileReadOnly}); null otherwise. */
     public <V> V recallWhileReadOnly(Object key) {
         Kept k = kept.get();
         return k != null && k.readOnly ? recall(key) : null;

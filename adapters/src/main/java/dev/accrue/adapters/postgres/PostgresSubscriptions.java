@@ -240,11 +240,11 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
     }
 
     /**
-     * A usage view (the one read-only transaction) reads the subscription, then its customer, then its tenant's settings,
+     * A usage view (the one read-only unit, {@link JdbiTransactions#readOnly}) reads the subscription, then its customer, then its tenant's settings,
      * then the subscription's add-ons, and most subscriptions have none: three statements sent in one round trip
      * (pgjdbc sends them with one Sync and reads their results in turn) answer all four. The customer and the tenant are
      * remembered for the transaction, so {@link PostgresCustomers#find} and {@link PostgresTenants#find} answer from
-     * memory, and so is the absence of add-ons. Exact: nothing in a read-only transaction can change those rows, and each
+     * memory, and so is the absence of add-ons. Exact: nothing in a read-only unit can change those rows, and each
      * statement reads one moment, as three round trips did a moment apart.
      */
     private static final String WITH_OWNERS_NAMED = """

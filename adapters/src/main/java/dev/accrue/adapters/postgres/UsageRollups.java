@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *     the current version (0 when none) and it ends inside the window, then adds the daily rows from its
  *     {@code through_day}; otherwise the daily rows of the whole window, as before.</li>
  * </ul>
- * Builds are asked for only by reads in READ ONLY transactions (usage views: read again and again), run on one
+ * Builds are asked for only by reads in read-only units ({@link JdbiTransactions#readOnly}; usage views, read again and again), run on one
  * background thread per node (never in the request), at most once per window every {@link #REBUILD_AFTER_NANOS};
  * billing runs and previews use valid heads but never ask for one (a closed period is billed once).
  */
