@@ -23,7 +23,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -44,7 +43,6 @@ public final class SandboxGateway implements PaymentGateway {
     public static final String NAME = "sandbox";
     /** The secret sandbox webhooks are signed with (HMAC-SHA256 of the body, header {@code Sandbox-Signature}). */
     public static final String WEBHOOK_SECRET = "whsec_sandbox";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -102,7 +100,7 @@ public final class SandboxGateway implements PaymentGateway {
             throw AccrueException.invalid("bank_account.mandate_accepted", "A direct debit needs the account holder's mandate (mandate_accepted: true)");
         }
         String behaviour = normal.equals(SandboxInstruments.FAILING_IBAN) ? "insufficient_funds" : SandboxInstruments.SUCCEED;
-        String mandate = "MDT-" + HexFormat.of().formatHex(bytes(6)).toUpperCase(Locale.ROOT);
+        String mandate = SandboxReferences.next("MDT-", 12).toUpperCase(Locale.ROOT);
         return store(new Token(newToken(), "bank_account", "sepa_debit", normal.substring(normal.length() - 4), null, null, mandate), behaviour);
     }
 
@@ -133,7 +131,7 @@ public final class SandboxGateway implements PaymentGateway {
 
     @Override
     public String createCustomer(String accrueCustomerId, String email, String name, String idempotencyKey) {
-        Map<String, Object> answer = once("customer", idempotencyKey, h -> Map.of("reference", "scus_" + HexFormat.of().formatHex(bytes(12))));
+        Map<String, Object> answer = once("customer", idempotencyKey, h -> Map.of("reference", SandboxReferences.next("scus_", 24)));
         return (String) answer.get("reference");
     }
 
@@ -147,7 +145,7 @@ public final class SandboxGateway implements PaymentGateway {
             }
             String behaviour = (String) row.get().get("behaviour");
             GatewayOutcome outcome = SandboxInstruments.failsOnAttach(behaviour)
-                    ? SandboxInstruments.outcome(behaviour, null) : new GatewayOutcome.Approved("seti_" + HexFormat.of().formatHex(bytes(12)));
+                    ? SandboxInstruments.outcome(behaviour, null) : new GatewayOutcome.Approved(SandboxReferences.next("seti_", 24));
             if (outcome instanceof GatewayOutcome.Approved) {
                 h.createUpdate("UPDATE sandbox_tokens SET gateway_customer = :c WHERE token = :t").bind("c", gatewayCustomer).bind("t", token).execute();
             }
@@ -179,7 +177,7 @@ public final class SandboxGateway implements PaymentGateway {
             if ("bank_account".equals(row.get().get("kind"))) {
                 return debit(h, charge, (String) row.get().get("behaviour"));
             }
-            GatewayOutcome outcome = SandboxInstruments.outcome((String) row.get().get("behaviour"), "ch_" + HexFormat.of().formatHex(bytes(12)));
+            GatewayOutcome outcome = SandboxInstruments.outcome((String) row.get().get("behaviour"), SandboxReferences.next("ch_", 24));
             if (outcome instanceof GatewayOutcome.Approved a) {
                 move(h, a.reference(), "charge", charge.token(), null, charge.amount().amount(), charge.amount().currency().getCurrencyCode(),
                         charge.idempotencyKey());
@@ -240,7 +238,7 @@ public final class SandboxGateway implements PaymentGateway {
      * only by {@link #lookup}, as when a webhook never arrives.
      */
     private Map<String, Object> debit(Handle h, GatewayCharge charge, String behaviour) {
-        String reference = "py_" + HexFormat.of().formatHex(bytes(12));
+        String reference = SandboxReferences.next("py_", 24);
         GatewayOutcome settled = SandboxInstruments.outcome(behaviour, reference);
         if (settled instanceof GatewayOutcome.Processing) {
             // the bank has not answered (or its event is lost): nothing queued; a lookup settles it as the instrument then behaves
@@ -250,7 +248,7 @@ public final class SandboxGateway implements PaymentGateway {
             move(h, reference, "charge", charge.token(), null, charge.amount().amount(), charge.amount().currency().getCurrencyCode(), charge.idempotencyKey());
         }
         Map<String, Object> event = new LinkedHashMap<>();
-        String id = "sbevt_" + HexFormat.of().formatHex(bytes(12));
+        String id = SandboxReferences.next("sbevt_", 24);
         event.put("id", id);
         event.put("type", settled instanceof GatewayOutcome.Approved ? "payment_intent.succeeded" : "payment_intent.payment_failed");
         event.put("reference", reference);
@@ -275,7 +273,7 @@ public final class SandboxGateway implements PaymentGateway {
             if (refunded.add(refund.amount().amount()).compareTo((BigDecimal) charge.get().get("amount")) > 0) {
                 return declined(new GatewayOutcome.Declined("amount_too_large", "amount_too_large", "Refund is larger than what is left of the charge", true));
             }
-            String reference = "re_" + HexFormat.of().formatHex(bytes(12));
+            String reference = SandboxReferences.next("re_", 24);
             move(h, reference, "refund", null, refund.chargeReference(), refund.amount().amount(), refund.amount().currency().getCurrencyCode(),
                     refund.idempotencyKey());
             return write(new GatewayOutcome.Approved(reference));
@@ -432,13 +430,7 @@ public final class SandboxGateway implements PaymentGateway {
     }
 
     private static String newToken() {
-        return "tok_" + HexFormat.of().formatHex(bytes(12));
-    }
-
-    private static byte[] bytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
+        return SandboxReferences.next("tok_", 24);
     }
 
     /** ISO 13616 IBAN: country, check digits, and the mod-97 check. */
