@@ -6,7 +6,6 @@ import dev.accrue.adapters.http.ratelimit.RateLimiter;
 import dev.accrue.app.auth.Caller;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.MDC;
 import java.util.EnumSet;
 import dev.accrue.adapters.http.support.ErrorMapper;
@@ -26,7 +25,6 @@ import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +40,6 @@ public final class ApiServer {
         RequestTimers timers = new RequestTimers(metrics);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
-            config.jetty.threadPool = httpThreads(); // Javalin's own for virtual threads runs the selector on one (see httpThreads)
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.router.ignoreTrailingSlashes = true;
@@ -79,23 +76,6 @@ public final class ApiServer {
             });
             routes.forEach(r -> r.accept(app));
         });
-    }
-
-    /**
-     * Jetty's threads: its selector and acceptor on platform threads of a small pool, and each request on a virtual thread
-     * of its own (Jetty hands a blocking task — a request — to the pool's virtual-thread executor). Javalin's pool for
-     * {@code useVirtualThreads} runs everything on virtual threads, the selector included: its {@code select} then parks
-     * through the JDK's poller, so every wake-up of the selector (a request arriving, a connection re-armed after an
-     * answer) went epoll → the JDK's master poller thread → a sub-poller virtual thread → the selector's virtual thread,
-     * each a hand-off and most a carrier woken. A platform selector wakes from its own epoll_wait.
-     */
-    static QueuedThreadPool httpThreads() {
-        // platform threads: the acceptor, the selector, and Jetty's own non-blocking tasks; never a request
-        QueuedThreadPool pool = new QueuedThreadPool(16, 2, 60_000);
-        pool.setName("accrue-http");
-        ThreadFactory requests = Thread.ofVirtual().name("accrue-request").factory();
-        pool.setVirtualThreadsExecutor(task -> requests.newThread(task).start());
-        return pool;
     }
 
     /** Budgets first (per address, failed authentications), then the key, then the key's own budget. */
