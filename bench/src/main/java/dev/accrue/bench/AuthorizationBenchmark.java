@@ -72,6 +72,8 @@ public final class AuthorizationBenchmark {
             long generatorBefore = generatorCpuMillis();
             RunQueue[] queuedBefore = node.runQueue();
             RunQueue generatorQueued = RunQueue.ofSelf();
+            ContextSwitches.Server switchesBefore = node.contextSwitches();
+            ContextSwitches generatorSwitches = ContextSwitches.ofSelf();
             node.probe();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
@@ -94,6 +96,7 @@ public final class AuthorizationBenchmark {
                     100.0 * generatorCpu / (run.seconds * 1000));
             long[] cpuAfter = node.cpuMillis();
             RunQueue.print(queuedBefore, node.runQueue(), generatorQueued, total, "check");
+            ContextSwitches.print(switchesBefore, node.contextSwitches(), generatorSwitches, total, "check");
             System.out.printf("  %s%n", server.summary());
             System.out.printf("  server CPU per %s: JVM %.3f ms, PostgreSQL %.3f ms (JIT threads %d ms during the run)%n", "check",
                     (cpuAfter[0] - cpuBefore[0]) / (double) total, (cpuAfter[1] - cpuBefore[1]) / (double) total, node.compilationMillis() - jitBefore);

@@ -117,6 +117,13 @@ final class BenchNode implements AutoCloseable {
         return RunQueue.of(ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants())));
     }
 
+    /** Context switches so far of the node's PostgreSQL processes (postmaster and live backends; {@link ContextSwitches}). */
+    ContextSwitches postgresContextSwitches() throws IOException {
+        String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
+        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
+        return ContextSwitches.of(ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants())));
+    }
+
     /** {@link #postgresCpuMillis()} of any node (the billing benchmark opens one without HTTP). */
     static long postgresCpuMillis(Accrue accrue) throws IOException {
         String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());

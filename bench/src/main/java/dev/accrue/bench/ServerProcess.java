@@ -101,6 +101,12 @@ final class ServerProcess implements AutoCloseable {
         return new RunQueue[] {RunQueue.decode(all, 0), RunQueue.decode(all, 3)};
     }
 
+    /** Context switches so far: {PostgreSQL's processes, the server JVM's threads by kind} ({@link ContextSwitches}). */
+    ContextSwitches.Server contextSwitches() throws IOException {
+        String[] all = ask("ctx").split(" ");
+        return new ContextSwitches.Server(new ContextSwitches(Long.parseLong(all[0]), Long.parseLong(all[1])), ContextSwitches.decode(all, 2));
+    }
+
     /**
      * The CPU time of the server JVM's JIT compiler threads so far, in ms (/proc): still growing means still compiling.
      * (Not CompilationMXBean's total: that is elapsed time, counted when a compilation ends — inflated on a loaded machine
@@ -263,6 +269,11 @@ final class ServerProcess implements AutoCloseable {
                     case "peak" -> System.out.println("ANSWER " + BenchNode.peakHeapMiB());
                     case "alloc" -> System.out.println("ANSWER " + allocationHere());
                     case "sched" -> System.out.println("ANSWER " + RunQueue.ofSelf().encode() + " " + node.postgresRunQueue().encode());
+                    case "ctx" -> {
+                        ContextSwitches pg = node.postgresContextSwitches();
+                        System.out.println("ANSWER " + pg.voluntary() + " " + pg.involuntary() + " "
+                                + ContextSwitches.encode(ContextSwitches.byKind(ProcessHandle.current().pid())));
+                    }
                     case "jit" -> System.out.println("ANSWER " + ThreadCpu.compilerMillis());
                     case "db" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
                                     SELECT d.xact_commit || ' ' || d.xact_rollback || ' ' || w.wal_records || ' ' || w.wal_bytes || ' ' || w.wal_write

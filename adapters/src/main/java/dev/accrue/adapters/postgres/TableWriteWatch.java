@@ -1,7 +1,7 @@
 package dev.accrue.adapters.postgres;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.accrue.app.cache.Caches;
 import dev.accrue.app.cache.TableWrites;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -26,7 +26,7 @@ public final class TableWriteWatch implements StatementCustomizer {
      * The verdict per SQL text: statements are a few hundred texts sent again and again, and the case-insensitive search
      * of a whole text per execution was ~2 % of a usage view's server CPU. Bounded, for SQL built with values inlined.
      */
-    private final Cache<String, Boolean> verdicts = Caffeine.newBuilder().maximumSize(4_096).build();
+    private final Cache<String, Boolean> verdicts = Caches.bounded(4_096).build();
     private final TableWrites writes;
     private final JdbiTransactions tx;
 

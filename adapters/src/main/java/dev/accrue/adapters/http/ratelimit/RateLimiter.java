@@ -1,9 +1,9 @@
 package dev.accrue.adapters.http.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.accrue.adapters.http.support.RetryLater;
 import dev.accrue.app.auth.Caller;
+import dev.accrue.app.cache.Caches;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import io.github.bucket4j.Bandwidth;
@@ -24,9 +24,9 @@ import java.util.function.Supplier;
 public final class RateLimiter {
     private final RateLimits limits;
     private final Function<String, Integer> tenantRate;
-    private final Cache<String, Bucket> addresses = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-    private final Cache<String, Bucket> failures = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-    private final Cache<String, Bucket> keys = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+    private final Cache<String, Bucket> addresses = Caches.bounded(200_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    private final Cache<String, Bucket> failures = Caches.bounded(200_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    private final Cache<String, Bucket> keys = Caches.bounded(200_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
     /** {@code tenantRate}: the tenant's own per-key rate, or null for the node's. */
     public RateLimiter(RateLimits limits, Function<String, Integer> tenantRate) {
