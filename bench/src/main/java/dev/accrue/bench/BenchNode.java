@@ -112,24 +112,29 @@ final class BenchNode implements AutoCloseable {
 
     /** Run-queue waits so far of the node's PostgreSQL processes (postmaster and backends; {@link RunQueue}). */
     RunQueue postgresRunQueue() throws IOException {
-        String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
-        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
-        return RunQueue.of(ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants())));
+        return RunQueue.of(postgresProcesses(postmaster(accrue)));
     }
 
     /** Context switches so far of the node's PostgreSQL processes (postmaster and live backends; {@link ContextSwitches}). */
     ContextSwitches postgresContextSwitches() throws IOException {
-        String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
-        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
-        return ContextSwitches.of(ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants())));
+        return ContextSwitches.of(postgresProcesses(postmaster(accrue)));
     }
 
     /** {@link #postgresCpuMillis()} of any node (the billing benchmark opens one without HTTP). */
     static long postgresCpuMillis(Accrue accrue) throws IOException {
+        long postmaster = postmaster(accrue);
+        return postgresProcesses(postmaster).mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum() + exitedChildrenMillis(postmaster);
+    }
+
+    /** The pid of the node's postmaster, from {@code postmaster.pid} in its data directory. */
+    static long postmaster(Accrue accrue) throws IOException {
         String dataDir = accrue.database().jdbi().withHandle(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
-        long postmaster = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
-        return ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
-                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum() + exitedChildrenMillis(postmaster);
+        return Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).getFirst().trim());
+    }
+
+    /** The postmaster and its live children (backends, background workers). */
+    private static Stream<ProcessHandle> postgresProcesses(long postmaster) {
+        return ProcessHandle.of(postmaster).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()));
     }
 
     /**
