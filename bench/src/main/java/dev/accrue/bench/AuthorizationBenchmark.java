@@ -54,6 +54,7 @@ public final class AuthorizationBenchmark {
             return;
         }
         try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
+            seedHolds(node);
             for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
                 authorize(node, 1 + i % customers);
             }
@@ -75,6 +76,7 @@ public final class AuthorizationBenchmark {
             ContextSwitches.Server switchesBefore = node.contextSwitches();
             ContextSwitches generatorSwitches = ContextSwitches.ofSelf();
             node.probe();
+            double holdsBefore = node.liveHoldsPerSubscription();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
@@ -87,6 +89,7 @@ public final class AuthorizationBenchmark {
             System.out.printf("  %s; after a discarded warm-up (2,000 sequential, 10,000 closed loop%s, %s)%n", run.mode(),
                     rate > 0 ? ", 10 s at the same rate" : "", warmed);
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
+            System.out.printf("  live holds per subscription: %.0f at the run's start, %.0f at its end%n", holdsBefore, node.liveHoldsPerSubscription());
             long generatorCpu = generatorCpuMillis() - generatorBefore;
             node.probeStop();
             if (rate > 0) {
@@ -109,6 +112,18 @@ public final class AuthorizationBenchmark {
         }
     }
 
+
+    /**
+     * {@code BENCH_HOLDS=N}: N live holds per subscription before the warm-up — calls under way, as 2,000 call starts a
+     * second over the benchmark's 2,000 customers leave 180 of them with calls of three minutes. Without it the number
+     * is what the warm-up left (every check holds 60 s for 2 h, and the warm-up runs until the JIT settles).
+     */
+    private static void seedHolds(ServerProcess node) throws IOException {
+        int holds = Integer.parseInt(System.getenv().getOrDefault("BENCH_HOLDS", "0"));
+        if (holds > 0) {
+            System.out.printf("  seeded %d live holds per subscription in %.1f s%n", holds, node.seedHolds(holds));
+        }
+    }
 
     /** This load generator's CPU so far, in ms (all its threads, its JIT and collector included). */
     static long generatorCpuMillis() {
@@ -145,20 +160,29 @@ public final class AuthorizationBenchmark {
         }
     }
 
-    /** Transactions, WAL and group statements per check over the run (see {@link ServerProcess#databaseWork}). */
+    /**
+     * Transactions, WAL and (single checks: {@code groupsBefore} not null) the shared group statements per check over the
+     * run (see {@link ServerProcess#databaseWork}).
+     */
     static void printDatabaseWork(long[] before, long[] after, double[] groupsBefore, double[] groupsAfter, long checks) {
-        double statements = groupsAfter[0] - groupsBefore[0];
+        String groups = "";
+        if (groupsBefore != null) {
+            double statements = groupsAfter[0] - groupsBefore[0];
+            groups = String.format("; %.0f group statements, %.1f checks each, %.0f %% of checks", statements,
+                    statements == 0 ? 0 : (groupsAfter[1] - groupsBefore[1]) / statements, 100 * (groupsAfter[1] - groupsBefore[1]) / checks);
+        }
         System.out.printf("  database per check: %.2f transactions committed, %.3f rolled back, %.2f WAL records, %.0f WAL bytes, %.3f WAL writes, "
-                        + "%.3f WAL syncs; %.0f group statements, %.1f checks each, %.0f %% of checks%n",
+                        + "%.3f WAL syncs%s%n",
                 (after[0] - before[0]) / (double) checks, (after[1] - before[1]) / (double) checks, (after[2] - before[2]) / (double) checks,
                 (after[3] - before[3]) / (double) checks, (after[4] - before[4]) / (double) checks, (after[5] - before[5]) / (double) checks,
-                statements, statements == 0 ? 0 : (groupsAfter[1] - groupsBefore[1]) / statements, 100 * (groupsAfter[1] - groupsBefore[1]) / checks);
+                groups);
     }
 
     /** As {@link #main}, with every request a batch of {@code batch} checks for as many different customers. */
     private static void batched(int checks, int clients, double rate, int customers, int batch) throws Exception {
         int total = checks / batch;
         try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
+            seedHolds(node);
             for (int i = 0; i < 2_000; i++) { // warm-up as for single checks: every customer once, then the JIT at full concurrency
                 authorize(node, 1 + i % customers);
             }
@@ -166,8 +190,15 @@ public final class AuthorizationBenchmark {
             if (rate > 0) {
                 LatencyRun.openLoop((int) (rate * 10 / batch), clients, rate / batch, i -> authorizeBatch(node, i, batch, customers));
             }
+            // as for single checks: until the JIT settles, or the batch path compiles during a run of a few seconds
+            String warmed = untilCompiled(node, clients, rate / batch, i -> authorizeBatch(node, i, batch, customers));
             node.resetPeaks();
             double[] pathsBefore = batchPaths(node);
+            double holdsBefore = node.liveHoldsPerSubscription();
+            long jitBefore = node.compilationMillis();
+            long[] dbBefore = node.databaseWork();
+            long[] allocBefore = node.allocation();
+            long generatorBefore = generatorCpuMillis();
             long[] cpuBefore = node.cpuMillis();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations/batch");
             AtomicInteger refused = new AtomicInteger();
@@ -175,13 +206,20 @@ public final class AuthorizationBenchmark {
             long n = (long) total * batch;
             System.out.printf("Call authorization over HTTP in batches of %d: %d checks (%d batches), %d concurrent clients, %d customers, %d cores%n",
                     batch, n, total, clients, customers, Runtime.getRuntime().availableProcessors());
-            System.out.printf("  %s (batches); after a discarded warm-up (2,000 single checks, 10,000 checks closed loop%s)%n", run.mode(),
-                    rate > 0 ? ", 10 s at the same rate" : "");
+            System.out.printf("  %s (batches); after a discarded warm-up (2,000 single checks, 10,000 checks closed loop%s, %s)%n", run.mode(),
+                    rate > 0 ? ", 10 s at the same rate" : "", warmed);
             System.out.printf("  %.2f s, %.0f checks/s; batches: %s, refused checks %d%n", run.seconds, n / run.seconds, run.summary(), refused.get());
+            System.out.printf("  live holds per subscription: %.0f at the run's start, %.0f at its end%n", holdsBefore, node.liveHoldsPerSubscription());
             long[] cpuAfter = node.cpuMillis();
+            long generatorCpu = generatorCpuMillis() - generatorBefore;
+            System.out.printf("  load generator CPU per check %.3f ms (%.0f %% of a core)%n", generatorCpu / (double) n,
+                    100.0 * generatorCpu / (run.seconds * 1000));
             System.out.printf("  %s%n", server.summary());
-            System.out.printf("  server CPU per check: JVM %.3f ms, PostgreSQL %.3f ms%n", (cpuAfter[0] - cpuBefore[0]) / (double) n,
-                    (cpuAfter[1] - cpuBefore[1]) / (double) n);
+            System.out.printf("  server CPU per check: JVM %.3f ms, PostgreSQL %.3f ms (JIT threads %d ms during the run)%n",
+                    (cpuAfter[0] - cpuBefore[0]) / (double) n, (cpuAfter[1] - cpuBefore[1]) / (double) n, node.compilationMillis() - jitBefore);
+            printAllocation(allocBefore, node.allocation(), n);
+            Thread.sleep(1_500); // backends report their transactions to pg_stat_database within about a second
+            printDatabaseWork(dbBefore, node.databaseWork(), null, null, n);
             double[] pathsAfter = batchPaths(node);
             System.out.printf("  checks answered in the batch's group statement %.0f, one at a time %.0f%n", pathsAfter[0] - pathsBefore[0],
                     pathsAfter[1] - pathsBefore[1]);
@@ -255,7 +293,7 @@ public final class AuthorizationBenchmark {
     }
 
     /** The server's allocation per check during the run and its collections (count, total ms as its collector reports them). */
-    private static void printAllocation(long[] before, long[] after, int total) {
+    private static void printAllocation(long[] before, long[] after, long total) {
         System.out.printf("  server allocation per check %.1f KB; %d collections, %d ms in them during the run%n",
                 (after[0] - before[0]) / 1024.0 / total, after[1] - before[1], after[2] - before[2]);
     }

@@ -129,6 +129,20 @@ final class ServerProcess implements AutoCloseable {
         return work;
     }
 
+    /**
+     * Inserts {@code perSubscription} live holds (60 s each, expiring in 2 h) on every benchmark subscription, as calls
+     * under way leave them: a check's cost may depend on how many its subscription holds, so the benchmark sets that
+     * number instead of leaving it to how long the warm-up ran. Answers the seconds it took.
+     */
+    double seedHolds(int perSubscription) throws IOException {
+        return Double.parseDouble(ask("holds " + perSubscription));
+    }
+
+    /** Live holds per subscription now, on average over those that have any. */
+    double liveHoldsPerSubscription() throws IOException {
+        return Double.parseDouble(ask("held"));
+    }
+
     void resetPeaks() throws IOException {
         ask("reset");
     }
@@ -275,6 +289,21 @@ final class ServerProcess implements AutoCloseable {
                                 + ContextSwitches.encode(ContextSwitches.byKind(ProcessHandle.current().pid())));
                     }
                     case "jit" -> System.out.println("ANSWER " + ThreadCpu.compilerMillis());
+                    case "holds" -> {
+                        long started = System.nanoTime();
+                        node.accrue.database().jdbi().useHandle(h -> h.createUpdate("""
+                                        INSERT INTO authorizations (tenant_id, id, subscription_id, customer_id, metric, reserved, status, expires_at, created_at)
+                                        SELECT s.tenant_id, 'auth_seed_' || s.id || '_' || k, s.id, s.customer_id, 'call_seconds', 60, 'held',
+                                               now() + interval '2 hours', now()
+                                        FROM subscriptions s, generate_series(1, :n) k WHERE s.tenant_id = :t""")
+                                .bind("n", Integer.parseInt(words[1])).bind("t", node.tenantId).execute());
+                        node.accrue.database().jdbi().useHandle(h -> h.execute("VACUUM (ANALYZE) authorizations")); // as a table of long-held rows would be
+                        System.out.println("ANSWER " + (System.nanoTime() - started) / 1e9);
+                    }
+                    case "held" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
+                                    SELECT coalesce(avg(n), 0) FROM (SELECT count(*) AS n FROM authorizations
+                                                                     WHERE status = 'held' AND expires_at > now() GROUP BY subscription_id) x""")
+                            .mapTo(Double.class).one()));
                     case "db" -> System.out.println("ANSWER " + node.accrue.database().jdbi().withHandle(h -> h.createQuery("""
                                     SELECT d.xact_commit || ' ' || d.xact_rollback || ' ' || w.wal_records || ' ' || w.wal_bytes || ' ' || w.wal_write
                                       || ' ' || w.wal_sync
