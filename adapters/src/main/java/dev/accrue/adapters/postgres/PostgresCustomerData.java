@@ -75,6 +75,9 @@ public final class PostgresCustomerData implements CustomerDataRepository {
             Map.entry("usage_event_ids", Rule.DELETE),
             Map.entry("usage_unique", Rule.DELETE),
             Map.entry("authorizations", Rule.DELETE),
+            // a number per subscription and metric, no personal data: the triggers on authorizations bring it to zero
+            // as their DELETE removes the customer's holds
+            Map.entry("authorization_held", Rule.KEEP),
             Map.entry("contacts", Rule.DELETE),
             Map.entry("notifications", Rule.DELETE),
             Map.entry("notification_digest_items", Rule.DELETE),

@@ -80,7 +80,7 @@ class AuthorizationHeldTotalTest {
 
         s.advanceTo("2026-06-10T12:02:30Z"); // the 60-s holds are past their expiry, not yet marked: counted by neither
         assertChecksAnswerTheRowsBalance("2026-06-10T12:02:30Z");
-        runExpiryJob(); // marks them expired: they leave the total
+        AuthorizationTest.runExpiryJob(); // marks them expired: they leave the total
         assertThat(count("status = 'expired'")).isPositive();
         assertTotalsAreTheHeldRows();
         assertChecksAnswerTheRowsBalance("2026-06-10T12:02:30Z");
@@ -178,10 +178,5 @@ class AuthorizationHeldTotalTest {
         return TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery(
                         "SELECT count(*) FROM authorizations WHERE tenant_id = :t AND " + condition)
                 .bind("t", s.tenant.id()).mapTo(Integer.class).one());
-    }
-
-    private static void runExpiryJob() {
-        TestNode.get().accrue().recurringJobs(java.time.Duration.ofMinutes(1)).stream().filter(j -> j.name().equals("authorization-expiry"))
-                .findFirst().orElseThrow(() -> new AssertionError("no authorization-expiry job")).work().run();
     }
 }

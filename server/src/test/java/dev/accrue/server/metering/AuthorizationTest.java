@@ -149,7 +149,8 @@ class AuthorizationTest {
         assertThat(status(shortLived)).isEqualTo("committed");
     }
 
-    private static void runExpiryJob() {
+    /** Runs the recurring authorization-expiry job once, as its node's scheduler would. */
+    static void runExpiryJob() {
         TestNode.get().accrue().recurringJobs(java.time.Duration.ofMinutes(1)).stream().filter(j -> j.name().equals("authorization-expiry"))
                 .findFirst().orElseThrow(() -> new AssertionError("no authorization-expiry job")).work().run();
     }
