@@ -58,11 +58,11 @@ public final class AuthorizationBenchmark {
             for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
                 authorize(node, 1 + i % customers);
             }
-            LatencyRun.closedLoop(10_000, clients, i -> authorize(node, 1 + (i * 7919) % customers));
+            LatencyRun.closedLoop(10_000, clients, i -> authorize(node, 1 + (int) ((i * 7919L) % customers)));
             if (rate > 0) { // and 10 s at the measured rate: the first seconds of a fresh JVM at this load stall for up to ~1 s
-                LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(node, 1 + (i * 7919) % customers));
+                LatencyRun.openLoop((int) (rate * 10), clients, rate, i -> authorize(node, 1 + (int) ((i * 7919L) % customers)));
             }
-            String warmed = untilCompiled(node, clients, rate, i -> authorize(node, 1 + (i * 7919) % customers));
+            String warmed = untilCompiled(node, clients, rate, i -> authorize(node, 1 + (int) ((i * 7919L) % customers)));
             node.resetPeaks();
             node.threads(0, "check");
             long jitBefore = node.compilationMillis();
@@ -80,7 +80,7 @@ public final class AuthorizationBenchmark {
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
-                if (!authorize(node, 1 + (i * 7919) % customers)) {
+                if (!authorize(node, 1 + (int) ((i * 7919L) % customers))) {
                     refused.incrementAndGet();
                 }
             });
