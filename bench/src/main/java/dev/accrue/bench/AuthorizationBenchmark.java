@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * batch for N different customers as a gateway batching its calls would: REQUESTS and RATE then count checks
  * (REQUESTS / N batches at RATE / N batches per second), latency is a batch's, and the run also prints
  * checks/s and the server's CPU per check.
+ * <p>
+ * {@code BENCH_CALL_SECONDS=S} ends every granted call S seconds later, its hold committed ({@link CallEnds}); without it
+ * no hold is ever settled and their number per subscription is whatever the warm-up left.
  */
 public final class AuthorizationBenchmark {
     private static final String CATALOG = """
@@ -53,7 +56,9 @@ public final class AuthorizationBenchmark {
             batched(total, clients, rate, customers, batch);
             return;
         }
-        try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
+        try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g");
+             CallEnds calls = CallEnds.fromEnvironment(node, REQUESTED)) {
+            CALLS = calls;
             seedHolds(node);
             for (int i = 0; i < 2_000; i++) { // warm-up: every customer once, then the JIT at full concurrency
                 authorize(node, 1 + i % customers);
@@ -77,6 +82,8 @@ public final class AuthorizationBenchmark {
             ContextSwitches generatorSwitches = ContextSwitches.ofSelf();
             node.probe();
             double holdsBefore = node.liveHoldsPerSubscription();
+            long commitsBefore = calls == null ? 0 : calls.committed();
+            long runStart = System.nanoTime();
             ServerLatency server = ServerLatency.from(node.baseUrl, "POST", "/v1/authorizations");
             AtomicInteger refused = new AtomicInteger();
             LatencyRun run = LatencyRun.of(total, clients, rate, i -> {
@@ -90,6 +97,7 @@ public final class AuthorizationBenchmark {
                     rate > 0 ? ", 10 s at the same rate" : "", warmed);
             System.out.printf("  %.2f s, %s, refused %d%n", run.seconds, run.summary(), refused.get());
             System.out.printf("  live holds per subscription: %.0f at the run's start, %.0f at its end%n", holdsBefore, node.liveHoldsPerSubscription());
+            printCallEnds(calls, commitsBefore, total, runStart);
             long generatorCpu = generatorCpuMillis() - generatorBefore;
             node.probeStop();
             if (rate > 0) {
@@ -181,7 +189,9 @@ public final class AuthorizationBenchmark {
     /** As {@link #main}, with every request a batch of {@code batch} checks for as many different customers. */
     private static void batched(int checks, int clients, double rate, int customers, int batch) throws Exception {
         int total = checks / batch;
-        try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g")) {
+        try (ServerProcess node = new ServerProcess(CATALOG, "pro", customers, "4g");
+             CallEnds calls = CallEnds.fromEnvironment(node, REQUESTED)) {
+            CALLS = calls;
             seedHolds(node);
             for (int i = 0; i < 2_000; i++) { // warm-up as for single checks: every customer once, then the JIT at full concurrency
                 authorize(node, 1 + i % customers);
@@ -195,6 +205,8 @@ public final class AuthorizationBenchmark {
             node.resetPeaks();
             double[] pathsBefore = batchPaths(node);
             double holdsBefore = node.liveHoldsPerSubscription();
+            long commitsBefore = calls == null ? 0 : calls.committed();
+            long runStart = System.nanoTime();
             long jitBefore = node.compilationMillis();
             long[] dbBefore = node.databaseWork();
             long[] allocBefore = node.allocation();
@@ -210,6 +222,7 @@ public final class AuthorizationBenchmark {
                     rate > 0 ? ", 10 s at the same rate" : "", warmed);
             System.out.printf("  %.2f s, %.0f checks/s; batches: %s, refused checks %d%n", run.seconds, n / run.seconds, run.summary(), refused.get());
             System.out.printf("  live holds per subscription: %.0f at the run's start, %.0f at its end%n", holdsBefore, node.liveHoldsPerSubscription());
+            printCallEnds(calls, commitsBefore, n, runStart);
             long[] cpuAfter = node.cpuMillis();
             long generatorCpu = generatorCpuMillis() - generatorBefore;
             System.out.printf("  load generator CPU per check %.3f ms (%.0f %% of a core)%n", generatorCpu / (double) n,
@@ -248,7 +261,7 @@ public final class AuthorizationBenchmark {
         for (int k = 0; k < batch; k++) {
             int i = index * batch + k;
             body.append(k == 0 ? "" : ",").append("{\"customer_id\":\"cus_b").append(1 + (int) ((i * 7919L) % customers))
-                    .append("\",\"metric\":\"call_seconds\",\"requested\":60}");
+                    .append("\",\"metric\":\"call_seconds\",\"requested\":" + REQUESTED + "}");
         }
         try {
             KeepAliveHttp http = connection(node);
@@ -259,6 +272,14 @@ public final class AuthorizationBenchmark {
             int granted = 0;
             for (int at = r.body().indexOf("\"authorized\":true"); at >= 0; at = r.body().indexOf("\"authorized\":true", at + 1)) {
                 granted++;
+            }
+            CallEnds calls = CALLS;
+            if (calls != null) { // a refusal has no authorization id
+                String key = "\"authorization_id\":\"";
+                for (int at = r.body().indexOf(key); at >= 0; at = r.body().indexOf(key, at + 1)) {
+                    int from = at + key.length();
+                    calls.started(r.body().substring(from, r.body().indexOf('"', from)));
+                }
             }
             return granted;
         } catch (IOException e) {
@@ -275,18 +296,37 @@ public final class AuthorizationBenchmark {
         return http;
     }
 
+    /** With BENCH_CALL_SECONDS, the commits sent during the measured run: the server's CPU per check includes them. */
+    private static void printCallEnds(CallEnds calls, long commitsBefore, long checks, long runStartNanos) {
+        if (calls != null) {
+            System.out.printf("  calls ended during the run: %.2f commits per check (in the server's CPU per check below), %s; since the start %s%n",
+                    (calls.committed() - commitsBefore) / (double) checks, calls.latencySince(runStartNanos), calls.summary());
+        }
+    }
+
+    /** Seconds each check asks for (and each ended call commits). */
+    private static final String REQUESTED = "60";
+    /** BENCH_CALL_SECONDS's call ends for the single-check run, or null. */
+    private static volatile CallEnds CALLS;
+
     /** One kept-alive connection per client thread (see {@link KeepAliveHttp} for why not the JDK client). */
     private static final ThreadLocal<KeepAliveHttp> CONNECTION = new ThreadLocal<>();
 
     private static boolean authorize(ServerProcess node, int customer) {
         try {
             KeepAliveHttp http = connection(node);
-            String body = "{\"customer_id\":\"cus_b" + customer + "\",\"metric\":\"call_seconds\",\"requested\":60}";
+            String body = "{\"customer_id\":\"cus_b" + customer + "\",\"metric\":\"call_seconds\",\"requested\":" + REQUESTED + "}";
             KeepAliveHttp.Response r = http.post("/v1/authorizations", node.apiKey, body);
             if (r.status() != 200) {
                 throw new IllegalStateException("authorization failed: " + r.status() + " " + r.body());
             }
-            return r.body().contains("\"authorized\":true");
+            boolean granted = r.body().contains("\"authorized\":true");
+            CallEnds calls = CALLS;
+            if (granted && calls != null) {
+                int at = r.body().indexOf("\"authorization_id\":\"") + "\"authorization_id\":\"".length();
+                calls.started(r.body().substring(at, r.body().indexOf('"', at)));
+            }
+            return granted;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
