@@ -67,10 +67,19 @@ final class CallEnds implements AutoCloseable {
         return new CallEnds(node, s, quantity);
     }
 
-    /** A granted check's call: its hold is committed {@code BENCH_CALL_SECONDS} from now. */
-    void started(String authorizationId) {
-        due.add(new Due(authorizationId, System.nanoTime() + callNanos));
+    /**
+     * The calls an authorization answer (a check's, or a batch's) started: each hold it names is committed
+     * {@code BENCH_CALL_SECONDS} from now. A refusal names none (its {@code authorization_id} is null).
+     */
+    void startedIn(String answer) {
+        long at = System.nanoTime() + callNanos;
+        for (int i = answer.indexOf(ID); i >= 0; i = answer.indexOf(ID, i + 1)) {
+            int from = i + ID.length();
+            due.add(new Due(answer.substring(from, answer.indexOf('"', from)), at));
+        }
     }
+
+    private static final String ID = "\"authorization_id\":\"";
 
     long committed() {
         return committed.get();

@@ -48,11 +48,14 @@ public final class PostgresUsage implements UsageRepository {
                 -- the exact de-duplication: one row per (tenant, id) whatever the event's day (usage_events is partitioned by
                 -- day, so its own key cannot be); a forwarded call's outbound leg goes in only with its call: sent under the id
                 -- of an event stored before, the call is a duplicate and gains no leg (the call's own id, inserted by this
-                -- statement, is not seen here)
+                -- statement, is not seen here). In id order: an id another open transaction inserted makes this one wait
+                -- for it, so two writers (or nodes) storing overlapping ids in their batches' own orders could each wait
+                -- on an id the other took first — a deadlock; in one order, the first shared id decides who waits.
                 INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day)
                 SELECT :tenant, event_id, customer_id, day FROM incoming
                 WHERE NOT (right(incoming.event_id, length(:leg)) = :leg AND EXISTS (SELECT 1 FROM usage_event_ids u
                            WHERE u.tenant_id = :tenant AND u.event_id = left(incoming.event_id, -length(:leg))))
+                ORDER BY event_id COLLATE "C"
                 %s
                 RETURNING event_id
             ), inserted AS (

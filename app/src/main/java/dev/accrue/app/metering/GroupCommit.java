@@ -24,8 +24,8 @@ import java.util.concurrent.Semaphore;
  * <p>Why two writers and not one: a writer's statement is mostly inserting events and their ids (PostgreSQL CPU),
  * and with one writer that work ran on one core while the other waited — the writer was the ceiling of ingestion
  * on a 2-core machine. A second writer inserts its events meanwhile; where both fold into the same aggregate rows
- * the second waits on their row locks only for the rest of the first's transaction (keys are folded in one sorted
- * order, so the two never deadlock on them), which is what two nodes' group commits already do on one database.
+ * the second waits on their row locks only for the rest of the first's transaction (ids are inserted and keys folded
+ * in one sorted order, so the two never deadlock on them), which is what two nodes' group commits already do on one database.
  *
  * <p>An event id sent by two requests of the same group is inserted once: the later request hears
  * "duplicate", exactly as if it had arrived after the first committed. If the shared transaction fails, each

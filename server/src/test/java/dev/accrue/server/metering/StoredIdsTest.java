@@ -87,6 +87,8 @@ class StoredIdsTest {
 
         CountDownLatch inserted = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
+        // threads of their own: CompletableFuture's default executor ran the second task only after the first ended
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(() -> tx.inTransaction(() -> {
             Set<String> known = usage.insert(tenant, batch(tenant, "x1", "1"), AT);
             inserted.countDown();
@@ -96,16 +98,63 @@ class StoredIdsTest {
                 throw new IllegalStateException(e);
             }
             return known;
-        }));
+        }), threads);
         assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
         // waits on x1's index entry, then meets it stored
-        CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(() -> tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "x2", "2", "x1", "100"), AT)));
-        Thread.sleep(300);
+        CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(
+                () -> tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "x2", "2", "x1", "100"), AT)), threads);
+        awaitWaiting(jdbi, 1);
         assertThat(second).isNotDone();
         commit.countDown();
 
         assertThat(first.get(30, TimeUnit.SECONDS)).isEmpty();
         assertThat(second.get(30, TimeUnit.SECONDS)).containsExactly("x1");
         assertThat(totals(jdbi, tenant)).isEqualTo("2 events, 2 ids, 3 in 2");
+        threads.shutdown();
+    }
+
+    @Test
+    void twoBatchesTakingTheSameIdsInOppositeOrdersNeverDeadlock() throws Exception {
+        // Two writers (or two nodes) store batches whose ids overlap, each batch in its own order. A third transaction
+        // holds "m", so the first batch (a, m, z) stops at it; the second (z, a) comes meanwhile. Inserting in the
+        // batches' orders, the second would take z and wait on a, and once m is free the first would wait on z: a
+        // deadlock, one request failing after deadlock_timeout (seen as a 500 under concurrent batches in CI). In id
+        // order the second waits on a before taking z, and both finish: every id stored once.
+        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
+        JdbiTransactions tx = new JdbiTransactions(jdbi);
+        PostgresUsage usage = new PostgresUsage(tx);
+        String tenant = "t_ids_order_" + Unique.suffix();
+        try (org.jdbi.v3.core.Handle holder = jdbi.open(); var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            holder.begin();
+            holder.createUpdate("INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day) VALUES (:t, 'm', 'cus_ids', :day)")
+                    .bind("t", tenant).bind("day", DAY).execute();
+            CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(
+                    () -> tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "a", "1", "m", "10", "z", "100"), AT)), threads);
+            awaitWaiting(jdbi, 1); // the first batch waits on m
+            CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(
+                    () -> tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "z", "1000", "a", "1000"), AT)), threads);
+            awaitWaiting(jdbi, 2); // and the second on an id the first took (a; in batch order it would have taken z first)
+            holder.rollback();
+
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEmpty();
+            assertThat(second.get(30, TimeUnit.SECONDS)).containsExactlyInAnyOrder("a", "z");
+        }
+        assertThat(totals(jdbi, tenant)).isEqualTo("3 events, 3 ids, 111 in 3");
+    }
+
+    /** Until {@code n} storing statements (the insert-and-fold, by its first words: pg_stat_activity keeps 1 kB of a query) wait on a lock, at most 30 s. */
+    private static void awaitWaiting(Jdbi jdbi, int n) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            int waiting = jdbi.withHandle(h -> h.createQuery("""
+                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH doc AS MATERIALIZED%'""")
+                    .mapTo(Integer.class).one());
+            if (waiting >= n) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("never saw " + n + " storing statements waiting on a lock: " + jdbi.withHandle(h -> h.createQuery("""
+                SELECT string_agg(state || '/' || coalesce(wait_event_type, '-') || '/' || coalesce(wait_event, '-') || ': ' || left(query, 40), ' | ')
+                FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle'""").mapTo(String.class).one()));
     }
 }
