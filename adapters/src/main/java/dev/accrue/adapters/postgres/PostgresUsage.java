@@ -88,8 +88,10 @@ public final class PostgresUsage implements UsageRepository {
                 GROUP BY subscription_id, metric ORDER BY subscription_id, metric
                 ON CONFLICT (tenant_id, subscription_id, metric) DO UPDATE SET version = usage_past_versions.version + 1
             ), uniques AS (
+                -- in key order, as the ids and the folds: a value another open transaction inserted makes this one wait for it
                 INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value)
                 SELECT DISTINCT :tenant, subscription_id, metric, day, dimension_key, unique_value FROM inserted WHERE counted AND unique_value IS NOT NULL
+                ORDER BY subscription_id, metric, day, dimension_key, unique_value
                 ON CONFLICT DO NOTHING
             ), kept AS (
                 INSERT INTO usage_values (tenant_id, subscription_id, metric, day, dimension_key, value, events)

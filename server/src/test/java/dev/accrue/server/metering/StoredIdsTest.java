@@ -142,6 +142,42 @@ class StoredIdsTest {
         assertThat(totals(jdbi, tenant)).isEqualTo("3 events, 3 ids, 111 in 3");
     }
 
+    @Test
+    void twoBatchesCountingTheSameUniqueValuesInOppositeOrdersNeverDeadlock() throws Exception {
+        // the same crossing on a unique-count metric's values (usage_unique), which every batch inserts after its ids
+        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
+        JdbiTransactions tx = new JdbiTransactions(jdbi);
+        PostgresUsage usage = new PostgresUsage(tx);
+        String tenant = "t_unique_order_" + Unique.suffix();
+        try (org.jdbi.v3.core.Handle holder = jdbi.open(); var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            holder.begin();
+            holder.createUpdate("INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value) VALUES (:t, 'sub_ids', 'm', :day, '', 'm')")
+                    .bind("t", tenant).bind("day", DAY).execute();
+            CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(
+                    () -> tx.inTransaction(() -> usage.insert(tenant, counting("1", "a", "m", "z"), AT)), threads);
+            awaitWaiting(jdbi, 1);
+            CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(
+                    () -> tx.inTransaction(() -> usage.insert(tenant, counting("2", "z", "a"), AT)), threads);
+            awaitWaiting(jdbi, 2);
+            holder.rollback();
+
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEmpty();
+            assertThat(second.get(30, TimeUnit.SECONDS)).isEmpty();
+        }
+        String values = jdbi.withHandle(h -> h.createQuery("SELECT string_agg(value, ',' ORDER BY value) FROM usage_unique WHERE tenant_id = :t")
+                .bind("t", tenant).mapTo(String.class).one());
+        assertThat(values).isEqualTo("a,m,z");
+    }
+
+    /** Events of batch {@code prefix}, one per unique value, for a unique-count metric. */
+    private static List<MeteredEvent> counting(String prefix, String... values) {
+        List<MeteredEvent> events = new ArrayList<>();
+        for (String v : values) {
+            events.add(new MeteredEvent(prefix + "-" + v, "cus_ids", "sub_ids", "m", AT, DAY, BigDecimal.ONE, "", true, Map.of(), false, v));
+        }
+        return events;
+    }
+
     /** Until {@code n} storing statements (the insert-and-fold, by its first words: pg_stat_activity keeps 1 kB of a query) wait on a lock, at most 30 s. */
     private static void awaitWaiting(Jdbi jdbi, int n) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
