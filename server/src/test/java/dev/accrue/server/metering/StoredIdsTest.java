@@ -120,53 +120,48 @@ class StoredIdsTest {
         // batches' orders, the second would take z and wait on a, and once m is free the first would wait on z: a
         // deadlock, one request failing after deadlock_timeout (seen as a 500 under concurrent batches in CI). In id
         // order the second waits on a before taking z, and both finish: every id stored once.
-        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
-        JdbiTransactions tx = new JdbiTransactions(jdbi);
-        PostgresUsage usage = new PostgresUsage(tx);
         String tenant = "t_ids_order_" + Unique.suffix();
-        try (org.jdbi.v3.core.Handle holder = jdbi.open(); var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
-            holder.begin();
-            holder.createUpdate("INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day) VALUES (:t, 'm', 'cus_ids', :day)")
-                    .bind("t", tenant).bind("day", DAY).execute();
-            CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(
-                    () -> tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "a", "1", "m", "10", "z", "100"), AT)), threads);
-            awaitWaiting(jdbi, 1); // the first batch waits on m
-            CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(
-                    () -> tx.inTransaction(() -> usage.insert(tenant, batch(tenant, "z", "1000", "a", "1000"), AT)), threads);
-            awaitWaiting(jdbi, 2); // and the second on an id the first took (a; in batch order it would have taken z first)
-            holder.rollback();
-
-            assertThat(first.get(30, TimeUnit.SECONDS)).isEmpty();
-            assertThat(second.get(30, TimeUnit.SECONDS)).containsExactlyInAnyOrder("a", "z");
-        }
-        assertThat(totals(jdbi, tenant)).isEqualTo("3 events, 3 ids, 111 in 3");
+        var known = crossing(tenant, "INSERT INTO usage_event_ids (tenant_id, event_id, customer_id, day) VALUES (:t, 'm', 'cus_ids', :day)",
+                batch(tenant, "a", "1", "m", "10", "z", "100"), batch(tenant, "z", "1000", "a", "1000"));
+        assertThat(known.get(0)).isEmpty();
+        assertThat(known.get(1)).containsExactlyInAnyOrder("a", "z");
+        assertThat(totals(TestNode.get().accrue().database().jdbi(), tenant)).isEqualTo("3 events, 3 ids, 111 in 3");
     }
 
     @Test
     void twoBatchesCountingTheSameUniqueValuesInOppositeOrdersNeverDeadlock() throws Exception {
-        // the same crossing on a unique-count metric's values (usage_unique), which every batch inserts after its ids
-        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
-        JdbiTransactions tx = new JdbiTransactions(jdbi);
-        PostgresUsage usage = new PostgresUsage(tx);
+        // the same crossing on a unique-count metric's values (usage_unique): distinct event ids, shared values
         String tenant = "t_unique_order_" + Unique.suffix();
-        try (org.jdbi.v3.core.Handle holder = jdbi.open(); var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
-            holder.begin();
-            holder.createUpdate("INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value) VALUES (:t, 'sub_ids', 'm', :day, '', 'm')")
-                    .bind("t", tenant).bind("day", DAY).execute();
-            CompletableFuture<Set<String>> first = CompletableFuture.supplyAsync(
-                    () -> tx.inTransaction(() -> usage.insert(tenant, counting("1", "a", "m", "z"), AT)), threads);
-            awaitWaiting(jdbi, 1);
-            CompletableFuture<Set<String>> second = CompletableFuture.supplyAsync(
-                    () -> tx.inTransaction(() -> usage.insert(tenant, counting("2", "z", "a"), AT)), threads);
-            awaitWaiting(jdbi, 2);
-            holder.rollback();
-
-            assertThat(first.get(30, TimeUnit.SECONDS)).isEmpty();
-            assertThat(second.get(30, TimeUnit.SECONDS)).isEmpty();
-        }
+        var known = crossing(tenant, "INSERT INTO usage_unique (tenant_id, subscription_id, metric, day, dimension_key, value) VALUES (:t, 'sub_ids', 'm', :day, '', 'm')",
+                counting("1", "a", "m", "z"), counting("2", "z", "a"));
+        assertThat(known.get(0)).isEmpty();
+        assertThat(known.get(1)).isEmpty();
+        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
         String values = jdbi.withHandle(h -> h.createQuery("SELECT string_agg(value, ',' ORDER BY value) FROM usage_unique WHERE tenant_id = :t")
                 .bind("t", tenant).mapTo(String.class).one());
         assertThat(values).isEqualTo("a,m,z");
+    }
+
+    /**
+     * A third transaction holds one key ({@code hold}: an insert binding :t and :day) while {@code first} starts and waits on
+     * it, then {@code second} starts and must wait on a key {@code first} took before it; the holder rolls back and both
+     * must finish (each answering the ids it found stored). Threads of their own: CompletableFuture's default executor
+     * ran a second task only after the first had ended on this machine.
+     */
+    private static List<Set<String>> crossing(String tenant, String hold, List<MeteredEvent> first, List<MeteredEvent> second) throws Exception {
+        Jdbi jdbi = TestNode.get().accrue().database().jdbi();
+        JdbiTransactions tx = new JdbiTransactions(jdbi);
+        PostgresUsage usage = new PostgresUsage(tx);
+        try (org.jdbi.v3.core.Handle holder = jdbi.open(); var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            holder.begin();
+            holder.createUpdate(hold).bind("t", tenant).bind("day", DAY).execute();
+            CompletableFuture<Set<String>> one = CompletableFuture.supplyAsync(() -> tx.inTransaction(() -> usage.insert(tenant, first, AT)), threads);
+            awaitWaiting(jdbi, 1);
+            CompletableFuture<Set<String>> two = CompletableFuture.supplyAsync(() -> tx.inTransaction(() -> usage.insert(tenant, second, AT)), threads);
+            awaitWaiting(jdbi, 2);
+            holder.rollback();
+            return List.of(one.get(30, TimeUnit.SECONDS), two.get(30, TimeUnit.SECONDS));
+        }
     }
 
     /** Events of batch {@code prefix}, one per unique value, for a unique-count metric. */
