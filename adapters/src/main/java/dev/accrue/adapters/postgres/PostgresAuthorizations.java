@@ -159,10 +159,34 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
     public Optional<Authorization> findForUpdate(String tenantId, String id) {
         return tx.handle().createQuery("SELECT * FROM authorizations WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", id)
-                .map((rs, ctx) -> new Authorization(rs.getString("id"), rs.getString("subscription_id"), rs.getString("customer_id"),
-                        rs.getString("metric"), rs.getBigDecimal("reserved"), rs.getString("status"), rs.getBigDecimal("committed"),
-                        Rows.instant(rs, "expires_at"), Rows.instant(rs, "created_at")))
+                .map((rs, ctx) -> authorization(rs))
                 .findOne();
+    }
+
+    @Override
+    public List<Authorization> findAllForUpdate(String tenantId, java.util.Collection<String> ids) {
+        return tx.handle().createQuery("SELECT * FROM authorizations WHERE tenant_id = :tenant AND id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(ids))
+                .map((rs, ctx) -> authorization(rs)).list();
+    }
+
+    private static Authorization authorization(ResultSet rs) throws SQLException {
+        return new Authorization(rs.getString("id"), rs.getString("subscription_id"), rs.getString("customer_id"),
+                rs.getString("metric"), rs.getBigDecimal("reserved"), rs.getString("status"), rs.getBigDecimal("committed"),
+                Rows.instant(rs, "expires_at"), Rows.instant(rs, "created_at"));
+    }
+
+    @Override
+    public void settleAll(String tenantId, List<Settlement> settled, String status, Instant at) {
+        // one statement: the running-total trigger (V620) then moves each subscription's total once, in its key order
+        tx.handle().createUpdate("""
+                        UPDATE authorizations a SET status = :status, committed = CAST(s.committed AS numeric), settled_at = :at
+                        FROM unnest(CAST(:ids AS text[]), CAST(:committed AS text[])) AS s(id, committed)
+                        WHERE a.tenant_id = :tenant AND a.id = s.id""")
+                .bind("status", status).bind("at", Rows.utc(at)).bind("tenant", tenantId)
+                .bindArray("ids", String.class, settled.stream().map(Settlement::id).toList())
+                .bindArray("committed", String.class, settled.stream().map(x -> text(x.committed())).toList()) // exact: numbers as their text
+                .execute();
     }
 
     @Override

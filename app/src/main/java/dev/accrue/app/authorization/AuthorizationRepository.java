@@ -14,6 +14,19 @@ public interface AuthorizationRepository {
     Optional<Authorization> findForUpdate(String tenantId, String id);
 
     /**
+     * The reservations of {@code ids} that exist, each locked for the rest of the transaction, in id order: two
+     * transactions locking overlapping sets take their locks in the same order, so they wait for each other, never deadlock.
+     */
+    java.util.List<Authorization> findAllForUpdate(String tenantId, java.util.Collection<String> ids);
+
+    /** A settled reservation: its id and what its call used (null when released). */
+    record Settlement(String id, BigDecimal committed) {
+    }
+
+    /** Settles each reservation of {@code settled} with {@code status}, in one statement. */
+    void settleAll(String tenantId, java.util.List<Settlement> settled, String status, Instant at);
+
+    /**
      * What {@link #lockedBalance} saw: the fingerprint of the customer's subscriptions, clock and currency
      * (null when there is no such customer), and — when a subscription was named — its usage of the metric
      * over the window (null when no window was given) and its live reservations, read after the lock.

@@ -67,7 +67,7 @@ import java.util.Map;
  * </ul>
  * Both commit the reservation asynchronously (see {@link AuthorizationRepository#insert}). A single check whose
  * customer is cached first tries the fast path's group form: checks arriving together share one group
- * compare-and-reserve statement ({@link SharedReserve}), and only what the group does not stand by goes on to
+ * compare-and-reserve statement ({@link SharedRoundTrip}), and only what the group does not stand by goes on to
  * the fast and locked paths.
  */
 public final class AuthorizationService {
@@ -89,7 +89,10 @@ public final class AuthorizationService {
     private final Cache<CustomerKey, Resolved> resolved = Caches.idle("authorization_customers", MAX_CACHED_CUSTOMERS, Duration.ofMinutes(30));
     private WalletService wallets;
     private final AuthorizationBatch batch = new AuthorizationBatch(this);
-    private final SharedReserve shared = new SharedReserve(this::decideGrouped);
+    private final SharedRoundTrip<Check, Decision> shared = new SharedRoundTrip<>("accrue_authorization_group_checks",
+            "Single authorization checks sharing one compare-and-reserve statement",
+            (tenant, checks) -> java.util.Arrays.asList(decideGrouped(tenant, checks.toArray(Check[]::new))));
+    private final CallEnds ends;
 
     public AuthorizationService(Transactions tx, AuthorizationRepository authorizations, SubscriptionRepository subscriptions,
                                 CustomerRepository customers, CatalogService catalogs, BillingService billing, UsageRepository usage,
@@ -103,6 +106,7 @@ public final class AuthorizationService {
         this.usage = usage;
         this.metering = metering;
         this.time = time;
+        this.ends = new CallEnds(tx, authorizations, subscriptions, customers, catalogs, metering, time, this::ended);
     }
 
     private record CustomerKey(String tenantId, String customerId) {
@@ -211,10 +215,10 @@ public final class AuthorizationService {
     private Decision decide(Caller caller, String customerId, String metricCode, BigDecimal requested, Integer ttlSeconds) {
         caller.requireWrite();
         Check c = check("", customerId, metricCode, requested, ttlSeconds);
-        // a cached customer's check shares a group statement with those sent at the same time (SharedReserve); not inside
+        // a cached customer's check shares a group statement with those sent at the same time (SharedRoundTrip); not inside
         // a transaction (an Idempotency-Key's), whose reservation must commit with it
         if (!tx.inProgress() && cached(caller.tenantId(), c.customerId())) {
-            Decision d = shared.decide(caller.tenantId(), c);
+            Decision d = shared.answer(caller.tenantId(), c);
             if (d != null) {
                 return d;
             }
@@ -524,49 +528,59 @@ public final class AuthorizationService {
 
     /**
      * Ends a call: records its actual usage as an event (id = the authorization's, so a retried commit is a
-     * duplicate) and frees the rest of the reservation.
+     * duplicate) and frees the rest of the reservation, sharing a transaction with ends that arrive together ({@link CallEnds}).
      */
     public EventResult commit(Caller caller, String id, BigDecimal actual, Map<String, Object> properties) {
-        caller.requireWrite();
-        if (actual == null || actual.signum() < 0) {
-            throw AccrueException.invalid("quantity", "quantity (the actual usage) must be zero or more");
+        return ends.commit(caller, id, actual, properties);
+    }
+
+    /** Call ends waiting for a group's transaction on this node (for tests: a group forms only from ends that wait). */
+    public int callEndsWaiting() {
+        return ends.waiting();
+    }
+
+    /**
+     * After a call's end has committed on this node: the balance remembered for its subscription and metric is moved as
+     * the end moved it — its hold gone (unless already past its expiry, which no check counts), its usage added — so that
+     * the customer's next check is not told its balance moved (a second round trip). Only a guess, as every remembered
+     * balance: the compare-and-reserve checks it under the lock, and a wrong one (a usage the fold transformed, another
+     * node's end) costs that second round trip, nothing more.
+     */
+    private void ended(String tenantId, Authorization a, BigDecimal actual, Instant at) {
+        Resolved r = resolved.getIfPresent(new CustomerKey(tenantId, a.customerId()));
+        if (r == null) {
+            return;
         }
-        return tx.inTransaction(() -> {
-            Authorization a = authorizations.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("authorization", id));
-            if (!open(a)) {
-                throw new AccrueException(ErrorCode.AUTHORIZATION_SETTLED, "Authorization " + id + " is already " + a.status());
+        Terms terms = null;
+        for (var t : r.terms().entrySet()) {
+            if (t.getKey().subscriptionId().equals(a.subscriptionId()) && t.getKey().metric().equals(a.metric())) {
+                terms = t.getValue();
             }
-            Subscription sub = subscriptions.find(caller.tenantId(), a.subscriptionId()).orElseThrow();
-            Metric metric = catalogs.catalog(caller.tenantId(), sub.catalogVersion()).metric(a.metric()).orElseThrow();
-            var customer = customers.find(caller.tenantId(), a.customerId()).orElseThrow();
-            Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
-            if (metric.field() != null) {
-                props.put(metric.field(), actual);
+        }
+        WindowKey latest = null; // the window checks use now (earlier ones stay remembered until the customer's entry goes)
+        for (WindowKey k : r.seen().keySet()) {
+            if (k.subscriptionId().equals(a.subscriptionId()) && k.metric().equals(a.metric()) && (latest == null || k.start().isAfter(latest.start()))) {
+                latest = k;
             }
-            RawEvent event = new RawEvent(a.id(), a.customerId(), a.metric(), time.now(caller.tenantId(), customer).toString(), props);
-            EventResult result = metering.ingest(caller, List.of(event)).results().getFirst();
-            if (result.status().equals(EventResult.REJECTED)) {
-                throw new AccrueException(ErrorCode.valueOf(result.code().toUpperCase(java.util.Locale.ROOT)), result.field(), result.message());
-            }
-            authorizations.settle(caller.tenantId(), id, Authorization.COMMITTED, actual, time.systemNow());
-            return result;
-        });
+        }
+        Seen before = latest == null ? null : r.seen().get(latest);
+        if (terms == null || !terms.additive() || before == null) {
+            return;
+        }
+        BigDecimal used = terms.aggregation() == Aggregation.COUNT ? BigDecimal.ONE : actual;
+        BigDecimal freed = a.expiresAt().isAfter(at) ? a.reserved() : BigDecimal.ZERO;
+        r.seen().replace(latest, before, new Seen(before.used().add(used), before.held().subtract(freed)));
     }
 
     public void release(Caller caller, String id) {
         caller.requireWrite();
         tx.run(() -> {
             Authorization a = authorizations.findForUpdate(caller.tenantId(), id).orElseThrow(() -> AccrueException.notFound("authorization", id));
-            if (!open(a)) {
+            if (!CallEnds.open(a)) {
                 throw new AccrueException(ErrorCode.AUTHORIZATION_SETTLED, "Authorization " + id + " is already " + a.status());
             }
             authorizations.settle(caller.tenantId(), id, Authorization.RELEASED, null, time.systemNow());
         });
-    }
-
-    /** Not yet committed or released: held, or expired (a call that outlived its reservation still reports its usage). */
-    private static boolean open(Authorization a) {
-        return a.status().equals(Authorization.HELD) || a.status().equals(Authorization.EXPIRED);
     }
 
     /** Reservations marked expired per statement of {@link #expireDue}. */

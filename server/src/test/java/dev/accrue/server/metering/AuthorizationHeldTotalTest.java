@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the rows give.
  */
 class AuthorizationHeldTotalTest {
-    private static final String CATALOG = """
+    static final String CATALOG = """
             name: held-total
             version: 1
             effective_from: 2020-01-01

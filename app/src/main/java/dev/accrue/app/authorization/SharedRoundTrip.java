@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 
 /**
- * Group commit for single authorization checks (POST /v1/authorizations): checks that arrive while another
+ * Group commit for requests that arrive together: single authorization checks (POST /v1/authorizations, one
+ * group compare-and-reserve statement) and call ends (POST /v1/authorizations/{id}/commit, one transaction for
+ * the group's events and settlements). Described here for checks: checks that arrive while another
  * group is being reserved wait, and the next writer sends every check waiting at that moment — from any
  * request, any customer — in one group compare-and-reserve (the batch endpoint's statement, {@code
  * accrue_authorization_reserve_group}): one round trip, one connection, one commit and a fixed number of
@@ -41,31 +43,34 @@ import java.util.function.BiFunction;
  * wake-ups, each waiting for a core, cost more than the statement (measured: a ReentrantLock version answered 381
  * checks/s closed loop where single statements gave 838–1,268 on the same loaded machine, with less CPU per check).
  */
-final class SharedReserve {
-    /** Checks per group statement, as in a batch request; more waiting checks go to the next group. */
-    static final int MAX_CHECKS = AuthorizationBatch.MAX_CHECKS;
+final class SharedRoundTrip<T, R> {
+    /** Requests per group, as checks in a batch request; more waiting ones go to the next group. */
+    static final int MAX_GROUP = AuthorizationBatch.MAX_CHECKS;
     private static final int WAITING = 0;
     private static final int DONE = 1;
     private static final int LEAD = 2;
-    /** Registered once (the global registry is a composite: registries added later receive it too), not per group. */
-    private static final DistributionSummary GROUP_CHECKS = DistributionSummary.builder("accrue_authorization_group_checks")
-            .description("Single authorization checks sharing one compare-and-reserve statement").register(Metrics.globalRegistry);
-    private final BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup;
+    /** Group sizes: registered once per kind of request (the global registry is a composite: registries added later receive it too). */
+    private final DistributionSummary sizes;
+    private final BiFunction<String, List<T>, List<R>> answerGroup;
     /** Groups under way at once, at most (see the class comment). */
     static final int LEADERS = 2;
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
     /** Threads leading now, at most {@link #leaders}; only leaders take checks from the queue. */
     private final AtomicInteger leading = new AtomicInteger();
     private final int leaders;
 
-    /** {@code reserveGroup}: decides a tenant's checks in one statement, null for those it does not stand by. */
-    SharedReserve(BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup) {
-        this(reserveGroup, LEADERS);
+    /**
+     * {@code answerGroup}: answers a tenant's requests in one round trip, one answer per request in order, null for those it
+     * does not stand by; {@code sizes}: the metric recording each group's size, and what it counts.
+     */
+    SharedRoundTrip(String sizes, String description, BiFunction<String, List<T>, List<R>> answerGroup) {
+        this(sizes, description, answerGroup, LEADERS);
     }
 
     /** As above, with at most {@code leaders} groups under way at once. */
-    SharedReserve(BiFunction<String, AuthorizationService.Check[], Decision[]> reserveGroup, int leaders) {
-        this.reserveGroup = reserveGroup;
+    SharedRoundTrip(String sizes, String description, BiFunction<String, List<T>, List<R>> answerGroup, int leaders) {
+        this.sizes = DistributionSummary.builder(sizes).description(description).register(Metrics.globalRegistry);
+        this.answerGroup = answerGroup;
         this.leaders = leaders;
     }
 
@@ -79,23 +84,23 @@ final class SharedReserve {
         return false;
     }
 
-    /** One waiting check; its answer is written by the leader that sent it, before {@code state} says so. */
-    private static final class Pending {
+    /** One waiting request; its answer is written by the leader that sent it, before {@code state} says so. */
+    private static final class Pending<T, R> {
         final String tenantId;
-        final AuthorizationService.Check check;
+        final T request;
         final Thread thread = Thread.currentThread();
-        Decision decision;
+        R answer;
         volatile int state = WAITING;
 
-        Pending(String tenantId, AuthorizationService.Check check) {
+        Pending(String tenantId, T request) {
             this.tenantId = tenantId;
-            this.check = check;
+            this.request = request;
         }
     }
 
-    /** The group's decision for this check, or null when the caller must answer it alone. Call outside any transaction. */
-    Decision decide(String tenantId, AuthorizationService.Check check) {
-        Pending mine = new Pending(tenantId, check);
+    /** The group's answer to this request, or null when the caller must answer it alone. Call outside any transaction. */
+    R answer(String tenantId, T request) {
+        Pending<T, R> mine = new Pending<>(tenantId, request);
         queue.add(mine);
         if (takeLead()) {
             lead(null);
@@ -111,23 +116,23 @@ final class SharedReserve {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return mine.decision;
+        return mine.answer;
     }
 
-    /** Checks queued and not yet taken by a leader (for tests). */
+    /** Requests queued and not yet taken by a leader (for tests). */
     int waiting() {
         return queue.size();
     }
 
     /** Sends one group ({@code first}, taken from the queue by the previous leader, and what waits behind it), then hands the lead on. */
-    private void lead(Pending first) {
+    private void lead(Pending<T, R> first) {
         try {
-            List<Pending> group = new ArrayList<>();
+            List<Pending<T, R>> group = new ArrayList<>();
             if (first != null) {
                 group.add(first);
             }
-            Pending next;
-            while (group.size() < MAX_CHECKS && (next = queue.poll()) != null) {
+            Pending<T, R> next;
+            while (group.size() < MAX_GROUP && (next = queue.poll()) != null) {
                 group.add(next);
             }
             if (!group.isEmpty()) { // empty when the previous leader took this thread's check just before it took the lead
@@ -141,7 +146,7 @@ final class SharedReserve {
     /** The next waiting check's thread leads; with none, the lead is given up — and taken back if a check came meanwhile. */
     private void handOn() {
         while (true) { // this thread leads here
-            Pending next = queue.poll();
+            Pending<T, R> next = queue.poll();
             if (next != null) {
                 next.state = LEAD;
                 LockSupport.unpark(next.thread);
@@ -155,29 +160,29 @@ final class SharedReserve {
         }
     }
 
-    /** One statement per tenant in the group (a tenant's checks are reserved under its own id); wakes every check's thread. */
-    private void send(List<Pending> group) {
+    /** One round trip per tenant in the group (a tenant's requests are answered under its own id); wakes every request's thread. */
+    private void send(List<Pending<T, R>> group) {
         try {
-            Map<String, List<Pending>> byTenant = new LinkedHashMap<>();
-            for (Pending p : group) {
+            Map<String, List<Pending<T, R>>> byTenant = new LinkedHashMap<>();
+            for (Pending<T, R> p : group) {
                 byTenant.computeIfAbsent(p.tenantId, t -> new ArrayList<>()).add(p);
             }
             for (var entry : byTenant.entrySet()) {
-                List<Pending> checks = entry.getValue();
-                AuthorizationService.Check[] sent = new AuthorizationService.Check[checks.size()];
-                for (int i = 0; i < sent.length; i++) {
-                    sent[i] = checks.get(i).check;
+                List<Pending<T, R>> requests = entry.getValue();
+                List<T> sent = new ArrayList<>(requests.size());
+                for (Pending<T, R> p : requests) {
+                    sent.add(p.request);
                 }
-                Decision[] decided = reserveGroup.apply(entry.getKey(), sent);
-                for (int i = 0; i < sent.length; i++) {
-                    checks.get(i).decision = decided[i];
+                List<R> answered = answerGroup.apply(entry.getKey(), sent);
+                for (int i = 0; i < sent.size(); i++) {
+                    requests.get(i).answer = answered.get(i);
                 }
             }
-            GROUP_CHECKS.record(group.size());
+            sizes.record(group.size());
         } catch (RuntimeException e) {
-            group.forEach(p -> p.decision = null); // each is answered alone, and fails alone if it must
+            group.forEach(p -> p.answer = null); // each is answered alone, and fails alone if it must
         } finally {
-            for (Pending p : group) {
+            for (Pending<T, R> p : group) {
                 p.state = DONE;
                 LockSupport.unpark(p.thread);
             }

@@ -12,11 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Group commit of single checks against a group statement held open on demand, so that checks really queue behind it. */
-class SharedReserveTest {
+class SharedRoundTripTest {
     private static AuthorizationService.Check check(String customer) {
         return new AuthorizationService.Check(customer, "call_seconds", BigDecimal.TEN, Duration.ofMinutes(5));
     }
@@ -31,14 +32,14 @@ class SharedReserveTest {
         CountDownLatch firstSent = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<Integer> sizes = new ArrayList<>();
-        SharedReserve shared = heldOpen(sizes, firstSent, releaseFirst, 1); // one leader: everything else queues behind the first group
+        SharedRoundTrip<AuthorizationService.Check, Decision> shared = heldOpen(sizes, firstSent, releaseFirst, 1); // one leader: everything else queues behind the first group
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Decision> first = pool.submit(() -> shared.decide("ten_a", check("cus_0")));
+            Future<Decision> first = pool.submit(() -> shared.answer("ten_a", check("cus_0")));
             firstSent.await();
             List<Future<Decision>> waiting = new ArrayList<>();
             for (int i = 1; i <= 10; i++) {
                 String customer = "cus_" + i;
-                waiting.add(pool.submit(() -> shared.decide("ten_a", check(customer))));
+                waiting.add(pool.submit(() -> shared.answer("ten_a", check(customer))));
             }
             while (waitingChecks(shared) < 10) {
                 Thread.sleep(5);
@@ -57,16 +58,16 @@ class SharedReserveTest {
         CountDownLatch twoSent = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> sizes = new ArrayList<>();
-        SharedReserve shared = heldOpen(sizes, twoSent, release, SharedReserve.LEADERS);
+        SharedRoundTrip<AuthorizationService.Check, Decision> shared = heldOpen(sizes, twoSent, release, SharedRoundTrip.LEADERS);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Decision>> answers = new ArrayList<>();
-            answers.add(pool.submit(() -> shared.decide("ten_a", check("cus_0"))));
-            answers.add(pool.submit(() -> shared.decide("ten_a", check("cus_1"))));
+            answers.add(pool.submit(() -> shared.answer("ten_a", check("cus_0"))));
+            answers.add(pool.submit(() -> shared.answer("ten_a", check("cus_1"))));
             // a second group went while the first was under way (with one leader the second check waits: this fails)
             assertThat(twoSent.await(10, TimeUnit.SECONDS)).isTrue();
             for (int i = 2; i < 12; i++) {
                 String customer = "cus_" + i;
-                answers.add(pool.submit(() -> shared.decide("ten_a", check(customer))));
+                answers.add(pool.submit(() -> shared.answer("ten_a", check(customer))));
             }
             while (waitingChecks(shared) < 10) { // while two are under way the others wait: no third group
                 Thread.sleep(5);
@@ -84,27 +85,27 @@ class SharedReserveTest {
     @Test
     void aGroupIsSentPerTenantAndAFailedGroupLeavesEveryCheckToTheSingleCheckPath() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        SharedReserve failing = new SharedReserve((tenant, checks) -> {
+        SharedRoundTrip<AuthorizationService.Check, Decision> failing = shared((tenant, checks) -> {
             calls.incrementAndGet();
             throw new IllegalStateException("database gone");
         });
-        assertThat(failing.decide("ten_a", check("cus_1"))).isNull();
+        assertThat(failing.answer("ten_a", check("cus_1"))).isNull();
         assertThat(calls.get()).isEqualTo(1);
 
         List<String> tenants = new ArrayList<>();
-        SharedReserve twoTenants = new SharedReserve((tenant, checks) -> {
+        SharedRoundTrip<AuthorizationService.Check, Decision> twoTenants = shared((tenant, checks) -> {
             synchronized (tenants) {
-                tenants.add(tenant + ":" + checks.length);
+                tenants.add(tenant + ":" + checks.size());
             }
-            Decision[] d = new Decision[checks.length];
-            for (int i = 0; i < checks.length; i++) {
-                d[i] = checks[i].customerId().endsWith("x") ? null : answer(tenant, checks[i]); // the group does not stand by "…x"
+            List<Decision> d = new ArrayList<>();
+            for (int i = 0; i < checks.size(); i++) {
+                d.add(checks.get(i).customerId().endsWith("x") ? null : answer(tenant, checks.get(i))); // the group does not stand by "…x"
             }
             return d;
         });
-        assertThat(twoTenants.decide("ten_a", check("cus_1")).authorizationId()).isEqualTo("ten_a/cus_1");
-        assertThat(twoTenants.decide("ten_b", check("cus_1")).authorizationId()).isEqualTo("ten_b/cus_1");
-        assertThat(twoTenants.decide("ten_b", check("cus_x"))).isNull();
+        assertThat(twoTenants.answer("ten_a", check("cus_1")).authorizationId()).isEqualTo("ten_a/cus_1");
+        assertThat(twoTenants.answer("ten_b", check("cus_1")).authorizationId()).isEqualTo("ten_b/cus_1");
+        assertThat(twoTenants.answer("ten_b", check("cus_x"))).isNull();
         assertThat(tenants).containsExactly("ten_a:1", "ten_b:1", "ten_b:1");
     }
 
@@ -112,24 +113,33 @@ class SharedReserveTest {
      * A reserve that records each group's size and holds the first {@code held.getCount()} groups open until {@code release},
      * so that checks really queue behind them; each check answered by name.
      */
-    private static SharedReserve heldOpen(List<Integer> sizes, CountDownLatch held, CountDownLatch release, int leaders) {
-        return new SharedReserve((tenant, checks) -> {
+    private static SharedRoundTrip<AuthorizationService.Check, Decision> heldOpen(List<Integer> sizes, CountDownLatch held, CountDownLatch release, int leaders) {
+        return shared((tenant, checks) -> {
             synchronized (sizes) {
-                sizes.add(checks.length);
+                sizes.add(checks.size());
             }
             if (held.getCount() > 0) {
                 held.countDown();
                 await(release);
             }
-            Decision[] d = new Decision[checks.length];
-            for (int i = 0; i < checks.length; i++) {
-                d[i] = answer(tenant, checks[i]);
+            List<Decision> d = new ArrayList<>();
+            for (int i = 0; i < checks.size(); i++) {
+                d.add(answer(tenant, checks.get(i)));
             }
             return d;
         }, leaders);
     }
 
-    private static int waitingChecks(SharedReserve shared) {
+    /** A round trip for checks, answered by {@code group}. */
+    private static SharedRoundTrip<AuthorizationService.Check, Decision> shared(BiFunction<String, List<AuthorizationService.Check>, List<Decision>> group) {
+        return shared(group, SharedRoundTrip.LEADERS);
+    }
+
+    private static SharedRoundTrip<AuthorizationService.Check, Decision> shared(BiFunction<String, List<AuthorizationService.Check>, List<Decision>> group, int leaders) {
+        return new SharedRoundTrip<>("accrue_test_group", "test", group, leaders);
+    }
+
+    private static int waitingChecks(SharedRoundTrip<AuthorizationService.Check, Decision> shared) {
         return shared.waiting();
     }
 
