@@ -153,15 +153,20 @@ public final class AuthorizationBenchmark {
         }, node::compilationMillis);
     }
 
-    /** The server's accrue_authorization_group_checks: {group statements, checks in them}. */
+    /**
+     * The server's accrue_authorization_group_checks and accrue_authorization_group_commits: {group statements, checks in
+     * them, group transactions of call ends, ends in them}.
+     */
     static double[] groups(ServerProcess node) throws IOException {
+        String[] names = {"accrue_authorization_group_checks_count", "accrue_authorization_group_checks_sum",
+                "accrue_authorization_group_commits_count", "accrue_authorization_group_commits_sum"};
         try (KeepAliveHttp http = new KeepAliveHttp(node.baseUrl)) {
-            double[] groups = new double[2];
+            double[] groups = new double[names.length];
             for (String line : http.get("/metrics", null).body().split("\n")) {
-                if (line.startsWith("accrue_authorization_group_checks_count")) {
-                    groups[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                } else if (line.startsWith("accrue_authorization_group_checks_sum")) {
-                    groups[1] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                for (int i = 0; i < names.length; i++) {
+                    if (line.startsWith(names[i])) {
+                        groups[i] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
                 }
             }
             return groups;
@@ -170,7 +175,7 @@ public final class AuthorizationBenchmark {
 
     /**
      * Transactions, WAL and (single checks: {@code groupsBefore} not null) the shared group statements per check over the
-     * run (see {@link ServerProcess#databaseWork}).
+     * run (see {@link ServerProcess#databaseWork}), and the shared transactions of call ends when calls ended.
      */
     static void printDatabaseWork(long[] before, long[] after, double[] groupsBefore, double[] groupsAfter, long checks) {
         String groups = "";
@@ -178,6 +183,10 @@ public final class AuthorizationBenchmark {
             double statements = groupsAfter[0] - groupsBefore[0];
             groups = String.format("; %.0f group statements, %.1f checks each, %.0f %% of checks", statements,
                     statements == 0 ? 0 : (groupsAfter[1] - groupsBefore[1]) / statements, 100 * (groupsAfter[1] - groupsBefore[1]) / checks);
+            double ends = groupsAfter[2] - groupsBefore[2];
+            if (ends > 0) {
+                groups += String.format("; %.0f call-end transactions, %.1f ends each", ends, (groupsAfter[3] - groupsBefore[3]) / ends);
+            }
         }
         System.out.printf("  database per check: %.2f transactions committed, %.3f rolled back, %.2f WAL records, %.0f WAL bytes, %.3f WAL writes, "
                         + "%.3f WAL syncs%s%n",

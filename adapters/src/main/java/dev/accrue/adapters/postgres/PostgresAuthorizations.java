@@ -2,6 +2,7 @@ package dev.accrue.adapters.postgres;
 
 import dev.accrue.app.authorization.Authorization;
 import dev.accrue.app.authorization.AuthorizationRepository;
+import dev.accrue.app.billing.CustomerClock;
 
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -164,10 +166,19 @@ public final class PostgresAuthorizations implements AuthorizationRepository {
     }
 
     @Override
-    public List<Authorization> findAllForUpdate(String tenantId, java.util.Collection<String> ids) {
-        return tx.handle().createQuery("SELECT * FROM authorizations WHERE tenant_id = :tenant AND id = ANY(:ids) ORDER BY id FOR UPDATE")
+    public List<Ending> lockForEnding(String tenantId, java.util.Collection<String> ids) {
+        // joined on the unnested ids, not "id = ANY (:ids)", which a cached generic plan compares with every row of the tenant
+        // (PostgresCustomers.clocks); FOR UPDATE sits above the sort, so rows are locked in id order
+        return tx.handle().createQuery("""
+                        SELECT a.*, s.catalog_version, c.time_zone, c.test_clock_id FROM unnest(CAST(:ids AS text[])) AS i(id)
+                        JOIN authorizations a ON a.tenant_id = :tenant AND a.id = i.id
+                        JOIN subscriptions s ON s.tenant_id = a.tenant_id AND s.id = a.subscription_id
+                        JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
+                        ORDER BY a.id FOR UPDATE OF a""")
                 .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(ids))
-                .map((rs, ctx) -> authorization(rs)).list();
+                .map((rs, ctx) -> new Ending(authorization(rs), rs.getInt("catalog_version"),
+                        new CustomerClock(rs.getString("customer_id"), ZoneId.of(rs.getString("time_zone")), rs.getString("test_clock_id"))))
+                .list();
     }
 
     private static Authorization authorization(ResultSet rs) throws SQLException {

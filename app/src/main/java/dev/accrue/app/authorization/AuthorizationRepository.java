@@ -13,11 +13,15 @@ public interface AuthorizationRepository {
 
     Optional<Authorization> findForUpdate(String tenantId, String id);
 
+    /** A reservation locked to end its call, with what ending it needs: its subscription's catalog version and its customer's clock. */
+    record Ending(Authorization a, int catalogVersion, dev.accrue.app.billing.CustomerClock clock) {
+    }
+
     /**
-     * The reservations of {@code ids} that exist, each locked for the rest of the transaction, in id order: two
-     * transactions locking overlapping sets take their locks in the same order, so they wait for each other, never deadlock.
+     * In one statement, the reservations of {@code ids} that exist, each locked for the rest of the transaction in id order
+     * (two transactions locking overlapping sets wait for each other, never deadlock), with what ending their calls needs.
      */
-    java.util.List<Authorization> findAllForUpdate(String tenantId, java.util.Collection<String> ids);
+    java.util.List<Ending> lockForEnding(String tenantId, java.util.Collection<String> ids);
 
     /** A settled reservation: its id and what its call used (null when released). */
     record Settlement(String id, BigDecimal committed) {

@@ -106,7 +106,7 @@ public final class AuthorizationService {
         this.usage = usage;
         this.metering = metering;
         this.time = time;
-        this.ends = new CallEnds(tx, authorizations, subscriptions, customers, catalogs, metering, time, this::ended);
+        this.ends = new CallEnds(tx, authorizations, catalogs, metering, time, this::ended);
     }
 
     private record CustomerKey(String tenantId, String customerId) {

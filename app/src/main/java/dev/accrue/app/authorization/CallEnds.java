@@ -3,17 +3,13 @@ package dev.accrue.app.authorization;
 import dev.accrue.app.auth.Caller;
 import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
-import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.metering.EventResult;
 import dev.accrue.app.metering.MeteringService;
-import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tx.Transactions;
 import dev.accrue.core.catalog.Metric;
-import dev.accrue.core.customer.Customer;
 import dev.accrue.core.error.AccrueException;
 import dev.accrue.core.error.ErrorCode;
 import dev.accrue.core.metering.RawEvent;
-import dev.accrue.core.subscription.Subscription;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -59,21 +55,17 @@ final class CallEnds {
 
     private final Transactions tx;
     private final AuthorizationRepository authorizations;
-    private final SubscriptionRepository subscriptions;
-    private final CustomerRepository customers;
     private final CatalogService catalogs;
     private final MeteringService metering;
     private final CustomerTime time;
     private final Ended ended;
     private final SharedRoundTrip<End, Outcome> shared = new SharedRoundTrip<>("accrue_authorization_group_commits",
-            "Call ends (authorization commits) sharing one transaction", this::endGroup);
+            "Call ends (authorization commits) sharing one transaction", (tenant, ends) -> end(tenant, ends, true));
 
-    CallEnds(Transactions tx, AuthorizationRepository authorizations, SubscriptionRepository subscriptions, CustomerRepository customers,
-             CatalogService catalogs, MeteringService metering, CustomerTime time, Ended ended) {
+    CallEnds(Transactions tx, AuthorizationRepository authorizations, CatalogService catalogs, MeteringService metering, CustomerTime time,
+             Ended ended) {
         this.tx = tx;
         this.authorizations = authorizations;
-        this.subscriptions = subscriptions;
-        this.customers = customers;
         this.catalogs = catalogs;
         this.metering = metering;
         this.time = time;
@@ -87,9 +79,10 @@ final class CallEnds {
         }
         End end = new End(caller, id, actual, properties);
         // inside a caller's transaction the end must commit with it: alone, in that transaction
-        Outcome outcome = tx.inProgress() ? null : shared.answer(caller.tenantId(), end);
+        boolean callers = tx.inProgress();
+        Outcome outcome = callers ? null : shared.answer(caller.tenantId(), end);
         if (outcome == null) {
-            outcome = endGroup(caller.tenantId(), List.of(end)).getFirst();
+            outcome = end(caller.tenantId(), List.of(end), !callers).getFirst();
         }
         if (outcome.error() != null) {
             throw outcome.error();
@@ -101,10 +94,13 @@ final class CallEnds {
         return shared.waiting();
     }
 
-    /** Ends a tenant's calls in one transaction; tells {@link Ended} once it has committed. */
-    private List<Outcome> endGroup(String tenantId, List<End> ends) {
+    /**
+     * Ends a tenant's calls in one transaction; tells {@link Ended} once it has committed. {@code own}: a transaction of its
+     * own (not a caller's, which may have written rows the events' validation reads).
+     */
+    private List<Outcome> end(String tenantId, List<End> ends, boolean own) {
         List<Stored> stored = new ArrayList<>();
-        List<Outcome> outcomes = tx.inTransaction(() -> endAll(tenantId, ends, stored));
+        List<Outcome> outcomes = tx.inTransaction(() -> endAll(tenantId, ends, own, stored));
         Instant at = time.systemNow();
         for (Stored s : stored) {
             ended.ended(tenantId, s.a(), s.actual(), at);
@@ -115,19 +111,11 @@ final class CallEnds {
     private record Stored(Authorization a, BigDecimal actual) {
     }
 
-    private List<Outcome> endAll(String tenantId, List<End> ends, List<Stored> stored) {
+    private List<Outcome> endAll(String tenantId, List<End> ends, boolean own, List<Stored> stored) {
         stored.clear(); // a retried transaction starts again
         Set<String> ids = new LinkedHashSet<>();
         ends.forEach(e -> ids.add(e.id()));
-        Map<String, Authorization> locked = byKey(authorizations.findAllForUpdate(tenantId, ids), Authorization::id);
-        Set<String> subIds = new HashSet<>();
-        Set<String> customerIds = new HashSet<>();
-        locked.values().forEach(a -> {
-            subIds.add(a.subscriptionId());
-            customerIds.add(a.customerId());
-        });
-        Map<String, Subscription> subs = subIds.isEmpty() ? Map.of() : byKey(subscriptions.findAll(tenantId, subIds), Subscription::id);
-        Map<String, Customer> owners = customerIds.isEmpty() ? Map.of() : byKey(customers.findAll(tenantId, customerIds), Customer::id);
+        Map<String, AuthorizationRepository.Ending> locked = byKey(authorizations.lockForEnding(tenantId, ids), x -> x.a().id());
 
         Outcome[] outcomes = new Outcome[ends.size()];
         List<RawEvent> events = new ArrayList<>();
@@ -135,28 +123,29 @@ final class CallEnds {
         Set<String> taken = new HashSet<>();
         for (int i = 0; i < ends.size(); i++) {
             End e = ends.get(i);
-            Authorization a = locked.get(e.id());
-            Subscription sub = a == null ? null : subs.get(a.subscriptionId());
-            Customer customer = a == null ? null : owners.get(a.customerId());
-            if (a == null || sub == null || customer == null) {
+            AuthorizationRepository.Ending found = locked.get(e.id());
+            Authorization a = found == null ? null : found.a();
+            if (a == null) {
                 outcomes[i] = Outcome.failed(AccrueException.notFound("authorization", e.id()));
             } else if (!open(a) || !taken.add(a.id())) { // taken: a second end of it in this group comes after the first
                 String status = open(a) ? Authorization.COMMITTED : a.status();
                 outcomes[i] = Outcome.failed(new AccrueException(ErrorCode.AUTHORIZATION_SETTLED, "Authorization " + e.id() + " is already " + status));
             } else {
-                Metric metric = catalogs.catalog(tenantId, sub.catalogVersion()).metric(a.metric()).orElseThrow();
+                Metric metric = catalogs.catalog(tenantId, found.catalogVersion()).metric(a.metric()).orElseThrow();
                 Map<String, Object> props = new HashMap<>(e.properties() == null ? Map.of() : e.properties());
                 if (metric.field() != null) {
                     props.put(metric.field(), e.actual());
                 }
-                events.add(new RawEvent(a.id(), a.customerId(), a.metric(), time.now(tenantId, customer).toString(), props));
+                events.add(new RawEvent(a.id(), a.customerId(), a.metric(), time.now(tenantId, found.clock()).toString(), props));
                 eventOf.add(i);
             }
         }
         if (events.isEmpty()) {
             return List.of(outcomes);
         }
-        List<EventResult> results = metering.ingest(ends.get(eventOf.getFirst()).caller(), events).results();
+        // its own transaction has only locked reservations so far: the validation may use what this node remembers
+        Caller caller = ends.get(eventOf.getFirst()).caller();
+        List<EventResult> results = (own ? metering.ingestBeforeWriting(caller, events) : metering.ingest(caller, events)).results();
         List<AuthorizationRepository.Settlement> settled = new ArrayList<>();
         for (int k = 0; k < events.size(); k++) {
             int i = eventOf.get(k);
@@ -169,7 +158,7 @@ final class CallEnds {
             outcomes[i] = new Outcome(new EventResult(0, r.eventId(), r.status(), r.code(), r.field(), r.message()), null);
             End e = ends.get(i);
             settled.add(new AuthorizationRepository.Settlement(e.id(), e.actual()));
-            stored.add(new Stored(locked.get(e.id()), e.actual()));
+            stored.add(new Stored(locked.get(e.id()).a(), e.actual()));
         }
         if (!settled.isEmpty()) {
             authorizations.settleAll(tenantId, settled, Authorization.COMMITTED, time.systemNow());

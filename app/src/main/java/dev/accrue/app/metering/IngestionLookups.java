@@ -39,7 +39,9 @@ import java.util.Set;
  *   <li>A negative answer is never remembered: an unknown customer is read again on every batch, and a batch with an event
  *       refused for want of a subscription or a metric is validated again on fresh rows of that customer (see
  *       {@link MeteringService}), so a new customer or subscription is usable at once from any node.</li>
- *   <li>Inside a caller's transaction (an authorization's commit) nothing remembered is used: everything is read there.</li>
+ *   <li>Inside a caller's transaction nothing remembered is used and nothing read is remembered: what it wrote is not
+ *       committed, and may never be. An authorization's commit, whose transaction has written none of these rows when
+ *       its events are validated, uses them as a batch outside a transaction does ({@code MeteringService.ingestBeforeWriting}).</li>
  * </ul>
  * Authorization, quotas and the usage views do not use these entries; they read under their own locks.
  */

@@ -98,8 +98,22 @@ public final class MeteringService {
 
     /** Stores a batch (see {@link #store}) and counts each event's outcome, by code, for /metrics. */
     public IngestResult ingest(Caller caller, List<RawEvent> batch) {
+        return ingest(caller, batch, false);
+    }
+
+    /**
+     * As {@link #ingest}, inside the caller's transaction, which has written none of the rows validation reads (customers,
+     * subscriptions, billed windows, the tenant — an authorization's commit has only locked reservations): what this node
+     * remembers of them is used as outside a transaction, within {@link IngestionLookups}' bounds. Any other transaction
+     * calls {@link #ingest}, which reads them all there, since what it wrote is not committed and must not be remembered.
+     */
+    public IngestResult ingestBeforeWriting(Caller caller, List<RawEvent> batch) {
+        return ingest(caller, batch, true);
+    }
+
+    private IngestResult ingest(Caller caller, List<RawEvent> batch, boolean unwritten) {
         try {
-            IngestResult result = store(caller, batch);
+            IngestResult result = store(caller, batch, unwritten);
             UsageMeters.count(result);
             return result;
         } catch (AccrueException refused) {
@@ -108,7 +122,7 @@ public final class MeteringService {
         }
     }
 
-    private IngestResult store(Caller caller, List<RawEvent> batch) {
+    private IngestResult store(Caller caller, List<RawEvent> batch, boolean unwritten) {
         caller.requireWrite();
         if (batch == null || batch.isEmpty()) {
             throw new AccrueException(ErrorCode.MISSING_FIELD, "events", "events must hold at least one event");
@@ -118,7 +132,7 @@ public final class MeteringService {
         }
         if (tx.inProgress()) {
             // inside a caller's transaction (an authorization's commit): the events commit or roll back with it
-            return tx.inTransaction(() -> validate(caller, batch, true).finish((tenant, events, at) -> {
+            return tx.inTransaction(() -> validate(caller, batch, !unwritten).finish((tenant, events, at) -> {
                 Set<String> known = usage.insert(tenant, events, at);
                 tell(tenant, events, known, Map.of(), false);
                 return known;

@@ -84,7 +84,9 @@ class CallEndsTest {
             String refused = holds.get(1).get(6);
             answers.put("refused", pool.submit(() -> commit(refused, 2_000_000_000))); // more than the tenant's max_event_quantity
             queued += 5;
+            long deadline = System.nanoTime() + 30_000_000_000L;
             while (TestNode.get().accrue().services().authorizations().callEndsWaiting() < queued) {
+                assertThat(System.nanoTime()).as("call ends queued behind the held groups").isLessThan(deadline);
                 Thread.sleep(5);
             }
             blocker.rollback();
@@ -144,10 +146,12 @@ class CallEndsTest {
 
     /** Waits until {@code n} of this tenant's ends wait on a row lock of authorizations. */
     private static void awaitLockWaits(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
         while (TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery("""
                         SELECT count(*) FROM pg_stat_activity
-                        WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT * FROM authorizations WHERE tenant_id = $1 AND id = ANY%'""")
+                        WHERE wait_event_type = 'Lock' AND query LIKE '%JOIN authorizations a ON%FOR UPDATE OF a'""")
                 .mapTo(Integer.class).one()) < n) {
+            assertThat(System.nanoTime()).as("%d call ends waiting on a locked reservation", n).isLessThan(deadline);
             Thread.sleep(5);
         }
     }
