@@ -344,12 +344,23 @@ public final class PostgresSubscriptions implements SubscriptionRepository {
 
     @Override
     public List<Subscription> forCustomers(String tenantId, java.util.Collection<String> customerIds) {
-        // joined on the unnested ids rather than "customer_id = ANY (:customers)" (see PostgresCustomers.clocks)
-        return handle().createQuery("""
-                        SELECT s.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
-                        JOIN subscriptions s ON s.tenant_id = :tenant AND s.customer_id = i.customer_id ORDER BY s.id DESC""")
+        return handle().createQuery(FOR_CUSTOMERS)
                 .bind("tenant", tenantId).bindArray("customers", String.class, List.copyOf(customerIds)).map(MAPPER).list();
     }
+
+    /**
+     * The subscriptions of a few customers, each customer's found by its own probe of {@code subscriptions_by_customer}. Not
+     * "customer_id = ANY (:customers)" (see PostgresCustomers.clocks), and not a plain join on the unnested ids either: the
+     * index is not unique, so under the generic plan a prepared statement settles on (which guesses 10 ids) PostgreSQL
+     * judged a hash join over all the tenant's subscriptions cheaper for a tenant of a few thousand, and read all of them
+     * for every call's end (2 ms against 0.15 ms for 3 customers of 2,000, measured). {@code OFFSET 0} keeps the lateral
+     * subquery from being flattened back into that join; for a batch of 1,000 customers the probes cost what the hash
+     * join did. {@code SubscriptionLookupPlanTest} checks the plan.
+     */
+    public static final String FOR_CUSTOMERS = """
+            SELECT s.* FROM unnest(CAST(:customers AS text[])) AS i(customer_id)
+            CROSS JOIN LATERAL (SELECT * FROM subscriptions x WHERE x.tenant_id = :tenant AND x.customer_id = i.customer_id OFFSET 0) s
+            ORDER BY s.id DESC""";
 
     @Override
     public void setNextUsageDate(String tenantId, String subscriptionId, LocalDate date) {

@@ -132,11 +132,15 @@ public final class MeteringService {
         }
         if (tx.inProgress()) {
             // inside a caller's transaction (an authorization's commit): the events commit or roll back with it
-            return tx.inTransaction(() -> validate(caller, batch, !unwritten).finish((tenant, events, at) -> {
-                Set<String> known = usage.insert(tenant, events, at);
-                tell(tenant, events, known, Map.of(), false);
-                return known;
-            }, caller.tenantId(), time.systemNow()));
+            return tx.inTransaction(() -> {
+                Validated validated = validate(caller, batch, !unwritten);
+                return validated.finish((tenant, events, at) -> {
+                    Set<String> known = usage.insert(tenant, events, at);
+                    // the listeners take the subscriptions as validation read them, as after a commit: not read twice
+                    tell(tenant, events, known, validated.subscriptions(), false);
+                    return known;
+                }, caller.tenantId(), time.systemNow());
+            });
         }
         // validated in a read transaction of its own, then stored by the group commit, possibly sharing a commit
         // with concurrent requests; the results are answered once that commit is done
