@@ -7,6 +7,7 @@ import dev.accrue.adapters.postgres.PostgresPhoneNumbers;
 import dev.accrue.adapters.postgres.PostgresAddOns;
 import dev.accrue.adapters.catalog.CatalogYaml;
 import dev.accrue.adapters.postgres.JdbiTransactions;
+import dev.accrue.adapters.postgres.PostgresIngestionRows;
 import dev.accrue.adapters.postgres.TableWriteWatch;
 import dev.accrue.app.cache.TableWrites;
 import dev.accrue.app.metering.IngestionLookups;
@@ -340,9 +341,9 @@ public record Services(
         // what ingestion remembers of its customers is forgotten at every write of theirs on this node (TableWriteWatch)
         TableWrites tableWrites = new TableWrites();
         TableWriteWatch.install(jdbi, tx, tableWrites);
+        IngestionLookups ingestionLookups = new IngestionLookups(new PostgresIngestionRows(tx), tenantRepo, tableWrites);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
-                billedUsage, addOnBillings, new PhoneNumberCountries(), usageLog,
-                new IngestionLookups(customerRepo, subscriptionRepo, billedUsage, tenantRepo, tableWrites));
+                billedUsage, addOnBillings, new PhoneNumberCountries(), usageLog, ingestionLookups);
         KafkaIntake kafkaIntake = kafka.map(settings -> new KafkaIntake(settings, usageLog,
                 new UsageFold(tx, usageRepo, billedUsage, new PostgresIntakeOffsets(tx), metering, clock))).orElse(null);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
@@ -366,7 +367,7 @@ public record Services(
         ProgressiveInvoicing progressive = new ProgressiveInvoicing(tx, subscriptionRepo, customerRepo, billing, pending,
                 new PostgresProgressiveRecords(tx), time);
         metering.useListener(UsageListener.all(alertEvaluator, progressive,
-                new PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing, tableWrites)));
+                new PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing, ingestionLookups)));
         var addOns = new AddOnService(tx, new PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);

@@ -147,19 +147,6 @@ public final class PostgresCustomers implements CustomerRepository {
     }
 
     @Override
-    public List<dev.accrue.app.billing.CustomerClock> clocks(String tenantId, java.util.Collection<String> ids) {
-        // a join on the unnested ids, not "id = ANY (:ids)": under a cached generic plan the latter compares every
-        // row of the tenant with every id (10,000-event batches of 1,000 customers: a million comparisons)
-        return tx.handle().createQuery("""
-                        SELECT c.id, c.time_zone, c.test_clock_id FROM unnest(CAST(:ids AS text[])) AS i(id)
-                        JOIN customers c ON c.tenant_id = :tenant AND c.id = i.id""")
-                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(ids))
-                .map((rs, ctx) -> new dev.accrue.app.billing.CustomerClock(rs.getString("id"), ZoneId.of(rs.getString("time_zone")),
-                        rs.getString("test_clock_id")))
-                .list();
-    }
-
-    @Override
     public Optional<Customer> findByExternalId(String tenantId, String externalId) {
         return tx.handle().createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND external_id = :ext")
                 .bind("tenant", tenantId).bind("ext", externalId).map(MAPPER).findOne();

@@ -27,7 +27,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 public final class PostgresSubscriptions implements SubscriptionRepository {
-    private static final RowMapper<Subscription> MAPPER = (rs, ctx) -> new Subscription(rs.getString("id"), rs.getString("customer_id"),
+    static final RowMapper<Subscription> MAPPER = (rs, ctx) -> new Subscription(rs.getString("id"), rs.getString("customer_id"),
             rs.getInt("catalog_version"), rs.getString("plan_code"), BillingInterval.fromWire(rs.getString("billing_interval")),
             Alignment.fromWire(rs.getString("alignment")), date(rs, "start_date"), date(rs, "trial_end"),
             date(rs, "anchor"), date(rs, "next_bill_date"), date(rs, "billed_through"),

@@ -196,18 +196,6 @@ public final class PostgresWallets implements WalletRepository {
     }
 
     @Override
-    public Set<String> prepaidAmong(String tenantId, Collection<String> customerIds) {
-        if (customerIds.isEmpty()) {
-            return Set.of();
-        }
-        // joined on the unnested ids rather than "id = ANY (:ids)" (see PostgresCustomers.clocks): it runs after every usage batch
-        return new HashSet<>(tx.handle().createQuery("""
-                        SELECT c.id FROM unnest(CAST(:ids AS text[])) AS i(id)
-                        JOIN customers c ON c.tenant_id = :tenant AND c.id = i.id WHERE c.account_type = 'prepaid'""")
-                .bind("tenant", tenantId).bindArray("ids", String.class, List.copyOf(customerIds)).mapTo(String.class).list());
-    }
-
-    @Override
     public BigDecimal owedOnInvoices(String tenantId, String customerId, LocalDate from, LocalDate to) {
         return tx.handle().createQuery("""
                         SELECT coalesce(sum(total), 0) FROM invoices

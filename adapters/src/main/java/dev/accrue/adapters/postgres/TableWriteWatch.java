@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * forget to invalidate the caches.
  */
 public final class TableWriteWatch implements StatementCustomizer {
-    /** The tables whose rows {@code IngestionLookups} (and {@code PrepaidDrawdown}) remember: customers, subscriptions, billed windows, tenants. */
+    /** The tables whose rows {@code IngestionLookups} remembers: customers, subscriptions, billed windows, tenants. */
     static final Pattern WRITES = Pattern.compile(
             "\\b(?:insert\\s+into|update|delete\\s+from)\\s+(?:subscriptions|customers|billed_usage|tenants)\\b", Pattern.CASE_INSENSITIVE);
     /**

@@ -159,7 +159,7 @@ public final class UsageAlertEvaluator implements UsageListener {
 
     /** Usage told inside its transaction: its keys are evaluated again once it may have committed. */
     @Override
-    public void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+    public void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, dev.accrue.app.metering.BatchRead read) {
         told(tenantId, stored, true);
     }
 

@@ -2,6 +2,7 @@ package dev.accrue.app.billing;
 
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.invoice.Invoice;
+import dev.accrue.app.metering.BatchRead;
 import dev.accrue.app.metering.UsageListener;
 import dev.accrue.app.subscription.PendingItems;
 import dev.accrue.app.subscription.SubscriptionRepository;
@@ -67,7 +68,7 @@ public final class ProgressiveInvoicing implements UsageListener {
      */
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored) {
-        accepted(tenantId, stored, Map.of());
+        accepted(tenantId, stored, BatchRead.NONE);
     }
 
     /**
@@ -76,13 +77,13 @@ public final class ProgressiveInvoicing implements UsageListener {
      * again, under its lock).
      */
     @Override
-    public void accepted(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+    public void accepted(String tenantId, List<MeteredEvent> stored, BatchRead read) {
         Set<String> touched = new LinkedHashSet<>();
         Set<String> customerIds = new LinkedHashSet<>();
         Map<String, Subscription> known = new LinkedHashMap<>();
         stored.forEach(e -> {
             touched.add(e.subscriptionId());
-            Subscription sub = read.get(e.subscriptionId());
+            Subscription sub = read.subscriptions().get(e.subscriptionId());
             if (sub != null) {
                 known.put(sub.id(), sub);
             } else {

@@ -19,9 +19,6 @@ public interface CustomerRepository {
     /** The tenant's customers among {@code ids}, in one query (ids of other tenants are simply absent). */
     java.util.List<Customer> findAll(String tenantId, java.util.Collection<String> ids);
 
-    /** Zone and test clock of the tenant's customers among {@code ids}: one light query for a whole usage batch. */
-    java.util.List<dev.accrue.app.billing.CustomerClock> clocks(String tenantId, java.util.Collection<String> ids);
-
     void update(String tenantId, Customer customer);
 
     Page<Customer> list(String tenantId, CustomerQuery query, PageRequest page);

@@ -1,12 +1,9 @@
 package dev.accrue.app.metering;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.accrue.app.billing.BilledUsageRepository;
 import dev.accrue.app.billing.CustomerClock;
 import dev.accrue.app.cache.Caches;
 import dev.accrue.app.cache.TableWrites;
-import dev.accrue.app.customer.CustomerRepository;
-import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.app.tenant.TenantRepository;
 import dev.accrue.app.tenant.TenantSettings;
 import dev.accrue.core.subscription.Subscription;
@@ -23,7 +20,8 @@ import java.util.Set;
 
 /**
  * What validating a usage batch reads about its customers — each customer's clock, its subscriptions, where their
- * billed windows end — and the tenant's settings, remembered per node so that a stream of batches over the same
+ * billed windows end, and whether it is prepaid (for the drawdown after the batch, {@link #prepaidAmong}) — and the
+ * tenant's settings, remembered per node so that a stream of batches over the same
  * customers does not read the same rows again for every batch (issue 18: with batches spread over 1,000 customers
  * these reads were half of PostgreSQL's time per batch).
  *
@@ -50,7 +48,8 @@ public final class IngestionLookups {
     public static final Duration REMEMBER = Duration.ofSeconds(2);
 
     /** One customer's rows as a batch's validation needs them, and the write count they were read at. */
-    record CustomerRows(CustomerClock clock, List<Subscription> subscriptions, Map<String, Map<String, LocalDate>> lateBefore, long writes) {
+    record CustomerRows(CustomerClock clock, boolean prepaid, List<Subscription> subscriptions, Map<String, Map<String, LocalDate>> lateBefore,
+                        long writes) {
     }
 
     private record TenantRow(TenantSettings settings, long writes) {
@@ -66,6 +65,17 @@ public final class IngestionLookups {
             return rows == null ? List.of() : rows.subscriptions();
         }
 
+        /** The batch's customers found that are prepaid. */
+        Set<String> prepaid() {
+            Set<String> prepaid = new HashSet<>();
+            customers.forEach((id, rows) -> {
+                if (rows.prepaid()) {
+                    prepaid.add(id);
+                }
+            });
+            return prepaid;
+        }
+
         Map<String, Subscription> subscriptionsById() {
             Map<String, Subscription> byId = new HashMap<>();
             customers.values().forEach(c -> c.subscriptions().forEach(s -> byId.put(s.id(), s)));
@@ -73,26 +83,21 @@ public final class IngestionLookups {
         }
     }
 
-    private final CustomerRepository customers;
-    private final SubscriptionRepository subscriptions;
-    private final BilledUsageRepository billed;
+    private final IngestionRowsRepository rows;
     private final TenantRepository tenants;
     private final TableWrites writes;
     private final Cache<Key, CustomerRows> remembered = Caches.written("ingestion_customers", 200_000, REMEMBER);
     private final Cache<String, TenantRow> settings = Caches.written("ingestion_tenants", 10_000, REMEMBER);
 
-    public IngestionLookups(CustomerRepository customers, SubscriptionRepository subscriptions, BilledUsageRepository billed,
-                            TenantRepository tenants, TableWrites writes) {
-        this.customers = customers;
-        this.subscriptions = subscriptions;
-        this.billed = billed;
+    public IngestionLookups(IngestionRowsRepository rows, TenantRepository tenants, TableWrites writes) {
+        this.rows = rows;
         this.tenants = tenants;
         this.writes = writes;
     }
 
     /**
      * The rows of {@code customerIds} (inside a transaction): those remembered since this node's last write to them, the
-     * rest read with one query per kind; {@code fresh} reads everything and remembers nothing used.
+     * rest read in one round trip ({@link IngestionRowsRepository}); {@code fresh} reads everything and remembers nothing.
      */
     BatchRows read(String tenantId, Collection<String> customerIds, boolean fresh) {
         long at = writes.current(); // before reading: a write during the read makes what it read unusable
@@ -100,30 +105,72 @@ public final class IngestionLookups {
         Set<String> hits = new HashSet<>();
         List<String> missing = new ArrayList<>();
         for (String id : customerIds) {
-            CustomerRows rows = fresh ? null : remembered.getIfPresent(new Key(tenantId, id));
-            if (rows != null && rows.writes() == at) {
-                found.put(id, rows);
+            CustomerRows known = fresh ? null : recall(tenantId, id, at);
+            if (known != null) {
+                found.put(id, known);
                 hits.add(id);
             } else {
                 missing.add(id);
             }
         }
-        if (!missing.isEmpty()) {
-            Map<String, CustomerClock> clocks = new HashMap<>();
-            customers.clocks(tenantId, missing).forEach(c -> clocks.put(c.id(), c));
-            Map<String, List<Subscription>> subs = new HashMap<>();
-            clocks.keySet().forEach(id -> subs.put(id, new ArrayList<>()));
-            subscriptions.forCustomers(tenantId, clocks.keySet()).forEach(s -> subs.get(s.customerId()).add(s));
-            Map<String, Map<String, LocalDate>> late = billed.lateBefore(tenantId, subs.values().stream().flatMap(List::stream).map(Subscription::id).toList());
-            clocks.forEach((id, clock) -> {
-                Map<String, Map<String, LocalDate>> own = new HashMap<>();
-                subs.get(id).forEach(s -> own.put(s.id(), late.getOrDefault(s.id(), Map.of())));
-                CustomerRows rows = new CustomerRows(clock, List.copyOf(subs.get(id)), Map.copyOf(own), at);
-                found.put(id, rows);
-                remembered.put(new Key(tenantId, id), rows); // an unknown customer is never remembered
-            });
-        }
+        found.putAll(readAndRemember(tenantId, missing, at, !fresh));
         return new BatchRows(settings(tenantId, at, fresh), found, hits);
+    }
+
+    /**
+     * The prepaid customers among {@code customerIds} (inside a transaction), for the drawdown after a batch whose
+     * validation's read is not at hand ({@link BatchRead#NONE}: usage folded from Kafka): what this node remembers answers,
+     * within the same bounds; the rest are read, and not remembered — the drawdown's transaction may already have written
+     * rows these lookups watch (progressive billing before it), which a rollback would undo. One place for what a node
+     * remembers of its usage customers: the drawdown used to keep a cache of its own and ask once more per batch.
+     */
+    public Set<String> prepaidAmong(String tenantId, Collection<String> customerIds) {
+        long at = writes.current();
+        Set<String> prepaid = new HashSet<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : customerIds) {
+            CustomerRows known = recall(tenantId, id, at);
+            if (known == null) {
+                missing.add(id);
+            } else if (known.prepaid()) {
+                prepaid.add(id);
+            }
+        }
+        readAndRemember(tenantId, missing, at, false).forEach((id, read) -> {
+            if (read.prepaid()) {
+                prepaid.add(id);
+            }
+        });
+        return prepaid;
+    }
+
+    /** A customer's rows remembered since this node's last write to the watched tables, or null. */
+    private CustomerRows recall(String tenantId, String customerId, long at) {
+        CustomerRows known = remembered.getIfPresent(new Key(tenantId, customerId));
+        return known != null && known.writes() == at ? known : null;
+    }
+
+    /** Reads these customers' rows; unknown customers are absent, and never remembered. */
+    private Map<String, CustomerRows> readAndRemember(String tenantId, List<String> customerIds, long at, boolean remember) {
+        Map<String, CustomerRows> found = new HashMap<>();
+        if (customerIds.isEmpty()) {
+            return found;
+        }
+        IngestionRowsRepository.Read read = rows.read(tenantId, customerIds);
+        Map<String, List<Subscription>> subs = new HashMap<>();
+        read.clocks().forEach(c -> subs.put(c.id(), new ArrayList<>()));
+        read.subscriptions().forEach(s -> subs.computeIfAbsent(s.customerId(), id -> new ArrayList<>()).add(s));
+        for (CustomerClock clock : read.clocks()) {
+            Map<String, Map<String, LocalDate>> own = new HashMap<>();
+            subs.get(clock.id()).forEach(s -> own.put(s.id(), read.lateBefore().getOrDefault(s.id(), Map.of())));
+            CustomerRows customer = new CustomerRows(clock, read.prepaid().contains(clock.id()), List.copyOf(subs.get(clock.id())),
+                    Map.copyOf(own), at);
+            found.put(clock.id(), customer);
+            if (remember) { // not inside a caller's transaction: what it wrote may never commit
+                remembered.put(new Key(tenantId, clock.id()), customer);
+            }
+        }
+        return found;
     }
 
     /** Forgets these customers' rows (a batch found one of them lacking a subscription or metric: it reads them again). */
@@ -137,7 +184,9 @@ public final class IngestionLookups {
             return row.settings();
         }
         TenantSettings read = tenants.find(tenantId).orElseThrow().settings();
-        settings.put(tenantId, new TenantRow(read, at));
+        if (!fresh) { // not inside a caller's transaction: what it wrote may never commit
+            settings.put(tenantId, new TenantRow(read, at));
+        }
         return read;
     }
 }

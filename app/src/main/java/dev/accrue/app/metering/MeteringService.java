@@ -137,7 +137,7 @@ public final class MeteringService {
                 return validated.finish((tenant, events, at) -> {
                     Set<String> known = usage.insert(tenant, events, at);
                     // the listeners take the subscriptions as validation read them, as after a commit: not read twice
-                    tell(tenant, events, known, validated.subscriptions(), false);
+                    tell(tenant, events, known, validated.read(), false);
                     return known;
                 }, caller.tenantId(), time.systemNow());
             });
@@ -151,7 +151,7 @@ public final class MeteringService {
         }
         return validated.finish((tenant, events, at) -> {
             Set<String> known = group.insert(tenant, events, at);
-            afterStored(tenant, events, known, validated.subscriptions());
+            afterStored(tenant, events, known, validated.read());
             return known;
         }, caller.tenantId(), time.systemNow());
     }
@@ -162,11 +162,11 @@ public final class MeteringService {
      * between loses no usage, and the invoice of the window settles whatever was not drawn in real time.
      */
     public void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known) {
-        afterStored(tenantId, events, known, Map.of());
+        afterStored(tenantId, events, known, BatchRead.NONE);
     }
 
-    /** {@code read}: subscriptions by id as the batch's validation read them, which the listeners need not read again. */
-    private void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known, Map<String, Subscription> read) {
+    /** {@code read}: what the batch's validation read, which the listeners need not read again. */
+    private void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known, BatchRead read) {
         if (listener != null) {
             try {
                 tx.run(() -> tell(tenantId, events, known, read, true));
@@ -180,7 +180,7 @@ public final class MeteringService {
      * Tells the listener which of {@code events} were stored now (the rest, {@code known}, were stored before), by a
      * transaction that has {@code committed} or by the caller's, still open.
      */
-    private void tell(String tenantId, List<MeteredEvent> events, Set<String> known, Map<String, Subscription> read, boolean committed) {
+    private void tell(String tenantId, List<MeteredEvent> events, Set<String> known, BatchRead read, boolean committed) {
         if (listener == null) {
             return;
         }
@@ -196,7 +196,7 @@ public final class MeteringService {
 
     /** A batch checked in memory: a result for each refused event, and the valid events (legs) to store. */
     private record Validated(List<RawEvent> batch, EventResult[] results, List<MeteredEvent> valid, List<Integer> validIndex,
-                             Map<String, Subscription> subscriptions) {
+                             BatchRead read) {
         interface Store {
             Set<String> insert(String tenantId, List<MeteredEvent> events, Instant receivedAt);
         }
@@ -321,7 +321,7 @@ public final class MeteringService {
                 }
             }
         }
-        return new Validated(batch, results, valid, validIndex, rows.subscriptionsById());
+        return new Validated(batch, results, valid, validIndex, new BatchRead(rows.subscriptionsById(), rows.prepaid()));
     }
 
     /** Cancels an event inside the lateness window: it stays stored but stops counting. A forwarded call's outbound leg goes with it. */

@@ -1,10 +1,8 @@
 package dev.accrue.app.metering;
 
 import dev.accrue.core.metering.MeteredEvent;
-import dev.accrue.core.subscription.Subscription;
 
 import java.util.List;
-import java.util.Map;
 
 /** Told, inside the ingestion transaction, which events were newly stored (duplicates excluded). */
 @FunctionalInterface
@@ -12,10 +10,10 @@ public interface UsageListener {
     void accepted(String tenantId, List<MeteredEvent> stored);
 
     /**
-     * The same, with the subscriptions the events bill to by id as the batch's validation read them (possibly a moment
-     * old, as the validation itself; empty when not at hand), for a listener that would otherwise read them again.
+     * The same, with what the batch's validation read ({@link BatchRead}: possibly a moment old, as the validation itself),
+     * for a listener that would otherwise read it again.
      */
-    default void accepted(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+    default void accepted(String tenantId, List<MeteredEvent> stored, BatchRead read) {
         accepted(tenantId, stored);
     }
 
@@ -23,7 +21,7 @@ public interface UsageListener {
      * The same, told inside the transaction that stores the events (an authorization's commit) before it commits: a
      * listener that reads them from a transaction of its own may not see them yet, and looks again later.
      */
-    default void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+    default void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, BatchRead read) {
         accepted(tenantId, stored, read);
     }
 
@@ -37,12 +35,12 @@ public interface UsageListener {
             }
 
             @Override
-            public void accepted(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+            public void accepted(String tenantId, List<MeteredEvent> stored, BatchRead read) {
                 all.forEach(l -> l.accepted(tenantId, stored, read));
             }
 
             @Override
-            public void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, Map<String, Subscription> read) {
+            public void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, BatchRead read) {
                 all.forEach(l -> l.acceptedBeforeCommit(tenantId, stored, read));
             }
         };

@@ -1,13 +1,10 @@
 package dev.accrue.app.wallet;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import dev.accrue.app.cache.Caches;
-import dev.accrue.app.cache.TableWrites;
-import dev.accrue.app.metering.IngestionLookups;
-
 import dev.accrue.app.billing.BillingService;
 import dev.accrue.app.billing.UsageWindows;
 import dev.accrue.app.customer.CustomerRepository;
+import dev.accrue.app.metering.BatchRead;
+import dev.accrue.app.metering.IngestionLookups;
 import dev.accrue.app.metering.UsageListener;
 import dev.accrue.app.subscription.SubscriptionRepository;
 import dev.accrue.core.catalog.MeteredCharge;
@@ -43,35 +40,33 @@ public final class PrepaidDrawdown implements UsageListener {
     private final CustomerRepository customers;
     private final SubscriptionRepository subscriptions;
     private final BillingService billing;
-    private final TableWrites writes;
     /**
-     * Whether a customer is prepaid, remembered as ingestion's own lookups are ({@link IngestionLookups#REMEMBER}, and
-     * only while this node has not written {@code customers} since): every batch asked it of all its customers, one
-     * query over the batch's 1,000 customers per batch. A change made on another node may go unseen that long; the
-     * usage it misses is drawn with the next batch of that customer (a window is re-priced whole) or settled by its
-     * invoice, as any drawdown that fails.
+     * Whether a customer is prepaid: as the batch's validation read it ({@link BatchRead}), or else as ingestion's lookups
+     * remember it ({@link IngestionLookups#REMEMBER}). A change made on another node may go unseen that long; the usage it
+     * misses is drawn with the next batch of that customer (a window is re-priced whole) or settled by its invoice, as any
+     * drawdown that fails.
      */
-    private final Cache<Key, Known> prepaid = Caches.written("prepaid_customers", 200_000, IngestionLookups.REMEMBER);
-
-    private record Key(String tenantId, String customerId) {
-    }
-
-    private record Known(boolean prepaid, long writes) {
-    }
+    private final IngestionLookups lookups;
 
     public PrepaidDrawdown(WalletRepository wallets, WalletService walletService, CustomerRepository customers, SubscriptionRepository subscriptions,
-                           BillingService billing, TableWrites writes) {
+                           BillingService billing, IngestionLookups lookups) {
         this.wallets = wallets;
         this.walletService = walletService;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.billing = billing;
-        this.writes = writes;
+        this.lookups = lookups;
     }
 
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored) {
-        Set<String> prepaid = prepaidAmong(tenantId, stored.stream().map(MeteredEvent::customerId).collect(Collectors.toSet()));
+        accepted(tenantId, stored, BatchRead.NONE);
+    }
+
+    @Override
+    public void accepted(String tenantId, List<MeteredEvent> stored, BatchRead read) {
+        Set<String> prepaid = read.prepaid() != null ? read.prepaid()
+                : lookups.prepaidAmong(tenantId, stored.stream().map(MeteredEvent::customerId).collect(Collectors.toSet()));
         if (prepaid.isEmpty()) {
             return;
         }
@@ -86,29 +81,6 @@ public final class PrepaidDrawdown implements UsageListener {
             Customer customer = customers.find(tenantId, customerId).orElseThrow();
             subs.forEach((subscriptionId, days) -> draw(tenantId, customer, subscriptions.find(tenantId, subscriptionId).orElseThrow(), days));
         });
-    }
-
-    /** The prepaid customers among {@code customerIds}: those remembered since this node's last write to customers, the rest read. */
-    private Set<String> prepaidAmong(String tenantId, Set<String> customerIds) {
-        long at = writes.current(); // before reading: a write during the read makes what it read unusable
-        Set<String> found = new java.util.HashSet<>();
-        List<String> unknown = new java.util.ArrayList<>();
-        for (String id : customerIds) {
-            Known known = prepaid.getIfPresent(new Key(tenantId, id));
-            if (known == null || known.writes() != at) {
-                unknown.add(id);
-            } else if (known.prepaid()) {
-                found.add(id);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            Set<String> read = wallets.prepaidAmong(tenantId, unknown);
-            for (String id : unknown) {
-                prepaid.put(new Key(tenantId, id), new Known(read.contains(id), at)); // ids of unknown customers never reach here: refused
-            }
-            found.addAll(read);
-        }
-        return found;
     }
 
     /** "June 2026" for a calendar month, the dates otherwise. */

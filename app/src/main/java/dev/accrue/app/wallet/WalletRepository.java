@@ -54,9 +54,6 @@ public interface WalletRepository {
     /** Records that the statement of {@code month} (its 1st) was emailed; false when it already was. */
     boolean markStatementSent(String tenantId, String customerId, LocalDate month, String emailId, Instant at);
 
-    /** Which of these customers are prepaid (one query for a whole ingestion batch). */
-    Set<String> prepaidAmong(String tenantId, Collection<String> customerIds);
-
     /** What the customer's finalized, unpaid invoices issued in [from, to) still owe. */
     BigDecimal owedOnInvoices(String tenantId, String customerId, LocalDate from, LocalDate to);
 }

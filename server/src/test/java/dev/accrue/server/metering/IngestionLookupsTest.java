@@ -1,7 +1,9 @@
 package dev.accrue.server.metering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.accrue.app.auth.Caller;
 import dev.accrue.app.metering.IngestionLookups;
+import dev.accrue.core.metering.RawEvent;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
 import org.jdbi.v3.core.Handle;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Ingestion remembers its customers' rows for a moment (IngestionLookups, issue 18): a change made through this node is
@@ -77,6 +80,25 @@ class IngestionLookupsTest {
 
         // the rows just read say "ended"; the other node reopens it: the next refusal reads them again instead of trusting them
         otherNode("UPDATE subscriptions SET ended_on = NULL WHERE id = '" + sub + "'");
+        assertThat(send(s, c).get("status").asText()).isEqualTo("accepted");
+    }
+
+    @Test
+    void whatACallersTransactionReadIsNotRememberedPastItsRollback() {
+        Sandbox s = new Sandbox("lookups rolled back", CATALOG, "2026-06-01T08:00:00Z");
+        String c = s.customer("Caller", "USD", "UTC");
+        s.subscribe(Map.of("customer_id", c, "plan", "pro"));
+        assertThat(send(s, c).get("status").asText()).isEqualTo("accepted"); // settings and rows remembered
+        var services = TestNode.get().accrue().services();
+        // a caller's transaction lowers the tenant's largest event quantity, ingests (validated on what it wrote), rolls back
+        assertThatThrownBy(() -> services.tx().inTransaction(() -> {
+            services.tx().handle().createUpdate("UPDATE tenants SET max_event_quantity = 1 WHERE id = :id").bind("id", s.tenant.id()).execute();
+            var inside = services.metering().ingest(Caller.operator(s.tenant.id()), List.of(new RawEvent("inside-" + ids.incrementAndGet(), c,
+                    "call_seconds", "2026-06-01T07:59:00Z", Map.of("duration_seconds", 60))));
+            assertThat(inside.results().getFirst().code()).isEqualTo("quantity_too_large");
+            throw new IllegalStateException("rolled back");
+        })).hasMessage("rolled back");
+        // the next batch, outside, is validated on the committed settings: never on what the rolled-back transaction read
         assertThat(send(s, c).get("status").asText()).isEqualTo("accepted");
     }
 
