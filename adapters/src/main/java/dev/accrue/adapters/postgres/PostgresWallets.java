@@ -14,10 +14,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.Currency;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 public final class PostgresWallets implements WalletRepository {
     private static final RowMapper<Wallet> WALLET = (rs, ctx) -> new Wallet(rs.getString("customer_id"), Currency.getInstance(rs.getString("currency")),

@@ -5,6 +5,7 @@ import dev.accrue.app.billing.CustomerTime;
 import dev.accrue.app.catalog.CatalogService;
 import dev.accrue.app.customer.CustomerRepository;
 import dev.accrue.app.event.EventTypes;
+import dev.accrue.app.metering.BatchRead;
 import dev.accrue.app.metering.UsageListener;
 import dev.accrue.app.metering.UsageQueries;
 import dev.accrue.app.metering.UsageRepository;
@@ -159,7 +160,7 @@ public final class UsageAlertEvaluator implements UsageListener {
 
     /** Usage told inside its transaction: its keys are evaluated again once it may have committed. */
     @Override
-    public void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, dev.accrue.app.metering.BatchRead read) {
+    public void acceptedBeforeCommit(String tenantId, List<MeteredEvent> stored, BatchRead read) {
         told(tenantId, stored, true);
     }
 

@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 public interface WalletRepository {
     Optional<Wallet> find(String tenantId, String customerId);
