@@ -341,9 +341,9 @@ public record Services(
         // what ingestion remembers of its customers is forgotten at every write of theirs on this node (TableWriteWatch)
         TableWrites tableWrites = new TableWrites();
         TableWriteWatch.install(jdbi, tx, tableWrites);
-        IngestionLookups ingestionLookups = new IngestionLookups(new PostgresIngestionRows(tx), tenantRepo, tableWrites);
         MeteringService metering = new MeteringService(tx, usageRepo, customerRepo, subscriptionRepo, catalogs, tenantRepo, time, auditLog,
-                billedUsage, addOnBillings, new PhoneNumberCountries(), usageLog, ingestionLookups);
+                billedUsage, addOnBillings, new PhoneNumberCountries(), usageLog,
+                new IngestionLookups(new PostgresIngestionRows(tx), tenantRepo, tableWrites));
         KafkaIntake kafkaIntake = kafka.map(settings -> new KafkaIntake(settings, usageLog,
                 new UsageFold(tx, usageRepo, billedUsage, new PostgresIntakeOffsets(tx), metering, clock))).orElse(null);
         SubscriptionService subscriptions = new SubscriptionService(tx, subscriptionRepo, customerRepo, catalogs, billing, pending, time, auditLog, tenantRepo,
@@ -367,7 +367,7 @@ public record Services(
         ProgressiveInvoicing progressive = new ProgressiveInvoicing(tx, subscriptionRepo, customerRepo, billing, pending,
                 new PostgresProgressiveRecords(tx), time);
         metering.useListener(UsageListener.all(alertEvaluator, progressive,
-                new PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing, ingestionLookups)));
+                new PrepaidDrawdown(walletRepo, wallets, customerRepo, subscriptionRepo, billing)));
         var addOns = new AddOnService(tx, new PostgresAddOns(tx), subscriptionRepo, customerRepo, catalogs,
                 billing, usageRepo, tenantRepo, wallets, time, auditLog, documentTaxes);
         addOnBillings.register(addOns);

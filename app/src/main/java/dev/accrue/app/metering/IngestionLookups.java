@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * What validating a usage batch reads about its customers — each customer's clock, its subscriptions, where their
- * billed windows end, and whether it is prepaid (for the drawdown after the batch, {@link #prepaidAmong}) — and the
+ * billed windows end, and whether it is prepaid (for the drawdown after the batch, {@link BatchRead}) — and the
  * tenant's settings, remembered per node so that a stream of batches over the same
  * customers does not read the same rows again for every batch (issue 18: with batches spread over 1,000 customers
  * these reads were half of PostgreSQL's time per batch).
@@ -113,35 +113,8 @@ public final class IngestionLookups {
                 missing.add(id);
             }
         }
-        found.putAll(readAndRemember(tenantId, missing, at, !fresh));
+        found.putAll(read(tenantId, missing, at, !fresh));
         return new BatchRows(settings(tenantId, at, fresh), found, hits);
-    }
-
-    /**
-     * The prepaid customers among {@code customerIds} (inside a transaction), for the drawdown after a batch whose
-     * validation's read is not at hand ({@link BatchRead#NONE}: usage folded from Kafka): what this node remembers answers,
-     * within the same bounds; the rest are read, and not remembered — the drawdown's transaction may already have written
-     * rows these lookups watch (progressive billing before it), which a rollback would undo. One place for what a node
-     * remembers of its usage customers: the drawdown used to keep a cache of its own and ask once more per batch.
-     */
-    public Set<String> prepaidAmong(String tenantId, Collection<String> customerIds) {
-        long at = writes.current();
-        Set<String> prepaid = new HashSet<>();
-        List<String> missing = new ArrayList<>();
-        for (String id : customerIds) {
-            CustomerRows known = recall(tenantId, id, at);
-            if (known == null) {
-                missing.add(id);
-            } else if (known.prepaid()) {
-                prepaid.add(id);
-            }
-        }
-        readAndRemember(tenantId, missing, at, false).forEach((id, read) -> {
-            if (read.prepaid()) {
-                prepaid.add(id);
-            }
-        });
-        return prepaid;
     }
 
     /** A customer's rows remembered since this node's last write to the watched tables, or null. */
@@ -151,7 +124,7 @@ public final class IngestionLookups {
     }
 
     /** Reads these customers' rows; unknown customers are absent, and never remembered. */
-    private Map<String, CustomerRows> readAndRemember(String tenantId, List<String> customerIds, long at, boolean remember) {
+    private Map<String, CustomerRows> read(String tenantId, List<String> customerIds, long at, boolean remember) {
         Map<String, CustomerRows> found = new HashMap<>();
         if (customerIds.isEmpty()) {
             return found;

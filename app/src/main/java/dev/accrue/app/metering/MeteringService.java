@@ -165,15 +165,26 @@ public final class MeteringService {
         afterStored(tenantId, events, known, BatchRead.NONE);
     }
 
-    /** {@code read}: what the batch's validation read, which the listeners need not read again. */
+    /**
+     * {@code read}: what the batch's validation read, which the listeners need not read again; when it is not at hand (usage
+     * folded from Kafka, validated on whichever node took it) the customers' rows are taken from this node's lookups
+     * first, before any listener writes — remembered ones as they are, the rest read in one round trip and remembered.
+     */
     private void afterStored(String tenantId, List<MeteredEvent> events, Set<String> known, BatchRead read) {
         if (listener != null) {
             try {
-                tx.run(() -> tell(tenantId, events, known, read, true));
+                tx.run(() -> tell(tenantId, events, known, read.prepaid() != null ? read : readFor(tenantId, events), true));
             } catch (RuntimeException e) {
                 LOG.warn("Real-time drawdown after a usage batch failed; the invoice will settle it", e);
             }
         }
+    }
+
+    private BatchRead readFor(String tenantId, List<MeteredEvent> events) {
+        Set<String> customerIds = new HashSet<>();
+        events.forEach(e -> customerIds.add(e.customerId()));
+        IngestionLookups.BatchRows rows = lookups.read(tenantId, customerIds, false);
+        return new BatchRead(rows.subscriptionsById(), rows.prepaid());
     }
 
     /**

@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Draws prepaid wallets down in real time: when usage of a prepaid customer is stored, each usage window it
@@ -40,33 +39,31 @@ public final class PrepaidDrawdown implements UsageListener {
     private final CustomerRepository customers;
     private final SubscriptionRepository subscriptions;
     private final BillingService billing;
-    /**
-     * Whether a customer is prepaid: as the batch's validation read it ({@link BatchRead}), or else as ingestion's lookups
-     * remember it ({@link IngestionLookups#REMEMBER}). A change made on another node may go unseen that long; the usage it
-     * misses is drawn with the next batch of that customer (a window is re-priced whole) or settled by its invoice, as any
-     * drawdown that fails.
-     */
-    private final IngestionLookups lookups;
 
     public PrepaidDrawdown(WalletRepository wallets, WalletService walletService, CustomerRepository customers, SubscriptionRepository subscriptions,
-                           BillingService billing, IngestionLookups lookups) {
+                           BillingService billing) {
         this.wallets = wallets;
         this.walletService = walletService;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.billing = billing;
-        this.lookups = lookups;
     }
 
+    /** Not used: {@code MeteringService} tells the listeners with what the batch's validation read (or its lookups). */
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored) {
-        accepted(tenantId, stored, BatchRead.NONE);
+        throw new IllegalStateException("The drawdown is told with the batch's read: which of its customers are prepaid");
     }
 
+    /**
+     * {@code read.prepaid()}: which customers are prepaid, as the batch's validation read them (remembered for at most
+     * {@link IngestionLookups#REMEMBER}): a change made on another node may go unseen that long; the usage it misses is
+     * drawn with the next batch of that customer (a window is re-priced whole) or settled by its invoice, as any drawdown
+     * that fails.
+     */
     @Override
     public void accepted(String tenantId, List<MeteredEvent> stored, BatchRead read) {
-        Set<String> prepaid = read.prepaid() != null ? read.prepaid()
-                : lookups.prepaidAmong(tenantId, stored.stream().map(MeteredEvent::customerId).collect(Collectors.toSet()));
+        Set<String> prepaid = read.prepaid();
         if (prepaid.isEmpty()) {
             return;
         }
