@@ -7,11 +7,11 @@ import dev.accrue.app.webhook.WebhookSettings;
 import dev.accrue.server.Accrue;
 import dev.accrue.server.AccrueConfig;
 import dev.accrue.server.support.Api;
-import dev.accrue.server.support.Fixtures;
 import dev.accrue.server.support.KafkaBroker;
 import dev.accrue.server.support.NodeProcess;
 import dev.accrue.server.support.Sandbox;
 import dev.accrue.server.support.TestNode;
+import dev.accrue.server.wallet.WalletTest;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -64,32 +64,6 @@ class KafkaIntakeTest {
                 intervals: [{ interval: month }]
                 charges:
                   - { type: metered, code: minutes, metric: call_seconds, allowances: [{ quantity: 600 }], overage: { policy: block } }
-            """;
-
-    private static final String PREPAID = """
-            name: prepaid-voice
-            version: 1
-            effective_from: 2020-01-01
-            currencies: [USD]
-            metrics:
-              - { code: call_seconds, aggregation: sum, field: duration_seconds, unit: second }
-            products:
-              - { code: voice, name: Voice }
-            plans:
-              - code: starter
-                product: voice
-                name: Starter
-                tier: 1
-                alignment: calendar
-                intervals: [{ interval: month }]
-                charges:
-                  - { type: recurring, code: base, name: Starter, monthly_price: { USD: "10.00" } }
-                  - type: metered
-                    code: minutes
-                    metric: call_seconds
-                    allowances: [{ quantity: 600 }]
-                    pricing: { model: per_unit, unit_price: { USD: "0.60" }, per_units: 60 }
-                    overage: { policy: charge }
             """;
 
     private static Jdbi db() {
@@ -188,17 +162,11 @@ class KafkaIntakeTest {
     /** The overage of a prepaid customer's calls is drawn from its wallet once folded, as in direct mode. */
     @Test
     void usageFoldedFromTheLogDrawsAPrepaidWallet() throws Exception {
-        Sandbox s = new Sandbox("kafka prepaid", PREPAID, START);
-        Map<String, Object> body = Fixtures.customer("Prepaid Log Caller");
-        body.put("currency", "USD");
-        body.put("time_zone", "UTC");
-        body.remove("alignment");
-        body.put("account_type", "prepaid");
-        body.put("test_clock_id", s.clockId);
-        String customer = s.api.post("/v1/customers", body).text("id");
+        Sandbox s = new Sandbox("kafka prepaid", WalletTest.VOICE, START);
+        String customer = WalletTest.prepaidCustomer(s, "Prepaid Log Caller");
         s.api.post("/v1/customers/" + customer + "/wallet/top_ups", Map.of("amount", "50.00", "currency", "USD"));
         s.subscribe(Map.of("customer_id", customer, "plan", "starter")); // its first (prorated) fee paid from the wallet
-        BigDecimal before = new BigDecimal(s.api.get("/v1/customers/" + customer + "/wallet").text("balance"));
+        BigDecimal before = new BigDecimal(WalletTest.balance(s, customer));
         String after = before.subtract(new BigDecimal("9.00")).toPlainString();
         try (Accrue node = kafkaNode("intake-prepaid")) {
             Api api = s.api.at("http://127.0.0.1:" + node.port());
@@ -206,7 +174,7 @@ class KafkaIntakeTest {
             var sent = api.post("/v1/events/batch", Map.of("events", List.of(call("p1", customer, 600), call("p2", customer, 900))));
             assertThat(sent.status()).as(sent.body()).isEqualTo(200);
             await("the overage drawn from the wallet", Duration.ofSeconds(30),
-                    () -> s.api.get("/v1/customers/" + customer + "/wallet").text("balance").equals(after));
+                    () -> WalletTest.balance(s, customer).equals(after));
         }
     }
 

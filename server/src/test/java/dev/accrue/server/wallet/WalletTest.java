@@ -20,8 +20,8 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Prepaid wallets: top-ups with receipts and email, real-time drawdown, invoices paid from the balance, statements. */
-class WalletTest {
-    static final String VOICE = """
+public class WalletTest {
+    public static final String VOICE = """
             name: prepaid-voice
             version: 1
             effective_from: 2020-01-01
@@ -47,7 +47,8 @@ class WalletTest {
                     overage: { policy: charge }
             """;
 
-    static String prepaidCustomer(Sandbox s, String name) {
+    /** A prepaid customer on the sandbox's test clock. */
+    public static String prepaidCustomer(Sandbox s, String name) {
         Map<String, Object> body = Fixtures.customer(name);
         body.put("currency", "USD");
         body.put("time_zone", "UTC");
@@ -59,7 +60,7 @@ class WalletTest {
         return r.text("id");
     }
 
-    static String balance(Sandbox s, String customer) {
+    public static String balance(Sandbox s, String customer) {
         return s.api.get("/v1/customers/" + customer + "/wallet").text("balance");
     }
 
