@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 public final class PostgresBilledUsage implements BilledUsageRepository {
+    /** The charge code of a row marking that a cadence's window was closed, whatever its charges (V46): not a metered charge's window. */
+    static final String EVERY_CHARGE = "*";
+
     private final JdbiTransactions tx;
 
     public PostgresBilledUsage(JdbiTransactions tx) {
@@ -77,9 +80,9 @@ public final class PostgresBilledUsage implements BilledUsageRepository {
         }
         tx.handle().createQuery("""
                         SELECT subscription_id, metric, max(window_end) AS through FROM billed_usage
-                        WHERE tenant_id = :tenant AND subscription_id = ANY (:subs) AND charge_code <> '*'
+                        WHERE tenant_id = :tenant AND subscription_id = ANY (:subs) AND charge_code <> :every_charge
                         GROUP BY subscription_id, metric""")
-                .bind("tenant", tenantId).bindArray("subs", String.class, List.copyOf(subscriptionIds))
+                .bind("tenant", tenantId).bindArray("subs", String.class, List.copyOf(subscriptionIds)).bind("every_charge", EVERY_CHARGE)
                 .map((rs, ctx) -> {
                     out.computeIfAbsent(rs.getString("subscription_id"), k -> new HashMap<>())
                             .put(rs.getString("metric"), rs.getDate("through").toLocalDate());

@@ -39,8 +39,6 @@ public final class PostgresIngestionRows implements IngestionRowsRepository {
                                 WHERE u.tenant_id = :tenant AND u.subscription_id = s.id AND u.charge_code <> :every_charge
                                 GROUP BY u.metric OFFSET 0) b""";
     private static final PositionalSql ALL = PositionalSql.of(CUSTOMERS + ";\n" + PostgresSubscriptions.FOR_CUSTOMERS + ";\n" + BILLED_THROUGH);
-    /** billed_usage's charge code of a window's whole-subscription row (PostgresBilledUsage.lateBefore leaves it out too). */
-    private static final String EVERY_CHARGE = "*";
 
     private final JdbiTransactions tx;
 
@@ -59,7 +57,7 @@ public final class PostgresIngestionRows implements IngestionRowsRepository {
         }
         Connection connection = tx.connection();
         try (PreparedStatement statement = connection.prepareStatement(ALL.sql())) {
-            ALL.bind(statement, Map.of("tenant", tenantId, "every_charge", EVERY_CHARGE,
+            ALL.bind(statement, Map.of("tenant", tenantId, "every_charge", PostgresBilledUsage.EVERY_CHARGE,
                     "customers", connection.createArrayOf("text", customerIds.toArray())));
             statement.execute();
             try (ResultSet rs = statement.getResultSet()) {

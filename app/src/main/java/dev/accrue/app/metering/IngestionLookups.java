@@ -65,6 +65,11 @@ public final class IngestionLookups {
             return rows == null ? List.of() : rows.subscriptions();
         }
 
+        /** What the listeners after the batch are handed of this read. */
+        BatchRead read() {
+            return new BatchRead(subscriptionsById(), prepaid());
+        }
+
         /** The batch's customers found that are prepaid. */
         Set<String> prepaid() {
             Set<String> prepaid = new HashSet<>();

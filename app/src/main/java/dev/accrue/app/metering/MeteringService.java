@@ -183,8 +183,7 @@ public final class MeteringService {
     private BatchRead readFor(String tenantId, List<MeteredEvent> events) {
         Set<String> customerIds = new HashSet<>();
         events.forEach(e -> customerIds.add(e.customerId()));
-        IngestionLookups.BatchRows rows = lookups.read(tenantId, customerIds, false);
-        return new BatchRead(rows.subscriptionsById(), rows.prepaid());
+        return lookups.read(tenantId, customerIds, false).read();
     }
 
     /**
@@ -332,7 +331,7 @@ public final class MeteringService {
                 }
             }
         }
-        return new Validated(batch, results, valid, validIndex, new BatchRead(rows.subscriptionsById(), rows.prepaid()));
+        return new Validated(batch, results, valid, validIndex, rows.read());
     }
 
     /** Cancels an event inside the lateness window: it stays stored but stops counting. A forwarded call's outbound leg goes with it. */
