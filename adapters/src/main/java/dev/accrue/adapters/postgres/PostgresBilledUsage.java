@@ -15,7 +15,7 @@ import java.util.Optional;
 
 public final class PostgresBilledUsage implements BilledUsageRepository {
     /** The charge code of a row marking that a cadence's window was closed, whatever its charges (V46): not a metered charge's window. */
-    static final String EVERY_CHARGE = "*";
+    public static final String EVERY_CHARGE = "*";
 
     private final JdbiTransactions tx;
 
