@@ -56,6 +56,17 @@ class AuthorizationBatchTest {
         return out;
     }
 
+    /**
+     * The group statement plans its array-taking statements once (V621). Replacing the function (V630) resets its settings unless
+     * the new definition repeats them, and nothing else would notice: the answers stay the same, only slower and bimodal.
+     */
+    @Test
+    void theGroupStatementKeepsItsGenericPlans() {
+        List<String> settings = TestNode.get().accrue().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'accrue_authorization_reserve_group'").mapTo(String.class).list());
+        assertThat(settings).containsExactly("plan_cache_mode=force_generic_plan");
+    }
+
     /** What the single endpoint answers, minus the new reservation's id. */
     private static String comparable(JsonNode decision) {
         return decision.get("authorized") + " " + decision.get("granted") + " " + decision.get("available") + " " + decision.get("used")
